@@ -1,0 +1,9 @@
+/** PerfCommons domain: pure logic of performance management, no I/O. */
+export * from './indicators';
+export * from './scoring';
+export * from './weighting';
+export * from './grading';
+export * from './surveys';
+export * from './stats';
+export * from './participation';
+export * from './monitoring';
