@@ -1,0 +1,75 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { ConfigProvider, Spin, App as AntApp } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/locale/en_US';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { useMe } from './auth';
+import { ConsoleLayout } from './Layout';
+import { LoginPage } from './LoginPage';
+
+const OrgsPage = lazy(() => import('../features/orgs/OrgsPage'));
+const CyclesPage = lazy(() => import('../features/cycles/CyclesPage'));
+const CyclePage = lazy(() => import('../features/cycles/CyclePage'));
+const PlansPage = lazy(() => import('../features/plans/PlansPage'));
+const PlanEditorPage = lazy(() => import('../features/plans/PlanEditorPage'));
+const ValuesPage = lazy(() => import('../features/values/ValuesPage'));
+const VerifyPage = lazy(() => import('../features/values/VerifyPage'));
+const ResultsPage = lazy(() => import('../features/results/ResultsPage'));
+const AuditPage = lazy(() => import('../features/audit/AuditPage'));
+
+function Center() {
+  return (
+    <div style={{ padding: 48, textAlign: 'center' }}>
+      <Spin />
+    </div>
+  );
+}
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const me = useMe();
+  const location = useLocation();
+  if (me.isLoading) return <Center />;
+  if (!me.data) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  return <>{children}</>;
+}
+
+export function ConsoleApp() {
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider
+      locale={i18n.language === 'en' ? enUS : zhCN}
+      theme={{ token: { colorPrimary: '#1d4f7a', borderRadius: 4 } }}
+    >
+      <AntApp>
+        <Routes>
+          <Route path="/login" element={<LoginPage />} />
+          <Route
+            element={
+              <RequireAuth>
+                <ConsoleLayout />
+              </RequireAuth>
+            }
+          >
+            <Route index element={<Navigate to="/cycles" replace />} />
+            <Route path="orgs" element={<Lazy el={<OrgsPage />} />} />
+            <Route path="cycles" element={<Lazy el={<CyclesPage />} />} />
+            <Route path="cycles/:id" element={<Lazy el={<CyclePage />} />} />
+            <Route path="plans" element={<Lazy el={<PlansPage />} />} />
+            <Route path="plans/:id" element={<Lazy el={<PlanEditorPage />} />} />
+            <Route path="plans/:id/values" element={<Lazy el={<ValuesPage />} />} />
+            <Route path="values" element={<Lazy el={<ValuesPage />} />} />
+            <Route path="verify" element={<Lazy el={<VerifyPage />} />} />
+            <Route path="results" element={<Lazy el={<ResultsPage />} />} />
+            <Route path="audit" element={<Lazy el={<AuditPage />} />} />
+            <Route path="*" element={<Navigate to="/cycles" replace />} />
+          </Route>
+        </Routes>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+function Lazy({ el }: { el: ReactNode }) {
+  return <Suspense fallback={<Center />}>{el}</Suspense>;
+}

@@ -1,0 +1,133 @@
+import { useState, type ReactNode } from 'react';
+import { Breadcrumb, Button, Dropdown, Layout, Menu, Segmented, Space, Tag, Typography } from 'antd';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  BarChartOutlined,
+  CalendarOutlined,
+  CheckSquareOutlined,
+  FormOutlined,
+  GlobalOutlined,
+  LogoutOutlined,
+  ProfileOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { pick, setLang, type Lang } from '../i18n';
+import { hasRole, useLogout, useMe } from './auth';
+import { CrumbContext, type Crumb } from './crumbs';
+
+const { Header, Sider, Content } = Layout;
+
+export function ConsoleLayout() {
+  const { t, i18n } = useTranslation('console');
+  const me = useMe().data!;
+  const logout = useLogout();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [crumbs, setCrumbs] = useState<Crumb[]>([]);
+  const [collapsed, setCollapsed] = useState(false);
+  const official = hasRole(me, 'office', 'admin');
+
+  const items = [
+    { key: '/cycles', icon: <CalendarOutlined />, label: t('nav.cycles') },
+    { key: '/plans', icon: <ProfileOutlined />, label: t('nav.plans') },
+    { key: '/values', icon: <FormOutlined />, label: t('nav.values') },
+    hasRole(me, 'verifier', 'office', 'admin') && {
+      key: '/verify',
+      icon: <CheckSquareOutlined />,
+      label: t('nav.verify'),
+    },
+    { key: '/results', icon: <BarChartOutlined />, label: t('nav.results') },
+    { key: '/orgs', icon: <ApartmentOutlined />, label: t('nav.orgs') },
+    official && { key: '/audit', icon: <AuditOutlined />, label: t('nav.audit') },
+  ].filter(Boolean) as { key: string; icon: ReactNode; label: string }[];
+  const selected = items.find((i) => location.pathname.startsWith(i.key))?.key ?? '/cycles';
+
+  return (
+    <CrumbContext.Provider value={setCrumbs}>
+      <Layout style={{ minHeight: '100vh' }}>
+        <Sider collapsible collapsed={collapsed} onCollapse={setCollapsed} width={216} breakpoint="lg">
+          <div className="pc-brand">{collapsed ? t('common:app.name').slice(0, 2) : t('title')}</div>
+          <Menu
+            theme="dark"
+            mode="inline"
+            selectedKeys={[selected]}
+            items={items}
+            onClick={(e) => navigate(e.key)}
+            data-testid="side-menu"
+          />
+        </Sider>
+        <Layout>
+          <Header
+            style={{
+              background: '#fff',
+              padding: '0 20px',
+              display: 'flex',
+              alignItems: 'center',
+              justifyContent: 'space-between',
+              borderBottom: '1px solid #f0f0f0',
+              gap: 16,
+            }}
+          >
+            <Breadcrumb
+              data-testid="breadcrumbs"
+              items={[
+                { title: <Link to="/cycles">{t('nav.home')}</Link> },
+                ...crumbs.map((c) => ({ title: c.to ? <Link to={c.to}>{c.title}</Link> : c.title })),
+              ]}
+            />
+            <Space size="middle">
+              <Button type="link" href="/" icon={<GlobalOutlined />}>
+                {t('nav.portal')}
+              </Button>
+              <Segmented
+                size="small"
+                data-testid="lang-switch"
+                value={i18n.language}
+                onChange={(v) => setLang(v as Lang)}
+                options={[
+                  { label: t('common:lang.zh-CN'), value: 'zh-CN' },
+                  { label: t('common:lang.en'), value: 'en' },
+                ]}
+              />
+              <Dropdown
+                menu={{
+                  items: [
+                    {
+                      key: 'roles',
+                      disabled: true,
+                      label: (
+                        <Space wrap size={4}>
+                          {me.roles.map((r, i) => (
+                            <Tag key={i}>{t(`role.${r.role}`)}</Tag>
+                          ))}
+                        </Space>
+                      ),
+                    },
+                    { type: 'divider' },
+                    { key: 'logout', icon: <LogoutOutlined />, label: t('header.logout') },
+                  ],
+                  onClick: async (e) => {
+                    if (e.key === 'logout') {
+                      await logout();
+                      navigate('/login');
+                    }
+                  },
+                }}
+              >
+                <Button type="text" icon={<UserOutlined />} data-testid="user-menu">
+                  <Typography.Text>{pick(i18n.language, me.displayName, me.displayNameEn)}</Typography.Text>
+                </Button>
+              </Dropdown>
+            </Space>
+          </Header>
+          <Content style={{ margin: 20 }}>
+            <Outlet />
+          </Content>
+        </Layout>
+      </Layout>
+    </CrumbContext.Provider>
+  );
+}

@@ -1,0 +1,90 @@
+import { useState } from 'react';
+import { Alert, Button, Card, Form, Input, Segmented, Typography } from 'antd';
+import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useLocation, useNavigate } from 'react-router-dom';
+import { setLang, type Lang } from '../i18n';
+import { ApiError, api } from '../shared/api';
+import type { User } from '../shared/types';
+import { useMe } from './auth';
+
+export function LoginPage() {
+  const { t, i18n } = useTranslation('console');
+  const me = useMe();
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const from = (location.state as { from?: string } | null)?.from ?? '/cycles';
+
+  if (me.data) return <Navigate to={from} replace />;
+
+  const submit = async (v: { username: string; password: string }) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const { user } = await api.post<{ user: User }>('/api/auth/login', v);
+      qc.setQueryData(['me'], user);
+      navigate(from, { replace: true });
+    } catch (e) {
+      setError(e instanceof ApiError && e.status === 401 ? t('login.failed') : (e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="pc-login">
+      <Card style={{ width: 380, maxWidth: '100%' }}>
+        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'center' }}>
+          <Typography.Title level={4} style={{ margin: 0 }}>
+            {t('title')}
+          </Typography.Title>
+          <Segmented
+            size="small"
+            value={i18n.language}
+            onChange={(v) => setLang(v as Lang)}
+            options={[
+              { label: '中', value: 'zh-CN' },
+              { label: 'EN', value: 'en' },
+            ]}
+          />
+        </div>
+        <Typography.Paragraph type="secondary">{t('login.title')}</Typography.Paragraph>
+        {error && (
+          <Alert
+            type="error"
+            showIcon
+            message={error}
+            style={{ marginBottom: 16 }}
+            data-testid="login-error"
+          />
+        )}
+        <Form layout="vertical" onFinish={submit} requiredMark={false}>
+          <Form.Item
+            name="username"
+            label={t('login.username')}
+            rules={[{ required: true, message: t('login.required') }]}
+          >
+            <Input prefix={<UserOutlined />} autoComplete="username" id="username" />
+          </Form.Item>
+          <Form.Item
+            name="password"
+            label={t('login.password')}
+            rules={[{ required: true, message: t('login.required') }]}
+          >
+            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" id="password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">
+            {t('login.submit')}
+          </Button>
+        </Form>
+        <Typography.Paragraph type="secondary" style={{ marginTop: 16, fontSize: 12 }}>
+          {t('login.demo')}
+        </Typography.Paragraph>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,19 @@
+import type { Resource } from 'i18next';
+import { common } from '../i18n/common';
+import * as shell from './i18n';
+import * as orgs from '../features/orgs/i18n';
+import * as cycles from '../features/cycles/i18n';
+import * as plans from '../features/plans/i18n';
+import * as values from '../features/values/i18n';
+import * as results from '../features/results/i18n';
+import * as audit from '../features/audit/i18n';
+
+const features = { console: shell, orgs, cycles, plans, values, results, audit };
+
+function build(lang: 'zh' | 'en') {
+  const out: Record<string, object> = { common: common[lang === 'zh' ? 'zh-CN' : 'en'] };
+  for (const [ns, mod] of Object.entries(features)) out[ns] = mod[lang];
+  return out;
+}
+
+export const resources: Resource = { 'zh-CN': build('zh'), en: build('en') };

@@ -1,0 +1,7 @@
+import { Card } from 'antd';
+import { useTranslation } from 'react-i18next';
+
+export default function VerifyPage() {
+  const { t } = useTranslation('values');
+  return <Card title={t('title')} />;
+}

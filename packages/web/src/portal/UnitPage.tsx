@@ -1,0 +1,300 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { EChart } from '../charts/EChart';
+import { pick } from '../i18n';
+import { api } from '../shared/api';
+import { fmtDate, fmtNum } from '../shared/format';
+import type { Cycle, Items, OrgUnit, Person, PlanSummary, Result } from '../shared/types';
+import { nodeName, type BreakdownView, type TreeNodeView } from '../shared/tree';
+import { ErrorBox, GradeTag, Loading } from './ui';
+import { useApi } from './useApi';
+
+export default function UnitPage({ id }: { id: string }) {
+  const { t, i18n } = useTranslation('portal');
+  const lang = i18n.language;
+  const orgs = useApi<Items<OrgUnit>>('/api/public/orgs');
+  const people = useApi<Items<Person>>(`/api/public/people?orgUnitId=${encodeURIComponent(id)}`);
+  const plans = useApi<Items<PlanSummary>>(`/api/public/plans?orgUnitId=${encodeURIComponent(id)}`);
+  const cycles = useApi<Items<Cycle>>('/api/public/cycles');
+  const unit = orgs.data?.items.find((o) => o.id === id);
+  const cycleById = useMemo(() => new Map((cycles.data?.items ?? []).map((c) => [c.id, c])), [cycles.data]);
+
+  if (orgs.loading) return <Loading />;
+  if (orgs.error) return <ErrorBox error={orgs.error} onRetry={orgs.reload} />;
+  if (!unit) return <p>{t('unit.notFound')}</p>;
+
+  const unitPlans = (plans.data?.items ?? []).filter((p) => p.appraiseeType === 'unit' || !p.personId);
+
+  return (
+    <>
+      <h1 data-testid="portal-unit-name">{pick(lang, unit.name, unit.nameEn)}</h1>
+      <p className="pc-muted">
+        {t(`common:orgKind.${unit.kind}`, { defaultValue: unit.kind })}
+        {unit.peerGroup ? ` · ${t('unit.peerGroup', { g: unit.peerGroup })}` : ''}
+      </p>
+
+      <UnitResults unitId={id} cycles={cycles.data?.items ?? []} />
+
+      <section aria-labelledby="plans">
+        <h2 id="plans">{t('unit.plans')}</h2>
+        {plans.loading && <Loading />}
+        {plans.error && <ErrorBox error={plans.error} onRetry={plans.reload} />}
+        {plans.data && unitPlans.length === 0 && <p className="pc-muted">{t('unit.noPlans')}</p>}
+        {unitPlans.map((p, i) => (
+          <PlanCard key={p.id} plan={p} cycle={cycleById.get(p.cycleId)} initiallyOpen={i === 0} />
+        ))}
+      </section>
+
+      {(people.data?.items.length ?? 0) > 0 && (
+        <section aria-labelledby="cadres">
+          <h2 id="cadres">{t('unit.cadres')}</h2>
+          <ul className="pc-list">
+            {people.data!.items.map((p) => (
+              <li key={p.id} className="pc-person">
+                <strong>{pick(lang, p.name, p.nameEn)}</strong>
+                <span className="pc-muted"> · {pick(lang, p.position, p.positionEn)}</span>
+                {p.termStart && (
+                  <div className="pc-small pc-muted">
+                    {t('common:misc.term')} {fmtDate(p.termStart)} – {fmtDate(p.termEnd)}
+                  </div>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
+  );
+}
+
+function PlanCard({
+  plan,
+  cycle,
+  initiallyOpen,
+}: {
+  plan: PlanSummary;
+  cycle?: Cycle;
+  initiallyOpen: boolean;
+}) {
+  const { t, i18n } = useTranslation('portal');
+  const [open, setOpen] = useState(initiallyOpen);
+  const detail = useApi<{ tree: TreeNodeView[] }>(open ? `/api/public/plans/${plan.id}` : null);
+  return (
+    <article className="pc-card" data-testid="portal-plan">
+      <div className="pc-card-head">
+        <h3>{pick(i18n.language, plan.title, plan.titleEn)}</h3>
+        <span className="pc-chip">{t(`common:planStatus.${plan.status}`)}</span>
+      </div>
+      {cycle && <p className="pc-muted pc-small">{pick(i18n.language, cycle.name, cycle.nameEn)}</p>}
+      <button type="button" className="pc-btn-link" onClick={() => setOpen(!open)} aria-expanded={open}>
+        {open ? t('unit.hideTree') : t('unit.showTree')}
+      </button>
+      {open && detail.loading && <Loading />}
+      {open && detail.error && <ErrorBox error={detail.error} />}
+      {open && detail.data && <IndicatorList nodes={detail.data.tree} level={1} />}
+    </article>
+  );
+}
+
+function IndicatorList({ nodes, level }: { nodes: TreeNodeView[]; level: number }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <ul className={`pc-tree pc-tree-l${level}`}>
+      {nodes.map((n) => (
+        <li key={n.code}>
+          <div className="pc-tree-row">
+            <span className="pc-tree-name">{nodeName(i18n.language, n)}</span>
+            <span className="pc-tree-weight">{fmtNum(n.weight)}</span>
+          </div>
+          {(n.target ?? n.rule?.target) != null && (
+            <div className="pc-small pc-muted">
+              {t('misc.target')}: {fmtNum(n.target ?? n.rule?.target)} {n.unit ?? ''}
+              {(n.baseline ?? n.rule?.baseline) != null &&
+                ` · ${t('misc.baseline')}: ${fmtNum(n.baseline ?? n.rule?.baseline)}`}
+              {n.dataSource ? ` · ${t('misc.dataSource')}: ${n.dataSource}` : ''}
+            </div>
+          )}
+          {n.children && n.children.length > 0 && <IndicatorList nodes={n.children} level={level + 1} />}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+interface CycleResults {
+  cycle: Cycle;
+  items: Result[];
+}
+
+/** Published results of every cycle, fetched together (trend needs them all). */
+function usePublishedResults(cycles: Cycle[]) {
+  const [state, setState] = useState<{ data?: CycleResults[]; error?: Error }>({});
+  const key = cycles.map((c) => c.id).join(',');
+  useEffect(() => {
+    const published = cycles.filter((c) => c.resultsPublishedAt);
+    let live = true;
+    Promise.all(
+      published.map((c) =>
+        api.get<Items<Result>>(`/api/public/results?cycleId=${encodeURIComponent(c.id)}`).then((r) => ({
+          cycle: c,
+          items: r.items,
+        })),
+      ),
+    )
+      .then((data) => live && setState({ data }))
+      .catch((error: Error) => live && setState({ error }));
+    return () => {
+      live = false;
+    };
+    // cycles is re-created per render; the id list is the real dependency.
+  }, [key]);
+  return state;
+}
+
+function UnitResults({ unitId, cycles }: { unitId: string; cycles: Cycle[] }) {
+  const { t, i18n } = useTranslation('portal');
+  const lang = i18n.language;
+  const { data, error } = usePublishedResults(cycles);
+  const mine = (data ?? [])
+    .map((cr) => ({
+      ...cr,
+      result: cr.items.find((r) => r.orgUnitId === unitId && (r.appraiseeType === 'unit' || !r.personId)),
+    }))
+    .filter((x) => x.result)
+    .sort((a, b) => b.cycle.periodStart.localeCompare(a.cycle.periodStart));
+  const latest = mine[0];
+
+  return (
+    <section aria-labelledby="results">
+      <h2 id="results">{t('unit.results')}</h2>
+      {error && <ErrorBox error={error} />}
+      {!data && !error && <Loading />}
+      {data && !latest && <p className="pc-muted">{t('unit.noResults')}</p>}
+      {latest && latest.result && (
+        <>
+          <article className="pc-card pc-result" data-testid="portal-result">
+            <p className="pc-muted pc-small">{pick(lang, latest.cycle.name, latest.cycle.nameEn)}</p>
+            <div className="pc-score-row">
+              <span className="pc-score">{fmtNum(latest.result.total, 1)}</span>
+              <GradeTag grade={latest.result.grade} />
+            </div>
+            {latest.result.rank != null && (
+              <p className="pc-small">
+                {t('common:misc.rank')}：
+                {t('common:misc.of', { rank: latest.result.rank, size: latest.result.peerGroupSize })}
+                {latest.result.peerGroup ? ` · ${t('unit.peerGroup', { g: latest.result.peerGroup })}` : ''}
+              </p>
+            )}
+          </article>
+          <RankingChart items={latest.items} result={latest.result} />
+          <RadarChart resultId={latest.result.id} />
+          {mine.length > 1 && (
+            <div className="pc-card">
+              <h3>{t('unit.trend')}</h3>
+              <EChart
+                ariaLabel={t('unit.trend')}
+                height={220}
+                option={{
+                  grid: { left: 40, right: 16, top: 16, bottom: 30 },
+                  tooltip: { trigger: 'axis' },
+                  xAxis: {
+                    type: 'category',
+                    data: mine
+                      .slice()
+                      .reverse()
+                      .map((m) => pick(lang, m.cycle.name, m.cycle.nameEn)),
+                  },
+                  yAxis: { type: 'value', min: 0, max: 100 },
+                  series: [
+                    {
+                      type: 'line',
+                      data: mine
+                        .slice()
+                        .reverse()
+                        .map((m) => m.result!.total),
+                    },
+                  ],
+                }}
+              />
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+function RankingChart({ items, result }: { items: Result[]; result: Result }) {
+  const { t, i18n } = useTranslation('portal');
+  const peers = items
+    .filter((r) => r.peerGroup === result.peerGroup && r.appraiseeType === result.appraiseeType)
+    .sort((a, b) => a.total - b.total);
+  if (peers.length < 2) return null;
+  return (
+    <div className="pc-card">
+      <h3>{t('unit.ranking')}</h3>
+      <EChart
+        ariaLabel={t('unit.ranking')}
+        testId="portal-ranking-chart"
+        height={Math.max(180, peers.length * 28 + 40)}
+        option={{
+          grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
+          tooltip: { trigger: 'axis' },
+          xAxis: { type: 'value', min: 0, max: 100 },
+          yAxis: {
+            type: 'category',
+            data: peers.map((r) => pick(i18n.language, r.appraiseeName, r.appraiseeNameEn)),
+            axisLabel: { width: 110, overflow: 'truncate' },
+          },
+          series: [
+            {
+              type: 'bar',
+              label: {
+                show: true,
+                position: 'right',
+                formatter: (p: { value: number }) => fmtNum(p.value, 1),
+              },
+              data: peers.map((r) => ({
+                value: r.total,
+                itemStyle: { color: r.id === result.id ? '#b4432f' : '#9db4c0' },
+              })),
+            },
+          ],
+        }}
+      />
+    </div>
+  );
+}
+
+function RadarChart({ resultId }: { resultId: string }) {
+  const { t, i18n } = useTranslation('portal');
+  const detail = useApi<{ breakdown: BreakdownView[] }>(`/api/public/results/${resultId}`);
+  const first = (detail.data?.breakdown ?? []).filter((b) => b.kind !== 'bonus' && b.kind !== 'deduction');
+  if (first.length < 3) return null;
+  return (
+    <div className="pc-card">
+      <h3>{t('unit.radar')}</h3>
+      <EChart
+        ariaLabel={t('unit.radar')}
+        height={300}
+        option={{
+          tooltip: {},
+          radar: {
+            radius: '60%',
+            indicator: first.map((b) => ({ name: nodeName(i18n.language, b), max: 100 })),
+            axisName: { color: '#444', fontSize: 11 },
+          },
+          series: [
+            {
+              type: 'radar',
+              areaStyle: { opacity: 0.2 },
+              data: [
+                { value: first.map((b) => Number(b.attainment ?? b.score ?? 0)), name: t('unit.radar') },
+              ],
+            },
+          ],
+        }}
+      />
+    </div>
+  );
+}

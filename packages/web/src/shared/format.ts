@@ -1,0 +1,24 @@
+/** Small formatting helpers shared by portal and console. */
+
+export function fmtNum(n: number | null | undefined, digits = 2): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '—';
+  return String(Number(Number(n).toFixed(digits)));
+}
+
+export function fmtDate(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return iso.slice(0, 10);
+}
+
+export function fmtDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  return iso.replace('T', ' ').slice(0, 19);
+}
+
+export const GRADE_COLORS: Record<string, string> = {
+  excellent: '#2f7d32',
+  good: '#1677ff',
+  qualified: '#8c8c8c',
+  basically_qualified: '#d48806',
+  unqualified: '#cf1322',
+};

@@ -1,0 +1,116 @@
+/** Shapes of the HTTP API (packages/server/API.md). */
+
+export type Role = 'admin' | 'office' | 'unit_manager' | 'appraisee' | 'evaluator' | 'verifier' | 'public';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  displayNameEn?: string | null;
+  roles: { role: Role; orgUnitId?: string | null }[];
+}
+
+export interface OrgUnit {
+  id: string;
+  code: string;
+  name: string;
+  nameEn?: string | null;
+  kind: 'government' | 'department' | 'district';
+  parentId: string | null;
+  peerGroup?: string | null;
+}
+
+export interface Person {
+  id: string;
+  name: string;
+  nameEn?: string | null;
+  position?: string | null;
+  positionEn?: string | null;
+  orgUnitId: string;
+  termStart?: string | null;
+  termEnd?: string | null;
+}
+
+export const STAGES = [
+  'mission_analysis',
+  'planning',
+  'execution',
+  'evaluation',
+  'feedback',
+  'results',
+  'closed',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface Cycle {
+  id: string;
+  code: string;
+  name: string;
+  nameEn?: string | null;
+  type: 'regular' | 'annual' | 'term';
+  periodStart: string;
+  periodEnd: string;
+  stage: Stage;
+  resultsPublishedAt?: string | null;
+}
+
+export type PlanStatus = 'draft' | 'published_for_comment' | 'approved' | 'closed';
+
+export interface PlanSummary {
+  id: string;
+  cycleId: string;
+  appraiseeType: 'unit' | 'cadre' | 'project';
+  orgUnitId?: string | null;
+  personId?: string | null;
+  title: string;
+  titleEn?: string | null;
+  status: PlanStatus;
+  version: number;
+  peerGroup?: string | null;
+  appraiseeName?: string | null;
+  appraiseeNameEn?: string | null;
+}
+
+export interface PlanValue {
+  id: string;
+  indicatorCode: string;
+  period: string;
+  value: number;
+  note?: string | null;
+  status: 'reported' | 'verified' | 'rejected';
+  reason?: string | null;
+}
+
+export interface Result {
+  id: string;
+  planId: string;
+  appraiseeType: 'unit' | 'cadre' | 'project';
+  orgUnitId?: string | null;
+  personId?: string | null;
+  appraiseeName?: string | null;
+  appraiseeNameEn?: string | null;
+  peerGroup?: string | null;
+  total: number;
+  grade: string;
+  gradeByScore?: string | null;
+  rank?: number | null;
+  peerGroupSize?: number | null;
+  veto?: boolean | null;
+  reasons?: unknown;
+  computedAt?: string | null;
+}
+
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  actorId?: string | null;
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  hash: string;
+  prevHash?: string | null;
+}
+
+export interface Items<T> {
+  items: T[];
+}
