@@ -1,1 +1,6 @@
-export {};
+/** Surveys 问卷调查: sampling, weighting, estimates, reliability and open-text keywords. */
+export * from './reliability';
+export * from './sampling';
+export * from './weighting';
+export * from './estimates';
+export * from './text';
