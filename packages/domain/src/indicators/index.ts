@@ -1,1 +1,3 @@
-export {};
+export * from './errors';
+export * from './types';
+export * from './validate';

@@ -1,1 +1,3 @@
-export {};
+export * from './rules';
+export * from './numbers';
+export * from './aggregate';

@@ -1,1 +1,3 @@
-export {};
+export * from './ahp';
+export * from './entropy';
+export * from './normalise';

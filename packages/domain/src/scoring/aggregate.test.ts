@@ -1,0 +1,255 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { IndicatorNode } from '../indicators/types';
+import { validateTree } from '../indicators/validate';
+import { scoreAppraisee, type BreakdownNode, type LeafInput } from './aggregate';
+import { round2, trimmedMean } from './numbers';
+
+/** A district's annual plan: economy 40, safety 20, public satisfaction 40, one bonus, one deduction. */
+const plan: IndicatorNode[] = [
+  {
+    code: 'E',
+    name: '经济发展',
+    weight: 40,
+    children: [
+      {
+        code: 'E1',
+        name: 'GDP 增速',
+        weight: 60,
+        unit: '%',
+        rule: { type: 'linear', baseline: 5, target: 7, direction: 'higher', cap: 1.2 },
+      },
+      {
+        code: 'E2',
+        name: '一般公共预算收入增速',
+        weight: 40,
+        rule: { type: 'ratio', target: 8, direction: 'higher', cap: 1.2 },
+      },
+    ],
+  },
+  {
+    code: 'S',
+    name: '安全稳定',
+    weight: 20,
+    children: [
+      {
+        code: 'S1',
+        name: '生产安全事故死亡人数',
+        weight: 100,
+        rule: { type: 'passFail', passWhen: 'zero' },
+        veto: { mode: 'downOne' },
+      },
+    ],
+  },
+  {
+    code: 'P',
+    name: '公众满意度',
+    weight: 40,
+    rule: { type: 'rating' },
+    subjects: [
+      { type: 'data', weight: 50 },
+      { type: 'public', weight: 30 },
+      { type: 'expert', weight: 20 },
+    ],
+  },
+  { code: 'B1', name: '省级以上表彰', weight: 3, kind: 'bonus', rule: { type: 'perUnit', points: 1 } },
+  { code: 'D1', name: '重大投诉查实', weight: 5, kind: 'deduction', rule: { type: 'perUnit', points: 2 } },
+];
+
+const inputs: Record<string, LeafInput> = {
+  E1: { value: 6.5 },
+  E2: { value: 8.8 },
+  S1: { value: 0 },
+  P: {
+    value: 80,
+    ratings: [100, 80, 85, 90, 40]
+      .map((score) => ({ subject: 'public' as const, score }))
+      .concat([
+        { subject: 'expert' as const, score: 70 },
+        { subject: 'expert' as const, score: 75 },
+      ]),
+  },
+  B1: { value: 1 },
+  D1: { value: 1 },
+};
+
+const find = (nodes: BreakdownNode[], code: string): BreakdownNode => {
+  for (const n of nodes) {
+    if (n.code === code) return n;
+    const c = n.children && find(n.children, code);
+    if (c) return c;
+  }
+  return undefined as unknown as BreakdownNode;
+};
+
+describe('scoreAppraisee, worked example', () => {
+  const r = scoreAppraisee(plan, inputs, { trimEachSide: 1, minRaters: 3 });
+
+  it('the plan is valid', () => expect(validateTree(plan)).toEqual([]));
+
+  it('total is 87.35', () => {
+    // E1: GDP growth 6.5% between baseline 5 and target 7 → 75. E2: 8.8 / 8 → 110 (cap 120).
+    // E = (60·75 + 40·110) / 100 = 89 → 40 × 89% = 35.6.
+    expect(find(r.breakdown, 'E1').attainment).toBeCloseTo(75, 12);
+    expect(find(r.breakdown, 'E2').attainment).toBeCloseTo(110, 12);
+    expect(find(r.breakdown, 'E').contribution).toBeCloseTo(35.6, 12);
+    // S1: no deaths → 100 → 20 points, no veto.
+    expect(find(r.breakdown, 'S').contribution).toBeCloseTo(20, 12);
+    // P: public ratings drop 100 and 40 → (80 + 85 + 90) / 3 = 85; experts (2 < 3 raters) insufficient,
+    // so data 50 → 62.5 and public 30 → 37.5: 0.625·80 + 0.375·85 = 81.875 → 40 × 81.875% = 32.75.
+    const p = find(r.breakdown, 'P');
+    expect(p.attainment).toBeCloseTo(81.875, 12);
+    expect(p.subjects).toEqual([
+      { type: 'data', weight: 50, effectiveWeight: 62.5, n: 1, mean: 80, used: 80 },
+      { type: 'public', weight: 30, effectiveWeight: 37.5, n: 5, mean: 79, used: 85 },
+      { type: 'expert', weight: 20, effectiveWeight: 0, n: 2, mean: 72.5, used: 0, insufficient: true },
+    ]);
+    expect(p.notes).toContain('expert: 2 raters < minimum 3, weight redistributed');
+    // 35.6 + 20 + 32.75 = 88.35, + 1 bonus − 2 deduction = 87.35.
+    expect(r.weightedScore).toBeCloseTo(88.35, 12);
+    expect(r.bonus).toBe(1);
+    expect(r.deduction).toBe(2);
+    expect(round2(r.total)).toBe(87.35);
+    expect(r.veto).toEqual({ triggered: false, codes: [] });
+  });
+
+  it('contributions sum back to the total', () => {
+    const normal = r.breakdown.filter((b) => b.kind === 'normal').reduce((s, b) => s + b.contribution, 0);
+    expect(Math.abs(normal + r.bonus - r.deduction - r.total)).toBeLessThan(1e-9);
+    expect(Math.abs(r.breakdown.reduce((s, b) => s + b.contribution, 0) - r.total)).toBeLessThan(1e-9);
+  });
+
+  it('a death triggers the veto and scores the safety block 0', () => {
+    const v = scoreAppraisee(plan, { ...inputs, S1: { value: 1 } });
+    expect(v.veto).toEqual({ triggered: true, codes: ['S1'], mode: 'downOne' });
+    expect(find(v.breakdown, 'S').contribution).toBe(0);
+  });
+
+  it('a missing value scores 0 with a note', () => {
+    const m = scoreAppraisee(plan, { ...inputs, E2: {} });
+    expect(find(m.breakdown, 'E2').attainment).toBe(0);
+    expect(find(m.breakdown, 'E2').notes).toContain('missing');
+  });
+
+  it('without trimming the panel uses the relevance-weighted mean', () => {
+    const m = scoreAppraisee(plan, {
+      ...inputs,
+      P: {
+        value: 80,
+        ratings: [
+          { subject: 'public', score: 90, weight: 3 },
+          { subject: 'public', score: 50, weight: 1 },
+        ],
+      },
+    });
+    const pub = find(m.breakdown, 'P').subjects!.find((s) => s.type === 'public')!;
+    expect(pub.used).toBe(80);
+    // No expert ratings at all: its weight is redistributed too.
+    expect(find(m.breakdown, 'P').attainment).toBeCloseTo(80, 12);
+  });
+
+  it('floors the total at 0', () => {
+    const tiny: IndicatorNode[] = [
+      { code: 'A', name: 'a', weight: 100, rule: { type: 'rating' } },
+      { code: 'D', name: 'd', weight: 10, kind: 'deduction' },
+    ];
+    const f = scoreAppraisee(tiny, { A: { value: 5 }, D: { value: 8 } });
+    expect(f.total).toBe(0);
+    expect(f.floored).toBe(true);
+  });
+
+  it('trimmedMean drops each side', () => {
+    expect(trimmedMean([1, 100, 50, 60, 0], 1)).toBeCloseTo(37, 12);
+    expect(() => trimmedMean([1, 2], 1)).toThrow();
+  });
+});
+
+// Random trees: up to 3 levels, random weights (not necessarily summing to 100), some bonus/deduction.
+const leafArb = fc.record({
+  weight: fc.double({ min: 0, max: 100, noNaN: true }),
+  value: fc.option(fc.double({ min: -50, max: 200, noNaN: true }), { nil: undefined }),
+  ratings: fc.array(
+    fc.record({
+      score: fc.double({ min: 0, max: 100, noNaN: true }),
+      weight: fc.double({ min: 0, max: 5, noNaN: true }),
+    }),
+    {
+      maxLength: 6,
+    },
+  ),
+  kind: fc.constantFrom('normal', 'normal', 'normal', 'bonus', 'deduction'),
+});
+type LeafSpec = {
+  weight: number;
+  value?: number;
+  ratings: { score: number; weight: number }[];
+  kind: string;
+};
+type Spec = LeafSpec | Spec[];
+const treeArb: fc.Arbitrary<Spec[]> = fc.letrec<{ node: Spec; tree: Spec[] }>((tie) => ({
+  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leafArb, tie('tree')),
+  tree: fc.array(tie('node'), { minLength: 1, maxLength: 4 }),
+})).tree;
+
+function build(specs: Spec[], prefix: string, inputs: Record<string, LeafInput>): IndicatorNode[] {
+  return specs.map((s, i) => {
+    const code = `${prefix}${i}`;
+    if (Array.isArray(s))
+      return { code, name: code, weight: 10 + i * 7, children: build(s, `${code}.`, inputs) };
+    inputs[code] = { value: s.value, ratings: s.ratings.map((r) => ({ subject: 'public' as const, ...r })) };
+    return {
+      code,
+      name: code,
+      weight: s.weight,
+      kind: s.kind as IndicatorNode['kind'],
+      rule:
+        s.kind === 'normal'
+          ? { type: 'linear', baseline: 0, target: 100, direction: 'higher', cap: 1.2 }
+          : { type: 'perUnit', points: 1.5 },
+      subjects:
+        s.kind === 'normal'
+          ? [
+              { type: 'data', weight: 70 },
+              { type: 'public', weight: 30 },
+            ]
+          : undefined,
+    };
+  });
+}
+
+describe('scoreAppraisee, laws', () => {
+  it('contributions sum to the parent and to the total; attainment stays within [0, 120]', () => {
+    fc.assert(
+      fc.property(
+        treeArb,
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 1, max: 3 }),
+        (specs, trim, minRaters) => {
+          const inputs: Record<string, LeafInput> = {};
+          const nodes = build(specs, 'n', inputs);
+          const r = scoreAppraisee(nodes, inputs, { trimEachSide: trim, minRaters });
+          const check = (b: BreakdownNode) => {
+            if (b.kind === 'normal') {
+              expect(b.attainment).toBeGreaterThanOrEqual(0);
+              expect(b.attainment).toBeLessThanOrEqual(120 + 1e-9);
+            } else expect(b.attainment).toBeLessThanOrEqual(b.weight + 1e-12);
+            if (b.children) {
+              const sum = b.children
+                .filter((c) => c.kind === 'normal')
+                .reduce((s, c) => s + c.contribution, 0);
+              expect(Math.abs(sum - b.contribution)).toBeLessThan(1e-9);
+              b.children.forEach(check);
+            }
+          };
+          r.breakdown.forEach(check);
+          const normal = r.breakdown
+            .filter((b) => b.kind === 'normal')
+            .reduce((s, b) => s + b.contribution, 0);
+          expect(Math.abs(normal - r.weightedScore)).toBeLessThan(1e-9);
+          expect(Math.abs(Math.max(0, normal + r.bonus - r.deduction) - r.total)).toBeLessThan(1e-9);
+          expect(r.total).toBeGreaterThanOrEqual(0);
+        },
+      ),
+    );
+  });
+});

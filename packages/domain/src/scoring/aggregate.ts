@@ -1,0 +1,321 @@
+import { DomainError } from '../indicators/errors';
+import {
+  isLeaf,
+  kindOf,
+  subjectsOf,
+  type IndicatorKind,
+  type IndicatorNode,
+  type SubjectType,
+  type VetoSpec,
+} from '../indicators/types';
+import { bonusDeduction, scoreRule, type ScoringRule } from './rules';
+
+/** One rating of a leaf by one rater. */
+export interface Rating {
+  subject: SubjectType;
+  /** 0–100. */
+  score: number;
+  /** Stakeholder relevance 相关度 or other rater weight, ≥ 0, default 1. */
+  weight?: number;
+  raterId?: string;
+}
+
+/** What is known about one leaf: its measured value and/or ratings. */
+export interface LeafInput {
+  value?: number | null;
+  ratings?: Rating[];
+}
+
+/** Options of {@link scoreAppraisee}. */
+export interface ScoreOptions {
+  /** Drop this many highest and lowest ratings of each panel (when the panel has more than 2× as many). */
+  trimEachSide?: number;
+  /** A panel with fewer raters is insufficient; its subject weight goes to the present subjects. */
+  minRaters?: number;
+}
+
+/** How one subject entered a leaf's attainment. */
+export interface SubjectBreakdown {
+  type: SubjectType;
+  /** Configured share of the leaf (0–100). */
+  weight: number;
+  /** Share after redistributing the weight of insufficient panels (0–100). */
+  effectiveWeight: number;
+  /** Number of ratings (for 'data': 1 if a value was given, else 0). */
+  n: number;
+  /** Weighted mean of all ratings (for 'data': the rule's attainment); 0 when n = 0. */
+  mean: number;
+  /** Figure entered into the leaf: trimmed or weighted mean (for 'data': the attainment). */
+  used: number;
+  insufficient?: boolean;
+}
+
+/** One node of a score's explanation. */
+export interface BreakdownNode {
+  code: string;
+  name: string;
+  weight: number;
+  /**
+   * normal: 0–100 (up to 100 × cap with over-fulfilment); bonus/deduction: the points granted
+   * or taken (≥ 0).
+   */
+  attainment: number;
+  /**
+   * Points this node adds to the total. normal: its share of the weighted score (normal children's
+   * contributions sum to it); bonus: +points; deduction: −points.
+   */
+  contribution: number;
+  kind: IndicatorKind;
+  children?: BreakdownNode[];
+  value?: number | null;
+  rule?: ScoringRule;
+  subjects?: SubjectBreakdown[];
+  notes: string[];
+}
+
+/** Veto outcome of an appraisee. */
+export interface VetoOutcome {
+  triggered: boolean;
+  /** Leaves whose veto was triggered. */
+  codes: string[];
+  /** The most severe mode among them ('unqualified' over 'downOne'). */
+  mode?: VetoSpec['mode'];
+}
+
+/** An appraisee's score with its explanation. */
+export interface AppraiseeScore {
+  /** max(0, weightedScore + bonus − deduction). */
+  total: number;
+  /** Σ first-level weight × attainment / 100. */
+  weightedScore: number;
+  /** Points of all bonus items. */
+  bonus: number;
+  /** Points of all deduction items. */
+  deduction: number;
+  /** True when the deductions pushed the total below 0 and it was floored at 0. */
+  floored: boolean;
+  veto: VetoOutcome;
+  breakdown: BreakdownNode[];
+}
+
+/** A leaf failed its veto when its attainment is below full marks (with a float tolerance). */
+const VETO_TOLERANCE = 1e-9;
+
+interface PanelResult {
+  n: number;
+  mean: number;
+  used: number;
+  insufficient: boolean;
+  notes: string[];
+}
+
+function panel(subject: SubjectType, ratings: Rating[], options: ScoreOptions, code: string): PanelResult {
+  ratings.forEach((r, i) => {
+    if (!Number.isFinite(r.score) || r.score < 0 || r.score > 100) {
+      throw new DomainError(`inputs.${code}.ratings[${i}].score`, `rating ${r.score} must be within 0–100`);
+    }
+    if (r.weight !== undefined && (!Number.isFinite(r.weight) || r.weight < 0)) {
+      throw new DomainError(`inputs.${code}.ratings[${i}].weight`, `rater weight ${r.weight} must be ≥ 0`);
+    }
+  });
+  const notes: string[] = [];
+  const n = ratings.length;
+  const weightedMean = (rs: Rating[]) => {
+    const w = rs.reduce((s, r) => s + (r.weight ?? 1), 0);
+    return w > 0 ? rs.reduce((s, r) => s + (r.weight ?? 1) * r.score, 0) / w : NaN;
+  };
+  const minRaters = options.minRaters ?? 1;
+  const mean = weightedMean(ratings);
+  if (n === 0 || n < minRaters || Number.isNaN(mean)) {
+    notes.push(
+      n === 0
+        ? `${subject}: no ratings, weight redistributed`
+        : Number.isNaN(mean)
+          ? `${subject}: all rater weights are 0, weight redistributed`
+          : `${subject}: ${n} raters < minimum ${minRaters}, weight redistributed`,
+    );
+    return { n, mean: Number.isNaN(mean) ? 0 : mean, used: 0, insufficient: true, notes };
+  }
+  const k = Math.max(0, Math.floor(options.trimEachSide ?? 0));
+  if (k > 0 && n > 2 * k) {
+    // Drop by score; the kept ratings keep their relevance weights (all 1 → plain trimmed mean).
+    const kept = ratings
+      .map((r, i) => ({ r, i }))
+      .sort((a, b) => a.r.score - b.r.score || a.i - b.i)
+      .slice(k, n - k)
+      .map((x) => x.r);
+    const used = weightedMean(kept);
+    if (!Number.isNaN(used)) {
+      notes.push(`${subject}: dropped ${k} highest and ${k} lowest of ${n}`);
+      return { n, mean, used, insufficient: false, notes };
+    }
+    notes.push(`${subject}: kept ratings all weigh 0, untrimmed mean used`);
+  } else if (k > 0) {
+    notes.push(`${subject}: ${n} ratings, too few to drop ${k} each side`);
+  }
+  return { n, mean, used: mean, insufficient: false, notes };
+}
+
+function scoreLeaf(
+  node: IndicatorNode,
+  input: LeafInput | undefined,
+  options: ScoreOptions,
+): Omit<BreakdownNode, 'contribution'> {
+  const notes: string[] = [];
+  const configured = subjectsOf(node);
+  const value = input?.value;
+  if (value !== undefined && value !== null && !Number.isFinite(value)) {
+    throw new DomainError(`inputs.${node.code}.value`, `value ${value} must be a finite number`);
+  }
+  const ratings = input?.ratings ?? [];
+  const configuredTypes = new Set(configured.map((s) => s.type));
+  const stray = [
+    ...new Set(ratings.map((r) => r.subject).filter((s) => s === 'data' || !configuredTypes.has(s))),
+  ];
+  if (stray.length > 0) notes.push(`ignored ratings of subjects not configured here: ${stray.join(', ')}`);
+
+  const rows: (SubjectBreakdown & { present: boolean })[] = configured.map((s) => {
+    if (s.type === 'data') {
+      const rule = node.rule;
+      if (!rule || rule.type === 'perUnit') {
+        throw new DomainError(
+          `nodes.${node.code}.rule`,
+          `indicator ${node.code} is scored from data but has no attainment rule`,
+        );
+      }
+      if (value === undefined || value === null) {
+        notes.push('missing');
+        return { type: s.type, weight: s.weight, effectiveWeight: 0, n: 0, mean: 0, used: 0, present: true };
+      }
+      const a = scoreRule(rule, value);
+      if (
+        (node.plausibleMin !== undefined && value < node.plausibleMin) ||
+        (node.plausibleMax !== undefined && value > node.plausibleMax)
+      ) {
+        notes.push(
+          `implausible: ${value} outside [${node.plausibleMin ?? '-∞'}, ${node.plausibleMax ?? '∞'}]`,
+        );
+      }
+      return { type: s.type, weight: s.weight, effectiveWeight: 0, n: 1, mean: a, used: a, present: true };
+    }
+    const p = panel(
+      s.type,
+      ratings.filter((r) => r.subject === s.type),
+      options,
+      node.code,
+    );
+    notes.push(...p.notes);
+    return {
+      type: s.type,
+      weight: s.weight,
+      effectiveWeight: 0,
+      n: p.n,
+      mean: p.mean,
+      used: p.used,
+      ...(p.insufficient ? { insufficient: true } : {}),
+      present: !p.insufficient,
+    };
+  });
+
+  // Missing data stays in (it scores 0); absent panels give their weight to the present subjects.
+  const presentWeight = rows.filter((r) => r.present).reduce((s, r) => s + r.weight, 0);
+  let attainment = 0;
+  if (presentWeight > 0) {
+    for (const r of rows) {
+      r.effectiveWeight = r.present ? (r.weight * 100) / presentWeight : 0;
+      attainment += (r.effectiveWeight * r.used) / 100;
+    }
+  } else notes.push('no subject present: attainment 0');
+
+  return {
+    code: node.code,
+    name: node.name,
+    weight: node.weight,
+    attainment,
+    kind: 'normal',
+    ...(input && 'value' in input ? { value: input.value } : {}),
+    ...(node.rule ? { rule: node.rule } : {}),
+    subjects: rows.map(({ present: _present, ...r }) => r),
+    notes,
+  };
+}
+
+/**
+ * Scores one appraisee bottom-up over a plan's indicator tree.
+ *
+ * Leaf: each configured subject gives a figure — 'data' by the rule on the value (missing → 0, note
+ * 'missing'), other subjects by their panel's weighted mean (trimmed with options.trimEachSide);
+ * panels with no or too few raters (options.minRaters) are insufficient and their weight is
+ * redistributed proportionally over the present subjects. Parent: Σ w·a / Σ w over normal children.
+ * Total: Σ first-level w·a / 100 + bonus − deduction, floored at 0. Nothing is rounded here.
+ *
+ * Laws: Σ contributions of normal first-level nodes + bonus − deduction = total (unless floored);
+ * the normal children's contributions sum to their parent's. Bonus/deduction items may sit at any
+ * level; their signed contribution adds straight to the total, not to their parent's.
+ */
+export function scoreAppraisee(
+  nodes: IndicatorNode[],
+  inputs: Record<string, LeafInput>,
+  options: ScoreOptions = {},
+): AppraiseeScore {
+  let bonus = 0;
+  let deduction = 0;
+  const veto: VetoOutcome = { triggered: false, codes: [] };
+
+  // share = the node's weight in the total: contribution = share × attainment.
+  const visit = (node: IndicatorNode, share: number): BreakdownNode => {
+    const kind = kindOf(node);
+    if (kind !== 'normal') {
+      const value = inputs[node.code]?.value;
+      const points = bonusDeduction(node, value);
+      if (kind === 'bonus') bonus += points;
+      else deduction += points;
+      return {
+        code: node.code,
+        name: node.name,
+        weight: node.weight,
+        attainment: points,
+        contribution: kind === 'bonus' ? points : -points,
+        kind,
+        ...(value !== undefined ? { value } : {}),
+        ...(node.rule ? { rule: node.rule } : {}),
+        notes: value === undefined || value === null ? ['missing'] : [],
+      };
+    }
+    if (isLeaf(node)) {
+      const leaf = scoreLeaf(node, inputs[node.code], options);
+      if (node.veto && leaf.attainment < 100 - VETO_TOLERANCE) {
+        veto.triggered = true;
+        veto.codes.push(node.code);
+        if (veto.mode !== 'unqualified') veto.mode = node.veto.mode;
+        leaf.notes.push(`veto (${node.veto.mode}): not fully attained`);
+      }
+      return { ...leaf, contribution: share * leaf.attainment };
+    }
+    const children = node.children ?? [];
+    const sumW = children.filter((c) => kindOf(c) === 'normal').reduce((s, c) => s + c.weight, 0);
+    const childNodes = children.map((c) =>
+      visit(c, kindOf(c) === 'normal' && sumW > 0 ? (share * c.weight) / sumW : 0),
+    );
+    const normals = childNodes.filter((c) => c.kind === 'normal');
+    const notes: string[] = [];
+    let attainment = 0;
+    if (sumW > 0) attainment = normals.reduce((s, c) => s + c.weight * c.attainment, 0) / sumW;
+    else notes.push('no weighted children: attainment 0');
+    return {
+      code: node.code,
+      name: node.name,
+      weight: node.weight,
+      attainment,
+      contribution: share * attainment,
+      kind,
+      children: childNodes,
+      notes,
+    };
+  };
+
+  const breakdown = nodes.map((n) => visit(n, kindOf(n) === 'normal' ? n.weight / 100 : 0));
+  const weightedScore = breakdown.filter((b) => b.kind === 'normal').reduce((s, b) => s + b.contribution, 0);
+  const raw = weightedScore + bonus - deduction;
+  return { total: Math.max(0, raw), weightedScore, bonus, deduction, floored: raw < 0, veto, breakdown };
+}
