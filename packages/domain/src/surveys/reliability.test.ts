@@ -35,14 +35,12 @@ describe('cronbachAlpha', () => {
     expect(() => cronbachAlpha([[1, 2], [3]])).toThrow();
   });
 
-  const matrix = fc
-    .tuple(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 3, max: 12 }))
-    .chain(([k, n]) =>
-      fc.array(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: k, maxLength: k }), {
-        minLength: n,
-        maxLength: n,
-      }),
-    );
+  const matrix = fc.tuple(fc.integer({ min: 2, max: 6 }), fc.integer({ min: 3, max: 12 })).chain(([k, n]) =>
+    fc.array(fc.array(fc.integer({ min: 1, max: 5 }), { minLength: k, maxLength: k }), {
+      minLength: n,
+      maxLength: n,
+    }),
+  );
 
   it('property: equals the covariance form k/(k−1) · 2Σcov / var(total) and never exceeds 1', () => {
     fc.assert(
