@@ -133,12 +133,16 @@ function fmtShare(x: number): string {
  * Ranks, grades and quota-caps entries within each peer group.
  *
  * 1. gradeByScore from the bands.
- * 2. Quotas, best grade first: of the entries currently holding a capped grade, at most
- *    {@link quotaLimit} (floor(maxShare × n), n = peer-group size) keep it, taken in rank order;
- *    the rest drop to the next grade, where that grade's quota applies in turn. Ties at the boundary
- *    follow scheme.tieBreak ('shareQuota': every entry tied with the first one left out drops too).
- * 3. Veto, after the quota: the grade is capped at applyVeto(gradeByScore) — a quota drop and a veto
- *    do not add up; the lower of the two grades stands.
+ * 2. Veto 一票否决: the grade is capped at applyVeto(gradeByScore) ('downOne' → one below the score
+ *    grade, 'unqualified' → the lowest). The quota step can only lower a grade, so the veto cap holds
+ *    whatever the quota does. The cap is set before quotas are filled, so a vetoed entry takes no place
+ *    in a grade it cannot hold (the place goes to the next in rank) and counts against the quota of the
+ *    grade it is capped to — quotas are never exceeded.
+ * 3. Quotas, best grade first: of the entries currently holding a capped grade, at most
+ *    {@link quotaLimit} (floor(maxShare × n), n = peer-group size; so 20% of 4 is 0 unless the quota sets
+ *    atLeastOne — pool small units into larger peer groups) keep it, taken in rank order; the rest drop
+ *    to the next grade, where that grade's quota applies in turn. Ties at the boundary follow
+ *    scheme.tieBreak ('shareQuota': every entry tied with the first one left out drops too).
  * Output keeps the input order.
  */
 export function gradeAndRank(
@@ -179,16 +183,24 @@ export function gradeAndRank(
     });
     const grade = new Map<GradeEntry, string>();
     for (const e of sorted) {
-      const g = gradeForScore(e.total, scheme);
-      grade.set(e, g);
-      results.set(e, {
+      const byScore = gradeForScore(e.total, scheme);
+      const r: GradeResult = {
         id: e.id,
         peerGroup: e.peerGroup,
         rank: rankOf.get(e)!,
-        grade: g,
-        gradeByScore: g,
+        grade: byScore,
+        gradeByScore: byScore,
         reasons: [],
-      });
+      };
+      if (e.veto?.triggered) {
+        const cap = applyVeto(byScore, e.veto.mode ?? 'unqualified', order);
+        if (cap !== byScore) {
+          r.grade = cap;
+          r.reasons.push(`veto: capped to ${cap}`);
+        }
+      }
+      grade.set(e, r.grade);
+      results.set(e, r);
     }
 
     for (const [gi, g] of order.entries()) {
@@ -206,21 +218,9 @@ export function gradeAndRank(
         const r = results.get(e)!;
         r.grade = next;
         r.reasons.push(`quota: ${g} capped at ${fmtShare(quota.maxShare)} of ${n} → ${limit}`);
-        if (keep < limit && i < limit - keep) {
+        if (i < limit - keep)
           r.reasons.push(`tie at the quota boundary: all entries tied at ${e.total} drop to ${next}`);
-        }
       });
-    }
-
-    for (const e of sorted) {
-      if (!e.veto?.triggered) continue;
-      const r = results.get(e)!;
-      const mode = e.veto.mode ?? 'unqualified';
-      const cap = applyVeto(r.gradeByScore, mode, order);
-      if (order.indexOf(cap) > order.indexOf(r.grade)) {
-        r.grade = cap;
-        r.reasons.push(`veto: capped to ${cap}`);
-      } else r.reasons.push(`veto (${mode}): grade ${r.grade} already at or below ${cap}`);
     }
   }
   return items.map((e) => results.get(e)!);

@@ -62,12 +62,11 @@ const inputs: Record<string, LeafInput> = {
   S1: { value: 0 },
   P: {
     value: 80,
-    ratings: [100, 80, 85, 90, 40]
-      .map((score) => ({ subject: 'public' as const, score }))
-      .concat([
-        { subject: 'expert' as const, score: 70 },
-        { subject: 'expert' as const, score: 75 },
-      ]),
+    ratings: [
+      ...[100, 80, 85, 90, 40].map((score) => ({ subject: 'public' as const, score })),
+      { subject: 'expert', score: 70 },
+      { subject: 'expert', score: 75 },
+    ],
   },
   B1: { value: 1 },
   D1: { value: 1 },
