@@ -249,6 +249,10 @@ function scoreLeaf(
  * redistributed proportionally over the present subjects. Parent: Σ w·a / Σ w over normal children.
  * Total: Σ first-level w·a / 100 + bonus − deduction, floored at 0. Nothing is rounded here.
  *
+ * Veto: a leaf with `veto` whose attainment is below 100 (missing data included) triggers it.
+ * Throws DomainError for a leaf scored from data without an attainment rule, a non-finite value,
+ * a rating outside 0–100 or a negative rater weight.
+ *
  * Laws: Σ contributions of normal first-level nodes + bonus − deduction = total (unless floored);
  * the normal children's contributions sum to their parent's. Bonus/deduction items may sit at any
  * level; their signed contribution adds straight to the total, not to their parent's.
