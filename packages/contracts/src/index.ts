@@ -1,0 +1,2 @@
+/** Request and response schemas shared by the server (validation, OpenAPI) and the web app. */
+export * from './plans';

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+
+/** Evaluation subjects 评价主体. */
+export const SubjectTypeSchema = z.enum([
+  'data',
+  'superior',
+  'peer',
+  'subordinate',
+  'public',
+  'service_recipient',
+  'expert',
+  'deputy',
+  'third_party',
+  'self',
+]);
+
+const num = z.number().finite();
+const direction = z.enum(['higher', 'lower']);
+
+/** Scoring rule 评分标准 of a leaf; every rule maps an input to an attainment of 0–100 × cap. */
+export const ScoringRuleSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('linear'),
+    /** Value that scores 0. */
+    baseline: num,
+    /** Value that scores full marks. */
+    target: num,
+    /** Whether higher or lower values are better. */
+    direction,
+    /** Over-fulfilment cap as a multiple of full marks (1.2 = up to 120%). */
+    cap: num.min(1).max(2).optional(),
+  }),
+  z.object({
+    type: z.literal('banded'),
+    /** Value ranges and the points (0–100) each earns; the first matching band wins. */
+    bands: z
+      .array(z.object({ min: num.optional(), max: num.optional(), points: num.min(0).max(200) }))
+      .min(1)
+      .max(50),
+  }),
+  z.object({
+    type: z.literal('passFail'),
+    /** `zero`: passes when the value is 0 (e.g. major accidents); `nonzero`: passes when done. */
+    passWhen: z.enum(['zero', 'nonzero']),
+  }),
+  z.object({
+    type: z.literal('ratio'),
+    /** Target value; attainment is actual/target (or target/actual when lower is better). */
+    target: num,
+    direction,
+    cap: num.min(1).max(2).optional(),
+  }),
+  /** The input is already a 0–100 score (ratings). */
+  z.object({ type: z.literal('rating') }),
+  /** Bonus or deduction per unit of the value, capped at the node's weight. */
+  z.object({ type: z.literal('perUnit'), points: num.min(0) }),
+]);
+
+export interface IndicatorNodeInput {
+  code: string;
+  name: string;
+  nameEn?: string;
+  weight: number;
+  kind?: 'normal' | 'bonus' | 'deduction';
+  children?: IndicatorNodeInput[];
+  rule?: z.infer<typeof ScoringRuleSchema>;
+  unit?: string;
+  dataSource?: string;
+  direction?: 'higher' | 'lower';
+  subjects?: { type: z.infer<typeof SubjectTypeSchema>; weight: number }[];
+  veto?: { mode: 'unqualified' | 'downOne' };
+  target?: number;
+  baseline?: number;
+  plausibleMin?: number;
+  plausibleMax?: number;
+}
+
+/** One node of an indicator tree 指标体系 (recursive). */
+export const IndicatorNodeSchema: z.ZodType<IndicatorNodeInput> = z.lazy(() =>
+  z.object({
+    /** Unique code within the plan, e.g. `A1.2`. */
+    code: z.string().trim().min(1).max(40),
+    /** Name in Chinese (empty names are reported by validation, not refused here). */
+    name: z.string().max(200),
+    /** Name in English. */
+    nameEn: z.string().max(200).optional(),
+    /** Weight within its siblings (siblings sum to 100); for bonus/deduction items, the cap in points. */
+    weight: num.min(-1000).max(1000),
+    /** normal (in the weighted sum), bonus 加分项 or deduction 扣分项. */
+    kind: z.enum(['normal', 'bonus', 'deduction']).optional(),
+    children: z.array(IndicatorNodeSchema).max(200).optional(),
+    rule: ScoringRuleSchema.optional(),
+    /** Unit of measure, e.g. `%`. */
+    unit: z.string().max(40).optional(),
+    /** Where the value comes from (e.g. statistics bureau). */
+    dataSource: z.string().max(200).optional(),
+    direction: direction.optional(),
+    /** Evaluation subjects and their weights (sum 100). */
+    subjects: z
+      .array(z.object({ type: SubjectTypeSchema, weight: num.min(0).max(100) }))
+      .max(10)
+      .optional(),
+    /** 一票否决: failing this leaf caps the grade. */
+    veto: z.object({ mode: z.enum(['unqualified', 'downOne']) }).optional(),
+    target: num.optional(),
+    baseline: num.optional(),
+    /** Plausible range for anomaly flags on reported data. */
+    plausibleMin: num.optional(),
+    plausibleMax: num.optional(),
+  }),
+);
+
+export const SaveTreeBody = z.object({
+  /** First-level indicators with their subtrees. */
+  tree: z.array(IndicatorNodeSchema).max(100),
+  /** The plan version the edit started from (optimistic concurrency). */
+  version: z.number().int().min(1),
+});
+
+export const PLAN_STATUSES = ['draft', 'published_for_comment', 'approved', 'closed'] as const;
+export const APPRAISEE_TYPES = ['unit', 'cadre', 'project'] as const;

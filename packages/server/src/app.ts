@@ -1,0 +1,160 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Database } from './db/client';
+import { AppError } from './lib/errors';
+import { authPlugin } from './modules/auth/plugin';
+import { authRoutes } from './modules/auth/routes';
+import { healthRoutes } from './modules/health/routes';
+import { orgRoutes } from './modules/orgs/routes';
+import { cycleRoutes } from './modules/cycles/routes';
+import { planRoutes } from './modules/plans/routes';
+import { valueRoutes } from './modules/values/routes';
+import { ratingRoutes } from './modules/ratings/routes';
+import { resultRoutes } from './modules/results/routes';
+import { auditRoutes } from './modules/audit/routes';
+import { publicRoutes } from './modules/public/routes';
+
+export interface AppOptions {
+  database: Database;
+  /** Built web app to serve at `/` (console at `/console/`); skipped when absent. */
+  webDist?: string;
+  cookieSecure?: boolean;
+  logger?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    database: Database;
+  }
+}
+
+export const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web/dist');
+
+/** Builds the app: external plugins, then app plugins (auth), then feature modules, in a fixed order. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ? { level: 'info' } : false,
+    bodyLimit: 5 * 1024 * 1024,
+    trustProxy: false,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('database', options.database);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url}`, details: [] });
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
+  await app.register(swagger, {
+    openapi: { info: { title: 'PerfCommons API', version: '0.1.0' } },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(authPlugin, { cookieSecure: options.cookieSecure ?? false });
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes);
+      await api.register(authRoutes, { cookieSecure: options.cookieSecure ?? false });
+      await api.register(orgRoutes);
+      await api.register(cycleRoutes);
+      await api.register(planRoutes);
+      await api.register(valueRoutes);
+      await api.register(ratingRoutes);
+      await api.register(resultRoutes);
+      await api.register(auditRoutes);
+      await api.register(publicRoutes);
+    },
+    { prefix: '/api' },
+  );
+
+  if (options.webDist && existsSync(path.join(options.webDist, 'index.html'))) {
+    await registerWeb(app, options.webDist);
+  }
+  return app;
+}
+
+async function registerWeb(app: FastifyInstance, root: string) {
+  await app.register(fastifyStatic, { root, wildcard: false, index: false });
+  const hasConsole = existsSync(path.join(root, 'console.html'));
+  app.get('/*', (req, reply) => {
+    const url = req.url.split('?')[0];
+    if (url.startsWith('/api/')) {
+      return reply
+        .code(404)
+        .send({ error: 'not_found', message: `No route ${req.method} ${url}`, details: [] });
+    }
+    const file = path.normalize(decodeURIComponent(url)).replace(/^(\.\.[/\\])+/, '');
+    if (file !== '/' && existsSync(path.join(root, file)) && !file.endsWith('/')) return reply.sendFile(file);
+    if (hasConsole && (url === '/console' || url.startsWith('/console/')))
+      return reply.sendFile('console.html');
+    return reply.sendFile('index.html');
+  });
+}
+
+function errorHandler(
+  this: FastifyInstance,
+  err: unknown,
+  req: Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[1],
+  reply: Parameters<Parameters<FastifyInstance['setErrorHandler']>[0]>[2],
+) {
+  if (err instanceof AppError) {
+    return reply.code(err.statusCode).send({ error: err.error, message: err.message, details: err.details });
+  }
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const details = err.validation.map((v) => {
+      const p = v.instancePath.replace(/^\//, '').split('/').filter(Boolean).join('.');
+      return { path: p || String(err.validationContext ?? 'body'), message: v.message ?? 'invalid' };
+    });
+    return reply.code(400).send({
+      error: 'validation_error',
+      message: `Invalid ${err.validationContext ?? 'request'}: ${details.map((d) => d.path).join(', ')}`,
+      details,
+    });
+  }
+  const e = err as { statusCode?: number; code?: string; message?: string };
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+    const error = e.statusCode === 429 ? 'rate_limited' : (e.code ?? 'bad_request').toLowerCase();
+    return reply
+      .code(e.statusCode)
+      .send({
+        error,
+        message: e.message ?? 'Bad request',
+        details: [{ path: 'body', message: e.message ?? '' }],
+      });
+  }
+  req.log.error(err);
+  return reply.code(500).send({ error: 'internal', message: 'Internal error', details: [] });
+}

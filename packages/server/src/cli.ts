@@ -1,0 +1,138 @@
+import { parseArgs } from 'node:util';
+import { loadEnv } from './env';
+import { openDatabase, type Database } from './db/client';
+import { buildApp, DEFAULT_WEB_DIST } from './app';
+import { seedDemoCity, isEmpty } from './seed/demo-city';
+import { verifyAudit } from './modules/audit/service';
+import { computeCycleResults } from './modules/results/service';
+import { systemActor } from './lib/system';
+
+const HELP = `perfcommons — government performance management with public participation
+
+Usage: perfcommons <command> [options]
+
+Commands:
+  start [--seed-if-empty]   migrate, optionally seed the demo city, and serve API + web on PORT
+  migrate                   apply pending database migrations
+  seed [--force]            load the demo city (refuses a non-empty database unless --force)
+  compute --cycle <code>    compute results of a cycle and print a summary
+  verify-audit              check the audit chain and audited rows; exit 1 on any problem
+
+Environment: PORT (3000), HOST (0.0.0.0), DATA_DIR (./data, PGlite), DATABASE_URL (PostgreSQL; overrides DATA_DIR)
+`;
+
+async function main(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      'seed-if-empty': { type: 'boolean' },
+      force: { type: 'boolean' },
+      cycle: { type: 'string' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || !command) {
+    process.stdout.write(HELP);
+    return command || values.help ? 0 : 1;
+  }
+  const env = loadEnv();
+  const open = () => openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  switch (command) {
+    case 'start': {
+      const database = await open();
+      if (values['seed-if-empty'] && (await isEmpty(database.db))) {
+        console.log('Empty database: loading the demo city…');
+        await seedDemoCity(database.db);
+      }
+      const app = await buildApp({
+        database,
+        webDist: env.WEB_DIST ?? DEFAULT_WEB_DIST,
+        cookieSecure: env.COOKIE_SECURE,
+        logger: true,
+      });
+      const stop = async () => {
+        await app.close();
+        await database.close();
+        process.exit(0);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      await app.listen({ port: env.PORT, host: env.HOST });
+      console.log(
+        `PerfCommons on http://localhost:${env.PORT}/ (console /console/, API docs /docs) — ${database.kind}`,
+      );
+      return null;
+    }
+    case 'migrate':
+      return withDb(await open(), async () => {
+        console.log('Migrations applied');
+        return 0;
+      });
+    case 'seed':
+      return withDb(await open(), async (database) => {
+        if (!values.force && !(await isEmpty(database.db))) {
+          console.error('The database is not empty; use --force to seed anyway');
+          return 1;
+        }
+        const summary = await seedDemoCity(database.db);
+        console.log('Demo city loaded:', summary);
+        return 0;
+      });
+    case 'compute':
+      return withDb(await open(), async (database) => {
+        if (!values.cycle) {
+          console.error('compute needs --cycle <code>');
+          return 1;
+        }
+        const cycle = await database.db.query.cycles.findFirst({
+          where: (c, { eq }) => eq(c.code, values.cycle!),
+        });
+        if (!cycle) {
+          console.error(`No cycle with code ${values.cycle}`);
+          return 1;
+        }
+        const items = await computeCycleResults(database.db, systemActor(), cycle.id);
+        for (const r of items)
+          console.log(
+            `${r.peerGroup.padEnd(14)} #${String(r.rank).padStart(2)} ${r.total.toFixed(2).padStart(7)} ${r.grade.padEnd(20)} ${r.appraiseeName}`,
+          );
+        console.log(`${items.length} results computed for ${cycle.code}`);
+        return 0;
+      });
+    case 'verify-audit':
+      return withDb(await open(), async (database) => {
+        const report = await verifyAudit(database.db);
+        for (const p of report.problems) console.log(`#${p.seq ?? '-'} ${p.kind}: ${p.message}`);
+        console.log(
+          report.ok
+            ? `Audit log intact (${report.checked} entries)`
+            : `${report.problems.length} problem(s) found`,
+        );
+        return report.ok ? 0 : 1;
+      });
+    default:
+      console.error(`Unknown command ${command}\n`);
+      process.stdout.write(HELP);
+      return 1;
+  }
+}
+
+async function withDb(database: Database, fn: (d: Database) => Promise<number>) {
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== null) process.exit(code);
+  },
+  (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

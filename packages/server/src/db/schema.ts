@@ -1,0 +1,317 @@
+/**
+ * Drizzle schema: one PostgreSQL dialect for PGlite (embedded) and PostgreSQL (server).
+ * Tables are grouped by aggregate; later features (participation, surveys, monitoring) add tables
+ * that reference cycles, plans, org units and users without changing these.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const id = () => uuid('id').primaryKey().defaultRandom();
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+/** Accounts of officials, evaluators and public participants. */
+export const users = pgTable('users', {
+  id: id(),
+  username: text('username').notNull().unique(),
+  email: text('email').unique(),
+  phone: text('phone').unique(),
+  passwordHash: text('password_hash').notNull(),
+  displayName: text('display_name').notNull(),
+  displayNameEn: text('display_name_en'),
+  disabled: boolean('disabled').notNull().default(false),
+  createdAt: createdAt(),
+});
+
+/** A role held over an org subtree (null org = the whole government). */
+export const roleAssignments = pgTable(
+  'role_assignments',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').notNull(),
+    orgUnitId: uuid('org_unit_id').references(() => orgUnits.id),
+  },
+  (t) => [uniqueIndex('role_assignments_unique').on(t.userId, t.role, t.orgUnitId)],
+);
+
+/** Login sessions; the cookie carries a random token, the table keeps only its SHA-256. */
+export const sessions = pgTable('sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  csrfToken: text('csrf_token').notNull(),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});
+
+/** Org tree: the city government, its departments and subordinate district governments. */
+export const orgUnits = pgTable(
+  'org_units',
+  {
+    id: id(),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    nameEn: text('name_en'),
+    kind: text('kind').notNull(), // government | department | district
+    parentId: uuid('parent_id'),
+    /** Materialised path of codes, e.g. `/city/edu/`, for subtree scoping by prefix. */
+    path: text('path').notNull(),
+    /** Peer group for ranking (districts with districts, economic departments with economic ones). */
+    peerGroup: text('peer_group'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('org_units_path').on(t.path)],
+);
+
+/** Leading cadres 领导干部 with position and term. */
+export const people = pgTable(
+  'people',
+  {
+    id: id(),
+    code: text('code').notNull().unique(),
+    name: text('name').notNull(),
+    nameEn: text('name_en'),
+    position: text('position').notNull(),
+    positionEn: text('position_en'),
+    orgUnitId: uuid('org_unit_id')
+      .notNull()
+      .references(() => orgUnits.id),
+    userId: uuid('user_id').references(() => users.id),
+    termStart: date('term_start'),
+    termEnd: date('term_end'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('people_org').on(t.orgUnitId)],
+);
+
+/** Appraisal cycles: regular (平时), annual (年度), term (任期). */
+export const cycles = pgTable('cycles', {
+  id: id(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  nameEn: text('name_en'),
+  type: text('type').notNull(),
+  periodStart: date('period_start').notNull(),
+  periodEnd: date('period_end').notNull(),
+  stage: text('stage').notNull().default('mission_analysis'),
+  /** Grade bands, quotas and tie rule (domain GradeScheme). */
+  gradeScheme: jsonb('grade_scheme'),
+  /** Scoring rules of the cycle: trimming, minimum raters, combined-appraisal share. */
+  rules: jsonb('rules'),
+  resultsPublishedAt: timestamp('results_published_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+export const cycleTransitions = pgTable('cycle_transitions', {
+  id: id(),
+  cycleId: uuid('cycle_id')
+    .notNull()
+    .references(() => cycles.id),
+  fromStage: text('from_stage').notNull(),
+  toStage: text('to_stage').notNull(),
+  reason: text('reason'),
+  actorId: uuid('actor_id').references(() => users.id),
+  at: createdAt(),
+});
+
+/** A performance plan 绩效计划 of one appraisee (unit, cadre or project) in one cycle. */
+export const plans = pgTable(
+  'plans',
+  {
+    id: id(),
+    cycleId: uuid('cycle_id')
+      .notNull()
+      .references(() => cycles.id),
+    appraiseeType: text('appraisee_type').notNull(), // unit | cadre | project
+    orgUnitId: uuid('org_unit_id')
+      .notNull()
+      .references(() => orgUnits.id),
+    personId: uuid('person_id').references(() => people.id),
+    title: text('title').notNull(),
+    titleEn: text('title_en'),
+    status: text('status').notNull().default('draft'),
+    /** Optimistic concurrency: every tree write must name the version it edited. */
+    version: integer('version').notNull().default(1),
+    peerGroup: text('peer_group').notNull(),
+    approvedAt: timestamp('approved_at', { withTimezone: true }),
+    approvedBy: uuid('approved_by').references(() => users.id),
+    overrideReason: text('override_reason'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('plans_cycle').on(t.cycleId),
+    uniqueIndex('plans_appraisee_unique')
+      .on(t.cycleId, t.appraiseeType, t.orgUnitId, t.personId)
+      .where(sql`person_id is not null`),
+    uniqueIndex('plans_unit_unique')
+      .on(t.cycleId, t.appraiseeType, t.orgUnitId)
+      .where(sql`person_id is null`),
+  ],
+);
+
+/** One node of a plan's indicator tree; the tree is rebuilt from parent codes and positions. */
+export const indicatorNodes = pgTable(
+  'indicator_nodes',
+  {
+    id: id(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    code: text('code').notNull(),
+    parentCode: text('parent_code'),
+    position: integer('position').notNull(),
+    name: text('name').notNull(),
+    nameEn: text('name_en'),
+    weight: doublePrecision('weight').notNull(),
+    kind: text('kind').notNull().default('normal'),
+    rule: jsonb('rule'),
+    unit: text('unit'),
+    dataSource: text('data_source'),
+    direction: text('direction'),
+    subjects: jsonb('subjects'),
+    veto: jsonb('veto'),
+    target: doublePrecision('target'),
+    baseline: doublePrecision('baseline'),
+    plausibleMin: doublePrecision('plausible_min'),
+    plausibleMax: doublePrecision('plausible_max'),
+  },
+  (t) => [uniqueIndex('indicator_nodes_plan_code').on(t.planId, t.code)],
+);
+
+/** Reported actual values; only verified values score. */
+export const actualValues = pgTable(
+  'actual_values',
+  {
+    id: id(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    indicatorCode: text('indicator_code').notNull(),
+    /** ISO period label: `2025`, `2025-Q3` or `2025-09`. */
+    period: text('period').notNull(),
+    value: doublePrecision('value').notNull(),
+    note: text('note'),
+    status: text('status').notNull().default('reported'),
+    reason: text('reason'),
+    reportedBy: uuid('reported_by').references(() => users.id),
+    reportedAt: timestamp('reported_at', { withTimezone: true }).notNull().defaultNow(),
+    verifiedBy: uuid('verified_by').references(() => users.id),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('actual_values_unique').on(t.planId, t.indicatorCode, t.period)],
+);
+
+/** Rater assignments: who rates which plan as which evaluation subject. */
+export const evaluationTasks = pgTable(
+  'evaluation_tasks',
+  {
+    id: id(),
+    cycleId: uuid('cycle_id')
+      .notNull()
+      .references(() => cycles.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    raterId: uuid('rater_id')
+      .notNull()
+      .references(() => users.id),
+    subjectType: text('subject_type').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('evaluation_tasks_unique').on(t.planId, t.raterId, t.subjectType)],
+);
+
+/** A rater's score (0–100) of one indicator of one plan; one per rater, indicator and subject. */
+export const ratings = pgTable(
+  'ratings',
+  {
+    id: id(),
+    cycleId: uuid('cycle_id')
+      .notNull()
+      .references(() => cycles.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    indicatorCode: text('indicator_code').notNull(),
+    subjectType: text('subject_type').notNull(),
+    raterId: uuid('rater_id')
+      .notNull()
+      .references(() => users.id),
+    score: doublePrecision('score').notNull(),
+    /** Stakeholder relevance (0–1) for public input; 1 for officials. */
+    weight: doublePrecision('weight').notNull().default(1),
+    comment: text('comment'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('ratings_unique').on(t.planId, t.indicatorCode, t.subjectType, t.raterId),
+    index('ratings_cycle').on(t.cycleId),
+  ],
+);
+
+/** Computed result of one plan, with the breakdown that explains it. */
+export const results = pgTable(
+  'results',
+  {
+    id: id(),
+    cycleId: uuid('cycle_id')
+      .notNull()
+      .references(() => cycles.id),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' })
+      .unique(),
+    total: doublePrecision('total').notNull(),
+    weightedScore: doublePrecision('weighted_score').notNull(),
+    bonus: doublePrecision('bonus').notNull(),
+    deduction: doublePrecision('deduction').notNull(),
+    grade: text('grade').notNull(),
+    gradeByScore: text('grade_by_score').notNull(),
+    rank: integer('rank').notNull(),
+    peerGroup: text('peer_group').notNull(),
+    peerGroupSize: integer('peer_group_size').notNull(),
+    veto: jsonb('veto').notNull(),
+    reasons: jsonb('reasons').notNull(),
+    breakdown: jsonb('breakdown').notNull(),
+    computedAt: timestamp('computed_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('results_cycle').on(t.cycleId)],
+);
+
+/**
+ * Append-only, hash-chained audit log. `entityHash` is the SHA-256 of the row as the platform
+ * left it, so a row changed behind the platform's back no longer matches its last entry.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    actorId: uuid('actor_id'),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id').notNull(),
+    data: jsonb('data'),
+    entityHash: text('entity_hash'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('audit_entity').on(t.entityType, t.entityId)],
+);

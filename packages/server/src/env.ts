@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** Environment of the server, parsed once at boot; a bad value stops the start with a clear message. */
+const EnvSchema = z.object({
+  /** TCP port of the HTTP server. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Host to listen on. */
+  HOST: z.string().default('0.0.0.0'),
+  /** Directory of the embedded PGlite database (used when DATABASE_URL is unset). */
+  DATA_DIR: z.string().default('./data'),
+  /** PostgreSQL connection string; when set, the server uses PostgreSQL instead of PGlite. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Send cookies with the Secure flag (behind HTTPS). */
+  COOKIE_SECURE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Directory of the built web app served at `/`. */
+  WEB_DIST: z.string().optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

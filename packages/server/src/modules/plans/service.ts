@@ -1,0 +1,227 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { validateTree, type IndicatorNode } from '@perfcommons/domain';
+import type { IndicatorNodeInput } from '@perfcommons/contracts';
+import type { Db, DbOrTx } from '../../db/client';
+import { evaluationTasks, indicatorNodes, orgUnits, people, plans } from '../../db/schema';
+import { requireActor, requireOffice, type Actor } from '../../lib/actor';
+import { conflict } from '../../lib/errors';
+import { appendAudit, planTreeSnapshot } from '../audit/service';
+import {
+  assertCanEditPlan,
+  assertCanReadPlan,
+  canReadPlanSync,
+  loadPlanScope,
+  type PlanRow,
+  type PlanScope,
+} from './access';
+import { buildTree, flattenTree } from './tree';
+
+export const presentPlan = (
+  p: PlanRow,
+  names?: { appraiseeName: string; appraiseeNameEn: string | null },
+) => ({
+  id: p.id,
+  cycleId: p.cycleId,
+  appraiseeType: p.appraiseeType,
+  orgUnitId: p.orgUnitId,
+  personId: p.personId,
+  title: p.title,
+  titleEn: p.titleEn,
+  status: p.status,
+  version: p.version,
+  peerGroup: p.peerGroup,
+  approvedAt: p.approvedAt,
+  overrideReason: p.overrideReason,
+  updatedAt: p.updatedAt,
+  ...(names ?? {}),
+});
+
+export async function loadTree(db: DbOrTx, planId: string): Promise<IndicatorNodeInput[]> {
+  const rows = await db.select().from(indicatorNodes).where(eq(indicatorNodes.planId, planId));
+  return buildTree(rows);
+}
+
+/** Plans of a cycle the actor may read, with appraisee names. */
+export async function listPlans(
+  db: Db,
+  actor: Actor | null,
+  opts: { cycleId?: string; appraiseeType?: string; orgUnitId?: string; onlyPublic?: boolean },
+) {
+  const conds = [];
+  if (opts.cycleId) conds.push(eq(plans.cycleId, opts.cycleId));
+  if (opts.appraiseeType) conds.push(eq(plans.appraiseeType, opts.appraiseeType));
+  if (opts.orgUnitId) conds.push(eq(plans.orgUnitId, opts.orgUnitId));
+  if (opts.onlyPublic) conds.push(sql`${plans.status} in ('published_for_comment', 'approved', 'closed')`);
+  const rows = await db
+    .select({
+      plan: plans,
+      orgPath: orgUnits.path,
+      orgName: orgUnits.name,
+      orgNameEn: orgUnits.nameEn,
+      personUserId: people.userId,
+      personName: people.name,
+      personNameEn: people.nameEn,
+    })
+    .from(plans)
+    .innerJoin(orgUnits, eq(orgUnits.id, plans.orgUnitId))
+    .leftJoin(people, eq(people.id, plans.personId))
+    .where(conds.length ? and(...conds) : undefined)
+    .orderBy(asc(plans.appraiseeType), asc(orgUnits.path), asc(people.code));
+  let taskPlans = new Set<string>();
+  if (!opts.onlyPublic) {
+    const a = requireActor(actor);
+    if (a.roles.some((r) => r.role === 'evaluator')) {
+      const tasks = await db
+        .select({ planId: evaluationTasks.planId })
+        .from(evaluationTasks)
+        .where(eq(evaluationTasks.raterId, a.id));
+      taskPlans = new Set(tasks.map((t) => t.planId));
+    }
+  }
+  return rows
+    .filter((r) => opts.onlyPublic || canReadPlanSync(actor, r) || taskPlans.has(r.plan.id))
+    .map((r) =>
+      presentPlan(r.plan, {
+        appraiseeName: r.personName ?? r.orgName,
+        appraiseeNameEn: r.personNameEn ?? r.orgNameEn,
+      }),
+    );
+}
+
+export async function getPlan(db: Db, actor: Actor | null, id: string) {
+  const scope = await loadPlanScope(db, id);
+  await assertCanReadPlan(db, actor, scope);
+  return planView(db, scope);
+}
+
+async function planView(db: DbOrTx, scope: PlanScope) {
+  const tree = await loadTree(db, scope.plan.id);
+  return {
+    plan: presentPlan(scope.plan, scope),
+    tree,
+    problems: validateTree(tree as IndicatorNode[]),
+  };
+}
+
+/**
+ * Replaces the indicator tree of a draft plan. The write names the version it started from;
+ * a stale version (another official saved meanwhile) is refused with 409, so no edit is lost.
+ * A draft may be saved with problems (work in progress); submitting requires none.
+ */
+export async function saveTree(
+  db: Db,
+  actor: Actor | null,
+  id: string,
+  input: { tree: IndicatorNodeInput[]; version: number },
+) {
+  return db.transaction(async (tx) => {
+    const scope = await loadPlanScope(tx, id);
+    const a = assertCanEditPlan(actor, scope);
+    if (scope.plan.status !== 'draft')
+      throw conflict(`The plan is ${scope.plan.status}; only a draft can be edited`, [
+        { path: 'status', message: 'not draft' },
+      ]);
+    const [updated] = await tx
+      .update(plans)
+      .set({ version: sql`${plans.version} + 1`, updatedAt: new Date() })
+      .where(and(eq(plans.id, id), eq(plans.version, input.version)))
+      .returning();
+    if (!updated)
+      throw conflict(
+        `The plan was changed by someone else (now version ${scope.plan.version}); reload and apply your edit again`,
+        [{ path: 'version', message: `stale: current version is ${scope.plan.version}` }],
+        'version_conflict',
+      );
+    await tx.delete(indicatorNodes).where(eq(indicatorNodes.planId, id));
+    const rows = flattenTree(id, input.tree);
+    const codes = new Set<string>();
+    const dup = rows.find((r) => (codes.has(r.code) ? true : (codes.add(r.code), false)));
+    if (dup) {
+      throw conflict(`Indicator code ${dup.code} is used twice`, [
+        { path: 'tree', message: `duplicate code ${dup.code}` },
+      ]);
+    }
+    for (let i = 0; i < rows.length; i += 500) await tx.insert(indicatorNodes).values(rows.slice(i, i + 500));
+    await appendAudit(tx, [
+      { actorId: a.id, action: 'plan.update', entityType: 'plan', entityId: id, entity: updated },
+      {
+        actorId: a.id,
+        action: 'plan.tree.save',
+        entityType: 'plan_tree',
+        entityId: id,
+        data: { version: updated.version, nodes: rows.length },
+        entity: await planTreeSnapshot(tx, id),
+      },
+    ]);
+    return planView(tx, { ...scope, plan: updated });
+  });
+}
+
+/** Draft → published for public comment; refused while the tree has problems. */
+export async function submitPlan(db: Db, actor: Actor | null, id: string) {
+  return db.transaction(async (tx) => {
+    const scope = await loadPlanScope(tx, id);
+    const a = assertCanEditPlan(actor, scope);
+    if (scope.plan.status !== 'draft')
+      throw conflict(`The plan is ${scope.plan.status}, not a draft`, [
+        { path: 'status', message: 'not draft' },
+      ]);
+    const tree = await loadTree(tx, id);
+    const problems = validateTree(tree as IndicatorNode[]);
+    if (tree.length === 0 || problems.length) {
+      const details = tree.length
+        ? problems.map((p) => ({ path: `tree.${p.path.join('/')}.${p.field}`, message: p.message }))
+        : [{ path: 'tree', message: 'the plan has no indicators' }];
+      throw conflict('The indicator tree has problems; fix them before submitting', details, 'invalid_tree');
+    }
+    return setStatus(tx, a, scope, 'published_for_comment', 'plan.submit');
+  });
+}
+
+/** Published → approved, by the performance office. */
+export async function approvePlan(
+  db: Db,
+  actor: Actor | null,
+  id: string,
+  input: { overrideReason?: string },
+) {
+  const a = requireOffice(actor, 'Approving a plan');
+  return db.transaction(async (tx) => {
+    const scope = await loadPlanScope(tx, id);
+    if (scope.plan.status !== 'published_for_comment')
+      throw conflict(`The plan is ${scope.plan.status}; it must be published for comment first`, [
+        { path: 'status', message: 'not published_for_comment' },
+      ]);
+    return setStatus(tx, a, scope, 'approved', 'plan.approve', {
+      approvedAt: new Date(),
+      approvedBy: a.id,
+      overrideReason: input.overrideReason ?? null,
+    });
+  });
+}
+
+async function setStatus(
+  tx: DbOrTx,
+  a: Actor,
+  scope: PlanScope,
+  status: string,
+  action: string,
+  extra: Partial<PlanRow> = {},
+) {
+  const [updated] = await tx
+    .update(plans)
+    .set({ status, updatedAt: new Date(), ...extra })
+    .where(eq(plans.id, scope.plan.id))
+    .returning();
+  await appendAudit(tx, [
+    {
+      actorId: a.id,
+      action,
+      entityType: 'plan',
+      entityId: updated.id,
+      data: { from: scope.plan.status, to: status },
+      entity: updated,
+    },
+  ]);
+  return presentPlan(updated, scope);
+}

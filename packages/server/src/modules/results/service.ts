@@ -1,0 +1,301 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import {
+  DEFAULT_GRADE_SCHEME,
+  gradeAndRank,
+  scoreAppraisee,
+  type GradeScheme,
+  type IndicatorNode,
+  type LeafInput,
+  type ScoreOptions,
+} from '@perfcommons/domain';
+import type { Db, DbOrTx } from '../../db/client';
+import {
+  actualValues,
+  cycles,
+  indicatorNodes,
+  orgUnits,
+  people,
+  plans,
+  ratings,
+  results,
+} from '../../db/schema';
+import { requireActor, requireOffice, type Actor } from '../../lib/actor';
+import { conflict, forbidden, notFound } from '../../lib/errors';
+import { appendAudit } from '../audit/service';
+import { getCycle, presentCycle } from '../cycles/service';
+import { canReadPlanSync } from '../plans/access';
+import { buildTree } from '../plans/tree';
+
+/** Links of the cycle in which results may be (re)computed. */
+const COMPUTE_STAGES = ['evaluation', 'feedback', 'results'];
+
+type ResultRow = typeof results.$inferSelect;
+
+/** Cycle rules that the computation reads (stored as `cycles.rules`). */
+export interface CycleRules extends ScoreOptions {
+  /** Rules version, bumped whenever the office changes them. */
+  version?: number;
+}
+
+/**
+ * Computes every approved plan of a cycle from verified values and ratings: bottom-up scores with
+ * breakdown, ranks and grades (with quota caps and veto) within peer groups. Replaces the cycle's
+ * results in one transaction, each result audited.
+ */
+export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: string) {
+  const a = requireOffice(actor, 'Computing results');
+  return db.transaction(async (tx) => {
+    const cycle = await getCycle(tx, cycleId);
+    if (!COMPUTE_STAGES.includes(cycle.stage))
+      throw conflict(`Results are computed from evaluation on; the cycle is in ${cycle.stage}`, [
+        { path: 'stage', message: `must be one of ${COMPUTE_STAGES.join(', ')}` },
+      ]);
+    const rules = (cycle.rules ?? {}) as CycleRules;
+    const scheme = (cycle.gradeScheme ?? DEFAULT_GRADE_SCHEME) as GradeScheme;
+    const planRows = await tx
+      .select()
+      .from(plans)
+      .where(and(eq(plans.cycleId, cycleId), inArray(plans.status, ['approved', 'closed'])));
+    if (planRows.length === 0) return [];
+    const planIds = planRows.map((p) => p.id);
+    const nodeRows = await tx.select().from(indicatorNodes).where(inArray(indicatorNodes.planId, planIds));
+    const valueRows = await tx
+      .select({
+        planId: actualValues.planId,
+        code: actualValues.indicatorCode,
+        period: actualValues.period,
+        value: actualValues.value,
+      })
+      .from(actualValues)
+      .where(and(inArray(actualValues.planId, planIds), eq(actualValues.status, 'verified')));
+    const ratingRows = await tx
+      .select({
+        planId: ratings.planId,
+        code: ratings.indicatorCode,
+        subject: ratings.subjectType,
+        score: ratings.score,
+        weight: ratings.weight,
+        raterId: ratings.raterId,
+      })
+      .from(ratings)
+      .where(eq(ratings.cycleId, cycleId));
+
+    const inputs = new Map<string, Record<string, LeafInput & { period?: string }>>();
+    const inputOf = (planId: string, code: string) => {
+      const byCode = inputs.get(planId) ?? {};
+      inputs.set(planId, byCode);
+      return (byCode[code] ??= {});
+    };
+    const annualPeriod = cycle.periodEnd.slice(0, 4);
+    for (const v of valueRows) {
+      const input = inputOf(v.planId, v.code);
+      // The period matching the cycle's year wins; otherwise the latest verified period.
+      if (
+        input.period === undefined ||
+        v.period === annualPeriod ||
+        (input.period !== annualPeriod && v.period > input.period)
+      ) {
+        input.value = v.value;
+        input.period = v.period;
+      }
+    }
+    for (const r of ratingRows) {
+      const input = inputOf(r.planId, r.code);
+      (input.ratings ??= []).push({
+        subject: r.subject as never,
+        score: r.score,
+        weight: r.weight,
+        raterId: r.raterId,
+      });
+    }
+
+    const nodesByPlan = new Map<string, (typeof nodeRows)[number][]>();
+    for (const n of nodeRows) nodesByPlan.set(n.planId, [...(nodesByPlan.get(n.planId) ?? []), n]);
+    const scored = planRows.map((p) => {
+      const tree = buildTree(nodesByPlan.get(p.id) ?? []) as IndicatorNode[];
+      return { plan: p, score: scoreAppraisee(tree, inputs.get(p.id) ?? {}, rules) };
+    });
+    const graded = new Map(
+      gradeAndRank(
+        scored.map((s) => ({
+          id: s.plan.id,
+          total: s.score.total,
+          peerGroup: `${s.plan.appraiseeType}:${s.plan.peerGroup}`,
+          veto: s.score.veto,
+        })),
+        scheme,
+      ).map((g) => [g.id, g]),
+    );
+    const groupSize = new Map<string, number>();
+    for (const s of scored) {
+      const k = `${s.plan.appraiseeType}:${s.plan.peerGroup}`;
+      groupSize.set(k, (groupSize.get(k) ?? 0) + 1);
+    }
+    const computedAt = new Date();
+    await tx.delete(results).where(eq(results.cycleId, cycleId));
+    const values = scored.map((s) => {
+      const g = graded.get(s.plan.id)!;
+      return {
+        cycleId,
+        planId: s.plan.id,
+        total: s.score.total,
+        weightedScore: s.score.weightedScore,
+        bonus: s.score.bonus,
+        deduction: s.score.deduction,
+        grade: g.grade,
+        gradeByScore: g.gradeByScore,
+        rank: g.rank,
+        peerGroup: s.plan.peerGroup,
+        peerGroupSize: groupSize.get(`${s.plan.appraiseeType}:${s.plan.peerGroup}`)!,
+        veto: s.score.veto,
+        reasons: g.reasons,
+        breakdown: s.score.breakdown,
+        computedAt,
+      };
+    });
+    const stored: ResultRow[] = [];
+    for (let i = 0; i < values.length; i += 200)
+      stored.push(
+        ...(await tx
+          .insert(results)
+          .values(values.slice(i, i + 200))
+          .returning()),
+      );
+    await appendAudit(tx, [
+      {
+        actorId: a.id,
+        action: 'results.compute',
+        entityType: 'cycle',
+        entityId: cycleId,
+        data: { count: stored.length, rules, scheme },
+      },
+      ...stored.map((r) => ({
+        actorId: a.id,
+        action: 'result.compute',
+        entityType: 'result',
+        entityId: r.id,
+        data: { planId: r.planId, total: r.total, grade: r.grade, rank: r.rank },
+        entity: r,
+      })),
+    ]);
+    return decorate(tx, stored, true);
+  });
+}
+
+/** Adds appraisee names to result rows; `withBreakdown` keeps the explanation. */
+async function decorate(db: DbOrTx, rows: ResultRow[], withBreakdown: boolean) {
+  if (rows.length === 0) return [];
+  const info = await db
+    .select({
+      id: plans.id,
+      appraiseeType: plans.appraiseeType,
+      orgUnitId: plans.orgUnitId,
+      personId: plans.personId,
+      orgPath: orgUnits.path,
+      orgName: orgUnits.name,
+      orgNameEn: orgUnits.nameEn,
+      personName: people.name,
+      personNameEn: people.nameEn,
+      personUserId: people.userId,
+    })
+    .from(plans)
+    .innerJoin(orgUnits, eq(orgUnits.id, plans.orgUnitId))
+    .leftJoin(people, eq(people.id, plans.personId))
+    .where(
+      inArray(
+        plans.id,
+        rows.map((r) => r.planId),
+      ),
+    );
+  const byPlan = new Map(info.map((i) => [i.id, i]));
+  return rows
+    .map((r) => {
+      const i = byPlan.get(r.planId)!;
+      const { breakdown, ...rest } = r;
+      return {
+        ...rest,
+        appraiseeType: i.appraiseeType,
+        orgUnitId: i.orgUnitId,
+        personId: i.personId,
+        appraiseeName: i.personName ?? i.orgName,
+        appraiseeNameEn: i.personNameEn ?? i.orgNameEn,
+        ...(withBreakdown ? { breakdown } : {}),
+        _scope: { orgPath: i.orgPath, personUserId: i.personUserId },
+      };
+    })
+    .sort(
+      (x, y) =>
+        x.appraiseeType.localeCompare(y.appraiseeType) ||
+        x.peerGroup.localeCompare(y.peerGroup) ||
+        x.rank - y.rank,
+    );
+}
+
+const strip = <T extends { _scope: unknown }>({ _scope: _, ...rest }: T) => rest;
+
+/**
+ * Results of a cycle: the office sees all; others see their own subtree's results, and
+ * everyone's once the office has published them.
+ */
+export async function listResults(
+  db: Db,
+  actor: Actor | null,
+  cycleId: string,
+  opts: { publicOnly?: boolean } = {},
+) {
+  const cycle = await getCycle(db, cycleId);
+  const published = cycle.resultsPublishedAt !== null;
+  if (opts.publicOnly && !published) return [];
+  if (!opts.publicOnly) requireActor(actor);
+  const rows = await db.select().from(results).where(eq(results.cycleId, cycleId));
+  const list = await decorate(db, rows, false);
+  return list.filter((r) => opts.publicOnly || published || canReadPlanSync(actor, r._scope)).map(strip);
+}
+
+export async function getResult(
+  db: Db,
+  actor: Actor | null,
+  id: string,
+  opts: { publicOnly?: boolean } = {},
+) {
+  const [row] = await db.select().from(results).where(eq(results.id, id));
+  if (!row) throw notFound('Result');
+  const cycle = await getCycle(db, row.cycleId);
+  const published = cycle.resultsPublishedAt !== null;
+  if (opts.publicOnly && !published) throw notFound('Result');
+  const [r] = await decorate(db, [row], true);
+  if (!opts.publicOnly && !published && !canReadPlanSync(requireActor(actor), r._scope))
+    throw forbidden('This result is not published and belongs to another unit');
+  const { breakdown, ...result } = strip(r);
+  return { result, breakdown };
+}
+
+/** Publishes a cycle's results to the portal. */
+export async function publishResults(db: Db, actor: Actor | null, cycleId: string) {
+  const a = requireOffice(actor, 'Publishing results');
+  return db.transaction(async (tx) => {
+    const cycle = await getCycle(tx, cycleId);
+    const [any] = await tx
+      .select({ id: results.id })
+      .from(results)
+      .where(eq(results.cycleId, cycleId))
+      .limit(1);
+    if (!any)
+      throw conflict('Compute the results before publishing them', [
+        { path: 'cycleId', message: 'no results' },
+      ]);
+    if (!['feedback', 'results', 'closed'].includes(cycle.stage))
+      throw conflict(`Results are published from the feedback link on; the cycle is in ${cycle.stage}`, [
+        { path: 'stage', message: 'too early' },
+      ]);
+    const [updated] = await tx
+      .update(cycles)
+      .set({ resultsPublishedAt: new Date() })
+      .where(eq(cycles.id, cycleId))
+      .returning();
+    await appendAudit(tx, [
+      { actorId: a.id, action: 'results.publish', entityType: 'cycle', entityId: cycleId },
+    ]);
+    return presentCycle(updated);
+  });
+}

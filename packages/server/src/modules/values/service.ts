@@ -1,0 +1,163 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { actualValues, indicatorNodes } from '../../db/schema';
+import { coversOrg, isOffice, requireActor, type Actor } from '../../lib/actor';
+import { badRequest, conflict, forbidden, notFound, type ErrorDetail } from '../../lib/errors';
+import { appendAudit } from '../audit/service';
+import { assertCanReadPlan, assertCanReport, loadPlanScope } from '../plans/access';
+
+export interface ValueRowInput {
+  indicatorCode: string;
+  period: string;
+  value: number;
+  note?: string;
+}
+
+type ValueRow = typeof actualValues.$inferSelect;
+export const presentValue = (v: ValueRow) => ({
+  id: v.id,
+  planId: v.planId,
+  indicatorCode: v.indicatorCode,
+  period: v.period,
+  value: v.value,
+  note: v.note,
+  status: v.status,
+  reason: v.reason,
+  reportedAt: v.reportedAt,
+  verifiedAt: v.verifiedAt,
+});
+
+export async function listValues(db: Db, actor: Actor | null, planId: string) {
+  const scope = await loadPlanScope(db, planId);
+  await assertCanReadPlan(db, actor, scope);
+  const rows = await db
+    .select()
+    .from(actualValues)
+    .where(eq(actualValues.planId, planId))
+    .orderBy(asc(actualValues.indicatorCode), asc(actualValues.period));
+  return rows.map(presentValue);
+}
+
+/**
+ * Reports actual values for an approved plan: all rows or none. Every row is checked first
+ * (the indicator is a leaf of this plan), and problems come back per row (`rows.3.indicatorCode`).
+ * A value reported again for the same period replaces the old one and needs verification again.
+ */
+export async function reportValues(
+  db: Db,
+  actor: Actor | null,
+  planId: string,
+  rows: ValueRowInput[],
+  pathPrefix = 'rows',
+) {
+  return db.transaction(async (tx) => {
+    const scope = await loadPlanScope(tx, planId);
+    const a = assertCanReport(actor, scope);
+    if (scope.plan.status !== 'approved')
+      throw conflict('Values are reported against an approved plan', [
+        { path: 'planId', message: 'plan not approved' },
+      ]);
+    const nodes = await tx
+      .select({ code: indicatorNodes.code, parentCode: indicatorNodes.parentCode })
+      .from(indicatorNodes)
+      .where(eq(indicatorNodes.planId, planId));
+    const parents = new Set(nodes.map((n) => n.parentCode));
+    const leafCodes = new Set(nodes.filter((n) => !parents.has(n.code)).map((n) => n.code));
+    const details: ErrorDetail[] = [];
+    const seen = new Set<string>();
+    rows.forEach((r, i) => {
+      if (!leafCodes.has(r.indicatorCode))
+        details.push({
+          path: `${pathPrefix}.${i}.indicatorCode`,
+          message: `no leaf indicator ${r.indicatorCode} in this plan`,
+        });
+      const key = `${r.indicatorCode}|${r.period}`;
+      if (seen.has(key))
+        details.push({
+          path: `${pathPrefix}.${i}.period`,
+          message: `${r.indicatorCode} ${r.period} appears twice`,
+        });
+      seen.add(key);
+    });
+    if (details.length) throw badRequest(`${details.length} row(s) refused; nothing was stored`, details);
+    const stored: ValueRow[] = [];
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500).map((r) => ({
+        planId,
+        indicatorCode: r.indicatorCode,
+        period: r.period,
+        value: r.value,
+        note: r.note ?? null,
+        status: 'reported',
+        reportedBy: a.id,
+      }));
+      stored.push(
+        ...(await tx
+          .insert(actualValues)
+          .values(chunk)
+          .onConflictDoUpdate({
+            target: [actualValues.planId, actualValues.indicatorCode, actualValues.period],
+            set: {
+              value: sql`excluded.value`,
+              note: sql`excluded.note`,
+              status: 'reported',
+              reason: null,
+              reportedBy: a.id,
+              reportedAt: new Date(),
+              verifiedBy: null,
+              verifiedAt: null,
+            },
+          })
+          .returning()),
+      );
+    }
+    await appendAudit(
+      tx,
+      stored.map((v) => ({
+        actorId: a.id,
+        action: 'value.report',
+        entityType: 'actual_value',
+        entityId: v.id,
+        data: { planId, indicatorCode: v.indicatorCode, period: v.period, value: v.value },
+        entity: v,
+      })),
+    );
+    return stored.map(presentValue);
+  });
+}
+
+/** A verifier (e.g. the statistics bureau) verifies or rejects a reported value; only verified values score. */
+export async function verifyValue(
+  db: Db,
+  actor: Actor | null,
+  id: string,
+  input: { decision: 'verified' | 'rejected'; reason?: string },
+) {
+  const a = requireActor(actor);
+  if (input.decision === 'rejected' && !input.reason?.trim())
+    throw badRequest('A rejection needs a reason', [{ path: 'reason', message: 'required when rejecting' }]);
+  return db.transaction(async (tx) => {
+    const [v] = await tx.select().from(actualValues).where(eq(actualValues.id, id)).limit(1);
+    if (!v) throw notFound('Value');
+    const scope = await loadPlanScope(tx, v.planId);
+    if (!isOffice(a) && !coversOrg(a, scope.orgPath, 'verifier'))
+      throw forbidden('Only a verifier or the performance office verifies values');
+    if (v.reportedBy === a.id) throw forbidden('A value cannot be verified by the person who reported it');
+    const [updated] = await tx
+      .update(actualValues)
+      .set({ status: input.decision, reason: input.reason ?? null, verifiedBy: a.id, verifiedAt: new Date() })
+      .where(and(eq(actualValues.id, id)))
+      .returning();
+    await appendAudit(tx, [
+      {
+        actorId: a.id,
+        action: `value.${input.decision === 'verified' ? 'verify' : 'reject'}`,
+        entityType: 'actual_value',
+        entityId: id,
+        data: { from: v.status, to: input.decision, reason: input.reason ?? null },
+        entity: updated,
+      },
+    ]);
+    return presentValue(updated);
+  });
+}
