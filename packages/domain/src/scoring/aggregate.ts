@@ -299,12 +299,12 @@ export function scoreAppraisee(
     const children = node.children ?? [];
     const sumW = children.filter((c) => kindOf(c) === 'normal').reduce((s, c) => s + c.weight, 0);
     const childNodes = children.map((c) =>
-      visit(c, kindOf(c) === 'normal' && sumW > 0 ? (share * c.weight) / sumW : 0),
+      visit(c, kindOf(c) === 'normal' && sumW > 0 ? share * (c.weight / sumW) : 0),
     );
     const normals = childNodes.filter((c) => c.kind === 'normal');
     const notes: string[] = [];
     let attainment = 0;
-    if (sumW > 0) attainment = normals.reduce((s, c) => s + c.weight * c.attainment, 0) / sumW;
+    if (sumW > 0) attainment = normals.reduce((s, c) => s + (c.weight / sumW) * c.attainment, 0);
     else notes.push('no weighted children: attainment 0');
     return {
       code: node.code,
