@@ -5,7 +5,7 @@ import { pick } from '../i18n';
 import { api } from '../shared/api';
 import { fmtDate, fmtNum } from '../shared/format';
 import type { Cycle, Items, OrgUnit, Person, PlanSummary, Result } from '../shared/types';
-import { nodeName, type BreakdownView, type TreeNodeView } from '../shared/tree';
+import { baselineOf, nodeName, targetOf, type BreakdownView, type TreeNodeView } from '../shared/tree';
 import { ErrorBox, GradeTag, Loading } from './ui';
 import { useApi } from './useApi';
 
@@ -106,11 +106,10 @@ function IndicatorList({ nodes, level }: { nodes: TreeNodeView[]; level: number 
             <span className="pc-tree-name">{nodeName(i18n.language, n)}</span>
             <span className="pc-tree-weight">{fmtNum(n.weight)}</span>
           </div>
-          {(n.target ?? n.rule?.target) != null && (
+          {targetOf(n) !== undefined && (
             <div className="pc-small pc-muted">
-              {t('misc.target')}: {fmtNum(n.target ?? n.rule?.target)} {n.unit ?? ''}
-              {(n.baseline ?? n.rule?.baseline) != null &&
-                ` · ${t('misc.baseline')}: ${fmtNum(n.baseline ?? n.rule?.baseline)}`}
+              {t('misc.target')}: {fmtNum(targetOf(n))} {n.unit ?? ''}
+              {baselineOf(n) !== undefined && ` · ${t('misc.baseline')}: ${fmtNum(baselineOf(n))}`}
               {n.dataSource ? ` · ${t('misc.dataSource')}: ${n.dataSource}` : ''}
             </div>
           )}
@@ -288,9 +287,7 @@ function RadarChart({ resultId }: { resultId: string }) {
             {
               type: 'radar',
               areaStyle: { opacity: 0.2 },
-              data: [
-                { value: first.map((b) => Number(b.attainment ?? b.score ?? 0)), name: t('unit.radar') },
-              ],
+              data: [{ value: first.map((b) => Number(b.attainment ?? 0)), name: t('unit.radar') }],
             },
           ],
         }}

@@ -1,65 +1,33 @@
-/**
- * Indicator-tree and breakdown shapes as the API sends them. The authoritative types live in
- * @perfcommons/domain; these loose views let read-only pages render whatever fields are present.
- */
+/** Indicator-tree and breakdown shapes: the domain's types (type-only imports, nothing bundled). */
+import type { BreakdownNode, IndicatorNode } from '@perfcommons/domain';
 
-export interface SubjectWeight {
-  type: string;
-  weight: number;
-}
+export type {
+  BreakdownNode,
+  IndicatorNode,
+  ScoringRule,
+  TreeProblem,
+  SubjectWeight,
+} from '@perfcommons/domain';
 
-export interface RuleView {
-  type: string;
-  baseline?: number | null;
-  target?: number | null;
-  cap?: number | null;
-  direction?: string | null;
-  bands?: { min?: number | null; max?: number | null; score: number }[];
-  [k: string]: unknown;
-}
-
-export interface TreeNodeView {
-  code: string;
-  name: string;
-  nameEn?: string | null;
-  weight: number;
-  kind?: string | null;
-  unit?: string | null;
-  target?: number | null;
-  baseline?: number | null;
-  direction?: string | null;
-  dataSource?: string | null;
-  rule?: RuleView | null;
-  subjects?: SubjectWeight[] | null;
-  children?: TreeNodeView[];
-}
-
-export interface BreakdownView {
-  code?: string;
-  name?: string;
-  nameEn?: string | null;
-  weight?: number | null;
-  attainment?: number | null;
-  score?: number | null;
-  contribution?: number | null;
-  value?: number | null;
-  target?: number | null;
-  baseline?: number | null;
-  kind?: string | null;
-  subjects?: {
-    type?: string;
-    subjectType?: string;
-    weight?: number;
-    score?: number | null;
-    count?: number;
-  }[];
-  notes?: string[];
-  veto?: unknown;
-  children?: BreakdownView[];
-  [k: string]: unknown;
-}
+/** A tree node as the read-only views see it. */
+export type TreeNodeView = IndicatorNode;
+/** A breakdown node; the server may add an English name. */
+export type BreakdownView = BreakdownNode & { nameEn?: string | null };
 
 export function nodeName(lang: string, n: { name?: string; nameEn?: string | null; code?: string }): string {
   if (lang === 'en' && n.nameEn) return n.nameEn;
   return n.name ?? n.code ?? '';
+}
+
+/** The node's target, from the node or else from its rule. */
+export function targetOf(n: IndicatorNode): number | undefined {
+  if (n.target !== undefined && n.target !== null) return n.target;
+  const r = n.rule;
+  return r && (r.type === 'linear' || r.type === 'ratio') ? r.target : undefined;
+}
+
+/** The node's baseline, from the node or else from its rule. */
+export function baselineOf(n: IndicatorNode): number | undefined {
+  if (n.baseline !== undefined && n.baseline !== null) return n.baseline;
+  return n.rule?.type === 'linear' ? n.rule.baseline : undefined;
 }

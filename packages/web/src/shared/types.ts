@@ -95,8 +95,8 @@ export interface Result {
   gradeByScore?: string | null;
   rank?: number | null;
   peerGroupSize?: number | null;
-  veto?: boolean | null;
-  reasons?: unknown;
+  veto?: { triggered: boolean; codes: string[]; mode?: 'unqualified' | 'downOne' } | null;
+  reasons?: string[] | null;
   computedAt?: string | null;
 }
 

@@ -1,7 +1,639 @@
-import { Card } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import {
+  Alert,
+  App,
+  Badge,
+  Button,
+  Card,
+  Input,
+  InputNumber,
+  Modal,
+  Popconfirm,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
+import {
+  ArrowDownOutlined,
+  ArrowUpOutlined,
+  CheckOutlined,
+  DeleteOutlined,
+  FormOutlined,
+  NodeIndexOutlined,
+  PlusOutlined,
+  SaveOutlined,
+  SendOutlined,
+  SubnodeOutlined,
+} from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { useNavigate, useParams } from 'react-router-dom';
+import { validateTree } from '@perfcommons/domain';
+import { hasRole, useMe } from '../../console/auth';
+import { useCrumbs } from '../../console/crumbs';
+import { errorText } from '../../console/errors';
+import { pick } from '../../i18n';
+import { ApiError, api, type ErrorDetail } from '../../shared/api';
+import { fmtNum } from '../../shared/format';
+import type { IndicatorNode, TreeProblem } from '../../shared/tree';
+import type { PlanSummary } from '../../shared/types';
+import { AhpModal } from './AhpModal';
+import { LeafDrawer } from './LeafDrawer';
+import { ruleSummary } from './ruleSummary';
+import {
+  addChild,
+  addSibling,
+  findNode,
+  fromEdit,
+  move,
+  nodeAtPath,
+  normalSum,
+  problemsByCode,
+  remove,
+  setChildWeights,
+  toEdit,
+  updateNode,
+  type EditNode,
+} from './treeOps';
+
+interface PlanDetail {
+  plan: PlanSummary;
+  tree: IndicatorNode[];
+  problems: TreeProblem[];
+}
+
+const near100 = (x: number) => Math.abs(x - 100) <= 0.01;
 
 export default function PlanEditorPage() {
-  const { t } = useTranslation('plans');
-  return <Card title={t('title')} />;
+  const { id = '' } = useParams();
+  const { t, i18n } = useTranslation('plans');
+  const lang = i18n.language;
+  const { message } = App.useApp();
+  const me = useMe().data;
+  const office = hasRole(me, 'office', 'admin');
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const detail = useQuery({ queryKey: ['plan', id], queryFn: () => api.get<PlanDetail>(`/api/plans/${id}`) });
+
+  const [tree, setTree] = useState<EditNode[]>([]);
+  const [version, setVersion] = useState(0);
+  const [dirty, setDirty] = useState(false);
+  const [expanded, setExpanded] = useState<string[]>([]);
+  const [leafKey, setLeafKey] = useState<string | null>(null);
+  const [ahpKey, setAhpKey] = useState<string | null | undefined>(undefined);
+  const [serverErrors, setServerErrors] = useState<ErrorDetail[]>([]);
+  const [conflict, setConflict] = useState<number | null>(null);
+  const [approveOpen, setApproveOpen] = useState(false);
+  const [overrideReason, setOverrideReason] = useState('');
+
+  const plan = detail.data?.plan;
+  useCrumbs([
+    { title: t('title'), to: plan ? `/plans?cycleId=${plan.cycleId}` : '/plans' },
+    { title: plan ? pick(lang, plan.title, plan.titleEn) : '…' },
+  ]);
+
+  // Load (and reload after a save or conflict) the server's tree into the editor.
+  const loadFrom = (d: PlanDetail) => {
+    const edit = toEdit(d.tree);
+    setTree(edit);
+    setVersion(d.plan.version);
+    setDirty(false);
+    const keys: string[] = [];
+    const walk = (ns: EditNode[]) =>
+      ns.forEach((n) => {
+        if (n.children?.length) {
+          keys.push(n.key);
+          walk(n.children);
+        }
+      });
+    walk(edit);
+    setExpanded(keys);
+  };
+  useEffect(() => {
+    if (detail.data) loadFrom(detail.data);
+  }, [detail.data]);
+
+  const editable = plan?.status === 'draft';
+  // Live validation with the same domain function the server uses.
+  const problems = useMemo(() => validateTree(fromEdit(tree)), [tree]);
+  const byCode = useMemo(() => problemsByCode(problems), [problems]);
+  const serverByKey = useMemo(() => {
+    const m = new Map<string, string[]>();
+    const loose: string[] = [];
+    for (const d of serverErrors) {
+      const { node, field } = nodeAtPath(tree, d.path);
+      if (node) m.set(node.key, [...(m.get(node.key) ?? []), `${field}: ${d.message}`]);
+      else loose.push(d.path ? `${d.path}: ${d.message}` : d.message);
+    }
+    return { m, loose };
+  }, [serverErrors, tree]);
+
+  const change = (next: EditNode[]) => {
+    setTree(next);
+    setDirty(true);
+  };
+  const patch = (key: string, p: Partial<EditNode>) => change(updateNode(tree, key, p));
+
+  const problemText = (p: TreeProblem): string => {
+    if (p.kind === 'weightSum') {
+      const parent = p.code ? findByCode(tree, p.code) : undefined;
+      const sum = normalSum(parent ? parent.children : tree);
+      const target = parent
+        ? t('problem.childrenOf', { name: pick(lang, parent.name, parent.nameEn) || parent.code })
+        : t('problem.firstLevel');
+      return t('problem.weightSum', { target, sum: fmtNum(sum) });
+    }
+    return lang === 'en' ? p.message : t(`problem.${p.kind}`, { code: p.code, defaultValue: p.message });
+  };
+
+  const save = useMutation({
+    mutationFn: () => api.put<PlanDetail>(`/api/plans/${id}/tree`, { tree: fromEdit(tree), version }),
+    onSuccess: (d) => {
+      setServerErrors([]);
+      setConflict(null);
+      qc.setQueryData(['plan', id], d);
+      loadFrom(d);
+      void qc.invalidateQueries({ queryKey: ['plans'] });
+      void message.success(t('editor.saved', { version: d.plan.version }));
+    },
+    onError: (e) => {
+      if (e instanceof ApiError && e.status === 409 && e.code === 'version_conflict') {
+        void api.get<PlanDetail>(`/api/plans/${id}`).then((d) => setConflict(d.plan.version));
+        setConflict(-1);
+      } else if (e instanceof ApiError && e.details.length) setServerErrors(e.details);
+      else void message.error(errorText(e));
+    },
+  });
+  const [actionErrors, setActionErrors] = useState<{ title: string; details: string[] } | null>(null);
+  const act = (path: string, body: unknown, ok: string, title: string) =>
+    api
+      .post<{ plan: PlanSummary }>(path, body)
+      .then(() => {
+        setActionErrors(null);
+        void message.success(ok);
+        void qc.invalidateQueries({ queryKey: ['plan', id] });
+        void qc.invalidateQueries({ queryKey: ['plans'] });
+      })
+      .catch((e: unknown) => {
+        const details =
+          e instanceof ApiError && e.details.length
+            ? e.details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message))
+            : [];
+        setActionErrors({ title: `${title}: ${(e as Error).message}`, details });
+      });
+
+  if (!plan)
+    return (
+      <Card loading={detail.isLoading}>
+        {detail.error && <Alert type="error" message={errorText(detail.error)} />}
+      </Card>
+    );
+
+  const firstSum = normalSum(tree);
+  const leafNode = leafKey ? findNode(tree, leafKey) : undefined;
+  const ahpChildren =
+    ahpKey === undefined ? [] : ahpKey === null ? tree : (findNode(tree, ahpKey)?.children ?? []);
+  const ahpName =
+    ahpKey === undefined
+      ? ''
+      : ahpKey === null
+        ? t('problem.firstLevel')
+        : pick(lang, findNode(tree, ahpKey)?.name, findNode(tree, ahpKey)?.nameEn);
+
+  const columns = [
+    {
+      title: t('editor.name'),
+      key: 'name',
+      render: (_: unknown, n: EditNode) => {
+        const mine = byCode.get(n.code) ?? [];
+        const server = serverByKey.m.get(n.key) ?? [];
+        return (
+          <div className="pc-node-name">
+            <Space.Compact style={{ width: '100%' }}>
+              <Input
+                size="small"
+                style={{ width: 72 }}
+                value={n.code}
+                disabled={!editable}
+                aria-label={t('editor.code')}
+                onChange={(e) => patch(n.key, { code: e.target.value })}
+              />
+              <Input
+                size="small"
+                value={n.name}
+                disabled={!editable}
+                aria-label={t('editor.name')}
+                data-testid={`name-${n.code}`}
+                onChange={(e) => patch(n.key, { name: e.target.value })}
+              />
+            </Space.Compact>
+            {lang === 'en' && (
+              <Input
+                size="small"
+                variant="borderless"
+                placeholder={t('editor.nameEn')}
+                value={n.nameEn ?? ''}
+                disabled={!editable}
+                onChange={(e) => patch(n.key, { nameEn: e.target.value })}
+              />
+            )}
+            {mine.map((p, i) => (
+              <div key={i} className="pc-problem" data-testid={`problem-${n.code}`} title={p.message}>
+                {problemText(p)}
+              </div>
+            ))}
+            {server.map((m, i) => (
+              <div key={`s${i}`} className="pc-problem">
+                {m}
+              </div>
+            ))}
+          </div>
+        );
+      },
+    },
+    {
+      title: t('editor.kind'),
+      key: 'kind',
+      width: 110,
+      render: (_: unknown, n: EditNode) => (
+        <Select
+          size="small"
+          style={{ width: 100 }}
+          value={n.kind ?? 'normal'}
+          disabled={!editable}
+          onChange={(v) => patch(n.key, { kind: v === 'normal' ? undefined : v })}
+          options={(['normal', 'bonus', 'deduction'] as const).map((k) => ({
+            value: k,
+            label: t(`common:kind.${k}`),
+          }))}
+        />
+      ),
+    },
+    {
+      title: t('editor.weight'),
+      key: 'weight',
+      width: 110,
+      render: (_: unknown, n: EditNode) => (
+        <InputNumber
+          size="small"
+          style={{ width: 90 }}
+          min={0}
+          max={1000}
+          value={n.weight}
+          disabled={!editable}
+          data-testid={`weight-${n.code}`}
+          aria-label={`${t('editor.weight')} ${n.code}`}
+          onChange={(v) => patch(n.key, { weight: typeof v === 'number' ? v : 0 })}
+        />
+      ),
+    },
+    {
+      title: t('editor.childSum'),
+      key: 'sum',
+      width: 110,
+      render: (_: unknown, n: EditNode) => {
+        if (!n.children?.length) return null;
+        const s = normalSum(n.children);
+        return (
+          <span className={near100(s) ? 'pc-sum-ok' : 'pc-sum-bad'} data-testid={`sum-${n.code}`}>
+            {fmtNum(s)} / 100
+          </span>
+        );
+      },
+    },
+    {
+      title: t('editor.rule'),
+      key: 'rule',
+      width: 220,
+      render: (_: unknown, n: EditNode) => {
+        if (n.children?.length) return null;
+        return (
+          <Space size={4} wrap>
+            <Typography.Text type={n.rule ? undefined : 'secondary'} style={{ fontSize: 12 }}>
+              {n.rule ? ruleSummary(t, n.rule) : t('editor.noRule')}
+              {n.target !== undefined && ` · ${t('common:misc.target')} ${fmtNum(n.target)}${n.unit ?? ''}`}
+            </Typography.Text>
+            {n.subjects?.length ? (
+              <Tag>{n.subjects.map((s) => t(`common:subject.${s.type}`)).join('/')}</Tag>
+            ) : null}
+            {n.veto && <Tag color="red">{t('common:misc.veto')}</Tag>}
+            <Button
+              size="small"
+              icon={<FormOutlined />}
+              onClick={() => setLeafKey(n.key)}
+              data-testid={`rule-${n.code}`}
+            >
+              {t('editor.editRule')}
+            </Button>
+          </Space>
+        );
+      },
+    },
+    {
+      title: t('editor.actions'),
+      key: 'actions',
+      width: 210,
+      render: (_: unknown, n: EditNode) =>
+        editable && (
+          <Space size={2}>
+            <Tooltip title={t('editor.addChild')}>
+              <Button
+                size="small"
+                type="text"
+                icon={<SubnodeOutlined />}
+                aria-label={t('editor.addChild')}
+                onClick={() => {
+                  const [next] = addChild(tree, n.key, t('editor.newIndicator'));
+                  change(next);
+                  setExpanded((e) => [...e, n.key]);
+                }}
+              />
+            </Tooltip>
+            <Tooltip title={t('editor.addSibling')}>
+              <Button
+                size="small"
+                type="text"
+                icon={<PlusOutlined />}
+                aria-label={t('editor.addSibling')}
+                onClick={() => change(addSibling(tree, n.key, t('editor.newIndicator'))[0])}
+              />
+            </Tooltip>
+            <Tooltip title={t('editor.up')}>
+              <Button
+                size="small"
+                type="text"
+                icon={<ArrowUpOutlined />}
+                aria-label={t('editor.up')}
+                onClick={() => change(move(tree, n.key, -1))}
+              />
+            </Tooltip>
+            <Tooltip title={t('editor.down')}>
+              <Button
+                size="small"
+                type="text"
+                icon={<ArrowDownOutlined />}
+                aria-label={t('editor.down')}
+                onClick={() => change(move(tree, n.key, 1))}
+              />
+            </Tooltip>
+            {(n.children?.length ?? 0) >= 2 && (
+              <Tooltip title={t('editor.ahp')}>
+                <Button
+                  size="small"
+                  type="text"
+                  icon={<NodeIndexOutlined />}
+                  aria-label={t('editor.ahp')}
+                  onClick={() => setAhpKey(n.key)}
+                />
+              </Tooltip>
+            )}
+            <Popconfirm
+              title={t('editor.deleteConfirm', { name: pick(lang, n.name, n.nameEn) })}
+              okText={t('console:common.confirm')}
+              cancelText={t('console:common.cancel')}
+              onConfirm={() => change(remove(tree, n.key))}
+            >
+              <Button
+                size="small"
+                type="text"
+                danger
+                icon={<DeleteOutlined />}
+                aria-label={t('editor.delete')}
+              />
+            </Popconfirm>
+          </Space>
+        ),
+    },
+  ];
+
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Card
+        title={
+          <Space>
+            <span>{pick(lang, plan.title, plan.titleEn)}</span>
+            <Tag color={plan.status === 'approved' ? 'green' : plan.status === 'draft' ? 'default' : 'blue'}>
+              {t(`common:planStatus.${plan.status}`)}
+            </Tag>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+              {t('version')} {version}
+            </Typography.Text>
+            {dirty && <Badge status="warning" text={t('editor.dirty')} />}
+          </Space>
+        }
+        extra={
+          <Space wrap>
+            <Button onClick={() => navigate(`/plans/${id}/values`)}>{t('values')}</Button>
+            {editable && (
+              <Button
+                type="primary"
+                icon={<SaveOutlined />}
+                loading={save.isPending}
+                onClick={() => save.mutate()}
+                data-testid="plan-save"
+              >
+                {t('editor.save')}
+              </Button>
+            )}
+            {editable && (
+              <Button
+                icon={<SendOutlined />}
+                disabled={dirty}
+                onClick={() =>
+                  act(`/api/plans/${id}/submit`, undefined, t('editor.submitted'), t('editor.submitErrors'))
+                }
+                data-testid="plan-submit"
+              >
+                {t('editor.submit')}
+              </Button>
+            )}
+            {office && plan.status === 'published_for_comment' && (
+              <Button
+                type="primary"
+                icon={<CheckOutlined />}
+                onClick={() => setApproveOpen(true)}
+                data-testid="plan-approve"
+              >
+                {t('editor.approve')}
+              </Button>
+            )}
+          </Space>
+        }
+      >
+        {!editable && (
+          <Alert
+            style={{ marginBottom: 12 }}
+            type="info"
+            showIcon
+            message={t('editor.readOnly', { status: t(`common:planStatus.${plan.status}`) })}
+          />
+        )}
+        {conflict !== null && (
+          <Alert
+            style={{ marginBottom: 12 }}
+            type="error"
+            showIcon
+            data-testid="plan-conflict"
+            message={t('editor.conflictTitle')}
+            description={t('editor.conflict', { version: conflict > 0 ? conflict : '…' })}
+            action={
+              <Button
+                size="small"
+                danger
+                onClick={() => {
+                  setConflict(null);
+                  void detail.refetch().then((r) => r.data && loadFrom(r.data));
+                }}
+              >
+                {t('editor.reload')}
+              </Button>
+            }
+          />
+        )}
+        {(serverErrors.length > 0 || serverByKey.loose.length > 0) && (
+          <Alert
+            style={{ marginBottom: 12 }}
+            type="error"
+            showIcon
+            message={t('editor.saveErrors')}
+            description={serverByKey.loose.length ? serverByKey.loose.join('; ') : undefined}
+            closable
+            onClose={() => setServerErrors([])}
+          />
+        )}
+        {actionErrors && (
+          <Alert
+            style={{ marginBottom: 12 }}
+            type="error"
+            showIcon
+            closable
+            onClose={() => setActionErrors(null)}
+            message={actionErrors.title}
+            description={
+              actionErrors.details.length ? (
+                <ul style={{ margin: 0, paddingLeft: 18 }}>
+                  {actionErrors.details.map((d, i) => (
+                    <li key={i}>{d}</li>
+                  ))}
+                </ul>
+              ) : undefined
+            }
+          />
+        )}
+        <Alert
+          style={{ marginBottom: 12 }}
+          type={problems.length ? 'warning' : 'success'}
+          showIcon
+          data-testid="plan-validation"
+          message={
+            problems.length ? t('editor.problemsTitle', { n: problems.length }) : t('editor.noProblems')
+          }
+          description={
+            byCode.get('')?.length ? (
+              <span className="pc-problem" data-testid="problem-root">
+                {byCode.get('')!.map(problemText).join('; ')}
+              </span>
+            ) : undefined
+          }
+        />
+        <Space style={{ marginBottom: 12 }} wrap>
+          <span>
+            {t('editor.firstLevelSum')}
+            <span className={near100(firstSum) ? 'pc-sum-ok' : 'pc-sum-bad'} data-testid="sum-root">
+              {fmtNum(firstSum)} / 100
+            </span>
+          </span>
+          {editable && (
+            <>
+              <Button
+                size="small"
+                icon={<PlusOutlined />}
+                onClick={() => change(addChild(tree, null, t('editor.newIndicator'))[0])}
+              >
+                {t('editor.addFirst')}
+              </Button>
+              {tree.length >= 2 && (
+                <Button
+                  size="small"
+                  icon={<NodeIndexOutlined />}
+                  onClick={() => setAhpKey(null)}
+                  data-testid="ahp-root"
+                >
+                  {t('editor.ahpRoot')}
+                </Button>
+              )}
+            </>
+          )}
+        </Space>
+        <Table<EditNode>
+          rowKey="key"
+          size="small"
+          dataSource={tree}
+          columns={columns}
+          pagination={false}
+          scroll={{ x: 1000 }}
+          expandable={{
+            expandedRowKeys: expanded,
+            onExpandedRowsChange: (keys) => setExpanded(keys as string[]),
+          }}
+          data-testid="plan-tree"
+        />
+      </Card>
+
+      <LeafDrawer
+        node={leafNode}
+        editable={!!editable}
+        onClose={() => setLeafKey(null)}
+        onChange={(p) => leafKey && patch(leafKey, p)}
+        problems={leafNode ? (byCode.get(leafNode.code) ?? []).map(problemText) : []}
+      />
+      <AhpModal
+        open={ahpKey !== undefined}
+        name={ahpName ?? ''}
+        nodes={ahpChildren.filter((c) => (c.kind ?? 'normal') === 'normal')}
+        editable={!!editable}
+        onClose={() => setAhpKey(undefined)}
+        onApply={(weights) => {
+          change(setChildWeights(tree, ahpKey ?? null, weights));
+          setAhpKey(undefined);
+          void message.success(t('ahp.applied'));
+        }}
+      />
+      <Modal
+        open={approveOpen}
+        title={t('editor.approveTitle')}
+        okText={t('editor.approve')}
+        cancelText={t('console:common.cancel')}
+        onCancel={() => setApproveOpen(false)}
+        onOk={() => {
+          setApproveOpen(false);
+          void act(
+            `/api/plans/${id}/approve`,
+            overrideReason.trim() ? { overrideReason: overrideReason.trim() } : {},
+            t('editor.approved'),
+            t('editor.approve'),
+          );
+        }}
+      >
+        <Input.TextArea
+          rows={3}
+          placeholder={t('editor.overrideReason')}
+          value={overrideReason}
+          onChange={(e) => setOverrideReason(e.target.value)}
+        />
+      </Modal>
+    </Space>
+  );
+}
+
+function findByCode(nodes: EditNode[], code: string): EditNode | undefined {
+  for (const n of nodes) {
+    if (n.code === code) return n;
+    const c = n.children && findByCode(n.children, code);
+    if (c) return c;
+  }
+  return undefined;
 }

@@ -1,7 +1,124 @@
-import { Card } from 'antd';
+import { useMemo, useState } from 'react';
+import { Button, Card, Input, Select, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router-dom';
+import { useCrumbs } from '../../console/crumbs';
+import { CycleSelect, useCycleParam } from '../../console/CycleSelect';
+import { usePlans } from '../../console/queries';
+import { pick } from '../../i18n';
+import type { PlanSummary } from '../../shared/types';
+
+const STATUS_COLOR: Record<string, string> = {
+  draft: 'default',
+  published_for_comment: 'blue',
+  approved: 'green',
+  closed: 'default',
+};
 
 export default function PlansPage() {
-  const { t } = useTranslation('plans');
-  return <Card title={t('title')} />;
+  const { t, i18n } = useTranslation('plans');
+  const lang = i18n.language;
+  useCrumbs([{ title: t('title') }]);
+  const { cycle, setCycleId } = useCycleParam();
+  const plans = usePlans(cycle?.id);
+  const [q, setQ] = useState('');
+  const [type, setType] = useState<string>();
+  const [status, setStatus] = useState<string>();
+  const rows = useMemo(() => {
+    const needle = q.trim().toLowerCase();
+    return (plans.data ?? []).filter(
+      (p) =>
+        (!needle ||
+          `${p.title} ${p.titleEn ?? ''} ${p.appraiseeName ?? ''} ${p.appraiseeNameEn ?? ''}`
+            .toLowerCase()
+            .includes(needle)) &&
+        (!type || p.appraiseeType === type) &&
+        (!status || p.status === status),
+    );
+  }, [plans.data, q, type, status]);
+
+  return (
+    <Card title={t('title')} extra={<CycleSelect value={cycle?.id} onChange={setCycleId} />}>
+      <Space wrap style={{ marginBottom: 16 }}>
+        <Input.Search
+          allowClear
+          placeholder={t('search')}
+          onChange={(e) => setQ(e.target.value)}
+          style={{ width: 260 }}
+        />
+        <Select
+          allowClear
+          placeholder={t('appraiseeType')}
+          style={{ width: 150 }}
+          value={type}
+          onChange={setType}
+          options={(['unit', 'cadre', 'project'] as const).map((v) => ({
+            value: v,
+            label: t(`common:appraiseeType.${v}`),
+          }))}
+        />
+        <Select
+          allowClear
+          placeholder={t('common:misc.status')}
+          style={{ width: 170 }}
+          value={status}
+          onChange={setStatus}
+          options={(['draft', 'published_for_comment', 'approved', 'closed'] as const).map((v) => ({
+            value: v,
+            label: t(`common:planStatus.${v}`),
+          }))}
+        />
+      </Space>
+      <Table<PlanSummary>
+        rowKey="id"
+        loading={plans.isLoading}
+        dataSource={rows}
+        pagination={{ pageSize: 20, showTotal: (total) => t('console:common.total', { total }) }}
+        columns={[
+          {
+            title: t('titleCol'),
+            dataIndex: 'title',
+            sorter: (a, b) => a.title.localeCompare(b.title),
+            render: (_, p) => (
+              <Link to={`/plans/${p.id}`} data-testid="plan-link">
+                {pick(lang, p.title, p.titleEn)}
+              </Link>
+            ),
+          },
+          {
+            title: t('appraisee'),
+            dataIndex: 'appraiseeName',
+            sorter: (a, b) => (a.appraiseeName ?? '').localeCompare(b.appraiseeName ?? ''),
+            render: (_, p) => pick(lang, p.appraiseeName, p.appraiseeNameEn),
+          },
+          {
+            title: t('appraiseeType'),
+            dataIndex: 'appraiseeType',
+            render: (v: string) => t(`common:appraiseeType.${v}`),
+          },
+          {
+            title: t('common:misc.peerGroup'),
+            dataIndex: 'peerGroup',
+            sorter: (a, b) => (a.peerGroup ?? '').localeCompare(b.peerGroup ?? ''),
+          },
+          {
+            title: t('common:misc.status'),
+            dataIndex: 'status',
+            render: (v: string) => <Tag color={STATUS_COLOR[v]}>{t(`common:planStatus.${v}`)}</Tag>,
+          },
+          { title: t('version'), dataIndex: 'version', width: 80 },
+          {
+            title: t('console:common.actions'),
+            key: 'a',
+            render: (_, p) => (
+              <Space>
+                <Link to={`/plans/${p.id}`}>{t('open')}</Link>
+                <Link to={`/plans/${p.id}/values`}>{t('values')}</Link>
+              </Space>
+            ),
+          },
+        ]}
+      />
+    </Card>
+  );
 }

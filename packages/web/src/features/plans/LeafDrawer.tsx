@@ -1,0 +1,326 @@
+import {
+  Alert,
+  Button,
+  Divider,
+  Drawer,
+  Form,
+  Input,
+  InputNumber,
+  Radio,
+  Select,
+  Space,
+  Typography,
+} from 'antd';
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { pick } from '../../i18n';
+import { fmtNum } from '../../shared/format';
+import type { ScoringRule, SubjectWeight } from '../../shared/tree';
+import type { EditNode } from './treeOps';
+
+const RULE_TYPES = ['linear', 'ratio', 'banded', 'passFail', 'rating', 'perUnit'] as const;
+const SUBJECTS = [
+  'data',
+  'superior',
+  'peer',
+  'subordinate',
+  'public',
+  'service_recipient',
+  'expert',
+  'deputy',
+  'third_party',
+  'self',
+] as const;
+
+/** A fresh rule of a type, carrying over what the node already knows (target, baseline, direction). */
+function defaultRule(type: ScoringRule['type'], n: EditNode): ScoringRule {
+  const direction = n.direction ?? 'higher';
+  switch (type) {
+    case 'linear':
+      return { type, baseline: n.baseline ?? 0, target: n.target ?? 100, direction };
+    case 'ratio':
+      return { type, target: n.target ?? 100, direction };
+    case 'banded':
+      return { type, bands: [{ min: n.target ?? 0, points: 100 }, { points: 0 }] };
+    case 'passFail':
+      return { type, passWhen: 'nonzero' };
+    case 'perUnit':
+      return { type, points: 1 };
+    default:
+      return { type: 'rating' };
+  }
+}
+
+interface Props {
+  node: EditNode | undefined;
+  editable: boolean;
+  problems: string[];
+  onClose: () => void;
+  onChange: (patch: Partial<EditNode>) => void;
+}
+
+/** Scoring rule, evaluation subjects and veto of one leaf. */
+export function LeafDrawer({ node, editable, problems, onClose, onChange }: Props) {
+  const { t, i18n } = useTranslation('plans');
+  const rule = node?.rule;
+  const setRule = (r: ScoringRule | undefined) => {
+    if (!node) return;
+    const p: Partial<EditNode> = { rule: r };
+    // Keep the node's own target/baseline/direction in step with the rule (the portal shows them).
+    if (r && (r.type === 'linear' || r.type === 'ratio')) {
+      p.target = r.target;
+      p.direction = r.direction;
+    }
+    if (r?.type === 'linear') p.baseline = r.baseline;
+    onChange(p);
+  };
+  const patchRule = (p: Record<string, unknown>) => rule && setRule({ ...rule, ...p } as ScoringRule);
+  const subjects = node?.subjects ?? [];
+  const setSubjects = (s: SubjectWeight[]) => onChange({ subjects: s.length ? s : undefined });
+  const subjectSum = subjects.reduce((a, s) => a + (s.weight || 0), 0);
+  const num = (v: number | null) => (typeof v === 'number' ? v : undefined);
+
+  return (
+    <Drawer
+      open={!!node}
+      width={560}
+      onClose={onClose}
+      title={node ? t('leaf.title', { name: pick(i18n.language, node.name, node.nameEn) || node.code }) : ''}
+      extra={
+        <Button type="primary" onClick={onClose}>
+          {t('leaf.close')}
+        </Button>
+      }
+      data-testid="leaf-drawer"
+    >
+      {node && (
+        <Form layout="vertical" disabled={!editable} size="small">
+          {problems.map((p, i) => (
+            <Alert key={i} type="error" showIcon message={p} style={{ marginBottom: 8 }} />
+          ))}
+          <Typography.Title level={5}>{t('leaf.basics')}</Typography.Title>
+          <Space wrap>
+            <Form.Item label={t('leaf.unit')}>
+              <Input
+                value={node.unit ?? ''}
+                style={{ width: 100 }}
+                onChange={(e) => onChange({ unit: e.target.value })}
+              />
+            </Form.Item>
+            <Form.Item label={t('leaf.dataSource')}>
+              <Input
+                value={node.dataSource ?? ''}
+                style={{ width: 220 }}
+                onChange={(e) => onChange({ dataSource: e.target.value })}
+              />
+            </Form.Item>
+          </Space>
+          <Space wrap>
+            <Form.Item label={t('leaf.baseline')}>
+              <InputNumber value={node.baseline} onChange={(v) => onChange({ baseline: num(v) })} />
+            </Form.Item>
+            <Form.Item label={t('leaf.target')}>
+              <InputNumber value={node.target} onChange={(v) => onChange({ target: num(v) })} />
+            </Form.Item>
+            <Form.Item label={t('leaf.direction')}>
+              <Select
+                style={{ width: 130 }}
+                allowClear
+                value={node.direction}
+                onChange={(v) => onChange({ direction: v })}
+                options={[
+                  { value: 'higher', label: t('common:misc.higher') },
+                  { value: 'lower', label: t('common:misc.lower') },
+                ]}
+              />
+            </Form.Item>
+          </Space>
+          <Form.Item label={t('leaf.plausible')}>
+            <Space>
+              <InputNumber
+                placeholder={t('leaf.min')}
+                value={node.plausibleMin}
+                onChange={(v) => onChange({ plausibleMin: num(v) })}
+              />
+              <InputNumber
+                placeholder={t('leaf.max')}
+                value={node.plausibleMax}
+                onChange={(v) => onChange({ plausibleMax: num(v) })}
+              />
+            </Space>
+          </Form.Item>
+
+          <Divider />
+          <Typography.Title level={5}>{t('editor.rule')}</Typography.Title>
+          <Form.Item label={t('leaf.ruleType')}>
+            <Select
+              data-testid="rule-type"
+              value={rule?.type ?? ''}
+              onChange={(v) => setRule(v ? defaultRule(v as ScoringRule['type'], node) : undefined)}
+              options={[
+                { value: '', label: t('leaf.none') },
+                ...RULE_TYPES.map((r) => ({ value: r, label: t(`common:ruleType.${r}`) })),
+              ]}
+            />
+          </Form.Item>
+          {(rule?.type === 'linear' || rule?.type === 'ratio') && (
+            <Space wrap>
+              {rule.type === 'linear' && (
+                <Form.Item label={t('leaf.baseline')}>
+                  <InputNumber value={rule.baseline} onChange={(v) => patchRule({ baseline: v ?? 0 })} />
+                </Form.Item>
+              )}
+              <Form.Item label={t('leaf.target')}>
+                <InputNumber value={rule.target} onChange={(v) => patchRule({ target: v ?? 0 })} />
+              </Form.Item>
+              <Form.Item label={t('leaf.direction')}>
+                <Select
+                  style={{ width: 130 }}
+                  value={rule.direction}
+                  onChange={(v) => patchRule({ direction: v })}
+                  options={[
+                    { value: 'higher', label: t('common:misc.higher') },
+                    { value: 'lower', label: t('common:misc.lower') },
+                  ]}
+                />
+              </Form.Item>
+              <Form.Item label={t('leaf.cap')}>
+                <InputNumber
+                  min={1}
+                  max={2}
+                  step={0.1}
+                  value={rule.cap}
+                  onChange={(v) => patchRule({ cap: num(v) })}
+                />
+              </Form.Item>
+            </Space>
+          )}
+          {rule?.type === 'banded' && (
+            <Form.Item label={t('leaf.bands')}>
+              {rule.bands.map((b, i) => (
+                <Space key={i} style={{ marginBottom: 6 }}>
+                  <InputNumber
+                    placeholder={t('leaf.bandMin')}
+                    value={b.min}
+                    onChange={(v) =>
+                      patchRule({ bands: rule.bands.map((x, k) => (k === i ? { ...x, min: num(v) } : x)) })
+                    }
+                  />
+                  <InputNumber
+                    placeholder={t('leaf.bandMax')}
+                    value={b.max}
+                    onChange={(v) =>
+                      patchRule({ bands: rule.bands.map((x, k) => (k === i ? { ...x, max: num(v) } : x)) })
+                    }
+                  />
+                  <InputNumber
+                    placeholder={t('leaf.bandPoints')}
+                    min={0}
+                    max={200}
+                    value={b.points}
+                    onChange={(v) =>
+                      patchRule({ bands: rule.bands.map((x, k) => (k === i ? { ...x, points: v ?? 0 } : x)) })
+                    }
+                  />
+                  <Button
+                    type="text"
+                    danger
+                    icon={<DeleteOutlined />}
+                    aria-label={t('console:common.delete')}
+                    disabled={rule.bands.length <= 1}
+                    onClick={() => patchRule({ bands: rule.bands.filter((_, k) => k !== i) })}
+                  />
+                </Space>
+              ))}
+              <div>
+                <Button
+                  icon={<PlusOutlined />}
+                  onClick={() => patchRule({ bands: [...rule.bands, { points: 0 }] })}
+                >
+                  {t('leaf.addBand')}
+                </Button>
+              </div>
+            </Form.Item>
+          )}
+          {rule?.type === 'passFail' && (
+            <Form.Item label={t('leaf.passWhen')}>
+              <Radio.Group value={rule.passWhen} onChange={(e) => patchRule({ passWhen: e.target.value })}>
+                <Space direction="vertical">
+                  <Radio value="nonzero">{t('leaf.passNonzero')}</Radio>
+                  <Radio value="zero">{t('leaf.passZero')}</Radio>
+                </Space>
+              </Radio.Group>
+            </Form.Item>
+          )}
+          {rule?.type === 'perUnit' && (
+            <Form.Item label={t('leaf.points')}>
+              <InputNumber min={0} value={rule.points} onChange={(v) => patchRule({ points: v ?? 0 })} />
+            </Form.Item>
+          )}
+
+          <Divider />
+          <Typography.Title level={5}>{t('leaf.subjects')}</Typography.Title>
+          <Typography.Paragraph type="secondary">{t('leaf.subjectsHint')}</Typography.Paragraph>
+          {subjects.map((s, i) => (
+            <Space key={i} style={{ marginBottom: 6 }}>
+              <Select
+                style={{ width: 180 }}
+                value={s.type}
+                onChange={(v) => setSubjects(subjects.map((x, k) => (k === i ? { ...x, type: v } : x)))}
+                options={SUBJECTS.map((v) => ({ value: v, label: t(`common:subject.${v}`) }))}
+              />
+              <InputNumber
+                min={0}
+                max={100}
+                value={s.weight}
+                addonAfter="%"
+                onChange={(v) =>
+                  setSubjects(subjects.map((x, k) => (k === i ? { ...x, weight: v ?? 0 } : x)))
+                }
+              />
+              <Button
+                type="text"
+                danger
+                icon={<DeleteOutlined />}
+                aria-label={t('console:common.delete')}
+                onClick={() => setSubjects(subjects.filter((_, k) => k !== i))}
+              />
+            </Space>
+          ))}
+          <Space>
+            <Button
+              icon={<PlusOutlined />}
+              onClick={() =>
+                setSubjects([
+                  ...subjects,
+                  { type: SUBJECTS.find((v) => !subjects.some((s) => s.type === v)) ?? 'public', weight: 0 },
+                ])
+              }
+            >
+              {t('leaf.addSubject')}
+            </Button>
+            {subjects.length > 0 && (
+              <span className={Math.abs(subjectSum - 100) <= 0.01 ? 'pc-sum-ok' : 'pc-sum-bad'}>
+                {t('leaf.subjectSum', { sum: fmtNum(subjectSum) })}
+              </span>
+            )}
+          </Space>
+
+          <Divider />
+          <Form.Item label={t('leaf.veto')}>
+            <Radio.Group
+              value={node.veto?.mode ?? ''}
+              onChange={(e) => onChange({ veto: e.target.value ? { mode: e.target.value } : undefined })}
+            >
+              <Space direction="vertical">
+                <Radio value="">{t('leaf.vetoNone')}</Radio>
+                <Radio value="unqualified">{t('leaf.vetoUnqualified')}</Radio>
+                <Radio value="downOne">{t('leaf.vetoDownOne')}</Radio>
+              </Space>
+            </Radio.Group>
+          </Form.Item>
+        </Form>
+      )}
+    </Drawer>
+  );
+}
