@@ -1,1 +1,4 @@
-export {};
+/** Monitoring 监测预警: data-integrity checks and early warning on progress. */
+export * from './benford';
+export * from './anomaly';
+export * from './trajectory';
