@@ -147,13 +147,11 @@ function errorHandler(
   const e = err as { statusCode?: number; code?: string; message?: string };
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
     const error = e.statusCode === 429 ? 'rate_limited' : (e.code ?? 'bad_request').toLowerCase();
-    return reply
-      .code(e.statusCode)
-      .send({
-        error,
-        message: e.message ?? 'Bad request',
-        details: [{ path: 'body', message: e.message ?? '' }],
-      });
+    return reply.code(e.statusCode).send({
+      error,
+      message: e.message ?? 'Bad request',
+      details: [{ path: 'body', message: e.message ?? '' }],
+    });
   }
   req.log.error(err);
   return reply.code(500).send({ error: 'internal', message: 'Internal error', details: [] });

@@ -106,15 +106,13 @@ export async function transitionCycle(
         { path: 'reason', message: 'required' },
       ]);
     const [updated] = await tx.update(cycles).set({ stage: input.to }).where(eq(cycles.id, id)).returning();
-    await tx
-      .insert(cycleTransitions)
-      .values({
-        cycleId: id,
-        fromStage: c.stage,
-        toStage: input.to,
-        reason: input.reason ?? null,
-        actorId: a.id,
-      });
+    await tx.insert(cycleTransitions).values({
+      cycleId: id,
+      fromStage: c.stage,
+      toStage: input.to,
+      reason: input.reason ?? null,
+      actorId: a.id,
+    });
     await appendAudit(tx, [
       {
         actorId: a.id,

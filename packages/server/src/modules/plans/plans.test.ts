@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
+
+let t: TestApp;
+let office: Client;
+let eduPlanId: string;
+let finPlanId: string;
+
+interface Plan {
+  id: string;
+  title: string;
+  status: string;
+  appraiseeType: string;
+  orgUnitId: string;
+}
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  office = await t.as('office');
+  const cycles = (await office.get('/api/cycles')).json().items;
+  const next = cycles.find((c: { code: string }) => c.code === '2026-annual');
+  const orgs = (await office.get('/api/orgs')).json().items;
+  const unitId = (code: string) => orgs.find((o: { code: string }) => o.code === code).id;
+  const plans: Plan[] = (await office.get(`/api/plans?cycleId=${next.id}`)).json().items;
+  eduPlanId = plans.find((p) => p.orgUnitId === unitId('edu'))!.id;
+  finPlanId = plans.find((p) => p.orgUnitId === unitId('fin'))!.id;
+});
+afterAll(async () => t.close());
+
+describe('plans and indicator trees', () => {
+  it('serves a draft plan with a valid two- and three-level tree', async () => {
+    const res = await office.get(`/api/plans/${eduPlanId}`);
+    expect(res.statusCode).toBe(200);
+    const { plan, tree, problems } = res.json();
+    expect(plan.status).toBe('draft');
+    expect(problems).toEqual([]);
+    expect(tree.map((n: { code: string }) => n.code)).toEqual(['A', 'B', 'C', 'D', 'E', 'G1', 'H1']);
+  });
+
+  it('saves an edited tree, reports the weight problem at its node, and refuses a stale version', async () => {
+    const manager = await t.as('edu.manager');
+    const { plan, tree } = (await manager.get(`/api/plans/${eduPlanId}`)).json();
+    tree[0].children[0].weight = 50; // A's children now sum to 110
+    const saved = await manager.put(`/api/plans/${eduPlanId}/tree`, { tree, version: plan.version });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json().plan.version).toBe(plan.version + 1);
+    expect(saved.json().problems).toEqual([expect.objectContaining({ kind: 'weightSum', path: ['A'] })]);
+
+    const stale = await office.put(`/api/plans/${eduPlanId}/tree`, { tree, version: plan.version });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({ error: 'version_conflict', details: [{ path: 'version' }] });
+
+    const submit = await manager.post(`/api/plans/${eduPlanId}/submit`);
+    expect(submit.statusCode).toBe(409);
+    expect(submit.json().error).toBe('invalid_tree');
+
+    tree[0].children[0].weight = 40;
+    const fixed = await manager.put(`/api/plans/${eduPlanId}/tree`, { tree, version: plan.version + 1 });
+    expect(fixed.json().problems).toEqual([]);
+    expect((await manager.post(`/api/plans/${eduPlanId}/submit`)).json().plan.status).toBe(
+      'published_for_comment',
+    );
+    expect((await manager.post(`/api/plans/${eduPlanId}/approve`, {})).statusCode).toBe(403);
+    const approved = await office.post(`/api/plans/${eduPlanId}/approve`, {});
+    expect(approved.json().plan.status).toBe('approved');
+    const again = await office.put(`/api/plans/${eduPlanId}/tree`, { tree, version: plan.version + 2 });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('keeps exactly one of two concurrent edits of the same version (no lost update)', async () => {
+    const a = await t.as('fin.manager');
+    const { plan, tree } = (await a.get(`/api/plans/${finPlanId}`)).json();
+    const left = structuredClone(tree);
+    left[0].name = '核心职能目标（甲）';
+    const right = structuredClone(tree);
+    right[0].name = '核心职能目标（乙）';
+    const results = await Promise.all([
+      a.put(`/api/plans/${finPlanId}/tree`, { tree: left, version: plan.version }),
+      office.put(`/api/plans/${finPlanId}/tree`, { tree: right, version: plan.version }),
+    ]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    const winner = results.find((r) => r.statusCode === 200)!.json();
+    const now = (await a.get(`/api/plans/${finPlanId}`)).json();
+    expect(now.tree[0].name).toBe(winner.tree[0].name);
+    expect(now.plan.version).toBe(plan.version + 1);
+  });
+
+  it('names bad nodes of a malformed tree and stores nothing', async () => {
+    const { plan, tree } = (await office.get(`/api/plans/${finPlanId}`)).json();
+    const bad = structuredClone(tree);
+    bad[0].weight = 'forty';
+    bad[1].children[0].rule = { type: 'linear', baseline: 1 };
+    const res = await office.put(`/api/plans/${finPlanId}/tree`, { tree: bad, version: plan.version });
+    expect(res.statusCode).toBe(400);
+    const paths = res.json().details.map((d: { path: string }) => d.path);
+    expect(paths).toContain('tree.0.weight');
+    expect(paths.some((p: string) => p.startsWith('tree.1.children.0.rule'))).toBe(true);
+    expect((await office.get(`/api/plans/${finPlanId}`)).json().plan.version).toBe(plan.version);
+  });
+
+  it('refuses reads and writes of another unit’s unpublished plan for every non-office role', async () => {
+    const { plan, tree } = (await office.get(`/api/plans/${finPlanId}`)).json();
+    for (const username of ['edu.manager', 'edu.head', 'citizen01', 'leader01', 'deputy01']) {
+      const c = await t.as(username);
+      expect((await c.get(`/api/plans/${finPlanId}`)).statusCode, username).toBe(403);
+      expect(
+        (await c.put(`/api/plans/${finPlanId}/tree`, { tree, version: plan.version })).statusCode,
+        username,
+      ).toBe(403);
+      expect((await c.post(`/api/plans/${finPlanId}/submit`)).statusCode, username).toBe(403);
+      const listed = (await c.get('/api/plans')).json().items.map((p: Plan) => p.id);
+      expect(listed, username).not.toContain(finPlanId);
+    }
+    expect((await t.anon.get(`/api/plans/${finPlanId}`)).statusCode).toBe(401);
+    expect((await t.anon.get(`/api/public/plans/${finPlanId}`)).statusCode).toBe(404);
+    const head = await t.as('fin.head');
+    expect((await head.get(`/api/plans/${finPlanId}`)).statusCode).toBe(200);
+    expect((await head.put(`/api/plans/${finPlanId}/tree`, { tree, version: plan.version })).statusCode).toBe(
+      403,
+    );
+  });
+});

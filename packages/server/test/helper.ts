@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../src/app';
+import { openDatabase, type Database } from '../src/db/client';
+import { DEMO_PASSWORD } from '../src/seed/demo-city';
+import { SNAPSHOT, withDatabase } from './global-setup';
+
+/** Which database this run tests: PGlite by default, PostgreSQL when TEST_DB=postgres. */
+export const BACKEND = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: Database;
+  db: Database['db'];
+  /** Logs in a demo account and returns a client that sends its cookies and CSRF token. */
+  as(username: string): Promise<Client>;
+  /** A client without login. */
+  anon: Client;
+  close(): Promise<void>;
+}
+
+export interface Client {
+  get(url: string): Promise<LightMyRequestResponse>;
+  post(url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  put(url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  raw(opts: {
+    method: 'POST' | 'PUT';
+    url: string;
+    payload: unknown;
+    headers?: Record<string, string>;
+  }): Promise<LightMyRequestResponse>;
+  headers: Record<string, string>;
+}
+
+/** A fresh app on a fresh copy of the seeded demo city (PGlite snapshot or cloned PostgreSQL template). */
+export async function buildTestApp(): Promise<TestApp> {
+  let database: Database;
+  let dropDb: (() => Promise<void>) | undefined;
+  if (BACKEND === 'postgres') {
+    const url = process.env.DATABASE_URL!;
+    const template = inject('pgTemplate');
+    const name = `pc_test_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`create database ${name} template ${template}`);
+    await admin.end();
+    database = await openDatabase({ databaseUrl: withDatabase(url, name) });
+    dropDb = async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  } else {
+    database = await openDatabase({ dataDir: 'memory://', loadDataDir: new Blob([readFileSync(SNAPSHOT)]) });
+  }
+  const app = await buildApp({ database });
+  await app.ready();
+  const client = (headers: Record<string, string>): Client => ({
+    headers,
+    get: (url) => app.inject({ method: 'GET', url, headers }),
+    post: (url, body) =>
+      app.inject({
+        method: 'POST',
+        url,
+        headers,
+        ...(body === undefined ? {} : { payload: body as object }),
+      }),
+    put: (url, body) => app.inject({ method: 'PUT', url, headers, payload: body as object }),
+    raw: (o) =>
+      app.inject({
+        method: o.method,
+        url: o.url,
+        payload: o.payload as string,
+        headers: { ...headers, ...o.headers },
+      }),
+  });
+  return {
+    app,
+    database,
+    db: database.db,
+    anon: client({}),
+    async as(username) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { username, password: DEMO_PASSWORD },
+      });
+      if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
+      const cookies = Object.fromEntries(res.cookies.map((c) => [c.name, c.value]));
+      return client({
+        cookie: `pc_session=${cookies.pc_session}; pc_csrf=${cookies.pc_csrf}`,
+        'x-csrf-token': cookies.pc_csrf,
+      });
+    },
+    async close() {
+      await app.close();
+      await database.close();
+      await dropDb?.();
+    },
+  };
+}
