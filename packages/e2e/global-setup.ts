@@ -43,6 +43,11 @@ async function waitForHealth(url: string, child: ChildProcess, log: () => string
 
 /** Starts the real server on a free port with a fresh embedded database; stops it afterwards. */
 export default async function setup(project: TestProject) {
+  // Reuse a server that is already running (handy while developing the journeys).
+  if (process.env.E2E_BASE_URL) {
+    project.provide('baseUrl', process.env.E2E_BASE_URL.replace(/\/$/, ''));
+    return;
+  }
   if (!existsSync(join(repoRoot, 'packages/web/dist/index.html'))) {
     throw new Error('packages/web/dist is missing: run `npm run build:web` first (npm run test:e2e does).');
   }

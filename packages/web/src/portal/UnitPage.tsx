@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { EChart } from '../charts/EChart';
 import { pick } from '../i18n';
 import { api } from '../shared/api';
-import { fmtDate, fmtNum } from '../shared/format';
+import { fmtDate, fmtNum, peerGroupLabel } from '../shared/format';
 import type { Cycle, Items, OrgUnit, Person, PlanSummary, Result } from '../shared/types';
 import { baselineOf, nodeName, targetOf, type BreakdownView, type TreeNodeView } from '../shared/tree';
 import { ErrorBox, GradeTag, Loading } from './ui';
@@ -30,7 +30,7 @@ export default function UnitPage({ id }: { id: string }) {
       <h1 data-testid="portal-unit-name">{pick(lang, unit.name, unit.nameEn)}</h1>
       <p className="pc-muted">
         {t(`common:orgKind.${unit.kind}`, { defaultValue: unit.kind })}
-        {unit.peerGroup ? ` · ${t('unit.peerGroup', { g: unit.peerGroup })}` : ''}
+        {unit.peerGroup ? ` · ${t('unit.peerGroup', { g: peerGroupLabel(t, unit.peerGroup) })}` : ''}
       </p>
 
       <UnitResults unitId={id} cycles={cycles.data?.items ?? []} />
@@ -181,7 +181,9 @@ function UnitResults({ unitId, cycles }: { unitId: string; cycles: Cycle[] }) {
               <p className="pc-small">
                 {t('common:misc.rank')}：
                 {t('common:misc.of', { rank: latest.result.rank, size: latest.result.peerGroupSize })}
-                {latest.result.peerGroup ? ` · ${t('unit.peerGroup', { g: latest.result.peerGroup })}` : ''}
+                {latest.result.peerGroup
+                  ? ` · ${t('unit.peerGroup', { g: peerGroupLabel(t, latest.result.peerGroup) })}`
+                  : ''}
               </p>
             )}
           </article>

@@ -22,3 +22,9 @@ export const GRADE_COLORS: Record<string, string> = {
   basically_qualified: '#d48806',
   unqualified: '#cf1322',
 };
+
+/** Label of a peer group code, the code itself when unknown. */
+export function peerGroupLabel(t: (k: string, o?: object) => string, g: string | null | undefined): string {
+  if (!g) return '—';
+  return t(`common:peerGroup.${g}`, { defaultValue: g });
+}

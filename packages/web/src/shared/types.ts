@@ -90,7 +90,11 @@ export interface Result {
   appraiseeName?: string | null;
   appraiseeNameEn?: string | null;
   peerGroup?: string | null;
+  cycleId?: string;
   total: number;
+  weightedScore?: number;
+  bonus?: number;
+  deduction?: number;
   grade: string;
   gradeByScore?: string | null;
   rank?: number | null;

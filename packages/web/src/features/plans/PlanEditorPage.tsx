@@ -207,6 +207,7 @@ export default function PlanEditorPage() {
     {
       title: t('editor.name'),
       key: 'name',
+      width: 380,
       render: (_: unknown, n: EditNode) => {
         const mine = byCode.get(n.code) ?? [];
         const server = serverByKey.m.get(n.key) ?? [];
@@ -307,7 +308,7 @@ export default function PlanEditorPage() {
     {
       title: t('editor.rule'),
       key: 'rule',
-      width: 220,
+      width: 260,
       render: (_: unknown, n: EditNode) => {
         if (n.children?.length) return null;
         return (
@@ -574,7 +575,7 @@ export default function PlanEditorPage() {
           dataSource={tree}
           columns={columns}
           pagination={false}
-          scroll={{ x: 1000 }}
+          scroll={{ x: 1200 }}
           expandable={{
             expandedRowKeys: expanded,
             onExpandedRowsChange: (keys) => setExpanded(keys as string[]),

@@ -1,11 +1,12 @@
 import { useMemo, useState } from 'react';
-import { Button, Card, Input, Select, Space, Table, Tag } from 'antd';
+import { Card, Input, Select, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { useCrumbs } from '../../console/crumbs';
 import { CycleSelect, useCycleParam } from '../../console/CycleSelect';
 import { usePlans } from '../../console/queries';
 import { pick } from '../../i18n';
+import { peerGroupLabel } from '../../shared/format';
 import type { PlanSummary } from '../../shared/types';
 
 const STATUS_COLOR: Record<string, string> = {
@@ -100,6 +101,7 @@ export default function PlansPage() {
             title: t('common:misc.peerGroup'),
             dataIndex: 'peerGroup',
             sorter: (a, b) => (a.peerGroup ?? '').localeCompare(b.peerGroup ?? ''),
+            render: (g: string) => peerGroupLabel(t, g),
           },
           {
             title: t('common:misc.status'),

@@ -5,7 +5,7 @@ import type { ScoringRule } from '../../shared/tree';
 /** One short line describing a scoring rule, for the tree-table. */
 export function ruleSummary(t: TFunction, rule: ScoringRule | undefined): string {
   if (!rule) return '';
-  const name = t(`common:ruleType.${rule.type}`);
+  const name = t(`common:ruleShort.${rule.type}`);
   switch (rule.type) {
     case 'linear':
       return `${name}: ${fmtNum(rule.baseline)} → ${fmtNum(rule.target)}${rule.cap ? ` ×${rule.cap}` : ''}`;

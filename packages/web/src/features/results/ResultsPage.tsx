@@ -1,7 +1,386 @@
-import { Card } from 'antd';
+import { useMemo, useState } from 'react';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Empty,
+  Input,
+  Row,
+  Segmented,
+  Select,
+  Space,
+  Table,
+  Typography,
+} from 'antd';
+import { CalculatorOutlined } from '@ant-design/icons';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { EChart } from '../../charts/EChart';
+import { hasRole, useMe } from '../../console/auth';
+import { useCrumbs } from '../../console/crumbs';
+import { CycleSelect, useCycleParam } from '../../console/CycleSelect';
+import { errorText } from '../../console/errors';
+import { pick } from '../../i18n';
+import { api } from '../../shared/api';
+import { fmtDateTime, fmtNum, GRADE_COLORS, peerGroupLabel } from '../../shared/format';
+import type { Items, Result } from '../../shared/types';
+import { BreakdownDrawer, useNamesEn, useResultDetail } from './BreakdownDrawer';
+import { GradeTag } from './GradeTag';
+
+const GRADES = ['excellent', 'good', 'qualified', 'basically_qualified', 'unqualified'];
+const appraiseeKey = (r: Result) => `${r.appraiseeType}|${r.orgUnitId ?? ''}|${r.personId ?? ''}`;
 
 export default function ResultsPage() {
-  const { t } = useTranslation('results');
-  return <Card title={t('title')} />;
+  const { t, i18n } = useTranslation('results');
+  const lang = i18n.language;
+  useCrumbs([{ title: t('title') }]);
+  const { message, modal } = App.useApp();
+  const me = useMe().data;
+  const office = hasRole(me, 'office', 'admin');
+  const qc = useQueryClient();
+  const { cycle, cycles, setCycleId } = useCycleParam();
+  const results = useQuery({
+    queryKey: ['results', cycle?.id],
+    enabled: !!cycle,
+    queryFn: () => api.get<Items<Result>>(`/api/cycles/${cycle!.id}/results`).then((r) => r.items),
+  });
+  const [type, setType] = useState<string>();
+  const [group, setGroup] = useState<string>();
+  const [q, setQ] = useState('');
+  const [grade, setGrade] = useState<string>();
+  const [selected, setSelected] = useState<Result>();
+  const [drawer, setDrawer] = useState<string>();
+  const [chartKind, setChartKind] = useState<'bar' | 'pie'>('bar');
+
+  const compute = useMutation({
+    mutationFn: () => api.post<Items<Result>>(`/api/cycles/${cycle!.id}/compute`),
+    onSuccess: (r) => {
+      qc.setQueryData(['results', cycle!.id], r.items);
+      void qc.invalidateQueries({ queryKey: ['result'] });
+      void message.success(t('computed', { n: r.items.length }));
+    },
+    onError: (e) => void message.error(errorText(e)),
+  });
+
+  const all = results.data ?? [];
+  const types = [...new Set(all.map((r) => r.appraiseeType))];
+  const activeType = type && types.includes(type as Result['appraiseeType']) ? type : types[0];
+  const ofType = all.filter((r) => r.appraiseeType === activeType);
+  const groups = [...new Set(ofType.map((r) => r.peerGroup ?? ''))].sort();
+  const rows = useMemo(() => {
+    const needle = q.trim().toLowerCase();
+    return ofType
+      .filter(
+        (r) =>
+          (!group || r.peerGroup === group) &&
+          (!grade || r.grade === grade) &&
+          (!needle || `${r.appraiseeName ?? ''} ${r.appraiseeNameEn ?? ''}`.toLowerCase().includes(needle)),
+      )
+      .sort((a, b) => (a.peerGroup ?? '').localeCompare(b.peerGroup ?? '') || (a.rank ?? 0) - (b.rank ?? 0));
+  }, [ofType, group, grade, q]);
+
+  // Trend: the same appraisee in the other cycles that have results.
+  const otherCycles = (cycles.data ?? []).filter(
+    (c) => c.id !== cycle?.id && ['evaluation', 'feedback', 'results', 'closed'].includes(c.stage),
+  );
+  const others = useQueries({
+    queries: otherCycles.map((c) => ({
+      queryKey: ['results', c.id],
+      queryFn: () => api.get<Items<Result>>(`/api/cycles/${c.id}/results`).then((r) => r.items),
+    })),
+  });
+  const trend = useMemo(() => {
+    if (!selected || !cycle) return [];
+    const k = appraiseeKey(selected);
+    const points = [{ cycle, r: selected }];
+    otherCycles.forEach((c, i) => {
+      const r = others[i]?.data?.find((x) => appraiseeKey(x) === k);
+      if (r) points.push({ cycle: c, r });
+    });
+    return points.sort((a, b) => a.cycle.periodEnd.localeCompare(b.cycle.periodEnd));
+  }, [selected, cycle, otherCycles, others]);
+
+  const dist = GRADES.map((g) => ({ g, n: rows.filter((r) => r.grade === g).length }));
+  const computedAt = all[0]?.computedAt;
+
+  return (
+    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+      <Card
+        title={t('title')}
+        extra={
+          <Space wrap>
+            <CycleSelect value={cycle?.id} onChange={(id) => (setCycleId(id), setSelected(undefined))} />
+            {office && (
+              <Button
+                type="primary"
+                icon={<CalculatorOutlined />}
+                loading={compute.isPending}
+                disabled={!cycle}
+                data-testid="compute"
+                onClick={() =>
+                  modal.confirm({
+                    title: t('compute'),
+                    content: t('computeConfirm'),
+                    okText: t('console:common.confirm'),
+                    cancelText: t('console:common.cancel'),
+                    onOk: () => compute.mutateAsync(),
+                  })
+                }
+              >
+                {t('compute')}
+              </Button>
+            )}
+          </Space>
+        }
+      >
+        {computedAt && (
+          <Typography.Paragraph type="secondary">
+            {t('computedAt', { at: fmtDateTime(computedAt) })}
+          </Typography.Paragraph>
+        )}
+        {results.error && <Alert type="error" message={errorText(results.error)} />}
+        {results.data && all.length === 0 && <Empty description={t('noResults')} />}
+        {all.length > 0 && (
+          <>
+            <Space wrap style={{ marginBottom: 16 }}>
+              <Segmented
+                value={activeType}
+                onChange={(v) => {
+                  setType(v as string);
+                  setGroup(undefined);
+                }}
+                options={types.map((v) => ({ value: v, label: t(`common:appraiseeType.${v}`) }))}
+              />
+              <Select
+                allowClear
+                placeholder={t('allGroups')}
+                style={{ width: 180 }}
+                value={group}
+                onChange={setGroup}
+                data-testid="peer-group"
+                options={groups.map((g) => ({ value: g, label: peerGroupLabel(t, g) }))}
+              />
+              <Select
+                allowClear
+                placeholder={t('grade')}
+                style={{ width: 140 }}
+                value={grade}
+                onChange={setGrade}
+                options={GRADES.map((g) => ({ value: g, label: t(`common:grade.${g}`) }))}
+              />
+              <Input.Search
+                allowClear
+                placeholder={t('search')}
+                onChange={(e) => setQ(e.target.value)}
+                style={{ width: 220 }}
+              />
+            </Space>
+            <Table<Result>
+              rowKey="id"
+              size="small"
+              dataSource={rows}
+              data-testid="results-table"
+              pagination={{
+                defaultPageSize: 15,
+                showSizeChanger: true,
+                showTotal: (total) => t('console:common.total', { total }),
+              }}
+              onRow={(r) => ({ onClick: () => setSelected(r), style: { cursor: 'pointer' } })}
+              rowClassName={(r) => (r.id === selected?.id ? 'ant-table-row-selected' : '')}
+              columns={[
+                {
+                  title: t('peerGroup'),
+                  dataIndex: 'peerGroup',
+                  sorter: (a, b) => (a.peerGroup ?? '').localeCompare(b.peerGroup ?? ''),
+                  render: (g: string) => peerGroupLabel(t, g),
+                },
+                {
+                  title: t('rank'),
+                  dataIndex: 'rank',
+                  width: 90,
+                  sorter: (a, b) => (a.rank ?? 0) - (b.rank ?? 0),
+                  render: (_, r) => t('common:misc.of', { rank: r.rank, size: r.peerGroupSize }),
+                },
+                {
+                  title: t('appraisee'),
+                  dataIndex: 'appraiseeName',
+                  render: (_, r) => pick(lang, r.appraiseeName, r.appraiseeNameEn),
+                },
+                {
+                  title: t('total'),
+                  dataIndex: 'total',
+                  sorter: (a, b) => a.total - b.total,
+                  render: (v: number) => <strong>{fmtNum(v)}</strong>,
+                },
+                {
+                  title: t('grade'),
+                  dataIndex: 'grade',
+                  sorter: (a, b) => GRADES.indexOf(a.grade) - GRADES.indexOf(b.grade),
+                  render: (_, r) => (
+                    <Space size={2}>
+                      <GradeTag grade={r.grade} />
+                      {r.veto?.triggered && (
+                        <Typography.Text type="danger">{t('common:misc.veto')}</Typography.Text>
+                      )}
+                    </Space>
+                  ),
+                },
+                {
+                  title: t('console:common.actions'),
+                  key: 'a',
+                  render: (_, r) => (
+                    <Button
+                      size="small"
+                      type="link"
+                      data-testid="explain"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        setSelected(r);
+                        setDrawer(r.id);
+                      }}
+                    >
+                      {t('explain')}
+                    </Button>
+                  ),
+                },
+              ]}
+            />
+          </>
+        )}
+      </Card>
+
+      {all.length > 0 && (
+        <Row gutter={[16, 16]}>
+          <Col xs={24} lg={12}>
+            <Card
+              title={t('distribution')}
+              extra={
+                <Segmented
+                  size="small"
+                  value={chartKind}
+                  onChange={(v) => setChartKind(v as 'bar' | 'pie')}
+                  options={[
+                    { value: 'bar', label: t('distributionBar') },
+                    { value: 'pie', label: t('distributionPie') },
+                  ]}
+                />
+              }
+            >
+              <EChart
+                ariaLabel={t('distribution')}
+                testId="grade-chart"
+                option={
+                  chartKind === 'bar'
+                    ? {
+                        grid: { left: 40, right: 16, top: 16, bottom: 30 },
+                        tooltip: {},
+                        xAxis: { type: 'category', data: dist.map((d) => t(`common:grade.${d.g}`)) },
+                        yAxis: { type: 'value', minInterval: 1 },
+                        series: [
+                          {
+                            type: 'bar',
+                            name: t('count'),
+                            label: { show: true, position: 'top' },
+                            data: dist.map((d) => ({ value: d.n, itemStyle: { color: GRADE_COLORS[d.g] } })),
+                          },
+                        ],
+                      }
+                    : {
+                        tooltip: { trigger: 'item' },
+                        legend: { bottom: 0 },
+                        series: [
+                          {
+                            type: 'pie',
+                            radius: ['35%', '65%'],
+                            data: dist
+                              .filter((d) => d.n > 0)
+                              .map((d) => ({
+                                name: t(`common:grade.${d.g}`),
+                                value: d.n,
+                                itemStyle: { color: GRADE_COLORS[d.g] },
+                              })),
+                          },
+                        ],
+                      }
+                }
+              />
+            </Card>
+          </Col>
+          <Col xs={24} lg={12}>
+            <RadarCard result={selected} />
+          </Col>
+          {selected && trend.length > 1 && (
+            <Col xs={24}>
+              <Card
+                title={t('trend', { name: pick(lang, selected.appraiseeName, selected.appraiseeNameEn) })}
+              >
+                <EChart
+                  ariaLabel={t('trend', { name: selected.appraiseeName })}
+                  testId="trend-chart"
+                  height={240}
+                  option={{
+                    grid: { left: 40, right: 16, top: 16, bottom: 30 },
+                    tooltip: { trigger: 'axis' },
+                    xAxis: {
+                      type: 'category',
+                      data: trend.map((p) => pick(lang, p.cycle.name, p.cycle.nameEn)),
+                    },
+                    yAxis: { type: 'value', min: 0, max: 100 },
+                    series: [
+                      {
+                        type: 'line',
+                        label: { show: true },
+                        data: trend.map((p) => Number(fmtNum(p.r.total, 1))),
+                      },
+                    ],
+                  }}
+                />
+              </Card>
+            </Col>
+          )}
+        </Row>
+      )}
+      <BreakdownDrawer resultId={drawer} onClose={() => setDrawer(undefined)} />
+    </Space>
+  );
+}
+
+function RadarCard({ result }: { result?: Result }) {
+  const { t, i18n } = useTranslation('results');
+  const lang = i18n.language;
+  const detail = useResultDetail(result?.id);
+  const namesEn = useNamesEn(result?.planId);
+  const first = (detail.data?.breakdown ?? []).filter((b) => (b.kind ?? 'normal') === 'normal');
+  const name = result ? pick(lang, result.appraiseeName, result.appraiseeNameEn) : '';
+  return (
+    <Card title={result ? t('radar', { name }) : t('radar', { name: '' })}>
+      {!result && <Empty description={t('radarHint')} />}
+      {result && first.length > 0 && (
+        <EChart
+          ariaLabel={t('radar', { name })}
+          testId="radar-chart"
+          option={{
+            tooltip: {},
+            radar: {
+              radius: '62%',
+              indicator: first.map((b) => ({
+                name: (lang === 'en' && namesEn.get(b.code)) || b.name,
+                max: Math.max(100, ...first.map((x) => x.attainment)),
+              })),
+              axisName: { color: '#555', fontSize: 11 },
+            },
+            series: [
+              {
+                type: 'radar',
+                areaStyle: { opacity: 0.2 },
+                data: [{ value: first.map((b) => Number(fmtNum(b.attainment, 1))), name }],
+              },
+            ],
+          }}
+        />
+      )}
+    </Card>
+  );
 }
