@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import {
   DEFAULT_GRADE_SCHEME,
   gradeAndRank,
@@ -30,6 +30,23 @@ import { buildTree } from '../plans/tree';
 const COMPUTE_STAGES = ['evaluation', 'feedback', 'results'];
 
 type ResultRow = typeof results.$inferSelect;
+
+/** Columns replaced when a plan's result is recomputed (everything but identity and plan). */
+const upsertSet = {
+  total: sql`excluded.total`,
+  weightedScore: sql`excluded.weighted_score`,
+  bonus: sql`excluded.bonus`,
+  deduction: sql`excluded.deduction`,
+  grade: sql`excluded.grade`,
+  gradeByScore: sql`excluded.grade_by_score`,
+  rank: sql`excluded.rank`,
+  peerGroup: sql`excluded.peer_group`,
+  peerGroupSize: sql`excluded.peer_group_size`,
+  veto: sql`excluded.veto`,
+  reasons: sql`excluded.reasons`,
+  breakdown: sql`excluded.breakdown`,
+  computedAt: sql`excluded.computed_at`,
+};
 
 /** Cycle rules that the computation reads (stored as `cycles.rules`). */
 export interface CycleRules extends ScoreOptions {
@@ -132,7 +149,6 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
       groupSize.set(k, (groupSize.get(k) ?? 0) + 1);
     }
     const computedAt = new Date();
-    await tx.delete(results).where(eq(results.cycleId, cycleId));
     const values = scored.map((s) => {
       const g = graded.get(s.plan.id)!;
       return {
@@ -153,15 +169,28 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
         computedAt,
       };
     });
+    // Upsert by plan, so a result keeps its id (and links to it) across recomputations.
     const stored: ResultRow[] = [];
-    for (let i = 0; i < values.length; i += 200)
+    for (let i = 0; i < values.length; i += 200) {
       stored.push(
         ...(await tx
           .insert(results)
           .values(values.slice(i, i + 200))
+          .onConflictDoUpdate({ target: results.planId, set: upsertSet })
           .returning()),
       );
+    }
+    const removed = await tx
+      .delete(results)
+      .where(and(eq(results.cycleId, cycleId), notInArray(results.planId, planIds)))
+      .returning({ id: results.id });
     await appendAudit(tx, [
+      ...removed.map((r) => ({
+        actorId: a.id,
+        action: 'result.delete',
+        entityType: 'result',
+        entityId: r.id,
+      })),
       {
         actorId: a.id,
         action: 'results.compute',
