@@ -102,6 +102,41 @@ describe('office journey: plan → results → breakdown, English, public portal
     expect(errors).toEqual([]);
   });
 
+  it('reports data by upload (row-by-row errors), and verifies the audit chain', async () => {
+    const cycles = (await (await page.request.get(`${baseUrl}/api/cycles`)).json()) as {
+      items: { id: string; code: string }[];
+    };
+    const annual = cycles.items.find((c) => c.code === '2025-annual')!;
+    const plans = (await (await page.request.get(`${baseUrl}/api/plans?cycleId=${annual.id}`)).json()) as {
+      items: { id: string; appraiseeType: string }[];
+    };
+    const plan = plans.items.find((p) => p.appraiseeType === 'unit')!;
+    await page.goto(`${baseUrl}/console/plans/${plan.id}/values?cycleId=${annual.id}`);
+    await page.getByTestId('values-upload').waitFor();
+    await page.locator('input[type=file]').setInputFiles({
+      name: 'values.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('indicatorCode,period,value,note\nA1,2025,95,ok\nA2,2025-13,abc,bad row\n'),
+    });
+    const report = page.getByTestId('import-report');
+    await report.waitFor();
+    await page.getByText(/'abc'/).first().waitFor();
+    await shot(page, '11-console-values-import-errors');
+
+    await page.goto(`${baseUrl}/console/orgs`);
+    await page.locator('.ant-tree-title').first().waitFor();
+    await page.locator('.ant-table-row').first().waitFor();
+    await shot(page, '12-console-orgs');
+
+    await page.goto(`${baseUrl}/console/audit`);
+    await page.locator('.ant-table-row').first().waitFor();
+    await page.getByTestId('audit-verify').click();
+    await page.getByTestId('audit-status').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('audit-status').getAttribute('class')).toContain('success');
+    await shot(page, '13-console-audit');
+    expect(errors).toEqual([]);
+  });
+
   it('shows a unit’s published results on the public portal at 375 px', async () => {
     const mobile = await browser.newContext({
       viewport: { width: 375, height: 812 },
@@ -114,17 +149,17 @@ describe('office journey: plan → results → breakdown, English, public portal
     const portalErrors = trackErrors(p);
     await p.goto(`${baseUrl}/`);
     await p.getByTestId('portal-cycle').first().waitFor();
-    await shot(p, '11-portal-home-375');
+    await shot(p, '14-portal-home-375');
     await p.goto(`${baseUrl}/units`);
     await p.getByTestId('portal-unit-link').first().waitFor();
-    await shot(p, '12-portal-units-375');
+    await shot(p, '15-portal-units-375');
     // A department (not the government itself) has a unit plan with published results.
     await p.getByTestId('portal-unit-link').filter({ hasText: '局' }).first().click();
     await p.getByTestId('portal-result').waitFor();
     await p.getByTestId('portal-ranking-chart').locator('canvas').waitFor();
     const overflow = await p.evaluate('document.documentElement.scrollWidth');
     expect(overflow).toBeLessThanOrEqual(375);
-    await shot(p, '13-portal-unit-results-375');
+    await shot(p, '16-portal-unit-results-375');
     expect(portalErrors).toEqual([]);
     await mobile.close();
   });

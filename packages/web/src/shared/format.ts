@@ -24,7 +24,10 @@ export const GRADE_COLORS: Record<string, string> = {
 };
 
 /** Label of a peer group code, the code itself when unknown. */
-export function peerGroupLabel(t: (k: string, o?: object) => string, g: string | null | undefined): string {
+export function peerGroupLabel(
+  t: (k: string, o: { defaultValue: string }) => string,
+  g: string | null | undefined,
+): string {
   if (!g) return '—';
   return t(`common:peerGroup.${g}`, { defaultValue: g });
 }

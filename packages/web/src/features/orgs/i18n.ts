@@ -1,9 +1,41 @@
 import type { Same } from '../../i18n';
 
 export const zh = {
-  title: '',
+  title: '组织与干部',
+  tree: '组织机构',
+  people: '领导干部',
+  allUnits: '全部单位',
+  search: '按姓名或职务搜索',
+  searchOrg: '搜索单位',
+  name: '姓名',
+  position: '职务',
+  unit: '所在单位',
+  termStart: '任期开始',
+  termEnd: '任期结束',
+  termStatus: '任期状态',
+  inOffice: '在任',
+  ended: '已离任',
+  kind: '类型',
+  code: '编码',
+  peerGroup: '同类组',
 };
 
 export const en: Same<typeof zh> = {
-  title: '',
+  title: 'Organisation & cadres',
+  tree: 'Organisation',
+  people: 'Leading cadres',
+  allUnits: 'All units',
+  search: 'Search by name or position',
+  searchOrg: 'Search units',
+  name: 'Name',
+  position: 'Position',
+  unit: 'Unit',
+  termStart: 'Term start',
+  termEnd: 'Term end',
+  termStatus: 'Term',
+  inOffice: 'In office',
+  ended: 'Ended',
+  kind: 'Kind',
+  code: 'Code',
+  peerGroup: 'Peer group',
 };
