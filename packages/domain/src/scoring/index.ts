@@ -1,3 +1,4 @@
 export * from './rules';
 export * from './numbers';
 export * from './aggregate';
+export * from './combine';

@@ -80,3 +80,20 @@ describe('createRng', () => {
     expect(createRng(1)()).not.toBe(createRng('1')());
   });
 });
+
+describe('rankSensitivity with offsets', () => {
+  it('adds the offset (bonus − deduction) unperturbed: a 5-point bonus keeps B ahead of A for good', () => {
+    // A: weighted 80, no bonus. B: weighted 78 + 5 bonus = 83. ±10% on two weights moves the
+    // weighted sums by at most a few points, never 5, so B stays first in every run.
+    const out = rankSensitivity({
+      appraisees: [
+        { id: 'A', peerGroup: 'g', leafAttainments: [80, 80] },
+        { id: 'B', peerGroup: 'g', leafAttainments: [70, 86], offset: 5 },
+      ],
+      weights: [50, 50],
+      runs: 500,
+      seed: 7,
+    });
+    expect(out.find((r) => r.id === 'B')).toMatchObject({ baseRank: 1, rankMax: 1, sameRankShare: 1 });
+  });
+});

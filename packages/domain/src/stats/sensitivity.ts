@@ -9,6 +9,8 @@ export interface SensitivityAppraisee {
   peerGroup: string;
   /** Attainment on each leaf indicator (same order as the weights), e.g. 0..1 or 0..100 points. */
   leafAttainments: number[];
+  /** Points added outside the weighted sum and not perturbed (bonus − deduction), default 0. */
+  offset?: number;
 }
 
 /** Options of {@link rankSensitivity}. */
@@ -87,7 +89,9 @@ export function rankSensitivity(options: RankSensitivityOptions): RankStability[
   const groups = [...groupMap.values()];
   const scoresWith = (w: number[]) => {
     const s = w.reduce((a, b) => a + b, 0);
-    return appraisees.map((a) => a.leafAttainments.reduce((acc, v, j) => acc + (v * w[j]) / s, 0));
+    return appraisees.map((a) =>
+      a.leafAttainments.reduce((acc, v, j) => acc + (v * w[j]) / s, a.offset ?? 0),
+    );
   };
   const base = ranksWithin(groups, scoresWith(weights));
   const rng = createRng(seed);

@@ -4,3 +4,4 @@ export * from './sampling';
 export * from './weighting';
 export * from './estimates';
 export * from './text';
+export * from './questionnaire';

@@ -290,6 +290,8 @@ export const results = pgTable(
     veto: jsonb('veto').notNull(),
     reasons: jsonb('reasons').notNull(),
     breakdown: jsonb('breakdown').notNull(),
+    /** How stable the rank is under ±10% weight perturbation (Monte Carlo). */
+    sensitivity: jsonb('sensitivity'),
     computedAt: timestamp('computed_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('results_cycle').on(t.cycleId)],
@@ -315,3 +317,5 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_entity').on(t.entityType, t.entityId)],
 );
+
+export * from './schema-evaluation';
