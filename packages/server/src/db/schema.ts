@@ -319,3 +319,5 @@ export const auditLog = pgTable(
 );
 
 export * from './schema-evaluation';
+export * from './schema-participation';
+export * from './schema-monitoring';
