@@ -2,14 +2,17 @@ import { Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { pick } from '../i18n';
+import type { Cycle } from '../shared/types';
 import { defaultCycle, useCycles } from './queries';
 
 /** The cycle chosen in `?cycleId=`, defaulting to the current one. */
-export function useCycleParam() {
+export function useCycleParam(prefer?: (c: Cycle) => boolean) {
   const cycles = useCycles();
   const [params, setParams] = useSearchParams();
   const fromUrl = params.get('cycleId') ?? undefined;
-  const cycle = cycles.data?.find((c) => c.id === fromUrl) ?? defaultCycle(cycles.data);
+  const preferred = prefer ? cycles.data?.filter(prefer) : undefined;
+  const cycle =
+    cycles.data?.find((c) => c.id === fromUrl) ?? defaultCycle(preferred?.length ? preferred : cycles.data);
   const setCycleId = (id: string) => {
     const next = new URLSearchParams(params);
     next.set('cycleId', id);

@@ -283,7 +283,7 @@ function RadarChart({ resultId }: { resultId: string }) {
           radar: {
             radius: '60%',
             indicator: first.map((b) => ({ name: nodeName(i18n.language, b), max: 100 })),
-            axisName: { color: '#444', fontSize: 11 },
+            axisName: { color: '#444', fontSize: 11, width: 80, overflow: 'break' },
           },
           series: [
             {

@@ -40,7 +40,9 @@ export default function ResultsPage() {
   const me = useMe().data;
   const office = hasRole(me, 'office', 'admin');
   const qc = useQueryClient();
-  const { cycle, cycles, setCycleId } = useCycleParam();
+  const { cycle, cycles, setCycleId } = useCycleParam((c) =>
+    ['evaluation', 'feedback', 'results'].includes(c.stage),
+  );
   const results = useQuery({
     queryKey: ['results', cycle?.id],
     enabled: !!cycle,
@@ -364,12 +366,12 @@ function RadarCard({ result }: { result?: Result }) {
           option={{
             tooltip: {},
             radar: {
-              radius: '62%',
+              radius: '58%',
               indicator: first.map((b) => ({
                 name: (lang === 'en' && namesEn.get(b.code)) || b.name,
                 max: Math.max(100, ...first.map((x) => x.attainment)),
               })),
-              axisName: { color: '#555', fontSize: 11 },
+              axisName: { color: '#555', fontSize: 11, width: 110, overflow: 'break' },
             },
             series: [
               {
