@@ -207,7 +207,7 @@ export default function PlanEditorPage() {
     {
       title: t('editor.name'),
       key: 'name',
-      width: 380,
+      width: 360,
       render: (_: unknown, n: EditNode) => {
         const mine = byCode.get(n.code) ?? [];
         const server = serverByKey.m.get(n.key) ?? [];
@@ -308,7 +308,7 @@ export default function PlanEditorPage() {
     {
       title: t('editor.rule'),
       key: 'rule',
-      width: 260,
+      width: 250,
       render: (_: unknown, n: EditNode) => {
         if (n.children?.length) return null;
         return (
@@ -336,7 +336,8 @@ export default function PlanEditorPage() {
     {
       title: t('editor.actions'),
       key: 'actions',
-      width: 210,
+      width: 200,
+      fixed: 'right' as const,
       render: (_: unknown, n: EditNode) =>
         editable && (
           <Space size={2}>
