@@ -29,6 +29,7 @@ import { ratingRoutes } from './modules/ratings/routes';
 import { resultRoutes } from './modules/results/routes';
 import { auditRoutes } from './modules/audit/routes';
 import { publicRoutes } from './modules/public/routes';
+import { monitoringRoutes } from './modules/monitoring/routes';
 
 export interface AppOptions {
   database: Database;
@@ -96,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(resultRoutes);
       await api.register(auditRoutes);
       await api.register(publicRoutes);
+      await api.register(monitoringRoutes);
     },
     { prefix: '/api' },
   );
