@@ -321,3 +321,4 @@ export const auditLog = pgTable(
 export * from './schema-evaluation';
 export * from './schema-participation';
 export * from './schema-monitoring';
+export * from './schema-surveys';
