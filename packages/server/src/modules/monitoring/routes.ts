@@ -1,9 +1,14 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, badRequest } from '../../lib/errors';
+import { listFlags } from './flags';
 import { EVIDENCE_MAX_BYTES, downloadEvidence, listEvidence, uploadEvidence } from './evidence';
 
 const IdParams = z.object({ id: z.uuid() });
+export const CycleQuery = z.object({
+  /** The cycle to look at. */
+  cycleId: z.uuid(),
+});
 
 export const monitoringRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.database.db;
@@ -48,4 +53,14 @@ export const monitoringRoutes: FastifyPluginAsyncZod = async (app) => {
       .header('x-content-sha256', f.sha256);
     return reply.send(f.content);
   });
+
+  // Anomaly flags on reported data, for verifiers and the office.
+  app.get('/monitoring/flags', { schema: { tags: ['monitoring'], querystring: CycleQuery } }, async (req) =>
+    listFlags(db, req.actor, { cycleId: req.query.cycleId }),
+  );
+  app.get(
+    '/monitoring/plans/:id/flags',
+    { schema: { tags: ['monitoring'], params: IdParams } },
+    async (req) => listFlags(db, req.actor, { planId: req.params.id }),
+  );
 };
