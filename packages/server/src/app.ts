@@ -30,6 +30,8 @@ import { resultRoutes } from './modules/results/routes';
 import { auditRoutes } from './modules/audit/routes';
 import { publicRoutes } from './modules/public/routes';
 import { monitoringRoutes } from './modules/monitoring/routes';
+import { evaluationRoutes } from './modules/evaluation/routes';
+import { appealRoutes } from './modules/appeals/routes';
 
 export interface AppOptions {
   database: Database;
@@ -98,6 +100,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(auditRoutes);
       await api.register(publicRoutes);
       await api.register(monitoringRoutes);
+      await api.register(evaluationRoutes);
+      await api.register(appealRoutes);
     },
     { prefix: '/api' },
   );

@@ -3,6 +3,7 @@ import type { IndicatorNodeInput } from '@perfcommons/contracts';
 import type { Db } from '../db/client';
 import {
   actualValues,
+  cycleRuleVersions,
   cycles,
   evaluationTasks,
   indicatorNodes,
@@ -18,6 +19,7 @@ import { appendAudit, planTreeSnapshot, type AuditEntryInput } from '../modules/
 import { computeCycleResults, publishResults } from '../modules/results/service';
 import { flattenTree, leaves } from '../modules/plans/tree';
 import { systemActor } from '../lib/system';
+import { CycleRulesSchema, DEFAULT_CONSEQUENCE_RULES } from '../modules/evaluation/rules';
 import { CITY, DEPARTMENTS, DISTRICTS, GIVEN, SURNAMES, type UnitSpec } from './city-data';
 import { cadreTree, departmentTree, districtTree } from './templates';
 
@@ -180,7 +182,13 @@ export async function seedDemoCity(db: Db) {
 
     // Cycles.
     const scheme = undefined; // default grade scheme of the domain: 90/80/70/60, ≤ 20% excellent
-    const rules = { version: 1, trimEachSide: 1, minRaters: 3 };
+    const rules = CycleRulesSchema.parse({
+      trimEachSide: 1,
+      minRaters: 3,
+      unitShareForCadres: 0.2,
+      consequenceRules: DEFAULT_CONSEQUENCE_RULES,
+    });
+    const termRules = { ...rules, unitShareForCadres: 0, annualShareForTerm: 0.5 };
     const [annual, term, next] = await tx
       .insert(cycles)
       .values([
@@ -217,6 +225,13 @@ export async function seedDemoCity(db: Db) {
         },
       ])
       .returning();
+    // Regulations: the rules of cycles past the start of evaluation are frozen versions.
+    const frozenAt = new Date('2025-12-15T00:00:00Z');
+    await tx.insert(cycleRuleVersions).values([
+      { cycleId: annual.id, version: 1, rules, createdBy: office.id, frozenAt, note: '2025年度综合考核办法' },
+      { cycleId: term.id, version: 1, rules: termRules, createdBy: office.id, frozenAt, note: '任期考核办法' },
+      { cycleId: next.id, version: 1, rules, createdBy: office.id, note: '2026年度综合考核办法（征求意见稿）' },
+    ]);
 
     const makePlan = async (
       cycleId: string,

@@ -4,6 +4,7 @@ import { cycles, cycleTransitions } from '../../db/schema';
 import { requireActor, requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
+import { freezeRules } from '../evaluation/service';
 
 /** The six links of the cycle plus closing, in order. */
 export const STAGES = [
@@ -106,6 +107,8 @@ export async function transitionCycle(
         { path: 'reason', message: 'required' },
       ]);
     const [updated] = await tx.update(cycles).set({ stage: input.to }).where(eq(cycles.id, id)).returning();
+    // The rules in force when evaluation starts are frozen and published as the regulations.
+    if (input.to === 'evaluation' && to > from) await freezeRules(tx, updated, a.id);
     await tx.insert(cycleTransitions).values({
       cycleId: id,
       fromStage: c.stage,

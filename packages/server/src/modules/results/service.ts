@@ -1,16 +1,17 @@
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import {
+  combineScores,
   DEFAULT_GRADE_SCHEME,
   gradeAndRank,
   scoreAppraisee,
   type GradeScheme,
   type IndicatorNode,
   type LeafInput,
-  type ScoreOptions,
 } from '@perfcommons/domain';
 import type { Db, DbOrTx } from '../../db/client';
 import {
   actualValues,
+  consequences,
   cycles,
   indicatorNodes,
   orgUnits,
@@ -25,6 +26,8 @@ import { appendAudit } from '../audit/service';
 import { getCycle, presentCycle } from '../cycles/service';
 import { canReadPlanSync } from '../plans/access';
 import { buildTree } from '../plans/tree';
+import { rulesOf } from '../evaluation/rules';
+import { applyConsequences, combinedParts, sensitivityByGroup } from './derive';
 
 /** Links of the cycle in which results may be (re)computed. */
 const COMPUTE_STAGES = ['evaluation', 'feedback', 'results'];
@@ -45,14 +48,9 @@ const upsertSet = {
   veto: sql`excluded.veto`,
   reasons: sql`excluded.reasons`,
   breakdown: sql`excluded.breakdown`,
+  sensitivity: sql`excluded.sensitivity`,
   computedAt: sql`excluded.computed_at`,
 };
-
-/** Cycle rules that the computation reads (stored as `cycles.rules`). */
-export interface CycleRules extends ScoreOptions {
-  /** Rules version, bumped whenever the office changes them. */
-  version?: number;
-}
 
 /**
  * Computes every approved plan of a cycle from verified values and ratings: bottom-up scores with
@@ -67,7 +65,7 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
       throw conflict(`Results are computed from evaluation on; the cycle is in ${cycle.stage}`, [
         { path: 'stage', message: `must be one of ${COMPUTE_STAGES.join(', ')}` },
       ]);
-    const rules = (cycle.rules ?? {}) as CycleRules;
+    const rules = rulesOf(cycle.rules);
     const scheme = (cycle.gradeScheme ?? DEFAULT_GRADE_SCHEME) as GradeScheme;
     const planRows = await tx
       .select()
@@ -128,21 +126,20 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
 
     const nodesByPlan = new Map<string, (typeof nodeRows)[number][]>();
     for (const n of nodeRows) nodesByPlan.set(n.planId, [...(nodesByPlan.get(n.planId) ?? []), n]);
-    const scored = planRows.map((p) => {
+    const own = planRows.map((p) => {
       const tree = buildTree(nodesByPlan.get(p.id) ?? []) as IndicatorNode[];
-      return { plan: p, score: scoreAppraisee(tree, inputs.get(p.id) ?? {}, rules) };
+      const score = scoreAppraisee(tree, inputs.get(p.id) ?? {}, { trimEachSide: rules.trimEachSide, minRaters: rules.minRaters });
+      return { plan: p, score, group: `${p.appraiseeType}:${p.peerGroup}` };
     });
+    const parts = await combinedParts(tx, cycle, rules, planRows, new Map(own.map((s) => [s.plan.id, s.score.total])));
+    const scored = own.map((s) => (parts.has(s.plan.id) ? { ...s, score: combineScores(s.score, parts.get(s.plan.id)!) } : s));
     const graded = new Map(
       gradeAndRank(
-        scored.map((s) => ({
-          id: s.plan.id,
-          total: s.score.total,
-          peerGroup: `${s.plan.appraiseeType}:${s.plan.peerGroup}`,
-          veto: s.score.veto,
-        })),
+        scored.map((s) => ({ id: s.plan.id, total: s.score.total, peerGroup: s.group, veto: s.score.veto })),
         scheme,
       ).map((g) => [g.id, g]),
     );
+    const sensitivity = sensitivityByGroup(scored, cycleId);
     const groupSize = new Map<string, number>();
     for (const s of scored) {
       const k = `${s.plan.appraiseeType}:${s.plan.peerGroup}`;
@@ -166,6 +163,7 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
         veto: s.score.veto,
         reasons: g.reasons,
         breakdown: s.score.breakdown,
+        sensitivity: sensitivity.get(s.plan.id) ?? null,
         computedAt,
       };
     });
@@ -184,6 +182,7 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
       .delete(results)
       .where(and(eq(results.cycleId, cycleId), notInArray(results.planId, planIds)))
       .returning({ id: results.id });
+    const applied = await applyConsequences(tx, cycle, rules.consequenceRules, stored, planRows);
     await appendAudit(tx, [
       ...removed.map((r) => ({
         actorId: a.id,
@@ -196,7 +195,7 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
         action: 'results.compute',
         entityType: 'cycle',
         entityId: cycleId,
-        data: { count: stored.length, rules, scheme },
+        data: { count: stored.length, consequences: applied.length, rules, scheme },
       },
       ...stored.map((r) => ({
         actorId: a.id,
@@ -237,6 +236,12 @@ async function decorate(db: DbOrTx, rows: ResultRow[], withBreakdown: boolean) {
       ),
     );
   const byPlan = new Map(info.map((i) => [i.id, i]));
+  const applied = await db
+    .select({ resultId: consequences.resultId, kind: consequences.kind, value: consequences.value, reason: consequences.reason })
+    .from(consequences)
+    .where(inArray(consequences.resultId, rows.map((r) => r.id)));
+  const consequencesOf = new Map<string, { kind: string; value: unknown; reason: string }[]>();
+  for (const { resultId, ...c } of applied) consequencesOf.set(resultId, [...(consequencesOf.get(resultId) ?? []), c]);
   return rows
     .map((r) => {
       const i = byPlan.get(r.planId)!;
@@ -248,6 +253,7 @@ async function decorate(db: DbOrTx, rows: ResultRow[], withBreakdown: boolean) {
         personId: i.personId,
         appraiseeName: i.personName ?? i.orgName,
         appraiseeNameEn: i.personNameEn ?? i.orgNameEn,
+        consequences: consequencesOf.get(r.id) ?? [],
         ...(withBreakdown ? { breakdown } : {}),
         _scope: { orgPath: i.orgPath, personUserId: i.personUserId },
       };

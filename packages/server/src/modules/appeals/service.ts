@@ -1,0 +1,189 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { actualValues, appeals, cycles, indicatorNodes, results } from '../../db/schema';
+import { coversOrg, isOffice, requireActor, requireOffice, type Actor } from '../../lib/actor';
+import { badRequest, conflict, forbidden, notFound } from '../../lib/errors';
+import { appendAudit } from '../audit/service';
+import { rulesOf } from '../evaluation/rules';
+import { loadPlanScope, type PlanScope } from '../plans/access';
+import { computeCycleResults } from '../results/service';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** The appraisee side of a plan: its cadre, or a manager of its unit. */
+const isAppraiseeSide = (a: Actor, s: PlanScope) =>
+  s.personUserId === a.id || coversOrg(a, s.orgPath, 'unit_manager');
+
+/**
+ * An appraisee appeals 申诉 one indicator's score of a published result, within the cycle's
+ * appeal window, with reasons and evidence. One open appeal per result and indicator.
+ */
+export async function fileAppeal(
+  db: Db,
+  actor: Actor | null,
+  resultId: string,
+  input: { indicatorCode: string; reason: string; evidence?: string[] },
+) {
+  const a = requireActor(actor);
+  return db.transaction(async (tx) => {
+    const [result] = await tx.select().from(results).where(eq(results.id, resultId));
+    if (!result) throw notFound('Result');
+    const scope = await loadPlanScope(tx, result.planId);
+    if (!isAppraiseeSide(a, scope)) throw forbidden('Only the appraisee or its unit may appeal this result');
+    const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, result.cycleId));
+    const window = rulesOf(cycle.rules).appealWindowDays;
+    if (!cycle.resultsPublishedAt)
+      throw conflict('Appeals open when the results are published', [
+        { path: 'resultId', message: 'not published' },
+      ]);
+    if (Date.now() > cycle.resultsPublishedAt.getTime() + window * DAY)
+      throw conflict(`The appeal window of ${window} days after publication has closed`, [
+        { path: 'resultId', message: 'appeal window closed' },
+      ]);
+    const [node] = await tx
+      .select({ code: indicatorNodes.code })
+      .from(indicatorNodes)
+      .where(and(eq(indicatorNodes.planId, result.planId), eq(indicatorNodes.code, input.indicatorCode)));
+    if (!node)
+      throw badRequest(`No indicator ${input.indicatorCode} in this plan`, [
+        { path: 'indicatorCode', message: 'unknown' },
+      ]);
+    const [open] = await tx
+      .select({ id: appeals.id })
+      .from(appeals)
+      .where(
+        and(
+          eq(appeals.resultId, resultId),
+          eq(appeals.indicatorCode, input.indicatorCode),
+          eq(appeals.status, 'pending'),
+        ),
+      );
+    if (open)
+      throw conflict('An appeal of this indicator is already pending', [
+        { path: 'indicatorCode', message: 'pending' },
+      ]);
+    const [row] = await tx
+      .insert(appeals)
+      .values({
+        resultId,
+        planId: result.planId,
+        indicatorCode: input.indicatorCode,
+        reason: input.reason,
+        evidence: input.evidence ?? [],
+        appellantId: a.id,
+        totalBefore: { total: result.total, grade: result.grade, rank: result.rank },
+      })
+      .returning();
+    await appendAudit(tx, [
+      { actorId: a.id, action: 'appeal.file', entityType: 'appeal', entityId: row.id, data: input },
+    ]);
+    return row;
+  });
+}
+
+/** Appeals the actor may see: all for the office, its own side's otherwise. */
+export async function listAppeals(db: Db, actor: Actor | null, opts: { cycleId?: string }) {
+  const a = requireActor(actor);
+  const rows = await db
+    .select({ appeal: appeals, cycleId: results.cycleId })
+    .from(appeals)
+    .innerJoin(results, eq(results.id, appeals.resultId))
+    .where(opts.cycleId ? eq(results.cycleId, opts.cycleId) : undefined)
+    .orderBy(desc(appeals.createdAt));
+  if (isOffice(a)) return rows.map((r) => r.appeal);
+  const visible = [];
+  for (const r of rows)
+    if (isAppraiseeSide(a, await loadPlanScope(db, r.appeal.planId))) visible.push(r.appeal);
+  return visible;
+}
+
+/**
+ * The reviewer decides. Accepting with a corrected value stores it as a verified value of the
+ * cycle's year and recomputes the cycle in the same transaction, so the new score, grade and rank
+ * are in place (or nothing is) when the decision is recorded.
+ */
+export async function decideAppeal(
+  db: Db,
+  actor: Actor | null,
+  id: string,
+  input: {
+    decision: 'accepted' | 'rejected';
+    reason: string;
+    correction?: { value: number; period?: string };
+  },
+) {
+  const a = requireOffice(actor, 'Deciding appeals');
+  return db.transaction(async (tx) => {
+    const [appeal] = await tx.select().from(appeals).where(eq(appeals.id, id));
+    if (!appeal) throw notFound('Appeal');
+    if (appeal.status !== 'pending')
+      throw conflict(`The appeal is already ${appeal.status}`, [{ path: 'id', message: appeal.status }]);
+    const [result] = await tx.select().from(results).where(eq(results.id, appeal.resultId));
+    const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, result.cycleId));
+    let totalAfter = appeal.totalBefore;
+    if (input.decision === 'accepted' && input.correction) {
+      const period = input.correction.period ?? cycle.periodEnd.slice(0, 4);
+      const [value] = await tx
+        .insert(actualValues)
+        .values({
+          planId: appeal.planId,
+          indicatorCode: appeal.indicatorCode,
+          period,
+          value: input.correction.value,
+          note: `appeal correction: ${input.reason}`,
+          status: 'verified',
+          reportedBy: appeal.appellantId,
+          verifiedBy: a.id,
+          verifiedAt: new Date(),
+        })
+        .onConflictDoUpdate({
+          target: [actualValues.planId, actualValues.indicatorCode, actualValues.period],
+          set: {
+            value: input.correction.value,
+            note: `appeal correction: ${input.reason}`,
+            status: 'verified',
+            reason: null,
+            verifiedBy: a.id,
+            verifiedAt: new Date(),
+          },
+        })
+        .returning();
+      await appendAudit(tx, [
+        {
+          actorId: a.id,
+          action: 'value.correct.appeal',
+          entityType: 'actual_value',
+          entityId: value.id,
+          data: { appealId: id, value: input.correction.value, period },
+          entity: value,
+        },
+      ]);
+      // Nested transaction (a savepoint): the recompute commits with the decision or not at all.
+      await computeCycleResults(tx as unknown as Db, a, cycle.id);
+      const [after] = await tx.select().from(results).where(eq(results.id, result.id));
+      totalAfter = { total: after.total, grade: after.grade, rank: after.rank };
+    }
+    const [updated] = await tx
+      .update(appeals)
+      .set({
+        status: input.decision,
+        reviewerId: a.id,
+        decisionReason: input.reason,
+        correction: input.correction ?? null,
+        totalAfter,
+        decidedAt: new Date(),
+      })
+      .where(eq(appeals.id, id))
+      .returning();
+    await appendAudit(tx, [
+      {
+        actorId: a.id,
+        action: `appeal.${input.decision}`,
+        entityType: 'appeal',
+        entityId: id,
+        data: { ...input, totalAfter },
+      },
+    ]);
+    return updated;
+  });
+}

@@ -1,0 +1,217 @@
+import { and, eq, gte, inArray, lte, ne } from 'drizzle-orm';
+import {
+  rankSensitivity,
+  type AppraiseeScore,
+  type CombinedPart,
+  type RankStability,
+} from '@perfcommons/domain';
+import type { DbOrTx } from '../../db/client';
+import { consequences, cycles, plans, results } from '../../db/schema';
+import type { CycleRow } from '../cycles/service';
+import type { ConsequenceRule, CycleRules } from '../evaluation/rules';
+
+type PlanRow = typeof plans.$inferSelect;
+
+/**
+ * Parts that enter a total besides the appraisee's own plan: a cadre's share of the unit's result
+ * (combined appraisal 人事结合) and, in a term cycle, the mean of the annual results within the term.
+ */
+export async function combinedParts(
+  tx: DbOrTx,
+  cycle: CycleRow,
+  rules: CycleRules,
+  planRows: PlanRow[],
+  ownTotals: Map<string, number>,
+): Promise<Map<string, CombinedPart[]>> {
+  const parts = new Map<string, CombinedPart[]>();
+  const add = (planId: string, part: CombinedPart) => parts.set(planId, [...(parts.get(planId) ?? []), part]);
+  if (rules.unitShareForCadres > 0) {
+    const unitPlan = new Map(
+      planRows.filter((p) => p.appraiseeType === 'unit').map((p) => [p.orgUnitId, p.id]),
+    );
+    for (const p of planRows) {
+      const unitPlanId = p.appraiseeType === 'cadre' ? unitPlan.get(p.orgUnitId) : undefined;
+      if (unitPlanId === undefined) continue;
+      add(p.id, {
+        code: 'UNIT',
+        name: '所在单位绩效',
+        total: ownTotals.get(unitPlanId)!,
+        share: rules.unitShareForCadres,
+        note: `unit result × ${rules.unitShareForCadres} (combined appraisal of people and achievements)`,
+      });
+    }
+  }
+  if (cycle.type === 'term' && rules.annualShareForTerm > 0) {
+    const annual = await tx
+      .select({
+        total: results.total,
+        personId: plans.personId,
+        orgUnitId: plans.orgUnitId,
+        type: plans.appraiseeType,
+        code: cycles.code,
+      })
+      .from(results)
+      .innerJoin(plans, eq(plans.id, results.planId))
+      .innerJoin(cycles, eq(cycles.id, results.cycleId))
+      .where(
+        and(
+          eq(cycles.type, 'annual'),
+          ne(cycles.id, cycle.id),
+          gte(cycles.periodStart, cycle.periodStart),
+          lte(cycles.periodEnd, cycle.periodEnd),
+        ),
+      );
+    for (const p of planRows) {
+      const mine = annual.filter(
+        (r) =>
+          r.type === p.appraiseeType &&
+          (p.personId ? r.personId === p.personId : r.orgUnitId === p.orgUnitId),
+      );
+      if (mine.length === 0) continue;
+      const mean = mine.reduce((s, r) => s + r.total, 0) / mine.length;
+      add(p.id, {
+        code: 'ANNUAL',
+        name: '任期内年度考核',
+        total: mean,
+        share: rules.annualShareForTerm,
+        note: `mean of ${mine.length} annual result(s) (${mine.map((r) => r.code).join(', ')}) × ${rules.annualShareForTerm}`,
+      });
+    }
+  }
+  return parts;
+}
+
+/**
+ * Rank stability under ±10% perturbation of the first-level weights, per peer group whose plans
+ * share the same first-level indicators and weights (otherwise the group gets none). Points outside
+ * the weighted sum (bonus, deduction, combined parts) stay fixed.
+ */
+export function sensitivityByGroup(
+  scored: { plan: PlanRow; score: AppraiseeScore; group: string }[],
+  seed: string,
+): Map<string, RankStability> {
+  const out = new Map<string, RankStability>();
+  const groups = new Map<string, typeof scored>();
+  for (const s of scored) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
+  for (const list of groups.values()) {
+    if (list.length < 2) continue;
+    const firstLevel = (s: (typeof list)[number]) =>
+      s.score.breakdown.filter(
+        (n) => n.kind === 'normal' && n.code !== 'UNIT' && n.code !== 'ANNUAL' && n.code !== 'FLOOR',
+      );
+    const signature = (s: (typeof list)[number]) =>
+      firstLevel(s)
+        .map((n) => `${n.code}:${n.weight}`)
+        .join('|');
+    const sig = signature(list[0]);
+    if (!sig || list.some((s) => signature(s) !== sig)) continue;
+    const weights = firstLevel(list[0]).map((n) => n.weight);
+    const wsum = weights.reduce((a, b) => a + b, 0);
+    const stability = rankSensitivity({
+      appraisees: list.map((s) => {
+        const nodes = firstLevel(s);
+        const weighted = nodes.reduce((acc, n) => acc + (n.attainment * n.weight) / wsum, 0);
+        return {
+          id: s.plan.id,
+          peerGroup: s.group,
+          leafAttainments: nodes.map((n) => n.attainment),
+          offset: s.score.total - weighted,
+        };
+      }),
+      weights,
+      perturbation: 0.1,
+      runs: 300,
+      seed,
+    });
+    for (const r of stability) out.set(r.id, r);
+  }
+  return out;
+}
+
+interface GradedResult {
+  id: string;
+  planId: string;
+  grade: string;
+  veto: unknown;
+}
+
+/**
+ * Applies the cycle's consequence rules 结果运用 to its results (replacing earlier ones). A rule with
+ * `consecutive: n` needs the same grade in the n − 1 previous annual cycles of the same appraisee.
+ */
+export async function applyConsequences(
+  tx: DbOrTx,
+  cycle: CycleRow,
+  rules: ConsequenceRule[],
+  stored: GradedResult[],
+  planRows: PlanRow[],
+) {
+  const planById = new Map(planRows.map((p) => [p.id, p]));
+  const ids = stored.map((r) => r.id);
+  if (ids.length) await tx.delete(consequences).where(inArray(consequences.resultId, ids));
+  if (rules.length === 0 || stored.length === 0) return [];
+  const needHistory = rules.some((r) => (r.consecutive ?? 1) > 1);
+  const history = needHistory
+    ? await tx
+        .select({
+          grade: results.grade,
+          personId: plans.personId,
+          orgUnitId: plans.orgUnitId,
+          type: plans.appraiseeType,
+          end: cycles.periodEnd,
+        })
+        .from(results)
+        .innerJoin(plans, eq(plans.id, results.planId))
+        .innerJoin(cycles, eq(cycles.id, results.cycleId))
+        .where(
+          and(eq(cycles.type, 'annual'), ne(cycles.id, cycle.id), lte(cycles.periodEnd, cycle.periodStart)),
+        )
+    : [];
+  const streak = (p: PlanRow, grade: string) => {
+    const mine = history
+      .filter(
+        (h) =>
+          h.type === p.appraiseeType &&
+          (p.personId ? h.personId === p.personId : h.orgUnitId === p.orgUnitId),
+      )
+      .sort((a, b) => b.end.localeCompare(a.end));
+    let n = 1;
+    for (const h of mine) {
+      if (h.grade !== grade) break;
+      n += 1;
+    }
+    return n;
+  };
+  const rows: (typeof consequences.$inferInsert)[] = [];
+  for (const r of stored) {
+    const p = planById.get(r.planId)!;
+    const vetoed = (r.veto as { triggered?: boolean } | null)?.triggered === true;
+    const seen = new Set<string>();
+    for (const rule of rules) {
+      if (rule.appraiseeType && rule.appraiseeType !== p.appraiseeType) continue;
+      if (rule.veto !== undefined && rule.veto !== vetoed) continue;
+      if (rule.grade !== undefined && rule.grade !== r.grade) continue;
+      if (rule.grade === undefined && rule.veto === undefined) continue;
+      if (rule.consecutive && rule.consecutive > 1 && streak(p, r.grade) < rule.consecutive) continue;
+      if (seen.has(rule.kind)) continue;
+      seen.add(rule.kind);
+      const why = [
+        rule.grade ? `grade ${rule.grade}` : null,
+        rule.consecutive && rule.consecutive > 1 ? `${rule.consecutive} years in a row` : null,
+        rule.veto ? 'veto item triggered' : null,
+      ]
+        .filter(Boolean)
+        .join(', ');
+      rows.push({
+        cycleId: cycle.id,
+        resultId: r.id,
+        personId: p.personId,
+        orgUnitId: p.orgUnitId,
+        kind: rule.kind,
+        value: rule.value ?? null,
+        reason: why,
+      });
+    }
+  }
+  return rows.length ? tx.insert(consequences).values(rows).returning() : [];
+}
