@@ -29,6 +29,7 @@ import { ratingRoutes } from './modules/ratings/routes';
 import { resultRoutes } from './modules/results/routes';
 import { auditRoutes } from './modules/audit/routes';
 import { publicRoutes } from './modules/public/routes';
+import { surveyRoutes } from './modules/surveys/routes';
 import { monitoringRoutes } from './modules/monitoring/routes';
 import { evaluationRoutes } from './modules/evaluation/routes';
 import { appealRoutes } from './modules/appeals/routes';
@@ -99,6 +100,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(resultRoutes);
       await api.register(auditRoutes);
       await api.register(publicRoutes);
+      await api.register(surveyRoutes);
       await api.register(monitoringRoutes);
       await api.register(evaluationRoutes);
       await api.register(appealRoutes);
@@ -115,6 +117,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 async function registerWeb(app: FastifyInstance, root: string) {
   await app.register(fastifyStatic, { root, wildcard: false, index: false });
   const hasConsole = existsSync(path.join(root, 'console.html'));
+  const hasSurvey = existsSync(path.join(root, 'survey.html'));
   app.get('/*', (req, reply) => {
     const url = req.url.split('?')[0];
     if (url.startsWith('/api/')) {
@@ -126,6 +129,7 @@ async function registerWeb(app: FastifyInstance, root: string) {
     if (file !== '/' && existsSync(path.join(root, file)) && !file.endsWith('/')) return reply.sendFile(file);
     if (hasConsole && (url === '/console' || url.startsWith('/console/')))
       return reply.sendFile('console.html');
+    if (hasSurvey && (url === '/s' || url.startsWith('/s/'))) return reply.sendFile('survey.html');
     return reply.sendFile('index.html');
   });
 }

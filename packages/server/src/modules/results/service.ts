@@ -26,6 +26,7 @@ import { appendAudit } from '../audit/service';
 import { getCycle, presentCycle } from '../cycles/service';
 import { canReadPlanSync } from '../plans/access';
 import { buildTree } from '../plans/tree';
+import { surveyInputsForCycle } from '../surveys/analysis';
 import { rulesOf } from '../evaluation/rules';
 import { applyConsequences, combinedParts, sensitivityByGroup } from './derive';
 
@@ -123,16 +124,35 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
         raterId: r.raterId,
       });
     }
+    // Published satisfaction surveys join the public panel, weighted by their effective sample size.
+    for (const f of await surveyInputsForCycle(tx, cycleId))
+      (inputOf(f.planId, f.indicatorCode).ratings ??= []).push({
+        subject: 'public',
+        score: f.score,
+        weight: f.weight,
+        raterId: f.raterId,
+      });
 
     const nodesByPlan = new Map<string, (typeof nodeRows)[number][]>();
     for (const n of nodeRows) nodesByPlan.set(n.planId, [...(nodesByPlan.get(n.planId) ?? []), n]);
     const own = planRows.map((p) => {
       const tree = buildTree(nodesByPlan.get(p.id) ?? []) as IndicatorNode[];
-      const score = scoreAppraisee(tree, inputs.get(p.id) ?? {}, { trimEachSide: rules.trimEachSide, minRaters: rules.minRaters });
+      const score = scoreAppraisee(tree, inputs.get(p.id) ?? {}, {
+        trimEachSide: rules.trimEachSide,
+        minRaters: rules.minRaters,
+      });
       return { plan: p, score, group: `${p.appraiseeType}:${p.peerGroup}` };
     });
-    const parts = await combinedParts(tx, cycle, rules, planRows, new Map(own.map((s) => [s.plan.id, s.score.total])));
-    const scored = own.map((s) => (parts.has(s.plan.id) ? { ...s, score: combineScores(s.score, parts.get(s.plan.id)!) } : s));
+    const parts = await combinedParts(
+      tx,
+      cycle,
+      rules,
+      planRows,
+      new Map(own.map((s) => [s.plan.id, s.score.total])),
+    );
+    const scored = own.map((s) =>
+      parts.has(s.plan.id) ? { ...s, score: combineScores(s.score, parts.get(s.plan.id)!) } : s,
+    );
     const graded = new Map(
       gradeAndRank(
         scored.map((s) => ({ id: s.plan.id, total: s.score.total, peerGroup: s.group, veto: s.score.veto })),
@@ -237,11 +257,22 @@ async function decorate(db: DbOrTx, rows: ResultRow[], withBreakdown: boolean) {
     );
   const byPlan = new Map(info.map((i) => [i.id, i]));
   const applied = await db
-    .select({ resultId: consequences.resultId, kind: consequences.kind, value: consequences.value, reason: consequences.reason })
+    .select({
+      resultId: consequences.resultId,
+      kind: consequences.kind,
+      value: consequences.value,
+      reason: consequences.reason,
+    })
     .from(consequences)
-    .where(inArray(consequences.resultId, rows.map((r) => r.id)));
+    .where(
+      inArray(
+        consequences.resultId,
+        rows.map((r) => r.id),
+      ),
+    );
   const consequencesOf = new Map<string, { kind: string; value: unknown; reason: string }[]>();
-  for (const { resultId, ...c } of applied) consequencesOf.set(resultId, [...(consequencesOf.get(resultId) ?? []), c]);
+  for (const { resultId, ...c } of applied)
+    consequencesOf.set(resultId, [...(consequencesOf.get(resultId) ?? []), c]);
   return rows
     .map((r) => {
       const i = byPlan.get(r.planId)!;

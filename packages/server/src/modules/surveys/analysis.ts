@@ -1,0 +1,690 @@
+/**
+ * Survey analysis: weights (design, post-stratification, raking with trimming), weighted
+ * estimates with SE / 95 % CI / design effect, satisfaction index per appraisee and dimension,
+ * Cronbach's alpha, cross-tabs by stratum, keywords; exports; the published report and the
+ * satisfaction figures it feeds into the cycle's results. All statistics are domain functions.
+ */
+import { and, asc, count, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
+import {
+  allQuestions,
+  crossTab,
+  cronbachAlpha,
+  distribution,
+  keywordCounts,
+  likertPoints,
+  postStratifyWeights,
+  rakeWeights,
+  satisfactionIndex,
+  scaleAnswer,
+  scaleItems,
+  subjectsOf,
+  weightedMean,
+  type Answers,
+  type IndicatorNode,
+  type Questionnaire,
+  type ScaleItem,
+  type WeightedEstimate,
+} from '@perfcommons/domain';
+import type { Db, DbOrTx } from '../../db/client';
+import {
+  indicatorNodes,
+  orgUnits,
+  people,
+  plans,
+  surveyFrameUnits,
+  surveyReports,
+  surveyResponses,
+  surveySamples,
+  surveyVersions,
+  surveys,
+} from '../../db/schema';
+import { requireOffice, type Actor } from '../../lib/actor';
+import { conflict, notFound } from '../../lib/errors';
+import { appendAudit } from '../audit/service';
+import { domainToBadRequest, fieldwork, loadSurvey, presentSurvey, type SurveyRow } from './service';
+
+export type WeightingMethod = 'design' | 'poststrat' | 'rake';
+
+export interface AnalysisOptions {
+  weighting: WeightingMethod;
+  /** Raking: weights kept within [trimMin, trimMax] × mean weight. */
+  trimMin: number;
+  trimMax: number;
+}
+
+export const DEFAULT_ANALYSIS: AnalysisOptions = { weighting: 'rake', trimMin: 0.3, trimMax: 3 };
+
+interface Resp {
+  id: string;
+  stratum: string;
+  profile: Record<string, string>;
+  designWeight: number;
+  answers: Answers;
+  mode: string;
+}
+
+/** Estimate rounded for transport; NaN (one answer) becomes null. */
+const est = (e: WeightedEstimate) => {
+  const r = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null);
+  return {
+    mean: r(e.mean),
+    se: r(e.se),
+    ci95: [r(e.ci95[0]), r(e.ci95[1])] as [number | null, number | null],
+    n: e.n,
+    effectiveN: r(e.effectiveN),
+    designEffect: r(e.designEffect),
+  };
+};
+const round = (x: number, d = 4) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
+
+/** Frame counts per strata field, the default population margins for raking. */
+async function frameMargins(db: DbOrTx, s: SurveyRow) {
+  const rows = await db
+    .select({ stratum: surveyFrameUnits.stratum, n: count() })
+    .from(surveyFrameUnits)
+    .where(eq(surveyFrameUnits.surveyId, s.id))
+    .groupBy(surveyFrameUnits.stratum);
+  const cells: Record<string, number> = {};
+  const margins: Record<string, Record<string, number>> = {};
+  for (const r of rows) {
+    cells[r.stratum] = r.n;
+    r.stratum.split('|').forEach((v, k) => {
+      const f = s.strataFields[k];
+      margins[f] ??= {};
+      margins[f][v] = (margins[f][v] ?? 0) + r.n;
+    });
+  }
+  return { cells, margins };
+}
+
+/** Weights of the sampled respondents by the chosen method; falls back to design weights with a warning. */
+function computeWeights(
+  resp: Resp[],
+  s: SurveyRow,
+  frame: { cells: Record<string, number>; margins: Record<string, Record<string, number>> },
+  opts: AnalysisOptions,
+) {
+  const warnings: string[] = [];
+  const design = () => resp.map((r) => r.designWeight);
+  if (resp.length === 0) return { weights: [], warnings, method: opts.weighting };
+  if (opts.weighting === 'poststrat') {
+    const totals = Object.keys(frame.cells).length ? frame.cells : null;
+    if (!totals) warnings.push('no frame: design weights used');
+    else {
+      const missing = resp.filter((r) => !(r.stratum in totals));
+      if (missing.length === 0) {
+        const ps = postStratifyWeights(
+          resp.map((r) => ({ id: r.id, baseWeight: r.designWeight, cell: r.stratum })),
+          totals,
+        );
+        if (ps.emptyCells.length)
+          warnings.push(`cells without respondents, not represented: ${ps.emptyCells.join(', ')}`);
+        return { weights: resp.map((r) => ps.weights[r.id]), warnings, method: 'poststrat' as const };
+      }
+      warnings.push('respondents outside the frame cells: design weights used');
+    }
+    return { weights: design(), warnings, method: 'design' as const };
+  }
+  if (opts.weighting === 'rake') {
+    const margins = s.margins ?? frame.margins;
+    if (Object.keys(margins).length === 0) warnings.push('no margins: design weights used');
+    else {
+      try {
+        const rk = rakeWeights(
+          resp.map((r) => ({ id: r.id, baseWeight: r.designWeight, ...r.profile })),
+          margins,
+          { trim: { min: opts.trimMin, max: opts.trimMax } },
+        );
+        if (!rk.converged)
+          warnings.push(
+            `raking did not fully converge (max margin error ${rk.maxMarginError.toExponential(2)})`,
+          );
+        return {
+          weights: resp.map((r) => rk.weights[r.id]),
+          warnings,
+          method: 'rake' as const,
+          iterations: rk.iterations,
+        };
+      } catch (err) {
+        warnings.push(`raking impossible: ${(err as Error).message}; design weights used`);
+      }
+    }
+  }
+  return { weights: design(), warnings, method: 'design' as const };
+}
+
+/** Mean score (0–100) of a respondent over the given scale items they answered, or null. */
+function itemScore(items: ScaleItem[], answers: Answers): number | null {
+  let sum = 0;
+  let n = 0;
+  for (const it of items) {
+    const v = scaleAnswer(it, answers);
+    if (v !== null) {
+      sum += (100 * v) / it.points;
+      n++;
+    }
+  }
+  return n ? sum / n : null;
+}
+
+function indexOver(items: ScaleItem[], resp: Resp[], weights: number[]) {
+  const ys: number[] = [];
+  const ws: number[] = [];
+  resp.forEach((r, i) => {
+    const y = itemScore(items, r.answers);
+    if (y !== null) {
+      ys.push(y);
+      ws.push(weights[i]);
+    }
+  });
+  return ys.length ? est(weightedMean(ys, ws)) : null;
+}
+
+async function planNames(db: DbOrTx, ids: string[]) {
+  if (!ids.length) return new Map<string, { name: string; nameEn: string | null }>();
+  const rows = await db
+    .select({
+      id: plans.id,
+      orgName: orgUnits.name,
+      orgNameEn: orgUnits.nameEn,
+      personName: people.name,
+      personNameEn: people.nameEn,
+    })
+    .from(plans)
+    .innerJoin(orgUnits, eq(orgUnits.id, plans.orgUnitId))
+    .leftJoin(people, eq(people.id, plans.personId))
+    .where(inArray(plans.id, ids));
+  return new Map(
+    rows.map((r) => [r.id, { name: r.personName ?? r.orgName, nameEn: r.personNameEn ?? r.orgNameEn }]),
+  );
+}
+
+/** The full analysis of a survey's answers as they are now. */
+export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOptions) {
+  if (!s.fieldedVersionId)
+    throw conflict('The survey has not been fielded', [{ path: 'status', message: s.status }]);
+  const [v] = await db.select().from(surveyVersions).where(eq(surveyVersions.id, s.fieldedVersionId));
+  const def = v.definition as Questionnaire;
+  const rows = (await db
+    .select({
+      id: surveyResponses.id,
+      stratum: surveyResponses.stratum,
+      profile: surveyResponses.profile,
+      designWeight: surveyResponses.designWeight,
+      answers: surveyResponses.answers,
+      mode: surveyResponses.mode,
+      trust: surveyResponses.trust,
+    })
+    .from(surveyResponses)
+    .where(eq(surveyResponses.surveyId, s.id))
+    .orderBy(asc(surveyResponses.submittedAt), asc(surveyResponses.id))) as (Resp & { trust: string })[];
+  const resp = rows.filter((r) => r.trust === 'sampled');
+  const open = rows.filter((r) => r.trust === 'open');
+  const frame = await frameMargins(db, s);
+  let w;
+  try {
+    w = computeWeights(resp, s, frame, opts);
+  } catch (err) {
+    throw domainToBadRequest(err);
+  }
+  const weights = w.weights;
+  const wsum = weights.reduce((a, b) => a + b, 0);
+  const weightSummary = resp.length
+    ? {
+        method: w.method,
+        min: round(Math.min(...weights)),
+        max: round(Math.max(...weights)),
+        sum: round(wsum, 2),
+        designEffect: round(
+          weightedMean(
+            weights.map(() => 0),
+            weights,
+          ).designEffect,
+        ),
+        trim: opts.weighting === 'rake' ? [opts.trimMin, opts.trimMax] : null,
+        margins: opts.weighting === 'rake' ? (s.margins ?? frame.margins) : null,
+        warnings: w.warnings,
+      }
+    : { method: w.method, warnings: ['no answers yet'] };
+
+  const items = scaleItems(def);
+  const questions = allQuestions(def).map((q) => {
+    const values = resp.map((r) => r.answers[q.id]);
+    const base = { id: q.id, type: q.type, text: q.text, textEn: q.textEn ?? null };
+    if (q.type === 'text') {
+      const texts = values.filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+      const openTexts = open
+        .map((r) => r.answers[q.id])
+        .filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+      return {
+        ...base,
+        n: texts.length,
+        answers: texts.slice(0, 200),
+        keywords: keywordCounts([...texts, ...openTexts], { top: 30 }),
+      };
+    }
+    if (q.type === 'matrix') {
+      return {
+        ...base,
+        items: (q.items ?? []).map((it) => {
+          const key = items.find((x) => x.key === `${q.id}.${it.id}`)!;
+          const vals = resp.map((r) => scaleAnswer(key, r.answers));
+          const idx = satisfactionIndex(vals, key.points, weights);
+          return {
+            id: it.id,
+            text: it.text,
+            textEn: it.textEn ?? null,
+            planId: key.planId ?? null,
+            dimension: key.dimension ?? null,
+            distribution: distribution(vals, { levels: range(key.points), weights }),
+            index: indexOver([key], resp, weights),
+            counts: idx.counts,
+          };
+        }),
+      };
+    }
+    const levels =
+      q.type === 'single' || q.type === 'multiple'
+        ? (q.options ?? []).map((o) => o.value)
+        : q.type === 'rating0to10'
+          ? range(11, 0)
+          : range(likertPoints(q)!);
+    const dist = distribution(values as (string | number | string[] | null | undefined)[], {
+      levels,
+      weights,
+    });
+    let estimate = null;
+    if (q.type === 'likert5' || q.type === 'likert7')
+      estimate = indexOver([items.find((x) => x.key === q.id)!], resp, weights);
+    if (q.type === 'rating0to10') {
+      const ys: number[] = [];
+      const ws: number[] = [];
+      values.forEach((x, i) => typeof x === 'number' && (ys.push(x), ws.push(weights[i])));
+      estimate = ys.length ? est(weightedMean(ys, ws)) : null;
+    }
+    // Weighted share of each option with its interval (a proportion is a mean of 0/1).
+    const shares =
+      q.type === 'single' || q.type === 'multiple'
+        ? levels.map((l) => {
+            const ys: number[] = [];
+            const ws: number[] = [];
+            values.forEach((x, i) => {
+              if (x === undefined || x === null || x === '') return;
+              ys.push(Array.isArray(x) ? (x.includes(String(l)) ? 1 : 0) : String(x) === String(l) ? 1 : 0);
+              ws.push(weights[i]);
+            });
+            return { value: String(l), ...(ys.length ? est(weightedMean(ys, ws)) : { mean: null }) };
+          })
+        : null;
+    const tab =
+      q.type === 'single' || likertPoints(q)
+        ? crossTab(
+            resp.map((r, i) => ({ stratum: r.stratum, answer: r.answers[q.id], w: weights[i] })),
+            'stratum',
+            'answer',
+            'w',
+          )
+        : null;
+    return {
+      ...base,
+      distribution: dist,
+      estimate,
+      shares,
+      crossTab: tab && {
+        rowLevels: tab.rowLevels,
+        colLevels: tab.colLevels,
+        rowShares: tab.rowShares.map((r) => r.map((x) => round(x))),
+        rowTotals: tab.rowTotals.map((x) => round(x, 2)),
+      },
+    };
+  });
+
+  // Satisfaction index per appraisee (plan) and per appraisee × dimension, on the mapped items.
+  const planIds = [...new Set(items.map((i) => i.planId).filter((x): x is string => !!x))];
+  const names = await planNames(db, planIds);
+  const byPlan = planIds.map((planId) => {
+    const its = items.filter((i) => i.planId === planId);
+    const dims = [...new Set(its.map((i) => i.dimension ?? ''))].sort();
+    return {
+      planId,
+      appraiseeName: names.get(planId)?.name ?? null,
+      appraiseeNameEn: names.get(planId)?.nameEn ?? null,
+      index: indexOver(its, resp, weights),
+      openIndex: open.length
+        ? indexOver(
+            its,
+            open,
+            open.map(() => 1),
+          )
+        : null,
+      dimensions: dims.map((d) => ({
+        dimension: d || null,
+        index: indexOver(
+          its.filter((i) => (i.dimension ?? '') === d),
+          resp,
+          weights,
+        ),
+      })),
+    };
+  });
+  const dimensions = [...new Set(items.map((i) => i.dimension).filter((x): x is string => !!x))]
+    .sort()
+    .map((d) => ({
+      dimension: d,
+      index: indexOver(
+        items.filter((i) => i.dimension === d),
+        resp,
+        weights,
+      ),
+    }));
+  const overall = indexOver(items, resp, weights);
+
+  // Cronbach's alpha for each matrix (one Likert scale) and each dimension with ≥ 2 items, on complete cases.
+  const alphaOf = (its: ScaleItem[]) => {
+    const complete = resp
+      .map((r) => its.map((it) => scaleAnswer(it, r.answers)))
+      .filter((row): row is number[] => row.every((x) => x !== null));
+    if (its.length < 2 || complete.length < 2) return { alpha: null, items: its.length, n: complete.length };
+    return { alpha: round(cronbachAlpha(complete)), items: its.length, n: complete.length };
+  };
+  const reliability = [
+    ...allQuestions(def)
+      .filter((q) => q.type === 'matrix')
+      .map((q) => ({
+        scale: q.id,
+        label: q.text,
+        labelEn: q.textEn ?? null,
+        ...alphaOf(items.filter((i) => i.questionId === q.id)),
+      })),
+    ...dimensions.map((d) => ({
+      scale: `dimension:${d.dimension}`,
+      label: d.dimension,
+      labelEn: d.dimension,
+      ...alphaOf(items.filter((i) => i.dimension === d.dimension)),
+    })),
+  ];
+
+  const strata = [...new Set(resp.map((r) => r.stratum))].sort().map((stratum) => {
+    const idx = resp.map((r, i) => ({ r, i })).filter((x) => x.r.stratum === stratum);
+    return {
+      stratum,
+      n: idx.length,
+      weightShare: round(idx.reduce((a, x) => a + weights[x.i], 0) / (wsum || 1)),
+      index: indexOver(
+        items,
+        idx.map((x) => x.r),
+        idx.map((x) => weights[x.i]),
+      ),
+    };
+  });
+
+  return {
+    generatedAt: new Date().toISOString(),
+    responses: { sampled: resp.length, open: open.length },
+    weighting: weightSummary,
+    satisfaction: {
+      overall,
+      byPlan,
+      dimensions,
+      openOverall: open.length
+        ? indexOver(
+            items,
+            open,
+            open.map(() => 1),
+          )
+        : null,
+    },
+    reliability,
+    strata,
+    questions,
+  };
+}
+
+function range(points: number, from = 1): number[] {
+  return Array.from({ length: points }, (_, i) => i + from);
+}
+
+export async function analyseSurvey(db: Db, actor: Actor | null, id: string, opts: AnalysisOptions) {
+  requireOffice(actor, 'Survey analysis');
+  return computeAnalysis(db, await loadSurvey(db, id), opts);
+}
+
+/** Methodology block of a report: frame, sample design, fieldwork, weighting. */
+async function methodology(db: DbOrTx, actor: Actor, s: SurveyRow) {
+  const [sample] = await db.select().from(surveySamples).where(eq(surveySamples.surveyId, s.id));
+  const fw = await fieldwork(db as Db, actor, s.id);
+  const [frame] = await db
+    .select({ n: count() })
+    .from(surveyFrameUnits)
+    .where(eq(surveyFrameUnits.surveyId, s.id));
+  return {
+    frameSize: frame.n,
+    strataFields: s.strataFields,
+    sample: sample
+      ? { size: sample.size, allocation: sample.allocation, seed: sample.seed, strata: sample.strata }
+      : null,
+    fieldwork: {
+      fieldingStartedAt: s.fieldingStartedAt,
+      closedAt: s.closedAt,
+      strata: fw.strata,
+      total: fw.total,
+      byMode: fw.byMode,
+    },
+  };
+}
+
+/** Publishes the report: the analysis and methodology as of now, stored and shown on the portal as is. */
+export async function publishSurvey(db: Db, actor: Actor | null, id: string, opts: AnalysisOptions) {
+  const a = requireOffice(actor, 'Publishing surveys');
+  return db.transaction(async (tx) => {
+    const s = await loadSurvey(tx, id, { lock: true });
+    if (s.status !== 'closed' && s.status !== 'published')
+      throw conflict('Close fieldwork before publishing', [{ path: 'status', message: s.status }]);
+    const report = {
+      survey: presentSurvey(s),
+      methodology: await methodology(tx, a, s),
+      analysis: await computeAnalysis(tx, s, opts),
+    };
+    const publishedAt = new Date();
+    await tx
+      .insert(surveyReports)
+      .values({ surveyId: id, report, publishedBy: a.id, publishedAt })
+      .onConflictDoUpdate({
+        target: surveyReports.surveyId,
+        set: { report, publishedBy: a.id, publishedAt },
+      });
+    const [row] = await tx
+      .update(surveys)
+      .set({ status: 'published', publishedAt })
+      .where(eq(surveys.id, id))
+      .returning();
+    await appendAudit(tx, [
+      {
+        actorId: a.id,
+        action: 'survey.publish',
+        entityType: 'survey',
+        entityId: id,
+        data: {
+          responses: report.analysis.responses,
+          overall: report.analysis.satisfaction.overall?.mean ?? null,
+        },
+      },
+    ]);
+    return { survey: presentSurvey(row), publishedAt };
+  });
+}
+
+/** Published surveys, for the portal. */
+export async function listPublishedSurveys(db: Db, q: { cycleId?: string }) {
+  const rows = await db
+    .select()
+    .from(surveys)
+    .where(and(eq(surveys.status, 'published'), q.cycleId ? eq(surveys.cycleId, q.cycleId) : undefined))
+    .orderBy(desc(surveys.publishedAt));
+  return rows.map((s) => ({
+    id: s.id,
+    code: s.code,
+    cycleId: s.cycleId,
+    title: s.title,
+    titleEn: s.titleEn,
+    publishedAt: s.publishedAt,
+  }));
+}
+
+export async function getPublishedReport(db: Db, id: string) {
+  const [row] = await db
+    .select({ report: surveyReports.report, publishedAt: surveyReports.publishedAt, status: surveys.status })
+    .from(surveyReports)
+    .innerJoin(surveys, eq(surveys.id, surveyReports.surveyId))
+    .where(eq(surveyReports.surveyId, id));
+  if (!row || row.status !== 'published') throw notFound('Survey report');
+  return { publishedAt: row.publishedAt, ...(row.report as object) };
+}
+
+/**
+ * Raw answers without personal data: no frame id, contact or interviewer; one column per
+ * question (matrix rows as `q.item`, multiple choices joined with ';'), stratum, mode, trust, weight.
+ */
+export async function exportAnswers(db: Db, actor: Actor | null, id: string, format: 'csv' | 'xlsx') {
+  requireOffice(actor, 'Survey export');
+  const s = await loadSurvey(db, id);
+  if (!s.fieldedVersionId)
+    throw conflict('The survey has not been fielded', [{ path: 'status', message: s.status }]);
+  const [v] = await db.select().from(surveyVersions).where(eq(surveyVersions.id, s.fieldedVersionId));
+  const def = v.definition as Questionnaire;
+  const rows = await db
+    .select()
+    .from(surveyResponses)
+    .where(eq(surveyResponses.surveyId, id))
+    .orderBy(asc(surveyResponses.submittedAt), asc(surveyResponses.id));
+  const cols: { key: string; get: (a: Answers) => unknown }[] = [];
+  for (const q of allQuestions(def)) {
+    if (q.type === 'matrix')
+      for (const it of q.items ?? [])
+        cols.push({
+          key: `${q.id}.${it.id}`,
+          get: (a) => (a[q.id] as Record<string, number> | undefined)?.[it.id],
+        });
+    else
+      cols.push({
+        key: q.id,
+        get: (a) => (Array.isArray(a[q.id]) ? (a[q.id] as string[]).join(';') : a[q.id]),
+      });
+  }
+  const header = [
+    'response',
+    ...s.strataFields,
+    'stratum',
+    'mode',
+    'trust',
+    'designWeight',
+    'submittedDate',
+    ...cols.map((c) => c.key),
+  ];
+  const data = rows.map((r, i) => [
+    i + 1,
+    ...s.strataFields.map((f) => r.profile[f] ?? ''),
+    r.stratum,
+    r.mode,
+    r.trust,
+    r.designWeight,
+    r.submittedAt.toISOString().slice(0, 10),
+    ...cols.map((c) => c.get(r.answers as Answers) ?? ''),
+  ]);
+  if (format === 'csv') {
+    const esc = (x: unknown) => {
+      const t = String(x ?? '');
+      return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+    };
+    return {
+      body: Buffer.from('\uFEFF' + [header, ...data].map((r) => r.map(esc).join(',')).join('\r\n'), 'utf8'),
+      type: 'text/csv; charset=utf-8',
+      ext: 'csv',
+    };
+  }
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('answers');
+  ws.addRow(header);
+  for (const r of data) ws.addRow(r);
+  return {
+    body: Buffer.from(await wb.xlsx.writeBuffer()),
+    type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    ext: 'xlsx',
+  };
+}
+
+/** A satisfaction figure from a published survey for one leaf indicator of a plan. */
+export interface SurveyInput {
+  planId: string;
+  indicatorCode: string;
+  /** Weighted satisfaction index 0–100 of the plan's mapped items. */
+  score: number;
+  /** Kish effective sample size: the survey counts in the public panel as that many raters. */
+  weight: number;
+  raterId: string;
+}
+
+/**
+ * What published surveys of a cycle contribute to results: for each plan with a survey index,
+ * one 'public' rating on every leaf of that plan whose evaluation subjects include the public.
+ * The snapshot published is used, so results do not move until a report is (re)published.
+ */
+export async function surveyInputsForCycle(tx: DbOrTx, cycleId: string): Promise<SurveyInput[]> {
+  const reports = await tx
+    .select({ surveyId: surveys.id, report: surveyReports.report })
+    .from(surveys)
+    .innerJoin(surveyReports, eq(surveyReports.surveyId, surveys.id))
+    .where(
+      and(eq(surveys.cycleId, cycleId), eq(surveys.status, 'published'), isNotNull(surveys.publishedAt)),
+    );
+  const feeds: { surveyId: string; planId: string; score: number; weight: number }[] = [];
+  for (const r of reports) {
+    const byPlan =
+      (
+        r.report as {
+          analysis?: {
+            satisfaction?: {
+              byPlan?: { planId: string; index: { mean: number | null; effectiveN: number | null } | null }[];
+            };
+          };
+        }
+      ).analysis?.satisfaction?.byPlan ?? [];
+    for (const p of byPlan)
+      if (p.index?.mean != null && p.index.effectiveN)
+        feeds.push({
+          surveyId: r.surveyId,
+          planId: p.planId,
+          score: p.index.mean,
+          weight: p.index.effectiveN,
+        });
+  }
+  if (!feeds.length) return [];
+  const nodes = await tx
+    .select({
+      planId: indicatorNodes.planId,
+      code: indicatorNodes.code,
+      parentCode: indicatorNodes.parentCode,
+      subjects: indicatorNodes.subjects,
+    })
+    .from(indicatorNodes)
+    .where(inArray(indicatorNodes.planId, [...new Set(feeds.map((f) => f.planId))]));
+  const out: SurveyInput[] = [];
+  for (const f of feeds) {
+    const mine = nodes.filter((n) => n.planId === f.planId);
+    const parents = new Set(mine.map((n) => n.parentCode));
+    for (const n of mine) {
+      if (parents.has(n.code)) continue;
+      const subjects = subjectsOf({ subjects: n.subjects } as IndicatorNode);
+      if (subjects.some((x) => x.type === 'public'))
+        out.push({
+          planId: f.planId,
+          indicatorCode: n.code,
+          score: Math.min(100, Math.max(0, f.score)),
+          weight: f.weight,
+          raterId: `survey:${f.surveyId}`,
+        });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,525 @@
+import ExcelJS from 'exceljs';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
+import { surveyInvitations, surveyResponses } from '../../db/schema';
+import { sha256 } from '../../lib/hash';
+
+let t: TestApp;
+let office: Client;
+let cycleId: string;
+let eduPlanId: string;
+let culPlanId: string;
+let surveyId: string;
+
+const definition = () => ({
+  sections: [
+    {
+      id: 's1',
+      title: '公共服务',
+      titleEn: 'Public services',
+      questions: [
+        {
+          id: 'used',
+          type: 'single',
+          text: '过去一年是否办理过教育相关事项？',
+          required: true,
+          options: [
+            { value: 'yes', label: '是' },
+            { value: 'no', label: '否' },
+          ],
+        },
+        {
+          id: 'edu_sat',
+          type: 'likert5',
+          text: '对教育局服务的总体满意度',
+          required: true,
+          planId: eduPlanId,
+          dimension: 'service',
+          showIf: { questionId: 'used', in: ['yes'] },
+        },
+        {
+          id: 'm',
+          type: 'matrix',
+          text: '请评价以下方面',
+          required: true,
+          scale: 5,
+          items: [
+            { id: 'edu_eff', text: '教育局办事效率', planId: eduPlanId, dimension: 'efficiency' },
+            { id: 'cul_eff', text: '文旅局办事效率', planId: culPlanId, dimension: 'efficiency' },
+            { id: 'cul_int', text: '文旅局廉洁', planId: culPlanId, dimension: 'integrity' },
+          ],
+        },
+        { id: 'nps', type: 'rating0to10', text: '推荐程度' },
+        {
+          id: 'topics',
+          type: 'multiple',
+          text: '关心的问题',
+          options: [
+            { value: 'school', label: '入学' },
+            { value: 'park', label: '公园' },
+            { value: 'road', label: '道路' },
+          ],
+        },
+        { id: 'advice', type: 'text', text: '意见建议', maxLength: 500 },
+      ],
+    },
+  ],
+});
+
+/** 1000 units: district A/B × urban/rural (400, 200, 300, 100). */
+const frameRows = () => {
+  const rows: Record<string, string>[] = [];
+  const cells: [string, string, number][] = [
+    ['A', 'urban', 400],
+    ['A', 'rural', 200],
+    ['B', 'urban', 300],
+    ['B', 'rural', 100],
+  ];
+  for (const [d, a, n] of cells)
+    for (let i = 0; i < n; i++)
+      rows.push({
+        id: `${d}${a[0]}${String(i).padStart(4, '0')}`,
+        district: d,
+        area: a,
+        contact: `1380000${String(rows.length).padStart(4, '0')}`,
+      });
+  return rows;
+};
+
+function multipart(filename: string, content: Buffer) {
+  const boundary = '----pc' + Math.random().toString(16).slice(2);
+  const payload = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
+    content,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** A deterministic complete answer; `k` varies it. */
+const answerFor = (k: number) => ({
+  used: k % 3 === 0 ? 'no' : 'yes',
+  ...(k % 3 === 0 ? {} : { edu_sat: 1 + (k % 5) }),
+  m: { edu_eff: 1 + ((k + 1) % 5), cul_eff: 1 + ((k * 2) % 5), cul_int: 1 + ((k * 2 + 1) % 5) },
+  nps: k % 11,
+  topics: k % 2 ? ['school', 'road'] : ['park'],
+  advice: k % 4 === 0 ? '希望增加停车位，改善道路交通' : '学校门口交通拥堵',
+});
+
+let invitations: {
+  invitationId: string;
+  token: string;
+  shortCode: string;
+  stratum: string;
+  externalId: string;
+}[];
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  office = await t.as('office');
+  const cycles = (await office.get('/api/cycles')).json().items;
+  cycleId = cycles.find((c: { code: string }) => c.code === '2025-annual').id;
+  const orgs = (await office.get('/api/orgs')).json().items;
+  const unitId = (code: string) => orgs.find((o: { code: string }) => o.code === code).id;
+  const plans = (await office.get(`/api/plans?cycleId=${cycleId}&appraiseeType=unit`)).json().items;
+  eduPlanId = plans.find((p: { orgUnitId: string }) => p.orgUnitId === unitId('edu')).id;
+  culPlanId = plans.find((p: { orgUnitId: string }) => p.orgUnitId === unitId('cul')).id;
+});
+afterAll(async () => t.close());
+
+describe('survey design', () => {
+  it('creates a survey for the office only, refusing bad questionnaires field by field', async () => {
+    const citizen = await t.as('citizen01');
+    const body = {
+      code: 't-2025',
+      title: '测试调查',
+      cycleId,
+      strataFields: ['district', 'area'],
+      definition: definition(),
+    };
+    expect((await citizen.post('/api/surveys', body)).statusCode).toBe(403);
+    const bad = definition();
+    bad.sections[0].questions[1].showIf = { questionId: 'advice', in: ['x'] };
+    bad.sections[0].questions[0].options = [{ value: 'yes', label: '是' }];
+    const res = await office.post('/api/surveys', { ...body, definition: bad });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details.map((d: { path: string }) => d.path)).toEqual([
+      'definition.sections.0.questions.0.options',
+      'definition.sections.0.questions.1.showIf.questionId',
+    ]);
+    const created = await office.post('/api/surveys', body);
+    expect(created.statusCode).toBe(201);
+    surveyId = created.json().survey.id;
+    expect(created.json().version.version).toBe(1);
+    expect((await office.post('/api/surveys', body)).statusCode).toBe(409);
+  });
+
+  it('versions the questionnaire with optimistic concurrency', async () => {
+    const def = definition();
+    def.sections[0].title = '公共服务满意度';
+    const saved = await office.put(`/api/surveys/${surveyId}/questionnaire`, { definition: def, version: 1 });
+    expect(saved.json().version.version).toBe(2);
+    const stale = await office.put(`/api/surveys/${surveyId}/questionnaire`, { definition: def, version: 1 });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error).toBe('version_conflict');
+    expect(
+      (await office.get(`/api/surveys/${surveyId}/versions`))
+        .json()
+        .items.map((v: { version: number }) => v.version),
+    ).toEqual([2, 1]);
+  });
+});
+
+describe('sampling frame and sample', () => {
+  it('refuses a frame file with row-level errors and stores nothing', async () => {
+    const csv = 'id,district,area,contact\nX1,A,urban,\nX1,A,urban,\nX3,,rural,\n,B,urban,\n';
+    const { payload, headers } = multipart('frame.csv', Buffer.from(csv));
+    const res = await office.raw({
+      method: 'POST',
+      url: `/api/surveys/${surveyId}/frame/import`,
+      payload,
+      headers,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details).toEqual([
+      { path: 'rows.1.id', message: 'row 3: duplicate of rows.0' },
+      { path: 'rows.2.district', message: 'row 4: empty' },
+      { path: 'rows.3.id', message: 'row 5: empty' },
+    ]);
+    expect((await office.get(`/api/surveys/${surveyId}`)).json().frame.size).toBe(0);
+  });
+
+  it('imports an XLSX frame and reports its strata', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('frame');
+    ws.addRow(['id', 'district', 'area', 'contact', 'name']);
+    for (const r of frameRows()) ws.addRow([r.id, r.district, r.area, r.contact, '张三']);
+    const { payload, headers } = multipart('frame.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
+    const res = await office.raw({
+      method: 'POST',
+      url: `/api/surveys/${surveyId}/frame/import`,
+      payload,
+      headers,
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      inserted: 1000,
+      ignoredColumns: ['name'],
+      strata: [
+        { stratum: 'A|rural', population: 200 },
+        { stratum: 'A|urban', population: 400 },
+        { stratum: 'B|rural', population: 100 },
+        { stratum: 'B|urban', population: 300 },
+      ],
+    });
+  });
+
+  it('computes sample sizes per stratum from the frame', async () => {
+    const res = await office.post('/api/surveys/sample-size', {
+      surveyId,
+      marginOfError: 0.05,
+      mode: 'proportional',
+    });
+    // 1000 units, ±5 %, 95 %: 384.15/(1 + 383.15/1000) = 277.7 → 278, split proportionally.
+    expect(res.json().total).toBe(278);
+    expect(res.json().strata.map((s: { n: number }) => s.n)).toEqual([56, 111, 28, 83]);
+    expect((await office.post('/api/surveys/sample-size', { marginOfError: 0.05 })).statusCode).toBe(400);
+  });
+
+  it('reproduces the same sample from the same seed, and another from another seed', async () => {
+    const draw = async (seed: string) => {
+      const res = await office.post(`/api/surveys/${surveyId}/sample`, {
+        size: 80,
+        allocation: 'proportional',
+        seed,
+      });
+      expect(res.statusCode).toBe(200);
+      const s = (await office.get(`/api/surveys/${surveyId}/sample`)).json();
+      return { sample: s.sample, ids: s.members.map((m: { externalId: string }) => m.externalId) };
+    };
+    const a = await draw('2025-seed');
+    const b = await draw('other');
+    const c = await draw('2025-seed');
+    expect(a.ids).toHaveLength(80);
+    expect(c.ids).toEqual(a.ids);
+    expect(b.ids).not.toEqual(a.ids);
+    expect(c.sample.seed).toBe('2025-seed');
+    expect(c.sample.strata).toEqual([
+      { stratum: 'A|rural', population: 200, allocated: 16 },
+      { stratum: 'A|urban', population: 400, allocated: 32 },
+      { stratum: 'B|rural', population: 100, allocated: 8 },
+      { stratum: 'B|urban', population: 300, allocated: 24 },
+    ]);
+    const neyman = await office.post(`/api/surveys/${surveyId}/sample`, {
+      size: 80,
+      allocation: 'neyman',
+      seed: 'x',
+    });
+    expect(neyman.statusCode).toBe(400);
+    expect(neyman.json().details[0].path).toMatch(/^sd\./);
+    await draw('2025-seed');
+  });
+
+  it('issues unguessable tokens and short codes, keeping only their hashes', async () => {
+    const res = await office.post(`/api/surveys/${surveyId}/invitations/issue`, {});
+    invitations = res.json().items;
+    expect(invitations).toHaveLength(80);
+    expect(invitations[0].token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(invitations[0].shortCode).toMatch(/^[A-Z2-9]{5}-[A-Z2-9]{5}$/);
+    const [row] = await t.db
+      .select()
+      .from(surveyInvitations)
+      .where(eq(surveyInvitations.id, invitations[0].invitationId));
+    expect(row.tokenHash).toBe(sha256(`token:${invitations[0].token}`));
+    const dump = JSON.stringify(await t.db.select().from(surveyInvitations));
+    expect(dump).not.toContain(invitations[0].token);
+    expect(dump).not.toContain(invitations[0].shortCode.replace('-', ''));
+    expect((await office.post(`/api/surveys/${surveyId}/invitations/issue`, {})).json().items).toEqual([]);
+    expect(
+      (await office.post(`/api/surveys/${surveyId}/sample`, { size: 10, allocation: 'equal', seed: 'x' }))
+        .statusCode,
+    ).toBe(409);
+    const list = (await office.get(`/api/surveys/${surveyId}/invitations?status=issued&limit=5`)).json();
+    expect(list.total).toBe(80);
+    expect(list.items).toHaveLength(5);
+  });
+});
+
+describe('fieldwork', () => {
+  it('does not answer before fielding; fielding freezes the questionnaire', async () => {
+    const res = await t.anon.get(`/api/public/s/${invitations[0].token}`);
+    expect(res.json().state).toBe('not_started');
+    expect((await office.post(`/api/surveys/${surveyId}/start`)).json().survey.status).toBe('fielding');
+    const edit = await office.put(`/api/surveys/${surveyId}/questionnaire`, {
+      definition: definition(),
+      version: 2,
+    });
+    expect(edit.statusCode).toBe(409);
+    expect(edit.json().error).toBe('frozen');
+  });
+
+  it('saves partial answers, resumes them, and takes the final answer once', async () => {
+    const tok = invitations[1].token;
+    const page = (await t.anon.get(`/api/public/s/${tok}`)).json();
+    expect(page.state).toBe('open');
+    expect(page.version.definition.sections[0].title).toBe('公共服务满意度');
+    expect(
+      (await t.anon.put(`/api/public/s/${tok}/draft`, { answers: { used: 'yes', edu_sat: 9 } })).json()
+        .details,
+    ).toEqual([{ path: 'answers.edu_sat', message: 'expected an integer 1–5' }]);
+    expect(
+      (await t.anon.put(`/api/public/s/${tok}/draft`, { answers: { used: 'yes', edu_sat: 4 } })).statusCode,
+    ).toBe(200);
+    expect((await t.anon.get(`/api/public/s/${tok}`)).json().answers).toEqual({ used: 'yes', edu_sat: 4 });
+    const incomplete = await t.anon.post(`/api/public/s/${tok}`, { answers: { used: 'yes' } });
+    expect(incomplete.statusCode).toBe(400);
+    expect(incomplete.json().details.map((d: { path: string }) => d.path)).toEqual([
+      'answers.edu_sat',
+      'answers.m',
+    ]);
+    expect((await t.anon.post(`/api/public/s/${tok}`, { answers: answerFor(1) })).statusCode).toBe(201);
+    const again = await t.anon.post(`/api/public/s/${tok}`, { answers: answerFor(1) });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toBe('already_answered');
+    expect((await t.anon.get(`/api/public/s/${tok}`)).json().state).toBe('answered');
+    expect((await t.anon.get(`/api/public/s/${'x'.repeat(43)}`)).statusCode).toBe(404);
+  });
+
+  it('stores exactly one answer when 200 submissions of one token race', async () => {
+    const tok = invitations[2].token;
+    const all = await Promise.all(
+      Array.from({ length: 200 }, () => t.anon.post(`/api/public/s/${tok}`, { answers: answerFor(2) })),
+    );
+    const codes = all.map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 201)).toHaveLength(1);
+    expect(codes.filter((c) => c === 409)).toHaveLength(199);
+    expect(all.filter((r) => r.statusCode === 409).every((r) => r.json().error === 'already_answered')).toBe(
+      true,
+    );
+    const [{ n }] = await t.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(surveyResponses)
+      .where(eq(surveyResponses.invitationId, invitations[2].invitationId));
+    expect(n).toBe(1);
+  });
+
+  it('takes interviewer entries by short code, marked by mode and interviewer', async () => {
+    const citizen = await t.as('citizen01');
+    const body = { code: invitations[3].shortCode.toLowerCase(), mode: 'phone', answers: answerFor(3) };
+    expect((await citizen.post(`/api/surveys/${surveyId}/interviews`, body)).statusCode).toBe(403);
+    const res = await office.post(`/api/surveys/${surveyId}/interviews`, body);
+    expect(res.statusCode).toBe(201);
+    expect((await office.post(`/api/surveys/${surveyId}/interviews`, body)).statusCode).toBe(409);
+    for (let i = 4; i < 60; i++) {
+      const r = await (i % 5 === 0
+        ? office.post(`/api/surveys/${surveyId}/interviews`, {
+            code: invitations[i].shortCode,
+            mode: 'paper',
+            answers: answerFor(i),
+          })
+        : t.anon.post(`/api/public/s/${invitations[i].token}`, { answers: answerFor(i) }));
+      expect(r.statusCode).toBe(201);
+    }
+    const fw = (await office.get(`/api/surveys/${surveyId}/fieldwork`)).json();
+    expect(fw.total.responses).toBe(59);
+    expect(fw.total.sampled).toBe(80);
+    expect(fw.byMode).toEqual([
+      { mode: 'paper', n: 11 },
+      { mode: 'phone', n: 1 },
+      { mode: 'web', n: 47 },
+    ]);
+    expect(fw.byInterviewer.reduce((a: number, x: { n: number }) => a + x.n, 0)).toBe(12);
+    const s = fw.strata.find((x: { stratum: string }) => x.stratum === 'A|urban');
+    expect(s.responseRate).toBeCloseTo(s.responses / 32, 10);
+  });
+
+  it('refuses answers once a stratum quota is full', async () => {
+    const fw = (await office.get(`/api/surveys/${surveyId}/fieldwork`)).json();
+    const br = fw.strata.find((x: { stratum: string }) => x.stratum === 'B|urban');
+    await office.raw({
+      method: 'PATCH' as never,
+      url: `/api/surveys/${surveyId}`,
+      payload: { quotas: { 'B|urban': br.responses } },
+    });
+    const next = invitations.slice(60).find((i) => i.stratum === 'B|urban')!;
+    const res = await t.anon.post(`/api/public/s/${next.token}`, { answers: answerFor(7) });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toBe('quota_full');
+    await office.raw({ method: 'PATCH' as never, url: `/api/surveys/${surveyId}`, payload: { quotas: {} } });
+  });
+
+  it('open mode is rate-limited and marked as lower trust', async () => {
+    const closedOpen = await t.anon.post(`/api/public/surveys/${surveyId}/open`, {
+      answers: answerFor(1),
+      profile: { district: 'A', area: 'urban' },
+    });
+    expect(closedOpen.statusCode).toBe(404);
+    await office.raw({
+      method: 'PATCH' as never,
+      url: `/api/surveys/${surveyId}`,
+      payload: { openMode: true },
+    });
+    expect(
+      (await t.anon.get(`/api/public/surveys/${surveyId}/open`)).json().version.definition.sections,
+    ).toHaveLength(1);
+    const missing = await t.anon.post(`/api/public/surveys/${surveyId}/open`, {
+      answers: answerFor(1),
+      profile: { district: 'A' },
+    });
+    expect(missing.json().details).toEqual([{ path: 'profile.area', message: 'required' }]);
+    const codes: number[] = [];
+    // The refused requests above count too: 5 per minute in all.
+    for (let i = 0; i < 4; i++)
+      codes.push(
+        (
+          await t.anon.post(`/api/public/surveys/${surveyId}/open`, {
+            answers: answerFor(i),
+            profile: { district: 'B', area: 'urban' },
+          })
+        ).statusCode,
+      );
+    expect(codes).toEqual([201, 201, 201, 429]);
+    const [{ n }] = await t.db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(surveyResponses)
+      .where(
+        sql`${surveyResponses.surveyId} = ${surveyId} and ${surveyResponses.trust} = 'open' and ${surveyResponses.invitationId} is null`,
+      );
+    expect(n).toBe(3);
+  });
+});
+
+describe('analysis, export and report', () => {
+  it('weights by raking to the frame margins and estimates with intervals', async () => {
+    const res = await office.get(`/api/surveys/${surveyId}/analysis`);
+    expect(res.statusCode).toBe(200);
+    const a = res.json();
+    expect(a.responses).toEqual({ sampled: 59, open: 3 });
+    expect(a.weighting.method).toBe('rake');
+    expect(a.weighting.sum).toBeCloseTo(1000, 1);
+    expect(a.weighting.margins).toEqual({ district: { A: 600, B: 400 }, area: { urban: 700, rural: 300 } });
+    // Raked weights reproduce the district margin 600 : 400.
+    const share = (prefix: string) =>
+      a.strata
+        .filter((s: { stratum: string }) => s.stratum.startsWith(prefix))
+        .reduce((x: number, s: { weightShare: number }) => x + s.weightShare, 0);
+    expect(share('A|')).toBeCloseTo(0.6, 3);
+    const edu = a.satisfaction.byPlan.find((p: { planId: string }) => p.planId === eduPlanId);
+    expect(edu.appraiseeName).toBeTruthy();
+    expect(edu.index.mean).toBeGreaterThan(20);
+    expect(edu.index.ci95[0]).toBeLessThan(edu.index.mean);
+    expect(edu.index.ci95[1]).toBeGreaterThan(edu.index.mean);
+    expect(edu.index.designEffect).toBeGreaterThanOrEqual(1);
+    expect(edu.dimensions.map((d: { dimension: string }) => d.dimension)).toEqual(['efficiency', 'service']);
+    expect(a.reliability.find((r: { scale: string }) => r.scale === 'm').items).toBe(3);
+    const q = a.questions.find((x: { id: string }) => x.id === 'used');
+    expect(q.distribution.n).toBe(59);
+    expect(q.crossTab.rowLevels).toEqual(['A|rural', 'A|urban', 'B|rural', 'B|urban']);
+    expect(a.questions.find((x: { id: string }) => x.id === 'advice').keywords.length).toBeGreaterThan(0);
+    const design = (await office.get(`/api/surveys/${surveyId}/analysis?weighting=design`)).json();
+    expect(design.weighting.method).toBe('design');
+    const ps = (await office.get(`/api/surveys/${surveyId}/analysis?weighting=poststrat`)).json();
+    expect(ps.weighting.method).toBe('poststrat');
+    expect(ps.weighting.sum).toBeCloseTo(1000, 1);
+  });
+
+  it('exports answers as CSV and XLSX without personal data', async () => {
+    const csv = await office.get(`/api/surveys/${surveyId}/export?format=csv`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.body.replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toBe(
+      'response,district,area,stratum,mode,trust,designWeight,submittedDate,used,edu_sat,m.edu_eff,m.cul_eff,m.cul_int,nps,topics,advice',
+    );
+    expect(lines).toHaveLength(63);
+    expect(csv.body).not.toMatch(/1380000/);
+    expect(csv.body).not.toContain(invitations[1].externalId);
+    const xlsx = await office.get(`/api/surveys/${surveyId}/export?format=xlsx`);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    expect(wb.worksheets[0].rowCount).toBe(63);
+  });
+
+  it('publishes a report on the public API that feeds the public satisfaction indicator', async () => {
+    expect((await t.anon.get(`/api/public/surveys/${surveyId}`)).statusCode).toBe(404);
+    expect((await office.post(`/api/surveys/${surveyId}/publish`, {})).statusCode).toBe(409);
+    expect((await office.post(`/api/surveys/${surveyId}/close`)).json().survey.status).toBe('closed');
+    expect(
+      (await t.anon.post(`/api/public/s/${invitations[70].token}`, { answers: answerFor(70) })).json().error,
+    ).toBe('survey_closed');
+
+    const leaf = async () => {
+      const results = (await office.get(`/api/cycles/${cycleId}/results`)).json().items;
+      const id = results.find((r: { planId: string }) => r.planId === culPlanId).id;
+      const { breakdown } = (await office.get(`/api/results/${id}`)).json();
+      type Node = { code: string; children?: Node[]; subjects?: { type: string; n: number; mean: number }[] };
+      const find = (ns: Node[]): Node | undefined =>
+        ns.reduce<Node | undefined>(
+          (f, n) => f ?? (n.subjects?.some((s) => s.type === 'public') ? n : find(n.children ?? [])),
+          undefined,
+        );
+      return find(Array.isArray(breakdown) ? breakdown : [breakdown])!.subjects!.find(
+        (s) => s.type === 'public',
+      )!;
+    };
+    await office.post(`/api/cycles/${cycleId}/compute`);
+    const before = await leaf();
+    const pub = await office.post(`/api/surveys/${surveyId}/publish`, {});
+    expect(pub.statusCode).toBe(200);
+    const list = (await t.anon.get(`/api/public/surveys?cycleId=${cycleId}`)).json().items;
+    expect(list.map((s: { id: string }) => s.id)).toContain(surveyId);
+    const report = (await t.anon.get(`/api/public/surveys/${surveyId}`)).json();
+    expect(report.methodology.sample).toMatchObject({
+      size: 80,
+      allocation: 'proportional',
+      seed: '2025-seed',
+    });
+    expect(report.methodology.fieldwork.total.responses).toBe(59);
+    expect(JSON.stringify(report)).not.toContain('1380000');
+    await office.post(`/api/cycles/${cycleId}/compute`);
+    const after = await leaf();
+    expect(after.n).toBe(before.n + 1);
+  });
+});
