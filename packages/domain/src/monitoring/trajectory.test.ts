@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { trajectoryStatus } from './trajectory';
+import { rollupTrajectory, trajectoryStatus, type TrajectoryColour } from './trajectory';
 
 describe('trajectoryStatus', () => {
   // Baseline 60 %, target 80 % over 4 quarters: expected at Q2 = 60 + 20·2/4 = 70.
@@ -76,6 +76,30 @@ describe('trajectoryStatus', () => {
           return ahead.status === 'green' && rank[r1.status] <= rank[r2.status];
         },
       ),
+    );
+  });
+});
+
+describe('rollupTrajectory', () => {
+  it('worked example: 1 red of 8 is 12.5 % → yellow; 2 red of 8 is 25 % → red; all green → green; none → null', () => {
+    const g = 'green' as const;
+    expect(rollupTrajectory(['red', g, g, g, g, g, g, g])).toBe('yellow');
+    expect(rollupTrajectory(['red', 'red', g, g, g, g, g, g])).toBe('red');
+    expect(rollupTrajectory(['yellow', g])).toBe('yellow');
+    expect(rollupTrajectory([g, g])).toBe('green');
+    expect(rollupTrajectory([])).toBeNull();
+    expect(() => rollupTrajectory([g], 0)).toThrow();
+  });
+  it('property: turning one indicator worse never improves the roll-up', () => {
+    const rank = { green: 0, yellow: 1, red: 2 };
+    const colour = fc.constantFrom<TrajectoryColour>('green', 'yellow', 'red');
+    fc.assert(
+      fc.property(fc.array(colour, { minLength: 1, maxLength: 30 }), fc.nat(), (list, i) => {
+        const j = i % list.length;
+        const worse = [...list];
+        worse[j] = 'red';
+        return rank[rollupTrajectory(worse)!] >= rank[rollupTrajectory(list)!];
+      }),
     );
   });
 });

@@ -62,3 +62,17 @@ export function trajectoryStatus(input: TrajectoryInput): TrajectoryStatus {
     shortfallShare <= yellow + 1e-12 ? 'green' : shortfallShare <= red + 1e-12 ? 'yellow' : 'red';
   return { expected, gap, shortfallShare, status };
 }
+
+/**
+ * Status of an appraisee from the statuses of its assessed indicators (share-based, so one
+ * lagging indicator among twenty does not paint the whole unit red): red when at least `redShare`
+ * of them (default 25 %) are red; yellow when any is yellow or red; green when all are green;
+ * null when no indicator could be assessed yet.
+ */
+export function rollupTrajectory(statuses: TrajectoryColour[], redShare = 0.25): TrajectoryColour | null {
+  if (!(redShare > 0 && redShare <= 1)) invalid('redShare', 'redShare must be in (0, 1]');
+  if (statuses.length === 0) return null;
+  const red = statuses.filter((s) => s === 'red').length;
+  if (red / statuses.length >= redShare - 1e-12) return 'red';
+  return statuses.every((s) => s === 'green') ? 'green' : 'yellow';
+}

@@ -2,9 +2,59 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, badRequest } from '../../lib/errors';
 import { listFlags } from './flags';
+import { listNotifications, markAllRead, markRead } from './notifications';
+import { TASK_STATUSES, createTask, listTasks, updateTask } from './tasks';
+import {
+  configurePeriods,
+  cycleTrajectory,
+  listPeriods,
+  listWarnings,
+  planTrajectory,
+  runWarnings,
+} from './trajectory';
 import { EVIDENCE_MAX_BYTES, downloadEvidence, listEvidence, uploadEvidence } from './evidence';
 
 const IdParams = z.object({ id: z.uuid() });
+export const PeriodsBody = z.object({
+  /** The cycle whose reporting calendar is set. */
+  cycleId: z.uuid(),
+  /** Report every quarter or every month. */
+  frequency: z.enum(['quarterly', 'monthly']),
+  /** Days after a period ends by which its values are due. */
+  deadlineDays: z.number().int().min(0).max(120).default(15),
+  /** Days after the deadline before a missing report is escalated to the office. */
+  graceDays: z.number().int().min(0).max(90).default(7),
+});
+export const CycleBody = z.object({
+  /** The cycle to run on. */
+  cycleId: z.uuid(),
+});
+export const TaskBody = z.object({
+  /** User responsible for the correction; default the unit's manager. */
+  ownerId: z.uuid().optional(),
+  /** Date by which it must be closed (ISO date). */
+  deadline: z.iso.date(),
+  /** Short title; default names the indicator and period. */
+  title: z.string().trim().max(300).optional(),
+});
+export const TaskStatusBody = z.object({
+  /** open, in_progress or closed. */
+  status: z.enum(TASK_STATUSES),
+  /** What was done; required to close. */
+  resolution: z.string().trim().max(4000).optional(),
+});
+export const TasksQuery = z.object({
+  /** The cycle whose tasks are listed. */
+  cycleId: z.uuid(),
+  /** Only tasks in this status. */
+  status: z.enum(TASK_STATUSES).optional(),
+});
+export const NotificationsQuery = z.object({
+  /** Only unread messages. */
+  unread: z.enum(['true', 'false']).optional(),
+  /** At most this many (newest first). */
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
 export const CycleQuery = z.object({
   /** The cycle to look at. */
   cycleId: z.uuid(),
@@ -62,5 +112,77 @@ export const monitoringRoutes: FastifyPluginAsyncZod = async (app) => {
     '/monitoring/plans/:id/flags',
     { schema: { tags: ['monitoring'], params: IdParams } },
     async (req) => listFlags(db, req.actor, { planId: req.params.id }),
+  );
+
+  // Reporting calendar, trajectories and early warnings.
+  app.get(
+    '/monitoring/periods',
+    { schema: { tags: ['monitoring'], querystring: CycleQuery } },
+    async (req) => ({
+      items: await listPeriods(db, req.query.cycleId),
+    }),
+  );
+  app.put('/monitoring/periods', { schema: { tags: ['monitoring'], body: PeriodsBody } }, async (req) => ({
+    items: await configurePeriods(db, req.actor, req.body),
+  }));
+  app.get(
+    '/monitoring/trajectory',
+    { schema: { tags: ['monitoring'], querystring: CycleQuery } },
+    async (req) => cycleTrajectory(db, req.actor, req.query.cycleId),
+  );
+  app.get(
+    '/monitoring/plans/:id/trajectory',
+    { schema: { tags: ['monitoring'], params: IdParams } },
+    async (req) => planTrajectory(db, req.actor, req.params.id),
+  );
+  app.post('/monitoring/warnings/run', { schema: { tags: ['monitoring'], body: CycleBody } }, async (req) =>
+    runWarnings(db, req.actor, req.body.cycleId),
+  );
+  app.get(
+    '/monitoring/warnings',
+    { schema: { tags: ['monitoring'], querystring: CycleQuery } },
+    async (req) => ({
+      items: await listWarnings(db, req.actor, req.query.cycleId),
+    }),
+  );
+
+  // Correction tasks.
+  app.post(
+    '/monitoring/warnings/:id/tasks',
+    { schema: { tags: ['monitoring'], params: IdParams, body: TaskBody } },
+    async (req, reply) => {
+      reply.code(201);
+      return { task: await createTask(db, req.actor, req.params.id, req.body) };
+    },
+  );
+  app.get(
+    '/monitoring/tasks',
+    { schema: { tags: ['monitoring'], querystring: TasksQuery } },
+    async (req) => ({
+      items: await listTasks(db, req.actor, req.query),
+    }),
+  );
+  app.post(
+    '/monitoring/tasks/:id/status',
+    { schema: { tags: ['monitoring'], params: IdParams, body: TaskStatusBody } },
+    async (req) => ({ task: await updateTask(db, req.actor, req.params.id, req.body) }),
+  );
+
+  // In-platform notifications of the current user.
+  app.get(
+    '/notifications',
+    { schema: { tags: ['notifications'], querystring: NotificationsQuery } },
+    async (req) =>
+      listNotifications(db, req.actor, { unread: req.query.unread === 'true', limit: req.query.limit }),
+  );
+  app.post('/notifications/read-all', { schema: { tags: ['notifications'] } }, async (req) =>
+    markAllRead(db, req.actor),
+  );
+  app.post(
+    '/notifications/:id/read',
+    { schema: { tags: ['notifications'], params: IdParams } },
+    async (req) => ({
+      notification: await markRead(db, req.actor, req.params.id),
+    }),
   );
 };
