@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
+
+let t: TestApp;
+let office: Client;
+let culResult: { id: string; total: number; planId: string };
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  office = await t.as('office');
+  const annual = (await office.get('/api/cycles'))
+    .json()
+    .items.find((c: { code: string }) => c.code === '2025-annual').id;
+  const items = (await office.get(`/api/cycles/${annual}/results`)).json().items;
+  culResult = items.find((r: { appraiseeName: string }) => r.appraiseeName === '市文化广电和旅游局');
+});
+afterAll(async () => t.close());
+
+describe('appeals', () => {
+  it('lets the unit appeal a score; the office accepts with a correction that recomputes the result', async () => {
+    const manager = await t.as('cul.manager');
+    const filed = await manager.post(`/api/results/${culResult.id}/appeals`, {
+      indicatorCode: 'A2',
+      reason: '公共文化服务活动场次已经统计局核实，系统未计入',
+      evidence: ['统计局核实函〔2026〕12号'],
+    });
+    expect(filed.statusCode).toBe(201);
+    const appeal = filed.json().appeal;
+    const dup = await manager.post(`/api/results/${culResult.id}/appeals`, {
+      indicatorCode: 'A2',
+      reason: '重复提交申诉',
+    });
+    expect(dup.statusCode).toBe(409);
+    expect(
+      (await manager.post(`/api/appeals/${appeal.id}/decide`, { decision: 'accepted', reason: 'ok' }))
+        .statusCode,
+    ).toBe(403);
+
+    const decided = await office.post(`/api/appeals/${appeal.id}/decide`, {
+      decision: 'accepted',
+      reason: '核实无误，予以更正',
+      correction: { value: 98 },
+    });
+    expect(decided.statusCode).toBe(200);
+    const after = decided.json().appeal;
+    expect(after.status).toBe('accepted');
+    expect(after.totalAfter.total).toBeGreaterThan(after.totalBefore.total);
+    const now = (await office.get(`/api/results/${culResult.id}`)).json().result;
+    expect(now.total).toBeCloseTo(after.totalAfter.total, 9);
+    const values = (await office.get(`/api/plans/${culResult.planId}/values`)).json().items;
+    expect(
+      values.find(
+        (v: { indicatorCode: string; period: string }) => v.indicatorCode === 'A2' && v.period === '2025',
+      ),
+    ).toMatchObject({
+      value: 98,
+      status: 'verified',
+    });
+    const verify = (await office.get('/api/audit/verify')).json();
+    expect(verify.ok).toBe(true);
+  });
+
+  it('records a rejection with reasons and refuses appeals from other units and of unknown indicators', async () => {
+    const manager = await t.as('cul.manager');
+    const filed = (
+      await manager.post(`/api/results/${culResult.id}/appeals`, {
+        indicatorCode: 'B1',
+        reason: '网上可办率口径有误',
+      })
+    ).json().appeal;
+    const rejected = await office.post(`/api/appeals/${filed.id}/decide`, {
+      decision: 'rejected',
+      reason: '口径符合考核办法',
+    });
+    expect(rejected.json().appeal).toMatchObject({ status: 'rejected', decisionReason: '口径符合考核办法' });
+    expect(
+      (await office.post(`/api/appeals/${filed.id}/decide`, { decision: 'accepted', reason: 'again' }))
+        .statusCode,
+    ).toBe(409);
+    const other = await t.as('edu.manager');
+    expect(
+      (
+        await other.post(`/api/results/${culResult.id}/appeals`, {
+          indicatorCode: 'B1',
+          reason: '替别人申诉',
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect((await other.get('/api/appeals')).json().items).toEqual([]);
+    const unknown = await manager.post(`/api/results/${culResult.id}/appeals`, {
+      indicatorCode: 'ZZ',
+      reason: '不存在的指标',
+    });
+    expect(unknown.json().details).toEqual([{ path: 'indicatorCode', message: 'unknown' }]);
+    expect((await manager.get('/api/appeals')).json().items).toHaveLength(2);
+  });
+});
