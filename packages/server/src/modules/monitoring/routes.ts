@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, badRequest } from '../../lib/errors';
 import { listFlags } from './flags';
+import { listOverdue, runReminders } from './discipline';
 import { listNotifications, markAllRead, markRead } from './notifications';
 import { TASK_STATUSES, createTask, listTasks, updateTask } from './tasks';
 import {
@@ -54,6 +55,18 @@ export const NotificationsQuery = z.object({
   unread: z.enum(['true', 'false']).optional(),
   /** At most this many (newest first). */
   limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const OverdueQuery = z.object({
+  /** The cycle whose reporting is checked. */
+  cycleId: z.uuid(),
+  /** Check as of this day (ISO date, not in the future); default today (UTC). */
+  asOf: z.iso.date().optional(),
+});
+export const RemindersBody = z.object({
+  /** The cycle whose missing reports are chased. */
+  cycleId: z.uuid(),
+  /** Run as of this day (ISO date, not in the future); default today (UTC). */
+  asOf: z.iso.date().optional(),
 });
 export const CycleQuery = z.object({
   /** The cycle to look at. */
@@ -144,6 +157,18 @@ export const monitoringRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => ({
       items: await listWarnings(db, req.actor, req.query.cycleId),
     }),
+  );
+
+  // Reporting discipline: who is overdue; reminders and escalations, sent once each.
+  app.get(
+    '/monitoring/overdue',
+    { schema: { tags: ['monitoring'], querystring: OverdueQuery } },
+    async (req) => listOverdue(db, req.actor, req.query.cycleId, req.query.asOf),
+  );
+  app.post(
+    '/monitoring/reminders/run',
+    { schema: { tags: ['monitoring'], body: RemindersBody } },
+    async (req) => runReminders(db, req.actor, req.body.cycleId, req.body.asOf),
   );
 
   // Correction tasks.
