@@ -33,6 +33,7 @@ import { surveyRoutes } from './modules/surveys/routes';
 import { monitoringRoutes } from './modules/monitoring/routes';
 import { evaluationRoutes } from './modules/evaluation/routes';
 import { appealRoutes } from './modules/appeals/routes';
+import { userRoutes } from './modules/users/routes';
 
 export interface AppOptions {
   database: Database;
@@ -104,6 +105,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(monitoringRoutes);
       await api.register(evaluationRoutes);
       await api.register(appealRoutes);
+      await api.register(userRoutes);
     },
     { prefix: '/api' },
   );

@@ -1,0 +1,17 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ROLES } from '../../lib/actor';
+import { listUsers } from './service';
+
+export const UsersQuery = z.object({
+  /** Only holders of this role (e.g. evaluator). */
+  role: z.enum(ROLES).optional(),
+  /** Part of the username or display name. */
+  q: z.string().trim().max(100).optional(),
+});
+
+export const userRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get('/users', { schema: { tags: ['users'], querystring: UsersQuery } }, async (req) => ({
+    items: await listUsers(app.database.db, req.actor, req.query),
+  }));
+};
