@@ -22,6 +22,7 @@ import { systemActor } from '../lib/system';
 import { CycleRulesSchema, DEFAULT_CONSEQUENCE_RULES } from '../modules/evaluation/rules';
 import { CITY, DEPARTMENTS, DISTRICTS, GIVEN, SURNAMES, type UnitSpec } from './city-data';
 import { cadreTree, departmentTree, districtTree } from './templates';
+import { seedSurveys } from '../modules/surveys/seed';
 
 /** Password of every demo account. */
 export const DEMO_PASSWORD = 'demo1234';
@@ -229,8 +230,21 @@ export async function seedDemoCity(db: Db) {
     const frozenAt = new Date('2025-12-15T00:00:00Z');
     await tx.insert(cycleRuleVersions).values([
       { cycleId: annual.id, version: 1, rules, createdBy: office.id, frozenAt, note: '2025年度综合考核办法' },
-      { cycleId: term.id, version: 1, rules: termRules, createdBy: office.id, frozenAt, note: '任期考核办法' },
-      { cycleId: next.id, version: 1, rules, createdBy: office.id, note: '2026年度综合考核办法（征求意见稿）' },
+      {
+        cycleId: term.id,
+        version: 1,
+        rules: termRules,
+        createdBy: office.id,
+        frozenAt,
+        note: '任期考核办法',
+      },
+      {
+        cycleId: next.id,
+        version: 1,
+        rules,
+        createdBy: office.id,
+        note: '2026年度综合考核办法（征求意见稿）',
+      },
     ]);
 
     const makePlan = async (
@@ -439,8 +453,10 @@ export async function seedDemoCity(db: Db) {
     };
   });
 
+  // The published satisfaction survey feeds the public satisfaction indicators computed below.
+  const survey = await seedSurveys(db, { cycleId: ids.annual });
   const results = await computeCycleResults(db, sys, ids.annual);
   await publishResults(db, sys, ids.annual);
   const [{ n }] = await db.select({ n: count() }).from(plans).where(eq(plans.cycleId, ids.annual));
-  return { ...ids, plans2025: n, results: results.length };
+  return { ...ids, plans2025: n, results: results.length, surveyResponses: survey.responses };
 }
