@@ -54,6 +54,8 @@ export interface SubjectBreakdown {
 export interface BreakdownNode {
   code: string;
   name: string;
+  /** English name, when the indicator has one. */
+  nameEn?: string;
   weight: number;
   /**
    * normal: 0–100 (up to 100 × cap with over-fulfilment); bonus/deduction: the points granted
@@ -230,6 +232,7 @@ function scoreLeaf(
   return {
     code: node.code,
     name: node.name,
+    ...(node.nameEn ? { nameEn: node.nameEn } : {}),
     weight: node.weight,
     attainment,
     kind: 'normal',
@@ -277,6 +280,7 @@ export function scoreAppraisee(
       return {
         code: node.code,
         name: node.name,
+        ...(node.nameEn ? { nameEn: node.nameEn } : {}),
         weight: node.weight,
         attainment: points,
         contribution: kind === 'bonus' ? points : -points,
@@ -309,6 +313,7 @@ export function scoreAppraisee(
     return {
       code: node.code,
       name: node.name,
+      ...(node.nameEn ? { nameEn: node.nameEn } : {}),
       weight: node.weight,
       attainment,
       contribution: share * attainment,

@@ -1,5 +1,5 @@
 import { asc, count, desc, eq, sql } from 'drizzle-orm';
-import { auditLog, actualValues, indicatorNodes, plans, ratings, results } from '../../db/schema';
+import { auditLog, actualValues, indicatorNodes, plans, ratings, results, users } from '../../db/schema';
 import type { Db, DbOrTx } from '../../db/client';
 import { canonicalJson, sha256 } from '../../lib/hash';
 import type { Actor } from '../../lib/actor';
@@ -197,8 +197,22 @@ async function checkEntities(
 export async function listAudit(db: Db, actor: Actor | null, opts: { limit: number; offset: number }) {
   requireOffice(actor, 'The audit log');
   const items = await db
-    .select()
+    .select({
+      seq: auditLog.seq,
+      at: auditLog.at,
+      actorId: auditLog.actorId,
+      actorName: users.displayName,
+      actorNameEn: users.displayNameEn,
+      action: auditLog.action,
+      entityType: auditLog.entityType,
+      entityId: auditLog.entityId,
+      data: auditLog.data,
+      entityHash: auditLog.entityHash,
+      prevHash: auditLog.prevHash,
+      hash: auditLog.hash,
+    })
     .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
     .orderBy(desc(auditLog.seq))
     .limit(opts.limit)
     .offset(opts.offset);

@@ -33,7 +33,7 @@ export const presentPlan = (
   approvedAt: p.approvedAt,
   overrideReason: p.overrideReason,
   updatedAt: p.updatedAt,
-  ...(names ?? {}),
+  ...(names ? { appraiseeName: names.appraiseeName, appraiseeNameEn: names.appraiseeNameEn } : {}),
 });
 
 export async function loadTree(db: DbOrTx, planId: string): Promise<IndicatorNodeInput[]> {
@@ -157,6 +157,18 @@ export async function saveTree(
   });
 }
 
+/** `['A', 'A1']` → `tree.0.children.1`, the same path form as request validation uses. */
+function indexPath(tree: IndicatorNodeInput[], codes: string[]): string {
+  let path = 'tree';
+  let level: IndicatorNodeInput[] | undefined = tree;
+  codes.forEach((code, depth) => {
+    const i = level?.findIndex((n) => n.code === code) ?? -1;
+    path += `${depth ? '.children' : ''}.${i}`;
+    level = i >= 0 ? level![i].children : undefined;
+  });
+  return path;
+}
+
 /** Draft → published for public comment; refused while the tree has problems. */
 export async function submitPlan(db: Db, actor: Actor | null, id: string) {
   return db.transaction(async (tx) => {
@@ -170,7 +182,7 @@ export async function submitPlan(db: Db, actor: Actor | null, id: string) {
     const problems = validateTree(tree as IndicatorNode[]);
     if (tree.length === 0 || problems.length) {
       const details = tree.length
-        ? problems.map((p) => ({ path: `tree.${p.path.join('/')}.${p.field}`, message: p.message }))
+        ? problems.map((p) => ({ path: `${indexPath(tree, p.path)}.${p.field}`, message: p.message }))
         : [{ path: 'tree', message: 'the plan has no indicators' }];
       throw conflict('The indicator tree has problems; fix them before submitting', details, 'invalid_tree');
     }
@@ -178,7 +190,7 @@ export async function submitPlan(db: Db, actor: Actor | null, id: string) {
   });
 }
 
-/** Published → approved, by the performance office. */
+/** Published → approved, by the performance office; unanswered public comments block it unless overridden with a reason. */
 export async function approvePlan(
   db: Db,
   actor: Actor | null,
