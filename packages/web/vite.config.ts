@@ -3,7 +3,8 @@ import react from '@vitejs/plugin-react';
 
 const root = new URL('.', import.meta.url).pathname;
 
-// Two entries: the light public portal (index.html) and the officials' console (console.html).
+// Three entries: the light public portal (index.html), the officials' console (console.html) and
+// the public survey page (survey.html, served at /s/*), which stays light for weak phone connections.
 export default defineConfig({
   root,
   base: '/',
@@ -16,6 +17,7 @@ export default defineConfig({
         server.middlewares.use((req, _res, next) => {
           const url = req.url ?? '';
           if (/^\/console(\/|$)(?!.*\.\w+($|\?))/.test(url)) req.url = '/console.html';
+          if (/^\/s(\/|$)(?!.*\.\w+($|\?))/.test(url)) req.url = '/survey.html';
           next();
         });
       },
@@ -29,6 +31,7 @@ export default defineConfig({
       input: {
         index: root + 'index.html',
         console: root + 'console.html',
+        survey: root + 'survey.html',
       },
     },
   },
