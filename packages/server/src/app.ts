@@ -29,6 +29,7 @@ import { ratingRoutes } from './modules/ratings/routes';
 import { resultRoutes } from './modules/results/routes';
 import { auditRoutes } from './modules/audit/routes';
 import { publicRoutes } from './modules/public/routes';
+import { participationRoutes } from './modules/participation/routes';
 import { surveyRoutes } from './modules/surveys/routes';
 import { monitoringRoutes } from './modules/monitoring/routes';
 import { evaluationRoutes } from './modules/evaluation/routes';
@@ -101,6 +102,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(resultRoutes);
       await api.register(auditRoutes);
       await api.register(publicRoutes);
+      await api.register(participationRoutes, { cookieSecure: options.cookieSecure ?? false });
       await api.register(surveyRoutes);
       await api.register(monitoringRoutes);
       await api.register(evaluationRoutes);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, gt, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { orgUnits, roleAssignments, sessions, users } from '../../db/schema';
 import type { Actor, Role } from '../../lib/actor';
@@ -19,24 +19,35 @@ export interface SessionTokens {
 
 /** Checks the password and opens a new session (a fresh token every login: no session fixation). */
 export async function login(db: Db, opts: { username: string; password: string }): Promise<SessionTokens> {
-  const [user] = await db.select().from(users).where(eq(users.username, opts.username)).limit(1);
+  // Public participants log in with the e-mail or phone they registered with.
+  const name = opts.username.trim();
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(or(eq(users.username, name), eq(users.email, name.toLowerCase()), eq(users.phone, name)))
+    .limit(1);
   if (!user || user.disabled) {
     await verifyPassword(opts.password, await (dummyHash ??= hashPassword('dummy-password')));
     throw unauthorized('Wrong username or password');
   }
   if (!(await verifyPassword(opts.password, user.passwordHash)))
     throw unauthorized('Wrong username or password');
+  return openSession(db, user.id);
+}
+
+/** Opens a new session for an account already authenticated (login, or registration that logs in). */
+export async function openSession(db: Db, userId: string): Promise<SessionTokens> {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
   const now = Date.now();
-  await db.delete(sessions).where(and(eq(sessions.userId, user.id), lt(sessions.expiresAt, new Date(now))));
+  await db.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expiresAt, new Date(now))));
   await db.insert(sessions).values({
     tokenHash: sha256(token),
-    userId: user.id,
+    userId,
     csrfToken,
     expiresAt: new Date(now + SESSION_TTL_MS),
   });
-  const actor = await loadActor(db, user.id);
+  const actor = await loadActor(db, userId);
   return { token, csrfToken, actor: actor! };
 }
 

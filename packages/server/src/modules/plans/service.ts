@@ -15,6 +15,7 @@ import {
   type PlanScope,
 } from './access';
 import { buildTree, flattenTree } from './tree';
+import { assertCommentsAnswered } from '../participation/comments';
 
 export const presentPlan = (
   p: PlanRow,
@@ -204,6 +205,7 @@ export async function approvePlan(
       throw conflict(`The plan is ${scope.plan.status}; it must be published for comment first`, [
         { path: 'status', message: 'not published_for_comment' },
       ]);
+    await assertCommentsAnswered(tx, id, input.overrideReason);
     return setStatus(tx, a, scope, 'approved', 'plan.approve', {
       approvedAt: new Date(),
       approvedBy: a.id,

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../../test/helper';
+import { lookup, registerClient } from '../../../test/participation';
+
+let t: TestApp;
+let ids: Awaited<ReturnType<typeof lookup>>;
+beforeAll(async () => {
+  t = await buildTestApp();
+  ids = await lookup(t);
+});
+afterAll(async () => t.close());
+
+describe('participants', () => {
+  it('registers with e-mail and password as a public participant, and logs in with the e-mail', async () => {
+    const { client, res } = await registerClient(t, {
+      email: 'Wang.Li@Example.org',
+      category: 'enterprise',
+      district: 'dc',
+    });
+    expect(res.json().user.roles).toEqual([{ role: 'public', orgUnitId: null }]);
+    const profile = (await client.get('/api/participation/profile')).json();
+    expect(profile.profile).toMatchObject({ category: 'enterprise', district: 'dc', complete: true });
+    const login = await t.anon.post('/api/auth/login', {
+      username: 'wang.li@example.org',
+      password: 'secret-pass-1',
+    });
+    expect(login.statusCode).toBe(200);
+    const again = await t.anon.post('/api/participation/register', {
+      email: 'wang.li@example.org',
+      password: 'secret-pass-1',
+      displayName: 'x',
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toBe('account_exists');
+  });
+
+  it('registers with a phone number and names each bad field', async () => {
+    const { res } = await registerClient(t, { phone: '139 1234 5678' });
+    expect(res.json().user.username).toBe('13912345678');
+    expect(
+      (await t.anon.post('/api/auth/login', { username: '13912345678', password: 'secret-pass-1' }))
+        .statusCode,
+    ).toBe(200);
+    const none = await t.anon.post('/api/participation/register', {
+      password: 'secret-pass-1',
+      displayName: 'x',
+    });
+    expect(none.statusCode).toBe(400);
+    expect(none.json().details[0].path).toBe('email');
+    const weak = await t.anon.post('/api/participation/register', {
+      email: 'a@b.cn',
+      password: 'short',
+      displayName: 'x',
+    });
+    expect(weak.statusCode).toBe(400);
+    expect(weak.json().details.map((d: { path: string }) => d.path)).toEqual(['password']);
+  });
+
+  it("enters through a unit's invitation with a verified tie, once", async () => {
+    const manager = await t.as('hea.manager');
+    const inv = await manager.post('/api/participation/invitations', {
+      orgUnitId: ids.unit('hea'),
+      count: 2,
+    });
+    expect(inv.statusCode).toBe(201);
+    const [{ token }] = inv.json().items;
+    const { client, res } = await registerClient(t, { invitationToken: token, district: 'xc' });
+    expect(res.json().user.username).toMatch(/^invited-/);
+    const { relationships } = (await client.get('/api/participation/profile')).json();
+    expect(relationships).toEqual([
+      expect.objectContaining({ orgUnitId: ids.unit('hea'), kind: 'service_recipient', verified: true }),
+    ]);
+    // 0.2 resident + 0.15 served district + 0.25 tie + 0.2 verified
+    expect(relationships[0].relevance.score).toBeCloseTo(0.8, 6);
+    const reuse = await t.anon.post('/api/participation/register', {
+      invitationToken: token,
+      password: 'secret-pass-1',
+      displayName: 'x',
+    });
+    expect(reuse.statusCode).toBe(400);
+    expect(reuse.json().details[0].path).toBe('invitationToken');
+    expect(
+      (
+        await (
+          await t.as('edu.manager')
+        ).post('/api/participation/invitations', { orgUnitId: ids.unit('hea') })
+      ).statusCode,
+    ).toBe(403);
+    expect((await (await t.as('citizen01')).post('/api/participation/invitations', {})).statusCode).toBe(403);
+  });
+
+  it("verifies a declared tie when the unit imports a service record with the participant's contact hash", async () => {
+    const { client } = await registerClient(t, {
+      email: 'zhao@example.org',
+      category: 'individual_business',
+    });
+    const decl = await client.post('/api/participation/relationships', {
+      orgUnitId: ids.unit('amr'),
+      kind: 'supervised',
+    });
+    expect(decl.statusCode).toBe(201);
+    expect(
+      (
+        await client.post('/api/participation/relationships', {
+          orgUnitId: ids.unit('amr'),
+          kind: 'supervised',
+        })
+      ).statusCode,
+    ).toBe(409);
+    let rel = (await client.get('/api/participation/profile')).json().relationships[0];
+    expect(rel.verified).toBe(false);
+    expect(rel.relevance.score).toBeCloseTo(0.3 + 0.25, 6);
+
+    const manager = await t.as('amr.manager');
+    const bad = await manager.post(`/api/participation/units/${ids.unit('amr')}/service-records`, {
+      csv: 'contact,kind,servedOn\nzhao@example.org,supervised,2025-03-01\n12,supervised,2025-13-40\n',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details.map((d: { path: string }) => d.path)).toEqual([
+      'rows.1.contact',
+      'rows.1.servedOn',
+    ]);
+    const other = await t.as('edu.manager');
+    expect(
+      (
+        await other.post(`/api/participation/units/${ids.unit('amr')}/service-records`, {
+          csv: 'contact\nzhao@example.org\n',
+        })
+      ).statusCode,
+    ).toBe(403);
+    const ok = await manager.post(`/api/participation/units/${ids.unit('amr')}/service-records`, {
+      csv: 'contact,kind,servedOn\n ZHAO@example.org ,supervised,2025-03-01\n13800000000,service_recipient,\n',
+    });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toMatchObject({ rows: 2, imported: 2, verifiedParticipants: 1 });
+    rel = (await client.get('/api/participation/profile')).json().relationships[0];
+    expect(rel.verified).toBe(true);
+    expect(rel.relevance.score).toBeCloseTo(0.75, 6);
+    expect(rel.relevance.parts.map((p: { reason: string }) => p.reason)).toContain(
+      'relationship supervised verified',
+    );
+  });
+
+  it('keeps officials out of participant endpoints and anonymous users out of the profile', async () => {
+    expect((await t.anon.get('/api/participation/profile')).statusCode).toBe(401);
+    expect((await (await t.as('office')).get('/api/participation/profile')).statusCode).toBe(403);
+    const profile = await (
+      await t.as('citizen03')
+    ).put('/api/participation/profile', { category: 'rural_resident', district: 'nowhere' });
+    expect(profile.statusCode).toBe(400);
+    expect(profile.json().details[0].path).toBe('district');
+  });
+});
