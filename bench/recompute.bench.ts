@@ -1,0 +1,110 @@
+/**
+ * Recompute of a province-scale cycle (issue 6, Performance) against a plain SQL aggregate over the
+ * same rating rows, on PostgreSQL.
+ *
+ * Env: DATABASE_URL — admin URL of the server (default postgres://postgres@127.0.0.1:5432/postgres);
+ * BENCH_SCALE — 1 is the full province (22,000 plans, 3.3M indicator nodes, 2M ratings), 0.05 a
+ * quick run; BENCH_DB — reuse an already generated database of that name (kept afterwards);
+ * BENCH_KEEP=1 — keep the generated database.
+ */
+import pg from 'pg';
+import { openDatabase } from '../packages/server/src/db/client';
+import { computeCycleResults } from '../packages/server/src/modules/results/service';
+import { systemActor } from '../packages/server/src/lib/system';
+import { generateProvince } from './province';
+import type { BenchFigures } from './run';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = performance.now();
+  const value = await run();
+  return { ms: performance.now() - t0, value };
+}
+
+export default async function recomputeBench(): Promise<BenchFigures> {
+  const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const scale = Number(process.env.BENCH_SCALE ?? 1);
+  if (!(scale > 0)) throw new Error(`BENCH_SCALE must be a positive number, got ${process.env.BENCH_SCALE}`);
+  const reuse = process.env.BENCH_DB;
+  const name = reuse ?? `perfcommons_bench_${process.pid}`;
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  if (!reuse) await admin.query(`create database ${name}`);
+  const figures: BenchFigures = { scale };
+  const database = await openDatabase({ databaseUrl: url.toString() });
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    let cycleId: string;
+    if (reuse) {
+      cycleId = (await client.query(`select id from cycles where code = 'bench-2025'`)).rows[0].id;
+      console.log(`reusing database ${name}`);
+    } else {
+      console.log(`generating the province at scale ${scale} into ${name}`);
+      const gen = await timed(() => generateProvince(client, scale, console.log));
+      cycleId = gen.value.cycleId;
+      const { cycleId: _, ...counts } = gen.value;
+      console.log(`  generated ${JSON.stringify(counts)} in ${seconds(gen.ms)}`);
+      figures['generation'] = seconds(gen.ms);
+    }
+    const { rows: counts } = await client.query(
+      `select (select count(*) from plans where cycle_id = $1)::int as plans,
+              (select count(*) from indicator_nodes n join plans p on p.id = n.plan_id where p.cycle_id = $1)::int as nodes,
+              (select count(*) from ratings where cycle_id = $1)::int as ratings`,
+      [cycleId],
+    );
+    Object.assign(figures, counts[0]);
+
+    // The plain aggregate: one GROUP BY over the cycle's ratings, rows fetched by the client.
+    const aggregate = [];
+    for (let i = 0; i < 3; i += 1) {
+      const run = await timed(() =>
+        client.query(
+          `select plan_id, indicator_code, subject_type, avg(score) from ratings
+           where cycle_id = $1 group by 1, 2, 3`,
+          [cycleId],
+        ),
+      );
+      aggregate.push(run.ms);
+      console.log(`  plain aggregate run ${i + 1}: ${seconds(run.ms)} (${run.value.rowCount} groups)`);
+    }
+
+    const actor = systemActor();
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 10);
+    const computes = [];
+    try {
+      // The first run writes the results; later runs are recomputes replacing them.
+      for (let i = 0; i < 3; i += 1) {
+        const run = await timed(() => computeCycleResults(database.db, actor, cycleId));
+        computes.push(run.ms);
+        rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+        console.log(`  computeCycleResults run ${i + 1}: ${seconds(run.ms)} (${run.value.length} results)`);
+      }
+    } finally {
+      clearInterval(sampler);
+    }
+    const agg = median(aggregate);
+    const recompute = median(computes.slice(1));
+    figures['plain aggregate (median of 3)'] = seconds(agg);
+    figures['first compute'] = seconds(computes[0]);
+    figures['recompute (median of 2)'] = seconds(recompute);
+    figures['recompute / aggregate'] = `${(recompute / agg).toFixed(1)}×`;
+    figures['RSS before compute'] = mb(rssBefore);
+    figures['RSS peak (sampled)'] = mb(rssPeak);
+    figures['max RSS of process'] = mb(process.resourceUsage().maxRSS * 1024);
+    for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(34)} ${v}`);
+    return figures;
+  } finally {
+    await client.end();
+    await database.close();
+    if (!reuse && process.env.BENCH_KEEP !== '1') await admin.query(`drop database ${name} with (force)`);
+    await admin.end();
+  }
+}
