@@ -2,6 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, badRequest } from '../../lib/errors';
 import { listFlags } from './flags';
+import {
+  cycleRevisions,
+  decideRevision,
+  listRevisions,
+  listSignoffs,
+  requestRevision,
+  signPlan,
+} from './agreements';
 import { listOverdue, runReminders } from './discipline';
 import { listNotifications, markAllRead, markRead } from './notifications';
 import { TASK_STATUSES, createTask, listTasks, updateTask } from './tasks';
@@ -67,6 +75,40 @@ export const RemindersBody = z.object({
   cycleId: z.uuid(),
   /** Run as of this day (ISO date, not in the future); default today (UTC). */
   asOf: z.iso.date().optional(),
+});
+export const SignoffBody = z.object({
+  /** appraisee (unit manager or the cadre) or office. */
+  side: z.enum(['appraisee', 'office']),
+});
+export const RevisionBody = z.object({
+  /** Why the target or weight must change mid-cycle (published with the revision). */
+  justification: z.string().trim().min(10).max(4000),
+  /** The changes: indicator code, field and new value. */
+  changes: z
+    .array(
+      z.object({
+        /** Indicator code in the plan. */
+        code: z.string().trim().min(1).max(40),
+        /** target (of a leaf) or weight (of any node). */
+        field: z.enum(['target', 'weight']),
+        /** New value. */
+        to: z.number().finite(),
+      }),
+    )
+    .min(1)
+    .max(50),
+});
+export const DecideBody = z.object({
+  /** approved or rejected. */
+  decision: z.enum(['approved', 'rejected']),
+  /** Required when rejecting. */
+  reason: z.string().trim().max(2000).optional(),
+});
+export const RevisionsQuery = z.object({
+  /** The cycle whose revisions are listed. */
+  cycleId: z.uuid(),
+  /** Only revisions in this status. */
+  status: z.enum(['pending', 'approved', 'rejected']).optional(),
 });
 export const CycleQuery = z.object({
   /** The cycle to look at. */
@@ -208,6 +250,42 @@ export const monitoringRoutes: FastifyPluginAsyncZod = async (app) => {
     { schema: { tags: ['notifications'], params: IdParams } },
     async (req) => ({
       notification: await markRead(db, req.actor, req.params.id),
+    }),
+  );
+
+  // Target responsibility agreements: sign-offs and mid-cycle revisions of approved plans.
+  app.get('/plans/:id/signoffs', { schema: { tags: ['agreements'], params: IdParams } }, async (req) => ({
+    items: await listSignoffs(db, req.actor, req.params.id),
+  }));
+  app.post(
+    '/plans/:id/signoffs',
+    { schema: { tags: ['agreements'], params: IdParams, body: SignoffBody } },
+    async (req, reply) => {
+      reply.code(201);
+      return { signoff: await signPlan(db, req.actor, req.params.id, req.body.side) };
+    },
+  );
+  app.get('/plans/:id/revisions', { schema: { tags: ['agreements'], params: IdParams } }, async (req) => ({
+    items: await listRevisions(db, req.actor, req.params.id),
+  }));
+  app.post(
+    '/plans/:id/revisions',
+    { schema: { tags: ['agreements'], params: IdParams, body: RevisionBody } },
+    async (req, reply) => {
+      reply.code(201);
+      return { revision: await requestRevision(db, req.actor, req.params.id, req.body) };
+    },
+  );
+  app.post(
+    '/revisions/:id/decide',
+    { schema: { tags: ['agreements'], params: IdParams, body: DecideBody } },
+    async (req) => decideRevision(db, req.actor, req.params.id, req.body),
+  );
+  app.get(
+    '/monitoring/revisions',
+    { schema: { tags: ['agreements'], querystring: RevisionsQuery } },
+    async (req) => ({
+      items: await cycleRevisions(db, req.actor, req.query.cycleId, req.query.status),
     }),
   );
 };

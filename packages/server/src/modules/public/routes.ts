@@ -7,6 +7,7 @@ import { PeopleQuery } from '../orgs/routes';
 import { loadPlanScope } from '../plans/access';
 import { listPlans, loadTree, presentPlan } from '../plans/service';
 import { getResult, listResults } from '../results/service';
+import { publicRevisions } from '../monitoring/agreements';
 
 const IdParams = z.object({ id: z.uuid() });
 const PUBLIC_PLAN_STATUSES = ['published_for_comment', 'approved', 'closed'];
@@ -34,7 +35,11 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/public/plans/:id', { schema: { tags: ['public'], params: IdParams } }, async (req) => {
     const scope = await loadPlanScope(db, req.params.id);
     if (!PUBLIC_PLAN_STATUSES.includes(scope.plan.status)) throw notFound('Plan');
-    return { plan: presentPlan(scope.plan, scope), tree: await loadTree(db, scope.plan.id) };
+    return {
+      plan: presentPlan(scope.plan, scope),
+      tree: await loadTree(db, scope.plan.id),
+      revisions: await publicRevisions(db, scope.plan.id),
+    };
   });
   app.get(
     '/public/results',
