@@ -6,9 +6,9 @@
 import { and, count, eq, sql } from 'drizzle-orm';
 import { validateAnswers, type Answers, type Questionnaire } from '@perfcommons/domain';
 import type { Db } from '../../db/client';
-import { surveyDrafts, surveyInvitations, surveyResponses, surveyVersions, surveys } from '../../db/schema';
+import { surveyDrafts, surveyResponses, surveyVersions } from '../../db/schema';
 import { requireOffice, type Actor } from '../../lib/actor';
-import { badRequest, conflict, isUniqueViolation, notFound } from '../../lib/errors';
+import { badRequest, conflict, notFound } from '../../lib/errors';
 import { loadSurvey, stratumOf } from './service';
 import { hashCode, hashToken, looksLikeCode } from './tokens';
 
@@ -48,29 +48,33 @@ interface InvitationContext {
 async function resolve(db: Db, tokenOrCode: string): Promise<InvitationContext> {
   const byCode = looksLikeCode(tokenOrCode);
   const hash = byCode ? hashCode(tokenOrCode) : hashToken(tokenOrCode);
-  const [row] = await db
-    .select({
-      id: surveyInvitations.id,
-      surveyId: surveyInvitations.surveyId,
-      stratum: surveyInvitations.stratum,
-      profile: surveyInvitations.profile,
-      designWeight: surveyInvitations.designWeight,
-      status: surveys.status,
-      quotas: surveys.quotas,
-      versionId: surveys.fieldedVersionId,
-      title: surveys.title,
-      titleEn: surveys.titleEn,
-      description: surveys.description,
-      answered: sql<boolean>`exists (select 1 from survey_responses r where r.invitation_id = ${surveyInvitations.id})`,
-      hasDraft: sql<boolean>`exists (select 1 from survey_drafts d where d.invitation_id = ${surveyInvitations.id})`,
-    })
-    .from(surveyInvitations)
-    .innerJoin(surveys, eq(surveys.id, surveyInvitations.surveyId))
-    .where(byCode ? eq(surveyInvitations.codeHash, hash) : eq(surveyInvitations.tokenHash, hash))
-    .limit(1);
+  // Raw SQL on the hot path of answer intake: one round trip, no query building per request.
+  const res = await db.execute(sql`
+    select i.id, i.survey_id, i.stratum, i.profile, i.design_weight, s.status, s.quotas,
+      s.fielded_version_id, s.title, s.title_en, s.description,
+      exists (select 1 from survey_responses r where r.invitation_id = i.id) as answered,
+      exists (select 1 from survey_drafts d where d.invitation_id = i.id) as has_draft
+    from survey_invitations i join surveys s on s.id = i.survey_id
+    where ${byCode ? sql`i.code_hash` : sql`i.token_hash`} = ${hash}
+    limit 1`);
+  const row = (res as unknown as { rows: Record<string, unknown>[] }).rows[0];
   // One answer for unknown and voided links alike: nothing to tell a guesser.
   if (!row) throw notFound('Invitation');
-  return row;
+  return {
+    id: row.id as string,
+    surveyId: row.survey_id as string,
+    stratum: row.stratum as string,
+    profile: row.profile as Record<string, string>,
+    designWeight: Number(row.design_weight),
+    status: row.status as string,
+    quotas: row.quotas as Record<string, number>,
+    versionId: row.fielded_version_id as string | null,
+    title: row.title as string,
+    titleEn: row.title_en as string | null,
+    description: row.description as string | null,
+    answered: row.answered === true,
+    hasDraft: row.has_draft === true,
+  };
 }
 
 function assertOpen(ctx: { status: string; versionId: string | null }) {
@@ -146,35 +150,99 @@ async function assertQuota(db: Db, surveyId: string, stratum: string, quotas: Re
 }
 
 type ResponseInsert = typeof surveyResponses.$inferInsert;
+const alreadyAnswered = () =>
+  conflict(
+    'This invitation has already been answered',
+    [{ path: 'token', message: 'answered' }],
+    'already_answered',
+  );
 
-/** Inserts one answer; a second answer to the same invitation hits the UNIQUE constraint and becomes a 409. */
-async function insertResponse(db: Db, row: ResponseInsert, dropDraftOf: string | null) {
-  try {
-    if (!dropDraftOf) {
-      const [r] = await db
-        .insert(surveyResponses)
-        .values(row)
-        .returning({ id: surveyResponses.id, submittedAt: surveyResponses.submittedAt });
-      return r;
-    }
-    return await db.transaction(async (tx) => {
-      const [r] = await tx
-        .insert(surveyResponses)
-        .values(row)
-        .returning({ id: surveyResponses.id, submittedAt: surveyResponses.submittedAt });
-      await tx.delete(surveyDrafts).where(eq(surveyDrafts.invitationId, dropDraftOf));
-      return r;
+/** Inserts one answer without invitation (open mode). */
+async function insertOpenResponse(db: Db, row: ResponseInsert) {
+  const [r] = await db
+    .insert(surveyResponses)
+    .values(row)
+    .returning({ id: surveyResponses.id, submittedAt: surveyResponses.submittedAt });
+  return r;
+}
+
+interface Pending {
+  row: ResponseInsert & { invitationId: string };
+  resolve: (r: { id: string; submittedAt: Date }) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Group commit of invitation answers: while one INSERT is in flight, the answers arriving meanwhile
+ * queue up and go in the next one, so a burst costs one round trip and one WAL flush per batch
+ * instead of per answer. Each batch is a single statement, `ON CONFLICT (invitation_id) DO NOTHING`:
+ * the UNIQUE constraint still decides, and an answer whose row was not inserted gets the 409.
+ * The same statement drops the invitations' saved drafts.
+ */
+class AnswerBatcher {
+  private queue: Pending[] = [];
+  private busy = false;
+  constructor(private readonly db: Db) {}
+
+  submit(row: Pending['row']) {
+    return new Promise<{ id: string; submittedAt: Date }>((resolve, reject) => {
+      this.queue.push({ row, resolve, reject });
+      if (!this.busy) void this.flush();
     });
-  } catch (err) {
-    if (isUniqueViolation(err))
-      throw conflict(
-        'This invitation has already been answered',
-        [{ path: 'token', message: 'answered' }],
-        'already_answered',
-      );
-    throw err;
+  }
+
+  private async flush() {
+    this.busy = true;
+    while (this.queue.length) {
+      const batch = this.queue.splice(0, 500);
+      // Two submissions of one invitation in the same batch: the first goes to the database.
+      const first = new Map<string, Pending>();
+      for (const p of batch) {
+        if (first.has(p.row.invitationId)) p.reject(alreadyAnswered());
+        else first.set(p.row.invitationId, p);
+      }
+      const items = [...first.values()];
+      try {
+        const values = sql.join(
+          items.map(
+            ({ row: r }) =>
+              sql`(${r.surveyId}::uuid, ${r.versionId}::uuid, ${r.invitationId}::uuid, ${r.mode}, ${r.interviewerId ?? null}::uuid, ${r.trust}, ${r.stratum}, ${JSON.stringify(r.profile)}::jsonb, ${r.designWeight ?? 1}::float8, ${JSON.stringify(r.answers)}::jsonb)`,
+          ),
+          sql`, `,
+        );
+        const res = await this.db.execute(sql`
+          with ins as (
+            insert into survey_responses
+              (survey_id, version_id, invitation_id, mode, interviewer_id, trust, stratum, profile, design_weight, answers)
+            values ${values}
+            on conflict (invitation_id) do nothing
+            returning id, invitation_id, submitted_at),
+          del as (delete from survey_drafts where invitation_id in (select invitation_id from ins))
+          select id, invitation_id, submitted_at from ins`);
+        const stored = new Map(
+          (
+            res as unknown as { rows: { id: string; invitation_id: string; submitted_at: string | Date }[] }
+          ).rows.map((r) => [r.invitation_id, r]),
+        );
+        for (const p of items) {
+          const r = stored.get(p.row.invitationId);
+          if (r) p.resolve({ id: r.id, submittedAt: new Date(r.submitted_at) });
+          else p.reject(alreadyAnswered());
+        }
+      } catch (err) {
+        for (const p of items) p.reject(err);
+      }
+    }
+    this.busy = false;
   }
 }
+
+const batchers = new WeakMap<Db, AnswerBatcher>();
+const batcherOf = (db: Db) => {
+  let b = batchers.get(db);
+  if (!b) batchers.set(db, (b = new AnswerBatcher(db)));
+  return b;
+};
 
 async function submitFor(
   db: Db,
@@ -192,22 +260,18 @@ async function submitFor(
   const problems = validateAnswers(await definitionOf(db, ctx.versionId!), answers, { complete: true });
   if (problems.length) throw badRequest(`${problems.length} problem(s) in the answers`, problems);
   await assertQuota(db, ctx.surveyId, ctx.stratum, ctx.quotas);
-  return insertResponse(
-    db,
-    {
-      surveyId: ctx.surveyId,
-      versionId: ctx.versionId!,
-      invitationId: ctx.id,
-      mode: extra.mode,
-      interviewerId: extra.interviewerId,
-      trust: 'sampled',
-      stratum: ctx.stratum,
-      profile: ctx.profile,
-      designWeight: ctx.designWeight,
-      answers,
-    },
-    ctx.hasDraft ? ctx.id : null,
-  );
+  return batcherOf(db).submit({
+    surveyId: ctx.surveyId,
+    versionId: ctx.versionId!,
+    invitationId: ctx.id,
+    mode: extra.mode,
+    interviewerId: extra.interviewerId,
+    trust: 'sampled',
+    stratum: ctx.stratum,
+    profile: ctx.profile,
+    designWeight: ctx.designWeight,
+    answers,
+  });
 }
 
 /** The respondent submits through the link: the answer is final. */
@@ -261,20 +325,16 @@ export async function submitOpen(
   const profile = Object.fromEntries(s.strataFields.map((f) => [f, input.profile[f].trim()]));
   const stratum = stratumOf(s.strataFields, profile);
   await assertQuota(db, s.id, stratum, s.quotas);
-  return insertResponse(
-    db,
-    {
-      surveyId: s.id,
-      versionId: s.fieldedVersionId,
-      invitationId: null,
-      mode: 'open',
-      interviewerId: null,
-      trust: 'open',
-      stratum,
-      profile,
-      designWeight: 1,
-      answers: input.answers,
-    },
-    null,
-  );
+  return insertOpenResponse(db, {
+    surveyId: s.id,
+    versionId: s.fieldedVersionId,
+    invitationId: null,
+    mode: 'open',
+    interviewerId: null,
+    trust: 'open',
+    stratum,
+    profile,
+    designWeight: 1,
+    answers: input.answers,
+  });
 }
