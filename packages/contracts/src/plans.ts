@@ -1,18 +1,8 @@
 import { z } from 'zod';
+import { SUBJECT_TYPES } from '@perfcommons/domain';
 
 /** Evaluation subjects 评价主体. */
-export const SubjectTypeSchema = z.enum([
-  'data',
-  'superior',
-  'peer',
-  'subordinate',
-  'public',
-  'service_recipient',
-  'expert',
-  'deputy',
-  'third_party',
-  'self',
-]);
+export const SubjectTypeSchema = z.enum(SUBJECT_TYPES);
 
 const num = z.number().finite();
 const direction = z.enum(['higher', 'lower']);

@@ -23,6 +23,7 @@ import { CycleRulesSchema, DEFAULT_CONSEQUENCE_RULES } from '../modules/evaluati
 import { CITY, DEPARTMENTS, DISTRICTS, GIVEN, SURNAMES, type UnitSpec } from './city-data';
 import { cadreTree, departmentTree, districtTree } from './templates';
 import { seedSurveys } from '../modules/surveys/seed';
+import { seedParticipation } from '../modules/participation/seed';
 
 /** Password of every demo account. */
 export const DEMO_PASSWORD = 'demo1234';
@@ -457,6 +458,7 @@ export async function seedDemoCity(db: Db) {
   const survey = await seedSurveys(db, { cycleId: ids.annual });
   const results = await computeCycleResults(db, sys, ids.annual);
   await publishResults(db, sys, ids.annual);
+  const participation = await seedParticipation(db);
   const [{ n }] = await db.select({ n: count() }).from(plans).where(eq(plans.cycleId, ids.annual));
-  return { ...ids, plans2025: n, results: results.length, surveyResponses: survey.responses };
+  return { ...ids, plans2025: n, results: results.length, surveyResponses: survey.responses, participation };
 }

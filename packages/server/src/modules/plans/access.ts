@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { evaluationTasks, orgUnits, people, plans } from '../../db/schema';
 import { coversOrg, isOffice, requireActor, type Actor } from '../../lib/actor';
@@ -15,8 +15,9 @@ export interface PlanScope {
   appraiseeNameEn: string | null;
 }
 
-export async function loadPlanScope(db: DbOrTx, id: string): Promise<PlanScope> {
-  const [row] = await db
+/** Plans joined with what scope checks need; filter and order it as the caller wants. */
+export function selectPlanScopes(db: DbOrTx, where: SQL | undefined) {
+  return db
     .select({
       plan: plans,
       orgPath: orgUnits.path,
@@ -25,20 +26,27 @@ export async function loadPlanScope(db: DbOrTx, id: string): Promise<PlanScope> 
       personUserId: people.userId,
       personName: people.name,
       personNameEn: people.nameEn,
+      personCode: people.code,
     })
     .from(plans)
     .innerJoin(orgUnits, eq(orgUnits.id, plans.orgUnitId))
     .leftJoin(people, eq(people.id, plans.personId))
-    .where(eq(plans.id, id))
-    .limit(1);
+    .where(where);
+}
+
+/** A row of {@link selectPlanScopes} as a scope with the appraisee's names. */
+export const toScope = (row: Awaited<ReturnType<typeof selectPlanScopes>>[number]): PlanScope => ({
+  plan: row.plan,
+  orgPath: row.orgPath,
+  personUserId: row.personUserId,
+  appraiseeName: row.personName ?? row.orgName,
+  appraiseeNameEn: row.personNameEn ?? row.orgNameEn,
+});
+
+export async function loadPlanScope(db: DbOrTx, id: string): Promise<PlanScope> {
+  const [row] = await selectPlanScopes(db, eq(plans.id, id)).limit(1);
   if (!row) throw notFound('Plan');
-  return {
-    plan: row.plan,
-    orgPath: row.orgPath,
-    personUserId: row.personUserId,
-    appraiseeName: row.personName ?? row.orgName,
-    appraiseeNameEn: row.personNameEn ?? row.orgNameEn,
-  };
+  return toScope(row);
 }
 
 /** Office; managers, verifiers and cadres of the plan's org subtree; the cadre appraised. */

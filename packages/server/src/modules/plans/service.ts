@@ -11,6 +11,8 @@ import {
   assertCanReadPlan,
   canReadPlanSync,
   loadPlanScope,
+  selectPlanScopes,
+  toScope,
   type PlanRow,
   type PlanScope,
 } from './access';
@@ -53,21 +55,11 @@ export async function listPlans(
   if (opts.appraiseeType) conds.push(eq(plans.appraiseeType, opts.appraiseeType));
   if (opts.orgUnitId) conds.push(eq(plans.orgUnitId, opts.orgUnitId));
   if (opts.onlyPublic) conds.push(sql`${plans.status} in ('published_for_comment', 'approved', 'closed')`);
-  const rows = await db
-    .select({
-      plan: plans,
-      orgPath: orgUnits.path,
-      orgName: orgUnits.name,
-      orgNameEn: orgUnits.nameEn,
-      personUserId: people.userId,
-      personName: people.name,
-      personNameEn: people.nameEn,
-    })
-    .from(plans)
-    .innerJoin(orgUnits, eq(orgUnits.id, plans.orgUnitId))
-    .leftJoin(people, eq(people.id, plans.personId))
-    .where(conds.length ? and(...conds) : undefined)
-    .orderBy(asc(plans.appraiseeType), asc(orgUnits.path), asc(people.code));
+  const rows = await selectPlanScopes(db, conds.length ? and(...conds) : undefined).orderBy(
+    asc(plans.appraiseeType),
+    asc(orgUnits.path),
+    asc(people.code),
+  );
   let taskPlans = new Set<string>();
   if (!opts.onlyPublic) {
     const a = requireActor(actor);
@@ -81,12 +73,7 @@ export async function listPlans(
   }
   return rows
     .filter((r) => opts.onlyPublic || canReadPlanSync(actor, r) || taskPlans.has(r.plan.id))
-    .map((r) =>
-      presentPlan(r.plan, {
-        appraiseeName: r.personName ?? r.orgName,
-        appraiseeNameEn: r.personNameEn ?? r.orgNameEn,
-      }),
-    );
+    .map((r) => presentPlan(r.plan, toScope(r)));
 }
 
 export async function getPlan(db: Db, actor: Actor | null, id: string) {
