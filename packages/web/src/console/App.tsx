@@ -17,6 +17,9 @@ const ValuesPage = lazy(() => import('../features/values/ValuesPage'));
 const VerifyPage = lazy(() => import('../features/values/VerifyPage'));
 const ResultsPage = lazy(() => import('../features/results/ResultsPage'));
 const AuditPage = lazy(() => import('../features/audit/AuditPage'));
+const RatingTasksPage = lazy(() => import('../features/evaluation/RatingTasksPage'));
+const EvaluationPage = lazy(() => import('../features/evaluation/EvaluationPage'));
+const AppealsPage = lazy(() => import('../features/appeals/AppealsPage'));
 
 function Center() {
   return (
@@ -62,6 +65,9 @@ export function ConsoleApp() {
             <Route path="verify" element={<Lazy el={<VerifyPage />} />} />
             <Route path="results" element={<Lazy el={<ResultsPage />} />} />
             <Route path="audit" element={<Lazy el={<AuditPage />} />} />
+            <Route path="ratings" element={<Lazy el={<RatingTasksPage />} />} />
+            <Route path="evaluation/:tab?" element={<Lazy el={<EvaluationPage />} />} />
+            <Route path="appeals" element={<Lazy el={<AppealsPage />} />} />
             <Route path="*" element={<Navigate to="/cycles" replace />} />
           </Route>
         </Routes>

@@ -6,10 +6,13 @@ import {
   BarChartOutlined,
   CalendarOutlined,
   CheckSquareOutlined,
+  ClusterOutlined,
+  ExclamationCircleOutlined,
   FormOutlined,
   GlobalOutlined,
   LogoutOutlined,
   ProfileOutlined,
+  StarOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -39,7 +42,14 @@ export function ConsoleLayout() {
       icon: <CheckSquareOutlined />,
       label: t('nav.verify'),
     },
+    { key: '/ratings', icon: <StarOutlined />, label: t('evaluation:nav.ratings') },
+    official && { key: '/evaluation', icon: <ClusterOutlined />, label: t('evaluation:nav.evaluation') },
     { key: '/results', icon: <BarChartOutlined />, label: t('nav.results') },
+    hasRole(me, 'office', 'admin', 'unit_manager', 'appraisee') && {
+      key: '/appeals',
+      icon: <ExclamationCircleOutlined />,
+      label: t('appeals:nav'),
+    },
     { key: '/orgs', icon: <ApartmentOutlined />, label: t('nav.orgs') },
     official && { key: '/audit', icon: <AuditOutlined />, label: t('nav.audit') },
   ].filter(Boolean) as { key: string; icon: ReactNode; label: string }[];

@@ -69,6 +69,14 @@ const zh = {
     deputy: '人大代表',
     third_party: '第三方',
   },
+  consequence: {
+    commendation: '通报表扬',
+    bonus_coefficient: '绩效奖金系数',
+    admonishment: '诫勉谈话',
+    accountability_review: '启动问责审查',
+    promotion_eligible: '优先提拔使用',
+    improvement_plan: '限期整改',
+  },
   misc: {
     loading: '加载中…',
     error: '出错了',
@@ -181,6 +189,14 @@ const en: { [K in keyof CommonStrings]: { [P in keyof CommonStrings[K]]: string 
     expert: 'Expert',
     deputy: "People's congress deputy",
     third_party: 'Third party',
+  },
+  consequence: {
+    commendation: 'Commendation',
+    bonus_coefficient: 'Performance bonus coefficient',
+    admonishment: 'Admonishment talk',
+    accountability_review: 'Accountability review',
+    promotion_eligible: 'Eligible for promotion',
+    improvement_plan: 'Improvement plan',
   },
   misc: {
     loading: 'Loading…',

@@ -7,6 +7,7 @@ import { UnitsPage, CadresPage } from './ListPages';
 
 // The unit page carries charts; it (and ECharts after it) loads only when opened.
 const UnitPage = lazy(() => import('./UnitPage'));
+const RegulationsPage = lazy(() => import('./RegulationsPage'));
 
 export function PortalApp() {
   const { t, i18n } = useTranslation('portal');
@@ -19,6 +20,7 @@ export function PortalApp() {
   else if (match('/units', path)) page = <UnitsPage />;
   else if (match('/cadres', path)) page = <CadresPage />;
   else if ((params = match('/units/:id', path))) page = <UnitPage id={params.id} />;
+  else if ((params = match('/cycles/:id/regulations', path))) page = <RegulationsPage id={params.id} />;
   else page = <HomePage />;
 
   return (

@@ -51,6 +51,16 @@ export function HomePage() {
             </p>
             <StageBar stage={c.stage} />
             <p className="pc-muted pc-small">{t(`common:stageHint.${c.stage}`)}</p>
+            {/* Rules are frozen and published as regulations when evaluation starts. */}
+            {STAGES.indexOf(c.stage) >= STAGES.indexOf('evaluation') && (
+              <Link
+                href={`/cycles/${c.id}/regulations`}
+                className="pc-btn-link"
+                data-testid="portal-regulations"
+              >
+                {t('home.regulations')} →
+              </Link>
+            )}
           </article>
         ))}
       </section>

@@ -186,6 +186,17 @@ function UnitResults({ unitId, cycles }: { unitId: string; cycles: Cycle[] }) {
                   : ''}
               </p>
             )}
+            {(latest.result.consequences?.length ?? 0) > 0 && (
+              <div className="pc-consequences" data-testid="portal-consequences">
+                <span className="pc-small">{t('unit.consequences')}：</span>
+                {latest.result.consequences!.map((c) => (
+                  <span key={c.kind} className={`pc-chip pc-cons-${c.kind}`} title={c.reason}>
+                    {t(`common:consequence.${c.kind}`, { defaultValue: c.kind })}
+                    {typeof c.value === 'number' ? ` ×${fmtNum(c.value)}` : ''}
+                  </span>
+                ))}
+              </div>
+            )}
           </article>
           <RankingChart items={latest.items} result={latest.result} />
           <RadarChart resultId={latest.result.id} />

@@ -102,6 +102,27 @@ export interface Result {
   veto?: { triggered: boolean; codes: string[]; mode?: 'unqualified' | 'downOne' } | null;
   reasons?: string[] | null;
   computedAt?: string | null;
+  /** Rank under ±10% perturbation of the first-level weights; null when the group's trees differ. */
+  sensitivity?: RankSensitivity | null;
+  /** Consequences applied 结果运用. */
+  consequences?: AppliedConsequence[];
+}
+
+export interface RankSensitivity {
+  baseRank: number;
+  rankMin: number;
+  rankMax: number;
+  /** Share of perturbation runs in which the rank stayed at baseRank. */
+  sameRankShare: number;
+  p5Rank: number;
+  p95Rank: number;
+}
+
+export interface AppliedConsequence {
+  /** commendation | bonus_coefficient | admonishment | accountability_review | promotion_eligible | improvement_plan */
+  kind: string;
+  value?: unknown;
+  reason: string;
 }
 
 export interface AuditEntry {

@@ -1,13 +1,22 @@
-import { Alert, Descriptions, Drawer, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { Alert, Button, Descriptions, Drawer, Table, Tag, Typography } from 'antd';
+import { ExclamationCircleOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { useMe } from '../../console/auth';
+import { useCycles } from '../../console/queries';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import type { BreakdownView, IndicatorNode } from '../../shared/tree';
 import type { Result } from '../../shared/types';
 import { GradeTag } from './GradeTag';
+import { ConsequenceTags, SensitivityCell } from './ResultExtras';
 import { ruleSummary } from '../plans/ruleSummary';
+import { AppealModal, mayAppeal, SYNTHETIC_CODES } from '../appeals/AppealModal';
+
+/** Parts of a combined total (人事结合 / term) that the domain adds as synthetic first-level nodes. */
+const COMBINED = ['UNIT', 'ANNUAL'];
 
 /** English names by code, from the plan's tree (the breakdown carries the Chinese name only). */
 export function useNamesEn(planId: string | undefined) {
@@ -49,8 +58,33 @@ export function BreakdownDrawer({ resultId, onClose }: { resultId?: string; onCl
   const detail = useResultDetail(resultId);
   const result = detail.data?.result;
   const namesEn = useNamesEn(result?.planId);
+  const cycle = useCycles().data?.find((c) => c.id === result?.cycleId);
+  const me = useMe().data;
+  const canAppeal = mayAppeal(me, result, cycle);
+  const [appeal, setAppeal] = useState<{ code?: string }>();
+  const syntheticName: Record<string, string> = {
+    UNIT: t('drawer.unitName'),
+    ANNUAL: t('drawer.annualName'),
+    FLOOR: t('drawer.floorName'),
+  };
   const name = (n: BreakdownView) =>
-    (lang === 'en' && n.code && namesEn.get(n.code)) || n.name || n.code || '';
+    syntheticName[n.code] || (lang === 'en' && n.code && namesEn.get(n.code)) || n.name || n.code || '';
+  const combinedShare = (detail.data?.breakdown ?? [])
+    .filter((n) => COMBINED.includes(n.code))
+    .reduce((a, n) => a + n.weight, 0);
+  /** The synthetic nodes explain themselves from their numbers; the server's note names the cycles. */
+  const combinedNote = (n: BreakdownView) =>
+    n.code === 'UNIT'
+      ? t('drawer.unitNote', {
+          total: fmtNum(n.attainment),
+          share: fmtNum(n.weight),
+          own: fmtNum(100 - combinedShare),
+        })
+      : t('drawer.annualNote', {
+          total: fmtNum(n.attainment),
+          share: fmtNum(n.weight),
+          cycles: /\(([^()]*)\)\s*×/.exec(n.notes?.[0] ?? '')?.[1] ?? '',
+        });
   const veto = result?.veto;
 
   return (
@@ -63,6 +97,17 @@ export function BreakdownDrawer({ resultId, onClose }: { resultId?: string; onCl
       }
       loading={detail.isLoading}
       data-testid="breakdown-drawer"
+      extra={
+        canAppeal && (
+          <Button
+            icon={<ExclamationCircleOutlined />}
+            onClick={() => setAppeal({})}
+            data-testid="appeal-open"
+          >
+            {t('appeals:file')}
+          </Button>
+        )
+      }
     >
       {result && detail.data && (
         <>
@@ -82,6 +127,12 @@ export function BreakdownDrawer({ resultId, onClose }: { resultId?: string; onCl
             </Descriptions.Item>
             <Descriptions.Item label={t('rank')}>
               {t('common:misc.of', { rank: result.rank, size: result.peerGroupSize })}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('drawer.sensitivity')}>
+              <SensitivityCell s={result.sensitivity} />
+            </Descriptions.Item>
+            <Descriptions.Item label={t('drawer.consequences')} span={2}>
+              <ConsequenceTags items={result.consequences} />
             </Descriptions.Item>
           </Descriptions>
           <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
@@ -119,6 +170,7 @@ export function BreakdownDrawer({ resultId, onClose }: { resultId?: string; onCl
             dataSource={withKeys(detail.data.breakdown)}
             expandable={{ defaultExpandAllRows: true }}
             scroll={{ x: 860 }}
+            onRow={(n) => (COMBINED.includes(n.code) ? { style: { background: '#f7f5fc' } } : {})}
             data-testid="breakdown-tree"
             columns={[
               {
@@ -129,6 +181,7 @@ export function BreakdownDrawer({ resultId, onClose }: { resultId?: string; onCl
                   <span>
                     <Typography.Text type="secondary">{n.code}</Typography.Text> {name(n)}{' '}
                     {n.kind && n.kind !== 'normal' && <Tag>{t(`common:kind.${n.kind}`)}</Tag>}
+                    {COMBINED.includes(n.code) && <Tag color="purple">{t('drawer.combined')}</Tag>}
                     {veto?.codes.includes(n.code ?? '') && <Tag color="red">{t('common:misc.veto')}</Tag>}
                   </span>
                 ),
@@ -182,15 +235,41 @@ export function BreakdownDrawer({ resultId, onClose }: { resultId?: string; onCl
                         {s.insufficient && <Tag color="orange">{t('drawer.insufficient')}</Tag>}
                       </div>
                     ))}
-                    {(n.notes ?? []).map((x, i) => (
-                      <div key={`n${i}`}>
-                        <Typography.Text type="secondary">{x}</Typography.Text>
-                      </div>
-                    ))}
+                    {COMBINED.includes(n.code) ? (
+                      <Typography.Text data-testid={`combined-${n.code}`}>{combinedNote(n)}</Typography.Text>
+                    ) : (
+                      (n.notes ?? []).map((x, i) => (
+                        <div key={`n${i}`}>
+                          <Typography.Text type="secondary">{x}</Typography.Text>
+                        </div>
+                      ))
+                    )}
                   </div>
                 ),
               },
+              ...(canAppeal
+                ? [
+                    {
+                      title: '',
+                      key: 'appeal',
+                      width: 70,
+                      render: (_: unknown, n: Row) =>
+                        n.children?.length || SYNTHETIC_CODES.includes(n.code) ? null : (
+                          <Button size="small" type="link" onClick={() => setAppeal({ code: n.code })}>
+                            {t('drawer.appeal')}
+                          </Button>
+                        ),
+                    },
+                  ]
+                : []),
             ]}
+          />
+          <AppealModal
+            result={appeal ? result : undefined}
+            breakdown={detail.data.breakdown}
+            indicatorCode={appeal?.code}
+            namesEn={namesEn}
+            onClose={() => setAppeal(undefined)}
           />
         </>
       )}

@@ -28,6 +28,7 @@ import { fmtDateTime, fmtNum, GRADE_COLORS, peerGroupLabel } from '../../shared/
 import type { Items, Result } from '../../shared/types';
 import { BreakdownDrawer, useNamesEn, useResultDetail } from './BreakdownDrawer';
 import { GradeTag } from './GradeTag';
+import { ConsequenceTags, SensitivityCell } from './ResultExtras';
 
 const GRADES = ['excellent', 'good', 'qualified', 'basically_qualified', 'unqualified'];
 const appraiseeKey = (r: Result) => `${r.appraiseeType}|${r.orgUnitId ?? ''}|${r.personId ?? ''}`;
@@ -228,6 +229,18 @@ export default function ResultsPage() {
                       )}
                     </Space>
                   ),
+                },
+                {
+                  title: t('sensitivityCol'),
+                  key: 'sensitivity',
+                  width: 140,
+                  sorter: (a, b) => (a.sensitivity?.sameRankShare ?? 2) - (b.sensitivity?.sameRankShare ?? 2),
+                  render: (_, r) => <SensitivityCell s={r.sensitivity} />,
+                },
+                {
+                  title: t('consequencesCol'),
+                  key: 'consequences',
+                  render: (_, r) => <ConsequenceTags items={r.consequences} />,
                 },
                 {
                   title: t('console:common.actions'),

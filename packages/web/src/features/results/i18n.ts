@@ -27,6 +27,14 @@ export const zh = {
   radarHint: '在表格中点选一个考核对象查看其一级指标雷达图。',
   trend: '历次考核得分：{{name}}',
   count: '人数/单位数',
+  sensitivityCol: '排名稳定性',
+  consequencesCol: '结果运用',
+  sensitivity: {
+    none: '同类组内计划的一级指标或权重不同（或组内只有一个对象），未做排名敏感性分析',
+    tip: '一级指标权重随机扰动 ±10%（300 次）：排名在第 {{min}}–{{max}} 名之间，{{share}}% 的情形仍为第 {{base}} 名',
+    stable: '排名稳定',
+    range: '第 {{min}}–{{max}} 名',
+  },
   drawer: {
     title: '得分说明：{{name}}',
     total: '总分',
@@ -45,6 +53,15 @@ export const zh = {
     subjectLine: '{{subject}}：权重 {{weight}}%（实际 {{eff}}%），{{n}} 个评分，均值 {{mean}}，采用 {{used}}',
     insufficient: '评分人数不足，权重转给其他主体',
     noValue: '无已核验数据',
+    combined: '人事结合',
+    unitName: '所在单位绩效',
+    annualName: '任期内年度考核',
+    floorName: '总分不低于 0 的调整',
+    unitNote: '所在单位绩效结果 {{total}} 分，占干部总分 {{share}}%（本人计划得分占 {{own}}%）',
+    annualNote: '任期内年度考核平均 {{total}} 分（{{cycles}}），占任期总分 {{share}}%',
+    consequences: '结果运用',
+    sensitivity: '排名稳定性',
+    appeal: '申诉',
   },
 };
 
@@ -75,6 +92,14 @@ export const en: Same<typeof zh> = {
   radarHint: 'Select an appraisee in the table to see the radar of its first-level indicators.',
   trend: 'Scores across cycles: {{name}}',
   count: 'Count',
+  sensitivityCol: 'Rank stability',
+  consequencesCol: 'Consequences',
+  sensitivity: {
+    none: 'Plans of this peer group differ in first-level indicators or weights (or the group has one member): no sensitivity analysis',
+    tip: 'First-level weights perturbed by ±10% (300 runs): rank between {{min}} and {{max}}; {{share}}% of runs keep rank {{base}}',
+    stable: 'Stable rank',
+    range: 'Rank {{min}}–{{max}}',
+  },
   drawer: {
     title: 'How the score is made: {{name}}',
     total: 'Total',
@@ -94,5 +119,15 @@ export const en: Same<typeof zh> = {
       '{{subject}}: weight {{weight}}% (effective {{eff}}%), {{n}} rating(s), mean {{mean}}, used {{used}}',
     insufficient: 'too few raters: weight moved to the other subjects',
     noValue: 'no verified value',
+    combined: 'Combined appraisal',
+    unitName: 'Result of the cadre’s unit',
+    annualName: 'Annual appraisals within the term',
+    floorName: 'Adjustment: total not below 0',
+    unitNote:
+      'The unit’s result {{total}} makes {{share}}% of the cadre’s total (the cadre’s own plan {{own}}%)',
+    annualNote: 'Mean annual result {{total}} ({{cycles}}) makes {{share}}% of the term total',
+    consequences: 'Consequences',
+    sensitivity: 'Rank stability',
+    appeal: 'Appeal',
   },
 };

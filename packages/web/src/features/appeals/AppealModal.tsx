@@ -1,0 +1,156 @@
+import { Alert, App, Button, Form, Input, Modal, Select, Space, Typography } from 'antd';
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { applyFieldErrors } from '../../console/errors';
+import { hasRole } from '../../console/auth';
+import { pick } from '../../i18n';
+import { api } from '../../shared/api';
+import type { BreakdownView } from '../../shared/tree';
+import type { Cycle, Result, User } from '../../shared/types';
+import type { Appeal } from './types';
+
+/** Codes of the synthetic parts of a combined total: not indicators of the plan, so not appealable. */
+export const SYNTHETIC_CODES = ['UNIT', 'ANNUAL', 'FLOOR'];
+
+/**
+ * Whether the user is on the appraisee's side of a result (a manager of its unit, or a cadre of
+ * its unit for a cadre result). The server decides; this only hides the button from others.
+ */
+export function mayAppeal(me: User | null | undefined, result: Result | undefined, cycle?: Cycle): boolean {
+  if (!me || !result || !cycle?.resultsPublishedAt || hasRole(me, 'office', 'admin')) return false;
+  return me.roles.some(
+    (r) =>
+      (r.role === 'unit_manager' && (!r.orgUnitId || r.orgUnitId === result.orgUnitId)) ||
+      (r.role === 'appraisee' && result.appraiseeType === 'cadre' && r.orgUnitId === result.orgUnitId),
+  );
+}
+
+/** Leaves of a breakdown, for the indicator picker. */
+function leaves(ns: BreakdownView[], out: BreakdownView[] = []): BreakdownView[] {
+  for (const n of ns) {
+    if (SYNTHETIC_CODES.includes(n.code)) continue;
+    if (n.children?.length) leaves(n.children as BreakdownView[], out);
+    else out.push(n);
+  }
+  return out;
+}
+
+interface FormValues {
+  indicatorCode: string;
+  reason: string;
+  evidence: string[];
+}
+
+export function AppealModal({
+  result,
+  breakdown,
+  indicatorCode,
+  namesEn,
+  onClose,
+}: {
+  result?: Result;
+  breakdown: BreakdownView[];
+  indicatorCode?: string;
+  namesEn: Map<string, string>;
+  onClose: () => void;
+}) {
+  const { t, i18n } = useTranslation('appeals');
+  const lang = i18n.language;
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const [form] = Form.useForm<FormValues>();
+  const rules = useQuery({
+    queryKey: ['rules', result?.cycleId],
+    enabled: !!result?.cycleId,
+    queryFn: () => api.get<{ rules: { appealWindowDays: number } }>(`/api/cycles/${result!.cycleId}/rules`),
+  });
+  const file = useMutation({
+    mutationFn: (v: FormValues) =>
+      api.post<{ appeal: Appeal }>(`/api/results/${result!.id}/appeals`, {
+        indicatorCode: v.indicatorCode,
+        reason: v.reason,
+        evidence: (v.evidence ?? []).map((e) => e?.trim()).filter(Boolean),
+      }),
+    onSuccess: () => {
+      void message.success(t('filed'));
+      void qc.invalidateQueries({ queryKey: ['appeals'] });
+      form.resetFields();
+      onClose();
+    },
+    onError: (e) => {
+      const rest = applyFieldErrors(form, e, ['indicatorCode', 'reason', 'evidence']);
+      if (rest.length) void message.error(rest.join('; '));
+    },
+  });
+  const options = leaves(breakdown).map((n) => ({
+    value: n.code,
+    label: `${n.code} ${(lang === 'en' && namesEn.get(n.code)) || n.name}`,
+  }));
+
+  return (
+    <Modal
+      open={!!result}
+      title={result ? t('fileTitle', { name: pick(lang, result.appraiseeName, result.appraiseeNameEn) }) : ''}
+      okText={t('submit')}
+      cancelText={t('console:common.cancel')}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okButtonProps={{ loading: file.isPending, 'data-testid': 'appeal-submit' }}
+      destroyOnHidden
+      width={640}
+    >
+      {rules.data && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          message={t('window', { days: rules.data.rules.appealWindowDays })}
+        />
+      )}
+      <Form<FormValues>
+        form={form}
+        layout="vertical"
+        initialValues={{ indicatorCode, evidence: [''] }}
+        onFinish={(v) => file.mutate(v)}
+        data-testid="appeal-form"
+      >
+        <Form.Item name="indicatorCode" label={t('indicator')} rules={[{ required: true }]}>
+          <Select showSearch optionFilterProp="label" options={options} data-testid="appeal-indicator" />
+        </Form.Item>
+        <Form.Item name="reason" label={t('reason')} rules={[{ required: true, min: 5 }]}>
+          <Input.TextArea
+            rows={4}
+            maxLength={5000}
+            placeholder={t('reasonPlaceholder')}
+            data-testid="appeal-reason"
+          />
+        </Form.Item>
+        <Typography.Text strong>{t('evidence')}</Typography.Text>
+        <Form.List name="evidence">
+          {(fields, { add, remove }) => (
+            <div style={{ marginTop: 8 }}>
+              {fields.map((f, i) => (
+                <Space key={f.key} align="baseline" style={{ display: 'flex' }}>
+                  <Form.Item name={f.name} style={{ flex: 1, minWidth: 420 }}>
+                    <Input
+                      maxLength={500}
+                      placeholder={t('evidencePlaceholder')}
+                      data-testid={`appeal-evidence-${i}`}
+                    />
+                  </Form.Item>
+                  <DeleteOutlined onClick={() => remove(f.name)} aria-label={t('console:common.delete')} />
+                </Space>
+              ))}
+              {fields.length < 20 && (
+                <Button type="dashed" icon={<PlusOutlined />} onClick={() => add('')}>
+                  {t('addEvidence')}
+                </Button>
+              )}
+            </div>
+          )}
+        </Form.List>
+      </Form>
+    </Modal>
+  );
+}
