@@ -18,6 +18,11 @@ export interface AuditEntryInput {
   data?: unknown;
   /** The row as stored after the change; its hash lets verify-audit notice later edits. */
   entity?: unknown;
+  /**
+   * Instead of `entity`: its hash, already computed as {@link entityHash} would (a caller that has
+   * serialised a large row once passes the hash rather than the row).
+   */
+  entityHash?: string;
 }
 
 /** Hash of an audited row as the platform stored it. */
@@ -75,7 +80,7 @@ export async function appendAudit(tx: DbOrTx, entries: AuditEntryInput[]): Promi
       entityType: input.entityType,
       entityId: input.entityId,
       data: input.data ?? null,
-      entityHash: input.entity === undefined ? null : entityHash(input.entity),
+      entityHash: input.entityHash ?? (input.entity === undefined ? null : entityHash(input.entity)),
       prevHash,
     };
     const hash = entryHash(row);

@@ -92,7 +92,11 @@ export function sensitivityByGroup(
 ): Map<string, RankStability> {
   const out = new Map<string, RankStability>();
   const groups = new Map<string, typeof scored>();
-  for (const s of scored) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
+  for (const s of scored) {
+    const list = groups.get(s.group);
+    if (list) list.push(s);
+    else groups.set(s.group, [s]);
+  }
   for (const list of groups.values()) {
     if (list.length < 2) continue;
     const firstLevel = (s: (typeof list)[number]) =>

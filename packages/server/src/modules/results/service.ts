@@ -1,11 +1,10 @@
-import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, notInArray, sql } from 'drizzle-orm';
 import {
   combineScores,
   DEFAULT_GRADE_SCHEME,
   gradeAndRank,
   scoreAppraisee,
   type GradeScheme,
-  type IndicatorNode,
   type LeafInput,
 } from '@perfcommons/domain';
 import type { Db, DbOrTx } from '../../db/client';
@@ -13,7 +12,6 @@ import {
   actualValues,
   consequences,
   cycles,
-  indicatorNodes,
   orgUnits,
   people,
   plans,
@@ -22,13 +20,14 @@ import {
 } from '../../db/schema';
 import { requireActor, requireOffice, type Actor } from '../../lib/actor';
 import { conflict, forbidden, notFound } from '../../lib/errors';
+import { canonicalJson, sha256 } from '../../lib/hash';
 import { appendAudit } from '../audit/service';
 import { getCycle, presentCycle } from '../cycles/service';
 import { canReadPlanSync } from '../plans/access';
-import { buildTree } from '../plans/tree';
 import { surveyInputsForCycle } from '../surveys/analysis';
 import { rulesOf } from '../evaluation/rules';
 import { applyConsequences, combinedParts, sensitivityByGroup } from './derive';
+import { loadPlanTrees } from './trees';
 
 /** Links of the cycle in which results may be (re)computed. */
 const COMPUTE_STAGES = ['evaluation', 'feedback', 'results'];
@@ -53,6 +52,22 @@ const upsertSet = {
   computedAt: sql`excluded.computed_at`,
 };
 
+/** Result columns read back after the upsert: all but the breakdown, which the caller already has. */
+const { breakdown: _breakdown, ...returnedColumns } = getTableColumns(results);
+/** Stands for the breakdown in a row's canonical JSON; NUL cannot occur in stored text or jsonb. */
+const BREAKDOWN_SLOT = '\u0000breakdown\u0000';
+
+/**
+ * entityHash(row) of a result row whose breakdown is already in canonical JSON: the row is
+ * serialised without it and the breakdown's text spliced in, so the large breakdown is serialised
+ * once for both the insert and the audit. The hash equals the one verify-audit computes from the
+ * stored row (canonical JSON sorts keys, and numbers and strings survive jsonb unchanged).
+ */
+function resultHash(row: Omit<ResultRow, 'breakdown'>, breakdownJson: string) {
+  const json = canonicalJson({ ...row, breakdown: BREAKDOWN_SLOT });
+  return sha256(json.replace(JSON.stringify(BREAKDOWN_SLOT), () => breakdownJson));
+}
+
 /**
  * Computes every approved plan of a cycle from verified values and ratings: bottom-up scores with
  * breakdown, ranks and grades (with quota caps and veto) within peer groups. Replaces the cycle's
@@ -74,7 +89,7 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
       .where(and(eq(plans.cycleId, cycleId), inArray(plans.status, ['approved', 'closed'])));
     if (planRows.length === 0) return [];
     const planIds = planRows.map((p) => p.id);
-    const nodeRows = await tx.select().from(indicatorNodes).where(inArray(indicatorNodes.planId, planIds));
+    const trees = await loadPlanTrees(tx, planIds);
     const valueRows = await tx
       .select({
         planId: actualValues.planId,
@@ -133,11 +148,8 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
         raterId: f.raterId,
       });
 
-    const nodesByPlan = new Map<string, (typeof nodeRows)[number][]>();
-    for (const n of nodeRows) nodesByPlan.set(n.planId, [...(nodesByPlan.get(n.planId) ?? []), n]);
     const own = planRows.map((p) => {
-      const tree = buildTree(nodesByPlan.get(p.id) ?? []) as IndicatorNode[];
-      const score = scoreAppraisee(tree, inputs.get(p.id) ?? {}, {
+      const score = scoreAppraisee(trees.get(p.id)!, inputs.get(p.id) ?? {}, {
         trimEachSide: rules.trimEachSide,
         minRaters: rules.minRaters,
       });
@@ -187,16 +199,24 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
         computedAt,
       };
     });
-    // Upsert by plan, so a result keeps its id (and links to it) across recomputations.
+    // Upsert by plan, so a result keeps its id (and links to it) across recomputations. Each
+    // breakdown is serialised once (canonical JSON) for the insert and the audit hash, and not
+    // read back: the stored rows are the returned columns plus the breakdown computed here.
     const stored: ResultRow[] = [];
-    for (let i = 0; i < values.length; i += 200) {
-      stored.push(
-        ...(await tx
-          .insert(results)
-          .values(values.slice(i, i + 200))
-          .onConflictDoUpdate({ target: results.planId, set: upsertSet })
-          .returning()),
-      );
+    const hashes: string[] = [];
+    for (let i = 0; i < values.length; i += 500) {
+      const batch = values.slice(i, i + 500);
+      const json = new Map(batch.map((v) => [v.planId, canonicalJson(v.breakdown)]));
+      const rows = await tx
+        .insert(results)
+        .values(batch.map((v) => ({ ...v, breakdown: sql`${json.get(v.planId)}::jsonb` })))
+        .onConflictDoUpdate({ target: results.planId, set: upsertSet })
+        .returning(returnedColumns);
+      const breakdownOf = new Map(batch.map((v) => [v.planId, v.breakdown]));
+      for (const r of rows) {
+        stored.push({ ...r, breakdown: breakdownOf.get(r.planId)! });
+        hashes.push(resultHash(r, json.get(r.planId)!));
+      }
     }
     const removed = await tx
       .delete(results)
@@ -217,13 +237,13 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
         entityId: cycleId,
         data: { count: stored.length, consequences: applied.length, rules, scheme },
       },
-      ...stored.map((r) => ({
+      ...stored.map((r, i) => ({
         actorId: a.id,
         action: 'result.compute',
         entityType: 'result',
         entityId: r.id,
         data: { planId: r.planId, total: r.total, grade: r.grade, rank: r.rank },
-        entity: r,
+        entityHash: hashes[i],
       })),
     ]);
     return decorate(tx, stored, true);

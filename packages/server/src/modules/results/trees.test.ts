@@ -1,0 +1,70 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../../test/helper';
+import { cycles, indicatorNodes, plans } from '../../db/schema';
+import { systemActor } from '../../lib/system';
+import { buildTree } from '../plans/tree';
+import { computeCycleResults, getResult } from './service';
+import { loadPlanTrees } from './trees';
+
+let t: TestApp;
+let planIds: string[];
+let annualId: string;
+
+/** Each plan's tree built from its own rows, as the recompute did before trees were shared. */
+async function ownTrees() {
+  const rows = await t.db.select().from(indicatorNodes);
+  return new Map(planIds.map((id) => [id, buildTree(rows.filter((r) => r.planId === id))]));
+}
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  [{ id: annualId }] = await t.db
+    .select({ id: cycles.id })
+    .from(cycles)
+    .where(eq(cycles.code, '2025-annual'));
+  planIds = (await t.db.select({ id: plans.id }).from(plans).where(eq(plans.cycleId, annualId))).map(
+    (p) => p.id,
+  );
+});
+afterAll(async () => t.close());
+
+describe('shared indicator trees of a recompute', () => {
+  it('gives every plan the tree its own rows build, sharing one object among identical trees', async () => {
+    const shared = await loadPlanTrees(t.db, planIds);
+    const own = await ownTrees();
+    for (const id of planIds) expect(shared.get(id)).toEqual(own.get(id));
+    // Cadre plans come from one template: far fewer distinct trees than plans.
+    expect(new Set(shared.values()).size).toBeLessThan(planIds.length / 2);
+  });
+
+  it('tells apart a plan whose tree differs in one weight, and gives a plan without nodes none', async () => {
+    const before = await loadPlanTrees(t.db, planIds);
+    const twin = planIds.find((id) => planIds.some((o) => o !== id && before.get(o) === before.get(id)))!;
+    const [leaf] = await t.db
+      .select()
+      .from(indicatorNodes)
+      .where(and(eq(indicatorNodes.planId, twin), sql`${indicatorNodes.parentCode} is not null`))
+      .limit(1);
+    await t.db
+      .update(indicatorNodes)
+      .set({ weight: leaf.weight + 0.5 })
+      .where(eq(indicatorNodes.id, leaf.id));
+    const after = await loadPlanTrees(t.db, [...planIds, '00000000-0000-0000-0000-000000000001']);
+    const own = await ownTrees();
+    expect(after.get(twin)).not.toBe(before.get(twin));
+    for (const id of planIds) expect(after.get(id)).toEqual(own.get(id));
+    expect(after.get('00000000-0000-0000-0000-000000000001')).toEqual([]);
+    await t.db.update(indicatorNodes).set({ weight: leaf.weight }).where(eq(indicatorNodes.id, leaf.id));
+  });
+
+  it('stores what it returns: breakdowns read back equal the computed ones, audit chain intact', async () => {
+    const computed = await computeCycleResults(t.db, systemActor(), annualId);
+    for (const r of computed.slice(0, 40)) {
+      const { breakdown } = await getResult(t.db, systemActor(), r.id);
+      expect(breakdown).toEqual(JSON.parse(JSON.stringify(r.breakdown)));
+    }
+    const office = await t.as('office');
+    expect((await office.get('/api/audit/verify')).json()).toMatchObject({ ok: true, problems: [] });
+  });
+});

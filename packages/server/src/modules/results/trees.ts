@@ -1,0 +1,59 @@
+import { asc, inArray, sql } from 'drizzle-orm';
+import type { IndicatorNode } from '@perfcommons/domain';
+import type { DbOrTx } from '../../db/client';
+import { indicatorNodes } from '../../db/schema';
+import { buildTree } from '../plans/tree';
+
+/**
+ * Signature of a plan's tree: md5 over its node rows in code order, each row given by every column
+ * buildTree reads (jsonb columns by two independently seeded 64-bit hashes, so their text need not
+ * be produced). Keep the list in step with buildTree when indicator_nodes gains a column.
+ */
+const signature = sql<string>`md5(string_agg(row(
+  ${indicatorNodes.code}, ${indicatorNodes.parentCode}, ${indicatorNodes.position}, ${indicatorNodes.name},
+  ${indicatorNodes.nameEn}, ${indicatorNodes.weight}, ${indicatorNodes.kind},
+  jsonb_hash_extended(${indicatorNodes.rule}, 1), jsonb_hash_extended(${indicatorNodes.rule}, 2),
+  ${indicatorNodes.unit}, ${indicatorNodes.dataSource}, ${indicatorNodes.direction},
+  jsonb_hash_extended(${indicatorNodes.subjects}, 1), jsonb_hash_extended(${indicatorNodes.subjects}, 2),
+  jsonb_hash_extended(${indicatorNodes.veto}, 1), jsonb_hash_extended(${indicatorNodes.veto}, 2),
+  ${indicatorNodes.target}, ${indicatorNodes.baseline}, ${indicatorNodes.plausibleMin},
+  ${indicatorNodes.plausibleMax})::text, '|' order by ${indicatorNodes.code}))`;
+
+/**
+ * Indicator trees of the given plans, each distinct tree read and built once and shared by every
+ * plan whose node rows are identical (plans issued from one scheme, cadres' plans from a template).
+ *
+ * Why results stay identical: scoring reads only the node fields buildTree copies, and plans with
+ * the same signature have the same rows in those fields (up to an md5 / 128-bit hash collision,
+ * which no real data produces), so buildTree would have returned equal trees for them. The shared
+ * tree is never mutated: scoreAppraisee builds new breakdown objects and only references the rule.
+ * Plans without nodes get an empty tree, as buildTree([]) gives.
+ */
+export async function loadPlanTrees(tx: DbOrTx, planIds: string[]): Promise<Map<string, IndicatorNode[]>> {
+  const trees = new Map<string, IndicatorNode[]>();
+  if (planIds.length === 0) return trees;
+  const sigs = await tx
+    .select({ planId: indicatorNodes.planId, sig: signature })
+    .from(indicatorNodes)
+    .where(inArray(indicatorNodes.planId, planIds))
+    .groupBy(indicatorNodes.planId);
+  const representative = new Map<string, string>();
+  for (const s of sigs) if (!representative.has(s.sig)) representative.set(s.sig, s.planId);
+  const rows = await tx
+    .select()
+    .from(indicatorNodes)
+    .where(inArray(indicatorNodes.planId, [...representative.values()]))
+    .orderBy(asc(indicatorNodes.planId), asc(indicatorNodes.position));
+  const rowsOf = new Map<string, (typeof rows)[number][]>();
+  for (const r of rows) {
+    const list = rowsOf.get(r.planId);
+    if (list) list.push(r);
+    else rowsOf.set(r.planId, [r]);
+  }
+  const bySig = new Map<string, IndicatorNode[]>();
+  for (const [sig, planId] of representative)
+    bySig.set(sig, buildTree(rowsOf.get(planId) ?? []) as IndicatorNode[]);
+  for (const s of sigs) trees.set(s.planId, bySig.get(s.sig)!);
+  for (const id of planIds) if (!trees.has(id)) trees.set(id, []);
+  return trees;
+}
