@@ -17,6 +17,8 @@ const ValuesPage = lazy(() => import('../features/values/ValuesPage'));
 const VerifyPage = lazy(() => import('../features/values/VerifyPage'));
 const ResultsPage = lazy(() => import('../features/results/ResultsPage'));
 const AuditPage = lazy(() => import('../features/audit/AuditPage'));
+const SurveysPage = lazy(() => import('../features/surveys/SurveysPage'));
+const SurveyPage = lazy(() => import('../features/surveys/SurveyPage'));
 const RatingTasksPage = lazy(() => import('../features/evaluation/RatingTasksPage'));
 const EvaluationPage = lazy(() => import('../features/evaluation/EvaluationPage'));
 const AppealsPage = lazy(() => import('../features/appeals/AppealsPage'));
@@ -65,6 +67,8 @@ export function ConsoleApp() {
             <Route path="verify" element={<Lazy el={<VerifyPage />} />} />
             <Route path="results" element={<Lazy el={<ResultsPage />} />} />
             <Route path="audit" element={<Lazy el={<AuditPage />} />} />
+            <Route path="surveys" element={<Lazy el={<SurveysPage />} />} />
+            <Route path="surveys/:id" element={<Lazy el={<SurveyPage />} />} />
             <Route path="ratings" element={<Lazy el={<RatingTasksPage />} />} />
             <Route path="evaluation/:tab?" element={<Lazy el={<EvaluationPage />} />} />
             <Route path="appeals" element={<Lazy el={<AppealsPage />} />} />

@@ -12,6 +12,7 @@ import {
   GlobalOutlined,
   LogoutOutlined,
   ProfileOutlined,
+  SolutionOutlined,
   StarOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -44,6 +45,7 @@ export function ConsoleLayout() {
     },
     { key: '/ratings', icon: <StarOutlined />, label: t('evaluation:nav.ratings') },
     official && { key: '/evaluation', icon: <ClusterOutlined />, label: t('evaluation:nav.evaluation') },
+    official && { key: '/surveys', icon: <SolutionOutlined />, label: t('surveys:title') },
     { key: '/results', icon: <BarChartOutlined />, label: t('nav.results') },
     hasRole(me, 'office', 'admin', 'unit_manager', 'appraisee') && {
       key: '/appeals',

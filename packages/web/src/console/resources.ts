@@ -7,10 +7,22 @@ import * as plans from '../features/plans/i18n';
 import * as values from '../features/values/i18n';
 import * as results from '../features/results/i18n';
 import * as audit from '../features/audit/i18n';
+import * as surveys from '../features/surveys/i18n';
 import * as evaluation from '../features/evaluation/i18n';
 import * as appeals from '../features/appeals/i18n';
 
-const features = { console: shell, orgs, cycles, plans, values, results, audit, evaluation, appeals };
+const features = {
+  console: shell,
+  orgs,
+  cycles,
+  plans,
+  values,
+  results,
+  audit,
+  evaluation,
+  appeals,
+  surveys,
+};
 
 function build(lang: 'zh' | 'en') {
   const out: Record<string, object> = { common: common[lang === 'zh' ? 'zh-CN' : 'en'] };

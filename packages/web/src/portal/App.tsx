@@ -7,6 +7,8 @@ import { UnitsPage, CadresPage } from './ListPages';
 
 // The unit page carries charts; it (and ECharts after it) loads only when opened.
 const UnitPage = lazy(() => import('./UnitPage'));
+const SurveyReportPage = lazy(() => import('./SurveyReportPage'));
+const SurveyListPage = lazy(() => import('./SurveyReportPage').then((m) => ({ default: m.SurveyListPage })));
 const RegulationsPage = lazy(() => import('./RegulationsPage'));
 
 export function PortalApp() {
@@ -20,6 +22,8 @@ export function PortalApp() {
   else if (match('/units', path)) page = <UnitsPage />;
   else if (match('/cadres', path)) page = <CadresPage />;
   else if ((params = match('/units/:id', path))) page = <UnitPage id={params.id} />;
+  else if (match('/surveys', path)) page = <SurveyListPage />;
+  else if ((params = match('/surveys/:id', path))) page = <SurveyReportPage id={params.id} />;
   else if ((params = match('/cycles/:id/regulations', path))) page = <RegulationsPage id={params.id} />;
   else page = <HomePage />;
 
@@ -39,6 +43,9 @@ export function PortalApp() {
             </Link>
             <Link href="/cadres" aria-current={path.startsWith('/cadres') ? 'page' : undefined}>
               {t('nav.cadres')}
+            </Link>
+            <Link href="/surveys" aria-current={path.startsWith('/surveys') ? 'page' : undefined}>
+              {t('nav.surveys')}
             </Link>
             <button
               type="button"

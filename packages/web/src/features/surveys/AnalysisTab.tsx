@@ -1,0 +1,295 @@
+import { useMemo, useState } from 'react';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Empty,
+  InputNumber,
+  Row,
+  Select,
+  Space,
+  Spin,
+  Statistic,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { EChart } from '../../charts/EChart';
+import { pick } from '../../i18n';
+import { api, qs } from '../../shared/api';
+import { ciChartOption, distributionOption } from './charts';
+import type { Analysis, Estimate, QuestionResult } from './types';
+
+const f1 = (x: number | null | undefined) => (x == null ? '—' : x.toFixed(1));
+const ci = (e: Estimate | null) => (e?.ci95[0] == null ? '—' : `${f1(e.ci95[0])} – ${f1(e.ci95[1])}`);
+
+/** Weighted analysis: indices with CIs per appraisee and dimension, reliability, strata, distributions, keywords. */
+export default function AnalysisTab({ surveyId }: { surveyId: string }) {
+  const { t, i18n } = useTranslation('surveys');
+  const lang = i18n.language;
+  const [weighting, setWeighting] = useState<'rake' | 'poststrat' | 'design'>('rake');
+  const [trimMax, setTrimMax] = useState(3);
+  const q = useQuery({
+    queryKey: ['survey-analysis', surveyId, weighting, trimMax],
+    queryFn: () => api.get<Analysis>(`/api/surveys/${surveyId}/analysis${qs({ weighting, trimMax })}`),
+  });
+  const a = q.data;
+  const planChart = useMemo(
+    () =>
+      a &&
+      ciChartOption(
+        a.satisfaction.byPlan.map((p) => ({
+          label: pick(lang, p.appraiseeName, p.appraiseeNameEn),
+          est: p.index,
+        })),
+        t('an.ci'),
+      ),
+    [a, lang, t],
+  );
+  return (
+    <div data-testid="survey-analysis">
+      <Space style={{ marginBottom: 12 }} wrap>
+        <span>{t('an.weighting')}</span>
+        <Select
+          style={{ width: 200 }}
+          value={weighting}
+          onChange={setWeighting}
+          options={(['rake', 'poststrat', 'design'] as const).map((m) => ({
+            value: m,
+            label: t(`an.methods.${m}`),
+          }))}
+        />
+        {weighting === 'rake' && (
+          <>
+            <span>{t('an.trim')}</span>
+            <InputNumber min={1} max={20} step={0.5} value={trimMax} onChange={(v) => setTrimMax(v ?? 3)} />
+          </>
+        )}
+        <Button icon={<DownloadOutlined />} href={`/api/surveys/${surveyId}/export?format=csv`}>
+          {t('an.export')} CSV
+        </Button>
+        <Button icon={<DownloadOutlined />} href={`/api/surveys/${surveyId}/export?format=xlsx`}>
+          {t('an.export')} XLSX
+        </Button>
+      </Space>
+      {q.isLoading && <Spin />}
+      {q.error && <Alert type="error" message={(q.error as Error).message} />}
+      {a && a.responses.sampled === 0 && <Empty description={t('an.none')} />}
+      {a && a.responses.sampled > 0 && <AnalysisBody a={a} planChart={planChart!} />}
+    </div>
+  );
+}
+
+export function AnalysisBody({ a, planChart }: { a: Analysis; planChart: ReturnType<typeof ciChartOption> }) {
+  const { t, i18n } = useTranslation('surveys');
+  const lang = i18n.language;
+  return (
+    <Row gutter={[16, 16]}>
+      <Col span={24}>
+        <Space size="large" wrap>
+          <Statistic
+            title={t('an.overall')}
+            value={f1(a.satisfaction.overall?.mean)}
+            suffix={
+              <Typography.Text type="secondary">
+                ± {f1((a.satisfaction.overall?.se ?? 0) * 1.96)}
+              </Typography.Text>
+            }
+          />
+          <Typography.Text>
+            {t('an.responses', { n: a.responses.sampled, open: a.responses.open })}
+          </Typography.Text>
+          {a.weighting.min != null && (
+            <Typography.Text type="secondary">
+              {t('an.weightRange', {
+                min: a.weighting.min.toFixed(2),
+                max: a.weighting.max?.toFixed(2),
+                deff: a.weighting.designEffect?.toFixed(3),
+              })}
+            </Typography.Text>
+          )}
+        </Space>
+        {a.weighting.warnings.length > 0 && (
+          <Alert
+            style={{ marginTop: 8 }}
+            type="warning"
+            message={t('an.warnings')}
+            description={a.weighting.warnings.join('; ')}
+          />
+        )}
+      </Col>
+      <Col xs={24} xl={14}>
+        <Card size="small" title={t('an.byPlan')}>
+          <EChart
+            option={planChart}
+            height={Math.max(200, a.satisfaction.byPlan.length * 34)}
+            ariaLabel={t('an.byPlan')}
+            testId="survey-ci-chart"
+          />
+        </Card>
+      </Col>
+      <Col xs={24} xl={10}>
+        <Card size="small" title={t('an.byPlan')}>
+          <Table
+            size="small"
+            rowKey="planId"
+            pagination={false}
+            dataSource={a.satisfaction.byPlan}
+            columns={[
+              { title: t('an.appraisee'), render: (_, p) => pick(lang, p.appraiseeName, p.appraiseeNameEn) },
+              { title: t('an.index'), render: (_, p) => f1(p.index?.mean), align: 'right' },
+              { title: t('an.ci'), render: (_, p) => ci(p.index) },
+              {
+                title: t('an.deff'),
+                render: (_, p) => p.index?.designEffect?.toFixed(2) ?? '—',
+                align: 'right',
+              },
+              { title: t('an.n'), render: (_, p) => p.index?.n ?? 0, align: 'right' },
+            ]}
+            expandable={{
+              expandedRowRender: (p) => (
+                <Space wrap>
+                  {p.dimensions.map((d) => (
+                    <Tag key={d.dimension ?? ''}>
+                      {d.dimension ?? '—'}: {f1(d.index?.mean)} ({ci(d.index)})
+                    </Tag>
+                  ))}
+                  {p.openIndex && (
+                    <Tag color="orange">
+                      {t('an.openIndex')}: {f1(p.openIndex.mean)} (n={p.openIndex.n})
+                    </Tag>
+                  )}
+                </Space>
+              ),
+            }}
+          />
+        </Card>
+      </Col>
+      <Col xs={24} md={12}>
+        <Card size="small" title={t('an.dimensions')}>
+          <Table
+            size="small"
+            rowKey="dimension"
+            pagination={false}
+            dataSource={a.satisfaction.dimensions}
+            columns={[
+              { title: t('builder.dimension'), dataIndex: 'dimension' },
+              { title: t('an.index'), render: (_, d) => f1(d.index?.mean), align: 'right' },
+              { title: t('an.ci'), render: (_, d) => ci(d.index) },
+              { title: t('an.se'), render: (_, d) => d.index?.se?.toFixed(2) ?? '—', align: 'right' },
+            ]}
+          />
+        </Card>
+      </Col>
+      <Col xs={24} md={12}>
+        <Card size="small" title={t('an.reliability')}>
+          <Table
+            size="small"
+            rowKey="scale"
+            pagination={false}
+            dataSource={a.reliability}
+            columns={[
+              { title: t('an.scale'), render: (_, r) => pick(lang, r.label, r.labelEn) },
+              { title: t('an.items'), dataIndex: 'items', align: 'right' },
+              { title: t('an.n'), dataIndex: 'n', align: 'right' },
+              {
+                title: t('an.alpha'),
+                dataIndex: 'alpha',
+                align: 'right',
+                render: (v: number | null) =>
+                  v == null ? (
+                    '—'
+                  ) : (
+                    <Tag color={v >= 0.7 ? 'green' : v >= 0.6 ? 'gold' : 'red'}>{v.toFixed(3)}</Tag>
+                  ),
+              },
+            ]}
+          />
+        </Card>
+      </Col>
+      <Col span={24}>
+        <Card size="small" title={t('an.strata')}>
+          <Table
+            size="small"
+            rowKey="stratum"
+            pagination={{ pageSize: 12 }}
+            dataSource={a.strata}
+            columns={[
+              { title: t('sample.stratum'), dataIndex: 'stratum' },
+              { title: t('an.n'), dataIndex: 'n', align: 'right' },
+              {
+                title: t('an.weightShare'),
+                dataIndex: 'weightShare',
+                align: 'right',
+                render: (v: number | null) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`),
+              },
+              { title: t('an.index'), render: (_, s) => f1(s.index?.mean), align: 'right' },
+              { title: t('an.ci'), render: (_, s) => ci(s.index) },
+            ]}
+          />
+        </Card>
+      </Col>
+      <Col span={24}>
+        <Typography.Title level={5}>{t('an.questions')}</Typography.Title>
+      </Col>
+      {a.questions.map((qr) => (
+        <Col xs={24} xl={12} key={qr.id}>
+          <QuestionCard qr={qr} />
+        </Col>
+      ))}
+    </Row>
+  );
+}
+
+function QuestionCard({ qr }: { qr: QuestionResult }) {
+  const { t, i18n } = useTranslation('surveys');
+  const lang = i18n.language;
+  const title = `${qr.id} · ${pick(lang, qr.text, qr.textEn)}`;
+  if (qr.type === 'text')
+    return (
+      <Card size="small" title={title}>
+        <Table
+          size="small"
+          rowKey="word"
+          pagination={{ pageSize: 10 }}
+          dataSource={qr.keywords ?? []}
+          columns={[
+            { title: t('an.word'), dataIndex: 'word' },
+            { title: t('an.mentions'), dataIndex: 'count', align: 'right' },
+          ]}
+        />
+      </Card>
+    );
+  if (qr.type === 'matrix')
+    return (
+      <Card size="small" title={title}>
+        <EChart
+          height={Math.max(160, (qr.items?.length ?? 0) * 30)}
+          ariaLabel={title}
+          option={ciChartOption(
+            (qr.items ?? []).map((it) => ({ label: pick(lang, it.text, it.textEn), est: it.index })),
+            t('an.ci'),
+          )}
+        />
+      </Card>
+    );
+  return (
+    <Card
+      size="small"
+      title={title}
+      extra={qr.estimate && <span>{`${f1(qr.estimate.mean)} (${ci(qr.estimate)})`}</span>}
+    >
+      <EChart
+        height={Math.max(140, (qr.distribution?.items.length ?? 0) * 26)}
+        ariaLabel={title}
+        option={distributionOption(
+          (qr.distribution?.items ?? []).map((i) => ({ label: i.value, share: i.share })),
+        )}
+      />
+    </Card>
+  );
+}

@@ -1,0 +1,118 @@
+import type { Questionnaire } from '@perfcommons/domain';
+
+export type SurveyStatus = 'draft' | 'fielding' | 'closed' | 'published';
+
+export interface Survey {
+  id: string;
+  code: string;
+  cycleId: string | null;
+  title: string;
+  titleEn: string | null;
+  description: string | null;
+  status: SurveyStatus;
+  strataFields: string[];
+  quotas: Record<string, number>;
+  openMode: boolean;
+  publishedAt: string | null;
+  responses?: number;
+  invitations?: number;
+}
+
+export interface SurveyDetail {
+  survey: Survey;
+  version: { id: string; version: number; definition: Questionnaire; frozenAt: string | null } | null;
+  sample: {
+    size: number;
+    allocation: string;
+    seed: string;
+    strata: { stratum: string; population: number; allocated: number }[];
+  } | null;
+  frame: { size: number; strata: { stratum: string; population: number }[] };
+}
+
+export interface Estimate {
+  mean: number | null;
+  se: number | null;
+  ci95: [number | null, number | null];
+  n: number;
+  effectiveN: number | null;
+  designEffect: number | null;
+}
+
+export interface DistributionItem {
+  value: string;
+  count: number;
+  weighted: number;
+  share: number;
+}
+
+export interface QuestionResult {
+  id: string;
+  type: string;
+  text: string;
+  textEn: string | null;
+  distribution?: { n: number; missing: number; items: DistributionItem[] };
+  estimate?: Estimate | null;
+  items?: {
+    id: string;
+    text: string;
+    textEn: string | null;
+    index: Estimate | null;
+    distribution: { items: DistributionItem[] };
+  }[];
+  keywords?: { word: string; count: number; documents: number }[];
+  answers?: string[];
+}
+
+export interface Analysis {
+  generatedAt: string;
+  responses: { sampled: number; open: number };
+  weighting: {
+    method: string;
+    min?: number;
+    max?: number;
+    designEffect?: number;
+    warnings: string[];
+  };
+  satisfaction: {
+    overall: Estimate | null;
+    openOverall: Estimate | null;
+    byPlan: {
+      planId: string;
+      appraiseeName: string | null;
+      appraiseeNameEn: string | null;
+      index: Estimate | null;
+      openIndex: Estimate | null;
+      dimensions: { dimension: string | null; index: Estimate | null }[];
+    }[];
+    dimensions: { dimension: string; index: Estimate | null }[];
+  };
+  reliability: {
+    scale: string;
+    label: string;
+    labelEn: string | null;
+    alpha: number | null;
+    items: number;
+    n: number;
+  }[];
+  strata: { stratum: string; n: number; weightShare: number | null; index: Estimate | null }[];
+  questions: QuestionResult[];
+}
+
+export interface Report {
+  publishedAt: string;
+  survey: Survey;
+  methodology: {
+    frameSize: number;
+    strataFields: string[];
+    sample: { size: number; allocation: string; seed: string } | null;
+    fieldwork: {
+      fieldingStartedAt: string | null;
+      closedAt: string | null;
+      strata: { stratum: string; sampled: number; responses: number; responseRate: number | null }[];
+      total: { sampled: number; responses: number; responseRate: number | null };
+      byMode: { mode: string; n: number }[];
+    };
+  };
+  analysis: Analysis;
+}
