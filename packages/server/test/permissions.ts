@@ -1,0 +1,494 @@
+/**
+ * Who may call which route: the declarative table the permission matrix test
+ * (`permissions.test.ts`) checks every route of the app against, as every role.
+ *
+ * - `allow`: roles that must get past the permission check (2xx, or a 4xx other than 401/403);
+ *   every other role must get 401 or 403 (or 404 when listed in `hidden`).
+ * - `url`: the request path; `{name}` placeholders are ids of the seeded demo city (see FIXTURES in the
+ *   test): `eduPlan` is the 2026 plan of the education bureau (published for comment by the test setup),
+ *   `finPlan` the 2026 draft of the finance bureau, `edu2025` the approved 2025 plan of education with
+ *   reported values, `eduHeadTerm` the term plan of the education bureau's head (cadre), `missing` a
+ *   well-formed id that exists nowhere.
+ * - `body`: the JSON body; strings `{name}` are replaced too. Without it the test sends a minimal valid
+ *   body generated from the route's schema (ids filled in by property name).
+ *
+ * A route the app serves without an entry here fails the test: new routes must be declared.
+ */
+
+export const ROLE_USERS = [
+  'anonymous',
+  'citizen01', // public participant
+  'leader01', // evaluator (city leader), rates the term plans
+  'verifier', // statistics bureau, verifies values city-wide
+  'edu.head', // appraisee: the cadre heading the education bureau
+  'fin.manager', // unit manager of another unit
+  'edu.manager', // unit manager of the education bureau
+  'office', // performance office
+  'admin',
+] as const;
+export type RoleUser = (typeof ROLE_USERS)[number];
+
+export interface PermissionCase {
+  url: string;
+  body?: unknown;
+  /** Multipart upload (`file` field) instead of JSON. */
+  file?: { name: string; type: string; content: string };
+  allow: readonly RoleUser[];
+  /** Roles denied by a 404: the object is not visible to them at all (also a denial). */
+  hidden?: readonly RoleUser[];
+  /** Log in anew for this route (logout ends the session it is called with). */
+  fresh?: boolean;
+  note?: string;
+}
+
+const ALL = ROLE_USERS;
+const SIGNED_IN = ROLE_USERS.filter((r) => r !== 'anonymous');
+const OFFICE = ['office', 'admin'] as const;
+/** Those who read an education plan: office, its manager, verifiers, its cadre. */
+const EDU_READERS = ['verifier', 'edu.head', 'edu.manager', ...OFFICE] as const;
+const EDU_EDITORS = ['edu.manager', ...OFFICE] as const;
+/** Raters assigned to the 2025 plans (leader01 as superior, citizen01 on the public panel) read them too. */
+const EDU2025_READERS = ['citizen01', 'leader01', ...EDU_READERS] as const;
+
+export const PERMISSIONS: Record<string, PermissionCase> = {
+  // Platform and auth
+  'GET /api/health': { url: '/api/health', allow: ALL },
+  'POST /api/auth/login': {
+    url: '/api/auth/login',
+    body: { username: 'nobody', password: 'wrong' },
+    allow: [],
+    note: 'wrong password: 401 for everyone',
+  },
+  'POST /api/auth/logout': { url: '/api/auth/logout', allow: ALL, fresh: true },
+  'GET /api/auth/me': { url: '/api/auth/me', allow: SIGNED_IN },
+
+  // Organisation and people
+  'GET /api/orgs': { url: '/api/orgs', allow: SIGNED_IN },
+  'GET /api/people': { url: '/api/people?orgUnitId={edu}', allow: SIGNED_IN },
+  'GET /api/users': { url: '/api/users?role=evaluator', allow: OFFICE },
+
+  // Cycles
+  'GET /api/cycles': { url: '/api/cycles', allow: SIGNED_IN },
+  'POST /api/cycles': {
+    url: '/api/cycles',
+    body: { code: 'perm-x', name: 'x', type: 'annual', periodStart: '2027-01-01', periodEnd: '2027-12-31' },
+    allow: OFFICE,
+  },
+  'GET /api/cycles/:id': { url: '/api/cycles/{c2026}', allow: SIGNED_IN },
+  'POST /api/cycles/:id/transition': {
+    url: '/api/cycles/{cNew}/transition',
+    body: { to: 'mission_analysis', reason: 'matrix' },
+    allow: OFFICE,
+  },
+  'POST /api/cycles/:id/compute': { url: '/api/cycles/{cTerm}/compute', allow: OFFICE },
+  'GET /api/cycles/:id/results': { url: '/api/cycles/{c2025}/results', allow: SIGNED_IN },
+  'POST /api/cycles/:id/publish-results': { url: '/api/cycles/{c2025}/publish-results', allow: OFFICE },
+  'GET /api/cycles/:id/rules': { url: '/api/cycles/{c2026}/rules', allow: SIGNED_IN },
+  'PUT /api/cycles/:id/rules': { url: '/api/cycles/{c2026}/rules', body: { rules: {} }, allow: OFFICE },
+  'POST /api/cycles/:id/tasks': {
+    url: '/api/cycles/{cTerm}/tasks',
+    body: { planIds: ['{eduHeadTerm}'], subjectType: 'peer', raterIds: ['{leader01Id}'] },
+    allow: OFFICE,
+  },
+  'GET /api/cycles/:id/panels': { url: '/api/cycles/{cTerm}/panels', allow: OFFICE },
+  'GET /api/cycles/:id/rater-quality': { url: '/api/cycles/{cTerm}/rater-quality', allow: OFFICE },
+
+  // Plans
+  'GET /api/plans': { url: '/api/plans?cycleId={c2026}', allow: SIGNED_IN },
+  'GET /api/plans/:id': { url: '/api/plans/{eduPlan}', allow: EDU_READERS },
+  'PUT /api/plans/:id/tree': {
+    url: '/api/plans/{eduPlan}/tree',
+    body: { tree: [], version: 1 },
+    allow: EDU_EDITORS,
+  },
+  'POST /api/plans/:id/submit': { url: '/api/plans/{eduPlan}/submit', allow: EDU_EDITORS },
+  'POST /api/plans/:id/approve': { url: '/api/plans/{finPlan}/approve', body: {}, allow: OFFICE },
+
+  // Values and evidence
+  'GET /api/plans/:id/values': { url: '/api/plans/{edu2025}/values', allow: EDU2025_READERS },
+  // The unit's values: its managers and the office (the cadre reports on the cadre's own plan only).
+  'POST /api/plans/:id/values': {
+    url: '/api/plans/{edu2025}/values',
+    body: { indicatorCode: '{edu2025Leaf}', period: '2025', value: 1 },
+    allow: EDU_EDITORS,
+  },
+  'POST /api/plans/:id/values/bulk': {
+    url: '/api/plans/{edu2025}/values/bulk',
+    body: { rows: [{ indicatorCode: '{edu2025Leaf}', period: '2025', value: 1 }] },
+    allow: EDU_EDITORS,
+  },
+  'POST /api/plans/:id/values/import': {
+    url: '/api/plans/{edu2025}/values/import',
+    file: { name: 'v.csv', type: 'text/csv', content: 'indicatorCode,period,value\n{edu2025Leaf},2025,1\n' },
+    allow: EDU_EDITORS,
+  },
+  'POST /api/values/:id/verify': {
+    url: '/api/values/{eduValue}/verify',
+    body: { decision: 'verified' },
+    allow: ['verifier', ...OFFICE],
+  },
+  'POST /api/values/:id/evidence': {
+    url: '/api/values/{eduValue}/evidence',
+    file: { name: 'e.txt', type: 'text/plain', content: 'evidence' },
+    allow: EDU_EDITORS,
+  },
+  // Evidence is readable with the plan (SECURITY.md: raters of the plan see it too — under review).
+  'GET /api/values/:id/evidence': { url: '/api/values/{eduValue}/evidence', allow: EDU2025_READERS },
+  'GET /api/evidence/:id': { url: '/api/evidence/{evidence}', allow: EDU2025_READERS },
+
+  // Ratings
+  'GET /api/plans/:id/ratings': { url: '/api/plans/{eduHeadTerm}/ratings', allow: OFFICE },
+  'POST /api/plans/:id/ratings': {
+    url: '/api/plans/{eduHeadTerm}/ratings',
+    body: { indicatorCode: '{eduHeadTermLeaf}', subjectType: 'superior', score: 80 },
+    allow: ['leader01'],
+  },
+  'GET /api/ratings/tasks': { url: '/api/ratings/tasks', allow: SIGNED_IN },
+
+  // Results, appeals, audit
+  'GET /api/results/:id': {
+    url: '/api/results/{eduResult}',
+    allow: ALL,
+    note: 'the 2025 results are published: public like /api/public/results/:id',
+  },
+  'POST /api/results/:id/appeals': {
+    url: '/api/results/{eduResult}/appeals',
+    body: { indicatorCode: '{edu2025Leaf}', reason: 'the data is wrong' },
+    allow: ['edu.manager'],
+    note: 'the appraisee (here the unit, through its manager) appeals; the office decides',
+  },
+  'GET /api/appeals': { url: '/api/appeals?cycleId={c2025}', allow: SIGNED_IN },
+  'POST /api/appeals/:id/decide': {
+    url: '/api/appeals/{appeal}/decide',
+    body: { decision: 'rejected', reason: 'no' },
+    allow: OFFICE,
+  },
+  'GET /api/audit': { url: '/api/audit?limit=5', allow: OFFICE },
+  'GET /api/audit/verify': { url: '/api/audit/verify', allow: OFFICE },
+
+  // Evaluation
+  'POST /api/evaluation/third-parties': {
+    url: '/api/evaluation/third-parties',
+    body: { username: 'tp-matrix', displayName: 'x' },
+    allow: OFFICE,
+  },
+
+  // Public portal: everyone, signed in or not
+  'GET /api/public/cycles': { url: '/api/public/cycles', allow: ALL },
+  'GET /api/public/cycles/:id/regulations': { url: '/api/public/cycles/{c2025}/regulations', allow: ALL },
+  'GET /api/public/orgs': { url: '/api/public/orgs', allow: ALL },
+  'GET /api/public/people': { url: '/api/public/people?orgUnitId={edu}', allow: ALL },
+  'GET /api/public/plans': { url: '/api/public/plans?cycleId={c2026}', allow: ALL },
+  'GET /api/public/plans/:id': { url: '/api/public/plans/{eduPlan}', allow: ALL },
+  'GET /api/public/results': { url: '/api/public/results?cycleId={c2025}', allow: ALL },
+  'GET /api/public/results/:id': { url: '/api/public/results/{eduResult}', allow: ALL },
+  'GET /api/public/surveys': { url: '/api/public/surveys', allow: ALL },
+  'GET /api/public/surveys/:id': { url: '/api/public/surveys/{survey}', allow: ALL },
+  'GET /api/public/surveys/:id/open': { url: '/api/public/surveys/{survey}/open', allow: ALL },
+  'POST /api/public/surveys/:id/open': {
+    url: '/api/public/surveys/{survey}/open',
+    body: { answers: {}, profile: {} },
+    allow: ALL,
+  },
+  'GET /api/public/s/:token': { url: '/api/public/s/{token}', allow: ALL },
+  'POST /api/public/s/:token': { url: '/api/public/s/{token}', body: { answers: {} }, allow: ALL },
+  'PUT /api/public/s/:token/draft': { url: '/api/public/s/{token}/draft', body: { answers: {} }, allow: ALL },
+  'GET /api/public/participation/needs': {
+    url: '/api/public/participation/needs?cycleId={c2026}&orgUnitId={edu}',
+    allow: ALL,
+  },
+  'GET /api/public/participation/needs/clusters': {
+    url: '/api/public/participation/needs/clusters?cycleId={c2026}&orgUnitId={edu}',
+    allow: ALL,
+  },
+  'GET /api/public/participation/needs/coverage': {
+    url: '/api/public/participation/needs/coverage?cycleId={c2026}&orgUnitId={edu}',
+    allow: ALL,
+  },
+  'GET /api/public/participation/plans/:id/comments': {
+    url: '/api/public/participation/plans/{eduPlan}/comments',
+    allow: ALL,
+  },
+  'GET /api/public/participation/plans/:id/threads': {
+    url: '/api/public/participation/plans/{eduPlan}/threads',
+    allow: ALL,
+  },
+  'GET /api/public/participation/plans/:id/counseling': {
+    url: '/api/public/participation/plans/{eduPlan}/counseling',
+    allow: ALL,
+  },
+  'GET /api/public/participation/plans/:id/rating-form': {
+    url: '/api/public/participation/plans/{edu2025}/rating-form',
+    allow: ALL,
+  },
+  'GET /api/public/participation/plans/:id/ratings': {
+    url: '/api/public/participation/plans/{edu2025}/ratings',
+    allow: ALL,
+  },
+  'GET /api/public/participation/plans/:id/interviews': {
+    url: '/api/public/participation/plans/{edu2025}/interviews',
+    allow: ALL,
+  },
+  'GET /api/public/participation/improvements': { url: '/api/public/participation/improvements', allow: ALL },
+  'GET /api/public/participation/report': {
+    url: '/api/public/participation/report?cycleId={c2026}&orgUnitId={edu}',
+    allow: ALL,
+  },
+
+  // Participation: participants
+  'POST /api/participation/register': {
+    url: '/api/participation/register',
+    body: { email: 'bad', password: 'x', displayName: '' },
+    allow: ALL,
+    note: 'invalid on purpose (400 for all): registering is open to anyone',
+  },
+  'POST /api/participation/invitations': {
+    url: '/api/participation/invitations',
+    body: { orgUnitId: '{edu}' },
+    allow: EDU_EDITORS,
+  },
+  'GET /api/participation/profile': { url: '/api/participation/profile', allow: ['citizen01'] },
+  'PUT /api/participation/profile': {
+    url: '/api/participation/profile',
+    body: { category: 'urban_resident' },
+    allow: ['citizen01'],
+  },
+  'POST /api/participation/relationships': {
+    url: '/api/participation/relationships',
+    body: { orgUnitId: '{edu}', kind: 'service_recipient' },
+    allow: ['citizen01'],
+  },
+  'DELETE /api/participation/relationships/:id': {
+    url: '/api/participation/relationships/{relationship}',
+    allow: ['citizen01'],
+  },
+  'POST /api/participation/units/:id/service-records': {
+    url: '/api/participation/units/{edu}/service-records',
+    body: { csv: 'contact,kind\n' },
+    allow: EDU_EDITORS,
+  },
+
+  // Participation: needs, comments, threads, counseling
+  'POST /api/participation/needs': {
+    url: '/api/participation/needs',
+    body: { cycleId: '{c2026}', orgUnitId: '{edu}', title: 'matrix', body: 'matrix need' },
+    allow: ['citizen01'],
+  },
+  'GET /api/participation/needs': {
+    url: '/api/participation/needs?cycleId={c2026}&orgUnitId={edu}',
+    allow: EDU_EDITORS,
+  },
+  'POST /api/participation/needs/:id/support': {
+    url: '/api/participation/needs/{need}/support',
+    allow: ['citizen01'],
+  },
+  'POST /api/participation/needs/:id/links': {
+    url: '/api/participation/needs/{need}/links',
+    body: { indicatorCode: '{eduPlanLeaf}' },
+    allow: EDU_EDITORS,
+  },
+  'DELETE /api/participation/needs/:id/links/:code': {
+    url: '/api/participation/needs/{need}/links/{eduPlanLeaf}',
+    allow: EDU_EDITORS,
+  },
+  'POST /api/participation/moderate': {
+    url: '/api/participation/moderate',
+    body: { kind: 'need', id: '{need}', action: 'show' },
+    allow: EDU_EDITORS,
+  },
+  'POST /api/participation/plans/:id/comments': {
+    url: '/api/participation/plans/{eduPlan}/comments',
+    body: { body: 'matrix comment' },
+    allow: ['citizen01'],
+  },
+  'GET /api/participation/plans/:id/comments': {
+    url: '/api/participation/plans/{eduPlan}/comments',
+    allow: EDU_EDITORS,
+  },
+  'POST /api/participation/comments/:id/answer': {
+    url: '/api/participation/comments/{comment}/answer',
+    body: { answer: 'answered' },
+    allow: EDU_EDITORS,
+  },
+  'POST /api/participation/plans/:id/threads': {
+    url: '/api/participation/plans/{eduPlan}/threads',
+    body: { title: 't', body: 'b' },
+    allow: ['citizen01', 'edu.head', ...EDU_EDITORS],
+    hidden: ['anonymous'],
+  },
+  'GET /api/participation/plans/:id/threads': {
+    url: '/api/participation/plans/{eduPlan}/threads',
+    allow: EDU_EDITORS,
+  },
+  'POST /api/participation/threads/:id/posts': {
+    url: '/api/participation/threads/{thread}/posts',
+    body: { body: 'p' },
+    allow: ['citizen01', 'edu.head', ...EDU_EDITORS],
+    hidden: ['anonymous'],
+  },
+  'POST /api/participation/plans/:id/counseling': {
+    url: '/api/participation/plans/{eduPlan}/counseling',
+    body: { heldOn: '2026-07-01', attendees: ['a'], issues: [], actions: [] },
+    allow: EDU_EDITORS,
+  },
+
+  // Participation: public ratings, feedback, improvements, report
+  'POST /api/participation/plans/:id/public-ratings': {
+    url: '/api/participation/plans/{edu2025}/public-ratings',
+    body: { scores: {} },
+    allow: ['citizen01'],
+  },
+  'GET /api/participation/plans/:id/seat-proposals': {
+    url: '/api/participation/plans/{edu2025}/seat-proposals',
+    allow: EDU_EDITORS,
+  },
+  'POST /api/participation/plans/:id/interviews': {
+    url: '/api/participation/plans/{edu2025}/interviews',
+    body: { heldOn: '2026-03-01', title: 'feedback' },
+    allow: EDU_EDITORS,
+  },
+  'GET /api/participation/plans/:id/interviews': {
+    url: '/api/participation/plans/{edu2025}/interviews',
+    allow: EDU_EDITORS,
+  },
+  'POST /api/participation/interviews/:id/record': {
+    url: '/api/participation/interviews/{interview}/record',
+    body: { record: 'r', attendedUserIds: [] },
+    allow: EDU_EDITORS,
+  },
+  'POST /api/participation/plans/:id/improvements': {
+    url: '/api/participation/plans/{edu2025}/improvements',
+    body: { title: 'i', actions: [{ action: 'a', owner: 'o', deadline: '2026-09-30' }] },
+    allow: EDU_EDITORS,
+  },
+  'POST /api/participation/improvement-actions/:id': {
+    url: '/api/participation/improvement-actions/{improvementAction}',
+    body: { status: 'in_progress' },
+    allow: EDU_EDITORS,
+  },
+  'POST /api/participation/improvements/:id/follow': {
+    url: '/api/participation/improvements/{improvement}/follow',
+    body: { follow: true },
+    allow: ['citizen01'],
+  },
+  'GET /api/participation/report': {
+    url: '/api/participation/report?cycleId={c2026}&orgUnitId={edu}',
+    allow: EDU_EDITORS,
+  },
+
+  // Surveys (the office runs them)
+  'GET /api/surveys': { url: '/api/surveys', allow: OFFICE },
+  'POST /api/surveys': { url: '/api/surveys', allow: OFFICE },
+  'POST /api/surveys/sample-size': {
+    url: '/api/surveys/sample-size',
+    body: { marginOfError: 0.05, confidence: 0.95 },
+    allow: OFFICE,
+  },
+  'GET /api/surveys/:id': { url: '/api/surveys/{survey}', allow: OFFICE },
+  'PATCH /api/surveys/:id': { url: '/api/surveys/{survey}', body: {}, allow: OFFICE },
+  'GET /api/surveys/:id/versions': { url: '/api/surveys/{survey}/versions', allow: OFFICE },
+  'PUT /api/surveys/:id/questionnaire': { url: '/api/surveys/{survey}/questionnaire', allow: OFFICE },
+  'POST /api/surveys/:id/frame': {
+    url: '/api/surveys/{survey}/frame',
+    body: { rows: [{ district: 'dc' }] },
+    allow: OFFICE,
+  },
+  'POST /api/surveys/:id/frame/import': {
+    url: '/api/surveys/{survey}/frame/import',
+    file: { name: 'f.csv', type: 'text/csv', content: 'district\ndc\n' },
+    allow: OFFICE,
+  },
+  'POST /api/surveys/:id/sample': {
+    url: '/api/surveys/{survey}/sample',
+    body: { size: 10, allocation: 'proportional', seed: 's' },
+    allow: OFFICE,
+  },
+  'GET /api/surveys/:id/sample': { url: '/api/surveys/{survey}/sample', allow: OFFICE },
+  'POST /api/surveys/:id/start': { url: '/api/surveys/{survey}/start', allow: OFFICE },
+  'POST /api/surveys/:id/close': { url: '/api/surveys/{survey}/close', allow: OFFICE },
+  'GET /api/surveys/:id/fieldwork': { url: '/api/surveys/{survey}/fieldwork', allow: OFFICE },
+  'GET /api/surveys/:id/invitations': { url: '/api/surveys/{survey}/invitations', allow: OFFICE },
+  'POST /api/surveys/:id/invitations/issue': {
+    url: '/api/surveys/{survey}/invitations/issue',
+    allow: OFFICE,
+  },
+  'POST /api/surveys/:id/interviews': {
+    url: '/api/surveys/{survey}/interviews',
+    body: { code: 'ABCDEFGH', mode: 'phone', answers: {} },
+    allow: OFFICE,
+  },
+  'GET /api/surveys/:id/analysis': { url: '/api/surveys/{survey}/analysis', allow: OFFICE },
+  'GET /api/surveys/:id/export': { url: '/api/surveys/{survey}/export', allow: OFFICE },
+  'POST /api/surveys/:id/publish': { url: '/api/surveys/{survey}/publish', body: {}, allow: OFFICE },
+
+  // Monitoring
+  // Lists filtered to what each role may see: every signed-in user gets an answer (often empty).
+  'GET /api/monitoring/flags': { url: '/api/monitoring/flags?cycleId={c2025}', allow: SIGNED_IN },
+  'GET /api/monitoring/plans/:id/flags': {
+    url: '/api/monitoring/plans/{edu2025}/flags',
+    allow: ['verifier', ...OFFICE],
+  },
+  'GET /api/monitoring/periods': {
+    url: '/api/monitoring/periods?cycleId={c2026}',
+    allow: ALL,
+    note: 'the reporting calendar is public',
+  },
+  'PUT /api/monitoring/periods': {
+    url: '/api/monitoring/periods',
+    body: { cycleId: '{c2026}', frequency: 'quarterly' },
+    allow: OFFICE,
+  },
+  'GET /api/monitoring/trajectory': { url: '/api/monitoring/trajectory?cycleId={c2025}', allow: SIGNED_IN },
+  'GET /api/monitoring/plans/:id/trajectory': {
+    url: '/api/monitoring/plans/{edu2025}/trajectory',
+    allow: EDU_READERS,
+  },
+  'POST /api/monitoring/warnings/run': {
+    url: '/api/monitoring/warnings/run',
+    body: { cycleId: '{c2026}' },
+    allow: OFFICE,
+  },
+  'GET /api/monitoring/warnings': { url: '/api/monitoring/warnings?cycleId={c2026}', allow: SIGNED_IN },
+  'POST /api/monitoring/warnings/:id/tasks': {
+    url: '/api/monitoring/warnings/{warning}/tasks',
+    body: { deadline: '2026-09-30' },
+    allow: OFFICE,
+  },
+  'GET /api/monitoring/overdue': { url: '/api/monitoring/overdue?cycleId={c2026}', allow: SIGNED_IN },
+  'POST /api/monitoring/reminders/run': {
+    url: '/api/monitoring/reminders/run',
+    body: { cycleId: '{c2026}' },
+    allow: OFFICE,
+  },
+  'GET /api/monitoring/tasks': { url: '/api/monitoring/tasks?cycleId={c2026}', allow: SIGNED_IN },
+  'POST /api/monitoring/tasks/:id/status': {
+    url: '/api/monitoring/tasks/{task}/status',
+    body: { status: 'in_progress' },
+    allow: SIGNED_IN,
+  },
+  // Target responsibility agreements: sign-offs and mid-cycle revisions of approved plans.
+  'GET /api/plans/:id/signoffs': { url: '/api/plans/{edu2025}/signoffs', allow: EDU2025_READERS },
+  'POST /api/plans/:id/signoffs': {
+    url: '/api/plans/{edu2025}/signoffs',
+    body: { side: 'appraisee' },
+    allow: EDU_EDITORS,
+  },
+  'GET /api/plans/:id/revisions': { url: '/api/plans/{edu2025}/revisions', allow: EDU2025_READERS },
+  'POST /api/plans/:id/revisions': {
+    url: '/api/plans/{edu2025}/revisions',
+    body: {
+      justification: 'the target must change',
+      changes: [{ code: '{edu2025Leaf}', field: 'target', to: 1 }],
+    },
+    allow: EDU_EDITORS,
+  },
+  'POST /api/revisions/:id/decide': {
+    url: '/api/revisions/{revision}/decide',
+    body: { decision: 'approved' },
+    allow: OFFICE,
+  },
+  'GET /api/monitoring/revisions': { url: '/api/monitoring/revisions?cycleId={c2025}', allow: SIGNED_IN },
+  'GET /api/notifications': { url: '/api/notifications', allow: SIGNED_IN },
+  'POST /api/notifications/read-all': { url: '/api/notifications/read-all', allow: SIGNED_IN },
+  'POST /api/notifications/:id/read': { url: '/api/notifications/{missing}/read', allow: SIGNED_IN },
+};
