@@ -11,6 +11,7 @@ import {
   doublePrecision,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   text,
@@ -289,7 +290,11 @@ export const results = pgTable(
     peerGroupSize: integer('peer_group_size').notNull(),
     veto: jsonb('veto').notNull(),
     reasons: jsonb('reasons').notNull(),
-    breakdown: jsonb('breakdown').notNull(),
+    /**
+     * json, not jsonb: a large document written whole and read whole, never queried inside; json
+     * input is a syntax check where jsonb input parses and rebuilds it (~10× slower to store).
+     */
+    breakdown: json('breakdown').notNull(),
     /** How stable the rank is under ±10% weight perturbation (Monte Carlo). */
     sensitivity: jsonb('sensitivity'),
     computedAt: timestamp('computed_at', { withTimezone: true }).notNull(),

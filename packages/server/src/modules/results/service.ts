@@ -54,14 +54,14 @@ const upsertSet = {
 
 /** Result columns read back after the upsert: all but the breakdown, which the caller already has. */
 const { breakdown: _breakdown, ...returnedColumns } = getTableColumns(results);
-/** Stands for the breakdown in a row's canonical JSON; NUL cannot occur in stored text or jsonb. */
+/** Stands for the breakdown in a row's canonical JSON; NUL cannot occur in stored text or json. */
 const BREAKDOWN_SLOT = '\u0000breakdown\u0000';
 
 /**
  * entityHash(row) of a result row whose breakdown is already in canonical JSON: the row is
  * serialised without it and the breakdown's text spliced in, so the large breakdown is serialised
  * once for both the insert and the audit. The hash equals the one verify-audit computes from the
- * stored row (canonical JSON sorts keys, and numbers and strings survive jsonb unchanged).
+ * stored row (the json column keeps the canonical text as written).
  */
 function resultHash(row: Omit<ResultRow, 'breakdown'>, breakdownJson: string) {
   const json = canonicalJson({ ...row, breakdown: BREAKDOWN_SLOT });
@@ -209,7 +209,7 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
       const json = new Map(batch.map((v) => [v.planId, canonicalJson(v.breakdown)]));
       const rows = await tx
         .insert(results)
-        .values(batch.map((v) => ({ ...v, breakdown: sql`${json.get(v.planId)}::jsonb` })))
+        .values(batch.map((v) => ({ ...v, breakdown: sql`${json.get(v.planId)}::json` })))
         .onConflictDoUpdate({ target: results.planId, set: upsertSet })
         .returning(returnedColumns);
       const breakdownOf = new Map(batch.map((v) => [v.planId, v.breakdown]));
