@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { Breadcrumb, Button, Dropdown, Layout, Menu, Segmented, Space, Tag, Typography } from 'antd';
 import {
   ApartmentOutlined,
+  AlertOutlined,
   AuditOutlined,
   BarChartOutlined,
   CalendarOutlined,
@@ -21,6 +22,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { pick, setLang, type Lang } from '../i18n';
 import { hasRole, useLogout, useMe } from './auth';
 import { CrumbContext, type Crumb } from './crumbs';
+import NotificationBell from '../features/monitoring/NotificationBell';
 
 const { Header, Sider, Content } = Layout;
 
@@ -51,6 +53,11 @@ export function ConsoleLayout() {
       key: '/appeals',
       icon: <ExclamationCircleOutlined />,
       label: t('appeals:nav'),
+    },
+    hasRole(me, 'office', 'admin', 'verifier', 'unit_manager', 'appraisee') && {
+      key: '/monitoring',
+      icon: <AlertOutlined />,
+      label: t('monitoring:nav'),
     },
     { key: '/orgs', icon: <ApartmentOutlined />, label: t('nav.orgs') },
     official && { key: '/audit', icon: <AuditOutlined />, label: t('nav.audit') },
@@ -91,6 +98,7 @@ export function ConsoleLayout() {
               ]}
             />
             <Space size="middle">
+              <NotificationBell />
               <Button type="link" href="/" icon={<GlobalOutlined />}>
                 {t('nav.portal')}
               </Button>

@@ -8,6 +8,7 @@ import type { Cycle, Items, OrgUnit, Person, PlanSummary, Result } from '../shar
 import { baselineOf, nodeName, targetOf, type BreakdownView, type TreeNodeView } from '../shared/tree';
 import { ErrorBox, GradeTag, Loading } from './ui';
 import { useApi } from './useApi';
+import { PlanRevisions, type PublicRevision } from './PlanRevisions';
 
 export default function UnitPage({ id }: { id: string }) {
   const { t, i18n } = useTranslation('portal');
@@ -78,7 +79,9 @@ function PlanCard({
 }) {
   const { t, i18n } = useTranslation('portal');
   const [open, setOpen] = useState(initiallyOpen);
-  const detail = useApi<{ tree: TreeNodeView[] }>(open ? `/api/public/plans/${plan.id}` : null);
+  const detail = useApi<{ tree: TreeNodeView[]; revisions?: PublicRevision[] }>(
+    open ? `/api/public/plans/${plan.id}` : null,
+  );
   return (
     <article className="pc-card" data-testid="portal-plan">
       <div className="pc-card-head">
@@ -92,6 +95,7 @@ function PlanCard({
       {open && detail.loading && <Loading />}
       {open && detail.error && <ErrorBox error={detail.error} />}
       {open && detail.data && <IndicatorList nodes={detail.data.tree} level={1} />}
+      {open && detail.data && <PlanRevisions revisions={detail.data.revisions} />}
     </article>
   );
 }

@@ -34,6 +34,7 @@ import { useNavigate, useParams } from 'react-router-dom';
 import { validateTree } from '@perfcommons/domain';
 import { hasRole, useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
+import AgreementPanel from '../monitoring/AgreementPanel';
 import { errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { ApiError, api, type ErrorDetail } from '../../shared/api';
@@ -604,6 +605,9 @@ export default function PlanEditorPage() {
           void message.success(t('ahp.applied'));
         }}
       />
+      {plan?.status === 'approved' && detail.data && (
+        <AgreementPanel planId={id} canEdit={office || hasRole(me, 'unit_manager')} tree={detail.data.tree} />
+      )}
       <Modal
         open={approveOpen}
         title={t('editor.approveTitle')}
