@@ -139,7 +139,7 @@ export async function createFixtures(t: TestApp): Promise<Fixtures> {
   ))!;
   f.eduManagerId = (await one(t, sql`select id from users where username = 'edu.manager'`))!;
   await created('task', office, 'POST', `/api/monitoring/warnings/${f.warning}/tasks`, {
-    deadline: '2026-09-30',
+    deadline: '2099-09-30',
     title: '纠偏',
     ownerId: f.eduManagerId,
   });
