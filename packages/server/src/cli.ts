@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadEnv } from './env';
 import { openDatabase, type Database } from './db/client';
@@ -6,6 +7,9 @@ import { seedDemoCity, isEmpty } from './seed/demo-city';
 import { verifyAudit } from './modules/audit/service';
 import { computeCycleResults } from './modules/results/service';
 import { systemActor } from './lib/system';
+import { parseValueSheet } from './modules/values/import';
+import { reportValues } from './modules/values/service';
+import { backup, restore } from './ops/backup';
 
 const HELP = `perfcommons — government performance management with public participation
 
@@ -17,6 +21,10 @@ Commands:
   seed [--force]            load the demo city (refuses a non-empty database unless --force)
   compute --cycle <code>    compute results of a cycle and print a summary
   verify-audit              check the audit chain and audited rows; exit 1 on any problem
+  import-values --plan <id> --file <f.csv|f.xlsx>
+                            report actual values from a sheet (all rows in one transaction, or none)
+  backup <file>             PGlite: dump the data directory; PostgreSQL: pg_dump (custom format)
+  restore <file> [--force]  load a backup into an empty database (--force replaces a non-empty one)
 
 Environment: PORT (3000), HOST (0.0.0.0), DATA_DIR (./data, PGlite), DATABASE_URL (PostgreSQL; overrides DATA_DIR)
 `;
@@ -30,6 +38,8 @@ async function main(argv: string[]) {
       'seed-if-empty': { type: 'boolean' },
       force: { type: 'boolean' },
       cycle: { type: 'string' },
+      plan: { type: 'string' },
+      file: { type: 'string' },
     },
   });
   const command = positionals[0];
@@ -93,6 +103,7 @@ async function main(argv: string[]) {
           console.error(`No cycle with code ${values.cycle}`);
           return 1;
         }
+        console.log(`Computing results of ${cycle.code}…`);
         const items = await computeCycleResults(database.db, systemActor(), cycle.id);
         for (const r of items)
           console.log(
@@ -112,6 +123,31 @@ async function main(argv: string[]) {
         );
         return report.ok ? 0 : 1;
       });
+    case 'import-values':
+      return withDb(await open(), async (database) => {
+        if (!values.plan || !values.file) {
+          console.error('import-values needs --plan <id> and --file <sheet>');
+          return 1;
+        }
+        const rows = await parseValueSheet(readFileSync(values.file), values.file);
+        console.log(`Importing ${rows.length} rows into plan ${values.plan}…`);
+        const stored = await reportValues(database.db, systemActor(), values.plan, rows);
+        console.log(`${stored.length} values stored`);
+        return 0;
+      });
+    case 'backup':
+    case 'restore': {
+      const file = positionals[1];
+      if (!file) {
+        console.error(`${command} needs a file name`);
+        return 1;
+      }
+      const target = { databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR };
+      console.log(
+        command === 'backup' ? await backup(target, file) : await restore(target, file, values.force),
+      );
+      return 0;
+    }
     default:
       console.error(`Unknown command ${command}\n`);
       process.stdout.write(HELP);
@@ -133,6 +169,8 @@ main(process.argv.slice(2)).then(
   },
   (err) => {
     console.error(err instanceof Error ? err.message : err);
+    for (const d of (err as { details?: { path: string; message: string }[] }).details ?? [])
+      console.error(`  ${d.path}: ${d.message}`);
     process.exit(1);
   },
 );

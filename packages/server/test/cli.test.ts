@@ -1,0 +1,224 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { SNAPSHOT, withDatabase } from './global-setup';
+import { BACKEND } from './helper';
+
+/**
+ * The command line against a real database directory (PGlite) or database (PostgreSQL): a bulk import
+ * and a recompute killed with SIGKILL mid-way leave no partial state and the next start is clean;
+ * `verify-audit` exits 1 on a changed, deleted or reordered audit entry and on a row changed behind the
+ * platform's back; `backup` / `restore` round-trip the whole database.
+ */
+const SERVER = path.resolve(import.meta.dirname, '..');
+const BIN = path.join(SERVER, 'bin/perfcommons.js');
+let dir: string;
+let dataDir: string;
+let databaseUrl = '';
+let dropDb: (() => Promise<void>) | undefined;
+
+type Query = <T = Record<string, unknown>>(text: string) => Promise<T[]>;
+
+/** Opens the test database while no CLI process holds it (PGlite has one owner at a time), runs `fn`, closes. */
+async function withDb<R>(fn: (q: Query) => Promise<R>): Promise<R> {
+  if (databaseUrl) {
+    const c = new pg.Client({ connectionString: databaseUrl });
+    await c.connect();
+    try {
+      return await fn(async (text) => (await c.query(text)).rows);
+    } finally {
+      await c.end();
+    }
+  }
+  const db = await PGlite.create(dataDir);
+  try {
+    return await fn(async <T>(text: string) => ((await db.exec(text)).at(-1)?.rows ?? []) as T[]);
+  } finally {
+    await db.close();
+  }
+}
+const query: Query = (text) => withDb((q) => q(text));
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  out: string;
+}
+
+/** Runs the CLI; with `killOn`, sends SIGKILL `delayMs` after that text appears on stdout. */
+function cli(args: string[], killOn?: { text: string; delayMs: number }): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: SERVER,
+      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let armed = false;
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      if (killOn && !armed && out.includes(killOn.text)) {
+        armed = true;
+        setTimeout(() => child.kill('SIGKILL'), killOn.delayMs);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, out }));
+  });
+}
+
+const count = async (q: Query, table: string, where = 'true') =>
+  Number((await q<{ n: string }>(`select count(*) as n from ${table} where ${where}`))[0].n);
+
+/** Row counts of the tables the platform's figures come from. */
+const counts = (q: Query) =>
+  q<Record<string, string>>(
+    `select ${['plans', 'indicator_nodes', 'actual_values', 'ratings', 'results', 'audit_log', 'users']
+      .map((t) => `(select count(*) from ${t}) as ${t}`)
+      .join(', ')}`,
+  ).then((rows) => rows[0]);
+const CLI_TIMEOUT = 420_000;
+
+let plan: { id: string };
+let leaves: string[];
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'pc-cli-'));
+  dataDir = path.join(dir, 'data');
+  if (BACKEND === 'postgres') {
+    const url = process.env.DATABASE_URL!;
+    const name = `pc_cli_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`create database ${name} template ${inject('pgTemplate')}`);
+    await admin.end();
+    databaseUrl = withDatabase(url, name);
+    dropDb = async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    };
+  } else {
+    const db = await PGlite.create(dataDir, { loadDataDir: new Blob([readFileSync(SNAPSHOT)]) });
+    await db.close();
+  }
+  await withDb(async (q) => {
+    [plan] = await q<{ id: string }>(
+      `select p.id from plans p join cycles c on c.id = p.cycle_id join org_units o on o.id = p.org_unit_id
+       where c.code = '2025-annual' and o.code = 'edu' and p.appraisee_type = 'unit'`,
+    );
+    leaves = (
+      await q<{ code: string }>(
+        `select n.code from indicator_nodes n where n.plan_id = '${plan.id}'
+         and not exists (select 1 from indicator_nodes c where c.plan_id = n.plan_id and c.parent_code = n.code)`,
+      )
+    ).map((r) => r.code);
+  });
+}, CLI_TIMEOUT);
+afterAll(async () => {
+  await dropDb?.();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A values sheet of `n` distinct (indicator, month) rows. */
+function sheet(n: number) {
+  const lines = ['indicatorCode,period,value,note'];
+  for (let i = 0; i < n; i++) {
+    const leaf = leaves[i % leaves.length];
+    const k = Math.floor(i / leaves.length);
+    const year = 1000 + Math.floor(k / 12);
+    lines.push(`${leaf},${year}-${String((k % 12) + 1).padStart(2, '0')},${(i % 97) + 0.5},bulk`);
+  }
+  const file = path.join(dir, `values-${n}.csv`);
+  writeFileSync(file, lines.join('\n'));
+  return file;
+}
+
+describe('crash safety', () => {
+  it(
+    'leaves no partial import when the import is killed mid-way; the next start is clean',
+    async () => {
+      const before = await withDb(counts);
+      const run = await cli(['import-values', '--plan', plan.id, '--file', sheet(20_000)], {
+        text: 'Importing 20000 rows',
+        delayMs: 1500,
+      });
+      expect(run.signal, run.out).toBe('SIGKILL');
+      expect(await withDb(counts)).toEqual(before);
+      // The next start: a small import goes through and the audit chain is intact.
+      const small = await cli(['import-values', '--plan', plan.id, '--file', sheet(3)]);
+      expect(small.code, small.out).toBe(0);
+      expect(small.out).toContain('3 values stored');
+      expect(await withDb((q) => count(q, 'actual_values', `note = 'bulk'`))).toBe(3);
+      const verify = await cli(['verify-audit']);
+      expect(verify.code, verify.out).toBe(0);
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'leaves all results or none when a recompute is killed mid-way',
+    async () => {
+      const where = `cycle_id = (select id from cycles where code = '2021-2025-term')`;
+      const before = await withDb((q) => count(q, 'results', where));
+      const run = await cli(['compute', '--cycle', '2021-2025-term'], {
+        text: 'Computing results',
+        delayMs: 50,
+      });
+      const [after, plans] = await withDb(async (q) => [
+        await count(q, 'results', where),
+        await count(q, 'plans', `${where} and status in ('approved', 'closed')`),
+      ]);
+      // Killed before the commit: nothing changed; after it: every plan has its result. Never a part.
+      expect([before, plans], run.out).toContain(after);
+      const verify = await cli(['verify-audit']);
+      expect(verify.code, verify.out).toBe(0);
+    },
+    CLI_TIMEOUT,
+  );
+});
+
+describe('audit and backups', () => {
+  it(
+    'round-trips a backup, and verify-audit exits 1 naming each tampering',
+    async () => {
+      const file = path.join(dir, databaseUrl ? 'backup.pgdump' : 'backup.tar.gz');
+      const saved = await cli(['backup', file]);
+      expect(saved.code, saved.out).toBe(0);
+      const before = await withDb(counts);
+
+      const [victim] = await query<{ id: string }>(`select id from results order by id limit 1`);
+      await query(`
+      update audit_log set data = '{"forged": true}' where seq = 5;
+      delete from audit_log where seq = 10;
+      update audit_log set seq = -21 where seq = 21;
+      update audit_log set seq = 21 where seq = 20;
+      update audit_log set seq = 20 where seq = -21;
+      update results set total = total + 5 where id = '${victim.id}';`);
+      const bad = await cli(['verify-audit']);
+      expect(bad.code, bad.out).toBe(1);
+      expect(bad.out).toMatch(/#5 hash/); // changed entry
+      expect(bad.out).toMatch(/#11 (sequence|chain)/); // deleted entry
+      expect(bad.out).toMatch(/#2[01] (chain|hash)/); // reordered entries
+      expect(bad.out).toContain(`entity_changed: result:${victim.id}`); // row changed behind the platform
+
+      const refused = await cli(['restore', file]);
+      expect(refused.code).toBe(1);
+      expect(refused.out).toMatch(/not empty.*--force/);
+      const restored = await cli(['restore', file, '--force']);
+      expect(restored.code, restored.out).toBe(0);
+      expect(await withDb(counts)).toEqual(before);
+      const good = await cli(['verify-audit']);
+      expect(good.code, good.out).toBe(0);
+    },
+    CLI_TIMEOUT,
+  );
+});
