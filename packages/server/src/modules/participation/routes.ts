@@ -207,15 +207,32 @@ export const participationRoutes: FastifyPluginAsyncZod<ParticipationRouteOption
     async (req) => importServiceRecords(db, req.actor, req.params.id, req.body.csv),
   );
 
+  // Public text submissions: a burst per participant (or address) is refused with 429, keeping floods out.
+  const submitLimit = {
+    rateLimit: {
+      max: 30,
+      timeWindow: '1 minute',
+      keyGenerator: (req: { actor: { id: string } | null; ip: string }) => req.actor?.id ?? req.ip,
+    },
+  };
+
   // Link 1: needs.
-  app.post('/participation/needs', { schema: { tags, body: NeedBody } }, async (req, reply) => {
-    reply.code(201);
-    return { need: await submitNeed(db, req.actor, req.body) };
-  });
-  app.post('/participation/needs/:id/support', { schema: { tags, params: IdParams } }, async (req, reply) => {
-    reply.code(201);
-    return supportNeed(db, req.actor, req.params.id);
-  });
+  app.post(
+    '/participation/needs',
+    { schema: { tags, body: NeedBody }, config: submitLimit },
+    async (req, reply) => {
+      reply.code(201);
+      return { need: await submitNeed(db, req.actor, req.body) };
+    },
+  );
+  app.post(
+    '/participation/needs/:id/support',
+    { schema: { tags, params: IdParams }, config: submitLimit },
+    async (req, reply) => {
+      reply.code(201);
+      return supportNeed(db, req.actor, req.params.id);
+    },
+  );
   app.get('/participation/needs', { schema: { tags, querystring: CycleUnitQuery } }, async (req) => ({
     items: await listNeeds(db, req.actor, req.query, { official: true }),
   }));
@@ -245,7 +262,7 @@ export const participationRoutes: FastifyPluginAsyncZod<ParticipationRouteOption
   // Link 2: comments on a plan published for comment.
   app.post(
     '/participation/plans/:id/comments',
-    { schema: { tags, params: IdParams, body: CommentBody } },
+    { schema: { tags, params: IdParams, body: CommentBody }, config: submitLimit },
     async (req, reply) => {
       reply.code(201);
       return { comment: await submitComment(db, req.actor, req.params.id, req.body) };
@@ -275,6 +292,7 @@ export const participationRoutes: FastifyPluginAsyncZod<ParticipationRouteOption
         params: IdParams,
         body: CommentBody.extend({ /** Thread title. */ title: Text(200) }),
       },
+      config: submitLimit,
     },
     async (req, reply) => {
       reply.code(201);
@@ -283,7 +301,10 @@ export const participationRoutes: FastifyPluginAsyncZod<ParticipationRouteOption
   );
   app.post(
     '/participation/threads/:id/posts',
-    { schema: { tags, params: IdParams, body: z.object({ /** The post. */ body: Text(4000) }) } },
+    {
+      schema: { tags, params: IdParams, body: z.object({ /** The post. */ body: Text(4000) }) },
+      config: submitLimit,
+    },
     async (req, reply) => {
       reply.code(201);
       return { post: await postInThread(db, req.actor, req.params.id, req.body) };
