@@ -22,6 +22,7 @@ const SurveyPage = lazy(() => import('../features/surveys/SurveyPage'));
 const RatingTasksPage = lazy(() => import('../features/evaluation/RatingTasksPage'));
 const EvaluationPage = lazy(() => import('../features/evaluation/EvaluationPage'));
 const AppealsPage = lazy(() => import('../features/appeals/AppealsPage'));
+const ParticipationPage = lazy(() => import('../features/participation/ParticipationPage'));
 const MonitoringPage = lazy(() => import('../features/monitoring/MonitoringPage'));
 
 function Center() {
@@ -73,6 +74,7 @@ export function ConsoleApp() {
             <Route path="ratings" element={<Lazy el={<RatingTasksPage />} />} />
             <Route path="evaluation/:tab?" element={<Lazy el={<EvaluationPage />} />} />
             <Route path="appeals" element={<Lazy el={<AppealsPage />} />} />
+            <Route path="participation/:tab?" element={<Lazy el={<ParticipationPage />} />} />
             <Route path="monitoring" element={<Lazy el={<MonitoringPage />} />} />
             <Route path="*" element={<Navigate to="/cycles" replace />} />
           </Route>

@@ -15,6 +15,7 @@ import {
   ProfileOutlined,
   SolutionOutlined,
   StarOutlined,
+  TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -58,6 +59,11 @@ export function ConsoleLayout() {
       key: '/monitoring',
       icon: <AlertOutlined />,
       label: t('monitoring:nav'),
+    },
+    hasRole(me, 'office', 'admin', 'unit_manager') && {
+      key: '/participation',
+      icon: <TeamOutlined />,
+      label: t('participation:nav'),
     },
     { key: '/orgs', icon: <ApartmentOutlined />, label: t('nav.orgs') },
     official && { key: '/audit', icon: <AuditOutlined />, label: t('nav.audit') },

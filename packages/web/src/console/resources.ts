@@ -10,6 +10,7 @@ import * as audit from '../features/audit/i18n';
 import * as surveys from '../features/surveys/i18n';
 import * as evaluation from '../features/evaluation/i18n';
 import * as appeals from '../features/appeals/i18n';
+import * as participation from '../features/participation/i18n';
 import * as monitoring from '../features/monitoring/i18n';
 
 const features = {
@@ -22,6 +23,7 @@ const features = {
   audit,
   evaluation,
   appeals,
+  participation,
   monitoring,
   surveys,
 };

@@ -1,7 +1,14 @@
 import type { Same } from '.';
 /** Strings of the public portal. */
 const zh = {
-  nav: { home: '首页', units: '单位', cadres: '干部', surveys: '满意度调查', console: '工作人员入口' },
+  nav: {
+    home: '首页',
+    units: '单位',
+    cadres: '干部',
+    surveys: '满意度调查',
+    takePart: '参与',
+    console: '工作人员入口',
+  },
   home: {
     title: '政府绩效，公众共治',
     intro:
@@ -69,7 +76,14 @@ const zh = {
 type Tree = { [k: string]: string | Tree };
 
 const en: Same<typeof zh> = {
-  nav: { home: 'Home', units: 'Units', cadres: 'Cadres', surveys: 'Surveys', console: 'Staff sign-in' },
+  nav: {
+    home: 'Home',
+    units: 'Units',
+    cadres: 'Cadres',
+    surveys: 'Surveys',
+    takePart: 'Take part',
+    console: 'Staff sign-in',
+  },
   home: {
     title: 'Government performance, shaped together',
     intro:

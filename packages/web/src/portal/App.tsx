@@ -10,6 +10,7 @@ const UnitPage = lazy(() => import('./UnitPage'));
 const SurveyReportPage = lazy(() => import('./SurveyReportPage'));
 const SurveyListPage = lazy(() => import('./SurveyReportPage').then((m) => ({ default: m.SurveyListPage })));
 const RegulationsPage = lazy(() => import('./RegulationsPage'));
+const ParticipatePage = lazy(() => import('./participate/ParticipatePage'));
 
 export function PortalApp() {
   const { t, i18n } = useTranslation('portal');
@@ -25,6 +26,7 @@ export function PortalApp() {
   else if (match('/surveys', path)) page = <SurveyListPage />;
   else if ((params = match('/surveys/:id', path))) page = <SurveyReportPage id={params.id} />;
   else if ((params = match('/cycles/:id/regulations', path))) page = <RegulationsPage id={params.id} />;
+  else if (path === '/take-part' || path.startsWith('/take-part/')) page = <ParticipatePage path={path} />;
   else page = <HomePage />;
 
   return (
@@ -46,6 +48,13 @@ export function PortalApp() {
             </Link>
             <Link href="/surveys" aria-current={path.startsWith('/surveys') ? 'page' : undefined}>
               {t('nav.surveys')}
+            </Link>
+            <Link
+              href="/take-part"
+              aria-current={path.startsWith('/take-part') ? 'page' : undefined}
+              data-testid="nav-take-part"
+            >
+              {t('nav.takePart')}
             </Link>
             <button
               type="button"

@@ -1,0 +1,296 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { pick } from '../../i18n';
+import { api } from '../../shared/api';
+import type { Items, OrgUnit } from '../../shared/types';
+import { Link } from '../router';
+import { Loading } from '../ui';
+import { useApi } from '../useApi';
+import { Field, Problem, UnitPicker, useAction } from './shared';
+import { useSession } from './session';
+
+export const CATEGORIES = [
+  'urban_resident',
+  'rural_resident',
+  'enterprise',
+  'individual_business',
+  'social_org',
+  'expert',
+  'deputy',
+] as const;
+export const KINDS = [
+  'service_recipient',
+  'applicant',
+  'complainant',
+  'resident_served',
+  'supervised',
+] as const;
+
+/** Log in or register; shown wherever a participant action needs an account. */
+export function AccountBox() {
+  const { t } = useTranslation('participate');
+  const session = useSession();
+  const [mode, setMode] = useState<'login' | 'register'>('login');
+  const [f, setF] = useState<Record<string, string>>({});
+  const { busy, error, run } = useAction();
+  const val = (k: string) => f[k] ?? '';
+  const on = (k: string) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+
+  if (session.user === undefined) return <Loading />;
+  if (session.user)
+    return (
+      <div className="pc-card pp-account" data-testid="pp-account">
+        <div className="pc-card-head">
+          <strong>{t('account.hello', { name: session.user.displayName })}</strong>
+          <button type="button" className="pc-btn-link" onClick={() => void session.logout()}>
+            {t('account.logout')}
+          </button>
+        </div>
+        {!session.participant && <p className="pc-muted pc-small">{t('account.notParticipant')}</p>}
+      </div>
+    );
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    void run(() =>
+      mode === 'login'
+        ? session.login(val('username'), val('password'))
+        : session.register({
+            email: val('email') || undefined,
+            phone: val('phone') || undefined,
+            password: val('password'),
+            displayName: val('displayName'),
+            invitationToken: val('invitationToken') || undefined,
+          }),
+    );
+  };
+  return (
+    <form className="pc-card pp-form" onSubmit={submit} data-testid="pp-account-form">
+      <p className="pc-muted pc-small">{t('account.needLogin')}</p>
+      <div className="pp-tabs" role="tablist">
+        {(['login', 'register'] as const).map((m) => (
+          <button
+            key={m}
+            type="button"
+            role="tab"
+            aria-selected={mode === m}
+            className={mode === m ? 'active' : ''}
+            onClick={() => setMode(m)}
+            data-testid={`pp-tab-${m}`}
+          >
+            {t(`account.${m}`)}
+          </button>
+        ))}
+      </div>
+      {mode === 'login' ? (
+        <Field label={t('account.username')}>
+          <input
+            value={val('username')}
+            onChange={on('username')}
+            autoComplete="username"
+            data-testid="pp-username"
+          />
+        </Field>
+      ) : (
+        <>
+          <p className="pc-small pc-muted">{t('account.emailOrPhone')}</p>
+          <Field label={t('account.email')}>
+            <input type="email" value={val('email')} onChange={on('email')} data-testid="pp-email" />
+          </Field>
+          <Field label={t('account.phone')}>
+            <input type="tel" value={val('phone')} onChange={on('phone')} data-testid="pp-phone" />
+          </Field>
+          <Field label={t('account.displayName')}>
+            <input value={val('displayName')} onChange={on('displayName')} data-testid="pp-display-name" />
+          </Field>
+          <Field label={t('account.invitation')}>
+            <input value={val('invitationToken')} onChange={on('invitationToken')} />
+          </Field>
+        </>
+      )}
+      <Field label={t('account.password')}>
+        <input
+          type="password"
+          value={val('password')}
+          onChange={on('password')}
+          autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
+          data-testid="pp-password"
+        />
+      </Field>
+      <Problem text={error} />
+      <button type="submit" className="pc-btn" disabled={busy} data-testid="pp-account-submit">
+        {t(mode === 'login' ? 'account.submitLogin' : 'account.submitRegister')}
+      </button>
+    </form>
+  );
+}
+
+const SECTIONS = ['profile', 'needs', 'comment', 'rate', 'improvements', 'report'] as const;
+
+export function HubPage() {
+  const { t } = useTranslation('participate');
+  return (
+    <>
+      <h1>{t('title')}</h1>
+      <p className="pc-muted">{t('intro')}</p>
+      <AccountBox />
+      <ul className="pp-sections">
+        {SECTIONS.map((s, i) => (
+          <li key={s}>
+            <Link href={`/take-part/${s}`} className="pc-card pp-section" data-testid={`pp-go-${s}`}>
+              <span className="pc-stage-dot">{i === 0 ? '★' : i}</span> {t(`nav.${s}`)}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </>
+  );
+}
+
+interface Profile {
+  profile: { category: string; district: string | null; displayName: string };
+  relationships: {
+    id: string;
+    orgUnitId: string;
+    orgName: string;
+    orgNameEn: string | null;
+    kind: string;
+    verified: boolean;
+    relevance: { score: number };
+  }[];
+}
+
+export function ProfilePage() {
+  const { t, i18n } = useTranslation('participate');
+  const session = useSession();
+  const data = useApi<Profile>(session.participant ? '/api/participation/profile' : null);
+  const orgs = useApi<Items<OrgUnit>>('/api/public/orgs');
+  const [edit, setEdit] = useState<{ category?: string; district?: string }>({});
+  const [tie, setTie] = useState({ orgUnitId: '', kind: 'service_recipient', note: '' });
+  const [saved, setSaved] = useState(false);
+  const save = useAction();
+  const add = useAction();
+  if (!session.participant) return <AccountBox />;
+  if (!data.data) return <Loading />;
+  const p = data.data.profile;
+  const category = edit.category ?? p.category;
+  const district = edit.district ?? p.district ?? '';
+  const districts = (orgs.data?.items ?? []).filter((o) => o.kind === 'district');
+
+  return (
+    <>
+      <h1>{t('profile.title')}</h1>
+      <form
+        className="pc-card pp-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSaved(false);
+          void save
+            .run(() => api.put('/api/participation/profile', { category, district: district || null }))
+            .then((ok) => {
+              setSaved(ok);
+              data.reload();
+            });
+        }}
+      >
+        <Field label={t('profile.category')}>
+          <select
+            value={category}
+            onChange={(e) => setEdit({ ...edit, category: e.target.value })}
+            data-testid="pp-category"
+          >
+            {CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {t(`category.${c}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('profile.district')}>
+          <select
+            value={district}
+            onChange={(e) => setEdit({ ...edit, district: e.target.value })}
+            data-testid="pp-district"
+          >
+            <option value="">{t('profile.none')}</option>
+            {districts.map((d) => (
+              <option key={d.id} value={d.code}>
+                {pick(i18n.language, d.name, d.nameEn)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Problem text={save.error} />
+        <button className="pc-btn" type="submit" disabled={save.busy} data-testid="pp-profile-save">
+          {t('profile.save')}
+        </button>
+        {saved && <span className="pc-chip pc-chip-ok">{t('profile.saved')}</span>}
+      </form>
+
+      <h2>{t('profile.ties')}</h2>
+      <p className="pc-muted pc-small">{t('profile.why')}</p>
+      {data.data.relationships.length === 0 && <p className="pc-muted">{t('profile.noTies')}</p>}
+      <ul className="pc-list" data-testid="pp-ties">
+        {data.data.relationships.map((r) => (
+          <li key={r.id} className="pc-card">
+            <div className="pc-card-head">
+              <strong>{pick(i18n.language, r.orgName, r.orgNameEn)}</strong>
+              <span className={`pc-chip ${r.verified ? 'pc-chip-ok' : ''}`}>
+                {t(r.verified ? 'profile.verified' : 'profile.unverified')}
+              </span>
+            </div>
+            <p className="pc-small">{t(`kind.${r.kind}`)}</p>
+            <p className="pc-small pc-muted">
+              {t('profile.relevance', { r: r.relevance.score.toFixed(2) })} ·{' '}
+              <button
+                type="button"
+                className="pc-btn-link"
+                onClick={() => void api.del(`/api/participation/relationships/${r.id}`).then(data.reload)}
+              >
+                {t('profile.remove')}
+              </button>
+            </p>
+          </li>
+        ))}
+      </ul>
+      <form
+        className="pc-card pp-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void add
+            .run(() => api.post('/api/participation/relationships', { ...tie, note: tie.note || undefined }))
+            .then((ok) => ok && data.reload());
+        }}
+      >
+        <h3>{t('profile.addTie')}</h3>
+        <UnitPicker
+          value={tie.orgUnitId}
+          onChange={(v) => setTie({ ...tie, orgUnitId: v })}
+          label={t('profile.unit')}
+          testId="pp-tie-unit"
+        />
+        <Field label={t('profile.kind')}>
+          <select value={tie.kind} onChange={(e) => setTie({ ...tie, kind: e.target.value })}>
+            {KINDS.map((k) => (
+              <option key={k} value={k}>
+                {t(`kind.${k}`)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label={t('profile.note')}>
+          <input value={tie.note} onChange={(e) => setTie({ ...tie, note: e.target.value })} />
+        </Field>
+        <Problem text={add.error} />
+        <button
+          className="pc-btn"
+          type="submit"
+          disabled={add.busy || !tie.orgUnitId}
+          data-testid="pp-tie-add"
+        >
+          {t('profile.addTie')}
+        </button>
+      </form>
+    </>
+  );
+}

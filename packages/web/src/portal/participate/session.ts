@@ -1,0 +1,51 @@
+import { useEffect, useState } from 'react';
+import { api, ApiError } from '../../shared/api';
+import type { User } from '../../shared/types';
+
+const listeners = new Set<(u: User | null) => void>();
+let current: User | null | undefined;
+
+async function load(): Promise<User | null> {
+  try {
+    return (await api.get<{ user: User }>('/api/auth/me')).user;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return null;
+    throw e;
+  }
+}
+
+function set(u: User | null) {
+  current = u;
+  listeners.forEach((l) => l(u));
+}
+
+/** The logged-in account (null when anonymous, undefined while loading), shared across pages. */
+export function useSession() {
+  const [user, setUser] = useState<User | null | undefined>(current);
+  useEffect(() => {
+    listeners.add(setUser);
+    if (current === undefined) void load().then(set, () => set(null));
+    return () => void listeners.delete(setUser);
+  }, []);
+  return {
+    user,
+    participant: !!user?.roles.some((r) => r.role === 'public'),
+    async login(username: string, password: string) {
+      set((await api.post<{ user: User }>('/api/auth/login', { username, password })).user);
+    },
+    async register(body: Record<string, string | undefined>) {
+      set((await api.post<{ user: User }>('/api/participation/register', body)).user);
+    },
+    async logout() {
+      await api.post('/api/auth/logout');
+      set(null);
+    },
+  };
+}
+
+/** The message of an API error, with the fields it names. */
+export function errMsg(e: unknown): string {
+  if (e instanceof ApiError && e.details.length)
+    return `${e.message} (${e.details.map((d) => `${d.path}: ${d.message}`).join('; ')})`;
+  return (e as Error)?.message ?? String(e);
+}
