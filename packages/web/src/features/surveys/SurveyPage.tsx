@@ -29,6 +29,7 @@ import { pick } from '../../i18n';
 import { api, ApiError, qs, type ErrorDetail } from '../../shared/api';
 import { fmtDateTime } from '../../shared/format';
 import { Builder } from './Builder';
+import { InterviewEntry } from './InterviewEntry';
 import { STATUS_COLORS } from './SurveysPage';
 import type { SurveyDetail } from './types';
 
@@ -528,6 +529,9 @@ function FieldworkTab({ detail }: { detail: SurveyDetail }) {
           >
             {t('fw.saveQuotas')}
           </Button>
+          {detail.survey.status === 'fielding' && detail.version && (
+            <InterviewEntry surveyId={id} definition={detail.version.definition} />
+          )}
         </Space>
         <Table
           size="small"

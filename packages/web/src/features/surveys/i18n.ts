@@ -139,6 +139,10 @@ export const zh = {
     modes: { web: '网络', paper: '纸质', phone: '电话', face: '面访', open: '公开' },
     saveQuotas: '保存配额',
     refresh: '刷新',
+    enter: '录入访问答卷',
+    enterSave: '保存答卷',
+    entered: '答卷已录入',
+    code: '问卷码',
   },
   an: {
     weighting: '加权方法',
@@ -314,6 +318,10 @@ export const en: Same<typeof zh> = {
     modes: { web: 'Web', paper: 'Paper', phone: 'Phone', face: 'Face to face', open: 'Open' },
     saveQuotas: 'Save quotas',
     refresh: 'Refresh',
+    enter: 'Enter an interview',
+    enterSave: 'Save answers',
+    entered: 'Answers entered',
+    code: 'Code',
   },
   an: {
     weighting: 'Weighting',
