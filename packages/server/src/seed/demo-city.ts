@@ -24,6 +24,7 @@ import { CITY, DEPARTMENTS, DISTRICTS, GIVEN, SURNAMES, type UnitSpec } from './
 import { cadreTree, departmentTree, districtTree } from './templates';
 import { seedSurveys } from '../modules/surveys/seed';
 import { seedParticipation } from '../modules/participation/seed';
+import { seedMonitoring } from '../modules/monitoring/seed';
 
 /** Password of every demo account. */
 export const DEMO_PASSWORD = 'demo1234';
@@ -459,6 +460,7 @@ export async function seedDemoCity(db: Db) {
   const results = await computeCycleResults(db, sys, ids.annual);
   await publishResults(db, sys, ids.annual);
   const participation = await seedParticipation(db);
+  await seedMonitoring(db);
   const [{ n }] = await db.select({ n: count() }).from(plans).where(eq(plans.cycleId, ids.annual));
   return { ...ids, plans2025: n, results: results.length, surveyResponses: survey.responses, participation };
 }

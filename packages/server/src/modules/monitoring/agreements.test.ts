@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { and, eq } from 'drizzle-orm';
+import { cycles, people, plans } from '../../db/schema';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 import { planOf } from './test-util';
 
@@ -26,16 +28,26 @@ const find = (tree: Node[], code: string): Node | undefined => {
 
 describe('target responsibility agreements', () => {
   it('is signed once by the appraisee side and once by the office', async () => {
-    const sign = (c: Client, side: string) => c.post(`/api/plans/${planId}/signoffs`, { side });
+    // The demo city's unit plans are signed already; the head of education's own plan is not.
+    const [{ id: cadrePlan }] = await t.db
+      .select({ id: plans.id })
+      .from(plans)
+      .innerJoin(people, eq(people.id, plans.personId))
+      .innerJoin(cycles, eq(cycles.id, plans.cycleId))
+      .where(and(eq(people.code, 'edu-1'), eq(cycles.code, '2025-annual')));
+    const sign = (c: Client, side: string) => c.post(`/api/plans/${cadrePlan}/signoffs`, { side });
+    const head = await t.as('edu.head');
     expect((await sign(await t.as('fin.manager'), 'appraisee')).statusCode).toBe(403);
-    expect((await sign(manager, 'office')).statusCode).toBe(403);
-    expect((await sign(manager, 'appraisee')).statusCode).toBe(201);
+    expect((await sign(head, 'office')).statusCode).toBe(403);
+    expect((await sign(head, 'appraisee')).statusCode).toBe(201);
     const again = await sign(manager, 'appraisee');
     expect(again.statusCode).toBe(409);
     expect(again.json().details).toEqual([{ path: 'side', message: 'already signed' }]);
     expect((await sign(office, 'office')).json().signoff).toMatchObject({ side: 'office', planVersion: 1 });
-    const list = (await manager.get(`/api/plans/${planId}/signoffs`)).json().items;
+    const list = (await head.get(`/api/plans/${cadrePlan}/signoffs`)).json().items;
     expect(list.map((s: { side: string }) => s.side)).toEqual(['appraisee', 'office']);
+    const signed = (await manager.get(`/api/plans/${planId}/signoffs`)).json().items;
+    expect(signed).toHaveLength(2);
     const draft = await planOf(office, '2026-annual', 'edu');
     expect((await manager.post(`/api/plans/${draft}/signoffs`, { side: 'appraisee' })).statusCode).toBe(409);
   });

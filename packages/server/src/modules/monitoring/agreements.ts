@@ -78,6 +78,7 @@ export async function signPlan(db: Db, actor: Actor | null, planId: string, side
 }
 
 export async function listSignoffs(db: Db, actor: Actor | null, planId: string) {
+  requireActor(actor);
   await assertCanReadPlan(db, actor, await loadPlanScope(db, planId));
   return db
     .select({
@@ -183,6 +184,7 @@ export async function requestRevision(
   planId: string,
   input: { justification: string; changes: { code: string; field: RevisionField; to: number }[] },
 ) {
+  requireActor(actor);
   return db.transaction(async (tx) => {
     const scope = await loadPlanScope(tx, planId);
     const a = assertCanEditPlan(actor, scope);
@@ -360,6 +362,7 @@ const presentRevision = ({ previousTree: _t, ...r }: RevisionRow) => ({
 
 /** Revisions of a plan, newest first, for whoever may read it (the previous tree on request). */
 export async function listRevisions(db: Db, actor: Actor | null, planId: string) {
+  requireActor(actor);
   await assertCanReadPlan(db, actor, await loadPlanScope(db, planId));
   const rows = await db
     .select()

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { actualValues, evidenceFiles } from '../../db/schema';
-import type { Actor } from '../../lib/actor';
+import { requireActor, type Actor } from '../../lib/actor';
 import { badRequest, notFound } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
 import { assertCanReadPlan, assertCanReport, loadPlanScope } from '../plans/access';
@@ -38,6 +38,7 @@ export async function uploadEvidence(
   valueId: string,
   file: { filename: string; content: Buffer },
 ): Promise<EvidenceMeta> {
+  requireActor(actor);
   const { scope } = await valueScope(db, valueId);
   const a = assertCanReport(actor, scope);
   if (file.content.length > EVIDENCE_MAX_BYTES)
@@ -82,6 +83,7 @@ export async function uploadEvidence(
 
 /** Evidence files of a value (metadata only), for whoever may read the plan. */
 export async function listEvidence(db: Db, actor: Actor | null, valueId: string): Promise<EvidenceMeta[]> {
+  requireActor(actor);
   const { scope } = await valueScope(db, valueId);
   await assertCanReadPlan(db, actor, scope);
   return db
@@ -93,6 +95,7 @@ export async function listEvidence(db: Db, actor: Actor | null, valueId: string)
 
 /** One file with its content; reading it is audited (evidence may hold personal data). */
 export async function downloadEvidence(db: Db, actor: Actor | null, id: string): Promise<EvidenceRow> {
+  requireActor(actor);
   const [row] = await db.select().from(evidenceFiles).where(eq(evidenceFiles.id, id)).limit(1);
   if (!row) throw notFound('Evidence file');
   const a = await assertCanReadPlan(db, actor, await loadPlanScope(db, row.planId));

@@ -4,11 +4,21 @@ import type { Db } from '../../db/client';
 import { actualValues, cycles, plans } from '../../db/schema';
 import { requireActor, type Actor } from '../../lib/actor';
 import { forbidden, notFound } from '../../lib/errors';
-import { leavesByPlan, loadCycle, monitoredPlans, oversees, type MonitoredPlan } from './common';
+import {
+  leavesByPlan,
+  loadCycle,
+  monitoredPlans,
+  oversees,
+  type MonitoredPlan,
+  type NodeRow,
+} from './common';
 import { parsePeriod } from './periods';
 
 /** Below this many values a first-digit test has too little power to flag anything. */
 export const BENFORD_MIN_VALUES = 50;
+
+/** Units of bounded quantities left out of the first-digit test. */
+const BOUNDED_UNITS = new Set(['%', '‰', '分']);
 
 export interface ValueFlags {
   valueId: string;
@@ -43,7 +53,8 @@ const appraiseeKey = (p: { appraiseeType: string; orgUnitId: string; personId: s
  * match the data: each value is compared with the earlier values of the same indicator of the same
  * appraisee (earlier periods of this plan and periods of earlier cycles, same granularity), with
  * the indicator's plausible range, and with the last three reports (repeats). A first-digit test
- * runs per plan over all its values of the cycle. Visible to the office and to verifiers (their
+ * runs per plan over its values of the cycle, leaving out percentages and scores (bounded, so
+ * not Benford-distributed). Visible to the office and to verifiers (their
  * org subtree).
  */
 export async function listFlags(
@@ -114,6 +125,7 @@ export async function listFlags(
       value: v.value,
       plausibleMin: node?.plausibleMin ?? undefined,
       plausibleMax: node?.plausibleMax ?? undefined,
+      recent: node && naturalRepeat(node, v.value) ? [] : undefined,
     });
     if (flags.length)
       items.push({
@@ -137,7 +149,24 @@ export async function listFlags(
       x.indicatorCode.localeCompare(y.indicatorCode, 'en', { numeric: true }) ||
       x.period.localeCompare(y.period),
   );
-  return { items, benford: benfordByPlan(visible, values) };
+  // Shares and rates are bounded (0–100 %), so their first digits cannot follow Benford's law.
+  const benfordValues = values.filter(
+    (v) => !BOUNDED_UNITS.has(nodeOf.get(`${v.planId}|${v.indicatorCode}`)?.unit ?? ''),
+  );
+  return { items, benford: benfordByPlan(visible, benfordValues) };
+}
+
+/**
+ * Repeats that are not suspicious: zero (no accident again), discrete outcomes (pass/fail, bands),
+ * a plausible bound, or the level of an indicator whose target is to hold it (100 % again).
+ */
+function naturalRepeat(node: NodeRow, value: number): boolean {
+  const rule = (node.rule ?? {}) as { type?: string; target?: number; baseline?: number };
+  if (value === 0 || rule.type === 'passFail' || rule.type === 'banded') return true;
+  if (value === node.plausibleMin || value === node.plausibleMax) return true;
+  const target = node.target ?? rule.target;
+  const baseline = node.baseline ?? rule.baseline ?? target;
+  return target !== undefined && target !== null && baseline === target && value === target;
 }
 
 function benfordByPlan(visible: MonitoredPlan[], values: { planId: string; value: number }[]): PlanBenford[] {

@@ -22,6 +22,7 @@ export async function createTask(
   warningId: string,
   input: { ownerId?: string; deadline: string; title?: string },
 ) {
+  requireActor(actor);
   return db.transaction(async (tx) => {
     const [w] = await tx.select().from(earlyWarnings).where(eq(earlyWarnings.id, warningId)).limit(1);
     if (!w) throw notFound('Warning');
@@ -91,6 +92,7 @@ export async function updateTask(
   id: string,
   input: { status: TaskStatus; resolution?: string },
 ) {
+  requireActor(actor);
   return db.transaction(async (tx) => {
     const [task] = await tx.select().from(correctionTasks).where(eq(correctionTasks.id, id)).limit(1);
     if (!task) throw notFound('Task');

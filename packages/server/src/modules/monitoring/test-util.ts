@@ -1,3 +1,7 @@
+import { and, inArray, like } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { actualValues, correctionTasks, earlyWarnings, reportingReminders } from '../../db/schema';
+import { appendAudit } from '../audit/service';
 import type { Client } from '../../../test/helper';
 
 /** A multipart/form-data body with one `file` field. */
@@ -25,4 +29,30 @@ export async function planOf(c: Client, cycleCode: string, unitCode: string): Pr
 export async function cycleOf(c: Client, code: string): Promise<string> {
   const cycles = (await c.get('/api/cycles')).json().items as { id: string; code: string }[];
   return cycles.find((x) => x.code === code)!.id;
+}
+
+/**
+ * Removes the demo city's quarterly monitoring data of some plans (values, warnings, tasks,
+ * reminders), so a test starts from plans that have reported only their annual values. Deleted
+ * values get `value.delete` audit entries, as the platform would write.
+ */
+export async function resetMonitoring(db: Db, planIds: string[]) {
+  await db.transaction(async (tx) => {
+    const gone = await tx
+      .delete(actualValues)
+      .where(and(inArray(actualValues.planId, planIds), like(actualValues.period, '%-Q%')))
+      .returning({ id: actualValues.id });
+    await appendAudit(
+      tx,
+      gone.map((v) => ({
+        actorId: null,
+        action: 'value.delete',
+        entityType: 'actual_value',
+        entityId: v.id,
+      })),
+    );
+    await tx.delete(correctionTasks).where(inArray(correctionTasks.planId, planIds));
+    await tx.delete(earlyWarnings).where(inArray(earlyWarnings.planId, planIds));
+    await tx.delete(reportingReminders).where(inArray(reportingReminders.planId, planIds));
+  });
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 import { addDays, todayUtc } from './periods';
-import { cycleOf, planOf } from './test-util';
+import { cycleOf, planOf, resetMonitoring } from './test-util';
 
 let t: TestApp;
 let office: Client;
@@ -15,6 +15,8 @@ beforeAll(async () => {
   manager = await t.as('edu.manager');
   cycleId = await cycleOf(office, '2025-annual');
   planId = await planOf(office, '2025-annual', 'edu');
+  await resetMonitoring(t.db, [planId]);
+  await manager.post('/api/notifications/read-all');
 });
 afterAll(async () => t.close());
 
@@ -80,7 +82,8 @@ describe('trajectory, early warnings and correction tasks', () => {
       'A1 2025-Q2 yellow',
     ]);
     const other = await t.as('fin.manager');
-    expect((await other.get(`/api/monitoring/warnings?cycleId=${cycleId}`)).json().items).toEqual([]);
+    const theirs = (await other.get(`/api/monitoring/warnings?cycleId=${cycleId}`)).json().items;
+    expect(theirs.filter((w: Warning) => w.planId === planId)).toEqual([]);
 
     const inbox = (await manager.get('/api/notifications')).json();
     expect(inbox.unread).toBe(1);
@@ -96,7 +99,9 @@ describe('trajectory, early warnings and correction tasks', () => {
   });
 
   it('turns a warning into a correction task followed until closed, audited', async () => {
-    const [red] = (await office.get(`/api/monitoring/warnings?cycleId=${cycleId}`)).json().items;
+    const red = (await office.get(`/api/monitoring/warnings?cycleId=${cycleId}`))
+      .json()
+      .items.find((w: Warning) => w.planId === planId && w.status === 'red');
     const deadline = addDays(todayUtc(), 30);
     const other = await t.as('fin.manager');
     expect((await other.post(`/api/monitoring/warnings/${red.id}/tasks`, { deadline })).statusCode).toBe(403);
@@ -123,11 +128,15 @@ describe('trajectory, early warnings and correction tasks', () => {
     expect(closed.json().task).toMatchObject({ status: 'closed', overdue: false });
     expect((await step(manager, { status: 'open' })).statusCode).toBe(409);
 
-    const tasks = (await manager.get(`/api/monitoring/tasks?cycleId=${cycleId}`)).json().items;
+    const tasks = (await manager.get(`/api/monitoring/tasks?cycleId=${cycleId}`))
+      .json()
+      .items.filter((x: { warningId: string }) => x.warningId === red.id);
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ id: task.id, status: 'closed', appraiseeName: expect.any(String) });
     const warnings = (await office.get(`/api/monitoring/warnings?cycleId=${cycleId}`)).json().items;
-    expect(warnings[0].tasks).toEqual([expect.objectContaining({ id: task.id, status: 'closed' })]);
+    expect(warnings.find((w: Warning) => w.id === red.id).tasks).toEqual([
+      expect.objectContaining({ id: task.id, status: 'closed' }),
+    ]);
     const audit = (await office.get('/api/audit?limit=3'))
       .json()
       .items.map((e: { action: string }) => e.action);
