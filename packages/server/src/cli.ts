@@ -10,6 +10,7 @@ import { systemActor } from './lib/system';
 import { parseValueSheet } from './modules/values/import';
 import { reportValues } from './modules/values/service';
 import { backup, restore } from './ops/backup';
+import { loadActor } from './modules/auth/service';
 
 const HELP = `perfcommons — government performance management with public participation
 
@@ -21,8 +22,8 @@ Commands:
   seed [--force]            load the demo city (refuses a non-empty database unless --force)
   compute --cycle <code>    compute results of a cycle and print a summary
   verify-audit              check the audit chain and audited rows; exit 1 on any problem
-  import-values --plan <id> --file <f.csv|f.xlsx>
-                            report actual values from a sheet (all rows in one transaction, or none)
+  import-values --plan <id> --file <f.csv|f.xlsx> --as <username>
+                            report actual values from a sheet as that user (one transaction: all rows or none)
   backup <file>             PGlite: dump the data directory; PostgreSQL: pg_dump (custom format)
   restore <file> [--force]  load a backup into an empty database (--force replaces a non-empty one)
 
@@ -40,6 +41,7 @@ async function main(argv: string[]) {
       cycle: { type: 'string' },
       plan: { type: 'string' },
       file: { type: 'string' },
+      as: { type: 'string' },
     },
   });
   const command = positionals[0];
@@ -125,13 +127,22 @@ async function main(argv: string[]) {
       });
     case 'import-values':
       return withDb(await open(), async (database) => {
-        if (!values.plan || !values.file) {
-          console.error('import-values needs --plan <id> and --file <sheet>');
+        if (!values.plan || !values.file || !values.as) {
+          console.error('import-values needs --plan <id>, --file <sheet> and --as <username>');
+          return 1;
+        }
+        // Values are reported by a real account (recorded as reporter, checked for permission, audited).
+        const user = await database.db.query.users.findFirst({
+          where: (u, { eq }) => eq(u.username, values.as!),
+        });
+        const actor = user && (await loadActor(database.db, user.id));
+        if (!actor) {
+          console.error(`No active user ${values.as}`);
           return 1;
         }
         const rows = await parseValueSheet(readFileSync(values.file), values.file);
         console.log(`Importing ${rows.length} rows into plan ${values.plan}…`);
-        const stored = await reportValues(database.db, systemActor(), values.plan, rows);
+        const stored = await reportValues(database.db, actor, values.plan, rows);
         console.log(`${stored.length} values stored`);
         return 0;
       });
@@ -169,6 +180,8 @@ main(process.argv.slice(2)).then(
   },
   (err) => {
     console.error(err instanceof Error ? err.message : err);
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause) console.error(`  cause: ${cause instanceof Error ? cause.message : String(cause)}`);
     for (const d of (err as { details?: { path: string; message: string }[] }).details ?? [])
       console.error(`  ${d.path}: ${d.message}`);
     process.exit(1);

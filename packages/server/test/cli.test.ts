@@ -147,14 +147,25 @@ describe('crash safety', () => {
     'leaves no partial import when the import is killed mid-way; the next start is clean',
     async () => {
       const before = await withDb(counts);
-      const run = await cli(['import-values', '--plan', plan.id, '--file', sheet(20_000)], {
-        text: 'Importing 20000 rows',
-        delayMs: 1500,
-      });
+      const run = await cli(
+        ['import-values', '--plan', plan.id, '--as', 'edu.manager', '--file', sheet(20_000)],
+        {
+          text: 'Importing 20000 rows',
+          delayMs: 1500,
+        },
+      );
       expect(run.signal, run.out).toBe('SIGKILL');
       expect(await withDb(counts)).toEqual(before);
       // The next start: a small import goes through and the audit chain is intact.
-      const small = await cli(['import-values', '--plan', plan.id, '--file', sheet(3)]);
+      const small = await cli([
+        'import-values',
+        '--plan',
+        plan.id,
+        '--as',
+        'edu.manager',
+        '--file',
+        sheet(3),
+      ]);
       expect(small.code, small.out).toBe(0);
       expect(small.out).toContain('3 values stored');
       expect(await withDb((q) => count(q, 'actual_values', `note = 'bulk'`))).toBe(3);
