@@ -464,7 +464,8 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   'POST /api/monitoring/tasks/:id/status': {
     url: '/api/monitoring/tasks/{task}/status',
     body: { status: 'in_progress' },
-    allow: SIGNED_IN,
+    allow: EDU_EDITORS,
+    note: 'the owner (here edu.manager), the unit manager or the office',
   },
   // Target responsibility agreements: sign-offs and mid-cycle revisions of approved plans.
   'GET /api/plans/:id/signoffs': { url: '/api/plans/{edu2025}/signoffs', allow: EDU2025_READERS },
