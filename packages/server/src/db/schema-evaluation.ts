@@ -1,4 +1,5 @@
 /** Tables of evaluation and results: versioned cycle rules, appeals, consequences applied to results. */
+import { sql } from 'drizzle-orm';
 import { integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, index } from 'drizzle-orm/pg-core';
 import { cycles, orgUnits, people, plans, results, users } from './schema';
 
@@ -52,7 +53,13 @@ export const appeals = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
   },
-  (t) => [index('appeals_plan').on(t.planId)],
+  (t) => [
+    index('appeals_plan').on(t.planId),
+    // One open appeal per result and indicator, also under concurrent filing.
+    uniqueIndex('appeals_one_pending')
+      .on(t.resultId, t.indicatorCode)
+      .where(sql`status = 'pending'`),
+  ],
 );
 
 /** A consequence 结果运用 applied to a result by the cycle's consequence rules. */

@@ -2,7 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { actualValues, appeals, cycles, indicatorNodes, results } from '../../db/schema';
 import { coversOrg, isOffice, requireActor, requireOffice, type Actor } from '../../lib/actor';
-import { badRequest, conflict, forbidden, notFound } from '../../lib/errors';
+import { badRequest, conflict, forbidden, isUniqueViolation, notFound } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
 import { rulesOf } from '../evaluation/rules';
 import { loadPlanScope, type PlanScope } from '../plans/access';
@@ -25,6 +25,23 @@ export async function fileAppeal(
   input: { indicatorCode: string; reason: string; evidence?: string[] },
 ) {
   const a = requireActor(actor);
+  try {
+    return await fileAppealTx(db, a, resultId, input);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw pendingConflict();
+    throw err;
+  }
+}
+
+const pendingConflict = () =>
+  conflict('An appeal of this indicator is already pending', [{ path: 'indicatorCode', message: 'pending' }]);
+
+function fileAppealTx(
+  db: Db,
+  a: Actor,
+  resultId: string,
+  input: { indicatorCode: string; reason: string; evidence?: string[] },
+) {
   return db.transaction(async (tx) => {
     const [result] = await tx.select().from(results).where(eq(results.id, resultId));
     if (!result) throw notFound('Result');
@@ -58,10 +75,7 @@ export async function fileAppeal(
           eq(appeals.status, 'pending'),
         ),
       );
-    if (open)
-      throw conflict('An appeal of this indicator is already pending', [
-        { path: 'indicatorCode', message: 'pending' },
-      ]);
+    if (open) throw pendingConflict();
     const [row] = await tx
       .insert(appeals)
       .values({

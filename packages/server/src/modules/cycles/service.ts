@@ -40,8 +40,14 @@ export async function listCycles(db: Db) {
   return rows.map(presentCycle);
 }
 
-export async function getCycle(db: DbOrTx, id: string): Promise<CycleRow> {
-  const [c] = await db.select().from(cycles).where(eq(cycles.id, id)).limit(1);
+export async function getCycle(
+  db: DbOrTx,
+  id: string,
+  opts: { forUpdate?: boolean } = {},
+): Promise<CycleRow> {
+  const q = db.select().from(cycles).where(eq(cycles.id, id)).limit(1);
+  // Row lock: two concurrent transitions of one cycle run one after the other, the second sees the first.
+  const [c] = opts.forUpdate ? await q.for('update') : await q;
   if (!c) throw notFound('Cycle');
   return c;
 }
@@ -93,7 +99,7 @@ export async function transitionCycle(
 ) {
   const a = requireOffice(actor, 'Moving a cycle between links');
   return db.transaction(async (tx) => {
-    const c = await getCycle(tx, id);
+    const c = await getCycle(tx, id, { forUpdate: true });
     const from = STAGES.indexOf(c.stage as Stage);
     const to = STAGES.indexOf(input.to);
     if (to === from)

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "appeals_one_pending" ON "appeals" USING btree ("result_id","indicator_code") WHERE status = 'pending';
