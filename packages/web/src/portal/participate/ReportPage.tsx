@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { pick } from '../../i18n';
 import { qs } from '../../shared/api';
+import type { Items, OrgUnit } from '../../shared/types';
 import { Loading } from '../ui';
 import { useApi } from '../useApi';
 import { CyclePicker, pct, UnitPicker } from './shared';
@@ -54,6 +55,11 @@ export function ReportPage() {
 
 export function ReportCard({ item }: { item: ReportItem }) {
   const { t, i18n } = useTranslation('participate');
+  const orgs = useApi<Items<OrgUnit>>('/api/public/orgs');
+  const district = (code: string) => {
+    const o = orgs.data?.items.find((x) => x.code === code);
+    return o ? pick(i18n.language, o.name, o.nameEn) : code;
+  };
   const cat = (k: string) => t(`category.${k}`, { defaultValue: k });
   return (
     <div className="pc-card" data-testid="pp-report-item">
@@ -63,56 +69,49 @@ export function ReportCard({ item }: { item: ReportItem }) {
           {t('report.participants')}: {item.participants}
         </span>
       </h3>
-      <div className="pp-scroll">
-        <table className="pp-table">
-          <thead>
-            <tr>
-              <th />
-              <th>{t('report.participants')}</th>
-              <th>{t('report.high')}</th>
-              <th>{t('report.meanRel')}</th>
-              <th>{t('report.histogram')}</th>
-              <th>{t('report.categories')}</th>
-              <th>{t('report.warnings')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {item.links.map((l) => (
-              <tr key={l.link} data-testid={`pp-report-${l.link}`}>
-                <th scope="row">{t(`report.link.${l.link}`)}</th>
-                <td>{l.n}</td>
-                <td>{pct(l.summary.highRelevanceShare)}</td>
-                <td>{l.meanRelevance === null ? '–' : l.meanRelevance.toFixed(2)}</td>
-                <td className="pp-hist" aria-label={t('report.histogram')}>
-                  {l.summary.relevanceHistogram.map((b) => (
-                    <span
-                      key={b.from}
-                      title={`${b.from}–${b.to}: ${b.count}`}
-                      style={{ height: `${4 + (l.n ? (b.count / l.n) * 24 : 0)}px` }}
-                    />
-                  ))}
-                </td>
-                <td className="pc-small">
-                  {Object.entries(l.summary.byCategory)
-                    .map(([k, v]) => `${cat(k)} ${v}`)
-                    .join('，')}
-                </td>
-                <td className="pc-small">
-                  {l.warnings.length === 0 ? (
-                    <span className="pc-muted">{t('report.noWarnings')}</span>
-                  ) : (
-                    l.warnings.map((w) => (
-                      <span key={w.kind} className="pc-chip pp-overdue" title={w.message}>
-                        {t(`report.warning.${w.kind}`)}
-                      </span>
-                    ))
-                  )}
-                </td>
-              </tr>
+      {item.links.map((l) => (
+        <div key={l.link} className="pp-link" data-testid={`pp-report-${l.link}`}>
+          <div className="pp-row">
+            <strong>{t(`report.link.${l.link}`)}</strong>
+            <span className="pc-small">
+              {t('report.participants')} {l.n} · {t('report.high')} {pct(l.summary.highRelevanceShare)} ·{' '}
+              {t('report.meanRel')} {l.meanRelevance === null ? '–' : l.meanRelevance.toFixed(2)}
+            </span>
+          </div>
+          {l.n > 0 && (
+            <div className="pc-small pc-muted">
+              <span className="pp-hist" aria-label={t('report.histogram')} role="img">
+                {l.summary.relevanceHistogram.map((b) => (
+                  <span
+                    key={b.from}
+                    title={`${b.from}–${b.to}: ${b.count}`}
+                    style={{ height: `${4 + (b.count / l.n) * 20}px` }}
+                  />
+                ))}
+              </span>{' '}
+              {Object.entries(l.summary.byCategory)
+                .map(([k, v]) => `${cat(k)} ${v}`)
+                .join('，')}
+            </div>
+          )}
+          {l.n > 0 && (
+            <div className="pc-small pc-muted">
+              {`${t('report.districts')}: `}
+              {Object.entries(l.summary.byDistrict)
+                .map(([k, v]) => `${district(k)} ${v}`)
+                .join('，')}
+            </div>
+          )}
+          <div>
+            {l.warnings.length === 0 && <span className="pc-small pc-muted">{t('report.noWarnings')}</span>}
+            {l.warnings.map((w) => (
+              <span key={w.kind} className="pc-chip pp-overdue" title={w.message}>
+                {t(`report.warning.${w.kind}`)}
+              </span>
             ))}
-          </tbody>
-        </table>
-      </div>
+          </div>
+        </div>
+      ))}
     </div>
   );
 }
