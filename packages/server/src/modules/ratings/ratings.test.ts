@@ -36,9 +36,13 @@ describe('ratings', () => {
 
   it('refuses ratings without a task, self-ratings, subjects the indicator does not use, and bad scores', async () => {
     const leader = await t.as('leader01');
+    // An open task of the term cycle, which is in evaluation.
     const task = (await leader.get('/api/ratings/tasks'))
       .json()
-      .items.find((x: { subjectType: string }) => x.subjectType === 'superior');
+      .items.find(
+        (x: { subjectType: string; rated: unknown[] }) =>
+          x.subjectType === 'superior' && x.rated.length === 0,
+      );
     const citizen = await t.as('citizen01');
     expect(
       (

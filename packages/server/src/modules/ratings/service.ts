@@ -23,11 +23,6 @@ export async function submitRating(db: Db, actor: Actor | null, planId: string, 
   try {
     return await db.transaction(async (tx) => {
       const scope = await loadPlanScope(tx, planId);
-      const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, scope.plan.cycleId));
-      if (cycle.stage !== 'evaluation')
-        throw conflict(`Ratings are open during evaluation; the cycle is in ${cycle.stage}`, [
-          { path: 'cycle', message: 'not in evaluation' },
-        ]);
       if (scope.personUserId === a.id) throw forbidden('Self-rating is a conflict of interest');
       const [task] = await tx
         .select()
@@ -40,6 +35,11 @@ export async function submitRating(db: Db, actor: Actor | null, planId: string, 
           ),
         );
       if (!task) throw forbidden(`You have no ${input.subjectType} rating task for this plan`);
+      const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, scope.plan.cycleId));
+      if (cycle.stage !== 'evaluation')
+        throw conflict(`Ratings are open during evaluation; the cycle is in ${cycle.stage}`, [
+          { path: 'cycle', message: 'not in evaluation' },
+        ]);
       const [node] = await tx
         .select()
         .from(indicatorNodes)
