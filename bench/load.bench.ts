@@ -16,7 +16,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { openDatabase } from '../packages/server/src/db/client';
 import { seedDemoCity, DEMO_PASSWORD } from '../packages/server/src/seed/demo-city';
-import { systemActor } from '../packages/server/src/lib/system';
+import { loadActor } from '../packages/server/src/modules/auth/service';
 import {
   createSurvey,
   drawSample,
@@ -106,7 +106,10 @@ export default async function loadBench(): Promise<BenchFigures> {
     ).rows;
     if (open.length === 0) throw new Error('no open rating tasks in the demo city');
     const invitationsNeeded = Math.max(2000, seconds * 600);
-    const office = systemActor();
+    // The survey is created by the demo office account (its creator must be a real user).
+    const officeId = (await sql.query<{ id: string }>(`select id from users where username = 'office'`))
+      .rows[0].id;
+    const office = (await loadActor(database.db, officeId))!;
     const { survey } = await createSurvey(database.db, office, {
       code: 'bench-load',
       title: '负载测试问卷',
@@ -146,6 +149,8 @@ export default async function loadBench(): Promise<BenchFigures> {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username, password: DEMO_PASSWORD }),
       });
+      if (res.status !== 200)
+        throw new Error(`login of ${username} answered ${res.status}: ${await res.text()}`);
       const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]);
       const csrf = cookies.find((c) => c.startsWith('pc_csrf='))!.slice('pc_csrf='.length);
       sessions.set(username, {

@@ -30,6 +30,9 @@ export const authRoutes: FastifyPluginAsyncZod<{ cookieSecure: boolean }> = asyn
         rateLimit: {
           max: 20,
           timeWindow: '1 minute',
+          // After parsing, so that the key holds the username: guessing one account's password is
+          // throttled without locking out a whole office behind one address.
+          hook: 'preHandler',
           keyGenerator: (req) =>
             `${req.ip}|${(req.body as { username?: string } | undefined)?.username ?? ''}`,
         },
