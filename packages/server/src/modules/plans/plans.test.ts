@@ -119,4 +119,10 @@ describe('plans and indicator trees', () => {
       403,
     );
   });
+
+  it('answers an over-long id with a 400 naming the field', async () => {
+    const res = await office.get(`/api/plans/${'x'.repeat(500)}`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details[0].path).toBe('id');
+  });
 });
