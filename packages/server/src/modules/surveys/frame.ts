@@ -1,5 +1,4 @@
-import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { cellText, readFirstSheet } from '../../lib/sheets';
 import { badRequest, type ErrorDetail } from '../../lib/errors';
 
 /** One unit of a sampling frame as uploaded: an id, the strata fields, optional contact. */
@@ -44,23 +43,7 @@ export function checkFrameRows(
 
 /** Reads a CSV or XLSX frame (header row: id, the strata fields, optional contact). */
 export async function parseFrameSheet(buffer: Buffer, filename: string, strataFields: string[]) {
-  const wb = new ExcelJS.Workbook();
-  const lower = filename.toLowerCase();
-  try {
-    if (lower.endsWith('.xlsx')) await wb.xlsx.load(buffer as unknown as ArrayBuffer);
-    else if (lower.endsWith('.csv'))
-      await wb.csv.read(Readable.from(buffer.toString('utf8').replace(/^\uFEFF/, '')));
-    else
-      throw badRequest('Upload an .xlsx or .csv file', [{ path: 'file', message: 'unsupported file type' }]);
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode) throw err;
-    throw badRequest('The file could not be read as a spreadsheet', [
-      { path: 'file', message: 'unreadable' },
-    ]);
-  }
-  const sheet = wb.worksheets[0];
-  if (!sheet) throw badRequest('The file has no sheet', [{ path: 'file', message: 'empty' }]);
-  const header = (sheet.getRow(1).values as unknown[]).slice(1).map((v) => String(v ?? '').trim());
+  const { sheet, header } = await readFirstSheet(buffer, filename);
   const wanted = ['id', ...strataFields];
   const missing = wanted.filter((c) => !header.includes(c));
   if (missing.length)
@@ -91,16 +74,4 @@ export async function parseFrameSheet(buffer: Buffer, filename: string, strataFi
   if (rows.length === 0)
     throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
   return { rows, ignoredColumns };
-}
-
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object' && 'result' in v) return String(v.result ?? '').trim();
-  if (typeof v === 'object' && 'richText' in v)
-    return v.richText
-      .map((t) => t.text)
-      .join('')
-      .trim();
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  return String(v).trim();
 }

@@ -1,5 +1,4 @@
-import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { cellText, readFirstSheet } from '../../lib/sheets';
 import { badRequest, type ErrorDetail } from '../../lib/errors';
 import type { ValueRowInput } from './service';
 
@@ -10,23 +9,7 @@ const COLUMNS = ['indicatorCode', 'period', 'value', 'note'] as const;
  * reporting every bad cell as `rows.N.field` where N counts data rows from 0 (sheet row N + 2).
  */
 export async function parseValueSheet(buffer: Buffer, filename: string): Promise<ValueRowInput[]> {
-  const wb = new ExcelJS.Workbook();
-  const lower = filename.toLowerCase();
-  try {
-    if (lower.endsWith('.xlsx')) await wb.xlsx.load(buffer as unknown as ArrayBuffer);
-    else if (lower.endsWith('.csv'))
-      await wb.csv.read(Readable.from(buffer.toString('utf8').replace(/^\uFEFF/, '')));
-    else
-      throw badRequest('Upload an .xlsx or .csv file', [{ path: 'file', message: 'unsupported file type' }]);
-  } catch (err) {
-    if ((err as { statusCode?: number }).statusCode) throw err;
-    throw badRequest('The file could not be read as a spreadsheet', [
-      { path: 'file', message: 'unreadable' },
-    ]);
-  }
-  const sheet = wb.worksheets[0];
-  if (!sheet) throw badRequest('The file has no sheet', [{ path: 'file', message: 'empty' }]);
-  const header = (sheet.getRow(1).values as unknown[]).slice(1).map((v) => String(v ?? '').trim());
+  const { sheet, header } = await readFirstSheet(buffer, filename);
   const index = Object.fromEntries(COLUMNS.map((c) => [c, header.indexOf(c) + 1]));
   const missing = COLUMNS.filter((c) => c !== 'note' && index[c] === 0);
   if (missing.length)
@@ -61,16 +44,4 @@ export async function parseValueSheet(buffer: Buffer, filename: string): Promise
   if (rows.length === 0)
     throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
   return rows;
-}
-
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'object' && 'result' in v) return String(v.result ?? '').trim();
-  if (typeof v === 'object' && 'richText' in v)
-    return v.richText
-      .map((t) => t.text)
-      .join('')
-      .trim();
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  return String(v).trim();
 }
