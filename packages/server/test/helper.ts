@@ -103,3 +103,16 @@ export async function buildTestApp(): Promise<TestApp> {
     },
   };
 }
+
+/** A multipart/form-data body with one file field named `file`, for upload routes. */
+export function multipart(filename: string, content: Buffer) {
+  const boundary = '----pc' + Math.random().toString(16).slice(2);
+  const payload = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
+    content,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}

@@ -1,3 +1,4 @@
+export { multipart } from '../../../test/helper';
 import { and, inArray, like } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { actualValues, correctionTasks, earlyWarnings, reportingReminders } from '../../db/schema';
@@ -5,17 +6,6 @@ import { appendAudit } from '../audit/service';
 import type { Client } from '../../../test/helper';
 
 /** A multipart/form-data body with one `file` field. */
-export function multipart(filename: string, content: Buffer) {
-  const boundary = '----pc' + Math.random().toString(16).slice(2);
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    ),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 /** Ids of a cycle (by code) and of the unit plan of an org unit (by code) in it. */
 export async function planOf(c: Client, cycleCode: string, unitCode: string): Promise<string> {

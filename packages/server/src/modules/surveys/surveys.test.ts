@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
+import { buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 import { surveyInvitations, surveyResponses } from '../../db/schema';
 import { sha256 } from '../../lib/hash';
 
@@ -86,18 +86,6 @@ const frameRows = () => {
       });
   return rows;
 };
-
-function multipart(filename: string, content: Buffer) {
-  const boundary = '----pc' + Math.random().toString(16).slice(2);
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    ),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 /** A deterministic complete answer; `k` varies it. */
 const answerFor = (k: number) => ({

@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
+import { buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 
 let t: TestApp;
 let office: Client;
@@ -20,18 +20,6 @@ beforeAll(async () => {
   eduPlanId = plans.find((p: { orgUnitId: string }) => p.orgUnitId === unitId('edu')).id;
 });
 afterAll(async () => t.close());
-
-function multipart(filename: string, content: Buffer) {
-  const boundary = '----pc' + Math.random().toString(16).slice(2);
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    ),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 const resultOf = async (planId: string) => {
   const items = (await office.get(`/api/cycles/${cycleId}/results`)).json().items;

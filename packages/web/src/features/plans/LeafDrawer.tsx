@@ -13,24 +13,14 @@ import {
 } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { SUBJECT_TYPES } from '@perfcommons/domain';
 import { pick } from '../../i18n';
 import { fmtNum } from '../../shared/format';
 import type { ScoringRule, SubjectWeight } from '../../shared/tree';
 import type { EditNode } from './treeOps';
 
 const RULE_TYPES = ['linear', 'ratio', 'banded', 'passFail', 'rating', 'perUnit'] as const;
-const SUBJECTS = [
-  'data',
-  'superior',
-  'peer',
-  'subordinate',
-  'public',
-  'service_recipient',
-  'expert',
-  'deputy',
-  'third_party',
-  'self',
-] as const;
+const SUBJECTS = SUBJECT_TYPES;
 
 /** A fresh rule of a type, carrying over what the node already knows (target, baseline, direction). */
 function defaultRule(type: ScoringRule['type'], n: EditNode): ScoringRule {
