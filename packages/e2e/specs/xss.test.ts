@@ -45,21 +45,24 @@ describe('stored XSS', () => {
   let page: Page;
   let errors: string[];
   let planId: string;
+  let unitId: string;
   const dialogs: string[] = [];
 
   beforeAll(async () => {
     const office = await login('office');
-    const manager = await login('hea.manager');
+    const manager = await login('spo.manager');
     const citizen = await login('citizen07');
     const cycles = (await call(office, 'GET', '/api/cycles')).items as { id: string; code: string }[];
     const orgs = (await call(office, 'GET', '/api/orgs')).items as { id: string; code: string }[];
     const cycleId = cycles.find((c) => c.code === '2026-annual')!.id;
-    const hea = orgs.find((o) => o.code === 'hea')!.id;
+    const spo = orgs.find((o) => o.code === 'spo')!.id;
+    unitId = spo;
     const plans = (
-      await call(office, 'GET', `/api/plans?cycleId=${cycleId}&orgUnitId=${hea}&appraiseeType=unit`)
+      await call(office, 'GET', `/api/plans?cycleId=${cycleId}&orgUnitId=${spo}&appraiseeType=unit`)
     ).items as { id: string }[];
     planId = plans[0].id;
-    // An indicator name with markup, saved by the unit and published for comment.
+    // A draft plan no other spec or seed touches (sports bureau): an indicator name with markup, saved by
+    // the unit and published for comment.
     const detail = (await call(manager, 'GET', `/api/plans/${planId}`)) as {
       plan: { version: number };
       tree: { name: string }[];
@@ -69,7 +72,7 @@ describe('stored XSS', () => {
       tree: detail.tree,
       version: detail.plan.version,
     });
-    await call(manager, 'POST', `/api/plans/${planId}/submit`);
+    await call(manager, 'POST', `/api/plans/${planId}/submit`, {});
     // What a resident writes.
     await call(citizen, 'POST', `/api/participation/plans/${planId}/comments`, {
       body: `评论${SCRIPT}${IMG}`,
@@ -99,8 +102,15 @@ describe('stored XSS', () => {
     await page.getByTestId('pp-plan-title').waitFor();
     await page.getByText(`评论${SCRIPT}${IMG}`).waitFor();
     await page.getByText(`标题${IMG}`).first().waitFor();
-    await page.getByText(`健康${IMG}`).first().waitFor();
     await shot(page, 'xss-plan-page');
+    // The indicator name, on the unit's portal page with every plan's tree opened.
+    await page.goto(`${baseUrl}/units/${unitId}`);
+    await page.getByTestId('portal-plan').first().waitFor();
+    for (const button of await page
+      .locator('[data-testid="portal-plan"] button[aria-expanded="false"]')
+      .all())
+      await button.click();
+    await page.getByText(`健康${IMG}`).first().waitFor();
     expect(await page.evaluate('window.__xss')).toBeUndefined();
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(await page.locator('body script').count()).toBe(0);
