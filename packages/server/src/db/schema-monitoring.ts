@@ -16,6 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { id } from './columns';
 import { actualValues, cycles, plans, users } from './schema';
 
 /** PostgreSQL bytea; PGlite hands back a Uint8Array and pg a Buffer, so both become a Buffer. */
@@ -25,7 +26,6 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   toDriver: (v) => v,
 });
 
-const id = () => uuid('id').primaryKey().defaultRandom();
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
 /** An evidence file 佐证材料 attached to a reported value, stored by the platform in the database. */

@@ -15,10 +15,9 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { createdAt, id } from './columns';
 import { cycles, orgUnits, plans, users } from './schema';
 
-const id = () => uuid('id').primaryKey().defaultRandom();
-const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const userRef = (name: string) => uuid(name).references(() => users.id, { onDelete: 'cascade' });
 
 /** Stakeholder profile of a public participant 参与者画像. */
