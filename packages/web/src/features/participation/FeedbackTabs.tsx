@@ -19,6 +19,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../console/errors';
 import { pick } from '../../i18n';
+import { ActionFields } from './ActionFields';
 import { api, qs } from '../../shared/api';
 import { fmtDate } from '../../shared/format';
 
@@ -332,29 +333,7 @@ export function ImprovementsTab({ planId }: { planId: string }) {
           <Form.Item name="summary" label={t('summary')}>
             <Input.TextArea rows={2} />
           </Form.Item>
-          <Form.List name="actions">
-            {(fields, { add, remove }) => (
-              <>
-                {fields.map((f) => (
-                  <Space key={f.key} align="baseline" wrap>
-                    <Form.Item name={[f.name, 'action']} rules={[{ required: true }]}>
-                      <Input placeholder={t('action')} />
-                    </Form.Item>
-                    <Form.Item name={[f.name, 'owner']} rules={[{ required: true }]}>
-                      <Input placeholder={t('owner')} />
-                    </Form.Item>
-                    <Form.Item name={[f.name, 'deadline']} rules={[{ required: true }]}>
-                      <DatePicker placeholder={t('deadline')} />
-                    </Form.Item>
-                    <Button type="link" onClick={() => remove(f.name)}>
-                      ×
-                    </Button>
-                  </Space>
-                ))}
-                <Button onClick={() => add()}>{t('addAction')}</Button>
-              </>
-            )}
-          </Form.List>
+          <ActionFields />
         </Form>
       </Modal>
     </>

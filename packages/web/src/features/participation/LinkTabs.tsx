@@ -18,6 +18,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../console/errors';
 import { pick } from '../../i18n';
+import { ActionFields } from './ActionFields';
 import { api, qs } from '../../shared/api';
 import { fmtDate } from '../../shared/format';
 
@@ -448,29 +449,7 @@ export function CounselingTab({ planId }: { planId: string }) {
           <Form.Item name="issues" label={t('issues')}>
             <Input.TextArea rows={3} />
           </Form.Item>
-          <Form.List name="actions">
-            {(fields, { add, remove }) => (
-              <>
-                {fields.map((f) => (
-                  <Space key={f.key} align="baseline" wrap>
-                    <Form.Item name={[f.name, 'action']} rules={[{ required: true }]}>
-                      <Input placeholder={t('action')} />
-                    </Form.Item>
-                    <Form.Item name={[f.name, 'owner']} rules={[{ required: true }]}>
-                      <Input placeholder={t('owner')} />
-                    </Form.Item>
-                    <Form.Item name={[f.name, 'deadline']} rules={[{ required: true }]}>
-                      <DatePicker placeholder={t('deadline')} />
-                    </Form.Item>
-                    <Button type="link" onClick={() => remove(f.name)}>
-                      ×
-                    </Button>
-                  </Space>
-                ))}
-                <Button onClick={() => add()}>{t('addAction')}</Button>
-              </>
-            )}
-          </Form.List>
+          <ActionFields />
           <Form.Item name="summary" label={t('summary')} style={{ marginTop: 12 }}>
             <Input.TextArea rows={2} />
           </Form.Item>
