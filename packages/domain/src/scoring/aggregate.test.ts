@@ -252,3 +252,77 @@ describe('scoreAppraisee, laws', () => {
     );
   });
 });
+
+describe('survey estimates in a panel (Rating.estimate)', () => {
+  const leaf: IndicatorNode[] = [
+    {
+      code: 'P',
+      name: '公众满意度',
+      weight: 100,
+      rule: { type: 'rating' },
+      subjects: [{ type: 'public', weight: 100 }],
+    },
+  ];
+  const publicOf = (ratings: LeafInput['ratings'], trim: number) =>
+    scoreAppraisee(leaf, { P: { ratings } }, { trimEachSide: trim }).breakdown[0];
+
+  it('is never dropped as the highest or lowest rating; trimming applies to the raters only', () => {
+    const raters = [60, 70, 80].map((score) => ({ subject: 'public' as const, score }));
+    const survey = { subject: 'public' as const, score: 95, weight: 50, estimate: true };
+    const p = publicOf([...raters, survey], 1);
+    // Raters 60 and 80 dropped; 70 (weight 1) and the survey's 95 (weight 50) kept.
+    expect(p.subjects![0].used).toBeCloseTo((70 + 95 * 50) / 51, 12);
+    expect(p.subjects![0].n).toBe(4);
+    expect(p.notes).toContain('public: dropped 1 highest and 1 lowest of 3; 1 survey estimate(s) kept');
+    // Unflagged, the same survey figure would count as one rater and be dropped as the highest.
+    expect(publicOf([...raters, { ...survey, estimate: false }], 1).subjects![0].used).toBeCloseTo(75, 12);
+    // Too few raters to trim: nothing is dropped and the survey still counts.
+    const few = publicOf([raters[0], survey], 1);
+    expect(few.subjects![0].used).toBeCloseTo((60 + 95 * 50) / 51, 12);
+    expect(few.notes).toContain('public: 1 ratings, too few to drop 1 each side; 1 survey estimate(s) kept');
+  });
+
+  it('law: the panel figure is the weighted mean of the trimmed raters and every estimate', () => {
+    const rating = fc.record({
+      score: fc.integer({ min: 0, max: 100 }),
+      weight: fc.integer({ min: 1, max: 5 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(rating, { minLength: 0, maxLength: 12 }),
+        fc.array(
+          fc.record({ score: fc.integer({ min: 0, max: 100 }), weight: fc.integer({ min: 1, max: 500 }) }),
+          { minLength: 1, maxLength: 3 },
+        ),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 15 }),
+        (raters, estimates, trim, at) => {
+          const rs = raters.map((r) => ({ subject: 'public' as const, ...r }));
+          const es = estimates.map((e) => ({ subject: 'public' as const, ...e, estimate: true }));
+          // Estimates interleaved anywhere among the raters: the order of the inputs does not matter.
+          const mixed = [...rs];
+          es.forEach((e, i) => mixed.splice(Math.min(mixed.length, at + i), 0, e));
+          const kept =
+            trim > 0 && rs.length > 2 * trim
+              ? rs
+                  .map((r, i) => ({ r, i }))
+                  .sort((a, b) => a.r.score - b.r.score || a.i - b.i)
+                  .slice(trim, rs.length - trim)
+                  .map((x) => x.r)
+              : rs;
+          const all = [...kept, ...es];
+          const w = all.reduce((s, r) => s + r.weight, 0);
+          const expected = all.reduce((s, r) => s + r.weight * r.score, 0) / w;
+          const used = publicOf(mixed, trim).subjects![0].used;
+          expect(Math.abs(used - expected)).toBeLessThan(1e-9);
+          // An estimate's figure always moves the panel towards it: it is never ignored.
+          const without = kept.length
+            ? kept.reduce((s, r) => s + r.weight * r.score, 0) / kept.reduce((s, r) => s + r.weight, 0)
+            : undefined;
+          if (without !== undefined && es.length === 1 && es[0].score !== without)
+            expect(Math.sign(used - without)).toBe(Math.sign(es[0].score - without));
+        },
+      ),
+    );
+  });
+});

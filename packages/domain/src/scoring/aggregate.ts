@@ -18,6 +18,13 @@ export interface Rating {
   /** Stakeholder relevance 相关度 or other rater weight, ≥ 0, default 1. */
   weight?: number;
   raterId?: string;
+  /**
+   * The rating is an estimate over many respondents (a published survey's satisfaction index,
+   * weighted by its effective sample size), not one rater's score. Trimming is a guard against
+   * single outlying raters, so it never drops an estimate: only individual ratings are counted and
+   * trimmed, and the estimates enter the panel's mean beside the kept ones with their weights.
+   */
+  estimate?: boolean;
 }
 
 /** What is known about one leaf: its measured value and/or ratings. */
@@ -139,21 +146,26 @@ function panel(subject: SubjectType, ratings: Rating[], options: ScoreOptions, c
     return { n, mean: Number.isNaN(mean) ? 0 : mean, used: 0, insufficient: true, notes };
   }
   const k = Math.max(0, Math.floor(options.trimEachSide ?? 0));
-  if (k > 0 && n > 2 * k) {
+  // Estimates are never trimmed (see Rating.estimate): the rule applies to the individual raters.
+  const raters = ratings.filter((r) => !r.estimate);
+  const estimates = ratings.filter((r) => r.estimate);
+  const m = raters.length;
+  const estimateNote = estimates.length ? `; ${estimates.length} survey estimate(s) kept` : '';
+  if (k > 0 && m > 2 * k) {
     // Drop by score; the kept ratings keep their relevance weights (all 1 → plain trimmed mean).
-    const kept = ratings
+    const kept = raters
       .map((r, i) => ({ r, i }))
       .sort((a, b) => a.r.score - b.r.score || a.i - b.i)
-      .slice(k, n - k)
+      .slice(k, m - k)
       .map((x) => x.r);
-    const used = weightedMean(kept);
+    const used = weightedMean([...kept, ...estimates]);
     if (!Number.isNaN(used)) {
-      notes.push(`${subject}: dropped ${k} highest and ${k} lowest of ${n}`);
+      notes.push(`${subject}: dropped ${k} highest and ${k} lowest of ${m}${estimateNote}`);
       return { n, mean, used, insufficient: false, notes };
     }
     notes.push(`${subject}: kept ratings all weigh 0, untrimmed mean used`);
   } else if (k > 0) {
-    notes.push(`${subject}: ${n} ratings, too few to drop ${k} each side`);
+    notes.push(`${subject}: ${m} ratings, too few to drop ${k} each side${estimateNote}`);
   }
   return { n, mean, used: mean, insufficient: false, notes };
 }

@@ -139,13 +139,15 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
         raterId: r.raterId,
       });
     }
-    // Published satisfaction surveys join the public panel, weighted by their effective sample size.
+    // Published satisfaction surveys join the public panel, weighted by their effective sample size,
+    // as estimates: never trimmed away like one outlying rater.
     for (const f of await surveyInputsForCycle(tx, cycleId))
       (inputOf(f.planId, f.indicatorCode).ratings ??= []).push({
         subject: 'public',
         score: f.score,
         weight: f.weight,
         raterId: f.raterId,
+        estimate: true,
       });
 
     const own = planRows.map((p) => {

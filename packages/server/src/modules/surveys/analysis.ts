@@ -629,6 +629,12 @@ export interface SurveyInput {
  * What published surveys of a cycle contribute to results: for each plan with a survey index,
  * one 'public' rating on every leaf of that plan whose evaluation subjects include the public.
  * The snapshot published is used, so results do not move until a report is (re)published.
+ *
+ * Decision: a survey index is an estimate over a weighted sample, not one rater. The cycle rule
+ * trimEachSide (drop the highest and lowest raters) guards against single outlying raters and must
+ * not drop the survey as the public panel's "highest" or "lowest" rating; results therefore enter
+ * these figures as ratings with `estimate: true` (domain `Rating.estimate`), which trimming skips:
+ * the individual public raters are trimmed among themselves and the survey is kept with its weight.
  */
 export async function surveyInputsForCycle(tx: DbOrTx, cycleId: string): Promise<SurveyInput[]> {
   const reports = await tx

@@ -482,15 +482,19 @@ describe('analysis, export and report', () => {
       const results = (await office.get(`/api/cycles/${cycleId}/results`)).json().items;
       const id = results.find((r: { planId: string }) => r.planId === culPlanId).id;
       const { breakdown } = (await office.get(`/api/results/${id}`)).json();
-      type Node = { code: string; children?: Node[]; subjects?: { type: string; n: number; mean: number }[] };
+      type Node = {
+        code: string;
+        children?: Node[];
+        notes: string[];
+        subjects?: { type: string; n: number; mean: number; used: number }[];
+      };
       const find = (ns: Node[]): Node | undefined =>
         ns.reduce<Node | undefined>(
           (f, n) => f ?? (n.subjects?.some((s) => s.type === 'public') ? n : find(n.children ?? [])),
           undefined,
         );
-      return find(Array.isArray(breakdown) ? breakdown : [breakdown])!.subjects!.find(
-        (s) => s.type === 'public',
-      )!;
+      const node = find(Array.isArray(breakdown) ? breakdown : [breakdown])!;
+      return { ...node.subjects!.find((s) => s.type === 'public')!, notes: node.notes };
     };
     await office.post(`/api/cycles/${cycleId}/compute`);
     const before = await leaf();
@@ -509,5 +513,9 @@ describe('analysis, export and report', () => {
     await office.post(`/api/cycles/${cycleId}/compute`);
     const after = await leaf();
     expect(after.n).toBe(before.n + 1);
+    // The cycle trims one rating each side: the survey index is an estimate, never trimmed as one rater.
+    expect(after.notes.some((n) => n.startsWith('public: ') && n.endsWith('1 survey estimate(s) kept'))).toBe(
+      true,
+    );
   });
 });
