@@ -1,2 +1,3 @@
 /** Request and response schemas shared by the server (validation, OpenAPI) and the web app. */
 export * from './plans';
+export * from './orgs';

@@ -67,6 +67,10 @@ export async function createFixtures(t: TestApp): Promise<Fixtures> {
     sql`select p.id from plans p join people pe on pe.id = p.person_id join users u on u.id = pe.user_id
         where u.username = 'edu.head' and p.cycle_id = ${f.cTerm}`,
   ))!;
+  f.eduHeadPerson = (await one(
+    t,
+    sql`select pe.id from people pe join users u on u.id = pe.user_id where u.username = 'edu.head'`,
+  ))!;
   f.leader01Id = (await one(t, sql`select id from users where username = 'leader01'`))!;
   f.eduValue = (await one(
     t,

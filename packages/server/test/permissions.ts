@@ -7,8 +7,8 @@
  * - `url`: the request path; `{name}` placeholders are ids of the seeded demo city (see FIXTURES in the
  *   test): `eduPlan` is the 2026 plan of the education bureau (published for comment by the test setup),
  *   `finPlan` the 2026 draft of the finance bureau, `edu2025` the approved 2025 plan of education with
- *   reported values, `eduHeadTerm` the term plan of the education bureau's head (cadre), `missing` a
- *   well-formed id that exists nowhere.
+ *   reported values, `eduHeadTerm` the term plan of the education bureau's head (cadre), `eduHeadPerson`
+ *   that cadre's row in `people`, `missing` a well-formed id that exists nowhere.
  * - `body`: the JSON body; strings `{name}` are replaced too. Without it the test sends a minimal valid
  *   body generated from the route's schema (ids filled in by property name).
  *
@@ -65,6 +65,37 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   // Organisation and people
   'GET /api/orgs': { url: '/api/orgs', allow: SIGNED_IN },
   'GET /api/people': { url: '/api/people?orgUnitId={edu}', allow: SIGNED_IN },
+  // The tree and the cadres are maintained by the office; unit managers only read them.
+  'POST /api/orgs': {
+    url: '/api/orgs',
+    body: { code: 'perm-unit', name: '矩阵测试单位', kind: 'department', parentId: '{fin}' },
+    allow: OFFICE,
+    note: 'the second allowed role gets 409 (code taken)',
+  },
+  'PATCH /api/orgs/:id': { url: '/api/orgs/{edu}', body: { nameEn: 'Education Bureau' }, allow: OFFICE },
+  'POST /api/people': {
+    url: '/api/people',
+    body: {
+      code: 'perm-cadre',
+      name: '矩阵',
+      position: '副局长',
+      orgUnitId: '{edu}',
+      termStart: '2026-01-01',
+    },
+    allow: OFFICE,
+    note: 'the second allowed role gets 409 (code taken)',
+  },
+  'PATCH /api/people/:id': {
+    url: '/api/people/{eduHeadPerson}',
+    body: { positionEn: 'Director-General' },
+    allow: OFFICE,
+  },
+  'POST /api/people/:id/end-term': {
+    url: '/api/people/{eduHeadPerson}/end-term',
+    body: { termEnd: '2026-04-30' },
+    allow: OFFICE,
+    note: 'ends the term a month early; the second allowed role gets 409 (already ended)',
+  },
   'GET /api/users': { url: '/api/users?role=evaluator', allow: OFFICE },
 
   // Cycles

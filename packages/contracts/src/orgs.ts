@@ -1,0 +1,113 @@
+import { z } from 'zod';
+
+/** Kinds of org unit: the government itself, its departments, its subordinate district/county governments. */
+export const ORG_KINDS = ['government', 'department', 'district'] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+
+/** Peer groups of the demo city; the API accepts any slug, the console offers these first. */
+export const KNOWN_PEER_GROUPS = [
+  'economic',
+  'social',
+  'regulatory',
+  'comprehensive',
+  'urban_district',
+  'county',
+] as const;
+
+// PostgreSQL text refuses NUL, and control characters have no place in names.
+// eslint-disable-next-line no-control-regex
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+const text = (max: number) =>
+  z.string().trim().min(1).max(max).regex(NO_CONTROL, 'must not contain control characters');
+const optionalText = (max: number) =>
+  z.string().trim().max(max).regex(NO_CONTROL, 'must not contain control characters');
+/** Codes end up in materialised paths (`/city/edu/`), so no slashes or spaces. */
+const code = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, - and _ only');
+const peerGroup = z
+  .string()
+  .trim()
+  .max(40)
+  .regex(/^[a-z][a-z0-9_]*$/, 'lowercase letters, digits and _ starting with a letter');
+const isoDate = z.iso.date();
+
+export const CreateOrgUnitBody = z.object({
+  /** Unique short code, part of the unit's path (`edu`); cannot be changed later. */
+  code,
+  /** Name in Chinese. */
+  name: text(200),
+  /** Name in English. */
+  nameEn: optionalText(200).nullish(),
+  /** government, department or district. */
+  kind: z.enum(ORG_KINDS),
+  /** The unit it belongs to; null only for the root of an empty tree. */
+  parentId: z.uuid().nullable(),
+  /** Peer group for ranking (`economic`, `urban_district` …); none when the unit is not ranked. */
+  peerGroup: peerGroup.nullish(),
+});
+export type CreateOrgUnitInput = z.infer<typeof CreateOrgUnitBody>;
+
+export const UpdateOrgUnitBody = z.object({
+  /** New name in Chinese. */
+  name: text(200).optional(),
+  /** New name in English; null or empty clears it. */
+  nameEn: optionalText(200).nullish(),
+  /** New kind. */
+  kind: z.enum(ORG_KINDS).optional(),
+  /** Moves the unit (and its subtree) under this unit; a move under itself or its own subtree is refused. */
+  parentId: z.uuid().optional(),
+  /** New peer group; null clears it. */
+  peerGroup: peerGroup.nullish(),
+});
+export type UpdateOrgUnitInput = z.infer<typeof UpdateOrgUnitBody>;
+
+export const CreatePersonBody = z.object({
+  /** Unique code of the cadre (`edu-5`). */
+  code,
+  /** Name in Chinese. */
+  name: text(100),
+  /** Name in English. */
+  nameEn: optionalText(100).nullish(),
+  /** Position 职务 in Chinese. */
+  position: text(200),
+  /** Position in English. */
+  positionEn: optionalText(200).nullish(),
+  /** The unit where the cadre holds the position. */
+  orgUnitId: z.uuid(),
+  /** The cadre's login account (appraisee), if any. */
+  userId: z.uuid().nullish(),
+  /** First day of the term. */
+  termStart: isoDate.nullish(),
+  /** Last day of the term; none while open-ended. */
+  termEnd: isoDate.nullish(),
+});
+export type CreatePersonInput = z.infer<typeof CreatePersonBody>;
+
+export const UpdatePersonBody = z.object({
+  /** New name in Chinese. */
+  name: text(100).optional(),
+  /** New name in English; null or empty clears it. */
+  nameEn: optionalText(100).nullish(),
+  /** New position in Chinese. */
+  position: text(200).optional(),
+  /** New position in English; null or empty clears it. */
+  positionEn: optionalText(200).nullish(),
+  /** The unit of the new position. */
+  orgUnitId: z.uuid().optional(),
+  /** The cadre's login account; null unlinks it. */
+  userId: z.uuid().nullish(),
+  /** First day of the (new) term; null clears it. */
+  termStart: isoDate.nullish(),
+  /** Last day of the term; null reopens it. */
+  termEnd: isoDate.nullish(),
+});
+export type UpdatePersonInput = z.infer<typeof UpdatePersonBody>;
+
+export const EndTermBody = z.object({
+  /** Last day in office. */
+  termEnd: isoDate,
+});
