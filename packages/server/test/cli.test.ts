@@ -13,7 +13,7 @@ import { BACKEND } from './helper';
  * The command line against a real database directory (PGlite) or database (PostgreSQL): a bulk import
  * and a recompute killed with SIGKILL mid-way leave no partial state and the next start is clean;
  * `verify-audit` exits 1 on a changed, deleted or reordered audit entry and on a row changed behind the
- * platform's back; `backup` / `restore` round-trip the whole database.
+ * platform's back (a result, a correction task); `backup` / `restore` round-trip the whole database.
  */
 const SERVER = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(SERVER, 'bin/perfcommons.js');
@@ -207,19 +207,22 @@ describe('audit and backups', () => {
       const before = await withDb(counts);
 
       const [victim] = await query<{ id: string }>(`select id from results order by id limit 1`);
+      const [task] = await query<{ id: string }>(`select id from correction_tasks order by id limit 1`);
       await query(`
       update audit_log set data = '{"forged": true}' where seq = 5;
       delete from audit_log where seq = 10;
       update audit_log set seq = -21 where seq = 21;
       update audit_log set seq = 21 where seq = 20;
       update audit_log set seq = 20 where seq = -21;
-      update results set total = total + 5 where id = '${victim.id}';`);
+      update results set total = total + 5 where id = '${victim.id}';
+      update correction_tasks set status = 'closed' where id = '${task.id}';`);
       const bad = await cli(['verify-audit']);
       expect(bad.code, bad.out).toBe(1);
       expect(bad.out).toMatch(/#5 hash/); // changed entry
       expect(bad.out).toMatch(/#11 (sequence|chain)/); // deleted entry
       expect(bad.out).toMatch(/#2[01] (chain|hash)/); // reordered entries
       expect(bad.out).toContain(`entity_changed: result:${victim.id}`); // row changed behind the platform
+      expect(bad.out).toContain(`entity_changed: correction_task:${task.id}`); // monitoring records too
 
       const refused = await cli(['restore', file]);
       expect(refused.code).toBe(1);

@@ -1,5 +1,18 @@
 import { asc, count, desc, eq, sql } from 'drizzle-orm';
-import { auditLog, actualValues, indicatorNodes, plans, ratings, results, users } from '../../db/schema';
+import {
+  auditLog,
+  actualValues,
+  correctionTasks,
+  earlyWarnings,
+  evidenceFiles,
+  indicatorNodes,
+  planRevisions,
+  planSignoffs,
+  plans,
+  ratings,
+  results,
+  users,
+} from '../../db/schema';
 import type { Db, DbOrTx } from '../../db/client';
 import { canonicalJson, sha256 } from '../../lib/hash';
 import type { Actor } from '../../lib/actor';
@@ -91,7 +104,36 @@ export async function appendAudit(tx: DbOrTx, entries: AuditEntryInput[]): Promi
 }
 
 /** Tables whose rows are checked against their last audit entry. */
-export type AuditedEntity = 'plan' | 'plan_tree' | 'actual_value' | 'rating' | 'result';
+export const AUDITED_ENTITIES = [
+  'plan',
+  'plan_tree',
+  'actual_value',
+  'rating',
+  'result',
+  'early_warning',
+  'correction_task',
+  'plan_signoff',
+  'plan_revision',
+  'evidence_file',
+] as const;
+export type AuditedEntity = (typeof AUDITED_ENTITIES)[number];
+const audited = new Set<string>(AUDITED_ENTITIES);
+
+/**
+ * The audited row of an evidence file: its metadata, content excluded (the stored `sha256` stands for
+ * the content; verify-audit checks the content against it in the database).
+ */
+export const evidenceMeta = {
+  id: evidenceFiles.id,
+  valueId: evidenceFiles.valueId,
+  planId: evidenceFiles.planId,
+  filename: evidenceFiles.filename,
+  mimeType: evidenceFiles.mimeType,
+  size: evidenceFiles.size,
+  sha256: evidenceFiles.sha256,
+  uploadedBy: evidenceFiles.uploadedBy,
+  uploadedAt: evidenceFiles.uploadedAt,
+};
 
 /** The audited snapshot of a plan's tree: its nodes in a stable order. */
 export async function planTreeSnapshot(tx: DbOrTx, planId: string) {
@@ -153,6 +195,10 @@ export async function verifyAudit(
   return { ok: problems.length === 0, checked, problems };
 }
 
+/**
+ * Compares every row of the audited tables with the hash of its latest audit entry: one query per
+ * table. A row changed, deleted or inserted by SQL behind the platform is a problem naming its type and id.
+ */
 async function checkEntities(
   db: Db,
   latest: Map<string, { seq: number; hash: string | null }>,
@@ -166,6 +212,23 @@ async function checkEntities(
   put('actual_value', await db.select().from(actualValues));
   put('rating', await db.select().from(ratings));
   put('result', await db.select().from(results));
+  put('early_warning', await db.select().from(earlyWarnings));
+  put('correction_task', await db.select().from(correctionTasks));
+  put('plan_signoff', await db.select().from(planSignoffs));
+  put('plan_revision', await db.select().from(planRevisions));
+  // The content is hashed by the database, so files never travel to the verifier.
+  const files = await db
+    .select({ ...evidenceMeta, contentSha256: sql<string>`encode(sha256(${evidenceFiles.content}), 'hex')` })
+    .from(evidenceFiles);
+  for (const { contentSha256, ...meta } of files) {
+    current.set(`evidence_file:${meta.id}`, entityHash(meta));
+    if (contentSha256 !== meta.sha256)
+      problems.push({
+        seq: latest.get(`evidence_file:${meta.id}`)?.seq ?? null,
+        kind: 'entity_changed',
+        message: `evidence_file:${meta.id} content does not match its SHA-256 (changed outside the platform)`,
+      });
+  }
   const nodes = await db.select().from(indicatorNodes).orderBy(asc(indicatorNodes.code));
   const byPlan = new Map<string, (typeof nodes)[number][]>();
   for (const n of nodes) byPlan.set(n.planId, [...(byPlan.get(n.planId) ?? []), n]);
@@ -173,7 +236,7 @@ async function checkEntities(
 
   for (const [key, entry] of latest) {
     const type = key.slice(0, key.indexOf(':'));
-    if (!['plan', 'plan_tree', 'actual_value', 'rating', 'result'].includes(type)) continue;
+    if (!audited.has(type)) continue;
     const now = current.get(key) ?? (type === 'plan_tree' ? entityHash([]) : undefined);
     if (now === undefined)
       problems.push({

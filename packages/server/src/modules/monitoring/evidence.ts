@@ -4,7 +4,7 @@ import type { Db } from '../../db/client';
 import { actualValues, evidenceFiles } from '../../db/schema';
 import { requireActor, type Actor } from '../../lib/actor';
 import { badRequest, notFound } from '../../lib/errors';
-import { appendAudit } from '../audit/service';
+import { appendAudit, evidenceMeta as meta } from '../audit/service';
 import { assertCanReadPlan, assertCanReport, loadPlanScope } from '../plans/access';
 import { sniffEvidence } from './sniff';
 
@@ -12,17 +12,6 @@ import { sniffEvidence } from './sniff';
 export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;
 
 type EvidenceRow = typeof evidenceFiles.$inferSelect;
-const meta = {
-  id: evidenceFiles.id,
-  valueId: evidenceFiles.valueId,
-  planId: evidenceFiles.planId,
-  filename: evidenceFiles.filename,
-  mimeType: evidenceFiles.mimeType,
-  size: evidenceFiles.size,
-  sha256: evidenceFiles.sha256,
-  uploadedBy: evidenceFiles.uploadedBy,
-  uploadedAt: evidenceFiles.uploadedAt,
-};
 export type EvidenceMeta = Omit<EvidenceRow, 'content'>;
 
 async function valueScope(db: Db, valueId: string) {

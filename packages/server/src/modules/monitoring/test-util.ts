@@ -24,7 +24,7 @@ export async function cycleOf(c: Client, code: string): Promise<string> {
 /**
  * Removes the demo city's quarterly monitoring data of some plans (values, warnings, tasks,
  * reminders), so a test starts from plans that have reported only their annual values. Deleted
- * values get `value.delete` audit entries, as the platform would write.
+ * values, warnings and tasks get `.delete` audit entries, as the platform would write.
  */
 export async function resetMonitoring(db: Db, planIds: string[]) {
   await db.transaction(async (tx) => {
@@ -41,8 +41,28 @@ export async function resetMonitoring(db: Db, planIds: string[]) {
         entityId: v.id,
       })),
     );
-    await tx.delete(correctionTasks).where(inArray(correctionTasks.planId, planIds));
-    await tx.delete(earlyWarnings).where(inArray(earlyWarnings.planId, planIds));
+    const tasks = await tx
+      .delete(correctionTasks)
+      .where(inArray(correctionTasks.planId, planIds))
+      .returning({ id: correctionTasks.id });
+    const warnings = await tx
+      .delete(earlyWarnings)
+      .where(inArray(earlyWarnings.planId, planIds))
+      .returning({ id: earlyWarnings.id });
+    await appendAudit(tx, [
+      ...tasks.map((r) => ({
+        actorId: null,
+        action: 'task.delete',
+        entityType: 'correction_task',
+        entityId: r.id,
+      })),
+      ...warnings.map((r) => ({
+        actorId: null,
+        action: 'warning.delete',
+        entityType: 'early_warning',
+        entityId: r.id,
+      })),
+    ]);
     await tx.delete(reportingReminders).where(inArray(reportingReminders.planId, planIds));
   });
 }
