@@ -134,7 +134,7 @@ export const earlyWarnings = pgTable(
   (t) => [uniqueIndex('early_warnings_unique').on(t.planId, t.indicatorCode, t.period)],
 );
 
-/** A correction task 整改任务 raised from a warning and followed until closed. */
+/** A correction task 整改任务 raised from a warning (at most one per warning) and followed until closed. */
 export const correctionTasks = pgTable(
   'correction_tasks',
   {
@@ -157,7 +157,10 @@ export const correctionTasks = pgTable(
     updatedAt: at('updated_at').notNull().defaultNow(),
     closedAt: at('closed_at'),
   },
-  (t) => [index('correction_tasks_plan').on(t.planId)],
+  (t) => [
+    index('correction_tasks_plan').on(t.planId),
+    uniqueIndex('correction_tasks_warning').on(t.warningId),
+  ],
 );
 
 /** Sign-off of a target responsibility agreement 目标责任书: one per plan and side. */

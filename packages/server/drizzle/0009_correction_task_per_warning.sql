@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "correction_tasks_warning" ON "correction_tasks" USING btree ("warning_id");
