@@ -2,15 +2,72 @@
  * Answer intake: the public survey page (by link token or short code), saved partial answers,
  * interviewer entry (paper, phone, face to face) and open mode. One answer per invitation is the
  * UNIQUE constraint on survey_responses.invitation_id: the losing concurrent submissions get 409.
+ * Quotas per stratum are decided in the statement that stores the answers (see AnswerBatcher).
+ *
+ * The hot path (a public answer) costs no statement of its own: invitation look-ups and answer
+ * inserts are each grouped with the concurrent ones into one statement per batch (GroupCommit).
  */
-import { and, count, eq, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
 import { validateAnswers, type Answers, type Questionnaire } from '@perfcommons/domain';
-import type { Db } from '../../db/client';
-import { surveyDrafts, surveyResponses, surveyVersions } from '../../db/schema';
+import type { Db, DbOrTx } from '../../db/client';
+import { surveyDrafts, surveyVersions } from '../../db/schema';
 import { requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, notFound } from '../../lib/errors';
 import { loadSurvey, stratumOf } from './service';
 import { hashCode, hashToken, looksLikeCode } from './tokens';
+
+/**
+ * Group commit: while one batch is in flight, the items arriving meanwhile queue up and go in the
+ * next one, so a burst costs one round trip (and for writes one WAL flush) per batch instead of
+ * per item. `run` answers each item with a result or an error of its own; if it throws, the whole
+ * batch gets that error.
+ */
+class GroupCommit<T, R> {
+  private queue: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+  private busy = false;
+  constructor(
+    private readonly run: (items: T[]) => Promise<(R | Error)[]>,
+    private readonly max = 500,
+  ) {}
+
+  submit(item: T) {
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.busy) void this.flush();
+    });
+  }
+
+  private async flush() {
+    this.busy = true;
+    while (this.queue.length) {
+      const jobs = this.queue.splice(0, this.max);
+      try {
+        const out = await this.run(jobs.map((j) => j.item));
+        jobs.forEach((j, i) => {
+          const r = out[i];
+          if (r instanceof Error) j.reject(r);
+          else j.resolve(r);
+        });
+      } catch (err) {
+        for (const j of jobs) j.reject(err);
+      }
+    }
+    this.busy = false;
+  }
+}
+
+/** One group-commit queue of each kind per database handle. */
+function perDb<T>(make: (db: Db) => T): (db: Db) => T {
+  const all = new WeakMap<Db, T>();
+  return (db) => {
+    let x = all.get(db);
+    if (!x) all.set(db, (x = make(db)));
+    return x;
+  };
+}
+
+const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
 
 /** Fielded versions are frozen, so their definitions can be kept in memory for the intake path. */
 const definitions = new Map<string, Questionnaire>();
@@ -44,34 +101,71 @@ interface InvitationContext {
   hasDraft: boolean;
 }
 
-/** The invitation behind a link token or short code, with what answering needs, in one query. */
+interface InvitationRow {
+  hash: string;
+  id: string;
+  survey_id: string;
+  stratum: string;
+  profile: Record<string, string>;
+  design_weight: number | string;
+  status: string;
+  quotas: Record<string, number>;
+  fielded_version_id: string | null;
+  title: string;
+  title_en: string | null;
+  description: string | null;
+  answered: boolean;
+  has_draft: boolean;
+}
+
+/**
+ * Invitations by token or code hash, many look-ups in one statement. The hash lists go as one
+ * jsonb parameter each, so the statement text is the same whatever the batch size.
+ */
+const lookups = perDb(
+  (db) =>
+    new GroupCommit<{ byCode: boolean; hash: string }, InvitationRow | null>(async (items) => {
+      const tokens = items.filter((x) => !x.byCode).map((x) => x.hash);
+      const codes = items.filter((x) => x.byCode).map((x) => x.hash);
+      const pick = (column: 'token_hash' | 'code_hash', hashes: string[]) => sql`
+        select i.${sql.raw(column)} as hash, i.id, i.survey_id, i.stratum, i.profile, i.design_weight,
+          s.status, s.quotas, s.fielded_version_id, s.title, s.title_en, s.description,
+          exists (select 1 from survey_responses r where r.invitation_id = i.id) as answered,
+          exists (select 1 from survey_drafts d where d.invitation_id = i.id) as has_draft
+        from survey_invitations i join surveys s on s.id = i.survey_id
+        where i.${sql.raw(column)} in (select jsonb_array_elements_text(${JSON.stringify(hashes)}::jsonb))`;
+      const query =
+        tokens.length && codes.length
+          ? sql`${pick('token_hash', tokens)} union all ${pick('code_hash', codes)}`
+          : tokens.length
+            ? pick('token_hash', tokens)
+            : pick('code_hash', codes);
+      const found = new Map(rowsOf<InvitationRow>(await db.execute(query)).map((r) => [r.hash, r]));
+      return items.map((x) => found.get(x.hash) ?? null);
+    }),
+);
+
+/** The invitation behind a link token or short code, with what answering needs. */
 async function resolve(db: Db, tokenOrCode: string): Promise<InvitationContext> {
   const byCode = looksLikeCode(tokenOrCode);
-  const hash = byCode ? hashCode(tokenOrCode) : hashToken(tokenOrCode);
-  // Raw SQL on the hot path of answer intake: one round trip, no query building per request.
-  const res = await db.execute(sql`
-    select i.id, i.survey_id, i.stratum, i.profile, i.design_weight, s.status, s.quotas,
-      s.fielded_version_id, s.title, s.title_en, s.description,
-      exists (select 1 from survey_responses r where r.invitation_id = i.id) as answered,
-      exists (select 1 from survey_drafts d where d.invitation_id = i.id) as has_draft
-    from survey_invitations i join surveys s on s.id = i.survey_id
-    where ${byCode ? sql`i.code_hash` : sql`i.token_hash`} = ${hash}
-    limit 1`);
-  const row = (res as unknown as { rows: Record<string, unknown>[] }).rows[0];
+  const row = await lookups(db).submit({
+    byCode,
+    hash: byCode ? hashCode(tokenOrCode) : hashToken(tokenOrCode),
+  });
   // One answer for unknown and voided links alike: nothing to tell a guesser.
   if (!row) throw notFound('Invitation');
   return {
-    id: row.id as string,
-    surveyId: row.survey_id as string,
-    stratum: row.stratum as string,
-    profile: row.profile as Record<string, string>,
+    id: row.id,
+    surveyId: row.survey_id,
+    stratum: row.stratum,
+    profile: row.profile,
     designWeight: Number(row.design_weight),
-    status: row.status as string,
-    quotas: row.quotas as Record<string, number>,
-    versionId: row.fielded_version_id as string | null,
-    title: row.title as string,
-    titleEn: row.title_en as string | null,
-    description: row.description as string | null,
+    status: row.status,
+    quotas: row.quotas,
+    versionId: row.fielded_version_id,
+    title: row.title,
+    titleEn: row.title_en,
+    description: row.description,
     answered: row.answered === true,
     hasDraft: row.has_draft === true,
   };
@@ -134,115 +228,145 @@ export async function saveDraft(db: Db, tokenOrCode: string, answers: Answers) {
   return { savedAt: now };
 }
 
-async function assertQuota(db: Db, surveyId: string, stratum: string, quotas: Record<string, number>) {
-  const quota = quotas[stratum];
-  if (quota === undefined) return;
-  const [{ n }] = await db
-    .select({ n: count() })
-    .from(surveyResponses)
-    .where(and(eq(surveyResponses.surveyId, surveyId), eq(surveyResponses.stratum, stratum)));
-  if (n >= quota)
-    throw conflict(
-      `The quota of stratum ${stratum} (${quota}) is reached`,
-      [{ path: 'stratum', message: 'quota full' }],
-      'quota_full',
-    );
-}
+type ResponseRow = {
+  surveyId: string;
+  versionId: string;
+  invitationId: string | null;
+  mode: string;
+  interviewerId: string | null;
+  trust: 'sampled' | 'open';
+  stratum: string;
+  profile: Record<string, string>;
+  designWeight: number;
+  answers: Answers;
+  /** The stratum had a quota when the answer came in: its batch takes the stratum's lock. */
+  limited: boolean;
+};
+type Stored = { id: string; submittedAt: Date };
 
-type ResponseInsert = typeof surveyResponses.$inferInsert;
 const alreadyAnswered = () =>
   conflict(
     'This invitation has already been answered',
     [{ path: 'token', message: 'answered' }],
     'already_answered',
   );
+const quotaFull = (stratum: string, quota: number) =>
+  conflict(
+    `The quota of stratum ${stratum} (${quota}) is reached`,
+    [{ path: 'stratum', message: `quota of ${stratum} full (${quota})` }],
+    'quota_full',
+  );
 
-/** Inserts one answer without invitation (open mode). */
-async function insertOpenResponse(db: Db, row: ResponseInsert) {
-  const [r] = await db
-    .insert(surveyResponses)
-    .values(row)
-    .returning({ id: surveyResponses.id, submittedAt: surveyResponses.submittedAt });
-  return r;
-}
-
-interface Pending {
-  row: ResponseInsert & { invitationId: string };
-  resolve: (r: { id: string; submittedAt: Date }) => void;
-  reject: (e: unknown) => void;
+/**
+ * Stores a batch of answers in one statement. Answers are taken in arrival order (`ord`):
+ * - an invitation already answered takes no place in a quota, and `ON CONFLICT (invitation_id) DO
+ *   NOTHING` lets the UNIQUE constraint decide between concurrent answers of one invitation;
+ * - per stratum with a quota (as the survey row says now), only as many answers as places are left
+ *   next to the answers already stored; the others are returned with the quota that refused them;
+ * - the stored answers' saved drafts are dropped.
+ * Response ids are made here so that every outcome maps back to its answer.
+ */
+function insertAnswers(db: DbOrTx, rows: (ResponseRow & { id: string })[]) {
+  const batch = JSON.stringify(
+    rows.map((r, ord) => ({
+      ord,
+      id: r.id,
+      survey_id: r.surveyId,
+      version_id: r.versionId,
+      invitation_id: r.invitationId,
+      mode: r.mode,
+      interviewer_id: r.interviewerId,
+      trust: r.trust,
+      stratum: r.stratum,
+      profile: r.profile,
+      design_weight: r.designWeight,
+      answers: r.answers,
+    })),
+  );
+  return db.execute(sql`
+    with v as (
+      select v.*, (s.quotas ->> v.stratum)::int as quota
+      from jsonb_to_recordset(${batch}::jsonb) as v(ord int, id uuid, survey_id uuid, version_id uuid,
+        invitation_id uuid, mode text, interviewer_id uuid, trust text, stratum text, profile jsonb,
+        design_weight float8, answers jsonb)
+      join surveys s on s.id = v.survey_id),
+    fresh as (
+      select v.*, row_number() over (partition by v.survey_id, v.stratum order by v.ord) as place
+      from v
+      where v.invitation_id is null
+        or not exists (select 1 from survey_responses r where r.invitation_id = v.invitation_id)),
+    used as (
+      select r.survey_id, r.stratum, count(*)::int as n
+      from survey_responses r
+      join (select distinct survey_id, stratum from fresh where quota is not null) q
+        on q.survey_id = r.survey_id and q.stratum = r.stratum
+      group by r.survey_id, r.stratum),
+    admitted as (
+      select f.* from fresh f
+      left join used u on u.survey_id = f.survey_id and u.stratum = f.stratum
+      where f.quota is null or coalesce(u.n, 0) + f.place <= f.quota),
+    ins as (
+      insert into survey_responses
+        (id, survey_id, version_id, invitation_id, mode, interviewer_id, trust, stratum, profile,
+         design_weight, answers)
+      select id, survey_id, version_id, invitation_id, mode, interviewer_id, trust, stratum, profile,
+        design_weight, answers
+      from admitted
+      on conflict (invitation_id) do nothing
+      returning id, invitation_id, submitted_at),
+    del as (delete from survey_drafts where invitation_id in (select invitation_id from ins))
+    select id, submitted_at, null::int as quota from ins
+    union all
+    select id, null, quota from fresh where id not in (select id from admitted)`);
 }
 
 /**
- * Group commit of invitation answers: while one INSERT is in flight, the answers arriving meanwhile
- * queue up and go in the next one, so a burst costs one round trip and one WAL flush per batch
- * instead of per answer. Each batch is a single statement, `ON CONFLICT (invitation_id) DO NOTHING`:
- * the UNIQUE constraint still decides, and an answer whose row was not inserted gets the 409.
- * The same statement drops the invitations' saved drafts.
+ * Group commit of answers (invitation and open mode alike), one insertAnswers statement per batch.
+ *
+ * Quotas under concurrency: the statement counts the stored answers of a stratum, which is exact
+ * only if no other transaction adds answers to that stratum meanwhile (another server process, or
+ * another batch in the same process on PostgreSQL's pool). So a batch with an answer in a stratum
+ * that has a quota runs in a transaction that first takes a transaction-scoped advisory lock per
+ * such stratum (in a fixed order, so two batches cannot deadlock). Under READ COMMITTED the insert
+ * statement, started after the locks, sees every answer committed before: the quota holds exactly.
+ * Batches without quota strata stay a single statement with no locking.
  */
-class AnswerBatcher {
-  private queue: Pending[] = [];
-  private busy = false;
-  constructor(private readonly db: Db) {}
-
-  submit(row: Pending['row']) {
-    return new Promise<{ id: string; submittedAt: Date }>((resolve, reject) => {
-      this.queue.push({ row, resolve, reject });
-      if (!this.busy) void this.flush();
-    });
-  }
-
-  private async flush() {
-    this.busy = true;
-    while (this.queue.length) {
-      const batch = this.queue.splice(0, 500);
+const answerBatches = perDb(
+  (db) =>
+    new GroupCommit<ResponseRow, Stored>(async (rows) => {
+      const out: (Stored | Error)[] = rows.map(() => alreadyAnswered());
       // Two submissions of one invitation in the same batch: the first goes to the database.
-      const first = new Map<string, Pending>();
-      for (const p of batch) {
-        if (first.has(p.row.invitationId)) p.reject(alreadyAnswered());
-        else first.set(p.row.invitationId, p);
-      }
-      const items = [...first.values()];
-      try {
-        const values = sql.join(
-          items.map(
-            ({ row: r }) =>
-              sql`(${r.surveyId}::uuid, ${r.versionId}::uuid, ${r.invitationId}::uuid, ${r.mode}, ${r.interviewerId ?? null}::uuid, ${r.trust}, ${r.stratum}, ${JSON.stringify(r.profile)}::jsonb, ${r.designWeight ?? 1}::float8, ${JSON.stringify(r.answers)}::jsonb)`,
-          ),
-          sql`, `,
-        );
-        const res = await this.db.execute(sql`
-          with ins as (
-            insert into survey_responses
-              (survey_id, version_id, invitation_id, mode, interviewer_id, trust, stratum, profile, design_weight, answers)
-            values ${values}
-            on conflict (invitation_id) do nothing
-            returning id, invitation_id, submitted_at),
-          del as (delete from survey_drafts where invitation_id in (select invitation_id from ins))
-          select id, invitation_id, submitted_at from ins`);
-        const stored = new Map(
-          (
-            res as unknown as { rows: { id: string; invitation_id: string; submitted_at: string | Date }[] }
-          ).rows.map((r) => [r.invitation_id, r]),
-        );
-        for (const p of items) {
-          const r = stored.get(p.row.invitationId);
-          if (r) p.resolve({ id: r.id, submittedAt: new Date(r.submitted_at) });
-          else p.reject(alreadyAnswered());
+      const seen = new Set<string>();
+      const items: (ResponseRow & { id: string; at: number })[] = [];
+      rows.forEach((r, at) => {
+        if (r.invitationId !== null) {
+          if (seen.has(r.invitationId)) return;
+          seen.add(r.invitationId);
         }
-      } catch (err) {
-        for (const p of items) p.reject(err);
+        items.push({ ...r, id: randomUUID(), at });
+      });
+      const limited = items.filter((r) => r.limited).map((r) => [r.surveyId, r.stratum]);
+      const res = limited.length
+        ? await db.transaction(async (tx) => {
+            await tx.execute(sql`
+              select count(pg_advisory_xact_lock(k1, k2)) from (
+                select distinct hashtext(x ->> 0) as k1, hashtext(x ->> 1) as k2
+                from jsonb_array_elements(${JSON.stringify(limited)}::jsonb) x
+                order by 1, 2) l`);
+            return insertAnswers(tx, items);
+          })
+        : await insertAnswers(db, items);
+      const byId = new Map(items.map((r) => [r.id, r]));
+      for (const r of rowsOf<{ id: string; submitted_at: string | Date | null; quota: number | null }>(res)) {
+        const item = byId.get(r.id)!;
+        out[item.at] =
+          r.quota !== null
+            ? quotaFull(item.stratum, r.quota)
+            : { id: r.id, submittedAt: new Date(r.submitted_at!) };
       }
-    }
-    this.busy = false;
-  }
-}
-
-const batchers = new WeakMap<Db, AnswerBatcher>();
-const batcherOf = (db: Db) => {
-  let b = batchers.get(db);
-  if (!b) batchers.set(db, (b = new AnswerBatcher(db)));
-  return b;
-};
+      return out;
+    }),
+);
 
 async function submitFor(
   db: Db,
@@ -250,17 +374,11 @@ async function submitFor(
   answers: Answers,
   extra: { mode: string; interviewerId: string | null },
 ) {
-  if (ctx.answered)
-    throw conflict(
-      'This invitation has already been answered',
-      [{ path: 'token', message: 'answered' }],
-      'already_answered',
-    );
+  if (ctx.answered) throw alreadyAnswered();
   assertOpen(ctx);
   const problems = validateAnswers(await definitionOf(db, ctx.versionId!), answers, { complete: true });
   if (problems.length) throw badRequest(`${problems.length} problem(s) in the answers`, problems);
-  await assertQuota(db, ctx.surveyId, ctx.stratum, ctx.quotas);
-  return batcherOf(db).submit({
+  return answerBatches(db).submit({
     surveyId: ctx.surveyId,
     versionId: ctx.versionId!,
     invitationId: ctx.id,
@@ -271,6 +389,7 @@ async function submitFor(
     profile: ctx.profile,
     designWeight: ctx.designWeight,
     answers,
+    limited: ctx.quotas[ctx.stratum] !== undefined,
   });
 }
 
@@ -324,8 +443,7 @@ export async function submitOpen(
   if (problems.length) throw badRequest(`${problems.length} problem(s) in the answers`, problems);
   const profile = Object.fromEntries(s.strataFields.map((f) => [f, input.profile[f].trim()]));
   const stratum = stratumOf(s.strataFields, profile);
-  await assertQuota(db, s.id, stratum, s.quotas);
-  return insertOpenResponse(db, {
+  return answerBatches(db).submit({
     surveyId: s.id,
     versionId: s.fieldedVersionId,
     invitationId: null,
@@ -336,5 +454,6 @@ export async function submitOpen(
     profile,
     designWeight: 1,
     answers: input.answers,
+    limited: s.quotas[stratum] !== undefined,
   });
 }
