@@ -11,6 +11,7 @@ import { parseValueSheet } from './modules/values/import';
 import { reportValues } from './modules/values/service';
 import { backup, restore } from './ops/backup';
 import { loadActor } from './modules/auth/service';
+import { startMonitoringScheduler } from './modules/monitoring/scheduler';
 
 const HELP = `perfcommons — government performance management with public participation
 
@@ -27,7 +28,9 @@ Commands:
   backup <file>             PGlite: dump the data directory; PostgreSQL: pg_dump (custom format)
   restore <file> [--force]  load a backup into an empty database (--force replaces a non-empty one)
 
-Environment: PORT (3000), HOST (0.0.0.0), DATA_DIR (./data, PGlite), DATABASE_URL (PostgreSQL; overrides DATA_DIR)
+Environment: PORT (3000), HOST (0.0.0.0), DATA_DIR (./data, PGlite), DATABASE_URL (PostgreSQL; overrides DATA_DIR),
+  MONITORING_SWEEP_MINUTES (60; 0 disables): start sends reporting reminders and escalations, raises early
+  warnings and opens correction tasks for cycles in the execution stage this often
 `;
 
 async function main(argv: string[]) {
@@ -64,6 +67,13 @@ async function main(argv: string[]) {
         cookieSecure: env.COOKIE_SECURE,
         logger: true,
       });
+      // Reminders, early warnings and correction tasks without anyone calling the endpoints.
+      const sweeps = startMonitoringScheduler({
+        db: database.db,
+        minutes: env.MONITORING_SWEEP_MINUTES,
+        log: app.log,
+      });
+      app.addHook('onClose', () => sweeps.stop());
       const stop = async () => {
         await app.close();
         await database.close();

@@ -15,6 +15,8 @@ const EnvSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** Minutes between monitoring sweeps (reminders, early warnings, correction tasks) of `start`; 0 disables. */
+  MONITORING_SWEEP_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
   /** Directory of the built web app served at `/`. */
   WEB_DIST: z.string().optional(),
 });

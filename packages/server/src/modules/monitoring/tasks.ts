@@ -1,12 +1,21 @@
 import { and, desc, eq, inArray, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { correctionTasks, earlyWarnings, indicatorNodes, users } from '../../db/schema';
-import { isOffice, requireActor, type Actor } from '../../lib/actor';
-import { badRequest, conflict, forbidden, notFound } from '../../lib/errors';
+import { isOffice, requireActor, requireOffice, type Actor } from '../../lib/actor';
+import { badRequest, conflict, forbidden, isUniqueViolation, notFound } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
-import { canFollowPlan, followedPlan, monitoredPlans, oversees, unitManagerIds } from './common';
-import { notify } from './notifications';
-import { todayUtc } from './periods';
+import {
+  canFollowPlan,
+  followedPlan,
+  loadCycle,
+  monitoredPlans,
+  oversees,
+  unitManagerIds,
+  type MonitoredPlan,
+} from './common';
+import { notify, type NotificationInput } from './notifications';
+import { addDays, todayUtc } from './periods';
+import { computeTrajectories, listPeriods } from './trajectory';
 
 type TaskRow = typeof correctionTasks.$inferSelect;
 export const TASK_STATUSES = ['open', 'in_progress', 'closed'] as const;
@@ -40,34 +49,30 @@ export async function createTask(
       .from(indicatorNodes)
       .where(and(eq(indicatorNodes.planId, w.planId), eq(indicatorNodes.code, w.indicatorCode)))
       .limit(1);
-    const title =
-      input.title?.trim() ||
-      `整改：${w.indicatorCode} ${leaf?.name ?? ''}（${w.period}）`.replace(/\s+（/, '（');
-    const [task] = await tx
-      .insert(correctionTasks)
-      .values({
-        warningId,
-        planId: w.planId,
-        indicatorCode: w.indicatorCode,
-        title,
-        ownerId,
-        deadline: input.deadline,
-        createdBy: a.id,
-      })
-      .returning();
-    await notify(tx, [
-      {
-        userId: ownerId,
-        kind: 'correction_task',
-        title: `整改任务：${title}`,
-        titleEn: `Correction task: ${w.indicatorCode} ${leaf?.nameEn ?? ''} (${w.period}), ${plan.appraiseeNameEn ?? plan.appraiseeName}`,
-        body: `期限 ${input.deadline}`,
-        bodyEn: `Due ${input.deadline}`,
-        entityType: 'correction_task',
-        entityId: task.id,
-        planId: w.planId,
-      },
-    ]);
+    const title = input.title?.trim() || defaultTitle(w, leaf?.name);
+    let task: TaskRow;
+    try {
+      [task] = await tx
+        .insert(correctionTasks)
+        .values({
+          warningId,
+          planId: w.planId,
+          indicatorCode: w.indicatorCode,
+          title,
+          ownerId,
+          deadline: input.deadline,
+          createdBy: a.id,
+        })
+        .returning();
+    } catch (err) {
+      // One task per warning: a second request (another manager, a double click, the sweep) is refused.
+      if (isUniqueViolation(err))
+        throw conflict('This warning already has a correction task', [
+          { path: 'warningId', message: 'task exists' },
+        ]);
+      throw err;
+    }
+    await notify(tx, [taskNotice(task, w, plan, leaf?.nameEn)]);
     await appendAudit(tx, [
       {
         actorId: a.id,
@@ -135,6 +140,133 @@ export async function updateTask(
       },
     ]);
     return present(updated);
+  });
+}
+
+type WarningRow = typeof earlyWarnings.$inferSelect;
+
+const defaultTitle = (w: WarningRow, leafName: string | undefined) =>
+  `整改：${w.indicatorCode} ${leafName ?? ''}（${w.period}）`.replace(/\s+（/, '（');
+
+/** The message telling the owner of a new task what it is about and when it is due. */
+const taskNotice = (
+  task: TaskRow,
+  w: WarningRow,
+  plan: Pick<MonitoredPlan, 'appraiseeName' | 'appraiseeNameEn'>,
+  leafNameEn: string | null | undefined,
+): NotificationInput => ({
+  userId: task.ownerId,
+  kind: 'correction_task',
+  title: `整改任务：${task.title}`,
+  titleEn: `Correction task: ${w.indicatorCode} ${leafNameEn ?? ''} (${w.period}), ${plan.appraiseeNameEn ?? plan.appraiseeName}`,
+  body: `期限 ${task.deadline}`,
+  bodyEn: `Due ${task.deadline}`,
+  entityType: 'correction_task',
+  entityId: task.id,
+  planId: w.planId,
+});
+
+/** Days the owner of a correction task opened by the monitoring sweep has to close it. */
+export const SWEEP_TASK_DAYS = 30;
+
+/**
+ * Opens correction tasks for a cycle (office; run by the monitoring sweep after the warnings): every
+ * leaf red at its latest reported period whose warning has no task yet gets one, owned by the unit's
+ * manager (else the cadre of a cadre plan) and due `deadlineDays` after `today`, unless the indicator
+ * still has an unclosed task from an earlier period. Yellow leaves are left to people. Safe to run
+ * again and from several processes at once: a warning has at most one task (unique in the database).
+ */
+export async function runCorrectionTasks(
+  db: Db,
+  actor: Actor | null,
+  cycleId: string,
+  opts: { today?: string; deadlineDays?: number } = {},
+) {
+  const a = requireOffice(actor, 'Opening correction tasks');
+  const deadline = addDays(opts.today ?? todayUtc(), opts.deadlineDays ?? SWEEP_TASK_DAYS);
+  return db.transaction(async (tx) => {
+    await loadCycle(tx, cycleId);
+    const plansList = await monitoredPlans(tx, { cycleId, approvedOnly: true });
+    const trajectories = await computeTrajectories(tx, plansList, await listPeriods(tx, cycleId));
+    const red = trajectories.flatMap((t) =>
+      t.leaves
+        .filter((l) => l.status === 'red')
+        .map((l) => ({ planId: t.planId, code: l.code, period: l.latest!.period, nameEn: l.nameEn })),
+    );
+    if (!red.length) return { opened: 0, withoutOwner: 0 };
+    const planIds = [...new Set(red.map((r) => r.planId))];
+    const warnings = await tx
+      .select()
+      .from(earlyWarnings)
+      .where(and(inArray(earlyWarnings.planId, planIds), eq(earlyWarnings.status, 'red')));
+    const warningOf = new Map(warnings.map((w) => [`${w.planId}|${w.indicatorCode}|${w.period}`, w]));
+    const tasks = await tx
+      .select({
+        warningId: correctionTasks.warningId,
+        planId: correctionTasks.planId,
+        code: correctionTasks.indicatorCode,
+        status: correctionTasks.status,
+      })
+      .from(correctionTasks)
+      .where(inArray(correctionTasks.planId, planIds));
+    const handled = new Set(tasks.map((t) => t.warningId));
+    const busy = new Set(tasks.filter((t) => t.status !== 'closed').map((t) => `${t.planId}|${t.code}`));
+    const planById = new Map(plansList.map((p) => [p.id, p]));
+    const owners = new Map<string, string | undefined>();
+    const wanted: { w: WarningRow; ownerId: string; nameEn: string | null }[] = [];
+    let withoutOwner = 0;
+    for (const r of red) {
+      const w = warningOf.get(`${r.planId}|${r.code}|${r.period}`);
+      if (!w || handled.has(w.id) || busy.has(`${r.planId}|${r.code}`)) continue;
+      const plan = planById.get(r.planId)!;
+      if (!owners.has(plan.id))
+        owners.set(
+          plan.id,
+          (await unitManagerIds(tx, plan.orgUnitId)).sort()[0] ?? plan.personUserId ?? undefined,
+        );
+      const ownerId = owners.get(plan.id);
+      if (ownerId) wanted.push({ w, ownerId, nameEn: r.nameEn });
+      else withoutOwner++;
+    }
+    if (!wanted.length) return { opened: 0, withoutOwner };
+    const names = new Map(
+      trajectories.flatMap((t) => t.leaves.map((l) => [`${t.planId}|${l.code}`, l.name] as const)),
+    );
+    // The sweep, not a person, opens these tasks: createdBy stays empty; the audit names the actor.
+    const opened = await tx
+      .insert(correctionTasks)
+      .values(
+        wanted.map(({ w, ownerId }) => ({
+          warningId: w.id,
+          planId: w.planId,
+          indicatorCode: w.indicatorCode,
+          title: defaultTitle(w, names.get(`${w.planId}|${w.indicatorCode}`)),
+          ownerId,
+          deadline,
+        })),
+      )
+      .onConflictDoNothing({ target: correctionTasks.warningId })
+      .returning();
+    const byWarning = new Map(wanted.map((x) => [x.w.id, x]));
+    await notify(
+      tx,
+      opened.map((task) => {
+        const { w, nameEn } = byWarning.get(task.warningId!)!;
+        return taskNotice(task, w, planById.get(task.planId)!, nameEn);
+      }),
+    );
+    await appendAudit(
+      tx,
+      opened.map((task) => ({
+        actorId: a.id,
+        action: 'task.create',
+        entityType: 'correction_task',
+        entityId: task.id,
+        data: { warningId: task.warningId, ownerId: task.ownerId, deadline, automatic: true },
+        entity: task,
+      })),
+    );
+    return { opened: opened.length, withoutOwner };
   });
 }
 

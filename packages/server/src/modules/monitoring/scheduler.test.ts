@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq, sql } from 'drizzle-orm';
+import { correctionTasks, cycles, earlyWarnings } from '../../db/schema';
+import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
+import { verifyAudit } from '../audit/service';
+import { startMonitoringScheduler, sweepMonitoring, type SweepLog, type Timers } from './scheduler';
+import { cycleOf, planOf, resetMonitoring } from './test-util';
+
+let t: TestApp;
+let office: Client;
+let cycleId: string;
+let eduPlan: string;
+
+/** A day of the 2025 cycle: Q1 (due 04-15) and Q2 (due 07-15) are past their 7 grace days. */
+const NOW = new Date('2025-07-30T08:00:00Z');
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  office = await t.as('office');
+  cycleId = await cycleOf(office, '2025-annual');
+  eduPlan = await planOf(office, '2025-annual', 'edu');
+  // Education starts the year over: A1 on its line at Q1 (85 of 80 → 100), A2 far behind (78: 7 short
+  // of 85, 35 % of the planned change → red), the rest of Q1 and all of Q2 unreported.
+  await resetMonitoring(t.db, [eduPlan]);
+  const manager = await t.as('edu.manager');
+  const rows = [
+    { indicatorCode: 'A1', period: '2025-Q1', value: 85 },
+    { indicatorCode: 'A2', period: '2025-Q1', value: 78 },
+  ];
+  expect((await manager.post(`/api/plans/${eduPlan}/values/bulk`, { rows })).statusCode).toBe(200);
+  await manager.post('/api/notifications/read-all');
+  // The demo's 2025 cycle is past monitoring; put it back in the execution stage.
+  await t.db.update(cycles).set({ stage: 'execution' }).where(eq(cycles.id, cycleId));
+});
+afterAll(async () => t.close());
+
+const counts = async () =>
+  (
+    await t.db.execute<Record<string, number>>(
+      sql`select ${sql.join(
+        ['reporting_reminders', 'early_warnings', 'correction_tasks', 'notifications', 'audit_log'].map(
+          (name) => sql`(select count(*)::int from ${sql.identifier(name)}) as ${sql.identifier(name)}`,
+        ),
+        sql`, `,
+      )}`,
+    )
+  ).rows[0];
+
+function recorder() {
+  const lines: { level: string; msg: string; obj: object }[] = [];
+  const log: SweepLog = {
+    info: (obj, msg) => lines.push({ level: 'info', msg, obj }),
+    error: (obj, msg) => lines.push({ level: 'error', msg, obj }),
+  };
+  return { lines, log };
+}
+
+describe('monitoring sweep', () => {
+  it('sends reminders and escalations, raises warnings and opens correction tasks as the system', async () => {
+    const { lines, log } = recorder();
+    const report = await sweepMonitoring(t.db, { now: NOW, log });
+    expect(report.asOf).toBe('2025-07-30');
+    // Only cycles in the execution stage are swept (not the term cycle in evaluation, nor 2026 in planning).
+    expect(report.cycles.map((c) => c.code)).toEqual(['2025-annual']);
+    const [swept] = report.cycles;
+    expect(swept.errors).toEqual([]);
+    // Education missed Q1 (partly) and Q2, both past grace: a reminder and an escalation each.
+    expect(swept).toMatchObject({ reminders: 2, escalations: 2, warnings: 1 });
+    // Every leaf red at its latest period now has a task: education's A2, and the demo's other red
+    // leaves (the demo opened tasks for two of them only).
+    const [a2] = await t.db
+      .select()
+      .from(earlyWarnings)
+      .where(sql`${earlyWarnings.planId} = ${eduPlan} and ${earlyWarnings.indicatorCode} = 'A2'`);
+    expect(a2).toMatchObject({ period: '2025-Q1', status: 'red' });
+    const [task] = await t.db.select().from(correctionTasks).where(eq(correctionTasks.warningId, a2.id));
+    expect(task).toMatchObject({ status: 'open', deadline: '2025-08-29', createdBy: null });
+    expect(swept.tasks).toBeGreaterThan(1);
+    const manager = await t.as('edu.manager');
+    const inbox = (await manager.get('/api/notifications?unread=true')).json().items;
+    expect(inbox.map((n: { kind: string }) => n.kind).sort()).toEqual([
+      'correction_task',
+      'early_warning',
+      'reporting_reminder',
+      'reporting_reminder',
+    ]);
+    const audit = (await office.get('/api/audit?limit=1')).json().items[0];
+    expect(audit).toMatchObject({ action: 'task.create', actorId: '00000000-0000-0000-0000-000000000000' });
+    expect(lines.map((l) => `${l.level} ${l.msg}`)).toEqual([
+      'info monitoring sweep as of 2025-07-30: 1 cycle(s)',
+    ]);
+    expect((await verifyAudit(t.db)).problems).toEqual([]);
+  });
+
+  it('creates nothing new when it runs again, also from another process at the same time', async () => {
+    const before = await counts();
+    const [again, parallel] = await Promise.all([
+      sweepMonitoring(t.db, { now: NOW }),
+      sweepMonitoring(t.db, { now: NOW }),
+    ]);
+    for (const r of [again, parallel])
+      expect(r.cycles).toEqual([
+        expect.objectContaining({
+          reminders: 0,
+          escalations: 0,
+          warnings: 0,
+          tasks: 0,
+          notified: 0,
+          errors: [],
+        }),
+      ]);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses a second task on a warning that has one (409)', async () => {
+    const [warning] = await t.db
+      .select({ id: earlyWarnings.id })
+      .from(earlyWarnings)
+      .where(sql`${earlyWarnings.planId} = ${eduPlan} and ${earlyWarnings.indicatorCode} = 'A2'`);
+    const res = await office.post(`/api/monitoring/warnings/${warning.id}/tasks`, { deadline: '2099-01-01' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().details).toEqual([{ path: 'warningId', message: 'task exists' }]);
+  });
+
+  it('logs a failing step and goes on with the next ones', async () => {
+    const { lines, log } = recorder();
+    // A day in the future is refused by the reminders; warnings and tasks still run.
+    const report = await sweepMonitoring(t.db, { now: new Date('2999-01-01T00:00:00Z'), log });
+    expect(report.cycles[0]).toMatchObject({
+      errors: [{ step: 'reminders', message: 'asOf cannot be in the future' }],
+      warnings: 0,
+      tasks: 0,
+    });
+    expect(lines.map((l) => `${l.level} ${l.msg}`)).toEqual([
+      'error monitoring sweep: reminders failed',
+      'info monitoring sweep as of 2999-01-01: 1 cycle(s)',
+    ]);
+  });
+});
+
+/** Timers that fire only when the test says so. */
+function manualTimers() {
+  const pending = new Map<number, { fn: () => Promise<void>; ms: number }>();
+  let next = 1;
+  const timers: Timers = {
+    set: (fn, ms) => {
+      pending.set(next, { fn, ms });
+      return next++;
+    },
+    clear: (handle) => pending.delete(handle as number),
+  };
+  const fire = async () => {
+    expect(pending.size).toBe(1);
+    const [[handle, { fn }]] = [...pending];
+    pending.delete(handle);
+    await fn();
+  };
+  return { timers, pending, fire };
+}
+
+describe('monitoring scheduler', () => {
+  it('sweeps after start and then every interval, with the injected clock, surviving errors', async () => {
+    const { timers, pending, fire } = manualTimers();
+    const { lines, log } = recorder();
+    const seen: string[] = [];
+    let fail = true;
+    const scheduler = startMonitoringScheduler({
+      db: t.db,
+      minutes: 15,
+      log,
+      timers,
+      now: () => NOW,
+      firstDelayMs: 1000,
+      sweep: async (now) => {
+        seen.push(now.toISOString());
+        if (fail) {
+          fail = false;
+          throw new Error('database gone');
+        }
+      },
+    });
+    expect([...pending.values()].map((p) => p.ms)).toEqual([1000]);
+    await fire();
+    expect(lines.filter((l) => l.level === 'error').map((l) => l.msg)).toEqual([
+      'monitoring sweep failed; next one as scheduled',
+    ]);
+    expect([...pending.values()].map((p) => p.ms)).toEqual([15 * 60_000]);
+    await fire();
+    expect(seen).toEqual([NOW.toISOString(), NOW.toISOString()]);
+    expect(pending.size).toBe(1);
+    await scheduler.stop();
+    expect(pending.size).toBe(0);
+  });
+
+  it('never overlaps itself, and stop waits for the running sweep', async () => {
+    const { timers, pending, fire } = manualTimers();
+    const { log } = recorder();
+    let release!: () => void;
+    let runs = 0;
+    const scheduler = startMonitoringScheduler({
+      db: t.db,
+      minutes: 60,
+      log,
+      timers,
+      sweep: () => {
+        runs++;
+        return new Promise<void>((resolve) => (release = resolve));
+      },
+    });
+    const first = fire();
+    const second = scheduler.runNow();
+    expect(runs).toBe(1);
+    let stopped = false;
+    const stopping = scheduler.stop().then(() => (stopped = true));
+    await Promise.resolve();
+    expect(stopped).toBe(false);
+    release();
+    await Promise.all([first, second, stopping]);
+    expect(runs).toBe(1);
+    // Stopped: nothing scheduled after the running sweep ended.
+    expect(pending.size).toBe(0);
+    await scheduler.runNow();
+    expect(runs).toBe(1);
+  });
+
+  it('does nothing when disabled (0 minutes)', async () => {
+    const { timers, pending } = manualTimers();
+    const { lines, log } = recorder();
+    const scheduler = startMonitoringScheduler({ db: t.db, minutes: 0, log, timers });
+    expect(pending.size).toBe(0);
+    expect(lines.map((l) => l.msg)).toEqual(['monitoring sweep disabled (MONITORING_SWEEP_MINUTES=0)']);
+    await scheduler.stop();
+  });
+});
