@@ -1,11 +1,14 @@
 import { useMemo, useState } from 'react';
-import { Card, Col, Descriptions, Input, Row, Select, Space, Table, Tag, Tree } from 'antd';
+import { Button, Card, Col, Descriptions, Input, Row, Select, Space, Table, Tag, Tree } from 'antd';
+import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
+import { hasRole, useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
 import { useOrgs, usePeople } from '../../console/queries';
 import { pick } from '../../i18n';
 import { fmtDate, peerGroupLabel } from '../../shared/format';
-import type { OrgUnit, Person } from '../../shared/types';
+import type { OrgUnit } from '../../shared/types';
+import { EndTermModal, OrgUnitModal, PersonModal, type Cadre } from './EditModals';
 
 interface TreeItem {
   key: string;
@@ -19,6 +22,11 @@ export default function OrgsPage() {
   useCrumbs([{ title: t('title') }]);
   const orgs = useOrgs();
   const people = usePeople();
+  const canEdit = hasRole(useMe().data, 'office', 'admin');
+  // Which dialog is open: a new or edited unit, a new or edited cadre, a term to end.
+  const [unitModal, setUnitModal] = useState<{ unit?: OrgUnit } | null>(null);
+  const [personModal, setPersonModal] = useState<{ person?: Cadre } | null>(null);
+  const [ending, setEnding] = useState<Cadre>();
   const [selected, setSelected] = useState<string>();
   const [q, setQ] = useState('');
   const [orgQ, setOrgQ] = useState('');
@@ -88,7 +96,22 @@ export default function OrgsPage() {
   return (
     <Row gutter={16}>
       <Col xs={24} lg={8}>
-        <Card title={t('tree')} loading={orgs.isLoading}>
+        <Card
+          title={t('tree')}
+          loading={orgs.isLoading}
+          extra={
+            canEdit && (
+              <Button
+                size="small"
+                icon={<PlusOutlined />}
+                onClick={() => setUnitModal({})}
+                data-testid="org-create"
+              >
+                {t('newUnit')}
+              </Button>
+            )
+          }
+        >
           <Input.Search
             allowClear
             placeholder={t('searchOrg')}
@@ -100,7 +123,7 @@ export default function OrgsPage() {
             defaultExpandAll
             selectedKeys={selected ? [selected] : []}
             onSelect={(keys) => setSelected((keys[0] as string) || undefined)}
-            key={`${tree.length}-${orgQ}`}
+            key={`${orgs.data?.length ?? 0}-${orgQ}`}
           />
         </Card>
       </Col>
@@ -108,7 +131,23 @@ export default function OrgsPage() {
         <Space direction="vertical" size="middle" style={{ width: '100%' }}>
           {unit && (
             <Card size="small">
-              <Descriptions size="small" column={{ xs: 1, md: 2 }} title={pick(lang, unit.name, unit.nameEn)}>
+              <Descriptions
+                size="small"
+                column={{ xs: 1, md: 2 }}
+                title={pick(lang, unit.name, unit.nameEn)}
+                extra={
+                  canEdit && (
+                    <Button
+                      size="small"
+                      icon={<EditOutlined />}
+                      onClick={() => setUnitModal({ unit })}
+                      data-testid="org-edit"
+                    >
+                      {t('console:common.edit')}
+                    </Button>
+                  )
+                }
+              >
                 <Descriptions.Item label={t('code')}>{unit.code}</Descriptions.Item>
                 <Descriptions.Item label={t('kind')}>
                   {t(`common:orgKind.${unit.kind}`, { defaultValue: unit.kind })}
@@ -116,10 +155,30 @@ export default function OrgsPage() {
                 <Descriptions.Item label={t('peerGroup')}>
                   {peerGroupLabel(t, unit.peerGroup)}
                 </Descriptions.Item>
+                <Descriptions.Item label={t('parent')}>
+                  {unit.parentId
+                    ? pick(lang, byId.get(unit.parentId)?.name, byId.get(unit.parentId)?.nameEn)
+                    : '—'}
+                </Descriptions.Item>
               </Descriptions>
             </Card>
           )}
-          <Card title={t('people')}>
+          <Card
+            title={t('people')}
+            extra={
+              canEdit && (
+                <Button
+                  type="primary"
+                  size="small"
+                  icon={<PlusOutlined />}
+                  onClick={() => setPersonModal({})}
+                  data-testid="person-create"
+                >
+                  {t('newCadre')}
+                </Button>
+              )
+            }
+          >
             <Space wrap style={{ marginBottom: 16 }}>
               <Input.Search
                 allowClear
@@ -139,7 +198,7 @@ export default function OrgsPage() {
                 ]}
               />
             </Space>
-            <Table<Person>
+            <Table<Cadre>
               rowKey="id"
               size="small"
               loading={people.isLoading}
@@ -180,11 +239,62 @@ export default function OrgsPage() {
                       <Tag color="green">{t('inOffice')}</Tag>
                     ),
                 },
+                ...(canEdit
+                  ? [
+                      {
+                        title: t('console:common.actions'),
+                        key: 'actions',
+                        render: (_: unknown, p: Cadre) => (
+                          <Space size={0}>
+                            <Button
+                              type="link"
+                              size="small"
+                              onClick={() => setPersonModal({ person: p })}
+                              data-testid="person-edit"
+                            >
+                              {t('console:common.edit')}
+                            </Button>
+                            {(!p.termEnd || p.termEnd > today) && p.termStart && (
+                              <Button
+                                type="link"
+                                size="small"
+                                onClick={() => setEnding(p)}
+                                data-testid="person-end-term"
+                              >
+                                {t('endTerm')}
+                              </Button>
+                            )}
+                          </Space>
+                        ),
+                      },
+                    ]
+                  : []),
               ]}
             />
           </Card>
         </Space>
       </Col>
+      {/* Mounted only while open: each dialog starts from its own values, not the last one's. */}
+      {unitModal && (
+        <OrgUnitModal
+          open
+          unit={unitModal.unit}
+          parentId={selected}
+          orgs={orgs.data ?? []}
+          onClose={() => setUnitModal(null)}
+          onSaved={(u) => setSelected(u.id)}
+        />
+      )}
+      {personModal && (
+        <PersonModal
+          open
+          person={personModal.person}
+          orgUnitId={selected}
+          orgs={orgs.data ?? []}
+          onClose={() => setPersonModal(null)}
+        />
+      )}
+      {ending && <EndTermModal person={ending} onClose={() => setEnding(undefined)} />}
     </Row>
   );
 }
