@@ -86,7 +86,9 @@ export default async function recomputeBench(): Promise<BenchFigures> {
         const run = await timed(() => computeCycleResults(database.db, actor, cycleId));
         computes.push(run.ms);
         rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-        console.log(`  computeCycleResults run ${i + 1}: ${seconds(run.ms)} (${run.value.length} results)`);
+        console.log(
+          `  computeCycleResults run ${i + 1}: ${seconds(run.ms)} (${run.value.count} results, ${run.value.rescored} rescored, ${run.value.rewritten} rewritten)`,
+        );
       }
     } finally {
       clearInterval(sampler);

@@ -5,7 +5,7 @@ import { openDatabase, type Database } from './db/client';
 import { buildApp, DEFAULT_WEB_DIST } from './app';
 import { seedDemoCity, isEmpty } from './seed/demo-city';
 import { verifyAudit } from './modules/audit/service';
-import { computeCycleResults } from './modules/results/service';
+import { computeCycleResults, listResults } from './modules/results/service';
 import { systemActor } from './lib/system';
 import { parseValueSheet } from './modules/values/import';
 import { reportValues } from './modules/values/service';
@@ -116,12 +116,15 @@ async function main(argv: string[]) {
           return 1;
         }
         console.log(`Computing results of ${cycle.code}…`);
-        const items = await computeCycleResults(database.db, systemActor(), cycle.id);
+        const summary = await computeCycleResults(database.db, systemActor(), cycle.id);
+        const items = await listResults(database.db, systemActor(), cycle.id);
         for (const r of items)
           console.log(
             `${r.peerGroup.padEnd(14)} #${String(r.rank).padStart(2)} ${r.total.toFixed(2).padStart(7)} ${r.grade.padEnd(20)} ${r.appraiseeName}`,
           );
-        console.log(`${items.length} results computed for ${cycle.code}`);
+        console.log(
+          `${items.length} results of ${cycle.code}: ${summary.rescored} rescored, ${summary.rewritten} changed`,
+        );
         return 0;
       });
     case 'verify-audit':

@@ -110,7 +110,8 @@ export interface AppraiseeScore {
 /** A leaf failed its veto when its attainment is below full marks (with a float tolerance). */
 const VETO_TOLERANCE = 1e-9;
 
-interface PanelResult {
+/** The figure of one subject's panel on a leaf (shared by scoreAppraisee and compileTree). */
+export interface PanelResult {
   n: number;
   mean: number;
   used: number;
@@ -118,7 +119,12 @@ interface PanelResult {
   notes: string[];
 }
 
-function panel(subject: SubjectType, ratings: Rating[], options: ScoreOptions, code: string): PanelResult {
+export function panel(
+  subject: SubjectType,
+  ratings: Rating[],
+  options: ScoreOptions,
+  code: string,
+): PanelResult {
   ratings.forEach((r, i) => {
     if (!Number.isFinite(r.score) || r.score < 0 || r.score > 100) {
       throw new DomainError(`inputs.${code}.ratings[${i}].score`, `rating ${r.score} must be within 0–100`);

@@ -21,13 +21,20 @@ const scale = (node: BreakdownNode, f: number): BreakdownNode => ({
   ...(node.children ? { children: node.children.map((c) => scale(c, f)) } : {}),
 });
 
+/** The figures of a combined score: what {@link combineScores} gives, without the breakdown. */
+export interface CombinedTotals {
+  total: number;
+  weightedScore: number;
+  bonus: number;
+  deduction: number;
+}
+
 /**
- * Combined appraisal 人事结合: an appraisee's own score takes (1 − Σ shares) of the total and each
- * part (the unit's result for a cadre, the annual results for a term) its share. The breakdown
- * keeps explaining the total: own contributions are scaled, and each part becomes a node whose
- * contribution is share × its total, so the contributions still sum to the combined total.
+ * Totals of an own score combined with its parts (see {@link combineScores}): the own figures take
+ * (1 − Σ shares) and each part adds share × its total. Throws for a share outside [0, 1], a negative
+ * part total or shares summing to more than 1.
  */
-export function combineScores(own: AppraiseeScore, parts: CombinedPart[]): AppraiseeScore {
+export function combineTotals(own: CombinedTotals, parts: CombinedPart[]): CombinedTotals {
   const shares = parts.reduce((s, p) => s + p.share, 0);
   parts.forEach((p, i) => {
     if (!(p.share >= 0 && p.share <= 1))
@@ -36,6 +43,27 @@ export function combineScores(own: AppraiseeScore, parts: CombinedPart[]): Appra
       throw new DomainError(`parts[${i}].total`, 'total must be ≥ 0');
   });
   if (shares > 1 + 1e-12) throw new DomainError('parts', 'shares sum to more than 1');
+  if (parts.length === 0 || shares === 0)
+    return { total: own.total, weightedScore: own.weightedScore, bonus: own.bonus, deduction: own.deduction };
+  const f = 1 - shares;
+  const partsSum = parts.reduce((s, p) => s + p.share * p.total, 0);
+  return {
+    total: f * own.total + partsSum,
+    weightedScore: f * own.weightedScore + partsSum,
+    bonus: f * own.bonus,
+    deduction: f * own.deduction,
+  };
+}
+
+/**
+ * Combined appraisal 人事结合: an appraisee's own score takes (1 − Σ shares) of the total and each
+ * part (the unit's result for a cadre, the annual results for a term) its share. The breakdown
+ * keeps explaining the total: own contributions are scaled, and each part becomes a node whose
+ * contribution is share × its total, so the contributions still sum to the combined total.
+ */
+export function combineScores(own: AppraiseeScore, parts: CombinedPart[]): AppraiseeScore {
+  const totals = combineTotals(own, parts);
+  const shares = parts.reduce((s, p) => s + p.share, 0);
   if (parts.length === 0 || shares === 0) return own;
   const f = 1 - shares;
   const partNodes: BreakdownNode[] = parts.map((p) => ({
@@ -62,12 +90,5 @@ export function combineScores(own: AppraiseeScore, parts: CombinedPart[]): Appra
       notes: ['own total floored at 0'],
     });
   }
-  return {
-    ...own,
-    total: f * own.total + parts.reduce((s, p) => s + p.share * p.total, 0),
-    weightedScore: f * own.weightedScore + parts.reduce((s, p) => s + p.share * p.total, 0),
-    bonus: f * own.bonus,
-    deduction: f * own.deduction,
-    breakdown,
-  };
+  return { ...own, ...totals, breakdown };
 }

@@ -2,3 +2,4 @@ export * from './rules';
 export * from './numbers';
 export * from './aggregate';
 export * from './combine';
+export * from './compiled';

@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   date,
@@ -265,7 +266,11 @@ export const ratings = pgTable(
   ],
 );
 
-/** Computed result of one plan, with the breakdown that explains it. */
+/**
+ * Computed result of one plan. The breakdown that explains it is not stored: it is derived again,
+ * when a result is opened, from the stored inputs by the same domain function (see
+ * modules/results/explain.ts), and checked against the stored total.
+ */
 export const results = pgTable(
   'results',
   {
@@ -289,16 +294,33 @@ export const results = pgTable(
     veto: jsonb('veto').notNull(),
     reasons: jsonb('reasons').notNull(),
     /**
-     * json, not jsonb: a large document written whole and read whole, never queried inside; json
-     * input is a syntax check where jsonb input parses and rebuilds it (~10× slower to store).
+     * The appraisee's own score before combined parts (total, weightedScore, bonus, deduction,
+     * floored, veto, first-level attainments): what a recompute reuses when the inputs are unchanged.
      */
-    breakdown: json('breakdown').notNull(),
+    own: jsonb('own').notNull(),
+    /**
+     * What the own score was computed from: plan version, inputs version (plan_input_versions), and
+     * hashes of the scoring rules and survey inputs. Unchanged key → the own score still holds.
+     */
+    inputsKey: text('inputs_key').notNull(),
     /** How stable the rank is under ±10% weight perturbation (Monte Carlo). */
     sensitivity: jsonb('sensitivity'),
     computedAt: timestamp('computed_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('results_cycle').on(t.cycleId)],
 );
+
+/**
+ * A counter per plan bumped by statement triggers on every insert, update or delete of its actual
+ * values or ratings (migration 0007), whoever writes them: a recompute rescores only plans whose
+ * counter moved since their result was computed.
+ */
+export const planInputVersions = pgTable('plan_input_versions', {
+  planId: uuid('plan_id')
+    .primaryKey()
+    .references(() => plans.id, { onDelete: 'cascade' }),
+  version: bigint('version', { mode: 'number' }).notNull().default(0),
+});
 
 /**
  * Append-only, hash-chained audit log. `entityHash` is the SHA-256 of the row as the platform

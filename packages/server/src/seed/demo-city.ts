@@ -462,5 +462,5 @@ export async function seedDemoCity(db: Db) {
   const participation = await seedParticipation(db);
   await seedMonitoring(db);
   const [{ n }] = await db.select({ n: count() }).from(plans).where(eq(plans.cycleId, ids.annual));
-  return { ...ids, plans2025: n, results: results.length, surveyResponses: survey.responses, participation };
+  return { ...ids, plans2025: n, results: results.count, surveyResponses: survey.responses, participation };
 }

@@ -1,16 +1,15 @@
 import { and, eq, gte, inArray, lte, ne } from 'drizzle-orm';
-import {
-  rankSensitivity,
-  type AppraiseeScore,
-  type CombinedPart,
-  type RankStability,
-} from '@perfcommons/domain';
+import { rankSensitivity, type CombinedPart, type RankStability } from '@perfcommons/domain';
 import type { DbOrTx } from '../../db/client';
 import { consequences, cycles, plans, results } from '../../db/schema';
 import type { CycleRow } from '../cycles/service';
 import type { ConsequenceRule, CycleRules } from '../evaluation/rules';
 
 type PlanRow = typeof plans.$inferSelect;
+
+/** One appraisee across cycles: a cadre by person, a unit by org unit. */
+const appraiseeKey = (type: string, personId: string | null, orgUnitId: string) =>
+  personId ? `${type}:p:${personId}` : `${type}:o:${orgUnitId}`;
 
 /**
  * Parts that enter a total besides the appraisee's own plan: a cadre's share of the unit's result
@@ -61,12 +60,13 @@ export async function combinedParts(
           lte(cycles.periodEnd, cycle.periodEnd),
         ),
       );
+    const annualOf = new Map<string, typeof annual>();
+    for (const r of annual) {
+      const k = appraiseeKey(r.type, r.personId, r.orgUnitId);
+      annualOf.set(k, [...(annualOf.get(k) ?? []), r]);
+    }
     for (const p of planRows) {
-      const mine = annual.filter(
-        (r) =>
-          r.type === p.appraiseeType &&
-          (p.personId ? r.personId === p.personId : r.orgUnitId === p.orgUnitId),
-      );
+      const mine = annualOf.get(appraiseeKey(p.appraiseeType, p.personId, p.orgUnitId)) ?? [];
       if (mine.length === 0) continue;
       const mean = mine.reduce((s, r) => s + r.total, 0) / mine.length;
       add(p.id, {
@@ -87,7 +87,12 @@ export async function combinedParts(
  * the weighted sum (bonus, deduction, combined parts) stay fixed.
  */
 export function sensitivityByGroup(
-  scored: { plan: PlanRow; score: AppraiseeScore; group: string }[],
+  scored: {
+    plan: PlanRow;
+    own: { firstLevel: { code: string; weight: number; attainment: number }[] };
+    total: number;
+    group: string;
+  }[],
   seed: string,
 ): Map<string, RankStability> {
   const out = new Map<string, RankStability>();
@@ -97,29 +102,23 @@ export function sensitivityByGroup(
     if (list) list.push(s);
     else groups.set(s.group, [s]);
   }
+  const signature = (s: (typeof scored)[number]) =>
+    s.own.firstLevel.map((n) => `${n.code}:${n.weight}`).join('|');
   for (const list of groups.values()) {
     if (list.length < 2) continue;
-    const firstLevel = (s: (typeof list)[number]) =>
-      s.score.breakdown.filter(
-        (n) => n.kind === 'normal' && n.code !== 'UNIT' && n.code !== 'ANNUAL' && n.code !== 'FLOOR',
-      );
-    const signature = (s: (typeof list)[number]) =>
-      firstLevel(s)
-        .map((n) => `${n.code}:${n.weight}`)
-        .join('|');
     const sig = signature(list[0]);
     if (!sig || list.some((s) => signature(s) !== sig)) continue;
-    const weights = firstLevel(list[0]).map((n) => n.weight);
+    const weights = list[0].own.firstLevel.map((n) => n.weight);
     const wsum = weights.reduce((a, b) => a + b, 0);
     const stability = rankSensitivity({
       appraisees: list.map((s) => {
-        const nodes = firstLevel(s);
+        const nodes = s.own.firstLevel;
         const weighted = nodes.reduce((acc, n) => acc + (n.attainment * n.weight) / wsum, 0);
         return {
           id: s.plan.id,
           peerGroup: s.group,
           leafAttainments: nodes.map((n) => n.attainment),
-          offset: s.score.total - weighted,
+          offset: s.total - weighted,
         };
       }),
       weights,
@@ -152,7 +151,8 @@ export async function applyConsequences(
 ) {
   const planById = new Map(planRows.map((p) => [p.id, p]));
   const ids = stored.map((r) => r.id);
-  if (ids.length) await tx.delete(consequences).where(inArray(consequences.resultId, ids));
+  for (let i = 0; i < ids.length; i += 5000)
+    await tx.delete(consequences).where(inArray(consequences.resultId, ids.slice(i, i + 5000)));
   if (rules.length === 0 || stored.length === 0) return [];
   const needHistory = rules.some((r) => (r.consecutive ?? 1) > 1);
   const history = needHistory
@@ -171,14 +171,15 @@ export async function applyConsequences(
           and(eq(cycles.type, 'annual'), ne(cycles.id, cycle.id), lte(cycles.periodEnd, cycle.periodStart)),
         )
     : [];
+  const historyOf = new Map<string, typeof history>();
+  for (const h of history) {
+    const k = appraiseeKey(h.type, h.personId, h.orgUnitId);
+    historyOf.set(k, [...(historyOf.get(k) ?? []), h]);
+  }
   const streak = (p: PlanRow, grade: string) => {
-    const mine = history
-      .filter(
-        (h) =>
-          h.type === p.appraiseeType &&
-          (p.personId ? h.personId === p.personId : h.orgUnitId === p.orgUnitId),
-      )
-      .sort((a, b) => b.end.localeCompare(a.end));
+    const mine = [...(historyOf.get(appraiseeKey(p.appraiseeType, p.personId, p.orgUnitId)) ?? [])].sort(
+      (a, b) => b.end.localeCompare(a.end),
+    );
     let n = 1;
     for (const h of mine) {
       if (h.grade !== grade) break;
@@ -217,5 +218,13 @@ export async function applyConsequences(
       });
     }
   }
-  return rows.length ? tx.insert(consequences).values(rows).returning() : [];
+  const inserted: (typeof consequences.$inferSelect)[] = [];
+  for (let i = 0; i < rows.length; i += 500)
+    inserted.push(
+      ...(await tx
+        .insert(consequences)
+        .values(rows.slice(i, i + 500))
+        .returning()),
+    );
+  return inserted;
 }

@@ -41,7 +41,10 @@ describe('computing results', () => {
       expect(r.rank).toBeGreaterThanOrEqual(1);
       expect(r.rank).toBeLessThanOrEqual(r.peerGroupSize);
       // The breakdown explains the total: first-level contributions (bonus +, deduction −) sum back to it.
-      const sum = r.breakdown.reduce((s, n) => s + n.contribution, 0);
+      if (items.indexOf(r) % 5) continue; // a sample: trees.test.ts explains them all
+      const detail = (await office.get(`/api/results/${r.id}`)).json();
+      expect(detail.result.stale).toBe(false);
+      const sum = (detail.breakdown as Result['breakdown']).reduce((s, n) => s + n.contribution, 0);
       expect(sum).toBeCloseTo(r.total, 6);
     }
   });

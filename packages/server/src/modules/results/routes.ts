@@ -7,8 +7,8 @@ const IdParams = z.object({ id: z.uuid() });
 export const resultRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.database.db;
   app.post('/cycles/:id/compute', { schema: { tags: ['results'], params: IdParams } }, async (req) => {
-    const items = await computeCycleResults(db, req.actor, req.params.id);
-    return { items: items.map(({ _scope: _, ...r }) => r) };
+    const summary = await computeCycleResults(db, req.actor, req.params.id);
+    return { ...summary, items: await listResults(db, req.actor, req.params.id) };
   });
   app.get('/cycles/:id/results', { schema: { tags: ['results'], params: IdParams } }, async (req) => ({
     items: await listResults(db, req.actor, req.params.id),

@@ -1,38 +1,31 @@
-import { and, eq, getTableColumns, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import {
-  combineScores,
+  combineTotals,
   DEFAULT_GRADE_SCHEME,
   gradeAndRank,
-  scoreAppraisee,
   type GradeScheme,
-  type LeafInput,
+  type SlotInputs,
+  type VetoOutcome,
 } from '@perfcommons/domain';
 import type { Db, DbOrTx } from '../../db/client';
-import {
-  actualValues,
-  consequences,
-  cycles,
-  orgUnits,
-  people,
-  plans,
-  ratings,
-  results,
-} from '../../db/schema';
+import { consequences, cycles, orgUnits, people, plans, results } from '../../db/schema';
 import { requireActor, requireOffice, type Actor } from '../../lib/actor';
 import { conflict, forbidden, notFound } from '../../lib/errors';
-import { canonicalJson, sha256 } from '../../lib/hash';
+import { canonicalJson } from '../../lib/hash';
 import { appendAudit } from '../audit/service';
-import { getCycle, presentCycle } from '../cycles/service';
+import { getCycle, presentCycle, type CycleRow } from '../cycles/service';
 import { canReadPlanSync } from '../plans/access';
-import { surveyInputsForCycle } from '../surveys/analysis';
-import { rulesOf } from '../evaluation/rules';
+import { rulesOf, type CycleRules } from '../evaluation/rules';
 import { applyConsequences, combinedParts, sensitivityByGroup } from './derive';
-import { loadPlanTrees } from './trees';
+import { explainResult } from './explain';
+import { inputsKey, inputVersions, readInputs, rulesDigest, surveyFeeds, type SurveyFeeds } from './inputs';
+import { compiledPlanTrees } from './trees';
 
 /** Links of the cycle in which results may be (re)computed. */
 const COMPUTE_STAGES = ['evaluation', 'feedback', 'results'];
 
 type ResultRow = typeof results.$inferSelect;
+type PlanRow = typeof plans.$inferSelect;
 
 /** Columns replaced when a plan's result is recomputed (everything but identity and plan). */
 const upsertSet = {
@@ -47,31 +40,114 @@ const upsertSet = {
   peerGroupSize: sql`excluded.peer_group_size`,
   veto: sql`excluded.veto`,
   reasons: sql`excluded.reasons`,
-  breakdown: sql`excluded.breakdown`,
+  own: sql`excluded.own`,
+  inputsKey: sql`excluded.inputs_key`,
   sensitivity: sql`excluded.sensitivity`,
   computedAt: sql`excluded.computed_at`,
 };
 
-/** Result columns read back after the upsert: all but the breakdown, which the caller already has. */
-const { breakdown: _breakdown, ...returnedColumns } = getTableColumns(results);
-/** Stands for the breakdown in a row's canonical JSON; NUL cannot occur in stored text or json. */
-const BREAKDOWN_SLOT = '\u0000breakdown\u0000';
-
-/**
- * entityHash(row) of a result row whose breakdown is already in canonical JSON: the row is
- * serialised without it and the breakdown's text spliced in, so the large breakdown is serialised
- * once for both the insert and the audit. The hash equals the one verify-audit computes from the
- * stored row (the json column keeps the canonical text as written).
- */
-function resultHash(row: Omit<ResultRow, 'breakdown'>, breakdownJson: string) {
-  const json = canonicalJson({ ...row, breakdown: BREAKDOWN_SLOT });
-  return sha256(json.replace(JSON.stringify(BREAKDOWN_SLOT), () => breakdownJson));
+/** An appraisee's own score as stored with its result (results.own). */
+export interface OwnScore {
+  total: number;
+  weightedScore: number;
+  bonus: number;
+  deduction: number;
+  floored: boolean;
+  veto: VetoOutcome;
+  /** Normal first-level indicators: code, weight and attainment (for sensitivity and charts). */
+  firstLevel: { code: string; weight: number; attainment: number }[];
 }
 
+/** Plans scored per chunk: bounds the memory of a recompute whatever the size of the cycle. */
+const CHUNK = 1000;
+
 /**
- * Computes every approved plan of a cycle from verified values and ratings: bottom-up scores with
- * breakdown, ranks and grades (with quota caps and veto) within peer groups. Replaces the cycle's
- * results in one transaction, each result audited.
+ * Own scores of the plans whose inputs key changed since their result was computed, scored chunk by
+ * chunk with compiled trees (the same figures as scoreAppraisee, without building explanations).
+ */
+async function scoreChanged(
+  db: Db,
+  tx: DbOrTx,
+  cycle: CycleRow,
+  rules: CycleRules,
+  stale: PlanRow[],
+  surveys: SurveyFeeds,
+): Promise<Map<string, OwnScore>> {
+  const out = new Map<string, OwnScore>();
+  const options = { trimEachSide: rules.trimEachSide, minRaters: rules.minRaters };
+  for (let i = 0; i < stale.length; i += CHUNK) {
+    const chunk = stale.slice(i, i + CHUNK);
+    const trees = await compiledPlanTrees(db, tx, chunk);
+    const inputs = new Map<string, SlotInputs>(chunk.map((p) => [p.id, trees.get(p.id)!.emptyInputs()]));
+    await readInputs(
+      tx,
+      cycle,
+      chunk.map((p) => p.id),
+      surveys,
+      {
+        value(planId, code, value) {
+          const slot = trees.get(planId)!.slotOf(code);
+          if (slot !== undefined) inputs.get(planId)!.values[slot] = value;
+        },
+        rating(planId, code, rating) {
+          const slot = trees.get(planId)!.slotOf(code);
+          if (slot === undefined) return;
+          const list = inputs.get(planId)!.ratings;
+          (list[slot] ??= []).push(rating);
+        },
+      },
+    );
+    for (const p of chunk) {
+      const tree = trees.get(p.id)!;
+      const s = tree.score(inputs.get(p.id)!, options);
+      out.set(p.id, {
+        total: s.total,
+        weightedScore: s.weightedScore,
+        bonus: s.bonus,
+        deduction: s.deduction,
+        floored: s.floored,
+        veto: s.veto,
+        firstLevel: tree.firstLevel.map((f, j) => ({
+          code: f.code,
+          weight: f.weight,
+          attainment: s.firstLevel[j],
+        })),
+      });
+    }
+  }
+  return out;
+}
+
+/** The columns of a result that a recompute may change, compared to skip rewriting equal rows. */
+const comparable = (r: Omit<ResultRow, 'id' | 'computedAt'>) =>
+  canonicalJson([
+    r.total,
+    r.weightedScore,
+    r.bonus,
+    r.deduction,
+    r.grade,
+    r.gradeByScore,
+    r.rank,
+    r.peerGroup,
+    r.peerGroupSize,
+    r.veto,
+    r.reasons,
+    r.own,
+    r.inputsKey,
+    r.sensitivity,
+  ]);
+
+/**
+ * Computes every approved plan of a cycle from verified values and ratings: bottom-up scores, ranks
+ * and grades (with quota caps and veto) within peer groups, rank sensitivity and consequences, in
+ * one transaction.
+ *
+ * Incremental and exact: a plan's own score is recomputed when its inputs key changed (tree version,
+ * the plan_input_versions counter that triggers bump on every write of its values or ratings, the
+ * cycle's rules, the surveys' estimates), and reused from its stored result otherwise. Combined parts,
+ * grades, ranks and sensitivity are always recomputed for the whole cycle. Only results whose stored
+ * figures change are rewritten and audited (each with its row hash), so a recompute that changes
+ * nothing writes only the cycle's `results.compute` entry.
  */
 export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: string) {
   const a = requireOffice(actor, 'Computing results');
@@ -87,144 +163,100 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
       .select()
       .from(plans)
       .where(and(eq(plans.cycleId, cycleId), inArray(plans.status, ['approved', 'closed'])));
-    if (planRows.length === 0) return [];
     const planIds = planRows.map((p) => p.id);
-    const trees = await loadPlanTrees(tx, planIds);
-    const valueRows = await tx
-      .select({
-        planId: actualValues.planId,
-        code: actualValues.indicatorCode,
-        period: actualValues.period,
-        value: actualValues.value,
-      })
-      .from(actualValues)
-      .where(and(inArray(actualValues.planId, planIds), eq(actualValues.status, 'verified')));
-    const ratingRows = await tx
-      .select({
-        planId: ratings.planId,
-        code: ratings.indicatorCode,
-        subject: ratings.subjectType,
-        score: ratings.score,
-        weight: ratings.weight,
-        raterId: ratings.raterId,
-      })
-      .from(ratings)
-      .where(eq(ratings.cycleId, cycleId));
+    const previous = new Map(
+      (await tx.select().from(results).where(eq(results.cycleId, cycleId))).map((r) => [r.planId, r]),
+    );
+    const surveys = await surveyFeeds(tx, cycleId);
+    const versions = await inputVersions(tx, planIds);
+    const rulesKey = rulesDigest(rules, scheme);
+    const keys = new Map(
+      planRows.map((p) => [
+        p.id,
+        inputsKey(p.version, versions.get(p.id) ?? 0, rulesKey, surveys.digest(p.id)),
+      ]),
+    );
+    const stale = planRows.filter((p) => previous.get(p.id)?.inputsKey !== keys.get(p.id));
+    const rescored = await scoreChanged(db, tx, cycle, rules, stale, surveys);
+    const ownOf = (id: string) => rescored.get(id) ?? (previous.get(id)!.own as OwnScore);
 
-    const inputs = new Map<string, Record<string, LeafInput & { period?: string }>>();
-    const inputOf = (planId: string, code: string) => {
-      const byCode = inputs.get(planId) ?? {};
-      inputs.set(planId, byCode);
-      return (byCode[code] ??= {});
-    };
-    const annualPeriod = cycle.periodEnd.slice(0, 4);
-    for (const v of valueRows) {
-      const input = inputOf(v.planId, v.code);
-      // The period matching the cycle's year wins; otherwise the latest verified period.
-      if (
-        input.period === undefined ||
-        v.period === annualPeriod ||
-        (input.period !== annualPeriod && v.period > input.period)
-      ) {
-        input.value = v.value;
-        input.period = v.period;
-      }
-    }
-    for (const r of ratingRows) {
-      const input = inputOf(r.planId, r.code);
-      (input.ratings ??= []).push({
-        subject: r.subject as never,
-        score: r.score,
-        weight: r.weight,
-        raterId: r.raterId,
-      });
-    }
-    // Published satisfaction surveys join the public panel, weighted by their effective sample size,
-    // as estimates: never trimmed away like one outlying rater.
-    for (const f of await surveyInputsForCycle(tx, cycleId))
-      (inputOf(f.planId, f.indicatorCode).ratings ??= []).push({
-        subject: 'public',
-        score: f.score,
-        weight: f.weight,
-        raterId: f.raterId,
-        estimate: true,
-      });
-
-    const own = planRows.map((p) => {
-      const score = scoreAppraisee(trees.get(p.id)!, inputs.get(p.id) ?? {}, {
-        trimEachSide: rules.trimEachSide,
-        minRaters: rules.minRaters,
-      });
-      return { plan: p, score, group: `${p.appraiseeType}:${p.peerGroup}` };
-    });
     const parts = await combinedParts(
       tx,
       cycle,
       rules,
       planRows,
-      new Map(own.map((s) => [s.plan.id, s.score.total])),
+      new Map(planRows.map((p) => [p.id, ownOf(p.id).total])),
     );
-    const scored = own.map((s) =>
-      parts.has(s.plan.id) ? { ...s, score: combineScores(s.score, parts.get(s.plan.id)!) } : s,
-    );
+    const scored = planRows.map((p) => {
+      const own = ownOf(p.id);
+      const total = combineTotals(own, parts.get(p.id) ?? []);
+      return { plan: p, own, ...total, group: `${p.appraiseeType}:${p.peerGroup}` };
+    });
     const graded = new Map(
       gradeAndRank(
-        scored.map((s) => ({ id: s.plan.id, total: s.score.total, peerGroup: s.group, veto: s.score.veto })),
+        scored.map((s) => ({ id: s.plan.id, total: s.total, peerGroup: s.group, veto: s.own.veto })),
         scheme,
       ).map((g) => [g.id, g]),
     );
     const sensitivity = sensitivityByGroup(scored, cycleId);
     const groupSize = new Map<string, number>();
-    for (const s of scored) {
-      const k = `${s.plan.appraiseeType}:${s.plan.peerGroup}`;
-      groupSize.set(k, (groupSize.get(k) ?? 0) + 1);
-    }
+    for (const s of scored) groupSize.set(s.group, (groupSize.get(s.group) ?? 0) + 1);
     const computedAt = new Date();
-    const values = scored.map((s) => {
+    const next = scored.map((s) => {
       const g = graded.get(s.plan.id)!;
       return {
         cycleId,
         planId: s.plan.id,
-        total: s.score.total,
-        weightedScore: s.score.weightedScore,
-        bonus: s.score.bonus,
-        deduction: s.score.deduction,
+        total: s.total,
+        weightedScore: s.weightedScore,
+        bonus: s.bonus,
+        deduction: s.deduction,
         grade: g.grade,
         gradeByScore: g.gradeByScore,
         rank: g.rank,
         peerGroup: s.plan.peerGroup,
-        peerGroupSize: groupSize.get(`${s.plan.appraiseeType}:${s.plan.peerGroup}`)!,
-        veto: s.score.veto,
+        peerGroupSize: groupSize.get(s.group)!,
+        veto: s.own.veto,
         reasons: g.reasons,
-        breakdown: s.score.breakdown,
+        own: s.own,
+        inputsKey: keys.get(s.plan.id)!,
         sensitivity: sensitivity.get(s.plan.id) ?? null,
         computedAt,
       };
     });
-    // Upsert by plan, so a result keeps its id (and links to it) across recomputations. Each
-    // breakdown is serialised once (canonical JSON) for the insert and the audit hash, and not
-    // read back: the stored rows are the returned columns plus the breakdown computed here.
-    const stored: ResultRow[] = [];
-    const hashes: string[] = [];
-    for (let i = 0; i < values.length; i += 500) {
-      const batch = values.slice(i, i + 500);
-      const json = new Map(batch.map((v) => [v.planId, canonicalJson(v.breakdown)]));
-      const rows = await tx
-        .insert(results)
-        .values(batch.map((v) => ({ ...v, breakdown: sql`${json.get(v.planId)}::json` })))
-        .onConflictDoUpdate({ target: results.planId, set: upsertSet })
-        .returning(returnedColumns);
-      const breakdownOf = new Map(batch.map((v) => [v.planId, v.breakdown]));
-      for (const r of rows) {
-        stored.push({ ...r, breakdown: breakdownOf.get(r.planId)! });
-        hashes.push(resultHash(r, json.get(r.planId)!));
-      }
+    // Rows read back from the database compare equal to fresh ones only through the same JSON
+    // round trip, so both sides go through canonicalJson of plain values.
+    const changed = next.filter((r) => {
+      const before = previous.get(r.planId);
+      return !before || comparable(before) !== comparable(JSON.parse(JSON.stringify(r)));
+    });
+    const written: ResultRow[] = [];
+    for (let i = 0; i < changed.length; i += 500) {
+      written.push(
+        ...(await tx
+          .insert(results)
+          .values(changed.slice(i, i + 500))
+          .onConflictDoUpdate({ target: results.planId, set: upsertSet })
+          .returning()),
+      );
     }
     const removed = await tx
       .delete(results)
-      .where(and(eq(results.cycleId, cycleId), notInArray(results.planId, planIds)))
+      .where(
+        and(
+          eq(results.cycleId, cycleId),
+          notInArray(
+            results.planId,
+            tx
+              .select({ id: plans.id })
+              .from(plans)
+              .where(and(eq(plans.cycleId, cycleId), inArray(plans.status, ['approved', 'closed']))),
+          ),
+        ),
+      )
       .returning({ id: results.id });
-    const applied = await applyConsequences(tx, cycle, rules.consequenceRules, stored, planRows);
+    // Consequences follow grade and veto: only rewritten results can have new ones.
+    const applied = await applyConsequences(tx, cycle, rules.consequenceRules, written, planRows);
     await appendAudit(tx, [
       ...removed.map((r) => ({
         actorId: a.id,
@@ -237,23 +269,38 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
         action: 'results.compute',
         entityType: 'cycle',
         entityId: cycleId,
-        data: { count: stored.length, consequences: applied.length, rules, scheme },
+        data: {
+          count: next.length,
+          rescored: rescored.size,
+          rewritten: written.length,
+          consequences: applied.length,
+          rules,
+          scheme,
+        },
       },
-      ...stored.map((r, i) => ({
+      ...written.map((r) => ({
         actorId: a.id,
         action: 'result.compute',
         entityType: 'result',
         entityId: r.id,
         data: { planId: r.planId, total: r.total, grade: r.grade, rank: r.rank },
-        entityHash: hashes[i],
+        entity: r,
       })),
     ]);
-    return decorate(tx, stored, true);
+    return {
+      count: next.length,
+      rescored: rescored.size,
+      rewritten: written.length,
+      removed: removed.length,
+    };
   });
 }
 
-/** Adds appraisee names to result rows; `withBreakdown` keeps the explanation. */
-async function decorate(db: DbOrTx, rows: ResultRow[], withBreakdown: boolean) {
+/**
+ * Adds appraisee names and applied consequences to result rows (without their inputs bookkeeping);
+ * `wholeCycle`: the rows are all results of that cycle, looked up by cycle instead of by id.
+ */
+async function decorate(db: DbOrTx, rows: ResultRow[], wholeCycle?: string) {
   if (rows.length === 0) return [];
   const info = await db
     .select({
@@ -272,10 +319,12 @@ async function decorate(db: DbOrTx, rows: ResultRow[], withBreakdown: boolean) {
     .innerJoin(orgUnits, eq(orgUnits.id, plans.orgUnitId))
     .leftJoin(people, eq(people.id, plans.personId))
     .where(
-      inArray(
-        plans.id,
-        rows.map((r) => r.planId),
-      ),
+      wholeCycle
+        ? eq(plans.cycleId, wholeCycle)
+        : inArray(
+            plans.id,
+            rows.map((r) => r.planId),
+          ),
     );
   const byPlan = new Map(info.map((i) => [i.id, i]));
   const applied = await db
@@ -287,10 +336,12 @@ async function decorate(db: DbOrTx, rows: ResultRow[], withBreakdown: boolean) {
     })
     .from(consequences)
     .where(
-      inArray(
-        consequences.resultId,
-        rows.map((r) => r.id),
-      ),
+      wholeCycle
+        ? eq(consequences.cycleId, wholeCycle)
+        : inArray(
+            consequences.resultId,
+            rows.map((r) => r.id),
+          ),
     );
   const consequencesOf = new Map<string, { kind: string; value: unknown; reason: string }[]>();
   for (const { resultId, ...c } of applied)
@@ -298,16 +349,16 @@ async function decorate(db: DbOrTx, rows: ResultRow[], withBreakdown: boolean) {
   return rows
     .map((r) => {
       const i = byPlan.get(r.planId)!;
-      const { breakdown, ...rest } = r;
+      const { own, inputsKey: _key, ...rest } = r;
       return {
         ...rest,
+        firstLevel: (own as Partial<OwnScore>).firstLevel ?? [],
         appraiseeType: i.appraiseeType,
         orgUnitId: i.orgUnitId,
         personId: i.personId,
         appraiseeName: i.personName ?? i.orgName,
         appraiseeNameEn: i.personNameEn ?? i.orgNameEn,
         consequences: consequencesOf.get(r.id) ?? [],
-        ...(withBreakdown ? { breakdown } : {}),
         _scope: { orgPath: i.orgPath, personUserId: i.personUserId },
       };
     })
@@ -336,7 +387,7 @@ export async function listResults(
   if (opts.publicOnly && !published) return [];
   if (!opts.publicOnly) requireActor(actor);
   const rows = await db.select().from(results).where(eq(results.cycleId, cycleId));
-  const list = await decorate(db, rows, false);
+  const list = await decorate(db, rows, cycleId);
   return list.filter((r) => opts.publicOnly || published || canReadPlanSync(actor, r._scope)).map(strip);
 }
 
@@ -351,11 +402,12 @@ export async function getResult(
   const cycle = await getCycle(db, row.cycleId);
   const published = cycle.resultsPublishedAt !== null;
   if (opts.publicOnly && !published) throw notFound('Result');
-  const [r] = await decorate(db, [row], true);
+  const [r] = await decorate(db, [row]);
   if (!opts.publicOnly && !published && !canReadPlanSync(requireActor(actor), r._scope))
     throw forbidden('This result is not published and belongs to another unit');
-  const { breakdown, ...result } = strip(r);
-  return { result, breakdown };
+  const [plan] = await db.select().from(plans).where(eq(plans.id, row.planId));
+  const { breakdown, stale } = await explainResult(db, cycle, plan, row);
+  return { result: { ...strip(r), stale }, breakdown };
 }
 
 /** Publishes a cycle's results to the portal. */

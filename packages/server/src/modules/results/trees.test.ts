@@ -1,10 +1,10 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/helper';
-import { cycles, indicatorNodes, plans } from '../../db/schema';
+import { actualValues, cycles, indicatorNodes, plans } from '../../db/schema';
 import { systemActor } from '../../lib/system';
 import { buildTree } from '../plans/tree';
-import { computeCycleResults, getResult } from './service';
+import { computeCycleResults, getResult, listResults } from './service';
 import { loadPlanTrees } from './trees';
 
 let t: TestApp;
@@ -58,12 +58,38 @@ describe('shared indicator trees of a recompute', () => {
     await t.db.update(indicatorNodes).set({ weight: leaf.weight }).where(eq(indicatorNodes.id, leaf.id));
   });
 
-  it('stores what it returns: breakdowns read back equal the computed ones, audit chain intact', async () => {
-    const computed = await computeCycleResults(t.db, systemActor(), annualId);
-    for (const r of computed.slice(0, 40)) {
-      const { breakdown } = await getResult(t.db, systemActor(), r.id);
-      expect(breakdown).toEqual(JSON.parse(JSON.stringify(r.breakdown)));
+  it('explains every stored result exactly and rescores only the plans whose inputs changed', async () => {
+    const first = await computeCycleResults(t.db, systemActor(), annualId);
+    const again = await computeCycleResults(t.db, systemActor(), annualId);
+    expect(again).toEqual({ count: first.count, rescored: 0, rewritten: 0, removed: 0 });
+    const list = await listResults(t.db, systemActor(), annualId);
+    expect(list).toHaveLength(first.count);
+    for (const r of list) {
+      const { result, breakdown } = await getResult(t.db, systemActor(), r.id);
+      expect(result.stale).toBe(false);
+      if (result.total > 0)
+        expect(breakdown.reduce((s, n) => s + n.contribution, 0)).toBeCloseTo(result.total, 9);
     }
+    // A verified value changed (here by SQL): that plan's explanation says so, and the next
+    // recompute rescores that plan alone.
+    const [value] = await t.db
+      .select()
+      .from(actualValues)
+      .where(and(inArray(actualValues.planId, planIds), eq(actualValues.status, 'verified')))
+      .limit(1);
+    const target = list.find((r) => r.planId === value.planId)!;
+    await t.db
+      .update(actualValues)
+      .set({ value: value.value + 7 })
+      .where(eq(actualValues.id, value.id));
+    expect((await getResult(t.db, systemActor(), target.id)).result.stale).toBe(true);
+    const third = await computeCycleResults(t.db, systemActor(), annualId);
+    expect(third.rescored).toBe(1);
+    const fresh = await getResult(t.db, systemActor(), target.id);
+    expect(fresh.result.stale).toBe(false);
+    // Put it back, so that the audit of the value holds again.
+    await t.db.update(actualValues).set({ value: value.value }).where(eq(actualValues.id, value.id));
+    expect((await computeCycleResults(t.db, systemActor(), annualId)).rescored).toBe(1);
     const office = await t.as('office');
     expect((await office.get('/api/audit/verify')).json()).toMatchObject({ ok: true, problems: [] });
   });

@@ -1,5 +1,5 @@
 import { asc, inArray, sql } from 'drizzle-orm';
-import type { IndicatorNode } from '@perfcommons/domain';
+import { compileTree, type CompiledTree, type IndicatorNode } from '@perfcommons/domain';
 import type { DbOrTx } from '../../db/client';
 import { indicatorNodes } from '../../db/schema';
 import { buildTree } from '../plans/tree';
@@ -56,4 +56,44 @@ export async function loadPlanTrees(tx: DbOrTx, planIds: string[]): Promise<Map<
   for (const s of sigs) trees.set(s.planId, bySig.get(s.sig)!);
   for (const id of planIds) if (!trees.has(id)) trees.set(id, []);
   return trees;
+}
+
+/** Compiled trees by plan id with the version compiled, per database handle (a tree changes only with its plan's version). */
+const compiledCache = new WeakMap<object, Map<string, { version: number; tree: CompiledTree }>>();
+
+/**
+ * Compiled indicator trees of the given plans (id and version), from the cache of `cacheOwner` (the
+ * root database handle) where that version of the plan was compiled before, else loaded with
+ * {@link loadPlanTrees} in `tx` (identical trees compiled once) and cached.
+ */
+export async function compiledPlanTrees(
+  cacheOwner: object,
+  tx: DbOrTx,
+  planRows: { id: string; version: number }[],
+): Promise<Map<string, CompiledTree>> {
+  let cache = compiledCache.get(cacheOwner);
+  if (!cache) compiledCache.set(cacheOwner, (cache = new Map()));
+  const out = new Map<string, CompiledTree>();
+  const missing: { id: string; version: number }[] = [];
+  for (const p of planRows) {
+    const hit = cache.get(p.id);
+    if (hit && hit.version === p.version) out.set(p.id, hit.tree);
+    else missing.push(p);
+  }
+  for (let i = 0; i < missing.length; i += 2000) {
+    const chunk = missing.slice(i, i + 2000);
+    const trees = await loadPlanTrees(
+      tx,
+      chunk.map((p) => p.id),
+    );
+    const compiled = new Map<IndicatorNode[], CompiledTree>();
+    for (const p of chunk) {
+      const tree = trees.get(p.id)!;
+      let c = compiled.get(tree);
+      if (!c) compiled.set(tree, (c = compileTree(tree)));
+      cache.set(p.id, { version: p.version, tree: c });
+      out.set(p.id, c);
+    }
+  }
+  return out;
 }

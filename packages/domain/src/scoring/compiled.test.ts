@@ -1,0 +1,137 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { IndicatorNode, SubjectType } from '../indicators/types';
+import { scoreAppraisee, type LeafInput } from './aggregate';
+import { compileTree, type SlotInputs } from './compiled';
+import type { ScoringRule } from './rules';
+
+const SUBJECT_SETS: { type: SubjectType; weight: number }[][] = [
+  [],
+  [{ type: 'data', weight: 100 }],
+  [
+    { type: 'data', weight: 70 },
+    { type: 'public', weight: 30 },
+  ],
+  [
+    { type: 'superior', weight: 60 },
+    { type: 'peer', weight: 20 },
+    { type: 'public', weight: 20 },
+  ],
+];
+const RULES: ScoringRule[] = [
+  { type: 'linear', baseline: 10, target: 50, direction: 'higher', cap: 1.2 },
+  { type: 'linear', baseline: 40, target: 5, direction: 'lower' },
+  { type: 'ratio', target: 30, direction: 'lower', cap: 1.5 },
+  {
+    type: 'banded',
+    bands: [
+      { min: 0, max: 20, points: 40 },
+      { min: 20, points: 90 },
+    ],
+  },
+  { type: 'passFail', passWhen: 'zero' },
+  { type: 'rating' },
+];
+
+const ratingArb = fc.record({
+  subject: fc.constantFrom<SubjectType>('superior', 'peer', 'public', 'expert'),
+  score: fc.double({ min: 0, max: 100, noNaN: true }),
+  weight: fc.oneof(fc.constant(1), fc.double({ min: 0, max: 5, noNaN: true })),
+  estimate: fc.boolean(),
+});
+const leafArb = fc.record({
+  kind: fc.constantFrom('normal', 'normal', 'normal', 'bonus', 'deduction'),
+  weight: fc.double({ min: 0, max: 100, noNaN: true }),
+  subjects: fc.integer({ min: 0, max: SUBJECT_SETS.length - 1 }),
+  rule: fc.integer({ min: 0, max: RULES.length - 1 }),
+  veto: fc.constantFrom(undefined, 'unqualified', 'downOne'),
+  value: fc.option(fc.double({ min: -10, max: 120, noNaN: true }), { nil: undefined }),
+  ratings: fc.array(ratingArb, { maxLength: 7 }),
+});
+type LeafSpec = typeof leafArb extends fc.Arbitrary<infer T> ? T : never;
+type Spec = LeafSpec | Spec[];
+const treeArb: fc.Arbitrary<Spec[]> = fc.letrec<{ node: Spec; tree: Spec[] }>((tie) => ({
+  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leafArb, tie('tree')),
+  tree: fc.array(tie('node'), { minLength: 1, maxLength: 4 }),
+})).tree;
+
+function build(specs: Spec[], prefix: string, inputs: Record<string, LeafInput>): IndicatorNode[] {
+  return specs.map((s, i) => {
+    const code = `${prefix}${i}`;
+    if (Array.isArray(s))
+      return { code, name: code, weight: 5 + i * 9, children: build(s, `${code}.`, inputs) };
+    inputs[code] = { value: s.value, ratings: s.ratings };
+    const normal = s.kind === 'normal';
+    return {
+      code,
+      name: code,
+      weight: s.weight,
+      kind: s.kind as IndicatorNode['kind'],
+      rule: normal ? RULES[s.rule] : s.rule % 2 ? { type: 'perUnit', points: 1.5 } : RULES[s.rule],
+      ...(normal && SUBJECT_SETS[s.subjects].length ? { subjects: SUBJECT_SETS[s.subjects] } : {}),
+      ...(normal && s.veto ? { veto: { mode: s.veto as 'unqualified' | 'downOne' } } : {}),
+    };
+  });
+}
+
+function slotInputs(tree: ReturnType<typeof compileTree>, inputs: Record<string, LeafInput>): SlotInputs {
+  const slots = tree.emptyInputs();
+  for (const [code, input] of Object.entries(inputs)) {
+    const s = tree.slotOf(code)!;
+    if (input.value !== undefined && input.value !== null) slots.values[s] = input.value;
+    slots.ratings[s] = input.ratings;
+  }
+  return slots;
+}
+
+describe('compileTree', () => {
+  it('gives exactly the figures of scoreAppraisee (total, parts, veto, first-level attainments)', () => {
+    fc.assert(
+      fc.property(
+        treeArb,
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 1, max: 3 }),
+        (specs, trimEachSide, minRaters) => {
+          const inputs: Record<string, LeafInput> = {};
+          const nodes = build(specs, 'n', inputs);
+          const options = { trimEachSide, minRaters };
+          const full = scoreAppraisee(nodes, inputs, options);
+          const tree = compileTree(nodes);
+          const fast = tree.score(slotInputs(tree, inputs), options);
+          expect(fast.total).toBe(full.total);
+          expect(fast.weightedScore).toBe(full.weightedScore);
+          expect(fast.bonus).toBe(full.bonus);
+          expect(fast.deduction).toBe(full.deduction);
+          expect(fast.floored).toBe(full.floored);
+          expect(fast.veto).toEqual(full.veto);
+          const first = full.breakdown.filter((b) => b.kind === 'normal');
+          expect(tree.firstLevel.map((f) => f.code)).toEqual(first.map((b) => b.code));
+          expect([...fast.firstLevel]).toEqual(first.map((b) => b.attainment));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('scores missing inputs as scoreAppraisee does, and refuses what it refuses', () => {
+    const nodes: IndicatorNode[] = [
+      { code: 'A', name: 'A', weight: 60, rule: RULES[0] },
+      { code: 'B', name: 'B', weight: 40, subjects: SUBJECT_SETS[3], veto: { mode: 'downOne' } },
+      { code: 'X', name: 'X', weight: 5, kind: 'bonus', rule: { type: 'perUnit', points: 2 } },
+    ];
+    const tree = compileTree(nodes);
+    const empty = tree.score(tree.emptyInputs());
+    const full = scoreAppraisee(nodes, {});
+    expect(empty.total).toBe(full.total);
+    expect(empty.veto).toEqual({ triggered: true, codes: ['B'], mode: 'downOne' });
+    const bad = tree.emptyInputs();
+    bad.ratings[tree.slotOf('B')!] = [{ subject: 'peer', score: 120 }];
+    expect(() => tree.score(bad)).toThrow(/0–100/);
+    expect(() =>
+      compileTree([{ code: 'C', name: 'C', weight: 100 }]).score({
+        values: new Float64Array([5]),
+        ratings: [],
+      }),
+    ).toThrow(/no attainment rule/);
+  });
+});

@@ -1,0 +1,178 @@
+import { DomainError } from '../indicators/errors';
+import { isLeaf, kindOf, subjectsOf, type IndicatorNode, type SubjectType } from '../indicators/types';
+import { panel, type Rating, type ScoreOptions, type VetoOutcome } from './aggregate';
+import { bonusDeduction, scoreRule, type AttainmentRule } from './rules';
+
+/**
+ * Inputs of one appraisee by slot (see {@link CompiledTree.slotOf}): `values[slot]` is the measured
+ * value (NaN when there is none) and `ratings[slot]` the ratings of that leaf, if any.
+ */
+export interface SlotInputs {
+  values: Float64Array;
+  ratings: (Rating[] | undefined)[];
+}
+
+/** The figures of {@link scoreAppraisee} without the explanation: what a bulk recompute keeps. */
+export interface ScoreSummary {
+  total: number;
+  weightedScore: number;
+  bonus: number;
+  deduction: number;
+  floored: boolean;
+  veto: VetoOutcome;
+  /** Attainment of each normal first-level node, in {@link CompiledTree.firstLevel} order. */
+  firstLevel: Float64Array;
+}
+
+/** An indicator tree flattened for scoring many appraisees fast: same figures, no breakdown. */
+export interface CompiledTree {
+  /** Codes of the nodes that take inputs (leaves, bonus and deduction items), in slot order. */
+  readonly codes: readonly string[];
+  /** Code and weight of the normal first-level nodes (the dimensions of the summary). */
+  readonly firstLevel: readonly { code: string; weight: number }[];
+  /** The slot of an input code, undefined when the tree has no such leaf or item. */
+  slotOf(code: string): number | undefined;
+  /** Empty inputs for this tree (every value missing, no ratings). */
+  emptyInputs(): SlotInputs;
+  /** Scores one appraisee; equal to scoreAppraisee(tree, inputs, options) in every figure. */
+  score(inputs: SlotInputs, options?: ScoreOptions): ScoreSummary;
+}
+
+const NORMAL = 0;
+const BONUS = 1;
+const DEDUCTION = 2;
+const VETO_TOLERANCE = 1e-9;
+
+/**
+ * Compiles an indicator tree for {@link CompiledTree.score}. The tree is flattened in post-order
+ * (children before parents), so one forward pass computes every attainment; each parent's
+ * attainment is summed over its normal children in their order with the same floating-point
+ * operations as {@link scoreAppraisee}, so the figures are equal, not only close (property-tested).
+ * Only what does not change the figures is left out: the breakdown objects and their notes.
+ */
+export function compileTree(nodes: IndicatorNode[]): CompiledTree {
+  const order: IndicatorNode[] = [];
+  /** Per node in `order`: its kind, slot (leaves/items, else -1) and the normal children's indices. */
+  const kind: number[] = [];
+  const slot: number[] = [];
+  const children: number[][] = [];
+  const codes: string[] = [];
+  const slots = new Map<string, number>();
+  const visit = (node: IndicatorNode): number => {
+    const k = kindOf(node);
+    const kids: number[] = [];
+    if (k === 'normal' && !isLeaf(node))
+      for (const c of node.children ?? []) {
+        const i = visit(c);
+        if (kindOf(c) === 'normal') kids.push(i);
+      }
+    const index = order.length;
+    order.push(node);
+    kind.push(k === 'normal' ? NORMAL : k === 'bonus' ? BONUS : DEDUCTION);
+    children.push(kids);
+    if (k !== 'normal' || isLeaf(node)) {
+      // Nodes sharing a code read the same input, as scoreAppraisee's inputs[code] does.
+      let s = slots.get(node.code);
+      if (s === undefined) {
+        s = codes.length;
+        slots.set(node.code, s);
+        codes.push(node.code);
+      }
+      slot.push(s);
+    } else slot.push(-1);
+    return index;
+  };
+  // Children of a bonus/deduction item are not visited: scoreAppraisee reads only the item's value.
+  const top = nodes.map(visit);
+  const firstLevelIdx = top.filter((i) => kind[i] === NORMAL);
+  const sumWeights = children.map((kids) => kids.reduce((s, c) => s + order[c].weight, 0));
+  const subjects = order.map((n) => subjectsOf(n));
+  const n = order.length;
+
+  const score = (inputs: SlotInputs, options: ScoreOptions = {}): ScoreSummary => {
+    const attainment = new Float64Array(n);
+    let bonus = 0;
+    let deduction = 0;
+    const veto: VetoOutcome = { triggered: false, codes: [] };
+    for (let i = 0; i < n; i++) {
+      const node = order[i];
+      const s = slot[i];
+      if (kind[i] !== NORMAL) {
+        const v = inputs.values[s];
+        const points = bonusDeduction(node, Number.isNaN(v) ? undefined : v);
+        if (kind[i] === BONUS) bonus += points;
+        else deduction += points;
+        continue;
+      }
+      if (s >= 0) {
+        attainment[i] = leafAttainment(node, subjects[i], inputs.values[s], inputs.ratings[s], options);
+        if (node.veto && attainment[i] < 100 - VETO_TOLERANCE) {
+          veto.triggered = true;
+          veto.codes.push(node.code);
+          if (veto.mode !== 'unqualified') veto.mode = node.veto.mode;
+        }
+        continue;
+      }
+      const sumW = sumWeights[i];
+      let a = 0;
+      if (sumW > 0) for (const c of children[i]) a = a + (order[c].weight / sumW) * attainment[c];
+      attainment[i] = a;
+    }
+    let weightedScore = 0;
+    const firstLevel = new Float64Array(firstLevelIdx.length);
+    firstLevelIdx.forEach((i, j) => {
+      firstLevel[j] = attainment[i];
+      weightedScore = weightedScore + (order[i].weight / 100) * attainment[i];
+    });
+    const raw = weightedScore + bonus - deduction;
+    return { total: Math.max(0, raw), weightedScore, bonus, deduction, floored: raw < 0, veto, firstLevel };
+  };
+
+  return {
+    codes,
+    firstLevel: firstLevelIdx.map((i) => ({ code: order[i].code, weight: order[i].weight })),
+    slotOf: (code) => slots.get(code),
+    emptyInputs: () => ({ values: new Float64Array(codes.length).fill(NaN), ratings: [] }),
+    score,
+  };
+}
+
+/** A leaf's attainment, as scoreLeaf in aggregate.ts computes it (same operations, same order). */
+function leafAttainment(
+  node: IndicatorNode,
+  configured: { type: SubjectType; weight: number }[],
+  value: number,
+  ratings: Rating[] | undefined,
+  options: ScoreOptions,
+): number {
+  let presentWeight = 0;
+  const used = new Array<number>(configured.length);
+  const present = new Array<boolean>(configured.length);
+  for (let j = 0; j < configured.length; j++) {
+    const s = configured[j];
+    if (s.type === 'data') {
+      const rule = node.rule;
+      if (!rule || rule.type === 'perUnit')
+        throw new DomainError(
+          `nodes.${node.code}.rule`,
+          `indicator ${node.code} is scored from data but has no attainment rule`,
+        );
+      used[j] = Number.isNaN(value) ? 0 : scoreRule(rule as AttainmentRule, value);
+      present[j] = true;
+    } else {
+      const own = ratings ? ratings.filter((r) => r.subject === s.type) : [];
+      const p = panel(s.type, own, options, node.code);
+      used[j] = p.used;
+      present[j] = !p.insufficient;
+    }
+  }
+  for (let j = 0; j < configured.length; j++)
+    if (present[j]) presentWeight = presentWeight + configured[j].weight;
+  let attainment = 0;
+  if (presentWeight > 0)
+    for (let j = 0; j < configured.length; j++) {
+      const effective = present[j] ? (configured[j].weight * 100) / presentWeight : 0;
+      attainment += (effective * used[j]) / 100;
+    }
+  return attainment;
+}

@@ -1,0 +1,82 @@
+import { and, eq } from 'drizzle-orm';
+import {
+  combineScores,
+  DEFAULT_GRADE_SCHEME,
+  scoreAppraisee,
+  type BreakdownNode,
+  type LeafInput,
+} from '@perfcommons/domain';
+import type { DbOrTx } from '../../db/client';
+import { plans, results } from '../../db/schema';
+import type { CycleRow } from '../cycles/service';
+import { rulesOf } from '../evaluation/rules';
+import { combinedParts } from './derive';
+import { inputsKey, inputVersions, readInputs, rulesDigest, surveyFeeds } from './inputs';
+import { loadPlanTrees } from './trees';
+
+type PlanRow = typeof plans.$inferSelect;
+type ResultRow = typeof results.$inferSelect;
+
+/** A result's explanation, derived again from the stored inputs. */
+export interface Explanation {
+  breakdown: BreakdownNode[];
+  /**
+   * True when the inputs changed since the result was computed (its inputs key differs, or the
+   * explanation's total differs from the stored one): the breakdown then explains the current
+   * inputs, and a recompute is due.
+   */
+  stale: boolean;
+}
+
+/**
+ * Explains one result: scores its plan with {@link scoreAppraisee} from the same inputs the compute
+ * reads (readInputs), adds the combined parts from the stored own totals, and checks the outcome
+ * against the stored total. The compute keeps no breakdown, because the breakdown is a pure function
+ * of stored inputs: deriving it for the one result someone opens costs milliseconds, where keeping
+ * every breakdown of a province (tens of KB each) cost most of a recompute.
+ */
+export async function explainResult(
+  db: DbOrTx,
+  cycle: CycleRow,
+  plan: PlanRow,
+  row: ResultRow,
+): Promise<Explanation> {
+  const rules = rulesOf(cycle.rules);
+  const tree = (await loadPlanTrees(db, [plan.id])).get(plan.id)!;
+  const surveys = await surveyFeeds(db, cycle.id);
+  const inputs: Record<string, LeafInput> = {};
+  await readInputs(db, cycle, [plan.id], surveys, {
+    value(_planId, code, value) {
+      (inputs[code] ??= {}).value = value;
+    },
+    rating(_planId, code, rating) {
+      ((inputs[code] ??= {}).ratings ??= []).push(rating);
+    },
+  });
+  const own = scoreAppraisee(tree, inputs, { trimEachSide: rules.trimEachSide, minRaters: rules.minRaters });
+  // Combined parts come from the stored own totals of the other plans (a cadre's unit), as in the
+  // compute; the unit plan's row is read for the cadre's part only.
+  const related =
+    plan.appraiseeType === 'cadre'
+      ? await db
+          .select({ plan: plans, own: results.own })
+          .from(plans)
+          .innerJoin(results, eq(results.planId, plans.id))
+          .where(
+            and(
+              eq(plans.cycleId, cycle.id),
+              eq(plans.orgUnitId, plan.orgUnitId),
+              eq(plans.appraiseeType, 'unit'),
+            ),
+          )
+      : [];
+  const ownTotals = new Map<string, number>([[plan.id, own.total]]);
+  for (const r of related) ownTotals.set(r.plan.id, (r.own as { total: number }).total);
+  const parts = await combinedParts(db, cycle, rules, [plan, ...related.map((r) => r.plan)], ownTotals);
+  const combined = combineScores(own, parts.get(plan.id) ?? []);
+  const version = (await inputVersions(db, [plan.id])).get(plan.id) ?? 0;
+  const scheme = cycle.gradeScheme ?? DEFAULT_GRADE_SCHEME;
+  const key = inputsKey(plan.version, version, rulesDigest(rules, scheme), surveys.digest(plan.id));
+  const stale = key !== row.inputsKey || Math.abs(combined.total - row.total) > 1e-6 * (1 + row.total);
+  return { breakdown: combined.breakdown, stale };
+}
