@@ -215,7 +215,7 @@ describe('audit and backups', () => {
       update audit_log set seq = 21 where seq = 20;
       update audit_log set seq = 20 where seq = -21;
       update results set total = total + 5 where id = '${victim.id}';
-      update correction_tasks set status = 'closed' where id = '${task.id}';`);
+      update correction_tasks set deadline = deadline + 30 where id = '${task.id}';`);
       const bad = await cli(['verify-audit']);
       expect(bad.code, bad.out).toBe(1);
       expect(bad.out).toMatch(/#5 hash/); // changed entry

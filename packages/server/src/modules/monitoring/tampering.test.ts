@@ -75,7 +75,9 @@ describe('verify-audit over monitoring records', () => {
       sql`update plan_signoffs set signed_at = signed_at - interval '1 day' where id = ${signoff}`,
     );
     await t.db.execute(sql`update plan_revisions set justification = 'rewritten' where id = ${revision}`);
-    await t.db.execute(sql`update early_warnings set status = 'yellow' where id = ${warning}`);
+    await t.db.execute(
+      sql`update early_warnings set status = case status when 'red' then 'yellow' else 'red' end where id = ${warning}`,
+    );
     await t.db.execute(sql`update evidence_files set filename = 'other.txt' where id = ${file}`);
     const found = await messages();
     for (const key of [
