@@ -4,8 +4,10 @@
  * UNIQUE constraint on survey_responses.invitation_id: the losing concurrent submissions get 409.
  * Quotas per stratum are decided in the statement that stores the answers (see AnswerBatcher).
  *
- * The hot path (a public answer) costs no statement of its own: invitation look-ups and answer
- * inserts are each grouped with the concurrent ones into one statement per batch (GroupCommit).
+ * The hot path (a public answer by link) costs no statement of its own: it is validated against the
+ * fielded versions in memory and stored by one look-up-and-insert statement per batch of concurrent
+ * answers (directBatches); whatever that statement does not store takes the full path, where
+ * look-ups and inserts are grouped per batch too (GroupCommit).
  */
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
@@ -69,7 +71,10 @@ function perDb<T>(make: (db: Db) => T): (db: Db) => T {
 
 const rowsOf = <T>(res: unknown) => (res as { rows: T[] }).rows;
 
-/** Fielded versions are frozen, so their definitions can be kept in memory for the intake path. */
+/**
+ * Fielded versions are frozen, so their definitions can be kept in memory for the intake path;
+ * the direct path of link answers validates against each of them (see directBatches).
+ */
 const definitions = new Map<string, Questionnaire>();
 
 async function definitionOf(db: Db, versionId: string): Promise<Questionnaire> {
@@ -127,13 +132,15 @@ const lookups = perDb(
     new GroupCommit<{ byCode: boolean; hash: string }, InvitationRow | null>(async (items) => {
       const tokens = items.filter((x) => !x.byCode).map((x) => x.hash);
       const codes = items.filter((x) => x.byCode).map((x) => x.hash);
+      // `= any(array)` and `limit 1` subqueries keep every step an index probe per invitation: given
+      // a set to match, the planner would hash whole tables (its row estimate for a set is 100).
       const pick = (column: 'token_hash' | 'code_hash', hashes: string[]) => sql`
         select i.${sql.raw(column)} as hash, i.id, i.survey_id, i.stratum, i.profile, i.design_weight,
           s.status, s.quotas, s.fielded_version_id, s.title, s.title_en, s.description,
-          exists (select 1 from survey_responses r where r.invitation_id = i.id) as answered,
-          exists (select 1 from survey_drafts d where d.invitation_id = i.id) as has_draft
+          (select true from survey_responses r where r.invitation_id = i.id limit 1) as answered,
+          (select true from survey_drafts d where d.invitation_id = i.id limit 1) as has_draft
         from survey_invitations i join surveys s on s.id = i.survey_id
-        where i.${sql.raw(column)} in (select jsonb_array_elements_text(${JSON.stringify(hashes)}::jsonb))`;
+        where i.${sql.raw(column)} = any (string_to_array(${hashes.join(',')}, ','))`;
       const query =
         tokens.length && codes.length
           ? sql`${pick('token_hash', tokens)} union all ${pick('code_hash', codes)}`
@@ -293,8 +300,8 @@ function insertAnswers(db: DbOrTx, rows: (ResponseRow & { id: string })[]) {
     fresh as (
       select v.*, row_number() over (partition by v.survey_id, v.stratum order by v.ord) as place
       from v
-      where v.invitation_id is null
-        or not exists (select 1 from survey_responses r where r.invitation_id = v.invitation_id)),
+      -- An index probe per answer (a 'limit 1' subquery is never hashed over the whole table).
+      where (select true from survey_responses r where r.invitation_id = v.invitation_id limit 1) is null),
     used as (
       select r.survey_id, r.stratum, count(*)::int as n
       from survey_responses r
@@ -393,8 +400,76 @@ async function submitFor(
   });
 }
 
+/**
+ * The direct path of a link answer: look-up and insert in one statement per batch, no round trip
+ * of its own. The answers were validated beforehand against the fielded versions this process
+ * knows (`versions`: those they are valid for); the statement stores an answer only if the token's
+ * invitation belongs to a survey that is fielding one of those versions, whose stratum has no
+ * quota, and that is not answered yet (the UNIQUE constraint deciding races). Anything else is
+ * not stored here and answers null: the full path then looks the invitation up and gives the
+ * precise outcome (404, 409 already answered or closed, 400 naming fields, quota).
+ */
+const directBatches = perDb(
+  (db) =>
+    new GroupCommit<{ hash: string; versions: string[]; answers: Answers }, Stored | null>(async (items) => {
+      const ids = items.map(() => randomUUID());
+      const batch = JSON.stringify(
+        items.map((x, ord) => ({
+          ord,
+          id: ids[ord],
+          hash: x.hash,
+          versions: x.versions,
+          answers: x.answers,
+        })),
+      );
+      const res = await db.execute(sql`
+          with v as (
+            select * from jsonb_to_recordset(${batch}::jsonb)
+              as v(ord int, id uuid, hash text, versions jsonb, answers jsonb)),
+          ok as (
+            select v.ord, v.id, v.answers, i.id as invitation_id, i.survey_id, i.stratum, i.profile,
+              i.design_weight, s.fielded_version_id as version_id,
+              row_number() over (partition by i.id order by v.ord) as nth
+            from v
+            -- LATERAL … LIMIT 1: one index probe per answer, never a scan of all invitations.
+            cross join lateral (
+              select * from survey_invitations i where i.token_hash = v.hash limit 1) i
+            join surveys s on s.id = i.survey_id
+            where s.status = 'fielding' and v.versions ? s.fielded_version_id::text
+              and s.quotas -> i.stratum is null
+              and (select true from survey_responses r where r.invitation_id = i.id limit 1) is null),
+          ins as (
+            insert into survey_responses
+              (id, survey_id, version_id, invitation_id, mode, interviewer_id, trust, stratum, profile,
+               design_weight, answers)
+            select id, survey_id, version_id, invitation_id, 'web', null, 'sampled', stratum, profile,
+              design_weight, answers
+            from ok where nth = 1
+            on conflict (invitation_id) do nothing
+            returning id, invitation_id, submitted_at),
+          del as (delete from survey_drafts where invitation_id in (select invitation_id from ins))
+          select id, submitted_at from ins`);
+      const stored = new Map(
+        rowsOf<{ id: string; submitted_at: string | Date }>(res).map((r) => [r.id, r.submitted_at]),
+      );
+      return ids.map((id) => {
+        const at = stored.get(id);
+        return at === undefined ? null : { id, submittedAt: new Date(at) };
+      });
+    }),
+);
+
 /** The respondent submits through the link: the answer is final. */
 export async function submitByToken(db: Db, tokenOrCode: string, answers: Answers) {
+  if (!looksLikeCode(tokenOrCode)) {
+    const versions: string[] = [];
+    for (const [id, def] of definitions)
+      if (validateAnswers(def, answers, { complete: true }).length === 0) versions.push(id);
+    if (versions.length) {
+      const stored = await directBatches(db).submit({ hash: hashToken(tokenOrCode), versions, answers });
+      if (stored) return stored;
+    }
+  }
   return submitFor(db, await resolve(db, tokenOrCode), answers, { mode: 'web', interviewerId: null });
 }
 
