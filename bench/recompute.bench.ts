@@ -36,7 +36,7 @@ export default async function recomputeBench(): Promise<BenchFigures> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   if (!reuse) await admin.query(`create database ${name}`);
-  const figures: BenchFigures = { scale };
+  const figures: BenchFigures = reuse ? { database: reuse } : { scale };
   const database = await openDatabase({ databaseUrl: url.toString() });
   const client = new pg.Client({ connectionString: url.toString() });
   await client.connect();

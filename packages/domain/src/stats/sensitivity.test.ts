@@ -97,3 +97,32 @@ describe('rankSensitivity with offsets', () => {
     expect(out.find((r) => r.id === 'B')).toMatchObject({ baseRank: 1, rankMax: 1, sameRankShare: 1 });
   });
 });
+
+describe('rankSensitivity base ranks', () => {
+  it('equal the competition ranks counted pair by pair, ties within float noise shared', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            group: fc.constantFrom('a', 'b'),
+            x: fc.constantFrom(0, 10, 10 + 1e-14, 55.5, 100),
+            y: fc.double({ min: 0, max: 100, noNaN: true }),
+          }),
+          { minLength: 1, maxLength: 30 },
+        ),
+        (rows) => {
+          const out = rankSensitivity({
+            appraisees: rows.map((r, i) => ({ id: `${i}`, peerGroup: r.group, leafAttainments: [r.x, r.y] })),
+            weights: [1, 0],
+            runs: 1,
+            seed: 1,
+          });
+          rows.forEach((r, i) => {
+            const better = rows.filter((o) => o.group === r.group && o.x > r.x + 1e-12 * (1 + Math.abs(r.x)));
+            expect(out[i].baseRank).toBe(better.length + 1);
+          });
+        },
+      ),
+    );
+  });
+});
