@@ -336,7 +336,8 @@ function insertAnswers(db: DbOrTx, rows: (ResponseRow & { id: string })[]) {
  * that has a quota runs in a transaction that first takes a transaction-scoped advisory lock per
  * such stratum (in a fixed order, so two batches cannot deadlock). Under READ COMMITTED the insert
  * statement, started after the locks, sees every answer committed before: the quota holds exactly.
- * Batches without quota strata stay a single statement with no locking.
+ * Batches without quota strata stay a single statement with no locking. (A quota set while answers
+ * of its stratum are in flight applies from the batches that see it; it may be exceeded by those.)
  */
 const answerBatches = perDb(
   (db) =>

@@ -539,7 +539,7 @@ describe('quotas under concurrency', () => {
     ];
     expect((await office.post(`/api/surveys/${id}/frame`, { rows })).statusCode).toBe(200);
     await office.post(`/api/surveys/${id}/sample`, { size: 80, allocation: 'proportional', seed: 'q' });
-    const issued: { token: string; stratum: string }[] = (
+    const issued: { invitationId: string; token: string; stratum: string }[] = (
       await office.post(`/api/surveys/${id}/invitations/issue`, {})
     ).json().items;
     const quota = 7;
@@ -623,5 +623,20 @@ describe('quotas under concurrency', () => {
     );
     expect(more.sort()).toEqual([201, 409, 409, 409]);
     expect(await stored('A|urban')).toBe(quota + 1);
+
+    // A re-issued link voids the old one on the direct path of answers too (the version is known).
+    const [old, other2] = issued.filter((i) => i.stratum === 'B|rural').slice(1, 3);
+    const [fresh] = (
+      await office.post(`/api/surveys/${id}/invitations/issue`, { reissue: [old.invitationId] })
+    ).json().items;
+    expect((await t.anon.post(`/api/public/s/${old.token}`, { answers: answerFor(3) })).statusCode).toBe(404);
+    expect((await t.anon.post(`/api/public/s/${fresh.token}`, { answers: answerFor(3) })).statusCode).toBe(
+      201,
+    );
+    // Answers invalid for the survey's version are refused field by field, not stored.
+    const bad = await t.anon.post(`/api/public/s/${other2.token}`, { answers: { ...answerFor(4), nps: 11 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details).toEqual([{ path: 'answers.nps', message: expect.any(String) }]);
+    expect(await stored('B|rural')).toBe(2);
   });
 });
