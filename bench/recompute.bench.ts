@@ -79,26 +79,62 @@ export default async function recomputeBench(): Promise<BenchFigures> {
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 10);
-    const computes = [];
+    const agg = median(aggregate);
+    figures['plain aggregate (median of 3)'] = seconds(agg);
+    /** Runs a compute after `prepare`, prints it and records its time and ratio to the aggregate. */
+    const scenario = async (label: string, prepare: () => Promise<unknown>, db = database.db) => {
+      await prepare();
+      const run = await timed(() => computeCycleResults(db, actor, cycleId));
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+      const v = run.value;
+      console.log(
+        `  ${label}: ${seconds(run.ms)} (${v.count} results, ${v.rescored} rescored, ${v.rewritten} rewritten)`,
+      );
+      figures[label] =
+        `${seconds(run.ms)} (${(run.ms / agg).toFixed(2)}× aggregate; ${v.rescored} rescored, ${v.rewritten} rewritten)`;
+    };
     try {
-      // The first run writes the results; later runs are recomputes replacing them.
-      for (let i = 0; i < 3; i += 1) {
-        const run = await timed(() => computeCycleResults(database.db, actor, cycleId));
-        computes.push(run.ms);
-        rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-        console.log(
-          `  computeCycleResults run ${i + 1}: ${seconds(run.ms)} (${run.value.count} results, ${run.value.rescored} rescored, ${run.value.rewritten} rewritten)`,
+      // 1. Everything from scratch: no stored results, trees not compiled yet (a new handle).
+      const cold = await openDatabase({ databaseUrl: url.toString() });
+      try {
+        await scenario(
+          'full compute (cold)',
+          () => client.query(`delete from results where cycle_id = $1`, [cycleId]),
+          cold.db,
         );
+      } finally {
+        await cold.close();
       }
+      // 2. The same again with every plan rescored: trees compiled, but all inputs counters moved.
+      await scenario('full rescore (warm trees)', () =>
+        client.query(
+          `insert into plan_input_versions (plan_id, version) select id, 1000000 from plans where cycle_id = $1
+           on conflict (plan_id) do update set version = plan_input_versions.version + 1`,
+          [cycleId],
+        ),
+      );
+      // 3. An appeal corrects one verified value: one plan rescored, its group re-ranked.
+      await scenario('recompute after 1 corrected value', () =>
+        client.query(
+          `update actual_values set value = value + 1 where id = (
+             select v.id from actual_values v join plans p on p.id = v.plan_id
+             where p.cycle_id = $1 and v.status = 'verified' order by v.id limit 1)`,
+          [cycleId],
+        ),
+      );
+      // 4. A late batch of ratings for 1% of the plans.
+      await scenario('recompute after ratings of 1% plans', () =>
+        client.query(
+          `update ratings set score = least(100, score + 3) where cycle_id = $1 and plan_id in (
+             select id from plans where cycle_id = $1 order by id limit greatest(1, (select count(*) / 100 from plans where cycle_id = $1)))`,
+          [cycleId],
+        ),
+      );
+      // 5. Nothing changed since the last compute.
+      await scenario('recompute, nothing changed', async () => undefined);
     } finally {
       clearInterval(sampler);
     }
-    const agg = median(aggregate);
-    const recompute = median(computes.slice(1));
-    figures['plain aggregate (median of 3)'] = seconds(agg);
-    figures['first compute'] = seconds(computes[0]);
-    figures['recompute (median of 2)'] = seconds(recompute);
-    figures['recompute / aggregate'] = `${(recompute / agg).toFixed(1)}×`;
     figures['RSS before compute'] = mb(rssBefore);
     figures['RSS peak (sampled)'] = mb(rssPeak);
     figures['max RSS of process'] = mb(process.resourceUsage().maxRSS * 1024);

@@ -71,7 +71,7 @@ function ranksWithin(groups: number[][], scores: number[]): number[] {
   return ranks;
 }
 
-function nearestRank(sorted: number[], q: number): number {
+function nearestRank(sorted: ArrayLike<number>, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
 
@@ -97,32 +97,51 @@ export function rankSensitivity(options: RankSensitivityOptions): RankStability[
     a.leafAttainments.forEach((v, j) => requireFinite(v, `appraisees[${i}].leafAttainments[${j}]`));
   });
   const groupMap = new Map<string, number[]>();
-  appraisees.forEach((a, i) => groupMap.set(a.peerGroup, [...(groupMap.get(a.peerGroup) ?? []), i]));
+  appraisees.forEach((a, i) => {
+    const g = groupMap.get(a.peerGroup);
+    if (g) g.push(i);
+    else groupMap.set(a.peerGroup, [i]);
+  });
   const groups = [...groupMap.values()];
-  const scoresWith = (w: number[]) => {
-    const s = w.reduce((a, b) => a + b, 0);
-    return appraisees.map((a) =>
-      a.leafAttainments.reduce((acc, v, j) => acc + (v * w[j]) / s, a.offset ?? 0),
-    );
+  const n = appraisees.length;
+  // Attainments in one flat array and plain loops: this runs runs × n × m times.
+  const att = new Float64Array(n * m);
+  const offset = new Float64Array(n);
+  appraisees.forEach((a, i) => {
+    att.set(a.leafAttainments, i * m);
+    offset[i] = a.offset ?? 0;
+  });
+  const scores = new Array<number>(n);
+  const scoresWith = (w: ArrayLike<number>) => {
+    let s = 0;
+    for (let j = 0; j < m; j++) s += w[j];
+    for (let i = 0; i < n; i++) {
+      let acc = offset[i];
+      for (let j = 0; j < m; j++) acc += (att[i * m + j] * w[j]) / s;
+      scores[i] = acc;
+    }
+    return scores;
   };
   const base = ranksWithin(groups, scoresWith(weights));
   const rng = createRng(seed);
-  const seen = appraisees.map(() => new Array<number>(runs));
+  const seen = new Int32Array(n * runs);
   const w = new Array<number>(m);
   for (let r = 0; r < runs; r++) {
     for (let j = 0; j < m; j++) w[j] = weights[j] * (1 - p + 2 * p * rng());
     const ranks = ranksWithin(groups, scoresWith(w));
-    for (let i = 0; i < ranks.length; i++) seen[i][r] = ranks[i];
+    for (let i = 0; i < n; i++) seen[i * runs + r] = ranks[i];
   }
   return appraisees.map((a, i) => {
-    const sorted = [...seen[i]].sort((x, y) => x - y);
+    const sorted = seen.subarray(i * runs, (i + 1) * runs).sort();
+    let same = 0;
+    for (let r = 0; r < runs; r++) if (sorted[r] === base[i]) same++;
     return {
       id: a.id,
       peerGroup: a.peerGroup,
       baseRank: base[i],
       rankMin: sorted[0],
-      rankMax: sorted[sorted.length - 1],
-      sameRankShare: sorted.filter((x) => x === base[i]).length / runs,
+      rankMax: sorted[runs - 1],
+      sameRankShare: same / runs,
       p5Rank: nearestRank(sorted, 0.05),
       p95Rank: nearestRank(sorted, 0.95),
     };

@@ -94,8 +94,11 @@ export function sensitivityByGroup(
     group: string;
   }[],
   seed: string,
-): Map<string, RankStability> {
-  const out = new Map<string, RankStability>();
+  /** The stored outcome of a group whose inputs are unchanged (same members, same figures), if any. */
+  unchanged: (group: (typeof scored)[number][]) => Map<string, RankStability | null> | undefined = () =>
+    undefined,
+): Map<string, RankStability | null> {
+  const out = new Map<string, RankStability | null>();
   const groups = new Map<string, typeof scored>();
   for (const s of scored) {
     const list = groups.get(s.group);
@@ -106,6 +109,12 @@ export function sensitivityByGroup(
     s.own.firstLevel.map((n) => `${n.code}:${n.weight}`).join('|');
   for (const list of groups.values()) {
     if (list.length < 2) continue;
+    // Monte Carlo with a fixed seed is a pure function of the group's figures: reuse it unchanged.
+    const kept = unchanged(list);
+    if (kept) {
+      for (const [id, r] of kept) out.set(id, r);
+      continue;
+    }
     const sig = signature(list[0]);
     if (!sig || list.some((s) => signature(s) !== sig)) continue;
     const weights = list[0].own.firstLevel.map((n) => n.weight);

@@ -4,6 +4,7 @@ import {
   DEFAULT_GRADE_SCHEME,
   gradeAndRank,
   type GradeScheme,
+  type RankStability,
   type SlotInputs,
   type VetoOutcome,
 } from '@perfcommons/domain';
@@ -118,24 +119,32 @@ async function scoreChanged(
   return out;
 }
 
-/** The columns of a result that a recompute may change, compared to skip rewriting equal rows. */
-const comparable = (r: Omit<ResultRow, 'id' | 'computedAt'>) =>
-  canonicalJson([
-    r.total,
-    r.weightedScore,
-    r.bonus,
-    r.deduction,
-    r.grade,
-    r.gradeByScore,
-    r.rank,
-    r.peerGroup,
-    r.peerGroupSize,
-    r.veto,
-    r.reasons,
-    r.own,
-    r.inputsKey,
-    r.sensitivity,
-  ]);
+type NextResult = Omit<ResultRow, 'id' | 'computedAt'>;
+
+/**
+ * Whether a recomputed result equals its stored row in every column a recompute may change. Objects
+ * reused from the stored row (own score, sensitivity, veto) compare by identity; others by canonical
+ * JSON, as jsonb gives keys back in its own order.
+ */
+function sameResult(before: ResultRow, next: NextResult): boolean {
+  const json = (x: unknown, y: unknown) => x === y || canonicalJson(x) === canonicalJson(y ?? null);
+  return (
+    before.total === next.total &&
+    before.weightedScore === next.weightedScore &&
+    before.bonus === next.bonus &&
+    before.deduction === next.deduction &&
+    before.grade === next.grade &&
+    before.gradeByScore === next.gradeByScore &&
+    before.rank === next.rank &&
+    before.peerGroup === next.peerGroup &&
+    before.peerGroupSize === next.peerGroupSize &&
+    before.inputsKey === next.inputsKey &&
+    json(before.veto, next.veto) &&
+    json(before.reasons, next.reasons) &&
+    json(before.own, next.own) &&
+    json(before.sensitivity, next.sensitivity)
+  );
+}
 
 /**
  * Computes every approved plan of a cycle from verified values and ratings: bottom-up scores, ranks
@@ -198,7 +207,20 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
         scheme,
       ).map((g) => [g.id, g]),
     );
-    const sensitivity = sensitivityByGroup(scored, cycleId);
+    const sensitivity = sensitivityByGroup(scored, cycleId, (list) => {
+      const before = list.map((s) => previous.get(s.plan.id));
+      const same = before.every(
+        (b, i) =>
+          b !== undefined &&
+          !rescored.has(list[i].plan.id) &&
+          b.total === list[i].total &&
+          b.peerGroup === list[i].plan.peerGroup &&
+          b.peerGroupSize === list.length,
+      );
+      return same
+        ? new Map(before.map((b) => [b!.planId, b!.sensitivity as RankStability | null]))
+        : undefined;
+    });
     const groupSize = new Map<string, number>();
     for (const s of scored) groupSize.set(s.group, (groupSize.get(s.group) ?? 0) + 1);
     const computedAt = new Date();
@@ -224,11 +246,9 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
         computedAt,
       };
     });
-    // Rows read back from the database compare equal to fresh ones only through the same JSON
-    // round trip, so both sides go through canonicalJson of plain values.
     const changed = next.filter((r) => {
       const before = previous.get(r.planId);
-      return !before || comparable(before) !== comparable(JSON.parse(JSON.stringify(r)));
+      return !before || !sameResult(before, r);
     });
     const written: ResultRow[] = [];
     for (let i = 0; i < changed.length; i += 500) {
