@@ -106,6 +106,8 @@ export interface Result {
   sensitivity?: RankSensitivity | null;
   /** Consequences applied 结果运用. */
   consequences?: AppliedConsequence[];
+  /** Detail only: the inputs changed since the result was computed (the breakdown explains the current ones). */
+  stale?: boolean;
 }
 
 export interface RankSensitivity {

@@ -65,6 +65,8 @@ const CHUNK = 1000;
 /**
  * Own scores of the plans whose inputs key changed since their result was computed, scored chunk by
  * chunk with compiled trees (the same figures as scoreAppraisee, without building explanations).
+ * The next chunk's reads are sent before the current chunk is scored, so the database works while
+ * the scores are computed (one connection: the statements still run one after the other).
  */
 async function scoreChanged(
   db: Db,
@@ -76,8 +78,7 @@ async function scoreChanged(
 ): Promise<Map<string, OwnScore>> {
   const out = new Map<string, OwnScore>();
   const options = { trimEachSide: rules.trimEachSide, minRaters: rules.minRaters };
-  for (let i = 0; i < stale.length; i += CHUNK) {
-    const chunk = stale.slice(i, i + CHUNK);
+  const load = async (chunk: PlanRow[]) => {
     const trees = await compiledPlanTrees(db, tx, chunk);
     const inputs = new Map<string, SlotInputs>(chunk.map((p) => [p.id, trees.get(p.id)!.emptyInputs()]));
     await readInputs(
@@ -98,6 +99,16 @@ async function scoreChanged(
         },
       },
     );
+    return { chunk, trees, inputs };
+  };
+  const chunks: PlanRow[][] = [];
+  for (let i = 0; i < stale.length; i += CHUNK) chunks.push(stale.slice(i, i + CHUNK));
+  let next = chunks.length ? load(chunks[0]) : undefined;
+  for (let k = 0; k < chunks.length; k += 1) {
+    const { chunk, trees, inputs } = await next!;
+    next = k + 1 < chunks.length ? load(chunks[k + 1]) : undefined;
+    // Awaited in the next round; a failure meanwhile must not count as unhandled.
+    next?.catch(() => undefined);
     for (const p of chunk) {
       const tree = trees.get(p.id)!;
       const s = tree.score(inputs.get(p.id)!, options);
@@ -161,6 +172,8 @@ function sameResult(before: ResultRow, next: NextResult): boolean {
 export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: string) {
   const a = requireOffice(actor, 'Computing results');
   return db.transaction(async (tx) => {
+    // The chunks' reads sort their values (DISTINCT ON): keep those sorts in memory.
+    await tx.execute(sql`set local work_mem = '64MB'`);
     const cycle = await getCycle(tx, cycleId);
     if (!COMPUTE_STAGES.includes(cycle.stage))
       throw conflict(`Results are computed from evaluation on; the cycle is in ${cycle.stage}`, [
@@ -250,15 +263,18 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
       const before = previous.get(r.planId);
       return !before || !sameResult(before, r);
     });
+    // The stored rows are the written values plus their ids (kept across recomputes by the upsert);
+    // every column round-trips exactly, so the audit hashes them as verify-audit will read them.
     const written: ResultRow[] = [];
     for (let i = 0; i < changed.length; i += 500) {
-      written.push(
-        ...(await tx
-          .insert(results)
-          .values(changed.slice(i, i + 500))
-          .onConflictDoUpdate({ target: results.planId, set: upsertSet })
-          .returning()),
-      );
+      const batch = changed.slice(i, i + 500);
+      const ids = await tx
+        .insert(results)
+        .values(batch)
+        .onConflictDoUpdate({ target: results.planId, set: upsertSet })
+        .returning({ id: results.id, planId: results.planId });
+      const byPlan = new Map(batch.map((r) => [r.planId, r]));
+      for (const { id, planId } of ids) written.push({ id, ...byPlan.get(planId)! });
     }
     const removed = await tx
       .delete(results)

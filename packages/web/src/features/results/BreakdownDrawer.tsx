@@ -142,6 +142,15 @@ export function BreakdownDrawer({ resultId, onClose }: { resultId?: string; onCl
               deduction: fmtNum(result.deduction ?? 0),
             })}
           </Typography.Paragraph>
+          {result.stale && (
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginBottom: 12 }}
+              data-testid="breakdown-stale"
+              message={t('drawer.stale')}
+            />
+          )}
           {veto?.triggered && (
             <Alert
               type="error"

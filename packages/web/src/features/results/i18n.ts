@@ -40,6 +40,7 @@ export const zh = {
     total: '总分',
     formula: '总分 = 加权得分 {{weighted}} + 加分 {{bonus}} − 扣分 {{deduction}}',
     vetoTriggered: '触发一票否决（{{mode}}）：{{codes}}',
+    stale: '计算后数据或评分已有变动：下方说明按当前数据得出，与公布得分可能不一致，请重新计算。',
     vetoModeUnqualified: '直接评为不合格',
     vetoModeDownOne: '降一个等次',
     reasons: '等次调整原因',
@@ -105,6 +106,8 @@ export const en: Same<typeof zh> = {
     total: 'Total',
     formula: 'Total = weighted score {{weighted}} + bonus {{bonus}} − deduction {{deduction}}',
     vetoTriggered: 'Veto triggered ({{mode}}): {{codes}}',
+    stale:
+      'Values or ratings changed after this result was computed: the explanation below follows the current inputs and may differ from the score shown. Recompute the cycle.',
     vetoModeUnqualified: 'straight to unqualified',
     vetoModeDownOne: 'one grade down',
     reasons: 'Why the grade was adjusted',
