@@ -3,9 +3,9 @@
  * same rating rows, on PostgreSQL.
  *
  * Env: DATABASE_URL — admin URL of the server (default postgres://postgres@127.0.0.1:5432/postgres);
- * BENCH_SCALE — 1 is the full province (22,000 plans, 3.3M indicator nodes, 2M ratings); the default
- * is 0.05, because the full scale does not yet fit the recompute in memory (it builds every breakdown
- * at once: ~1.3 GB of JSON at scale 1; see the closing note of issue 6); BENCH_DB — reuse an already generated database of that name (kept afterwards);
+ * BENCH_SCALE — 1 is the full province (22,000 plans, 3.3M indicator nodes, 2.7M values, 2M ratings;
+ * ~2 minutes to generate, ~0.8 GB peak RSS to compute); the default 0.05 keeps `npm run bench` short;
+ * BENCH_DB — reuse an already generated database of that name (kept afterwards);
  * BENCH_KEEP=1 — keep the generated database.
  */
 import pg from 'pg';
