@@ -461,6 +461,9 @@ export async function seedDemoCity(db: Db) {
   await publishResults(db, sys, ids.annual);
   const participation = await seedParticipation(db);
   await seedMonitoring(db);
+  // The quarterly reports seeded above are inputs of the annual plans too (the annual figure still
+  // wins): bring the results' inputs keys up to date, so that no demo result reads as stale.
+  await computeCycleResults(db, sys, ids.annual);
   const [{ n }] = await db.select({ n: count() }).from(plans).where(eq(plans.cycleId, ids.annual));
   return { ...ids, plans2025: n, results: results.count, surveyResponses: survey.responses, participation };
 }
