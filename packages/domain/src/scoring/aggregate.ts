@@ -91,8 +91,8 @@ export interface VetoOutcome {
   mode?: VetoSpec['mode'];
 }
 
-/** An appraisee's score with its explanation. */
-export interface AppraiseeScore {
+/** The figures of an appraisee's score. */
+export interface ScoreFigures {
   /** max(0, weightedScore + bonus − deduction). */
   total: number;
   /** Σ first-level weight × attainment / 100. */
@@ -104,6 +104,10 @@ export interface AppraiseeScore {
   /** True when the deductions pushed the total below 0 and it was floored at 0. */
   floored: boolean;
   veto: VetoOutcome;
+}
+
+/** An appraisee's score with its explanation. */
+export interface AppraiseeScore extends ScoreFigures {
   breakdown: BreakdownNode[];
 }
 

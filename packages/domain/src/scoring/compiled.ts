@@ -1,6 +1,6 @@
 import { DomainError } from '../indicators/errors';
 import { isLeaf, kindOf, subjectsOf, type IndicatorNode, type SubjectType } from '../indicators/types';
-import { panel, type Rating, type ScoreOptions, type VetoOutcome } from './aggregate';
+import { panel, type Rating, type ScoreFigures, type ScoreOptions, type VetoOutcome } from './aggregate';
 import { bonusDeduction, scoreRule, type AttainmentRule } from './rules';
 
 /**
@@ -13,13 +13,7 @@ export interface SlotInputs {
 }
 
 /** The figures of {@link scoreAppraisee} without the explanation: what a bulk recompute keeps. */
-export interface ScoreSummary {
-  total: number;
-  weightedScore: number;
-  bonus: number;
-  deduction: number;
-  floored: boolean;
-  veto: VetoOutcome;
+export interface ScoreSummary extends ScoreFigures {
   /** Attainment of each normal first-level node, in {@link CompiledTree.firstLevel} order. */
   firstLevel: Float64Array;
 }

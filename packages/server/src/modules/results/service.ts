@@ -6,7 +6,7 @@ import {
   type GradeScheme,
   type RankStability,
   type SlotInputs,
-  type VetoOutcome,
+  type ScoreFigures,
 } from '@perfcommons/domain';
 import type { Db, DbOrTx } from '../../db/client';
 import { consequences, cycles, orgUnits, people, plans, results } from '../../db/schema';
@@ -48,13 +48,7 @@ const upsertSet = {
 };
 
 /** An appraisee's own score as stored with its result (results.own). */
-export interface OwnScore {
-  total: number;
-  weightedScore: number;
-  bonus: number;
-  deduction: number;
-  floored: boolean;
-  veto: VetoOutcome;
+export interface OwnScore extends ScoreFigures {
   /** Normal first-level indicators: code, weight and attainment (for sensitivity and charts). */
   firstLevel: { code: string; weight: number; attainment: number }[];
 }
