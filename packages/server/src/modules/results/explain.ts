@@ -11,7 +11,15 @@ import { plans, results } from '../../db/schema';
 import type { CycleRow } from '../cycles/service';
 import { rulesOf } from '../evaluation/rules';
 import { combinedParts } from './derive';
-import { inputsKey, inputVersions, readInputs, rulesDigest, surveyFeeds } from './inputs';
+import {
+  inputsKey,
+  inputVersions,
+  planList,
+  preferPeriod,
+  readInputs,
+  rulesDigest,
+  surveyFeeds,
+} from './inputs';
 import { loadPlanTrees } from './trees';
 
 type PlanRow = typeof plans.$inferSelect;
@@ -45,8 +53,12 @@ export async function explainResult(
   const tree = (await loadPlanTrees(db, [plan.id])).get(plan.id)!;
   const surveys = await surveyFeeds(db, cycle.id);
   const inputs: Record<string, LeafInput> = {};
-  await readInputs(db, cycle, [plan.id], surveys, {
-    value(_planId, code, value) {
+  const periods = new Map<string, string>();
+  const annual = cycle.periodEnd.slice(0, 4);
+  await readInputs(db, cycle, planList([plan.id]), surveys, {
+    value(_planId, code, period, value) {
+      if (!preferPeriod(periods.get(code), period, annual)) return;
+      periods.set(code, period);
       (inputs[code] ??= {}).value = value;
     },
     rating(_planId, code, rating) {

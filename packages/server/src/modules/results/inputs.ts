@@ -1,4 +1,5 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Rating } from '@perfcommons/domain';
 import type { DbOrTx } from '../../db/client';
 import { actualValues, planInputVersions, ratings } from '../../db/schema';
@@ -14,8 +15,17 @@ import { surveyInputsForCycle } from '../surveys/analysis';
  * so that both score the same inputs.
  */
 export interface InputVisitor {
-  value(planId: string, code: string, value: number): void;
+  /** A verified value; several periods of one indicator arrive in any order: keep one by {@link preferPeriod}. */
+  value(planId: string, code: string, period: string, value: number): void;
   rating(planId: string, code: string, rating: Rating): void;
+}
+
+/**
+ * Whether a verified value of `period` replaces the one chosen so far (of `chosen`, if any): the
+ * period of the cycle's year wins, else the latest period.
+ */
+export function preferPeriod(chosen: string | undefined, period: string, annualPeriod: string): boolean {
+  return chosen === undefined || period === annualPeriod || (chosen !== annualPeriod && period > chosen);
 }
 
 /** Rows of a raw query, on either driver (node-postgres and PGlite both answer `{ rows }`). */
@@ -24,46 +34,81 @@ async function rowsOf<T>(tx: DbOrTx, query: SQL): Promise<T[]> {
 }
 
 /**
- * Streams the verified values and the ratings of `planIds` (a chunk) into `visit`. Raw statements:
- * a bulk recompute reads millions of these rows, and plain rows cost a fraction of mapped ones.
+ * The plans a read covers. A short list goes into the statement (index look-ups); a large one, inside
+ * a transaction, goes into a temporary table that the planner can size, so it scans each table once
+ * with a hash join instead of probing the index per plan, and rows come through a cursor in batches.
  */
+export interface PlanSet {
+  ids: string[];
+  bulk: boolean;
+  where(column: AnyPgColumn): SQL;
+}
+
+export const planList = (ids: string[]): PlanSet => ({
+  ids,
+  bulk: false,
+  where: (column) => inArray(column, ids),
+});
+
+/** A temporary table of plan ids, dropped at commit; call inside a transaction. */
+export async function planTable(tx: DbOrTx, ids: string[]): Promise<PlanSet> {
+  await tx.execute(
+    sql`create temp table if not exists pc_compute_plans (id uuid primary key) on commit drop`,
+  );
+  await tx.execute(sql`delete from pc_compute_plans`);
+  await tx.execute(
+    sql`insert into pc_compute_plans select unnest(string_to_array(${ids.join(',')}, ','))::uuid`,
+  );
+  await tx.execute(sql`analyze pc_compute_plans`);
+  return { ids, bulk: true, where: (column) => sql`${column} in (select id from pc_compute_plans)` };
+}
+
+/** Runs `query` and hands its rows to `each`: at once, or for a bulk set through a cursor in batches. */
+async function eachRow<T>(tx: DbOrTx, plans: PlanSet, query: SQL, each: (row: T) => void) {
+  if (!plans.bulk) {
+    for (const r of await rowsOf<T>(tx, query)) each(r);
+    return;
+  }
+  await tx.execute(sql`declare pc_inputs no scroll cursor for ${query}`);
+  for (;;) {
+    const batch = await rowsOf<T>(tx, sql`fetch 50000 from pc_inputs`);
+    for (const r of batch) each(r);
+    if (batch.length < 50000) break;
+  }
+  await tx.execute(sql`close pc_inputs`);
+}
+
+/** Streams the verified values and the ratings of a set of plans into `visit`. */
 export async function readInputs(
   tx: DbOrTx,
   cycle: CycleRow,
-  planIds: string[],
+  plans: PlanSet,
   surveys: SurveyFeeds,
   visit: InputVisitor,
 ): Promise<void> {
-  if (planIds.length === 0) return;
-  // One value per indicator: the period of the cycle's year, else the latest verified period.
-  const values = await rowsOf<{ plan_id: string; code: string; value: number }>(
+  if (plans.ids.length === 0) return;
+  // Unordered: the visitor keeps one value per indicator (preferPeriod), so no sort is needed.
+  await eachRow<{ plan_id: string; code: string; period: string; value: number }>(
     tx,
-    sql`select distinct on (plan_id, indicator_code) plan_id, indicator_code as code, value
-        from actual_values where ${inArray(actualValues.planId, planIds)} and status = 'verified'
-        order by plan_id, indicator_code, (period = ${cycle.periodEnd.slice(0, 4)}) desc, period desc`,
+    plans,
+    sql`select plan_id, indicator_code as code, period, value
+        from actual_values where ${plans.where(actualValues.planId)} and status = 'verified'`,
+    (v) => visit.value(v.plan_id, v.code, v.period, v.value),
   );
-  for (const v of values) visit.value(v.plan_id, v.code, v.value);
-  // By plan only: a plan's ratings are all of its cycle, and the plan index then serves the chunk.
-  const rated = await rowsOf<{
-    plan_id: string;
-    code: string;
-    subject: string;
-    score: number;
-    weight: number;
-    rater_id: string;
-  }>(
+  // By plan only: a plan's ratings are all of its cycle. Rater ids do not enter a score.
+  await eachRow<{ plan_id: string; code: string; subject: string; score: number; weight: number }>(
     tx,
-    sql`select plan_id, indicator_code as code, subject_type as subject, score, weight, rater_id
-        from ratings where ${inArray(ratings.planId, planIds)}`,
+    plans,
+    sql`select plan_id, indicator_code as code, subject_type as subject, score, weight
+        from ratings where ${plans.where(ratings.planId)}`,
+    (r) =>
+      visit.rating(r.plan_id, r.code, {
+        subject: r.subject as Rating['subject'],
+        score: r.score,
+        weight: r.weight,
+      }),
   );
-  for (const r of rated)
-    visit.rating(r.plan_id, r.code, {
-      subject: r.subject as Rating['subject'],
-      score: r.score,
-      weight: r.weight,
-      raterId: r.rater_id,
-    });
-  for (const planId of planIds)
+  for (const planId of plans.ids)
     for (const f of surveys.byPlan.get(planId) ?? [])
       // Published satisfaction surveys join the public panel, weighted by their effective sample
       // size, as estimates: never trimmed away like one outlying rater.

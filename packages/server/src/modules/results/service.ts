@@ -19,7 +19,17 @@ import { canReadPlanSync } from '../plans/access';
 import { rulesOf, type CycleRules } from '../evaluation/rules';
 import { applyConsequences, combinedParts, sensitivityByGroup } from './derive';
 import { explainResult } from './explain';
-import { inputsKey, inputVersions, readInputs, rulesDigest, surveyFeeds, type SurveyFeeds } from './inputs';
+import {
+  inputsKey,
+  inputVersions,
+  planList,
+  planTable,
+  preferPeriod,
+  readInputs,
+  rulesDigest,
+  surveyFeeds,
+  type SurveyFeeds,
+} from './inputs';
 import { compiledPlanTrees } from './trees';
 
 /** Links of the cycle in which results may be (re)computed. */
@@ -53,14 +63,14 @@ export interface OwnScore extends ScoreFigures {
   firstLevel: { code: string; weight: number; attainment: number }[];
 }
 
-/** Plans scored per chunk: bounds the memory of a recompute whatever the size of the cycle. */
-const CHUNK = 1000;
+/** From this many plans to rescore, inputs are read by one scan per table instead of per plan. */
+const BULK = 500;
 
 /**
- * Own scores of the plans whose inputs key changed since their result was computed, scored chunk by
- * chunk with compiled trees (the same figures as scoreAppraisee, without building explanations).
- * The next chunk's reads are sent before the current chunk is scored, so the database works while
- * the scores are computed (one connection: the statements still run one after the other).
+ * Own scores of the plans whose inputs key changed since their result was computed, scored with
+ * compiled trees (the same figures as scoreAppraisee, without building explanations). Many plans
+ * are read in one pass over each table (PlanSet): their inputs are held compactly (values in typed
+ * arrays) while rows stream in.
  */
 async function scoreChanged(
   db: Db,
@@ -69,57 +79,52 @@ async function scoreChanged(
   rules: CycleRules,
   stale: PlanRow[],
   surveys: SurveyFeeds,
+  bulkFrom: number,
 ): Promise<Map<string, OwnScore>> {
   const out = new Map<string, OwnScore>();
+  if (stale.length === 0) return out;
+  const ids = stale.map((p) => p.id);
+  const plans = stale.length >= bulkFrom ? await planTable(tx, ids) : planList(ids);
+  const trees = await compiledPlanTrees(db, tx, stale, plans);
+  const inputs = new Map<string, SlotInputs>(stale.map((p) => [p.id, trees.get(p.id)!.emptyInputs()]));
+  // The period each value came from, per plan and slot, while several periods compete.
+  const periods = new Map<string, string[]>();
+  const annual = cycle.periodEnd.slice(0, 4);
+  await readInputs(tx, cycle, plans, surveys, {
+    value(planId, code, period, value) {
+      const slot = trees.get(planId)!.slotOf(code);
+      if (slot === undefined) return;
+      let chosen = periods.get(planId);
+      if (!chosen) periods.set(planId, (chosen = []));
+      if (!preferPeriod(chosen[slot], period, annual)) return;
+      chosen[slot] = period;
+      inputs.get(planId)!.values[slot] = value;
+    },
+    rating(planId, code, rating) {
+      const slot = trees.get(planId)!.slotOf(code);
+      if (slot === undefined) return;
+      const list = inputs.get(planId)!.ratings;
+      (list[slot] ??= []).push(rating);
+    },
+  });
   const options = { trimEachSide: rules.trimEachSide, minRaters: rules.minRaters };
-  const load = async (chunk: PlanRow[]) => {
-    const trees = await compiledPlanTrees(db, tx, chunk);
-    const inputs = new Map<string, SlotInputs>(chunk.map((p) => [p.id, trees.get(p.id)!.emptyInputs()]));
-    await readInputs(
-      tx,
-      cycle,
-      chunk.map((p) => p.id),
-      surveys,
-      {
-        value(planId, code, value) {
-          const slot = trees.get(planId)!.slotOf(code);
-          if (slot !== undefined) inputs.get(planId)!.values[slot] = value;
-        },
-        rating(planId, code, rating) {
-          const slot = trees.get(planId)!.slotOf(code);
-          if (slot === undefined) return;
-          const list = inputs.get(planId)!.ratings;
-          (list[slot] ??= []).push(rating);
-        },
-      },
-    );
-    return { chunk, trees, inputs };
-  };
-  const chunks: PlanRow[][] = [];
-  for (let i = 0; i < stale.length; i += CHUNK) chunks.push(stale.slice(i, i + CHUNK));
-  let next = chunks.length ? load(chunks[0]) : undefined;
-  for (let k = 0; k < chunks.length; k += 1) {
-    const { chunk, trees, inputs } = await next!;
-    next = k + 1 < chunks.length ? load(chunks[k + 1]) : undefined;
-    // Awaited in the next round; a failure meanwhile must not count as unhandled.
-    next?.catch(() => undefined);
-    for (const p of chunk) {
-      const tree = trees.get(p.id)!;
-      const s = tree.score(inputs.get(p.id)!, options);
-      out.set(p.id, {
-        total: s.total,
-        weightedScore: s.weightedScore,
-        bonus: s.bonus,
-        deduction: s.deduction,
-        floored: s.floored,
-        veto: s.veto,
-        firstLevel: tree.firstLevel.map((f, j) => ({
-          code: f.code,
-          weight: f.weight,
-          attainment: s.firstLevel[j],
-        })),
-      });
-    }
+  for (const p of stale) {
+    const tree = trees.get(p.id)!;
+    const s = tree.score(inputs.get(p.id)!, options);
+    inputs.delete(p.id);
+    out.set(p.id, {
+      total: s.total,
+      weightedScore: s.weightedScore,
+      bonus: s.bonus,
+      deduction: s.deduction,
+      floored: s.floored,
+      veto: s.veto,
+      firstLevel: tree.firstLevel.map((f, j) => ({
+        code: f.code,
+        weight: f.weight,
+        attainment: s.firstLevel[j],
+      })),
+    });
   }
   return out;
 }
@@ -163,7 +168,13 @@ function sameResult(before: ResultRow, next: NextResult): boolean {
  * figures change are rewritten and audited (each with its row hash), so a recompute that changes
  * nothing writes only the cycle's `results.compute` entry.
  */
-export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: string) {
+export async function computeCycleResults(
+  db: Db,
+  actor: Actor | null,
+  cycleId: string,
+  /** From how many plans to rescore the inputs are read by one scan per table (tests lower it). */
+  options: { bulkFrom?: number } = {},
+) {
   const a = requireOffice(actor, 'Computing results');
   return db.transaction(async (tx) => {
     // The chunks' reads sort their values (DISTINCT ON): keep those sorts in memory.
@@ -193,7 +204,7 @@ export async function computeCycleResults(db: Db, actor: Actor | null, cycleId: 
       ]),
     );
     const stale = planRows.filter((p) => previous.get(p.id)?.inputsKey !== keys.get(p.id));
-    const rescored = await scoreChanged(db, tx, cycle, rules, stale, surveys);
+    const rescored = await scoreChanged(db, tx, cycle, rules, stale, surveys, options.bulkFrom ?? BULK);
     const ownOf = (id: string) => rescored.get(id) ?? (previous.get(id)!.own as OwnScore);
 
     const parts = await combinedParts(

@@ -93,4 +93,20 @@ describe('shared indicator trees of a recompute', () => {
     const office = await t.as('office');
     expect((await office.get('/api/audit/verify')).json()).toMatchObject({ ok: true, problems: [] });
   });
+
+  it('scores a large set the same through one scan per table (temporary table and cursor)', async () => {
+    const before = new Map((await listResults(t.db, systemActor(), annualId)).map((r) => [r.planId, r]));
+    // Every inputs counter moves: all plans are rescored, read in bulk from the first plan on.
+    await t.db.execute(
+      sql`insert into plan_input_versions (plan_id, version) select id, 1 from plans where cycle_id = ${annualId}
+          on conflict (plan_id) do update set version = plan_input_versions.version + 1`,
+    );
+    const bulk = await computeCycleResults(t.db, systemActor(), annualId, { bulkFrom: 1 });
+    expect(bulk.rescored).toBe(before.size);
+    for (const r of await listResults(t.db, systemActor(), annualId)) {
+      const b = before.get(r.planId)!;
+      expect([r.total, r.grade, r.rank, r.firstLevel]).toEqual([b.total, b.grade, b.rank, b.firstLevel]);
+    }
+    expect((await computeCycleResults(t.db, systemActor(), annualId)).rescored).toBe(0);
+  });
 });

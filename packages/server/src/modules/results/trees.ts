@@ -1,42 +1,50 @@
-import { getTableColumns, inArray, sql } from 'drizzle-orm';
+import { getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import { compileTree, type CompiledTree, type IndicatorNode } from '@perfcommons/domain';
 import type { DbOrTx } from '../../db/client';
 import { indicatorNodes } from '../../db/schema';
 import { buildTree } from '../plans/tree';
+import type { PlanSet } from './inputs';
 
 /**
- * Signature of a plan's tree: md5 over its node rows in code order, each row given by every column
- * buildTree reads (jsonb columns by two independently seeded 64-bit hashes, so their text need not
- * be produced). Keep the list in step with buildTree when indicator_nodes gains a column.
+ * One node row as text, given by every column buildTree reads (jsonb columns by a 64-bit hash, so
+ * their text need not be produced). Keep the list in step with buildTree when indicator_nodes gains
+ * a column.
  */
-const signature = sql<string>`md5(string_agg(row(
+const nodeText = sql`row(
   ${indicatorNodes.code}, ${indicatorNodes.parentCode}, ${indicatorNodes.position}, ${indicatorNodes.name},
   ${indicatorNodes.nameEn}, ${indicatorNodes.weight}, ${indicatorNodes.kind},
-  jsonb_hash_extended(${indicatorNodes.rule}, 1), jsonb_hash_extended(${indicatorNodes.rule}, 2),
-  ${indicatorNodes.unit}, ${indicatorNodes.dataSource}, ${indicatorNodes.direction},
-  jsonb_hash_extended(${indicatorNodes.subjects}, 1), jsonb_hash_extended(${indicatorNodes.subjects}, 2),
-  jsonb_hash_extended(${indicatorNodes.veto}, 1), jsonb_hash_extended(${indicatorNodes.veto}, 2),
-  ${indicatorNodes.target}, ${indicatorNodes.baseline}, ${indicatorNodes.plausibleMin},
-  ${indicatorNodes.plausibleMax})::text, '|' order by ${indicatorNodes.code}))`;
+  jsonb_hash_extended(${indicatorNodes.rule}, 1), ${indicatorNodes.unit}, ${indicatorNodes.dataSource},
+  ${indicatorNodes.direction}, jsonb_hash_extended(${indicatorNodes.subjects}, 1),
+  jsonb_hash_extended(${indicatorNodes.veto}, 1), ${indicatorNodes.target}, ${indicatorNodes.baseline},
+  ${indicatorNodes.plausibleMin}, ${indicatorNodes.plausibleMax})::text`;
 
 /**
  * Indicator trees of the given plans, each distinct tree read and built once and shared by every
  * plan whose node rows are identical (plans issued from one scheme, cadres' plans from a template).
  *
  * Why results stay identical: scoring reads only the node fields buildTree copies, and plans with
- * the same signature have the same rows in those fields (up to an md5 / 128-bit hash collision,
+ * the same signature have the same rows in those fields (up to a collision of two 64-bit hash sums,
  * which no real data produces), so buildTree would have returned equal trees for them. The shared
  * tree is never mutated: scoreAppraisee builds new breakdown objects and only references the rule.
  * Plans without nodes get an empty tree, as buildTree([]) gives.
  */
-export async function loadPlanTrees(tx: DbOrTx, planIds: string[]): Promise<Map<string, IndicatorNode[]>> {
+export async function loadPlanTrees(
+  tx: DbOrTx,
+  planIds: string[],
+  /** Which plans, when not the id list itself (a large set: see PlanSet in inputs.ts). */
+  where: SQL = inArray(indicatorNodes.planId, planIds),
+): Promise<Map<string, IndicatorNode[]>> {
   const trees = new Map<string, IndicatorNode[]>();
   if (planIds.length === 0) return trees;
-  const sigs = await tx
-    .select({ planId: indicatorNodes.planId, sig: signature })
-    .from(indicatorNodes)
-    .where(inArray(indicatorNodes.planId, planIds))
-    .groupBy(indicatorNodes.planId);
+  // Signature of a tree: its row count and two independently seeded 64-bit hashes summed over its
+  // rows (exact numeric sums). Each row carries its code, parent and position, so equal multisets of
+  // rows are equal trees; summing needs no sort and no long string per plan.
+  const { rows: sigs } = (await tx.execute(
+    sql`select plan_id as "planId",
+          count(*) || ':' || sum(hashtextextended(r, 1)) || ':' || sum(hashtextextended(r, 2)) as sig
+        from (select ${indicatorNodes.planId} as plan_id, ${nodeText} as r from ${indicatorNodes} where ${where}) n
+        group by plan_id`,
+  )) as unknown as { rows: { planId: string; sig: string }[] };
   const representative = new Map<string, string>();
   for (const s of sigs) if (!representative.has(s.sig)) representative.set(s.sig, s.planId);
   // A raw statement naming every column by its property: the rows buildTree reads, without the
@@ -71,7 +79,7 @@ export async function loadPlanTrees(tx: DbOrTx, planIds: string[]): Promise<Map<
 const compiledCache = new WeakMap<object, Map<string, { version: number; tree: CompiledTree }>>();
 
 /**
- * Compiled indicator trees of the given plans (id and version), from the cache of `cacheOwner` (the
+ * Compiled indicator trees of a set of plans (id and version), from the cache of `cacheOwner` (the
  * root database handle) where that version of the plan was compiled before, else loaded with
  * {@link loadPlanTrees} in `tx` (identical trees compiled once) and cached.
  */
@@ -79,6 +87,7 @@ export async function compiledPlanTrees(
   cacheOwner: object,
   tx: DbOrTx,
   planRows: { id: string; version: number }[],
+  plans: PlanSet,
 ): Promise<Map<string, CompiledTree>> {
   let cache = compiledCache.get(cacheOwner);
   if (!cache) compiledCache.set(cacheOwner, (cache = new Map()));
@@ -89,20 +98,21 @@ export async function compiledPlanTrees(
     if (hit && hit.version === p.version) out.set(p.id, hit.tree);
     else missing.push(p);
   }
-  for (let i = 0; i < missing.length; i += 2000) {
-    const chunk = missing.slice(i, i + 2000);
-    const trees = await loadPlanTrees(
-      tx,
-      chunk.map((p) => p.id),
-    );
-    const compiled = new Map<IndicatorNode[], CompiledTree>();
-    for (const p of chunk) {
-      const tree = trees.get(p.id)!;
-      let c = compiled.get(tree);
-      if (!c) compiled.set(tree, (c = compileTree(tree)));
-      cache.set(p.id, { version: p.version, tree: c });
-      out.set(p.id, c);
-    }
+  if (missing.length === 0) return out;
+  const ids = missing.map((p) => p.id);
+  // A bulk set is read whole (one scan) even when part of it is cached; a short list of the missing.
+  const trees = await loadPlanTrees(
+    tx,
+    ids,
+    plans.bulk ? plans.where(indicatorNodes.planId) : inArray(indicatorNodes.planId, ids),
+  );
+  const compiled = new Map<IndicatorNode[], CompiledTree>();
+  for (const p of missing) {
+    const tree = trees.get(p.id)!;
+    let c = compiled.get(tree);
+    if (!c) compiled.set(tree, (c = compileTree(tree)));
+    cache.set(p.id, { version: p.version, tree: c });
+    out.set(p.id, c);
   }
   return out;
 }
