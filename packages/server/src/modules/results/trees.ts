@@ -1,4 +1,5 @@
 import { getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { compileTree, type CompiledTree, type IndicatorNode } from '@perfcommons/domain';
 import type { DbOrTx } from '../../db/client';
 import { indicatorNodes } from '../../db/schema';
@@ -6,24 +7,45 @@ import { buildTree } from '../plans/tree';
 import type { PlanSet } from './inputs';
 
 /**
- * One node row as text, given by every column buildTree reads (jsonb columns by a 64-bit hash, so
- * their text need not be produced). Keep the list in step with buildTree when indicator_nodes gains
- * a column.
+ * A 64-bit hash of one node row over every column buildTree reads: each column hashed with its own
+ * seed (so equal values in different columns differ), nulls as 0, combined by XOR. No text is built
+ * per row. Keep the list in step with buildTree when indicator_nodes gains a column.
  */
-const nodeText = sql`row(
-  ${indicatorNodes.code}, ${indicatorNodes.parentCode}, ${indicatorNodes.position}, ${indicatorNodes.name},
-  ${indicatorNodes.nameEn}, ${indicatorNodes.weight}, ${indicatorNodes.kind},
-  jsonb_hash_extended(${indicatorNodes.rule}, 1), ${indicatorNodes.unit}, ${indicatorNodes.dataSource},
-  ${indicatorNodes.direction}, jsonb_hash_extended(${indicatorNodes.subjects}, 1),
-  jsonb_hash_extended(${indicatorNodes.veto}, 1), ${indicatorNodes.target}, ${indicatorNodes.baseline},
-  ${indicatorNodes.plausibleMin}, ${indicatorNodes.plausibleMax})::text`;
+const text = (c: AnyPgColumn, seed: number) =>
+  sql`coalesce(hashtextextended(${c}, ${sql.raw(`${seed}`)}), 0)`;
+const float = (c: AnyPgColumn, seed: number) =>
+  sql`coalesce(hashfloat8extended(${c}, ${sql.raw(`${seed}`)}), 0)`;
+const json = (c: AnyPgColumn, seed: number) =>
+  sql`coalesce(jsonb_hash_extended(${c}, ${sql.raw(`${seed}`)}), 0)`;
+const rowHash = sql.join(
+  [
+    text(indicatorNodes.code, 1),
+    text(indicatorNodes.parentCode, 2),
+    sql`hashint4extended(${indicatorNodes.position}, 3)`,
+    text(indicatorNodes.name, 4),
+    text(indicatorNodes.nameEn, 5),
+    float(indicatorNodes.weight, 6),
+    text(indicatorNodes.kind, 7),
+    json(indicatorNodes.rule, 8),
+    text(indicatorNodes.unit, 9),
+    text(indicatorNodes.dataSource, 10),
+    text(indicatorNodes.direction, 11),
+    json(indicatorNodes.subjects, 12),
+    json(indicatorNodes.veto, 13),
+    float(indicatorNodes.target, 14),
+    float(indicatorNodes.baseline, 15),
+    float(indicatorNodes.plausibleMin, 16),
+    float(indicatorNodes.plausibleMax, 17),
+  ],
+  sql` # `,
+);
 
 /**
  * Indicator trees of the given plans, each distinct tree read and built once and shared by every
  * plan whose node rows are identical (plans issued from one scheme, cadres' plans from a template).
  *
  * Why results stay identical: scoring reads only the node fields buildTree copies, and plans with
- * the same signature have the same rows in those fields (up to a collision of two 64-bit hash sums,
+ * the same signature have the same rows in those fields (up to a collision of 64-bit row-hash sums,
  * which no real data produces), so buildTree would have returned equal trees for them. The shared
  * tree is never mutated: scoreAppraisee builds new breakdown objects and only references the rule.
  * Plans without nodes get an empty tree, as buildTree([]) gives.
@@ -36,14 +58,11 @@ export async function loadPlanTrees(
 ): Promise<Map<string, IndicatorNode[]>> {
   const trees = new Map<string, IndicatorNode[]>();
   if (planIds.length === 0) return trees;
-  // Signature of a tree: its row count and two independently seeded 64-bit hashes summed over its
-  // rows (exact numeric sums). Each row carries its code, parent and position, so equal multisets of
-  // rows are equal trees; summing needs no sort and no long string per plan.
+  // Signature of a tree: its row count and the exact (numeric) sum of its row hashes. Each row carries
+  // its code, parent and position, so equal multisets of rows are equal trees; a sum needs no sort.
   const { rows: sigs } = (await tx.execute(
-    sql`select plan_id as "planId",
-          count(*) || ':' || sum(hashtextextended(r, 1)) || ':' || sum(hashtextextended(r, 2)) as sig
-        from (select ${indicatorNodes.planId} as plan_id, ${nodeText} as r from ${indicatorNodes} where ${where}) n
-        group by plan_id`,
+    sql`select ${indicatorNodes.planId} as "planId", count(*) || ':' || sum((${rowHash})::numeric) as sig
+        from ${indicatorNodes} where ${where} group by ${indicatorNodes.planId}`,
   )) as unknown as { rows: { planId: string; sig: string }[] };
   const representative = new Map<string, string>();
   for (const s of sigs) if (!representative.has(s.sig)) representative.set(s.sig, s.planId);
