@@ -4,7 +4,7 @@
  *
  * Env: DATABASE_URL — admin URL of the server (default postgres://postgres@127.0.0.1:5432/postgres);
  * BENCH_SCALE — 1 is the full province (22,000 plans, 3.3M indicator nodes, 2.7M values, 2M ratings;
- * ~2 minutes to generate, ~0.8 GB peak RSS to compute); the default 0.05 keeps `npm run bench` short;
+ * ~2 minutes to generate, ~2 GB peak RSS for a cold full compute); the default 0.05 keeps the bench short;
  * BENCH_DB — reuse an already generated database of that name (kept afterwards);
  * BENCH_KEEP=1 — keep the generated database.
  */
