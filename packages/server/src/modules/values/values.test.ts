@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 
@@ -31,6 +32,12 @@ describe('actual values', () => {
     const values = (await office.get(`/api/plans/${culPlanId}/values`)).json().items;
     const pending = values.filter((v: { status: string }) => v.status === 'reported');
     expect(pending.map((v: { indicatorCode: string }) => v.indicatorCode).sort()).toEqual(['A2', 'B1']);
+    // The demo's verified quarterly reports of these indicators would stand in for the pending annual
+    // values (the latest verified period scores); without them, nothing verified is left to score.
+    await t.db.execute(
+      sql`delete from actual_values where plan_id = ${culPlanId} and indicator_code in ('A2', 'B1') and status = 'verified'`,
+    );
+    await office.post(`/api/cycles/${cycleId}/compute`);
     const before = await resultOf(culPlanId);
 
     const manager = await t.as('cul.manager');
