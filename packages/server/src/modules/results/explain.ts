@@ -1,25 +1,11 @@
 import { and, eq } from 'drizzle-orm';
-import {
-  combineScores,
-  DEFAULT_GRADE_SCHEME,
-  scoreAppraisee,
-  type BreakdownNode,
-  type LeafInput,
-} from '@perfcommons/domain';
+import { combineScores, scoreAppraisee, type BreakdownNode, type LeafInput } from '@perfcommons/domain';
 import type { DbOrTx } from '../../db/client';
 import { plans, results } from '../../db/schema';
 import type { CycleRow } from '../cycles/service';
 import { rulesOf } from '../evaluation/rules';
 import { combinedParts } from './derive';
-import {
-  inputsKey,
-  inputVersions,
-  planList,
-  preferPeriod,
-  readInputs,
-  rulesDigest,
-  surveyFeeds,
-} from './inputs';
+import { inputsKeys, inputVersions, planList, preferPeriod, readInputs, surveyFeeds } from './inputs';
 import { loadPlanTrees } from './trees';
 
 type PlanRow = typeof plans.$inferSelect;
@@ -86,9 +72,7 @@ export async function explainResult(
   for (const r of related) ownTotals.set(r.plan.id, (r.own as { total: number }).total);
   const parts = await combinedParts(db, cycle, rules, [plan, ...related.map((r) => r.plan)], ownTotals);
   const combined = combineScores(own, parts.get(plan.id) ?? []);
-  const version = (await inputVersions(db, [plan.id])).get(plan.id) ?? 0;
-  const scheme = cycle.gradeScheme ?? DEFAULT_GRADE_SCHEME;
-  const key = inputsKey(plan.version, version, rulesDigest(rules, scheme), surveys.digest(plan.id));
+  const key = inputsKeys(cycle, rules, surveys, await inputVersions(db, [plan.id]))(plan);
   const stale = key !== row.inputsKey || Math.abs(combined.total - row.total) > 1e-6 * (1 + row.total);
   return { breakdown: combined.breakdown, stale };
 }

@@ -1,7 +1,7 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { Rating } from '@perfcommons/domain';
-import type { DbOrTx } from '../../db/client';
+import { DEFAULT_GRADE_SCHEME, type Rating } from '@perfcommons/domain';
+import { rowsOf, type DbOrTx } from '../../db/client';
 import { actualValues, planInputVersions, ratings } from '../../db/schema';
 import { canonicalJson, sha256 } from '../../lib/hash';
 import type { CycleRow } from '../cycles/service';
@@ -26,11 +26,6 @@ export interface InputVisitor {
  */
 export function preferPeriod(chosen: string | undefined, period: string, annualPeriod: string): boolean {
   return chosen === undefined || period === annualPeriod || (chosen !== annualPeriod && period > chosen);
-}
-
-/** Rows of a raw query, on either driver (node-postgres and PGlite both answer `{ rows }`). */
-async function rowsOf<T>(tx: DbOrTx, query: SQL): Promise<T[]> {
-  return ((await tx.execute(query)) as unknown as { rows: T[] }).rows;
 }
 
 /**
@@ -152,12 +147,20 @@ export async function inputVersions(tx: DbOrTx, planIds: string[]): Promise<Map<
 }
 
 /** Digest of everything in a cycle's rules and grade scheme (any change rescores and rewrites). */
-export const rulesDigest = (rules: CycleRules, scheme: unknown) =>
+const rulesDigest = (rules: CycleRules, scheme: unknown) =>
   sha256(canonicalJson({ rules, scheme })).slice(0, 16);
 
 /**
- * The key of what a plan's own score was computed from: tree version, inputs counter, rules, surveys.
- * Equal keys ⇒ equal inputs ⇒ the stored own score still holds.
+ * The key of what a plan's own score was computed from: tree version, inputs counter, rules and grade
+ * scheme, surveys. Equal keys ⇒ equal inputs ⇒ the stored own score still holds. Used by the compute
+ * and by the explanation, so that both name the same inputs alike.
  */
-export const inputsKey = (planVersion: number, inputsVersion: number, rules: string, survey: string) =>
-  `t${planVersion}.i${inputsVersion}.r${rules}.s${survey}`;
+export function inputsKeys(
+  cycle: CycleRow,
+  rules: CycleRules,
+  surveys: SurveyFeeds,
+  versions: Map<string, number>,
+): (plan: { id: string; version: number }) => string {
+  const rulesKey = rulesDigest(rules, cycle.gradeScheme ?? DEFAULT_GRADE_SCHEME);
+  return (plan) => `t${plan.version}.i${versions.get(plan.id) ?? 0}.r${rulesKey}.s${surveys.digest(plan.id)}`;
+}

@@ -20,13 +20,12 @@ import { rulesOf, type CycleRules } from '../evaluation/rules';
 import { applyConsequences, combinedParts, sensitivityByGroup } from './derive';
 import { explainResult } from './explain';
 import {
-  inputsKey,
+  inputsKeys,
   inputVersions,
   planList,
   planTable,
   preferPeriod,
   readInputs,
-  rulesDigest,
   surveyFeeds,
   type SurveyFeeds,
 } from './inputs';
@@ -196,13 +195,8 @@ export async function computeCycleResults(
     );
     const surveys = await surveyFeeds(tx, cycleId);
     const versions = await inputVersions(tx, planIds);
-    const rulesKey = rulesDigest(rules, scheme);
-    const keys = new Map(
-      planRows.map((p) => [
-        p.id,
-        inputsKey(p.version, versions.get(p.id) ?? 0, rulesKey, surveys.digest(p.id)),
-      ]),
-    );
+    const keyOf = inputsKeys(cycle, rules, surveys, versions);
+    const keys = new Map(planRows.map((p) => [p.id, keyOf(p)]));
     const stale = planRows.filter((p) => previous.get(p.id)?.inputsKey !== keys.get(p.id));
     const rescored = await scoreChanged(db, tx, cycle, rules, stale, surveys, options.bulkFrom ?? BULK);
     const ownOf = (id: string) => rescored.get(id) ?? (previous.get(id)!.own as OwnScore);

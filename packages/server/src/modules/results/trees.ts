@@ -1,7 +1,7 @@
 import { getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { compileTree, type CompiledTree, type IndicatorNode } from '@perfcommons/domain';
-import type { DbOrTx } from '../../db/client';
+import { rowsOf, type DbOrTx } from '../../db/client';
 import { indicatorNodes } from '../../db/schema';
 import { buildTree } from '../plans/tree';
 import type { PlanSet } from './inputs';
@@ -60,10 +60,11 @@ export async function loadPlanTrees(
   if (planIds.length === 0) return trees;
   // Signature of a tree: its row count and the exact (numeric) sum of its row hashes. Each row carries
   // its code, parent and position, so equal multisets of rows are equal trees; a sum needs no sort.
-  const { rows: sigs } = (await tx.execute(
+  const sigs = await rowsOf<{ planId: string; sig: string }>(
+    tx,
     sql`select ${indicatorNodes.planId} as "planId", count(*) || ':' || sum((${rowHash})::numeric) as sig
         from ${indicatorNodes} where ${where} group by ${indicatorNodes.planId}`,
-  )) as unknown as { rows: { planId: string; sig: string }[] };
+  );
   const representative = new Map<string, string>();
   for (const s of sigs) if (!representative.has(s.sig)) representative.set(s.sig, s.planId);
   // A raw statement naming every column by its property: the rows buildTree reads, without the
@@ -75,20 +76,21 @@ export async function loadPlanTrees(
     ),
     sql`, `,
   );
-  const { rows } = (await tx.execute(
+  const rows = await rowsOf<NodeRow>(
+    tx,
     sql`select ${columns} from ${indicatorNodes}
         where ${inArray(indicatorNodes.planId, [...representative.values()])}
         order by ${indicatorNodes.planId}, ${indicatorNodes.position}`,
-  )) as unknown as { rows: NodeRow[] };
-  const rowsOf = new Map<string, NodeRow[]>();
+  );
+  const nodesOf = new Map<string, NodeRow[]>();
   for (const r of rows) {
-    const list = rowsOf.get(r.planId);
+    const list = nodesOf.get(r.planId);
     if (list) list.push(r);
-    else rowsOf.set(r.planId, [r]);
+    else nodesOf.set(r.planId, [r]);
   }
   const bySig = new Map<string, IndicatorNode[]>();
   for (const [sig, planId] of representative)
-    bySig.set(sig, buildTree(rowsOf.get(planId) ?? []) as IndicatorNode[]);
+    bySig.set(sig, buildTree(nodesOf.get(planId) ?? []) as IndicatorNode[]);
   for (const s of sigs) trees.set(s.planId, bySig.get(s.sig)!);
   for (const id of planIds) if (!trees.has(id)) trees.set(id, []);
   return trees;
