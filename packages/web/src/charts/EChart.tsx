@@ -13,13 +13,17 @@ export function EChart({ option, height = 280, ariaLabel, testId }: Props) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<EChartsType | null>(null);
 
+  // The option current when the lazily loaded chart library arrives.
+  const latest = useRef(option);
+  latest.current = option;
+
   useEffect(() => {
     let disposed = false;
     let ro: ResizeObserver | undefined;
     void import('./echarts').then(({ default: echarts }) => {
       if (disposed || !el.current) return;
       chart.current = echarts.init(el.current);
-      chart.current.setOption(option);
+      chart.current.setOption(latest.current);
       ro = new ResizeObserver(() => chart.current?.resize());
       ro.observe(el.current);
     });

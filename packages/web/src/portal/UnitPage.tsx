@@ -150,6 +150,7 @@ function usePublishedResults(cycles: Cycle[]) {
       live = false;
     };
     // cycles is re-created per render; the id list is the real dependency.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   return state;
 }

@@ -44,7 +44,7 @@ export const CycleRulesSchema = z.object({
 });
 export type CycleRules = z.infer<typeof CycleRulesSchema>;
 
-/** Typical consequences in practice (shared/reference/appraisal-practice.md), as the default template. */
+/** Typical consequences in practice (grades tied to rewards, admonishment and accountability), as the default template. */
 export const DEFAULT_CONSEQUENCE_RULES: ConsequenceRule[] = [
   { kind: 'commendation', grade: 'excellent', consecutive: 3, appraiseeType: 'cadre' },
   { kind: 'promotion_eligible', grade: 'excellent', appraiseeType: 'cadre' },
