@@ -151,11 +151,14 @@ export const plans = pgTable(
     approvedAt: timestamp('approved_at', { withTimezone: true }),
     approvedBy: uuid('approved_by').references(() => users.id),
     overrideReason: text('override_reason'),
+    /** Plan owner 计划责任人: edits the plan and reports its values, besides the unit's managers. */
+    ownerId: uuid('owner_id').references(() => users.id),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('plans_cycle').on(t.cycleId),
+    index('plans_owner').on(t.ownerId),
     uniqueIndex('plans_appraisee_unique')
       .on(t.cycleId, t.appraiseeType, t.orgUnitId, t.personId)
       .where(sql`person_id is not null`),
