@@ -216,6 +216,8 @@ export const actualValues = pgTable(
     reportedAt: timestamp('reported_at', { withTimezone: true }).notNull().defaultNow(),
     verifiedBy: uuid('verified_by').references(() => users.id),
     verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    /** Optimistic concurrency: bumped on every re-report; a verification names the version it saw. */
+    version: integer('version').notNull().default(1),
   },
   (t) => [uniqueIndex('actual_values_unique').on(t.planId, t.indicatorCode, t.period)],
 );
@@ -349,3 +351,4 @@ export * from './schema-evaluation';
 export * from './schema-participation';
 export * from './schema-monitoring';
 export * from './schema-surveys';
+export * from './schema-publication';
