@@ -58,7 +58,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ? { level: 'info' } : false,
     bodyLimit: 5 * 1024 * 1024,
     // Long path parameters reach validation and get a 400 naming the field, not a bare 414.
-    maxParamLength: 2000,
+    routerOptions: { maxParamLength: 2000 },
     trustProxy: false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
