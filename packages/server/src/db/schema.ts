@@ -290,9 +290,10 @@ export const results = pgTable(
     weightedScore: doublePrecision('weighted_score').notNull(),
     bonus: doublePrecision('bonus').notNull(),
     deduction: doublePrecision('deduction').notNull(),
-    grade: text('grade').notNull(),
-    gradeByScore: text('grade_by_score').notNull(),
-    rank: integer('rank').notNull(),
+    /** Null while the result is incomplete (see `complete`): no grade, rank or consequence. */
+    grade: text('grade'),
+    gradeByScore: text('grade_by_score'),
+    rank: integer('rank'),
     peerGroup: text('peer_group').notNull(),
     peerGroupSize: integer('peer_group_size').notNull(),
     veto: jsonb('veto').notNull(),
@@ -309,6 +310,13 @@ export const results = pgTable(
     inputsKey: text('inputs_key').notNull(),
     /** How stable the rank is under ±10% weight perturbation (Monte Carlo). */
     sensitivity: jsonb('sensitivity'),
+    /**
+     * False when inputs are missing and the cycle's missing-data rule (or a missing veto leaf or
+     * combined part) leaves the result without grade, rank or consequence.
+     */
+    complete: boolean('complete').notNull().default(true),
+    /** What is missing: `[{ code, name, reason }]` (reason unreported | unverified | insufficient_raters | no_estimate | combined_part_missing). */
+    missing: jsonb('missing').notNull().default([]),
     computedAt: timestamp('computed_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('results_cycle').on(t.cycleId)],
