@@ -7,3 +7,4 @@ export * from './surveys';
 export * from './stats';
 export * from './participation';
 export * from './monitoring';
+export * from './cycle';
