@@ -359,4 +359,5 @@ export * from './schema-evaluation';
 export * from './schema-participation';
 export * from './schema-monitoring';
 export * from './schema-surveys';
+export * from './schema-cycles';
 export * from './schema-publication';
