@@ -31,6 +31,14 @@ export const users = pgTable('users', {
   displayName: text('display_name').notNull(),
   displayNameEn: text('display_name_en'),
   disabled: boolean('disabled').notNull().default(false),
+  /** Set for a password someone else chose (init, import, reset): every API call but auth answers 403 until changed. */
+  mustChangePassword: boolean('must_change_password').notNull().default(false),
+  /**
+   * When the password was last set through a path that enforces the policy (random, or at least 10 characters):
+   * init, import, reset, change. Null for the demo seed, self-registration and older accounts; the production
+   * start check tries the demo password only against those.
+   */
+  passwordSetAt: timestamp('password_set_at', { withTimezone: true }),
   createdAt: createdAt(),
 });
 
