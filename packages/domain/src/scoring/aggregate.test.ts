@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IndicatorNode } from '../indicators/types';
 import { validateTree } from '../indicators/validate';
-import { scoreAppraisee, type BreakdownNode, type LeafInput } from './aggregate';
+import {
+  MISSING_DATA_POLICIES,
+  scoreAppraisee,
+  type BreakdownNode,
+  type LeafInput,
+  type MissingDataPolicy,
+} from './aggregate';
 import { round2, trimmedMean } from './numbers';
 
 /** A district's annual plan: economy 40, safety 20, public satisfaction 40, one bonus, one deduction. */
@@ -124,10 +130,17 @@ describe('scoreAppraisee, worked example', () => {
     expect(find(v.breakdown, 'S').contribution).toBe(0);
   });
 
-  it('a missing value scores 0 with a note', () => {
+  it('a missing value scores 0 with a note and is listed as missing', () => {
     const m = scoreAppraisee(plan, { ...inputs, E2: {} });
     expect(find(m.breakdown, 'E2').attainment).toBe(0);
-    expect(find(m.breakdown, 'E2').notes).toContain('missing');
+    expect(find(m.breakdown, 'E2').missing).toBe('unreported');
+    expect(find(m.breakdown, 'E2').notes).toContain(
+      'missing: no value reported; scored 0, result incomplete',
+    );
+    expect(m.missing).toEqual([{ code: 'E2', name: '一般公共预算收入增速', reason: 'unreported' }]);
+    expect(m.complete).toBe(false);
+    expect(r.missing).toEqual([]);
+    expect(r.complete).toBe(true);
   });
 
   it('without trimming the panel uses the relevance-weighted mean', () => {
@@ -223,10 +236,11 @@ describe('scoreAppraisee, laws', () => {
         treeArb,
         fc.integer({ min: 0, max: 2 }),
         fc.integer({ min: 1, max: 3 }),
-        (specs, trim, minRaters) => {
+        fc.constantFrom(...MISSING_DATA_POLICIES),
+        (specs, trim, minRaters, missingData) => {
           const inputs: Record<string, LeafInput> = {};
           const nodes = build(specs, 'n', inputs);
-          const r = scoreAppraisee(nodes, inputs, { trimEachSide: trim, minRaters });
+          const r = scoreAppraisee(nodes, inputs, { trimEachSide: trim, minRaters, missingData });
           const check = (b: BreakdownNode) => {
             if (b.kind === 'normal') {
               expect(b.attainment).toBeGreaterThanOrEqual(0);
@@ -323,6 +337,132 @@ describe('survey estimates in a panel (Rating.estimate)', () => {
             expect(Math.sign(used - without)).toBe(Math.sign(es[0].score - without));
         },
       ),
+    );
+  });
+});
+
+describe('missing inputs (ScoreOptions.missingData)', () => {
+  const opts = (missingData: MissingDataPolicy) => ({ trimEachSide: 1, minRaters: 3, missingData });
+
+  it('names each missing leaf with its reason', () => {
+    const m = scoreAppraisee(
+      plan,
+      {
+        ...inputs,
+        E1: { unverified: true },
+        E2: {},
+        P: { value: 80, ratings: inputs.P.ratings, estimatePending: true },
+        B1: {},
+      },
+      opts('zero'),
+    );
+    expect(m.missing.map((x) => [x.code, x.reason])).toEqual([
+      ['E1', 'unverified'],
+      ['E2', 'unreported'],
+      ['P', 'no_estimate'],
+    ]);
+    // A bonus item without a value gives 0 points and is not missing.
+    expect(m.bonus).toBe(0);
+    const panels: IndicatorNode[] = [
+      {
+        code: 'R',
+        name: '评议',
+        weight: 100,
+        rule: { type: 'rating' },
+        subjects: [
+          { type: 'superior', weight: 60 },
+          { type: 'peer', weight: 40 },
+        ],
+      },
+    ];
+    const two = [70, 80].map((score) => ({ subject: 'peer' as const, score }));
+    expect(scoreAppraisee(panels, { R: { ratings: two } }, opts('zero')).missing).toEqual([
+      { code: 'R', name: '评议', reason: 'insufficient_raters' },
+    ]);
+    // One sufficient panel is enough: the other's weight is redistributed, nothing is missing.
+    const three = [...two, { subject: 'peer' as const, score: 90 }];
+    const ok = scoreAppraisee(panels, { R: { ratings: three } }, opts('incomplete'));
+    expect(ok.missing).toEqual([]);
+    expect(ok.complete).toBe(true);
+    expect(ok.total).toBeCloseTo(80, 12);
+  });
+
+  it("'incomplete' computes the figures of 'zero' but leaves the result incomplete", () => {
+    const gap = { ...inputs, E2: {} };
+    const zero = scoreAppraisee(plan, gap, opts('zero'));
+    const incomplete = scoreAppraisee(plan, gap, opts('incomplete'));
+    expect(incomplete.total).toBe(zero.total);
+    expect(zero.complete).toBe(true);
+    expect(incomplete.complete).toBe(false);
+    // E = (60·75 + 40·0) / 100 = 45 → 18 points instead of 35.6.
+    expect(find(zero.breakdown, 'E').contribution).toBeCloseTo(18, 12);
+    expect(find(zero.breakdown, 'E2').notes).toContain('missing: no value reported; scored 0');
+  });
+
+  it("'renormalise' excludes the leaf and renormalises its siblings", () => {
+    const m = scoreAppraisee(plan, { ...inputs, E2: {} }, opts('renormalise'));
+    expect(m.complete).toBe(true);
+    expect(find(m.breakdown, 'E2')).toMatchObject({ excluded: true, contribution: 0, missing: 'unreported' });
+    // E2 out: E = E1 = 75 → 30 points; the total loses 5.6 of the 87.35.
+    expect(find(m.breakdown, 'E').attainment).toBeCloseTo(75, 12);
+    expect(find(m.breakdown, 'E').contribution).toBeCloseTo(30, 12);
+    expect(find(m.breakdown, 'E').notes[0]).toMatch(/renormalised.*E2/);
+    expect(round2(m.total)).toBe(81.75);
+    // A whole first-level block missing: the others' weights are scaled up to the full 100.
+    const s = scoreAppraisee(plan, { ...inputs, S1: {} }, opts('renormalise'));
+    expect(find(s.breakdown, 'S')).toMatchObject({ excluded: true, contribution: 0 });
+    expect(s.weightedScore).toBeCloseTo(((35.6 + 32.75) * 100) / 80, 9);
+    // S1 carries a veto: it cannot be decided, so the result is incomplete under any policy.
+    expect(s.veto.triggered).toBe(false);
+    expect(s.missing).toEqual([
+      { code: 'S1', name: '生产安全事故死亡人数', reason: 'unreported', veto: true },
+    ]);
+    for (const policy of MISSING_DATA_POLICIES)
+      expect(scoreAppraisee(plan, { ...inputs, S1: {} }, opts(policy)).complete).toBe(false);
+    // Nothing left to score is not a result.
+    const none = scoreAppraisee(plan, { B1: { value: 1 } }, opts('renormalise'));
+    expect(none.complete).toBe(false);
+    expect(none.weightedScore).toBe(0);
+  });
+
+  it("law: 'renormalise' scores as the tree pruned of its missing leaves, first-level weights scaled to the same sum", () => {
+    fc.assert(
+      fc.property(treeArb, (specs) => {
+        const inputs: Record<string, LeafInput> = {};
+        const nodes = build(specs, 'n', inputs);
+        const r = scoreAppraisee(nodes, inputs, { minRaters: 2, missingData: 'renormalise' });
+        const missing = new Set(r.missing.map((m) => m.code));
+        expect([...missing].sort()).toEqual(
+          Object.entries(inputs)
+            .filter(([, i]) => i.value === undefined)
+            .map(([code]) => code)
+            .filter((code) => find(r.breakdown, code).kind === 'normal')
+            .sort(),
+        );
+        // Prune missing leaves, then parents left without normal children that had some.
+        const prune = (list: IndicatorNode[]): IndicatorNode[] =>
+          list.flatMap((n) => {
+            if (!n.children?.length)
+              return missing.has(n.code) && (n.kind ?? 'normal') === 'normal' ? [] : [n];
+            const kids = prune(n.children);
+            const hadNormal = n.children.some((c) => (c.kind ?? 'normal') === 'normal');
+            const hasNormal = kids.some((c) => (c.kind ?? 'normal') === 'normal');
+            return hadNormal && !hasNormal ? [] : [{ ...n, children: kids }];
+          });
+        const pruned = prune(nodes);
+        const w = (l: IndicatorNode[]) =>
+          l.filter((n) => (n.kind ?? 'normal') === 'normal').reduce((s, n) => s + n.weight, 0);
+        const all = w(nodes);
+        const left = w(pruned);
+        if (left === 0) return;
+        const scaled = pruned.map((n) =>
+          (n.kind ?? 'normal') === 'normal' ? { ...n, weight: (n.weight * all) / left } : n,
+        );
+        const p = scoreAppraisee(scaled, inputs, { minRaters: 2, missingData: 'renormalise' });
+        // Bonus/deduction items inside pruned parents drop out of the pruned tree: compare the weighted part.
+        expect(p.missing).toEqual([]);
+        expect(Math.abs(p.weightedScore - r.weightedScore)).toBeLessThan(1e-6 * (1 + r.weightedScore));
+      }),
     );
   });
 });

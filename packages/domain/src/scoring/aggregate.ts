@@ -31,6 +31,34 @@ export interface Rating {
 export interface LeafInput {
   value?: number | null;
   ratings?: Rating[];
+  /** A value was reported but is not verified (pending or rejected): a missing value is 'unverified'. */
+  unverified?: boolean;
+  /** A survey of the appraisee is under way: a leaf with a public panel awaits its estimate. */
+  estimatePending?: boolean;
+}
+
+/**
+ * How a missing input is treated (a rule of the cycle): 'incomplete' scores it 0 and leaves the
+ * result incomplete (no grade, rank or consequence); 'renormalise' excludes the leaf and
+ * renormalises its siblings' weights; 'zero' scores it 0.
+ */
+export const MISSING_DATA_POLICIES = ['incomplete', 'renormalise', 'zero'] as const;
+export type MissingDataPolicy = (typeof MISSING_DATA_POLICIES)[number];
+
+/**
+ * Why a leaf's input is missing: no value at all, a value not verified, no panel with enough raters
+ * (and no data), or a survey estimate not yet published for a leaf with a public panel.
+ */
+export type MissingReason = 'unreported' | 'unverified' | 'insufficient_raters' | 'no_estimate';
+
+/** A leaf whose input is missing. */
+export interface MissingInput {
+  code: string;
+  name: string;
+  nameEn?: string;
+  reason: MissingReason;
+  /** The leaf carries a veto: the veto cannot be decided, so the result is incomplete under any policy. */
+  veto?: true;
 }
 
 /** Options of {@link scoreAppraisee}. */
@@ -39,6 +67,8 @@ export interface ScoreOptions {
   trimEachSide?: number;
   /** A panel with fewer raters is insufficient; its subject weight goes to the present subjects. */
   minRaters?: number;
+  /** How a missing leaf input is treated (default 'incomplete'). */
+  missingData?: MissingDataPolicy;
 }
 
 /** How one subject entered a leaf's attainment. */
@@ -79,6 +109,10 @@ export interface BreakdownNode {
   value?: number | null;
   rule?: ScoringRule;
   subjects?: SubjectBreakdown[];
+  /** Leaf: why its input is missing (it then attains 0, or is excluded under 'renormalise'). */
+  missing?: MissingReason;
+  /** Under 'renormalise': left out of its parent (a missing leaf, or a parent all of whose children are). */
+  excluded?: true;
   notes: string[];
 }
 
@@ -103,7 +137,12 @@ export interface ScoreFigures {
   deduction: number;
   /** True when the deductions pushed the total below 0 and it was floored at 0. */
   floored: boolean;
+  /** A missing leaf never triggers its veto (it cannot be decided; see {@link MissingInput.veto}). */
   veto: VetoOutcome;
+  /** Leaves whose input is missing, in the tree's order. */
+  missing: MissingInput[];
+  /** Whether the figures stand under the missing-data policy: see {@link isComplete}. */
+  complete: boolean;
 }
 
 /** An appraisee's score with its explanation. */
@@ -180,6 +219,57 @@ export function panel(
   return { n, mean, used: mean, insufficient: false, notes };
 }
 
+/**
+ * Why a leaf's input is missing, if it is (shared by scoreAppraisee and compileTree): a data
+ * subject without a verified value ('unverified' when one was reported, else 'unreported'); a
+ * public panel awaiting a survey estimate ('no_estimate'); or no subject present at all, every
+ * panel below the minimum raters ('insufficient_raters'). A leaf with at least one present subject
+ * and no data gap is not missing: absent panels give their weight to the present ones.
+ */
+export function leafMissingReason(
+  configured: readonly { type: SubjectType }[],
+  present: readonly boolean[],
+  hasValue: boolean,
+  flags: { unverified?: boolean; estimatePending?: boolean },
+): MissingReason | undefined {
+  let data = false;
+  let publicPanel = false;
+  let anyPresent = false;
+  for (let j = 0; j < configured.length; j++) {
+    if (configured[j].type === 'data') data = true;
+    else {
+      if (configured[j].type === 'public') publicPanel = true;
+      if (present[j]) anyPresent = true;
+    }
+  }
+  if (data && !hasValue) return flags.unverified ? 'unverified' : 'unreported';
+  if (publicPanel && flags.estimatePending) return 'no_estimate';
+  if (!data && !anyPresent) return 'insufficient_raters';
+  return undefined;
+}
+
+/**
+ * Whether a score's figures stand under the missing-data policy: nothing missing; or, under
+ * 'renormalise' or 'zero', no missing veto leaf (a veto cannot be decided without its input) and,
+ * under 'renormalise', something left to score (not every first-level indicator excluded).
+ */
+export function isComplete(
+  policy: MissingDataPolicy,
+  missing: readonly MissingInput[],
+  allExcluded: boolean,
+): boolean {
+  if (missing.length === 0) return true;
+  if (policy === 'incomplete' || missing.some((m) => m.veto)) return false;
+  return !(policy === 'renormalise' && allExcluded);
+}
+
+const MISSING_NOTE: Record<MissingReason, string> = {
+  unreported: 'missing: no value reported',
+  unverified: 'missing: value not verified',
+  insufficient_raters: 'missing: no panel with enough raters',
+  no_estimate: 'missing: survey estimate not yet published',
+};
+
 function scoreLeaf(
   node: IndicatorNode,
   input: LeafInput | undefined,
@@ -207,10 +297,8 @@ function scoreLeaf(
           `indicator ${node.code} is scored from data but has no attainment rule`,
         );
       }
-      if (value === undefined || value === null) {
-        notes.push('missing');
+      if (value === undefined || value === null)
         return { type: s.type, weight: s.weight, effectiveWeight: 0, n: 0, mean: 0, used: 0, present: true };
-      }
       const a = scoreRule(rule, value);
       if (
         (node.plausibleMin !== undefined && value < node.plausibleMin) ||
@@ -241,10 +329,28 @@ function scoreLeaf(
     };
   });
 
-  // Missing data stays in (it scores 0); absent panels give their weight to the present subjects.
+  const missing = leafMissingReason(
+    configured,
+    rows.map((r) => r.present),
+    value !== undefined && value !== null,
+    input ?? {},
+  );
+  // A missing leaf attains 0 (excluded from its parent under 'renormalise'); otherwise absent
+  // panels give their weight to the present subjects.
   const presentWeight = rows.filter((r) => r.present).reduce((s, r) => s + r.weight, 0);
   let attainment = 0;
-  if (presentWeight > 0) {
+  if (missing) {
+    const policy = options.missingData ?? 'incomplete';
+    notes.push(
+      `${MISSING_NOTE[missing]}; ${
+        policy === 'renormalise'
+          ? "excluded, its siblings' weights renormalised"
+          : policy === 'zero'
+            ? 'scored 0'
+            : 'scored 0, result incomplete'
+      }`,
+    );
+  } else if (presentWeight > 0) {
     for (const r of rows) {
       r.effectiveWeight = r.present ? (r.weight * 100) / presentWeight : 0;
       attainment += (r.effectiveWeight * r.used) / 100;
@@ -261,6 +367,7 @@ function scoreLeaf(
     ...(input && 'value' in input ? { value: input.value } : {}),
     ...(node.rule ? { rule: node.rule } : {}),
     subjects: rows.map(({ present: _present, ...r }) => r),
+    ...(missing ? { missing } : {}),
     notes,
   };
 }
@@ -268,15 +375,22 @@ function scoreLeaf(
 /**
  * Scores one appraisee bottom-up over a plan's indicator tree.
  *
- * Leaf: each configured subject gives a figure — 'data' by the rule on the value (missing → 0, note
- * 'missing'), other subjects by their panel's weighted mean (trimmed with options.trimEachSide);
- * panels with no or too few raters (options.minRaters) are insufficient and their weight is
- * redistributed proportionally over the present subjects. Parent: Σ w·a / Σ w over normal children.
- * Total: Σ first-level w·a / 100 + bonus − deduction, floored at 0. Nothing is rounded here.
+ * Leaf: each configured subject gives a figure — 'data' by the rule on the value, other subjects by
+ * their panel's weighted mean (trimmed with options.trimEachSide); panels with no or too few raters
+ * (options.minRaters) are insufficient and their weight is redistributed proportionally over the
+ * present subjects. Parent: Σ w·a / Σ w over normal children. Total: Σ first-level w·a / 100 +
+ * bonus − deduction, floored at 0. Nothing is rounded here.
  *
- * Veto: a leaf with `veto` whose attainment is below 100 (missing data included) triggers it.
- * Throws DomainError for a leaf scored from data without an attainment rule, a non-finite value,
- * a rating outside 0–100 or a negative rater weight.
+ * Missing inputs (see {@link leafMissingReason}) are listed in `missing`. Under options.missingData
+ * 'incomplete' (default) and 'zero' a missing leaf attains 0; under 'renormalise' it is excluded
+ * and its parent's attainment is the weighted mean of the present children (a parent whose children
+ * are all excluded is excluded in turn; at the first level the present weights are scaled to the
+ * sum of all first-level weights). `complete` is {@link isComplete}. Bonus and deduction items
+ * without a value give 0 points and are not missing: they are granted or taken on a reported event.
+ *
+ * Veto: a leaf with `veto` whose attainment is below 100 triggers it; a missing veto leaf does not
+ * (it cannot be decided) and leaves the result incomplete. Throws DomainError for a leaf scored from
+ * data without an attainment rule, a non-finite value, a rating outside 0–100 or a negative rater weight.
  *
  * Laws: Σ contributions of normal first-level nodes + bonus − deduction = total (unless floored);
  * the normal children's contributions sum to their parent's. Bonus/deduction items may sit at any
@@ -287,12 +401,15 @@ export function scoreAppraisee(
   inputs: Record<string, LeafInput>,
   options: ScoreOptions = {},
 ): AppraiseeScore {
+  const policy = options.missingData ?? 'incomplete';
+  const renormalise = policy === 'renormalise';
   let bonus = 0;
   let deduction = 0;
   const veto: VetoOutcome = { triggered: false, codes: [] };
+  const missing: MissingInput[] = [];
 
-  // share = the node's weight in the total: contribution = share × attainment.
-  const visit = (node: IndicatorNode, share: number): BreakdownNode => {
+  // First pass, bottom-up: attainments and exclusions (contributions are set by `share` below).
+  const visit = (node: IndicatorNode): BreakdownNode => {
     const kind = kindOf(node);
     if (kind !== 'normal') {
       const value = inputs[node.code]?.value;
@@ -309,28 +426,49 @@ export function scoreAppraisee(
         kind,
         ...(value !== undefined ? { value } : {}),
         ...(node.rule ? { rule: node.rule } : {}),
-        notes: value === undefined || value === null ? ['missing'] : [],
+        notes: value === undefined || value === null ? ['no value: 0 points'] : [],
       };
     }
     if (isLeaf(node)) {
-      const leaf = scoreLeaf(node, inputs[node.code], options);
-      if (node.veto && leaf.attainment < 100 - VETO_TOLERANCE) {
+      const leaf: BreakdownNode = { ...scoreLeaf(node, inputs[node.code], options), contribution: 0 };
+      if (leaf.missing) {
+        missing.push({
+          code: node.code,
+          name: node.name,
+          ...(node.nameEn ? { nameEn: node.nameEn } : {}),
+          reason: leaf.missing,
+          ...(node.veto ? { veto: true as const } : {}),
+        });
+        if (renormalise) leaf.excluded = true;
+        if (node.veto) leaf.notes.push(`veto (${node.veto.mode}): undecided, input missing`);
+      } else if (node.veto && leaf.attainment < 100 - VETO_TOLERANCE) {
         veto.triggered = true;
         veto.codes.push(node.code);
         if (veto.mode !== 'unqualified') veto.mode = node.veto.mode;
         leaf.notes.push(`veto (${node.veto.mode}): not fully attained`);
       }
-      return { ...leaf, contribution: share * leaf.attainment };
+      return leaf;
     }
-    const children = node.children ?? [];
-    const sumW = children.filter((c) => kindOf(c) === 'normal').reduce((s, c) => s + c.weight, 0);
-    const childNodes = children.map((c) =>
-      visit(c, kindOf(c) === 'normal' && sumW > 0 ? share * (c.weight / sumW) : 0),
-    );
+    const childNodes = (node.children ?? []).map(visit);
     const normals = childNodes.filter((c) => c.kind === 'normal');
+    const sumW = normals.reduce((s, c) => s + c.weight, 0);
     const notes: string[] = [];
     let attainment = 0;
-    if (sumW > 0) attainment = normals.reduce((s, c) => s + (c.weight / sumW) * c.attainment, 0);
+    let excluded = false;
+    if (renormalise && normals.some((c) => c.excluded)) {
+      excluded = normals.every((c) => c.excluded);
+      const sumP = normals.reduce((s, c) => (c.excluded ? s : s + c.weight), 0);
+      if (sumP > 0)
+        attainment = normals.reduce((s, c) => (c.excluded ? s : s + (c.weight / sumP) * c.attainment), 0);
+      notes.push(
+        excluded
+          ? 'every child missing: excluded'
+          : `weights renormalised over the present children (missing: ${normals
+              .filter((c) => c.excluded)
+              .map((c) => c.code)
+              .join(', ')})`,
+      );
+    } else if (sumW > 0) attainment = normals.reduce((s, c) => s + (c.weight / sumW) * c.attainment, 0);
     else notes.push('no weighted children: attainment 0');
     return {
       code: node.code,
@@ -338,15 +476,42 @@ export function scoreAppraisee(
       ...(node.nameEn ? { nameEn: node.nameEn } : {}),
       weight: node.weight,
       attainment,
-      contribution: share * attainment,
+      contribution: 0,
       kind,
       children: childNodes,
+      ...(excluded ? { excluded: true as const } : {}),
       notes,
     };
   };
 
-  const breakdown = nodes.map((n) => visit(n, kindOf(n) === 'normal' ? n.weight / 100 : 0));
-  const weightedScore = breakdown.filter((b) => b.kind === 'normal').reduce((s, b) => s + b.contribution, 0);
+  // Second pass, top-down: share = the node's weight in the total, contribution = share × attainment.
+  const share = (node: BreakdownNode, s: number) => {
+    if (node.kind !== 'normal') return;
+    node.contribution = node.excluded ? 0 : s * node.attainment;
+    const normals = (node.children ?? []).filter((c) => c.kind === 'normal');
+    const sum = normals.reduce((t, c) => (renormalise && c.excluded ? t : t + c.weight), 0);
+    for (const c of node.children ?? [])
+      if (c.kind === 'normal') share(c, node.excluded || c.excluded || !(sum > 0) ? 0 : s * (c.weight / sum));
+  };
+
+  const breakdown = nodes.map(visit);
+  const firstLevel = breakdown.filter((b) => b.kind === 'normal');
+  const all = firstLevel.reduce((s, b) => s + b.weight, 0);
+  const present = firstLevel.reduce((s, b) => (b.excluded ? s : s + b.weight), 0);
+  const scale = present > 0 ? all / present : 0;
+  for (const b of firstLevel) share(b, (b.weight / 100) * scale);
+  const weightedScore = firstLevel.reduce((s, b) => s + b.contribution, 0);
   const raw = weightedScore + bonus - deduction;
-  return { total: Math.max(0, raw), weightedScore, bonus, deduction, floored: raw < 0, veto, breakdown };
+  const allExcluded = firstLevel.length > 0 && firstLevel.every((b) => b.excluded);
+  return {
+    total: Math.max(0, raw),
+    weightedScore,
+    bonus,
+    deduction,
+    floored: raw < 0,
+    veto,
+    missing,
+    complete: isComplete(policy, missing, allExcluded),
+    breakdown,
+  };
 }

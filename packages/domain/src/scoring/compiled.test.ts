@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IndicatorNode, SubjectType } from '../indicators/types';
-import { scoreAppraisee, type LeafInput } from './aggregate';
-import { compileTree, type SlotInputs } from './compiled';
+import { MISSING_DATA_POLICIES, scoreAppraisee, type LeafInput } from './aggregate';
+import { compileTree, SLOT_ESTIMATE_PENDING, SLOT_UNVERIFIED, type SlotInputs } from './compiled';
 import type { ScoringRule } from './rules';
 
 const SUBJECT_SETS: { type: SubjectType; weight: number }[][] = [
@@ -47,6 +47,8 @@ const leafArb = fc.record({
   veto: fc.constantFrom(undefined, 'unqualified', 'downOne'),
   value: fc.option(fc.double({ min: -10, max: 120, noNaN: true }), { nil: undefined }),
   ratings: fc.array(ratingArb, { maxLength: 7 }),
+  unverified: fc.boolean(),
+  estimatePending: fc.boolean(),
 });
 type LeafSpec = typeof leafArb extends fc.Arbitrary<infer T> ? T : never;
 type Spec = LeafSpec | Spec[];
@@ -60,7 +62,12 @@ function build(specs: Spec[], prefix: string, inputs: Record<string, LeafInput>)
     const code = `${prefix}${i}`;
     if (Array.isArray(s))
       return { code, name: code, weight: 5 + i * 9, children: build(s, `${code}.`, inputs) };
-    inputs[code] = { value: s.value, ratings: s.ratings };
+    inputs[code] = {
+      value: s.value,
+      ratings: s.ratings,
+      ...(s.unverified ? { unverified: true } : {}),
+      ...(s.estimatePending ? { estimatePending: true } : {}),
+    };
     const normal = s.kind === 'normal';
     return {
       code,
@@ -80,21 +87,24 @@ function slotInputs(tree: ReturnType<typeof compileTree>, inputs: Record<string,
     const s = tree.slotOf(code)!;
     if (input.value !== undefined && input.value !== null) slots.values[s] = input.value;
     slots.ratings[s] = input.ratings;
+    slots.flags![s] =
+      (input.unverified ? SLOT_UNVERIFIED : 0) | (input.estimatePending ? SLOT_ESTIMATE_PENDING : 0);
   }
   return slots;
 }
 
 describe('compileTree', () => {
-  it('gives exactly the figures of scoreAppraisee (total, parts, veto, first-level attainments)', () => {
+  it('gives exactly the figures of scoreAppraisee (total, parts, veto, missing, first-level attainments) under every missing-data policy', () => {
     fc.assert(
       fc.property(
         treeArb,
         fc.integer({ min: 0, max: 2 }),
         fc.integer({ min: 1, max: 3 }),
-        (specs, trimEachSide, minRaters) => {
+        fc.constantFrom(...MISSING_DATA_POLICIES),
+        (specs, trimEachSide, minRaters, missingData) => {
           const inputs: Record<string, LeafInput> = {};
           const nodes = build(specs, 'n', inputs);
-          const options = { trimEachSide, minRaters };
+          const options = { trimEachSide, minRaters, missingData };
           const full = scoreAppraisee(nodes, inputs, options);
           const tree = compileTree(nodes);
           const fast = tree.score(slotInputs(tree, inputs), options);
@@ -104,6 +114,8 @@ describe('compileTree', () => {
           expect(fast.deduction).toBe(full.deduction);
           expect(fast.floored).toBe(full.floored);
           expect(fast.veto).toEqual(full.veto);
+          expect(fast.missing).toEqual(full.missing);
+          expect(fast.complete).toBe(full.complete);
           const first = full.breakdown.filter((b) => b.kind === 'normal');
           expect(tree.firstLevel.map((f) => f.code)).toEqual(first.map((b) => b.code));
           expect([...fast.firstLevel]).toEqual(first.map((b) => b.attainment));
@@ -123,7 +135,16 @@ describe('compileTree', () => {
     const empty = tree.score(tree.emptyInputs());
     const full = scoreAppraisee(nodes, {});
     expect(empty.total).toBe(full.total);
-    expect(empty.veto).toEqual({ triggered: true, codes: ['B'], mode: 'downOne' });
+    // Nothing rated: B's veto cannot be decided, so it does not trigger and the result is incomplete.
+    expect(empty.veto).toEqual(full.veto);
+    expect(empty.veto).toEqual({ triggered: false, codes: [] });
+    expect(empty.missing).toEqual(full.missing);
+    expect(empty.missing.map((m) => [m.code, m.reason, m.veto])).toEqual([
+      ['A', 'unreported', undefined],
+      ['B', 'insufficient_raters', true],
+    ]);
+    for (const missingData of MISSING_DATA_POLICIES)
+      expect(tree.score(tree.emptyInputs(), { missingData }).complete).toBe(false);
     const bad = tree.emptyInputs();
     bad.ratings[tree.slotOf('B')!] = [{ subject: 'peer', score: 120 }];
     expect(() => tree.score(bad)).toThrow(/0–100/);

@@ -1,15 +1,32 @@
 import { DomainError } from '../indicators/errors';
 import { isLeaf, kindOf, subjectsOf, type IndicatorNode, type SubjectType } from '../indicators/types';
-import { panel, type Rating, type ScoreFigures, type ScoreOptions, type VetoOutcome } from './aggregate';
+import {
+  isComplete,
+  leafMissingReason,
+  panel,
+  type MissingInput,
+  type MissingReason,
+  type Rating,
+  type ScoreFigures,
+  type ScoreOptions,
+  type VetoOutcome,
+} from './aggregate';
 import { bonusDeduction, scoreRule, type AttainmentRule } from './rules';
+
+/** {@link SlotInputs.flags}: a value was reported but is not verified (LeafInput.unverified). */
+export const SLOT_UNVERIFIED = 1;
+/** {@link SlotInputs.flags}: a survey estimate is awaited (LeafInput.estimatePending). */
+export const SLOT_ESTIMATE_PENDING = 2;
 
 /**
  * Inputs of one appraisee by slot (see {@link CompiledTree.slotOf}): `values[slot]` is the measured
- * value (NaN when there is none) and `ratings[slot]` the ratings of that leaf, if any.
+ * value (NaN when there is none), `ratings[slot]` the ratings of that leaf, if any, and
+ * `flags[slot]` the bits {@link SLOT_UNVERIFIED} and {@link SLOT_ESTIMATE_PENDING} (none when absent).
  */
 export interface SlotInputs {
   values: Float64Array;
   ratings: (Rating[] | undefined)[];
+  flags?: Uint8Array;
 }
 
 /** The figures of {@link scoreAppraisee} without the explanation: what a bulk recompute keeps. */
@@ -84,10 +101,15 @@ export function compileTree(nodes: IndicatorNode[]): CompiledTree {
   const n = order.length;
 
   const score = (inputs: SlotInputs, options: ScoreOptions = {}): ScoreSummary => {
+    const policy = options.missingData ?? 'incomplete';
+    const renormalise = policy === 'renormalise';
     const attainment = new Float64Array(n);
+    /** Under 'renormalise': the node is left out of its parent (see scoreAppraisee). */
+    const excluded = new Uint8Array(n);
     let bonus = 0;
     let deduction = 0;
     const veto: VetoOutcome = { triggered: false, codes: [] };
+    const missing: MissingInput[] = [];
     for (let i = 0; i < n; i++) {
       const node = order[i];
       const s = slot[i];
@@ -99,34 +121,84 @@ export function compileTree(nodes: IndicatorNode[]): CompiledTree {
         continue;
       }
       if (s >= 0) {
-        attainment[i] = leafAttainment(node, subjects[i], inputs.values[s], inputs.ratings[s], options);
-        if (node.veto && attainment[i] < 100 - VETO_TOLERANCE) {
+        const flags = inputs.flags ? inputs.flags[s] : 0;
+        const leaf = leafAttainment(node, subjects[i], inputs.values[s], inputs.ratings[s], flags, options);
+        attainment[i] = leaf.attainment;
+        if (leaf.missing) {
+          missing.push({
+            code: node.code,
+            name: node.name,
+            ...(node.nameEn ? { nameEn: node.nameEn } : {}),
+            reason: leaf.missing,
+            ...(node.veto ? { veto: true as const } : {}),
+          });
+          if (renormalise) excluded[i] = 1;
+        } else if (node.veto && attainment[i] < 100 - VETO_TOLERANCE) {
           veto.triggered = true;
           veto.codes.push(node.code);
           if (veto.mode !== 'unqualified') veto.mode = node.veto.mode;
         }
         continue;
       }
-      const sumW = sumWeights[i];
+      const kids = children[i];
       let a = 0;
-      if (sumW > 0) for (const c of children[i]) a = a + (order[c].weight / sumW) * attainment[c];
+      let anyExcluded = false;
+      if (renormalise) for (const c of kids) if (excluded[c]) anyExcluded = true;
+      if (anyExcluded) {
+        let all = true;
+        let sumP = 0;
+        for (const c of kids)
+          if (excluded[c]) continue;
+          else {
+            all = false;
+            sumP = sumP + order[c].weight;
+          }
+        if (sumP > 0)
+          for (const c of kids) if (!excluded[c]) a = a + (order[c].weight / sumP) * attainment[c];
+        if (all) excluded[i] = 1;
+      } else {
+        const sumW = sumWeights[i];
+        if (sumW > 0) for (const c of kids) a = a + (order[c].weight / sumW) * attainment[c];
+      }
       attainment[i] = a;
     }
+    let all = 0;
+    let present = 0;
+    for (const i of firstLevelIdx) {
+      all = all + order[i].weight;
+      if (!excluded[i]) present = present + order[i].weight;
+    }
+    const scale = present > 0 ? all / present : 0;
     let weightedScore = 0;
     const firstLevel = new Float64Array(firstLevelIdx.length);
     firstLevelIdx.forEach((i, j) => {
       firstLevel[j] = attainment[i];
-      weightedScore = weightedScore + (order[i].weight / 100) * attainment[i];
+      weightedScore = weightedScore + (excluded[i] ? 0 : (order[i].weight / 100) * scale * attainment[i]);
     });
     const raw = weightedScore + bonus - deduction;
-    return { total: Math.max(0, raw), weightedScore, bonus, deduction, floored: raw < 0, veto, firstLevel };
+    const allExcluded = firstLevelIdx.length > 0 && firstLevelIdx.every((i) => excluded[i]);
+    return {
+      total: Math.max(0, raw),
+      weightedScore,
+      bonus,
+      deduction,
+      floored: raw < 0,
+      veto,
+      missing,
+      complete: isComplete(policy, missing, allExcluded),
+      firstLevel,
+    };
   };
 
   return {
     codes,
     firstLevel: firstLevelIdx.map((i) => ({ code: order[i].code, weight: order[i].weight })),
     slotOf: (code) => slots.get(code),
-    emptyInputs: () => ({ values: new Float64Array(codes.length).fill(NaN), ratings: [] }),
+    emptyInputs: () => ({
+      values: new Float64Array(codes.length).fill(NaN),
+      ratings: [],
+      flags: new Uint8Array(codes.length),
+    }),
     score,
   };
 }
@@ -137,8 +209,9 @@ function leafAttainment(
   configured: { type: SubjectType; weight: number }[],
   value: number,
   ratings: Rating[] | undefined,
+  flags: number,
   options: ScoreOptions,
-): number {
+): { attainment: number; missing?: MissingReason } {
   let presentWeight = 0;
   const used = new Array<number>(configured.length);
   const present = new Array<boolean>(configured.length);
@@ -160,6 +233,11 @@ function leafAttainment(
       present[j] = !p.insufficient;
     }
   }
+  const missing = leafMissingReason(configured, present, !Number.isNaN(value), {
+    unverified: (flags & SLOT_UNVERIFIED) !== 0,
+    estimatePending: (flags & SLOT_ESTIMATE_PENDING) !== 0,
+  });
+  if (missing) return { attainment: 0, missing };
   for (let j = 0; j < configured.length; j++)
     if (present[j]) presentWeight = presentWeight + configured[j].weight;
   let attainment = 0;
@@ -168,5 +246,5 @@ function leafAttainment(
       const effective = present[j] ? (configured[j].weight * 100) / presentWeight : 0;
       attainment += (effective * used[j]) / 100;
     }
-  return attainment;
+  return { attainment };
 }
