@@ -263,6 +263,15 @@ export function isComplete(
   return !(policy === 'renormalise' && allExcluded);
 }
 
+/**
+ * A first-level indicator's share of the total: weight / 100, or, when missing indicators were
+ * excluded, its weight renormalised over the present ones and scaled to the sum of all weights.
+ */
+export function firstLevelShare(weight: number, all: number, present: number): number {
+  if (present === all) return weight / 100;
+  return present > 0 ? (weight / present) * (all / 100) : 0;
+}
+
 const MISSING_NOTE: Record<MissingReason, string> = {
   unreported: 'missing: no value reported',
   unverified: 'missing: value not verified',
@@ -498,8 +507,7 @@ export function scoreAppraisee(
   const firstLevel = breakdown.filter((b) => b.kind === 'normal');
   const all = firstLevel.reduce((s, b) => s + b.weight, 0);
   const present = firstLevel.reduce((s, b) => (b.excluded ? s : s + b.weight), 0);
-  const scale = present > 0 ? all / present : 0;
-  for (const b of firstLevel) share(b, (b.weight / 100) * scale);
+  for (const b of firstLevel) share(b, firstLevelShare(b.weight, all, present));
   const weightedScore = firstLevel.reduce((s, b) => s + b.contribution, 0);
   const raw = weightedScore + bonus - deduction;
   const allExcluded = firstLevel.length > 0 && firstLevel.every((b) => b.excluded);

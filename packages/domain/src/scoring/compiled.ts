@@ -1,6 +1,7 @@
 import { DomainError } from '../indicators/errors';
 import { isLeaf, kindOf, subjectsOf, type IndicatorNode, type SubjectType } from '../indicators/types';
 import {
+  firstLevelShare,
   isComplete,
   leafMissingReason,
   panel,
@@ -168,12 +169,12 @@ export function compileTree(nodes: IndicatorNode[]): CompiledTree {
       all = all + order[i].weight;
       if (!excluded[i]) present = present + order[i].weight;
     }
-    const scale = present > 0 ? all / present : 0;
     let weightedScore = 0;
     const firstLevel = new Float64Array(firstLevelIdx.length);
     firstLevelIdx.forEach((i, j) => {
       firstLevel[j] = attainment[i];
-      weightedScore = weightedScore + (excluded[i] ? 0 : (order[i].weight / 100) * scale * attainment[i]);
+      weightedScore =
+        weightedScore + (excluded[i] ? 0 : firstLevelShare(order[i].weight, all, present) * attainment[i]);
     });
     const raw = weightedScore + bonus - deduction;
     const allExcluded = firstLevelIdx.length > 0 && firstLevelIdx.every((i) => excluded[i]);
