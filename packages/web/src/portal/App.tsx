@@ -10,6 +10,7 @@ const UnitPage = lazy(() => import('./UnitPage'));
 const SurveyReportPage = lazy(() => import('./SurveyReportPage'));
 const SurveyListPage = lazy(() => import('./SurveyReportPage').then((m) => ({ default: m.SurveyListPage })));
 const RegulationsPage = lazy(() => import('./RegulationsPage'));
+const CycleStagesPage = lazy(() => import('./CycleStagesPage'));
 const ParticipatePage = lazy(() => import('./participate/ParticipatePage'));
 
 export function PortalApp() {
@@ -26,6 +27,7 @@ export function PortalApp() {
   else if (match('/surveys', path)) page = <SurveyListPage />;
   else if ((params = match('/surveys/:id', path))) page = <SurveyReportPage id={params.id} />;
   else if ((params = match('/cycles/:id/regulations', path))) page = <RegulationsPage id={params.id} />;
+  else if ((params = match('/cycles/:id', path))) page = <CycleStagesPage id={params.id} />;
   else if (path === '/take-part' || path.startsWith('/take-part/')) page = <ParticipatePage path={path} />;
   else page = <HomePage />;
 

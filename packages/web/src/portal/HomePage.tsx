@@ -36,7 +36,11 @@ export function HomePage() {
         {shown.map((c) => (
           <article key={c.id} className="pc-card" data-testid="portal-cycle">
             <div className="pc-card-head">
-              <h3>{pick(i18n.language, c.name, c.nameEn)}</h3>
+              <h3>
+                <Link href={`/cycles/${c.id}`} data-testid="portal-cycle-link">
+                  {pick(i18n.language, c.name, c.nameEn)}
+                </Link>
+              </h3>
               <span className="pc-chip">{t(`common:cycleType.${c.type}`)}</span>
             </div>
             <p className="pc-muted">

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, App, Button, Card, Descriptions, Input, Modal, Space, Table, Tag } from 'antd';
-import { ArrowLeftOutlined, ArrowRightOutlined, BarChartOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, BarChartOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -13,6 +13,7 @@ import { api } from '../../shared/api';
 import { fmtDate, fmtDateTime } from '../../shared/format';
 import { STAGES, type Cycle, type PlanSummary, type Stage } from '../../shared/types';
 import { StageSteps } from './StageSteps';
+import { AdvanceButton, StageChecklist } from './StageChecklist';
 
 interface Transition {
   id?: string;
@@ -124,24 +125,7 @@ export default function CyclePage() {
                 {t('back', { stage: t(`common:stage.${prev}`) })}
               </Button>
             )}
-            {next && (
-              <Button
-                type="primary"
-                icon={<ArrowRightOutlined />}
-                loading={transition.isPending}
-                data-testid="stage-advance"
-                onClick={() =>
-                  modal.confirm({
-                    title: t('confirmAdvance', { stage: t(`common:stage.${next}`) }),
-                    okText: t('console:common.confirm'),
-                    cancelText: t('console:common.cancel'),
-                    onOk: () => transition.mutateAsync({ to: next }),
-                  })
-                }
-              >
-                {t('advance', { stage: t(`common:stage.${next}`) })}
-              </Button>
-            )}
+            {next && <AdvanceButton cycle={cycle} />}
             {(cycle.stage === 'results' || cycle.stage === 'feedback') && !cycle.resultsPublishedAt && (
               <Button
                 loading={publish.isPending}
@@ -161,6 +145,8 @@ export default function CyclePage() {
           </Space>
         )}
       </Card>
+
+      {office && <StageChecklist cycle={cycle} />}
 
       <Card title={t('plans')}>
         <Table<PlanSummary>
