@@ -109,3 +109,86 @@ export const SaveTreeBody = z.object({
 
 export const PLAN_STATUSES = ['draft', 'published_for_comment', 'approved', 'closed'] as const;
 export const APPRAISEE_TYPES = ['unit', 'cadre', 'project'] as const;
+
+/** Where a new plan's indicator tree comes from. */
+export const PlanSourceSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('template'),
+    /** Template id from `GET /api/plan-templates` (e.g. `district-annual`). */
+    template: z.string().trim().min(1).max(60),
+  }),
+  z.object({
+    kind: z.literal('copy'),
+    /** An earlier cycle: each appraisee's plan there is copied, its leaves' targets becoming baselines. */
+    fromCycleId: z.uuid(),
+    /** Template for appraisees without a plan in that cycle; without it they are skipped. */
+    fallbackTemplate: z.string().trim().min(1).max(60).optional(),
+  }),
+]);
+export type PlanSource = z.infer<typeof PlanSourceSchema>;
+
+const peerGroupFilter = z.string().trim().min(1).max(40);
+
+/** Which appraisees get a plan. */
+export const PlanTargetSchema = z.discriminatedUnion('appraiseeType', [
+  z.object({
+    /** Every org unit below the root (the government itself is not appraised). */
+    appraiseeType: z.literal('unit'),
+    /** Only the units of this peer group. */
+    peerGroup: peerGroupFilter.optional(),
+  }),
+  z.object({
+    /** Every leading cadre whose term [termStart, termEnd] overlaps the cycle period (open ends count). */
+    appraiseeType: z.literal('cadre'),
+    /** Only cadres of units in this peer group. */
+    peerGroup: peerGroupFilter.optional(),
+  }),
+]);
+export type PlanTarget = z.infer<typeof PlanTargetSchema>;
+
+export const BulkCreatePlansBody = z.object({
+  /** The cycle (in mission analysis or planning). */
+  cycleId: z.uuid(),
+  target: PlanTargetSchema,
+  source: PlanSourceSchema,
+});
+export type BulkCreatePlansInput = z.infer<typeof BulkCreatePlansBody>;
+
+export const CreatePlanBody = z.discriminatedUnion('appraiseeType', [
+  z.object({
+    appraiseeType: z.literal('unit'),
+    /** The cycle (in mission analysis or planning). */
+    cycleId: z.uuid(),
+    /** The unit appraised. */
+    orgUnitId: z.uuid(),
+    source: PlanSourceSchema,
+    /** Plan owner (a user id); omitted: the unit's only unit manager, if it has exactly one. */
+    ownerId: z.uuid().nullable().optional(),
+  }),
+  z.object({
+    appraiseeType: z.literal('cadre'),
+    cycleId: z.uuid(),
+    /** The cadre appraised. */
+    personId: z.uuid(),
+    source: PlanSourceSchema,
+    ownerId: z.uuid().nullable().optional(),
+  }),
+]);
+export type CreatePlanInput = z.infer<typeof CreatePlanBody>;
+
+export const SetPlanOwnerBody = z.object({
+  /** The new owner (a user id), or null for none. */
+  ownerId: z.uuid().nullable(),
+});
+
+export const BulkApproveBody = z.object({
+  /** Plans to approve; each is checked and approved on its own. */
+  planIds: z.array(z.uuid()).min(1).max(1000),
+  /** Why the office approves despite unanswered comments (recorded on each plan it is needed for). */
+  overrideReason: z.string().trim().min(1).max(2000).optional(),
+});
+
+/** What happened to one appraisee in a bulk plan set-up. */
+export const PLAN_SETUP_OUTCOMES = ['created', 'exists', 'skipped'] as const;
+/** Why an appraisee got no plan. */
+export const PLAN_SETUP_SKIP_REASONS = ['no_peer_group', 'no_earlier_plan'] as const;

@@ -21,6 +21,25 @@ describe('validateTree', () => {
     expect(SUBJECT_TYPES).toContain('service_recipient');
   });
 
+  it('reports a linear rule whose target is not beyond its baseline, in either direction', () => {
+    const linear = (baseline: number, target: number, direction: 'higher' | 'lower') => ({
+      type: 'linear' as const,
+      baseline,
+      target,
+      direction,
+    });
+    const tree: IndicatorNode[] = [
+      { code: 'A', name: 'a', weight: 25, rule: linear(6, 6, 'higher') },
+      { code: 'B', name: 'b', weight: 25, rule: linear(3, 4, 'lower') },
+      { code: 'C', name: 'c', weight: 25, rule: linear(3, 6, 'higher') },
+      { code: 'D', name: 'd', weight: 25, rule: linear(4, 3, 'lower') },
+    ];
+    expect(validateTree(tree)).toEqual([
+      expect.objectContaining({ code: 'A', kind: 'ruleTarget', field: 'rule.target' }),
+      expect.objectContaining({ code: 'B', kind: 'ruleTarget', field: 'rule.target' }),
+    ]);
+  });
+
   it('reports every problem', () => {
     const deep = (d: number): IndicatorNode =>
       d === 6

@@ -13,7 +13,8 @@ export type TreeProblemKind =
   | 'missingRule'
   | 'depth'
   | 'negativeWeight'
-  | 'subjectWeightSum';
+  | 'subjectWeightSum'
+  | 'ruleTarget';
 
 /** One problem in an indicator tree. */
 export interface TreeProblem {
@@ -43,6 +44,9 @@ function fmt(x: number): string {
  * - `depth`: each node deeper than {@link MAX_DEPTH} levels.
  * - `negativeWeight`: a negative or non-finite node or subject weight.
  * - `subjectWeightSum`: a normal leaf's subject weights not summing to 100, or a subject listed twice.
+ * - `ruleTarget`: a linear rule whose target is not beyond its baseline in the rule's direction (it could
+ *   not score: e.g. a plan copied from an earlier cycle, whose old target became the baseline, before the
+ *   owner sets the new target).
  */
 export function validateTree(nodes: IndicatorNode[]): TreeProblem[] {
   const problems: TreeProblem[] = [];
@@ -82,7 +86,18 @@ export function validateTree(nodes: IndicatorNode[]): TreeProblem[] {
       const subjects = node.subjects;
       const usesData = !subjects || subjects.length === 0 || subjects.some((s) => s.type === 'data');
       if (usesData && !node.rule) at('rule', 'missingRule', 'a leaf scored from data needs a scoring rule');
-      else if (node.rule?.type === 'perUnit') {
+      else if (
+        node.rule?.type === 'linear' &&
+        !(node.rule.direction === 'lower'
+          ? node.rule.target < node.rule.baseline
+          : node.rule.target > node.rule.baseline)
+      ) {
+        at(
+          'rule.target',
+          'ruleTarget',
+          `target ${node.rule.target} must be ${node.rule.direction === 'lower' ? 'below' : 'above'} the baseline ${node.rule.baseline}`,
+        );
+      } else if (node.rule?.type === 'perUnit') {
         at(
           'rule',
           'missingRule',

@@ -1,18 +1,27 @@
 import { and, eq, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
-import { evaluationTasks, orgUnits, people, plans } from '../../db/schema';
+import { evaluationTasks, orgUnits, people, plans, users } from '../../db/schema';
 import { coversOrg, isOffice, requireActor, type Actor } from '../../lib/actor';
 import { forbidden, notFound } from '../../lib/errors';
 
 export type PlanRow = typeof plans.$inferSelect;
 
-/** A plan with what permission checks need: its org path and the user account of its cadre. */
+/** The plan owner as the console shows it. */
+export interface PlanOwner {
+  id: string;
+  username: string;
+  displayName: string;
+  displayNameEn: string | null;
+}
+
+/** A plan with what permission checks need: its org path, the user account of its cadre, its owner. */
 export interface PlanScope {
   plan: PlanRow;
   orgPath: string;
   personUserId: string | null;
   appraiseeName: string;
   appraiseeNameEn: string | null;
+  owner: PlanOwner | null;
 }
 
 /** Plans joined with what scope checks need; filter and order it as the caller wants. */
@@ -27,10 +36,14 @@ export function selectPlanScopes(db: DbOrTx, where: SQL | undefined) {
       personName: people.name,
       personNameEn: people.nameEn,
       personCode: people.code,
+      ownerUsername: users.username,
+      ownerName: users.displayName,
+      ownerNameEn: users.displayNameEn,
     })
     .from(plans)
     .innerJoin(orgUnits, eq(orgUnits.id, plans.orgUnitId))
     .leftJoin(people, eq(people.id, plans.personId))
+    .leftJoin(users, eq(users.id, plans.ownerId))
     .where(where);
 }
 
@@ -41,7 +54,19 @@ export const toScope = (row: Awaited<ReturnType<typeof selectPlanScopes>>[number
   personUserId: row.personUserId,
   appraiseeName: row.personName ?? row.orgName,
   appraiseeNameEn: row.personNameEn ?? row.orgNameEn,
+  owner:
+    row.plan.ownerId && row.ownerUsername !== null
+      ? {
+          id: row.plan.ownerId,
+          username: row.ownerUsername,
+          displayName: row.ownerName!,
+          displayNameEn: row.ownerNameEn,
+        }
+      : null,
 });
+
+/** The plan owner fields of the staff's plan views (not of the public portal's). */
+export const ownerView = (s: PlanScope) => ({ ownerId: s.plan.ownerId, owner: s.owner });
 
 export async function loadPlanScope(db: DbOrTx, id: string): Promise<PlanScope> {
   const [row] = await selectPlanScopes(db, eq(plans.id, id)).limit(1);
@@ -49,16 +74,24 @@ export async function loadPlanScope(db: DbOrTx, id: string): Promise<PlanScope> 
   return toScope(row);
 }
 
-/** Office; managers, verifiers and cadres of the plan's org subtree; the cadre appraised. */
+/** Whether the actor is the plan's owner (set by the office), who edits and reports like a unit manager. */
+const isOwner = (actor: Actor, s: { plan?: Pick<PlanRow, 'ownerId'> }) =>
+  !!s.plan?.ownerId && s.plan.ownerId === actor.id;
+
+/**
+ * Office; managers, verifiers and cadres of the plan's org subtree; the cadre appraised; the plan owner
+ * (when the caller passes the plan: result lists pass only the org path and the cadre's account).
+ */
 export function canReadPlanSync(
   actor: Actor | null,
-  s: Pick<PlanScope, 'orgPath' | 'personUserId'>,
+  s: Pick<PlanScope, 'orgPath' | 'personUserId'> & { plan?: Pick<PlanRow, 'ownerId'> },
 ): boolean {
   if (!actor) return false;
   return (
     isOffice(actor) ||
     coversOrg(actor, s.orgPath, 'unit_manager', 'verifier', 'appraisee') ||
-    s.personUserId === actor.id
+    s.personUserId === actor.id ||
+    isOwner(actor, s)
   );
 }
 
@@ -75,16 +108,19 @@ export async function assertCanReadPlan(db: DbOrTx, actor: Actor | null, s: Plan
   throw forbidden('This plan belongs to another unit');
 }
 
-/** Editing the indicator tree: the office or a manager of the plan's unit. */
+/** Editing the indicator tree: the office, a manager of the plan's unit, or the plan owner. */
 export function assertCanEditPlan(actor: Actor | null, s: PlanScope): Actor {
   const a = requireActor(actor);
-  if (isOffice(a) || coversOrg(a, s.orgPath, 'unit_manager')) return a;
-  throw forbidden('Only the unit manager or the performance office edits this plan');
+  if (isOffice(a) || coversOrg(a, s.orgPath, 'unit_manager') || isOwner(a, s)) return a;
+  throw forbidden('Only the plan owner, the unit manager or the performance office edits this plan');
 }
 
-/** Reporting actual values: editors, and the cadre appraised by the plan. */
+/** Reporting actual values: editors (the plan owner included), and the cadre appraised by the plan. */
 export function assertCanReport(actor: Actor | null, s: PlanScope): Actor {
   const a = requireActor(actor);
-  if (isOffice(a) || coversOrg(a, s.orgPath, 'unit_manager') || s.personUserId === a.id) return a;
-  throw forbidden('Only the unit, its cadre or the performance office reports values for this plan');
+  if (isOffice(a) || coversOrg(a, s.orgPath, 'unit_manager') || isOwner(a, s) || s.personUserId === a.id)
+    return a;
+  throw forbidden(
+    'Only the plan owner, the unit, its cadre or the performance office reports values for this plan',
+  );
 }

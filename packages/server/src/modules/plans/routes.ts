@@ -1,7 +1,23 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { APPRAISEE_TYPES, SaveTreeBody } from '@perfcommons/contracts';
+import { requireActor } from '../../lib/actor';
+import {
+  APPRAISEE_TYPES,
+  BulkApproveBody,
+  BulkCreatePlansBody,
+  CreatePlanBody,
+  SaveTreeBody,
+  SetPlanOwnerBody,
+} from '@perfcommons/contracts';
 import { approvePlan, getPlan, listPlans, saveTree, submitPlan } from './service';
+import {
+  assignDefaultOwners,
+  bulkApprovePlans,
+  bulkCreatePlans,
+  createPlan,
+  listTemplates,
+  setPlanOwner,
+} from './setup';
 
 const IdParams = z.object({ id: z.uuid() });
 export const PlansQuery = z.object({
@@ -19,8 +35,34 @@ export const ApproveBody = z
   })
   .default({});
 
+const CycleBody = z.object({
+  /** The cycle whose plans without owner get the default owner. */
+  cycleId: z.uuid(),
+});
+
 export const planRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.database.db;
+  app.get('/plan-templates', { schema: { tags: ['plans'] } }, async (req) => {
+    requireActor(req.actor);
+    return { items: listTemplates() };
+  });
+  app.post('/plans', { schema: { tags: ['plans'], body: CreatePlanBody } }, async (req, reply) =>
+    reply.code(201).send(await createPlan(db, req.actor, req.body)),
+  );
+  app.post('/plans/bulk', { schema: { tags: ['plans'], body: BulkCreatePlansBody } }, async (req) =>
+    bulkCreatePlans(db, req.actor, req.body),
+  );
+  app.post('/plans/bulk-approve', { schema: { tags: ['plans'], body: BulkApproveBody } }, async (req) =>
+    bulkApprovePlans(db, req.actor, req.body),
+  );
+  app.post('/plans/default-owners', { schema: { tags: ['plans'], body: CycleBody } }, async (req) =>
+    assignDefaultOwners(db, req.actor, req.body.cycleId),
+  );
+  app.put(
+    '/plans/:id/owner',
+    { schema: { tags: ['plans'], params: IdParams, body: SetPlanOwnerBody } },
+    async (req) => setPlanOwner(db, req.actor, req.params.id, req.body),
+  );
   app.get('/plans', { schema: { tags: ['plans'], querystring: PlansQuery } }, async (req) => ({
     items: await listPlans(db, req.actor, req.query),
   }));

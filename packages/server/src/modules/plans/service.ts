@@ -13,6 +13,7 @@ import {
   loadPlanScope,
   selectPlanScopes,
   toScope,
+  ownerView,
   type PlanRow,
   type PlanScope,
 } from './access';
@@ -73,7 +74,10 @@ export async function listPlans(
   }
   return rows
     .filter((r) => opts.onlyPublic || canReadPlanSync(actor, r) || taskPlans.has(r.plan.id))
-    .map((r) => presentPlan(r.plan, toScope(r)));
+    .map((r) => {
+      const scope = toScope(r);
+      return { ...presentPlan(r.plan, scope), ...(opts.onlyPublic ? {} : ownerView(scope)) };
+    });
 }
 
 export async function getPlan(db: Db, actor: Actor | null, id: string) {
@@ -85,7 +89,7 @@ export async function getPlan(db: Db, actor: Actor | null, id: string) {
 async function planView(db: DbOrTx, scope: PlanScope) {
   const tree = await loadTree(db, scope.plan.id);
   return {
-    plan: presentPlan(scope.plan, scope),
+    plan: { ...presentPlan(scope.plan, scope), ...ownerView(scope) },
     tree,
     problems: validateTree(tree as IndicatorNode[]),
   };
@@ -224,5 +228,5 @@ async function setStatus(
       entity: updated,
     },
   ]);
-  return presentPlan(updated, scope);
+  return { ...presentPlan(updated, scope), ...ownerView(scope) };
 }

@@ -1,0 +1,512 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { roleAssignments, users } from '../../db/schema';
+import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
+
+let t: TestApp;
+let office: Client;
+let cycles: Record<string, string>;
+let org: Map<string, { id: string; code: string; peerGroup: string | null; parentId: string | null }>;
+/** A new 2027 annual cycle set up from templates. */
+let c27: string;
+/** A second 2027 cycle set up by copying the 2025 plans. */
+let copyCycle: string;
+
+interface Outcome {
+  appraiseeType: string;
+  orgUnitId: string;
+  personId: string | null;
+  outcome: 'created' | 'exists' | 'skipped';
+  planId?: string;
+  title?: string;
+  source?: string;
+  templateId?: string;
+  fromPlanId?: string;
+  fallback?: boolean;
+  targetsToSet?: number;
+  ownerId?: string | null;
+  owner?: { username: string } | null;
+  reason?: string;
+}
+interface Node {
+  code: string;
+  name?: string;
+  children?: Node[];
+  rule?: { type: string; baseline?: number; target?: number };
+  baseline?: number;
+  target?: number;
+}
+const find = (tree: Node[], code: string): Node => {
+  for (const n of tree) {
+    if (n.code === code) return n;
+    const c = n.children && find(n.children, code);
+    if (c) return c;
+  }
+  return undefined as unknown as Node;
+};
+
+const unitId = (code: string) => org.get(code)!.id;
+const newCycle = async (code: string) => {
+  const res = await office.post('/api/cycles', {
+    code,
+    name: '2027年度综合考核',
+    nameEn: '2027 Annual Appraisal',
+    type: 'annual',
+    periodStart: '2027-01-01',
+    periodEnd: '2027-12-31',
+  });
+  expect(res.statusCode).toBe(201);
+  return res.json().cycle.id as string;
+};
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  office = await t.as('office');
+  cycles = Object.fromEntries(
+    (await office.get('/api/cycles')).json().items.map((c: { code: string; id: string }) => [c.code, c.id]),
+  );
+  const orgs = (await office.get('/api/orgs')).json().items;
+  org = new Map(orgs.map((o: { code: string }) => [o.code, o]));
+  c27 = await newCycle('2027-annual');
+  copyCycle = await newCycle('2027-annual-copy');
+});
+afterAll(async () => t.close());
+
+describe('plan templates', () => {
+  it('lists the templates with their trees to any logged-in user', async () => {
+    const res = await (await t.as('edu.manager')).get('/api/plan-templates');
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items;
+    expect(items.map((i: { id: string }) => i.id)).toEqual([
+      'district-annual',
+      'department-annual',
+      'cadre-annual',
+      'blank',
+    ]);
+    const cadre = items.find((i: { id: string }) => i.id === 'cadre-annual');
+    expect(cadre).toMatchObject({ appraiseeTypes: ['cadre'], leaves: 5 });
+    expect(cadre.tree.map((n: Node) => n.code)).toEqual(['DE', 'NENG', 'QIN', 'JI', 'LIAN']);
+    expect((await t.anon.get('/api/plan-templates')).statusCode).toBe(401);
+  });
+});
+
+describe('bulk plan set-up from templates', () => {
+  it('creates the plans of one peer group with titles and default owners', async () => {
+    const res = await office.post('/api/plans/bulk', {
+      cycleId: c27,
+      target: { appraiseeType: 'unit', peerGroup: 'county' },
+      source: { kind: 'template', template: 'district-annual' },
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    const counties = [...org.values()].filter((o) => o.peerGroup === 'county');
+    expect(counties.length).toBeGreaterThan(0);
+    expect(body).toMatchObject({ created: counties.length, existing: 0, skipped: 0, withoutOwner: 0 });
+    const items: Outcome[] = body.items;
+    expect(items.map((i) => i.orgUnitId).sort()).toEqual(counties.map((c) => c.id).sort());
+    for (const i of items) {
+      const code = counties.find((c) => c.id === i.orgUnitId)!.code;
+      expect(i).toMatchObject({ outcome: 'created', source: 'template', templateId: 'district-annual' });
+      expect(i.owner?.username).toBe(`${code}.manager`);
+      expect(i.title).toMatch(/2027年度绩效计划$/);
+    }
+    const plan = (await office.get(`/api/plans/${items[0].planId}`)).json();
+    expect(plan.plan).toMatchObject({ status: 'draft', peerGroup: 'county', ownerId: items[0].ownerId });
+    expect(plan.tree.map((n: Node) => n.code)).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G1', 'H1']);
+    expect(plan.problems).toEqual([]);
+  });
+
+  it('creates the others of all units, leaves existing plans and reports units without a peer group', async () => {
+    // A unit with two unit managers gets no default owner.
+    const [head] = await t.db.select().from(users).where(eq(users.username, 'fin.head'));
+    await t.db
+      .insert(roleAssignments)
+      .values({ userId: head.id, role: 'unit_manager', orgUnitId: unitId('fin') });
+    const res = await office.post('/api/plans/bulk', {
+      cycleId: c27,
+      target: { appraiseeType: 'unit' },
+      source: { kind: 'template', template: 'department-annual' },
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    const items: Outcome[] = body.items;
+    const appraisable = [...org.values()].filter((o) => o.parentId);
+    const root = [...org.values()].find((o) => !o.parentId)!;
+    expect(items).toHaveLength(appraisable.length);
+    expect(items.some((i) => i.orgUnitId === root.id)).toBe(false);
+    const counties = appraisable.filter((o) => o.peerGroup === 'county').length;
+    const noGroup = appraisable.filter((o) => !o.peerGroup);
+    expect(noGroup.map((o) => o.code)).toEqual(['po']);
+    expect(body).toMatchObject({
+      existing: counties,
+      skipped: 1,
+      created: appraisable.length - counties - 1,
+      withoutOwner: 1,
+    });
+    expect(items.find((i) => i.orgUnitId === unitId('po'))).toMatchObject({
+      outcome: 'skipped',
+      reason: 'no_peer_group',
+    });
+    expect(items.find((i) => i.orgUnitId === unitId('fin'))).toMatchObject({
+      outcome: 'created',
+      ownerId: null,
+    });
+    const edu = items.find((i) => i.orgUnitId === unitId('edu'))!;
+    expect(edu.title).toBe('市教育局2027年度绩效计划');
+    const tree = (await office.get(`/api/plans/${edu.planId}`)).json().tree;
+    expect(find(tree, 'A1').name).toContain('请填写本单位具体任务');
+  });
+
+  it('re-run creates nothing and reports every plan as existing', async () => {
+    const res = await office.post('/api/plans/bulk', {
+      cycleId: c27,
+      target: { appraiseeType: 'unit' },
+      source: { kind: 'template', template: 'department-annual' },
+    });
+    const appraisable = [...org.values()].filter((o) => o.parentId).length;
+    expect(res.json()).toMatchObject({ created: 0, existing: appraisable - 1, skipped: 1 });
+    const listed = (await office.get(`/api/plans?cycleId=${c27}&appraiseeType=unit`)).json().items;
+    expect(listed).toHaveLength(appraisable - 1);
+  });
+
+  it('creates cadre plans for the cadres whose term overlaps the period', async () => {
+    const people: { id: string; code: string; termStart: string | null; termEnd: string | null }[] = (
+      await office.get('/api/people')
+    ).json().items;
+    const overlapping = people.filter(
+      (p) => (!p.termStart || p.termStart <= '2027-12-31') && (!p.termEnd || p.termEnd >= '2027-01-01'),
+    );
+    // The heads' terms end in May 2026: not appraised in 2027; their deputies' terms are open.
+    expect(overlapping.length).toBeGreaterThan(0);
+    expect(overlapping.length).toBeLessThan(people.length);
+    const wrongTemplate = await office.post('/api/plans/bulk', {
+      cycleId: c27,
+      target: { appraiseeType: 'cadre' },
+      source: { kind: 'template', template: 'district-annual' },
+    });
+    expect(wrongTemplate.statusCode).toBe(400);
+    expect(wrongTemplate.json().details).toEqual([
+      { path: 'source.template', message: 'not a cadre template' },
+    ]);
+
+    const res = await office.post('/api/plans/bulk', {
+      cycleId: c27,
+      target: { appraiseeType: 'cadre' },
+      source: { kind: 'template', template: 'cadre-annual' },
+    });
+    expect(res.statusCode).toBe(200);
+    const items: Outcome[] = res.json().items;
+    expect(items.map((i) => i.personId).sort()).toEqual(overlapping.map((p) => p.id).sort());
+    expect(res.json().created).toBe(overlapping.length);
+    const one = items[0];
+    const person = overlapping.find((p) => p.id === one.personId)!;
+    expect(one.title).toMatch(/（.+）2027年度考核计划$/);
+    expect(one.owner?.username).toBe(`${person.code.split('-')[0]}.manager`);
+  });
+});
+
+describe('single plan create', () => {
+  it('creates one plan, refuses a second and an appraisee outside the cycle', async () => {
+    const people: { id: string; code: string }[] = (await office.get('/api/people')).json().items;
+    const head = people.find((p) => p.code === 'edu-1')!;
+    const outside = await office.post('/api/plans', {
+      appraiseeType: 'cadre',
+      cycleId: c27,
+      personId: head.id,
+      source: { kind: 'template', template: 'cadre-annual' },
+    });
+    expect(outside.statusCode).toBe(400);
+    expect(outside.json().details).toEqual([{ path: 'personId', message: 'term outside the cycle period' }]);
+
+    const exists = await office.post('/api/plans', {
+      appraiseeType: 'unit',
+      cycleId: c27,
+      orgUnitId: unitId('edu'),
+      source: { kind: 'template', template: 'blank' },
+    });
+    expect(exists.statusCode).toBe(409);
+    expect(exists.json()).toMatchObject({ error: 'plan_exists', details: [{ path: 'orgUnitId' }] });
+
+    const noGroup = await office.post('/api/plans', {
+      appraiseeType: 'unit',
+      cycleId: c27,
+      orgUnitId: unitId('po'),
+      source: { kind: 'template', template: 'blank' },
+    });
+    expect(noGroup.statusCode).toBe(400);
+    expect(noGroup.json().details).toEqual([{ path: 'orgUnitId', message: 'no peer group' }]);
+
+    const [verifier] = await t.db.select().from(users).where(eq(users.username, 'verifier'));
+    const created = await office.post('/api/plans', {
+      appraiseeType: 'unit',
+      cycleId: copyCycle,
+      orgUnitId: unitId('edu'),
+      source: { kind: 'template', template: 'blank' },
+      ownerId: verifier.id,
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().plan).toMatchObject({
+      title: '市教育局2027年度绩效计划',
+      status: 'draft',
+      owner: { username: 'verifier' },
+    });
+  });
+});
+
+describe('bulk plan set-up by copying an earlier cycle', () => {
+  let newUnit: string;
+  it('copies the 2025 plans with targets carried as baselines, skipping units without a plan', async () => {
+    const created = await office.post('/api/orgs', {
+      code: 'bigdata',
+      name: '市数据局',
+      nameEn: 'City Data Bureau',
+      kind: 'department',
+      parentId: unitId('city'),
+      peerGroup: 'economic',
+    });
+    expect(created.statusCode).toBe(201);
+    newUnit = created.json().unit?.id ?? created.json().orgUnit?.id ?? created.json().id;
+    expect(newUnit).toBeTruthy();
+
+    const res = await office.post('/api/plans/bulk', {
+      cycleId: copyCycle,
+      target: { appraiseeType: 'unit', peerGroup: 'economic' },
+      source: { kind: 'copy', fromCycleId: cycles['2025-annual'] },
+    });
+    expect(res.statusCode).toBe(200);
+    const items: Outcome[] = res.json().items;
+    expect(items.find((i) => i.orgUnitId === newUnit)).toMatchObject({
+      outcome: 'skipped',
+      reason: 'no_earlier_plan',
+    });
+    const fin = items.find((i) => i.orgUnitId === unitId('fin'))!;
+    expect(fin).toMatchObject({ outcome: 'created', source: 'copy' });
+    expect(fin.targetsToSet).toBeGreaterThan(0);
+
+    const old = (await office.get(`/api/plans/${fin.fromPlanId}`)).json();
+    const now = (await office.get(`/api/plans/${fin.planId}`)).json();
+    expect(old.plan.cycleId).toBe(cycles['2025-annual']);
+    // Linear leaf: last cycle's target is the new baseline; the target is the owner's to set.
+    const a1Old = find(old.tree, 'A1');
+    const a1 = find(now.tree, 'A1');
+    expect(a1Old.rule).toMatchObject({ type: 'linear', baseline: 80, target: 100 });
+    expect(a1.rule).toMatchObject({ type: 'linear', baseline: 100, target: 100 });
+    expect(a1.baseline).toBe(100);
+    expect(a1.target).toBeUndefined();
+    // Ratio leaf: the target carries over and becomes the baseline as well.
+    expect(find(now.tree, 'A3')).toMatchObject({
+      baseline: 100,
+      target: 100,
+      rule: { type: 'ratio', target: 100 },
+    });
+    const flagged = now.problems.filter((p: { kind: string }) => p.kind === 'ruleTarget');
+    expect(flagged).toHaveLength(fin.targetsToSet!);
+    expect(flagged.map((p: { code: string }) => p.code)).toContain('A1');
+
+    // Until every target is set the plan cannot be submitted.
+    const submit = await office.post(`/api/plans/${fin.planId}/submit`);
+    expect(submit.statusCode).toBe(409);
+    expect(submit.json().error).toBe('invalid_tree');
+  });
+
+  it('a re-run with a fallback template creates only the missing plan', async () => {
+    const res = await office.post('/api/plans/bulk', {
+      cycleId: copyCycle,
+      target: { appraiseeType: 'unit', peerGroup: 'economic' },
+      source: { kind: 'copy', fromCycleId: cycles['2025-annual'], fallbackTemplate: 'department-annual' },
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.created).toBe(1);
+    expect(body.skipped).toBe(0);
+    expect(body.existing).toBe(body.items.length - 1);
+    expect(body.items.find((i: Outcome) => i.orgUnitId === newUnit)).toMatchObject({
+      outcome: 'created',
+      source: 'template',
+      templateId: 'department-annual',
+      fallback: true,
+    });
+  });
+
+  it('refuses to copy from the same or a later cycle', async () => {
+    for (const from of [copyCycle, c27]) {
+      const res = await office.post('/api/plans/bulk', {
+        cycleId: copyCycle,
+        target: { appraiseeType: 'unit' },
+        source: { kind: 'copy', fromCycleId: from },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().details[0].path).toBe('source.fromCycleId');
+    }
+  });
+});
+
+describe('guards', () => {
+  it('answers 409 naming the stage outside mission analysis and planning', async () => {
+    const res = await office.post('/api/plans/bulk', {
+      cycleId: cycles['2021-2025-term'],
+      target: { appraiseeType: 'cadre' },
+      source: { kind: 'template', template: 'cadre-annual' },
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json()).toMatchObject({
+      error: 'wrong_stage',
+      details: [{ path: 'cycleId', message: 'stage is evaluation' }],
+    });
+    const one = await office.post('/api/plans', {
+      appraiseeType: 'unit',
+      cycleId: cycles['2025-annual'],
+      orgUnitId: unitId('edu'),
+      source: { kind: 'template', template: 'blank' },
+    });
+    expect(one.statusCode).toBe(409);
+    expect(one.json().details).toEqual([{ path: 'cycleId', message: 'stage is results' }]);
+  });
+
+  it('is for the office only', async () => {
+    const manager = await t.as('edu.manager');
+    const plans = (await office.get(`/api/plans?cycleId=${c27}`)).json().items;
+    const calls = [
+      manager.post('/api/plans/bulk', {
+        cycleId: c27,
+        target: { appraiseeType: 'unit' },
+        source: { kind: 'template', template: 'department-annual' },
+      }),
+      manager.post('/api/plans', {
+        appraiseeType: 'unit',
+        cycleId: c27,
+        orgUnitId: unitId('edu'),
+        source: { kind: 'template', template: 'blank' },
+      }),
+      manager.post('/api/plans/bulk-approve', { planIds: [plans[0].id] }),
+      manager.put(`/api/plans/${plans[0].id}/owner`, { ownerId: null }),
+      manager.post('/api/plans/default-owners', { cycleId: c27 }),
+    ];
+    for (const res of await Promise.all(calls)) expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('plan owners', () => {
+  it('the owner edits and sees the plan; a manager of another unit does not', async () => {
+    const plans = (await office.get(`/api/plans?cycleId=${c27}&appraiseeType=unit`)).json().items;
+    const edu = plans.find((p: { orgUnitId: string }) => p.orgUnitId === unitId('edu'));
+    expect(edu.owner.username).toBe('edu.manager');
+    const [finManager] = await t.db.select().from(users).where(eq(users.username, 'fin.manager'));
+    const set = await office.put(`/api/plans/${edu.id}/owner`, { ownerId: finManager.id });
+    expect(set.statusCode).toBe(200);
+    expect(set.json().plan).toMatchObject({ ownerId: finManager.id, owner: { username: 'fin.manager' } });
+
+    const owner = await t.as('fin.manager');
+    const { plan, tree } = (await owner.get(`/api/plans/${edu.id}`)).json();
+    expect(plan.owner.username).toBe('fin.manager');
+    tree[0].name = '核心职能目标（责任人修订）';
+    const saved = await owner.put(`/api/plans/${edu.id}/tree`, { tree, version: plan.version });
+    expect(saved.statusCode).toBe(200);
+    const listed = (await owner.get(`/api/plans?cycleId=${c27}`))
+      .json()
+      .items.map((p: { id: string }) => p.id);
+    expect(listed).toContain(edu.id);
+
+    const other = await t.as('cul.manager');
+    expect((await other.get(`/api/plans/${edu.id}`)).statusCode).toBe(403);
+    expect(
+      (await other.put(`/api/plans/${edu.id}/tree`, { tree, version: plan.version + 1 })).statusCode,
+    ).toBe(403);
+    // The unit's own manager keeps the rights derived from the role.
+    expect((await (await t.as('edu.manager')).get(`/api/plans/${edu.id}`)).statusCode).toBe(200);
+
+    // A new owner takes the plan over: the former owner loses the rights.
+    const cleared = await office.put(`/api/plans/${edu.id}/owner`, { ownerId: null });
+    expect(cleared.json().plan).toMatchObject({ ownerId: null, owner: null });
+    expect((await owner.get(`/api/plans/${edu.id}`)).statusCode).toBe(403);
+
+    const unknown = await office.put(`/api/plans/${edu.id}/owner`, {
+      ownerId: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().details).toEqual([{ path: 'ownerId', message: 'unknown user' }]);
+  });
+
+  it('gives the default owner to plans without one', async () => {
+    const all = (await office.get(`/api/plans?cycleId=${c27}`)).json().items;
+    const ofFin = all.filter((p: { orgUnitId: string }) => p.orgUnitId === unitId('fin'));
+    expect(ofFin.length).toBeGreaterThan(1); // the unit's plan and its cadres' plans
+    const res = await office.post('/api/plans/default-owners', { cycleId: c27 });
+    expect(res.statusCode).toBe(200);
+    // edu (cleared above) gets edu.manager back; fin has two managers, so its plans stay without.
+    expect(res.json()).toEqual({ assigned: 1, withoutOwner: ofFin.length });
+    const edu = (
+      await office.get(`/api/plans?cycleId=${c27}&orgUnitId=${unitId('edu')}&appraiseeType=unit`)
+    ).json().items[0];
+    expect(edu.owner.username).toBe('edu.manager');
+  });
+});
+
+describe('bulk approve', () => {
+  it('approves each plan that passes the single-approval checks and reports why the others fail', async () => {
+    const plans = (await office.get(`/api/plans?cycleId=${c27}&appraiseeType=unit`)).json().items;
+    const county = plans.filter((p: { peerGroup: string }) => p.peerGroup === 'county');
+    const [ok, commented, draft] = county;
+    for (const p of [ok, commented])
+      expect((await office.post(`/api/plans/${p.id}/submit`)).json().plan.status).toBe(
+        'published_for_comment',
+      );
+    const comment = await (
+      await t.as('citizen01')
+    ).post(`/api/participation/plans/${commented.id}/comments`, {
+      body: '空气质量目标应再提高',
+    });
+    expect(comment.statusCode).toBe(201);
+
+    const res = await office.post('/api/plans/bulk-approve', {
+      planIds: [ok.id, commented.id, draft.id, ok.id],
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      approved: 1,
+      refused: 2,
+      items: [
+        { planId: ok.id, outcome: 'approved', plan: { status: 'approved' } },
+        {
+          planId: commented.id,
+          outcome: 'refused',
+          error: 'unanswered_comments',
+          details: [{ path: 'overrideReason' }],
+        },
+        { planId: draft.id, outcome: 'refused', error: 'conflict', details: [{ path: 'status' }] },
+      ],
+    });
+    expect((await office.get(`/api/plans/${commented.id}`)).json().plan.status).toBe('published_for_comment');
+
+    const again = await office.post('/api/plans/bulk-approve', {
+      planIds: [commented.id, ok.id],
+      overrideReason: '意见已在计划说明会上当面答复',
+    });
+    expect(again.json()).toMatchObject({
+      approved: 1,
+      refused: 1,
+      items: [
+        {
+          planId: commented.id,
+          outcome: 'approved',
+          plan: { overrideReason: '意见已在计划说明会上当面答复' },
+        },
+        { planId: ok.id, outcome: 'refused' },
+      ],
+    });
+  });
+});
+
+describe('plan owners report values', () => {
+  it('the owner of an approved plan reports; a manager of another unit may not', async () => {
+    const plans = (await office.get(`/api/plans?cycleId=${c27}&appraiseeType=unit`)).json().items;
+    const approved = plans.find((p: { status: string; peerGroup: string }) => p.status === 'approved');
+    const [cul] = await t.db.select().from(users).where(eq(users.username, 'cul.manager'));
+    expect((await office.put(`/api/plans/${approved.id}/owner`, { ownerId: cul.id })).statusCode).toBe(200);
+    const row = { indicatorCode: 'A1', period: '2027', value: 5.5 };
+    const byOwner = await (await t.as('cul.manager')).post(`/api/plans/${approved.id}/values`, row);
+    expect(byOwner.statusCode).toBe(201);
+    const byOther = await (await t.as('edu.manager')).post(`/api/plans/${approved.id}/values`, row);
+    expect(byOther.statusCode).toBe(403);
+  });
+});
