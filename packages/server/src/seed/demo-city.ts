@@ -458,12 +458,13 @@ export async function seedDemoCity(db: Db) {
   // The published satisfaction survey feeds the public satisfaction indicators computed below.
   const survey = await seedSurveys(db, { cycleId: ids.annual });
   const results = await computeCycleResults(db, sys, ids.annual);
-  await publishResults(db, sys, ids.annual);
   const participation = await seedParticipation(db);
   await seedMonitoring(db);
   // The quarterly reports seeded above are inputs of the annual plans too (the annual figure still
   // wins): bring the results' inputs keys up to date, so that no demo result reads as stale.
   await computeCycleResults(db, sys, ids.annual);
+  // Published last: from publication on the cycle's inputs are frozen (revision 1 of every result).
+  await publishResults(db, sys, ids.annual);
   const [{ n }] = await db.select({ n: count() }).from(plans).where(eq(plans.cycleId, ids.annual));
   return { ...ids, plans2025: n, results: results.count, surveyResponses: survey.responses, participation };
 }

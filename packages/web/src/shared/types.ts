@@ -79,6 +79,8 @@ export interface PlanValue {
   note?: string | null;
   status: 'reported' | 'verified' | 'rejected';
   reason?: string | null;
+  /** Bumped on every re-report; a verification names the version it saw. */
+  version: number;
 }
 
 export interface Result {

@@ -21,6 +21,7 @@ import { hashPassword } from '../auth/password';
 import { CycleRulesSchema, rulesOf, type CycleRules } from './rules';
 
 /** Subjects from outside the appraisee's own organisation; a rater of the appraisee's unit is excluded. */
+import { assertCycleNotPublished } from '../cycles/freeze';
 export const EXTERNAL_SUBJECTS = ['expert', 'deputy', 'third_party', 'public', 'service_recipient'];
 
 const frozen = (c: CycleRow) => STAGES.indexOf(c.stage as Stage) >= STAGES.indexOf('evaluation');
@@ -98,6 +99,7 @@ export async function freezeRules(tx: DbOrTx, cycle: CycleRow, actorId: string) 
     await tx.update(cycleRuleVersions).set({ frozenAt: now }).where(eq(cycleRuleVersions.id, last.id));
   } else if (!last) {
     await tx.insert(cycleRuleVersions).values({
+    await assertCycleNotPublished(tx, cycleId);
       cycleId: cycle.id,
       version: 1,
       rules: rulesOf(cycle.rules),
@@ -221,6 +223,7 @@ export async function listPanels(db: Db, actor: Actor | null, cycleId: string) {
   requireOffice(actor, 'Rater panels');
   const tasks = await db
     .select({
+    await assertCycleNotPublished(tx, input.cycleId);
       planId: evaluationTasks.planId,
       subjectType: evaluationTasks.subjectType,
       n: sql<number>`count(*)::int`,

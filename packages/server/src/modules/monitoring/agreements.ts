@@ -13,6 +13,7 @@ import {
   type ErrorDetail,
 } from '../../lib/errors';
 import { appendAudit, planTreeSnapshot } from '../audit/service';
+import { assertCycleNotPublished } from '../cycles/freeze';
 import { assertCanEditPlan, assertCanReadPlan, loadPlanScope, type PlanScope } from '../plans/access';
 import { loadTree, presentPlan } from '../plans/service';
 import { monitoredPlans, canFollowPlan, officeUserIds } from './common';
@@ -265,6 +266,7 @@ export async function decideRevision(
       return { revision: presentRevision(row), plan: presentPlan(scope.plan, scope) };
     }
     requireApproved(scope);
+    await assertCycleNotPublished(tx, scope.plan.cycleId);
     const tree = await loadTree(tx, rev.planId);
     const changes = rev.changes as RevisionChange[];
     const stale = changes.flatMap((c, i) => {

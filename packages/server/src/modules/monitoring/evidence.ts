@@ -5,6 +5,7 @@ import { actualValues, evidenceFiles } from '../../db/schema';
 import { requireActor, type Actor } from '../../lib/actor';
 import { badRequest, notFound } from '../../lib/errors';
 import { appendAudit, evidenceMeta as meta } from '../audit/service';
+import { assertCycleNotPublished } from '../cycles/freeze';
 import { assertCanReadPlan, assertCanReport, loadPlanScope } from '../plans/access';
 import { sniffEvidence } from './sniff';
 
@@ -43,6 +44,7 @@ export async function uploadEvidence(
   const filename = file.filename.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || 'evidence';
   const sha256 = createHash('sha256').update(file.content).digest('hex');
   return db.transaction(async (tx) => {
+    await assertCycleNotPublished(tx, scope.plan.cycleId);
     const [row] = await tx
       .insert(evidenceFiles)
       .values({

@@ -5,6 +5,7 @@ import { cycles, publicRatings, ratings } from '../../db/schema';
 import type { Actor } from '../../lib/actor';
 import { badRequest, conflict, forbidden, isUniqueViolation, notFound } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
+import { assertCycleNotPublished } from '../cycles/freeze';
 import { loadPlanScope } from '../plans/access';
 import { loadTree } from '../plans/service';
 import { leaves } from '../plans/tree';
@@ -78,6 +79,7 @@ export async function submitPublicRating(
       const scope = await loadPlanScope(tx, planId);
       if (!['approved', 'closed'].includes(scope.plan.status)) throw notFound('Plan');
       const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, scope.plan.cycleId));
+      await assertCycleNotPublished(tx, cycle.id);
       assertStage(cycle, ['evaluation'], 'Public rating');
       if (scope.personUserId === a.id) throw forbidden('Self-rating is a conflict of interest');
       const tree = await loadTree(tx, planId);

@@ -6,6 +6,7 @@ import { evaluationTasks, indicatorNodes, orgUnits, people, plans } from '../../
 import { requireActor, requireOffice, type Actor } from '../../lib/actor';
 import { conflict } from '../../lib/errors';
 import { appendAudit, planTreeSnapshot } from '../audit/service';
+import { assertCycleNotPublished } from '../cycles/freeze';
 import {
   assertCanEditPlan,
   assertCanReadPlan,
@@ -109,6 +110,7 @@ export async function saveTree(
   return db.transaction(async (tx) => {
     const scope = await loadPlanScope(tx, id);
     const a = assertCanEditPlan(actor, scope);
+    await assertCycleNotPublished(tx, scope.plan.cycleId);
     if (scope.plan.status !== 'draft')
       throw conflict(`The plan is ${scope.plan.status}; only a draft can be edited`, [
         { path: 'status', message: 'not draft' },
@@ -116,7 +118,8 @@ export async function saveTree(
     const [updated] = await tx
       .update(plans)
       .set({ version: sql`${plans.version} + 1`, updatedAt: new Date() })
-      .where(and(eq(plans.id, id), eq(plans.version, input.version)))
+      // Still a draft: a submit committed meanwhile (it bumps the version too) refuses the save.
+      .where(and(eq(plans.id, id), eq(plans.version, input.version), eq(plans.status, 'draft')))
       .returning();
     if (!updated)
       throw conflict(
@@ -213,11 +216,20 @@ async function setStatus(
   action: string,
   extra: Partial<PlanRow> = {},
 ) {
+  await assertCycleNotPublished(tx, scope.plan.cycleId);
+  // Conditional on the status read: of two concurrent changes the later finds it moved (409). The
+  // version moves too, so a tree save that started from the draft is refused after a submit.
   const [updated] = await tx
     .update(plans)
-    .set({ status, updatedAt: new Date(), ...extra })
-    .where(eq(plans.id, scope.plan.id))
+    .set({ status, updatedAt: new Date(), version: sql`${plans.version} + 1`, ...extra })
+    .where(and(eq(plans.id, scope.plan.id), eq(plans.status, scope.plan.status)))
     .returning();
+  if (!updated)
+    throw conflict(
+      `The plan was changed by someone else meanwhile (it was ${scope.plan.status}); reload it`,
+      [{ path: 'status', message: `stale: was ${scope.plan.status}` }],
+      'version_conflict',
+    );
   await appendAudit(tx, [
     {
       actorId: a.id,

@@ -4,6 +4,7 @@ import { cycles, evaluationTasks, indicatorNodes, orgUnits, people, plans, ratin
 import { requireActor, requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, forbidden, isUniqueViolation } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
+import { assertCycleNotPublished } from '../cycles/freeze';
 import { loadPlanScope } from '../plans/access';
 
 export interface RatingInput {
@@ -35,6 +36,7 @@ export async function submitRating(db: Db, actor: Actor | null, planId: string, 
           ),
         );
       if (!task) throw forbidden(`You have no ${input.subjectType} rating task for this plan`);
+      await assertCycleNotPublished(tx, scope.plan.cycleId);
       const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, scope.plan.cycleId));
       if (cycle.stage !== 'evaluation')
         throw conflict(`Ratings are open during evaluation; the cycle is in ${cycle.stage}`, [

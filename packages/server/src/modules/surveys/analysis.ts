@@ -42,6 +42,7 @@ import {
 import { requireOffice, type Actor } from '../../lib/actor';
 import { conflict, notFound } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
+import { assertCycleNotPublished } from '../cycles/freeze';
 import { domainToBadRequest, fieldwork, loadSurvey, presentSurvey, type SurveyRow } from './service';
 
 export type WeightingMethod = 'design' | 'poststrat' | 'rake';
@@ -481,6 +482,8 @@ export async function publishSurvey(db: Db, actor: Actor | null, id: string, opt
     const s = await loadSurvey(tx, id, { lock: true });
     if (s.status !== 'closed' && s.status !== 'published')
       throw conflict('Close fieldwork before publishing', [{ path: 'status', message: s.status }]);
+    // A published report is the survey estimate the cycle's results read: frozen with them.
+    if (s.cycleId) await assertCycleNotPublished(tx, s.cycleId);
     const report = {
       survey: presentSurvey(s),
       methodology: await methodology(tx, a, s),

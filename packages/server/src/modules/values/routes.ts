@@ -22,6 +22,8 @@ export const VerifyBody = z.object({
   decision: z.enum(['verified', 'rejected']),
   /** Required when rejecting. */
   reason: z.string().trim().max(2000).optional(),
+  /** The value version the verifier reviewed (`version` of the value); a newer report answers 409. */
+  version: z.number().int().positive(),
 });
 
 const ALLOWED_UPLOADS = /\.(xlsx|csv)$/i;

@@ -4,6 +4,7 @@ import { actualValues, indicatorNodes } from '../../db/schema';
 import { coversOrg, isOffice, requireActor, type Actor } from '../../lib/actor';
 import { badRequest, conflict, forbidden, notFound, type ErrorDetail } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
+import { assertCycleNotPublished } from '../cycles/freeze';
 import { assertCanReadPlan, assertCanReport, loadPlanScope } from '../plans/access';
 
 export interface ValueRowInput {
@@ -25,6 +26,7 @@ export const presentValue = (v: ValueRow) => ({
   reason: v.reason,
   reportedAt: v.reportedAt,
   verifiedAt: v.verifiedAt,
+  version: v.version,
 });
 
 export async function listValues(db: Db, actor: Actor | null, planId: string) {
@@ -53,6 +55,7 @@ export async function reportValues(
   return db.transaction(async (tx) => {
     const scope = await loadPlanScope(tx, planId);
     const a = assertCanReport(actor, scope);
+    await assertCycleNotPublished(tx, scope.plan.cycleId);
     if (scope.plan.status !== 'approved')
       throw conflict('Values are reported against an approved plan', [
         { path: 'planId', message: 'plan not approved' },
@@ -106,6 +109,7 @@ export async function reportValues(
               reportedAt: new Date(),
               verifiedBy: null,
               verifiedAt: null,
+              version: sql`${actualValues.version} + 1`,
             },
           })
           .returning()),
@@ -126,12 +130,16 @@ export async function reportValues(
   });
 }
 
-/** A verifier (e.g. the statistics bureau) verifies or rejects a reported value; only verified values score. */
+/**
+ * A verifier (e.g. the statistics bureau) verifies or rejects a reported value; only verified values
+ * score. The decision names the value version the verifier saw: a value re-reported meanwhile (new
+ * version) is refused with 409 `version_conflict`, so no one verifies a figure they have not seen.
+ */
 export async function verifyValue(
   db: Db,
   actor: Actor | null,
   id: string,
-  input: { decision: 'verified' | 'rejected'; reason?: string },
+  input: { decision: 'verified' | 'rejected'; reason?: string; version: number },
 ) {
   const a = requireActor(actor);
   if (input.decision === 'rejected' && !input.reason?.trim())
@@ -143,11 +151,25 @@ export async function verifyValue(
     if (!isOffice(a) && !coversOrg(a, scope.orgPath, 'verifier'))
       throw forbidden('Only a verifier or the performance office verifies values');
     if (v.reportedBy === a.id) throw forbidden('A value cannot be verified by the person who reported it');
+    await assertCycleNotPublished(tx, scope.plan.cycleId);
+    const stale = () =>
+      conflict(
+        `The value was reported again meanwhile (now version ${v.version}: ${v.value}); review it again`,
+        [{ path: 'version', message: `stale: current version is ${v.version}` }],
+        'version_conflict',
+      );
+    if (v.version !== input.version) throw stale();
     const [updated] = await tx
       .update(actualValues)
       .set({ status: input.decision, reason: input.reason ?? null, verifiedBy: a.id, verifiedAt: new Date() })
-      .where(and(eq(actualValues.id, id)))
+      .where(and(eq(actualValues.id, id), eq(actualValues.version, input.version)))
       .returning();
+    if (!updated) {
+      const [now] = await tx.select().from(actualValues).where(eq(actualValues.id, id));
+      v.version = now.version;
+      v.value = now.value;
+      throw stale();
+    }
     await appendAudit(tx, [
       {
         actorId: a.id,

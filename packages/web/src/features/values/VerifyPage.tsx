@@ -6,7 +6,7 @@ import { useSearchParams } from 'react-router-dom';
 import { useCrumbs } from '../../console/crumbs';
 import { errorText } from '../../console/errors';
 import { pick } from '../../i18n';
-import { api } from '../../shared/api';
+import { api, ApiError } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import type { PlanValue } from '../../shared/types';
 import { leavesOf, PlanPicker, StatusTag, usePlanDetail, usePlanValues } from './shared';
@@ -27,15 +27,21 @@ export default function VerifyPage() {
   const leafByCode = new Map(leavesOf(plan.data?.tree ?? []).map((l) => [l.code, l]));
 
   const decide = useMutation({
-    mutationFn: (v: { id: string; decision: 'verified' | 'rejected'; reason?: string }) =>
-      api.post(`/api/values/${v.id}/verify`, { decision: v.decision, reason: v.reason }),
+    // The decision names the version reviewed: a value re-reported meanwhile answers 409 version_conflict.
+    mutationFn: (v: { id: string; version: number; decision: 'verified' | 'rejected'; reason?: string }) =>
+      api.post(`/api/values/${v.id}/verify`, { decision: v.decision, reason: v.reason, version: v.version }),
     onSuccess: (_, v) => {
       void message.success(v.decision === 'verified' ? t('verified') : t('rejected'));
       setRejecting(null);
       setReason('');
       void qc.invalidateQueries({ queryKey: ['values', planId] });
     },
-    onError: (e) => void message.error(errorText(e)),
+    onError: (e) => {
+      void message.error(errorText(e));
+      // Show the value as it now stands (a newer report, or a frozen cycle).
+      if (e instanceof ApiError && e.code === 'version_conflict')
+        void qc.invalidateQueries({ queryKey: ['values', planId] });
+    },
   });
 
   const rows = (values.data ?? []).filter((v) => !pendingOnly || v.status === 'reported');
@@ -98,7 +104,7 @@ export default function VerifyPage() {
                     <Button
                       size="small"
                       type="primary"
-                      onClick={() => decide.mutate({ id: v.id, decision: 'verified' })}
+                      onClick={() => decide.mutate({ id: v.id, version: v.version, decision: 'verified' })}
                     >
                       {t('verify')}
                     </Button>
@@ -121,7 +127,13 @@ export default function VerifyPage() {
         cancelText={t('console:common.cancel')}
         onCancel={() => setRejecting(null)}
         onOk={() =>
-          rejecting && decide.mutate({ id: rejecting.id, decision: 'rejected', reason: reason.trim() })
+          rejecting &&
+          decide.mutate({
+            id: rejecting.id,
+            version: rejecting.version,
+            decision: 'rejected',
+            reason: reason.trim(),
+          })
         }
       >
         <Input.TextArea
