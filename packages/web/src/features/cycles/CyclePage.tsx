@@ -14,6 +14,7 @@ import { fmtDate, fmtDateTime } from '../../shared/format';
 import { STAGES, type Cycle, type PlanSummary, type Stage } from '../../shared/types';
 import { StageSteps } from './StageSteps';
 import { AdvanceButton, StageChecklist } from './StageChecklist';
+import { PlanSetupPanel } from './PlanSetupPanel';
 
 interface Transition {
   id?: string;
@@ -147,6 +148,8 @@ export default function CyclePage() {
       </Card>
 
       {office && <StageChecklist cycle={cycle} />}
+
+      {office && <PlanSetupPanel cycle={cycle} />}
 
       <Card title={t('plans')}>
         <Table<PlanSummary>

@@ -1,13 +1,17 @@
 import { useMemo, useState } from 'react';
-import { Card, Input, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Card, Input, Select, Space, Table, Tag, Tooltip } from 'antd';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { hasRole, useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
 import { CycleSelect, useCycleParam } from '../../console/CycleSelect';
+import { errorText } from '../../console/errors';
 import { usePlans } from '../../console/queries';
 import { pick } from '../../i18n';
 import { peerGroupLabel } from '../../shared/format';
-import type { PlanSummary } from '../../shared/types';
+import { BulkApproveModal, OwnerModal } from './OwnerModals';
+import { assignDefaultOwners, ownerName, type PlanWithOwner } from './setupApi';
 
 const STATUS_COLOR: Record<string, string> = {
   draft: 'default',
@@ -22,12 +26,28 @@ export default function PlansPage() {
   useCrumbs([{ title: t('title') }]);
   const { cycle, setCycleId } = useCycleParam();
   const plans = usePlans(cycle?.id);
+  /** The staff list carries each plan's owner. */
+  const list = plans.data as PlanWithOwner[] | undefined;
+  const office = hasRole(useMe().data, 'office', 'admin');
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const [selected, setSelected] = useState<string[]>([]);
+  const [approveOpen, setApproveOpen] = useState(false);
+  const [ownerOf, setOwnerOf] = useState<PlanWithOwner>();
+  const defaults = useMutation({
+    mutationFn: () => assignDefaultOwners(cycle!.id),
+    onSuccess: (r) => {
+      void message.success(t('owner.defaultsDone', { ...r }));
+      void qc.invalidateQueries({ queryKey: ['plans'] });
+    },
+    onError: (e) => void message.error(errorText(e)),
+  });
   const [q, setQ] = useState('');
   const [type, setType] = useState<string>();
   const [status, setStatus] = useState<string>();
   const rows = useMemo(() => {
     const needle = q.trim().toLowerCase();
-    return (plans.data ?? []).filter(
+    return (list ?? []).filter(
       (p) =>
         (!needle ||
           `${p.title} ${p.titleEn ?? ''} ${p.appraiseeName ?? ''} ${p.appraiseeNameEn ?? ''}`
@@ -36,7 +56,7 @@ export default function PlansPage() {
         (!type || p.appraiseeType === type) &&
         (!status || p.status === status),
     );
-  }, [plans.data, q, type, status]);
+  }, [list, q, type, status]);
 
   return (
     <Card title={t('title')} extra={<CycleSelect value={cycle?.id} onChange={setCycleId} />}>
@@ -69,11 +89,37 @@ export default function PlansPage() {
             label: t(`common:planStatus.${v}`),
           }))}
         />
+        {office && (
+          <>
+            <Button
+              type="primary"
+              disabled={!selected.length}
+              onClick={() => setApproveOpen(true)}
+              data-testid="bulk-approve"
+            >
+              {t('bulk.approve', { n: selected.length })}
+            </Button>
+            <Tooltip title={t('owner.defaultsHint')}>
+              <Button loading={defaults.isPending} disabled={!cycle} onClick={() => defaults.mutate()}>
+                {t('owner.defaults')}
+              </Button>
+            </Tooltip>
+          </>
+        )}
       </Space>
-      <Table<PlanSummary>
+      <Table<PlanWithOwner>
         rowKey="id"
         loading={plans.isLoading}
         dataSource={rows}
+        rowSelection={
+          office
+            ? {
+                selectedRowKeys: selected,
+                onChange: (keys) => setSelected(keys as string[]),
+                getCheckboxProps: (p) => ({ disabled: p.status !== 'published_for_comment' }),
+              }
+            : undefined
+        }
         pagination={{ pageSize: 20, showTotal: (total) => t('console:common.total', { total }) }}
         columns={[
           {
@@ -108,6 +154,20 @@ export default function PlansPage() {
             dataIndex: 'status',
             render: (v: string) => <Tag color={STATUS_COLOR[v]}>{t(`common:planStatus.${v}`)}</Tag>,
           },
+          {
+            title: t('owner.column'),
+            dataIndex: 'ownerId',
+            render: (_, p) => (
+              <Space size={4}>
+                {p.owner ? ownerName(lang, p.owner) : <Tag color="orange">{t('owner.none')}</Tag>}
+                {office && p.status !== 'closed' && (
+                  <Button size="small" type="link" onClick={() => setOwnerOf(p)} data-testid="owner-assign">
+                    {t('owner.assign')}
+                  </Button>
+                )}
+              </Space>
+            ),
+          },
           { title: t('version'), dataIndex: 'version', width: 80 },
           {
             title: t('console:common.actions'),
@@ -120,6 +180,15 @@ export default function PlansPage() {
             ),
           },
         ]}
+      />
+      <OwnerModal plan={ownerOf} onClose={() => setOwnerOf(undefined)} />
+      <BulkApproveModal
+        open={approveOpen}
+        plans={(list ?? []).filter((p) => selected.includes(p.id))}
+        onClose={(done) => {
+          setApproveOpen(false);
+          if (done) setSelected([]);
+        }}
       />
     </Card>
   );
