@@ -35,6 +35,7 @@ import { monitoringRoutes } from './modules/monitoring/routes';
 import { evaluationRoutes } from './modules/evaluation/routes';
 import { appealRoutes } from './modules/appeals/routes';
 import { userRoutes } from './modules/users/routes';
+import { onboardingRoutes } from './modules/onboarding/routes';
 
 export interface AppOptions {
   database: Database;
@@ -110,6 +111,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(evaluationRoutes);
       await api.register(appealRoutes);
       await api.register(userRoutes);
+      await api.register(onboardingRoutes);
     },
     { prefix: '/api' },
   );

@@ -19,6 +19,8 @@ const EnvSchema = z.object({
   MONITORING_SWEEP_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
   /** Directory of the built web app served at `/`. */
   WEB_DIST: z.string().optional(),
+  /** `production`: never load the demo city, refuse to start while any account has the demo password. */
+  NODE_ENV: z.string().default('development'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -31,3 +33,6 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   return parsed.data;
 }
+
+/** Production mode: no demo city, no demo passwords (`NODE_ENV=production`). */
+export const isProduction = (env: Pick<Env, 'NODE_ENV'>) => env.NODE_ENV === 'production';

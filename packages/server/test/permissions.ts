@@ -61,6 +61,13 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   },
   'POST /api/auth/logout': { url: '/api/auth/logout', allow: ALL, fresh: true },
   'GET /api/auth/me': { url: '/api/auth/me', allow: SIGNED_IN },
+  'GET /api/auth/config': { url: '/api/auth/config', allow: ALL },
+  'POST /api/auth/password': {
+    url: '/api/auth/password',
+    body: { currentPassword: 'not-the-password', newPassword: 'Another-long-one-1' },
+    allow: SIGNED_IN,
+    note: 'a wrong current password: 400 for everyone signed in, nothing changes',
+  },
 
   // Organisation and people
   'GET /api/orgs': { url: '/api/orgs', allow: SIGNED_IN },
@@ -97,6 +104,32 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     note: 'ends the term a month early; the second allowed role gets 409 (already ended)',
   },
   'GET /api/users': { url: '/api/users?role=evaluator', allow: OFFICE },
+  'POST /api/users/:id/reset-password': {
+    url: '/api/users/{missing}/reset-password',
+    allow: OFFICE,
+    note: 'an id that exists nowhere: 404 past the permission check',
+  },
+  // Org import (units, cadres, accounts) by the office.
+  'GET /api/import/:kind/template': { url: '/api/import/units/template', allow: OFFICE },
+  'POST /api/import/:kind/preview': {
+    url: '/api/import/units/preview',
+    file: {
+      name: 'u.csv',
+      type: 'text/csv',
+      content: 'code,name,kind,parentCode\nperm-u,矩阵,department,city\n',
+    },
+    allow: OFFICE,
+  },
+  'POST /api/import/:kind/commit': {
+    url: '/api/import/units/commit',
+    file: {
+      name: 'u.csv',
+      type: 'text/csv',
+      content: 'code,name,kind,parentCode\nperm-u,矩阵,department,nowhere\n',
+    },
+    allow: OFFICE,
+    note: 'an unknown parent: 400 past the permission check, nothing written',
+  },
 
   // Cycles
   'GET /api/cycles': { url: '/api/cycles', allow: SIGNED_IN },

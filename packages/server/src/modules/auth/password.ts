@@ -34,3 +34,19 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return timingSafeEqual(actual, expected);
 }
+
+/** Shortest password a person may choose (the demo password, 8 characters, can never be chosen). */
+export const MIN_PASSWORD_LENGTH = 10;
+
+/** A random password for an account someone else creates or resets (16 characters, 96 bits). */
+export const generatePassword = () => randomBytes(12).toString('base64url');
+
+/** Why `password` is not acceptable for the account `username`; empty when it is. */
+export function passwordPolicyProblems(username: string, password: string): string[] {
+  const problems: string[] = [];
+  if (password.length < MIN_PASSWORD_LENGTH)
+    problems.push(`must be at least ${MIN_PASSWORD_LENGTH} characters long`);
+  if (username.length >= 3 && password.toLowerCase().includes(username.toLowerCase()))
+    problems.push('must not contain the username');
+  return problems;
+}

@@ -12,7 +12,21 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The logged-in user, or null. */
     actor: Actor | null;
+    /** The logged-in user must change the password before anything but auth answers. */
+    mustChangePassword: boolean;
   }
+}
+
+/**
+ * What a session that must change its password may still call: who am I, log out, change the password,
+ * and what anyone may call without logging in (health, the public portal's reads); refusing those would
+ * protect nothing and would break the portal in the same browser.
+ */
+function allowedBeforePasswordChange(method: string, url: string): boolean {
+  const path = url.split('?')[0];
+  if (['/api/auth/me', '/api/auth/logout', '/api/auth/password', '/api/auth/login'].includes(path))
+    return true;
+  return path === '/api/health' || (SAFE_METHODS.has(method) && path.startsWith('/api/public/'));
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -23,6 +37,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export const authPlugin = fp(async (app: FastifyInstance, _opts: { cookieSecure: boolean }) => {
   app.decorateRequest('actor', null);
+  app.decorateRequest('mustChangePassword', false);
   app.addHook('onRequest', async (req: FastifyRequest) => {
     if (!req.url.startsWith('/api/')) return;
     const token = req.cookies[SESSION_COOKIE];
@@ -36,6 +51,11 @@ export const authPlugin = fp(async (app: FastifyInstance, _opts: { cookieSecure:
         ]);
       }
     }
+    if (session.mustChangePassword && !allowedBeforePasswordChange(req.method, req.url))
+      throw new AppError(403, 'password_change_required', 'Change your password before going on', [
+        { path: 'password', message: 'set by someone else: change it with POST /api/auth/password' },
+      ]);
     req.actor = session.actor;
+    req.mustChangePassword = session.mustChangePassword;
   });
 });

@@ -17,7 +17,7 @@ const ORG_TREE_LOCK = 727_101;
 type OrgRow = typeof orgUnits.$inferSelect;
 type PersonRow = typeof people.$inferSelect;
 
-const presentOrg = (o: OrgRow) => ({
+export const presentOrg = (o: OrgRow) => ({
   id: o.id,
   code: o.code,
   name: o.name,
@@ -27,7 +27,7 @@ const presentOrg = (o: OrgRow) => ({
   peerGroup: o.peerGroup,
 });
 
-const presentPerson = (p: PersonRow) => ({
+export const presentPerson = (p: PersonRow) => ({
   id: p.id,
   code: p.code,
   name: p.name,
@@ -65,7 +65,8 @@ export async function listPeople(db: Db, opts: { orgUnitId?: string }, actor: Ac
   });
 }
 
-async function lockTree(tx: DbOrTx) {
+/** Takes the org tree's write lock for the rest of the transaction (also taken by the org import). */
+export async function lockTree(tx: DbOrTx) {
   await tx.execute(sql`select pg_advisory_xact_lock(${ORG_TREE_LOCK})`);
 }
 
@@ -195,11 +196,18 @@ async function checkPerson(
     const [u] = await tx.select({ id: users.id }).from(users).where(eq(users.id, p.userId));
     if (!u) details.push({ path: 'userId', message: 'no such account' });
   }
+  details.push(...termProblems(p));
+  if (details.length) throw badRequest('Invalid cadre', details);
+}
+
+/** The rules of a cadre's term (pure; also checked by the org import). */
+export function termProblems(p: { termStart: string | null; termEnd: string | null }): ErrorDetail[] {
+  const details: ErrorDetail[] = [];
   if (p.termStart && p.termEnd && p.termEnd < p.termStart)
     details.push({ path: 'termEnd', message: 'must not be before termStart' });
   if (!p.termStart && p.termEnd)
     details.push({ path: 'termStart', message: 'required when the term has an end' });
-  if (details.length) throw badRequest('Invalid cadre', details);
+  return details;
 }
 
 async function findPerson(tx: DbOrTx, id: string, forUpdate = false) {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ROLES } from '../../lib/actor';
-import { listUsers } from './service';
+import { listUsers, resetPassword } from './service';
 
 export const UsersQuery = z.object({
   /** Only holders of this role (e.g. evaluator). */
@@ -14,4 +14,10 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/users', { schema: { tags: ['users'], querystring: UsersQuery } }, async (req) => ({
     items: await listUsers(app.database.db, req.actor, req.query),
   }));
+  app.post(
+    '/users/:id/reset-password',
+    { schema: { tags: ['users'], params: z.object({ id: z.uuid() }) } },
+    // The new password is in this answer only; the account must change it at its next login.
+    async (req) => resetPassword(app.database.db, req.actor, req.params.id),
+  );
 };

@@ -1,7 +1,14 @@
-import { and, asc, eq, ilike, inArray, or } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { orgUnits, roleAssignments, users } from '../../db/schema';
-import { requireOffice, type Actor, type Role } from '../../lib/actor';
+import { orgUnits, roleAssignments, sessions, users } from '../../db/schema';
+import { hasRole, requireOffice, type Actor, type Role } from '../../lib/actor';
+import { badRequest, conflict, forbidden, notFound } from '../../lib/errors';
+import { systemActor } from '../../lib/system';
+import { appendAudit } from '../audit/service';
+import { generatePassword, hashPassword } from '../auth/password';
+
+/** Serialises `init` runs (two at once must not both find no administrator). */
+const INIT_LOCK = 727_110;
 
 /** At most this many users per answer: the list feeds pickers, not exports. */
 const LIMIT = 500;
@@ -63,4 +70,101 @@ export async function listUsers(db: Db, actor: Actor | null, opts: { role?: Role
   const rolesOf = new Map<string, Omit<(typeof grants)[number], 'userId'>[]>();
   for (const { userId, ...g } of grants) rolesOf.set(userId, [...(rolesOf.get(userId) ?? []), g]);
   return rows.map((r) => ({ ...r, roles: rolesOf.get(r.id) ?? [] }));
+}
+
+/** Login names: letters, digits, `.`, `_`, `-`, 2 to 64 characters, starting with a letter or digit. */
+export const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/;
+
+/**
+ * Creates the first administrator of an install (command line `init --admin`): roles admin and office
+ * over the whole government, a random password returned once, to be changed at first login. Refused
+ * while any administrator exists, so it cannot be used to take over an install.
+ */
+export async function initAdmin(db: Db, input: { username: string; displayName?: string }) {
+  if (!USERNAME.test(input.username))
+    throw badRequest('Invalid username', [
+      { path: 'username', message: 'letters, digits, . _ - only; 2 to 64 characters' },
+    ]);
+  const password = generatePassword();
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    // One init at a time, and none once an administrator exists.
+    await tx.execute(sql`select pg_advisory_xact_lock(${INIT_LOCK})`);
+    const admins = await tx
+      .select({ username: users.username })
+      .from(roleAssignments)
+      .innerJoin(users, eq(users.id, roleAssignments.userId))
+      .where(eq(roleAssignments.role, 'admin'));
+    if (admins.length)
+      throw conflict(
+        `An administrator exists already (${admins.map((a) => a.username).join(', ')}); init is for a new install`,
+        [{ path: 'admin', message: 'an administrator exists' }],
+        'admin_exists',
+      );
+    const [taken] = await tx.select({ id: users.id }).from(users).where(eq(users.username, input.username));
+    if (taken) throw conflict('This username is taken', [{ path: 'username', message: 'taken' }]);
+    const [u] = await tx
+      .insert(users)
+      .values({
+        username: input.username,
+        displayName: input.displayName?.trim() || input.username,
+        passwordHash,
+        mustChangePassword: true,
+        passwordSetAt: new Date(),
+      })
+      .returning();
+    const roles = ['admin', 'office'] as const;
+    await tx.insert(roleAssignments).values(roles.map((role) => ({ userId: u.id, role, orgUnitId: null })));
+    await appendAudit(tx, [
+      {
+        actorId: systemActor().id,
+        action: 'user.init_admin',
+        entityType: 'user',
+        entityId: u.id,
+        data: { username: u.username, displayName: u.displayName, roles },
+      },
+    ]);
+    return { user: { id: u.id, username: u.username, displayName: u.displayName, roles }, password };
+  });
+}
+
+/**
+ * Gives an account a new random password (returned once) that it must change at first login, and ends
+ * its sessions. The office or an administrator; an administrator's account only by an administrator.
+ * `actor` null is the operator at the command line.
+ */
+export async function resetPassword(db: Db, actor: Actor | null, userId: string) {
+  const a = actor ?? systemActor();
+  requireOffice(a, 'Resetting passwords');
+  const password = generatePassword();
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const [u] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+    if (!u) throw notFound('User');
+    const roles = await tx
+      .select({ role: roleAssignments.role })
+      .from(roleAssignments)
+      .where(eq(roleAssignments.userId, userId));
+    if (roles.some((r) => r.role === 'admin') && !hasRole(a, 'admin'))
+      throw forbidden("Only an administrator resets an administrator's password");
+    if (u.id === a.id)
+      throw badRequest('Change your own password instead', [
+        { path: 'id', message: 'is your own account: use POST /api/auth/password' },
+      ]);
+    await tx
+      .update(users)
+      .set({ passwordHash, mustChangePassword: true, passwordSetAt: new Date() })
+      .where(eq(users.id, userId));
+    await tx.delete(sessions).where(eq(sessions.userId, userId));
+    await appendAudit(tx, [
+      {
+        actorId: a.id,
+        action: 'user.password_reset',
+        entityType: 'user',
+        entityId: u.id,
+        data: { username: u.username },
+      },
+    ]);
+    return { user: { id: u.id, username: u.username, displayName: u.displayName }, password };
+  });
 }

@@ -1,0 +1,199 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../../test/helper';
+import { roleAssignments, users } from '../../db/schema';
+import { rowsOf } from '../../db/client';
+import { initAdmin } from '../users/service';
+import { demoPasswordAccounts, productionRefusal } from './production';
+import { passwordPolicyProblems } from './password';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(async () => t.close());
+
+const login = (username: string, password: string) =>
+  t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+
+/** A client logged in with a password (not the demo one), sending cookie and CSRF header. */
+async function session(username: string, password: string) {
+  const res = await login(username, password);
+  expect(res.statusCode, res.body).toBe(200);
+  const c = Object.fromEntries(res.cookies.map((k) => [k.name, k.value]));
+  const headers = { cookie: `pc_session=${c.pc_session}; pc_csrf=${c.pc_csrf}`, 'x-csrf-token': c.pc_csrf };
+  return {
+    user: res.json().user,
+    get: (url: string) => t.app.inject({ method: 'GET', url, headers }),
+    post: (url: string, payload?: object) =>
+      t.app.inject({ method: 'POST', url, headers, payload: payload ?? {} }),
+  };
+}
+
+const activeUsers = async () =>
+  Number((await rowsOf<{ n: string }>(t.db, sql`select count(*) as n from users where not disabled`))[0].n);
+
+describe('production start check', () => {
+  it('finds every demo account with one scrypt per distinct hash and names the count and the fix', async () => {
+    const started = Date.now();
+    const names = await demoPasswordAccounts(t.db);
+    // The seed gives all its accounts one hash: one verification, not one per account.
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(names.length).toBe(await activeUsers());
+    expect(names).toEqual(expect.arrayContaining(['admin', 'office', 'citizen01']));
+    const refusal = await productionRefusal(t.db);
+    expect(refusal).toContain(`${names.length} account(s) still have the demo password`);
+    expect(refusal).toContain('perfcommons init --admin');
+  });
+
+  it('skips accounts whose password was set under the policy and self-registered participants', async () => {
+    const before = await demoPasswordAccounts(t.db);
+    const fin = await t.as('fin.manager');
+    const changed = await fin.post('/api/auth/password', {
+      currentPassword: 'demo1234',
+      newPassword: 'Autumn-ledger-42',
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    // A citizen registering with the demo password on their own: their own salt, public role only.
+    const reg = await t.anon.post('/api/participation/register', {
+      email: 'someone@example.org',
+      password: 'demo1234',
+      displayName: 'Someone',
+    });
+    expect(reg.statusCode, reg.body).toBe(201);
+    const after = await demoPasswordAccounts(t.db);
+    expect(after).not.toContain('fin.manager');
+    expect(after).not.toContain(reg.json().user.username);
+    expect(after.length).toBe(before.length - 1);
+  });
+});
+
+describe('password policy and change', () => {
+  it('states each problem of a new password', () => {
+    expect(passwordPolicyProblems('edu.head', 'short')).toEqual(['must be at least 10 characters long']);
+    expect(passwordPolicyProblems('edu.head', 'my-EDU.HEAD-pass')).toEqual(['must not contain the username']);
+    expect(passwordPolicyProblems('edu.head', 'a long enough one')).toEqual([]);
+  });
+
+  it('refuses a wrong current password and a weak new one naming the field', async () => {
+    const head = await t.as('edu.head');
+    const wrong = await head.post('/api/auth/password', {
+      currentPassword: 'not-it-at-all',
+      newPassword: 'A-good-new-password',
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json()).toMatchObject({ error: 'wrong_password', details: [{ path: 'currentPassword' }] });
+    const weak = await head.post('/api/auth/password', {
+      currentPassword: 'demo1234',
+      newPassword: 'edu.head!!!',
+    });
+    expect(weak.statusCode).toBe(400);
+    expect(weak.json().error).toBe('weak_password');
+    expect(weak.json().details).toEqual([{ path: 'newPassword', message: 'must not contain the username' }]);
+    expect(
+      (await head.post('/api/auth/password', { currentPassword: 'demo1234', newPassword: 'short' })).json(),
+    ).toMatchObject({ details: [{ path: 'newPassword', message: 'must be at least 10 characters long' }] });
+    expect(
+      (await t.anon.post('/api/auth/password', { currentPassword: 'x', newPassword: 'y' })).statusCode,
+    ).toBe(401);
+  });
+
+  it('ends the other sessions and keeps the current one', async () => {
+    const other = await t.as('dc.head');
+    const current = await t.as('dc.head');
+    const res = await current.post('/api/auth/password', {
+      currentPassword: 'demo1234',
+      newPassword: 'River-bend-2026',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await current.get('/api/auth/me')).statusCode).toBe(200);
+    expect((await other.get('/api/auth/me')).statusCode).toBe(401);
+    expect((await login('dc.head', 'demo1234')).statusCode).toBe(401);
+    expect((await login('dc.head', 'River-bend-2026')).statusCode).toBe(200);
+  });
+});
+
+describe('must change password', () => {
+  it('after a reset, only auth answers until the password is changed', async () => {
+    const office = await t.as('office');
+    const [edu] = await t.db.select().from(users).where(eq(users.username, 'edu.manager'));
+    const old = await t.as('edu.manager');
+    const reset = await office.post(`/api/users/${edu.id}/reset-password`);
+    expect(reset.statusCode, reset.body).toBe(200);
+    const { password } = reset.json();
+    expect(password).toMatch(/^[\w-]{16}$/);
+    // The reset ends the account's sessions.
+    expect((await old.get('/api/auth/me')).statusCode).toBe(401);
+
+    const s = await session('edu.manager', password);
+    expect(s.user.mustChangePassword).toBe(true);
+    expect((await s.get('/api/auth/me')).json().user.mustChangePassword).toBe(true);
+    for (const url of ['/api/cycles', '/api/orgs', '/api/plans']) {
+      const res = await s.get(url);
+      expect(res.statusCode, url).toBe(403);
+      expect(res.json().error).toBe('password_change_required');
+    }
+    expect((await s.post('/api/cycles', { code: 'x' })).json().error).toBe('password_change_required');
+    expect((await s.get('/api/health')).statusCode).toBe(200);
+
+    const changed = await s.post('/api/auth/password', { currentPassword: password, newPassword: password });
+    expect(changed.json().details).toEqual([
+      { path: 'newPassword', message: 'must differ from the current password' },
+    ]);
+    expect(
+      (await s.post('/api/auth/password', { currentPassword: password, newPassword: 'Quiet-harbour-77' }))
+        .statusCode,
+    ).toBe(200);
+    expect((await s.get('/api/auth/me')).json().user.mustChangePassword).toBe(false);
+    expect((await s.get('/api/cycles')).statusCode).toBe(200);
+  });
+
+  it('lets only the office reset, and an administrator only by an administrator', async () => {
+    const [admin] = await t.db.select().from(users).where(eq(users.username, 'admin'));
+    const [fin] = await t.db.select().from(users).where(eq(users.username, 'edu.head'));
+    const manager = await t.as('hea.manager');
+    expect((await manager.post(`/api/users/${fin.id}/reset-password`)).statusCode).toBe(403);
+    const office = await t.as('office');
+    expect((await office.post(`/api/users/${admin.id}/reset-password`)).statusCode).toBe(403);
+  });
+});
+
+describe('init', () => {
+  it('is refused while an administrator exists, then creates admin + office with a one-time password', async () => {
+    await expect(initAdmin(t.db, { username: 'chief' })).rejects.toMatchObject({
+      statusCode: 409,
+      error: 'admin_exists',
+    });
+    await t.db.delete(roleAssignments).where(eq(roleAssignments.role, 'admin'));
+    await expect(initAdmin(t.db, { username: 'bad name' })).rejects.toMatchObject({ statusCode: 400 });
+    const { user, password } = await initAdmin(t.db, { username: 'chief', displayName: '系统管理员' });
+    expect(user.roles).toEqual(['admin', 'office']);
+    expect(password.length).toBeGreaterThanOrEqual(16);
+    await expect(initAdmin(t.db, { username: 'chief2' })).rejects.toMatchObject({ error: 'admin_exists' });
+
+    const s = await session('chief', password);
+    expect(s.user).toMatchObject({
+      username: 'chief',
+      mustChangePassword: true,
+    });
+    expect(s.user.roles).toHaveLength(2);
+    expect(s.user.roles).toEqual(
+      expect.arrayContaining([
+        { role: 'admin', orgUnitId: null },
+        { role: 'office', orgUnitId: null },
+      ]),
+    );
+    expect((await s.get('/api/orgs')).statusCode).toBe(403);
+    expect(
+      (
+        await s.post('/api/auth/password', {
+          currentPassword: password,
+          newPassword: 'First-light-on-the-hill',
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect((await s.get('/api/orgs')).statusCode).toBe(200);
+    // The administrator's new password is policy-set: never tried by the production check.
+    expect(await demoPasswordAccounts(t.db)).not.toContain('chief');
+  });
+});

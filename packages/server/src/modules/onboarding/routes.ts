@@ -1,0 +1,57 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { requireOffice } from '../../lib/actor';
+import { badRequest } from '../../lib/errors';
+import { commitImport, previewImport } from './service';
+import { IMPORT_KINDS, importTemplate } from './sheet';
+
+const KindParams = z.object({
+  /** units (the org tree), people (leading cadres) or accounts (logins with roles). */
+  kind: z.enum(IMPORT_KINDS),
+});
+const TemplateQuery = z.object({
+  /** Language of the header row: Chinese (default) or English keys; both are accepted on upload. */
+  lang: z.enum(['zh-CN', 'en']).default('zh-CN'),
+});
+const tags = ['onboarding'];
+
+/** The uploaded sheet (multipart field `file`, .xlsx or .csv; 5 MB at most by the multipart limit). */
+async function upload(req: FastifyRequest) {
+  if (!req.isMultipart())
+    throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
+  const file = await req.file();
+  if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
+  if (!/\.(xlsx|csv)$/i.test(file.filename))
+    throw badRequest('Upload an .xlsx or .csv file', [{ path: 'file', message: 'unsupported file type' }]);
+  const buffer = await file.toBuffer();
+  if (file.file.truncated)
+    throw badRequest('The file is larger than 5 MB', [{ path: 'file', message: 'too large' }], 'too_large');
+  return { buffer, filename: file.filename };
+}
+
+export const onboardingRoutes: FastifyPluginAsyncZod = async (app) => {
+  const db = app.database.db;
+  app.get(
+    '/import/:kind/template',
+    { schema: { tags, params: KindParams, querystring: TemplateQuery } },
+    async (req, reply) => {
+      requireOffice(req.actor, 'Importing the organisation');
+      const body = await importTemplate(req.params.kind, req.query.lang);
+      reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="perfcommons-${req.params.kind}.xlsx"`);
+      return reply.send(body);
+    },
+  );
+  // Row by row what the import would do and every problem (rows.<sheet row>.<field>); writes nothing.
+  app.post('/import/:kind/preview', { schema: { tags, params: KindParams } }, async (req) => {
+    requireOffice(req.actor, 'Importing the organisation');
+    return previewImport(db, req.actor, req.params.kind, await upload(req));
+  });
+  // All rows or none; new accounts' one-time passwords are in this answer only.
+  app.post('/import/:kind/commit', { schema: { tags, params: KindParams } }, async (req) => {
+    requireOffice(req.actor, 'Importing the organisation');
+    return commitImport(db, req.actor, req.params.kind, await upload(req));
+  });
+};

@@ -1,0 +1,234 @@
+import ExcelJS from 'exceljs';
+import { badRequest, type ErrorDetail } from '../../lib/errors';
+import { cellText, readFirstSheet } from '../../lib/sheets';
+
+/** What an org import loads: the unit tree, leading cadres, user accounts with roles. */
+export const IMPORT_KINDS = ['units', 'people', 'accounts'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+/** At most this many data rows per file: a province's departments and cadres fit; bigger files are split. */
+export const MAX_IMPORT_ROWS = 2000;
+
+export interface ColumnSpec {
+  key: string;
+  required: boolean;
+  /** Chinese header of the template, then further accepted headers. */
+  zh: string[];
+  /** Example cell of the template. */
+  example: string;
+  /** What the column holds (template notes sheet). */
+  note: { en: string; zh: string };
+}
+
+export const COLUMNS: Record<ImportKind, ColumnSpec[]> = {
+  units: [
+    col(
+      'code',
+      true,
+      ['单位编码', '编码', '代码'],
+      'edu',
+      'unique code: a-z, 0-9, - and _',
+      '唯一编码：小写字母、数字、- 和 _',
+    ),
+    col('name', true, ['单位名称', '名称'], '市教育局', 'name in Chinese', '中文名称'),
+    col('nameEn', false, ['英文名称'], 'Education Bureau', 'name in English', '英文名称'),
+    col(
+      'kind',
+      true,
+      ['类型', '单位类型'],
+      'department',
+      'government, department or district (政府, 部门, 区县)',
+      'government / department / district（或 政府、部门、区县）',
+    ),
+    col(
+      'parentCode',
+      true,
+      ['上级编码', '上级单位编码', '上级单位'],
+      'city',
+      'code of the parent unit, in the tree or anywhere in this file; empty only for the root',
+      '上级单位编码，可以是已有单位或本表中任一行；仅根单位留空',
+    ),
+    col(
+      'peerGroup',
+      false,
+      ['同类组', '考核分组', '分组'],
+      'social',
+      'peer group for ranking (economic, social, urban_district …); empty: not ranked',
+      '排名分组（economic、social、urban_district 等）；留空则不参与排名',
+    ),
+  ],
+  people: [
+    col('code', true, ['干部编码', '编码', '人员编码'], 'edu-1', 'unique code of the cadre', '干部唯一编码'),
+    col('name', true, ['姓名'], '张伟', 'name in Chinese', '中文姓名'),
+    col('nameEn', false, ['英文姓名'], 'Zhang Wei', 'name in English', '英文姓名'),
+    col('position', true, ['职务'], '局长', 'position in Chinese', '职务'),
+    col('positionEn', false, ['英文职务'], 'Director', 'position in English', '英文职务'),
+    col(
+      'orgUnit',
+      true,
+      ['单位编码', '所在单位', '单位'],
+      'edu',
+      'code of the unit of the position',
+      '任职单位编码',
+    ),
+    col(
+      'termStart',
+      false,
+      ['任期开始', '任职开始', '任职日期'],
+      '2021-06-01',
+      'first day of the term (YYYY-MM-DD)',
+      '任期开始日期（YYYY-MM-DD）',
+    ),
+    col(
+      'termEnd',
+      false,
+      ['任期结束', '任职结束'],
+      '',
+      'last day of the term; empty while open',
+      '任期结束日期；在任留空',
+    ),
+    col(
+      'username',
+      false,
+      ['账号', '用户名', '登录账号'],
+      'edu.head',
+      'login account of the cadre (import accounts first); empty: none',
+      '干部的登录账号（请先导入账号）；可空',
+    ),
+  ],
+  accounts: [
+    col(
+      'username',
+      true,
+      ['用户名', '账号', '登录账号'],
+      'edu.manager',
+      'login name: letters, digits, . _ -',
+      '登录名：字母、数字、. _ -',
+    ),
+    col('displayName', true, ['姓名', '显示名称'], '王芳', 'name shown in the console', '显示姓名'),
+    col('displayNameEn', false, ['英文姓名', '英文名'], 'Wang Fang', 'name in English', '英文姓名'),
+    col(
+      'email',
+      false,
+      ['邮箱', '电子邮箱'],
+      'wangfang@example.gov.cn',
+      'e-mail (optional, unique)',
+      '电子邮箱（可空，唯一）',
+    ),
+    col(
+      'roles',
+      true,
+      ['角色'],
+      'unit_manager@edu',
+      'roles separated by ; as role@unitCode or role (whole government): admin, office, unit_manager, appraisee, evaluator, verifier, public',
+      '多个角色以 ; 分隔，写作 角色@单位编码 或 角色（全市范围）：admin、office、unit_manager、appraisee、evaluator、verifier、public（或 系统管理员、绩效办、单位管理员、考核对象、评价人、核验员、公众）',
+    ),
+  ],
+};
+
+function col(
+  key: string,
+  required: boolean,
+  zh: string[],
+  example: string,
+  en: string,
+  zhNote: string,
+): ColumnSpec {
+  return { key, required, zh, example, note: { en, zh: zhNote } };
+}
+
+/** One data row: its number in the sheet (the header is row 1) and its cells by column key. */
+export interface SheetRow {
+  row: number;
+  cells: Record<string, string>;
+}
+
+export interface ParsedSheet {
+  /** Keys of the columns present (an absent optional column leaves that field as it is). */
+  columns: Set<string>;
+  rows: SheetRow[];
+  /** Headers that match no column (ignored). */
+  ignored: string[];
+}
+
+/** A header compared loosely: case, spaces, a required marker `*` and a parenthesised hint do not count. */
+const normalise = (h: string) =>
+  h
+    .replace(/[(（][^)）]*[)）]/g, '')
+    .replace(/[\s*＊]/g, '')
+    .toLowerCase();
+
+/**
+ * Reads an uploaded XLSX or CSV of one import kind: headers by English key or Chinese alias, data rows
+ * numbered as in the sheet, wholly empty rows skipped. File-level problems (unreadable, a required
+ * column missing or given twice, no rows, too many) are a 400 before any row is looked at.
+ */
+export async function parseImportSheet(
+  kind: ImportKind,
+  buffer: Buffer,
+  filename: string,
+): Promise<ParsedSheet> {
+  const { sheet, header } = await readFirstSheet(buffer, filename);
+  const specs = COLUMNS[kind];
+  const byName = new Map<string, string>();
+  for (const s of specs) for (const name of [s.key, ...s.zh]) byName.set(normalise(name), s.key);
+  const index = new Map<string, number>();
+  const ignored: string[] = [];
+  const details: ErrorDetail[] = [];
+  header.forEach((h, i) => {
+    if (!h) return;
+    const key = byName.get(normalise(h));
+    if (!key) ignored.push(h);
+    else if (index.has(key))
+      details.push({ path: `columns.${key}`, message: `given twice (column ${i + 1})` });
+    else index.set(key, i + 1);
+  });
+  for (const s of specs)
+    if (s.required && !index.has(s.key))
+      details.push({ path: `columns.${s.key}`, message: `missing header (${s.key} or ${s.zh[0]})` });
+  if (details.length) throw badRequest('The header row does not fit this import', details, 'bad_columns');
+  const rows: SheetRow[] = [];
+  for (let r = 2; r <= sheet.rowCount; r++) {
+    const row = sheet.getRow(r);
+    const cells: Record<string, string> = {};
+    for (const [key, c] of index) cells[key] = cellText(row.getCell(c).value);
+    if (Object.values(cells).every((v) => v === '')) continue;
+    if (rows.length === MAX_IMPORT_ROWS)
+      throw badRequest(
+        `More than ${MAX_IMPORT_ROWS} rows: split the file`,
+        [{ path: 'file', message: `at most ${MAX_IMPORT_ROWS} data rows` }],
+        'too_many_rows',
+      );
+    rows.push({ row: r, cells });
+  }
+  if (rows.length === 0)
+    throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
+  return { columns: new Set(index.keys()), rows, ignored };
+}
+
+/** The template of an import kind: a header row (Chinese or English) with one example row, and a notes sheet. */
+export async function importTemplate(kind: ImportKind, lang: 'zh-CN' | 'en'): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const specs = COLUMNS[kind];
+  const sheet = wb.addWorksheet(kind);
+  sheet.addRow(specs.map((s) => (lang === 'en' ? s.key : s.zh[0])));
+  sheet.addRow(specs.map((s) => s.example));
+  sheet.getRow(1).font = { bold: true };
+  sheet.columns.forEach((c) => (c.width = 20));
+  // Text cells, so that codes like 001 and dates stay as typed.
+  for (let i = 1; i <= specs.length; i++) sheet.getColumn(i).numFmt = '@';
+  const notes = wb.addWorksheet(lang === 'en' ? 'notes' : '说明');
+  notes.addRow(
+    lang === 'en' ? ['column', 'required', 'also accepted', 'meaning'] : ['列', '必填', '可用表头', '说明'],
+  );
+  notes.getRow(1).font = { bold: true };
+  for (const s of specs)
+    notes.addRow([
+      lang === 'en' ? s.key : s.zh[0],
+      s.required ? (lang === 'en' ? 'yes' : '是') : lang === 'en' ? 'no' : '否',
+      [s.key, ...s.zh].join(', '),
+      lang === 'en' ? s.note.en : s.note.zh,
+    ]);
+  notes.columns.forEach((c, i) => (c.width = i === 3 ? 80 : 22));
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
