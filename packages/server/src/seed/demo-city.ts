@@ -191,6 +191,9 @@ export async function seedDemoCity(db: Db) {
       unitShareForCadres: 0.2,
       consequenceRules: DEFAULT_CONSEQUENCE_RULES,
     });
+    // The term appraisal takes half of its total from the annual results within the term and none
+    // from the unit's result (the unit is appraised by the annual cycles): its regulations, frozen
+    // below, and its live rules are this one set.
     const termRules = { ...rules, unitShareForCadres: 0, annualShareForTerm: 0.5 };
     const [annual, term, next] = await tx
       .insert(cycles)
@@ -214,7 +217,7 @@ export async function seedDemoCity(db: Db) {
           periodStart: '2021-06-01',
           periodEnd: '2025-12-31',
           stage: 'evaluation',
-          rules,
+          rules: termRules,
         },
         {
           code: '2026-annual',

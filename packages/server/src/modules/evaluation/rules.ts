@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_GRADE_SCHEME } from '@perfcommons/domain';
+import { DEFAULT_GRADE_SCHEME, MISSING_DATA_POLICIES } from '@perfcommons/domain';
 
 /** Consequence kinds of the application of results 结果运用. */
 export const CONSEQUENCE_KINDS = [
@@ -41,6 +41,12 @@ export const CycleRulesSchema = z.object({
   appealWindowDays: z.number().int().min(0).max(90).default(15),
   /** Consequences applied to results. */
   consequenceRules: z.array(ConsequenceRuleSchema).max(50).default([]),
+  /**
+   * A missing input (a leaf unreported or unverified, a panel below minRaters, a survey estimate
+   * not yet published): 'incomplete' leaves the result without grade, rank or consequence;
+   * 'renormalise' excludes the leaf and renormalises its siblings' weights; 'zero' scores it 0.
+   */
+  missingData: z.enum(MISSING_DATA_POLICIES).default('incomplete'),
 });
 export type CycleRules = z.infer<typeof CycleRulesSchema>;
 

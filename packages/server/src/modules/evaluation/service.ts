@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { krippendorffAlpha, raterLeniency, type GradeScheme } from '@perfcommons/domain';
+import {
+  DEFAULT_GRADE_SCHEME,
+  krippendorffAlpha,
+  raterLeniency,
+  type GradeScheme,
+} from '@perfcommons/domain';
 import type { Db, DbOrTx } from '../../db/client';
 import {
   cycleRuleVersions,
@@ -16,17 +21,57 @@ import {
 import { requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
+import { assertCycleNotPublished } from '../cycles/freeze';
 import { getCycle, STAGES, type CycleRow, type Stage } from '../cycles/service';
 import { hashPassword } from '../auth/password';
 import { CycleRulesSchema, rulesOf, type CycleRules } from './rules';
 
 /** Subjects from outside the appraisee's own organisation; a rater of the appraisee's unit is excluded. */
-import { assertCycleNotPublished } from '../cycles/freeze';
 export const EXTERNAL_SUBJECTS = ['expert', 'deputy', 'third_party', 'public', 'service_recipient'];
 
 const frozen = (c: CycleRow) => STAGES.indexOf(c.stage as Stage) >= STAGES.indexOf('evaluation');
 
-/** The cycle's rules in force and their version history. */
+/** The rules a cycle's results are computed from: its frozen version, published as the regulations. */
+export interface FrozenRules {
+  version: number;
+  frozenAt: Date;
+  rules: CycleRules;
+  gradeScheme: GradeScheme;
+}
+
+/** The latest frozen rules version of a cycle (the regulations), or null before evaluation. */
+export async function frozenRulesOrNull(db: DbOrTx, cycleId: string): Promise<FrozenRules | null> {
+  const [v] = await db
+    .select()
+    .from(cycleRuleVersions)
+    .where(and(eq(cycleRuleVersions.cycleId, cycleId), isNotNull(cycleRuleVersions.frozenAt)))
+    .orderBy(desc(cycleRuleVersions.version))
+    .limit(1);
+  if (!v) return null;
+  return {
+    version: v.version,
+    frozenAt: v.frozenAt!,
+    rules: rulesOf(v.rules),
+    gradeScheme: (v.gradeScheme ?? DEFAULT_GRADE_SCHEME) as GradeScheme,
+  };
+}
+
+/**
+ * The frozen rules a cycle's results are computed from; never the live `cycles.rules` column, so
+ * that what computes is what the portal publishes. 409 `rules_not_frozen` when there is none.
+ */
+export async function frozenRules(db: DbOrTx, cycleId: string): Promise<FrozenRules> {
+  const v = await frozenRulesOrNull(db, cycleId);
+  if (!v)
+    throw conflict(
+      'The cycle has no frozen rules: results are computed from the rules frozen when evaluation starts',
+      [{ path: 'rules', message: 'not frozen' }],
+      'rules_not_frozen',
+    );
+  return v;
+}
+
+/** The cycle's rules in force (the frozen version once frozen) and their version history. */
 export async function getRules(db: Db, cycleId: string) {
   const cycle = await getCycle(db, cycleId);
   const versions = await db
@@ -34,7 +79,14 @@ export async function getRules(db: Db, cycleId: string) {
     .from(cycleRuleVersions)
     .where(eq(cycleRuleVersions.cycleId, cycleId))
     .orderBy(asc(cycleRuleVersions.version));
-  return { rules: rulesOf(cycle.rules), gradeScheme: cycle.gradeScheme, frozen: frozen(cycle), versions };
+  const isFrozen = frozen(cycle);
+  const fixed = isFrozen ? await frozenRulesOrNull(db, cycleId) : null;
+  return {
+    rules: fixed ? fixed.rules : rulesOf(cycle.rules),
+    gradeScheme: fixed ? fixed.gradeScheme : cycle.gradeScheme,
+    frozen: isFrozen,
+    versions,
+  };
 }
 
 /** Changes the rules while the cycle is before evaluation; every change is a new version. */
@@ -47,6 +99,7 @@ export async function updateRules(
   const a = requireOffice(actor, 'Changing the rules of a cycle');
   return db.transaction(async (tx) => {
     const cycle = await getCycle(tx, cycleId);
+    await assertCycleNotPublished(tx, cycleId);
     if (frozen(cycle))
       throw conflict(
         'The rules are frozen once evaluation has started',
@@ -86,7 +139,11 @@ export async function updateRules(
   });
 }
 
-/** Freezes the rules in force when a cycle enters evaluation (called inside the transition's transaction). */
+/**
+ * Freezes the rules in force when a cycle enters evaluation (called inside the transition's
+ * transaction), and makes `cycles.rules` and `cycles.grade_scheme` mirror the frozen version, so
+ * that after freezing there is one set of rules (results read the frozen version itself).
+ */
 export async function freezeRules(tx: DbOrTx, cycle: CycleRow, actorId: string) {
   const [last] = await tx
     .select()
@@ -95,19 +152,25 @@ export async function freezeRules(tx: DbOrTx, cycle: CycleRow, actorId: string) 
     .orderBy(desc(cycleRuleVersions.version))
     .limit(1);
   const now = new Date();
+  let fixed: { rules: unknown; gradeScheme: unknown };
   if (last && !last.frozenAt) {
     await tx.update(cycleRuleVersions).set({ frozenAt: now }).where(eq(cycleRuleVersions.id, last.id));
+    fixed = last;
   } else if (!last) {
+    fixed = { rules: rulesOf(cycle.rules), gradeScheme: cycle.gradeScheme };
     await tx.insert(cycleRuleVersions).values({
-    await assertCycleNotPublished(tx, cycleId);
       cycleId: cycle.id,
       version: 1,
-      rules: rulesOf(cycle.rules),
-      gradeScheme: cycle.gradeScheme,
+      rules: fixed.rules,
+      gradeScheme: fixed.gradeScheme,
       createdBy: actorId,
       frozenAt: now,
     });
-  }
+  } else fixed = last;
+  await tx
+    .update(cycles)
+    .set({ rules: rulesOf(fixed.rules), gradeScheme: fixed.gradeScheme ?? null })
+    .where(eq(cycles.id, cycle.id));
 }
 
 /** The frozen rules of a cycle, published as its regulations 考核办法. */
@@ -120,6 +183,7 @@ export async function regulations(db: Db, cycleId: string) {
     .orderBy(desc(cycleRuleVersions.version))
     .limit(1);
   if (!v) throw notFound('Published regulations');
+  // rulesOf fills defaults (missingData: 'incomplete' for versions frozen before that rule existed).
   return {
     cycle: { id: cycle.id, code: cycle.code, name: cycle.name, nameEn: cycle.nameEn },
     version: v.version,
@@ -159,6 +223,7 @@ export async function assignTasks(
   const a = requireOffice(actor, 'Assigning rater panels');
   return db.transaction(async (tx) => {
     await getCycle(tx, input.cycleId);
+    await assertCycleNotPublished(tx, input.cycleId);
     const planRows = await tx
       .select({ id: plans.id, cycleId: plans.cycleId, orgPath: orgUnits.path, personUserId: people.userId })
       .from(plans)
@@ -223,7 +288,6 @@ export async function listPanels(db: Db, actor: Actor | null, cycleId: string) {
   requireOffice(actor, 'Rater panels');
   const tasks = await db
     .select({
-    await assertCycleNotPublished(tx, input.cycleId);
       planId: evaluationTasks.planId,
       subjectType: evaluationTasks.subjectType,
       n: sql<number>`count(*)::int`,

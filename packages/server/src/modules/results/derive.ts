@@ -1,5 +1,10 @@
 import { and, eq, gte, inArray, lte, ne } from 'drizzle-orm';
-import { rankSensitivity, type CombinedPart, type RankStability } from '@perfcommons/domain';
+import {
+  rankSensitivity,
+  type CombinedPart,
+  type MissingInput,
+  type RankStability,
+} from '@perfcommons/domain';
 import type { DbOrTx } from '../../db/client';
 import { consequences, cycles, plans, results } from '../../db/schema';
 import type { CycleRow } from '../cycles/service';
@@ -11,32 +16,60 @@ type PlanRow = typeof plans.$inferSelect;
 const appraiseeKey = (type: string, personId: string | null, orgUnitId: string) =>
   personId ? `${type}:p:${personId}` : `${type}:o:${orgUnitId}`;
 
+/** What a result lacks: a leaf input (see the domain's MissingInput) or a combined part. */
+export type MissingEntry =
+  MissingInput | { code: 'UNIT' | 'ANNUAL'; name: string; nameEn?: string; reason: 'combined_part_missing' };
+
+const UNIT_PART = { code: 'UNIT', name: '所在单位绩效', nameEn: 'Result of the unit' } as const;
+const ANNUAL_PART = {
+  code: 'ANNUAL',
+  name: '任期内年度考核',
+  nameEn: 'Annual results within the term',
+} as const;
+
 /**
  * Parts that enter a total besides the appraisee's own plan: a cadre's share of the unit's result
  * (combined appraisal 人事结合) and, in a term cycle, the mean of the annual results within the term.
+ *
+ * A part the rules ask for (share > 0) is missing when its source is incomplete (the unit's own
+ * result, or any annual result of the term) or absent (no unit plan in the cycle, no annual result
+ * of the appraisee in the term): the result is then incomplete under any missing-data rule
+ * (`missingParts`, reason 'combined_part_missing'). An incomplete source still enters the figures
+ * with its total; an absent one does not (the own score keeps its full share).
  */
 export async function combinedParts(
   tx: DbOrTx,
   cycle: CycleRow,
   rules: CycleRules,
   planRows: PlanRow[],
-  ownTotals: Map<string, number>,
-): Promise<Map<string, CombinedPart[]>> {
+  own: Map<string, { total: number; complete?: boolean }>,
+): Promise<{ parts: Map<string, CombinedPart[]>; missingParts: Map<string, MissingEntry[]> }> {
   const parts = new Map<string, CombinedPart[]>();
+  const missingParts = new Map<string, MissingEntry[]>();
   const add = (planId: string, part: CombinedPart) => parts.set(planId, [...(parts.get(planId) ?? []), part]);
+  const lack = (planId: string, part: typeof UNIT_PART | typeof ANNUAL_PART) =>
+    missingParts.set(planId, [
+      ...(missingParts.get(planId) ?? []),
+      { ...part, reason: 'combined_part_missing' as const },
+    ]);
   if (rules.unitShareForCadres > 0) {
     const unitPlan = new Map(
       planRows.filter((p) => p.appraiseeType === 'unit').map((p) => [p.orgUnitId, p.id]),
     );
     for (const p of planRows) {
-      const unitPlanId = p.appraiseeType === 'cadre' ? unitPlan.get(p.orgUnitId) : undefined;
-      if (unitPlanId === undefined) continue;
+      if (p.appraiseeType !== 'cadre') continue;
+      const unitPlanId = unitPlan.get(p.orgUnitId);
+      const unit = unitPlanId === undefined ? undefined : own.get(unitPlanId);
+      if (!unit || unit.complete === false) lack(p.id, UNIT_PART);
+      if (!unit) continue;
       add(p.id, {
-        code: 'UNIT',
-        name: '所在单位绩效',
-        total: ownTotals.get(unitPlanId)!,
+        code: UNIT_PART.code,
+        name: UNIT_PART.name,
+        total: unit.total,
         share: rules.unitShareForCadres,
-        note: `unit result × ${rules.unitShareForCadres} (combined appraisal of people and achievements)`,
+        note: `unit result × ${rules.unitShareForCadres} (combined appraisal of people and achievements)${
+          unit.complete === false ? '; the unit result is incomplete' : ''
+        }`,
       });
     }
   }
@@ -44,6 +77,7 @@ export async function combinedParts(
     const annual = await tx
       .select({
         total: results.total,
+        complete: results.complete,
         personId: plans.personId,
         orgUnitId: plans.orgUnitId,
         type: plans.appraiseeType,
@@ -67,18 +101,22 @@ export async function combinedParts(
     }
     for (const p of planRows) {
       const mine = annualOf.get(appraiseeKey(p.appraiseeType, p.personId, p.orgUnitId)) ?? [];
+      const incomplete = mine.filter((r) => !r.complete);
+      if (mine.length === 0 || incomplete.length > 0) lack(p.id, ANNUAL_PART);
       if (mine.length === 0) continue;
       const mean = mine.reduce((s, r) => s + r.total, 0) / mine.length;
       add(p.id, {
-        code: 'ANNUAL',
-        name: '任期内年度考核',
+        code: ANNUAL_PART.code,
+        name: ANNUAL_PART.name,
         total: mean,
         share: rules.annualShareForTerm,
-        note: `mean of ${mine.length} annual result(s) (${mine.map((r) => r.code).join(', ')}) × ${rules.annualShareForTerm}`,
+        note: `mean of ${mine.length} annual result(s) (${mine.map((r) => r.code).join(', ')}) × ${rules.annualShareForTerm}${
+          incomplete.length ? `; incomplete: ${incomplete.map((r) => r.code).join(', ')}` : ''
+        }`,
       });
     }
   }
-  return parts;
+  return { parts, missingParts };
 }
 
 /**
@@ -143,13 +181,15 @@ export function sensitivityByGroup(
 interface GradedResult {
   id: string;
   planId: string;
-  grade: string;
+  /** Null for an incomplete result, which gets no consequence. */
+  grade: string | null;
   veto: unknown;
 }
 
 /**
  * Applies the cycle's consequence rules 结果运用 to its results (replacing earlier ones). A rule with
- * `consecutive: n` needs the same grade in the n − 1 previous annual cycles of the same appraisee.
+ * `consecutive: n` needs the same grade in the n − 1 previous annual cycles of the same appraisee
+ * (an incomplete year, without grade, breaks the streak). Incomplete results get none.
  */
 export async function applyConsequences(
   tx: DbOrTx,
@@ -185,7 +225,7 @@ export async function applyConsequences(
     const k = appraiseeKey(h.type, h.personId, h.orgUnitId);
     historyOf.set(k, [...(historyOf.get(k) ?? []), h]);
   }
-  const streak = (p: PlanRow, grade: string) => {
+  const streak = (p: PlanRow, grade: string | null) => {
     const mine = [...(historyOf.get(appraiseeKey(p.appraiseeType, p.personId, p.orgUnitId)) ?? [])].sort(
       (a, b) => b.end.localeCompare(a.end),
     );
@@ -198,6 +238,7 @@ export async function applyConsequences(
   };
   const rows: (typeof consequences.$inferInsert)[] = [];
   for (const r of stored) {
+    if (r.grade === null) continue; // incomplete: no grade, no consequence (veto ones included)
     const p = planById.get(r.planId)!;
     const vetoed = (r.veto as { triggered?: boolean } | null)?.triggered === true;
     const seen = new Set<string>();

@@ -1,12 +1,31 @@
 import { and, eq } from 'drizzle-orm';
-import { combineScores, scoreAppraisee, type BreakdownNode, type LeafInput } from '@perfcommons/domain';
+import {
+  combineScores,
+  scoreAppraisee,
+  type BreakdownNode,
+  type IndicatorNode,
+  type LeafInput,
+} from '@perfcommons/domain';
 import type { DbOrTx } from '../../db/client';
 import { plans, results } from '../../db/schema';
 import type { CycleRow } from '../cycles/service';
-import { rulesOf } from '../evaluation/rules';
-import { combinedParts } from './derive';
-import { inputsKeys, inputVersions, planList, preferPeriod, readInputs, surveyFeeds } from './inputs';
+import { frozenRules } from '../evaluation/service';
+import { combinedParts, type MissingEntry } from './derive';
+import {
+  inputsKeys,
+  inputVersions,
+  planList,
+  preferPeriod,
+  readInputs,
+  scoreOptions,
+  surveyFeeds,
+} from './inputs';
 import { loadPlanTrees } from './trees';
+
+/** Codes of a tree's leaves (the nodes that take inputs). */
+function inputCodes(nodes: IndicatorNode[]): string[] {
+  return nodes.flatMap((n) => (n.children?.length ? inputCodes(n.children) : [n.code]));
+}
 
 type PlanRow = typeof plans.$inferSelect;
 type ResultRow = typeof results.$inferSelect;
@@ -14,6 +33,8 @@ type ResultRow = typeof results.$inferSelect;
 /** A result's explanation, derived again from the stored inputs. */
 export interface Explanation {
   breakdown: BreakdownNode[];
+  /** What the current inputs lack (leaves and combined parts), as the compute would store it. */
+  missing: MissingEntry[];
   /**
    * True when the inputs changed since the result was computed (its inputs key differs, or the
    * explanation's total differs from the stored one): the breakdown then explains the current
@@ -35,11 +56,13 @@ export async function explainResult(
   plan: PlanRow,
   row: ResultRow,
 ): Promise<Explanation> {
-  const rules = rulesOf(cycle.rules);
+  const frozen = await frozenRules(db, cycle.id);
+  const { rules } = frozen;
   const tree = (await loadPlanTrees(db, [plan.id])).get(plan.id)!;
   const surveys = await surveyFeeds(db, cycle.id);
   const inputs: Record<string, LeafInput> = {};
   const periods = new Map<string, string>();
+  let pending = false;
   const annual = cycle.periodEnd.slice(0, 4);
   await readInputs(db, cycle, planList([plan.id]), surveys, {
     value(_planId, code, period, value) {
@@ -50,8 +73,15 @@ export async function explainResult(
     rating(_planId, code, rating) {
       ((inputs[code] ??= {}).ratings ??= []).push(rating);
     },
+    unverified(_planId, code) {
+      (inputs[code] ??= {}).unverified = true;
+    },
+    estimatePending() {
+      pending = true;
+    },
   });
-  const own = scoreAppraisee(tree, inputs, { trimEachSide: rules.trimEachSide, minRaters: rules.minRaters });
+  if (pending) for (const code of inputCodes(tree)) (inputs[code] ??= {}).estimatePending = true;
+  const own = scoreAppraisee(tree, inputs, scoreOptions(rules));
   // Combined parts come from the stored own totals of the other plans (a cadre's unit), as in the
   // compute; the unit plan's row is read for the cadre's part only.
   const related =
@@ -68,11 +98,21 @@ export async function explainResult(
             ),
           )
       : [];
-  const ownTotals = new Map<string, number>([[plan.id, own.total]]);
-  for (const r of related) ownTotals.set(r.plan.id, (r.own as { total: number }).total);
-  const parts = await combinedParts(db, cycle, rules, [plan, ...related.map((r) => r.plan)], ownTotals);
+  const owns = new Map<string, { total: number; complete?: boolean }>([[plan.id, own]]);
+  for (const r of related) owns.set(r.plan.id, r.own as { total: number; complete?: boolean });
+  const { parts, missingParts } = await combinedParts(
+    db,
+    cycle,
+    rules,
+    [plan, ...related.map((r) => r.plan)],
+    owns,
+  );
   const combined = combineScores(own, parts.get(plan.id) ?? []);
-  const key = inputsKeys(cycle, rules, surveys, await inputVersions(db, [plan.id]))(plan);
+  const key = inputsKeys(frozen, surveys, await inputVersions(db, [plan.id]))(plan);
   const stale = key !== row.inputsKey || Math.abs(combined.total - row.total) > 1e-6 * (1 + row.total);
-  return { breakdown: combined.breakdown, stale };
+  return {
+    breakdown: combined.breakdown,
+    missing: [...own.missing, ...(missingParts.get(plan.id) ?? [])],
+    stale,
+  };
 }

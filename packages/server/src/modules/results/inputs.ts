@@ -2,10 +2,11 @@ import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { DEFAULT_GRADE_SCHEME, type Rating } from '@perfcommons/domain';
 import { rowsOf, type DbOrTx } from '../../db/client';
-import { actualValues, planInputVersions, ratings } from '../../db/schema';
+import { actualValues, planInputVersions, ratings, surveys, surveyVersions } from '../../db/schema';
 import { canonicalJson, sha256 } from '../../lib/hash';
 import type { CycleRow } from '../cycles/service';
 import type { CycleRules } from '../evaluation/rules';
+import type { FrozenRules } from '../evaluation/service';
 import { surveyInputsForCycle } from '../surveys/analysis';
 
 /**
@@ -18,6 +19,13 @@ export interface InputVisitor {
   /** A verified value; several periods of one indicator arrive in any order: keep one by {@link preferPeriod}. */
   value(planId: string, code: string, period: string, value: number): void;
   rating(planId: string, code: string, rating: Rating): void;
+  /**
+   * The indicator has a value reported but not verified (pending or rejected) in some period: if
+   * no verified value scores it, it is missing as 'unverified' rather than 'unreported'.
+   */
+  unverified(planId: string, code: string): void;
+  /** A survey of the plan is under way: its public panels await the estimate ('no_estimate'). */
+  estimatePending(planId: string): void;
 }
 
 /**
@@ -90,6 +98,13 @@ export async function readInputs(
         from actual_values where ${plans.where(actualValues.planId)} and status = 'verified'`,
     (v) => visit.value(v.plan_id, v.code, v.period, v.value),
   );
+  await eachRow<{ plan_id: string; code: string }>(
+    tx,
+    plans,
+    sql`select distinct plan_id, indicator_code as code
+        from actual_values where ${plans.where(actualValues.planId)} and status <> 'verified'`,
+    (v) => visit.unverified(v.plan_id, v.code),
+  );
   // By plan only: a plan's ratings are all of its cycle. Rater ids do not enter a score.
   await eachRow<{ plan_id: string; code: string; subject: string; score: number; weight: number }>(
     tx,
@@ -103,7 +118,8 @@ export async function readInputs(
         weight: r.weight,
       }),
   );
-  for (const planId of plans.ids)
+  for (const planId of plans.ids) {
+    if (surveys.pending.has(planId)) visit.estimatePending(planId);
     for (const f of surveys.byPlan.get(planId) ?? [])
       // Published satisfaction surveys join the public panel, weighted by their effective sample
       // size, as estimates: never trimmed away like one outlying rater.
@@ -114,12 +130,38 @@ export async function readInputs(
         raterId: f.raterId,
         estimate: true,
       });
+  }
 }
 
-/** The published surveys' estimates of a cycle by plan, with a digest per plan for the inputs key. */
+/**
+ * The published surveys' estimates of a cycle by plan, the plans still awaiting one, and a digest
+ * per plan of both for the inputs key.
+ */
 export interface SurveyFeeds {
   byPlan: Map<string, { indicatorCode: string; score: number; weight: number; raterId: string }[]>;
+  /** Plans a survey of the cycle in fieldwork or closed (not yet published) asks about. */
+  pending: Set<string>;
   digest(planId: string): string;
+}
+
+/**
+ * Plans named by the questionnaires (latest version) of the cycle's surveys in fieldwork or closed:
+ * their estimate is on its way, so their public panels are not final. A draft survey is not counted
+ * (it may never be fielded), nor a published one (its estimate, if any, is in the feeds).
+ */
+async function pendingSurveyPlans(tx: DbOrTx, cycleId: string): Promise<Set<string>> {
+  const rows = await rowsOf<{ plan_id: string }>(
+    tx,
+    sql`select distinct coalesce(q ->> 'planId', it ->> 'planId') as plan_id
+        from ${surveys} s
+        join lateral (select definition from ${surveyVersions} v where v.survey_id = s.id
+                      order by v.version desc limit 1) d on true
+        cross join lateral jsonb_array_elements(coalesce(d.definition -> 'sections', '[]'::jsonb)) sec
+        cross join lateral jsonb_array_elements(coalesce(sec -> 'questions', '[]'::jsonb)) q
+        left join lateral jsonb_array_elements(coalesce(q -> 'items', '[]'::jsonb)) it on true
+        where s.cycle_id = ${cycleId} and s.status in ('fielding', 'closed')`,
+  );
+  return new Set(rows.map((r) => r.plan_id).filter((id): id is string => !!id));
 }
 
 export async function surveyFeeds(tx: DbOrTx, cycleId: string): Promise<SurveyFeeds> {
@@ -129,9 +171,21 @@ export async function surveyFeeds(tx: DbOrTx, cycleId: string): Promise<SurveyFe
     list.push({ indicatorCode: f.indicatorCode, score: f.score, weight: f.weight, raterId: f.raterId });
     byPlan.set(f.planId, list);
   }
+  const pending = await pendingSurveyPlans(tx, cycleId);
   const digests = new Map([...byPlan].map(([id, list]) => [id, sha256(canonicalJson(list)).slice(0, 16)]));
-  return { byPlan, digest: (planId) => digests.get(planId) ?? '-' };
+  return {
+    byPlan,
+    pending,
+    digest: (planId) => `${digests.get(planId) ?? '-'}${pending.has(planId) ? 'p' : ''}`,
+  };
 }
+
+/** The scoring options of a cycle's rules (shared by the compute and the explanation). */
+export const scoreOptions = (rules: CycleRules) => ({
+  trimEachSide: rules.trimEachSide,
+  minRaters: rules.minRaters,
+  missingData: rules.missingData,
+});
 
 /** Current inputs counters (plan_input_versions) of the given plans; absent = 0. */
 export async function inputVersions(tx: DbOrTx, planIds: string[]): Promise<Map<string, number>> {
@@ -151,16 +205,16 @@ const rulesDigest = (rules: CycleRules, scheme: unknown) =>
   sha256(canonicalJson({ rules, scheme })).slice(0, 16);
 
 /**
- * The key of what a plan's own score was computed from: tree version, inputs counter, rules and grade
- * scheme, surveys. Equal keys ⇒ equal inputs ⇒ the stored own score still holds. Used by the compute
- * and by the explanation, so that both name the same inputs alike.
+ * The key of what a plan's own score was computed from: tree version, inputs counter, frozen rules
+ * version with a digest of its rules and grade scheme, surveys. Equal keys ⇒ equal inputs ⇒ the
+ * stored own score still holds. Used by the compute, the explanation and cycleResultStatus, so that
+ * all name the same inputs alike.
  */
 export function inputsKeys(
-  cycle: CycleRow,
-  rules: CycleRules,
+  frozen: Pick<FrozenRules, 'version' | 'rules' | 'gradeScheme'>,
   surveys: SurveyFeeds,
   versions: Map<string, number>,
 ): (plan: { id: string; version: number }) => string {
-  const rulesKey = rulesDigest(rules, cycle.gradeScheme ?? DEFAULT_GRADE_SCHEME);
+  const rulesKey = `${frozen.version}-${rulesDigest(frozen.rules, frozen.gradeScheme ?? DEFAULT_GRADE_SCHEME)}`;
   return (plan) => `t${plan.version}.i${versions.get(plan.id) ?? 0}.r${rulesKey}.s${surveys.digest(plan.id)}`;
 }

@@ -1,9 +1,9 @@
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import {
   combineTotals,
-  DEFAULT_GRADE_SCHEME,
   gradeAndRank,
-  type GradeScheme,
+  SLOT_ESTIMATE_PENDING,
+  SLOT_UNVERIFIED,
   type RankStability,
   type SlotInputs,
   type ScoreFigures,
@@ -16,8 +16,9 @@ import { canonicalJson } from '../../lib/hash';
 import { appendAudit } from '../audit/service';
 import { getCycle, presentCycle, type CycleRow } from '../cycles/service';
 import { canReadPlanSync } from '../plans/access';
-import { rulesOf, type CycleRules } from '../evaluation/rules';
-import { applyConsequences, combinedParts, sensitivityByGroup } from './derive';
+import type { CycleRules } from '../evaluation/rules';
+import { frozenRules } from '../evaluation/service';
+import { applyConsequences, combinedParts, sensitivityByGroup, type MissingEntry } from './derive';
 import { explainResult } from './explain';
 import {
   inputsKeys,
@@ -26,6 +27,7 @@ import {
   planTable,
   preferPeriod,
   readInputs,
+  scoreOptions,
   surveyFeeds,
   type SurveyFeeds,
 } from './inputs';
@@ -53,6 +55,8 @@ const upsertSet = {
   own: sql`excluded.own`,
   inputsKey: sql`excluded.inputs_key`,
   sensitivity: sql`excluded.sensitivity`,
+  complete: sql`excluded.complete`,
+  missing: sql`excluded.missing`,
   computedAt: sql`excluded.computed_at`,
 };
 
@@ -105,8 +109,16 @@ async function scoreChanged(
       const list = inputs.get(planId)!.ratings;
       (list[slot] ??= []).push(rating);
     },
+    unverified(planId, code) {
+      const slot = trees.get(planId)!.slotOf(code);
+      if (slot !== undefined) inputs.get(planId)!.flags![slot] |= SLOT_UNVERIFIED;
+    },
+    estimatePending(planId) {
+      const flags = inputs.get(planId)!.flags!;
+      for (let i = 0; i < flags.length; i++) flags[i] |= SLOT_ESTIMATE_PENDING;
+    },
   });
-  const options = { trimEachSide: rules.trimEachSide, minRaters: rules.minRaters };
+  const options = scoreOptions(rules);
   for (const p of stale) {
     const tree = trees.get(p.id)!;
     const s = tree.score(inputs.get(p.id)!, options);
@@ -118,6 +130,8 @@ async function scoreChanged(
       deduction: s.deduction,
       floored: s.floored,
       veto: s.veto,
+      missing: s.missing,
+      complete: s.complete,
       firstLevel: tree.firstLevel.map((f, j) => ({
         code: f.code,
         weight: f.weight,
@@ -148,6 +162,8 @@ function sameResult(before: ResultRow, next: NextResult): boolean {
     before.peerGroup === next.peerGroup &&
     before.peerGroupSize === next.peerGroupSize &&
     before.inputsKey === next.inputsKey &&
+    before.complete === next.complete &&
+    json(before.missing, next.missing) &&
     json(before.veto, next.veto) &&
     json(before.reasons, next.reasons) &&
     json(before.own, next.own) &&
@@ -183,8 +199,9 @@ export async function computeCycleResults(
       throw conflict(`Results are computed from evaluation on; the cycle is in ${cycle.stage}`, [
         { path: 'stage', message: `must be one of ${COMPUTE_STAGES.join(', ')}` },
       ]);
-    const rules = rulesOf(cycle.rules);
-    const scheme = (cycle.gradeScheme ?? DEFAULT_GRADE_SCHEME) as GradeScheme;
+    // The frozen rules version (the published regulations), never the live cycles.rules column.
+    const frozen = await frozenRules(tx, cycleId);
+    const { rules, gradeScheme: scheme } = frozen;
     const planRows = await tx
       .select()
       .from(plans)
@@ -195,36 +212,43 @@ export async function computeCycleResults(
     );
     const surveys = await surveyFeeds(tx, cycleId);
     const versions = await inputVersions(tx, planIds);
-    const keyOf = inputsKeys(cycle, rules, surveys, versions);
+    const keyOf = inputsKeys(frozen, surveys, versions);
     const keys = new Map(planRows.map((p) => [p.id, keyOf(p)]));
     const stale = planRows.filter((p) => previous.get(p.id)?.inputsKey !== keys.get(p.id));
     const rescored = await scoreChanged(db, tx, cycle, rules, stale, surveys, options.bulkFrom ?? BULK);
     const ownOf = (id: string) => rescored.get(id) ?? (previous.get(id)!.own as OwnScore);
 
-    const parts = await combinedParts(
+    const { parts, missingParts } = await combinedParts(
       tx,
       cycle,
       rules,
       planRows,
-      new Map(planRows.map((p) => [p.id, ownOf(p.id).total])),
+      new Map(planRows.map((p) => [p.id, ownOf(p.id)])),
     );
     const scored = planRows.map((p) => {
       const own = ownOf(p.id);
       const total = combineTotals(own, parts.get(p.id) ?? []);
-      return { plan: p, own, ...total, group: `${p.appraiseeType}:${p.peerGroup}` };
+      const lacking = missingParts.get(p.id) ?? [];
+      const missing: MissingEntry[] = [...(own.missing ?? []), ...lacking];
+      // Own figures stand under the missing-data rule, and no combined part is missing.
+      const complete = own.complete !== false && lacking.length === 0;
+      return { plan: p, own, ...total, missing, complete, group: `${p.appraiseeType}:${p.peerGroup}` };
     });
+    // Only complete results take a place in their peer group: ranks, quotas, group size, sensitivity.
+    const ranked = scored.filter((s) => s.complete);
     const graded = new Map(
       gradeAndRank(
-        scored.map((s) => ({ id: s.plan.id, total: s.total, peerGroup: s.group, veto: s.own.veto })),
+        ranked.map((s) => ({ id: s.plan.id, total: s.total, peerGroup: s.group, veto: s.own.veto })),
         scheme,
       ).map((g) => [g.id, g]),
     );
-    const sensitivity = sensitivityByGroup(scored, cycleId, (list) => {
+    const sensitivity = sensitivityByGroup(ranked, cycleId, (list) => {
       const before = list.map((s) => previous.get(s.plan.id));
       const same = before.every(
         (b, i) =>
           b !== undefined &&
           !rescored.has(list[i].plan.id) &&
+          b.complete &&
           b.total === list[i].total &&
           b.peerGroup === list[i].plan.peerGroup &&
           b.peerGroupSize === list.length,
@@ -234,10 +258,10 @@ export async function computeCycleResults(
         : undefined;
     });
     const groupSize = new Map<string, number>();
-    for (const s of scored) groupSize.set(s.group, (groupSize.get(s.group) ?? 0) + 1);
+    for (const s of ranked) groupSize.set(s.group, (groupSize.get(s.group) ?? 0) + 1);
     const computedAt = new Date();
     const next = scored.map((s) => {
-      const g = graded.get(s.plan.id)!;
+      const g = graded.get(s.plan.id);
       return {
         cycleId,
         planId: s.plan.id,
@@ -245,16 +269,19 @@ export async function computeCycleResults(
         weightedScore: s.weightedScore,
         bonus: s.bonus,
         deduction: s.deduction,
-        grade: g.grade,
-        gradeByScore: g.gradeByScore,
-        rank: g.rank,
+        grade: g?.grade ?? null,
+        gradeByScore: g?.gradeByScore ?? null,
+        rank: g?.rank ?? null,
         peerGroup: s.plan.peerGroup,
-        peerGroupSize: groupSize.get(s.group)!,
+        // The complete results of the group (the ones ranked), also on an incomplete result.
+        peerGroupSize: groupSize.get(s.group) ?? 0,
         veto: s.own.veto,
-        reasons: g.reasons,
+        reasons: g?.reasons ?? [],
         own: s.own,
         inputsKey: keys.get(s.plan.id)!,
-        sensitivity: sensitivity.get(s.plan.id) ?? null,
+        sensitivity: g ? (sensitivity.get(s.plan.id) ?? null) : null,
+        complete: s.complete,
+        missing: s.missing,
         computedAt,
       };
     });
@@ -309,8 +336,10 @@ export async function computeCycleResults(
           rescored: rescored.size,
           rewritten: written.length,
           consequences: applied.length,
+          rulesVersion: frozen.version,
           rules,
           scheme,
+          incomplete: next.filter((r) => !r.complete).length,
         },
       },
       ...written.map((r) => ({
@@ -318,7 +347,7 @@ export async function computeCycleResults(
         action: 'result.compute',
         entityType: 'result',
         entityId: r.id,
-        data: { planId: r.planId, total: r.total, grade: r.grade, rank: r.rank },
+        data: { planId: r.planId, total: r.total, grade: r.grade, rank: r.rank, complete: r.complete },
         entity: r,
       })),
     ]);
@@ -401,7 +430,9 @@ async function decorate(db: DbOrTx, rows: ResultRow[], wholeCycle?: string) {
       (x, y) =>
         x.appraiseeType.localeCompare(y.appraiseeType) ||
         x.peerGroup.localeCompare(y.peerGroup) ||
-        x.rank - y.rank,
+        // Incomplete results (no rank) after the ranked ones.
+        (x.rank ?? Infinity) - (y.rank ?? Infinity) ||
+        x.appraiseeName.localeCompare(y.appraiseeName),
     );
 }
 
