@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadEnv } from './env';
+import { isProduction, loadEnv } from './env';
 import { openDatabase, type Database } from './db/client';
 import { buildApp, DEFAULT_WEB_DIST } from './app';
 import { seedDemoCity, isEmpty } from './seed/demo-city';
@@ -11,6 +11,8 @@ import { parseValueSheet } from './modules/values/import';
 import { reportValues } from './modules/values/service';
 import { backup, restore } from './ops/backup';
 import { loadActor } from './modules/auth/service';
+import { productionRefusal } from './modules/auth/production';
+import { initAdmin, resetPassword } from './modules/users/service';
 import { startMonitoringScheduler } from './modules/monitoring/scheduler';
 
 const HELP = `perfcommons — government performance management with public participation
@@ -19,6 +21,11 @@ Usage: perfcommons <command> [options]
 
 Commands:
   start [--seed-if-empty]   migrate, optionally seed the demo city, and serve API + web on PORT
+  init --admin <username> [--name <display name>]
+                            migrate and create the first administrator (roles admin and office); prints a
+                            one-time password to change at first login; refused once an administrator exists
+  reset-password --user <username>
+                            give that account a new one-time password (to change at its next login)
   migrate                   apply pending database migrations
   seed [--force]            load the demo city (refuses a non-empty database unless --force)
   compute --cycle <code>    compute results of a cycle and print a summary
@@ -30,8 +37,14 @@ Commands:
 
 Environment: PORT (3000), HOST (0.0.0.0), DATA_DIR (./data, PGlite), DATABASE_URL (PostgreSQL; overrides DATA_DIR),
   MONITORING_SWEEP_MINUTES (60; 0 disables): start sends reporting reminders and escalations, raises early
-  warnings and opens correction tasks for cycles in the execution stage this often
+  warnings and opens correction tasks for cycles in the execution stage this often;
+  NODE_ENV=production: the demo city is never loaded (start --seed-if-empty and seed are refused) and start
+  refuses while any account still has the demo password
 `;
+
+const NO_DEMO_IN_PRODUCTION =
+  'Production mode (NODE_ENV=production) never loads the demo city, whose accounts share a published password.\n' +
+  'Create the first administrator with `perfcommons init --admin <username>` and import the organisation in the console.';
 
 async function main(argv: string[]) {
   const { values, positionals } = parseArgs({
@@ -45,6 +58,9 @@ async function main(argv: string[]) {
       plan: { type: 'string' },
       file: { type: 'string' },
       as: { type: 'string' },
+      admin: { type: 'string' },
+      name: { type: 'string' },
+      user: { type: 'string' },
     },
   });
   const command = positionals[0];
@@ -54,9 +70,28 @@ async function main(argv: string[]) {
   }
   const env = loadEnv();
   const open = () => openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  const production = isProduction(env);
   switch (command) {
     case 'start': {
+      if (production && values['seed-if-empty']) {
+        console.error(`start --seed-if-empty is refused. ${NO_DEMO_IN_PRODUCTION}`);
+        return 1;
+      }
       const database = await open();
+      if (production) {
+        const refusal = await productionRefusal(database.db);
+        if (refusal) {
+          console.error(refusal);
+          await database.close();
+          return 1;
+        }
+        const [admin] = await database.db.query.roleAssignments.findMany({
+          where: (r, { eq }) => eq(r.role, 'admin'),
+          limit: 1,
+        });
+        if (!admin)
+          console.log('No administrator yet: create one with `perfcommons init --admin <username>`.');
+      }
       if (values['seed-if-empty'] && (await isEmpty(database.db))) {
         console.log('Empty database: loading the demo city…');
         await seedDemoCity(database.db);
@@ -92,7 +127,42 @@ async function main(argv: string[]) {
         console.log('Migrations applied');
         return 0;
       });
+    case 'init':
+      return withDb(await open(), async (database) => {
+        if (!values.admin) {
+          console.error('init needs --admin <username>');
+          return 1;
+        }
+        const { user, password } = await initAdmin(database.db, {
+          username: values.admin,
+          displayName: values.name,
+        });
+        console.log(`Migrations applied. Administrator ${user.username} created (roles: admin, office).`);
+        console.log(`One-time password (shown only now; to be changed at first login): ${password}`);
+        return 0;
+      });
+    case 'reset-password':
+      return withDb(await open(), async (database) => {
+        if (!values.user) {
+          console.error('reset-password needs --user <username>');
+          return 1;
+        }
+        const user = await database.db.query.users.findFirst({
+          where: (u, { eq }) => eq(u.username, values.user!),
+        });
+        if (!user) {
+          console.error(`No user ${values.user}`);
+          return 1;
+        }
+        const { password } = await resetPassword(database.db, null, user.id);
+        console.log(`New one-time password of ${user.username} (to be changed at next login): ${password}`);
+        return 0;
+      });
     case 'seed':
+      if (production) {
+        console.error(`seed is refused. ${NO_DEMO_IN_PRODUCTION}`);
+        return 1;
+      }
       return withDb(await open(), async (database) => {
         if (!values.force && !(await isEmpty(database.db))) {
           console.error('The database is not empty; use --force to seed anyway');
