@@ -50,12 +50,19 @@ interface Run {
   out: string;
 }
 
-/** Runs the CLI; with `killOn`, sends SIGKILL `delayMs` after that text appears on stdout. */
-function cli(args: string[], killOn?: { text: string; delayMs: number }): Promise<Run> {
+/**
+ * Runs the CLI; with `killOn`, sends SIGKILL `delayMs` after that text appears on stdout; `env` adds to
+ * or overrides the environment (another database, NODE_ENV).
+ */
+function cli(
+  args: string[],
+  killOn?: { text: string; delayMs: number },
+  env: Record<string, string> = {},
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: SERVER,
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl },
+      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -232,6 +239,81 @@ describe('audit and backups', () => {
       expect(await withDb(counts)).toEqual(before);
       const good = await cli(['verify-audit']);
       expect(good.code, good.out).toBe(0);
+    },
+    CLI_TIMEOUT,
+  );
+});
+
+describe('production mode', () => {
+  const production = { NODE_ENV: 'production' };
+
+  it('never loads the demo city', async () => {
+    const start = await cli(['start', '--seed-if-empty'], undefined, production);
+    expect(start.code, start.out).toBe(1);
+    expect(start.out).toMatch(/--seed-if-empty is refused.*never loads the demo city/s);
+    expect(start.out).toContain('perfcommons init --admin');
+    const seed = await cli(['seed', '--force'], undefined, production);
+    expect(seed.code, seed.out).toBe(1);
+    expect(seed.out).toContain('seed is refused');
+  });
+
+  it(
+    'refuses to start while accounts have the demo password, naming the count and the fix',
+    async () => {
+      const active = await query<{ n: string }>(`select count(*) as n from users where not disabled`);
+      const run = await cli(['start'], undefined, { ...production, PORT: '0' });
+      expect(run.code, run.out).toBe(1);
+      expect(run.out).toContain(`${active[0].n} account(s) still have the demo password`);
+      expect(run.out).toMatch(/empty database.*init --admin.*reset-password --user/s);
+      const init = await cli(['init', '--admin', 'chief']);
+      expect(init.code, init.out).toBe(1);
+      expect(init.out).toContain('An administrator exists already');
+    },
+    CLI_TIMEOUT,
+  );
+
+  it(
+    'init on an empty database creates the administrator, and production start then serves',
+    async () => {
+      let env: Record<string, string>;
+      let drop: (() => Promise<void>) | undefined;
+      if (databaseUrl) {
+        const name = `pc_cli_empty_${randomBytes(6).toString('hex')}`;
+        const url = process.env.DATABASE_URL!;
+        const admin = new pg.Client({ connectionString: url });
+        await admin.connect();
+        await admin.query(`create database ${name}`);
+        await admin.end();
+        env = { DATABASE_URL: withDatabase(url, name) };
+        drop = async () => {
+          const c = new pg.Client({ connectionString: url });
+          await c.connect();
+          await c.query(`drop database if exists ${name} with (force)`);
+          await c.end();
+        };
+      } else env = { DATA_DIR: path.join(dir, 'empty') };
+      try {
+        const init = await cli(['init', '--admin', 'chief', '--name', '系统管理员'], undefined, env);
+        expect(init.code, init.out).toBe(0);
+        expect(init.out).toMatch(/Administrator chief created \(roles: admin, office\)/);
+        expect(init.out).toMatch(/One-time password .*: [\w-]{16}\n/);
+        const again = await cli(['init', '--admin', 'other'], undefined, env);
+        expect(again.code, again.out).toBe(1);
+        const start = await cli(
+          ['start'],
+          { text: 'PerfCommons on', delayMs: 0 },
+          {
+            ...env,
+            ...production,
+            PORT: '0',
+            MONITORING_SWEEP_MINUTES: '0',
+          },
+        );
+        expect(start.out).toContain('PerfCommons on');
+        expect(start.out).not.toContain('Refusing');
+      } finally {
+        await drop?.();
+      }
     },
     CLI_TIMEOUT,
   );
