@@ -156,6 +156,9 @@ export async function createFixtures(t: TestApp): Promise<Fixtures> {
   });
   const boundary = '----pcfixture';
   const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+  // Evidence of a 2025 value: uploaded while the cycle is briefly unpublished (a published cycle's
+  // inputs are frozen, publication.test.ts), so the evidence routes have a file to answer about.
+  await t.db.execute(sql`update cycles set results_published_at = null where id = ${f.c2025}`);
   const evidence = await t.app.inject({
     method: 'POST',
     url: `/api/values/${f.eduValue}/evidence`,
@@ -169,6 +172,7 @@ export async function createFixtures(t: TestApp): Promise<Fixtures> {
     ]),
   });
   f.evidence = (evidence.statusCode < 300 && firstId(evidence.json())) || MISSING_ID;
+  await t.db.execute(sql`update cycles set results_published_at = now() where id = ${f.c2025}`);
 
   if (process.env.PERM_REPORT)
     console.log(

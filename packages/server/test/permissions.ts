@@ -148,6 +148,19 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   'GET /api/cycles/:id/results': { url: '/api/cycles/{c2025}/results', allow: SIGNED_IN },
   'POST /api/cycles/:id/publish-results': { url: '/api/cycles/{c2025}/publish-results', allow: OFFICE },
   'GET /api/cycles/:id/rules': { url: '/api/cycles/{c2026}/rules', allow: SIGNED_IN },
+  'GET /api/cycles/:id/publication': { url: '/api/cycles/{c2025}/publication', allow: OFFICE },
+  'POST /api/cycles/:id/publication/withdraw': {
+    url: '/api/cycles/{c2026}/publication/withdraw',
+    body: { reason: 'matrix test' },
+    allow: OFFICE,
+    note: 'an unpublished cycle: the office gets 409 not_published (the 2025 publication stays)',
+  },
+  'POST /api/cycles/:id/corrections': {
+    url: '/api/cycles/{c2026}/corrections',
+    body: { planId: '{eduPlan}', indicatorCode: '{eduPlanLeaf}', value: 1, justification: 'matrix test' },
+    allow: OFFICE,
+    note: 'an unpublished cycle: the office gets 409 not_published',
+  },
   'PUT /api/cycles/:id/rules': { url: '/api/cycles/{c2026}/rules', body: { rules: {} }, allow: OFFICE },
   'POST /api/cycles/:id/tasks': {
     url: '/api/cycles/{cTerm}/tasks',
@@ -188,7 +201,7 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   },
   'POST /api/values/:id/verify': {
     url: '/api/values/{eduValue}/verify',
-    body: { decision: 'verified' },
+    body: { decision: 'verified', version: 1 },
     allow: ['verifier', ...OFFICE],
   },
   'POST /api/values/:id/evidence': {
@@ -222,6 +235,7 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     note: 'the appraisee (here the unit, through its manager) appeals; the office decides',
   },
   'GET /api/appeals': { url: '/api/appeals?cycleId={c2025}', allow: SIGNED_IN },
+  'GET /api/results/:id/revisions': { url: '/api/results/{eduResult}/revisions', allow: ALL },
   'POST /api/appeals/:id/decide': {
     url: '/api/appeals/{appeal}/decide',
     body: { decision: 'rejected', reason: 'no' },
@@ -248,6 +262,8 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   'GET /api/public/results/:id': { url: '/api/public/results/{eduResult}', allow: ALL },
   'GET /api/public/surveys': { url: '/api/public/surveys', allow: ALL },
   'GET /api/public/surveys/:id': { url: '/api/public/surveys/{survey}', allow: ALL },
+  'GET /api/public/results/:id/revisions': { url: '/api/public/results/{eduResult}/revisions', allow: ALL },
+  'GET /api/public/cycles/:id/publication': { url: '/api/public/cycles/{c2025}/publication', allow: ALL },
   'GET /api/public/surveys/:id/open': { url: '/api/public/surveys/{survey}/open', allow: ALL },
   'POST /api/public/surveys/:id/open': {
     url: '/api/public/surveys/{survey}/open',

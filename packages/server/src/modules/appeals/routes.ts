@@ -50,8 +50,6 @@ export const appealRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/appeals/:id/decide',
     { schema: { tags: ['appeals'], params: IdParams, body: DecideBody } },
-    async (req) => ({
-      appeal: await decideAppeal(db, req.actor, req.params.id, req.body),
-    }),
+    async (req) => decideAppeal(db, req.actor, req.params.id, req.body),
   );
 };

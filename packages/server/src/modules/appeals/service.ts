@@ -6,7 +6,7 @@ import { badRequest, conflict, forbidden, isUniqueViolation, notFound } from '..
 import { appendAudit } from '../audit/service';
 import { rulesOf } from '../evaluation/rules';
 import { loadPlanScope, type PlanScope } from '../plans/access';
-import { computeCycleResults } from '../results/service';
+import { reviseResults } from '../results/publication';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -114,7 +114,9 @@ export async function listAppeals(db: Db, actor: Actor | null, opts: { cycleId?:
 /**
  * The reviewer decides. Accepting with a corrected value stores it as a verified value of the
  * cycle's year and recomputes the cycle in the same transaction, so the new score, grade and rank
- * are in place (or nothing is) when the decision is recorded.
+ * are in place (or nothing is) when the decision is recorded; on a published cycle every result
+ * whose published figures change gets a new revision (reviseResults). Two officers deciding one
+ * appeal: the appeal row is locked, and the later decision gets 409 `appeal_decided` with the state.
  */
 export async function decideAppeal(
   db: Db,
@@ -128,15 +130,25 @@ export async function decideAppeal(
 ) {
   const a = requireOffice(actor, 'Deciding appeals');
   return db.transaction(async (tx) => {
-    const [appeal] = await tx.select().from(appeals).where(eq(appeals.id, id));
+    const [appeal] = await tx.select().from(appeals).where(eq(appeals.id, id)).for('update');
     if (!appeal) throw notFound('Appeal');
-    if (appeal.status !== 'pending')
-      throw conflict(`The appeal is already ${appeal.status}`, [{ path: 'id', message: appeal.status }]);
+    if (appeal.status !== 'pending') throw decided(appeal);
     const [result] = await tx.select().from(results).where(eq(results.id, appeal.resultId));
     const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, result.cycleId));
     let totalAfter = appeal.totalBefore;
+    let revisions: Awaited<ReturnType<typeof reviseResults>> = [];
     if (input.decision === 'accepted' && input.correction) {
       const period = input.correction.period ?? cycle.periodEnd.slice(0, 4);
+      const [previous] = await tx
+        .select({ value: actualValues.value, version: actualValues.version })
+        .from(actualValues)
+        .where(
+          and(
+            eq(actualValues.planId, appeal.planId),
+            eq(actualValues.indicatorCode, appeal.indicatorCode),
+            eq(actualValues.period, period),
+          ),
+        );
       const [value] = await tx
         .insert(actualValues)
         .values({
@@ -159,6 +171,7 @@ export async function decideAppeal(
             reason: null,
             verifiedBy: a.id,
             verifiedAt: new Date(),
+            version: (previous?.version ?? 0) + 1,
           },
         })
         .returning();
@@ -172,8 +185,19 @@ export async function decideAppeal(
           entity: value,
         },
       ]);
-      // Nested transaction (a savepoint): the recompute commits with the decision or not at all.
-      await computeCycleResults(tx as unknown as Db, a, cycle.id);
+      // Recomputed past the freeze (nested transaction): commits with the decision or not at all.
+      revisions = await reviseResults(tx, a, cycle, {
+        kind: 'appeal',
+        reason: input.reason,
+        planId: appeal.planId,
+        appealId: id,
+        input: {
+          indicatorCode: appeal.indicatorCode,
+          period,
+          from: previous?.value ?? null,
+          to: input.correction.value,
+        },
+      });
       const [after] = await tx.select().from(results).where(eq(results.id, result.id));
       totalAfter = { total: after.total, grade: after.grade, rank: after.rank };
     }
@@ -187,17 +211,32 @@ export async function decideAppeal(
         totalAfter,
         decidedAt: new Date(),
       })
-      .where(eq(appeals.id, id))
+      .where(and(eq(appeals.id, id), eq(appeals.status, 'pending')))
       .returning();
+    if (!updated) {
+      const [now] = await tx.select().from(appeals).where(eq(appeals.id, id));
+      throw decided(now);
+    }
     await appendAudit(tx, [
       {
         actorId: a.id,
         action: `appeal.${input.decision}`,
         entityType: 'appeal',
         entityId: id,
-        data: { ...input, totalAfter },
+        data: { ...input, totalAfter, revisions: revisions.map((r) => r.id) },
       },
     ]);
-    return updated;
+    return {
+      appeal: updated,
+      revisions: revisions.map((r) => ({ resultId: r.resultId, planId: r.planId, revision: r.revision })),
+    };
   });
 }
+
+/** The 409 of a decision on an appeal decided meanwhile, naming its current state. */
+const decided = (appeal: typeof appeals.$inferSelect) =>
+  conflict(
+    `The appeal was already ${appeal.status}${appeal.decidedAt ? ` at ${appeal.decidedAt.toISOString()}` : ''}`,
+    [{ path: 'status', message: `current: ${appeal.status}` }],
+    'appeal_decided',
+  );

@@ -169,6 +169,7 @@ export async function submitPlan(db: Db, actor: Actor | null, id: string) {
   return db.transaction(async (tx) => {
     const scope = await loadPlanScope(tx, id);
     const a = assertCanEditPlan(actor, scope);
+    await assertCycleNotPublished(tx, scope.plan.cycleId);
     if (scope.plan.status !== 'draft')
       throw conflict(`The plan is ${scope.plan.status}, not a draft`, [
         { path: 'status', message: 'not draft' },
@@ -195,6 +196,7 @@ export async function approvePlan(
   const a = requireOffice(actor, 'Approving a plan');
   return db.transaction(async (tx) => {
     const scope = await loadPlanScope(tx, id);
+    await assertCycleNotPublished(tx, scope.plan.cycleId);
     if (scope.plan.status !== 'published_for_comment')
       throw conflict(`The plan is ${scope.plan.status}; it must be published for comment first`, [
         { path: 'status', message: 'not published_for_comment' },

@@ -1,8 +1,54 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { computeCycleResults, getResult, listResults, publishResults } from './service';
+import {
+  correctValue,
+  listRevisions,
+  publicationState,
+  publicationStatus,
+  publishResults,
+  withdrawPublication,
+} from './publication';
+import { computeCycleResults, getResult, listResults } from './service';
 
 const IdParams = z.object({ id: z.uuid() });
+
+export const PublishBody = z
+  .object({
+    /** Plans published past their blockers (incomplete, stale, no result), each with the office's reason. */
+    overrides: z
+      .array(
+        z.object({
+          /** The blocked plan. */
+          planId: z.uuid(),
+          /** Why it is published anyway (public, shown beside the result). */
+          reason: z.string().trim().min(5).max(2000),
+        }),
+      )
+      .max(5000)
+      .optional(),
+  })
+  .optional();
+
+export const WithdrawBody = z.object({
+  /** Public reason of the withdrawal, shown on the portal instead of the results. */
+  reason: z.string().trim().min(5).max(2000),
+});
+
+export const CorrectionBody = z.object({
+  /** The plan whose value is corrected. */
+  planId: z.uuid(),
+  /** A leaf indicator of that plan. */
+  indicatorCode: z.string().trim().min(1).max(40),
+  /** Period of the value; the cycle's year when omitted. */
+  period: z
+    .string()
+    .regex(/^\d{4}(-(Q[1-4]|H[12]|\d{2}))?$/)
+    .optional(),
+  /** The corrected value (stored as verified). */
+  value: z.number().finite(),
+  /** Why the published value was wrong (published as the revision's note). */
+  justification: z.string().trim().min(5).max(5000),
+});
 
 export const resultRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.database.db;
@@ -18,9 +64,29 @@ export const resultRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.post(
     '/cycles/:id/publish-results',
-    { schema: { tags: ['results'], params: IdParams } },
-    async (req) => ({
-      cycle: await publishResults(db, req.actor, req.params.id),
-    }),
+    { schema: { tags: ['results'], params: IdParams, body: PublishBody } },
+    async (req) => publishResults(db, req.actor, req.params.id, req.body ?? {}),
+  );
+  app.get('/cycles/:id/publication', { schema: { tags: ['results'], params: IdParams } }, async (req) =>
+    publicationStatus(db, req.actor, req.params.id),
+  );
+  app.post(
+    '/cycles/:id/publication/withdraw',
+    { schema: { tags: ['results'], params: IdParams, body: WithdrawBody } },
+    async (req) => withdrawPublication(db, req.actor, req.params.id, req.body),
+  );
+  app.post(
+    '/cycles/:id/corrections',
+    { schema: { tags: ['results'], params: IdParams, body: CorrectionBody } },
+    async (req) => correctValue(db, req.actor, req.params.id, req.body),
+  );
+  app.get('/results/:id/revisions', { schema: { tags: ['results'], params: IdParams } }, async (req) =>
+    listRevisions(db, req.actor, req.params.id),
+  );
+  app.get('/public/results/:id/revisions', { schema: { tags: ['public'], params: IdParams } }, async (req) =>
+    listRevisions(db, null, req.params.id, { publicOnly: true }),
+  );
+  app.get('/public/cycles/:id/publication', { schema: { tags: ['public'], params: IdParams } }, async (req) =>
+    publicationState(db, req.params.id),
   );
 };

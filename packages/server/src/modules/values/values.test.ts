@@ -19,6 +19,9 @@ beforeAll(async () => {
   const plans = (await office.get(`/api/plans?cycleId=${cycleId}&appraiseeType=unit`)).json().items;
   culPlanId = plans.find((p: { orgUnitId: string }) => p.orgUnitId === unitId('cul')).id;
   eduPlanId = plans.find((p: { orgUnitId: string }) => p.orgUnitId === unitId('edu')).id;
+  // An unpublished copy of the 2025 cycle: the demo publishes it, which freezes its values
+  // (publication.test.ts covers the freeze); here values are reported and verified as before.
+  await t.db.execute(sql`update cycles set results_published_at = null where id = ${cycleId}`);
 });
 afterAll(async () => t.close());
 
@@ -42,13 +45,20 @@ describe('actual values', () => {
 
     const manager = await t.as('cul.manager');
     expect(
-      (await manager.post(`/api/values/${pending[0].id}/verify`, { decision: 'verified' })).statusCode,
+      (await manager.post(`/api/values/${pending[0].id}/verify`, { decision: 'verified', version: 1 }))
+        .statusCode,
     ).toBe(403);
     const verifier = await t.as('verifier');
-    const noReason = await verifier.post(`/api/values/${pending[0].id}/verify`, { decision: 'rejected' });
+    const noReason = await verifier.post(`/api/values/${pending[0].id}/verify`, {
+      decision: 'rejected',
+      version: pending[0].version,
+    });
     expect(noReason.json().details).toEqual([{ path: 'reason', message: 'required when rejecting' }]);
     for (const v of pending) {
-      const res = await verifier.post(`/api/values/${v.id}/verify`, { decision: 'verified' });
+      const res = await verifier.post(`/api/values/${v.id}/verify`, {
+        decision: 'verified',
+        version: v.version,
+      });
       expect(res.json().value.status).toBe('verified');
     }
     await office.post(`/api/cycles/${cycleId}/compute`);
@@ -131,6 +141,41 @@ describe('actual values', () => {
       ...multipart('v.exe', csv),
     });
     expect(exe.json().details).toEqual([{ path: 'file', message: 'unsupported file type' }]);
+  });
+
+  it('refuses a verification of a value reported again since it was read (version conflict)', async () => {
+    const manager = await t.as('edu.manager');
+    const first = (
+      await manager.post(`/api/plans/${eduPlanId}/values`, {
+        indicatorCode: 'B2',
+        period: '2025-Q1',
+        value: 80,
+      })
+    ).json().value;
+    const verifier = await t.as('verifier');
+    // The verifier reviews version 1 while the unit reports the figure again (version 2).
+    const second = (
+      await manager.post(`/api/plans/${eduPlanId}/values`, {
+        indicatorCode: 'B2',
+        period: '2025-Q1',
+        value: 85,
+      })
+    ).json().value;
+    expect(second).toMatchObject({ id: first.id, version: first.version + 1, value: 85 });
+    const stale = await verifier.post(`/api/values/${first.id}/verify`, {
+      decision: 'verified',
+      version: first.version,
+    });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({
+      error: 'version_conflict',
+      details: [{ path: 'version', message: `stale: current version is ${second.version}` }],
+    });
+    const ok = await verifier.post(`/api/values/${first.id}/verify`, {
+      decision: 'verified',
+      version: second.version,
+    });
+    expect(ok.json().value).toMatchObject({ status: 'verified', value: 85, version: second.version });
   });
 
   it('refuses values for another unit’s plan', async () => {
