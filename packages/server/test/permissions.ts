@@ -144,6 +144,7 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     body: { to: 'mission_analysis', reason: 'matrix' },
     allow: OFFICE,
   },
+  'GET /api/cycles/:id/transition-check': { url: '/api/cycles/{c2026}/transition-check', allow: OFFICE },
   'POST /api/cycles/:id/compute': { url: '/api/cycles/{cTerm}/compute', allow: OFFICE },
   'GET /api/cycles/:id/results': { url: '/api/cycles/{c2025}/results', allow: SIGNED_IN },
   'POST /api/cycles/:id/publish-results': { url: '/api/cycles/{c2025}/publish-results', allow: OFFICE },
@@ -254,6 +255,7 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   // Public portal: everyone, signed in or not
   'GET /api/public/cycles': { url: '/api/public/cycles', allow: ALL },
   'GET /api/public/cycles/:id/regulations': { url: '/api/public/cycles/{c2025}/regulations', allow: ALL },
+  'GET /api/public/cycles/:id/stages': { url: '/api/public/cycles/{c2025}/stages', allow: ALL },
   'GET /api/public/orgs': { url: '/api/public/orgs', allow: ALL },
   'GET /api/public/people': { url: '/api/public/people?orgUnitId={edu}', allow: ALL },
   'GET /api/public/plans': { url: '/api/public/plans?cycleId={c2026}', allow: ALL },

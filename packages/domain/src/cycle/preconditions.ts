@@ -155,6 +155,8 @@ export interface CycleFacts {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Plan statuses that count as approved (a closed plan was approved before it closed). */
+const APPROVED = ['approved', 'closed'];
 
 function check(code: PreconditionCode, checked: number, all: Blocker[]): PreconditionCheck {
   return { code, ok: all.length === 0, blockers: all.slice(0, MAX_BLOCKERS), count: all.length, checked };
@@ -169,7 +171,7 @@ const planBlocker = (p: PlanFacts, info?: Blocker['info']): Blocker => ({
 
 /** Judges one precondition against the facts. */
 export function evaluatePrecondition(code: PreconditionCode, f: CycleFacts): PreconditionCheck {
-  const approved = f.plans.filter((p) => p.status === 'approved');
+  const approved = f.plans.filter((p) => APPROVED.includes(p.status));
   const byId = new Map(f.plans.map((p) => [p.id, p]));
   const resultBlocker = (planId: string, info?: Blocker['info']): Blocker => {
     const p = byId.get(planId);
@@ -196,7 +198,7 @@ export function evaluatePrecondition(code: PreconditionCode, f: CycleFacts): Pre
       return check(
         code,
         f.plans.length,
-        f.plans.filter((p) => p.status !== 'approved').map((p) => planBlocker(p, { status: p.status })),
+        f.plans.filter((p) => !APPROVED.includes(p.status)).map((p) => planBlocker(p, { status: p.status })),
       );
     case 'trees_valid':
       return check(

@@ -3,6 +3,7 @@ import {
   auditLog,
   actualValues,
   correctionTasks,
+  cyclePreconditionOverrides,
   earlyWarnings,
   evidenceFiles,
   indicatorNodes,
@@ -115,6 +116,7 @@ export const AUDITED_ENTITIES = [
   'plan_signoff',
   'plan_revision',
   'evidence_file',
+  'cycle_override',
 ] as const;
 export type AuditedEntity = (typeof AUDITED_ENTITIES)[number];
 const audited = new Set<string>(AUDITED_ENTITIES);
@@ -216,6 +218,7 @@ async function checkEntities(
   put('correction_task', await db.select().from(correctionTasks));
   put('plan_signoff', await db.select().from(planSignoffs));
   put('plan_revision', await db.select().from(planRevisions));
+  put('cycle_override', await db.select().from(cyclePreconditionOverrides));
   // The content is hashed by the database, so files never travel to the verifier.
   const files = await db
     .select({ ...evidenceMeta, contentSha256: sql<string>`encode(sha256(${evidenceFiles.content}), 'hex')` })

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '../../lib/errors';
-import { listCycles } from '../cycles/service';
+import { listCycles, publicStageHistory } from '../cycles/service';
 import { listOrgUnits, listPeople } from '../orgs/service';
 import { PeopleQuery } from '../orgs/routes';
 import { loadPlanScope } from '../plans/access';
@@ -18,6 +18,10 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/public/cycles', { schema: { tags: ['public'] } }, async () => ({
     items: (await listCycles(db)).map(({ rules: _r, ...c }) => c),
   }));
+  // A cycle's links: each move, and each precondition the office overrode with its reason.
+  app.get('/public/cycles/:id/stages', { schema: { tags: ['public'], params: IdParams } }, async (req) =>
+    publicStageHistory(db, req.params.id),
+  );
   app.get('/public/orgs', { schema: { tags: ['public'] } }, async () => ({ items: await listOrgUnits(db) }));
   app.get('/public/people', { schema: { tags: ['public'], querystring: PeopleQuery } }, async (req) => ({
     items: await listPeople(db, req.query),
