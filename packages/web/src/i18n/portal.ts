@@ -40,6 +40,8 @@ const zh = {
     notFound: '未找到该单位',
     cycle: '考核周期',
     consequences: '结果运用',
+    incomplete: '数据不完整，暂不评定',
+    missing: '缺少：{{list}}',
   },
   regulations: {
     title: '{{name}} 考核办法',
@@ -51,6 +53,13 @@ const zh = {
     minRaters: '评价组不少于 {{n}} 人；人数不足的评价组，其权重转给其他评价主体',
     unitShare: '领导干部总分中，所在单位绩效结果占 {{p}}%（人事结合）',
     annualShare: '任期考核总分中，任期内各年度考核平均分占 {{p}}%',
+    missingIncomplete:
+      '缺少数据（未报送或未核验的数据、评分人数不足的指标、尚未发布的满意度调查结果）时，结果标为“数据不完整”，不评定等次、排名，不运用结果',
+    missingRenormalise:
+      '缺少数据（未报送或未核验的数据、评分人数不足的指标、尚未发布的满意度调查结果）的指标不计分，其权重按比例分给同级其他指标',
+    missingZero:
+      '缺少数据（未报送或未核验的数据、评分人数不足的指标、尚未发布的满意度调查结果）的指标计 0 分',
+    missingVeto: '一票否决指标缺少数据时无法判定，结果标为“数据不完整”；加分、扣分项未报送的按 0 分计',
     appeal: '结果公布后 {{n}} 天内可提出申诉',
     grades: '等次与名额',
     band: '{{grade}}：{{min}} 分及以上',
@@ -115,6 +124,8 @@ const en: Same<typeof zh> = {
     notFound: 'Unit not found',
     cycle: 'Cycle',
     consequences: 'Consequences',
+    incomplete: 'Incomplete data: not graded yet',
+    missing: 'Missing: {{list}}',
   },
   regulations: {
     title: 'Regulations: {{name}}',
@@ -126,6 +137,14 @@ const en: Same<typeof zh> = {
     minRaters: 'A panel needs at least {{n}} raters; a smaller panel’s weight goes to the other subjects',
     unitShare: 'A leading cadre’s total takes {{p}}% from the unit’s result (combined appraisal)',
     annualShare: 'A term total takes {{p}}% from the mean of the annual results within the term',
+    missingIncomplete:
+      'When data are missing (values not reported or not verified, panels below the minimum raters, survey estimates not yet published), the result is marked incomplete: no grade, rank or consequence',
+    missingRenormalise:
+      'An indicator whose data are missing (values not reported or not verified, panels below the minimum raters, survey estimates not yet published) is left out and its weight shared among its siblings',
+    missingZero:
+      'An indicator whose data are missing (values not reported or not verified, panels below the minimum raters, survey estimates not yet published) scores 0',
+    missingVeto:
+      'A veto indicator without data cannot be decided: the result is marked incomplete; bonus and deduction items not reported count 0 points',
     appeal: 'Appeals are accepted within {{n}} days after publication',
     grades: 'Grades and quotas',
     band: '{{grade}}: {{min}} points or more',

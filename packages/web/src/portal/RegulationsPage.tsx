@@ -17,6 +17,8 @@ interface Regulations {
     unitShareForCadres: number;
     annualShareForTerm: number;
     appealWindowDays: number;
+    /** Absent in regulations frozen before the rule existed: 'incomplete'. */
+    missingData?: 'incomplete' | 'renormalise' | 'zero';
     consequenceRules: {
       kind: string;
       grade?: string;
@@ -74,6 +76,14 @@ export default function RegulationsPage({ id }: { id: string }) {
           {rules.annualShareForTerm > 0 && (
             <li>{t('regulations.annualShare', { p: fmtNum(rules.annualShareForTerm * 100) })}</li>
           )}
+          <li data-testid="regulations-missing">
+            {rules.missingData === 'renormalise'
+              ? t('regulations.missingRenormalise')
+              : rules.missingData === 'zero'
+                ? t('regulations.missingZero')
+                : t('regulations.missingIncomplete')}
+          </li>
+          <li>{t('regulations.missingVeto')}</li>
           <li>{t('regulations.appeal', { n: rules.appealWindowDays })}</li>
         </ol>
       </section>

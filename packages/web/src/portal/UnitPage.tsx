@@ -180,8 +180,23 @@ function UnitResults({ unitId, cycles }: { unitId: string; cycles: Cycle[] }) {
             <p className="pc-muted pc-small">{pick(lang, latest.cycle.name, latest.cycle.nameEn)}</p>
             <div className="pc-score-row">
               <span className="pc-score">{fmtNum(latest.result.total, 1)}</span>
-              <GradeTag grade={latest.result.grade} />
+              {latest.result.complete === false ? (
+                <span className="pc-chip" data-testid="portal-incomplete">
+                  {t('unit.incomplete')}
+                </span>
+              ) : (
+                <GradeTag grade={latest.result.grade} />
+              )}
             </div>
+            {latest.result.complete === false && (latest.result.missing?.length ?? 0) > 0 && (
+              <p className="pc-small pc-muted">
+                {t('unit.missing', {
+                  list: latest.result
+                    .missing!.map((m) => pick(lang, m.name, m.nameEn) || m.code)
+                    .join(lang === 'en' ? ', ' : '、'),
+                })}
+              </p>
+            )}
             {latest.result.rank != null && (
               <p className="pc-small">
                 {t('common:misc.rank')}：
@@ -243,10 +258,14 @@ function UnitResults({ unitId, cycles }: { unitId: string; cycles: Cycle[] }) {
 
 function RankingChart({ items, result }: { items: Result[]; result: Result }) {
   const { t, i18n } = useTranslation('portal');
+  // Only complete results are ranked: an incomplete one takes no place in its group.
   const peers = items
-    .filter((r) => r.peerGroup === result.peerGroup && r.appraiseeType === result.appraiseeType)
+    .filter(
+      (r) =>
+        r.peerGroup === result.peerGroup && r.appraiseeType === result.appraiseeType && r.complete !== false,
+    )
     .sort((a, b) => a.total - b.total);
-  if (peers.length < 2) return null;
+  if (result.complete === false || peers.length < 2) return null;
   return (
     <div className="pc-card">
       <h3>{t('unit.ranking')}</h3>

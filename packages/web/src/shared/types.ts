@@ -8,6 +8,8 @@ export interface User {
   displayName: string;
   displayNameEn?: string | null;
   roles: { role: Role; orgUnitId?: string | null }[];
+  /** The password was set by someone else: the console shows only the change-password screen. */
+  mustChangePassword?: boolean;
 }
 
 export interface OrgUnit {
@@ -97,7 +99,8 @@ export interface Result {
   weightedScore?: number;
   bonus?: number;
   deduction?: number;
-  grade: string;
+  /** Null while the result is incomplete (see `complete`). */
+  grade: string | null;
   gradeByScore?: string | null;
   rank?: number | null;
   peerGroupSize?: number | null;
@@ -110,6 +113,19 @@ export interface Result {
   consequences?: AppliedConsequence[];
   /** Detail only: the inputs changed since the result was computed (the breakdown explains the current ones). */
   stale?: boolean;
+  /** False when inputs are missing under the cycle's missing-data rule: no grade, rank or consequence. */
+  complete?: boolean;
+  /** What the result lacks. */
+  missing?: MissingItem[];
+}
+
+/** A missing input of a result: a leaf without verified data or raters, or a combined part. */
+export interface MissingItem {
+  code: string;
+  name?: string;
+  nameEn?: string;
+  reason: 'unreported' | 'unverified' | 'insufficient_raters' | 'no_estimate' | 'combined_part_missing';
+  veto?: boolean;
 }
 
 export interface RankSensitivity {

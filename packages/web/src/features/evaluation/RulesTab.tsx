@@ -23,7 +23,14 @@ import { applyFieldErrors, errorText } from '../../console/errors';
 import { api } from '../../shared/api';
 import { fmtDateTime } from '../../shared/format';
 import type { Cycle } from '../../shared/types';
-import { CONSEQUENCE_KINDS, type ConsequenceRule, type GradeScheme, type RulesView } from './types';
+import {
+  CONSEQUENCE_KINDS,
+  MISSING_DATA_POLICIES,
+  type ConsequenceRule,
+  type GradeScheme,
+  type MissingDataPolicy,
+  type RulesView,
+} from './types';
 
 const GRADES = ['excellent', 'good', 'qualified', 'basically_qualified', 'unqualified'];
 const pct = (x: number | undefined) => (x === undefined ? undefined : Math.round(x * 10000) / 100);
@@ -34,6 +41,7 @@ interface FormValues {
   unitSharePct: number;
   annualSharePct: number;
   appealWindowDays: number;
+  missingData: MissingDataPolicy;
   bands: { grade: string; min: number }[];
   quotas: { grade: string; maxSharePct: number; atLeastOne?: boolean }[];
   tieBreak: GradeScheme['tieBreak'];
@@ -49,6 +57,7 @@ function toForm(v: RulesView): FormValues {
     unitSharePct: pct(v.rules.unitShareForCadres)!,
     annualSharePct: pct(v.rules.annualShareForTerm)!,
     appealWindowDays: v.rules.appealWindowDays,
+    missingData: v.rules.missingData ?? 'incomplete',
     bands: scheme.bands,
     quotas: (scheme.quotas ?? []).map((q) => ({
       grade: q.grade,
@@ -72,6 +81,7 @@ function fromForm(f: FormValues) {
       unitShareForCadres: f.unitSharePct / 100,
       annualShareForTerm: f.annualSharePct / 100,
       appealWindowDays: f.appealWindowDays,
+      missingData: f.missingData,
       consequenceRules: (f.consequenceRules ?? []).map((r) => clean({ ...r, veto: r.veto || undefined })),
     },
     gradeScheme: {
@@ -174,6 +184,22 @@ export function RulesTab({ cycle }: { cycle: Cycle }) {
                 </Form.Item>
               </Col>
             ))}
+            <Col xs={24} md={12} xl={8}>
+              <Form.Item
+                name="missingData"
+                label={t('rules.missingData')}
+                tooltip={t('rules.missingDataHelp')}
+                rules={[{ required: true }]}
+              >
+                <Select
+                  data-testid="rules-missing-data"
+                  options={MISSING_DATA_POLICIES.map((p) => ({
+                    value: p,
+                    label: t(`rules.missingDataOption.${p}`),
+                  }))}
+                />
+              </Form.Item>
+            </Col>
           </Row>
         </Card>
 

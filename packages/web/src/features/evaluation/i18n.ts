@@ -51,6 +51,14 @@ export const zh = {
     annualShareHelp: '任期考核总分取任期内各年度考核平均分的比例',
     appealWindowDays: '申诉期限（天）',
     appealHelp: '结果公布后受理申诉的天数',
+    missingData: '缺少数据时',
+    missingDataHelp:
+      '指标缺少数据（未报送或未核验、评分人数不足、满意度调查结果未发布）时的处理；一票否决指标缺少数据时结果一律为“数据不完整”',
+    missingDataOption: {
+      incomplete: '结果标为数据不完整，不评定等次、排名和结果运用（默认）',
+      renormalise: '该指标不计分，权重按比例分给同级其他指标',
+      zero: '该指标计 0 分',
+    },
     grades: '等次与名额',
     band: '等次',
     min: '最低分',
@@ -195,6 +203,14 @@ export const en: Same<typeof zh> = {
     annualShareHelp: 'Share of a term total taken from the mean of the annual results within the term',
     appealWindowDays: 'Appeal window (days)',
     appealHelp: 'Days after publication in which appeals are accepted',
+    missingData: 'When data are missing',
+    missingDataHelp:
+      'How an indicator without data (not reported or not verified, too few raters, survey estimate not yet published) is treated; a veto indicator without data always leaves the result incomplete',
+    missingDataOption: {
+      incomplete: 'The result is incomplete: no grade, rank or consequence (default)',
+      renormalise: 'Leave the indicator out and share its weight among its siblings',
+      zero: 'The indicator scores 0',
+    },
     grades: 'Grades and quotas',
     band: 'Grade',
     min: 'Minimum score',

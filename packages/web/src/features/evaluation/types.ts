@@ -40,7 +40,12 @@ export interface CycleRules {
   annualShareForTerm: number;
   appealWindowDays: number;
   consequenceRules: ConsequenceRule[];
+  /** How a missing input is treated (absent in versions from before the rule: 'incomplete'). */
+  missingData?: MissingDataPolicy;
 }
+
+export type MissingDataPolicy = 'incomplete' | 'renormalise' | 'zero';
+export const MISSING_DATA_POLICIES: MissingDataPolicy[] = ['incomplete', 'renormalise', 'zero'];
 
 export interface RuleVersion {
   id: string;

@@ -11,7 +11,7 @@ import { fmtNum } from '../../shared/format';
 import type { BreakdownView, IndicatorNode } from '../../shared/tree';
 import type { Result } from '../../shared/types';
 import { GradeTag } from './GradeTag';
-import { ConsequenceTags, SensitivityCell } from './ResultExtras';
+import { ConsequenceTags, IncompleteTag, missingLabel, SensitivityCell } from './ResultExtras';
 import { ruleSummary } from '../plans/ruleSummary';
 import { AppealModal, mayAppeal, SYNTHETIC_CODES } from '../appeals/AppealModal';
 
@@ -118,7 +118,11 @@ export function BreakdownDrawer({ resultId, onClose }: { resultId?: string; onCl
               </Typography.Text>
             </Descriptions.Item>
             <Descriptions.Item label={t('grade')}>
-              <GradeTag grade={result.grade} />
+              {result.complete === false ? (
+                <IncompleteTag result={result} />
+              ) : (
+                <GradeTag grade={result.grade} />
+              )}
               {result.gradeByScore && result.gradeByScore !== result.grade && (
                 <Typography.Text type="secondary">
                   ({t('gradeByScore')}: {t(`common:grade.${result.gradeByScore}`)})
@@ -126,7 +130,9 @@ export function BreakdownDrawer({ resultId, onClose }: { resultId?: string; onCl
               )}
             </Descriptions.Item>
             <Descriptions.Item label={t('rank')}>
-              {t('common:misc.of', { rank: result.rank, size: result.peerGroupSize })}
+              {result.rank == null
+                ? '—'
+                : t('common:misc.of', { rank: result.rank, size: result.peerGroupSize })}
             </Descriptions.Item>
             <Descriptions.Item label={t('drawer.sensitivity')}>
               <SensitivityCell s={result.sensitivity} />
@@ -149,6 +155,25 @@ export function BreakdownDrawer({ resultId, onClose }: { resultId?: string; onCl
               style={{ marginBottom: 12 }}
               data-testid="breakdown-stale"
               message={t('drawer.stale')}
+            />
+          )}
+          {result.complete === false && (
+            <Alert
+              type="warning"
+              showIcon
+              style={{ marginBottom: 12 }}
+              data-testid="breakdown-incomplete"
+              message={t('drawer.incomplete')}
+              description={
+                <>
+                  <ul style={{ margin: 0, paddingInlineStart: 18 }}>
+                    {(result.missing ?? []).map((m, i) => (
+                      <li key={i}>{missingLabel(t, lang, m)}</li>
+                    ))}
+                  </ul>
+                  {result.missing?.some((m) => m.veto) && <div>{t('drawer.incompleteVeto')}</div>}
+                </>
+              }
             />
           )}
           {veto?.triggered && (
@@ -192,6 +217,12 @@ export function BreakdownDrawer({ resultId, onClose }: { resultId?: string; onCl
                     {n.kind && n.kind !== 'normal' && <Tag>{t(`common:kind.${n.kind}`)}</Tag>}
                     {COMBINED.includes(n.code) && <Tag color="purple">{t('drawer.combined')}</Tag>}
                     {veto?.codes.includes(n.code ?? '') && <Tag color="red">{t('common:misc.veto')}</Tag>}
+                    {n.missing && (
+                      <Tag color="orange" data-testid={`missing-${n.code}`}>
+                        {t(`missingReason.${n.missing}`)}
+                      </Tag>
+                    )}
+                    {n.excluded && <Tag>{t('drawer.excluded')}</Tag>}
                   </span>
                 ),
               },

@@ -1,7 +1,8 @@
 import { Progress, Space, Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { fmtNum } from '../../shared/format';
-import type { AppliedConsequence, RankSensitivity } from '../../shared/types';
+import { pick } from '../../i18n';
+import type { AppliedConsequence, MissingItem, RankSensitivity, Result } from '../../shared/types';
 
 const CONSEQUENCE_COLORS: Record<string, string> = {
   commendation: 'green',
@@ -60,6 +61,36 @@ export function SensitivityCell({ s }: { s?: RankSensitivity | null }) {
           style={{ margin: 0, fontSize: 11 }}
         />
       </div>
+    </Tooltip>
+  );
+}
+
+/** One missing input: its indicator and why it is missing. */
+export function missingLabel(t: (k: string) => string, lang: string, m: MissingItem): string {
+  const synthetic: Record<string, string> = { UNIT: t('drawer.unitName'), ANNUAL: t('drawer.annualName') };
+  const name = synthetic[m.code] ?? (pick(lang, m.name, m.nameEn) || m.code);
+  return `${m.code} ${name}（${t(`missingReason.${m.reason}`)}）`;
+}
+
+/** "Incomplete" in place of a grade, with what is missing on hover. */
+export function IncompleteTag({ result }: { result: Pick<Result, 'missing'> }) {
+  const { t, i18n } = useTranslation('results');
+  const missing = result.missing ?? [];
+  return (
+    <Tooltip
+      title={
+        <div>
+          <div>{t('incompleteTip', { n: missing.length })}</div>
+          {missing.slice(0, 12).map((m, i) => (
+            <div key={i}>{missingLabel(t, i18n.language, m)}</div>
+          ))}
+          {missing.length > 12 && <div>…</div>}
+        </div>
+      }
+    >
+      <Tag color="default" style={{ borderStyle: 'dashed' }} data-testid="result-incomplete">
+        {t('incomplete')}
+      </Tag>
     </Tooltip>
   );
 }

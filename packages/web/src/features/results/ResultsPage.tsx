@@ -28,9 +28,12 @@ import { fmtDateTime, fmtNum, GRADE_COLORS, peerGroupLabel } from '../../shared/
 import type { Items, Result } from '../../shared/types';
 import { BreakdownDrawer, useNamesEn, useResultDetail } from './BreakdownDrawer';
 import { GradeTag } from './GradeTag';
-import { ConsequenceTags, SensitivityCell } from './ResultExtras';
+import { ConsequenceTags, IncompleteTag, SensitivityCell } from './ResultExtras';
 
 const GRADES = ['excellent', 'good', 'qualified', 'basically_qualified', 'unqualified'];
+/** Incomplete results (no rank, no grade) after the ranked and graded ones. */
+const byRank = (a: Result, b: Result) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || 0;
+const gradeOrder = (r: Result) => (r.grade ? GRADES.indexOf(r.grade) : GRADES.length);
 const appraiseeKey = (r: Result) => `${r.appraiseeType}|${r.orgUnitId ?? ''}|${r.personId ?? ''}`;
 
 export default function ResultsPage() {
@@ -81,7 +84,7 @@ export default function ResultsPage() {
           (!grade || r.grade === grade) &&
           (!needle || `${r.appraiseeName ?? ''} ${r.appraiseeNameEn ?? ''}`.toLowerCase().includes(needle)),
       )
-      .sort((a, b) => (a.peerGroup ?? '').localeCompare(b.peerGroup ?? '') || (a.rank ?? 0) - (b.rank ?? 0));
+      .sort((a, b) => (a.peerGroup ?? '').localeCompare(b.peerGroup ?? '') || byRank(a, b));
   }, [ofType, group, grade, q]);
 
   // Trend: the same appraisee in the other cycles that have results.
@@ -144,6 +147,15 @@ export default function ResultsPage() {
           </Typography.Paragraph>
         )}
         {results.error && <Alert type="error" message={errorText(results.error)} />}
+        {all.some((r) => r.complete === false) && (
+          <Alert
+            type="warning"
+            showIcon
+            style={{ marginBottom: 12 }}
+            data-testid="results-incomplete"
+            message={t('incompleteCount', { n: all.filter((r) => r.complete === false).length })}
+          />
+        )}
         {results.data && all.length === 0 && <Empty description={t('noResults')} />}
         {all.length > 0 && (
           <>
@@ -203,8 +215,9 @@ export default function ResultsPage() {
                   title: t('rank'),
                   dataIndex: 'rank',
                   width: 90,
-                  sorter: (a, b) => (a.rank ?? 0) - (b.rank ?? 0),
-                  render: (_, r) => t('common:misc.of', { rank: r.rank, size: r.peerGroupSize }),
+                  sorter: byRank,
+                  render: (_, r) =>
+                    r.rank == null ? '—' : t('common:misc.of', { rank: r.rank, size: r.peerGroupSize }),
                 },
                 {
                   title: t('appraisee'),
@@ -220,10 +233,10 @@ export default function ResultsPage() {
                 {
                   title: t('grade'),
                   dataIndex: 'grade',
-                  sorter: (a, b) => GRADES.indexOf(a.grade) - GRADES.indexOf(b.grade),
+                  sorter: (a, b) => gradeOrder(a) - gradeOrder(b),
                   render: (_, r) => (
                     <Space size={2}>
-                      <GradeTag grade={r.grade} />
+                      {r.complete === false ? <IncompleteTag result={r} /> : <GradeTag grade={r.grade} />}
                       {r.veto?.triggered && (
                         <Typography.Text type="danger">{t('common:misc.veto')}</Typography.Text>
                       )}

@@ -63,7 +63,20 @@ export const zh = {
     consequences: '结果运用',
     sensitivity: '排名稳定性',
     appeal: '申诉',
+    incomplete: '数据不完整，暂不评定等次、排名和结果运用。缺少：',
+    incompleteVeto: '含一票否决指标，缺少数据时无法判定是否否决。',
+    excluded: '已剔除',
   },
+  incomplete: '未完成',
+  incompleteTip: '数据不完整（{{n}} 项缺失），暂不评定',
+  missingReason: {
+    unreported: '未报送数据',
+    unverified: '数据未核验',
+    insufficient_raters: '评分人数不足',
+    no_estimate: '满意度调查结果尚未发布',
+    combined_part_missing: '结合部分不完整',
+  },
+  incompleteCount: '{{n}} 个结果数据不完整，未评定等次和排名',
 };
 
 export const en: Same<typeof zh> = {
@@ -132,5 +145,18 @@ export const en: Same<typeof zh> = {
     consequences: 'Consequences',
     sensitivity: 'Rank stability',
     appeal: 'Appeal',
+    incomplete: 'Incomplete data: no grade, rank or consequence yet. Missing:',
+    incompleteVeto: 'A veto indicator lacks its data: whether the veto applies cannot be decided.',
+    excluded: 'Excluded',
   },
+  incomplete: 'Incomplete',
+  incompleteTip: 'Incomplete data ({{n}} missing): not graded yet',
+  missingReason: {
+    unreported: 'not reported',
+    unverified: 'not verified',
+    insufficient_raters: 'too few raters',
+    no_estimate: 'survey estimate not yet published',
+    combined_part_missing: 'combined part incomplete',
+  },
+  incompleteCount: '{{n}} result(s) with incomplete data: not graded or ranked',
 };
