@@ -48,7 +48,9 @@ export default function CycleStagesPage({ id }: { id: string }) {
         {t('period', { start: fmtDate(cycle.periodStart), end: fmtDate(cycle.periodEnd) })}
       </p>
       <p>{t('stage', { stage: stage(cycle.stage) })}</p>
-      <StageBar stage={cycle.stage} />
+      <div style={{ marginBottom: 16 }}>
+        <StageBar stage={cycle.stage} />
+      </div>
       {STAGES.indexOf(cycle.stage) >= STAGES.indexOf('evaluation') && (
         <Link href={`/cycles/${cycle.id}/regulations`} className="pc-btn-link">
           {t('regulations')} →
@@ -70,6 +72,18 @@ export default function CycleStagesPage({ id }: { id: string }) {
                     {t('overrideWhen', { at: fmtDate(o.at), stage: stage(o.to) })} ·{' '}
                     {t('overrideBlockers', { n: o.blockers.count })}
                   </div>
+                  {o.blockers.blockers.length > 0 &&
+                    o.blockers.blockers[0].id !== o.blockers.blockers[0].label && (
+                      <div className="pc-small">
+                        {t('overrideWho', {
+                          names: o.blockers.blockers
+                            .slice(0, 5)
+                            .map((b) => pick(i18n.language, b.label, b.labelEn))
+                            .join(t('sep')),
+                          more: o.blockers.count > 5 ? t('andMore', { n: o.blockers.count - 5 }) : '',
+                        })}
+                      </div>
+                    )}
                   <div>{t('overrideReason', { reason: o.reason })}</div>
                 </li>
               ))}
