@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,11 @@ import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
   export interface ProvidedContext {
+    /** The demo city on the embedded database (`npm start`). */
     baseUrl: string;
+    /** A production-mode server on an empty database: no demo, only the administrator made by `init`. */
+    prodBaseUrl: string;
+    prodAdmin: { username: string; password: string };
   }
 }
 
@@ -51,14 +55,49 @@ export default async function setup(project: TestProject) {
   if (!existsSync(join(repoRoot, 'packages/web/dist/index.html'))) {
     throw new Error('packages/web/dist is missing: run `npm run build:web` first (npm run test:e2e does).');
   }
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'perfcommons-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir };
+  const demo = await startServer({}, ['--seed-if-empty']);
+  project.provide('baseUrl', demo.baseUrl);
+
+  // A real office's first day: production mode, empty database, the administrator from `init`.
+  const prodDir = mkdtempSync(join(tmpdir(), 'perfcommons-e2e-prod-'));
+  const prodEnv = { NODE_ENV: 'production', DATA_DIR: prodDir };
+  const username = 'chief';
+  const init = spawnSync(
+    join(repoRoot, 'node_modules/.bin/tsx'),
+    ['packages/server/src/cli.ts', 'init', '--admin', username, '--name', '绩效办主任'],
+    { cwd: repoRoot, env: serverEnv(prodEnv), encoding: 'utf8' },
+  );
+  const password = /One-time password[^:]*: (\S+)/.exec(init.stdout)?.[1];
+  if (init.status !== 0 || !password)
+    throw new Error(`init --admin failed (${init.status})\n${init.stdout}\n${init.stderr}`);
+  const prod = await startServer(prodEnv, [], prodDir);
+  project.provide('prodBaseUrl', prod.baseUrl);
+  project.provide('prodAdmin', { username, password });
+
+  return async () => {
+    await Promise.all([demo.stop(), prod.stop()]);
+  };
+}
+
+function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   delete env.DATABASE_URL;
+  return env;
+}
+
+/** Starts the real server on a free port with its own embedded database; `stop` ends it and removes the data. */
+async function startServer(extra: Record<string, string>, args: string[], dir?: string) {
+  const port = await freePort();
+  const dataDir = dir ?? mkdtempSync(join(tmpdir(), 'perfcommons-e2e-'));
+  const env = serverEnv({ ...extra, PORT: String(port), DATA_DIR: dataDir });
   const child = spawn(
     join(repoRoot, 'node_modules/.bin/tsx'),
-    ['packages/server/src/cli.ts', 'start', '--seed-if-empty'],
-    { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] },
+    ['packages/server/src/cli.ts', 'start', ...args],
+    {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let output = '';
   const keep = (b: Buffer) => {
@@ -69,9 +108,8 @@ export default async function setup(project: TestProject) {
 
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHealth(baseUrl, child, () => output);
-  project.provide('baseUrl', baseUrl);
 
-  return async () => {
+  const stop = async () => {
     child.kill('SIGTERM');
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
@@ -85,4 +123,5 @@ export default async function setup(project: TestProject) {
     });
     rmSync(dataDir, { recursive: true, force: true });
   };
+  return { baseUrl, stop };
 }
