@@ -38,6 +38,9 @@ function RequireAuth({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (me.isLoading) return <Center />;
   if (!me.data) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  // Until the user changes a password someone else set, the API answers only auth: the login page asks for it.
+  if (me.data.mustChangePassword)
+    return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
   return <>{children}</>;
 }
 

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, Segmented, Typography } from 'antd';
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { setLang, type Lang } from '../i18n';
 import { ApiError, api } from '../shared/api';
 import type { User } from '../shared/types';
+import { ChangePasswordForm } from '../features/onboarding/ChangePassword';
 import { useMe } from './auth';
 
 export function LoginPage() {
@@ -18,8 +19,14 @@ export function LoginPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const from = (location.state as { from?: string } | null)?.from ?? '/cycles';
+  // Production servers have no demo accounts: the hint is shown only outside production.
+  const config = useQuery({
+    queryKey: ['auth-config'],
+    queryFn: () => api.get<{ production: boolean }>('/api/auth/config'),
+    staleTime: Infinity,
+  });
 
-  if (me.data) return <Navigate to={from} replace />;
+  if (me.data && !me.data.mustChangePassword) return <Navigate to={from} replace />;
 
   const submit = async (v: { username: string; password: string }) => {
     setBusy(true);
@@ -27,7 +34,8 @@ export function LoginPage() {
     try {
       const { user } = await api.post<{ user: User }>('/api/auth/login', v);
       qc.setQueryData(['me'], user);
-      navigate(from, { replace: true });
+      // A password someone else set: the change-password form shows here before anything else.
+      if (!user.mustChangePassword) navigate(from, { replace: true });
     } catch (e) {
       setError(e instanceof ApiError && e.status === 401 ? t('login.failed') : (e as Error).message);
     } finally {
@@ -52,39 +60,59 @@ export function LoginPage() {
             ]}
           />
         </div>
-        <Typography.Paragraph type="secondary">{t('login.title')}</Typography.Paragraph>
-        {error && (
-          <Alert
-            type="error"
-            showIcon
-            message={error}
-            style={{ marginBottom: 16 }}
-            data-testid="login-error"
+        {me.data?.mustChangePassword ? (
+          <ChangePasswordForm user={me.data} onDone={() => navigate(from, { replace: true })} />
+        ) : (
+          <LoginForm
+            error={error}
+            busy={busy}
+            submit={submit}
+            demo={config.data ? !config.data.production : false}
           />
         )}
-        <Form layout="vertical" onFinish={submit} requiredMark={false}>
-          <Form.Item
-            name="username"
-            label={t('login.username')}
-            rules={[{ required: true, message: t('login.required') }]}
-          >
-            <Input prefix={<UserOutlined />} autoComplete="username" id="username" />
-          </Form.Item>
-          <Form.Item
-            name="password"
-            label={t('login.password')}
-            rules={[{ required: true, message: t('login.required') }]}
-          >
-            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" id="password" />
-          </Form.Item>
-          <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">
-            {t('login.submit')}
-          </Button>
-        </Form>
+      </Card>
+    </div>
+  );
+}
+
+function LoginForm(props: {
+  error: string | null;
+  busy: boolean;
+  submit: (v: { username: string; password: string }) => Promise<void>;
+  demo: boolean;
+}) {
+  const { t } = useTranslation('console');
+  const { error, busy, submit, demo } = props;
+  return (
+    <>
+      <Typography.Paragraph type="secondary">{t('login.title')}</Typography.Paragraph>
+      {error && (
+        <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} data-testid="login-error" />
+      )}
+      <Form layout="vertical" onFinish={submit} requiredMark={false}>
+        <Form.Item
+          name="username"
+          label={t('login.username')}
+          rules={[{ required: true, message: t('login.required') }]}
+        >
+          <Input prefix={<UserOutlined />} autoComplete="username" id="username" />
+        </Form.Item>
+        <Form.Item
+          name="password"
+          label={t('login.password')}
+          rules={[{ required: true, message: t('login.required') }]}
+        >
+          <Input.Password prefix={<LockOutlined />} autoComplete="current-password" id="password" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">
+          {t('login.submit')}
+        </Button>
+      </Form>
+      {demo && (
         <Typography.Paragraph type="secondary" style={{ marginTop: 16, fontSize: 12 }}>
           {t('login.demo')}
         </Typography.Paragraph>
-      </Card>
-    </div>
+      )}
+    </>
   );
 }

@@ -12,6 +12,7 @@ import * as evaluation from '../features/evaluation/i18n';
 import * as appeals from '../features/appeals/i18n';
 import * as participation from '../features/participation/i18n';
 import * as monitoring from '../features/monitoring/i18n';
+import * as onboarding from '../features/onboarding/i18n';
 
 const features = {
   console: shell,
@@ -26,6 +27,7 @@ const features = {
   participation,
   monitoring,
   surveys,
+  onboarding,
 };
 
 function build(lang: 'zh' | 'en') {

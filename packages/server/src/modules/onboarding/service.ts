@@ -108,6 +108,9 @@ export async function commitImport(db: Db, actor: Actor | null, kind: ImportKind
 function present(kind: ImportKind, sheet: ParsedSheet, plan: Planned) {
   const summary = { create: 0, update: 0, unchanged: 0, error: 0 };
   for (const o of plan.outcomes) summary[o.action] += 1;
+  // In sheet order (rows found as duplicates or cycles late come out in their place).
+  const rowOf = (d: ErrorDetail) => Number(/^rows\.(\d+)\./.exec(d.path)?.[1] ?? 0);
+  plan.errors.sort((x, y) => rowOf(x) - rowOf(y));
   return {
     kind,
     ok: plan.errors.length === 0,

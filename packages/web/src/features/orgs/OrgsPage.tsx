@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Button, Card, Col, Descriptions, Input, Row, Select, Space, Table, Tag, Tree } from 'antd';
-import { EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { EditOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { hasRole, useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
@@ -9,6 +9,7 @@ import { pick } from '../../i18n';
 import { fmtDate, peerGroupLabel } from '../../shared/format';
 import type { OrgUnit } from '../../shared/types';
 import { EndTermModal, OrgUnitModal, PersonModal, type Cadre } from './EditModals';
+import { ImportModal } from '../onboarding/ImportModal';
 
 interface TreeItem {
   key: string;
@@ -27,6 +28,7 @@ export default function OrgsPage() {
   const [unitModal, setUnitModal] = useState<{ unit?: OrgUnit } | null>(null);
   const [personModal, setPersonModal] = useState<{ person?: Cadre } | null>(null);
   const [ending, setEnding] = useState<Cadre>();
+  const [importing, setImporting] = useState(false);
   const [selected, setSelected] = useState<string>();
   const [q, setQ] = useState('');
   const [orgQ, setOrgQ] = useState('');
@@ -101,14 +103,24 @@ export default function OrgsPage() {
           loading={orgs.isLoading}
           extra={
             canEdit && (
-              <Button
-                size="small"
-                icon={<PlusOutlined />}
-                onClick={() => setUnitModal({})}
-                data-testid="org-create"
-              >
-                {t('newUnit')}
-              </Button>
+              <Space size="small">
+                <Button
+                  size="small"
+                  icon={<UploadOutlined />}
+                  onClick={() => setImporting(true)}
+                  data-testid="org-import"
+                >
+                  {t('onboarding:import.button')}
+                </Button>
+                <Button
+                  size="small"
+                  icon={<PlusOutlined />}
+                  onClick={() => setUnitModal({})}
+                  data-testid="org-create"
+                >
+                  {t('newUnit')}
+                </Button>
+              </Space>
             )
           }
         >
@@ -295,6 +307,7 @@ export default function OrgsPage() {
         />
       )}
       {ending && <EndTermModal person={ending} onClose={() => setEnding(undefined)} />}
+      {importing && <ImportModal open onClose={() => setImporting(false)} />}
     </Row>
   );
 }
