@@ -19,6 +19,7 @@ interface Outcome {
   outcome: 'created' | 'exists' | 'skipped';
   planId?: string;
   title?: string;
+  titleEn?: string | null;
   source?: string;
   templateId?: string;
   fromPlanId?: string;
@@ -109,6 +110,7 @@ describe('bulk plan set-up from templates', () => {
       expect(i).toMatchObject({ outcome: 'created', source: 'template', templateId: 'district-annual' });
       expect(i.owner?.username).toBe(`${code}.manager`);
       expect(i.title).toMatch(/2027年度绩效计划$/);
+      expect(i.titleEn).toMatch(/ 2027 performance plan$/);
     }
     const plan = (await office.get(`/api/plans/${items[0].planId}`)).json();
     expect(plan.plan).toMatchObject({ status: 'draft', peerGroup: 'county', ownerId: items[0].ownerId });

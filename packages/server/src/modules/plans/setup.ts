@@ -298,6 +298,7 @@ export type SetupOutcome = {
   outcome: 'created' | 'exists' | 'skipped';
   planId?: string;
   title?: string;
+  titleEn?: string | null;
   /** How the tree was made: from a template, or copied from the earlier cycle's plan. */
   source?: 'template' | 'copy';
   templateId?: string;
@@ -330,7 +331,13 @@ async function createPlans(
 ): Promise<SetupOutcome[]> {
   const existing = list.length
     ? await tx
-        .select({ id: plans.id, orgUnitId: plans.orgUnitId, personId: plans.personId, title: plans.title })
+        .select({
+          id: plans.id,
+          orgUnitId: plans.orgUnitId,
+          personId: plans.personId,
+          title: plans.title,
+          titleEn: plans.titleEn,
+        })
         .from(plans)
         .where(and(eq(plans.cycleId, cycle.id), eq(plans.appraiseeType, list[0].appraiseeType)))
     : [];
@@ -346,7 +353,13 @@ async function createPlans(
     };
     const found = existingBy.get(keyOf(x.appraiseeType, x.orgUnitId, x.personId));
     if (found) {
-      outcomes.push({ ...base, outcome: 'exists', planId: found.id, title: found.title });
+      outcomes.push({
+        ...base,
+        outcome: 'exists',
+        planId: found.id,
+        title: found.title,
+        titleEn: found.titleEn,
+      });
       continue;
     }
     if (!x.peerGroup) {
@@ -420,6 +433,7 @@ async function createPlans(
     const { out } = toCreate[i];
     out.planId = p.id;
     out.title = p.title;
+    out.titleEn = p.titleEn;
     out.ownerId = p.ownerId;
     out.owner = owners.get(p.orgUnitId) ?? null;
     audit.push(

@@ -64,7 +64,10 @@ export function PlanSetupPanel({ cycle }: { cycle: Cycle }) {
     const x = templates.data?.find((y) => y.id === id);
     return x ? pick(lang, x.name, x.nameEn) : (id ?? '');
   };
-  const earlier = (cycles.data ?? []).filter((c) => c.id !== cycle.id && c.periodStart < cycle.periodStart);
+  // Earlier cycles, the latest first.
+  const earlier = (cycles.data ?? [])
+    .filter((c) => c.id !== cycle.id && c.periodStart < cycle.periodStart)
+    .sort((a, b) => b.periodStart.localeCompare(a.periodStart));
 
   const run = useMutation({
     mutationFn: (v: SetupForm) => {
@@ -83,7 +86,8 @@ export function PlanSetupPanel({ cycle }: { cycle: Cycle }) {
     onSuccess: (r) => {
       setResult(r);
       void qc.invalidateQueries({ queryKey: ['plans'] });
-      void message.success(t('setup.summary', counts(r)));
+      if (r.created) void message.success(t('setup.summary', counts(r)));
+      else void message.info(t('setup.noneCreated'));
     },
     onError: (e) => void message.error(errorText(e)),
   });
@@ -160,7 +164,12 @@ export function PlanSetupPanel({ cycle }: { cycle: Cycle }) {
               />
             </Form.Item>
             <Form.Item name="fallbackTemplate" label={t('setup.fallback')}>
-              <Select allowClear placeholder={t('setup.fallbackNone')} options={templateOptions} />
+              <Select
+                allowClear
+                placeholder={t('setup.fallbackNone')}
+                options={templateOptions}
+                data-testid="setup-fallback"
+              />
             </Form.Item>
             <Alert type="info" showIcon message={t('setup.copyHint')} style={{ marginBottom: 16 }} />
           </>
@@ -202,7 +211,7 @@ export function PlanSetupPanel({ cycle }: { cycle: Cycle }) {
                   o.outcome === 'skipped' ? (
                     <Typography.Text type="warning">{t(`setup.reasons.${o.reason}`)}</Typography.Text>
                   ) : (
-                    <Link to={`/plans/${o.planId}`}>{o.title}</Link>
+                    <Link to={`/plans/${o.planId}`}>{pick(lang, o.title, o.titleEn)}</Link>
                   ),
               },
               { title: t('setup.how'), render: (_, o) => how(o) },

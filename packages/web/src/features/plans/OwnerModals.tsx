@@ -10,6 +10,7 @@ import {
   bulkApprovePlans,
   ownerName,
   setPlanOwner,
+  type ApproveOutcome,
   type BulkApproveResult,
   type PlanOwner,
   type PlanWithOwner,
@@ -44,12 +45,12 @@ export function OwnerModal({ plan, onClose }: { plan?: PlanWithOwner; onClose: (
   });
   const options = (users.data ?? []).map((u) => ({
     value: u.id,
-    label: `${ownerName(lang, u)}（${u.username}）`,
+    label: `${ownerName(lang, u)} · ${u.username}`,
   }));
   if (plan?.owner && !options.some((o) => o.value === plan.owner!.id))
     options.unshift({
       value: plan.owner.id,
-      label: `${ownerName(lang, plan.owner)}（${plan.owner.username}）`,
+      label: `${ownerName(lang, plan.owner)} · ${plan.owner.username}`,
     });
   return (
     <Modal
@@ -124,6 +125,15 @@ export function BulkApproveModal({
       void qc.invalidateQueries({ queryKey: ['plans'] });
     },
   });
+  /** Why a plan was not approved, in the console's language when the server's code is a known one. */
+  const refusal = (i: ApproveOutcome) => {
+    const status = snapshot.find((p) => p.id === i.planId)?.status;
+    if (i.error === 'conflict' && i.details?.some((d) => d.path === 'status'))
+      return t('bulk.reasons.not_published', { status: status ? t(`common:planStatus.${status}`) : '' });
+    if (i.error && ['unanswered_comments', 'version_conflict', 'cycle_published'].includes(i.error))
+      return t(`bulk.reasons.${i.error}`);
+    return [i.message, ...(i.details ?? []).map((d) => `${d.path}: ${d.message}`)].join(' · ');
+  };
   const titleOf = (id: string) => {
     const p = snapshot.find((x) => x.id === id);
     return p ? pick(lang, p.title, p.titleEn) : id;
@@ -193,11 +203,7 @@ export function BulkApproveModal({
                       {titleOf(i.planId)}
                     </Space>
                   }
-                  description={
-                    i.outcome === 'refused'
-                      ? [i.message, ...(i.details ?? []).map((d) => `${d.path}: ${d.message}`)].join(' · ')
-                      : undefined
-                  }
+                  description={i.outcome === 'refused' ? refusal(i) : undefined}
                 />
               </List.Item>
             )}

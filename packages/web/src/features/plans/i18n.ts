@@ -157,6 +157,12 @@ export const zh = {
     approved: '已批准',
     refused: '未批准',
     close: '关闭',
+    reasons: {
+      unanswered_comments: '有未答复的公众意见：请先答复，或填写审定理由',
+      not_published: '计划尚未提交公示征求意见（当前状态：{{status}}）',
+      version_conflict: '计划已被他人修改，请刷新后重试',
+      cycle_published: '本周期结果已公布，计划不能再变更',
+    },
   },
   ahp: {
     title: 'AHP 层次分析法：{{name}}',
@@ -332,6 +338,12 @@ export const en: Same<typeof zh> = {
     approved: 'Approved',
     refused: 'Not approved',
     close: 'Close',
+    reasons: {
+      unanswered_comments: 'Public comments are unanswered: answer them first, or give a reason',
+      not_published: 'The plan is not published for comment (it is {{status}})',
+      version_conflict: 'Someone else changed the plan; reload and try again',
+      cycle_published: 'The cycle’s results are published; its plans no longer change',
+    },
   },
   ahp: {
     title: 'AHP pairwise comparison: {{name}}',

@@ -38,6 +38,7 @@ export interface SetupOutcome {
   outcome: 'created' | 'exists' | 'skipped';
   planId?: string;
   title?: string;
+  titleEn?: string | null;
   source?: 'template' | 'copy';
   templateId?: string;
   fromPlanId?: string;
