@@ -59,9 +59,10 @@ import {
   updateNode,
   type EditNode,
 } from './treeOps';
+import { ownerName, type PlanWithOwner } from './setupApi';
 
 interface PlanDetail {
-  plan: PlanSummary;
+  plan: PlanWithOwner;
   tree: IndicatorNode[];
   problems: TreeProblem[];
 }
@@ -423,6 +424,9 @@ export default function PlanEditorPage() {
             </Tag>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {t('version')} {version}
+            </Typography.Text>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="plan-owner">
+              {t('owner.label', { name: plan.owner ? ownerName(lang, plan.owner) : t('owner.none') })}
             </Typography.Text>
             {dirty && <Badge status="warning" text={t('editor.dirty')} />}
           </Space>

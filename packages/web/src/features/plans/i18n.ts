@@ -137,6 +137,7 @@ export const zh = {
   },
   owner: {
     column: '计划责任人',
+    label: '计划责任人：{{name}}',
     none: '未指定',
     assign: '指定',
     title: '指定计划责任人：{{plan}}',
@@ -317,6 +318,7 @@ export const en: Same<typeof zh> = {
   },
   owner: {
     column: 'Plan owner',
+    label: 'Plan owner: {{name}}',
     none: 'None',
     assign: 'Assign',
     title: 'Plan owner: {{plan}}',
