@@ -154,7 +154,7 @@ async function main(argv: string[]) {
           console.error(`No user ${values.user}`);
           return 1;
         }
-        const { password } = await resetPassword(database.db, null, user.id);
+        const { password } = await resetPassword(database.db, systemActor(), user.id);
         console.log(`New one-time password of ${user.username} (to be changed at next login): ${password}`);
         return 0;
       });

@@ -153,6 +153,7 @@ describe('must change password', () => {
     const [fin] = await t.db.select().from(users).where(eq(users.username, 'edu.head'));
     const manager = await t.as('hea.manager');
     expect((await manager.post(`/api/users/${fin.id}/reset-password`)).statusCode).toBe(403);
+    expect((await t.anon.post(`/api/users/${fin.id}/reset-password`)).statusCode).toBe(401);
     const office = await t.as('office');
     expect((await office.post(`/api/users/${admin.id}/reset-password`)).statusCode).toBe(403);
   });

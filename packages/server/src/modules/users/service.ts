@@ -131,11 +131,10 @@ export async function initAdmin(db: Db, input: { username: string; displayName?:
 /**
  * Gives an account a new random password (returned once) that it must change at first login, and ends
  * its sessions. The office or an administrator; an administrator's account only by an administrator.
- * `actor` null is the operator at the command line.
+ * The command line passes `systemActor()`.
  */
 export async function resetPassword(db: Db, actor: Actor | null, userId: string) {
-  const a = actor ?? systemActor();
-  requireOffice(a, 'Resetting passwords');
+  const a = requireOffice(actor, 'Resetting passwords');
   const password = generatePassword();
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
