@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from './helper';
 import { createFixtures, type Fixtures } from './fixtures';
@@ -206,6 +207,8 @@ describe('uploads', () => {
 
   it('accepts evidence by its content, not by its name or declared type', async () => {
     const url = `/api/values/${fx.eduValue}/evidence`;
+    // The value belongs to the published 2025 cycle, whose inputs are frozen: upload while unpublished.
+    await t.db.execute(sql`update cycles set results_published_at = null where id = ${fx.c2025}`);
     for (const [name, type, body] of [
       ['scan.png', 'image/png', exe],
       ['scan.pdf', 'application/pdf', exe],
@@ -228,6 +231,7 @@ describe('uploads', () => {
       expect(dl.headers['content-disposition']).toMatch(/^attachment/);
       expect(dl.headers['x-content-type-options']).toBe('nosniff');
     }
+    await t.db.execute(sql`update cycles set results_published_at = now() where id = ${fx.c2025}`);
   });
 
   it('refuses files over 5 MB with 413 and the error body', async () => {

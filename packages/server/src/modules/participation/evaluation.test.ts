@@ -27,6 +27,9 @@ beforeAll(async () => {
   ids = await lookup(t);
   office = ids.office;
   cycleId = ids.cycle('2025-annual');
+  // The demo publishes 2025, which freezes its inputs (results/publication.test.ts): this file
+  // works on an unpublished copy of it.
+  await t.db.execute(sql`update cycles set results_published_at = null where id = ${cycleId}`);
   planId = await ids.unitPlan('2025-annual', 'civ');
   // Reopen evaluation of 2025 with plain means; civil affairs (not in the demo survey) starts a fresh public panel.
   await t.db.execute(
