@@ -3,3 +3,4 @@ export * from './agreement';
 export * from './sensitivity';
 export * from './random';
 export * from './normal';
+export * from './distributions';

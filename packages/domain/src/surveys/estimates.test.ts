@@ -12,7 +12,7 @@ describe('weightedMean', () => {
     expect(r.mean).toBeCloseTo(17 / 3, 12);
     expect(r.se).toBeCloseTo(Math.sqrt(346 / 243), 12);
     expect(r.effectiveN).toBeCloseTo(3.6, 12);
-    expect(r.designEffect).toBeCloseTo(10 / 9, 12);
+    expect(r.weightingEffect).toBeCloseTo(10 / 9, 12);
     expect(r.ci95[0]).toBeCloseTo(17 / 3 - 1.959964 * Math.sqrt(346 / 243), 5);
   });
 
@@ -30,7 +30,7 @@ describe('weightedMean', () => {
           const sd = sampleStandardDeviation(ys);
           return (
             Math.abs(r.se - sd / Math.sqrt(ys.length)) < 1e-9 * (1 + sd) &&
-            Math.abs(r.designEffect - 1) < 1e-12 &&
+            Math.abs(r.weightingEffect - 1) < 1e-12 &&
             Math.abs(s.mean - r.mean) < 1e-9 * (1 + Math.abs(r.mean)) &&
             Math.abs(s.se - r.se) < 1e-9 * (1 + r.se)
           );
@@ -51,7 +51,7 @@ describe('weightedMean', () => {
               weightedMean(
                 ws.map(() => 1),
                 ws,
-              ).designEffect -
+              ).weightingEffect -
                 (1 + v / (m * m)),
             ) < 1e-9
           );

@@ -5,7 +5,11 @@ import { invalid, requireFinite } from '../stats/fail';
 export interface WeightedEstimate {
   /** Σ w·y / Σ w. */
   mean: number;
-  /** Linearised (Taylor) standard error of the ratio mean, with-replacement approximation. */
+  /**
+   * Linearised (Taylor) standard error of the ratio mean, treating every respondent as a PSU drawn
+   * with replacement and the weights as fixed. For a stratified, clustered or calibrated sample
+   * use `surveyDesign` + `svyMean`.
+   */
   se: number;
   /** mean ± 1.959964·se. */
   ci95: [number, number];
@@ -13,8 +17,11 @@ export interface WeightedEstimate {
   n: number;
   /** Kish effective sample size (Σw)²/Σw². */
   effectiveN: number;
-  /** Kish design effect due to weighting, 1 + CV² of the weights = n / effectiveN. */
-  designEffect: number;
+  /**
+   * Kish's weighting effect 1 + CV² of the weights = n / effectiveN: the variance inflation from
+   * unequal weights alone. Not a design effect (that needs the design: see `svyMean`'s `deff`).
+   */
+  weightingEffect: number;
 }
 
 /**
@@ -46,7 +53,7 @@ export function weightedMean(values: number[], weights?: number[]): WeightedEsti
   const se = n > 1 ? Math.sqrt(((n / (n - 1)) * s) / (sw * sw)) : NaN;
   const z = zForConfidence(0.95);
   const effectiveN = (sw * sw) / sw2;
-  return { mean, se, ci95: [mean - z * se, mean + z * se], n, effectiveN, designEffect: n / effectiveN };
+  return { mean, se, ci95: [mean - z * se, mean + z * se], n, effectiveN, weightingEffect: n / effectiveN };
 }
 
 /** A Likert answer: 1..points, or null / undefined when not answered. */

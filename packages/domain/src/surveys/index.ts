@@ -5,3 +5,4 @@ export * from './weighting';
 export * from './estimates';
 export * from './text';
 export * from './questionnaire';
+export * from './design';

@@ -74,7 +74,7 @@ const est = (e: WeightedEstimate) => {
     ci95: [r(e.ci95[0]), r(e.ci95[1])] as [number | null, number | null],
     n: e.n,
     effectiveN: r(e.effectiveN),
-    designEffect: r(e.designEffect),
+    designEffect: r(e.weightingEffect),
   };
 };
 const round = (x: number, d = 4) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
@@ -241,7 +241,7 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
           weightedMean(
             weights.map(() => 0),
             weights,
-          ).designEffect,
+          ).weightingEffect,
         ),
         trim: opts.weighting === 'rake' ? [opts.trimMin, opts.trimMax] : null,
         margins: opts.weighting === 'rake' ? (s.margins ?? frame.margins) : null,
