@@ -9,6 +9,7 @@ import { baselineOf, nodeName, targetOf, type BreakdownView, type TreeNodeView }
 import { ErrorBox, GradeTag, Loading } from './ui';
 import { useApi } from './useApi';
 import { PlanRevisions, type PublicRevision } from './PlanRevisions';
+import { PublicationHistory, ResultRevisions, WithdrawnNotices } from './ResultRevisions';
 
 export default function UnitPage({ id }: { id: string }) {
   const { t, i18n } = useTranslation('portal');
@@ -171,6 +172,7 @@ function UnitResults({ unitId, cycles }: { unitId: string; cycles: Cycle[] }) {
   return (
     <section aria-labelledby="results">
       <h2 id="results">{t('unit.results')}</h2>
+      <WithdrawnNotices cycles={cycles} />
       {error && <ErrorBox error={error} />}
       {!data && !error && <Loading />}
       {data && !latest && <p className="pc-muted">{t('unit.noResults')}</p>}
@@ -217,6 +219,8 @@ function UnitResults({ unitId, cycles }: { unitId: string; cycles: Cycle[] }) {
                 ))}
               </div>
             )}
+            <ResultRevisions resultId={latest.result.id} />
+            <PublicationHistory cycleId={latest.cycle.id} />
           </article>
           <RankingChart items={latest.items} result={latest.result} />
           <RadarChart resultId={latest.result.id} />

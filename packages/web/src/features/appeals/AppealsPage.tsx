@@ -28,7 +28,7 @@ import { api, qs } from '../../shared/api';
 import { fmtDateTime, fmtNum } from '../../shared/format';
 import type { Items, Result } from '../../shared/types';
 import { GradeTag } from '../results/GradeTag';
-import type { Appeal, ScoreSnapshot } from './types';
+import type { Appeal, AppealRevision, ScoreSnapshot } from './types';
 
 const STATUS_COLORS = { pending: 'gold', accepted: 'green', rejected: 'red' } as const;
 
@@ -208,7 +208,7 @@ function DecideModal({ appeal, onClose }: { appeal?: Appeal; onClose: () => void
   const decision = Form.useWatch('decision', form);
   const decide = useMutation({
     mutationFn: (v: DecideForm) =>
-      api.post<{ appeal: Appeal }>(`/api/appeals/${appeal!.id}/decide`, {
+      api.post<{ appeal: Appeal; revisions: AppealRevision[] }>(`/api/appeals/${appeal!.id}/decide`, {
         decision: v.decision,
         reason: v.reason,
         correction:
@@ -217,7 +217,18 @@ function DecideModal({ appeal, onClose }: { appeal?: Appeal; onClose: () => void
             : undefined,
       }),
     onSuccess: (r) => {
-      void message.success(t('decided', { status: t(`statusOpts.${r.appeal.status}`) }));
+      const own = r.revisions.find((x) => x.resultId === r.appeal.resultId);
+      void message.success(
+        [
+          t('decided', { status: t(`statusOpts.${r.appeal.status}`) }),
+          own && t('revised', { n: own.revision }),
+          r.revisions.length > 1 && t('peersRevised', { n: r.revisions.length - 1 }),
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      );
+      void qc.invalidateQueries({ queryKey: ['revisions'] });
+      void qc.invalidateQueries({ queryKey: ['publication'] });
       void qc.invalidateQueries({ queryKey: ['appeals'] });
       void qc.invalidateQueries({ queryKey: ['results'] });
       void qc.invalidateQueries({ queryKey: ['result'] });
@@ -271,6 +282,11 @@ function DecideModal({ appeal, onClose }: { appeal?: Appeal; onClose: () => void
             ]}
           />
         </Form.Item>
+        {decision !== 'rejected' && (
+          <Typography.Paragraph type="secondary" data-testid="decide-revision-help">
+            {t('revisionHelp')}
+          </Typography.Paragraph>
+        )}
         {decision !== 'rejected' && (
           <Space align="start" wrap>
             <Form.Item name="value" label={t('correction')} tooltip={t('correctionHelp')}>

@@ -23,3 +23,10 @@ export interface Appeal {
   createdAt: string;
   decidedAt: string | null;
 }
+
+/** A published revision written by an accepted appeal (the appellant's result, and peers whose figures moved). */
+export interface AppealRevision {
+  resultId: string;
+  planId: string;
+  revision: number;
+}

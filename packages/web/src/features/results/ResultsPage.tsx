@@ -29,6 +29,7 @@ import type { Items, Result } from '../../shared/types';
 import { BreakdownDrawer, useNamesEn, useResultDetail } from './BreakdownDrawer';
 import { GradeTag } from './GradeTag';
 import { ConsequenceTags, IncompleteTag, SensitivityCell } from './ResultExtras';
+import { PublicationPanel, ResultRevisionsCard } from './PublicationPanel';
 
 const GRADES = ['excellent', 'good', 'qualified', 'basically_qualified', 'unqualified'];
 /** Incomplete results (no rank, no grade) after the ranked and graded ones. */
@@ -279,6 +280,8 @@ export default function ResultsPage() {
         )}
       </Card>
 
+      {office && cycle && all.length > 0 && <PublicationPanel cycle={cycle} />}
+
       {all.length > 0 && (
         <Row gutter={[16, 16]}>
           <Col xs={24} lg={12}>
@@ -339,6 +342,11 @@ export default function ResultsPage() {
           <Col xs={24} lg={12}>
             <RadarCard result={selected} />
           </Col>
+          {cycle && (cycle.resultsPublishedAt || office) && (
+            <Col xs={24}>
+              <ResultRevisionsCard result={selected} cycle={cycle} office={office} />
+            </Col>
+          )}
           {selected && trend.length > 1 && (
             <Col xs={24}>
               <Card

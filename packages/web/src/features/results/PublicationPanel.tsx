@@ -1,0 +1,496 @@
+import { useState } from 'react';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Space,
+  Table,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
+import { RollbackOutlined, SendOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { applyFieldErrors, errorText } from '../../console/errors';
+import { pick } from '../../i18n';
+import { api, ApiError } from '../../shared/api';
+import { fmtDateTime, fmtNum } from '../../shared/format';
+import type { Cycle, Result } from '../../shared/types';
+import './publication-i18n';
+
+type BlockerReason = 'no_result' | 'incomplete' | 'stale';
+interface Blocker {
+  reason: BlockerReason;
+  missing?: { code?: string; name?: string; reason?: string }[];
+}
+interface HistoryItem {
+  id: string;
+  kind: 'publish' | 'withdraw';
+  reason: string | null;
+  overrides: { planId: string; title: string | null; reason: string; blockers: Blocker[] }[];
+  actorName: string | null;
+  actorNameEn: string | null;
+  at: string;
+}
+/** GET /api/cycles/:id/publication. */
+interface PublicationStatus {
+  publishedAt: string | null;
+  withdrawn: { reason: string | null; at: string } | null;
+  history: HistoryItem[];
+  blockers: { planId: string; title: string; blockers: Blocker[] }[];
+}
+/** One published revision of a result (GET /api/results/:id/revisions). */
+export interface ResultRevision {
+  id: string;
+  revision: number;
+  kind: 'publication' | 'appeal' | 'correction';
+  snapshot: { total: number; grade: string | null; rank: number | null; complete: boolean };
+  changes: {
+    cause?: string;
+    fields?: Record<string, { from: unknown; to: unknown }>;
+    input?: { indicatorCode: string; period: string; from: number | null; to: number } | null;
+  };
+  reason: string | null;
+  approverName: string | null;
+  approverNameEn: string | null;
+  at: string;
+}
+
+const missingList = (b: Blocker) =>
+  (b.missing ?? [])
+    .map((m) => m.code ?? m.name ?? '')
+    .filter(Boolean)
+    .join('、');
+
+/**
+ * The office's publication panel on the results page: what blocks publication (with per-appraisee
+ * overrides and their reasons), publishing, withdrawing with a public reason, and the history.
+ */
+export function PublicationPanel({ cycle }: { cycle: Cycle }) {
+  const { t, i18n } = useTranslation('publication');
+  const { message, modal } = App.useApp();
+  const qc = useQueryClient();
+  const [overrides, setOverrides] = useState<Record<string, string | undefined>>({});
+  const [withdrawing, setWithdrawing] = useState(false);
+  const [withdrawForm] = Form.useForm<{ reason: string }>();
+  const status = useQuery({
+    queryKey: ['publication', cycle.id],
+    queryFn: () => api.get<PublicationStatus>(`/api/cycles/${cycle.id}/publication`),
+  });
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: ['publication', cycle.id] });
+    void qc.invalidateQueries({ queryKey: ['cycles'] });
+    void qc.invalidateQueries({ queryKey: ['results', cycle.id] });
+    void qc.invalidateQueries({ queryKey: ['revisions'] });
+  };
+  const publish = useMutation({
+    mutationFn: () =>
+      api.post<{ revisions: number }>(`/api/cycles/${cycle.id}/publish-results`, {
+        overrides: Object.entries(overrides)
+          .filter(([, reason]) => reason !== undefined)
+          .map(([planId, reason]) => ({ planId, reason: reason!.trim() })),
+      }),
+    onSuccess: (r) => {
+      void message.success(t('published', { n: r.revisions }));
+      setOverrides({});
+      refresh();
+    },
+    onError: (e) => {
+      void message.error(errorText(e));
+      if (e instanceof ApiError && e.code === 'publication_blocked') refresh();
+    },
+  });
+  const withdraw = useMutation({
+    mutationFn: (v: { reason: string }) => api.post(`/api/cycles/${cycle.id}/publication/withdraw`, v),
+    onSuccess: () => {
+      void message.success(t('withdrawnOk'));
+      setWithdrawing(false);
+      withdrawForm.resetFields();
+      refresh();
+    },
+    onError: (e) => {
+      const rest = applyFieldErrors(withdrawForm, e, ['reason']);
+      if (rest.length) void message.error(rest.join('; '));
+    },
+  });
+
+  const s = status.data;
+  const blockers = s?.blockers ?? [];
+  const overrideIncomplete = blockers.some(
+    (b) => overrides[b.planId] !== undefined && (overrides[b.planId] ?? '').trim().length < 5,
+  );
+  const open = blockers.filter((b) => overrides[b.planId] === undefined).length;
+  const canPublish = ['feedback', 'results', 'closed'].includes(cycle.stage);
+
+  return (
+    <Card title={t('title')} data-testid="publication-panel" size="small">
+      {status.error && <Alert type="error" message={errorText(status.error)} />}
+      {s && (
+        <Space direction="vertical" style={{ width: '100%' }}>
+          {s.publishedAt ? (
+            <Alert type="success" showIcon message={t('publishedAt', { at: fmtDateTime(s.publishedAt) })} />
+          ) : s.withdrawn ? (
+            <Alert
+              type="warning"
+              showIcon
+              data-testid="publication-withdrawn"
+              message={t('withdrawn', { at: fmtDateTime(s.withdrawn.at), reason: s.withdrawn.reason })}
+            />
+          ) : (
+            <Typography.Text type="secondary">{t('notPublished')}</Typography.Text>
+          )}
+          {!s.publishedAt && blockers.length === 0 && canPublish && (
+            <Alert type="info" message={t('ready')} />
+          )}
+          {!s.publishedAt && blockers.length > 0 && (
+            <>
+              <Alert
+                type="warning"
+                message={t('blockersTitle', { n: blockers.length })}
+                description={t('blockersHelp')}
+              />
+              <Table
+                rowKey="planId"
+                size="small"
+                data-testid="publication-blockers"
+                dataSource={blockers}
+                pagination={blockers.length > 10 ? { pageSize: 10 } : false}
+                columns={[
+                  { title: t('results:appraisee'), dataIndex: 'title' },
+                  {
+                    title: t('blockersTitle', { n: '' }).trim(),
+                    key: 'why',
+                    render: (_, b) => (
+                      <Space direction="vertical" size={0}>
+                        {b.blockers.map((x) => (
+                          <span key={x.reason}>
+                            <Tag color={x.reason === 'stale' ? 'orange' : 'red'}>
+                              {t(`reason.${x.reason}`)}
+                            </Tag>
+                            {x.reason === 'incomplete' && missingList(x) && (
+                              <Typography.Text type="secondary">
+                                {t('missing', { list: missingList(x) })}
+                              </Typography.Text>
+                            )}
+                          </span>
+                        ))}
+                      </Space>
+                    ),
+                  },
+                  {
+                    title: t('override'),
+                    key: 'override',
+                    width: 360,
+                    render: (_, b) => (
+                      <Space direction="vertical" style={{ width: '100%' }} size={4}>
+                        <Checkbox
+                          checked={overrides[b.planId] !== undefined}
+                          data-testid="override-check"
+                          onChange={(e) =>
+                            setOverrides((o) => ({ ...o, [b.planId]: e.target.checked ? '' : undefined }))
+                          }
+                        >
+                          {t('override')}
+                        </Checkbox>
+                        {overrides[b.planId] !== undefined && (
+                          <Input.TextArea
+                            rows={2}
+                            maxLength={2000}
+                            placeholder={t('overrideReason')}
+                            data-testid="override-reason"
+                            value={overrides[b.planId]}
+                            onChange={(e) => setOverrides((o) => ({ ...o, [b.planId]: e.target.value }))}
+                          />
+                        )}
+                      </Space>
+                    ),
+                  },
+                ]}
+              />
+            </>
+          )}
+          <Space wrap>
+            {!s.publishedAt && (
+              <Button
+                type="primary"
+                icon={<SendOutlined />}
+                data-testid="publish-results"
+                disabled={!canPublish || open > 0 || overrideIncomplete}
+                loading={publish.isPending}
+                onClick={() =>
+                  modal.confirm({
+                    title: t('publish'),
+                    content: t('publishConfirm'),
+                    okText: t('console:common.confirm'),
+                    cancelText: t('console:common.cancel'),
+                    onOk: () => publish.mutateAsync(),
+                  })
+                }
+              >
+                {t('publish')}
+              </Button>
+            )}
+            {s.publishedAt && (
+              <Button
+                danger
+                icon={<RollbackOutlined />}
+                data-testid="withdraw-publication"
+                onClick={() => setWithdrawing(true)}
+              >
+                {t('withdraw')}
+              </Button>
+            )}
+          </Space>
+          {s.history.length > 0 && (
+            <>
+              <Typography.Text strong>{t('history')}</Typography.Text>
+              <Timeline
+                data-testid="publication-history"
+                items={s.history.map((h) => ({
+                  color: h.kind === 'publish' ? 'green' : 'red',
+                  children: (
+                    <Space direction="vertical" size={0}>
+                      <span>
+                        <strong>{h.kind === 'publish' ? t('historyPublish') : t('historyWithdraw')}</strong>{' '}
+                        {fmtDateTime(h.at)} ·{' '}
+                        {t('by', { name: pick(i18n.language, h.actorName, h.actorNameEn) })}
+                        {h.overrides.length > 0 && (
+                          <Tag style={{ marginLeft: 8 }}>
+                            {t('overridesCount', { n: h.overrides.length })}
+                          </Tag>
+                        )}
+                      </span>
+                      {h.reason && <Typography.Text type="secondary">{h.reason}</Typography.Text>}
+                      {h.overrides.map((o) => (
+                        <Typography.Text key={o.planId} type="secondary">
+                          {o.title ?? ''}：{o.reason}
+                        </Typography.Text>
+                      ))}
+                    </Space>
+                  ),
+                }))}
+              />
+            </>
+          )}
+        </Space>
+      )}
+      <Modal
+        open={withdrawing}
+        title={t('withdrawTitle')}
+        okText={t('withdraw')}
+        okButtonProps={{ danger: true, loading: withdraw.isPending, 'data-testid': 'withdraw-submit' }}
+        cancelText={t('console:common.cancel')}
+        onCancel={() => setWithdrawing(false)}
+        onOk={() => withdrawForm.submit()}
+        destroyOnHidden
+      >
+        <Form form={withdrawForm} layout="vertical" onFinish={(v) => withdraw.mutate(v)}>
+          <Form.Item name="reason" label={t('withdrawReason')} rules={[{ required: true, min: 5 }]}>
+            <Input.TextArea rows={3} maxLength={2000} data-testid="withdraw-reason" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Card>
+  );
+}
+
+/** "What changed" of a revision, in words. */
+export function RevisionChanges({ r }: { r: ResultRevision }) {
+  const { t } = useTranslation('publication');
+  const fields = Object.entries(r.changes.fields ?? {});
+  const show = (v: unknown) =>
+    typeof v === 'number'
+      ? fmtNum(v)
+      : v === null || v === undefined
+        ? '—'
+        : typeof v === 'string'
+          ? t(`common:grade.${v}`, { defaultValue: v })
+          : '…';
+  return (
+    <Space direction="vertical" size={0}>
+      {r.changes.input && (
+        <span>
+          {t('input', {
+            code: r.changes.input.indicatorCode,
+            period: r.changes.input.period,
+            from: r.changes.input.from === null ? '—' : fmtNum(r.changes.input.from),
+            to: fmtNum(r.changes.input.to),
+          })}
+        </span>
+      )}
+      {r.changes.cause && r.changes.cause in { peer: 1, republication: 1 } && (
+        <Typography.Text type="secondary">{t(`cause.${r.changes.cause}`)}</Typography.Text>
+      )}
+      {r.revision > 1 &&
+        (fields.length ? (
+          <span>
+            {t('changed')}
+            {fields
+              .map(([f, c]) => `${t(`field.${f}`, { defaultValue: f })} ${show(c.from)} → ${show(c.to)}`)
+              .join('；')}
+          </span>
+        ) : (
+          <Typography.Text type="secondary">{t('unchanged')}</Typography.Text>
+        ))}
+    </Space>
+  );
+}
+
+/** Published revisions of the selected result, with the office's correction of a value. */
+export function ResultRevisionsCard({
+  result,
+  cycle,
+  office,
+}: {
+  result?: Result;
+  cycle: Cycle;
+  office: boolean;
+}) {
+  const { t, i18n } = useTranslation('publication');
+  const lang = i18n.language;
+  const [correcting, setCorrecting] = useState(false);
+  const revisions = useQuery({
+    queryKey: ['revisions', result?.id],
+    enabled: !!result,
+    queryFn: () =>
+      api.get<{ items: ResultRevision[] }>(`/api/results/${result!.id}/revisions`).then((r) => r.items),
+  });
+  const name = result ? pick(lang, result.appraiseeName, result.appraiseeNameEn) : '';
+  return (
+    <Card
+      title={t('revisions', { name })}
+      size="small"
+      data-testid="result-revisions"
+      extra={
+        office &&
+        result &&
+        cycle.resultsPublishedAt && (
+          <Button size="small" data-testid="correct-value" onClick={() => setCorrecting(true)}>
+            {t('correct')}
+          </Button>
+        )
+      }
+    >
+      {!result && <Empty description={t('revisionsHint')} />}
+      {revisions.error && <Alert type="error" message={errorText(revisions.error)} />}
+      {result && revisions.data?.length === 0 && <Empty description={t('noRevisions')} />}
+      {result && (revisions.data?.length ?? 0) > 0 && (
+        <Timeline
+          items={revisions.data!.map((r) => ({
+            color: r.kind === 'publication' ? 'blue' : 'orange',
+            children: (
+              <Space direction="vertical" size={0}>
+                <span>
+                  <Tag color={r.kind === 'publication' ? 'blue' : 'orange'}>
+                    {t('revision', { n: r.revision })}
+                  </Tag>
+                  {t(`kind.${r.kind}`)} · <strong>{fmtNum(r.snapshot.total)}</strong>
+                  {r.snapshot.grade ? ` · ${t(`common:grade.${r.snapshot.grade}`)}` : ''}
+                  {r.snapshot.rank != null ? ` · #${r.snapshot.rank}` : ''}
+                </span>
+                <RevisionChanges r={r} />
+                {r.reason && <Typography.Text>{r.reason}</Typography.Text>}
+                <Typography.Text type="secondary">
+                  {t('approvedBy', {
+                    name: pick(lang, r.approverName, r.approverNameEn),
+                    at: fmtDateTime(r.at),
+                  })}
+                </Typography.Text>
+              </Space>
+            ),
+          }))}
+        />
+      )}
+      {result && (
+        <CorrectionModal
+          open={correcting}
+          result={result}
+          cycle={cycle}
+          onClose={() => setCorrecting(false)}
+        />
+      )}
+    </Card>
+  );
+}
+
+interface CorrectionForm {
+  indicatorCode: string;
+  period?: string;
+  value: number;
+  justification: string;
+}
+
+function CorrectionModal({
+  open,
+  result,
+  cycle,
+  onClose,
+}: {
+  open: boolean;
+  result: Result;
+  cycle: Cycle;
+  onClose: () => void;
+}) {
+  const { t, i18n } = useTranslation('publication');
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const [form] = Form.useForm<CorrectionForm>();
+  const correct = useMutation({
+    mutationFn: (v: CorrectionForm) =>
+      api.post<{ revisions: unknown[] }>(`/api/cycles/${cycle.id}/corrections`, {
+        planId: result.planId,
+        indicatorCode: v.indicatorCode.trim(),
+        period: v.period?.trim() || undefined,
+        value: v.value,
+        justification: v.justification,
+      }),
+    onSuccess: (r) => {
+      void message.success(t('corrected', { n: r.revisions.length }));
+      void qc.invalidateQueries({ queryKey: ['results', cycle.id] });
+      void qc.invalidateQueries({ queryKey: ['revisions'] });
+      void qc.invalidateQueries({ queryKey: ['result'] });
+      form.resetFields();
+      onClose();
+    },
+    onError: (e) => {
+      const rest = applyFieldErrors(form, e, ['indicatorCode', 'period', 'value', 'justification']);
+      if (rest.length) void message.error(rest.join('; '));
+    },
+  });
+  return (
+    <Modal
+      open={open}
+      title={t('correctTitle', { name: pick(i18n.language, result.appraiseeName, result.appraiseeNameEn) })}
+      okText={t('console:common.confirm')}
+      cancelText={t('console:common.cancel')}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okButtonProps={{ loading: correct.isPending, 'data-testid': 'correct-submit' }}
+      destroyOnHidden
+    >
+      <Typography.Paragraph type="secondary">{t('correctHelp')}</Typography.Paragraph>
+      <Form<CorrectionForm> form={form} layout="vertical" onFinish={(v) => correct.mutate(v)}>
+        <Form.Item name="indicatorCode" label={t('indicator')} rules={[{ required: true }]}>
+          <Input style={{ width: 200 }} data-testid="correct-indicator" />
+        </Form.Item>
+        <Form.Item name="period" label={t('period')} rules={[{ pattern: /^\d{4}(-(Q[1-4]|H[12]|\d{2}))?$/ }]}>
+          <Input style={{ width: 200 }} placeholder={cycle.periodEnd.slice(0, 4)} />
+        </Form.Item>
+        <Form.Item name="value" label={t('value')} rules={[{ required: true }]}>
+          <InputNumber style={{ width: 200 }} data-testid="correct-value-input" />
+        </Form.Item>
+        <Form.Item name="justification" label={t('justification')} rules={[{ required: true, min: 5 }]}>
+          <Input.TextArea rows={3} maxLength={5000} data-testid="correct-justification" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
