@@ -512,3 +512,15 @@ describe('plan owners report values', () => {
     expect(byOther.statusCode).toBe(403);
   });
 });
+
+describe('audit', () => {
+  it('every plan created, re-owned or approved above matches its last audit entry', async () => {
+    const actions = (await office.get('/api/audit?limit=500'))
+      .json()
+      .items.map((e: { action: string }) => e.action);
+    for (const a of ['plan.bulk_create', 'plan.create', 'plan.tree.save', 'plan.owner.set', 'plan.approve'])
+      expect(actions).toContain(a);
+    const { problems } = (await office.get('/api/audit/verify')).json();
+    expect(problems.filter((p: { message: string }) => /^plan(_tree)?:/.test(p.message))).toEqual([]);
+  });
+});
