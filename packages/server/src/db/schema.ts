@@ -39,6 +39,22 @@ export const users = pgTable('users', {
    * start check tries the demo password only against those.
    */
   passwordSetAt: timestamp('password_set_at', { withTimezone: true }),
+  /** Keyed blind index (HMAC) of the normalised e-mail: login and uniqueness without the plaintext (`email` is encrypted). */
+  emailLookup: text('email_lookup').unique(),
+  /** Keyed blind index (HMAC) of the normalised phone number (`phone` is encrypted). */
+  phoneLookup: text('phone_lookup').unique(),
+  /** Failed logins since the last successful one (shown to the user at the next login). */
+  failedLogins: integer('failed_logins').notNull().default(0),
+  /** The latest successful login and its client address. */
+  lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+  lastLoginIp: text('last_login_ip'),
+  /** TOTP (RFC 6238) secret, encrypted; enabled once a first code was verified. */
+  totpSecret: text('totp_secret'),
+  totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+  /** Last accepted TOTP time step: a code is accepted once (no replay). */
+  totpLastStep: integer('totp_last_step'),
+  /** The participant deleted the account: personal data erased, contributions kept anonymised. */
+  deletedAt: timestamp('deleted_at', { withTimezone: true }),
   createdAt: createdAt(),
 });
 
@@ -64,7 +80,16 @@ export const sessions = pgTable('sessions', {
     .references(() => users.id, { onDelete: 'cascade' }),
   csrfToken: text('csrf_token').notNull(),
   createdAt: createdAt(),
+  /** Absolute end of the session (SESSION_MAX_HOURS after login). */
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  /** Last request: the session ends after SESSION_IDLE_MINUTES without one. */
+  lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  /** Client address of the login. */
+  ip: text('ip'),
+  /** Shown to the user of this session: the login before this one and the failures in between. */
+  previousLoginAt: timestamp('previous_login_at', { withTimezone: true }),
+  previousLoginIp: text('previous_login_ip'),
+  failedLoginsBefore: integer('failed_logins_before').notNull().default(0),
 });
 
 /** Org tree: the city government, its departments and subordinate district governments. */
@@ -369,3 +394,4 @@ export * from './schema-monitoring';
 export * from './schema-surveys';
 export * from './schema-cycles';
 export * from './schema-publication';
+export * from './schema-security';
