@@ -1,6 +1,9 @@
 /**
- * Survey analysis: weights (design, post-stratification, raking with trimming), weighted
- * estimates with SE / 95 % CI / design effect, satisfaction index per appraisee and dimension,
+ * Survey analysis: the sample design the survey was drawn with (strata from the frame, finite
+ * population correction from the frame's stratum counts) and its weighting step (design weights,
+ * post-stratification, or raking with trimming), design-based estimates (domain `svyMean`,
+ * `svyProportion`: linearised SE with calibration, t interval on the design df kept within the
+ * scale, margin of error, true design effect), satisfaction index per appraisee and dimension,
  * Cronbach's alpha, cross-tabs by stratum, keywords; exports; the published report and the
  * satisfaction figures it feeds into the cycle's results. All statistics are domain functions.
  */
@@ -12,19 +15,24 @@ import {
   cronbachAlpha,
   distribution,
   keywordCounts,
+  kishWeightingEffect,
   likertPoints,
-  postStratifyWeights,
-  rakeWeights,
+  postStratify,
+  rakeDesign,
   satisfactionIndex,
   scaleAnswer,
   scaleItems,
   subjectsOf,
-  weightedMean,
+  surveyDesign,
+  svyMean,
+  svyProportion,
+  tQuantile,
   type Answers,
   type IndicatorNode,
   type Questionnaire,
   type ScaleItem,
-  type WeightedEstimate,
+  type SurveyDesign,
+  type SurveyEstimate,
 } from '@perfcommons/domain';
 import type { Db, DbOrTx } from '../../db/client';
 import {
@@ -65,18 +73,31 @@ interface Resp {
   mode: string;
 }
 
-/** Estimate rounded for transport; NaN (one answer) becomes null. */
-const est = (e: WeightedEstimate) => {
+/**
+ * Estimate rounded for transport; NaN (one answer) becomes null. `ci95` is the t interval on the
+ * design df, kept within the scale (logit-transformed for bounded measures); `moe` the margin of
+ * error t·SE; `designEffect` the true design effect (variance over SRS without replacement of the
+ * same size, R's deff = TRUE) and `effectiveN` = n / designEffect; Kish's weighting effect is
+ * reported separately as `weightingEffect`.
+ */
+const est = (e: SurveyEstimate, weights: number[], member: boolean[]) => {
   const r = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null);
+  const kish = kishWeightingEffect(weights.map((w, i) => (member[i] ? w : 0)));
+  const deffOk = Number.isFinite(e.deff) && e.deff > 0;
+  const t = Number.isFinite(e.se) ? tQuantile(0.975, Math.max(1, e.df)) : NaN;
   return {
-    mean: r(e.mean),
+    mean: r(e.estimate),
     se: r(e.se),
-    ci95: [r(e.ci95[0]), r(e.ci95[1])] as [number | null, number | null],
+    ci95: [r(e.ci[0]), r(e.ci[1])] as [number | null, number | null],
+    moe: r(t * e.se),
+    df: e.df,
     n: e.n,
-    effectiveN: r(e.effectiveN),
-    designEffect: r(e.weightingEffect),
+    effectiveN: r(deffOk ? e.n / e.deff : kish.effectiveN),
+    designEffect: deffOk ? r(e.deff) : null,
+    weightingEffect: r(kish.weightingEffect),
   };
 };
+export type EstimateOut = ReturnType<typeof est>;
 const round = (x: number, d = 4) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
 
 /** Frame counts per strata field, the default population margins for raking. */
@@ -99,60 +120,93 @@ async function frameMargins(db: DbOrTx, s: SurveyRow) {
   return { cells, margins };
 }
 
-/** Weights of the sampled respondents by the chosen method; falls back to design weights with a warning. */
-function computeWeights(
+/** Margins given as shares (summing to 1) become totals of the population. */
+function asTotals(margins: Record<string, Record<string, number>>, population: number) {
+  const out: Record<string, Record<string, number>> = {};
+  for (const [f, cats] of Object.entries(margins)) {
+    const sum = Object.values(cats).reduce((a, b) => a + b, 0);
+    const k = Math.abs(sum - 1) < 1e-6 ? population : 1;
+    out[f] = Object.fromEntries(Object.entries(cats).map(([c, v]) => [c, v * k]));
+  }
+  return out;
+}
+
+/**
+ * The design the sample was drawn with — stratified simple random sampling without replacement,
+ * strata as stored on each response, fpc = the stratum's count in the frame — then the chosen
+ * weighting step. A stratum with a single respondent is centred at the grand mean (lonely PSU
+ * rule `adjust`). Falls back to fewer steps with a warning, never silently.
+ */
+function buildDesign(
   resp: Resp[],
   s: SurveyRow,
   frame: { cells: Record<string, number>; margins: Record<string, Record<string, number>> },
   opts: AnalysisOptions,
 ) {
   const warnings: string[] = [];
-  const design = () => resp.map((r) => r.designWeight);
-  if (resp.length === 0) return { weights: [], warnings, method: opts.weighting };
+  const weights = resp.map((r) => r.designWeight);
+  const strata = resp.map((r) => r.stratum);
+  const counts = new Map<string, number>();
+  for (const st of strata) counts.set(st, (counts.get(st) ?? 0) + 1);
+  const fpcOk =
+    Object.keys(frame.cells).length > 0 &&
+    strata.every((st) => (frame.cells[st] ?? 0) >= (counts.get(st) ?? 0));
+  if (!fpcOk) warnings.push('frame counts do not cover the respondents: no finite population correction');
+  const base = surveyDesign({
+    weights,
+    strata,
+    fpc: fpcOk ? strata.map((st) => frame.cells[st]) : undefined,
+    lonelyPsu: 'adjust',
+  });
+  const lonely = [...counts.entries()].filter(([, n]) => n === 1).map(([st]) => st);
+  if (lonely.length)
+    warnings.push(
+      `one respondent in stratum ${lonely.join(', ')}: its variance is centred at the overall mean`,
+    );
+  let design: SurveyDesign = base;
+  let method: WeightingMethod = 'design';
+  let iterations: number | undefined;
   if (opts.weighting === 'poststrat') {
-    const totals = Object.keys(frame.cells).length ? frame.cells : null;
-    if (!totals) warnings.push('no frame: design weights used');
-    else {
-      const missing = resp.filter((r) => !(r.stratum in totals));
-      if (missing.length === 0) {
-        const ps = postStratifyWeights(
-          resp.map((r) => ({ id: r.id, baseWeight: r.designWeight, cell: r.stratum })),
-          totals,
-        );
-        if (ps.emptyCells.length)
-          warnings.push(`cells without respondents, not represented: ${ps.emptyCells.join(', ')}`);
-        return { weights: resp.map((r) => ps.weights[r.id]), warnings, method: 'poststrat' as const };
-      }
+    if (!Object.keys(frame.cells).length) warnings.push('no frame: design weights used');
+    else if (strata.some((st) => !(st in frame.cells)))
       warnings.push('respondents outside the frame cells: design weights used');
+    else {
+      design = postStratify(base, strata, frame.cells, { partial: true });
+      method = 'poststrat';
+      const empty = design.calibration[0].emptyCells;
+      if (empty.length) warnings.push(`cells without respondents, not represented: ${empty.join(', ')}`);
     }
-    return { weights: design(), warnings, method: 'design' as const };
   }
   if (opts.weighting === 'rake') {
-    const margins = s.margins ?? frame.margins;
+    const population =
+      Object.values(frame.cells).reduce((a, b) => a + b, 0) || weights.reduce((a, b) => a + b, 0);
+    const margins = asTotals(s.margins ?? frame.margins, population);
     if (Object.keys(margins).length === 0) warnings.push('no margins: design weights used');
     else {
       try {
-        const rk = rakeWeights(
-          resp.map((r) => ({ id: r.id, baseWeight: r.designWeight, ...r.profile })),
-          margins,
+        design = rakeDesign(
+          base,
+          Object.entries(margins).map(([f, totals]) => ({
+            variable: resp.map((r) => r.profile[f]),
+            totals,
+          })),
           { trim: { min: opts.trimMin, max: opts.trimMax } },
         );
-        if (!rk.converged)
+        method = 'rake';
+        const step = design.calibration[0];
+        iterations = step.iterations;
+        if (!step.converged)
           warnings.push(
-            `raking did not fully converge (max margin error ${rk.maxMarginError.toExponential(2)})`,
+            step.outsideBounds.length
+              ? `raking did not converge: ${step.outsideBounds.length} weight(s) outside the trim bounds`
+              : `raking did not converge within the trim bounds (max margin error ${step.maxMarginError.toExponential(2)})`,
           );
-        return {
-          weights: resp.map((r) => rk.weights[r.id]),
-          warnings,
-          method: 'rake' as const,
-          iterations: rk.iterations,
-        };
       } catch (err) {
         warnings.push(`raking impossible: ${(err as Error).message}; design weights used`);
       }
     }
   }
-  return { weights: design(), warnings, method: 'design' as const };
+  return { design, warnings, method, iterations };
 }
 
 /** Mean score (0–100) of a respondent over the given scale items they answered, or null. */
@@ -169,17 +223,15 @@ function itemScore(items: ScaleItem[], answers: Answers): number | null {
   return n ? sum / n : null;
 }
 
-function indexOver(items: ScaleItem[], resp: Resp[], weights: number[]) {
-  const ys: number[] = [];
-  const ws: number[] = [];
-  resp.forEach((r, i) => {
-    const y = itemScore(items, r.answers);
-    if (y !== null) {
-      ys.push(y);
-      ws.push(weights[i]);
-    }
-  });
-  return ys.length ? est(weightedMean(ys, ws)) : null;
+/**
+ * Satisfaction index (0–100) over the items, as a design-based mean of each respondent's item
+ * score; respondents outside `domain` (or without an answer) are zeroed, not dropped.
+ */
+function indexOver(items: ScaleItem[], resp: Resp[], design: SurveyDesign, domain?: boolean[]) {
+  const ys = resp.map((r, i) => (domain && !domain[i] ? null : itemScore(items, r.answers)));
+  const member = ys.map((y) => y !== null);
+  if (!member.some((m, i) => m && design.weights[i] > 0)) return null;
+  return est(svyMean(design, ys, { bounds: [0, 100] }), design.weights, member);
 }
 
 async function planNames(db: DbOrTx, ids: string[]) {
@@ -223,31 +275,47 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
   const resp = rows.filter((r) => r.trust === 'sampled');
   const open = rows.filter((r) => r.trust === 'open');
   const frame = await frameMargins(db, s);
-  let w;
+  let w: ReturnType<typeof buildDesign> | null = null;
   try {
-    w = computeWeights(resp, s, frame, opts);
+    if (resp.length) w = buildDesign(resp, s, frame, opts);
   } catch (err) {
     throw domainToBadRequest(err);
   }
-  const weights = w.weights;
+  const design = w?.design ?? null;
+  const weights = design?.weights ?? [];
   const wsum = weights.reduce((a, b) => a + b, 0);
-  const weightSummary = resp.length
-    ? {
-        method: w.method,
-        min: round(Math.min(...weights)),
-        max: round(Math.max(...weights)),
-        sum: round(wsum, 2),
-        designEffect: round(
-          weightedMean(
-            weights.map(() => 0),
-            weights,
-          ).weightingEffect,
-        ),
-        trim: opts.weighting === 'rake' ? [opts.trimMin, opts.trimMax] : null,
-        margins: opts.weighting === 'rake' ? (s.margins ?? frame.margins) : null,
-        warnings: w.warnings,
-      }
-    : { method: w.method, warnings: ['no answers yet'] };
+  // Open (self-selected) answers: equal weights, no design; their intervals are nominal.
+  const openDesign = open.length ? surveyDesign({ weights: open.map(() => 1) }) : null;
+  const step = design?.calibration[0];
+  const weightSummary =
+    w && design
+      ? {
+          method: w.method,
+          min: round(Math.min(...weights)),
+          max: round(Math.max(...weights)),
+          sum: round(wsum, 2),
+          weightingEffect: round(kishWeightingEffect(weights).weightingEffect),
+          trim: opts.weighting === 'rake' ? [opts.trimMin, opts.trimMax] : null,
+          margins:
+            w.method === 'rake' ? asTotals(s.margins ?? frame.margins, sumOf(frame.cells) || wsum) : null,
+          converged: step ? step.converged : null,
+          iterations: w.iterations ?? null,
+          outsideBounds: step ? step.outsideBounds.length : 0,
+          warnings: w.warnings,
+        }
+      : { method: opts.weighting, warnings: ['no answers yet'] };
+  const designSummary = design && {
+    type: 'stratified SRS without replacement',
+    strata: design.strataInfo.length,
+    fpc: design.withFpc,
+    lonelyPsu: design.lonelyPsu,
+    df: design.df,
+    calibration: w!.method,
+    variance: 'Taylor linearisation, calibration residuals',
+    interval: 't on design df; indices and shares on the logit scale',
+  };
+  const idx = (its: ScaleItem[], domain?: boolean[]) =>
+    design ? indexOver(its, resp, design, domain) : null;
 
   const items = scaleItems(def);
   const questions = allQuestions(def).map((q) => {
@@ -271,7 +339,7 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
         items: (q.items ?? []).map((it) => {
           const key = items.find((x) => x.key === `${q.id}.${it.id}`)!;
           const vals = resp.map((r) => scaleAnswer(key, r.answers));
-          const idx = satisfactionIndex(vals, key.points, weights);
+          const counted = satisfactionIndex(vals, key.points);
           return {
             id: it.id,
             text: it.text,
@@ -279,8 +347,8 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
             planId: key.planId ?? null,
             dimension: key.dimension ?? null,
             distribution: distribution(vals, { levels: range(key.points), weights }),
-            index: indexOver([key], resp, weights),
-            counts: idx.counts,
+            index: idx([key]),
+            counts: counted.counts,
           };
         }),
       };
@@ -296,26 +364,33 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
       weights,
     });
     let estimate = null;
-    if (q.type === 'likert5' || q.type === 'likert7')
-      estimate = indexOver([items.find((x) => x.key === q.id)!], resp, weights);
+    if (q.type === 'likert5' || q.type === 'likert7') estimate = idx([items.find((x) => x.key === q.id)!]);
     if (q.type === 'rating0to10') {
-      const ys: number[] = [];
-      const ws: number[] = [];
-      values.forEach((x, i) => typeof x === 'number' && (ys.push(x), ws.push(weights[i])));
-      estimate = ys.length ? est(weightedMean(ys, ws)) : null;
+      const ys = values.map((x) => (typeof x === 'number' ? x : null));
+      const member = ys.map((y) => y !== null);
+      estimate =
+        design && member.some(Boolean)
+          ? est(svyMean(design, ys, { bounds: [0, 10] }), weights, member)
+          : null;
     }
     // Weighted share of each option with its interval (a proportion is a mean of 0/1).
     const shares =
       q.type === 'single' || q.type === 'multiple'
         ? levels.map((l) => {
-            const ys: number[] = [];
-            const ws: number[] = [];
-            values.forEach((x, i) => {
-              if (x === undefined || x === null || x === '') return;
-              ys.push(Array.isArray(x) ? (x.includes(String(l)) ? 1 : 0) : String(x) === String(l) ? 1 : 0);
-              ws.push(weights[i]);
-            });
-            return { value: String(l), ...(ys.length ? est(weightedMean(ys, ws)) : { mean: null }) };
+            const ys = values.map((x) =>
+              x === undefined || x === null || x === ''
+                ? null
+                : Array.isArray(x)
+                  ? x.includes(String(l))
+                  : String(x) === String(l),
+            );
+            const member = ys.map((y) => y !== null);
+            return {
+              value: String(l),
+              ...(design && member.some(Boolean)
+                ? est(svyProportion(design, ys), weights, member)
+                : { mean: null }),
+            };
           })
         : null;
     const tab =
@@ -351,21 +426,11 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
       planId,
       appraiseeName: names.get(planId)?.name ?? null,
       appraiseeNameEn: names.get(planId)?.nameEn ?? null,
-      index: indexOver(its, resp, weights),
-      openIndex: open.length
-        ? indexOver(
-            its,
-            open,
-            open.map(() => 1),
-          )
-        : null,
+      index: idx(its),
+      openIndex: openDesign ? indexOver(its, open, openDesign) : null,
       dimensions: dims.map((d) => ({
         dimension: d || null,
-        index: indexOver(
-          its.filter((i) => (i.dimension ?? '') === d),
-          resp,
-          weights,
-        ),
+        index: idx(its.filter((i) => (i.dimension ?? '') === d)),
       })),
     };
   });
@@ -373,13 +438,9 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
     .sort()
     .map((d) => ({
       dimension: d,
-      index: indexOver(
-        items.filter((i) => i.dimension === d),
-        resp,
-        weights,
-      ),
+      index: idx(items.filter((i) => i.dimension === d)),
     }));
-  const overall = indexOver(items, resp, weights);
+  const overall = idx(items);
 
   // Cronbach's alpha for each matrix (one Likert scale) and each dimension with ≥ 2 items, on complete cases.
   const alphaOf = (its: ScaleItem[]) => {
@@ -407,16 +468,12 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
   ];
 
   const strata = [...new Set(resp.map((r) => r.stratum))].sort().map((stratum) => {
-    const idx = resp.map((r, i) => ({ r, i })).filter((x) => x.r.stratum === stratum);
+    const domain = resp.map((r) => r.stratum === stratum);
     return {
       stratum,
-      n: idx.length,
-      weightShare: round(idx.reduce((a, x) => a + weights[x.i], 0) / (wsum || 1)),
-      index: indexOver(
-        items,
-        idx.map((x) => x.r),
-        idx.map((x) => weights[x.i]),
-      ),
+      n: domain.filter(Boolean).length,
+      weightShare: round(weights.reduce((a, x, i) => a + (domain[i] ? x : 0), 0) / (wsum || 1)),
+      index: idx(items, domain),
     };
   });
 
@@ -424,22 +481,21 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
     generatedAt: new Date().toISOString(),
     responses: { sampled: resp.length, open: open.length },
     weighting: weightSummary,
+    design: designSummary,
     satisfaction: {
       overall,
       byPlan,
       dimensions,
-      openOverall: open.length
-        ? indexOver(
-            items,
-            open,
-            open.map(() => 1),
-          )
-        : null,
+      openOverall: openDesign ? indexOver(items, open, openDesign) : null,
     },
     reliability,
     strata,
     questions,
   };
+}
+
+function sumOf(r: Record<string, number>): number {
+  return Object.values(r).reduce((a, b) => a + b, 0);
 }
 
 function range(points: number, from = 1): number[] {

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withDatabase } from '../../../test/global-setup';
 import { BACKEND, buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 import { openDatabase } from '../../db/client';
-import { surveyInvitations, surveyResponses } from '../../db/schema';
+import { surveyDesign, svyMean } from '@perfcommons/domain';
+import { surveyFrameUnits, surveyInvitations, surveyResponses } from '../../db/schema';
 import { AppError } from '../../lib/errors';
 import { sha256 } from '../../lib/hash';
 import { submitByToken, submitOpen } from './intake';
@@ -459,6 +460,65 @@ describe('analysis, export and report', () => {
     const ps = (await office.get(`/api/surveys/${surveyId}/analysis?weighting=poststrat`)).json();
     expect(ps.weighting.method).toBe('poststrat');
     expect(ps.weighting.sum).toBeCloseTo(1000, 1);
+  });
+
+  it('estimates with the design drawn: strata, fpc from the frame, bounded intervals, true deff', async () => {
+    const a = (await office.get(`/api/surveys/${surveyId}/analysis?weighting=design`)).json();
+    expect(a.design).toMatchObject({ strata: 4, fpc: true, lonelyPsu: 'adjust', df: 59 - 4 });
+    // The same estimate from the domain functions, on the responses and the frame counts.
+    const frame = await t.db
+      .select({ stratum: surveyFrameUnits.stratum, n: sql<number>`count(*)::int` })
+      .from(surveyFrameUnits)
+      .where(eq(surveyFrameUnits.surveyId, surveyId))
+      .groupBy(surveyFrameUnits.stratum);
+    const N = Object.fromEntries(frame.map((f) => [f.stratum, f.n]));
+    const rows = (
+      await t.db
+        .select()
+        .from(surveyResponses)
+        .where(eq(surveyResponses.surveyId, surveyId))
+        .orderBy(surveyResponses.submittedAt, surveyResponses.id)
+    ).filter((r) => r.trust === 'sampled');
+    const d = surveyDesign({
+      weights: rows.map((r) => r.designWeight),
+      strata: rows.map((r) => r.stratum),
+      fpc: rows.map((r) => N[r.stratum]),
+      lonelyPsu: 'adjust',
+    });
+    const ys = rows.map((r) => {
+      const v = (r.answers as Record<string, unknown>).edu_sat;
+      return typeof v === 'number' ? v * 20 : null;
+    });
+    const ref = svyMean(d, ys, { bounds: [0, 100] });
+    const q = a.questions.find((x: { id: string }) => x.id === 'edu_sat').estimate;
+    expect(q.mean).toBeCloseTo(ref.estimate, 3);
+    expect(q.se).toBeCloseTo(ref.se, 3);
+    expect(q.designEffect).toBeCloseTo(ref.deff, 3);
+    expect(q.effectiveN).toBeCloseTo(ref.n / ref.deff, 3);
+    expect(q.ci95[0]).toBeCloseTo(ref.ci[0], 3);
+    // Every index: a margin of error, and an interval inside 0–100.
+    const all = [
+      a.satisfaction.overall,
+      ...a.satisfaction.byPlan.flatMap((p: { index: unknown; dimensions: { index: unknown }[] }) => [
+        p.index,
+        ...p.dimensions.map((x) => x.index),
+      ]),
+      ...a.strata.map((x: { index: unknown }) => x.index),
+    ] as { mean: number; moe: number; ci95: [number, number] }[];
+    for (const e of all) {
+      expect(e.moe).toBeGreaterThan(0);
+      expect(e.ci95[0]).toBeGreaterThanOrEqual(0);
+      expect(e.ci95[1]).toBeLessThanOrEqual(100);
+    }
+    // Shares of an option: logit intervals inside [0, 1].
+    const used = a.questions.find((x: { id: string }) => x.id === 'used');
+    for (const sh of used.shares) {
+      expect(sh.ci95[0]).toBeGreaterThanOrEqual(0);
+      expect(sh.ci95[1]).toBeLessThanOrEqual(1);
+    }
+    // Raking reports its own calibration: converged within the trim bounds.
+    const raked = (await office.get(`/api/surveys/${surveyId}/analysis`)).json();
+    expect(raked.weighting).toMatchObject({ method: 'rake', converged: true, outsideBounds: 0 });
   });
 
   it('exports answers as CSV and XLSX without personal data', async () => {
