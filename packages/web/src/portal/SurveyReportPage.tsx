@@ -14,6 +14,8 @@ import { useApi } from './useApi';
 const f1 = (x: number | null | undefined) => (x == null ? '—' : x.toFixed(1));
 const ci = (e: Estimate | null) => (e?.ci95[0] == null ? '—' : `${f1(e.ci95[0])}–${f1(e.ci95[1])}`);
 const pct = (x: number | null | undefined) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
+/** Margin of error: ± t·SE on the design degrees of freedom. */
+const moe = (e: Estimate | null | undefined) => (e?.moe == null ? '—' : `±${f1(e.moe)}`);
 
 interface PublishedSurvey {
   id: string;
@@ -80,7 +82,7 @@ export default function SurveyReportPage({ id }: { id: string }) {
       <section>
         <h2>{t('overall')}</h2>
         <p className="sr-big" data-testid="survey-overall">
-          {f1(overall?.mean)}{' '}
+          {f1(overall?.mean)} <span data-testid="survey-overall-moe">{moe(overall)}</span>{' '}
           <span className="pc-muted">
             ({t('ci')} {ci(overall)})
           </span>
@@ -118,10 +120,19 @@ export default function SurveyReportPage({ id }: { id: string }) {
           <li>
             {t('weighting', {
               method: t(`method2.${a.weighting.method as 'rake'}`, { defaultValue: a.weighting.method }),
-              deff: a.weighting.designEffect?.toFixed(3) ?? '—',
+              wef: a.weighting.weightingEffect?.toFixed(3) ?? '—',
               open: a.responses.open,
             })}
           </li>
+          {a.design && (
+            <li>
+              {t('design', {
+                strata: a.design.strata,
+                df: a.design.df,
+                deff: overall?.designEffect?.toFixed(2) ?? '—',
+              })}
+            </li>
+          )}
         </ul>
       </section>
 
@@ -140,6 +151,7 @@ export default function SurveyReportPage({ id }: { id: string }) {
             <tr>
               <th>{t('appraisee')}</th>
               <th>{t('index')}</th>
+              <th>{t('moe')}</th>
               <th>{t('ci')}</th>
               <th>{t('n')}</th>
             </tr>
@@ -149,6 +161,7 @@ export default function SurveyReportPage({ id }: { id: string }) {
               <tr key={p.planId}>
                 <td>{pick(lang, p.appraiseeName, p.appraiseeNameEn)}</td>
                 <td className="num">{f1(p.index?.mean)}</td>
+                <td className="num">{moe(p.index)}</td>
                 <td>{ci(p.index)}</td>
                 <td className="num">{p.index?.n ?? 0}</td>
               </tr>
@@ -164,6 +177,7 @@ export default function SurveyReportPage({ id }: { id: string }) {
             <tr>
               <th>{t('dimension')}</th>
               <th>{t('index')}</th>
+              <th>{t('moe')}</th>
               <th>{t('ci')}</th>
             </tr>
           </thead>
@@ -172,6 +186,7 @@ export default function SurveyReportPage({ id }: { id: string }) {
               <tr key={d.dimension}>
                 <td>{d.dimension}</td>
                 <td className="num">{f1(d.index?.mean)}</td>
+                <td className="num">{moe(d.index)}</td>
                 <td>{ci(d.index)}</td>
               </tr>
             ))}

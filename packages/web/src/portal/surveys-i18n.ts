@@ -14,7 +14,10 @@ const zh = {
   fieldwork: '调查时间 {{from}} 至 {{to}}，回收有效答卷 {{n}} 份，应答率 {{rate}}',
   modes: '作答方式',
   mode: { web: '网络', paper: '纸质', phone: '电话', face: '面访', open: '公开' },
-  weighting: '加权：{{method}}，权数设计效应 {{deff}}；公开作答 {{open}} 份单独列示，不计入加权结果',
+  weighting: '加权：{{method}}，Kish 加权效应 {{wef}}；公开作答 {{open}} 份单独列示，不计入加权结果',
+  design:
+    '估计方法：按实际抽样设计（分层、不放回，{{strata}} 层，按抽样框各层总数做有限总体校正）与加权步骤计算；标准误按泰勒线性化，自由度 {{df}}，总体指数的设计效应 {{deff}}；95% 置信区间为 t 分布区间，在 logit 尺度上构造，不超出 0–100',
+  moe: '误差范围',
   method2: { rake: '按总体边际迭代加权（raking）并截尾', poststrat: '事后分层加权', design: '设计权数' },
   overall: '总体满意度指数',
   byPlan: '各部门满意度指数',
@@ -49,7 +52,10 @@ const en: Same<typeof zh> = {
   modes: 'Modes',
   mode: { web: 'Web', paper: 'Paper', phone: 'Phone', face: 'Face to face', open: 'Open' },
   weighting:
-    'Weighting: {{method}}, design effect of weighting {{deff}}; {{open}} open answers are shown apart and not weighted in',
+    'Weighting: {{method}}, Kish weighting effect {{wef}}; {{open}} open answers are shown apart and not weighted in',
+  design:
+    'Estimation: by the design actually drawn (stratified, without replacement, {{strata}} strata, finite population correction from the frame counts) and the weighting steps; standard errors by Taylor linearisation on {{df}} degrees of freedom; design effect of the overall index {{deff}}; 95% intervals are t intervals built on the logit scale, within 0–100',
+  moe: 'Margin of error',
   method2: {
     rake: 'raking to population margins, with trimming',
     poststrat: 'post-stratification',

@@ -26,6 +26,8 @@ import type { Analysis, Estimate, QuestionResult } from './types';
 
 const f1 = (x: number | null | undefined) => (x == null ? '—' : x.toFixed(1));
 const ci = (e: Estimate | null) => (e?.ci95[0] == null ? '—' : `${f1(e.ci95[0])} – ${f1(e.ci95[1])}`);
+/** Margin of error beside an estimate: ± t·SE on the design degrees of freedom. */
+const moe = (e: Estimate | null | undefined) => (e?.moe == null ? '—' : `± ${f1(e.moe)}`);
 
 /** Weighted analysis: indices with CIs per appraisee and dimension, reliability, strata, distributions, keywords. */
 export default function AnalysisTab({ surveyId }: { surveyId: string }) {
@@ -95,8 +97,8 @@ export function AnalysisBody({ a, planChart }: { a: Analysis; planChart: ReturnT
             title={t('an.overall')}
             value={f1(a.satisfaction.overall?.mean)}
             suffix={
-              <Typography.Text type="secondary">
-                ± {f1((a.satisfaction.overall?.se ?? 0) * 1.96)}
+              <Typography.Text type="secondary" data-testid="survey-overall-moe">
+                {moe(a.satisfaction.overall)} ({ci(a.satisfaction.overall)})
               </Typography.Text>
             }
           />
@@ -108,11 +110,25 @@ export function AnalysisBody({ a, planChart }: { a: Analysis; planChart: ReturnT
               {t('an.weightRange', {
                 min: a.weighting.min.toFixed(2),
                 max: a.weighting.max?.toFixed(2),
-                deff: a.weighting.designEffect?.toFixed(3),
+                wef: a.weighting.weightingEffect?.toFixed(3) ?? '—',
               })}
+              {a.weighting.iterations != null &&
+                ` · ${t('an.calib', {
+                  n: a.weighting.iterations,
+                  state: t(a.weighting.converged ? 'an.converged' : 'an.notConverged'),
+                })}`}
             </Typography.Text>
           )}
         </Space>
+        {a.design && (
+          <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
+            {t('an.design', {
+              strata: a.design.strata,
+              fpc: t(a.design.fpc ? 'an.fpcYes' : 'an.fpcNo'),
+              df: a.design.df,
+            })}
+          </Typography.Paragraph>
+        )}
         {a.weighting.warnings.length > 0 && (
           <Alert
             style={{ marginTop: 8 }}
@@ -142,20 +158,22 @@ export function AnalysisBody({ a, planChart }: { a: Analysis; planChart: ReturnT
             columns={[
               { title: t('an.appraisee'), render: (_, p) => pick(lang, p.appraiseeName, p.appraiseeNameEn) },
               { title: t('an.index'), render: (_, p) => f1(p.index?.mean), align: 'right' },
+              { title: t('an.moe'), render: (_, p) => moe(p.index), align: 'right' },
               { title: t('an.ci'), render: (_, p) => ci(p.index) },
               {
-                title: t('an.deff'),
+                title: <span title={t('an.deffHint')}>{t('an.deff')}</span>,
                 render: (_, p) => p.index?.designEffect?.toFixed(2) ?? '—',
                 align: 'right',
               },
               { title: t('an.n'), render: (_, p) => p.index?.n ?? 0, align: 'right' },
+              { title: t('an.neff'), render: (_, p) => f1(p.index?.effectiveN), align: 'right' },
             ]}
             expandable={{
               expandedRowRender: (p) => (
                 <Space wrap>
                   {p.dimensions.map((d) => (
                     <Tag key={d.dimension ?? ''}>
-                      {d.dimension ?? '—'}: {f1(d.index?.mean)} ({ci(d.index)})
+                      {d.dimension ?? '—'}: {f1(d.index?.mean)} {moe(d.index)} ({ci(d.index)})
                     </Tag>
                   ))}
                   {p.openIndex && (
@@ -179,6 +197,7 @@ export function AnalysisBody({ a, planChart }: { a: Analysis; planChart: ReturnT
             columns={[
               { title: t('builder.dimension'), dataIndex: 'dimension' },
               { title: t('an.index'), render: (_, d) => f1(d.index?.mean), align: 'right' },
+              { title: t('an.moe'), render: (_, d) => moe(d.index), align: 'right' },
               { title: t('an.ci'), render: (_, d) => ci(d.index) },
               { title: t('an.se'), render: (_, d) => d.index?.se?.toFixed(2) ?? '—', align: 'right' },
             ]}
@@ -228,6 +247,7 @@ export function AnalysisBody({ a, planChart }: { a: Analysis; planChart: ReturnT
                 render: (v: number | null) => (v == null ? '—' : `${(v * 100).toFixed(1)}%`),
               },
               { title: t('an.index'), render: (_, s) => f1(s.index?.mean), align: 'right' },
+              { title: t('an.moe'), render: (_, s) => moe(s.index), align: 'right' },
               { title: t('an.ci'), render: (_, s) => ci(s.index) },
             ]}
           />
@@ -281,7 +301,7 @@ function QuestionCard({ qr }: { qr: QuestionResult }) {
     <Card
       size="small"
       title={title}
-      extra={qr.estimate && <span>{`${f1(qr.estimate.mean)} (${ci(qr.estimate)})`}</span>}
+      extra={qr.estimate && <span>{`${f1(qr.estimate.mean)} ${moe(qr.estimate)} (${ci(qr.estimate)})`}</span>}
     >
       <EChart
         height={Math.max(140, (qr.distribution?.items.length ?? 0) * 26)}

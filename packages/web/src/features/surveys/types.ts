@@ -35,8 +35,15 @@ export interface Estimate {
   se: number | null;
   ci95: [number | null, number | null];
   n: number;
+  /** n / designEffect. */
   effectiveN: number | null;
+  /** True design effect (variance over SRS without replacement of the same size). */
   designEffect: number | null;
+  /** Margin of error: t · SE on the design degrees of freedom. */
+  moe?: number | null;
+  df?: number;
+  /** Kish's weighting effect of the respondents counted. */
+  weightingEffect?: number | null;
 }
 
 export interface DistributionItem {
@@ -71,9 +78,19 @@ export interface Analysis {
     method: string;
     min?: number;
     max?: number;
-    designEffect?: number;
+    weightingEffect?: number;
+    converged?: boolean | null;
+    iterations?: number | null;
+    outsideBounds?: number;
     warnings: string[];
   };
+  design?: {
+    strata: number;
+    fpc: boolean;
+    lonelyPsu: string;
+    df: number;
+    calibration: string;
+  } | null;
   satisfaction: {
     overall: Estimate | null;
     openOverall: Estimate | null;
