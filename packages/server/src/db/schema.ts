@@ -368,8 +368,11 @@ export const planInputVersions = pgTable('plan_input_versions', {
 });
 
 /**
- * Append-only, hash-chained audit log. `entityHash` is the SHA-256 of the row as the platform
- * left it, so a row changed behind the platform's back no longer matches its last entry.
+ * Append-only audit log. `entityHash` is the SHA-256 of the row as the platform left it, so a row
+ * changed behind the platform's back no longer matches its last entry. Each entry's `hash` covers its
+ * own fields; entries are appended without a lock and sealed in batches into audit_seals (a Merkle
+ * root per seal, seals chained), see modules/audit/service.ts. Older entries also carry `prevHash`
+ * (the global chain of the first design).
  */
 export const auditLog = pgTable(
   'audit_log',
@@ -382,10 +385,18 @@ export const auditLog = pgTable(
     entityId: text('entity_id').notNull(),
     data: jsonb('data'),
     entityHash: text('entity_hash'),
-    prevHash: text('prev_hash').notNull(),
+    /** Hash of the previous entry, for entries of the first (globally chained) design; null since. */
+    prevHash: text('prev_hash'),
     hash: text('hash').notNull(),
+    /** The seal (audit_seals.id) that covers this entry; null until sealed. */
+    seal: integer('seal'),
   },
-  (t) => [index('audit_entity').on(t.entityType, t.entityId)],
+  (t) => [
+    index('audit_entity').on(t.entityType, t.entityId),
+    index('audit_unsealed')
+      .on(t.seq)
+      .where(sql`seal is null`),
+  ],
 );
 
 export * from './schema-evaluation';
@@ -395,3 +406,4 @@ export * from './schema-surveys';
 export * from './schema-cycles';
 export * from './schema-publication';
 export * from './schema-security';
+export * from './schema-audit';
