@@ -56,3 +56,18 @@ describe('benfordTest', () => {
     );
   });
 });
+
+describe('benfordTest p-value', () => {
+  it('is the chi-square upper tail on 8 df: 15.507 is the 5 % point', () => {
+    // Exactly Benford-distributed counts give χ² ≈ 0 and p ≈ 1.
+    const values: number[] = [];
+    [301, 176, 125, 97, 79, 67, 58, 51, 46].forEach((c, i) => {
+      for (let k = 0; k < c; k++) values.push((i + 1) * 10 ** (k % 5));
+    });
+    const r = benfordTest(values);
+    expect(r.pValue).toBeGreaterThan(0.99);
+    // All ones: far from Benford.
+    expect(benfordTest(Array.from({ length: 100 }, () => 1)).pValue).toBeLessThan(1e-10);
+    expect(benfordTest([]).pValue).toBeNaN();
+  });
+});

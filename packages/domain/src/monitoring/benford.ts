@@ -1,3 +1,5 @@
+import { chiSquareSurvival } from '../stats/distributions';
+
 /** Nigrini's first-digit conformity classes by mean absolute deviation. */
 export type BenfordConformity = 'close' | 'acceptable' | 'marginal' | 'nonconformity';
 
@@ -5,6 +7,11 @@ export type BenfordConformity = 'close' | 'acceptable' | 'marginal' | 'nonconfor
 export interface BenfordResult {
   /** Pearson χ² over the 9 first digits (8 degrees of freedom; 15.51 is the 5 % critical value). */
   chiSquare: number;
+  /**
+   * P(χ²₈ ≥ chiSquare): the p-value of the first-digit test; NaN without values. With large n
+   * almost any data set is "significant" (Nigrini 2012, §5): read it with the MAD conformity.
+   */
+  pValue: number;
   /** Mean absolute deviation of observed from expected shares (Nigrini 2012). */
   mad: number;
   /** Observed count per first digit, index 0 = digit 1. */
@@ -61,5 +68,13 @@ export function benfordTest(values: number[]): BenfordResult {
           : mad <= 0.015
             ? 'marginal'
             : 'nonconformity';
-  return { chiSquare, mad, counts, expected, n, conformity };
+  return {
+    chiSquare,
+    pValue: n > 0 ? chiSquareSurvival(chiSquare, 8) : NaN,
+    mad,
+    counts,
+    expected,
+    n,
+    conformity,
+  };
 }

@@ -19,6 +19,47 @@ describe('icc (Shrout & Fleiss 1979, Psychological Bulletin 86:420–428)', () =
     expect(r.meanSquares.ems).toBeCloseTo(1.02, 2);
     expect(r.meanSquares.wms).toBeCloseTo(6.26, 2);
   });
+  it('F-based intervals as R psych::ICC on Table 2 (psych manual, ?ICC) and incomplete rows dropped', () => {
+    const r = icc(sf);
+    // psych::ICC(ratings) printout: lower bounds to 3 decimals, upper to 2.
+    const psych = (x: [number, number], lo: number, hi: number) => {
+      expect(Math.abs(x[0] - lo)).toBeLessThanOrEqual(0.0005);
+      expect(Math.abs(x[1] - hi)).toBeLessThanOrEqual(0.005);
+    };
+    psych(r.intervals.icc11, -0.133, 0.72);
+    psych(r.intervals.icc21, 0.019, 0.76);
+    psych(r.intervals.icc31, 0.342, 0.95);
+    psych(r.intervals.icc1k, -0.884, 0.91);
+    psych(r.intervals.icc2k, 0.071, 0.93);
+    psych(r.intervals.icc3k, 0.676, 0.99);
+    // McGraw & Wong (1996) Table 6 data, R DescTools::ICC to 3 decimals.
+    const mw = icc([
+      [103, 119],
+      [82, 65],
+      [116, 106],
+      [102, 102],
+      [99, 105],
+      [98, 100],
+      [104, 107],
+      [62, 85],
+      [97, 101],
+      [107, 110],
+    ]);
+    const three = (x: [number, number], lo: number, hi: number) => {
+      expect(Math.abs(x[0] - lo)).toBeLessThanOrEqual(0.0005);
+      expect(Math.abs(x[1] - hi)).toBeLessThanOrEqual(0.0005);
+    };
+    three(mw.intervals.icc11, 0.241, 0.922);
+    three(mw.intervals.icc21, 0.228, 0.922);
+    three(mw.intervals.icc31, 0.197, 0.92);
+    three(mw.intervals.icc1k, 0.389, 0.959);
+    three(mw.intervals.icc2k, 0.371, 0.959);
+    three(mw.intervals.icc3k, 0.329, 0.959);
+    const withGap = icc([...sf, [5, null, 4, 6]]);
+    expect(withGap.dropped).toBe(1);
+    expect(withGap.n).toBe(6);
+    expect(withGap.icc).toBeCloseTo(r.icc, 12);
+  });
   it('reproduces Table 4: ICC(1,1) .17, ICC(2,1) .29, ICC(3,1) .71, ICC(1,4) .44, ICC(2,4) .62, ICC(3,4) .91', () => {
     const r = icc(sf);
     expect(r.icc).toBeCloseTo(0.29, 2);
@@ -59,6 +100,10 @@ describe('krippendorffAlpha (Krippendorff 2011, "Computing Krippendorff’s Alph
     expect(krippendorffAlpha(units, 'interval')).toBeCloseTo(0.849, 3);
     expect(krippendorffAlpha(units, 'nominal')).toBeCloseTo(0.743, 3);
     expect(krippendorffAlpha(units, 'ratio')).toBeCloseTo(0.797, 3);
+  });
+  it('ordinal alpha = 0.815 as published; an unknown level is an error', () => {
+    expect(krippendorffAlpha(units, 'ordinal')).toBeCloseTo(0.815, 3);
+    expect(() => krippendorffAlpha(units, 'interva' as never)).toThrow(/unknown measurement level/);
   });
   it('property: perfect agreement gives 1; invariant to shifting and scaling (interval)', () => {
     fc.assert(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { cronbachAlpha } from './reliability';
+import { fQuantile } from '../stats/distributions';
+import { cronbachAlpha, cronbachAlphaInterval } from './reliability';
 
 describe('cronbachAlpha', () => {
   it('worked example: 4 respondents × 3 items, alpha = 33/34', () => {
@@ -74,5 +75,27 @@ describe('cronbachAlpha', () => {
       }),
     );
     expect(cronbachAlpha([1, 2, 3, 5].map((v) => [v, v, v]))).toBeCloseTo(1, 12);
+  });
+});
+
+describe('cronbachAlphaInterval (Feldt 1965; psych::alpha.ci)', () => {
+  it('the F interval around alpha', () => {
+    const rows = [
+      [4, 5, 4],
+      [2, 3, 3],
+      [5, 5, 4],
+      [3, 3, 2],
+      [4, 4, 5],
+      [1, 2, 2],
+      [3, 4, 3],
+      [5, 4, 5],
+    ];
+    const r = cronbachAlphaInterval(rows);
+    expect(r.alpha).toBeCloseTo(cronbachAlpha(rows), 12);
+    expect(r.ci[0]).toBeCloseTo(1 - (1 - r.alpha) * fQuantile(0.975, 7, 14), 12);
+    expect(r.ci[1]).toBeCloseTo(1 - (1 - r.alpha) * fQuantile(0.025, 7, 14), 12);
+    expect(r.ci[0]).toBeLessThan(r.alpha);
+    expect(r.ci[1]).toBeGreaterThan(r.alpha);
+    expect(r.ci[1]).toBeLessThan(1);
   });
 });

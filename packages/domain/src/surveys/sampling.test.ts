@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allocateLargestRemainder, sampleSizeByStratum, sampleSizeFor, stratifiedSample } from './sampling';
+import {
+  allocateLargestRemainder,
+  sampleSizeByStratum,
+  sampleSizeFor,
+  sampleSizePlan,
+  stratifiedSample,
+} from './sampling';
 
 const frame = [
   ...Array.from({ length: 600 }, (_, i) => ({ id: `u${i}`, district: 'A', area: 'urban' })),
@@ -57,6 +63,44 @@ describe('sampleSizeFor (Cochran 1977, §4.2)', () => {
     const prop = sampleSizeByStratum(strata, { marginOfError: 0.05, mode: 'proportional' });
     expect(prop.total).toBe(285);
     expect(prop.strata.map((s) => s.n)).toEqual([259, 26]);
+  });
+});
+
+describe('sampleSizePlan: never more than the population, and says so', () => {
+  it('a low response rate on a small population: invite everyone, with a warning', () => {
+    // N = 100: 80 completes needed; at 50 % response that would be 160 invitations.
+    const p = sampleSizePlan({ marginOfError: 0.05, population: 100, responseRate: 0.5 });
+    expect(p).toMatchObject({ n: 100, completes: 80, capped: true });
+    expect(p.warnings[0]).toMatch(/more than the population \(100\)/);
+    expect(sampleSizeFor({ marginOfError: 0.05, population: 100, responseRate: 0.5 })).toBe(100);
+    expect(sampleSizePlan({ marginOfError: 0.05, population: 1000 })).toMatchObject({
+      n: 278,
+      capped: false,
+      warnings: [],
+    });
+  });
+  it('by stratum: a small stratum is capped and named in the warnings', () => {
+    const r = sampleSizeByStratum(
+      [
+        { stratum: 'urban', population: 5000 },
+        { stratum: 'rural', population: 60 },
+      ],
+      { marginOfError: 0.05, responseRate: 0.6 },
+    );
+    expect(r.strata.map((s) => [s.n, s.capped])).toEqual([
+      [Math.ceil(357 / 0.6), false],
+      [60, true],
+    ]);
+    expect(r.warnings.join()).toMatch(/^rural: /);
+  });
+  it('property: with any response rate, never more than the population', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5000 }),
+        fc.double({ min: 0.05, max: 1, noNaN: true }),
+        (N, rr) => sampleSizeFor({ marginOfError: 0.05, population: N, responseRate: rr }) <= N,
+      ),
+    );
   });
 });
 

@@ -190,12 +190,46 @@ export interface SampleSizeOptions {
   responseRate?: number;
 }
 
+/** Result of {@link sampleSizePlan}. */
+export interface SampleSizePlan {
+  /** Units to invite (never more than the population). */
+  n: number;
+  /** Completed answers needed, before the response rate. */
+  completes: number;
+  /** True when the population cannot supply what is needed: n is then the whole population. */
+  capped: boolean;
+  /** Plain warnings (English) for the caller to show. */
+  warnings: string[];
+}
+
 /**
  * Sample size for estimating a proportion (Cochran 1977, §4.2): n0 = z²·p(1−p)/e², times the
  * design effect, then the finite population correction n = n0/(1 + (n0 − 1)/N), then divided by
- * the response rate, rounded up. e = 0.05, 95 %, p = 0.5, infinite N gives 385.
+ * the response rate, rounded up — and never more than the population N: when the invitations
+ * needed exceed N the whole population is taken (a census) and the plan says so.
+ * e = 0.05, 95 %, p = 0.5, infinite N gives 385.
  */
+export function sampleSizePlan(opts: SampleSizeOptions): SampleSizePlan {
+  const n = sampleSizeUncapped(opts);
+  const completes = sampleSizeUncapped({ ...opts, responseRate: 1 });
+  const N = opts.population;
+  const warnings: string[] = [];
+  if (N === undefined || n <= N) return { n, completes, capped: false, warnings };
+  const rr = opts.responseRate ?? 1;
+  warnings.push(
+    completes >= N || rr === 1
+      ? `the margin of error needs the whole population (${N}): a census`
+      : `at a response rate of ${rr} the ${completes} answers needed would take ${n} invitations, more than the population (${N}): invite everyone; expect about ${Math.floor(N * rr)} answers`,
+  );
+  return { n: N, completes: Math.min(completes, N), capped: true, warnings };
+}
+
+/** Sample size to invite, never more than the population: see {@link sampleSizePlan}. */
 export function sampleSizeFor(opts: SampleSizeOptions): number {
+  return sampleSizePlan(opts).n;
+}
+
+function sampleSizeUncapped(opts: SampleSizeOptions): number {
   const e = requireFinite(opts.marginOfError, 'marginOfError');
   if (!(e > 0 && e < 1)) invalid('marginOfError', 'marginOfError must be in (0, 1)');
   const p = opts.p ?? 0.5;
@@ -213,10 +247,7 @@ export function sampleSizeFor(opts: SampleSizeOptions): number {
     n = n / (1 + (n - 1) / N);
   }
   // Guard against 384.00000000001 style float noise before rounding up.
-  return Math.min(
-    Math.ceil(n / rr - 1e-9),
-    opts.population !== undefined ? Math.ceil(opts.population / rr) : Infinity,
-  );
+  return Math.ceil(n / rr - 1e-9);
 }
 
 /** Options of {@link sampleSizeByStratum}. */
@@ -231,10 +262,12 @@ export type StratumSampleSizeOptions = Omit<SampleSizeOptions, 'population'> & {
 
 /** Sample sizes per stratum and their total. */
 export interface StratumSampleSize {
-  /** Per stratum: population and sample size (to invite, after response rate). */
-  strata: { stratum: string; population: number; n: number }[];
+  /** Per stratum: population and sample size (to invite, after response rate, at most the population). */
+  strata: { stratum: string; population: number; n: number; capped: boolean }[];
   /** Sum of the per-stratum sizes. */
   total: number;
+  /** Strata (or the whole population) that cannot supply the sample needed. */
+  warnings: string[];
 }
 
 /** Sample size per stratum: see {@link StratumSampleSizeOptions.mode}. */
@@ -244,18 +277,29 @@ export function sampleSizeByStratum(
 ): StratumSampleSize {
   const mode = opts.mode ?? 'perStratum';
   let ns: number[];
+  let capped: boolean[];
+  const warnings: string[] = [];
   if (mode === 'perStratum') {
-    ns = strata.map((s) => sampleSizeFor({ ...opts, population: s.population }));
+    const plans = strata.map((s) => sampleSizePlan({ ...opts, population: s.population }));
+    ns = plans.map((p) => p.n);
+    capped = plans.map((p) => p.capped);
+    plans.forEach((p, i) => p.warnings.forEach((w) => warnings.push(`${strata[i].stratum}: ${w}`)));
   } else {
     const N = strata.reduce((a, s) => a + s.population, 0);
-    const total = sampleSizeFor({ ...opts, population: N });
-    const rr = opts.responseRate ?? 1;
+    const plan = sampleSizePlan({ ...opts, population: N });
+    warnings.push(...plan.warnings);
     ns = allocateLargestRemainder(
-      total,
+      plan.n,
       strata.map((s) => s.population),
-      strata.map((s) => Math.ceil(s.population / rr)),
+      strata.map((s) => s.population),
     );
+    capped = strata.map((s, i) => plan.capped && ns[i] === s.population);
   }
-  const out = strata.map((s, i) => ({ stratum: s.stratum, population: s.population, n: ns[i] }));
-  return { strata: out, total: ns.reduce((a, b) => a + b, 0) };
+  const out = strata.map((s, i) => ({
+    stratum: s.stratum,
+    population: s.population,
+    n: ns[i],
+    capped: capped[i],
+  }));
+  return { strata: out, total: ns.reduce((a, b) => a + b, 0), warnings };
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../indicators/errors';
-import { ahpWeights } from './ahp';
+import { ahpAggregate, ahpGroupWeights, ahpWeights, randomIndex } from './ahp';
 import { entropyWeights } from './entropy';
 import { normaliseWeights } from './normalise';
 
@@ -150,5 +150,37 @@ describe('normaliseWeights', () => {
         },
       ),
     );
+  });
+});
+
+describe('AHP groups and large matrices', () => {
+  it('group judgement is the element-wise geometric mean, still reciprocal', () => {
+    const a = [
+      [1, 3, 5],
+      [1 / 3, 1, 2],
+      [1 / 5, 1 / 2, 1],
+    ];
+    const b = [
+      [1, 1 / 3, 1],
+      [3, 1, 2],
+      [1, 1 / 2, 1],
+    ];
+    const g = ahpAggregate([a, b]);
+    expect(g[0][1]).toBeCloseTo(1, 12);
+    expect(g[0][2]).toBeCloseTo(Math.sqrt(5), 12);
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) expect(g[i][j] * g[j][i]).toBeCloseTo(1, 12);
+    expect(ahpGroupWeights([a, a]).weights).toEqual(ahpWeights(a).weights);
+    // Weighted: all weight on the first expert gives the first matrix.
+    expect(ahpAggregate([a, b], [1, 1e-12])[0][2]).toBeCloseTo(5, 6);
+  });
+  it('more than 15 criteria: random index by Alonso & Lamata (2006)', () => {
+    expect(randomIndex(15)).toBe(1.59);
+    expect(randomIndex(16)).toBeCloseTo((1.7699 * 16 - 4.3513) / 15, 12);
+    const n = 20;
+    const w = Array.from({ length: n }, (_, i) => i + 1);
+    const m = w.map((x) => w.map((y) => x / y));
+    const r = ahpWeights(m);
+    expect(r.weights[n - 1] / r.weights[0]).toBeCloseTo(20, 9);
+    expect(r.cr).toBeCloseTo(0, 9);
   });
 });
