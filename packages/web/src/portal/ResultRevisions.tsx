@@ -18,13 +18,14 @@ const zh = {
   unchanged: '公布数值未变',
   why: '理由：{{reason}}',
   approved: '{{name}} 批准，{{at}}',
+  office: '绩效办',
   earlier: '查看此前的 {{n}} 个版本',
   score: '总分 {{total}}',
   override: '公布说明：该结果公布时有未满足的条件（{{blockers}}），经绩效办说明理由后公布：{{reason}}',
   blocker: { no_result: '尚无结果', incomplete: '数据不完整', stale: '数据已变动未重算' },
   incomplete: '结果不完整，未评定等次和排名',
   withdrawnChip: '已撤回',
-  withdrawn: '{{cycle}}考核结果已撤回',
+  withdrawn: '{{cycle}}的结果已撤回',
   withdrawnAt: '撤回时间：{{at}}',
   withdrawnReason: '撤回理由：{{reason}}',
   history: '公布记录',
@@ -57,6 +58,7 @@ const en: Same<typeof zh> = {
   unchanged: 'Published figures unchanged',
   why: 'Reason: {{reason}}',
   approved: 'Approved by {{name}}, {{at}}',
+  office: 'the performance office',
   earlier: 'Show the {{n}} earlier revision(s)',
   score: 'Total {{total}}',
   override:
@@ -115,14 +117,18 @@ interface PublicationState {
 
 function Note({ r }: { r: Revision }) {
   const { t, i18n } = useTranslation('resultRevisions');
-  const show = (v: unknown) =>
-    typeof v === 'number'
-      ? fmtNum(v)
-      : typeof v === 'string'
-        ? t(`common:grade.${v}`, { defaultValue: v })
-        : v === null || v === undefined
-          ? '—'
-          : '…';
+  const show = (v: unknown): string =>
+    Array.isArray(v)
+      ? v
+          .map((c: { kind?: string }) => t(`common:consequence.${c.kind}`, { defaultValue: c.kind }))
+          .join('、') || '—'
+      : typeof v === 'number'
+        ? fmtNum(v)
+        : typeof v === 'string'
+          ? t(`common:grade.${v}`, { defaultValue: v })
+          : v === null || v === undefined
+            ? '—'
+            : '…';
   const fields = Object.entries(r.changes.fields ?? {});
   return (
     <div className="pc-small">
@@ -152,7 +158,7 @@ function Note({ r }: { r: Revision }) {
       {r.reason && <p>{t('why', { reason: r.reason })}</p>}
       <p className="pc-muted">
         {t('approved', {
-          name: pick(i18n.language, r.approverName, r.approverNameEn),
+          name: pick(i18n.language, r.approverName, r.approverNameEn) || t('office'),
           at: fmtDateTime(r.at),
         })}
       </p>

@@ -303,6 +303,8 @@ describe('revisions after publication', () => {
       changes: { cause: 'correction', input: { indicatorCode: 'A1', period: '2025', to: 40 } },
     });
     expect(revs[0].snapshot.total).toBeLessThan(edu.total);
+    const again = await office.post(`/api/cycles/${cycleId}/corrections`, body);
+    expect(again.json().details).toEqual([{ path: 'value', message: 'unchanged' }]);
     const unpublished = (await office.get('/api/cycles'))
       .json()
       .items.find((c: { code: string }) => c.code === '2026-annual').id;

@@ -480,6 +480,10 @@ export async function correctValue(
           eq(actualValues.period, period),
         ),
       );
+    if (before && before.status === 'verified' && before.value === input.value)
+      throw badRequest('The value is already verified at this figure; nothing to correct', [
+        { path: 'value', message: 'unchanged' },
+      ]);
     const now = new Date();
     const note = `office correction: ${input.justification}`;
     const [value] = await tx

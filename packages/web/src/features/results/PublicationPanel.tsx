@@ -166,7 +166,7 @@ export function PublicationPanel({ cycle }: { cycle: Cycle }) {
                 columns={[
                   { title: t('results:appraisee'), dataIndex: 'title' },
                   {
-                    title: t('blockersTitle', { n: '' }).trim(),
+                    title: t('blockerCol'),
                     key: 'why',
                     render: (_, b) => (
                       <Space direction="vertical" size={0}>
@@ -261,7 +261,7 @@ export function PublicationPanel({ cycle }: { cycle: Cycle }) {
                       <span>
                         <strong>{h.kind === 'publish' ? t('historyPublish') : t('historyWithdraw')}</strong>{' '}
                         {fmtDateTime(h.at)} ·{' '}
-                        {t('by', { name: pick(i18n.language, h.actorName, h.actorNameEn) })}
+                        {t('by', { name: pick(i18n.language, h.actorName, h.actorNameEn) || t('system') })}
                         {h.overrides.length > 0 && (
                           <Tag style={{ marginLeft: 8 }}>
                             {t('overridesCount', { n: h.overrides.length })}
@@ -306,14 +306,18 @@ export function PublicationPanel({ cycle }: { cycle: Cycle }) {
 export function RevisionChanges({ r }: { r: ResultRevision }) {
   const { t } = useTranslation('publication');
   const fields = Object.entries(r.changes.fields ?? {});
-  const show = (v: unknown) =>
-    typeof v === 'number'
-      ? fmtNum(v)
-      : v === null || v === undefined
-        ? '—'
-        : typeof v === 'string'
-          ? t(`common:grade.${v}`, { defaultValue: v })
-          : '…';
+  const show = (v: unknown): string =>
+    Array.isArray(v)
+      ? v
+          .map((c: { kind?: string }) => t(`common:consequence.${c.kind}`, { defaultValue: c.kind }))
+          .join('、') || '—'
+      : typeof v === 'number'
+        ? fmtNum(v)
+        : v === null || v === undefined
+          ? '—'
+          : typeof v === 'string'
+            ? t(`common:grade.${v}`, { defaultValue: v })
+            : '…';
   return (
     <Space direction="vertical" size={0}>
       {r.changes.input && (
@@ -366,7 +370,7 @@ export function ResultRevisionsCard({
   const name = result ? pick(lang, result.appraiseeName, result.appraiseeNameEn) : '';
   return (
     <Card
-      title={t('revisions', { name })}
+      title={result ? t('revisions', { name }) : t('revisionsEmpty')}
       size="small"
       data-testid="result-revisions"
       extra={
@@ -400,7 +404,7 @@ export function ResultRevisionsCard({
                 {r.reason && <Typography.Text>{r.reason}</Typography.Text>}
                 <Typography.Text type="secondary">
                   {t('approvedBy', {
-                    name: pick(lang, r.approverName, r.approverNameEn),
+                    name: pick(lang, r.approverName, r.approverNameEn) || t('system'),
                     at: fmtDateTime(r.at),
                   })}
                 </Typography.Text>
