@@ -36,6 +36,7 @@ import { evaluationRoutes } from './modules/evaluation/routes';
 import { appealRoutes } from './modules/appeals/routes';
 import { userRoutes } from './modules/users/routes';
 import { onboardingRoutes } from './modules/onboarding/routes';
+import { sealLegacyContacts } from './modules/users/service';
 
 export interface AppOptions {
   database: Database;
@@ -65,12 +66,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('database', options.database);
+  // Personal data at rest (PIPL): contacts written before field encryption are encrypted now.
+  await sealLegacyContacts(options.database.db);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url}`, details: [] });
   });
 
   await app.register(helmet, {
+    // HSTS only where the site is served over HTTPS (secure cookies): over plain HTTP it would be a lie
+    // and, behind a proxy that later adds TLS, pin browsers to a state nobody chose.
+    strictTransportSecurity: options.cookieSecure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],

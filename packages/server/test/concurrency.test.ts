@@ -61,6 +61,7 @@ describe('concurrent writes', () => {
             password: 'secret-pass-1',
             displayName: `居民${i}`,
             invitationToken: token,
+            privacyNotice: '2026-01',
           },
         }),
       ),

@@ -1,17 +1,24 @@
 import type { LightMyRequestResponse } from 'fastify';
 import type { Client, TestApp } from './helper';
 
-/** Test helper: registers a participant and returns a logged-in client (cookies + CSRF header). */
+/** Test helper: registers a participant, logs in and returns the client (cookies + CSRF header) and the login answer. */
 export async function registerClient(
   t: TestApp,
   body: Record<string, unknown>,
 ): Promise<{ client: Client; res: LightMyRequestResponse }> {
-  const res = await t.app.inject({
+  const reg = await t.app.inject({
     method: 'POST',
     url: '/api/participation/register',
-    payload: { password: 'secret-pass-1', displayName: '测试居民', ...body },
+    payload: { password: 'secret-pass-1', displayName: '测试居民', privacyNotice: '2026-01', ...body },
   });
-  if (res.statusCode !== 201) throw new Error(`register: ${res.statusCode} ${res.body}`);
+  if (reg.statusCode !== 201) throw new Error(`register: ${reg.statusCode} ${reg.body}`);
+  // Registration never logs in (it must answer the same for a known contact): log in with its `login`.
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { username: reg.json().login, password: body.password ?? 'secret-pass-1' },
+  });
+  if (res.statusCode !== 200) throw new Error(`login after register: ${res.statusCode} ${res.body}`);
   const cookies = Object.fromEntries(res.cookies.map((c) => [c.name, c.value]));
   const headers = {
     cookie: `pc_session=${cookies.pc_session}; pc_csrf=${cookies.pc_csrf}`,

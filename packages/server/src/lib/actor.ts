@@ -3,6 +3,8 @@ import { forbidden, unauthorized } from './errors';
 /** Roles of PerfCommons; permissions are checked in services against these. */
 export const ROLES = [
   'admin',
+  'security_admin',
+  'audit_admin',
   'office',
   'unit_manager',
   'appraisee',

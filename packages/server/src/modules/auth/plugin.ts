@@ -2,7 +2,7 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor } from '../../lib/actor';
 import { AppError } from '../../lib/errors';
-import { sessionActor } from './service';
+import { sessionActor, type LoginInfo } from './service';
 
 export const SESSION_COOKIE = 'pc_session';
 export const CSRF_COOKIE = 'pc_csrf';
@@ -14,6 +14,12 @@ declare module 'fastify' {
     actor: Actor | null;
     /** The logged-in user must change the password before anything but auth answers. */
     mustChangePassword: boolean;
+    /** Production requires a second factor for the user's roles and none is enrolled yet. */
+    totpEnrolmentRequired: boolean;
+    /** Second factor enabled for the user. */
+    totpEnabled: boolean;
+    /** The login before this session's, and the failures in between (shown to the user). */
+    loginInfo: LoginInfo | null;
   }
 }
 
@@ -26,6 +32,7 @@ function allowedBeforePasswordChange(method: string, url: string): boolean {
   const path = url.split('?')[0];
   if (['/api/auth/me', '/api/auth/logout', '/api/auth/password', '/api/auth/login'].includes(path))
     return true;
+  if (path.startsWith('/api/auth/totp/')) return true;
   return path === '/api/health' || (SAFE_METHODS.has(method) && path.startsWith('/api/public/'));
 }
 
@@ -38,6 +45,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export const authPlugin = fp(async (app: FastifyInstance, _opts: { cookieSecure: boolean }) => {
   app.decorateRequest('actor', null);
   app.decorateRequest('mustChangePassword', false);
+  app.decorateRequest('totpEnrolmentRequired', false);
+  app.decorateRequest('totpEnabled', false);
+  app.decorateRequest('loginInfo', null);
   app.addHook('onRequest', async (req: FastifyRequest) => {
     if (!req.url.startsWith('/api/')) return;
     const token = req.cookies[SESSION_COOKIE];
@@ -55,7 +65,14 @@ export const authPlugin = fp(async (app: FastifyInstance, _opts: { cookieSecure:
       throw new AppError(403, 'password_change_required', 'Change your password before going on', [
         { path: 'password', message: 'set by someone else: change it with POST /api/auth/password' },
       ]);
+    if (session.totpEnrolmentRequired && !allowedBeforePasswordChange(req.method, req.url))
+      throw new AppError(403, 'totp_enrolment_required', 'Set up your second factor before going on', [
+        { path: 'totp', message: 'your roles require an authenticator app: POST /api/auth/totp/setup' },
+      ]);
     req.actor = session.actor;
     req.mustChangePassword = session.mustChangePassword;
+    req.totpEnrolmentRequired = session.totpEnrolmentRequired;
+    req.totpEnabled = session.totpEnabled;
+    req.loginInfo = session.login;
   });
 });

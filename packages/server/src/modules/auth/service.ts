@@ -1,86 +1,316 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, gt, lt, ne, or } from 'drizzle-orm';
-import type { Db } from '../../db/client';
-import { orgUnits, roleAssignments, sessions, users } from '../../db/schema';
+import { and, eq, gt, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
+import { generate as totpGenerate, generateSecret, generateURI, verify as totpVerify } from 'otplib';
+import type { Db, DbOrTx } from '../../db/client';
+import { loginGuards, orgUnits, roleAssignments, sessions, users } from '../../db/schema';
 import type { Actor, Role } from '../../lib/actor';
+import { contactLookup, decryptField, encryptField } from '../../lib/crypto';
 import { sha256 } from '../../lib/hash';
-import { badRequest, unauthorized } from '../../lib/errors';
+import { AppError, badRequest, conflict, forbidden, unauthorized } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
-import { hashPassword, passwordPolicyProblems, verifyPassword } from './password';
+import { hashPassword, normalizeUsername, passwordPolicyProblems, verifyPassword } from './password';
 
-export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/** Session limits: idle timeout (`SESSION_IDLE_MINUTES`, default 30) and absolute lifetime (`SESSION_MAX_HOURS`, default 12). */
+export function sessionLimits(env: NodeJS.ProcessEnv = process.env) {
+  const num = (v: string | undefined, d: number, max: number) => {
+    const n = Number(v);
+    return v && Number.isFinite(n) && n > 0 ? Math.min(n, max) : d;
+  };
+  return {
+    idleMs: num(env.SESSION_IDLE_MINUTES, 30, 24 * 60) * 60_000,
+    maxMs: num(env.SESSION_MAX_HOURS, 12, 24 * 30) * 3_600_000,
+  };
+}
+/** Absolute session lifetime (also the cookies' max age). */
+export const SESSION_TTL_MS = sessionLimits().maxMs;
+/** `last_seen_at` is written at most this often (a request a second does not write a row a second). */
+const TOUCH_MS = 60_000;
+
+/** Account lockout: this many failed logins within the window lock the account name for LOCK_MS. */
+export const ACCOUNT_MAX_FAILURES = 5;
+/** Per-address throttle: this many failed logins from one address within the window lock the address. */
+export const ADDRESS_MAX_FAILURES = 30;
+export const LOCK_MS = 15 * 60_000;
+const WINDOW_MS = 15 * 60_000;
+
+/** Roles that must use a second factor in production (administrators of the three, and the office). */
+export const TOTP_REQUIRED_ROLES: Role[] = ['admin', 'security_admin', 'audit_admin', 'office'];
+const totpRequiredFor = (roles: Role[]) =>
+  process.env.NODE_ENV === 'production' && roles.some((r) => TOTP_REQUIRED_ROLES.includes(r));
+
 /** Compared against when the username is unknown, so timing does not reveal which usernames exist. */
 let dummyHash: Promise<string> | undefined;
 
-export interface SessionTokens {
-  token: string;
-  csrfToken: string;
+/** What the user of a session is shown about the login before it (MLPS: last login and failures since). */
+export interface LoginInfo {
+  previousLoginAt: Date | null;
+  previousLoginIp: string | null;
+  failedLoginsBefore: number;
+}
+
+export interface SessionUser {
   actor: Actor;
   /** The password was chosen by someone else: only auth routes answer until the user changes it. */
   mustChangePassword: boolean;
+  /** Second factor enabled for this account. */
+  totpEnabled: boolean;
+  /** Production requires a second factor for this account's roles and none is enrolled yet. */
+  totpEnrolmentRequired: boolean;
 }
 
-/** Checks the password and opens a new session (a fresh token every login: no session fixation). */
-export async function login(db: Db, opts: { username: string; password: string }): Promise<SessionTokens> {
-  // Public participants log in with the e-mail or phone they registered with.
-  const name = opts.username.trim();
+export interface SessionTokens extends SessionUser {
+  token: string;
+  csrfToken: string;
+  login: LoginInfo;
+}
+
+/** The account a login name designates: its username, or the e-mail or phone it registered with. */
+async function findLoginUser(db: DbOrTx, name: string) {
   const [user] = await db
     .select()
     .from(users)
-    .where(or(eq(users.username, name), eq(users.email, name.toLowerCase()), eq(users.phone, name)))
+    .where(
+      or(
+        eq(users.username, name),
+        eq(users.emailLookup, contactLookup('email', name)),
+        /^\+?[\d\s-]{7,20}$/.test(name) ? eq(users.phoneLookup, contactLookup('phone', name)) : undefined,
+      ),
+    )
     .limit(1);
-  if (!user || user.disabled) {
-    await verifyPassword(opts.password, await (dummyHash ??= hashPassword('dummy-password')));
-    throw unauthorized('Wrong username or password');
-  }
-  if (!(await verifyPassword(opts.password, user.passwordHash)))
-    throw unauthorized('Wrong username or password');
-  return openSession(db, user.id);
+  return user;
 }
 
-/** Opens a new session for an account already authenticated (login, or registration that logs in). */
-export async function openSession(db: Db, userId: string): Promise<SessionTokens> {
+const lockedError = (what: 'account' | 'address', until: Date) =>
+  new AppError(
+    429,
+    what === 'account' ? 'account_locked' : 'address_locked',
+    what === 'account'
+      ? `Too many failed logins for this account: try again after ${until.toISOString()}`
+      : `Too many failed logins from this address: try again after ${until.toISOString()}`,
+    [{ path: what === 'account' ? 'username' : 'address', message: `locked until ${until.toISOString()}` }],
+  );
+
+/** Refuses while the account name or the client address is locked (checked before the password). */
+async function assertNotLocked(db: Db, name: string, ip: string) {
+  const rows = await db
+    .select()
+    .from(loginGuards)
+    .where(
+      and(
+        or(eq(loginGuards.key, `user:${name}`), eq(loginGuards.key, `ip:${ip}`)),
+        gt(loginGuards.lockedUntil, new Date()),
+      ),
+    );
+  const account = rows.find((r) => r.key.startsWith('user:'));
+  if (account) throw lockedError('account', account.lockedUntil!);
+  const address = rows.find((r) => r.key.startsWith('ip:'));
+  if (address) throw lockedError('address', address.lockedUntil!);
+}
+
+/**
+ * Counts one failure against `key` in the database (shared by every server process): failures in a
+ * 15-minute window; reaching `max` locks the key for 15 minutes and starts a new window. Returns the
+ * lock's end when this failure locked it.
+ */
+async function countFailure(tx: DbOrTx, key: string, max: number): Promise<Date | null> {
+  const windowStart = new Date(Date.now() - WINDOW_MS);
+  const [g] = await tx
+    .insert(loginGuards)
+    .values({ key, failures: 1, windowStart: new Date() })
+    .onConflictDoUpdate({
+      target: loginGuards.key,
+      set: {
+        failures: sql`case when ${loginGuards.windowStart} < ${windowStart} then 1 else ${loginGuards.failures} + 1 end`,
+        windowStart: sql`case when ${loginGuards.windowStart} < ${windowStart} then now() else ${loginGuards.windowStart} end`,
+      },
+    })
+    .returning();
+  if (g.failures < max) return null;
+  const until = new Date(Date.now() + LOCK_MS);
+  await tx
+    .update(loginGuards)
+    .set({ failures: 0, windowStart: new Date(), lockedUntil: until })
+    .where(eq(loginGuards.key, key));
+  return until;
+}
+
+/** Records a failed login: guards of the name and the address, the account's counter, the audit log. */
+async function loginFailed(
+  db: Db,
+  name: string,
+  ip: string,
+  user: typeof users.$inferSelect | undefined,
+  reason: 'password' | 'totp',
+) {
+  await db.transaction(async (tx) => {
+    const accountLock = await countFailure(tx, `user:${name}`, ACCOUNT_MAX_FAILURES);
+    const addressLock = await countFailure(tx, `ip:${ip}`, ADDRESS_MAX_FAILURES);
+    if (user)
+      await tx
+        .update(users)
+        .set({ failedLogins: sql`${users.failedLogins} + 1` })
+        .where(eq(users.id, user.id));
+    const entityId = user?.id ?? name.slice(0, 200);
+    const base = { actorId: user?.id ?? null, entityType: 'user', entityId };
+    await appendAudit(tx, [
+      { ...base, action: 'auth.login_failed', data: { username: name.slice(0, 200), ip, reason } },
+      ...(accountLock
+        ? [
+            {
+              ...base,
+              action: 'auth.lockout',
+              data: { username: name.slice(0, 200), ip, until: accountLock },
+            },
+          ]
+        : []),
+      ...(addressLock ? [{ ...base, action: 'auth.address_lockout', data: { ip, until: addressLock } }] : []),
+    ]);
+  });
+}
+
+/**
+ * Checks the password (and the second factor when enrolled) and opens a new session (a fresh token every
+ * login: no session fixation). The login name is normalised first (NFKC, trimmed, lower case), so every
+ * spelling of one account shares its throttle and its lockout: 5 failures in 15 minutes lock the name for
+ * 15 minutes (names that do not exist too, so a lockout reveals nothing), 30 failures lock the address.
+ */
+export async function login(
+  db: Db,
+  opts: { username: string; password: string; totp?: string },
+  ip = 'unknown',
+): Promise<SessionTokens> {
+  const name = normalizeUsername(opts.username);
+  await assertNotLocked(db, name, ip);
+  const user = await findLoginUser(db, name);
+  const usable = !!user && !user.disabled && !user.deletedAt;
+  const ok = usable
+    ? await verifyPassword(opts.password, user.passwordHash)
+    : (await verifyPassword(opts.password, await (dummyHash ??= hashPassword('dummy-password'))), false);
+  if (!ok) {
+    await loginFailed(db, name, ip, user, 'password');
+    throw unauthorized('Wrong username or password');
+  }
+  if (user.totpEnabledAt && user.totpSecret) {
+    if (!opts.totp)
+      throw new AppError(401, 'totp_required', 'Enter the 6-digit code of your authenticator app', [
+        { path: 'totp', message: 'required for this account' },
+      ]);
+    if (!(await acceptTotp(db, user, opts.totp))) {
+      await loginFailed(db, name, ip, user, 'totp');
+      throw new AppError(401, 'totp_invalid', 'Wrong or already used authenticator code', [
+        { path: 'totp', message: 'wrong or already used' },
+      ]);
+    }
+  }
+  return openSession(db, user.id, ip, name);
+}
+
+/**
+ * Opens a new session for an authenticated account, remembering the login before it (time, address,
+ * failures since) for the user to see; clears the name's lockout counter; audits the login.
+ */
+export async function openSession(
+  db: Db,
+  userId: string,
+  ip: string | null = null,
+  loginName?: string,
+): Promise<SessionTokens> {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
-  const now = Date.now();
-  await db.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expiresAt, new Date(now))));
-  await db.insert(sessions).values({
-    tokenHash: sha256(token),
-    userId,
-    csrfToken,
-    expiresAt: new Date(now + SESSION_TTL_MS),
+  const now = new Date();
+  const login = await db.transaction(async (tx) => {
+    const [u] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+    await tx.delete(sessions).where(and(eq(sessions.userId, userId), lt(sessions.expiresAt, now)));
+    const info: LoginInfo = {
+      previousLoginAt: u.lastLoginAt,
+      previousLoginIp: u.lastLoginIp,
+      failedLoginsBefore: u.failedLogins,
+    };
+    await tx.insert(sessions).values({
+      tokenHash: sha256(token),
+      userId,
+      csrfToken,
+      expiresAt: new Date(now.getTime() + sessionLimits().maxMs),
+      lastSeenAt: now,
+      ip,
+      ...info,
+    });
+    await tx
+      .update(users)
+      .set({ lastLoginAt: now, lastLoginIp: ip, failedLogins: 0 })
+      .where(eq(users.id, userId));
+    await tx
+      .delete(loginGuards)
+      .where(
+        or(eq(loginGuards.key, `user:${u.username}`), eq(loginGuards.key, `user:${loginName ?? u.username}`)),
+      );
+    await appendAudit(tx, [
+      {
+        actorId: userId,
+        action: 'auth.login',
+        entityType: 'user',
+        entityId: userId,
+        data: { username: u.username, ip, failedBefore: u.failedLogins },
+      },
+    ]);
+    return info;
   });
   const user = await loadSessionUser(db, userId);
-  return { token, csrfToken, ...user! };
+  return { token, csrfToken, login, ...user! };
 }
 
 export async function logout(db: Db, token: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, sha256(token)));
 }
 
-/** The actor and CSRF token of a live session, or null. */
+/**
+ * The actor and CSRF token of a live session, or null. A session lives until its absolute end
+ * (`SESSION_MAX_HOURS` after login) and ends after `SESSION_IDLE_MINUTES` without a request; an ended
+ * one is deleted.
+ */
 export async function sessionActor(
   db: Db,
   token: string,
-): Promise<{ actor: Actor; csrfToken: string; mustChangePassword: boolean } | null> {
-  const [s] = await db
-    .select()
-    .from(sessions)
-    .where(and(eq(sessions.tokenHash, sha256(token)), gt(sessions.expiresAt, new Date())))
-    .limit(1);
+): Promise<(SessionUser & { csrfToken: string; login: LoginInfo }) | null> {
+  const now = new Date();
+  const idleCut = new Date(now.getTime() - sessionLimits().idleMs);
+  const hash = sha256(token);
+  const [s] = await db.select().from(sessions).where(eq(sessions.tokenHash, hash)).limit(1);
   if (!s) return null;
+  if (s.expiresAt <= now || s.lastSeenAt <= idleCut) {
+    await db
+      .delete(sessions)
+      .where(
+        and(
+          eq(sessions.tokenHash, hash),
+          or(lte(sessions.expiresAt, now), lte(sessions.lastSeenAt, idleCut)),
+        ),
+      );
+    return null;
+  }
+  if (now.getTime() - s.lastSeenAt.getTime() > TOUCH_MS)
+    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, hash));
   const user = await loadSessionUser(db, s.userId);
-  return user ? { ...user, csrfToken: s.csrfToken } : null;
+  if (!user) return null;
+  return {
+    ...user,
+    csrfToken: s.csrfToken,
+    login: {
+      previousLoginAt: s.previousLoginAt,
+      previousLoginIp: s.previousLoginIp,
+      failedLoginsBefore: s.failedLoginsBefore,
+    },
+  };
 }
 
 export async function loadActor(db: Db, userId: string): Promise<Actor | null> {
   return (await loadSessionUser(db, userId))?.actor ?? null;
 }
 
-/** The actor of an active account and whether it must change its password first; null when disabled or gone. */
-async function loadSessionUser(db: Db, userId: string) {
+/** The actor of an active account and what it must do first; null when disabled, deleted or gone. */
+async function loadSessionUser(db: Db, userId: string): Promise<SessionUser | null> {
   const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
-  if (!user || user.disabled) return null;
+  if (!user || user.disabled || user.deletedAt) return null;
   const grants = await db
     .select({ role: roleAssignments.role, orgUnitId: roleAssignments.orgUnitId, orgPath: orgUnits.path })
     .from(roleAssignments)
@@ -93,13 +323,28 @@ async function loadSessionUser(db: Db, userId: string) {
     displayNameEn: user.displayNameEn,
     roles: grants.map((g) => ({ role: g.role as Role, orgUnitId: g.orgUnitId, orgPath: g.orgPath })),
   };
-  return { actor, mustChangePassword: user.mustChangePassword };
+  const totpEnabled = !!user.totpEnabledAt;
+  return {
+    actor,
+    mustChangePassword: user.mustChangePassword,
+    totpEnabled,
+    totpEnrolmentRequired: !totpEnabled && totpRequiredFor(actor.roles.map((r) => r.role)),
+  };
+}
+
+/** The `weak_password` error naming every reason, at `path`. */
+export function weakPassword(problems: string[], path: string) {
+  return badRequest(
+    `The password ${problems.join('; ')}`,
+    problems.map((message) => ({ path, message })),
+    'weak_password',
+  );
 }
 
 /**
- * Changes one's own password: the current one must be right, the new one must follow the policy (at
- * least 10 characters, not containing the username, not the current one). Clears must-change and ends
- * every other session of the account (a stolen session does not survive the change); the session
+ * Changes one's own password: the current one must be right, the new one must follow the policy
+ * ({@link passwordPolicyProblems}) and differ from the current one. Clears must-change and ends every
+ * other session of the account (a stolen session does not survive the change); the session
  * `keepToken` stays.
  */
 export async function changePassword(
@@ -116,14 +361,9 @@ export async function changePassword(
       [{ path: 'currentPassword', message: 'wrong password' }],
       'wrong_password',
     );
-  const problems = passwordPolicyProblems(user.username, input.newPassword);
+  const problems = passwordPolicyProblems(user.username, input.newPassword, [user.displayName]);
   if (input.newPassword === input.currentPassword) problems.push('must differ from the current password');
-  if (problems.length)
-    throw badRequest(
-      `The new password ${problems.join(', ')}`,
-      problems.map((message) => ({ path: 'newPassword', message })),
-      'weak_password',
-    );
+  if (problems.length) throw weakPassword(problems, 'newPassword');
   const passwordHash = await hashPassword(input.newPassword);
   await db.transaction(async (tx) => {
     await tx
@@ -146,3 +386,114 @@ export async function changePassword(
   });
   return { mustChangePassword: false };
 }
+
+// Second factor: TOTP (RFC 6238, SHA-1, 6 digits, 30 s, as authenticator apps expect).
+
+/** Codes one step (30 s) old or ahead are accepted for clock drift. */
+const TOTP_TOLERANCE_S = 30;
+export const TOTP_ISSUER = 'PerfCommons';
+
+/** Whether `code` is valid for the account's secret and newer than the last accepted one; records it. */
+async function acceptTotp(db: DbOrTx, user: typeof users.$inferSelect, code: string): Promise<boolean> {
+  if (!user.totpSecret || !/^\d{6}$/.test(code)) return false;
+  const secret = decryptField(user.totpSecret);
+  const r = await totpVerify({
+    secret,
+    token: code,
+    epochTolerance: TOTP_TOLERANCE_S,
+    ...(user.totpLastStep !== null ? { afterTimeStep: user.totpLastStep } : {}),
+  });
+  if (!r.valid) return false;
+  // Conditional: of two concurrent logins with the same code only one records the step.
+  const step = (r as { timeStep: number }).timeStep;
+  const won = await db
+    .update(users)
+    .set({ totpLastStep: step })
+    .where(and(eq(users.id, user.id), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+    .returning({ id: users.id });
+  return won.length === 1;
+}
+
+/**
+ * Starts enrolment of a second factor: a new 160-bit secret (stored encrypted, not active until a first
+ * code is confirmed) and its otpauth:// URL for an authenticator app. The current password is required
+ * (a borrowed session cannot bind its own authenticator).
+ */
+export async function startTotp(db: Db, actor: Actor, currentPassword: string) {
+  const [user] = await db.select().from(users).where(eq(users.id, actor.id)).limit(1);
+  if (!user || !(await verifyPassword(currentPassword, user.passwordHash)))
+    throw badRequest(
+      'The current password is wrong',
+      [{ path: 'currentPassword', message: 'wrong password' }],
+      'wrong_password',
+    );
+  if (user.totpEnabledAt)
+    throw conflict(
+      'A second factor is enabled already; disable it first',
+      [{ path: 'totp', message: 'enabled' }],
+      'totp_enabled',
+    );
+  const secret = generateSecret({ length: 20 });
+  await db
+    .update(users)
+    .set({ totpSecret: encryptField(secret), totpLastStep: null })
+    .where(eq(users.id, user.id));
+  return {
+    secret,
+    otpauthUrl: generateURI({ issuer: TOTP_ISSUER, label: user.username, secret }),
+  };
+}
+
+/** Confirms enrolment with a first code from the app; from now on every login asks for a code. */
+export async function enableTotp(db: Db, actor: Actor, code: string) {
+  const [user] = await db.select().from(users).where(eq(users.id, actor.id)).limit(1);
+  if (!user?.totpSecret || user.totpEnabledAt)
+    throw badRequest('Start the enrolment first', [{ path: 'code', message: 'no enrolment in progress' }]);
+  if (!(await acceptTotp(db, user, code)))
+    throw badRequest(
+      'Wrong authenticator code',
+      [{ path: 'code', message: 'wrong or expired' }],
+      'totp_invalid',
+    );
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ totpEnabledAt: new Date() }).where(eq(users.id, user.id));
+    await appendAudit(tx, [
+      { actorId: user.id, action: 'auth.totp_enable', entityType: 'user', entityId: user.id, data: {} },
+    ]);
+  });
+  return { totpEnabled: true };
+}
+
+/** Turns the second factor off (password and a current code needed); refused where production requires it. */
+export async function disableTotp(db: Db, actor: Actor, input: { currentPassword: string; code: string }) {
+  if (totpRequiredFor(actor.roles.map((r) => r.role)))
+    throw forbidden('Your roles require a second factor in production');
+  const [user] = await db.select().from(users).where(eq(users.id, actor.id)).limit(1);
+  if (!user?.totpEnabledAt)
+    throw badRequest('No second factor is enabled', [{ path: 'code', message: 'not enabled' }]);
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash)))
+    throw badRequest(
+      'The current password is wrong',
+      [{ path: 'currentPassword', message: 'wrong password' }],
+      'wrong_password',
+    );
+  if (!(await acceptTotp(db, user, input.code)))
+    throw badRequest(
+      'Wrong authenticator code',
+      [{ path: 'code', message: 'wrong or expired' }],
+      'totp_invalid',
+    );
+  await db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({ totpEnabledAt: null, totpSecret: null, totpLastStep: null })
+      .where(eq(users.id, user.id));
+    await appendAudit(tx, [
+      { actorId: user.id, action: 'auth.totp_disable', entityType: 'user', entityId: user.id, data: {} },
+    ]);
+  });
+  return { totpEnabled: false };
+}
+
+/** The current code of a secret (tests and the command line's break-glass checks). */
+export const totpCode = (secret: string) => totpGenerate({ secret });

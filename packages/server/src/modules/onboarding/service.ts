@@ -7,8 +7,9 @@ import { orgUnits, people, roleAssignments, users } from '../../db/schema';
 import { hasRole, requireOffice, ROLES, type Actor, type Role } from '../../lib/actor';
 import { badRequest, conflict, isUniqueViolation, type ErrorDetail } from '../../lib/errors';
 import { appendAudit, type AuditEntryInput } from '../audit/service';
-import { generatePassword, hashPassword } from '../auth/password';
+import { generatePassword, hashPassword, normalizeUsername } from '../auth/password';
 import { lockTree, presentOrg, presentPerson, termProblems } from '../orgs/service';
+import { contactLookup, decryptField, decryptOptional, encryptOptional } from '../../lib/crypto';
 import { USERNAME } from '../users/service';
 import { parseImportSheet, type ImportKind, type ParsedSheet, type SheetRow } from './sheet';
 
@@ -404,6 +405,7 @@ const isoDate = (s: string) => {
  * (an existing account to link). The term follows the console's rules (`termProblems`).
  */
 async function planPeople(db: DbOrTx, sheet: ParsedSheet): Promise<Planned> {
+  normalizeUsernames(sheet);
   const shape = CreatePersonBody.shape;
   const errors: ErrorDetail[] = [];
   const dup = firstRows(sheet.rows, (r) => r.cells.code, 'code', errors);
@@ -553,6 +555,11 @@ interface Grant {
   role: Role;
   orgUnitId: string | null;
 }
+/** Usernames in their one stored form (trim, NFKC, lower case), before any matching or checking. */
+function normalizeUsernames(sheet: ParsedSheet) {
+  for (const r of sheet.rows) if (r.cells.username) r.cells.username = normalizeUsername(r.cells.username);
+}
+
 const grantKey = (g: Grant) => `${g.role}@${g.orgUnitId ?? ''}`;
 
 /**
@@ -561,6 +568,7 @@ const grantKey = (g: Grant) => `${g.role}@${g.orgUnitId ?? ''}`;
  * admin role, and nobody takes their own admin or office role away by import.
  */
 async function planAccounts(db: DbOrTx, actor: Actor, sheet: ParsedSheet): Promise<Planned> {
+  normalizeUsernames(sheet);
   const errors: ErrorDetail[] = [];
   const dup = firstRows(sheet.rows, (r) => r.cells.username, 'username', errors);
   const emailDup = firstRows(sheet.rows, (r) => (r.cells.email ?? '').toLowerCase(), 'email', errors);
@@ -570,9 +578,10 @@ async function planAccounts(db: DbOrTx, actor: Actor, sheet: ParsedSheet): Promi
   const unitCode = new Map(units.map((u) => [u.id, u.code]));
   const usernames = [...new Set(sheet.rows.map((r) => r.cells.username).filter(Boolean))];
   const emails = [...new Set(sheet.rows.map((r) => (r.cells.email ?? '').toLowerCase()).filter(Boolean))];
-  const stored = usernames.length
-    ? await db.select().from(users).where(inArray(users.username, usernames))
-    : [];
+  // E-mails are stored encrypted (lib/crypto): compared in plaintext here, matched by their blind index.
+  const stored = (
+    usernames.length ? await db.select().from(users).where(inArray(users.username, usernames)) : []
+  ).map((u) => ({ ...u, email: decryptOptional(u.email) }));
   const byName = new Map(stored.map((u) => [u.username, u]));
   const emailOwner = new Map(
     emails.length
@@ -580,8 +589,13 @@ async function planAccounts(db: DbOrTx, actor: Actor, sheet: ParsedSheet): Promi
           await db
             .select({ email: users.email, username: users.username })
             .from(users)
-            .where(inArray(users.email, emails))
-        ).map((u) => [u.email!, u.username])
+            .where(
+              inArray(
+                users.emailLookup,
+                emails.map((e) => contactLookup('email', e)),
+              ),
+            )
+        ).map((u) => [decryptField(u.email!), u.username])
       : [],
   );
   const grantsOf = new Map<string, Grant[]>();
@@ -706,7 +720,8 @@ async function planAccounts(db: DbOrTx, actor: Actor, sheet: ParsedSheet): Promi
               username: c.username,
               displayName: c.displayName,
               displayNameEn: c.displayNameEn,
-              email: c.email,
+              email: encryptOptional(c.email),
+              emailLookup: c.email ? contactLookup('email', c.email) : null,
               passwordHash: hashes[i + k],
               mustChangePassword: true,
               passwordSetAt: now,
@@ -731,7 +746,19 @@ async function planAccounts(db: DbOrTx, actor: Actor, sheet: ParsedSheet): Promi
         );
       }
       for (const u of updates) {
-        const [after] = await tx.update(users).set(u.set).where(eq(users.id, u.before.id)).returning();
+        const sealed =
+          'email' in u.set
+            ? {
+                email: encryptOptional(u.set.email),
+                emailLookup: u.set.email ? contactLookup('email', u.set.email) : null,
+              }
+            : {};
+        const [stored] = await tx
+          .update(users)
+          .set({ ...u.set, ...sealed })
+          .where(eq(users.id, u.before.id))
+          .returning();
+        const after = { ...stored, email: decryptOptional(stored.email) };
         for (const g of u.remove)
           await tx
             .delete(roleAssignments)

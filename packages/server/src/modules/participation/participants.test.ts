@@ -25,18 +25,24 @@ describe('participants', () => {
       password: 'secret-pass-1',
     });
     expect(login.statusCode).toBe(200);
-    const again = await t.anon.post('/api/participation/register', {
-      email: 'wang.li@example.org',
-      password: 'secret-pass-1',
-      displayName: 'x',
-    });
-    expect(again.statusCode).toBe(409);
-    expect(again.json().error).toBe('account_exists');
+    // A known e-mail gets exactly the answer a new one gets (no account enumeration) and creates nothing.
+    const body = { password: 'Another-pass-42', displayName: 'x', privacyNotice: '2026-01' };
+    const again = await t.anon.post('/api/participation/register', { ...body, email: 'WANG.li@example.org' });
+    const fresh = await t.anon.post('/api/participation/register', { ...body, email: 'new.one@example.org' });
+    expect([again.statusCode, fresh.statusCode]).toEqual([201, 201]);
+    expect(Object.keys(again.json())).toEqual(Object.keys(fresh.json()));
+    expect(again.json()).toEqual({ registered: true, login: 'wang.li@example.org' });
+    expect(again.cookies).toEqual([]);
+    expect(
+      (await t.anon.post('/api/auth/login', { username: 'wang.li@example.org', password: 'Another-pass-42' }))
+        .statusCode,
+    ).toBe(401);
   });
 
   it('registers with a phone number and names each bad field', async () => {
     const { res } = await registerClient(t, { phone: '139 1234 5678' });
-    expect(res.json().user.username).toBe('13912345678');
+    // The login name is a random handle, never the phone number itself.
+    expect(res.json().user.username).toMatch(/^p-[0-9a-f]{12}$/);
     expect(
       (await t.anon.post('/api/auth/login', { username: '13912345678', password: 'secret-pass-1' }))
         .statusCode,
@@ -44,6 +50,7 @@ describe('participants', () => {
     const none = await t.anon.post('/api/participation/register', {
       password: 'secret-pass-1',
       displayName: 'x',
+      privacyNotice: '2026-01',
     });
     expect(none.statusCode).toBe(400);
     expect(none.json().details[0].path).toBe('email');
@@ -51,9 +58,11 @@ describe('participants', () => {
       email: 'a@b.cn',
       password: 'short',
       displayName: 'x',
+      privacyNotice: '2026-01',
     });
     expect(weak.statusCode).toBe(400);
-    expect(weak.json().details.map((d: { path: string }) => d.path)).toEqual(['password']);
+    expect(weak.json().error).toBe('weak_password');
+    expect(new Set(weak.json().details.map((d: { path: string }) => d.path))).toEqual(new Set(['password']));
   });
 
   it("enters through a unit's invitation with a verified tie, once", async () => {
@@ -65,7 +74,7 @@ describe('participants', () => {
     expect(inv.statusCode).toBe(201);
     const [{ token }] = inv.json().items;
     const { client, res } = await registerClient(t, { invitationToken: token, district: 'xc' });
-    expect(res.json().user.username).toMatch(/^invited-/);
+    expect(res.json().user.username).toMatch(/^p-/);
     const { relationships } = (await client.get('/api/participation/profile')).json();
     expect(relationships).toEqual([
       expect.objectContaining({ orgUnitId: ids.unit('hea'), kind: 'service_recipient', verified: true }),
@@ -73,6 +82,7 @@ describe('participants', () => {
     // 0.2 resident + 0.15 served district + 0.25 tie + 0.2 verified
     expect(relationships[0].relevance.score).toBeCloseTo(0.8, 6);
     const reuse = await t.anon.post('/api/participation/register', {
+      privacyNotice: '2026-01',
       invitationToken: token,
       password: 'secret-pass-1',
       displayName: 'x',

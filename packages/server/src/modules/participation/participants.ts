@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
   orgUnits,
   participantProfiles,
   participantRelationships,
   participationInvitations,
+  privacyConsents,
   roleAssignments,
   serviceRecords,
   users,
@@ -21,7 +22,9 @@ import {
 } from '../../lib/errors';
 import { sha256 } from '../../lib/hash';
 import { appendAudit } from '../audit/service';
-import { hashPassword } from '../auth/password';
+import { hashPassword, passwordPolicyProblems } from '../auth/password';
+import { weakPassword } from '../auth/service';
+import { contactLookup, encryptOptional, normalizeContact } from '../../lib/crypto';
 import { assertUnitOfficial, loadUnit, requireParticipant } from './access';
 import { accountHash, appraiseeResolver, contactHash, loadParticipants, relevanceOf } from './relevance';
 
@@ -33,21 +36,61 @@ export interface RegisterInput {
   category?: string;
   district?: string;
   invitationToken?: string;
+  /** Version of the privacy notice the person agreed to; must be the current one. */
+  privacyNotice: string;
 }
+
+/** The privacy notice in force (its text is in the portal); registration records consent to this version. */
+export const PRIVACY_NOTICE_VERSION = '2026-01';
 
 /**
  * Registers a public participant (role `public`) with e-mail or phone and password, or through an
  * invitation token. A unit's invitation records the tie it names as verified (the unit invited
  * this person), so the participant starts with that relevance.
+ *
+ * Personal information (PIPL): the e-mail and phone are stored encrypted (`lib/crypto`) with a keyed blind
+ * index for login; the login name is a random `p-…` handle, never the contact; consent to the privacy
+ * notice's version is recorded. The answer never reveals whether the e-mail or phone had an account:
+ * a known contact gets the same answer, and nothing is created (the person logs in with what they have).
+ * Registration does not log in; the client logs in with `login` and the password.
  */
 export async function registerParticipant(db: Db, input: RegisterInput) {
-  const email = input.email?.trim().toLowerCase() || undefined;
-  const phone = input.phone?.replace(/[\s-]/g, '') || undefined;
+  const email = input.email ? normalizeContact('email', input.email) : undefined;
+  const phone = input.phone ? normalizeContact('phone', input.phone) : undefined;
   if (!email && !phone && !input.invitationToken)
     throw badRequest('Give an e-mail, a phone number or an invitation token', [
       { path: 'email', message: 'email, phone or invitationToken required' },
     ]);
+  if (input.privacyNotice !== PRIVACY_NOTICE_VERSION)
+    throw badRequest('Agree to the current privacy notice', [
+      { path: 'privacyNotice', message: `must be ${PRIVACY_NOTICE_VERSION}` },
+    ]);
+  const problems = passwordPolicyProblems(email ?? phone ?? '', input.password, [
+    ...(email ? [email.split('@')[0]] : []),
+    input.displayName,
+  ]);
+  if (problems.length) throw weakPassword(problems, 'password');
+  const username = `p-${randomBytes(6).toString('hex')}`;
+  const login = email ?? phone ?? username;
+  const answer = { registered: true as const, login };
   const passwordHash = await hashPassword(input.password);
+  const emailLookup = email ? contactLookup('email', email) : null;
+  const phoneLookup = phone ? contactLookup('phone', phone) : null;
+  const known =
+    (emailLookup || phoneLookup) &&
+    (
+      await db
+        .select({ id: users.id })
+        .from(users)
+        .where(
+          or(
+            emailLookup ? eq(users.emailLookup, emailLookup) : undefined,
+            phoneLookup ? eq(users.phoneLookup, phoneLookup) : undefined,
+          ),
+        )
+        .limit(1)
+    ).length;
+  if (known) return { ...answer, userId: null };
   try {
     return await db.transaction(async (tx) => {
       let invitation: typeof participationInvitations.$inferSelect | undefined;
@@ -68,18 +111,21 @@ export async function registerParticipant(db: Db, input: RegisterInput) {
             { path: 'invitationToken', message: 'invalid' },
           ]);
       }
-      const username = email ?? phone ?? `invited-${invitation!.id.slice(0, 8)}`;
       const [user] = await tx
         .insert(users)
         .values({
           username,
-          email: email ?? null,
-          phone: phone ?? null,
+          email: encryptOptional(email),
+          phone: encryptOptional(phone),
+          emailLookup,
+          phoneLookup,
           passwordHash,
+          passwordSetAt: new Date(),
           displayName: input.displayName,
         })
         .returning();
       await tx.insert(roleAssignments).values({ userId: user.id, role: 'public', orgUnitId: null });
+      await tx.insert(privacyConsents).values({ userId: user.id, noticeVersion: PRIVACY_NOTICE_VERSION });
       await tx.insert(participantProfiles).values({
         userId: user.id,
         category: input.category ?? invitation?.category ?? 'urban_resident',
@@ -113,18 +159,26 @@ export async function registerParticipant(db: Db, input: RegisterInput) {
           action: 'participant.register',
           entityType: 'user',
           entityId: user.id,
-          data: { invitation: invitation?.id ?? null },
+          data: { invitation: invitation?.id ?? null, privacyNotice: PRIVACY_NOTICE_VERSION },
         },
+        // The invitation's service record verifies the tie: the unit's records are audited with it.
+        ...(invitation?.orgUnitId && invitation.relationshipKind
+          ? [
+              {
+                actorId: user.id,
+                action: 'participant.register.tie',
+                entityType: 'org_unit',
+                entityId: invitation.orgUnitId,
+                data: { invitation: invitation.id },
+              },
+            ]
+          : []),
       ]);
-      return { userId: user.id, username };
+      return { ...answer, userId: user.id as string | null };
     });
   } catch (err) {
-    if (isUniqueViolation(err))
-      throw conflict(
-        'An account with this e-mail or phone exists already',
-        [{ path: email ? 'email' : 'phone', message: 'taken' }],
-        'account_exists',
-      );
+    // Registered a moment ago by someone else: the same answer as for any known contact.
+    if (isUniqueViolation(err)) return { ...answer, userId: null };
     throw err;
   }
 }
@@ -246,11 +300,17 @@ export async function declareRelationship(
   const a = requireParticipant(actor);
   await loadUnit(db, input.orgUnitId);
   try {
-    const [row] = await db
-      .insert(participantRelationships)
-      .values({ userId: a.id, orgUnitId: input.orgUnitId, kind: input.kind, note: input.note ?? null })
-      .returning();
-    return row;
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(participantRelationships)
+        .values({ userId: a.id, orgUnitId: input.orgUnitId, kind: input.kind, note: input.note ?? null })
+        .returning();
+      // Ties decide relevance: audited with the participant (user entry, participant snapshot).
+      await appendAudit(tx, [
+        { actorId: a.id, action: 'participant.tie.declare', entityType: 'user', entityId: a.id, data: input },
+      ]);
+      return row;
+    });
   } catch (err) {
     if (isUniqueViolation(err))
       throw conflict('You declared this tie already', [{ path: 'kind', message: 'duplicate' }], 'duplicate');
@@ -260,11 +320,16 @@ export async function declareRelationship(
 
 export async function removeRelationship(db: Db, actor: Actor | null, id: string) {
   const a = requireParticipant(actor);
-  const gone = await db
-    .delete(participantRelationships)
-    .where(and(eq(participantRelationships.id, id), eq(participantRelationships.userId, a.id)))
-    .returning();
-  if (!gone.length) throw notFound('Relationship');
+  await db.transaction(async (tx) => {
+    const gone = await tx
+      .delete(participantRelationships)
+      .where(and(eq(participantRelationships.id, id), eq(participantRelationships.userId, a.id)))
+      .returning();
+    if (!gone.length) throw notFound('Relationship');
+    await appendAudit(tx, [
+      { actorId: a.id, action: 'participant.tie.remove', entityType: 'user', entityId: a.id, data: { id } },
+    ]);
+  });
   return { ok: true };
 }
 

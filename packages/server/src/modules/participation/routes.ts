@@ -2,9 +2,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isOffice, requireActor } from '../../lib/actor';
 import { forbidden } from '../../lib/errors';
-import { CSRF_COOKIE, SESSION_COOKIE } from '../auth/plugin';
-import { presentUser } from '../auth/routes';
-import { openSession, SESSION_TTL_MS } from '../auth/service';
 import { assertUnitOfficial, CATEGORIES, loadUnit, RELATIONSHIP_KINDS } from './access';
 import { answerComment, listComments, submitComment } from './comments';
 import {
@@ -53,8 +50,8 @@ export const RegisterBody = z.object({
     .string()
     .regex(/^\+?[\d\s-]{7,20}$/)
     .optional(),
-  /** Password, at least 8 characters. */
-  password: z.string().min(8).max(200),
+  /** Password: at least 10 characters of three classes, not containing the e-mail or name, strength ≥ 3. */
+  password: z.string().min(1).max(200),
   /** Name shown to officials (never next to public content). */
   displayName: Text(60),
   /** Stakeholder category. */
@@ -63,6 +60,8 @@ export const RegisterBody = z.object({
   district: z.string().max(20).optional(),
   /** Invitation token received from a unit or the office. */
   invitationToken: z.string().min(10).max(100).optional(),
+  /** Version of the privacy notice agreed to (GET /api/participation/privacy-notice). */
+  privacyNotice: z.string().max(20),
 });
 export const ProfileBody = z.object({
   /** Stakeholder category. */
@@ -156,23 +155,19 @@ export interface ParticipationRouteOptions {
 }
 
 /** Public participation in the six links: participant API, official API, and the public read side. */
-export const participationRoutes: FastifyPluginAsyncZod<ParticipationRouteOptions> = async (app, opts) => {
+export const participationRoutes: FastifyPluginAsyncZod<ParticipationRouteOptions> = async (app) => {
   const db = app.database.db;
   const tags = ['participation'];
-  const cookieBase = { path: '/', sameSite: 'lax' as const, secure: opts.cookieSecure };
 
   // Participants.
   app.post(
     '/participation/register',
     { schema: { tags, body: RegisterBody }, config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
     async (req, reply) => {
-      const { userId } = await registerParticipant(db, req.body);
-      const s = await openSession(db, userId);
-      const maxAge = SESSION_TTL_MS / 1000;
-      reply.setCookie(SESSION_COOKIE, s.token, { ...cookieBase, httpOnly: true, maxAge });
-      reply.setCookie(CSRF_COOKIE, s.csrfToken, { ...cookieBase, httpOnly: false, maxAge });
+      // Never logs in and answers the same whether or not the contact had an account (no enumeration).
+      const { registered, login } = await registerParticipant(db, req.body);
       reply.code(201);
-      return { user: presentUser(s.actor), csrfToken: s.csrfToken };
+      return { registered, login };
     },
   );
   app.post('/participation/invitations', { schema: { tags, body: InvitationsBody } }, async (req, reply) => {

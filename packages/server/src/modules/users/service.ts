@@ -1,11 +1,12 @@
-import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, isNotNull, notLike, or, sql } from 'drizzle-orm';
+import { contactLookup, encryptField, isEncrypted, normalizeContact } from '../../lib/crypto';
 import type { Db } from '../../db/client';
 import { orgUnits, roleAssignments, sessions, users } from '../../db/schema';
 import { hasRole, requireOffice, type Actor, type Role } from '../../lib/actor';
 import { badRequest, conflict, forbidden, notFound } from '../../lib/errors';
 import { systemActor } from '../../lib/system';
 import { appendAudit } from '../audit/service';
-import { generatePassword, hashPassword } from '../auth/password';
+import { generatePassword, hashPassword, normalizeUsername } from '../auth/password';
 
 /** Serialises `init` runs (two at once must not both find no administrator). */
 const INIT_LOCK = 727_110;
@@ -80,7 +81,8 @@ export const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$/;
  * over the whole government, a random password returned once, to be changed at first login. Refused
  * while any administrator exists, so it cannot be used to take over an install.
  */
-export async function initAdmin(db: Db, input: { username: string; displayName?: string }) {
+export async function initAdmin(db: Db, init: { username: string; displayName?: string }) {
+  const input = { ...init, username: normalizeUsername(init.username) };
   if (!USERNAME.test(input.username))
     throw badRequest('Invalid username', [
       { path: 'username', message: 'letters, digits, . _ - only; 2 to 64 characters' },
@@ -166,4 +168,32 @@ export async function resetPassword(db: Db, actor: Actor | null, userId: string)
     ]);
     return { user: { id: u.id, username: u.username, displayName: u.displayName }, password };
   });
+}
+
+/**
+ * Encrypts e-mail addresses and phone numbers still stored in plaintext (written before field encryption)
+ * and fills their blind indexes; run at every start, a no-op once done. Idempotent and safe to interrupt.
+ */
+export async function sealLegacyContacts(db: Db): Promise<number> {
+  const rows = await db
+    .select({ id: users.id, email: users.email, phone: users.phone })
+    .from(users)
+    .where(
+      or(
+        and(isNotNull(users.email), notLike(users.email, 'enc:v1:%')),
+        and(isNotNull(users.phone), notLike(users.phone, 'enc:v1:%')),
+      ),
+    );
+  for (const r of rows) {
+    const email = r.email && !isEncrypted(r.email) ? normalizeContact('email', r.email) : null;
+    const phone = r.phone && !isEncrypted(r.phone) ? normalizeContact('phone', r.phone) : null;
+    await db
+      .update(users)
+      .set({
+        ...(email ? { email: encryptField(email), emailLookup: contactLookup('email', email) } : {}),
+        ...(phone ? { phone: encryptField(phone), phoneLookup: contactLookup('phone', phone) } : {}),
+      })
+      .where(eq(users.id, r.id));
+  }
+  return rows.length;
 }

@@ -1,0 +1,164 @@
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Field encryption of personal data (PIPL) and secrets at rest.
+ *
+ * - Suite `aes` (default): AES-256-GCM, 96-bit random IV, 128-bit tag.
+ * - Suite `sm` (`CRYPTO_SUITE=sm`, commercial cryptography GB/T 32907 / 32905): SM4-CTR with a random
+ *   128-bit IV, authenticated by HMAC-SM3 over IV and ciphertext (encrypt-then-MAC). OpenSSL 3 ships SM4
+ *   in CTR/CBC modes but not GCM, hence the explicit MAC.
+ *
+ * Ciphertexts name their suite (`enc:v1:aes:…`, `enc:v1:sm:…`), so switching `CRYPTO_SUITE` keeps older
+ * values readable; new writes use the configured suite.
+ *
+ * The 256-bit master key comes from `PII_KEY` (64 hex digits or base64 of 32 bytes), else from the file
+ * `PII_KEY_FILE`; in production without either, from `<DATA_DIR>/pii.key`, created (mode 0600) on first
+ * use. Outside production with no key configured a fixed development key is used: never real data.
+ */
+export type CryptoSuite = 'aes' | 'sm';
+
+const PREFIX = 'enc:v1:';
+const DEV_KEY = createHash('sha256').update('perfcommons development key: not for real data').digest();
+
+let cachedKey: { source: string; key: Buffer } | undefined;
+
+function keySource(env: NodeJS.ProcessEnv) {
+  return [env.PII_KEY ?? '', env.PII_KEY_FILE ?? '', env.NODE_ENV ?? '', env.DATA_DIR ?? ''].join('|');
+}
+
+function parseKey(text: string, where: string): Buffer {
+  const t = text.trim();
+  const key = /^[0-9a-f]{64}$/i.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
+  if (key.length !== 32) throw new Error(`${where}: expected 32 bytes (64 hex digits or base64)`);
+  return key;
+}
+
+/** The master key (see module comment); throws with a clear message when a configured key is unusable. */
+export function masterKey(env: NodeJS.ProcessEnv = process.env): Buffer {
+  const source = keySource(env);
+  if (cachedKey?.source === source) return cachedKey.key;
+  let key: Buffer;
+  if (env.PII_KEY) key = parseKey(env.PII_KEY, 'PII_KEY');
+  else if (env.PII_KEY_FILE) key = parseKey(readFileSync(env.PII_KEY_FILE, 'utf8'), env.PII_KEY_FILE);
+  else if (env.NODE_ENV === 'production') {
+    const file = path.resolve(env.DATA_DIR ?? './data', 'pii.key');
+    if (!existsSync(file)) {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+      chmodSync(file, 0o600);
+    }
+    key = parseKey(readFileSync(file, 'utf8'), file);
+  } else key = DEV_KEY;
+  cachedKey = { source, key };
+  return key;
+}
+
+/** The configured suite for new ciphertexts. */
+export function cryptoSuite(env: NodeJS.ProcessEnv = process.env): CryptoSuite {
+  const s = (env.CRYPTO_SUITE ?? 'aes').toLowerCase();
+  if (s === 'sm') return 'sm';
+  if (s === 'aes' || s === '') return 'aes';
+  throw new Error(`CRYPTO_SUITE must be aes or sm, not ${env.CRYPTO_SUITE}`);
+}
+
+/** A purpose-bound subkey of the master key (HMAC as a KDF, SM3 for the SM suite). */
+function subkey(purpose: string, suite: CryptoSuite, length: number): Buffer {
+  const alg = suite === 'sm' ? 'sm3' : 'sha256';
+  return createHmac(alg, masterKey()).update(`perfcommons:${purpose}`).digest().subarray(0, length);
+}
+
+/** Encrypts `plain` with the configured suite; `enc:v1:<suite>:<base64url>`. */
+export function encryptField(plain: string, suite: CryptoSuite = cryptoSuite()): string {
+  const data = Buffer.from(plain, 'utf8');
+  if (suite === 'sm') {
+    const iv = randomBytes(16);
+    const c = createCipheriv('sm4-ctr', subkey('sm4-enc', 'sm', 16), iv);
+    const ct = Buffer.concat([c.update(data), c.final()]);
+    const tag = createHmac('sm3', subkey('sm3-mac', 'sm', 32))
+      .update(iv)
+      .update(ct)
+      .digest();
+    return `${PREFIX}sm:${Buffer.concat([iv, tag, ct]).toString('base64url')}`;
+  }
+  const iv = randomBytes(12);
+  const c = createCipheriv('aes-256-gcm', subkey('aes-gcm', 'aes', 32), iv);
+  const ct = Buffer.concat([c.update(data), c.final()]);
+  return `${PREFIX}aes:${Buffer.concat([iv, c.getAuthTag(), ct]).toString('base64url')}`;
+}
+
+/** Whether `value` is one of our ciphertexts (anything else is legacy plaintext). */
+export const isEncrypted = (value: string) => value.startsWith(PREFIX);
+
+/** Decrypts a value written by {@link encryptField}; throws when it was altered or the key is wrong. */
+export function decryptField(value: string): string {
+  if (!isEncrypted(value)) return value;
+  const [suite, body] = value.slice(PREFIX.length).split(':');
+  const raw = Buffer.from(body ?? '', 'base64url');
+  if (suite === 'sm') {
+    const iv = raw.subarray(0, 16);
+    const tag = raw.subarray(16, 48);
+    const ct = raw.subarray(48);
+    const expected = createHmac('sm3', subkey('sm3-mac', 'sm', 32))
+      .update(iv)
+      .update(ct)
+      .digest();
+    if (tag.length !== 32 || !timingSafeEqual(tag, expected)) throw new Error('field ciphertext altered');
+    const d = createDecipheriv('sm4-ctr', subkey('sm4-enc', 'sm', 16), iv);
+    return Buffer.concat([d.update(ct), d.final()]).toString('utf8');
+  }
+  if (suite === 'aes') {
+    const d = createDecipheriv('aes-256-gcm', subkey('aes-gcm', 'aes', 32), raw.subarray(0, 12));
+    d.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8');
+  }
+  throw new Error(`unknown field cipher suite ${suite}`);
+}
+
+/** Encrypts when given a value; null stays null. */
+export const encryptOptional = (v: string | null | undefined) => (v ? encryptField(v) : null);
+/** Decrypts when given a value; null stays null. */
+export const decryptOptional = (v: string | null | undefined) => (v ? decryptField(v) : null);
+
+/** The one normal form of an e-mail address (trim, lower case) and of a phone number (digits, no +86). */
+export function normalizeContact(kind: 'email' | 'phone', value: string): string {
+  return kind === 'email'
+    ? value.normalize('NFKC').trim().toLowerCase()
+    : value
+        .normalize('NFKC')
+        .replace(/\D/g, '')
+        .replace(/^86(?=\d{11}$)/, '');
+}
+
+/**
+ * Keyed blind index of a contact (HMAC-SHA256 under a subkey of the master key): equality look-ups
+ * (login by e-mail or phone, uniqueness) without storing the plaintext, and without letting someone
+ * holding only the database enumerate the 10^11 phone numbers.
+ */
+export function contactLookup(kind: 'email' | 'phone', value: string): string {
+  return createHmac('sha256', subkey('contact-lookup', 'aes', 32))
+    .update(`${kind}:${normalizeContact(kind, value)}`)
+    .digest('hex');
+}
+
+/** 138****1234: the first three and last four digits. */
+export function maskPhone(phone: string): string {
+  const d = phone.replace(/\s/g, '');
+  if (d.length < 8) return '*'.repeat(d.length);
+  return `${d.slice(0, 3)}${'*'.repeat(d.length - 7)}${d.slice(-4)}`;
+}
+
+/** w***@example.org: the first character of the local part and the domain. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '***';
+  return `${email[0]}***${email.slice(at)}`;
+}
