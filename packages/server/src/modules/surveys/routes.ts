@@ -30,7 +30,7 @@ import {
   listInvitations,
   listSurveys,
   listVersions,
-  replaceFrame,
+  storeFrame,
   sampleSize,
   saveQuestionnaire,
   startFielding,
@@ -247,27 +247,44 @@ export const surveyRoutes: FastifyPluginAsyncZod = async (app) => {
             .array(z.record(z.string(), z.string().max(500)))
             .min(1)
             .max(200_000),
+          /** replace the frame, or append these rows (chunked upload); required once a frame exists. */
+          mode: z.enum(['replace', 'append']).optional(),
         }),
       },
       bodyLimit: 50 * 1024 * 1024,
     },
-    async (req) => replaceFrame(db, req.actor, req.params.id, req.body.rows as never),
+    async (req) => storeFrame(db, req.actor, req.params.id, req.body.rows as never, req.body.mode),
   );
-  app.post('/surveys/:id/frame/import', { schema: { tags, params: IdParams } }, async (req) => {
-    if (!req.isMultipart())
-      throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
-    const file = await req.file();
-    if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
-    if (!ALLOWED_UPLOADS.test(file.filename))
-      throw badRequest('Upload an .xlsx or .csv file', [{ path: 'file', message: 'unsupported file type' }]);
-    const { strataFields } = (await getSurvey(db, req.actor, req.params.id)).survey;
-    const { rows, ignoredColumns } = await parseFrameSheet(
-      await file.toBuffer(),
-      file.filename,
-      strataFields,
-    );
-    return { ...(await replaceFrame(db, req.actor, req.params.id, rows)), ignoredColumns };
-  });
+  app.post(
+    '/surveys/:id/frame/import',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: z.object({ mode: z.enum(['replace', 'append']).optional() }),
+      },
+    },
+    async (req) => {
+      if (!req.isMultipart())
+        throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
+      const file = await req.file();
+      if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
+      if (!ALLOWED_UPLOADS.test(file.filename))
+        throw badRequest('Upload an .xlsx or .csv file', [
+          { path: 'file', message: 'unsupported file type' },
+        ]);
+      const { strataFields } = (await getSurvey(db, req.actor, req.params.id)).survey;
+      const { rows, ignoredColumns } = await parseFrameSheet(
+        await file.toBuffer(),
+        file.filename,
+        strataFields,
+      );
+      return {
+        ...(await storeFrame(db, req.actor, req.params.id, rows, req.query.mode)),
+        ignoredColumns,
+      };
+    },
+  );
   app.post('/surveys/:id/sample', { schema: { tags, params: IdParams, body: SampleBody } }, async (req) => ({
     sample: await drawSample(db, req.actor, req.params.id, req.body),
   }));

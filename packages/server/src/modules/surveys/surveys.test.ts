@@ -202,7 +202,10 @@ describe('sampling frame and sample', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
+      mode: 'replace',
       inserted: 1000,
+      replaced: 0,
+      total: 1000,
       ignoredColumns: ['name'],
       strata: [
         { stratum: 'A|rural', population: 200 },
@@ -701,5 +704,42 @@ describe('quotas under concurrency', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().details).toEqual([{ path: 'answers.nps', message: expect.any(String) }]);
     expect(await stored('B|rural')).toBe(2);
+  });
+});
+
+describe('frame upload: replace or append, never silently truncated', () => {
+  it('a frame sent in chunks keeps every chunk; a second upload must say replace or append', async () => {
+    const created = await office.post('/api/surveys', {
+      code: 'frame-chunks',
+      title: '分批上传抽样框',
+      strataFields: ['district', 'area'],
+      definition: definition(),
+    });
+    const id = created.json().survey.id;
+    const chunk = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: `U${from + i}`,
+        district: (from + i) % 2 ? 'A' : 'B',
+        area: 'urban',
+      }));
+    const first = await office.post(`/api/surveys/${id}/frame`, { rows: chunk(0, 5000) });
+    expect(first.json()).toMatchObject({ mode: 'replace', inserted: 5000, replaced: 0, total: 5000 });
+    // The last chunk sent like the first one used to replace the rest (5,200 units became 200).
+    const again = await office.post(`/api/surveys/${id}/frame`, { rows: chunk(5000, 200) });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({
+      error: 'frame_exists',
+      details: [{ path: 'mode', message: 'replace or append' }],
+    });
+    const appended = await office.post(`/api/surveys/${id}/frame`, {
+      rows: chunk(5000, 200),
+      mode: 'append',
+    });
+    expect(appended.json()).toMatchObject({ mode: 'append', inserted: 200, replaced: 0, total: 5200 });
+    const dup = await office.post(`/api/surveys/${id}/frame`, { rows: chunk(5199, 2), mode: 'append' });
+    expect(dup.statusCode).toBe(400);
+    expect(dup.json().details).toEqual([{ path: 'rows.0.id', message: 'already in the frame' }]);
+    const replaced = await office.post(`/api/surveys/${id}/frame`, { rows: chunk(0, 10), mode: 'replace' });
+    expect(replaced.json()).toMatchObject({ mode: 'replace', inserted: 10, replaced: 5200, total: 10 });
   });
 });

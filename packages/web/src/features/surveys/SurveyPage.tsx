@@ -148,7 +148,7 @@ function SampleTab({ detail }: { detail: SurveyDetail }) {
     mutationFn: (file: File) => {
       const fd = new FormData();
       fd.append('file', file);
-      return api.post<{ inserted: number }>(`/api/surveys/${id}/frame/import`, fd);
+      return api.post<{ inserted: number }>(`/api/surveys/${id}/frame/import?mode=replace`, fd);
     },
     onSuccess: (r) => {
       setErrors([]);
