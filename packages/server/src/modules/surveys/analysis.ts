@@ -12,7 +12,7 @@ import ExcelJS from 'exceljs';
 import {
   allQuestions,
   crossTab,
-  cronbachAlpha,
+  cronbachAlphaInterval,
   distribution,
   keywordCounts,
   kishWeightingEffect,
@@ -448,7 +448,13 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
       .map((r) => its.map((it) => scaleAnswer(it, r.answers)))
       .filter((row): row is number[] => row.every((x) => x !== null));
     if (its.length < 2 || complete.length < 2) return { alpha: null, items: its.length, n: complete.length };
-    return { alpha: round(cronbachAlpha(complete)), items: its.length, n: complete.length };
+    const a = cronbachAlphaInterval(complete);
+    return {
+      alpha: round(a.alpha),
+      alphaCi: [round(a.ci[0]), round(a.ci[1])] as [number | null, number | null],
+      items: its.length,
+      n: complete.length,
+    };
   };
   const reliability = [
     ...allQuestions(def)
