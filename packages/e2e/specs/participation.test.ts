@@ -42,6 +42,7 @@ describe('participant journey on the portal (375 px)', () => {
     await page.getByTestId('pp-email').fill(email);
     await page.getByTestId('pp-display-name').fill('测试居民');
     await page.getByTestId('pp-password').fill('secret-pass-1');
+    await page.getByTestId('pp-consent').check();
     await shot(page, 'p01-portal-register');
     await page.getByTestId('pp-account-submit').click();
     await page.getByTestId('pp-account').waitFor();

@@ -1,5 +1,17 @@
 import { useState, type ReactNode } from 'react';
-import { Breadcrumb, Button, Dropdown, Layout, Menu, Segmented, Space, Tag, Typography } from 'antd';
+import {
+  Breadcrumb,
+  Button,
+  Dropdown,
+  Layout,
+  Menu,
+  Modal,
+  Segmented,
+  Space,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import {
   ApartmentOutlined,
   AlertOutlined,
@@ -13,6 +25,7 @@ import {
   GlobalOutlined,
   LogoutOutlined,
   ProfileOutlined,
+  SafetyOutlined,
   SolutionOutlined,
   StarOutlined,
   TeamOutlined,
@@ -24,6 +37,7 @@ import { pick, setLang, type Lang } from '../i18n';
 import { hasRole, useLogout, useMe } from './auth';
 import { CrumbContext, type Crumb } from './crumbs';
 import NotificationBell from '../features/monitoring/NotificationBell';
+import { TotpSetup } from '../features/onboarding/ChangePassword';
 
 const { Header, Sider, Content } = Layout;
 
@@ -35,6 +49,12 @@ export function ConsoleLayout() {
   const location = useLocation();
   const [crumbs, setCrumbs] = useState<Crumb[]>([]);
   const [collapsed, setCollapsed] = useState(false);
+  const [totpOpen, setTotpOpen] = useState(false);
+  const last = me.lastLogin;
+  const failed = last?.failedAttemptsSince ?? 0;
+  const lastText = last?.at
+    ? t('header.lastLogin', { at: new Date(last.at).toLocaleString(i18n.language), ip: last.ip ?? '—' })
+    : t('header.firstLogin');
   const official = hasRole(me, 'office', 'admin');
 
   const items = [
@@ -104,6 +124,17 @@ export function ConsoleLayout() {
               ]}
             />
             <Space size="middle">
+              {/* MLPS: the user sees the previous login and the failed attempts since, to notice misuse. */}
+              <Tooltip title={failed > 0 ? t('header.failedSince', { count: failed }) : undefined}>
+                <Typography.Text
+                  type={failed > 0 ? 'danger' : 'secondary'}
+                  style={{ fontSize: 12 }}
+                  data-testid="last-login"
+                >
+                  {lastText}
+                  {failed > 0 && ` · ${t('header.failedSince', { count: failed })}`}
+                </Typography.Text>
+              </Tooltip>
               <NotificationBell />
               <Button type="link" href="/" icon={<GlobalOutlined />}>
                 {t('nav.portal')}
@@ -133,9 +164,11 @@ export function ConsoleLayout() {
                       ),
                     },
                     { type: 'divider' },
+                    { key: 'totp', icon: <SafetyOutlined />, label: t('header.totp') },
                     { key: 'logout', icon: <LogoutOutlined />, label: t('header.logout') },
                   ],
                   onClick: async (e) => {
+                    if (e.key === 'totp') setTotpOpen(true);
                     if (e.key === 'logout') {
                       await logout();
                       navigate('/login');
@@ -152,6 +185,9 @@ export function ConsoleLayout() {
           <Content style={{ margin: 20 }}>
             <Outlet />
           </Content>
+          <Modal open={totpOpen} onCancel={() => setTotpOpen(false)} footer={null} destroyOnHidden>
+            <TotpSetup user={me} onDone={() => setTotpOpen(false)} />
+          </Modal>
         </Layout>
       </Layout>
     </CrumbContext.Provider>

@@ -1,13 +1,14 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, Segmented, Typography } from 'antd';
-import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { LockOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { setLang, type Lang } from '../i18n';
 import { ApiError, api } from '../shared/api';
+import { errorText } from './errors';
 import type { User } from '../shared/types';
-import { ChangePasswordForm } from '../features/onboarding/ChangePassword';
+import { ChangePasswordForm, TotpSetup } from '../features/onboarding/ChangePassword';
 import { useMe } from './auth';
 
 export function LoginPage() {
@@ -18,6 +19,7 @@ export function LoginPage() {
   const location = useLocation();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [needTotp, setNeedTotp] = useState(false);
   const from = (location.state as { from?: string } | null)?.from ?? '/cycles';
   // Production servers have no demo accounts: the hint is shown only outside production.
   const config = useQuery({
@@ -26,18 +28,25 @@ export function LoginPage() {
     staleTime: Infinity,
   });
 
-  if (me.data && !me.data.mustChangePassword) return <Navigate to={from} replace />;
+  if (me.data && !me.data.mustChangePassword && !me.data.totpEnrolmentRequired)
+    return <Navigate to={from} replace />;
 
-  const submit = async (v: { username: string; password: string }) => {
+  const submit = async (v: { username: string; password: string; totp?: string }) => {
     setBusy(true);
     setError(null);
     try {
-      const { user } = await api.post<{ user: User }>('/api/auth/login', v);
+      const { user } = await api.post<{ user: User }>('/api/auth/login', { ...v, totp: v.totp || undefined });
       qc.setQueryData(['me'], user);
-      // A password someone else set: the change-password form shows here before anything else.
-      if (!user.mustChangePassword) navigate(from, { replace: true });
+      // A password someone else set, or a second factor the roles require: that form shows here first.
+      if (!user.mustChangePassword && !user.totpEnrolmentRequired) navigate(from, { replace: true });
     } catch (e) {
-      setError(e instanceof ApiError && e.status === 401 ? t('login.failed') : (e as Error).message);
+      if (e instanceof ApiError && (e.code === 'totp_required' || e.code === 'totp_invalid')) {
+        setNeedTotp(true);
+        setError(e.code === 'totp_invalid' ? errorText(e) : t('login.totpHint'));
+      } else if (e instanceof ApiError && (e.code === 'account_locked' || e.code === 'address_locked')) {
+        const until = /locked until (\S+)/.exec(e.details[0]?.message ?? '')?.[1];
+        setError(t('login.locked', { until: until ? new Date(until).toLocaleString(i18n.language) : '' }));
+      } else setError(e instanceof ApiError && e.status === 401 ? t('login.failed') : errorText(e));
     } finally {
       setBusy(false);
     }
@@ -61,12 +70,20 @@ export function LoginPage() {
           />
         </div>
         {me.data?.mustChangePassword ? (
-          <ChangePasswordForm user={me.data} onDone={() => navigate(from, { replace: true })} />
+          <ChangePasswordForm
+            user={me.data}
+            onDone={() => {
+              if (!me.data?.totpEnrolmentRequired) navigate(from, { replace: true });
+            }}
+          />
+        ) : me.data?.totpEnrolmentRequired ? (
+          <TotpSetup user={me.data} onDone={() => navigate(from, { replace: true })} />
         ) : (
           <LoginForm
             error={error}
             busy={busy}
             submit={submit}
+            needTotp={needTotp}
             demo={config.data ? !config.data.production : false}
           />
         )}
@@ -78,11 +95,12 @@ export function LoginPage() {
 function LoginForm(props: {
   error: string | null;
   busy: boolean;
-  submit: (v: { username: string; password: string }) => Promise<void>;
+  submit: (v: { username: string; password: string; totp?: string }) => Promise<void>;
+  needTotp: boolean;
   demo: boolean;
 }) {
   const { t } = useTranslation('console');
-  const { error, busy, submit, demo } = props;
+  const { error, busy, submit, demo, needTotp } = props;
   return (
     <>
       <Typography.Paragraph type="secondary">{t('login.title')}</Typography.Paragraph>
@@ -104,6 +122,22 @@ function LoginForm(props: {
         >
           <Input.Password prefix={<LockOutlined />} autoComplete="current-password" id="password" />
         </Form.Item>
+        {needTotp && (
+          <Form.Item
+            name="totp"
+            label={t('login.totp')}
+            rules={[{ required: true, pattern: /^\d{6}$/, message: t('login.totpHint') }]}
+          >
+            <Input
+              prefix={<SafetyOutlined />}
+              inputMode="numeric"
+              maxLength={6}
+              autoComplete="one-time-code"
+              id="totp"
+              autoFocus
+            />
+          </Form.Item>
+        )}
         <Button type="primary" htmlType="submit" block loading={busy} data-testid="login-submit">
           {t('login.submit')}
         </Button>

@@ -1,6 +1,15 @@
 /** Shapes of the HTTP API (packages/server/API.md). */
 
-export type Role = 'admin' | 'office' | 'unit_manager' | 'appraisee' | 'evaluator' | 'verifier' | 'public';
+export type Role =
+  | 'admin'
+  | 'security_admin'
+  | 'audit_admin'
+  | 'office'
+  | 'unit_manager'
+  | 'appraisee'
+  | 'evaluator'
+  | 'verifier'
+  | 'public';
 
 export interface User {
   id: string;
@@ -10,6 +19,12 @@ export interface User {
   roles: { role: Role; orgUnitId?: string | null }[];
   /** The password was set by someone else: the console shows only the change-password screen. */
   mustChangePassword?: boolean;
+  /** Second factor (TOTP) enabled. */
+  totpEnabled?: boolean;
+  /** Production requires a second factor for these roles: only its set-up shows until done. */
+  totpEnrolmentRequired?: boolean;
+  /** The login before this session's: time, address and failed attempts since. */
+  lastLogin?: { at: string | null; ip: string | null; failedAttemptsSince: number } | null;
 }
 
 export interface OrgUnit {

@@ -69,6 +69,14 @@ export function ChangePasswordForm({ user, onDone }: { user: User; onDone: () =>
             { min: 10, message: t('password.tooShort') },
             {
               validator: (_, v: string | undefined) =>
+                v &&
+                [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{Ll}\p{Lu}\p{Nd}]/u].filter((r) => r.test(v)).length <
+                  3
+                  ? Promise.reject(new Error(t('password.rules')))
+                  : Promise.resolve(),
+            },
+            {
+              validator: (_, v: string | undefined) =>
                 v && v.toLowerCase().includes(user.username.toLowerCase())
                   ? Promise.reject(new Error(t('password.hasUsername')))
                   : Promise.resolve(),
@@ -100,6 +108,107 @@ export function ChangePasswordForm({ user, onDone }: { user: User; onDone: () =>
           {t('password.logout')}
         </Button>
       </Form>
+    </div>
+  );
+}
+
+/**
+ * Two-factor authentication (TOTP, RFC 6238): with the current password, creates a key for an
+ * authenticator app, then enables it with a first code. Required in production for administrators and the
+ * office (shown before anything else), available to everyone from the user menu.
+ */
+export function TotpSetup({ user, onDone }: { user: User; onDone: () => void }) {
+  const { t } = useTranslation('console');
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const [form] = Form.useForm<{ currentPassword: string; code: string }>();
+  const [errors, setErrors] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [key, setKey] = useState<{ secret: string; otpauthUrl: string } | null>(null);
+
+  const run = async (fn: () => Promise<void>, fields: string[]) => {
+    setBusy(true);
+    setErrors([]);
+    try {
+      await fn();
+    } catch (e) {
+      setErrors(applyFieldErrors(form, e, fields));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const start = (v: { currentPassword: string }) =>
+    run(async () => {
+      setKey(await api.post('/api/auth/totp/setup', { currentPassword: v.currentPassword }));
+    }, ['currentPassword']);
+  const enable = (v: { code: string }) =>
+    run(async () => {
+      await api.post('/api/auth/totp/enable', { code: v.code });
+      qc.setQueryData(['me'], { ...user, totpEnabled: true, totpEnrolmentRequired: false });
+      void message.success(t('totp.enabled'));
+      onDone();
+    }, ['code']);
+  const disable = (v: { currentPassword: string; code: string }) =>
+    run(async () => {
+      await api.post('/api/auth/totp/disable', v);
+      qc.setQueryData(['me'], { ...user, totpEnabled: false });
+      void message.success(t('totp.disabled'));
+      onDone();
+    }, ['currentPassword', 'code']);
+
+  const required = [{ required: true, message: t('totp.required') }];
+  const codeItem = (
+    <Form.Item
+      name="code"
+      label={t('totp.code')}
+      rules={[...required, { pattern: /^\d{6}$/, message: '000000' }]}
+    >
+      <Input inputMode="numeric" maxLength={6} autoComplete="one-time-code" data-testid="totp-code" />
+    </Form.Item>
+  );
+  return (
+    <div data-testid="totp-setup">
+      <Typography.Title level={5}>{t('totp.title')}</Typography.Title>
+      <Typography.Paragraph type="secondary">
+        {user.totpEnrolmentRequired ? t('totp.intro') : t('totp.optional')}
+      </Typography.Paragraph>
+      {errors.length > 0 && (
+        <Alert type="error" showIcon message={errors.join('; ')} style={{ marginBottom: 16 }} />
+      )}
+      {user.totpEnabled ? (
+        <Form form={form} layout="vertical" onFinish={disable} requiredMark={false}>
+          <Form.Item name="currentPassword" label={t('totp.password')} rules={required}>
+            <Input.Password autoComplete="current-password" />
+          </Form.Item>
+          {codeItem}
+          <Button danger htmlType="submit" block loading={busy}>
+            {t('totp.disable')}
+          </Button>
+        </Form>
+      ) : !key ? (
+        <Form form={form} layout="vertical" onFinish={start} requiredMark={false}>
+          <Form.Item name="currentPassword" label={t('totp.password')} rules={required}>
+            <Input.Password autoComplete="current-password" data-testid="totp-password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" block loading={busy} data-testid="totp-start">
+            {t('totp.start')}
+          </Button>
+        </Form>
+      ) : (
+        <Form form={form} layout="vertical" onFinish={enable} requiredMark={false}>
+          <Typography.Paragraph>{t('totp.secret')}</Typography.Paragraph>
+          <Typography.Paragraph copyable code data-testid="totp-secret">
+            {key.secret}
+          </Typography.Paragraph>
+          <Typography.Paragraph>
+            <a href={key.otpauthUrl}>{key.otpauthUrl}</a>
+          </Typography.Paragraph>
+          {codeItem}
+          <Button type="primary" htmlType="submit" block loading={busy} data-testid="totp-enable">
+            {t('totp.enable')}
+          </Button>
+        </Form>
+      )}
     </div>
   );
 }

@@ -8,7 +8,8 @@ export const zh = {
     current: '当前密码',
     next: '新密码',
     confirm: '再次输入新密码',
-    rules: '至少 10 个字符，且不能包含用户名',
+    rules:
+      '至少 10 个字符，包含小写字母、大写字母、数字、其他字符中的至少三类，不能包含用户名，且不能是常见或易猜的密码',
     tooShort: '至少 10 个字符',
     hasUsername: '不能包含用户名',
     mismatch: '两次输入的新密码不一致',
@@ -63,7 +64,8 @@ export const en: Same<typeof zh> = {
     current: 'Current password',
     next: 'New password',
     confirm: 'New password again',
-    rules: 'At least 10 characters, not containing the username',
+    rules:
+      'At least 10 characters from three of: lower case, upper case, digits, other characters; not containing the username; not a common or easily guessed password',
     tooShort: 'At least 10 characters',
     hasUsername: 'Must not contain the username',
     mismatch: 'The two new passwords differ',

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
-import type { Items, OrgUnit } from '../../shared/types';
+import type { Items, OrgUnit, User } from '../../shared/types';
 import { Link } from '../router';
 import { Loading } from '../ui';
 import { useApi } from '../useApi';
@@ -47,6 +47,7 @@ export function AccountBox() {
           </button>
         </div>
         {!session.participant && <p className="pc-muted pc-small">{t('account.notParticipant')}</p>}
+        <LastLogin user={session.user} />
       </div>
     );
 
@@ -61,6 +62,7 @@ export function AccountBox() {
             password: val('password'),
             displayName: val('displayName'),
             invitationToken: val('invitationToken') || undefined,
+            privacyNotice: f.consent === 'yes' ? PRIVACY_NOTICE_VERSION : undefined,
           }),
     );
   };
@@ -117,11 +119,48 @@ export function AccountBox() {
           data-testid="pp-password"
         />
       </Field>
+      {mode === 'register' && (
+        <>
+          <details className="pc-small">
+            <summary>{t('privacy.title', { version: PRIVACY_NOTICE_VERSION })}</summary>
+            <p className="pc-muted">{t('privacy.text')}</p>
+          </details>
+          <label className="pc-small">
+            <input
+              type="checkbox"
+              required
+              checked={f.consent === 'yes'}
+              onChange={(e) => setF({ ...f, consent: e.target.checked ? 'yes' : '' })}
+              data-testid="pp-consent"
+            />{' '}
+            {t('privacy.consent', { version: PRIVACY_NOTICE_VERSION })}
+          </label>
+        </>
+      )}
       <Problem text={error} />
       <button type="submit" className="pc-btn" disabled={busy} data-testid="pp-account-submit">
         {t(mode === 'login' ? 'account.submitLogin' : 'account.submitRegister')}
       </button>
     </form>
+  );
+}
+
+/** Version of the privacy notice shown at registration (the server records consent to it). */
+const PRIVACY_NOTICE_VERSION = '2026-01';
+
+/** The previous login and the failed attempts since (MLPS: the user can notice misuse of the account). */
+function LastLogin({ user }: { user: User }) {
+  const { t, i18n } = useTranslation('participate');
+  const last = user.lastLogin;
+  if (!last) return null;
+  const failed = last.failedAttemptsSince;
+  return (
+    <p className="pc-small pc-muted" data-testid="pp-last-login">
+      {last.at
+        ? t('account.lastLogin', { at: new Date(last.at).toLocaleString(i18n.language), ip: last.ip ?? '—' })
+        : t('account.firstLogin')}
+      {failed > 0 && <strong> {t('account.failedSince', { count: failed })}</strong>}
+    </p>
   );
 }
 

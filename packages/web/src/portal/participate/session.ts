@@ -33,8 +33,17 @@ export function useSession() {
     async login(username: string, password: string) {
       set((await api.post<{ user: User }>('/api/auth/login', { username, password })).user);
     },
+    /**
+     * Registers, then logs in with what the server names (`login`: the e-mail, phone or, for an invitation
+     * alone, the handle it created). Registration answers alike whether or not the contact was known, so a
+     * known contact with another password fails at the login, as any wrong password does.
+     */
     async register(body: Record<string, string | undefined>) {
-      set((await api.post<{ user: User }>('/api/participation/register', body)).user);
+      const { login } = await api.post<{ login: string }>('/api/participation/register', body);
+      set(
+        (await api.post<{ user: User }>('/api/auth/login', { username: login, password: body.password }))
+          .user,
+      );
     },
     async logout() {
       await api.post('/api/auth/logout');
