@@ -100,9 +100,44 @@ export const IndicatorNodeSchema: z.ZodType<IndicatorNodeInput> = z.lazy(() =>
   }),
 );
 
+/** Deepest indicator tree accepted (levels, first-level indicators = 1); real plans use 3 or 4. */
+export const MAX_TREE_DEPTH = 8;
+
+/**
+ * Path (`[0, 'children', 2, …]`) of the first node deeper than {@link MAX_TREE_DEPTH}, found without
+ * recursion, or null. Checked before the recursive schema runs, so that a tree nested hundreds deep is a
+ * 400 naming the field instead of a stack overflow.
+ */
+export function tooDeepPath(tree: unknown): (string | number)[] | null {
+  if (!Array.isArray(tree)) return null;
+  const stack: { node: unknown; path: (string | number)[]; depth: number }[] = tree.map((node, i) => ({
+    node,
+    path: [i],
+    depth: 1,
+  }));
+  while (stack.length) {
+    const { node, path, depth } = stack.pop()!;
+    if (depth > MAX_TREE_DEPTH) return path;
+    const children = (node as { children?: unknown } | null)?.children;
+    if (Array.isArray(children))
+      children.forEach((c, i) => stack.push({ node: c, path: [...path, 'children', i], depth: depth + 1 }));
+  }
+  return null;
+}
+
 export const SaveTreeBody = z.object({
-  /** First-level indicators with their subtrees. */
-  tree: z.array(IndicatorNodeSchema).max(100),
+  /** First-level indicators with their subtrees, at most MAX_TREE_DEPTH (8) levels deep. */
+  tree: z.preprocess((tree, ctx) => {
+    const path = tooDeepPath(tree);
+    if (!path) return tree;
+    ctx.addIssue({
+      code: 'custom',
+      message: `indicator trees are at most ${MAX_TREE_DEPTH} levels deep`,
+      path,
+      input: tree,
+    });
+    return z.NEVER;
+  }, z.array(IndicatorNodeSchema).max(100)),
   /** The plan version the edit started from (optimistic concurrency). */
   version: z.number().int().min(1),
 });

@@ -18,6 +18,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Database } from './db/client';
 import { AppError } from './lib/errors';
+import { uploadLimitPlugin } from './lib/uploads';
 import { authPlugin } from './modules/auth/plugin';
 import { authRoutes } from './modules/auth/routes';
 import { healthRoutes } from './modules/health/routes';
@@ -98,6 +99,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(authPlugin, { cookieSecure: options.cookieSecure ?? false });
+  await app.register(uploadLimitPlugin);
 
   await app.register(
     async (api) => {

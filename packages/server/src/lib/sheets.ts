@@ -1,11 +1,79 @@
 import { Readable } from 'node:stream';
+import { inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { badRequest } from './errors';
+import { AppError, badRequest } from './errors';
 
-/** The first sheet of an uploaded XLSX or CSV file with its trimmed header row (column n at index n − 1). */
+/** Largest uncompressed content of an uploaded XLSX (all parts together). */
+export const MAX_SHEET_UNCOMPRESSED = 40 * 1024 * 1024;
+/** Most rows read from an uploaded sheet (header included). */
+export const MAX_SHEET_ROWS = 50_000;
+/** Most parts in an uploaded XLSX archive. */
+const MAX_ZIP_ENTRIES = 2000;
+
+const tooLarge = (message: string) =>
+  new AppError(413, 'file_too_large', message, [{ path: 'file', message }]);
+
+/**
+ * Refuses a zip bomb before any spreadsheet library sees it: reads the archive's central directory and
+ * inflates each part with a ceiling on its output (the declared sizes are the attacker's word; the
+ * ceiling is not), so at most MAX_SHEET_UNCOMPRESSED bytes are ever produced. 413 when over.
+ */
+export function assertZipWithinLimits(buffer: Buffer, max = MAX_SHEET_UNCOMPRESSED): void {
+  const unreadable = () =>
+    badRequest('The file could not be read as a spreadsheet', [{ path: 'file', message: 'unreadable' }]);
+  // End of central directory: signature 0x06054b50 within the last 64 KiB + 22 bytes.
+  let eocd = -1;
+  for (let i = buffer.length - 22; i >= Math.max(0, buffer.length - 65_557); i--)
+    if (buffer.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  if (eocd < 0) throw unreadable();
+  const entries = buffer.readUInt16LE(eocd + 10);
+  let p = buffer.readUInt32LE(eocd + 16);
+  if (entries > MAX_ZIP_ENTRIES) throw tooLarge(`The file has more than ${MAX_ZIP_ENTRIES} parts`);
+  let total = 0;
+  for (let n = 0; n < entries; n++) {
+    if (p + 46 > buffer.length || buffer.readUInt32LE(p) !== 0x02014b50) throw unreadable();
+    const method = buffer.readUInt16LE(p + 10);
+    const compressed = buffer.readUInt32LE(p + 20);
+    const declared = buffer.readUInt32LE(p + 24);
+    const nameLen = buffer.readUInt16LE(p + 28);
+    const extraLen = buffer.readUInt16LE(p + 30);
+    const commentLen = buffer.readUInt16LE(p + 32);
+    const local = buffer.readUInt32LE(p + 42);
+    p += 46 + nameLen + extraLen + commentLen;
+    // ZIP64 markers (0xffffffff) have no place in an upload of a few megabytes.
+    if (compressed === 0xffffffff || declared === 0xffffffff) throw tooLarge('The file is too large');
+    total += declared;
+    if (total > max) throw tooLarge(`The spreadsheet is larger than ${max / 1024 / 1024} MB uncompressed`);
+    if (local + 30 > buffer.length || buffer.readUInt32LE(local) !== 0x04034b50) throw unreadable();
+    const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+    const data = buffer.subarray(start, start + compressed);
+    if (method === 0) continue;
+    if (method !== 8) throw unreadable();
+    let actual: number;
+    try {
+      actual = inflateRawSync(data, { maxOutputLength: max - (total - declared) + 1 }).length;
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+        throw tooLarge(`The spreadsheet is larger than ${max / 1024 / 1024} MB uncompressed`);
+      throw unreadable();
+    }
+    total += actual - declared;
+    if (total > max) throw tooLarge(`The spreadsheet is larger than ${max / 1024 / 1024} MB uncompressed`);
+  }
+}
+
+/**
+ * The first sheet of an uploaded XLSX or CSV file with its trimmed header row (column n at index n − 1).
+ * An XLSX is checked for its uncompressed size first ({@link assertZipWithinLimits}); a sheet of more than
+ * MAX_SHEET_ROWS rows is refused with 413.
+ */
 export async function readFirstSheet(buffer: Buffer, filename: string) {
   const wb = new ExcelJS.Workbook();
   const lower = filename.toLowerCase();
+  if (lower.endsWith('.xlsx')) assertZipWithinLimits(buffer);
   try {
     if (lower.endsWith('.xlsx')) await wb.xlsx.load(buffer as unknown as ArrayBuffer);
     else if (lower.endsWith('.csv'))
@@ -20,6 +88,8 @@ export async function readFirstSheet(buffer: Buffer, filename: string) {
   }
   const sheet = wb.worksheets[0];
   if (!sheet) throw badRequest('The file has no sheet', [{ path: 'file', message: 'empty' }]);
+  if (sheet.rowCount > MAX_SHEET_ROWS)
+    throw tooLarge(`The sheet has more than ${MAX_SHEET_ROWS} rows (${sheet.rowCount})`);
   const header = (sheet.getRow(1).values as unknown[]).slice(1).map((v) => String(v ?? '').trim());
   return { sheet, header };
 }

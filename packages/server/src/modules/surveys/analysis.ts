@@ -7,8 +7,8 @@
  * Cronbach's alpha, cross-tabs by stratum, keywords; exports; the published report and the
  * satisfaction figures it feeds into the cycle's results. All statistics are domain functions.
  */
+import { exportTable, type Cell } from '../../lib/export';
 import { and, asc, count, desc, eq, inArray, isNotNull } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
 import {
   allQuestions,
   crossTab,
@@ -657,26 +657,8 @@ export async function exportAnswers(db: Db, actor: Actor | null, id: string, for
     r.submittedAt.toISOString().slice(0, 10),
     ...cols.map((c) => c.get(r.answers as Answers) ?? ''),
   ]);
-  if (format === 'csv') {
-    const esc = (x: unknown) => {
-      const t = String(x ?? '');
-      return /[",\n\r]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-    };
-    return {
-      body: Buffer.from('\uFEFF' + [header, ...data].map((r) => r.map(esc).join(',')).join('\r\n'), 'utf8'),
-      type: 'text/csv; charset=utf-8',
-      ext: 'csv',
-    };
-  }
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('answers');
-  ws.addRow(header);
-  for (const r of data) ws.addRow(r);
-  return {
-    body: Buffer.from(await wb.xlsx.writeBuffer()),
-    type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    ext: 'xlsx',
-  };
+  // The shared writer escapes answers that a spreadsheet would run as formulas (lib/export.ts).
+  return exportTable(format, { name: 'answers', header, rows: data as Cell[][] });
 }
 
 /** A satisfaction figure from a published survey for one leaf indicator of a plan. */
