@@ -131,9 +131,10 @@ export default async function loadBench(): Promise<BenchFigures> {
     await startFielding(database.db, office, survey.id);
     await database.close();
     const before = (
-      await sql.query<{ ratings: number; responses: number }>(
+      await sql.query<{ ratings: number; responses: number; audit: number }>(
         `select (select count(*)::int from ratings) as ratings,
-                (select count(*)::int from survey_responses where survey_id = $1) as responses`,
+                (select count(*)::int from survey_responses where survey_id = $1) as responses,
+                (select count(*)::int from audit_log) as audit`,
         [survey.id],
       )
     ).rows[0];
@@ -236,12 +237,20 @@ export default async function loadBench(): Promise<BenchFigures> {
     ]);
 
     const after = (
-      await sql.query<{ ratings: number; responses: number }>(
+      await sql.query<{ ratings: number; responses: number; audit: number }>(
         `select (select count(*)::int from ratings) as ratings,
-                (select count(*)::int from survey_responses where survey_id = $1) as responses`,
+                (select count(*)::int from survey_responses where survey_id = $1) as responses,
+                (select count(*)::int from audit_log) as audit`,
         [survey.id],
       )
     ).rows[0];
+    // Audited writes: audit entries appended during the load (each one an audited row written), over
+    // the time the writing streams ran (each stops early once its tasks or invitations are used up).
+    const writeSeconds = Math.max(rateRes.duration, answerRes.duration);
+    const auditedPerSecond = Math.round((after.audit - before.audit) / writeSeconds);
+    console.log(
+      `audited writes: ${after.audit - before.audit} audit entries in ${writeSeconds.toFixed(1)} s, ${auditedPerSecond}/s`,
+    );
     const storedRatings = after.ratings - before.ratings;
     const storedAnswers = after.responses - before.responses;
     const rate = (x: autocannon.Result) => x.requests.total / x.duration;
@@ -267,6 +276,7 @@ export default async function loadBench(): Promise<BenchFigures> {
       'portal reads req/s, p99 ms': `${Math.round(rate(readRes))}, ${readRes.latency.p99}`,
       'ratings req/s, p99 ms': `${Math.round(rate(rateRes))}, ${rateRes.latency.p99}`,
       'survey answers req/s, p99 ms': `${Math.round(rate(answerRes))}, ${answerRes.latency.p99}`,
+      'audited writes/s': auditedPerSecond,
       'worst p99 (ms)': p99,
       'errors (must be 0)': errors,
       'stored == acknowledged': `ratings ${storedRatings}==${ratingsAcked}, answers ${storedAnswers}==${answersAcked}: ${equal}`,

@@ -8,3 +8,4 @@ export * from './stats';
 export * from './participation';
 export * from './monitoring';
 export * from './cycle';
+export * from './opendata';

@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { BUNDLE_FORMAT, recomputeBundle, type OpenDataBundle } from '@perfcommons/domain';
 import { parseArgs } from 'node:util';
 import { isProduction, loadEnv } from './env';
 import { openDatabase, type Database } from './db/client';
 import { buildApp, DEFAULT_WEB_DIST } from './app';
 import { seedDemoCity, isEmpty } from './seed/demo-city';
-import { verifyAudit } from './modules/audit/service';
+import { auditBaseline, sealAudit, startAuditSealer, verifyAudit } from './modules/audit/service';
 import { computeCycleResults, listResults } from './modules/results/service';
 import { systemActor } from './lib/system';
 import { parseValueSheet } from './modules/values/import';
@@ -29,13 +31,19 @@ Commands:
   migrate                   apply pending database migrations
   seed [--force]            load the demo city (refuses a non-empty database unless --force)
   compute --cycle <code>    compute results of a cycle and print a summary
-  verify-audit              check the audit chain and audited rows; exit 1 on any problem
+  verify-audit              check the audit log, its seals and every covered row; exit 1 on any problem
+  audit-baseline            once after an upgrade that covers more tables: record the current hash of
+                            covered rows that have no audit entry yet
+  verify-bundle <file>      recompute every published result of an open data bundle (GET
+                            /api/public/cycles/:id/bundle) from the bundle alone; exit 1 listing each
+                            result whose recomputed figures differ (no database needed)
   import-values --plan <id> --file <f.csv|f.xlsx> --as <username>
                             report actual values from a sheet as that user (one transaction: all rows or none)
   backup <file>             PGlite: dump the data directory; PostgreSQL: pg_dump (custom format)
   restore <file> [--force]  load a backup into an empty database (--force replaces a non-empty one)
 
 Environment: PORT (3000), HOST (0.0.0.0), DATA_DIR (./data, PGlite), DATABASE_URL (PostgreSQL; overrides DATA_DIR),
+  AUDIT_SEAL_SECONDS (5; 0 disables): start seals new audit entries this often;
   MONITORING_SWEEP_MINUTES (60; 0 disables): start sends reporting reminders and escalations, raises early
   warnings and opens correction tasks for cycles in the execution stage this often;
   NODE_ENV=production: the demo city is never loaded (start --seed-if-empty and seed are refused) and start
@@ -68,6 +76,7 @@ async function main(argv: string[]) {
     process.stdout.write(HELP);
     return command || values.help ? 0 : 1;
   }
+  if (command === 'verify-bundle') return verifyBundleFile(positionals[1]);
   const env = loadEnv();
   const open = () => openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   const production = isProduction(env);
@@ -109,6 +118,13 @@ async function main(argv: string[]) {
         log: app.log,
       });
       app.addHook('onClose', () => sweeps.stop());
+      // Audit entries are appended without a lock; the sealer seals them in batches (Merkle roots).
+      const sealer = startAuditSealer({
+        db: database.db,
+        seconds: Number(process.env.AUDIT_SEAL_SECONDS ?? 5),
+        log: app.log,
+      });
+      app.addHook('onClose', () => sealer.stop());
       const stop = async () => {
         await app.close();
         await database.close();
@@ -200,13 +216,23 @@ async function main(argv: string[]) {
     case 'verify-audit':
       return withDb(await open(), async (database) => {
         const report = await verifyAudit(database.db);
-        for (const p of report.problems) console.log(`#${p.seq ?? '-'} ${p.kind}: ${p.message}`);
+        for (const p of report.problems)
+          console.log(
+            `#${p.seq ?? '-'} ${p.kind}: ${p.message}${p.entity ? ` [table ${p.entity.tables.join(', ')}]` : ''}`,
+          );
         console.log(
           report.ok
-            ? `Audit log intact (${report.checked} entries)`
+            ? `Audit log intact (${report.checked} entries, ${report.seals} seals, ${report.unsealed} not sealed yet)`
             : `${report.problems.length} problem(s) found`,
         );
         return report.ok ? 0 : 1;
+      });
+    case 'audit-baseline':
+      return withDb(await open(), async (database) => {
+        const n = await auditBaseline(database.db, null);
+        const sealed = await sealAudit(database.db);
+        console.log(`${n} covered row(s) recorded as audit.baseline; ${sealed} entries sealed`);
+        return 0;
       });
     case 'import-values':
       return withDb(await open(), async (database) => {
@@ -247,6 +273,33 @@ async function main(argv: string[]) {
       process.stdout.write(HELP);
       return 1;
   }
+}
+
+/** `verify-bundle <file>`: no database, no environment; the domain recomputes from the file alone. */
+function verifyBundleFile(file: string | undefined): number {
+  if (!file) {
+    console.error('verify-bundle needs the bundle file (GET /api/public/cycles/<id>/bundle)');
+    return 1;
+  }
+  const text = readFileSync(file, 'utf8');
+  const bundle = JSON.parse(text) as OpenDataBundle;
+  if (bundle.format !== BUNDLE_FORMAT) {
+    console.error(`${file} is not a PerfCommons open data bundle (format ${String(bundle.format)})`);
+    return 1;
+  }
+  console.log(`Bundle ${bundle.cycle.code}, SHA-256 ${createHash('sha256').update(text).digest('hex')}`);
+  const { results, differences } = recomputeBundle(bundle);
+  for (const d of differences)
+    console.log(
+      `DIFFERS ${d.name} (result ${d.resultId || '-'}): ${d.field} published ${JSON.stringify(d.published)}, recomputed ${JSON.stringify(d.recomputed)}`,
+    );
+  const bad = new Set(differences.map((d) => d.planId)).size;
+  console.log(
+    bad === 0
+      ? `All ${results} published results recomputed from the bundle: identical`
+      : `${bad} of ${results} results differ from their recomputation`,
+  );
+  return bad === 0 ? 0 : 1;
 }
 
 async function withDb(database: Database, fn: (d: Database) => Promise<number>) {

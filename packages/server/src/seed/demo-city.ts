@@ -15,7 +15,13 @@ import {
   users,
 } from '../db/schema';
 import { hashPassword } from '../modules/auth/password';
-import { appendAudit, planTreeSnapshot, type AuditEntryInput } from '../modules/audit/service';
+import {
+  appendAudit,
+  auditBaseline,
+  planTreeSnapshot,
+  sealAudit,
+  type AuditEntryInput,
+} from '../modules/audit/service';
 import { computeCycleResults, publishResults } from '../modules/results/service';
 import { flattenTree, leaves } from '../modules/plans/tree';
 import { systemActor } from '../lib/system';
@@ -468,6 +474,10 @@ export async function seedDemoCity(db: Db) {
   await computeCycleResults(db, sys, ids.annual);
   // Published last: from publication on the cycle's inputs are frozen (revision 1 of every result).
   await publishResults(db, sys, ids.annual);
+  // Rows the seeds inserted in bulk without an entry of their own (accounts, roles, surveys, answers…)
+  // get their baseline entry; then everything is sealed.
+  await auditBaseline(db, null);
+  await sealAudit(db);
   const [{ n }] = await db.select({ n: count() }).from(plans).where(eq(plans.cycleId, ids.annual));
   return { ...ids, plans2025: n, results: results.count, surveyResponses: survey.responses, participation };
 }

@@ -16,6 +16,7 @@ import type { Db, DbOrTx } from '../../db/client';
 import { surveyDrafts, surveyVersions } from '../../db/schema';
 import { requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, notFound } from '../../lib/errors';
+import { answerAuditCte } from '../audit/service';
 import { loadSurvey, stratumOf } from './service';
 import { hashCode, hashToken, looksLikeCode } from './tokens';
 
@@ -320,8 +321,10 @@ function insertAnswers(db: DbOrTx, rows: (ResponseRow & { id: string })[]) {
         design_weight, answers
       from admitted
       on conflict (invitation_id) do nothing
-      returning id, invitation_id, submitted_at),
-    del as (delete from survey_drafts where invitation_id in (select invitation_id from ins))
+      returning *),
+    del as (delete from survey_drafts where invitation_id in (select invitation_id from ins)),
+    -- Each stored answer's audit entry, in the same statement (audit coverage: survey_response).
+    aud as (${sql.raw(answerAuditCte('ins'))})
     select id, submitted_at, null::int as quota from ins
     union all
     select id, null, quota from fresh where id not in (select id from admitted)`);
@@ -447,8 +450,9 @@ const directBatches = perDb(
               design_weight, answers
             from ok where nth = 1
             on conflict (invitation_id) do nothing
-            returning id, invitation_id, submitted_at),
-          del as (delete from survey_drafts where invitation_id in (select invitation_id from ins))
+            returning *),
+          del as (delete from survey_drafts where invitation_id in (select invitation_id from ins)),
+          aud as (${sql.raw(answerAuditCte('ins'))})
           select id, submitted_at from ins`);
       const stored = new Map(
         rowsOf<{ id: string; submitted_at: string | Date }>(res).map((r) => [r.id, r.submitted_at]),
