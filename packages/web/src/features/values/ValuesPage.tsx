@@ -26,6 +26,7 @@ import { pick } from '../../i18n';
 import { ApiError, api, type ErrorDetail } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import type { PlanValue } from '../../shared/types';
+import { EvidenceCell } from './Evidence';
 import { leavesOf, PlanPicker, StatusTag, usePlanDetail, usePlanValues } from './shared';
 
 interface ValueForm {
@@ -241,6 +242,13 @@ export default function ValuesPage() {
                     render: (s: string) => <StatusTag status={s} />,
                   },
                   { title: t('reason'), dataIndex: 'reason', render: (v) => v || '—' },
+                  {
+                    title: t('evidence'),
+                    key: 'evidence',
+                    render: (_, r) => (
+                      <EvidenceCell valueId={r.id} code={r.indicatorCode} canUpload={!!approved} />
+                    ),
+                  },
                 ]}
               />
             </Card>

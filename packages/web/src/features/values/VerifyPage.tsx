@@ -9,6 +9,7 @@ import { pick } from '../../i18n';
 import { api, ApiError } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import type { PlanValue } from '../../shared/types';
+import { EvidenceCell } from './Evidence';
 import { leavesOf, PlanPicker, StatusTag, usePlanDetail, usePlanValues } from './shared';
 
 export default function VerifyPage() {
@@ -93,6 +94,11 @@ export default function VerifyPage() {
               },
             },
             { title: t('note'), dataIndex: 'note', render: (v) => v || '—' },
+            {
+              title: t('evidence'),
+              key: 'evidence',
+              render: (_, v) => <EvidenceCell valueId={v.id} code={v.indicatorCode} canUpload={false} />,
+            },
             { title: t('status'), dataIndex: 'status', render: (s: string) => <StatusTag status={s} /> },
             { title: t('reason'), dataIndex: 'reason', render: (v) => v || '—' },
             {

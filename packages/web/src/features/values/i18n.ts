@@ -32,6 +32,13 @@ export const zh = {
   onlyPending: '仅显示待核验',
   notApproved: '计划批准后才能填报数据。',
   outOfRange: '超出合理区间',
+  evidence: '佐证材料',
+  evidenceUpload: '上传佐证',
+  evidenceUploadFor: '为 {{code}} 上传佐证材料',
+  evidenceUploaded: '已上传佐证材料 {{name}}',
+  evidenceTooLarge: '文件超过 5 MB',
+  evidenceMeta: '{{size}} · {{at}} · SHA-256 {{sha}}…',
+  noEvidence: '无佐证材料',
 };
 
 export const en: Same<typeof zh> = {
@@ -66,4 +73,11 @@ export const en: Same<typeof zh> = {
   onlyPending: 'Pending only',
   notApproved: 'Values can be reported once the plan is approved.',
   outOfRange: 'Outside the plausible range',
+  evidence: 'Evidence',
+  evidenceUpload: 'Upload evidence',
+  evidenceUploadFor: 'Upload evidence for {{code}}',
+  evidenceUploaded: 'Evidence {{name}} uploaded',
+  evidenceTooLarge: 'The file is larger than 5 MB',
+  evidenceMeta: '{{size}} · {{at}} · SHA-256 {{sha}}…',
+  noEvidence: 'No evidence',
 };
