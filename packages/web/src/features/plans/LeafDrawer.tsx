@@ -94,6 +94,7 @@ export function LeafDrawer({ node, editable, problems, onClose, onChange }: Prop
               <Input
                 value={node.unit ?? ''}
                 style={{ width: 100 }}
+                data-testid="leaf-unit"
                 onChange={(e) => onChange({ unit: e.target.value })}
               />
             </Form.Item>
@@ -107,10 +108,18 @@ export function LeafDrawer({ node, editable, problems, onClose, onChange }: Prop
           </Space>
           <Space wrap>
             <Form.Item label={t('leaf.baseline')}>
-              <InputNumber value={node.baseline} onChange={(v) => onChange({ baseline: num(v) })} />
+              <InputNumber
+                value={node.baseline}
+                onChange={(v) => onChange({ baseline: num(v) })}
+                data-testid="leaf-baseline"
+              />
             </Form.Item>
             <Form.Item label={t('leaf.target')}>
-              <InputNumber value={node.target} onChange={(v) => onChange({ target: num(v) })} />
+              <InputNumber
+                value={node.target}
+                onChange={(v) => onChange({ target: num(v) })}
+                data-testid="leaf-target"
+              />
             </Form.Item>
             <Form.Item label={t('leaf.direction')}>
               <Select
@@ -256,6 +265,7 @@ export function LeafDrawer({ node, editable, problems, onClose, onChange }: Prop
               <Select
                 style={{ width: 180 }}
                 value={s.type}
+                data-testid={`subject-type-${i}`}
                 onChange={(v) => setSubjects(subjects.map((x, k) => (k === i ? { ...x, type: v } : x)))}
                 options={SUBJECTS.map((v) => ({ value: v, label: t(`common:subject.${v}`) }))}
               />
@@ -264,6 +274,7 @@ export function LeafDrawer({ node, editable, problems, onClose, onChange }: Prop
                 max={100}
                 value={s.weight}
                 addonAfter="%"
+                data-testid={`subject-weight-${i}`}
                 onChange={(v) =>
                   setSubjects(subjects.map((x, k) => (k === i ? { ...x, weight: v ?? 0 } : x)))
                 }
@@ -280,6 +291,7 @@ export function LeafDrawer({ node, editable, problems, onClose, onChange }: Prop
           <Space>
             <Button
               icon={<PlusOutlined />}
+              data-testid="subject-add"
               onClick={() =>
                 setSubjects([
                   ...subjects,
