@@ -43,6 +43,9 @@ export interface PermissionCase {
 
 const ALL = ROLE_USERS;
 const SIGNED_IN = ROLE_USERS.filter((r) => r !== 'anonymous');
+let unknownLogins = 0;
+const NOT_CITIZEN = ROLE_USERS.filter((r) => r !== 'citizen01');
+const NOT_CITIZEN_SIGNED_IN = SIGNED_IN.filter((r) => r !== 'citizen01');
 const OFFICE = ['office', 'admin'] as const;
 /** Those who read an education plan: office, its manager, verifiers, its cadre. */
 const EDU_READERS = ['verifier', 'edu.head', 'edu.manager', ...OFFICE] as const;
@@ -55,9 +58,33 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   'GET /api/health': { url: '/api/health', allow: ALL },
   'POST /api/auth/login': {
     url: '/api/auth/login',
-    body: { username: 'nobody', password: 'wrong' },
+    // A new unknown name each call: 5 failures lock a name (429 account_locked), which is not this check.
+    body: {
+      get username() {
+        return `nobody-${++unknownLogins}`;
+      },
+      password: 'wrong',
+    },
     allow: [],
     note: 'wrong password: 401 for everyone',
+  },
+  'POST /api/auth/totp/setup': {
+    url: '/api/auth/totp/setup',
+    body: { currentPassword: 'not-the-password' },
+    allow: SIGNED_IN,
+    note: 'a wrong current password: 400 for everyone signed in, nothing changes',
+  },
+  'POST /api/auth/totp/enable': {
+    url: '/api/auth/totp/enable',
+    body: { code: '000000' },
+    allow: SIGNED_IN,
+    note: 'no enrolment in progress: 400 for everyone signed in',
+  },
+  'POST /api/auth/totp/disable': {
+    url: '/api/auth/totp/disable',
+    body: { currentPassword: 'not-the-password', code: '000000' },
+    allow: SIGNED_IN,
+    note: 'no second factor enabled: 400 for everyone signed in',
   },
   'POST /api/auth/logout': { url: '/api/auth/logout', allow: ALL, fresh: true },
   'GET /api/auth/me': { url: '/api/auth/me', allow: SIGNED_IN },
@@ -146,7 +173,8 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   },
   'GET /api/cycles/:id/transition-check': { url: '/api/cycles/{c2026}/transition-check', allow: OFFICE },
   'POST /api/cycles/:id/compute': { url: '/api/cycles/{cTerm}/compute', allow: OFFICE },
-  'GET /api/cycles/:id/results': { url: '/api/cycles/{c2025}/results', allow: SIGNED_IN },
+  // Citizens (public role only) read results through /api/public/* only (issue 14): 403 officials_only.
+  'GET /api/cycles/:id/results': { url: '/api/cycles/{c2025}/results', allow: NOT_CITIZEN_SIGNED_IN },
   'POST /api/cycles/:id/publish-results': { url: '/api/cycles/{c2025}/publish-results', allow: OFFICE },
   'GET /api/cycles/:id/rules': { url: '/api/cycles/{c2026}/rules', allow: SIGNED_IN },
   'GET /api/cycles/:id/publication': { url: '/api/cycles/{c2025}/publication', allow: OFFICE },
@@ -226,7 +254,7 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   // Results, appeals, audit
   'GET /api/results/:id': {
     url: '/api/results/{eduResult}',
-    allow: ALL,
+    allow: NOT_CITIZEN,
     note: 'the 2025 results are published: public like /api/public/results/:id',
   },
   'POST /api/results/:id/appeals': {
@@ -236,7 +264,7 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     note: 'the appraisee (here the unit, through its manager) appeals; the office decides',
   },
   'GET /api/appeals': { url: '/api/appeals?cycleId={c2025}', allow: SIGNED_IN },
-  'GET /api/results/:id/revisions': { url: '/api/results/{eduResult}/revisions', allow: ALL },
+  'GET /api/results/:id/revisions': { url: '/api/results/{eduResult}/revisions', allow: NOT_CITIZEN },
   'POST /api/appeals/:id/decide': {
     url: '/api/appeals/{appeal}/decide',
     body: { decision: 'rejected', reason: 'no' },

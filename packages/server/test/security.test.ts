@@ -62,6 +62,25 @@ describe('headers and cookies', () => {
   });
 });
 
+describe("citizens and the officials' console (issue 14)", () => {
+  it("refuses the officials' result API to an account whose only role is public participant", async () => {
+    const citizen = await roleClient(t.app, 'citizen02');
+    const [c] = (await t.db.execute(sql`select id from cycles where code = '2025-annual'`)).rows as {
+      id: string;
+    }[];
+    const res = await citizen.request('GET', `/api/cycles/${c.id}/results`);
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ error: 'officials_only', details: [{ path: 'url' }] });
+    const [r] = (await t.db.execute(sql`select id from results limit 1`)).rows as { id: string }[];
+    expect((await citizen.request('GET', `/api/results/${r.id}`)).statusCode).toBe(403);
+    // The portal's public API stays open to them.
+    expect((await citizen.request('GET', `/api/public/results?cycleId=${c.id}`)).statusCode).toBe(200);
+    // An official with the same request is served.
+    const office = await roleClient(t.app, 'office');
+    expect((await office.request('GET', `/api/cycles/${c.id}/results`)).statusCode).toBe(200);
+  });
+});
+
 describe('CSRF', () => {
   it('refuses every cookie-authenticated write without the right x-csrf-token', async () => {
     const office = await roleClient(t.app, 'office');

@@ -38,6 +38,18 @@ function allowedBeforePasswordChange(method: string, url: string): boolean {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** An account whose only role is public participant: uses the portal, never the officials' console API. */
+const isCitizen = (a: Actor) => a.roles.length > 0 && a.roles.every((r) => r.role === 'public');
+
+/**
+ * The officials' result API (scores of every cadre, personnel consequences, appeals): a citizen reads
+ * results only through /api/public/*, where the cycle's disclosure policy applies.
+ */
+function officialsOnly(url: string): boolean {
+  const path = url.split('?')[0];
+  return /^\/api\/cycles\/[^/]+\/results/.test(path) || path.startsWith('/api/results');
+}
+
 /**
  * Resolves the session cookie to an actor on every API request and enforces the CSRF token
  * (double submit, checked against the session's own token) on cookie-authenticated writes.
@@ -68,6 +80,10 @@ export const authPlugin = fp(async (app: FastifyInstance, _opts: { cookieSecure:
     if (session.totpEnrolmentRequired && !allowedBeforePasswordChange(req.method, req.url))
       throw new AppError(403, 'totp_enrolment_required', 'Set up your second factor before going on', [
         { path: 'totp', message: 'your roles require an authenticator app: POST /api/auth/totp/setup' },
+      ]);
+    if (isCitizen(session.actor) && officialsOnly(req.url))
+      throw new AppError(403, 'officials_only', 'Results are published to the public through the portal', [
+        { path: 'url', message: 'officials only: use /api/public/results' },
       ]);
     req.actor = session.actor;
     req.mustChangePassword = session.mustChangePassword;
