@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/helper';
 import { buildApp } from '../../app';
 import { loginGuards, sessions, users } from '../../db/schema';
+import { generate } from 'otplib';
 import { ACCOUNT_MAX_FAILURES, ADDRESS_MAX_FAILURES } from './service';
 
 let t: TestApp;
@@ -149,5 +150,48 @@ describe('sessions (idle timeout, absolute lifetime, ended on password change)',
       t.app.inject({ method: 'GET', url: '/api/auth/me', headers: cookiesOf(res) });
     expect((await me(a)).statusCode).toBe(200);
     expect((await me(b)).statusCode).toBe(401);
+  });
+});
+
+describe('second factor (TOTP, RFC 6238)', () => {
+  it('enrols with the password, then asks every login for a code, accepted once', async () => {
+    await t.db.delete(loginGuards);
+    const first = await login('bs.manager', 'demo1234', '10.8.0.1');
+    const h = cookiesOf(first);
+    const post = (url: string, payload: object) => t.app.inject({ method: 'POST', url, headers: h, payload });
+    expect((await post('/api/auth/totp/setup', { currentPassword: 'wrong-one' })).json().error).toBe(
+      'wrong_password',
+    );
+    const setup = await post('/api/auth/totp/setup', { currentPassword: 'demo1234' });
+    expect(setup.statusCode, setup.body).toBe(200);
+    const { secret, otpauthUrl } = setup.json();
+    expect(otpauthUrl).toBe(`otpauth://totp/PerfCommons:bs.manager?secret=${secret}&issuer=PerfCommons`);
+    // Stored encrypted, never as the secret itself.
+    const [u] = await t.db.select().from(users).where(eq(users.username, 'bs.manager'));
+    expect(u.totpSecret).toMatch(/^enc:v1:/);
+    expect(u.totpSecret).not.toContain(secret);
+    expect((await post('/api/auth/totp/enable', { code: '000000' })).json().error).toBe('totp_invalid');
+    const now = Math.floor(Date.now() / 1000);
+    expect(
+      (await post('/api/auth/totp/enable', { code: await generate({ secret, epoch: now }) })).statusCode,
+    ).toBe(200);
+    const noCode = await login('bs.manager', 'demo1234', '10.8.0.2');
+    expect(noCode.statusCode).toBe(401);
+    expect(noCode.json()).toMatchObject({ error: 'totp_required', details: [{ path: 'totp' }] });
+    const withCode = (totp: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '10.8.0.3',
+        payload: { username: 'bs.manager', password: 'demo1234', totp },
+      });
+    const next = await generate({ secret, epoch: now + 30 });
+    expect((await withCode(next)).statusCode).toBe(200);
+    // The same code again (replay) is refused and counted as a failure.
+    const replay = await withCode(next);
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().error).toBe('totp_invalid');
+    // A wrong password never reaches the code.
+    expect((await withCode('123456')).statusCode).toBe(401);
   });
 });
