@@ -202,9 +202,11 @@ export function panel(
   const estimateNote = estimates.length ? `; ${estimates.length} survey estimate(s) kept` : '';
   if (k > 0 && m > 2 * k) {
     // Drop by score; the kept ratings keep their relevance weights (all 1 → plain trimmed mean).
+    // Equal scores are ordered by weight, so that which of them is dropped never depends on the
+    // order the ratings were read in (the lightest of the lowest, the heaviest of the highest go).
     const kept = raters
       .map((r, i) => ({ r, i }))
-      .sort((a, b) => a.r.score - b.r.score || a.i - b.i)
+      .sort((a, b) => a.r.score - b.r.score || (a.r.weight ?? 1) - (b.r.weight ?? 1) || a.i - b.i)
       .slice(k, m - k)
       .map((x) => x.r);
     const used = weightedMean([...kept, ...estimates]);

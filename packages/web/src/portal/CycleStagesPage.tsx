@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import './cycle-i18n';
+import { OpenData } from './OpenData';
 import { pick } from '../i18n';
 import { ApiError } from '../shared/api';
 import { fmtDate } from '../shared/format';
@@ -110,6 +111,7 @@ export default function CycleStagesPage({ id }: { id: string }) {
           </ol>
         )}
       </section>
+      {cycle.resultsPublishedAt && <OpenData cycleId={cycle.id} code={cycle.code} />}
     </article>
   );
 }

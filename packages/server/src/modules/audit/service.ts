@@ -374,9 +374,23 @@ export interface AuditProblem {
  *   behind the platform's back).
  * Entries not sealed yet are checked by their own hash only (`unsealed` counts them).
  */
-export async function verifyAudit(
-  db: Db,
-): Promise<{ ok: boolean; checked: number; unsealed: number; seals: number; problems: AuditProblem[] }> {
+export async function verifyAudit(db: Db): Promise<AuditReport> {
+  // One snapshot: entries, seals and rows as of the same instant, whatever commits meanwhile.
+  return db.transaction((tx) => verifyIn(tx as unknown as Db), {
+    isolationLevel: 'repeatable read',
+    accessMode: 'read only',
+  });
+}
+
+export interface AuditReport {
+  ok: boolean;
+  checked: number;
+  unsealed: number;
+  seals: number;
+  problems: AuditProblem[];
+}
+
+async function verifyIn(db: Db): Promise<AuditReport> {
   const problems: AuditProblem[] = [];
   const latestHash = new Map<string, { seq: number; hash: string | null }>();
   const seals = await db.select().from(auditSeals).orderBy(asc(auditSeals.id));

@@ -25,6 +25,7 @@ import { assertCycleNotPublished } from '../cycles/freeze';
 import { getCycle, STAGES, type CycleRow, type Stage } from '../cycles/service';
 import { hashPassword } from '../auth/password';
 import { CycleRulesSchema, rulesOf, type CycleRules } from './rules';
+import { regulationSections } from './regulations-text';
 
 /** Subjects from outside the appraisee's own organisation; a rater of the appraisee's unit is excluded. */
 export const EXTERNAL_SUBJECTS = ['expert', 'deputy', 'third_party', 'public', 'service_recipient'];
@@ -189,7 +190,23 @@ export async function regulations(db: Db, cycleId: string) {
     version: v.version,
     frozenAt: v.frozenAt,
     rules: rulesOf(v.rules),
-    gradeScheme: v.gradeScheme,
+    // The scheme the computation grades with (the domain default when the version stores none).
+    gradeScheme: (v.gradeScheme ?? DEFAULT_GRADE_SCHEME) as GradeScheme,
+    // Every rule in words, generated from these rule objects (regulations-text.ts).
+    text: {
+      'zh-CN': regulationSections(
+        rulesOf(v.rules),
+        (v.gradeScheme ?? DEFAULT_GRADE_SCHEME) as GradeScheme,
+        cycle.type,
+        'zh',
+      ),
+      en: regulationSections(
+        rulesOf(v.rules),
+        (v.gradeScheme ?? DEFAULT_GRADE_SCHEME) as GradeScheme,
+        cycle.type,
+        'en',
+      ),
+    },
   };
 }
 

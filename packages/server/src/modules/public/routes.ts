@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '../../lib/errors';
@@ -8,6 +9,9 @@ import { loadPlanScope } from '../plans/access';
 import { listPlans, loadTree, presentPlan } from '../plans/service';
 import { getResult, listResults } from '../results/service';
 import { publicRevisions } from '../monitoring/agreements';
+import { bundleFile } from '../opendata/bundle';
+import { resultsCsv, resultsXlsx } from '../opendata/export';
+import { regulationsText } from '../evaluation/regulations-text';
 
 const IdParams = z.object({ id: z.uuid() });
 const PUBLIC_PLAN_STATUSES = ['published_for_comment', 'approved', 'closed'];
@@ -53,4 +57,109 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/public/results/:id', { schema: { tags: ['public'], params: IdParams } }, async (req) =>
     getResult(db, null, req.params.id, { publicOnly: true }),
   );
+
+  // Open data (docs/open-data.md): the bundle anyone can recompute every result from, its digest, and
+  // the results as spreadsheets. Cached by ETag (the bundle's SHA-256): If-None-Match answers 304.
+  app.get(
+    '/public/cycles/:id/bundle',
+    {
+      schema: {
+        tags: ['public'],
+        params: IdParams,
+        description:
+          'Open data bundle of a published cycle (format perfcommons-open-data, version 1; plain canonical JSON): ' +
+          'regulations (frozen rules, grade scheme, consequence rules, missing-data rule), indicator trees, ' +
+          'verified values with their period, rater panels per plan × indicator × subject without rater ' +
+          'identities (panels under the disclosure minimum as their figure only), survey estimates and the ' +
+          'published results with revision numbers. ETag = the SHA-256 of the body. Data dictionary: ' +
+          'docs/open-data.md; `npx perfcommons verify-bundle <file>` recomputes every result from it. Licence CC BY 4.0.',
+      },
+    },
+    async (req, reply) => {
+      const file = await bundleFile(db, req.params.id);
+      const etag = `"${file.sha256}"`;
+      reply
+        .header('etag', etag)
+        .header('cache-control', 'public, max-age=300')
+        .header('content-disposition', `inline; filename="perfcommons-${file.code}.json"`);
+      if (req.headers['if-none-match'] === etag) return reply.code(304).send();
+      return reply.type('application/json; charset=utf-8').send(file.body);
+    },
+  );
+  app.get(
+    '/public/cycles/:id/bundle/digest',
+    {
+      schema: {
+        tags: ['public'],
+        params: IdParams,
+        description: 'SHA-256 and size of the open data bundle, as shown on the portal.',
+      },
+    },
+    async (req) => {
+      const file = await bundleFile(db, req.params.id);
+      return { sha256: file.sha256, bytes: file.bytes, url: `/api/public/cycles/${req.params.id}/bundle` };
+    },
+  );
+  const ExportQuery = z.object({
+    /** Language of the header row and of yes/no cells. */
+    lang: z.enum(['zh-CN', 'en']).default('zh-CN'),
+  });
+  app.get(
+    '/public/cycles/:id/results.csv',
+    {
+      schema: {
+        tags: ['public'],
+        params: IdParams,
+        querystring: ExportQuery,
+        description: 'Published results of the cycle as CSV (UTF-8 with BOM).',
+      },
+    },
+    async (req, reply) => {
+      const { body, filename } = await resultsCsv(db, req.params.id, req.query.lang);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('cache-control', 'public, max-age=300')
+        .header('content-disposition', `attachment; filename="${filename}"`)
+        .send(body);
+    },
+  );
+  app.get(
+    '/public/cycles/:id/results.xlsx',
+    {
+      schema: {
+        tags: ['public'],
+        params: IdParams,
+        querystring: ExportQuery,
+        description: 'Published results of the cycle as an Excel workbook.',
+      },
+    },
+    async (req, reply) => {
+      const { body, filename } = await resultsXlsx(db, req.params.id, req.query.lang);
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('cache-control', 'public, max-age=300')
+        .header('content-disposition', `attachment; filename="${filename}"`)
+        .send(body);
+    },
+  );
+  // The regulations as text generated from the rule objects the computation reads (zh-CN and en).
+  app.get(
+    '/public/cycles/:id/regulations/text',
+    { schema: { tags: ['public'], params: IdParams } },
+    async (req) => regulationsText(db, req.params.id),
+  );
+
+  // ETag on the portal's JSON reads (a weak tag of the body): a client that has the page gets 304.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.method !== 'GET' || reply.statusCode !== 200 || reply.getHeader('etag')) return payload;
+    if (typeof payload !== 'string') return payload;
+    const etag = `W/"${createHash('sha1').update(payload).digest('base64url')}"`;
+    reply.header('etag', etag);
+    if (!reply.getHeader('cache-control')) reply.header('cache-control', 'public, max-age=60');
+    if (req.headers['if-none-match'] === etag) {
+      reply.code(304);
+      return '';
+    }
+    return payload;
+  });
 };
