@@ -9,12 +9,13 @@ import {
   type ScoreFigures,
 } from '@perfcommons/domain';
 import type { Db, DbOrTx } from '../../db/client';
-import { consequences, cycles, orgUnits, people, plans, results } from '../../db/schema';
+import { consequences, orgUnits, people, plans, results } from '../../db/schema';
 import { requireActor, requireOffice, type Actor } from '../../lib/actor';
 import { conflict, forbidden, notFound } from '../../lib/errors';
 import { canonicalJson } from '../../lib/hash';
 import { appendAudit } from '../audit/service';
-import { getCycle, presentCycle, type CycleRow } from '../cycles/service';
+import { getCycle, type CycleRow } from '../cycles/service';
+import { assertCycleNotPublished } from '../cycles/freeze';
 import { canReadPlanSync } from '../plans/access';
 import type { CycleRules } from '../evaluation/rules';
 import { frozenRules } from '../evaluation/service';
@@ -187,14 +188,23 @@ export async function computeCycleResults(
   db: Db,
   actor: Actor | null,
   cycleId: string,
-  /** From how many plans to rescore the inputs are read by one scan per table (tests lower it). */
-  options: { bulkFrom?: number } = {},
+  options: {
+    /** From how many plans to rescore the inputs are read by one scan per table (tests lower it). */
+    bulkFrom?: number;
+    /**
+     * Recompute a published cycle: only for the revision path (publication.ts reviseResults, after an
+     * accepted appeal or an office correction), which writes the new revisions. Otherwise a published
+     * cycle answers 409 `cycle_published`.
+     */
+    revision?: boolean;
+  } = {},
 ) {
   const a = requireOffice(actor, 'Computing results');
   return db.transaction(async (tx) => {
     // The chunks' reads sort their values (DISTINCT ON): keep those sorts in memory.
     await tx.execute(sql`set local work_mem = '64MB'`);
     const cycle = await getCycle(tx, cycleId);
+    if (!options.revision) await assertCycleNotPublished(tx, cycleId);
     if (!COMPUTE_STAGES.includes(cycle.stage))
       throw conflict(`Results are computed from evaluation on; the cycle is in ${cycle.stage}`, [
         { path: 'stage', message: `must be one of ${COMPUTE_STAGES.join(', ')}` },
@@ -476,32 +486,5 @@ export async function getResult(
   return { result: { ...strip(r), stale }, breakdown };
 }
 
-/** Publishes a cycle's results to the portal. */
-export async function publishResults(db: Db, actor: Actor | null, cycleId: string) {
-  const a = requireOffice(actor, 'Publishing results');
-  return db.transaction(async (tx) => {
-    const cycle = await getCycle(tx, cycleId);
-    const [any] = await tx
-      .select({ id: results.id })
-      .from(results)
-      .where(eq(results.cycleId, cycleId))
-      .limit(1);
-    if (!any)
-      throw conflict('Compute the results before publishing them', [
-        { path: 'cycleId', message: 'no results' },
-      ]);
-    if (!['feedback', 'results', 'closed'].includes(cycle.stage))
-      throw conflict(`Results are published from the feedback link on; the cycle is in ${cycle.stage}`, [
-        { path: 'stage', message: 'too early' },
-      ]);
-    const [updated] = await tx
-      .update(cycles)
-      .set({ resultsPublishedAt: new Date() })
-      .where(eq(cycles.id, cycleId))
-      .returning();
-    await appendAudit(tx, [
-      { actorId: a.id, action: 'results.publish', entityType: 'cycle', entityId: cycleId },
-    ]);
-    return presentCycle(updated);
-  });
-}
+/** Publishing lives in publication.ts (versioned, frozen snapshots); re-exported for existing callers. */
+export { publishResults } from './publication';
