@@ -111,3 +111,40 @@ export const EndTermBody = z.object({
   /** Last day in office. */
   termEnd: isoDate,
 });
+
+export const PeopleQuery = z.object({
+  /** Only cadres of this org unit. */
+  orgUnitId: z.uuid().optional(),
+});
+
+/** An org unit as the API shows it. */
+export const OrgUnit = z.object({
+  id: z.uuid(),
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string().nullable(),
+  kind: z.enum(ORG_KINDS),
+  parentId: z.uuid().nullable(),
+  peerGroup: z.string().nullable(),
+});
+export type OrgUnit = z.infer<typeof OrgUnit>;
+
+/** A leading cadre 领导干部 as the API shows it (`userId` only to the office and admin). */
+export const Person = z.object({
+  id: z.uuid(),
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string().nullable(),
+  position: z.string(),
+  positionEn: z.string().nullable(),
+  orgUnitId: z.uuid(),
+  userId: z.uuid().nullable().optional(),
+  termStart: isoDate.nullable(),
+  termEnd: isoDate.nullable(),
+});
+export type Person = z.infer<typeof Person>;
+
+export const OrgUnitListReply = z.object({ items: z.array(OrgUnit) });
+export const OrgUnitReply = z.object({ unit: OrgUnit });
+export const PersonListReply = z.object({ items: z.array(Person) });
+export const PersonReply = z.object({ person: Person });

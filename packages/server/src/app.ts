@@ -12,12 +12,12 @@ import fastifyStatic from '@fastify/static';
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
-  serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Database } from './db/client';
 import { AppError } from './lib/errors';
+import { responseSerializer } from './lib/serializer';
 import { uploadLimitPlugin } from './lib/uploads';
 import { authPlugin } from './modules/auth/plugin';
 import { authRoutes } from './modules/auth/routes';
@@ -65,7 +65,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     trustProxy: false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Response schemas document and (under tests) check the answer; they never strip fields from it.
+  app.setSerializerCompiler(responseSerializer);
   app.decorate('database', options.database);
   // Personal data at rest (PIPL): contacts written before field encryption are encrypted now.
   await sealLegacyContacts(options.database.db);

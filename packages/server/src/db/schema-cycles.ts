@@ -1,5 +1,6 @@
 /** Tables of the cycle's stage transitions beyond the core: preconditions overridden by the office. */
 import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { PreconditionOverride } from '@perfcommons/contracts';
 import { id } from './columns';
 import { cycles, cycleTransitions, users } from './schema';
 
@@ -23,7 +24,7 @@ export const cyclePreconditionOverrides = pgTable(
     /** Precondition code (domain PRECONDITION_CODES). */
     code: text('code').notNull(),
     /** The failing check when overridden: `{ count, checked, blockers: [{id, label, info}] }`. */
-    blockers: jsonb('blockers').notNull(),
+    blockers: jsonb('blockers').$type<PreconditionOverride['blockers']>().notNull(),
     reason: text('reason').notNull(),
     actorId: uuid('actor_id').references(() => users.id),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),

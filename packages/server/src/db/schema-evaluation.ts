@@ -1,6 +1,7 @@
 /** Tables of evaluation and results: versioned cycle rules, appeals, consequences applied to results. */
 import { sql } from 'drizzle-orm';
 import { integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, index } from 'drizzle-orm/pg-core';
+import type { ScoreSnapshot } from '@perfcommons/contracts';
 import { cycles, orgUnits, people, plans, results, users } from './schema';
 
 /**
@@ -39,7 +40,7 @@ export const appeals = pgTable(
     indicatorCode: text('indicator_code').notNull(),
     reason: text('reason').notNull(),
     /** Links or descriptions of evidence offered by the appellant. */
-    evidence: jsonb('evidence').notNull().default([]),
+    evidence: jsonb('evidence').$type<string[]>().notNull().default([]),
     status: text('status').notNull().default('pending'), // pending | accepted | rejected
     appellantId: uuid('appellant_id')
       .notNull()
@@ -47,9 +48,9 @@ export const appeals = pgTable(
     reviewerId: uuid('reviewer_id').references(() => users.id),
     decisionReason: text('decision_reason'),
     /** The correction applied when accepted, e.g. `{ value: 97.5, period: '2025' }`. */
-    correction: jsonb('correction'),
-    totalBefore: jsonb('total_before'),
-    totalAfter: jsonb('total_after'),
+    correction: jsonb('correction').$type<{ value: number; period?: string }>(),
+    totalBefore: jsonb('total_before').$type<ScoreSnapshot>(),
+    totalAfter: jsonb('total_after').$type<ScoreSnapshot>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
   },

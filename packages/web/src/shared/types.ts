@@ -48,28 +48,7 @@ export interface Person {
   termEnd?: string | null;
 }
 
-export const STAGES = [
-  'mission_analysis',
-  'planning',
-  'execution',
-  'evaluation',
-  'feedback',
-  'results',
-  'closed',
-] as const;
-export type Stage = (typeof STAGES)[number];
-
-export interface Cycle {
-  id: string;
-  code: string;
-  name: string;
-  nameEn?: string | null;
-  type: 'regular' | 'annual' | 'term';
-  periodStart: string;
-  periodEnd: string;
-  stage: Stage;
-  resultsPublishedAt?: string | null;
-}
+export { STAGES, type Cycle, type Stage } from '@perfcommons/contracts';
 
 export type PlanStatus = 'draft' | 'published_for_comment' | 'approved' | 'closed';
 

@@ -1,6 +1,13 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client';
 import {
+  CYCLE_TYPES,
+  MIN_OVERRIDE_REASON,
+  STAGES,
+  type CyclePermissions,
+  type Stage,
+} from '@perfcommons/contracts';
+import {
   PRECONDITION_CODES,
   STAGE_PRECONDITIONS,
   uncoveredFailures,
@@ -8,24 +15,13 @@ import {
   type PreconditionCode,
 } from '@perfcommons/domain';
 import { cyclePreconditionOverrides, cycles, cycleTransitions } from '../../db/schema';
-import { requireActor, requireOffice, type Actor } from '../../lib/actor';
+import { isOffice, requireActor, requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
 import { freezeRules } from '../evaluation/service';
 import { checklistFor, PreconditionsFailed } from './preconditions';
 
-/** The six links of the cycle plus closing, in order. */
-export const STAGES = [
-  'mission_analysis',
-  'planning',
-  'execution',
-  'evaluation',
-  'feedback',
-  'results',
-  'closed',
-] as const;
-export type Stage = (typeof STAGES)[number];
-export const CYCLE_TYPES = ['regular', 'annual', 'term'] as const;
+export { CYCLE_TYPES, MIN_OVERRIDE_REASON, STAGES, type Stage };
 
 export type CycleRow = typeof cycles.$inferSelect;
 
@@ -42,6 +38,15 @@ export const presentCycle = (c: CycleRow) => ({
   rules: c.rules,
   resultsPublishedAt: c.resultsPublishedAt,
 });
+
+/**
+ * What the actor may do with a cycle: the same rule (`requireOffice`) the transition, compute, publication
+ * and rules services enforce, so the console shows only the actions the server accepts.
+ */
+export function cyclePermissions(actor: Actor | null): CyclePermissions {
+  const office = isOffice(actor);
+  return { transition: office, computeResults: office, publish: office, editRules: office };
+}
 
 export async function listCycles(db: Db) {
   const rows = await db.select().from(cycles).orderBy(asc(cycles.periodStart), asc(cycles.code));
@@ -100,8 +105,6 @@ export interface OverrideInput {
   code: string;
   reason: string;
 }
-/** Shortest written reason for overriding a precondition. */
-export const MIN_OVERRIDE_REASON = 10;
 
 /**
  * The checklist of moving the cycle forward into `to` (default: the next link), for the console.
@@ -255,7 +258,7 @@ export const presentOverride = (o: OverrideRow) => ({
   from: o.fromStage,
   to: o.toStage,
   code: o.code,
-  blockers: o.blockers as { count: number; checked: number; blockers: PreconditionCheck['blockers'] },
+  blockers: o.blockers,
   reason: o.reason,
   at: o.at,
 });

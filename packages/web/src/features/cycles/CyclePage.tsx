@@ -4,43 +4,32 @@ import { ArrowLeftOutlined, BarChartOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { hasRole, useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
 import { errorText } from '../../console/errors';
 import { usePlans } from '../../console/queries';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDate, fmtDateTime } from '../../shared/format';
-import { STAGES, type Cycle, type PlanSummary, type Stage } from '../../shared/types';
+import type { Cycle, CycleDetailReply, CycleTransition as Transition } from '@perfcommons/contracts';
+import { STAGES, type PlanSummary, type Stage } from '../../shared/types';
 import { StageSteps } from './StageSteps';
 import { AdvanceButton, StageChecklist } from './StageChecklist';
 import { PlanSetupPanel } from './PlanSetupPanel';
-
-interface Transition {
-  id?: string;
-  from?: string | null;
-  fromStage?: string | null;
-  to?: string;
-  toStage?: string;
-  reason?: string | null;
-  at?: string;
-  createdAt?: string;
-}
 
 export default function CyclePage() {
   const { id = '' } = useParams();
   const { t, i18n } = useTranslation('cycles');
   const { message, modal } = App.useApp();
-  const me = useMe().data;
-  const office = hasRole(me, 'office', 'admin');
   const qc = useQueryClient();
   const navigate = useNavigate();
   const detail = useQuery({
     queryKey: ['cycle', id],
-    queryFn: () => api.get<{ cycle: Cycle; transitions?: Transition[] }>(`/api/cycles/${id}`),
+    queryFn: () => api.get<CycleDetailReply>(`/api/cycles/${id}`),
   });
   const plans = usePlans(id);
   const cycle = detail.data?.cycle;
+  // What the user may do is the server's answer (`can`), the rule its services enforce.
+  const can = cycle?.can;
   useCrumbs([
     { title: t('title'), to: '/cycles' },
     { title: cycle ? pick(i18n.language, cycle.name, cycle.nameEn) : '…' },
@@ -119,7 +108,7 @@ export default function CyclePage() {
             message={t('publishedAt', { at: fmtDateTime(cycle.resultsPublishedAt) })}
           />
         )}
-        {office && (
+        {can?.transition && (
           <Space wrap style={{ marginTop: 16 }}>
             {prev && (
               <Button icon={<ArrowLeftOutlined />} onClick={() => setBackOpen(true)} data-testid="stage-back">
@@ -127,29 +116,31 @@ export default function CyclePage() {
               </Button>
             )}
             {next && <AdvanceButton cycle={cycle} />}
-            {(cycle.stage === 'results' || cycle.stage === 'feedback') && !cycle.resultsPublishedAt && (
-              <Button
-                loading={publish.isPending}
-                onClick={() =>
-                  modal.confirm({
-                    title: t('publishResults'),
-                    content: t('publishConfirm'),
-                    okText: t('console:common.confirm'),
-                    cancelText: t('console:common.cancel'),
-                    onOk: () => publish.mutateAsync(),
-                  })
-                }
-              >
-                {t('publishResults')}
-              </Button>
-            )}
+            {can.publish &&
+              (cycle.stage === 'results' || cycle.stage === 'feedback') &&
+              !cycle.resultsPublishedAt && (
+                <Button
+                  loading={publish.isPending}
+                  onClick={() =>
+                    modal.confirm({
+                      title: t('publishResults'),
+                      content: t('publishConfirm'),
+                      okText: t('console:common.confirm'),
+                      cancelText: t('console:common.cancel'),
+                      onOk: () => publish.mutateAsync(),
+                    })
+                  }
+                >
+                  {t('publishResults')}
+                </Button>
+              )}
           </Space>
         )}
       </Card>
 
-      {office && <StageChecklist cycle={cycle} />}
+      {can?.transition && <StageChecklist cycle={cycle} />}
 
-      {office && <PlanSetupPanel cycle={cycle} />}
+      {can?.transition && <PlanSetupPanel cycle={cycle} />}
 
       <Card title={t('plans')}>
         <Table<PlanSummary>
@@ -186,20 +177,17 @@ export default function CyclePage() {
       {(detail.data?.transitions?.length ?? 0) > 0 && (
         <Card title={t('history')} size="small">
           <Table<Transition>
-            rowKey={(r, i) => r.id ?? String(i)}
+            rowKey="id"
             size="small"
             pagination={false}
             dataSource={detail.data!.transitions}
             columns={[
-              { title: t('at'), render: (_, r) => fmtDateTime(r.at ?? r.createdAt) },
+              { title: t('at'), render: (_, r) => fmtDateTime(r.at) },
               {
                 title: t('from'),
-                render: (_, r) => {
-                  const s = r.fromStage ?? r.from;
-                  return s ? t(`common:stage.${s}`) : '—';
-                },
+                render: (_, r) => (r.fromStage ? t(`common:stage.${r.fromStage}`) : '—'),
               },
-              { title: t('to'), render: (_, r) => t(`common:stage.${r.toStage ?? r.to}`) },
+              { title: t('to'), render: (_, r) => t(`common:stage.${r.toStage}`) },
               { title: t('reason'), dataIndex: 'reason', render: (v) => v || '—' },
             ]}
           />

@@ -14,39 +14,16 @@ import { errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDate, fmtDateTime } from '../../shared/format';
-import { STAGES, type Cycle, type Stage } from '../../shared/types';
+import {
+  MIN_OVERRIDE_REASON as MIN_REASON,
+  type Blocker,
+  type PreconditionCheck as Check,
+  type PreconditionOverride as Override,
+  type TransitionCheckReply as TransitionCheck,
+} from '@perfcommons/contracts';
+import { STAGES, type Cycle } from '../../shared/types';
 
-/** Shortest written reason for skipping a precondition (the server's rule). */
-const MIN_REASON = 10;
-
-interface Blocker {
-  id: string;
-  label: string;
-  labelEn?: string;
-  info?: Record<string, string | number>;
-}
-export interface Check {
-  code: string;
-  ok: boolean;
-  blockers: Blocker[];
-  count: number;
-  checked: number;
-}
-interface TransitionCheck {
-  from: Stage;
-  to: Stage;
-  next: boolean;
-  checklist: Check[];
-}
-interface Override {
-  id: string;
-  from: Stage;
-  to: Stage;
-  code: string;
-  reason: string;
-  at: string;
-  blockers: { count: number };
-}
+export type { Check };
 
 /** Plan-based blockers carry the plan id (panels: `planId|subject`). */
 const PLAN_CODES = new Set([
