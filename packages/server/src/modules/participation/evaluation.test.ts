@@ -1,3 +1,4 @@
+import { contactLookup } from '../../lib/crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
@@ -100,7 +101,8 @@ describe('link 4: public ratings', () => {
     expect(all.find((r) => r.statusCode === 409)!.json().error).toBe('already_rated');
     const [{ n }] = (
       await t.db.execute<{ n: number }>(
-        sql`select count(*)::int as n from public_ratings p join users u on u.id = p.user_id where u.username = 'race@example.org'`,
+        // Contacts are stored encrypted: the account is found by its e-mail's blind index.
+        sql`select count(*)::int as n from public_ratings p join users u on u.id = p.user_id where u.email_lookup = ${contactLookup('email', 'race@example.org')}`,
       )
     ).rows;
     expect(n).toBe(1);
