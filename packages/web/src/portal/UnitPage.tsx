@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { InputNote } from './InputNote';
 import { useTranslation } from 'react-i18next';
 import { EChart } from '../charts/EChart';
 import { pick } from '../i18n';
@@ -224,6 +225,7 @@ function UnitResults({ unitId, cycles }: { unitId: string; cycles: Cycle[] }) {
           </article>
           <RankingChart items={latest.items} result={latest.result} />
           <RadarChart resultId={latest.result.id} />
+          <ResultBreakdown resultId={latest.result.id} />
           {mine.length > 1 && (
             <div className="pc-card">
               <h3>{t('unit.trend')}</h3>
@@ -303,6 +305,58 @@ function RankingChart({ items, result }: { items: Result[]; result: Result }) {
         }}
       />
     </div>
+  );
+}
+
+/** 得分说明: every indicator of the published result with its weight, actual value, attainment and points. */
+function ResultBreakdown({ resultId }: { resultId: string }) {
+  const { t } = useTranslation('portal');
+  const detail = useApi<{ breakdown: BreakdownView[] }>(`/api/public/results/${resultId}`);
+  const nodes = detail.data?.breakdown ?? [];
+  if (!nodes.length) return null;
+  return (
+    <div className="pc-card" data-testid="portal-breakdown">
+      <h3>{t('unit.breakdown')}</h3>
+      <p className="pc-small pc-muted">{t('unit.breakdownHint')}</p>
+      <BreakdownList nodes={nodes} level={1} />
+    </div>
+  );
+}
+
+function BreakdownList({ nodes, level }: { nodes: BreakdownView[]; level: number }) {
+  const { t, i18n } = useTranslation('portal');
+  return (
+    <ul className={`pc-tree pc-tree-l${level}`}>
+      {nodes.map((n) => {
+        const special = n.kind === 'bonus' || n.kind === 'deduction';
+        return (
+          <li key={n.code} data-testid={`portal-breakdown-${n.code}`}>
+            <div className="pc-tree-row">
+              <span className="pc-tree-name">{nodeName(i18n.language, n)}</span>
+              <span className="pc-tree-weight">
+                {t('unit.points', {
+                  n: `${n.contribution > 0 && special ? '+' : ''}${fmtNum(n.contribution, 2)}`,
+                })}
+              </span>
+            </div>
+            <div className="pc-small pc-muted">
+              {[
+                !special && t('unit.weightOf', { w: fmtNum(n.weight) }),
+                n.value != null && t('unit.actual', { v: fmtNum(n.value, 4) }),
+                !special && t('unit.attainment', { a: fmtNum(n.attainment, 1) }),
+                n.missing && t('unit.missingInput'),
+              ]
+                .filter(Boolean)
+                .join(' · ')}
+            </div>
+            <InputNote node={n} />
+            {n.children && n.children.length > 0 && (
+              <BreakdownList nodes={n.children as BreakdownView[]} level={level + 1} />
+            )}
+          </li>
+        );
+      })}
+    </ul>
   );
 }
 
