@@ -579,7 +579,8 @@ export default function PlanEditorPage() {
           rowKey="key"
           size="small"
           dataSource={tree}
-          columns={columns}
+          // A read-only plan has no actions: an empty fixed column would hide the rules beneath it.
+          columns={editable ? columns : columns.filter((c) => c.key !== 'actions')}
           pagination={false}
           scroll={{ x: 1200 }}
           expandable={{
