@@ -150,6 +150,13 @@ export function PublicationPanel({ cycle }: { cycle: Cycle }) {
           {!s.publishedAt && blockers.length === 0 && canPublish && (
             <Alert type="info" message={t('ready')} />
           )}
+          {!s.publishedAt && !canPublish && (
+            <Alert
+              type="info"
+              data-testid="publication-not-yet"
+              message={t('notYetStage', { stage: t(`common:stage.${cycle.stage}`) })}
+            />
+          )}
           {!s.publishedAt && blockers.length > 0 && (
             <>
               <Alert

@@ -8,6 +8,7 @@ export const zh = {
   publishedAt: '已于 {{at}} 公布；此后本周期全部数据、评分、指标树和规则冻结，只能通过申诉或更正修订结果。',
   withdrawn: '已撤回（{{at}}）：{{reason}}',
   ready: '全部已批准计划的结果完整且为最新，可以公布。',
+  notYetStage: '进入“绩效反馈”环节后才能公布结果（当前环节：{{stage}}）。',
   blockersTitle: '{{n}} 个考核对象的结果尚不能公布',
   blockersHelp: '请重新计算或补齐数据；确需先行公布的，逐个填写豁免理由（公开显示在该结果旁）。',
   reason: {
@@ -74,6 +75,7 @@ export const en: Same<typeof zh> = {
     'Published {{at}}; since then every input of the cycle (data, ratings, trees, rules) is frozen, and results change only by appeal or correction.',
   withdrawn: 'Withdrawn ({{at}}): {{reason}}',
   ready: 'Every approved plan has a complete, up-to-date result: ready to publish.',
+  notYetStage: 'Results can be published from the feedback stage on (now: {{stage}}).',
   blockersTitle: '{{n}} appraisee(s) cannot be published yet',
   blockersHelp:
     'Recompute or complete the data; to publish one anyway, give a reason for that appraisee (shown publicly beside its result).',
