@@ -396,6 +396,7 @@ describe('a new office runs its first cycle from an empty install to a corrected
     await page.getByTestId('assign-submit').click();
     await modal.getByTestId('assign-answer').waitFor();
     await modal.getByRole('button', { name: cjk('取消') }).click();
+    await modal.waitFor({ state: 'hidden' });
     await page.getByTestId('panels-table').locator('tbody tr.ant-table-row').nth(1).waitFor();
     await shot(page, 'o11-panels-staffed');
     await advance(page, '绩效评价');
