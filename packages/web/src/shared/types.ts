@@ -111,6 +111,8 @@ export interface Result {
   complete?: boolean;
   /** What the result lacks. */
   missing?: MissingItem[];
+  /** Detail only: what the current user may do with it (the server's rule). */
+  can?: { appeal: boolean };
 }
 
 /** A missing input of a result: a leaf without verified data or raters, or a combined part. */

@@ -95,3 +95,28 @@ describe('appeals', () => {
     expect((await manager.get('/api/appeals')).json().items).toHaveLength(2);
   });
 });
+
+describe('appeal permissions', () => {
+  it('tells each user what they may do: the appraisee side appeals, the office decides', async () => {
+    const canAppeal = async (who: string) =>
+      (await (await t.as(who)).get(`/api/results/${culResult.id}`)).json().result.can.appeal;
+    expect(await canAppeal('cul.manager')).toBe(true);
+    expect(await canAppeal('office')).toBe(false);
+    expect(await canAppeal('edu.manager')).toBe(false);
+    const manager = await t.as('cul.manager');
+    const filed = await manager.post(`/api/results/${culResult.id}/appeals`, {
+      indicatorCode: 'A1',
+      reason: '用于核对权限的申诉，随后驳回',
+    });
+    expect(filed.json().appeal.can).toEqual({ decide: false });
+    const mine = (await manager.get('/api/appeals')).json().items;
+    expect(mine.every((a: { can: { decide: boolean } }) => !a.can.decide)).toBe(true);
+    const all = (await office.get('/api/appeals')).json().items;
+    expect(all.find((a: { id: string }) => a.id === filed.json().appeal.id).can).toEqual({ decide: true });
+    const rejected = await office.post(`/api/appeals/${filed.json().appeal.id}/decide`, {
+      decision: 'rejected',
+      reason: '仅为核对权限',
+    });
+    expect(rejected.json().appeal.can).toEqual({ decide: false });
+  });
+});

@@ -1,40 +1,22 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import {
+  AppealBody,
+  AppealListReply,
+  AppealReply,
+  AppealsQuery,
+  DecideAppealBody,
+  DecideAppealReply,
+  IdParams,
+} from '@perfcommons/contracts';
+import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { decideAppeal, fileAppeal, listAppeals } from './service';
 
-const IdParams = z.object({ id: z.uuid() });
+const tags = ['appeals'];
 
-export const AppealBody = z.object({
-  /** The indicator whose score is appealed. */
-  indicatorCode: z.string().trim().min(1).max(40),
-  /** Why the score is wrong. */
-  reason: z.string().trim().min(5).max(5000),
-  /** Evidence: links or references to documents. */
-  evidence: z.array(z.string().trim().min(1).max(500)).max(20).optional(),
-});
-
-export const DecideBody = z.object({
-  /** accepted or rejected. */
-  decision: z.enum(['accepted', 'rejected']),
-  /** The reviewer's reasons (shown to the appellant). */
-  reason: z.string().trim().min(2).max(5000),
-  /** When accepted: the corrected value, which triggers a recompute. */
-  correction: z
-    .object({
-      value: z.number().finite(),
-      period: z
-        .string()
-        .regex(/^\d{4}(-(Q[1-4]|H[12]|\d{2}))?$/)
-        .optional(),
-    })
-    .optional(),
-});
-
-export const appealRoutes: FastifyPluginAsyncZod = async (app) => {
+export const appealRoutes: FastifyPluginAsyncContract = async (app) => {
   const db = app.database.db;
   app.post(
     '/results/:id/appeals',
-    { schema: { tags: ['appeals'], params: IdParams, body: AppealBody } },
+    { schema: { tags, params: IdParams, body: AppealBody, response: { 201: AppealReply } } },
     async (req, reply) => {
       reply.code(201);
       return { appeal: await fileAppeal(db, req.actor, req.params.id, req.body) };
@@ -42,14 +24,12 @@ export const appealRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get(
     '/appeals',
-    { schema: { tags: ['appeals'], querystring: z.object({ cycleId: z.uuid().optional() }) } },
-    async (req) => ({
-      items: await listAppeals(db, req.actor, req.query),
-    }),
+    { schema: { tags, querystring: AppealsQuery, response: { 200: AppealListReply } } },
+    async (req) => ({ items: await listAppeals(db, req.actor, req.query) }),
   );
   app.post(
     '/appeals/:id/decide',
-    { schema: { tags: ['appeals'], params: IdParams, body: DecideBody } },
+    { schema: { tags, params: IdParams, body: DecideAppealBody, response: { 200: DecideAppealReply } } },
     async (req) => decideAppeal(db, req.actor, req.params.id, req.body),
   );
 };

@@ -10,9 +10,44 @@ import { reviseResults } from '../results/publication';
 
 const DAY = 24 * 60 * 60 * 1000;
 
-/** The appraisee side of a plan: its cadre, or a manager of its unit. */
-const isAppraiseeSide = (a: Actor, s: PlanScope) =>
+/** The appraisee side of a plan: its cadre, or a manager of its unit (or of a unit above it). */
+const isAppraiseeSide = (a: Actor, s: Pick<PlanScope, 'personUserId' | 'orgPath'>) =>
   s.personUserId === a.id || coversOrg(a, s.orgPath, 'unit_manager');
+
+type CycleRow = typeof cycles.$inferSelect;
+
+/** Whether appeals are open on the cycle's results now: published, and the appeal window not over. */
+export const appealWindowOpen = (cycle: Pick<CycleRow, 'resultsPublishedAt' | 'rules'>, now = Date.now()) =>
+  !!cycle.resultsPublishedAt &&
+  now <= cycle.resultsPublishedAt.getTime() + rulesOf(cycle.rules).appealWindowDays * DAY;
+
+/**
+ * What the actor may do with a result: appeal it when on its appraisee side and the window is open —
+ * the two checks {@link fileAppeal} enforces (the indicator and the pending rule are per request).
+ */
+export const resultPermissions = (
+  actor: Actor | null,
+  scope: Pick<PlanScope, 'personUserId' | 'orgPath'>,
+  cycle: Pick<CycleRow, 'resultsPublishedAt' | 'rules'>,
+) => ({ appeal: !!actor && isAppraiseeSide(actor, scope) && appealWindowOpen(cycle) });
+
+/** {@link resultPermissions} of a stored result (its plan's scope and its cycle loaded). */
+export async function resultPermissionsOf(
+  db: Db,
+  actor: Actor | null,
+  result: { planId: string; cycleId: string },
+) {
+  const [cycle] = await db.select().from(cycles).where(eq(cycles.id, result.cycleId));
+  return resultPermissions(actor, await loadPlanScope(db, result.planId), cycle);
+}
+
+/** What the actor may do with an appeal: decide it (the office, while pending; {@link decideAppeal}). */
+export const appealPermissions = (actor: Actor | null, appeal: Pick<AppealRow, 'status'>) => ({
+  decide: isOffice(actor) && appeal.status === 'pending',
+});
+
+type AppealRow = typeof appeals.$inferSelect;
+const withCan = (actor: Actor | null, a: AppealRow) => ({ ...a, can: appealPermissions(actor, a) });
 
 /**
  * An appraisee appeals 申诉 one indicator's score of a published result, within the cycle's
@@ -53,7 +88,7 @@ function fileAppealTx(
       throw conflict('Appeals open when the results are published', [
         { path: 'resultId', message: 'not published' },
       ]);
-    if (Date.now() > cycle.resultsPublishedAt.getTime() + window * DAY)
+    if (!appealWindowOpen(cycle))
       throw conflict(`The appeal window of ${window} days after publication has closed`, [
         { path: 'resultId', message: 'appeal window closed' },
       ]);
@@ -91,7 +126,7 @@ function fileAppealTx(
     await appendAudit(tx, [
       { actorId: a.id, action: 'appeal.file', entityType: 'appeal', entityId: row.id, data: input },
     ]);
-    return row;
+    return withCan(a, row);
   });
 }
 
@@ -104,10 +139,10 @@ export async function listAppeals(db: Db, actor: Actor | null, opts: { cycleId?:
     .innerJoin(results, eq(results.id, appeals.resultId))
     .where(opts.cycleId ? eq(results.cycleId, opts.cycleId) : undefined)
     .orderBy(desc(appeals.createdAt));
-  if (isOffice(a)) return rows.map((r) => r.appeal);
+  if (isOffice(a)) return rows.map((r) => withCan(a, r.appeal));
   const visible = [];
   for (const r of rows)
-    if (isAppraiseeSide(a, await loadPlanScope(db, r.appeal.planId))) visible.push(r.appeal);
+    if (isAppraiseeSide(a, await loadPlanScope(db, r.appeal.planId))) visible.push(withCan(a, r.appeal));
   return visible;
 }
 
@@ -227,7 +262,7 @@ export async function decideAppeal(
       },
     ]);
     return {
-      appeal: updated,
+      appeal: withCan(a, updated),
       revisions: revisions.map((r) => ({ resultId: r.resultId, planId: r.planId, revision: r.revision })),
     };
   });

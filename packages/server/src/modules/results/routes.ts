@@ -9,6 +9,7 @@ import {
   withdrawPublication,
 } from './publication';
 import { computeCycleResults, getResult, listResults } from './service';
+import { resultPermissionsOf } from '../appeals/service';
 
 const IdParams = z.object({ id: z.uuid() });
 
@@ -59,9 +60,12 @@ export const resultRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/cycles/:id/results', { schema: { tags: ['results'], params: IdParams } }, async (req) => ({
     items: await listResults(db, req.actor, req.params.id),
   }));
-  app.get('/results/:id', { schema: { tags: ['results'], params: IdParams } }, async (req) =>
-    getResult(db, req.actor, req.params.id),
-  );
+  app.get('/results/:id', { schema: { tags: ['results'], params: IdParams } }, async (req) => {
+    const detail = await getResult(db, req.actor, req.params.id);
+    // What the user may do with it (appeal), from the rule the appeal service enforces.
+    const can = await resultPermissionsOf(db, req.actor, detail.result);
+    return { ...detail, result: { ...detail.result, can } };
+  });
   app.post(
     '/cycles/:id/publish-results',
     { schema: { tags: ['results'], params: IdParams, body: PublishBody } },

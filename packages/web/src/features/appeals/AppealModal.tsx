@@ -3,28 +3,14 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { applyFieldErrors } from '../../console/errors';
-import { hasRole } from '../../console/auth';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import type { BreakdownView } from '../../shared/tree';
-import type { Cycle, Result, User } from '../../shared/types';
+import type { Result } from '../../shared/types';
 import type { Appeal } from './types';
 
 /** Codes of the synthetic parts of a combined total: not indicators of the plan, so not appealable. */
 export const SYNTHETIC_CODES = ['UNIT', 'ANNUAL', 'FLOOR'];
-
-/**
- * Whether the user is on the appraisee's side of a result (a manager of its unit, or a cadre of
- * its unit for a cadre result). The server decides; this only hides the button from others.
- */
-export function mayAppeal(me: User | null | undefined, result: Result | undefined, cycle?: Cycle): boolean {
-  if (!me || !result || !cycle?.resultsPublishedAt || hasRole(me, 'office', 'admin')) return false;
-  return me.roles.some(
-    (r) =>
-      (r.role === 'unit_manager' && (!r.orgUnitId || r.orgUnitId === result.orgUnitId)) ||
-      (r.role === 'appraisee' && result.appraiseeType === 'cadre' && r.orgUnitId === result.orgUnitId),
-  );
-}
 
 /** Leaves of a breakdown, for the indicator picker. */
 function leaves(ns: BreakdownView[], out: BreakdownView[] = []): BreakdownView[] {

@@ -19,7 +19,6 @@ import {
 import { ArrowRightOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { hasRole, useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
 import { CycleSelect, useCycleParam } from '../../console/CycleSelect';
 import { applyFieldErrors, errorText } from '../../console/errors';
@@ -47,8 +46,6 @@ export default function AppealsPage() {
   const { t, i18n } = useTranslation('appeals');
   const lang = i18n.language;
   useCrumbs([{ title: t('title') }]);
-  const me = useMe().data;
-  const office = hasRole(me, 'office', 'admin');
   const { cycle, setCycleId } = useCycleParam((c) => !!c.resultsPublishedAt);
   const [status, setStatus] = useState<Appeal['status']>();
   const appeals = useQuery({
@@ -159,7 +156,7 @@ export default function AppealsPage() {
             title: t('decision'),
             render: (_, a) =>
               a.status === 'pending' ? (
-                office ? (
+                a.can?.decide ? (
                   <Button
                     size="small"
                     type="primary"

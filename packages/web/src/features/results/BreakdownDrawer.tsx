@@ -3,8 +3,6 @@ import { Alert, Button, Descriptions, Drawer, Table, Tag, Typography } from 'ant
 import { ExclamationCircleOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useMe } from '../../console/auth';
-import { useCycles } from '../../console/queries';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
@@ -13,7 +11,7 @@ import type { Result } from '../../shared/types';
 import { GradeTag } from './GradeTag';
 import { ConsequenceTags, IncompleteTag, missingLabel, SensitivityCell } from './ResultExtras';
 import { ruleSummary } from '../plans/ruleSummary';
-import { AppealModal, mayAppeal, SYNTHETIC_CODES } from '../appeals/AppealModal';
+import { AppealModal, SYNTHETIC_CODES } from '../appeals/AppealModal';
 
 /** Parts of a combined total (人事结合 / term) that the domain adds as synthetic first-level nodes. */
 const COMBINED = ['UNIT', 'ANNUAL'];
@@ -58,9 +56,8 @@ export function BreakdownDrawer({ resultId, onClose }: { resultId?: string; onCl
   const detail = useResultDetail(resultId);
   const result = detail.data?.result;
   const namesEn = useNamesEn(result?.planId);
-  const cycle = useCycles().data?.find((c) => c.id === result?.cycleId);
-  const me = useMe().data;
-  const canAppeal = mayAppeal(me, result, cycle);
+  // The server says whether this user may appeal (appraisee side, window open): no rule copied here.
+  const canAppeal = !!result?.can?.appeal;
   const [appeal, setAppeal] = useState<{ code?: string }>();
   const syntheticName: Record<string, string> = {
     UNIT: t('drawer.unitName'),
