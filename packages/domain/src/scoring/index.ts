@@ -3,3 +3,4 @@ export * from './numbers';
 export * from './aggregate';
 export * from './combine';
 export * from './compiled';
+export * from './formula';

@@ -21,6 +21,9 @@ const zh = {
   notPublished: '本周期的结果公开后，这里提供开放数据。',
   fullRules: '每个数字的计算规则',
   fullRulesIntro: '以下条文由计算程序实际使用的规则对象自动生成。',
+  inputVerified: '计分值：{{period}} 期 {{value}}（已核验，{{at}}）',
+  inputNotVerified: '{{period}} 期报送值 {{value}}（{{status}}，未计分）',
+  status: { verified: '已核验', reported: '待核验', rejected: '已退回' },
 };
 
 const en: Same<typeof zh> = {
@@ -44,6 +47,9 @@ const en: Same<typeof zh> = {
   notPublished: 'Open data appears here once the results of this cycle are published.',
   fullRules: 'How every number is computed',
   fullRulesIntro: 'The text below is generated from the rule objects the computation reads.',
+  inputVerified: 'Scored value: {{value}} for {{period}} (verified {{at}})',
+  inputNotVerified: 'Reported value {{value}} for {{period}} ({{status}}, not scored)',
+  status: { verified: 'verified', reported: 'awaiting verification', rejected: 'rejected' },
 };
 
 i18next.addResourceBundle('zh-CN', 'portalOpenData', zh, true, true);

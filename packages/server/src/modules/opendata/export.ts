@@ -5,7 +5,9 @@
  */
 import { safeCell } from '../../lib/export';
 import ExcelJS from 'exceljs';
-import type { Db } from '../../db/client';
+import { sql } from 'drizzle-orm';
+import { rowsOf, type Db } from '../../db/client';
+import { resultRevisions } from '../../db/schema';
 import { listResults } from '../results/service';
 import { getCycle } from '../cycles/service';
 import { notFound } from '../../lib/errors';
@@ -58,10 +60,19 @@ export function safeText(s: string): string {
 
 type Row = (string | number | null)[];
 
-async function rowsOf(db: Db, cycleId: string, lang: ExportLang) {
+async function sheetRows(db: Db, cycleId: string, lang: ExportLang) {
   const cycle = await getCycle(db, cycleId);
   if (!cycle.resultsPublishedAt) throw notFound('Published results of this cycle');
   const items = await listResults(db, null, cycleId, { publicOnly: true });
+  const revisions = new Map(
+    (
+      await rowsOf<{ result_id: string; revision: number }>(
+        db,
+        sql`select result_id, max(revision)::int as revision from ${resultRevisions}
+            where cycle_id = ${cycleId} group by result_id`,
+      )
+    ).map((r) => [r.result_id, r.revision]),
+  );
   const yes = lang === 'en' ? 'yes' : '是';
   const no = lang === 'en' ? 'no' : '否';
   const rows: Row[] = items.map((r) => [
@@ -80,7 +91,7 @@ async function rowsOf(db: Db, cycleId: string, lang: ExportLang) {
     ((r.missing ?? []) as { code: string }[]).map((m) => m.code).join(' '),
     (r.veto as { triggered?: boolean }).triggered ? yes : no,
     r.consequences.map((c) => c.kind).join(' '),
-    (r as { revision?: number | null }).revision ?? null,
+    revisions.get(r.id) ?? null,
   ]);
   return { cycle, header: HEADERS[lang], rows };
 }
@@ -93,13 +104,13 @@ const csvCell = (cell: string | number | null) => {
 };
 
 export async function resultsCsv(db: Db, cycleId: string, lang: ExportLang) {
-  const { cycle, header, rows } = await rowsOf(db, cycleId, lang);
+  const { cycle, header, rows } = await sheetRows(db, cycleId, lang);
   const body = '\uFEFF' + [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
   return { body, filename: `results-${cycle.code}.csv` };
 }
 
 export async function resultsXlsx(db: Db, cycleId: string, lang: ExportLang) {
-  const { cycle, header, rows } = await rowsOf(db, cycleId, lang);
+  const { cycle, header, rows } = await sheetRows(db, cycleId, lang);
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet(cycle.code.slice(0, 31));
   ws.addRow(header).font = { bold: true };

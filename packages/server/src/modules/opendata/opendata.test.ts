@@ -124,6 +124,23 @@ describe('open data bundle', () => {
     expect(no.stdout).toContain(`result ${target.id}): grade`);
   });
 
+  it('explains each leaf with its input period, verification status and formula', async () => {
+    // A unit result (cadres are rated, not measured): its leaves have reported values.
+    const valued = new Set(bundle.values.map((v) => v.planId));
+    const r = bundle.results.find((x) => x.complete && valued.has(x.planId))!;
+    const { breakdown } = (await t.anon.get(`/api/public/results/${r.id}`)).json();
+    type Node = {
+      children?: Node[];
+      input?: { period: string; status: string };
+      formula?: { zh: string; en: string };
+    };
+    const leaves = (ns: Node[]): Node[] => ns.flatMap((n) => (n.children?.length ? leaves(n.children) : [n]));
+    const withInput = leaves(breakdown).filter((n) => n.input);
+    expect(withInput.length).toBeGreaterThan(0);
+    expect(withInput[0].input).toMatchObject({ period: expect.stringMatching(/^\d{4}/), status: 'verified' });
+    expect(leaves(breakdown).some((n) => n.formula?.en && n.formula.zh)).toBe(true);
+  });
+
   it('is 404 for a cycle whose results are not published', async () => {
     const [{ id }] = await rowsOf<{ id: string }>(
       t.db,
@@ -144,6 +161,8 @@ describe('spreadsheets of published results', () => {
       .split('\r\n');
     expect(lines[0]).toMatch(/^Appraisee,Type,Peer group,Rank/);
     expect(lines.length - 1).toBe(bundle.results.length);
+    // The last column is the published revision.
+    expect(lines.slice(1).every((l) => /,\d+$/.test(l))).toBe(true);
     const zh = await t.anon.get(`/api/public/cycles/${cycleId}/results.csv`);
     expect(zh.body.startsWith('\uFEFF被考核对象')).toBe(true);
   });

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import {
+  ruleFormula,
   combineScores,
   scoreAppraisee,
   type BreakdownNode,
@@ -7,7 +8,7 @@ import {
   type LeafInput,
 } from '@perfcommons/domain';
 import type { DbOrTx } from '../../db/client';
-import { plans, results } from '../../db/schema';
+import { actualValues, plans, results } from '../../db/schema';
 import type { CycleRow } from '../cycles/service';
 import { frozenRules } from '../evaluation/service';
 import { combinedParts, type MissingEntry } from './derive';
@@ -21,6 +22,61 @@ import {
   surveyFeeds,
 } from './inputs';
 import { loadPlanTrees } from './trees';
+
+/** What a leaf's explanation says of its input: which reported value, of which period, in which state. */
+export interface ExplainedInput {
+  period: string;
+  /** verified (scored); reported or rejected (not scored: the leaf is missing as unverified). */
+  status: string;
+  value: number;
+  verifiedAt: Date | null;
+}
+
+/**
+ * Adds to each leaf of a breakdown the value it scored (period, verification status and time) or,
+ * when none scored, the latest value reported but not verified; and, for a leaf with a rule, the
+ * formula the rule applies (zh-CN and en, from the domain's ruleFormula).
+ */
+async function annotateInputs(
+  db: DbOrTx,
+  planId: string,
+  annual: string,
+  chosen: Map<string, string>,
+  breakdown: BreakdownNode[],
+) {
+  const rows = await db
+    .select({
+      code: actualValues.indicatorCode,
+      period: actualValues.period,
+      status: actualValues.status,
+      value: actualValues.value,
+      verifiedAt: actualValues.verifiedAt,
+    })
+    .from(actualValues)
+    .where(eq(actualValues.planId, planId));
+  const byCode = new Map<string, typeof rows>();
+  for (const r of rows) byCode.set(r.code, [...(byCode.get(r.code) ?? []), r]);
+  const visit = (n: BreakdownNode) => {
+    n.children?.forEach(visit);
+    if (n.children?.length) return;
+    const node = n as BreakdownNode & { input?: ExplainedInput; formula?: { zh: string; en: string } };
+    if (n.rule) node.formula = ruleFormula(n.rule);
+    const list = byCode.get(n.code) ?? [];
+    const scored = list.find((r) => r.status === 'verified' && r.period === chosen.get(n.code));
+    let shown = scored;
+    if (!shown)
+      for (const r of list)
+        if (r.status !== 'verified' && preferPeriod(shown?.period, r.period, annual)) shown = r;
+    if (shown)
+      node.input = {
+        period: shown.period,
+        status: shown.status,
+        value: shown.value,
+        verifiedAt: shown.verifiedAt,
+      };
+  };
+  breakdown.forEach(visit);
+}
 
 /** Codes of a tree's leaves (the nodes that take inputs). */
 function inputCodes(nodes: IndicatorNode[]): string[] {
@@ -110,6 +166,7 @@ export async function explainResult(
   const combined = combineScores(own, parts.get(plan.id) ?? []);
   const key = inputsKeys(frozen, surveys, await inputVersions(db, [plan.id]))(plan);
   const stale = key !== row.inputsKey || Math.abs(combined.total - row.total) > 1e-6 * (1 + row.total);
+  await annotateInputs(db, plan.id, annual, periods, combined.breakdown);
   return {
     breakdown: combined.breakdown,
     missing: [...own.missing, ...(missingParts.get(plan.id) ?? [])],
