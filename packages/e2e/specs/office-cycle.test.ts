@@ -368,7 +368,13 @@ describe('a new office runs its first cycle from an empty install to a corrected
         await rows.nth(1).waitFor();
         // The verifier sees each value's evidence before deciding.
         await expect.poll(() => page.getByTestId('evidence-file').count()).toBe(2);
-        if (unit === 'east') await shot(page, 'o10-verify-with-evidence');
+        if (unit === 'east') {
+          await shot(page, 'o10-verify-with-evidence');
+          // The verifier opens a file (the download is audited).
+          const download = page.waitForEvent('download');
+          await page.getByTestId('evidence-file').first().click();
+          expect((await download).suggestedFilename()).toMatch(/^east-[AB]-证明\.pdf$/);
+        }
         for (let n = 2; n > 0; n--) {
           await rows.first().getByRole('button', { name: '核验通过' }).click();
           await expect.poll(() => rows.count()).toBe(n - 1);
