@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { itemsOf, Timestamp } from './common';
-
-/** pending, accepted or rejected. */
-export const APPEAL_STATUSES = ['pending', 'accepted', 'rejected'] as const;
-export type AppealStatus = (typeof APPEAL_STATUSES)[number];
+import { APPEAL_STATUSES } from './enums';
 
 const period = z
   .string()

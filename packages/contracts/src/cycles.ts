@@ -1,15 +1,7 @@
 import { z } from 'zod';
-import { CYCLE_STAGES, PRECONDITION_CODES } from '@perfcommons/domain';
+import { PRECONDITION_CODES } from '@perfcommons/domain';
 import { ErrorReply, IsoDate, itemsOf, Timestamp } from './common';
-
-/** The six links of the cycle plus closing, in order (domain CYCLE_STAGES). */
-export const STAGES = CYCLE_STAGES;
-export type Stage = (typeof STAGES)[number];
-/** regular 平时, annual 年度, term 任期. */
-export const CYCLE_TYPES = ['regular', 'annual', 'term'] as const;
-export type CycleType = (typeof CYCLE_TYPES)[number];
-/** Shortest written reason for overriding a failing precondition. */
-export const MIN_OVERRIDE_REASON = 10;
+import { CYCLE_TYPES, STAGES } from './enums';
 
 export const StageSchema = z.enum(STAGES);
 

@@ -4,3 +4,4 @@ export * from './orgs';
 export * from './common';
 export * from './cycles';
 export * from './appeals';
+export * from './enums';

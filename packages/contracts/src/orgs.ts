@@ -1,18 +1,6 @@
 import { z } from 'zod';
 
-/** Kinds of org unit: the government itself, its departments, its subordinate district/county governments. */
-export const ORG_KINDS = ['government', 'department', 'district'] as const;
-export type OrgKind = (typeof ORG_KINDS)[number];
-
-/** Peer groups of the demo city; the API accepts any slug, the console offers these first. */
-export const KNOWN_PEER_GROUPS = [
-  'economic',
-  'social',
-  'regulatory',
-  'comprehensive',
-  'urban_district',
-  'county',
-] as const;
+import { ORG_KINDS } from './enums';
 
 // PostgreSQL text refuses NUL, and control characters have no place in names.
 // eslint-disable-next-line no-control-regex

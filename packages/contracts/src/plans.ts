@@ -142,9 +142,6 @@ export const SaveTreeBody = z.object({
   version: z.number().int().min(1),
 });
 
-export const PLAN_STATUSES = ['draft', 'published_for_comment', 'approved', 'closed'] as const;
-export const APPRAISEE_TYPES = ['unit', 'cadre', 'project'] as const;
-
 /** Where a new plan's indicator tree comes from. */
 export const PlanSourceSchema = z.discriminatedUnion('kind', [
   z.object({

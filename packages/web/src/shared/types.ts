@@ -27,28 +27,10 @@ export interface User {
   lastLogin?: { at: string | null; ip: string | null; failedAttemptsSince: number } | null;
 }
 
-export interface OrgUnit {
-  id: string;
-  code: string;
-  name: string;
-  nameEn?: string | null;
-  kind: 'government' | 'department' | 'district';
-  parentId: string | null;
-  peerGroup?: string | null;
-}
+export type { OrgUnit, Person } from '@perfcommons/contracts';
 
-export interface Person {
-  id: string;
-  name: string;
-  nameEn?: string | null;
-  position?: string | null;
-  positionEn?: string | null;
-  orgUnitId: string;
-  termStart?: string | null;
-  termEnd?: string | null;
-}
-
-export { STAGES, type Cycle, type Stage } from '@perfcommons/contracts';
+export { STAGES } from '@perfcommons/contracts/enums';
+export type { Cycle, Stage } from '@perfcommons/contracts';
 
 export type PlanStatus = 'draft' | 'published_for_comment' | 'approved' | 'closed';
 

@@ -7,11 +7,8 @@ import { applyFieldErrors } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api, qs } from '../../shared/api';
 import { peerGroupLabel } from '../../shared/format';
+import { KNOWN_PEER_GROUPS, ORG_KINDS } from '@perfcommons/contracts/enums';
 import type { Items, OrgUnit, Person } from '../../shared/types';
-
-// As in @perfcommons/contracts (orgs), copied so that zod stays out of the console bundle.
-const ORG_KINDS = ['government', 'department', 'district'] as const;
-const KNOWN_PEER_GROUPS = ['economic', 'social', 'regulatory', 'comprehensive', 'urban_district', 'county'];
 
 /** A cadre as the office sees it: with its code and linked login account. */
 export type Cadre = Person & { code?: string; userId?: string | null };

@@ -1,0 +1,37 @@
+/**
+ * The enums and limits of the API, without zod: the web app imports its values from
+ * `@perfcommons/contracts/enums` (zod stays out of the console and portal bundles) and its types from
+ * `@perfcommons/contracts` (type-only imports, erased from the bundle).
+ */
+import { CYCLE_STAGES } from '@perfcommons/domain';
+
+/** The six links of the cycle plus closing, in order (domain CYCLE_STAGES). */
+export const STAGES = CYCLE_STAGES;
+export type Stage = (typeof STAGES)[number];
+/** regular 平时, annual 年度, term 任期. */
+export const CYCLE_TYPES = ['regular', 'annual', 'term'] as const;
+export type CycleType = (typeof CYCLE_TYPES)[number];
+/** Shortest written reason for overriding a failing stage precondition. */
+export const MIN_OVERRIDE_REASON = 10;
+
+/** Kinds of org unit: the government itself, its departments, its subordinate district/county governments. */
+export const ORG_KINDS = ['government', 'department', 'district'] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+/** Peer groups of the demo city; the API accepts any slug, the console offers these first. */
+export const KNOWN_PEER_GROUPS = [
+  'economic',
+  'social',
+  'regulatory',
+  'comprehensive',
+  'urban_district',
+  'county',
+] as const;
+
+export const PLAN_STATUSES = ['draft', 'published_for_comment', 'approved', 'closed'] as const;
+export type PlanStatus = (typeof PLAN_STATUSES)[number];
+export const APPRAISEE_TYPES = ['unit', 'cadre', 'project'] as const;
+export type AppraiseeType = (typeof APPRAISEE_TYPES)[number];
+
+/** pending, accepted or rejected. */
+export const APPEAL_STATUSES = ['pending', 'accepted', 'rejected'] as const;
+export type AppealStatus = (typeof APPEAL_STATUSES)[number];
