@@ -33,8 +33,11 @@ beforeAll(async () => {
   await t.db.execute(sql`update cycles set results_published_at = null where id = ${cycleId}`);
   planId = await ids.unitPlan('2025-annual', 'civ');
   // Reopen evaluation of 2025 with plain means; civil affairs (not in the demo survey) starts a fresh public panel.
+  // Results compute from the frozen rules version (the published regulations), so that is what changes.
+  await t.db.execute(sql`update cycles set stage = 'evaluation' where id = ${cycleId}`);
   await t.db.execute(
-    sql`update cycles set stage = 'evaluation', rules = '{"trimEachSide":0,"minRaters":1}'::jsonb where id = ${cycleId}`,
+    sql`update cycle_rule_versions set rules = rules || '{"trimEachSide":0,"minRaters":1}'::jsonb
+        where cycle_id = ${cycleId} and frozen_at is not null`,
   );
   await t.db.execute(sql`delete from ratings where plan_id = ${planId} and subject_type = 'public'`);
 });
