@@ -118,6 +118,8 @@ beforeAll(async () => {
     await db.close();
   }
   await withDb(async (q) => {
+    // Publication freezes a cycle's values: the imports below go into an unpublished copy of 2025.
+    await q(`update cycles set results_published_at = null where code = '2025-annual'`);
     [plan] = await q<{ id: string }>(
       `select p.id from plans p join cycles c on c.id = p.cycle_id join org_units o on o.id = p.org_unit_id
        where c.code = '2025-annual' and o.code = 'edu' and p.appraisee_type = 'unit'`,

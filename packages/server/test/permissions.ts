@@ -176,7 +176,6 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   // Citizens (public role only) read results through /api/public/* only (issue 14): 403 officials_only.
   'GET /api/cycles/:id/results': { url: '/api/cycles/{c2025}/results', allow: NOT_CITIZEN_SIGNED_IN },
   'POST /api/cycles/:id/publish-results': { url: '/api/cycles/{c2025}/publish-results', allow: OFFICE },
-  'GET /api/cycles/:id/rules': { url: '/api/cycles/{c2026}/rules', allow: SIGNED_IN },
   'GET /api/cycles/:id/publication': { url: '/api/cycles/{c2025}/publication', allow: OFFICE },
   'POST /api/cycles/:id/publication/withdraw': {
     url: '/api/cycles/{c2026}/publication/withdraw',
@@ -190,6 +189,7 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     allow: OFFICE,
     note: 'an unpublished cycle: the office gets 409 not_published',
   },
+  'GET /api/cycles/:id/rules': { url: '/api/cycles/{c2026}/rules', allow: SIGNED_IN },
   'PUT /api/cycles/:id/rules': { url: '/api/cycles/{c2026}/rules', body: { rules: {} }, allow: OFFICE },
   'POST /api/cycles/:id/tasks': {
     url: '/api/cycles/{cTerm}/tasks',
@@ -209,6 +209,40 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   },
   'POST /api/plans/:id/submit': { url: '/api/plans/{eduPlan}/submit', allow: EDU_EDITORS },
   'POST /api/plans/:id/approve': { url: '/api/plans/{finPlan}/approve', body: {}, allow: OFFICE },
+  // Plan set-up (office): bodies chosen to pass the permission check without writing (a published cycle, a missing id).
+  'GET /api/plan-templates': { url: '/api/plan-templates', allow: SIGNED_IN },
+  'POST /api/plans': {
+    url: '/api/plans',
+    body: {
+      appraiseeType: 'unit',
+      cycleId: '{c2025}',
+      orgUnitId: '{edu}',
+      source: { kind: 'template', template: 'department-annual' },
+    },
+    allow: OFFICE,
+    note: 'the 2025 cycle is past planning: the office gets 409 wrong_stage',
+  },
+  'POST /api/plans/bulk': {
+    url: '/api/plans/bulk',
+    body: {
+      cycleId: '{c2025}',
+      target: { appraiseeType: 'unit' },
+      source: { kind: 'template', template: 'department-annual' },
+    },
+    allow: OFFICE,
+    note: 'the 2025 cycle is past planning: the office gets 409 wrong_stage',
+  },
+  'POST /api/plans/bulk-approve': {
+    url: '/api/plans/bulk-approve',
+    body: { planIds: ['{missing}'] },
+    allow: OFFICE,
+  },
+  'POST /api/plans/default-owners': {
+    url: '/api/plans/default-owners',
+    body: { cycleId: '{missing}' },
+    allow: OFFICE,
+  },
+  'PUT /api/plans/:id/owner': { url: '/api/plans/{missing}/owner', body: { ownerId: null }, allow: OFFICE },
 
   // Values and evidence
   'GET /api/plans/:id/values': { url: '/api/plans/{edu2025}/values', allow: EDU2025_READERS },
@@ -263,8 +297,8 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     allow: ['edu.manager'],
     note: 'the appraisee (here the unit, through its manager) appeals; the office decides',
   },
-  'GET /api/appeals': { url: '/api/appeals?cycleId={c2025}', allow: SIGNED_IN },
   'GET /api/results/:id/revisions': { url: '/api/results/{eduResult}/revisions', allow: NOT_CITIZEN },
+  'GET /api/appeals': { url: '/api/appeals?cycleId={c2025}', allow: SIGNED_IN },
   'POST /api/appeals/:id/decide': {
     url: '/api/appeals/{appeal}/decide',
     body: { decision: 'rejected', reason: 'no' },
@@ -290,10 +324,10 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   'GET /api/public/plans/:id': { url: '/api/public/plans/{eduPlan}', allow: ALL },
   'GET /api/public/results': { url: '/api/public/results?cycleId={c2025}', allow: ALL },
   'GET /api/public/results/:id': { url: '/api/public/results/{eduResult}', allow: ALL },
-  'GET /api/public/surveys': { url: '/api/public/surveys', allow: ALL },
-  'GET /api/public/surveys/:id': { url: '/api/public/surveys/{survey}', allow: ALL },
   'GET /api/public/results/:id/revisions': { url: '/api/public/results/{eduResult}/revisions', allow: ALL },
   'GET /api/public/cycles/:id/publication': { url: '/api/public/cycles/{c2025}/publication', allow: ALL },
+  'GET /api/public/surveys': { url: '/api/public/surveys', allow: ALL },
+  'GET /api/public/surveys/:id': { url: '/api/public/surveys/{survey}', allow: ALL },
   'GET /api/public/surveys/:id/open': { url: '/api/public/surveys/{survey}/open', allow: ALL },
   'POST /api/public/surveys/:id/open': {
     url: '/api/public/surveys/{survey}/open',
