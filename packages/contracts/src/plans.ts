@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { SUBJECT_TYPES } from '@perfcommons/domain';
+import { ErrorReply, Timestamp } from './common';
+import { APPRAISEE_TYPES, PLAN_STATUSES } from './enums';
 
 /** Evaluation subjects 评价主体. */
 export const SubjectTypeSchema = z.enum(SUBJECT_TYPES);
@@ -224,3 +226,159 @@ export const BulkApproveBody = z.object({
 export const PLAN_SETUP_OUTCOMES = ['created', 'exists', 'skipped'] as const;
 /** Why an appraisee got no plan. */
 export const PLAN_SETUP_SKIP_REASONS = ['no_peer_group', 'no_earlier_plan'] as const;
+
+export const PlansQuery = z.object({
+  /** Only plans of this cycle. */
+  cycleId: z.uuid().optional(),
+  /** unit, cadre or project. */
+  appraiseeType: z.enum(APPRAISEE_TYPES).optional(),
+  /** Only plans of this org unit. */
+  orgUnitId: z.uuid().optional(),
+});
+
+export const ApprovePlanBody = z
+  .object({
+    /** Why the office approves despite open issues (recorded). */
+    overrideReason: z.string().trim().max(2000).optional(),
+  })
+  .default({});
+
+export const DefaultOwnersBody = z.object({
+  /** The cycle whose plans without owner get the default owner. */
+  cycleId: z.uuid(),
+});
+
+/** What the current user may do with a plan, computed by the server from the rules it enforces. */
+export const PlanPermissions = z.object({
+  /** Change the indicator tree (a draft, by its owner, unit manager or the office). */
+  edit: z.boolean(),
+  /** Publish the draft for public comment. */
+  submit: z.boolean(),
+  /** Approve the plan published for comment (the office). */
+  approve: z.boolean(),
+  /** Set or clear the plan owner (the office, until the plan is closed). */
+  setOwner: z.boolean(),
+  /** Report actual values (an approved plan; editors and the cadre appraised). */
+  reportValues: z.boolean(),
+  /** Verify or reject reported values (the office and verifiers of the unit). */
+  verifyValues: z.boolean(),
+});
+export type PlanPermissions = z.infer<typeof PlanPermissions>;
+
+/** The owner of a plan as staff views show it. */
+export const PlanOwner = z.object({
+  id: z.uuid(),
+  username: z.string(),
+  displayName: z.string(),
+  displayNameEn: z.string().nullable(),
+});
+export type PlanOwner = z.infer<typeof PlanOwner>;
+
+/** A plan without its tree. */
+export const Plan = z.object({
+  id: z.uuid(),
+  cycleId: z.uuid(),
+  appraiseeType: z.enum(APPRAISEE_TYPES),
+  orgUnitId: z.uuid(),
+  personId: z.uuid().nullable(),
+  title: z.string(),
+  titleEn: z.string().nullable(),
+  status: z.enum(PLAN_STATUSES),
+  /** Bumped on every change; a tree save names the version it started from. */
+  version: z.number().int(),
+  peerGroup: z.string().nullable(),
+  approvedAt: Timestamp.nullable(),
+  /** Why the office approved despite unanswered comments. */
+  overrideReason: z.string().nullable(),
+  updatedAt: Timestamp,
+  appraiseeName: z.string().optional(),
+  appraiseeNameEn: z.string().nullable().optional(),
+  /** Staff views: the plan owner (a user who edits and reports like a unit manager). */
+  ownerId: z.uuid().nullable().optional(),
+  owner: PlanOwner.nullable().optional(),
+  /** Detail and writes: what the current user may do with it. */
+  can: PlanPermissions.optional(),
+});
+export type Plan = z.infer<typeof Plan>;
+
+/** A problem of an indicator tree (domain TreeProblem). */
+export const TreeProblem = z.object({
+  /** Codes from the root down to the node concerned. */
+  path: z.array(z.string()),
+  code: z.string(),
+  field: z.string(),
+  message: z.string(),
+  kind: z.string(),
+});
+export type TreeProblem = z.infer<typeof TreeProblem>;
+
+export const PlanReply = z.object({ plan: Plan });
+export const PlanListReply = z.object({ items: z.array(Plan) });
+export const PlanDetailReply = z.object({
+  plan: Plan,
+  tree: z.array(IndicatorNodeSchema),
+  /** Validation problems of the tree (a draft may be saved with them; submitting needs none). */
+  problems: z.array(TreeProblem),
+});
+export type PlanDetailReply = z.infer<typeof PlanDetailReply>;
+
+export const PlanTemplate = z.object({
+  id: z.string(),
+  appraiseeTypes: z.array(z.enum(['unit', 'cadre'])),
+  name: z.string(),
+  nameEn: z.string(),
+  description: z.string(),
+  descriptionEn: z.string(),
+  /** Number of scored leaves. */
+  leaves: z.number().int(),
+  tree: z.array(IndicatorNodeSchema),
+});
+export type PlanTemplate = z.infer<typeof PlanTemplate>;
+export const PlanTemplateListReply = z.object({ items: z.array(PlanTemplate) });
+
+/** What happened to one appraisee in a plan set-up. */
+export const SetupOutcome = z.object({
+  appraiseeType: z.enum(['unit', 'cadre']),
+  orgUnitId: z.uuid(),
+  personId: z.uuid().nullable(),
+  appraiseeName: z.string(),
+  appraiseeNameEn: z.string().nullable(),
+  outcome: z.enum(PLAN_SETUP_OUTCOMES),
+  planId: z.uuid().optional(),
+  title: z.string().optional(),
+  titleEn: z.string().nullable().optional(),
+  /** How the tree was made: from a template, or copied from the earlier cycle's plan. */
+  source: z.enum(['template', 'copy']).optional(),
+  templateId: z.string().optional(),
+  fromPlanId: z.uuid().optional(),
+  fallback: z.boolean().optional(),
+  /** Leaves whose target the owner must set. */
+  targetsToSet: z.number().int().optional(),
+  ownerId: z.uuid().nullable().optional(),
+  owner: PlanOwner.nullable().optional(),
+  reason: z.enum(PLAN_SETUP_SKIP_REASONS).optional(),
+});
+export type SetupOutcome = z.infer<typeof SetupOutcome>;
+
+export const CreatePlanReply = z.object({ outcome: SetupOutcome, plan: Plan });
+export const BulkCreatePlansReply = z.object({
+  cycleId: z.uuid(),
+  created: z.number().int(),
+  existing: z.number().int(),
+  skipped: z.number().int(),
+  withoutOwner: z.number().int(),
+  items: z.array(SetupOutcome),
+});
+export type BulkCreatePlansReply = z.infer<typeof BulkCreatePlansReply>;
+export const BulkApproveReply = z.object({
+  approved: z.number().int(),
+  refused: z.number().int(),
+  items: z.array(
+    z.union([
+      z.object({ planId: z.uuid(), outcome: z.literal('approved'), plan: Plan }),
+      ErrorReply.extend({ planId: z.uuid(), outcome: z.literal('refused') }),
+    ]),
+  ),
+});
+export type BulkApproveReply = z.infer<typeof BulkApproveReply>;
+export const DefaultOwnersReply = z.object({ assigned: z.number().int(), withoutOwner: z.number().int() });

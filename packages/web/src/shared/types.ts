@@ -32,22 +32,9 @@ export type { OrgUnit, Person } from '@perfcommons/contracts';
 export { STAGES } from '@perfcommons/contracts/enums';
 export type { Cycle, Stage } from '@perfcommons/contracts';
 
-export type PlanStatus = 'draft' | 'published_for_comment' | 'approved' | 'closed';
-
-export interface PlanSummary {
-  id: string;
-  cycleId: string;
-  appraiseeType: 'unit' | 'cadre' | 'project';
-  orgUnitId?: string | null;
-  personId?: string | null;
-  title: string;
-  titleEn?: string | null;
-  status: PlanStatus;
-  version: number;
-  peerGroup?: string | null;
-  appraiseeName?: string | null;
-  appraiseeNameEn?: string | null;
-}
+export type { PlanStatus } from '@perfcommons/contracts';
+/** A plan without its tree (staff views add its owner and `can`). */
+export type { Plan as PlanSummary } from '@perfcommons/contracts';
 
 export interface PlanValue {
   id: string;

@@ -1,4 +1,5 @@
 import { and, eq, type SQL } from 'drizzle-orm';
+import type { PlanPermissions } from '@perfcommons/contracts';
 import type { DbOrTx } from '../../db/client';
 import { evaluationTasks, orgUnits, people, plans, users } from '../../db/schema';
 import { coversOrg, isOffice, requireActor, type Actor } from '../../lib/actor';
@@ -109,18 +110,45 @@ export async function assertCanReadPlan(db: DbOrTx, actor: Actor | null, s: Plan
 }
 
 /** Editing the indicator tree: the office, a manager of the plan's unit, or the plan owner. */
+export const canEditPlanSync = (actor: Actor | null, s: PlanScope): boolean =>
+  !!actor && (isOffice(actor) || coversOrg(actor, s.orgPath, 'unit_manager') || isOwner(actor, s));
+
 export function assertCanEditPlan(actor: Actor | null, s: PlanScope): Actor {
   const a = requireActor(actor);
-  if (isOffice(a) || coversOrg(a, s.orgPath, 'unit_manager') || isOwner(a, s)) return a;
+  if (canEditPlanSync(a, s)) return a;
   throw forbidden('Only the plan owner, the unit manager or the performance office edits this plan');
 }
 
 /** Reporting actual values: editors (the plan owner included), and the cadre appraised by the plan. */
+export const canReportSync = (actor: Actor | null, s: PlanScope): boolean =>
+  canEditPlanSync(actor, s) || (!!actor && s.personUserId === actor.id);
+
 export function assertCanReport(actor: Actor | null, s: PlanScope): Actor {
   const a = requireActor(actor);
-  if (isOffice(a) || coversOrg(a, s.orgPath, 'unit_manager') || isOwner(a, s) || s.personUserId === a.id)
-    return a;
+  if (canReportSync(a, s)) return a;
   throw forbidden(
     'Only the plan owner, the unit, its cadre or the performance office reports values for this plan',
   );
+}
+
+/** Verifying reported values: the office and the verifiers of the plan's unit (or a unit above it). */
+export const canVerifySync = (actor: Actor | null, s: Pick<PlanScope, 'orgPath'>): boolean =>
+  !!actor && (isOffice(actor) || coversOrg(actor, s.orgPath, 'verifier'));
+
+/**
+ * What the actor may do with a plan: the rules above and the status checks of the plan and value services
+ * (a draft is edited and submitted, a plan out for comment approved, an approved plan reported on). The
+ * cycle's publication freeze is checked by the services on each write.
+ */
+export function planPermissions(actor: Actor | null, s: PlanScope): PlanPermissions {
+  const status = s.plan.status;
+  const editor = canEditPlanSync(actor, s);
+  return {
+    edit: editor && status === 'draft',
+    submit: editor && status === 'draft',
+    approve: isOffice(actor) && status === 'published_for_comment',
+    setOwner: isOffice(actor) && status !== 'closed',
+    reportValues: canReportSync(actor, s) && status === 'approved',
+    verifyValues: canVerifySync(actor, s),
+  };
 }

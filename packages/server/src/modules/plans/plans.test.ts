@@ -126,3 +126,25 @@ describe('plans and indicator trees', () => {
     expect(res.json().details[0].path).toBe('id');
   });
 });
+
+describe('plan permissions', () => {
+  it('sends with each plan what the user may do, from the rules the services enforce', async () => {
+    const canOf = async (who: string, id: string) =>
+      (await (await t.as(who)).get(`/api/plans/${id}`)).json().plan.can;
+    const fin = (await office.get(`/api/plans/${finPlanId}`)).json().plan;
+    expect(fin.status).toBe('draft');
+    expect(await canOf('office', finPlanId)).toMatchObject({ edit: true, submit: true, approve: false });
+    expect(await canOf('fin.manager', finPlanId)).toMatchObject({
+      edit: true,
+      approve: false,
+      setOwner: false,
+      reportValues: false,
+    });
+    const submitted = await office.post(`/api/plans/${finPlanId}/submit`);
+    expect(submitted.statusCode).toBe(200);
+    expect(submitted.json().plan.can).toMatchObject({ edit: false, submit: false, approve: true });
+    expect(await canOf('fin.manager', finPlanId)).toMatchObject({ edit: false, approve: false });
+    const listed = (await (await t.as('fin.manager')).get(`/api/plans?cycleId=${fin.cycleId}`)).json().items;
+    expect(listed.find((p: { id: string }) => p.id === finPlanId).can.approve).toBe(false);
+  });
+});

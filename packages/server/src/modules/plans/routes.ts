@@ -1,14 +1,24 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { requireActor } from '../../lib/actor';
 import {
-  APPRAISEE_TYPES,
+  ApprovePlanBody,
   BulkApproveBody,
+  BulkApproveReply,
   BulkCreatePlansBody,
+  BulkCreatePlansReply,
   CreatePlanBody,
+  CreatePlanReply,
+  DefaultOwnersBody,
+  DefaultOwnersReply,
+  IdParams,
+  PlanDetailReply,
+  PlanListReply,
+  PlanReply,
+  PlansQuery,
+  PlanTemplateListReply,
   SaveTreeBody,
   SetPlanOwnerBody,
 } from '@perfcommons/contracts';
+import { requireActor } from '../../lib/actor';
+import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { approvePlan, getPlan, listPlans, saveTree, submitPlan } from './service';
 import {
   assignDefaultOwners,
@@ -19,69 +29,62 @@ import {
   setPlanOwner,
 } from './setup';
 
-const IdParams = z.object({ id: z.uuid() });
-export const PlansQuery = z.object({
-  /** Only plans of this cycle. */
-  cycleId: z.uuid().optional(),
-  /** unit, cadre or project. */
-  appraiseeType: z.enum(APPRAISEE_TYPES).optional(),
-  /** Only plans of this org unit. */
-  orgUnitId: z.uuid().optional(),
-});
-export const ApproveBody = z
-  .object({
-    /** Why the office approves despite open issues (recorded). */
-    overrideReason: z.string().trim().max(2000).optional(),
-  })
-  .default({});
+const tags = ['plans'];
 
-const CycleBody = z.object({
-  /** The cycle whose plans without owner get the default owner. */
-  cycleId: z.uuid(),
-});
-
-export const planRoutes: FastifyPluginAsyncZod = async (app) => {
+export const planRoutes: FastifyPluginAsyncContract = async (app) => {
   const db = app.database.db;
-  app.get('/plan-templates', { schema: { tags: ['plans'] } }, async (req) => {
+  app.get('/plan-templates', { schema: { tags, response: { 200: PlanTemplateListReply } } }, async (req) => {
     requireActor(req.actor);
     return { items: listTemplates() };
   });
-  app.post('/plans', { schema: { tags: ['plans'], body: CreatePlanBody } }, async (req, reply) =>
-    reply.code(201).send(await createPlan(db, req.actor, req.body)),
+  app.post(
+    '/plans',
+    { schema: { tags, body: CreatePlanBody, response: { 201: CreatePlanReply } } },
+    async (req, reply) => reply.code(201).send(await createPlan(db, req.actor, req.body)),
   );
-  app.post('/plans/bulk', { schema: { tags: ['plans'], body: BulkCreatePlansBody } }, async (req) =>
-    bulkCreatePlans(db, req.actor, req.body),
+  app.post(
+    '/plans/bulk',
+    { schema: { tags, body: BulkCreatePlansBody, response: { 200: BulkCreatePlansReply } } },
+    async (req) => bulkCreatePlans(db, req.actor, req.body),
   );
-  app.post('/plans/bulk-approve', { schema: { tags: ['plans'], body: BulkApproveBody } }, async (req) =>
-    bulkApprovePlans(db, req.actor, req.body),
+  app.post(
+    '/plans/bulk-approve',
+    { schema: { tags, body: BulkApproveBody, response: { 200: BulkApproveReply } } },
+    async (req) => bulkApprovePlans(db, req.actor, req.body),
   );
-  app.post('/plans/default-owners', { schema: { tags: ['plans'], body: CycleBody } }, async (req) =>
-    assignDefaultOwners(db, req.actor, req.body.cycleId),
+  app.post(
+    '/plans/default-owners',
+    { schema: { tags, body: DefaultOwnersBody, response: { 200: DefaultOwnersReply } } },
+    async (req) => assignDefaultOwners(db, req.actor, req.body.cycleId),
   );
   app.put(
     '/plans/:id/owner',
-    { schema: { tags: ['plans'], params: IdParams, body: SetPlanOwnerBody } },
+    { schema: { tags, params: IdParams, body: SetPlanOwnerBody, response: { 200: PlanReply } } },
     async (req) => setPlanOwner(db, req.actor, req.params.id, req.body),
   );
-  app.get('/plans', { schema: { tags: ['plans'], querystring: PlansQuery } }, async (req) => ({
-    items: await listPlans(db, req.actor, req.query),
-  }));
-  app.get('/plans/:id', { schema: { tags: ['plans'], params: IdParams } }, async (req) =>
-    getPlan(db, req.actor, req.params.id),
+  app.get(
+    '/plans',
+    { schema: { tags, querystring: PlansQuery, response: { 200: PlanListReply } } },
+    async (req) => ({ items: await listPlans(db, req.actor, req.query) }),
+  );
+  app.get(
+    '/plans/:id',
+    { schema: { tags, params: IdParams, response: { 200: PlanDetailReply } } },
+    async (req) => getPlan(db, req.actor, req.params.id),
   );
   app.put(
     '/plans/:id/tree',
-    { schema: { tags: ['plans'], params: IdParams, body: SaveTreeBody } },
+    { schema: { tags, params: IdParams, body: SaveTreeBody, response: { 200: PlanDetailReply } } },
     async (req) => saveTree(db, req.actor, req.params.id, req.body),
   );
-  app.post('/plans/:id/submit', { schema: { tags: ['plans'], params: IdParams } }, async (req) => ({
-    plan: await submitPlan(db, req.actor, req.params.id),
-  }));
+  app.post(
+    '/plans/:id/submit',
+    { schema: { tags, params: IdParams, response: { 200: PlanReply } } },
+    async (req) => ({ plan: await submitPlan(db, req.actor, req.params.id) }),
+  );
   app.post(
     '/plans/:id/approve',
-    { schema: { tags: ['plans'], params: IdParams, body: ApproveBody } },
-    async (req) => ({
-      plan: await approvePlan(db, req.actor, req.params.id, req.body ?? {}),
-    }),
+    { schema: { tags, params: IdParams, body: ApprovePlanBody, response: { 200: PlanReply } } },
+    async (req) => ({ plan: await approvePlan(db, req.actor, req.params.id, req.body ?? {}) }),
   );
 };

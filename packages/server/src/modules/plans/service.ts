@@ -15,6 +15,7 @@ import {
   selectPlanScopes,
   toScope,
   ownerView,
+  planPermissions,
   type PlanRow,
   type PlanScope,
 } from './access';
@@ -77,20 +78,28 @@ export async function listPlans(
     .filter((r) => opts.onlyPublic || canReadPlanSync(actor, r) || taskPlans.has(r.plan.id))
     .map((r) => {
       const scope = toScope(r);
-      return { ...presentPlan(r.plan, scope), ...(opts.onlyPublic ? {} : ownerView(scope)) };
+      if (opts.onlyPublic) return presentPlan(r.plan, scope);
+      return { ...presentPlan(r.plan, scope), ...ownerView(scope), can: planPermissions(actor, scope) };
     });
 }
 
 export async function getPlan(db: Db, actor: Actor | null, id: string) {
   const scope = await loadPlanScope(db, id);
   await assertCanReadPlan(db, actor, scope);
-  return planView(db, scope);
+  return planView(db, actor, scope);
 }
 
-async function planView(db: DbOrTx, scope: PlanScope) {
+/** A plan as staff see it: names, owner and what the actor may do with it. */
+export const staffPlanView = (actor: Actor | null, scope: PlanScope) => ({
+  ...presentPlan(scope.plan, scope),
+  ...ownerView(scope),
+  can: planPermissions(actor, scope),
+});
+
+async function planView(db: DbOrTx, actor: Actor | null, scope: PlanScope) {
   const tree = await loadTree(db, scope.plan.id);
   return {
-    plan: { ...presentPlan(scope.plan, scope), ...ownerView(scope) },
+    plan: staffPlanView(actor, scope),
     tree,
     problems: validateTree(tree as IndicatorNode[]),
   };
@@ -148,7 +157,7 @@ export async function saveTree(
         entity: await planTreeSnapshot(tx, id),
       },
     ]);
-    return planView(tx, { ...scope, plan: updated });
+    return planView(tx, a, { ...scope, plan: updated });
   });
 }
 
@@ -242,5 +251,5 @@ async function setStatus(
       entity: updated,
     },
   ]);
-  return { ...presentPlan(updated, scope), ...ownerView(scope) };
+  return staffPlanView(a, { ...scope, plan: updated });
 }

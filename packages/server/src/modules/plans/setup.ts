@@ -11,8 +11,8 @@ import { requireOffice, type Actor } from '../../lib/actor';
 import { AppError, badRequest, conflict, isUniqueViolation, type ErrorDetail } from '../../lib/errors';
 import { appendAudit, planTreeSnapshot, type AuditEntryInput } from '../audit/service';
 import { getCycle, type CycleRow } from '../cycles/service';
-import { loadPlanScope, ownerView } from './access';
-import { approvePlan, presentPlan } from './service';
+import { loadPlanScope } from './access';
+import { approvePlan, staffPlanView } from './service';
 import { findTemplate, PLAN_TEMPLATES, type PlanTemplate, type TemplateAppraisee } from './templates';
 import { buildTree, flattenTree, leaves } from './tree';
 
@@ -590,12 +590,11 @@ export async function createPlan(db: Db, actor: Actor | null, input: CreatePlanI
       ]);
     return out;
   });
-  return { outcome: result, ...(await planSummary(db, result.planId!)) };
+  return { outcome: result, ...(await planSummary(db, a, result.planId!)) };
 }
 
-async function planSummary(db: DbOrTx, planId: string) {
-  const scope = await loadPlanScope(db, planId);
-  return { plan: { ...presentPlan(scope.plan, scope), ...ownerView(scope) } };
+async function planSummary(db: DbOrTx, actor: Actor | null, planId: string) {
+  return { plan: staffPlanView(actor, await loadPlanScope(db, planId)) };
 }
 
 async function activeUser(tx: DbOrTx, id: string, path = 'ownerId') {
@@ -647,7 +646,7 @@ export async function setPlanOwner(
       },
     ]);
   });
-  return planSummary(db, id);
+  return planSummary(db, a, id);
 }
 
 /**

@@ -1,11 +1,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { actualValues, indicatorNodes } from '../../db/schema';
-import { coversOrg, isOffice, requireActor, type Actor } from '../../lib/actor';
+import { requireActor, type Actor } from '../../lib/actor';
 import { badRequest, conflict, forbidden, notFound, type ErrorDetail } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
 import { assertCycleNotPublished } from '../cycles/freeze';
-import { assertCanReadPlan, assertCanReport, loadPlanScope } from '../plans/access';
+import { assertCanReadPlan, assertCanReport, canVerifySync, loadPlanScope } from '../plans/access';
 
 export interface ValueRowInput {
   indicatorCode: string;
@@ -148,7 +148,7 @@ export async function verifyValue(
     const [v] = await tx.select().from(actualValues).where(eq(actualValues.id, id)).limit(1);
     if (!v) throw notFound('Value');
     const scope = await loadPlanScope(tx, v.planId);
-    if (!isOffice(a) && !coversOrg(a, scope.orgPath, 'verifier'))
+    if (!canVerifySync(a, scope))
       throw forbidden('Only a verifier or the performance office verifies values');
     if (v.reportedBy === a.id) throw forbidden('A value cannot be verified by the person who reported it');
     await assertCycleNotPublished(tx, scope.plan.cycleId);

@@ -126,7 +126,7 @@ export function BulkApproveModal({
     },
   });
   /** Why a plan was not approved, in the console's language when the server's code is a known one. */
-  const refusal = (i: ApproveOutcome) => {
+  const refusal = (i: Extract<ApproveOutcome, { outcome: 'refused' }>) => {
     const status = snapshot.find((p) => p.id === i.planId)?.status;
     if (i.error === 'conflict' && i.details?.some((d) => d.path === 'status'))
       return t('bulk.reasons.not_published', { status: status ? t(`common:planStatus.${status}`) : '' });

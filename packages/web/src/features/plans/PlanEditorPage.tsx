@@ -31,7 +31,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
-import { validateTree } from '@perfcommons/domain';
+import { validateTree, WEIGHT_SUM_TOLERANCE } from '@perfcommons/domain';
 import { hasRole, useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
 import AgreementPanel from '../monitoring/AgreementPanel';
@@ -67,7 +67,7 @@ interface PlanDetail {
   problems: TreeProblem[];
 }
 
-const near100 = (x: number) => Math.abs(x - 100) <= 0.01;
+const near100 = (x: number) => Math.abs(x - 100) <= WEIGHT_SUM_TOLERANCE;
 
 export default function PlanEditorPage() {
   const { id = '' } = useParams();
@@ -118,7 +118,8 @@ export default function PlanEditorPage() {
     if (detail.data) loadFrom(detail.data);
   }, [detail.data]);
 
-  const editable = plan?.status === 'draft';
+  // What the user may do is the server's answer (`can`), computed from the rules it enforces.
+  const editable = !!plan?.can?.edit;
   // Live validation with the same domain function the server uses.
   const problems = useMemo(() => validateTree(fromEdit(tree)), [tree]);
   const byCode = useMemo(() => problemsByCode(problems), [problems]);
@@ -457,7 +458,7 @@ export default function PlanEditorPage() {
                 {t('editor.submit')}
               </Button>
             )}
-            {office && plan.status === 'published_for_comment' && (
+            {plan.can?.approve && (
               <Button
                 type="primary"
                 icon={<CheckOutlined />}
