@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { InputNote } from './InputNote';
 import { useTranslation } from 'react-i18next';
 import { EChart } from '../charts/EChart';
 import { pick } from '../i18n';
@@ -348,6 +349,7 @@ function BreakdownList({ nodes, level }: { nodes: BreakdownView[]; level: number
                 .filter(Boolean)
                 .join(' · ')}
             </div>
+            <InputNote node={n} />
             {n.children && n.children.length > 0 && (
               <BreakdownList nodes={n.children as BreakdownView[]} level={level + 1} />
             )}
