@@ -326,6 +326,15 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   'GET /api/public/results/:id': { url: '/api/public/results/{eduResult}', allow: ALL },
   'GET /api/public/results/:id/revisions': { url: '/api/public/results/{eduResult}/revisions', allow: ALL },
   'GET /api/public/cycles/:id/publication': { url: '/api/public/cycles/{c2025}/publication', allow: ALL },
+  // Open data of a published cycle: anyone, logged in or not.
+  'GET /api/public/cycles/:id/bundle': { url: '/api/public/cycles/{c2025}/bundle', allow: ALL },
+  'GET /api/public/cycles/:id/bundle/digest': { url: '/api/public/cycles/{c2025}/bundle/digest', allow: ALL },
+  'GET /api/public/cycles/:id/results.csv': { url: '/api/public/cycles/{c2025}/results.csv', allow: ALL },
+  'GET /api/public/cycles/:id/results.xlsx': { url: '/api/public/cycles/{c2025}/results.xlsx', allow: ALL },
+  'GET /api/public/cycles/:id/regulations/text': {
+    url: '/api/public/cycles/{c2025}/regulations/text',
+    allow: ALL,
+  },
   'GET /api/public/surveys': { url: '/api/public/surveys', allow: ALL },
   'GET /api/public/surveys/:id': { url: '/api/public/surveys/{survey}', allow: ALL },
   'GET /api/public/surveys/:id/open': { url: '/api/public/surveys/{survey}/open', allow: ALL },
