@@ -5,3 +5,4 @@ export * from './common';
 export * from './cycles';
 export * from './appeals';
 export * from './enums';
+export * from './values';
