@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './types';
 export * from './validate';
+export * from './lint';

@@ -48,6 +48,8 @@ export interface IndicatorNode {
   /** How a leaf's measured value becomes attainment; perUnit for bonus/deduction items. */
   rule?: ScoringRule;
   unit?: string;
+  /** Definition 指标解释: what is measured and how (formula, scope), zh-CN. */
+  definition?: string;
   dataSource?: string;
   direction?: 'higher' | 'lower';
   /** Who scores this leaf and with what share; absent → data only. */

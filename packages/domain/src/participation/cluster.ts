@@ -21,6 +21,14 @@ function shingles(text: string): Set<string> {
   return new Set(segmentChinese(text, { useSegmenter: false }));
 }
 
+/**
+ * Jaccard similarity (0–1) of the character-bigram sets of two texts (Han runs as bigrams, latin words
+ * and numbers whole); 0 when both are empty.
+ */
+export function textSimilarity(a: string, b: string): number {
+  return jaccard(shingles(a), shingles(b));
+}
+
 function jaccard(a: Set<string>, b: Set<string>): number {
   if (a.size === 0 && b.size === 0) return 0;
   let inter = 0;
