@@ -218,6 +218,8 @@ export const indicatorNodes = pgTable(
     kind: text('kind').notNull().default('normal'),
     rule: jsonb('rule'),
     unit: text('unit'),
+    /** Definition 指标解释: what is measured and how. */
+    definition: text('definition'),
     dataSource: text('data_source'),
     direction: text('direction'),
     subjects: jsonb('subjects'),

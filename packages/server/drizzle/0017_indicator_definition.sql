@@ -1,0 +1,1 @@
+ALTER TABLE "indicator_nodes" ADD COLUMN "definition" text;
