@@ -325,6 +325,72 @@ export function designVariance(design: SurveyDesign, u: number[]): number {
   return ok ? (total * design.strataInfo.length) / ok : NaN;
 }
 
+/**
+ * Design covariance matrix of several estimators at once, `us[k]` the influence values of
+ * estimator k (one per respondent): the same ultimate-cluster formula, calibration adjustment and
+ * lonely-PSU rule as {@link designVariance}, with cross-products of PSU totals, so that
+ * `designCovariance(d, [u])[0][0] === designVariance(d, u)` (R's `svyrecvar` on a matrix).
+ */
+export function designCovariance(design: SurveyDesign, us: number[][]): number[][] {
+  const K = us.length;
+  const w = design.weights;
+  const vs = us.map((u, k) => {
+    if (u.length !== design.n) invalid(`us[${k}]`, 'one influence value per respondent');
+    if (!design.calibration.length) return u;
+    let z = u.map((x, i) => (w[i] > 0 ? x / w[i] : 0));
+    for (const step of design.calibration) z = calibrationResiduals(z, step);
+    return z.map((x, i) => x * w[i]);
+  });
+  const psuIndex = new Map<string, number>();
+  design.strataInfo.forEach((s) => s.psus.forEach((p) => psuIndex.set(p, psuIndex.size)));
+  const P = psuIndex.size;
+  const totals = vs.map((v) => {
+    const t = new Float64Array(P);
+    v.forEach((x, i) => (t[psuIndex.get(design.psus[i])!] += x));
+    return t;
+  });
+  const recentre = totals.map((t) => t.reduce((a, b) => a + b, 0) / P);
+  const out = Array.from({ length: K }, () => new Array<number>(K).fill(0));
+  let ok = 0;
+  for (const s of design.strataInfo) {
+    const nh = s.psus.length;
+    if (s.f < 1e-7) {
+      ok++;
+      continue;
+    }
+    const idx = s.psus.map((p) => psuIndex.get(p)!);
+    let centre: number[];
+    let factor: number;
+    if (nh === 1) {
+      if (design.lonelyPsu === 'fail')
+        invalid('strata', `stratum ${s.key || '(all)'} has only one PSU; choose a lonely PSU rule`);
+      if (design.lonelyPsu === 'average') continue;
+      ok++;
+      if (design.lonelyPsu !== 'adjust') continue;
+      centre = recentre;
+      factor = s.f;
+    } else {
+      centre = totals.map((t) => idx.reduce((a, j) => a + t[j], 0) / nh);
+      factor = (s.f * nh) / (nh - 1);
+      ok++;
+    }
+    const dev = totals.map((t, k) => idx.map((j) => t[j] - centre[k]));
+    for (let a = 0; a < K; a++)
+      for (let b = a; b < K; b++) {
+        let ss = 0;
+        for (let j = 0; j < idx.length; j++) ss += dev[a][j] * dev[b][j];
+        out[a][b] += factor * ss;
+      }
+  }
+  const scale = ok ? design.strataInfo.length / ok : NaN;
+  for (let a = 0; a < K; a++)
+    for (let b = a; b < K; b++) {
+      out[a][b] *= scale;
+      out[b][a] = out[a][b];
+    }
+  return out;
+}
+
 /** Members of the domain that have a finite value. */
 function members(design: SurveyDesign, values: unknown[], opts: EstimateOptions, field: string): boolean[] {
   if (values.length !== design.n) invalid(field, `${field} must have one entry per respondent (${design.n})`);

@@ -6,3 +6,4 @@ export * from './estimates';
 export * from './text';
 export * from './questionnaire';
 export * from './design';
+export * from './chisq';
