@@ -35,7 +35,7 @@ import { validateTree, WEIGHT_SUM_TOLERANCE } from '@perfcommons/domain';
 import { hasRole, useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
 import AgreementPanel from '../monitoring/AgreementPanel';
-import { errorText } from '../../console/errors';
+import { detailText, errorHeadline, errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { ApiError, api, type ErrorDetail } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
@@ -181,11 +181,8 @@ export default function PlanEditorPage() {
         void qc.invalidateQueries({ queryKey: ['plans'] });
       })
       .catch((e: unknown) => {
-        const details =
-          e instanceof ApiError && e.details.length
-            ? e.details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message))
-            : [];
-        setActionErrors({ title: `${title}: ${(e as Error).message}`, details });
+        const details = e instanceof ApiError && e.details.length ? e.details.map(detailText) : [];
+        setActionErrors({ title: `${title}: ${errorHeadline(e)}`, details });
       });
 
   if (!plan)

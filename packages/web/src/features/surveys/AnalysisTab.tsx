@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { errorText } from '../../console/errors';
 import {
   Alert,
   Button,
@@ -79,7 +80,7 @@ export default function AnalysisTab({ surveyId }: { surveyId: string }) {
         </Button>
       </Space>
       {q.isLoading && <Spin />}
-      {q.error && <Alert type="error" message={(q.error as Error).message} />}
+      {q.error && <Alert type="error" message={errorText(q.error)} />}
       {a && a.responses.sampled === 0 && <Empty description={t('an.none')} />}
       {a && a.responses.sampled > 0 && <AnalysisBody a={a} planChart={planChart!} />}
     </div>

@@ -20,7 +20,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 import { useCrumbs } from '../../console/crumbs';
-import { applyFieldErrors } from '../../console/errors';
+import { applyFieldErrors, detailMessage, errorHeadline, fieldLabel } from '../../console/errors';
 import { useCycles } from '../../console/queries';
 import { pick } from '../../i18n';
 import { ApiError, api, type ErrorDetail } from '../../shared/api';
@@ -43,8 +43,8 @@ function reportRows(details: ErrorDetail[]) {
     return {
       key: i,
       row: m ? Number(m[1]) + 1 : null,
-      field: m ? m[2] : d.path,
-      message: d.message,
+      field: fieldLabel(m ? m[2]! : d.path),
+      message: detailMessage(d.message),
     };
   });
 }
@@ -90,8 +90,8 @@ export default function ValuesPage() {
       void message.success(t('imported', { n: r.inserted }));
       refresh();
     } catch (e) {
-      if (e instanceof ApiError) setReport({ message: e.message, details: e.details });
-      else void message.error((e as Error).message);
+      if (e instanceof ApiError) setReport({ message: errorHeadline(e), details: e.details });
+      else void message.error(errorHeadline(e));
     } finally {
       setUploading(false);
     }

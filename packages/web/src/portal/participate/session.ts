@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../../shared/api';
 import type { User } from '../../shared/types';
+import { errorText } from '../../console/errors';
 
 const listeners = new Set<(u: User | null) => void>();
 let current: User | null | undefined;
@@ -53,8 +54,7 @@ export function useSession() {
 }
 
 /** The message of an API error, with the fields it names. */
+/** The localised text of an API error (code headline, details by field name). */
 export function errMsg(e: unknown): string {
-  if (e instanceof ApiError && e.details.length)
-    return `${e.message} (${e.details.map((d) => `${d.path}: ${d.message}`).join('; ')})`;
-  return (e as Error)?.message ?? String(e);
+  return errorText(e);
 }
