@@ -300,6 +300,10 @@ describe('a new office runs its first cycle from an empty install to a corrected
       await page.getByText('已保存').first().waitFor();
       if (unit === 'east') await shot(page, 'o06-plan-built');
       await page.getByTestId('plan-submit').click();
+      await page
+        .locator('.ant-popconfirm')
+        .getByRole('button', { name: cjk('提交公示') })
+        .click();
       await page.getByText('征求意见').first().waitFor();
       expect(errors.get(`${unit}.manager`)).toEqual([]);
     }

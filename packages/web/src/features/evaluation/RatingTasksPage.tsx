@@ -8,6 +8,7 @@ import {
   Empty,
   Input,
   InputNumber,
+  Popconfirm,
   Progress,
   Select,
   Space,
@@ -201,7 +202,8 @@ function RatingDrawer({
 
   const submitOne = async (code: string) => {
     const score = scores[code];
-    if (score === null || score === undefined) throw new Error(t('ratings.scoreRequired'));
+    if (score === null || score === undefined || score < 0 || score > 100)
+      throw new Error(t('ratings.scoreRequired'));
     try {
       await api.post(`/api/plans/${task!.planId}/ratings`, {
         indicatorCode: code,
@@ -223,9 +225,19 @@ function RatingDrawer({
     onError: (e) => void (isConflict(e) || message.error(errorText(e))),
     onSettled: refresh,
   });
+  // Scores outside 0–100 are refused in the form (shown, never clamped) and left out of "submit all".
+  const outOfRange = (code: string) => {
+    const v = scores[code];
+    return v !== undefined && v !== null && (v < 0 || v > 100);
+  };
   const filled = leaves.filter(
-    (l) => !ratedBy.has(l.node.code) && scores[l.node.code] !== undefined && scores[l.node.code] !== null,
+    (l) =>
+      !ratedBy.has(l.node.code) &&
+      scores[l.node.code] !== undefined &&
+      scores[l.node.code] !== null &&
+      !outOfRange(l.node.code),
   );
+  const invalid = leaves.filter((l) => !ratedBy.has(l.node.code) && outOfRange(l.node.code));
   const all = useMutation({
     mutationFn: async () => {
       let n = 0;
@@ -254,15 +266,22 @@ function RatingDrawer({
       extra={
         editable &&
         remaining > 0 && (
-          <Button
-            type="primary"
-            disabled={filled.length === 0}
-            loading={all.isPending}
-            onClick={() => all.mutate()}
-            data-testid="rate-submit-all"
+          <Popconfirm
+            title={t('ratings.confirmAll', { n: filled.length })}
+            okText={t('console:common.confirm')}
+            cancelText={t('console:common.cancel')}
+            disabled={filled.length === 0 || invalid.length > 0}
+            onConfirm={() => all.mutate()}
           >
-            {t('ratings.submitAll', { n: filled.length })}
-          </Button>
+            <Button
+              type="primary"
+              disabled={filled.length === 0 || invalid.length > 0}
+              loading={all.isPending}
+              data-testid="rate-submit-all"
+            >
+              {t('ratings.submitAll', { n: filled.length })}
+            </Button>
+          </Popconfirm>
         )
       }
     >
@@ -321,16 +340,28 @@ function RatingDrawer({
                         </Tag>
                       </Space>
                     ) : (
-                      <InputNumber
-                        min={0}
-                        max={100}
-                        step={1}
-                        disabled={!editable}
-                        value={scores[l.node.code] ?? null}
-                        onChange={(v) => setScores((s) => ({ ...s, [l.node.code]: v }))}
-                        data-testid={`score-${l.node.code}`}
-                        style={{ width: '100%' }}
-                      />
+                      <div>
+                        <InputNumber
+                          step={1}
+                          disabled={!editable}
+                          status={outOfRange(l.node.code) ? 'error' : undefined}
+                          aria-invalid={outOfRange(l.node.code) || undefined}
+                          value={scores[l.node.code] ?? null}
+                          onChange={(v) => setScores((s) => ({ ...s, [l.node.code]: v }))}
+                          data-testid={`score-${l.node.code}`}
+                          style={{ width: '100%' }}
+                        />
+                        {outOfRange(l.node.code) && (
+                          <Typography.Text
+                            type="danger"
+                            style={{ fontSize: 12 }}
+                            role="alert"
+                            data-testid={`score-error-${l.node.code}`}
+                          >
+                            {t('ratings.scoreRange', { v: scores[l.node.code] })}
+                          </Typography.Text>
+                        )}
+                      </div>
                     ),
                 },
                 {
@@ -353,7 +384,11 @@ function RatingDrawer({
                       <Button
                         size="small"
                         type="primary"
-                        disabled={scores[l.node.code] === undefined || scores[l.node.code] === null}
+                        disabled={
+                          scores[l.node.code] === undefined ||
+                          scores[l.node.code] === null ||
+                          outOfRange(l.node.code)
+                        }
                         loading={one.isPending && one.variables === l.node.code}
                         onClick={() => one.mutate(l.node.code)}
                         data-testid={`submit-${l.node.code}`}

@@ -444,16 +444,20 @@ export default function PlanEditorPage() {
               </Button>
             )}
             {editable && (
-              <Button
-                icon={<SendOutlined />}
+              <Popconfirm
+                title={t('editor.submitConfirm')}
+                description={t('editor.submitConfirmHint')}
+                okText={t('editor.submit')}
+                cancelText={t('console:common.cancel')}
                 disabled={dirty}
-                onClick={() =>
+                onConfirm={() =>
                   act(`/api/plans/${id}/submit`, undefined, t('editor.submitted'), t('editor.submitErrors'))
                 }
-                data-testid="plan-submit"
               >
-                {t('editor.submit')}
-              </Button>
+                <Button icon={<SendOutlined />} disabled={dirty} data-testid="plan-submit">
+                  {t('editor.submit')}
+                </Button>
+              </Popconfirm>
             )}
             {plan.can?.approve && (
               <Button

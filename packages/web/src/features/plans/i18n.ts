@@ -37,6 +37,8 @@ export const zh = {
     saved: '已保存（版本 {{version}}）',
     dirty: '有未保存的修改',
     submit: '提交公示',
+    submitConfirm: '提交公示征求意见？',
+    submitConfirmHint: '提交后计划向社会公示，指标和权重锁定，不能再编辑。',
     submitted: '已提交公示征求意见',
     approve: '批准计划',
     approved: '计划已批准',
@@ -217,6 +219,9 @@ export const en: Same<typeof zh> = {
     saved: 'Saved (version {{version}})',
     dirty: 'Unsaved changes',
     submit: 'Publish for comment',
+    submitConfirm: 'Publish the plan for public comment?',
+    submitConfirmHint:
+      'The plan is shown to the public and its indicators and weights are locked: it can no longer be edited.',
     submitted: 'Published for public comment',
     approve: 'Approve plan',
     approved: 'Plan approved',
