@@ -251,7 +251,9 @@ async function main(argv: string[]) {
         }
         const rows = await parseValueSheet(readFileSync(values.file), values.file);
         console.log(`Importing ${rows.length} rows into plan ${values.plan}…`);
-        const stored = await reportValues(database.db, actor, values.plan, rows);
+        const stored = await reportValues(database.db, actor, values.plan, rows, 'rows', (n, total) =>
+          console.log(`${n} of ${total} rows written, not yet committed`),
+        );
         console.log(`${stored.length} values stored`);
         return 0;
       });

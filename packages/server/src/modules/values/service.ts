@@ -44,6 +44,7 @@ export async function listValues(db: Db, actor: Actor | null, planId: string) {
  * Reports actual values for an approved plan: all rows or none. Every row is checked first
  * (the indicator is a leaf of this plan), and problems come back per row (`rows.3.indicatorCode`).
  * A value reported again for the same period replaces the old one and needs verification again.
+ * `onProgress` hears of each chunk written inside the (not yet committed) transaction.
  */
 export async function reportValues(
   db: Db,
@@ -51,6 +52,7 @@ export async function reportValues(
   planId: string,
   rows: ValueRowInput[],
   pathPrefix = 'rows',
+  onProgress?: (written: number, total: number) => void,
 ) {
   return db.transaction(async (tx) => {
     const scope = await loadPlanScope(tx, planId);
@@ -114,6 +116,7 @@ export async function reportValues(
           })
           .returning()),
       );
+      onProgress?.(stored.length, rows.length);
     }
     await appendAudit(
       tx,
