@@ -24,6 +24,7 @@ import {
   scaleItems,
   subjectsOf,
   surveyDesign,
+  svyChisq,
   svyMean,
   svyProportion,
   tQuantile,
@@ -99,6 +100,34 @@ const est = (e: SurveyEstimate, weights: number[], member: boolean[]) => {
 };
 export type EstimateOut = ReturnType<typeof est>;
 const round = (x: number, d = 4) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
+
+/**
+ * Rao–Scott test of independence of stratum and answer (second-order F as R's `svychisq`
+ * default, with the first-order chi-square beside it); null when the table has fewer than two
+ * levels on a side or the design gives no variance.
+ */
+function raoScott(design: SurveyDesign, rows: unknown[], cols: unknown[]) {
+  let t;
+  try {
+    t = svyChisq(design, rows, cols);
+  } catch {
+    return null;
+  }
+  if (!Number.isFinite(t.f)) return null;
+  return {
+    method: 'Rao-Scott second-order F',
+    pearson: round(t.pearson),
+    f: round(t.f),
+    ndf: round(t.ndf),
+    ddf: round(t.ddf),
+    p: round(t.p, 6),
+    chisq: round(t.chisq),
+    df: t.df,
+    chisqP: round(t.chisqP, 6),
+    meanDeff: round(t.meanDeff),
+    n: t.n,
+  };
+}
 
 /** Frame counts per strata field, the default population margins for raking. */
 async function frameMargins(db: DbOrTx, s: SurveyRow) {
@@ -412,6 +441,13 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
         colLevels: tab.colLevels,
         rowShares: tab.rowShares.map((r) => r.map((x) => round(x))),
         rowTotals: tab.rowTotals.map((x) => round(x, 2)),
+        test: design
+          ? raoScott(
+              design,
+              resp.map((r) => r.stratum),
+              values,
+            )
+          : null,
       },
     };
   });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withDatabase } from '../../../test/global-setup';
 import { BACKEND, buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 import { openDatabase } from '../../db/client';
-import { surveyDesign, svyMean } from '@perfcommons/domain';
+import { surveyDesign, svyChisq, svyMean } from '@perfcommons/domain';
 import { surveyFrameUnits, surveyInvitations, surveyResponses } from '../../db/schema';
 import { AppError } from '../../lib/errors';
 import { sha256 } from '../../lib/hash';
@@ -499,6 +499,20 @@ describe('analysis, export and report', () => {
     expect(q.designEffect).toBeCloseTo(ref.deff, 3);
     expect(q.effectiveN).toBeCloseTo(ref.n / ref.deff, 3);
     expect(q.ci95[0]).toBeCloseTo(ref.ci[0], 3);
+    // Cross-tab stratum × answer carries the Rao–Scott test computed on the same design.
+    const rs = svyChisq(
+      d,
+      rows.map((r) => r.stratum),
+      rows.map((r) => (r.answers as Record<string, unknown>).used),
+    );
+    const tab = a.questions.find((x: { id: string }) => x.id === 'used').crossTab;
+    expect(tab.test.f).toBeCloseTo(rs.f, 3);
+    expect(tab.test.ndf).toBeCloseTo(rs.ndf, 3);
+    expect(tab.test.ddf).toBeCloseTo(rs.ddf, 3);
+    expect(tab.test.p).toBeCloseTo(rs.p, 5);
+    expect(tab.test.df).toBe((4 - 1) * (rs.colLevels.length - 1));
+    expect(tab.test.p).toBeGreaterThan(0);
+    expect(tab.test.p).toBeLessThanOrEqual(1);
     // Every index: a margin of error, and an interval inside 0–100.
     const all = [
       a.satisfaction.overall,

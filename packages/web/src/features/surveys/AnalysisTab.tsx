@@ -227,6 +227,13 @@ export function AnalysisBody({ a, planChart }: { a: Analysis; planChart: ReturnT
                     <Tag color={v >= 0.7 ? 'green' : v >= 0.6 ? 'gold' : 'red'}>{v.toFixed(3)}</Tag>
                   ),
               },
+              {
+                title: t('an.alphaCi'),
+                render: (_, r) =>
+                  r.alphaCi?.[0] == null
+                    ? '—'
+                    : `${r.alphaCi[0].toFixed(3)} – ${r.alphaCi[1]?.toFixed(3) ?? '—'}`,
+              },
             ]}
           />
         </Card>
@@ -311,6 +318,58 @@ function QuestionCard({ qr }: { qr: QuestionResult }) {
           (qr.distribution?.items ?? []).map((i) => ({ label: i.value, share: i.share })),
         )}
       />
+      {qr.crossTab && <CrossTabView tab={qr.crossTab} />}
     </Card>
+  );
+}
+
+const stratumLabel = (s: string) => s.split('|').join(' · ');
+const pFmt = (p: number | null) => (p == null ? '—' : p < 0.0001 ? '< 0.0001' : p.toFixed(4));
+
+/** Row shares by stratum and the Rao–Scott test of independence of stratum and answer. */
+function CrossTabView({ tab }: { tab: NonNullable<QuestionResult['crossTab']> }) {
+  const { t } = useTranslation('surveys');
+  const r = tab.test;
+  return (
+    <div data-testid="survey-crosstab">
+      <Table
+        size="small"
+        style={{ marginTop: 8 }}
+        title={() => t('an.crossTab')}
+        rowKey="stratum"
+        pagination={false}
+        scroll={{ x: true }}
+        dataSource={tab.rowLevels.map((stratum, i) => ({ stratum, shares: tab.rowShares[i] }))}
+        columns={[
+          { title: t('sample.stratum'), render: (_, row) => stratumLabel(row.stratum) },
+          ...tab.colLevels.map((c, j) => ({
+            title: c,
+            align: 'right' as const,
+            render: (_: unknown, row: { shares: (number | null)[] }) =>
+              row.shares[j] == null ? '—' : `${(row.shares[j]! * 100).toFixed(1)}%`,
+          })),
+        ]}
+      />
+      <Typography.Paragraph
+        type={r && r.p != null && r.p < 0.05 ? 'warning' : 'secondary'}
+        style={{ marginTop: 4, marginBottom: 0 }}
+        data-testid="survey-raoscott"
+      >
+        <span title={t('an.raoScottHint')}>
+          {r
+            ? t('an.raoScott', {
+                f: r.f?.toFixed(3) ?? '—',
+                ndf: r.ndf?.toFixed(2) ?? '—',
+                ddf: r.ddf?.toFixed(1) ?? '—',
+                p: pFmt(r.p),
+                chisq: r.chisq?.toFixed(3) ?? '—',
+                df: r.df,
+                chisqP: pFmt(r.chisqP),
+                deff: r.meanDeff?.toFixed(2) ?? '—',
+              })
+            : t('an.raoScottNone')}
+        </span>
+      </Typography.Paragraph>
+    </div>
   );
 }

@@ -184,6 +184,12 @@ export const zh = {
     warnings: '提示',
     none: '尚无答卷。',
     notFielded: '调查开始后才有数据。',
+    alphaCi: 'α 的 95% 置信区间',
+    crossTab: '按分层交叉',
+    raoScott:
+      '分层与答案独立性检验（Rao–Scott 二阶校正）：F = {{f}}，自由度 {{ndf}} 与 {{ddf}}，p = {{p}}；一阶校正 χ² = {{chisq}}（自由度 {{df}}，p = {{chisqP}}），平均设计效应 {{deff}}',
+    raoScottHint: '按实际抽样设计和加权校正的卡方检验；p < 0.05 表示各层的答案分布有差异',
+    raoScottNone: '无法检验独立性（层或答案选项少于两个）',
   },
 };
 
@@ -373,5 +379,12 @@ export const en: Same<typeof zh> = {
     warnings: 'Notes',
     none: 'No answers yet.',
     notFielded: 'Data appear once fieldwork has started.',
+    alphaCi: '95% interval of α',
+    crossTab: 'By stratum',
+    raoScott:
+      'Independence of stratum and answer (Rao–Scott second-order): F = {{f}} on {{ndf}} and {{ddf}} df, p = {{p}}; first-order χ² = {{chisq}} ({{df}} df, p = {{chisqP}}); mean design effect {{deff}}',
+    raoScottHint:
+      'Chi-square test corrected for the sampling design and weighting; p < 0.05 means the answers differ between strata',
+    raoScottNone: 'Independence cannot be tested (fewer than two strata or answers)',
   },
 };

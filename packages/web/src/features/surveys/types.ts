@@ -69,6 +69,28 @@ export interface QuestionResult {
   }[];
   keywords?: { word: string; count: number; documents: number }[];
   answers?: string[];
+  /** Stratum × answer, with the Rao–Scott test of independence (null when it cannot be formed). */
+  crossTab?: {
+    rowLevels: string[];
+    colLevels: string[];
+    rowShares: (number | null)[][];
+    rowTotals: (number | null)[];
+    test: RaoScottTest | null;
+  } | null;
+}
+
+export interface RaoScottTest {
+  method: string;
+  pearson: number | null;
+  f: number | null;
+  ndf: number | null;
+  ddf: number | null;
+  p: number | null;
+  chisq: number | null;
+  df: number;
+  chisqP: number | null;
+  meanDeff: number | null;
+  n: number;
 }
 
 export interface Analysis {
@@ -109,6 +131,8 @@ export interface Analysis {
     label: string;
     labelEn: string | null;
     alpha: number | null;
+    /** 95% interval of alpha (Feldt), when alpha is defined. */
+    alphaCi?: [number | null, number | null];
     items: number;
     n: number;
   }[];
