@@ -18,6 +18,9 @@ import {
 import { createdAt, id } from './columns';
 import { cycles, users } from './schema';
 
+/** Recorded fieldwork outcome of an invitation without an answer. */
+export type InvitationOutcome = 'refused' | 'non_contact' | 'ineligible' | 'unknown';
+
 /** A survey: draft → fielding → closed → published. */
 export const surveys = pgTable('surveys', {
   id: id(),
@@ -113,6 +116,14 @@ export const surveyInvitations = pgTable(
     tokenHash: text('token_hash').unique(),
     codeHash: text('code_hash').unique(),
     issuedAt: timestamp('issued_at', { withTimezone: true }),
+    /**
+     * Fieldwork outcome recorded by the office or an interviewer when there is no answer
+     * (AAPOR dispositions): refused | non_contact | ineligible | unknown. An answer makes it
+     * "completed" whatever was recorded; null means nothing is known yet (unknown eligibility).
+     */
+    outcome: text('outcome').$type<InvitationOutcome>(),
+    outcomeAt: timestamp('outcome_at', { withTimezone: true }),
+    outcomeBy: uuid('outcome_by').references(() => users.id),
     createdAt: createdAt(),
   },
   (t) => [index('survey_invitations_survey').on(t.surveyId, t.stratum)],
