@@ -7,3 +7,4 @@ export * from './text';
 export * from './questionnaire';
 export * from './design';
 export * from './chisq';
+export * from './aapor';
