@@ -6,7 +6,7 @@ import zhCN from 'antd/es/locale/zh_CN';
 import enUS from 'antd/es/locale/en_US';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
-import { useMe } from './auth';
+import { homePath, useMe } from './auth';
 import { ConsoleLayout } from './Layout';
 import { LoginPage } from './LoginPage';
 
@@ -46,6 +46,12 @@ function RequireAuth({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
+/** Each role lands on its own work. */
+function Home() {
+  const me = useMe();
+  return <Navigate to={homePath(me.data)} replace />;
+}
+
 export function ConsoleApp() {
   const { i18n } = useTranslation();
   return (
@@ -63,7 +69,7 @@ export function ConsoleApp() {
               </RequireAuth>
             }
           >
-            <Route index element={<Navigate to="/cycles" replace />} />
+            <Route index element={<Home />} />
             <Route path="orgs" element={<Lazy el={<OrgsPage />} />} />
             <Route path="cycles" element={<Lazy el={<CyclesPage />} />} />
             <Route path="cycles/:id" element={<Lazy el={<CyclePage />} />} />
@@ -81,7 +87,7 @@ export function ConsoleApp() {
             <Route path="appeals" element={<Lazy el={<AppealsPage />} />} />
             <Route path="participation/:tab?" element={<Lazy el={<ParticipationPage />} />} />
             <Route path="monitoring" element={<Lazy el={<MonitoringPage />} />} />
-            <Route path="*" element={<Navigate to="/cycles" replace />} />
+            <Route path="*" element={<Home />} />
           </Route>
         </Routes>
       </AntApp>

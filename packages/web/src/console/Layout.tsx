@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import {
   Breadcrumb,
   Button,
@@ -34,7 +34,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { pick, setLang, type Lang } from '../i18n';
-import { hasRole, useLogout, useMe } from './auth';
+import { hasRole, homePath, useLogout, useMe } from './auth';
 import { CrumbContext, type Crumb } from './crumbs';
 import NotificationBell from '../features/monitoring/NotificationBell';
 import { TotpSetup } from '../features/onboarding/ChangePassword';
@@ -52,9 +52,17 @@ export function ConsoleLayout() {
   const [totpOpen, setTotpOpen] = useState(false);
   const last = me.lastLogin;
   const failed = last?.failedAttemptsSince ?? 0;
+  // A first login is announced on the page it lands on, not on every page of the session.
+  // (the index route redirects, so the landing page is the first one other than `/`)
+  const [landing, setLanding] = useState<string | null>(null);
+  useEffect(() => {
+    if (landing === null && location.pathname !== '/') setLanding(location.pathname);
+  }, [landing, location.pathname]);
   const lastText = last?.at
     ? t('header.lastLogin', { at: new Date(last.at).toLocaleString(i18n.language), ip: last.ip ?? '—' })
-    : t('header.firstLogin');
+    : landing === null || location.pathname === landing
+      ? t('header.firstLogin')
+      : '';
   const official = hasRole(me, 'office', 'admin');
 
   const items = [
@@ -88,7 +96,10 @@ export function ConsoleLayout() {
     { key: '/orgs', icon: <ApartmentOutlined />, label: t('nav.orgs') },
     official && { key: '/audit', icon: <AuditOutlined />, label: t('nav.audit') },
   ].filter(Boolean) as { key: string; icon: ReactNode; label: string }[];
-  const selected = items.find((i) => location.pathname.startsWith(i.key))?.key ?? '/cycles';
+  const home = homePath(me);
+  // A plan's data entry (/plans/:id/values) belongs to 数据填报, not to 绩效计划.
+  const path = /^\/plans\/[^/]+\/values/.test(location.pathname) ? '/values' : location.pathname;
+  const selected = items.find((i) => path.startsWith(i.key))?.key ?? home;
 
   return (
     <CrumbContext.Provider value={setCrumbs}>
@@ -119,7 +130,7 @@ export function ConsoleLayout() {
             <Breadcrumb
               data-testid="breadcrumbs"
               items={[
-                { title: <Link to="/cycles">{t('nav.home')}</Link> },
+                { title: <Link to={home}>{t('nav.home')}</Link> },
                 ...crumbs.map((c) => ({ title: c.to ? <Link to={c.to}>{c.title}</Link> : c.title })),
               ]}
             />

@@ -20,7 +20,8 @@ export function LoginPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [needTotp, setNeedTotp] = useState(false);
-  const from = (location.state as { from?: string } | null)?.from ?? '/cycles';
+  // `/` (and no state) lets the index route send each role to its own work.
+  const from = (location.state as { from?: string } | null)?.from ?? '/';
   // Production servers have no demo accounts: the hint is shown only outside production.
   const config = useQuery({
     queryKey: ['auth-config'],

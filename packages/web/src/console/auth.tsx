@@ -22,6 +22,26 @@ export function hasRole(user: User | null | undefined, ...roles: Role[]): boolea
   return !!user && user.roles.some((r) => roles.includes(r.role));
 }
 
+/**
+ * Where a user's own work is: the first of their roles in this order decides (the office's cycles, a unit
+ * manager's plans, the verifier's queue, the rater's tasks, an appraisee's plans, the audit log).
+ */
+const HOME_BY_ROLE: [Role, string][] = [
+  ['office', '/cycles'],
+  ['admin', '/cycles'],
+  ['unit_manager', '/plans'],
+  ['verifier', '/verify'],
+  ['evaluator', '/ratings'],
+  ['appraisee', '/plans'],
+  ['audit_admin', '/audit'],
+  ['security_admin', '/orgs'],
+];
+
+export function homePath(user: User | null | undefined): string {
+  for (const [role, path] of HOME_BY_ROLE) if (hasRole(user, role)) return path;
+  return '/results';
+}
+
 export function useLogout() {
   const qc = useQueryClient();
   return async () => {
