@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IndicatorNodeInput } from '@perfcommons/contracts';
+import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 
 let t: TestApp;
@@ -8,20 +9,62 @@ let office: Client;
 let culPlanId: string;
 let eduPlanId: string;
 let cycleId: string;
+let cul: { manager: FactoryUser };
+let edu: { manager: FactoryUser };
+let fin: { manager: FactoryUser };
+let verifierUser: FactoryUser;
+
+const leaf = (code: string, weight: number): IndicatorNodeInput => ({
+  code,
+  name: `指标 ${code}`,
+  weight,
+  rule: { type: 'linear', baseline: 0, target: 100, direction: 'higher' },
+  subjects: [{ type: 'data', weight: 100 }],
+});
+/** Two dimensions of two measured leaves each (A1, A2, B1, B2). */
+const TREE: IndicatorNodeInput[] = [
+  { code: 'A', name: '维度 A', weight: 50, children: [leaf('A1', 60), leaf('A2', 40)] },
+  { code: 'B', name: '维度 B', weight: 50, children: [leaf('B1', 50), leaf('B2', 50)] },
+];
 
 beforeAll(async () => {
   t = await buildTestApp();
-  office = await t.as('office');
-  const cycles = (await office.get('/api/cycles')).json().items;
-  cycleId = cycles.find((c: { code: string }) => c.code === '2025-annual').id;
-  const orgs = (await office.get('/api/orgs')).json().items;
-  const unitId = (code: string) => orgs.find((o: { code: string }) => o.code === code).id;
-  const plans = (await office.get(`/api/plans?cycleId=${cycleId}&appraiseeType=unit`)).json().items;
-  culPlanId = plans.find((p: { orgUnitId: string }) => p.orgUnitId === unitId('cul')).id;
-  eduPlanId = plans.find((p: { orgUnitId: string }) => p.orgUnitId === unitId('edu')).id;
-  // An unpublished copy of the 2025 cycle: the demo publishes it, which freezes its values
-  // (publication.test.ts covers the freeze); here values are reported and verified as before.
-  await t.db.execute(sql`update cycles set results_published_at = null where id = ${cycleId}`);
+  // Its own cycle, units, people and plans (test/factories.ts), not the demo city's.
+  const f = factory(t, 'values');
+  const cycle = await f.cycle({ year: 2031, stage: 'planning' });
+  cycleId = cycle.id;
+  const unit = async () => {
+    const org = await f.org();
+    return { org, manager: await f.user([{ role: 'unit_manager', orgUnitId: org.id }]) };
+  };
+  const culUnit = await unit();
+  const eduUnit = await unit();
+  const finUnit = await unit();
+  cul = culUnit;
+  edu = eduUnit;
+  fin = finUnit;
+  verifierUser = await f.user([{ role: 'verifier' }]);
+  office = await (await f.user([{ role: 'office' }])).login();
+  culPlanId = (await f.plan({ cycleId, orgUnitId: culUnit.org.id, tree: TREE })).id;
+  eduPlanId = (await f.plan({ cycleId, orgUnitId: eduUnit.org.id, tree: TREE })).id;
+  await f.stage(cycleId, 'evaluation');
+  // The culture unit's annual figures: two verified, two reported and awaiting verification.
+  await f.values(
+    culPlanId,
+    [
+      { indicatorCode: 'A1', period: '2031', value: 80 },
+      { indicatorCode: 'B2', period: '2031', value: 70 },
+    ],
+    { by: culUnit.manager.actor, verifyAs: verifierUser.actor },
+  );
+  await f.values(
+    culPlanId,
+    [
+      { indicatorCode: 'A2', period: '2031', value: 90 },
+      { indicatorCode: 'B1', period: '2031', value: 95 },
+    ],
+    { by: culUnit.manager.actor },
+  );
 });
 afterAll(async () => t.close());
 
@@ -35,20 +78,15 @@ describe('actual values', () => {
     const values = (await office.get(`/api/plans/${culPlanId}/values`)).json().items;
     const pending = values.filter((v: { status: string }) => v.status === 'reported');
     expect(pending.map((v: { indicatorCode: string }) => v.indicatorCode).sort()).toEqual(['A2', 'B1']);
-    // The demo's verified quarterly reports of these indicators would stand in for the pending annual
-    // values (the latest verified period scores); without them, nothing verified is left to score.
-    await t.db.execute(
-      sql`delete from actual_values where plan_id = ${culPlanId} and indicator_code in ('A2', 'B1') and status = 'verified'`,
-    );
     await office.post(`/api/cycles/${cycleId}/compute`);
     const before = await resultOf(culPlanId);
 
-    const manager = await t.as('cul.manager');
+    const manager = await cul.manager.login();
     expect(
       (await manager.post(`/api/values/${pending[0].id}/verify`, { decision: 'verified', version: 1 }))
         .statusCode,
     ).toBe(403);
-    const verifier = await t.as('verifier');
+    const verifier = await verifierUser.login();
     const noReason = await verifier.post(`/api/values/${pending[0].id}/verify`, {
       decision: 'rejected',
       version: pending[0].version,
@@ -67,25 +105,25 @@ describe('actual values', () => {
   });
 
   it('reports a single value, which then needs verification again', async () => {
-    const manager = await t.as('edu.manager');
+    const manager = await edu.manager.login();
     const res = await manager.post(`/api/plans/${eduPlanId}/values`, {
       indicatorCode: 'A1',
-      period: '2025-Q4',
+      period: '2031-Q4',
       value: 96.5,
       note: '四季度',
     });
     expect(res.statusCode).toBe(201);
-    expect(res.json().value).toMatchObject({ indicatorCode: 'A1', period: '2025-Q4', status: 'reported' });
+    expect(res.json().value).toMatchObject({ indicatorCode: 'A1', period: '2031-Q4', status: 'reported' });
   });
 
   it('stores a bulk report all or nothing, naming each bad row', async () => {
-    const manager = await t.as('edu.manager');
+    const manager = await edu.manager.login();
     const before = (await manager.get(`/api/plans/${eduPlanId}/values`)).json().items.length;
     const bad = await manager.post(`/api/plans/${eduPlanId}/values/bulk`, {
       rows: [
-        { indicatorCode: 'A1', period: '2025-Q3', value: 90 },
-        { indicatorCode: 'A', period: '2025-Q3', value: 1 },
-        { indicatorCode: 'ZZ', period: '2025-Q3', value: 1 },
+        { indicatorCode: 'A1', period: '2031-Q3', value: 90 },
+        { indicatorCode: 'A', period: '2031-Q3', value: 1 },
+        { indicatorCode: 'ZZ', period: '2031-Q3', value: 1 },
       ],
     });
     expect(bad.statusCode).toBe(400);
@@ -105,26 +143,26 @@ describe('actual values', () => {
     expect((await manager.get(`/api/plans/${eduPlanId}/values`)).json().items.length).toBe(before);
     const ok = await manager.post(`/api/plans/${eduPlanId}/values/bulk`, {
       rows: [
-        { indicatorCode: 'A1', period: '2025-Q3', value: 90 },
-        { indicatorCode: 'A2', period: '2025-Q3', value: 88 },
+        { indicatorCode: 'A1', period: '2031-Q3', value: 90 },
+        { indicatorCode: 'A2', period: '2031-Q3', value: 88 },
       ],
     });
     expect(ok.json()).toEqual({ inserted: 2 });
   });
 
   it('imports XLSX and reports CSV problems row by row', async () => {
-    const manager = await t.as('edu.manager');
+    const manager = await edu.manager.login();
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('values');
     ws.addRow(['indicatorCode', 'period', 'value', 'note']);
-    ws.addRow(['B1', '2025-H1', 93.2, '上半年']);
-    ws.addRow(['B2', '2025-H1', 91, '']);
+    ws.addRow(['B1', '2031-H1', 93.2, '上半年']);
+    ws.addRow(['B2', '2031-H1', 91, '']);
     const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
     const up = multipart('values.xlsx', xlsx);
     const res = await manager.raw({ method: 'POST', url: `/api/plans/${eduPlanId}/values/import`, ...up });
     expect(res.json()).toEqual({ inserted: 2 });
 
-    const csv = Buffer.from('indicatorCode,period,value,note\nB1,2025-H2,94,ok\nB2,2025 H2,abc,\n');
+    const csv = Buffer.from('indicatorCode,period,value,note\nB1,2031-H2,94,ok\nB2,2031 H2,abc,\n');
     const bad = await manager.raw({
       method: 'POST',
       url: `/api/plans/${eduPlanId}/values/import`,
@@ -144,20 +182,20 @@ describe('actual values', () => {
   });
 
   it('refuses a verification of a value reported again since it was read (version conflict)', async () => {
-    const manager = await t.as('edu.manager');
+    const manager = await edu.manager.login();
     const first = (
       await manager.post(`/api/plans/${eduPlanId}/values`, {
         indicatorCode: 'B2',
-        period: '2025-Q1',
+        period: '2031-Q1',
         value: 80,
       })
     ).json().value;
-    const verifier = await t.as('verifier');
+    const verifier = await verifierUser.login();
     // The verifier reviews version 1 while the unit reports the figure again (version 2).
     const second = (
       await manager.post(`/api/plans/${eduPlanId}/values`, {
         indicatorCode: 'B2',
-        period: '2025-Q1',
+        period: '2031-Q1',
         value: 85,
       })
     ).json().value;
@@ -179,10 +217,10 @@ describe('actual values', () => {
   });
 
   it('refuses values for another unit’s plan', async () => {
-    const other = await t.as('fin.manager');
+    const other = await fin.manager.login();
     const res = await other.post(`/api/plans/${eduPlanId}/values`, {
       indicatorCode: 'A1',
-      period: '2025',
+      period: '2031',
       value: 1,
     });
     expect(res.statusCode).toBe(403);
