@@ -1,11 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factory, type Factory, type FactoryCycle, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 
 let t: TestApp;
+let f: Factory;
 let office: Client;
+let manager: FactoryUser;
+let inEvaluation: FactoryCycle;
+let inPlanning: FactoryCycle;
 beforeAll(async () => {
   t = await buildTestApp();
-  office = await t.as('office');
+  // Its own cycles, unit and accounts (test/factories.ts), not the demo city's.
+  f = factory(t, 'cycles');
+  office = await (await f.user([{ role: 'office' }])).login();
+  manager = await f.user([{ role: 'unit_manager', orgUnitId: (await f.org()).id }]);
+  inEvaluation = await f.cycle({ year: 2030, stage: 'evaluation' });
+  inPlanning = await f.cycle({ year: 2031, stage: 'planning' });
 });
 afterAll(async () => t.close());
 
@@ -19,15 +29,22 @@ const newCycle = {
 };
 
 describe('cycles', () => {
-  it('lists the demo cycles with their links', async () => {
+  it('lists the cycles with their links and what the user may do with them', async () => {
     const res = await office.get('/api/cycles');
     const byCode = Object.fromEntries(
       res.json().items.map((c: { code: string; stage: string }) => [c.code, c.stage]),
     );
-    expect(byCode).toMatchObject({
-      '2025-annual': 'results',
-      '2021-2025-term': 'evaluation',
-      '2026-annual': 'planning',
+    expect(byCode).toMatchObject({ [inEvaluation.code]: 'evaluation', [inPlanning.code]: 'planning' });
+    const can = { transition: true, computeResults: true, publish: true, editRules: true };
+    expect(
+      res.json().items.every((c: { can: object }) => JSON.stringify(c.can) === JSON.stringify(can)),
+    ).toBe(true);
+    const theirs = (await (await manager.login()).get(`/api/cycles/${inPlanning.id}`)).json().cycle;
+    expect(theirs.can).toEqual({
+      transition: false,
+      computeResults: false,
+      publish: false,
+      editRules: false,
     });
   });
 
@@ -62,7 +79,7 @@ describe('cycles', () => {
   });
 
   it('refuses a duplicate code with 409 naming the field', async () => {
-    const res = await office.post('/api/cycles', { ...newCycle, code: '2025-annual' });
+    const res = await office.post('/api/cycles', { ...newCycle, code: inEvaluation.code });
     expect(res.statusCode).toBe(409);
     expect(res.json().details).toEqual([{ path: 'code', message: 'taken' }]);
   });
@@ -95,10 +112,9 @@ describe('cycles', () => {
   });
 
   it('lets only the performance office create or move cycles', async () => {
-    const manager = await t.as('edu.manager');
-    expect((await manager.post('/api/cycles', { ...newCycle, code: 'm' })).statusCode).toBe(403);
-    const cycles = (await manager.get('/api/cycles')).json().items;
-    expect((await manager.post(`/api/cycles/${cycles[0].id}/transition`, { to: 'closed' })).statusCode).toBe(
+    const unit = await manager.login();
+    expect((await unit.post('/api/cycles', { ...newCycle, code: 'm' })).statusCode).toBe(403);
+    expect((await unit.post(`/api/cycles/${inPlanning.id}/transition`, { to: 'execution' })).statusCode).toBe(
       403,
     );
     expect((await t.anon.get('/api/cycles')).statusCode).toBe(401);
