@@ -17,7 +17,7 @@ import {
   Typography,
 } from 'antd';
 import { ArrowRightOutlined } from '@ant-design/icons';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useCrumbs } from '../../console/crumbs';
 import { CycleSelect, useCycleParam } from '../../console/CycleSelect';
@@ -26,6 +26,7 @@ import { pick } from '../../i18n';
 import { api, qs } from '../../shared/api';
 import { fmtDateTime, fmtNum } from '../../shared/format';
 import type { Items, Result } from '../../shared/types';
+import { nodeName, type IndicatorNode } from '../../shared/tree';
 import { GradeTag } from '../results/GradeTag';
 import type { Appeal, AppealRevision, ScoreSnapshot } from './types';
 
@@ -61,6 +62,30 @@ export default function AppealsPage() {
   const resultById = new Map((results.data ?? []).map((r) => [r.id, r]));
   const [deciding, setDeciding] = useState<Appeal>();
   const rows = (appeals.data ?? []).filter((a) => !status || a.status === status);
+  // The indicator's name, from the trees of the plans the listed appeals are about.
+  const planIds = [
+    ...new Set(rows.map((a) => resultById.get(a.resultId)?.planId).filter((x): x is string => !!x)),
+  ];
+  const trees = useQueries({
+    queries: planIds.map((id) => ({
+      queryKey: ['plan', id],
+      queryFn: () => api.get<{ tree: IndicatorNode[] }>(`/api/plans/${id}`),
+      staleTime: 60_000,
+    })),
+  });
+  const names = new Map<string, IndicatorNode>();
+  trees.forEach((q, i) => {
+    const walk = (ns: IndicatorNode[]) =>
+      ns.forEach((n) => {
+        names.set(`${planIds[i]}|${n.code}`, n);
+        if (n.children) walk(n.children);
+      });
+    if (q.data?.tree) walk(q.data.tree);
+  });
+  const indicatorOf = (a: Appeal) => {
+    const planId = resultById.get(a.resultId)?.planId;
+    return planId ? names.get(`${planId}|${a.indicatorCode}`) : undefined;
+  };
 
   return (
     <Card
@@ -91,7 +116,7 @@ export default function AppealsPage() {
         dataSource={rows}
         data-testid="appeals-table"
         locale={{ emptyText: t('none') }}
-        scroll={{ x: 980 }}
+        scroll={{ x: 1090 }}
         pagination={{ defaultPageSize: 20, showTotal: (total) => t('console:common.total', { total }) }}
         expandable={{
           expandedRowRender: (a) => (
@@ -123,7 +148,19 @@ export default function AppealsPage() {
               return r ? pick(lang, r.appraiseeName, r.appraiseeNameEn) : '—';
             },
           },
-          { title: t('indicator'), dataIndex: 'indicatorCode', width: 90 },
+          {
+            title: t('indicator'),
+            dataIndex: 'indicatorCode',
+            width: 200,
+            render: (code: string, a) => {
+              const n = indicatorOf(a);
+              return (
+                <span data-testid="appeal-indicator">
+                  <Typography.Text type="secondary">{code}</Typography.Text> {n ? nodeName(lang, n) : null}
+                </span>
+              );
+            },
+          },
           {
             title: t('status'),
             dataIndex: 'status',

@@ -21,6 +21,7 @@ import {
   ArrowUpOutlined,
   CheckOutlined,
   DeleteOutlined,
+  EyeOutlined,
   FormOutlined,
   NodeIndexOutlined,
   PlusOutlined,
@@ -323,11 +324,11 @@ export default function PlanEditorPage() {
             {n.veto && <Tag color="red">{t('common:misc.veto')}</Tag>}
             <Button
               size="small"
-              icon={<FormOutlined />}
+              icon={editable ? <FormOutlined /> : <EyeOutlined />}
               onClick={() => setLeafKey(n.key)}
               data-testid={`rule-${n.code}`}
             >
-              {t('editor.editRule')}
+              {editable ? t('editor.editRule') : t('editor.viewRule')}
             </Button>
           </Space>
         );

@@ -62,11 +62,33 @@ function allCodes(nodes: EditNode[], out = new Set<string>()): Set<string> {
   return out;
 }
 
-/** A fresh code under `prefix` (`1.3`, or `3` at the first level) not used anywhere in the tree. */
-function freshCode(tree: EditNode[], prefix: string, siblings: number): string {
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A fresh code under `prefix`, not used anywhere in the tree, in the style of its siblings: `B3` beside
+ * `B1`, `B2`; `1.3` beside `1.1`, `1.2`; `D` beside the first-level `A`, `B`, `C`; a first child is `B1`
+ * under `B` and `B1.1` or `1.1` under a code ending in a digit.
+ */
+function freshCode(tree: EditNode[], prefix: string, siblings: EditNode[]): string {
   const used = allCodes(tree);
-  for (let i = siblings + 1; ; i++) {
-    const c = prefix ? `${prefix}.${i}` : String(i);
+  const codes = siblings.map((s) => s.code);
+  if (codes.length > 0 && codes.every((c) => /^[A-Z]$/.test(c))) {
+    for (let i = Math.max(...codes.map((c) => c.charCodeAt(0))) + 1; i <= 90; i++) {
+      const c = String.fromCharCode(i);
+      if (!used.has(c)) return c;
+    }
+  }
+  const numbered = new RegExp(`^${escapeRe(prefix)}([.\\-_]?)(\\d+)$`);
+  const matches = codes.map((c) => numbered.exec(c));
+  const sep =
+    matches.length > 0 && matches.every((m) => m !== null) && matches.every((m) => m![1] === matches[0]![1])
+      ? matches[0]![1]!
+      : /[A-Za-z]$/.test(prefix)
+        ? ''
+        : '.';
+  const start = Math.max(siblings.length, ...matches.map((m) => (m ? Number(m[2]) : 0))) + 1;
+  for (let i = start; ; i++) {
+    const c = `${prefix}${prefix ? sep : ''}${i}`;
     if (!used.has(c)) return c;
   }
 }
@@ -77,11 +99,11 @@ function blank(code: string, name: string): EditNode {
 
 export function addChild(tree: EditNode[], parentKey: string | null, name: string): [EditNode[], string] {
   if (parentKey === null) {
-    const n = blank(freshCode(tree, '', tree.length), name);
+    const n = blank(freshCode(tree, '', tree), name);
     return [[...tree, n], n.key];
   }
   const parent = findNode(tree, parentKey)!;
-  const n = blank(freshCode(tree, parent.code, parent.children?.length ?? 0), name);
+  const n = blank(freshCode(tree, parent.code, parent.children ?? []), name);
   // A leaf that gets children stops being scored itself: its rule no longer applies.
   return [updateNode(tree, parentKey, { children: [...(parent.children ?? []), n] }), n.key];
 }
@@ -90,7 +112,7 @@ export function addSibling(tree: EditNode[], key: string, name: string): [EditNo
   const parentCode = parentOf(tree, key)?.code ?? '';
   let created = '';
   const next = mapSiblings(tree, key, (sibs, i) => {
-    const n = blank(freshCode(tree, parentCode, sibs.length), name);
+    const n = blank(freshCode(tree, parentCode, sibs), name);
     created = n.key;
     return [...sibs.slice(0, i + 1), n, ...sibs.slice(i + 1)];
   });

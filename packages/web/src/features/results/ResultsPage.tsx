@@ -391,7 +391,7 @@ function RadarCard({ result }: { result?: Result }) {
   const first = (detail.data?.breakdown ?? []).filter((b) => (b.kind ?? 'normal') === 'normal');
   const name = result ? pick(lang, result.appraiseeName, result.appraiseeNameEn) : '';
   return (
-    <Card title={result ? t('radar', { name }) : t('radar', { name: '' })}>
+    <Card title={result ? t('radar', { name }) : t('radarTitle')}>
       {!result && <Empty description={t('radarHint')} />}
       {result && first.length > 0 && (
         <EChart
