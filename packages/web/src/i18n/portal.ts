@@ -85,6 +85,12 @@ const zh = {
     none: '无',
     back: '返回首页',
   },
+  notFound: {
+    title: '页面不存在',
+    body: '您访问的地址 {{path}} 没有对应的页面，可能已被移动或输入有误。',
+    home: '返回首页',
+    units: '查看考核单位',
+  },
   footer: '数据由绩效办公开发布。如对结果有疑问，可在反馈环节提出申诉。',
 };
 
@@ -176,6 +182,12 @@ const en: Same<typeof zh> = {
     value: ', coefficient {{v}}',
     none: 'None',
     back: 'Back to home',
+  },
+  notFound: {
+    title: 'Page not found',
+    body: 'There is no page at {{path}}: it may have moved, or the address has a typo.',
+    home: 'Back to home',
+    units: 'See the appraised units',
   },
   footer:
     'Published by the performance office. Questions about a result can be raised as an appeal in the feedback link.',

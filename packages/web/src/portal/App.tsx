@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { setLang, type Lang } from '../i18n';
 import { Link, match, usePath } from './router';
@@ -12,6 +12,32 @@ const SurveyListPage = lazy(() => import('./SurveyReportPage').then((m) => ({ de
 const RegulationsPage = lazy(() => import('./RegulationsPage'));
 const CycleStagesPage = lazy(() => import('./CycleStagesPage'));
 const ParticipatePage = lazy(() => import('./participate/ParticipatePage'));
+
+/** An unknown address: a page that says so (not the home page), marked for search engines. */
+function NotFoundPage({ path }: { path: string }) {
+  const { t } = useTranslation('portal');
+  useEffect(() => {
+    const meta = document.createElement('meta');
+    meta.name = 'robots';
+    meta.content = 'noindex';
+    document.head.appendChild(meta);
+    const title = document.title;
+    document.title = `404 · ${t('notFound.title')}`;
+    return () => {
+      meta.remove();
+      document.title = title;
+    };
+  }, [t]);
+  return (
+    <section className="pc-card" data-testid="not-found">
+      <h1>404 · {t('notFound.title')}</h1>
+      <p>{t('notFound.body', { path })}</p>
+      <p>
+        <Link href="/">{t('notFound.home')}</Link> · <Link href="/units">{t('notFound.units')}</Link>
+      </p>
+    </section>
+  );
+}
 
 export function PortalApp() {
   const { t, i18n } = useTranslation('portal');
@@ -29,7 +55,7 @@ export function PortalApp() {
   else if ((params = match('/cycles/:id/regulations', path))) page = <RegulationsPage id={params.id} />;
   else if ((params = match('/cycles/:id', path))) page = <CycleStagesPage id={params.id} />;
   else if (path === '/take-part' || path.startsWith('/take-part/')) page = <ParticipatePage path={path} />;
-  else page = <HomePage />;
+  else page = <NotFoundPage path={path} />;
 
   return (
     <div className="pc-shell">

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { STAGES, type Stage } from '../shared/types';
+import { errorText } from '../console/errors';
 
 export function Loading() {
   const { t } = useTranslation();
@@ -10,7 +11,7 @@ export function ErrorBox({ error, onRetry }: { error: Error; onRetry?: () => voi
   const { t } = useTranslation();
   return (
     <div className="pc-error" role="alert">
-      <strong>{t('misc.error')}</strong> <span>{error.message}</span>
+      <strong>{t('misc.error')}</strong> <span>{errorText(error)}</span>
       {onRetry && (
         <button type="button" className="pc-btn-link" onClick={onRetry}>
           {t('misc.retry')}
