@@ -57,6 +57,7 @@ export interface IndicatorNodeInput {
   children?: IndicatorNodeInput[];
   rule?: z.infer<typeof ScoringRuleSchema>;
   unit?: string;
+  definition?: string;
   dataSource?: string;
   direction?: 'higher' | 'lower';
   subjects?: { type: z.infer<typeof SubjectTypeSchema>; weight: number }[];
@@ -84,6 +85,8 @@ export const IndicatorNodeSchema: z.ZodType<IndicatorNodeInput> = z.lazy(() =>
     rule: ScoringRuleSchema.optional(),
     /** Unit of measure, e.g. `%`. */
     unit: z.string().max(40).optional(),
+    /** Definition 指标解释: what is measured and how (scope, formula). */
+    definition: z.string().max(2000).optional(),
     /** Where the value comes from (e.g. statistics bureau). */
     dataSource: z.string().max(200).optional(),
     direction: direction.optional(),
@@ -312,6 +315,65 @@ export const TreeProblem = z.object({
 });
 export type TreeProblem = z.infer<typeof TreeProblem>;
 
+/** A finding of the scientific design checks 指标科学性检查 (domain lintPlan). */
+export const LintFinding = z.object({
+  /** smart.no_definition, smart.no_data_source, smart.no_target, smart.target_below_baseline, overlap, balance.public_weight, weight.too_small. */
+  code: z.string(),
+  /** The leaf concerned ('' for the plan as a whole). */
+  indicatorCode: z.string(),
+  /** error: blocks submission unless overridden with a reason; warning: shown only. */
+  severity: z.enum(['error', 'warning']),
+  message: z.string(),
+  /** overlap: the earlier leaf it nearly duplicates. */
+  otherCode: z.string().optional(),
+  /** The measured share (%) or similarity (0–1). */
+  value: z.number().optional(),
+});
+export type LintFinding = z.infer<typeof LintFinding>;
+
+/** Body of a submission; may be absent (no override). */
+export const SubmitPlanBody = z.preprocess(
+  (v) => v ?? {},
+  z.object({
+    /** Submit despite lint errors: why (at least 10 characters; recorded in the audit log). */
+    lintOverride: z.object({ reason: z.string().trim().min(10).max(2000) }).optional(),
+  }),
+);
+
+/** Entropy weight aid 熵权法: the peers' verified values of a plan's leaves in the latest earlier cycle. */
+export const EntropyHistoryReply = z.object({
+  /** The earlier cycle the values come from (null: none found). */
+  cycleId: z.uuid().nullable(),
+  cycleName: z.string().nullable(),
+  cycleNameEn: z.string().nullable(),
+  /** Leaves (normal, scored from data) in plan order; columns of `rows`. */
+  leaves: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      nameEn: z.string().nullable(),
+      direction: z.enum(['higher', 'lower']),
+      /** Peers with a verified value of this leaf. */
+      peersWithValue: z.number().int(),
+    }),
+  ),
+  /** Leaves left out: not scored from data, or too few peers with a value. */
+  excluded: z.array(z.object({ code: z.string(), reason: z.enum(['not_data', 'too_few_values']) })),
+  /** One row per peer appraisee with a verified value for every included leaf. */
+  rows: z.array(
+    z.object({
+      appraiseeName: z.string(),
+      appraiseeNameEn: z.string().nullable(),
+      values: z.array(z.number()),
+    }),
+  ),
+  /** Entropy weights (%) of the included leaves, null when there is not enough history. */
+  weights: z.array(z.number()).nullable(),
+  /** Why there are no weights: no_earlier_cycle, too_few_peers (under 3 complete rows), too_few_leaves (under 2). */
+  insufficient: z.enum(['no_earlier_cycle', 'too_few_peers', 'too_few_leaves']).nullable(),
+});
+export type EntropyHistoryReply = z.infer<typeof EntropyHistoryReply>;
+
 export const PlanReply = z.object({ plan: Plan });
 export const PlanListReply = z.object({ items: z.array(Plan) });
 export const PlanDetailReply = z.object({
@@ -319,6 +381,8 @@ export const PlanDetailReply = z.object({
   tree: z.array(IndicatorNodeSchema),
   /** Validation problems of the tree (a draft may be saved with them; submitting needs none). */
   problems: z.array(TreeProblem),
+  /** Scientific design checks, computed by the server with the cycle's rules (errors first). */
+  lint: z.array(LintFinding).optional(),
 });
 export type PlanDetailReply = z.infer<typeof PlanDetailReply>;
 

@@ -47,6 +47,14 @@ export const CycleRulesSchema = z.object({
    * 'renormalise' excludes the leaf and renormalises its siblings' weights; 'zero' scores it 0.
    */
   missingData: z.enum(MISSING_DATA_POLICIES).default('incomplete'),
+  /**
+   * Plan design checks: minimum share (%) of a plan's total scored by the public (leaves' `public` and
+   * `service_recipient` subjects, each leaf weighted by its share of the total); 0 turns the check off.
+   * Below it, submitting the plan needs an override with a reason.
+   */
+  minPublicWeight: z.number().min(0).max(100).default(10),
+  /** Plan design checks: a leaf below this share (%) of the total is flagged as too small to steer; 0: off. */
+  minLeafShare: z.number().min(0).max(100).default(1),
 });
 export type CycleRules = z.infer<typeof CycleRulesSchema>;
 

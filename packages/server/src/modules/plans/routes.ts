@@ -16,10 +16,13 @@ import {
   PlanTemplateListReply,
   SaveTreeBody,
   SetPlanOwnerBody,
+  SubmitPlanBody,
+  EntropyHistoryReply,
 } from '@perfcommons/contracts';
 import { requireActor } from '../../lib/actor';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { approvePlan, getPlan, listPlans, saveTree, submitPlan } from './service';
+import { entropyHistory } from './entropy';
 import {
   assignDefaultOwners,
   bulkApprovePlans,
@@ -79,8 +82,13 @@ export const planRoutes: FastifyPluginAsyncContract = async (app) => {
   );
   app.post(
     '/plans/:id/submit',
-    { schema: { tags, params: IdParams, response: { 200: PlanReply } } },
-    async (req) => ({ plan: await submitPlan(db, req.actor, req.params.id) }),
+    { schema: { tags, params: IdParams, body: SubmitPlanBody, response: { 200: PlanReply } } },
+    async (req) => ({ plan: await submitPlan(db, req.actor, req.params.id, req.body ?? {}) }),
+  );
+  app.get(
+    '/plans/:id/entropy-history',
+    { schema: { tags, params: IdParams, response: { 200: EntropyHistoryReply } } },
+    async (req) => entropyHistory(db, req.actor, req.params.id),
   );
   app.post(
     '/plans/:id/approve',

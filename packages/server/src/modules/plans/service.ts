@@ -21,6 +21,7 @@ import {
 } from './access';
 import { buildTree, flattenTree } from './tree';
 import { assertCommentsAnswered } from '../participation/comments';
+import { assertLintPasses, lintPlanTree } from './lint';
 
 export const presentPlan = (
   p: PlanRow,
@@ -102,6 +103,7 @@ async function planView(db: DbOrTx, actor: Actor | null, scope: PlanScope) {
     plan: staffPlanView(actor, scope),
     tree,
     problems: validateTree(tree as IndicatorNode[]),
+    lint: await lintPlanTree(db, scope.plan.cycleId, tree),
   };
 }
 
@@ -173,8 +175,16 @@ function indexPath(tree: IndicatorNodeInput[], codes: string[]): string {
   return path;
 }
 
-/** Draft → published for public comment; refused while the tree has problems. */
-export async function submitPlan(db: Db, actor: Actor | null, id: string) {
+/**
+ * Draft → published for public comment; refused while the tree has problems, or while the scientific
+ * design checks find errors unless `lintOverride.reason` is given (recorded in the audit entry).
+ */
+export async function submitPlan(
+  db: Db,
+  actor: Actor | null,
+  id: string,
+  input: { lintOverride?: { reason: string } } = {},
+) {
   return db.transaction(async (tx) => {
     const scope = await loadPlanScope(tx, id);
     const a = assertCanEditPlan(actor, scope);
@@ -191,7 +201,25 @@ export async function submitPlan(db: Db, actor: Actor | null, id: string) {
         : [{ path: 'tree', message: 'the plan has no indicators' }];
       throw conflict('The indicator tree has problems; fix them before submitting', details, 'invalid_tree');
     }
-    return setStatus(tx, a, scope, 'published_for_comment', 'plan.submit');
+    const findings = await lintPlanTree(tx, scope.plan.cycleId, tree);
+    assertLintPasses(findings, input.lintOverride);
+    const errors = findings.filter((f) => f.severity === 'error');
+    return setStatus(
+      tx,
+      a,
+      scope,
+      'published_for_comment',
+      'plan.submit',
+      {},
+      errors.length && input.lintOverride
+        ? {
+            lintOverride: {
+              reason: input.lintOverride.reason,
+              findings: errors.map((f) => ({ code: f.code, indicatorCode: f.indicatorCode })),
+            },
+          }
+        : {},
+    );
   });
 }
 
@@ -226,6 +254,7 @@ async function setStatus(
   status: string,
   action: string,
   extra: Partial<PlanRow> = {},
+  auditData: Record<string, unknown> = {},
 ) {
   await assertCycleNotPublished(tx, scope.plan.cycleId);
   // Conditional on the status read: of two concurrent changes the later finds it moved (409). The
@@ -247,7 +276,7 @@ async function setStatus(
       action,
       entityType: 'plan',
       entityId: updated.id,
-      data: { from: scope.plan.status, to: status },
+      data: { from: scope.plan.status, to: status, ...auditData },
       entity: updated,
     },
   ]);

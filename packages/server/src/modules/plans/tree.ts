@@ -20,6 +20,7 @@ export function flattenTree(planId: string, tree: IndicatorNodeInput[]): NodeIns
         kind: n.kind ?? 'normal',
         rule: n.rule ?? null,
         unit: n.unit ?? null,
+        definition: n.definition ?? null,
         dataSource: n.dataSource ?? null,
         direction: n.direction ?? null,
         subjects: n.subjects ?? null,
@@ -48,6 +49,7 @@ export function buildTree(rows: NodeRow[]): IndicatorNodeInput[] {
         if (r.kind !== 'normal') node.kind = r.kind as IndicatorNodeInput['kind'];
         if (r.rule !== null) node.rule = r.rule as IndicatorNodeInput['rule'];
         if (r.unit !== null) node.unit = r.unit;
+        if (r.definition !== null) node.definition = r.definition;
         if (r.dataSource !== null) node.dataSource = r.dataSource;
         if (r.direction !== null) node.direction = r.direction as 'higher' | 'lower';
         if (r.subjects !== null) node.subjects = r.subjects as IndicatorNodeInput['subjects'];
