@@ -65,8 +65,11 @@ export function detailMessage(m: string): string {
   const text = m.trim();
   const phrase = (T.phrase as Record<string, string>)[text];
   if (phrase) return phrase;
-  const row = text.match(/^row (\d+): (.*)$/);
-  if (row) return `${fieldLabel(`rows.${Number(row[1]) - 1}`)} ${detailMessage(row[2]!)}`;
+  // `row 3: …` repeats what the path (`rows.2.value`) says already.
+  const row = text.match(/^row \d+: (.*)$/);
+  if (row) return detailMessage(row[1]!);
+  if (/ is not a (number|whole number|integer)$/.test(text)) return table().zod.expectedNumber;
+  if (/ is not a (valid )?date$/.test(text)) return table().zod.expectedDate;
   const locked = text.match(/^locked until (\S+)$/);
   if (locked)
     return fill(T.phrase['locked until'], { at: new Date(locked[1]!).toLocaleString(i18next.language) });
