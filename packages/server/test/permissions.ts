@@ -326,6 +326,13 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   'GET /api/public/results/:id': { url: '/api/public/results/{eduResult}', allow: ALL },
   'GET /api/public/results/:id/revisions': { url: '/api/public/results/{eduResult}/revisions', allow: ALL },
   'GET /api/public/cycles/:id/publication': { url: '/api/public/cycles/{c2025}/publication', allow: ALL },
+  'GET /api/public/cycles/:id/disclosure': { url: '/api/public/cycles/{c2025}/disclosure', allow: ALL },
+  'PUT /api/cycles/:id/disclosure': {
+    url: '/api/cycles/{c2026}/disclosure',
+    body: { unitResults: true, cadreGrades: true, cadreConsequences: false },
+    allow: OFFICE,
+    note: 'the default policy set again on the unpublished 2026 cycle',
+  },
   // Open data of a published cycle: anyone, logged in or not.
   'GET /api/public/cycles/:id/bundle': { url: '/api/public/cycles/{c2025}/bundle', allow: ALL },
   'GET /api/public/cycles/:id/bundle/digest': { url: '/api/public/cycles/{c2025}/bundle/digest', allow: ALL },

@@ -124,7 +124,17 @@ export interface OpenDataBundle {
   };
   licence: { name: string; url: string; note: string };
   regulations: { version: number; frozenAt: string; rules: BundleRules; gradeScheme: GradeScheme };
-  disclosure: { panelMinimum: number };
+  /**
+   * Panels under `panelMinimum` raters are published as their figure only; the cycle's disclosure policy
+   * (opendata/disclosure.ts) says which results and consequences are published (absent in older bundles:
+   * everything was). Withheld results are not in the bundle; withheld consequences are published empty.
+   */
+  disclosure: {
+    panelMinimum: number;
+    unitResults?: boolean;
+    cadreGrades?: boolean;
+    cadreConsequences?: boolean;
+  };
   plans: BundlePlan[];
   /** Every verified value of the plans (all periods; the scored one is chosen by {@link preferPeriod}). */
   values: { planId: string; indicatorCode: string; period: string; value: number }[];
@@ -338,7 +348,11 @@ export function recomputeBundle(b: OpenDataBundle): {
       { grade: g?.grade ?? null, vetoed: s.own.veto.triggered, appraiseeType: s.plan.appraiseeType },
       (history.get(r.planId) ?? []).map((h) => h.grade),
     );
-    if ([...r.consequences].sort().join(',') !== [...kinds].sort().join(','))
+    const withheld =
+      s.plan.appraiseeType === 'cadre'
+        ? b.disclosure.cadreConsequences === false
+        : b.disclosure.unitResults === false;
+    if (!withheld && [...r.consequences].sort().join(',') !== [...kinds].sort().join(','))
       differ('consequences', r.consequences, kinds);
   }
   for (const s of scored)

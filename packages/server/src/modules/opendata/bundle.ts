@@ -11,6 +11,8 @@ import { and, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm';
 import {
   BUNDLE_FORMAT,
   BUNDLE_FORMAT_VERSION,
+  disclosesConsequences,
+  disclosesResult,
   PANEL_DISCLOSURE_MINIMUM,
   panel,
   scoreOptionsOf,
@@ -36,6 +38,7 @@ import { notFound } from '../../lib/errors';
 import { canonicalJson, sha256 } from '../../lib/hash';
 import { getCycle } from '../cycles/service';
 import { frozenRules } from '../evaluation/service';
+import { getDisclosure } from '../results/disclosure';
 import { surveyFeeds } from '../results/inputs';
 import { loadPlanTrees } from '../results/trees';
 
@@ -51,11 +54,19 @@ export async function buildBundle(db: Db, cycleId: string): Promise<OpenDataBund
   if (!cycle.resultsPublishedAt) throw notFound('Published results of this cycle');
   const frozen = await frozenRules(db, cycleId);
   const rules = frozen.rules;
-  const resultRows = await db
-    .select()
-    .from(results)
-    .where(eq(results.cycleId, cycleId))
-    .orderBy(results.planId);
+  // The cycle's disclosure policy: withheld results leave out their plan and every input of it.
+  const policy = await getDisclosure(db, cycleId);
+  const typeOf = new Map(
+    (
+      await db
+        .select({ id: plans.id, appraiseeType: plans.appraiseeType })
+        .from(plans)
+        .where(eq(plans.cycleId, cycleId))
+    ).map((p) => [p.id, p.appraiseeType]),
+  );
+  const resultRows = (
+    await db.select().from(results).where(eq(results.cycleId, cycleId)).orderBy(results.planId)
+  ).filter((r) => disclosesResult(policy, typeOf.get(r.planId) ?? 'unit'));
   const planIds = resultRows.map((r) => r.planId);
   const planRows = planIds.length
     ? await db
@@ -256,7 +267,12 @@ export async function buildBundle(db: Db, cycleId: string): Promise<OpenDataBund
       rules,
       gradeScheme: frozen.gradeScheme,
     },
-    disclosure: { panelMinimum: PANEL_DISCLOSURE_MINIMUM },
+    disclosure: {
+      panelMinimum: PANEL_DISCLOSURE_MINIMUM,
+      unitResults: policy.unitResults,
+      cadreGrades: policy.cadreGrades,
+      cadreConsequences: policy.cadreConsequences,
+    },
     plans: planRows.map((p) => ({
       id: p.id,
       appraiseeType: p.appraiseeType,
@@ -275,24 +291,27 @@ export async function buildBundle(db: Db, cycleId: string): Promise<OpenDataBund
     estimatesPending: planIds.filter((id) => feeds.pending.has(id)),
     annualResults,
     gradeHistory,
-    results: resultRows.map((r) => ({
-      id: r.id,
-      planId: r.planId,
-      revision: revisions.get(r.id) ?? null,
-      total: r.total,
-      weightedScore: r.weightedScore,
-      bonus: r.bonus,
-      deduction: r.deduction,
-      grade: r.grade,
-      gradeByScore: r.gradeByScore,
-      rank: r.rank,
-      peerGroup: r.peerGroup,
-      peerGroupSize: r.peerGroupSize,
-      complete: r.complete,
-      veto: r.veto as OpenDataBundle['results'][number]['veto'],
-      missing: ((r.missing ?? []) as { code: string }[]).map((m) => m.code),
-      consequences: applied.get(r.id) ?? [],
-    })),
+    results: resultRows.map((r) => {
+      const kinds = applied.get(r.id) ?? [];
+      return {
+        id: r.id,
+        planId: r.planId,
+        revision: revisions.get(r.id) ?? null,
+        total: r.total,
+        weightedScore: r.weightedScore,
+        bonus: r.bonus,
+        deduction: r.deduction,
+        grade: r.grade,
+        gradeByScore: r.gradeByScore,
+        rank: r.rank,
+        peerGroup: r.peerGroup,
+        peerGroupSize: r.peerGroupSize,
+        complete: r.complete,
+        veto: r.veto as OpenDataBundle['results'][number]['veto'],
+        missing: ((r.missing ?? []) as { code: string }[]).map((m) => m.code),
+        consequences: disclosesConsequences(policy, typeOf.get(r.planId) ?? 'unit') ? kinds : [],
+      };
+    }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import { disclosesConsequences, disclosesResult } from '@perfcommons/domain';
 import type { Db, DbOrTx } from '../../db/client';
 import {
   actualValues,
@@ -18,6 +19,7 @@ import { systemActor } from '../../lib/system';
 import { appendAudit } from '../audit/service';
 import { getCycle, presentCycle, type CycleRow } from '../cycles/service';
 import { canReadPlanSync, loadPlanScope } from '../plans/access';
+import { getDisclosure } from './disclosure';
 import { cycleResultStatus } from './freshness';
 import { computeCycleResults } from './service';
 
@@ -588,11 +590,17 @@ export async function listRevisions(
   if (!result) throw notFound('Result');
   const cycle = await getCycle(db, result.cycleId);
   if (opts.publicOnly && !cycle.resultsPublishedAt) throw notFound('Result');
-  if (!opts.publicOnly && !cycle.resultsPublishedAt) {
-    const a = requireActor(actor);
-    if (!canReadPlanSync(a, await loadPlanScope(db, result.planId)))
-      throw forbidden('This result is not published and belongs to another unit');
+  const scope = await loadPlanScope(db, result.planId);
+  const official = !opts.publicOnly && actor !== null && canReadPlanSync(actor, scope);
+  if (!opts.publicOnly && !cycle.resultsPublishedAt && !official) {
+    requireActor(actor);
+    throw forbidden('This result is not published and belongs to another unit');
   }
+  // Public callers: the cycle's disclosure policy, as for the result itself (results/disclosure.ts).
+  const policy = official ? null : await getDisclosure(db, result.cycleId);
+  const type = scope.plan.appraiseeType;
+  if (policy && !disclosesResult(policy, type)) throw notFound('Result');
+  const hideConsequences = policy !== null && !disclosesConsequences(policy, type);
   const rows = await db
     .select({ r: resultRevisions, approverName: users.displayName, approverNameEn: users.displayNameEn })
     .from(resultRevisions)
@@ -610,8 +618,16 @@ export async function listRevisions(
       revision: r.revision,
       kind: r.kind,
       appealId: r.appealId,
-      snapshot: r.snapshot as PublishedFigures,
-      changes: r.changes,
+      snapshot: hideConsequences
+        ? { ...(r.snapshot as PublishedFigures), consequences: [] }
+        : (r.snapshot as PublishedFigures),
+      changes: hideConsequences
+        ? Object.fromEntries(
+            Object.entries((r.changes ?? {}) as Record<string, unknown>).filter(
+              ([f]) => f !== 'consequences',
+            ),
+          )
+        : r.changes,
       reason: r.reason,
       approverName,
       approverNameEn,

@@ -9,7 +9,9 @@ import {
   withdrawPublication,
 } from './publication';
 import { computeCycleResults, getResult, listResults } from './service';
+import { getDisclosure, setDisclosure } from './disclosure';
 import { resultPermissionsOf } from '../appeals/service';
+import { getCycle } from '../cycles/service';
 
 const IdParams = z.object({ id: z.uuid() });
 
@@ -51,6 +53,15 @@ export const CorrectionBody = z.object({
   justification: z.string().trim().min(5).max(5000),
 });
 
+export const DisclosureBody = z.object({
+  /** Results of units and projects. */
+  unitResults: z.boolean(),
+  /** Results (score, rank, grade) of leading cadres. */
+  cadreGrades: z.boolean(),
+  /** Personnel consequences of cadres' results (only with cadreGrades). */
+  cadreConsequences: z.boolean(),
+});
+
 export const resultRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.database.db;
   app.post('/cycles/:id/compute', { schema: { tags: ['results'], params: IdParams } }, async (req) => {
@@ -89,6 +100,20 @@ export const resultRoutes: FastifyPluginAsyncZod = async (app) => {
   );
   app.get('/public/results/:id/revisions', { schema: { tags: ['public'], params: IdParams } }, async (req) =>
     listRevisions(db, null, req.params.id, { publicOnly: true }),
+  );
+  // What the public sees of the cycle's results (office sets it; everyone may read it).
+  app.put(
+    '/cycles/:id/disclosure',
+    { schema: { tags: ['results'], params: IdParams, body: DisclosureBody } },
+    async (req) => setDisclosure(db, req.actor, req.params.id, req.body),
+  );
+  app.get(
+    '/public/cycles/:id/disclosure',
+    { schema: { tags: ['public'], params: IdParams } },
+    async (req) => {
+      await getCycle(db, req.params.id);
+      return getDisclosure(db, req.params.id);
+    },
   );
   app.get('/public/cycles/:id/publication', { schema: { tags: ['public'], params: IdParams } }, async (req) =>
     publicationState(db, req.params.id),

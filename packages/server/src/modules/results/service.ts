@@ -1,6 +1,7 @@
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import {
   combineTotals,
+  discloseResult,
   gradeAndRank,
   SLOT_ESTIMATE_PENDING,
   SLOT_UNVERIFIED,
@@ -21,6 +22,7 @@ import type { CycleRules } from '../evaluation/rules';
 import { frozenRules } from '../evaluation/service';
 import { applyConsequences, combinedParts, sensitivityByGroup, type MissingEntry } from './derive';
 import { explainResult } from './explain';
+import { getDisclosure } from './disclosure';
 import {
   inputsKeys,
   inputVersions,
@@ -464,7 +466,13 @@ export async function listResults(
   if (!opts.publicOnly) requireActor(actor);
   const rows = await db.select().from(results).where(eq(results.cycleId, cycleId));
   const list = await decorate(db, rows, cycleId);
-  return list.filter((r) => opts.publicOnly || published || canReadPlanSync(actor, r._scope)).map(strip);
+  // What the caller may read as an official (office, own subtree); the rest only as the public sees it.
+  const official = (r: (typeof list)[number]) => !opts.publicOnly && canReadPlanSync(actor, r._scope);
+  const policy = published ? await getDisclosure(db, cycleId) : null;
+  return list
+    .map((r) => (official(r) ? r : policy ? discloseResult(policy, r) : null))
+    .filter((r) => r !== null)
+    .map(strip);
 }
 
 export async function getResult(
@@ -478,9 +486,15 @@ export async function getResult(
   const cycle = await getCycle(db, row.cycleId);
   const published = cycle.resultsPublishedAt !== null;
   if (opts.publicOnly && !published) throw notFound('Result');
-  const [r] = await decorate(db, [row]);
-  if (!opts.publicOnly && !published && !canReadPlanSync(requireActor(actor), r._scope))
+  const [full] = await decorate(db, [row]);
+  const official = !opts.publicOnly && actor !== null && canReadPlanSync(actor, full._scope);
+  if (!opts.publicOnly && !published && !official) {
+    requireActor(actor);
     throw forbidden('This result is not published and belongs to another unit');
+  }
+  // Public callers see the result as the cycle's disclosure policy allows, or not at all.
+  const r = official ? full : discloseResult(await getDisclosure(db, row.cycleId), full);
+  if (!r) throw notFound('Result');
   const [plan] = await db.select().from(plans).where(eq(plans.id, row.planId));
   const { breakdown, stale } = await explainResult(db, cycle, plan, row);
   return { result: { ...strip(r), stale }, breakdown };

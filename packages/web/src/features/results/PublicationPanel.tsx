@@ -25,6 +25,7 @@ import { api, ApiError } from '../../shared/api';
 import { fmtDateTime, fmtNum } from '../../shared/format';
 import type { Cycle, Result } from '../../shared/types';
 import './publication-i18n';
+import { DisclosureControl } from './DisclosureControl';
 
 type BlockerReason = 'no_result' | 'incomplete' | 'stale';
 interface Blocker {
@@ -256,6 +257,7 @@ export function PublicationPanel({ cycle }: { cycle: Cycle }) {
               </Button>
             )}
           </Space>
+          <DisclosureControl cycleId={cycle.id} />
           {s.history.length > 0 && (
             <>
               <Typography.Text strong>{t('history')}</Typography.Text>
