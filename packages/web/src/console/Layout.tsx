@@ -40,6 +40,8 @@ import NotificationBell from '../features/monitoring/NotificationBell';
 import { TotpSetup } from '../features/onboarding/ChangePassword';
 
 const { Header, Sider, Content } = Layout;
+/** The page a session landed on (sessionStorage), the only one that says 这是您的首次登录. */
+export const LANDING_KEY = 'pc_landing';
 
 export function ConsoleLayout() {
   const { t, i18n } = useTranslation('console');
@@ -53,10 +55,14 @@ export function ConsoleLayout() {
   const last = me.lastLogin;
   const failed = last?.failedAttemptsSince ?? 0;
   // A first login is announced on the page it lands on, not on every page of the session.
-  // (the index route redirects, so the landing page is the first one other than `/`)
-  const [landing, setLanding] = useState<string | null>(null);
+  // (the index route redirects, so the landing page is the first one other than `/`; kept for the tab's
+  // session so that reloading another page does not announce it again)
+  const [landing, setLanding] = useState<string | null>(() => sessionStorage.getItem(LANDING_KEY));
   useEffect(() => {
-    if (landing === null && location.pathname !== '/') setLanding(location.pathname);
+    if (landing === null && location.pathname !== '/') {
+      sessionStorage.setItem(LANDING_KEY, location.pathname);
+      setLanding(location.pathname);
+    }
   }, [landing, location.pathname]);
   const lastText = last?.at
     ? t('header.lastLogin', { at: new Date(last.at).toLocaleString(i18n.language), ip: last.ip ?? '—' })

@@ -37,6 +37,7 @@ export function LoginPage() {
     setError(null);
     try {
       const { user } = await api.post<{ user: User }>('/api/auth/login', { ...v, totp: v.totp || undefined });
+      sessionStorage.removeItem('pc_landing');
       qc.setQueryData(['me'], user);
       // A password someone else set, or a second factor the roles require: that form shows here first.
       if (!user.mustChangePassword && !user.totpEnrolmentRequired) navigate(from, { replace: true });

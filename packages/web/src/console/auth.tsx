@@ -50,6 +50,7 @@ export function useLogout() {
     } finally {
       qc.setQueryData(['me'], null);
       qc.clear();
+      sessionStorage.removeItem('pc_landing');
     }
   };
 }
