@@ -20,6 +20,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
+import type { IndicatorNodeInput } from '@perfcommons/contracts';
 
 /** Accounts of officials, evaluators and public participants. */
 export const users = pgTable('users', {
@@ -216,14 +217,14 @@ export const indicatorNodes = pgTable(
     nameEn: text('name_en'),
     weight: doublePrecision('weight').notNull(),
     kind: text('kind').notNull().default('normal'),
-    rule: jsonb('rule'),
+    rule: jsonb('rule').$type<NonNullable<IndicatorNodeInput['rule']>>(),
     unit: text('unit'),
     /** Definition 指标解释: what is measured and how. */
     definition: text('definition'),
     dataSource: text('data_source'),
     direction: text('direction'),
-    subjects: jsonb('subjects'),
-    veto: jsonb('veto'),
+    subjects: jsonb('subjects').$type<NonNullable<IndicatorNodeInput['subjects']>>(),
+    veto: jsonb('veto').$type<NonNullable<IndicatorNodeInput['veto']>>(),
     target: doublePrecision('target'),
     baseline: doublePrecision('baseline'),
     plausibleMin: doublePrecision('plausible_min'),
