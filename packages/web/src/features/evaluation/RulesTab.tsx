@@ -41,6 +41,8 @@ interface FormValues {
   unitSharePct: number;
   annualSharePct: number;
   appealWindowDays: number;
+  minPublicWeight: number;
+  minLeafShare: number;
   missingData: MissingDataPolicy;
   bands: { grade: string; min: number }[];
   quotas: { grade: string; maxSharePct: number; atLeastOne?: boolean }[];
@@ -57,6 +59,8 @@ function toForm(v: RulesView): FormValues {
     unitSharePct: pct(v.rules.unitShareForCadres)!,
     annualSharePct: pct(v.rules.annualShareForTerm)!,
     appealWindowDays: v.rules.appealWindowDays,
+    minPublicWeight: v.rules.minPublicWeight ?? 10,
+    minLeafShare: v.rules.minLeafShare ?? 1,
     missingData: v.rules.missingData ?? 'incomplete',
     bands: scheme.bands,
     quotas: (scheme.quotas ?? []).map((q) => ({
@@ -81,6 +85,8 @@ function fromForm(f: FormValues) {
       unitShareForCadres: f.unitSharePct / 100,
       annualShareForTerm: f.annualSharePct / 100,
       appealWindowDays: f.appealWindowDays,
+      minPublicWeight: f.minPublicWeight,
+      minLeafShare: f.minLeafShare,
       missingData: f.missingData,
       consequenceRules: (f.consequenceRules ?? []).map((r) => clean({ ...r, veto: r.veto || undefined })),
     },
@@ -169,6 +175,8 @@ export function RulesTab({ cycle }: { cycle: Cycle }) {
                 ['unitSharePct', 'unitShareHelp', 0, 50, 5],
                 ['annualSharePct', 'annualShareHelp', 0, 100, 5],
                 ['appealWindowDays', 'appealHelp', 0, 90, 1],
+                ['minPublicWeight', 'minPublicWeightHelp', 0, 100, 1],
+                ['minLeafShare', 'minLeafShareHelp', 0, 100, 0.5],
               ] as const
             ).map(([name, help, min, max, step]) => (
               <Col xs={24} md={12} xl={8} key={name}>

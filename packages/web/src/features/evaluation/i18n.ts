@@ -45,6 +45,11 @@ export const zh = {
     scoring: '计分规则',
     trimEachSide: '去掉最高分和最低分各（个）',
     trimHelp: '每个评价组在计算均值前去掉的最高分和最低分个数',
+    minPublicWeight: '群众评价最低占比（%）',
+    minPublicWeightHelp:
+      '绩效计划中由群众（公众、服务对象）评分部分占总分的最低比例；低于此值，提交计划须说明理由。0 为不检查。',
+    minLeafShare: '末级指标最低占比（%）',
+    minLeafShareHelp: '末级指标占总分低于此比例时提示“权重过小”。0 为不检查。',
     minRaters: '每组最少评分人数',
     minRatersHelp: '人数不足的评价组，其权重转给其他主体',
     unitShareForCadres: '干部总分中所在单位绩效占比（%）',
@@ -199,6 +204,11 @@ export const en: Same<typeof zh> = {
     scoring: 'Scoring',
     trimEachSide: 'Drop highest and lowest (each)',
     trimHelp: 'How many top and bottom ratings each panel drops before averaging',
+    minPublicWeight: 'Minimum public share (%)',
+    minPublicWeightHelp:
+      'Least share of a plan’s total scored by the public (citizens, service recipients); below it, submitting the plan needs a reason. 0: not checked.',
+    minLeafShare: 'Minimum leaf share (%)',
+    minLeafShareHelp: 'A leaf below this share of the total is flagged as too small. 0: not checked.',
     minRaters: 'Minimum raters per panel',
     minRatersHelp: 'A smaller panel is insufficient; its weight goes to the other subjects',
     unitShareForCadres: 'Unit result in a cadre’s total (%)',

@@ -42,6 +42,10 @@ export interface CycleRules {
   consequenceRules: ConsequenceRule[];
   /** How a missing input is treated (absent in versions from before the rule: 'incomplete'). */
   missingData?: MissingDataPolicy;
+  /** Plan design checks: minimum share (%) of the total scored by the public (default 10). */
+  minPublicWeight?: number;
+  /** Plan design checks: minimum share (%) of the total of a leaf (default 1). */
+  minLeafShare?: number;
 }
 
 export type MissingDataPolicy = 'incomplete' | 'renormalise' | 'zero';

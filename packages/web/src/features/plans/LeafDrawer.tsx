@@ -18,6 +18,7 @@ import { pick } from '../../i18n';
 import { fmtNum } from '../../shared/format';
 import type { ScoringRule, SubjectWeight } from '../../shared/tree';
 import type { EditNode } from './treeOps';
+import './design-i18n';
 
 const RULE_TYPES = ['linear', 'ratio', 'banded', 'passFail', 'rating', 'perUnit'] as const;
 const SUBJECTS = SUBJECT_TYPES;
@@ -106,6 +107,15 @@ export function LeafDrawer({ node, editable, problems, onClose, onChange }: Prop
               />
             </Form.Item>
           </Space>
+          <Form.Item label={t('planDesign:leafDefinition')} extra={t('planDesign:leafDefinitionHelp')}>
+            <Input.TextArea
+              rows={2}
+              maxLength={2000}
+              value={node.definition ?? ''}
+              data-testid="leaf-definition"
+              onChange={(e) => onChange({ definition: e.target.value })}
+            />
+          </Form.Item>
           <Space wrap>
             <Form.Item label={t('leaf.baseline')}>
               <InputNumber

@@ -43,6 +43,8 @@ import { fmtNum } from '../../shared/format';
 import type { IndicatorNode, TreeProblem } from '../../shared/tree';
 import type { PlanSummary } from '../../shared/types';
 import { AhpModal } from './AhpModal';
+import { EntropyButton } from './EntropyModal';
+import { LintPanel, type LintFinding } from './LintPanel';
 import { LeafDrawer } from './LeafDrawer';
 import { ruleSummary } from './ruleSummary';
 import {
@@ -66,6 +68,8 @@ interface PlanDetail {
   plan: PlanWithOwner;
   tree: IndicatorNode[];
   problems: TreeProblem[];
+  /** The server's design checks of the saved version. */
+  lint?: LintFinding[];
 }
 
 const near100 = (x: number) => Math.abs(x - 100) <= WEIGHT_SUM_TOLERANCE;
@@ -549,6 +553,18 @@ export default function PlanEditorPage() {
             ) : undefined
           }
         />
+        {detail.data?.lint && (
+          <div style={{ marginBottom: 12 }}>
+            <LintPanel
+              planId={id}
+              findings={detail.data.lint}
+              tree={detail.data.tree}
+              canSubmit={!!plan.can?.submit}
+              dirty={dirty}
+              onOpen={(code) => setLeafKey(findByCode(tree, code)?.key ?? null)}
+            />
+          </div>
+        )}
         <Space style={{ marginBottom: 12 }} wrap>
           <span>
             {t('editor.firstLevelSum')}
@@ -575,6 +591,15 @@ export default function PlanEditorPage() {
                   {t('editor.ahpRoot')}
                 </Button>
               )}
+              <EntropyButton
+                planId={id}
+                tree={tree}
+                editable={!!editable}
+                onApply={(next, groups) => {
+                  change(next);
+                  void message.success(t('planDesign:entropy.applied', { n: groups }));
+                }}
+              />
             </>
           )}
         </Space>

@@ -10,7 +10,7 @@ export function toEdit(nodes: IndicatorNode[]): EditNode[] {
   return nodes.map((n) => ({ ...n, key: newKey(), children: n.children ? toEdit(n.children) : undefined }));
 }
 
-const OPTIONAL_TEXT = ['nameEn', 'unit', 'dataSource'] as const;
+const OPTIONAL_TEXT = ['nameEn', 'unit', 'dataSource', 'definition'] as const;
 
 /** Back to the API's shape: no keys, no empty optional fields. */
 export function fromEdit(nodes: EditNode[]): IndicatorNode[] {
