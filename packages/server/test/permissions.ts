@@ -572,6 +572,16 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     url: '/api/surveys/{survey}/invitations/issue',
     allow: OFFICE,
   },
+  'PUT /api/surveys/:id/invitations/:invitationId/outcome': {
+    url: '/api/surveys/{survey}/invitations/{missing}/outcome',
+    body: { outcome: 'refused' },
+    allow: OFFICE,
+  },
+  'POST /api/surveys/:id/outcomes': {
+    url: '/api/surveys/{survey}/outcomes',
+    body: { code: 'ABCDEFGHJK', outcome: 'refused' },
+    allow: OFFICE,
+  },
   'POST /api/surveys/:id/interviews': {
     url: '/api/surveys/{survey}/interviews',
     body: { code: 'ABCDEFGH', mode: 'phone', answers: {} },

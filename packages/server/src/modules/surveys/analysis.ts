@@ -569,6 +569,7 @@ async function methodology(db: DbOrTx, actor: Actor, s: SurveyRow) {
       strata: fw.strata,
       total: fw.total,
       byMode: fw.byMode,
+      outcomes: fw.outcomes,
     },
   };
 }

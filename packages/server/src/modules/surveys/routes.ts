@@ -11,6 +11,7 @@ import {
   publishSurvey,
 } from './analysis';
 import { parseFrameSheet } from './frame';
+import { INVITATION_OUTCOMES, recordOutcome } from './outcomes';
 import {
   enterInterview,
   openInvitation,
@@ -335,6 +336,43 @@ export const surveyRoutes: FastifyPluginAsyncZod = async (app) => {
   }));
   app.get('/surveys/:id/fieldwork', { schema: { tags, params: IdParams } }, async (req) =>
     fieldwork(db, req.actor, req.params.id),
+  );
+  app.put(
+    '/surveys/:id/invitations/:invitationId/outcome',
+    {
+      schema: {
+        tags,
+        params: z.object({ id: z.uuid(), invitationId: z.uuid() }),
+        body: z.object({
+          /** refused, non_contact, ineligible or unknown; null clears it. */
+          outcome: z.enum(INVITATION_OUTCOMES).nullable(),
+        }),
+      },
+    },
+    async (req) => ({
+      outcome: await recordOutcome(db, req.actor, req.params.id, {
+        invitationId: req.params.invitationId,
+        outcome: req.body.outcome,
+      }),
+    }),
+  );
+  app.post(
+    '/surveys/:id/outcomes',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: z.object({
+          /** The invitation's short code or link token (interviewers). */
+          code: z.string().trim().min(8).max(100),
+          /** refused, non_contact, ineligible or unknown; null clears it. */
+          outcome: z.enum(INVITATION_OUTCOMES).nullable(),
+        }),
+      },
+    },
+    async (req) => ({
+      outcome: await recordOutcome(db, req.actor, req.params.id, req.body),
+    }),
   );
   app.post(
     '/surveys/:id/interviews',

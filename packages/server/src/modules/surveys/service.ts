@@ -25,6 +25,7 @@ import { requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, notFound, isUniqueViolation, type ErrorDetail } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
 import { checkFrameRows, type FrameRowInput } from './frame';
+import { outcomeSummary } from './outcomes';
 import { hashCode, hashToken, newShortCode, newToken } from './tokens';
 
 /** A domain error (bad size, missing sd …) becomes a 400 naming the field; anything else passes. */
@@ -589,6 +590,7 @@ export async function listInvitations(
       designWeight: surveyInvitations.designWeight,
       issuedAt: surveyInvitations.issuedAt,
       status: statusSql,
+      outcome: surveyInvitations.outcome,
       mode: surveyResponses.mode,
       submittedAt: surveyResponses.submittedAt,
     })
@@ -736,6 +738,8 @@ export async function fieldwork(db: Db, actor: Actor | null, id: string) {
     total: { ...tot, responseRate: tot.sampled > 0 ? tot.responses / tot.sampled : null },
     byMode,
     byInterviewer,
+    /** AAPOR dispositions and RR1, COOP1, REF1, CON1 per stratum and in total. */
+    outcomes: await outcomeSummary(db, id),
   };
 }
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withDatabase } from '../../../test/global-setup';
 import { BACKEND, buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 import { openDatabase } from '../../db/client';
-import { surveyDesign, svyChisq, svyMean } from '@perfcommons/domain';
+import { aaporRates, surveyDesign, svyChisq, svyMean } from '@perfcommons/domain';
 import { surveyFrameUnits, surveyInvitations, surveyResponses } from '../../db/schema';
 import { AppError } from '../../lib/errors';
 import { sha256 } from '../../lib/hash';
@@ -431,6 +431,56 @@ describe('fieldwork', () => {
   });
 });
 
+describe('fieldwork outcomes', () => {
+  it('records outcomes by the office and by interviewers and reports AAPOR rates', async () => {
+    const before = (await office.get(`/api/surveys/${surveyId}/fieldwork`)).json().outcomes.total;
+    expect(before.complete).toBe(59);
+    const put = (inv: { invitationId: string }, outcome: string | null) =>
+      office.raw({
+        method: 'PUT' as never,
+        url: `/api/surveys/${surveyId}/invitations/${inv.invitationId}/outcome`,
+        payload: { outcome },
+      });
+    const [a, b, c, d] = invitations.slice(61, 65);
+    expect((await put(a, 'refused')).statusCode).toBe(200);
+    // An interviewer records by the short code.
+    const byCode = await office.post(`/api/surveys/${surveyId}/outcomes`, {
+      code: b.shortCode,
+      outcome: 'non_contact',
+    });
+    expect(byCode.json().outcome).toMatchObject({ invitationId: b.invitationId, outcome: 'non_contact' });
+    expect((await put(c, 'ineligible')).statusCode).toBe(200);
+    expect((await put(d, 'unknown')).statusCode).toBe(200);
+    expect((await put(d, null)).json().outcome.outcome).toBeNull();
+    // An answered invitation is completed; bad values and non-office users are refused.
+    const answered = await put(invitations[5], 'refused');
+    expect(answered.statusCode).toBe(409);
+    expect(answered.json().error).toBe('invitation_answered');
+    expect((await put(a, 'maybe')).statusCode).toBe(400);
+    const citizen = await t.as('citizen01');
+    expect(
+      (await citizen.post(`/api/surveys/${surveyId}/outcomes`, { code: a.shortCode, outcome: 'refused' }))
+        .statusCode,
+    ).toBe(403);
+    const after = (await office.get(`/api/surveys/${surveyId}/fieldwork`)).json().outcomes.total;
+    expect(after.refused).toBe(before.refused + 1);
+    expect(after.nonContact).toBe(before.nonContact + 1);
+    expect(after.ineligible).toBe(before.ineligible + 1);
+    expect(after.unknown).toBe(before.unknown - 3);
+    expect(
+      after.complete + after.partial + after.refused + after.nonContact + after.ineligible + after.unknown,
+    ).toBe(80);
+    const r = aaporRates(after);
+    expect(after.rr1).toBeCloseTo(r.rr1!, 12);
+    expect(after.rr1).toBeCloseTo(59 / 79, 12);
+    expect(after.coop1).toBeCloseTo(59 / (59 + after.partial + after.refused), 12);
+    expect(after.ref1).toBeCloseTo(after.refused / 79, 12);
+    expect(after.con1).toBeCloseTo(r.con1!, 12);
+    const list = (await office.get(`/api/surveys/${surveyId}/invitations?limit=5000`)).json().items;
+    expect(list.find((x: { id: string }) => x.id === a.invitationId).outcome).toBe('refused');
+  });
+});
+
 describe('analysis, export and report', () => {
   it('weights by raking to the frame margins and estimates with intervals', async () => {
     const res = await office.get(`/api/surveys/${surveyId}/analysis`);
@@ -593,6 +643,7 @@ describe('analysis, export and report', () => {
       seed: '2025-seed',
     });
     expect(report.methodology.fieldwork.total.responses).toBe(59);
+    expect(report.methodology.fieldwork.outcomes.total.rr1).toBeCloseTo(59 / 79, 10);
     expect(JSON.stringify(report)).not.toContain('1380000');
     await office.post(`/api/cycles/${cycleId}/compute`);
     const after = await leaf();

@@ -30,6 +30,7 @@ import { api, ApiError, qs, type ErrorDetail } from '../../shared/api';
 import { fmtDateTime } from '../../shared/format';
 import { Builder } from './Builder';
 import { InterviewEntry } from './InterviewEntry';
+import { OUTCOMES, OutcomeEntry, type Outcome } from './OutcomeEntry';
 import { STATUS_COLORS } from './SurveysPage';
 import type { SurveyDetail } from './types';
 
@@ -352,6 +353,7 @@ interface InvitationRow {
   externalId: string | null;
   stratum: string;
   status: 'sampled' | 'issued' | 'partial' | 'answered';
+  outcome: Outcome | null;
   mode: string | null;
   submittedAt: string | null;
 }
@@ -385,6 +387,17 @@ function InvitationsTab({ detail }: { detail: SurveyDetail }) {
     },
     onError: (e) => void message.error(errorText(e)),
   });
+  const setOutcome = useMutation({
+    mutationFn: (x: { invitationId: string; outcome: Outcome | null }) =>
+      api.put(`/api/surveys/${id}/invitations/${x.invitationId}/outcome`, { outcome: x.outcome }),
+    onSuccess: () => {
+      void message.success(t('oc.saved'));
+      void qc.invalidateQueries({ queryKey: ['survey-invitations', id] });
+      void qc.invalidateQueries({ queryKey: ['survey-fieldwork', id] });
+    },
+    onError: (e) => void message.error(errorText(e)),
+  });
+  const canRecord = detail.survey.status === 'fielding' || detail.survey.status === 'closed';
   const closed = detail.survey.status === 'closed' || detail.survey.status === 'published';
   return (
     <>
@@ -456,6 +469,28 @@ function InvitationsTab({ detail }: { detail: SurveyDetail }) {
             ),
           },
           {
+            title: t('oc.outcome'),
+            dataIndex: 'outcome',
+            render: (v: Outcome | null, r) =>
+              r.status === 'answered' ? (
+                t('oc.outcomes.completed')
+              ) : canRecord ? (
+                <Select<Outcome>
+                  size="small"
+                  allowClear
+                  style={{ width: 140 }}
+                  value={v ?? undefined}
+                  placeholder={t('oc.outcomes.unknown')}
+                  onChange={(o) => setOutcome.mutate({ invitationId: r.id, outcome: o ?? null })}
+                  options={OUTCOMES.map((o) => ({ value: o, label: t(`oc.outcomes.${o}`) }))}
+                />
+              ) : v ? (
+                t(`oc.outcomes.${v}`)
+              ) : (
+                ''
+              ),
+          },
+          {
             title: t('inv.mode'),
             dataIndex: 'mode',
             render: (v: string | null) => (v ? t(`fw.modes.${v as 'web'}`) : ''),
@@ -485,6 +520,20 @@ interface Fieldwork {
   total: { sampled: number; responses: number; open: number; responseRate: number | null };
   byMode: { mode: string; n: number }[];
   byInterviewer: { interviewerId: string; name: string; nameEn: string | null; mode: string; n: number }[];
+  outcomes: { strata: (Dispositions & { stratum: string })[]; total: Dispositions };
+}
+
+interface Dispositions {
+  complete: number;
+  partial: number;
+  refused: number;
+  nonContact: number;
+  ineligible: number;
+  unknown: number;
+  rr1: number | null;
+  coop1: number | null;
+  ref1: number | null;
+  con1: number | null;
 }
 
 function FieldworkTab({ detail }: { detail: SurveyDetail }) {
@@ -531,6 +580,9 @@ function FieldworkTab({ detail }: { detail: SurveyDetail }) {
           </Button>
           {detail.survey.status === 'fielding' && detail.version && (
             <InterviewEntry surveyId={id} definition={detail.version.definition} />
+          )}
+          {(detail.survey.status === 'fielding' || detail.survey.status === 'closed') && (
+            <OutcomeEntry surveyId={id} />
           )}
         </Space>
         <Table
@@ -588,6 +640,33 @@ function FieldworkTab({ detail }: { detail: SurveyDetail }) {
             },
           ]}
         />
+      </Col>
+      <Col span={24}>
+        <Card size="small" title={t('oc.title')}>
+          <Table<Dispositions & { stratum: string }>
+            size="small"
+            rowKey="stratum"
+            pagination={false}
+            scroll={{ x: true }}
+            data-testid="outcomes-table"
+            dataSource={d ? [...d.outcomes.strata, { stratum: t('fw.total'), ...d.outcomes.total }] : []}
+            columns={[
+              { title: t('sample.stratum'), dataIndex: 'stratum' },
+              ...(['complete', 'partial', 'refused', 'nonContact', 'ineligible', 'unknown'] as const).map(
+                (k) => ({ title: t(`oc.${k}`), dataIndex: k, align: 'right' as const }),
+              ),
+              ...(['rr1', 'coop1', 'ref1', 'con1'] as const).map((k) => ({
+                title: t(`oc.${k}`),
+                dataIndex: k,
+                align: 'right' as const,
+                render: (v: number | null) => pct(v),
+              })),
+            ]}
+          />
+          <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
+            {t('oc.hint')}
+          </Typography.Paragraph>
+        </Card>
       </Col>
       <Col xs={24} md={8}>
         <Card size="small" title={t('fw.byMode')}>
