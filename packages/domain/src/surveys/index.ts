@@ -8,3 +8,4 @@ export * from './questionnaire';
 export * from './design';
 export * from './chisq';
 export * from './aapor';
+export * from './nonresponse';
