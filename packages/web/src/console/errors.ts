@@ -70,6 +70,7 @@ export function detailMessage(m: string): string {
   if (row) return detailMessage(row[1]!);
   if (/ is not a (number|whole number|integer)$/.test(text)) return table().zod.expectedNumber;
   if (/ is not a (valid )?date$/.test(text)) return table().zod.expectedDate;
+  if (/ is not 2025, 2025-Q3/.test(text)) return table().zod.period;
   const locked = text.match(/^locked until (\S+)$/);
   if (locked)
     return fill(T.phrase['locked until'], { at: new Date(locked[1]!).toLocaleString(i18next.language) });

@@ -164,6 +164,7 @@ export const zh = {
     format: '格式不正确',
     email: '电子邮箱格式不正确',
     unknownKey: '不认识的字段',
+    period: '期间应写作 2025、2025-Q3、2025-H1 或 2025-09',
     invalid: '取值无效',
   },
   phrase: {
@@ -375,6 +376,7 @@ export const en: Same<typeof zh> = {
     format: 'wrong format',
     email: 'not a valid e-mail address',
     unknownKey: 'unknown field',
+    period: 'a period is written 2025, 2025-Q3, 2025-H1 or 2025-09',
     invalid: 'invalid',
   },
   phrase: {
