@@ -100,8 +100,7 @@ export async function listSignoffs(db: Db, actor: Actor | null, planId: string) 
 /** Current value of a revisable field of a node; a target lives on the node and in its rule. */
 function currentValue(n: IndicatorNodeInput, field: RevisionField): number | undefined {
   if (field === 'weight') return n.weight;
-  const rule = n.rule as { target?: number } | undefined;
-  return n.target ?? rule?.target;
+  return n.target ?? (n.rule && 'target' in n.rule ? n.rule.target : undefined);
 }
 
 function applyChanges(

@@ -107,7 +107,7 @@ export async function leavesByPlan(db: DbOrTx, planIds: string[]): Promise<Map<s
 export const isReportedLeaf = (n: NodeRow) =>
   n.kind === 'normal' &&
   !(Array.isArray(n.subjects) && n.subjects.some((s: { type?: string }) => s.type !== 'data')) &&
-  (n.rule as { type?: string } | null)?.type !== 'rating';
+  n.rule?.type !== 'rating';
 
 /** User ids of the unit managers of an org unit (exactly that unit), and of the cadre when given. */
 export async function unitManagerIds(db: DbOrTx, orgUnitId: string): Promise<string[]> {

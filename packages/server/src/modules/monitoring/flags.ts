@@ -161,11 +161,11 @@ export async function listFlags(
  * a plausible bound, or the level of an indicator whose target is to hold it (100 % again).
  */
 function naturalRepeat(node: NodeRow, value: number): boolean {
-  const rule = (node.rule ?? {}) as { type?: string; target?: number; baseline?: number };
-  if (value === 0 || rule.type === 'passFail' || rule.type === 'banded') return true;
+  const rule = node.rule;
+  if (value === 0 || rule?.type === 'passFail' || rule?.type === 'banded') return true;
   if (value === node.plausibleMin || value === node.plausibleMax) return true;
-  const target = node.target ?? rule.target;
-  const baseline = node.baseline ?? rule.baseline ?? target;
+  const target = node.target ?? (rule && 'target' in rule ? rule.target : undefined);
+  const baseline = node.baseline ?? (rule && 'baseline' in rule ? rule.baseline : undefined) ?? target;
   return target !== undefined && target !== null && baseline === target && value === target;
 }
 

@@ -105,11 +105,14 @@ export interface LeafTrajectory {
 export function lineOf(
   n: NodeRow,
 ): Omit<LeafTrajectory, 'code' | 'name' | 'nameEn' | 'unit' | 'points' | 'status' | 'latest'> | null {
-  const rule = (n.rule ?? {}) as { target?: number; baseline?: number; direction?: string };
-  const target = n.target ?? rule.target;
+  const rule = n.rule;
+  const target = n.target ?? (rule && 'target' in rule ? rule.target : undefined);
   if (target === undefined || target === null || !Number.isFinite(target)) return null;
-  const baseline = n.baseline ?? rule.baseline ?? target;
-  const dir = n.direction ?? rule.direction ?? (target < baseline ? 'lower' : 'higher');
+  const baseline = n.baseline ?? (rule && 'baseline' in rule ? rule.baseline : undefined) ?? target;
+  const dir =
+    n.direction ??
+    (rule && 'direction' in rule ? rule.direction : undefined) ??
+    (target < baseline ? 'lower' : 'higher');
   return { baseline, target, direction: dir === 'lower' ? 'decrease' : 'increase' };
 }
 
