@@ -116,7 +116,7 @@ export function LintPanel({ planId, findings, tree, canSubmit, dirty, onOpen }: 
         <>
           <Typography.Paragraph>
             <Typography.Text type={errors ? 'danger' : 'warning'} data-testid="lint-summary">
-              {t('lint.summary', { errors, warnings })}
+              {errors ? t('lint.summary', { errors, warnings }) : t('lint.summaryWarnings', { warnings })}
             </Typography.Text>
           </Typography.Paragraph>
           <List
