@@ -8,7 +8,7 @@
  * satisfaction figures it feeds into the cycle's results. All statistics are domain functions.
  */
 import { exportTable, type Cell } from '../../lib/export';
-import { and, asc, count, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import {
   allQuestions,
   crossTab,
@@ -17,6 +17,7 @@ import {
   keywordCounts,
   kishWeightingEffect,
   likertPoints,
+  nonresponseAdjust,
   postStratify,
   rakeDesign,
   satisfactionIndex,
@@ -42,6 +43,7 @@ import {
   people,
   plans,
   surveyFrameUnits,
+  surveyInvitations,
   surveyReports,
   surveyResponses,
   surveySamples,
@@ -171,10 +173,24 @@ function buildDesign(
   s: SurveyRow,
   frame: { cells: Record<string, number>; margins: Record<string, Record<string, number>> },
   opts: AnalysisOptions,
+  eligible: Record<string, number> = {},
 ) {
   const warnings: string[] = [];
-  const weights = resp.map((r) => r.designWeight);
   const strata = resp.map((r) => r.stratum);
+  // Nonresponse adjustment within strata (weighting classes) before any calibration.
+  let weights = resp.map((r) => r.designWeight);
+  let nonresponse: Record<string, number> | null = null;
+  if (Object.keys(eligible).length) {
+    try {
+      const adj = nonresponseAdjust(weights, strata, eligible);
+      weights = adj.weights;
+      nonresponse = adj.factors;
+      if (adj.emptyClasses.length)
+        warnings.push(`strata without respondents, not represented: ${adj.emptyClasses.join(', ')}`);
+    } catch (err) {
+      warnings.push(`nonresponse adjustment impossible: ${(err as Error).message}; design weights used`);
+    }
+  }
   const counts = new Map<string, number>();
   for (const st of strata) counts.set(st, (counts.get(st) ?? 0) + 1);
   const fpcOk =
@@ -235,7 +251,23 @@ function buildDesign(
       }
     }
   }
-  return { design, warnings, method, iterations };
+  return { design, warnings, method, iterations, nonresponse };
+}
+
+/**
+ * Σ design weight of the eligible sampled units per stratum: every invitation but those recorded
+ * ineligible without an answer (unknown eligibility counts as eligible).
+ */
+async function eligibleTotals(db: DbOrTx, surveyId: string) {
+  const rows = await db
+    .select({
+      stratum: surveyInvitations.stratum,
+      total: sql<number>`coalesce(sum(${surveyInvitations.designWeight}) filter (where ${surveyInvitations.outcome} is distinct from 'ineligible' or exists (select 1 from survey_responses r where r.invitation_id = survey_invitations.id)), 0)::float8`,
+    })
+    .from(surveyInvitations)
+    .where(eq(surveyInvitations.surveyId, surveyId))
+    .groupBy(surveyInvitations.stratum);
+  return Object.fromEntries(rows.map((r) => [r.stratum, Number(r.total)]));
 }
 
 /** Mean score (0–100) of a respondent over the given scale items they answered, or null. */
@@ -306,7 +338,7 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
   const frame = await frameMargins(db, s);
   let w: ReturnType<typeof buildDesign> | null = null;
   try {
-    if (resp.length) w = buildDesign(resp, s, frame, opts);
+    if (resp.length) w = buildDesign(resp, s, frame, opts, await eligibleTotals(db, s.id));
   } catch (err) {
     throw domainToBadRequest(err);
   }
@@ -327,6 +359,9 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
           trim: opts.weighting === 'rake' ? [opts.trimMin, opts.trimMax] : null,
           margins:
             w.method === 'rake' ? asTotals(s.margins ?? frame.margins, sumOf(frame.cells) || wsum) : null,
+          nonresponse: w.nonresponse
+            ? Object.fromEntries(Object.entries(w.nonresponse).map(([k, f]) => [k, round(f)]))
+            : null,
           converged: step ? step.converged : null,
           iterations: w.iterations ?? null,
           outsideBounds: step ? step.outsideBounds.length : 0,

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withDatabase } from '../../../test/global-setup';
 import { BACKEND, buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 import { openDatabase } from '../../db/client';
-import { aaporRates, surveyDesign, svyChisq, svyMean } from '@perfcommons/domain';
+import { aaporRates, nonresponseAdjust, surveyDesign, svyChisq, svyMean } from '@perfcommons/domain';
 import { surveyFrameUnits, surveyInvitations, surveyResponses } from '../../db/schema';
 import { AppError } from '../../lib/errors';
 import { sha256 } from '../../lib/hash';
@@ -532,8 +532,29 @@ describe('analysis, export and report', () => {
         .where(eq(surveyResponses.surveyId, surveyId))
         .orderBy(surveyResponses.submittedAt, surveyResponses.id)
     ).filter((r) => r.trust === 'sampled');
+    // Nonresponse adjustment within strata first: Σ design weight of the sampled units per stratum,
+    // without the one recorded ineligible (invitations[63], unanswered).
+    const invs = await t.db.select().from(surveyInvitations).where(eq(surveyInvitations.surveyId, surveyId));
+    const eligible: Record<string, number> = {};
+    for (const i of invs)
+      if (i.outcome !== 'ineligible') eligible[i.stratum] = (eligible[i.stratum] ?? 0) + i.designWeight;
+    const adjusted = nonresponseAdjust(
+      rows.map((r) => r.designWeight),
+      rows.map((r) => r.stratum),
+      eligible,
+    );
+    expect(a.weighting.nonresponse).toBeTruthy();
+    const ineligibleStratum = invitations[63].stratum;
+    expect(a.weighting.nonresponse[ineligibleStratum]).toBeCloseTo(adjusted.factors[ineligibleStratum], 4);
+    // The respondents' weights now add up to the eligible sampled units' (the frame minus one unit's weight).
+    const sumW = adjusted.weights.reduce((x, y) => x + y, 0);
+    expect(a.weighting.sum).toBeCloseTo(sumW, 1);
+    expect(sumW).toBeCloseTo(
+      Object.values(eligible).reduce((x, y) => x + y, 0),
+      6,
+    );
     const d = surveyDesign({
-      weights: rows.map((r) => r.designWeight),
+      weights: adjusted.weights,
       strata: rows.map((r) => r.stratum),
       fpc: rows.map((r) => N[r.stratum]),
       lonelyPsu: 'adjust',

@@ -130,6 +130,17 @@ export function AnalysisBody({ a, planChart }: { a: Analysis; planChart: ReturnT
             })}
           </Typography.Paragraph>
         )}
+        {a.weighting.nonresponse && Object.keys(a.weighting.nonresponse).length > 0 && (
+          <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }} data-testid="survey-nonresponse">
+            {(() => {
+              const fs = Object.values(a.weighting.nonresponse).filter((x): x is number => x != null);
+              return t('an.nonresponse', {
+                min: Math.min(...fs).toFixed(3),
+                max: Math.max(...fs).toFixed(3),
+              });
+            })()}
+          </Typography.Paragraph>
+        )}
         {a.weighting.warnings.length > 0 && (
           <Alert
             style={{ marginTop: 8 }}

@@ -210,6 +210,7 @@ export const zh = {
     none: '尚无答卷。',
     notFielded: '调查开始后才有数据。',
     alphaCi: 'α 的 95% 置信区间',
+    nonresponse: '无回答调整（按层加权组，校准之前）：调整系数 {{min}} – {{max}}',
     crossTab: '按分层交叉',
     raoScott:
       '分层与答案独立性检验（Rao–Scott 二阶校正）：F = {{f}}，自由度 {{ndf}} 与 {{ddf}}，p = {{p}}；一阶校正 χ² = {{chisq}}（自由度 {{df}}，p = {{chisqP}}），平均设计效应 {{deff}}',
@@ -430,6 +431,8 @@ export const en: Same<typeof zh> = {
     none: 'No answers yet.',
     notFielded: 'Data appear once fieldwork has started.',
     alphaCi: '95% interval of α',
+    nonresponse:
+      'Nonresponse adjustment (weighting classes = strata, before calibration): factors {{min}} – {{max}}',
     crossTab: 'By stratum',
     raoScott:
       'Independence of stratum and answer (Rao–Scott second-order): F = {{f}} on {{ndf}} and {{ddf}} df, p = {{p}}; first-order χ² = {{chisq}} ({{df}} df, p = {{chisqP}}); mean design effect {{deff}}',

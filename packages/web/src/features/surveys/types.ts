@@ -101,6 +101,8 @@ export interface Analysis {
     min?: number;
     max?: number;
     weightingEffect?: number;
+    /** Nonresponse adjustment factor per stratum (weighting classes), applied before calibration. */
+    nonresponse?: Record<string, number | null> | null;
     converged?: boolean | null;
     iterations?: number | null;
     outsideBounds?: number;
