@@ -111,6 +111,20 @@ export default function SurveyReportPage({ id }: { id: string }) {
               rate: pct(m.fieldwork.total.responseRate),
             })}
           </li>
+          {m.fieldwork.outcomes && (
+            <li data-testid="survey-aapor">
+              {t('aapor', {
+                rr1: pct(m.fieldwork.outcomes.total.rr1),
+                coop1: pct(m.fieldwork.outcomes.total.coop1),
+                ref1: pct(m.fieldwork.outcomes.total.ref1),
+                con1: pct(m.fieldwork.outcomes.total.con1),
+                refused: m.fieldwork.outcomes.total.refused,
+                nonContact: m.fieldwork.outcomes.total.nonContact,
+                ineligible: m.fieldwork.outcomes.total.ineligible,
+                unknown: m.fieldwork.outcomes.total.unknown,
+              })}
+            </li>
+          )}
           <li>
             {t('modes')}:{' '}
             {m.fieldwork.byMode
@@ -246,7 +260,9 @@ export default function SurveyReportPage({ id }: { id: string }) {
               <h3>{pick(lang, q.text, q.textEn)}</h3>
               {q.distribution!.items.map((it) => (
                 <div key={it.value} className="sr-bar">
-                  <span className="sr-bar-label">{it.value}</span>
+                  <span className="sr-bar-label">
+                    {it.label != null ? pick(lang, it.label, it.labelEn ?? null) : it.value}
+                  </span>
                   <span className="sr-bar-track">
                     <span className="sr-bar-fill" style={{ width: `${Math.min(100, it.share * 100)}%` }} />
                   </span>

@@ -12,6 +12,8 @@ const zh = {
   sample: '分层随机抽样：样本 {{n}}，{{alloc}}分配，随机种子“{{seed}}”（可据此复现样本）',
   alloc: { proportional: '按比例', equal: '等额', neyman: '奈曼' },
   fieldwork: '调查时间 {{from}} 至 {{to}}，回收有效答卷 {{n}} 份，应答率 {{rate}}',
+  aapor:
+    'AAPOR 结果率：应答率 RR1 {{rr1}}，合作率 COOP1 {{coop1}}，拒访率 REF1 {{ref1}}，接触率 CON1 {{con1}}（拒访 {{refused}}，未接触 {{nonContact}}，不符合条件 {{ineligible}}，情况不明 {{unknown}}）',
   modes: '作答方式',
   mode: { web: '网络', paper: '纸质', phone: '电话', face: '面访', open: '公开' },
   weighting: '加权：{{method}}，Kish 加权效应 {{wef}}；公开作答 {{open}} 份单独列示，不计入加权结果',
@@ -49,6 +51,8 @@ const en: Same<typeof zh> = {
   sample: 'Stratified random sample of {{n}}, {{alloc}} allocation, seed “{{seed}}” (reproducible)',
   alloc: { proportional: 'proportional', equal: 'equal', neyman: 'Neyman' },
   fieldwork: 'Fieldwork {{from}} to {{to}}; {{n}} valid answers, response rate {{rate}}',
+  aapor:
+    'AAPOR outcome rates: response RR1 {{rr1}}, cooperation COOP1 {{coop1}}, refusal REF1 {{ref1}}, contact CON1 {{con1}} (refused {{refused}}, non-contact {{nonContact}}, ineligible {{ineligible}}, unknown {{unknown}})',
   modes: 'Modes',
   mode: { web: 'Web', paper: 'Paper', phone: 'Phone', face: 'Face to face', open: 'Open' },
   weighting:

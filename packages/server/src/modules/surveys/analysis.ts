@@ -423,10 +423,18 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
         : q.type === 'rating0to10'
           ? range(11, 0)
           : range(likertPoints(q)!);
-    const dist = distribution(values as (string | number | string[] | null | undefined)[], {
+    const raw = distribution(values as (string | number | string[] | null | undefined)[], {
       levels,
       weights,
     });
+    // Choice options carry their labels: reports show labels, never stored codes.
+    const dist = {
+      ...raw,
+      items: raw.items.map((it) => {
+        const o = (q.options ?? []).find((x) => String(x.value) === it.value);
+        return o ? { ...it, label: o.label, labelEn: o.labelEn ?? null } : it;
+      }),
+    };
     let estimate = null;
     if (q.type === 'likert5' || q.type === 'likert7') estimate = idx([items.find((x) => x.key === q.id)!]);
     if (q.type === 'rating0to10') {

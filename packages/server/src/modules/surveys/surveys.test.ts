@@ -506,6 +506,10 @@ describe('analysis, export and report', () => {
     expect(a.reliability.find((r: { scale: string }) => r.scale === 'm').items).toBe(3);
     const q = a.questions.find((x: { id: string }) => x.id === 'used');
     expect(q.distribution.n).toBe(59);
+    expect(q.distribution.items.find((x: { value: string }) => x.value === 'yes')).toMatchObject({
+      label: '是',
+      labelEn: null,
+    });
     expect(q.crossTab.rowLevels).toEqual(['A|rural', 'A|urban', 'B|rural', 'B|urban']);
     expect(a.questions.find((x: { id: string }) => x.id === 'advice').keywords.length).toBeGreaterThan(0);
     const design = (await office.get(`/api/surveys/${surveyId}/analysis?weighting=design`)).json();

@@ -51,6 +51,9 @@ export interface DistributionItem {
   count: number;
   weighted: number;
   share: number;
+  /** The option's label (choice questions), to show instead of its stored value. */
+  label?: string | null;
+  labelEn?: string | null;
 }
 
 export interface QuestionResult {
@@ -155,6 +158,19 @@ export interface Report {
       strata: { stratum: string; sampled: number; responses: number; responseRate: number | null }[];
       total: { sampled: number; responses: number; responseRate: number | null };
       byMode: { mode: string; n: number }[];
+      /** AAPOR dispositions and rates (reports published before they existed have none). */
+      outcomes?: {
+        total: {
+          refused: number;
+          nonContact: number;
+          ineligible: number;
+          unknown: number;
+          rr1: number | null;
+          coop1: number | null;
+          ref1: number | null;
+          con1: number | null;
+        };
+      };
     };
   };
   analysis: Analysis;
