@@ -38,6 +38,7 @@ import { appealRoutes } from './modules/appeals/routes';
 import { userRoutes } from './modules/users/routes';
 import { onboardingRoutes } from './modules/onboarding/routes';
 import { sealLegacyContacts } from './modules/users/service';
+import { dutiesEnforced, dutyConflicts } from './lib/duties';
 
 export interface AppOptions {
   database: Database;
@@ -70,6 +71,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('database', options.database);
   // Personal data at rest (PIPL): contacts written before field encryption are encrypted now.
   await sealLegacyContacts(options.database.db);
+  // Separation of duties (三员分立): in production no account should hold two of the three duty roles.
+  if (dutiesEnforced())
+    for (const c of await dutyConflicts(options.database.db))
+      app.log.warn(`separation of duties: account ${c.username} holds ${c.roles.join(' and ')}`);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url}`, details: [] });

@@ -136,6 +136,12 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     allow: OFFICE,
     note: 'an id that exists nowhere: 404 past the permission check',
   },
+  'PUT /api/users/:id/roles': {
+    url: '/api/users/{missing}/roles',
+    body: { roles: [] },
+    allow: [],
+    note: 'the security administrator only (三员分立); none of these accounts is one: see users/duties.test.ts',
+  },
   // Org import (units, cadres, accounts) by the office.
   'GET /api/import/:kind/template': { url: '/api/import/units/template', allow: OFFICE },
   'POST /api/import/:kind/preview': {

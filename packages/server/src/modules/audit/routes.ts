@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireOffice } from '../../lib/actor';
-import { listAudit, verifyAudit } from './service';
+import { listAudit, requireAuditReader, verifyAudit } from './service';
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
@@ -20,7 +19,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
     async (req) => listAudit(app.database.db, req.actor, req.query),
   );
   app.get('/audit/verify', { schema: { tags: ['audit'] } }, async (req) => {
-    requireOffice(req.actor, 'Audit verification');
+    requireAuditReader(req.actor, 'Audit verification');
     return verifyAudit(app.database.db);
   });
 };

@@ -3,7 +3,8 @@ import { auditLog, auditSeals, evidenceFiles, orgUnits, users } from '../../db/s
 import { rowsOf, type Db, type DbOrTx } from '../../db/client';
 import { canonicalJson, sha256 } from '../../lib/hash';
 import type { Actor } from '../../lib/actor';
-import { requireOffice } from '../../lib/actor';
+import { hasRole, requireActor } from '../../lib/actor';
+import { forbidden } from '../../lib/errors';
 import {
   ABSENT,
   AUDIT_COVERAGE,
@@ -603,8 +604,19 @@ async function checkEntities(
 }
 
 /** Lists the log, newest first; office and admin only. */
+/**
+ * Who reads the audit log and its verification: the audit administrator (三员分立: that and nothing
+ * else), the performance office and the administrator. Nobody can alter it through the API.
+ */
+export function requireAuditReader(actor: Actor | null, what: string): Actor {
+  const a = requireActor(actor);
+  if (!hasRole(a, 'audit_admin', 'office', 'admin'))
+    throw forbidden(`${what} is for the audit administrator and the performance office`);
+  return a;
+}
+
 export async function listAudit(db: Db, actor: Actor | null, opts: { limit: number; offset: number }) {
-  requireOffice(actor, 'The audit log');
+  requireAuditReader(actor, 'The audit log');
   const items = await db
     .select({
       seq: auditLog.seq,

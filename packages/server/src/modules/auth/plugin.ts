@@ -39,7 +39,9 @@ function allowedBeforePasswordChange(method: string, url: string): boolean {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** An account whose only role is public participant: uses the portal, never the officials' console API. */
-const isCitizen = (a: Actor) => a.roles.length > 0 && a.roles.every((r) => r.role === 'public');
+/** Public participants, and security or audit administrators (三员分立: no officials' data for them). */
+const NOT_OFFICIALS: readonly string[] = ['public', 'security_admin', 'audit_admin'];
+const isCitizen = (a: Actor) => a.roles.length > 0 && a.roles.every((r) => NOT_OFFICIALS.includes(r.role));
 
 /**
  * The officials' result API (scores of every cadre, personnel consequences, appeals): a citizen reads

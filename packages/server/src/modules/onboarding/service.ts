@@ -4,6 +4,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DbOrTx } from '../../db/client';
 import { orgUnits, people, roleAssignments, users } from '../../db/schema';
+import { assertSeparateDuties } from '../../lib/duties';
 import { hasRole, requireOffice, ROLES, type Actor, type Role } from '../../lib/actor';
 import { badRequest, conflict, isUniqueViolation, type ErrorDetail } from '../../lib/errors';
 import { appendAudit, type AuditEntryInput } from '../audit/service';
@@ -665,6 +666,12 @@ async function planAccounts(db: DbOrTx, actor: Actor, sheet: ParsedSheet): Promi
       check.add('roles', 'only an administrator grants or removes the admin role');
     if (before?.id === actor.id && remove.some((g) => g.role === 'admin' || g.role === 'office'))
       check.add('roles', 'would take away your own admin or office role');
+    // Separation of duties (三员分立, production): refused outright, naming the roles (409).
+    assertSeparateDuties(
+      grants.map((g) => g.role),
+      `rows.${r.row}.roles`,
+      `Account ${username}`,
+    );
     if (!check.ok || dup.has(r.row) || emailDup.has(r.row)) {
       outcomes.push({ row: r.row, key: username, action: 'error', changes: [] });
       continue;

@@ -2,7 +2,8 @@ import { and, asc, eq, ilike, inArray, isNotNull, notLike, or, sql } from 'drizz
 import { contactLookup, encryptField, isEncrypted, normalizeContact } from '../../lib/crypto';
 import type { Db } from '../../db/client';
 import { orgUnits, roleAssignments, sessions, users } from '../../db/schema';
-import { hasRole, requireOffice, type Actor, type Role } from '../../lib/actor';
+import { hasRole, requireActor, requireOffice, type Actor, type Role } from '../../lib/actor';
+import { assertSeparateDuties } from '../../lib/duties';
 import { badRequest, conflict, forbidden, notFound } from '../../lib/errors';
 import { systemActor } from '../../lib/system';
 import { appendAudit } from '../audit/service';
@@ -196,4 +197,67 @@ export async function sealLegacyContacts(db: Db): Promise<number> {
       .where(eq(users.id, r.id));
   }
   return rows.length;
+}
+
+/** One role of an account: the role and the org unit whose subtree it covers (null: everywhere). */
+export interface RoleGrantInput {
+  role: Role;
+  orgUnitId: string | null;
+}
+
+/**
+ * Replaces the roles of an account: the security administrator's duty (三员分立), never the system
+ * administrator's or the audit administrator's. Refuses granting roles to oneself, and in production an
+ * account holding two of admin, security_admin, audit_admin (409 `duties_conflict`). Audited as a `user`
+ * entry (which snapshots the account's role assignments), so verify-audit covers the change.
+ */
+export async function setUserRoles(db: Db, actor: Actor | null, userId: string, roles: RoleGrantInput[]) {
+  const a = requireActor(actor);
+  if (!hasRole(a, 'security_admin')) throw forbidden('Roles are granted by the security administrator');
+  if (userId === a.id)
+    throw badRequest('The security administrator does not grant roles to themself', [
+      { path: 'id', message: 'is your own account' },
+    ]);
+  const key = (g: { role: string; orgUnitId: string | null }) => `${g.role}@${g.orgUnitId ?? ''}`;
+  const want = [...new Map(roles.map((g) => [key(g), g])).values()];
+  assertSeparateDuties(
+    want.map((g) => g.role),
+    'roles',
+  );
+  return db.transaction(async (tx) => {
+    const [u] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+    if (!u) throw notFound('User');
+    const units = want.filter((g) => g.orgUnitId).map((g) => g.orgUnitId!);
+    if (units.length) {
+      const found = new Set(
+        (await tx.select({ id: orgUnits.id }).from(orgUnits).where(inArray(orgUnits.id, units))).map(
+          (o) => o.id,
+        ),
+      );
+      const bad = want.findIndex((g) => g.orgUnitId && !found.has(g.orgUnitId));
+      if (bad >= 0)
+        throw badRequest('Unknown org unit', [{ path: `roles.${bad}.orgUnitId`, message: 'not found' }]);
+    }
+    const before = await tx
+      .select({ role: roleAssignments.role, orgUnitId: roleAssignments.orgUnitId })
+      .from(roleAssignments)
+      .where(eq(roleAssignments.userId, userId));
+    await tx.delete(roleAssignments).where(eq(roleAssignments.userId, userId));
+    if (want.length)
+      await tx
+        .insert(roleAssignments)
+        .values(want.map((g) => ({ userId, role: g.role, orgUnitId: g.orgUnitId })));
+    // Roles are read at each request from the assignments; sessions need not end, but a lost role
+    // takes effect at once.
+    await appendAudit(tx, [
+      {
+        actorId: a.id,
+        action: 'user.roles',
+        entityType: 'user',
+        entityId: u.id,
+        data: { username: u.username, from: before.map(key).sort(), to: want.map(key).sort() },
+      },
+    ]);
+    return { id: u.id, username: u.username, roles: want };
+  });
 }
