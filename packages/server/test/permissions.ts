@@ -414,6 +414,17 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     allow: EDU_EDITORS,
   },
   'GET /api/participation/profile': { url: '/api/participation/profile', allow: ['citizen01'] },
+  'GET /api/participation/my-data': {
+    url: '/api/participation/my-data',
+    allow: SIGNED_IN,
+    note: 'PIPL: every account downloads its own data (audited)',
+  },
+  'POST /api/participation/delete-account': {
+    url: '/api/participation/delete-account',
+    body: { currentPassword: 'not-the-password' },
+    allow: ['citizen01'],
+    note: 'a wrong password: 400 for the participant; officials close accounts through the administrator (403)',
+  },
   'PUT /api/participation/profile': {
     url: '/api/participation/profile',
     body: { category: 'urban_resident' },

@@ -33,6 +33,7 @@ import {
   removeRelationship,
   updateProfile,
 } from './participants';
+import { deleteOwnAccount, personalData } from './personal-data';
 import { publicRatingSummary, ratingForm, submitPublicRating } from './public-ratings';
 import { participationReport } from './report';
 import { listCounseling, listThreads, openThread, postInThread, recordCounseling } from './threads';
@@ -175,6 +176,17 @@ export const participationRoutes: FastifyPluginAsyncZod<ParticipationRouteOption
     return { items: await createInvitations(db, req.actor, req.body) };
   });
   app.get('/participation/profile', { schema: { tags } }, async (req) => getProfile(db, req.actor));
+  // PIPL: the signed-in account's own data as JSON, and deleting a participant's account.
+  app.get('/participation/my-data', { schema: { tags } }, async (req, reply) => {
+    const data = await personalData(db, req.actor, req.ip);
+    reply.header('content-disposition', 'attachment; filename="perfcommons-my-data.json"');
+    return data;
+  });
+  app.post(
+    '/participation/delete-account',
+    { schema: { tags, body: z.object({ currentPassword: z.string().min(1).max(200) }) } },
+    async (req) => deleteOwnAccount(db, req.actor, req.body.currentPassword),
+  );
   app.put('/participation/profile', { schema: { tags, body: ProfileBody } }, async (req) =>
     updateProfile(db, req.actor, req.body),
   );

@@ -8,6 +8,7 @@ import { Loading } from '../ui';
 import { useApi } from '../useApi';
 import { Field, Problem, UnitPicker, useAction } from './shared';
 import { useSession } from './session';
+import { MyData } from './MyData';
 
 export const CATEGORIES = [
   'urban_resident',
@@ -330,6 +331,7 @@ export function ProfilePage() {
           {t('profile.addTie')}
         </button>
       </form>
+      <MyData />
     </>
   );
 }
