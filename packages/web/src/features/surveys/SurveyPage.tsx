@@ -142,7 +142,10 @@ function SampleTab({ detail }: { detail: SurveyDetail }) {
   const [sizes, setSizes] = useState<{
     strata: { stratum: string; population: number; n: number }[];
     total: number;
+    warnings?: string[];
   }>();
+  const [drawForm] = Form.useForm();
+  const { modal } = App.useApp();
   const draft = detail.survey.status === 'draft';
   const refresh = () => void qc.invalidateQueries({ queryKey: ['survey', id] });
   const upload = useMutation({
@@ -164,7 +167,11 @@ function SampleTab({ detail }: { detail: SurveyDetail }) {
   const calc = useMutation({
     mutationFn: (v: { marginOfError: number; responseRate: number; designEffect: number; mode: string }) =>
       api.post<typeof sizes>('/api/surveys/sample-size', { ...v, surveyId: id }),
-    onSuccess: setSizes,
+    onSuccess: (r) => {
+      setSizes(r);
+      // The calculator fills the sample size of the draw form.
+      if (r) drawForm.setFieldsValue({ size: r.total });
+    },
     onError: (e) => void message.error(errorText(e)),
   });
   const draw = useMutation({
@@ -272,6 +279,17 @@ function SampleTab({ detail }: { detail: SurveyDetail }) {
               {t('sample.total', { n: sizes.total })}
             </Typography.Paragraph>
           )}
+          {sizes && sizes.total > detail.frame.size && (
+            <Alert
+              type="warning"
+              showIcon
+              data-testid="sample-size-exceeds"
+              message={t('sample.exceeds', { n: sizes.total, frame: detail.frame.size })}
+            />
+          )}
+          {sizes?.warnings && sizes.warnings.length > 0 && (
+            <Alert type="warning" style={{ marginTop: 8 }} message={sizes.warnings.join('; ')} />
+          )}
         </Card>
         <Card size="small" title={t('sample.draw')}>
           {!detail.frame.size && (
@@ -285,7 +303,15 @@ function SampleTab({ detail }: { detail: SurveyDetail }) {
               allocation: detail.sample?.allocation ?? 'proportional',
               seed: detail.sample?.seed ?? String(new Date().getFullYear()),
             }}
-            onFinish={(v) => draw.mutate(v)}
+            form={drawForm}
+            onFinish={(v: { size: number; allocation: string; seed: string; sd?: string }) => {
+              if (!detail.sample) return draw.mutate(v);
+              // A redraw replaces the sample and its invitations: ask first.
+              modal.confirm({
+                title: t('sample.redrawConfirm', { n: detail.sample.size, seed: detail.sample.seed }),
+                onOk: () => draw.mutate(v),
+              });
+            }}
           >
             <Row gutter={8}>
               <Col span={8}>

@@ -81,6 +81,8 @@ export const zh = {
     },
   },
   sample: {
+    exceeds: '所需样本量 {{n}} 超过抽样框的 {{frame}} 个单位：请放宽误差范围或对全部单位调查',
+    redrawConfirm: '已抽取 {{n}} 个样本（种子“{{seed}}”）。重新抽样将替换现有样本及其邀请，是否继续？',
     frame: '抽样框',
     frameSize: '抽样框共 {{n}} 个单位',
     import: '导入抽样框（CSV / XLSX）',
@@ -300,6 +302,10 @@ export const en: Same<typeof zh> = {
     },
   },
   sample: {
+    exceeds:
+      'The required sample of {{n}} exceeds the {{frame}} units of the frame: widen the margin of error or survey every unit',
+    redrawConfirm:
+      'A sample of {{n}} (seed “{{seed}}”) has been drawn. Drawing again replaces it and its invitations. Continue?',
     frame: 'Sampling frame',
     frameSize: '{{n}} units in the frame',
     import: 'Import frame (CSV / XLSX)',
