@@ -35,3 +35,31 @@ export type AppraiseeType = (typeof APPRAISEE_TYPES)[number];
 /** pending, accepted or rejected. */
 export const APPEAL_STATUSES = ['pending', 'accepted', 'rejected'] as const;
 export type AppealStatus = (typeof APPEAL_STATUSES)[number];
+
+/** Participant categories 参与者类别 of a stakeholder profile. */
+export const PARTICIPANT_CATEGORIES = [
+  'urban_resident',
+  'rural_resident',
+  'enterprise',
+  'individual_business',
+  'social_org',
+  'expert',
+  'deputy',
+] as const;
+export type ParticipantCategory = (typeof PARTICIPANT_CATEGORIES)[number];
+/** Categories counted as "the public" in participation warnings. */
+export const PUBLIC_CATEGORIES: ParticipantCategory[] = [
+  'urban_resident',
+  'rural_resident',
+  'enterprise',
+  'individual_business',
+  'social_org',
+];
+/** Kinds of declared ties of a participant to a unit. */
+export const RELATIONSHIP_KINDS = [
+  'service_recipient',
+  'applicant',
+  'complainant',
+  'resident_served',
+  'supervised',
+] as const;

@@ -5,32 +5,12 @@ import { coversOrg, hasRole, isOffice, requireActor, type Actor } from '../../li
 import { conflict, forbidden, notFound } from '../../lib/errors';
 import type { PlanScope } from '../plans/access';
 
-/** Participant categories 参与者类别 of a stakeholder profile. */
-export const CATEGORIES = [
-  'urban_resident',
-  'rural_resident',
-  'enterprise',
-  'individual_business',
-  'social_org',
-  'expert',
-  'deputy',
-] as const;
-/** Categories counted as "the public" in participation warnings. */
-export const PUBLIC_CATEGORIES = [
-  'urban_resident',
-  'rural_resident',
-  'enterprise',
-  'individual_business',
-  'social_org',
-];
-/** Kinds of declared ties to a unit. */
-export const RELATIONSHIP_KINDS = [
-  'service_recipient',
-  'applicant',
-  'complainant',
-  'resident_served',
-  'supervised',
-] as const;
+/** Participant categories, the public ones and the kinds of ties: one list, in contracts. */
+export {
+  PARTICIPANT_CATEGORIES as CATEGORIES,
+  PUBLIC_CATEGORIES,
+  RELATIONSHIP_KINDS,
+} from '@perfcommons/contracts';
 
 /** A public participant (role `public`); officials act through the official endpoints. */
 export function requireParticipant(actor: Actor | null): Actor {

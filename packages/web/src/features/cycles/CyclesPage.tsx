@@ -13,6 +13,7 @@ import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDate } from '../../shared/format';
 import { STAGES, type Cycle } from '../../shared/types';
+import { CYCLE_TYPES } from '@perfcommons/contracts/enums';
 
 export default function CyclesPage() {
   const { t, i18n } = useTranslation('cycles');
@@ -63,7 +64,7 @@ export default function CyclesPage() {
           style={{ width: 160 }}
           value={type}
           onChange={setType}
-          options={(['regular', 'annual', 'term'] as const).map((v) => ({
+          options={CYCLE_TYPES.map((v) => ({
             value: v,
             label: t(`common:cycleType.${v}`),
           }))}
@@ -189,7 +190,7 @@ function CreateCycleModal({ open, onClose }: { open: boolean; onClose: () => voi
         </Form.Item>
         <Form.Item name="type" label={t('type')} rules={[{ required: true }]}>
           <Select
-            options={(['regular', 'annual', 'term'] as const).map((v) => ({
+            options={CYCLE_TYPES.map((v) => ({
               value: v,
               label: t(`common:cycleType.${v}`),
             }))}

@@ -9,23 +9,12 @@ import { useApi } from '../useApi';
 import { Field, Problem, UnitPicker, useAction } from './shared';
 import { useSession } from './session';
 import { MyData } from './MyData';
+import {
+  PARTICIPANT_CATEGORIES as CATEGORIES,
+  RELATIONSHIP_KINDS as KINDS,
+} from '@perfcommons/contracts/enums';
 
-export const CATEGORIES = [
-  'urban_resident',
-  'rural_resident',
-  'enterprise',
-  'individual_business',
-  'social_org',
-  'expert',
-  'deputy',
-] as const;
-export const KINDS = [
-  'service_recipient',
-  'applicant',
-  'complainant',
-  'resident_served',
-  'supervised',
-] as const;
+export { CATEGORIES, KINDS };
 
 /** Log in or register; shown wherever a participant action needs an account. */
 export function AccountBox() {
