@@ -10,10 +10,12 @@ import { AppError } from './errors';
 
 /**
  * Whether every answer is checked against its declared response schema before it is sent. On under
- * tests (vitest) and when `PC_CHECK_RESPONSES=1`; a mismatch then answers 500 `response_schema` naming the
+ * tests (vitest, unless `PC_CHECK_RESPONSES=0`) and when `PC_CHECK_RESPONSES=1`; a mismatch then answers 500 `response_schema` naming the
  * fields, so a contract that drifted from the service fails the test that called the route.
  */
-export const CHECK_RESPONSES = Boolean(process.env.VITEST) || process.env.PC_CHECK_RESPONSES === '1';
+export const CHECK_RESPONSES =
+  process.env.PC_CHECK_RESPONSES === '1' ||
+  (Boolean(process.env.VITEST) && process.env.PC_CHECK_RESPONSES !== '0');
 
 function resolve(schema: unknown): $ZodType | null {
   if (schema instanceof $ZodType) return schema;
