@@ -59,7 +59,9 @@ export function SurveyApp() {
       </header>
       <main className="sv-main">
         {route.kind === 'code' && <CodeEntry onGo={(c) => go(`/s/${encodeURIComponent(c)}`)} />}
-        {route.kind === 'token' && <InvitationSurvey key={route.token} token={route.token} />}
+        {route.kind === 'token' && (
+          <InvitationSurvey key={route.token} token={route.token} onCodeAgain={() => go('/s')} />
+        )}
         {route.kind === 'open' && <OpenSurvey key={route.surveyId} surveyId={route.surveyId} />}
       </main>
       <footer className="sv-footer">{t('privacy')}</footer>
@@ -107,7 +109,7 @@ function Message({ text, tone = 'info' }: { text: string; tone?: 'info' | 'ok' |
   );
 }
 
-function InvitationSurvey({ token }: { token: string }) {
+function InvitationSurvey({ token, onCodeAgain }: { token: string; onCodeAgain: () => void }) {
   const { t } = useTranslation('survey');
   const [data, setData] = useState<Invitation>();
   const [error, setError] = useState<ApiError | Error>();
@@ -121,7 +123,15 @@ function InvitationSurvey({ token }: { token: string }) {
   }, [token, tick]);
   if (error) {
     if (error instanceof ApiError && error.status === 404)
-      return <Message text={t('notFound')} tone="error" />;
+      // A mistyped code: the respondent can type it again.
+      return (
+        <div className="sv-card sv-msg sv-error" role="alert">
+          {t('notFound')}{' '}
+          <button type="button" className="sv-link" data-testid="code-again" onClick={onCodeAgain}>
+            {t('codeAgain')}
+          </button>
+        </div>
+      );
     return (
       <div className="sv-card sv-msg sv-error" role="alert">
         {t('error', { message: error.message })}{' '}
