@@ -214,6 +214,7 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     allow: EDU_EDITORS,
   },
   'POST /api/plans/:id/submit': { url: '/api/plans/{eduPlan}/submit', allow: EDU_EDITORS },
+  'GET /api/plans/:id/entropy-history': { url: '/api/plans/{eduPlan}/entropy-history', allow: EDU_EDITORS },
   'POST /api/plans/:id/approve': { url: '/api/plans/{finPlan}/approve', body: {}, allow: OFFICE },
   // Plan set-up (office): bodies chosen to pass the permission check without writing (a published cycle, a missing id).
   'GET /api/plan-templates': { url: '/api/plan-templates', allow: SIGNED_IN },
