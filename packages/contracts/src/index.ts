@@ -1,5 +1,6 @@
 /** Request and response schemas shared by the server (validation, OpenAPI) and the web app. */
 export * from './plans';
+export * from './plan-views';
 export * from './orgs';
 export * from './common';
 export * from './cycles';
