@@ -185,7 +185,11 @@ describe('results with combined appraisal, sensitivity and consequences', () => 
       'accountability_review',
       'improvement_plan',
     ]);
-    const excellentCadre = items.find((r) => r.appraiseeType === 'cadre' && r.grade === 'excellent')!;
+    // Personnel consequences of cadres stay internal under the default disclosure policy.
+    const publicCadre = items.find((r) => r.appraiseeType === 'cadre' && r.grade === 'excellent')!;
+    expect(publicCadre.consequences).toEqual([]);
+    const internal: Result[] = (await office.get(`/api/cycles/${cycle['2025-annual']}/results`)).json().items;
+    const excellentCadre = internal.find((r) => r.id === publicCadre.id)!;
     expect(excellentCadre.consequences.map((c) => c.kind).sort()).toEqual([
       'bonus_coefficient',
       'promotion_eligible',

@@ -50,9 +50,10 @@ export const CycleRulesSchema = z.object({
   /**
    * Plan design checks: minimum share (%) of a plan's total scored by the public (leaves' `public` and
    * `service_recipient` subjects, each leaf weighted by its share of the total); 0 turns the check off.
-   * Below it, submitting the plan needs an override with a reason.
+   * Below it, submitting the plan needs an override with a reason. Off (0) until the office sets the
+   * cycle's minimum: a new cycle does not block plans on a threshold nobody has decided.
    */
-  minPublicWeight: z.number().min(0).max(100).default(10),
+  minPublicWeight: z.number().min(0).max(100).default(0),
   /** Plan design checks: a leaf below this share (%) of the total is flagged as too small to steer; 0: off. */
   minLeafShare: z.number().min(0).max(100).default(1),
 });

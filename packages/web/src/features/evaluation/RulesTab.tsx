@@ -59,7 +59,7 @@ function toForm(v: RulesView): FormValues {
     unitSharePct: pct(v.rules.unitShareForCadres)!,
     annualSharePct: pct(v.rules.annualShareForTerm)!,
     appealWindowDays: v.rules.appealWindowDays,
-    minPublicWeight: v.rules.minPublicWeight ?? 10,
+    minPublicWeight: v.rules.minPublicWeight ?? 0,
     minLeafShare: v.rules.minLeafShare ?? 1,
     missingData: v.rules.missingData ?? 'incomplete',
     bands: scheme.bands,
