@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Same } from '../i18n';
 import { pick } from '../i18n';
 import { fmtDate, fmtDateTime, fmtNum } from '../shared/format';
-import type { Cycle } from '../shared/types';
+import type { Cycle, ResultRevision as Revision } from '../shared/types';
 import { useApi } from './useApi';
 
 const zh = {
@@ -90,21 +90,6 @@ const en: Same<typeof zh> = {
 i18next.addResourceBundle('zh-CN', 'resultRevisions', zh, true, false);
 i18next.addResourceBundle('en', 'resultRevisions', en, true, false);
 
-interface Revision {
-  id: string;
-  revision: number;
-  kind: 'publication' | 'appeal' | 'correction';
-  snapshot: { total: number; grade: string | null; rank: number | null; complete: boolean };
-  changes: {
-    cause?: string;
-    fields?: Record<string, { from: unknown; to: unknown }>;
-    input?: { indicatorCode: string; period: string; from: number | null; to: number } | null;
-  };
-  reason: string | null;
-  approverName: string | null;
-  approverNameEn: string | null;
-  at: string;
-}
 interface Revisions {
   items: Revision[];
   override: { reason: string; blockers: { reason: 'no_result' | 'incomplete' | 'stale' }[] } | null;

@@ -124,3 +124,20 @@ export interface AuditEntry {
 export interface Items<T> {
   items: T[];
 }
+
+/** One published revision of a result (GET /api/results/:id/revisions and its public twin). */
+export interface ResultRevision {
+  id: string;
+  revision: number;
+  kind: 'publication' | 'appeal' | 'correction';
+  snapshot: { total: number; grade: string | null; rank: number | null; complete: boolean };
+  changes: {
+    cause?: string;
+    fields?: Record<string, { from: unknown; to: unknown }>;
+    input?: { indicatorCode: string; period: string; from: number | null; to: number } | null;
+  };
+  reason: string | null;
+  approverName: string | null;
+  approverNameEn: string | null;
+  at: string;
+}

@@ -23,7 +23,7 @@ import { applyFieldErrors, errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api, ApiError } from '../../shared/api';
 import { fmtDateTime, fmtNum } from '../../shared/format';
-import type { Cycle, Result } from '../../shared/types';
+import type { Cycle, Result, ResultRevision } from '../../shared/types';
 import './publication-i18n';
 import { DisclosureControl } from './DisclosureControl';
 
@@ -42,27 +42,12 @@ interface HistoryItem {
   at: string;
 }
 /** GET /api/cycles/:id/publication. */
+
 interface PublicationStatus {
   publishedAt: string | null;
   withdrawn: { reason: string | null; at: string } | null;
   history: HistoryItem[];
   blockers: { planId: string; title: string; blockers: Blocker[] }[];
-}
-/** One published revision of a result (GET /api/results/:id/revisions). */
-export interface ResultRevision {
-  id: string;
-  revision: number;
-  kind: 'publication' | 'appeal' | 'correction';
-  snapshot: { total: number; grade: string | null; rank: number | null; complete: boolean };
-  changes: {
-    cause?: string;
-    fields?: Record<string, { from: unknown; to: unknown }>;
-    input?: { indicatorCode: string; period: string; from: number | null; to: number } | null;
-  };
-  reason: string | null;
-  approverName: string | null;
-  approverNameEn: string | null;
-  at: string;
 }
 
 const missingList = (b: Blocker) =>
