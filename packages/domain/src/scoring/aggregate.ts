@@ -511,8 +511,23 @@ export function scoreAppraisee(
   const present = firstLevel.reduce((s, b) => (b.excluded ? s : s + b.weight), 0);
   for (const b of firstLevel) share(b, firstLevelShare(b.weight, all, present));
   const weightedScore = firstLevel.reduce((s, b) => s + b.contribution, 0);
-  const raw = weightedScore + bonus - deduction;
   const allExcluded = firstLevel.length > 0 && firstLevel.every((b) => b.excluded);
+  return {
+    ...scoreFigures(weightedScore, bonus, deduction, veto, missing, isComplete(policy, missing, allExcluded)),
+    breakdown,
+  };
+}
+
+/** A score's figures from its parts: the total floored at 0 (shared by scoreAppraisee and compileTree). */
+export function scoreFigures(
+  weightedScore: number,
+  bonus: number,
+  deduction: number,
+  veto: VetoOutcome,
+  missing: MissingInput[],
+  complete: boolean,
+): ScoreFigures {
+  const raw = weightedScore + bonus - deduction;
   return {
     total: Math.max(0, raw),
     weightedScore,
@@ -521,7 +536,6 @@ export function scoreAppraisee(
     floored: raw < 0,
     veto,
     missing,
-    complete: isComplete(policy, missing, allExcluded),
-    breakdown,
+    complete,
   };
 }

@@ -5,6 +5,7 @@ import {
   isComplete,
   leafMissingReason,
   panel,
+  scoreFigures,
   type MissingInput,
   type MissingReason,
   type Rating,
@@ -176,17 +177,16 @@ export function compileTree(nodes: IndicatorNode[]): CompiledTree {
       weightedScore =
         weightedScore + (excluded[i] ? 0 : firstLevelShare(order[i].weight, all, present) * attainment[i]);
     });
-    const raw = weightedScore + bonus - deduction;
     const allExcluded = firstLevelIdx.length > 0 && firstLevelIdx.every((i) => excluded[i]);
     return {
-      total: Math.max(0, raw),
-      weightedScore,
-      bonus,
-      deduction,
-      floored: raw < 0,
-      veto,
-      missing,
-      complete: isComplete(policy, missing, allExcluded),
+      ...scoreFigures(
+        weightedScore,
+        bonus,
+        deduction,
+        veto,
+        missing,
+        isComplete(policy, missing, allExcluded),
+      ),
       firstLevel,
     };
   };
