@@ -9,3 +9,5 @@ export * from './participation';
 export * from './monitoring';
 export * from './cycle';
 export * from './opendata';
+export * from './linkage';
+export * from './history';
