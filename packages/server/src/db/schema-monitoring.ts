@@ -20,7 +20,7 @@ import { id } from './columns';
 import { actualValues, cycles, plans, users } from './schema';
 
 /** PostgreSQL bytea; PGlite hands back a Uint8Array and pg a Buffer, so both become a Buffer. */
-const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+export const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   dataType: () => 'bytea',
   fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
   toDriver: (v) => v,

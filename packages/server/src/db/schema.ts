@@ -229,8 +229,16 @@ export const indicatorNodes = pgTable(
     baseline: doublePrecision('baseline'),
     plausibleMin: doublePrecision('plausible_min'),
     plausibleMax: doublePrecision('plausible_max'),
+    /** Picked from the indicator library: the entry's code and version (indicator_library). */
+    libraryCode: text('library_code'),
+    libraryVersion: integer('library_version'),
+    /** Raters' rubric of a rated leaf: score bands with what each looks like. */
+    rubric: jsonb('rubric').$type<NonNullable<IndicatorNodeInput['rubric']>>(),
   },
-  (t) => [uniqueIndex('indicator_nodes_plan_code').on(t.planId, t.code)],
+  (t) => [
+    uniqueIndex('indicator_nodes_plan_code').on(t.planId, t.code),
+    index('indicator_nodes_library').on(t.libraryCode),
+  ],
 );
 
 /** Reported actual values; only verified values score. */
@@ -410,3 +418,5 @@ export * from './schema-cycles';
 export * from './schema-publication';
 export * from './schema-security';
 export * from './schema-audit';
+export * from './schema-indicators';
+export * from './schema-appeal-files';
