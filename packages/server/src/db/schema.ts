@@ -420,3 +420,4 @@ export * from './schema-security';
 export * from './schema-audit';
 export * from './schema-indicators';
 export * from './schema-appeal-files';
+export * from './schema-jobs';

@@ -1,0 +1,83 @@
+/**
+ * Durable jobs (long work run outside the HTTP request by pg-boss) and notifications that leave the
+ * platform (e-mail, SMS) through a transactional outbox, with each user's choice of channels.
+ */
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { createdAt, id } from './columns';
+import { users } from './schema';
+
+const at = (name: string) => timestamp(name, { withTimezone: true });
+
+/**
+ * What the API shows of a job: pg-boss delivers and retries it (its own `pgboss` schema), this row
+ * carries state, progress, attempts, error and result for its creator.
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    /** The pg-boss job id. */
+    id: uuid('id').primaryKey(),
+    /** results.compute, opendata.bundle, monitoring.sweep, notifications.send. */
+    kind: text('kind').notNull(),
+    /** queued | active | retry | completed | failed. */
+    state: text('state').notNull().default('queued'),
+    /** 0–100, with what the job is doing now. */
+    progress: integer('progress').notNull().default(0),
+    message: text('message'),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    /** `{error, message, status, details}` of the latest failed attempt. */
+    lastError: jsonb('last_error'),
+    input: jsonb('input').notNull(),
+    result: jsonb('result'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    startedAt: at('started_at'),
+    finishedAt: at('finished_at'),
+    updatedAt: at('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('jobs_created_by').on(t.createdBy, t.createdAt), index('jobs_state').on(t.state)],
+);
+
+/** A user's channels; no row means the defaults (in-platform only: e-mail and SMS need consent). */
+export const notificationPreferences = pgTable('notification_preferences', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  inApp: boolean('in_app').notNull().default(true),
+  email: boolean('email').notNull().default(false),
+  sms: boolean('sms').notNull().default(false),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+});
+
+/**
+ * A message to send outside the platform, written in the transaction of its cause and sent by the
+ * notifications job. The address is read (and decrypted) at send time, never copied here.
+ */
+export const notificationOutbox = pgTable(
+  'notification_outbox',
+  {
+    id: id(),
+    /** Unique per message and channel; the e-mail's Message-ID and the SMS request's key. */
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** email | sms. */
+    channel: text('channel').notNull(),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    titleEn: text('title_en'),
+    body: text('body'),
+    bodyEn: text('body_en'),
+    /** pending | sent | failed (no attempts left, or no address). */
+    state: text('state').notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    nextAttemptAt: at('next_attempt_at').notNull().defaultNow(),
+    /** Set in the transaction that claimed the row and sent it. */
+    sentAt: at('sent_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('notification_outbox_due').on(t.state, t.nextAttemptAt)],
+);
