@@ -63,3 +63,23 @@ export const RELATIONSHIP_KINDS = [
   'resident_served',
   'supervised',
 ] as const;
+
+/** Fields of policy an indicator of the library 指标库 belongs to (the first-level indicator it usually sits under). */
+export const INDICATOR_CATEGORIES = [
+  'economy',
+  'livelihood',
+  'ecology',
+  'safety',
+  'governance',
+  'satisfaction',
+  'conduct',
+] as const;
+export type IndicatorCategory = (typeof INDICATOR_CATEGORIES)[number];
+/** How often an indicator is measured. */
+export const INDICATOR_FREQUENCIES = ['monthly', 'quarterly', 'annual'] as const;
+/** quantitative (a measured value) or qualitative (rated by evaluation subjects, with a rubric). */
+export const INDICATOR_MEASURES = ['quantitative', 'qualitative'] as const;
+/** active (its latest version may be picked), superseded (an older version), retired (no longer picked). */
+export const INDICATOR_STATUSES = ['active', 'superseded', 'retired'] as const;
+/** Most score bands of a raters' rubric. */
+export const MAX_RUBRIC_BANDS = 6;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SUBJECT_TYPES } from '@perfcommons/domain';
-import { APPRAISEE_TYPES } from './enums';
+import { APPRAISEE_TYPES, MAX_RUBRIC_BANDS } from './enums';
 
 /** Evaluation subjects 评价主体. */
 export const SubjectTypeSchema = z.enum(SUBJECT_TYPES);
@@ -47,6 +47,45 @@ export const ScoringRuleSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('perUnit'), points: num.min(0) }),
 ]);
 
+/**
+ * One score band of a behaviourally anchored rubric 评分细则 of a qualitative indicator: what a
+ * performance scoring between `min` and `max` (0–100) looks like, shown to raters beside the score.
+ */
+export const RubricBandSchema = z.object({
+  /** Lowest score of the band. */
+  min: num.min(0).max(100),
+  /** Highest score of the band. */
+  max: num.min(0).max(100),
+  /** Short label, e.g. `优秀`. */
+  label: z.string().trim().min(1).max(40),
+  labelEn: z.string().trim().max(80).optional(),
+  /** The observable behaviour or result that earns a score in the band. */
+  description: z.string().trim().min(1).max(1000),
+  descriptionEn: z.string().trim().max(2000).optional(),
+});
+export type RubricBand = z.infer<typeof RubricBandSchema>;
+
+/** A rubric: 2–6 bands, each with min ≤ max, not overlapping (checked by the refinement). */
+export const RubricSchema = z
+  .array(RubricBandSchema)
+  .min(2)
+  .max(MAX_RUBRIC_BANDS)
+  .superRefine((bands, ctx) => {
+    bands.forEach((b, i) => {
+      if (b.min > b.max) ctx.addIssue({ code: 'custom', message: 'min is above max', path: [i, 'min'] });
+      bands.forEach((o, j) => {
+        if (j > i && b.min < o.max && o.min < b.max)
+          ctx.addIssue({ code: 'custom', message: `overlaps band ${i}`, path: [j, 'min'] });
+      });
+    });
+  });
+
+/** The library entry 指标库 a plan node was picked from: its code and the version picked. */
+export const LibraryRefSchema = z.object({
+  code: z.string().trim().min(1).max(40),
+  version: z.number().int().min(1),
+});
+
 export interface IndicatorNodeInput {
   code: string;
   name: string;
@@ -65,6 +104,8 @@ export interface IndicatorNodeInput {
   baseline?: number;
   plausibleMin?: number;
   plausibleMax?: number;
+  library?: { code: string; version: number };
+  rubric?: RubricBand[];
 }
 
 /** One node of an indicator tree 指标体系 (recursive). */
@@ -101,6 +142,10 @@ export const IndicatorNodeSchema: z.ZodType<IndicatorNodeInput> = z.lazy(() =>
     /** Plausible range for anomaly flags on reported data. */
     plausibleMin: num.optional(),
     plausibleMax: num.optional(),
+    /** Picked from the indicator library: the entry's code and version (kept when edited). */
+    library: LibraryRefSchema.optional(),
+    /** Raters' rubric of a rated (qualitative) leaf: score bands with what each looks like. */
+    rubric: RubricSchema.optional(),
   }),
 );
 
