@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so the package needs no build step.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli.ts');
+// Development: runs the TypeScript CLI through tsx (a devDependency), so no build step is needed.
+// Production (`npm ci --omit=dev`, no tsx): runs the compiled server, packages/server/dist/cli.js
+// (`npm run build`).
+const tsx = await import('tsx/esm/api').catch(() => null);
+if (tsx) {
+  tsx.register();
+  await import('../src/cli.ts');
+} else {
+  await import('../dist/cli.js');
+}

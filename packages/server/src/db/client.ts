@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -10,7 +10,12 @@ import pg from 'pg';
 import type { SQL } from 'drizzle-orm';
 import * as schema from './schema';
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The package's drizzle/ folder, seen from src/db/ (tsx) or from dist/ (the compiled server). */
+export const MIGRATIONS_DIR =
+  [path.resolve(here, '../../drizzle'), path.resolve(here, '../drizzle')].find((d) =>
+    existsSync(path.join(d, 'meta/_journal.json')),
+  ) ?? path.resolve(here, '../../drizzle');
 
 /** The Drizzle database both drivers expose; queries are written once against it. */
 export type Db = ReturnType<typeof drizzlePglite<typeof schema>>;
