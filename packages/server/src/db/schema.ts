@@ -421,3 +421,4 @@ export * from './schema-audit';
 export * from './schema-indicators';
 export * from './schema-appeal-files';
 export * from './schema-jobs';
+export * from './schema-linkage';
