@@ -20,7 +20,8 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
-import type { IndicatorNodeInput } from '@perfcommons/contracts';
+import type { CycleRules, IndicatorNodeInput } from '@perfcommons/contracts';
+import type { GradeScheme } from '@perfcommons/domain';
 
 /** Accounts of officials, evaluators and public participants. */
 export const users = pgTable('users', {
@@ -144,9 +145,9 @@ export const cycles = pgTable('cycles', {
   periodEnd: date('period_end').notNull(),
   stage: text('stage').notNull().default('mission_analysis'),
   /** Grade bands, quotas and tie rule (domain GradeScheme). */
-  gradeScheme: jsonb('grade_scheme'),
+  gradeScheme: jsonb('grade_scheme').$type<GradeScheme>(),
   /** Scoring rules of the cycle: trimming, minimum raters, combined-appraisal share. */
-  rules: jsonb('rules'),
+  rules: jsonb('rules').$type<CycleRules>(),
   resultsPublishedAt: timestamp('results_published_at', { withTimezone: true }),
   createdAt: createdAt(),
 });
@@ -422,3 +423,4 @@ export * from './schema-indicators';
 export * from './schema-appeal-files';
 export * from './schema-jobs';
 export * from './schema-linkage';
+export * from './schema-ops';
