@@ -35,7 +35,14 @@ export default async function recomputeBench(): Promise<BenchFigures> {
   url.pathname = `/${name}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  if (!reuse) await admin.query(`create database ${name}`);
+  try {
+    if (reuse && !(await admin.query(`select 1 from pg_database where datname = $1`, [reuse])).rowCount)
+      throw new Error(`BENCH_DB=${reuse}: no such database on ${url.host} (unset BENCH_DB to generate one)`);
+    if (!reuse) await admin.query(`create database ${name}`);
+  } catch (err) {
+    await admin.end();
+    throw err;
+  }
   const figures: BenchFigures = reuse ? { database: reuse } : { scale };
   const database = await openDatabase({ databaseUrl: url.toString() });
   const client = new pg.Client({ connectionString: url.toString() });

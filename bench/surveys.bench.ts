@@ -1,11 +1,14 @@
 /**
- * Survey answer intake (issue 5, Performance): POST /api/public/s/<token> over HTTP on PostgreSQL,
- * each request a different invitation, beside a bare Fastify route in the same run; then a check
- * that the answers stored equal the answers acknowledged (201).
+ * Survey answer intake (issues 5 and 16, Performance), over HTTP on PostgreSQL, each answer a
+ * different invitation: a bare Fastify route (parse a JSON body, answer 201), the answer route
+ * POST /api/public/s/<token>, and a respondent's full flow (GET the survey by its link, then POST
+ * the answers), each for the same duration with the same connections; the ratios to the bare route;
+ * then a check that the answers stored equal the answers acknowledged (201).
  *
  * Env: DATABASE_URL — admin URL (default postgres://postgres@127.0.0.1:5432/postgres);
- * BENCH_ANSWERS — answers to submit (default 30,000); BENCH_CONNECTIONS (default 32);
- * BENCH_KEEP=1 keeps the generated database.
+ * BENCH_SECONDS — duration of each measured run (default 10); BENCH_CONNECTIONS (default 32);
+ * BENCH_INVITATIONS — invitations generated (default 80,000; a run that uses them all stops early
+ * and says so); BENCH_KEEP=1 keeps the generated database.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -96,56 +99,60 @@ async function stop(child: ChildProcess) {
   await once(child, 'exit');
 }
 
-function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(opts, (err, res) => (err ? reject(err) : resolve(res)));
-  });
-}
-
 export default async function surveysBench(): Promise<BenchFigures> {
   const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const total = Number(process.env.BENCH_ANSWERS ?? 30_000);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-  const warm = 1000;
+  const n = Number(process.env.BENCH_INVITATIONS ?? 80_000);
+  if (!(seconds > 0) || !(connections > 0) || !(n > 0))
+    throw new Error('BENCH_SECONDS, BENCH_CONNECTIONS and BENCH_INVITATIONS must be positive numbers');
+  const warmSeconds = Math.min(3, seconds);
   const name = `perfcommons_bench_surveys_${process.pid}`;
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
   const children: ChildProcess[] = [];
   try {
-    console.log(`preparing a fielded survey with ${total + warm} invitations in ${name}`);
+    await admin.query(`create database ${name}`);
+    console.log(`preparing a fielded survey with ${n} invitations in ${name}`);
+    const t0 = performance.now();
     const database = await openDatabase({ databaseUrl: url.toString() });
     const db = database.db;
-    const [u] = await db
-      .insert(users)
-      .values({ username: 'office', passwordHash: 'x', displayName: '绩效办' })
-      .returning();
-    const office: Actor = {
-      id: u.id,
-      username: u.username,
-      displayName: u.displayName,
-      displayNameEn: null,
-      roles: [{ role: 'office', orgUnitId: null, orgPath: null }],
-    };
-    const { survey } = await createSurvey(db, office, {
-      code: 'bench',
-      title: 'bench',
-      strataFields: ['district', 'area'],
-      definition,
-    });
-    const n = total + warm;
-    const frame = Array.from({ length: n }, (_, i) => ({
-      id: `u${i}`,
-      district: `d${i % 8}`,
-      area: i % 3 ? 'urban' : 'rural',
-    }));
-    await replaceFrame(db, office, survey.id, frame);
-    await drawSample(db, office, survey.id, { size: n, allocation: 'proportional', seed: 'bench' });
-    const tokens = (await issueInvitations(db, office, survey.id, {})).map((x) => x.token);
-    await startFielding(db, office, survey.id);
-    await database.close();
+    let surveyId: string;
+    let tokens: string[];
+    try {
+      const [u] = await db
+        .insert(users)
+        .values({ username: 'office', passwordHash: 'x', displayName: '绩效办' })
+        .returning();
+      const office: Actor = {
+        id: u.id,
+        username: u.username,
+        displayName: u.displayName,
+        displayNameEn: null,
+        roles: [{ role: 'office', orgUnitId: null, orgPath: null }],
+      };
+      const { survey } = await createSurvey(db, office, {
+        code: 'bench',
+        title: 'bench',
+        strataFields: ['district', 'area'],
+        definition,
+      });
+      surveyId = survey.id;
+      const frame = Array.from({ length: n }, (_, i) => ({
+        id: `u${i}`,
+        district: `d${i % 8}`,
+        area: i % 3 ? 'urban' : 'rural',
+      }));
+      await replaceFrame(db, office, survey.id, frame);
+      await drawSample(db, office, survey.id, { size: n, allocation: 'proportional', seed: 'bench' });
+      tokens = (await issueInvitations(db, office, survey.id, {})).map((x) => x.token);
+      await startFielding(db, office, survey.id);
+    } finally {
+      await database.close();
+    }
+    console.log(`  prepared in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     const app = await startServer(['app', url.toString()]);
     children.push(app.child);
@@ -154,46 +161,103 @@ export default async function surveysBench(): Promise<BenchFigures> {
     const body = JSON.stringify({ answers });
     const headers = { 'content-type': 'application/json' };
     let next = 0;
-    const run = (port: number, amount: number, pathOf: () => string) =>
-      cannon({
-        url: `http://127.0.0.1:${port}`,
-        connections,
-        amount,
-        requests: [{ method: 'POST', body, headers, setupRequest: (req) => ({ ...req, path: pathOf() }) }],
+    let exhausted = false;
+    /** The next unused invitation; when none is left the run stops (its rate stays valid). */
+    const take = (instance: { stop(): void }) => {
+      if (next < tokens.length) return tokens[next++];
+      if (!exhausted) console.log('  invitations used up: this run stopped early (raise BENCH_INVITATIONS)');
+      exhausted = true;
+      instance.stop();
+      return null;
+    };
+    type Req = autocannon.Request;
+    const run = (port: number, duration: number, requests: (stop: { stop(): void }) => Req[]) =>
+      new Promise<autocannon.Result>((resolve, reject) => {
+        const handle = { stop: () => instance.stop() };
+        const instance = autocannon(
+          { url: `http://127.0.0.1:${port}`, connections, duration, requests: requests(handle) },
+          (err, res) => (err ? reject(err) : resolve(res)),
+        );
       });
+    const bareReq = (): Req[] => [{ method: 'POST', body, headers, path: `/bare/${tokens[0]}` }];
+    const answerReq = (h: { stop(): void }): Req[] => [
+      {
+        method: 'POST',
+        body,
+        headers,
+        setupRequest: (req) => {
+          const token = take(h);
+          return token ? { ...req, path: `/api/public/s/${token}` } : (null as unknown as Req);
+        },
+      },
+    ];
+    // The respondent's flow: open the link (the questionnaire), then send the answers, same token.
+    const flowReq = (h: { stop(): void }): Req[] => [
+      {
+        method: 'GET',
+        setupRequest: (req, context) => {
+          const token = take(h);
+          if (!token) return null as unknown as Req;
+          (context as { token?: string }).token = token;
+          return { ...req, path: `/api/public/s/${token}` };
+        },
+      },
+      {
+        method: 'POST',
+        body,
+        headers,
+        setupRequest: (req, context) => ({
+          ...req,
+          path: `/api/public/s/${(context as { token?: string }).token}`,
+        }),
+      },
+    ];
 
-    // Warm both servers (JIT, pools), then measure.
-    await run(bare.port, warm, () => `/bare/${tokens[0]}`);
-    await run(app.port, warm, () => `/api/public/s/${tokens[next++]}`);
-    const bareRes = await run(bare.port, total, () => `/bare/${tokens[0]}`);
-    const appRes = await run(app.port, total, () => `/api/public/s/${tokens[next++]}`);
+    // Warm both servers (JIT, pools), then measure each for the same duration and connections.
+    await run(bare.port, warmSeconds, bareReq);
+    await run(app.port, warmSeconds, answerReq);
+    const bareRes = await run(bare.port, seconds, bareReq);
+    const appRes = await run(app.port, seconds, answerReq);
+    const flowRes = await run(app.port, seconds, flowReq);
 
     const check = new pg.Client({ connectionString: url.toString() });
     await check.connect();
     const stored = Number(
-      (await check.query(`select count(*)::int as n from survey_responses where survey_id = $1`, [survey.id]))
+      (await check.query(`select count(*)::int as n from survey_responses where survey_id = $1`, [surveyId]))
         .rows[0].n,
     );
     await check.end();
-    // autocannon counts statuses in buckets; every 2xx here is a 201 acknowledgement.
-    const acked = appRes['2xx'] + warm;
-    // Throughput over the whole run (autocannon's per-second average is coarse on short runs).
+    // Throughput over the whole run (autocannon's per-second average is coarse).
     const rate = (r: autocannon.Result) => r.requests.total / r.duration;
+    // The flow's two requests: every 2xx POST is one answered survey; half the 2xx are GETs.
+    const flows = (r: autocannon.Result) => r['2xx'] / 2 / r.duration;
     const line = (label: string, r: autocannon.Result) =>
-      `${label}: ${Math.round(rate(r))} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, ` +
-      `${r['2xx']} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors`;
+      `${label}: ${Math.round(rate(r))} req/s over ${r.duration.toFixed(1)} s, p50 ${r.latency.p50} ms, ` +
+      `p99 ${r.latency.p99} ms, ${r['2xx']} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors`;
     console.log(line('bare Fastify route      ', bareRes));
     console.log(line('survey answers (PG)     ', appRes));
-    console.log(
-      `stored answers ${stored}, acknowledged ${acked} (incl. ${warm} warm-up): ${stored === acked ? 'equal' : 'DIFFERENT'}`,
-    );
+    console.log(line('load + answer (PG)      ', flowRes));
+    const ratio = rate(appRes) / rate(bareRes);
+    console.log(`answers / bare route: ${ratio.toFixed(3)}; respondents/s ${Math.round(flows(flowRes))}`);
+    // Every 201 is a stored answer. A timed run stops with up to one request per connection in flight
+    // (stored, never acknowledged to autocannon) or a flow's link opened without its answer sent.
+    const measured = appRes['2xx'] + Math.floor(flowRes['2xx'] / 2);
+    const consistent = stored >= measured && stored <= next && next - stored <= 4 * connections;
+    const storedLine =
+      `${stored} stored: >= ${measured} acknowledged in the measured runs, <= ${next} invitations used ` +
+      `(incl. warm-up): ${consistent ? 'consistent' : 'INCONSISTENT'}`;
+    console.log(`answers ${storedLine}`);
     return {
       'answers/s': Math.round(rate(appRes)),
       'answers p50 / p99 (ms)': `${appRes.latency.p50} / ${appRes.latency.p99}`,
       'bare route req/s': Math.round(rate(bareRes)),
       'bare p50 / p99 (ms)': `${bareRes.latency.p50} / ${bareRes.latency.p99}`,
-      'ratio answers / bare': (rate(appRes) / rate(bareRes)).toFixed(3),
-      'stored == acknowledged': `${stored} == ${acked}: ${stored === acked}`,
+      'ratio answers / bare': ratio.toFixed(3),
+      'respondents/s (load + answer)': Math.round(flows(flowRes)),
+      'flow p50 / p99 (ms, per request)': `${flowRes.latency.p50} / ${flowRes.latency.p99}`,
+      'ratio flow requests / bare': (rate(flowRes) / rate(bareRes)).toFixed(3),
+      'seconds per run': `${seconds}${exhausted ? ' (a run used up the invitations)' : ''}`,
+      'stored answers': storedLine,
       connections,
     };
   } finally {
