@@ -7,3 +7,4 @@ export * from './cycles';
 export * from './appeals';
 export * from './enums';
 export * from './values';
+export * from './jobs';

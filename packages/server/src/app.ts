@@ -39,6 +39,9 @@ import { userRoutes } from './modules/users/routes';
 import { onboardingRoutes } from './modules/onboarding/routes';
 import { sealLegacyContacts } from './modules/users/service';
 import { dutiesEnforced, dutyConflicts } from './lib/duties';
+import { jobRoutes } from './modules/jobs/routes';
+import { startJobs, type JobQueue, type JobsOptions } from './modules/jobs/queue';
+import { jobDefinitions, jobsOptionsFromEnv } from './modules/jobs/kinds';
 
 export interface AppOptions {
   database: Database;
@@ -46,11 +49,15 @@ export interface AppOptions {
   webDist?: string;
   cookieSecure?: boolean;
   logger?: boolean;
+  /** Durable jobs (pg-boss): expiry, polling; defaults from the environment. */
+  jobs?: JobsOptions;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     database: Database;
+    /** Durable jobs: enqueue, wait, queue depth (modules/jobs). */
+    jobs: JobQueue;
   }
 }
 
@@ -76,6 +83,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     for (const c of await dutyConflicts(options.database.db))
       app.log.warn(`separation of duties: account ${c.username} holds ${c.roles.join(' and ')}`);
   app.setErrorHandler(errorHandler);
+  // Jobs are worked by every process on the same database; closing the app drains the running ones.
+  const jobs = await startJobs(options.database, {
+    definitions: jobDefinitions(),
+    ...jobsOptionsFromEnv(),
+    ...options.jobs,
+    log: app.log,
+  });
+  app.decorate('jobs', jobs);
+  app.addHook('onClose', () => jobs.stop());
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url}`, details: [] });
   });
@@ -126,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(appealRoutes);
       await api.register(userRoutes);
       await api.register(onboardingRoutes);
+      await api.register(jobRoutes);
     },
     { prefix: '/api' },
   );

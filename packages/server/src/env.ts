@@ -17,6 +17,22 @@ const EnvSchema = z.object({
     .transform((v) => v === 'true'),
   /** Minutes between monitoring sweeps (reminders, early warnings, correction tasks) of `start`; 0 disables. */
   MONITORING_SWEEP_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
+  /** Seconds a running job may take before it counts as dead (its process killed) and is retried. */
+  JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** Seconds between the job supervisor's passes (expiring jobs of dead processes). */
+  JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Seconds between a job worker's polls (a job queued by this process is started at once). */
+  JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(600).default(2),
+  /** SMTP server of outgoing e-mail (`smtp://user:pass@host:587`, `smtps://…`); unset: no e-mail is sent. */
+  SMTP_URL: z.string().url().optional(),
+  /** Sender of notification e-mails. */
+  MAIL_FROM: z.string().default('PerfCommons <no-reply@localhost>'),
+  /** SMS gateway: JSON `{to, text, idempotencyKey}` is POSTed here; unset: no SMS is sent. */
+  SMS_HTTP_URL: z.string().url().optional(),
+  /** Bearer token sent to the SMS gateway. */
+  SMS_HTTP_TOKEN: z.string().optional(),
+  /** Seconds between passes of the outbox sender (a new message also triggers one). */
+  NOTIFY_INTERVAL_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   /** Directory of the built web app served at `/`. */
   WEB_DIST: z.string().optional(),
   /** `production`: never load the demo city, refuse to start while any account has the demo password. */

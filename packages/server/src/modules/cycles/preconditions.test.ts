@@ -181,7 +181,7 @@ describe('stage preconditions', () => {
       expect(r.statusCode).toBe(201);
     };
     await rate('expert01', 80);
-    expect((await office.post(`/api/cycles/${cycleId}/compute`)).statusCode).toBe(200);
+    expect((await office.post(`/api/cycles/${cycleId}/compute?wait=true`)).statusCode).toBe(200);
     // One rater of three: the panel is short, the result incomplete.
     const incomplete = expectBlocked(await move({ to: 'feedback' }), ['results_complete']);
     expect(byCode(incomplete.checklist).results_complete.blockers[0]).toMatchObject({ id: planId });
@@ -191,7 +191,7 @@ describe('stage preconditions', () => {
     // Ratings arrived after the compute: the result is stale (and still marked incomplete).
     const stale = byCode((await check()).checklist);
     expect(stale.results_fresh).toMatchObject({ ok: false, blockers: [{ id: planId }] });
-    expect((await office.post(`/api/cycles/${cycleId}/compute`)).statusCode).toBe(200);
+    expect((await office.post(`/api/cycles/${cycleId}/compute?wait=true`)).statusCode).toBe(200);
     expect((await check()).checklist.every((c) => c.ok)).toBe(true);
     expect((await move({ to: 'feedback' })).statusCode).toBe(200);
   });

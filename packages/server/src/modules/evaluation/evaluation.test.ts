@@ -148,7 +148,7 @@ describe('rater panels', () => {
 
 describe('results with combined appraisal, sensitivity and consequences', () => {
   it('explains a cadre score with 20% of the unit result, and keeps the breakdown law', async () => {
-    const res = await office.post(`/api/cycles/${cycle['2025-annual']}/compute`);
+    const res = await office.post(`/api/cycles/${cycle['2025-annual']}/compute?wait=true`);
     const items: Result[] = res.json().items;
     const cadre = items.find((r) => r.appraiseeType === 'cadre')!;
     const { breakdown } = (await office.get(`/api/results/${cadre.id}`)).json() as {

@@ -65,7 +65,7 @@ describe('link 4: public ratings', () => {
     const r2 = await far.post(`/api/participation/plans/${planId}/public-ratings`, { scores: { E: 40 } });
     expect(r2.json().rating.relevance).toBeCloseTo(0.2, 6);
 
-    const computed = await office.post(`/api/cycles/${cycleId}/compute`);
+    const computed = await office.post(`/api/cycles/${cycleId}/compute?wait=true`);
     expect(computed.statusCode).toBe(200);
     const result = computed.json().items.find((r: { planId: string }) => r.planId === planId);
     const { breakdown } = (await office.get(`/api/results/${result.id}`)).json();

@@ -66,7 +66,7 @@ describe('the term cycle computes from its frozen rules', () => {
 
   it('leaves unrated cadres incomplete: half the annual mean, no grade, rank, sensitivity or consequence', async () => {
     const term = cycle['2021-2025-term'];
-    const res = await office.post(`/api/cycles/${term}/compute`);
+    const res = await office.post(`/api/cycles/${term}/compute?wait=true`);
     expect(res.statusCode).toBe(200);
     const items: Result[] = res.json().items;
     expect(items.length).toBeGreaterThan(0);
@@ -106,7 +106,7 @@ describe('the term cycle computes from its frozen rules', () => {
     await t.db.execute(
       sql`update cycles set rules = jsonb_set(jsonb_set(rules, '{annualShareForTerm}', '0'), '{missingData}', '"zero"') where id = ${term}`,
     );
-    const res = (await office.post(`/api/cycles/${term}/compute`)).json();
+    const res = (await office.post(`/api/cycles/${term}/compute?wait=true`)).json();
     expect(res).toMatchObject({ rescored: 0, rewritten: 0 });
     expect((await results(term)).map((r) => [r.id, r.total, r.complete])).toEqual(
       before.map((r) => [r.id, r.total, r.complete]),
@@ -129,14 +129,14 @@ describe('the term cycle computes from its frozen rules', () => {
     });
     expect(rated.statusCode).toBe(201);
     expect((await cycleResultStatus(t.db, term)).stale).toEqual([planId]);
-    await office.post(`/api/cycles/${term}/compute`);
+    await office.post(`/api/cycles/${term}/compute?wait=true`);
     expect((await cycleResultStatus(t.db, term)).stale).toEqual([]);
   });
 
   it('answers 409 rules_not_frozen when no frozen rules exist', async () => {
     const term = cycle['2021-2025-term'];
     await t.db.execute(sql`update cycle_rule_versions set frozen_at = null where cycle_id = ${term}`);
-    const res = await office.post(`/api/cycles/${term}/compute`);
+    const res = await office.post(`/api/cycles/${term}/compute?wait=true`);
     expect(res.statusCode).toBe(409);
     expect(res.json().error).toBe('rules_not_frozen');
     expect((await cycleResultStatus(t.db, term)).stale.length).toBeGreaterThan(0);
@@ -205,7 +205,7 @@ describe('missing data under the cycle’s rule', () => {
           .statusCode,
       ).toBe(200);
 
-    const res = await office.post(`/api/cycles/${next}/compute`);
+    const res = await office.post(`/api/cycles/${next}/compute?wait=true`);
     expect(res.statusCode).toBe(200);
     const r: Result = res.json().items.find((x: Result) => x.planId === planId);
     expect(r.complete).toBe(true);
@@ -255,7 +255,7 @@ describe('missing data under the cycle’s rule', () => {
     await t.db.execute(
       sql`update cycle_rule_versions set rules = rules - 'missingData' where cycle_id = ${next} and frozen_at is not null`,
     );
-    const res = await office.post(`/api/cycles/${next}/compute`);
+    const res = await office.post(`/api/cycles/${next}/compute?wait=true`);
     const r: Result = res.json().items.find((x: Result) => x.planId === planId);
     expect(r).toMatchObject({
       complete: false,

@@ -187,7 +187,7 @@ describe('freeze of a published cycle', () => {
         }),
       );
       expectFrozen(await c.post(`/api/surveys/${survey.rows[0].id}/publish`, {}));
-      expectFrozen(await c.post(`/api/cycles/${cycleId}/compute`));
+      expectFrozen(await c.post(`/api/cycles/${cycleId}/compute?wait=true`));
     }
   });
 });

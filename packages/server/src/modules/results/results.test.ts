@@ -34,7 +34,7 @@ afterAll(async () => t.close());
 
 describe('computing results', () => {
   it('returns a score, grade, rank and breakdown for every appraisee of the annual cycle', async () => {
-    const res = await office.post(`/api/cycles/${annualId}/compute`);
+    const res = await office.post(`/api/cycles/${annualId}/compute?wait=true`);
     expect(res.statusCode).toBe(200);
     const items: Result[] = res.json().items;
     expect(items).toHaveLength(190);
@@ -90,7 +90,7 @@ describe('computing results', () => {
     expect((await t.anon.get(`/api/public/results?cycleId=${hidden}`)).json().items).toEqual([]);
     const one = (await t.anon.get(`/api/public/results/${items[0].id}`)).json();
     expect(one.breakdown.length).toBeGreaterThan(0);
-    expect((await office.post(`/api/cycles/${hidden}/compute`)).statusCode).toBe(409);
+    expect((await office.post(`/api/cycles/${hidden}/compute?wait=true`)).statusCode).toBe(409);
   });
 });
 

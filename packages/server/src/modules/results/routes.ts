@@ -8,12 +8,21 @@ import {
   publishResults,
   withdrawPublication,
 } from './publication';
-import { computeCycleResults, getResult, listResults } from './service';
+import { getResult, listResults } from './service';
+import { computeAndWait, queueCompute } from './jobs';
 import { getDisclosure, setDisclosure } from './disclosure';
 import { resultPermissionsOf } from '../appeals/service';
 import { getCycle } from '../cycles/service';
 
 const IdParams = z.object({ id: z.uuid() });
+
+export const ComputeQuery = z.object({
+  /** Wait for the compute job to finish and answer its results (200), as scripts and tests do. */
+  wait: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
 
 export const PublishBody = z
   .object({
@@ -64,10 +73,17 @@ export const DisclosureBody = z.object({
 
 export const resultRoutes: FastifyPluginAsyncZod = async (app) => {
   const db = app.database.db;
-  app.post('/cycles/:id/compute', { schema: { tags: ['results'], params: IdParams } }, async (req) => {
-    const summary = await computeCycleResults(db, req.actor, req.params.id);
-    return { ...summary, items: await listResults(db, req.actor, req.params.id) };
-  });
+  // A durable job (202 with its id, progress at GET /api/jobs/:id); `?wait=true` waits for it.
+  app.post(
+    '/cycles/:id/compute',
+    { schema: { tags: ['results'], params: IdParams, querystring: ComputeQuery } },
+    async (req, reply) => {
+      if (!req.query.wait)
+        return reply.code(202).send(await queueCompute(db, app.jobs, req.actor, req.params.id));
+      const done = await computeAndWait(db, app.jobs, req.actor, req.params.id);
+      return done.done ? done : reply.code(202).send({ jobId: done.jobId });
+    },
+  );
   app.get('/cycles/:id/results', { schema: { tags: ['results'], params: IdParams } }, async (req) => ({
     items: await listResults(db, req.actor, req.params.id),
   }));

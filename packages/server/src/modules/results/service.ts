@@ -199,20 +199,17 @@ export async function computeCycleResults(
      * cycle answers 409 `cycle_published`.
      */
     revision?: boolean;
+    /** Called (synchronously) as the compute advances: percent done and the step, for a job's progress. */
+    onProgress?: (percent: number, step: string) => void;
   } = {},
 ) {
   const a = requireOffice(actor, 'Computing results');
+  const progress = options.onProgress ?? (() => {});
   return db.transaction(async (tx) => {
     // The chunks' reads sort their values (DISTINCT ON): keep those sorts in memory.
     await tx.execute(sql`set local work_mem = '64MB'`);
-    const cycle = await getCycle(tx, cycleId);
-    if (!options.revision) await assertCycleNotPublished(tx, cycleId);
-    if (!COMPUTE_STAGES.includes(cycle.stage))
-      throw conflict(`Results are computed from evaluation on; the cycle is in ${cycle.stage}`, [
-        { path: 'stage', message: `must be one of ${COMPUTE_STAGES.join(', ')}` },
-      ]);
-    // The frozen rules version (the published regulations), never the live cycles.rules column.
-    const frozen = await frozenRules(tx, cycleId);
+    const { cycle, frozen } = await computable(tx, cycleId, options);
+    progress(5, 'reading');
     const { rules, gradeScheme: scheme } = frozen;
     const planRows = await tx
       .select()
@@ -227,7 +224,9 @@ export async function computeCycleResults(
     const keyOf = inputsKeys(frozen, surveys, versions);
     const keys = new Map(planRows.map((p) => [p.id, keyOf(p)]));
     const stale = planRows.filter((p) => previous.get(p.id)?.inputsKey !== keys.get(p.id));
+    progress(10, 'scoring');
     const rescored = await scoreChanged(db, tx, cycle, rules, stale, surveys, options.bulkFrom ?? BULK);
+    progress(60, 'ranking');
     const ownOf = (id: string) => rescored.get(id) ?? (previous.get(id)!.own as OwnScore);
 
     const { parts, missingParts } = await combinedParts(
@@ -305,6 +304,7 @@ export async function computeCycleResults(
     // every column round-trips exactly, so the audit hashes them as verify-audit will read them.
     const written: ResultRow[] = [];
     for (let i = 0; i < changed.length; i += 500) {
+      progress(70 + Math.floor((20 * i) / changed.length), 'writing');
       const batch = changed.slice(i, i + 500);
       const ids = await tx
         .insert(results)
@@ -329,6 +329,7 @@ export async function computeCycleResults(
         ),
       )
       .returning({ id: results.id });
+    progress(92, 'consequences');
     // Consequences follow grade and veto: only rewritten results can have new ones.
     const applied = await applyConsequences(tx, cycle, rules.consequenceRules, written, planRows);
     await appendAudit(tx, [
@@ -370,6 +371,31 @@ export async function computeCycleResults(
       removed: removed.length,
     };
   });
+}
+
+/**
+ * The cycle and its frozen rules when its results may be computed now: refused (409) when published
+ * (but for a revision), outside the links that compute, or without frozen rules.
+ */
+async function computable(tx: DbOrTx, cycleId: string, options: { revision?: boolean }) {
+  const cycle = await getCycle(tx, cycleId);
+  if (!options.revision) await assertCycleNotPublished(tx, cycleId);
+  if (!COMPUTE_STAGES.includes(cycle.stage))
+    throw conflict(`Results are computed from evaluation on; the cycle is in ${cycle.stage}`, [
+      { path: 'stage', message: `must be one of ${COMPUTE_STAGES.join(', ')}` },
+    ]);
+  // The frozen rules version (the published regulations), never the live cycles.rules column.
+  const frozen = await frozenRules(tx, cycleId);
+  return { cycle, frozen };
+}
+
+/**
+ * Checks, before a compute job is queued, what the compute itself checks first (office, cycle state,
+ * frozen rules), so a refusal answers at once instead of as a failed job.
+ */
+export async function assertComputable(db: Db, actor: Actor | null, cycleId: string) {
+  requireOffice(actor, 'Computing results');
+  await computable(db, cycleId, {});
 }
 
 /**

@@ -655,7 +655,7 @@ describe('analysis, export and report', () => {
       const node = find(Array.isArray(breakdown) ? breakdown : [breakdown])!;
       return { ...node.subjects!.find((s) => s.type === 'public')!, notes: node.notes };
     };
-    await office.post(`/api/cycles/${cycleId}/compute`);
+    await office.post(`/api/cycles/${cycleId}/compute?wait=true`);
     const before = await leaf();
     const pub = await office.post(`/api/surveys/${surveyId}/publish`, {});
     expect(pub.statusCode).toBe(200);
@@ -670,7 +670,7 @@ describe('analysis, export and report', () => {
     expect(report.methodology.fieldwork.total.responses).toBe(59);
     expect(report.methodology.fieldwork.outcomes.total.rr1).toBeCloseTo(59 / 79, 10);
     expect(JSON.stringify(report)).not.toContain('1380000');
-    await office.post(`/api/cycles/${cycleId}/compute`);
+    await office.post(`/api/cycles/${cycleId}/compute?wait=true`);
     const after = await leaf();
     expect(after.n).toBe(before.n + 1);
     // The cycle trims one rating each side: the survey index is an estimate, never trimmed as one rater.

@@ -78,7 +78,7 @@ describe('actual values', () => {
     const values = (await office.get(`/api/plans/${culPlanId}/values`)).json().items;
     const pending = values.filter((v: { status: string }) => v.status === 'reported');
     expect(pending.map((v: { indicatorCode: string }) => v.indicatorCode).sort()).toEqual(['A2', 'B1']);
-    await office.post(`/api/cycles/${cycleId}/compute`);
+    await office.post(`/api/cycles/${cycleId}/compute?wait=true`);
     const before = await resultOf(culPlanId);
 
     const manager = await cul.manager.login();
@@ -99,7 +99,7 @@ describe('actual values', () => {
       });
       expect(res.json().value.status).toBe('verified');
     }
-    await office.post(`/api/cycles/${cycleId}/compute`);
+    await office.post(`/api/cycles/${cycleId}/compute?wait=true`);
     const after = await resultOf(culPlanId);
     expect(after.total).toBeGreaterThan(before.total);
   });

@@ -1,0 +1,17 @@
+import { loadEnv } from '../../env';
+import { computeResultsJob } from '../results/jobs';
+import type { JobDefinition, JobsOptions } from './queue';
+
+/** Every kind of durable job the server runs (each process works all of them). */
+export function jobDefinitions(): JobDefinition<never, unknown>[] {
+  return [computeResultsJob as JobDefinition<never, unknown>];
+}
+
+export function jobsOptionsFromEnv(source: NodeJS.ProcessEnv = process.env): JobsOptions {
+  const env = loadEnv(source);
+  return {
+    expireSeconds: env.JOB_EXPIRE_SECONDS,
+    maintenanceSeconds: env.JOB_MAINTENANCE_SECONDS,
+    pollSeconds: env.JOB_POLL_SECONDS,
+  };
+}

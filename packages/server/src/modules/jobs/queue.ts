@@ -1,0 +1,328 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import PgBoss from 'pg-boss';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { PGlite } from '@electric-sql/pglite';
+import type pg from 'pg';
+import type { Database, Db } from '../../db/client';
+import { jobs } from '../../db/schema';
+import type { Actor } from '../../lib/actor';
+import { AppError } from '../../lib/errors';
+import { loadActor } from '../auth/service';
+
+/** What a job's handler gets: its input, the creator (as an actor), and a progress reporter. */
+export interface JobContext<I> {
+  id: string;
+  input: I;
+  actor: Actor | null;
+  db: Db;
+  /** Attempt number, from 1. */
+  attempt: number;
+  /**
+   * Reports progress (0–100) and what is being done. Synchronous and never awaited by the handler:
+   * the row is written outside the handler's own transaction (on PGlite it lands after it commits).
+   */
+  progress(percent: number, message?: string): void;
+}
+
+export interface JobDefinition<I = unknown, R = unknown> {
+  kind: string;
+  run(ctx: JobContext<I>): Promise<R>;
+  /** Retries after a failed attempt (AppErrors, the caller's mistakes, are never retried). */
+  retryLimit?: number;
+  /** Seconds before the first retry (doubled after each one). */
+  retryDelaySeconds?: number;
+}
+
+export interface JobsOptions {
+  /** Seconds an active job may run before it is taken for dead and retried (a killed process). */
+  expireSeconds?: number;
+  /** Seconds between the supervisor's passes (expiring dead jobs). */
+  maintenanceSeconds?: number;
+  /** Seconds between a worker's polls for new jobs. */
+  pollSeconds?: number;
+  log?: { warn(msg: string): void; error(msg: string): void };
+}
+
+export type JobRow = typeof jobs.$inferSelect;
+export const TERMINAL = ['completed', 'failed'];
+
+/** The error as stored with the job and answered by a waiting request. */
+export function errorOf(err: unknown) {
+  if (err instanceof AppError)
+    return { error: err.error, message: err.message, status: err.statusCode, details: err.details };
+  const message = err instanceof Error ? err.message : String(err);
+  return { error: 'internal', message, status: 500, details: [] };
+}
+
+/** pg-boss's SQL through the app's own connections: PGlite in process or the node-postgres pool. */
+function bossDb(database: Database): PgBoss.Db {
+  const client = (database.db as unknown as { $client: PGlite | pg.Pool }).$client;
+  if (database.kind === 'pglite') {
+    const lite = client as PGlite;
+    return {
+      async executeSql(text, values) {
+        // Its schema scripts are several statements without parameters: the simple protocol (exec).
+        if (!values || values.length === 0) return { rows: (await lite.exec(text)).at(-1)?.rows ?? [] };
+        return lite.query(text, values);
+      },
+    };
+  }
+  const pool = client as pg.Pool;
+  return {
+    async executeSql(text, values) {
+      const r = (await pool.query(text, values)) as unknown as pg.QueryResult | pg.QueryResult[];
+      return Array.isArray(r) ? (r.at(-1) ?? { rows: [] }) : r;
+    },
+  };
+}
+
+/**
+ * Durable jobs: pg-boss queues in the same database (its `pgboss` schema), worked by every server
+ * process (a job is fetched by one of them, FOR UPDATE SKIP LOCKED), retried with backoff, expired
+ * and retried when its process died. The `jobs` table is what users see: state, progress, attempts,
+ * error, result.
+ */
+export class JobQueue {
+  readonly events = new EventEmitter();
+  private boss: PgBoss;
+  private defs = new Map<string, JobDefinition>();
+  private workers = new Map<string, string>();
+  private pendingWrites = new Set<Promise<unknown>>();
+
+  constructor(
+    readonly database: Database,
+    private options: JobsOptions = {},
+  ) {
+    this.boss = new PgBoss({
+      db: bossDb(database),
+      schedule: false,
+      supervise: true,
+      migrate: true,
+      maintenanceIntervalSeconds: options.maintenanceSeconds ?? 60,
+    } as PgBoss.ConstructorOptions);
+    this.boss.on('error', (err) => options.log?.error(`jobs: ${err.message}`));
+  }
+
+  get db(): Db {
+    return this.database.db;
+  }
+
+  async start(definitions: JobDefinition<never, unknown>[]) {
+    await this.boss.start();
+    for (const def of definitions) {
+      this.defs.set(def.kind, def as JobDefinition);
+      await this.boss.createQueue(def.kind, {
+        name: def.kind,
+        retryLimit: def.retryLimit ?? 2,
+        retryDelay: def.retryDelaySeconds ?? 5,
+        retryBackoff: true,
+        expireInSeconds: this.options.expireSeconds ?? 900,
+      });
+    }
+    // PGlite is one process by construction (it holds its data directory): an active job found at
+    // start belonged to a process that died, so it fails now (and is retried if it has attempts left).
+    if (this.database.kind === 'pglite') await this.failOrphans();
+    for (const def of definitions) {
+      const workerId = await this.boss.work(
+        def.kind,
+        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.pollSeconds ?? 2 },
+        async ([job]) =>
+          this.runOne(def as JobDefinition, job as PgBoss.JobWithMetadata<Record<string, unknown>>),
+      );
+      this.workers.set(def.kind, workerId);
+    }
+    return this;
+  }
+
+  private async failOrphans() {
+    const active = await this.db
+      .select({ id: jobs.id, kind: jobs.kind })
+      .from(jobs)
+      .where(inArray(jobs.state, ['active']));
+    for (const j of active) {
+      const error = { error: 'interrupted', message: 'The process running it stopped', status: 500 };
+      const job = await this.boss.getJobById(j.kind, j.id);
+      if (job?.state === 'active') await this.boss.fail(j.kind, j.id, error);
+      await this.reconcile(j.id, j.kind, error);
+    }
+  }
+
+  /** Enqueues a job for the actor; its row exists (queued) before the worker can see it. */
+  async enqueue(kind: string, actor: Actor | null, input: object): Promise<JobRow> {
+    const def = this.defs.get(kind);
+    if (!def) throw new Error(`No job kind ${kind}`);
+    const id = randomUUID();
+    const [row] = await this.db
+      .insert(jobs)
+      .values({ id, kind, input, createdBy: actor?.id ?? null, maxAttempts: (def.retryLimit ?? 2) + 1 })
+      .returning();
+    try {
+      await this.boss.send(kind, { ...input, actorId: actor?.id ?? null }, { id });
+    } catch (err) {
+      await this.finish(id, 'failed', { lastError: errorOf(err) });
+      throw err;
+    }
+    const worker = this.workers.get(kind);
+    if (worker) this.boss.notifyWorker(worker);
+    return row;
+  }
+
+  private async runOne(def: JobDefinition, job: PgBoss.JobWithMetadata<Record<string, unknown>>) {
+    const { actorId, ...input } = job.data;
+    const attempt = job.retryCount + 1;
+    await this.db
+      .update(jobs)
+      .set({
+        state: 'active',
+        attempts: attempt,
+        startedAt: new Date(),
+        updatedAt: new Date(),
+        message: null,
+      })
+      .where(eq(jobs.id, job.id));
+    this.events.emit('start', { id: job.id, kind: def.kind, attempt });
+    let last = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let latest: { progress: number; message: string | null } | null = null;
+    const flush = () => {
+      timer = undefined;
+      if (!latest) return;
+      const set = latest;
+      latest = null;
+      last = Date.now();
+      this.track(
+        this.db
+          .update(jobs)
+          .set({ ...set, updatedAt: new Date() })
+          .where(and(eq(jobs.id, job.id), eq(jobs.state, 'active'))),
+      );
+    };
+    const ctx: JobContext<unknown> = {
+      id: job.id,
+      input,
+      attempt,
+      db: this.db,
+      actor: typeof actorId === 'string' ? await loadActor(this.db, actorId) : null,
+      progress: (percent, message) => {
+        const progress = Math.max(0, Math.min(100, Math.round(percent)));
+        this.events.emit('progress', { id: job.id, progress, message });
+        latest = { progress, message: message ?? null };
+        // At most four writes a second; the last report is always written.
+        if (!timer) timer = setTimeout(flush, Math.max(0, 250 - (Date.now() - last)));
+      },
+    };
+    try {
+      const result = await def.run(ctx);
+      clearTimeout(timer);
+      latest = null;
+      await this.finish(job.id, 'completed', { result: result ?? null, progress: 100 });
+      return result;
+    } catch (err) {
+      clearTimeout(timer);
+      latest = null;
+      const lastError = errorOf(err);
+      // The caller's mistake (a 4xx) fails at once: another attempt would meet the same refusal.
+      if (err instanceof AppError) {
+        await this.finish(job.id, 'failed', { lastError });
+        return { failed: lastError };
+      }
+      const retrying = job.retryCount < job.retryLimit;
+      if (retrying) {
+        await this.db
+          .update(jobs)
+          .set({ state: 'retry', lastError, updatedAt: new Date() })
+          .where(eq(jobs.id, job.id));
+        this.events.emit('retry', { id: job.id, error: lastError });
+      } else await this.finish(job.id, 'failed', { lastError });
+      throw err;
+    }
+  }
+
+  private track(p: Promise<unknown>) {
+    const tracked = p.catch((err: Error) =>
+      this.options.log?.warn(`jobs: progress not saved: ${err.message}`),
+    );
+    this.pendingWrites.add(tracked);
+    void tracked.finally(() => this.pendingWrites.delete(tracked));
+  }
+
+  private async finish(id: string, state: 'completed' | 'failed', set: Partial<JobRow>) {
+    // Progress writes still queued (PGlite: behind the job's transaction) land before the final state.
+    await Promise.all(this.pendingWrites);
+    await this.db
+      .update(jobs)
+      .set({ ...set, state, finishedAt: new Date(), updatedAt: new Date() })
+      .where(eq(jobs.id, id));
+    this.events.emit('done', { id, state });
+  }
+
+  /**
+   * Brings a row that still looks alive in line with pg-boss when pg-boss gave the job up without
+   * running it again (expired on its last attempt, or failed as an orphan).
+   */
+  async reconcile(id: string, kind: string, fallback?: object) {
+    const job = await this.boss.getJobById(kind, id, { includeArchive: true });
+    if (!job || job.state !== 'failed') return;
+    const [row] = await this.db.select().from(jobs).where(eq(jobs.id, id));
+    if (!row || TERMINAL.includes(row.state)) return;
+    const output = job.output as { message?: string; value?: string } | null;
+    await this.finish(id, 'failed', {
+      lastError: fallback ?? {
+        error: 'expired',
+        message: output?.message ?? output?.value ?? 'The job did not finish in time',
+        status: 500,
+      },
+    });
+  }
+
+  /** Resolves with the job's row once it is completed or failed (or when `timeoutMs` passed). */
+  async wait(id: string, timeoutMs = 600_000): Promise<JobRow> {
+    const read = async () => (await this.db.select().from(jobs).where(eq(jobs.id, id)))[0];
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const done = new Promise<void>((resolve) => {
+        const on = (e: { id: string }) => {
+          if (e.id !== id) return;
+          this.events.off('done', on);
+          resolve();
+        };
+        this.events.on('done', on);
+        // Another process may run it: look again now and then.
+        setTimeout(() => {
+          this.events.off('done', on);
+          resolve();
+        }, 500).unref();
+      });
+      const row = await read();
+      if (!row || TERMINAL.includes(row.state) || Date.now() > deadline) return row;
+      await done;
+    }
+  }
+
+  /** Stops taking jobs; with `graceful`, waits for the running ones (up to `timeoutMs`). */
+  async stop(graceful = true, timeoutMs = 30_000) {
+    await this.boss.stop({ graceful, wait: true, timeout: timeoutMs, close: false });
+    await Promise.all(this.pendingWrites);
+  }
+
+  /** Jobs waiting or running, by kind (queue depth). */
+  async depth(): Promise<Record<string, number>> {
+    const rows = await this.db
+      .select({ kind: jobs.kind, n: sql<number>`count(*)::int` })
+      .from(jobs)
+      .where(inArray(jobs.state, ['queued', 'active', 'retry']))
+      .groupBy(jobs.kind);
+    return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+  }
+}
+
+export interface StartJobsOptions extends JobsOptions {
+  definitions: JobDefinition<never, unknown>[];
+}
+
+/** Starts the queue and its workers on the app's database. */
+export async function startJobs(database: Database, options: StartJobsOptions): Promise<JobQueue> {
+  const queue = new JobQueue(database, options);
+  return queue.start(options.definitions);
+}
