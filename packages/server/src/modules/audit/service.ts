@@ -1,7 +1,7 @@
 import { asc, count, desc, eq, sql } from 'drizzle-orm';
 import { auditLog, auditSeals, evidenceFiles, orgUnits, users } from '../../db/schema';
 import { rowsOf, type Db, type DbOrTx } from '../../db/client';
-import { canonicalJson, sha256 } from '../../lib/hash';
+import { algorithmOf, canonicalJson, chainAlgorithm, chainDigest, type ChainAlgorithm } from '../../lib/hash';
 import type { Actor } from '../../lib/actor';
 import { hasRole, requireActor } from '../../lib/actor';
 import { forbidden } from '../../lib/errors';
@@ -43,20 +43,27 @@ export interface AuditEntryInput {
   entityHash?: string;
 }
 
-export function entryHash(e: {
-  seq: number;
-  at: Date;
-  actorId: string | null;
-  action: string;
-  entityType: string;
-  entityId: string;
-  data: unknown;
-  entityHash: string | null;
-  prevHash: string | null;
-}) {
+/**
+ * The hash of an entry's own fields, with the configured chain algorithm (SM3 under `CRYPTO_SUITE=sm`);
+ * verification passes the algorithm the stored hash names.
+ */
+export function entryHash(
+  e: {
+    seq: number;
+    at: Date;
+    actorId: string | null;
+    action: string;
+    entityType: string;
+    entityId: string;
+    data: unknown;
+    entityHash: string | null;
+    prevHash: string | null;
+  },
+  algorithm?: ChainAlgorithm,
+) {
   // Only the entry's own fields: a row read back also carries `hash` and `seal`, which must not hash itself.
   // The intake statement of survey answers builds this same text in SQL (surveys/intake.ts).
-  return sha256(
+  return chainDigest(
     canonicalJson({
       seq: e.seq,
       at: e.at.toISOString(),
@@ -68,6 +75,7 @@ export function entryHash(e: {
       entityHash: e.entityHash ?? null,
       prevHash: e.prevHash ?? null,
     }),
+    algorithm,
   );
 }
 
@@ -197,7 +205,8 @@ export async function appendAudit(tx: DbOrTx, entries: AuditEntryInput[]): Promi
  * CTE of inserted survey_responses rows (all columns). The entity hash is the database's row hash
  * (coverage.ts responseRowHashSql) and the entry hash is {@link entryHash}'s canonical JSON built in
  * SQL (keys in sorted order; `at` truncated to milliseconds like a JavaScript Date), so verify-audit
- * checks these entries like any other.
+ * checks these entries like any other. These entry hashes stay SHA-256 under `CRYPTO_SUITE=sm` too (the
+ * database has no SM3 function); seals and Merkle roots over them use the configured algorithm.
  */
 export function answerAuditCte(source: string): string {
   const text = [
@@ -217,17 +226,22 @@ export function answerAuditCte(source: string): string {
           from ${source} r) s`;
 }
 
-/** Merkle root (SHA-256) of leaves in order; an odd node is carried up unchanged. */
-export function merkleRoot(leaves: string[]): string {
-  if (leaves.length === 0) return sha256('');
-  let level = leaves.map((l) => sha256(`leaf:${l}`));
+/**
+ * Merkle root of leaves in order (SHA-256, or SM3 under `CRYPTO_SUITE=sm`); an odd node is carried up
+ * unchanged. Node digests are bare hex whatever the algorithm; the root names it (`sm3:` prefix).
+ */
+export function merkleRoot(leaves: string[], algorithm?: ChainAlgorithm): string {
+  const alg = algorithm ?? chainAlgorithm();
+  const bare = (text: string) => chainDigest(text, alg).replace(/^sm3:/, '');
+  if (leaves.length === 0) return chainDigest('', alg);
+  let level = leaves.map((l) => bare(`leaf:${l}`));
   while (level.length > 1) {
     const next: string[] = [];
     for (let i = 0; i < level.length; i += 2)
-      next.push(i + 1 < level.length ? sha256(`node:${level[i]}${level[i + 1]}`) : level[i]);
+      next.push(i + 1 < level.length ? bare(`node:${level[i]}${level[i + 1]}`) : level[i]);
     level = next;
   }
-  return level[0];
+  return alg === 'sm3' ? `sm3:${level[0]}` : level[0];
 }
 
 const leafOf = (e: { seq: number; hash: string }) => `${e.seq}:${e.hash}`;
@@ -243,15 +257,18 @@ function toRanges(seqs: number[]): [number, number][] {
   return out;
 }
 
-const sealHash = (s: {
-  id: number;
-  at: Date;
-  ranges: unknown;
-  count: number;
-  root: string;
-  prevHash: string;
-}) =>
-  sha256(
+const sealHash = (
+  s: {
+    id: number;
+    at: Date;
+    ranges: unknown;
+    count: number;
+    root: string;
+    prevHash: string;
+  },
+  algorithm?: ChainAlgorithm,
+) =>
+  chainDigest(
     canonicalJson({
       id: s.id,
       at: s.at.toISOString(),
@@ -260,6 +277,7 @@ const sealHash = (s: {
       root: s.root,
       prevHash: s.prevHash,
     }),
+    algorithm,
   );
 
 /**
@@ -404,7 +422,7 @@ async function verifyIn(db: Db): Promise<AuditReport> {
         kind: 'chain',
         message: `seal ${s.id}: previous-seal link broken (seal deleted or reordered)`,
       });
-    if (sealHash(s) !== s.hash)
+    if (sealHash(s, algorithmOf(s.hash)) !== s.hash)
       problems.push({
         seq: null,
         kind: 'chain',
@@ -427,7 +445,7 @@ async function verifyIn(db: Db): Promise<AuditReport> {
       .limit(pageSize);
     for (const e of page) {
       checked += 1;
-      if (entryHash(e) !== e.hash)
+      if (entryHash(e, algorithmOf(e.hash)) !== e.hash)
         problems.push({
           seq: e.seq,
           kind: 'hash',
@@ -499,7 +517,7 @@ async function verifyIn(db: Db): Promise<AuditReport> {
         kind: 'sequence',
         message: `entry ${list[j].seq} is not one seal ${s.id} lists (entry added or renumbered)`,
       });
-    if (list.length !== s.count || merkleRoot(list.map(leafOf)) !== s.root)
+    if (list.length !== s.count || merkleRoot(list.map(leafOf), algorithmOf(s.root)) !== s.root)
       problems.push({
         seq: list[0]?.seq ?? null,
         kind: 'chain',

@@ -1,0 +1,47 @@
+import { createCipheriv, createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { cryptoSuite, decryptField, encryptField, isEncrypted } from './crypto';
+import { algorithmOf, chainAlgorithm, chainDigest, sha256 } from './hash';
+
+/** Both suites run in every test run: AES-256-GCM + SHA-256 (default) and SM4 + SM3 (`CRYPTO_SUITE=sm`). */
+describe('commercial cryptography primitives (known-answer tests)', () => {
+  it('SM3 of "abc" is the GB/T 32905-2016 example A.1', () => {
+    expect(createHash('sm3').update('abc').digest('hex')).toBe(
+      '66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0',
+    );
+  });
+
+  it('SM4 of the GB/T 32907-2016 example A.1 block', () => {
+    const key = Buffer.from('0123456789abcdeffedcba9876543210', 'hex');
+    const c = createCipheriv('sm4-ecb', key, null).setAutoPadding(false);
+    const out = Buffer.concat([c.update(key), c.final()]).toString('hex');
+    expect(out).toBe('681edf34d206965e86b3e94f536e4246');
+  });
+});
+
+describe.each(['aes', 'sm'] as const)('field encryption, suite %s', (suite) => {
+  it('round-trips, names its suite, and refuses a changed ciphertext', () => {
+    const enc = encryptField('13812341234', suite);
+    expect(isEncrypted(enc)).toBe(true);
+    expect(enc.startsWith(`enc:v1:${suite}:`)).toBe(true);
+    expect(decryptField(enc)).toBe('13812341234');
+    expect(encryptField('13812341234', suite)).not.toBe(enc); // random IV
+    const body = enc.slice(`enc:v1:${suite}:`.length);
+    const flipped = body.slice(0, 10) + (body[10] === 'A' ? 'B' : 'A') + body.slice(11);
+    expect(() => decryptField(`enc:v1:${suite}:${flipped}`)).toThrow();
+  });
+});
+
+describe('audit chain digests', () => {
+  it('follow CRYPTO_SUITE and name their algorithm', () => {
+    expect(chainAlgorithm({})).toBe('sha256');
+    expect(chainAlgorithm({ CRYPTO_SUITE: 'sm' })).toBe('sm3');
+    expect(cryptoSuite({ CRYPTO_SUITE: 'SM' })).toBe('sm');
+    expect(chainDigest('abc', 'sha256')).toBe(sha256('abc'));
+    expect(chainDigest('abc', 'sm3')).toBe(
+      'sm3:66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0',
+    );
+    expect(algorithmOf(chainDigest('x', 'sm3'))).toBe('sm3');
+    expect(algorithmOf(chainDigest('x', 'sha256'))).toBe('sha256');
+  });
+});
