@@ -83,3 +83,4 @@ export const INDICATOR_MEASURES = ['quantitative', 'qualitative'] as const;
 export const INDICATOR_STATUSES = ['active', 'superseded', 'retired'] as const;
 /** Most score bands of a raters' rubric. */
 export const MAX_RUBRIC_BANDS = 6;
+export * from './enums-surveys';

@@ -8,3 +8,6 @@ export * from './appeals';
 export * from './enums';
 export * from './values';
 export * from './jobs';
+export * from './surveys';
+export * from './survey-views';
+export * from './survey-analysis';

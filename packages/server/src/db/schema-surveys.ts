@@ -91,7 +91,7 @@ export const surveySamples = pgTable('survey_samples', {
   size: integer('size').notNull(),
   allocation: text('allocation').notNull(),
   seed: text('seed').notNull(),
-  sd: jsonb('sd'),
+  sd: jsonb('sd').$type<Record<string, number>>(),
   /** Per stratum: population N_h and allocated n_h. */
   strata: jsonb('strata').$type<{ stratum: string; population: number; allocated: number }[]>().notNull(),
   createdBy: uuid('created_by').references(() => users.id),

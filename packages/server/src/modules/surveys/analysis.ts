@@ -7,6 +7,7 @@
  * Cronbach's alpha, cross-tabs by stratum, keywords; exports; the published report and the
  * satisfaction figures it feeds into the cycle's results. All statistics are domain functions.
  */
+import type { SurveyReport } from '@perfcommons/contracts';
 import { exportTable, type Cell } from '../../lib/export';
 import { and, asc, count, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import {
@@ -65,7 +66,7 @@ export interface AnalysisOptions {
   trimMax: number;
 }
 
-export const DEFAULT_ANALYSIS: AnalysisOptions = { weighting: 'rake', trimMin: 0.3, trimMax: 3 };
+export { DEFAULT_ANALYSIS } from '@perfcommons/contracts';
 
 interface Resp {
   id: string;
@@ -684,7 +685,8 @@ export async function getPublishedReport(db: Db, id: string) {
     .innerJoin(surveys, eq(surveys.id, surveyReports.surveyId))
     .where(eq(surveyReports.surveyId, id));
   if (!row || row.status !== 'published') throw notFound('Survey report');
-  return { publishedAt: row.publishedAt, ...(row.report as object) };
+  // Stored as published: the JSON of {survey, methodology, analysis} at that moment.
+  return { publishedAt: row.publishedAt, ...(row.report as Omit<SurveyReport, 'publishedAt'>) };
 }
 
 /**

@@ -20,7 +20,7 @@ import { conflict, notFound } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
 import { lookupHash } from './tokens';
 
-export const INVITATION_OUTCOMES = ['refused', 'non_contact', 'ineligible', 'unknown'] as const;
+export { INVITATION_OUTCOMES } from '@perfcommons/contracts';
 
 export interface OutcomeInput {
   /** The invitation (office screen) … */

@@ -1,0 +1,107 @@
+import {
+  FrameBody,
+  FrameImportQuery,
+  FrameReply,
+  IdParams,
+  InvitationListReply,
+  InvitationsQuery,
+  IssueInvitationsBody,
+  IssuedInvitationsReply,
+  SampleBody,
+  SampleMembersReply,
+  SampleReply,
+  SampleSizeBody,
+  SampleSizeReply,
+} from '@perfcommons/contracts';
+import { badRequest } from '../../lib/errors';
+import type { FastifyPluginAsyncContract } from '../../lib/serializer';
+import { parseFrameSheet, type FrameRowInput } from './frame';
+import {
+  drawSample,
+  getSample,
+  getSurvey,
+  issueInvitations,
+  listInvitations,
+  sampleSize,
+  storeFrame,
+} from './service';
+
+const ALLOWED_UPLOADS = /\.(xlsx|csv)$/i;
+
+/** Sampling: the size calculator, the frame, the stratified sample and its invitations. */
+export const surveySamplingRoutes: FastifyPluginAsyncContract = async (app) => {
+  const db = app.database.db;
+  const tags = ['surveys'];
+
+  app.post(
+    '/surveys/sample-size',
+    { schema: { tags, body: SampleSizeBody, response: { 200: SampleSizeReply } } },
+    async (req) => sampleSize(db, req.actor, req.body),
+  );
+  app.post(
+    '/surveys/:id/frame',
+    {
+      schema: { tags, params: IdParams, body: FrameBody, response: { 200: FrameReply } },
+      bodyLimit: 50 * 1024 * 1024,
+    },
+    async (req) => storeFrame(db, req.actor, req.params.id, req.body.rows as FrameRowInput[], req.body.mode),
+  );
+  app.post(
+    '/surveys/:id/frame/import',
+    { schema: { tags, params: IdParams, querystring: FrameImportQuery, response: { 200: FrameReply } } },
+    async (req) => {
+      if (!req.isMultipart())
+        throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
+      const file = await req.file();
+      if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
+      if (!ALLOWED_UPLOADS.test(file.filename))
+        throw badRequest('Upload an .xlsx or .csv file', [
+          { path: 'file', message: 'unsupported file type' },
+        ]);
+      const { strataFields } = (await getSurvey(db, req.actor, req.params.id)).survey;
+      const { rows, ignoredColumns } = await parseFrameSheet(
+        await file.toBuffer(),
+        file.filename,
+        strataFields,
+      );
+      return {
+        ...(await storeFrame(db, req.actor, req.params.id, rows, req.query.mode)),
+        ignoredColumns,
+      };
+    },
+  );
+  app.post(
+    '/surveys/:id/sample',
+    { schema: { tags, params: IdParams, body: SampleBody, response: { 200: SampleReply } } },
+    async (req) => ({ sample: await drawSample(db, req.actor, req.params.id, req.body) }),
+  );
+  app.get(
+    '/surveys/:id/sample',
+    { schema: { tags, params: IdParams, response: { 200: SampleMembersReply } } },
+    async (req) => getSample(db, req.actor, req.params.id),
+  );
+  app.post(
+    '/surveys/:id/invitations/issue',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: IssueInvitationsBody,
+        response: { 200: IssuedInvitationsReply },
+      },
+    },
+    async (req) => ({ items: await issueInvitations(db, req.actor, req.params.id, req.body ?? {}) }),
+  );
+  app.get(
+    '/surveys/:id/invitations',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: InvitationsQuery,
+        response: { 200: InvitationListReply },
+      },
+    },
+    async (req) => listInvitations(db, req.actor, req.params.id, req.query),
+  );
+};
