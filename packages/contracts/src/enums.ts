@@ -84,3 +84,17 @@ export const INDICATOR_STATUSES = ['active', 'superseded', 'retired'] as const;
 /** Most score bands of a raters' rubric. */
 export const MAX_RUBRIC_BANDS = 6;
 export * from './enums-surveys';
+
+/** Roles of PerfCommons; the server checks permissions against these. */
+export const ROLES = [
+  'admin',
+  'security_admin',
+  'audit_admin',
+  'office',
+  'unit_manager',
+  'appraisee',
+  'evaluator',
+  'verifier',
+  'public',
+] as const;
+export type Role = (typeof ROLES)[number];

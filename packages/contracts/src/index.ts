@@ -11,3 +11,5 @@ export * from './jobs';
 export * from './surveys';
 export * from './survey-views';
 export * from './survey-analysis';
+export * from './auth';
+export * from './users';

@@ -1,18 +1,8 @@
+import type { Role } from '@perfcommons/contracts/enums';
 import { forbidden, unauthorized } from './errors';
 
-/** Roles of PerfCommons; permissions are checked in services against these. */
-export const ROLES = [
-  'admin',
-  'security_admin',
-  'audit_admin',
-  'office',
-  'unit_manager',
-  'appraisee',
-  'evaluator',
-  'verifier',
-  'public',
-] as const;
-export type Role = (typeof ROLES)[number];
+/** Roles of PerfCommons (`@perfcommons/contracts/enums`); permissions are checked in services against these. */
+export { ROLES, type Role } from '@perfcommons/contracts/enums';
 
 export interface RoleGrant {
   role: Role;

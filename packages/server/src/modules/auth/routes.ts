@@ -1,5 +1,18 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import {
+  AuthConfigReply,
+  ChangePasswordBody,
+  ChangePasswordReply,
+  CodeBody,
+  DisableTotpBody,
+  LoginBody,
+  LoginReply,
+  MeReply,
+  OkReply,
+  PasswordBody,
+  TotpSetupReply,
+  TotpStateReply,
+} from '@perfcommons/contracts';
+import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { unauthorized } from '../../lib/errors';
 import { CSRF_COOKIE, SESSION_COOKIE } from './plugin';
 import {
@@ -14,35 +27,6 @@ import {
 } from './service';
 import { requireActor, type Actor } from '../../lib/actor';
 import { normalizeUsername } from './password';
-
-const LoginBody = z.object({
-  /** Login name, e-mail or phone of the account. */
-  username: z.string().min(1).max(200),
-  /** The account's password. */
-  password: z.string().min(1).max(200),
-  /** 6-digit code of the authenticator app, for accounts with a second factor. */
-  totp: z
-    .string()
-    .regex(/^\d{6}$/)
-    .optional(),
-});
-
-const PasswordBody = z.object({
-  /** The password the account has now. */
-  currentPassword: z.string().min(1).max(200),
-});
-const CodeBody = z.object({
-  /** 6-digit code shown by the authenticator app. */
-  code: z.string().regex(/^\d{6}$/),
-});
-const DisableTotpBody = PasswordBody.extend(CodeBody.shape);
-
-const ChangePasswordBody = z.object({
-  /** The password the account has now. */
-  currentPassword: z.string().min(1).max(200),
-  /** The new password: at least 10 characters of three classes, not containing the username, strength ≥ 3. */
-  newPassword: z.string().min(1).max(200),
-});
 
 export const presentUser = (
   a: Actor,
@@ -70,12 +54,12 @@ export const presentUser = (
     : null,
 });
 
-export const authRoutes: FastifyPluginAsyncZod<{ cookieSecure: boolean }> = async (app, opts) => {
+export const authRoutes: FastifyPluginAsyncContract<{ cookieSecure: boolean }> = async (app, opts) => {
   const cookieBase = { path: '/', sameSite: 'lax' as const, secure: opts.cookieSecure };
   app.post(
     '/auth/login',
     {
-      schema: { body: LoginBody, tags: ['auth'] },
+      schema: { body: LoginBody, tags: ['auth'], response: { 200: LoginReply } },
       config: {
         rateLimit: {
           max: 20,
@@ -97,14 +81,14 @@ export const authRoutes: FastifyPluginAsyncZod<{ cookieSecure: boolean }> = asyn
       return { user: presentUser(s.actor, s.mustChangePassword, s), csrfToken: s.csrfToken };
     },
   );
-  app.post('/auth/logout', { schema: { tags: ['auth'] } }, async (req, reply) => {
+  app.post('/auth/logout', { schema: { tags: ['auth'], response: { 200: OkReply } } }, async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
     if (token) await logout(app.database.db, token);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     reply.clearCookie(CSRF_COOKIE, { path: '/' });
-    return { ok: true };
+    return { ok: true as const };
   });
-  app.get('/auth/me', { schema: { tags: ['auth'] } }, async (req) => {
+  app.get('/auth/me', { schema: { tags: ['auth'], response: { 200: MeReply } } }, async (req) => {
     if (!req.actor) throw unauthorized();
     return {
       user: presentUser(req.actor, req.mustChangePassword, {
@@ -117,7 +101,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ cookieSecure: boolean }> = asyn
   app.post(
     '/auth/password',
     {
-      schema: { body: ChangePasswordBody, tags: ['auth'] },
+      schema: { body: ChangePasswordBody, tags: ['auth'], response: { 200: ChangePasswordReply } },
       // Each attempt checks the current password: throttled like a login.
       config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
     },
@@ -130,19 +114,21 @@ export const authRoutes: FastifyPluginAsyncZod<{ cookieSecure: boolean }> = asyn
   const strict = { rateLimit: { max: 10, timeWindow: '1 minute' } };
   app.post(
     '/auth/totp/setup',
-    { schema: { body: PasswordBody, tags: ['auth'] }, config: strict },
+    { schema: { body: PasswordBody, tags: ['auth'], response: { 200: TotpSetupReply } }, config: strict },
     async (req) => startTotp(app.database.db, requireActor(req.actor), req.body.currentPassword),
   );
-  app.post('/auth/totp/enable', { schema: { body: CodeBody, tags: ['auth'] }, config: strict }, async (req) =>
-    enableTotp(app.database.db, requireActor(req.actor), req.body.code),
+  app.post(
+    '/auth/totp/enable',
+    { schema: { body: CodeBody, tags: ['auth'], response: { 200: TotpStateReply } }, config: strict },
+    async (req) => enableTotp(app.database.db, requireActor(req.actor), req.body.code),
   );
   app.post(
     '/auth/totp/disable',
-    { schema: { body: DisableTotpBody, tags: ['auth'] }, config: strict },
+    { schema: { body: DisableTotpBody, tags: ['auth'], response: { 200: TotpStateReply } }, config: strict },
     async (req) => disableTotp(app.database.db, requireActor(req.actor), req.body),
   );
   // Production mode (NODE_ENV=production) has no demo accounts: the login page shows the demo hint only outside it.
-  app.get('/auth/config', { schema: { tags: ['auth'] } }, async () => ({
+  app.get('/auth/config', { schema: { tags: ['auth'], response: { 200: AuthConfigReply } } }, async () => ({
     production: process.env.NODE_ENV === 'production',
   }));
 };

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { Timestamp } from './common';
+import { ROLES } from './enums';
+
+export const RoleSchema = z.enum(ROLES);
+
+export const LoginBody = z.object({
+  /** Login name, e-mail or phone of the account. */
+  username: z.string().min(1).max(200),
+  /** The account's password. */
+  password: z.string().min(1).max(200),
+  /** 6-digit code of the authenticator app, for accounts with a second factor. */
+  totp: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+});
+
+export const PasswordBody = z.object({
+  /** The password the account has now. */
+  currentPassword: z.string().min(1).max(200),
+});
+export const CodeBody = z.object({
+  /** 6-digit code shown by the authenticator app. */
+  code: z.string().regex(/^\d{6}$/),
+});
+export const DisableTotpBody = PasswordBody.extend(CodeBody.shape);
+
+export const ChangePasswordBody = z.object({
+  /** The password the account has now. */
+  currentPassword: z.string().min(1).max(200),
+  /** The new password: at least 10 characters of three classes, not containing the username, strength ≥ 3. */
+  newPassword: z.string().min(1).max(200),
+});
+export type ChangePasswordInput = z.infer<typeof ChangePasswordBody>;
+
+/** One role of an account and the org unit whose subtree it covers (null: the whole government). */
+export const RoleGrant = z.object({ role: RoleSchema, orgUnitId: z.uuid().nullable() });
+export type RoleGrant = z.infer<typeof RoleGrant>;
+
+/** The signed-in user as the console sees it. */
+export const SessionUser = z.object({
+  id: z.uuid(),
+  username: z.string(),
+  displayName: z.string(),
+  displayNameEn: z.string().nullable(),
+  roles: z.array(RoleGrant),
+  /** The password was set by someone else: only the auth routes answer until the user changes it. */
+  mustChangePassword: z.boolean(),
+  /** Second factor (TOTP) enabled. */
+  totpEnabled: z.boolean(),
+  /** Production requires a second factor for these roles: only the auth routes answer until it is set up. */
+  totpEnrolmentRequired: z.boolean(),
+  /** The login before this session's (time, address) and the failed attempts since, for the user to check. */
+  lastLogin: z
+    .object({
+      at: Timestamp.nullable(),
+      ip: z.string().nullable(),
+      failedAttemptsSince: z.number().int(),
+    })
+    .nullable(),
+});
+export type SessionUser = z.infer<typeof SessionUser>;
+
+export const LoginReply = z.object({
+  user: SessionUser,
+  /** Sent back in the `x-csrf-token` header of every write (also set as a cookie). */
+  csrfToken: z.string(),
+});
+export type LoginReply = z.infer<typeof LoginReply>;
+export const MeReply = z.object({ user: SessionUser });
+export type MeReply = z.infer<typeof MeReply>;
+export const ChangePasswordReply = z.object({ mustChangePassword: z.boolean() });
+export const TotpSetupReply = z.object({
+  /** Base32 secret, for entering by hand. */
+  secret: z.string(),
+  /** `otpauth://` URI for the QR code. */
+  otpauthUrl: z.string(),
+});
+export type TotpSetupReply = z.infer<typeof TotpSetupReply>;
+export const TotpStateReply = z.object({ totpEnabled: z.boolean() });
+export const AuthConfigReply = z.object({
+  /** Production mode: no demo accounts (the login page hides the demo hint). */
+  production: z.boolean(),
+});
+export type AuthConfigReply = z.infer<typeof AuthConfigReply>;
+
+export const HealthReply = z.object({
+  status: z.literal('ok'),
+  /** pglite (embedded) or postgres. */
+  database: z.string(),
+});
