@@ -98,3 +98,4 @@ export const ROLES = [
   'public',
 ] as const;
 export type Role = (typeof ROLES)[number];
+export * from './enums-evaluation';

@@ -13,3 +13,5 @@ export * from './survey-views';
 export * from './survey-analysis';
 export * from './auth';
 export * from './users';
+export * from './audit';
+export * from './evaluation';

@@ -1,7 +1,8 @@
 /** Tables of evaluation and results: versioned cycle rules, appeals, consequences applied to results. */
 import { sql } from 'drizzle-orm';
 import { integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, index } from 'drizzle-orm/pg-core';
-import type { ScoreSnapshot } from '@perfcommons/contracts';
+import type { CycleRules, ScoreSnapshot } from '@perfcommons/contracts';
+import type { GradeScheme } from '@perfcommons/domain';
 import { cycles, orgUnits, people, plans, results, users } from './schema';
 
 /**
@@ -16,8 +17,8 @@ export const cycleRuleVersions = pgTable(
       .notNull()
       .references(() => cycles.id),
     version: integer('version').notNull(),
-    rules: jsonb('rules').notNull(),
-    gradeScheme: jsonb('grade_scheme'),
+    rules: jsonb('rules').$type<CycleRules>().notNull(),
+    gradeScheme: jsonb('grade_scheme').$type<GradeScheme>(),
     note: text('note'),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -53,7 +53,7 @@ export async function frozenRulesOrNull(db: DbOrTx, cycleId: string): Promise<Fr
     version: v.version,
     frozenAt: v.frozenAt!,
     rules: rulesOf(v.rules),
-    gradeScheme: (v.gradeScheme ?? DEFAULT_GRADE_SCHEME) as GradeScheme,
+    gradeScheme: v.gradeScheme ?? DEFAULT_GRADE_SCHEME,
   };
 }
 
@@ -153,7 +153,7 @@ export async function freezeRules(tx: DbOrTx, cycle: CycleRow, actorId: string) 
     .orderBy(desc(cycleRuleVersions.version))
     .limit(1);
   const now = new Date();
-  let fixed: { rules: unknown; gradeScheme: unknown };
+  let fixed: { rules: CycleRules; gradeScheme: GradeScheme | null };
   if (last && !last.frozenAt) {
     await tx.update(cycleRuleVersions).set({ frozenAt: now }).where(eq(cycleRuleVersions.id, last.id));
     fixed = last;
@@ -188,24 +188,14 @@ export async function regulations(db: Db, cycleId: string) {
   return {
     cycle: { id: cycle.id, code: cycle.code, name: cycle.name, nameEn: cycle.nameEn },
     version: v.version,
-    frozenAt: v.frozenAt,
+    frozenAt: v.frozenAt!,
     rules: rulesOf(v.rules),
     // The scheme the computation grades with (the domain default when the version stores none).
-    gradeScheme: (v.gradeScheme ?? DEFAULT_GRADE_SCHEME) as GradeScheme,
+    gradeScheme: v.gradeScheme ?? DEFAULT_GRADE_SCHEME,
     // Every rule in words, generated from these rule objects (regulations-text.ts).
     text: {
-      'zh-CN': regulationSections(
-        rulesOf(v.rules),
-        (v.gradeScheme ?? DEFAULT_GRADE_SCHEME) as GradeScheme,
-        cycle.type,
-        'zh',
-      ),
-      en: regulationSections(
-        rulesOf(v.rules),
-        (v.gradeScheme ?? DEFAULT_GRADE_SCHEME) as GradeScheme,
-        cycle.type,
-        'en',
-      ),
+      'zh-CN': regulationSections(rulesOf(v.rules), v.gradeScheme ?? DEFAULT_GRADE_SCHEME, cycle.type, 'zh'),
+      en: regulationSections(rulesOf(v.rules), v.gradeScheme ?? DEFAULT_GRADE_SCHEME, cycle.type, 'en'),
     },
   };
 }
