@@ -15,3 +15,4 @@ export * from './auth';
 export * from './users';
 export * from './audit';
 export * from './evaluation';
+export * from './linkage';

@@ -54,6 +54,14 @@ export const AUDIT_ACTIONS = [
   'value.correct.office',
   'evidence.upload',
   'evidence.download',
+  // Data linkage: service data imports, rates fed into cycles, findings that deduct
+  'linkage.import',
+  'linkage.mapping.set',
+  'linkage.mapping.delete',
+  'linkage.feed',
+  'finding.record',
+  'finding.withdraw',
+  'finding.attach',
   'rating.submit',
   // Monitoring
   'monitoring.periods.set',

@@ -195,6 +195,8 @@ describe('audit coverage', () => {
       if (
         ![
           'evidence_files',
+          // Tampering with a finding: linkage/linkage.test.ts (the demo city has none).
+          'linkage_findings',
           'early_warnings',
           'correction_tasks',
           'plan_signoffs',

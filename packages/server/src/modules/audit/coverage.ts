@@ -44,6 +44,8 @@ import {
   users,
 } from '../../db/schema';
 import { canonicalJson, sha256 } from '../../lib/hash';
+import { linkageFindings } from '../../db/schema-linkage';
+import { findingMeta } from '../linkage/meta';
 
 /** Hash of an audited row as the platform stored it. */
 export const entityHash = (row: unknown) => sha256(canonicalJson(row));
@@ -562,6 +564,16 @@ export const AUDIT_COVERAGE: Covered[] = [
     covers: 'every column',
     writers: 'agreements',
     hashes: full(planRevisions, planRevisions.id),
+  },
+  {
+    // A finding's points are deducted through its plan's deduction item while it is active.
+    type: 'linkage_finding',
+    tables: ['linkage_findings'],
+    key: 'id',
+    how: 'row',
+    covers: "every column but the document's content (its SHA-256 stands for it)",
+    writers: 'linkage findings',
+    hashes: rows(linkageFindings, linkageFindings.id, { projection: findingMeta }),
   },
 ];
 

@@ -163,13 +163,23 @@ const normalise = (h: string) =>
  * numbered as in the sheet, wholly empty rows skipped. File-level problems (unreadable, a required
  * column missing or given twice, no rows, too many) are a 400 before any row is looked at.
  */
-export async function parseImportSheet(
-  kind: ImportKind,
+export function parseImportSheet(kind: ImportKind, buffer: Buffer, filename: string): Promise<ParsedSheet> {
+  return parseColumns(COLUMNS[kind], buffer, filename);
+}
+
+/**
+ * {@link parseImportSheet} for any list of columns (other imports reuse it): at most `maxRows` data rows
+ * (default MAX_IMPORT_ROWS), cells read by `text` (default cellText).
+ */
+export async function parseColumns(
+  specs: ColumnSpec[],
   buffer: Buffer,
   filename: string,
+  opts: { maxRows?: number; text?: (v: ExcelJS.CellValue) => string } = {},
 ): Promise<ParsedSheet> {
+  const maxRows = opts.maxRows ?? MAX_IMPORT_ROWS;
+  const text = opts.text ?? cellText;
   const { sheet, header } = await readFirstSheet(buffer, filename);
-  const specs = COLUMNS[kind];
   const byName = new Map<string, string>();
   for (const s of specs) for (const name of [s.key, ...s.zh]) byName.set(normalise(name), s.key);
   const index = new Map<string, number>();
@@ -191,12 +201,12 @@ export async function parseImportSheet(
   for (let r = 2; r <= sheet.rowCount; r++) {
     const row = sheet.getRow(r);
     const cells: Record<string, string> = {};
-    for (const [key, c] of index) cells[key] = cellText(row.getCell(c).value);
+    for (const [key, c] of index) cells[key] = text(row.getCell(c).value);
     if (Object.values(cells).every((v) => v === '')) continue;
-    if (rows.length === MAX_IMPORT_ROWS)
+    if (rows.length === maxRows)
       throw badRequest(
-        `More than ${MAX_IMPORT_ROWS} rows: split the file`,
-        [{ path: 'file', message: `at most ${MAX_IMPORT_ROWS} data rows` }],
+        `More than ${maxRows} rows: split the file`,
+        [{ path: 'file', message: `at most ${maxRows} data rows` }],
         'too_many_rows',
       );
     rows.push({ row: r, cells });

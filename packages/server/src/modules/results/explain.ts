@@ -21,6 +21,7 @@ import {
   scoreOptions,
   surveyFeeds,
 } from './inputs';
+import { activeFindingsOf } from '../linkage/findings';
 import { loadPlanTrees } from './trees';
 
 /** What a leaf's explanation says of its input: which reported value, of which period, in which state. */
@@ -74,6 +75,21 @@ async function annotateInputs(
         value: shown.value,
         verifiedAt: shown.verifiedAt,
       };
+  };
+  breakdown.forEach(visit);
+}
+
+/**
+ * Adds to each deduction item the active findings whose points it deducts, with their source
+ * documents (kind, title, number, date).
+ */
+function annotateFindings(breakdown: BreakdownNode[], findings: Awaited<ReturnType<typeof activeFindingsOf>>) {
+  if (!findings.length) return;
+  const visit = (n: BreakdownNode) => {
+    n.children?.forEach(visit);
+    const list = findings.filter((f) => f.indicatorCode === n.code);
+    if (list.length && n.kind === 'deduction')
+      (n as BreakdownNode & { findings?: unknown[] }).findings = list.map(({ planId: _p, ...f }) => f);
   };
   breakdown.forEach(visit);
 }
@@ -135,6 +151,9 @@ export async function explainResult(
     estimatePending() {
       pending = true;
     },
+    findings(_planId, code, points) {
+      (inputs[code] ??= {}).value = (inputs[code].value ?? 0) + points;
+    },
   });
   if (pending) for (const code of inputCodes(tree)) (inputs[code] ??= {}).estimatePending = true;
   const own = scoreAppraisee(tree, inputs, scoreOptions(rules));
@@ -167,6 +186,7 @@ export async function explainResult(
   const key = inputsKeys(frozen, surveys, await inputVersions(db, [plan.id]))(plan);
   const stale = key !== row.inputsKey || Math.abs(combined.total - row.total) > 1e-6 * (1 + row.total);
   await annotateInputs(db, plan.id, annual, periods, combined.breakdown);
+  annotateFindings(combined.breakdown, await activeFindingsOf(db, [plan.id]));
   return {
     breakdown: combined.breakdown,
     missing: [...own.missing, ...(missingParts.get(plan.id) ?? [])],

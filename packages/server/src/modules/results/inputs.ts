@@ -3,6 +3,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { DEFAULT_GRADE_SCHEME, type Rating } from '@perfcommons/domain';
 import { rowsOf, type DbOrTx } from '../../db/client';
 import { actualValues, planInputVersions, ratings, surveys, surveyVersions } from '../../db/schema';
+import { linkageFindings } from '../../db/schema-linkage';
 import { canonicalJson, sha256 } from '../../lib/hash';
 import type { CycleRow } from '../cycles/service';
 import type { CycleRules } from '../evaluation/rules';
@@ -26,6 +27,11 @@ export interface InputVisitor {
   unverified(planId: string, code: string): void;
   /** A survey of the plan is under way: its public panels await the estimate ('no_estimate'). */
   estimatePending(planId: string): void;
+  /**
+   * Points of the active findings (audit, inspection, finance) on a deduction item, visited after
+   * the item's verified value (if any), to which they add.
+   */
+  findings(planId: string, code: string, points: number): void;
 }
 
 /**
@@ -104,6 +110,19 @@ export async function readInputs(
     sql`select distinct plan_id, indicator_code as code
         from actual_values where ${plans.where(actualValues.planId)} and status <> 'verified'`,
     (v) => visit.unverified(v.plan_id, v.code),
+  );
+  await eachRow<{ plan_id: string; code: string; points: number }>(
+    tx,
+    plans,
+    // In the item's units: a perUnit item multiplies its value by its points per unit again.
+    sql`select linkage_findings.plan_id, linkage_findings.indicator_code as code,
+          sum(linkage_findings.points)::float8 / coalesce(max(case when n.rule ->> 'type' = 'perUnit'
+            then nullif((n.rule ->> 'points')::float8, 0) end), 1) as points
+        from linkage_findings
+        join indicator_nodes n on n.plan_id = linkage_findings.plan_id and n.code = linkage_findings.indicator_code
+        where ${plans.where(linkageFindings.planId)} and linkage_findings.status = 'active'
+        group by linkage_findings.plan_id, linkage_findings.indicator_code`,
+    (f) => visit.findings(f.plan_id, f.code, Number(f.points)),
   );
   // By plan only: a plan's ratings are all of its cycle. Rater ids do not enter a score.
   await eachRow<{ plan_id: string; code: string; subject: string; score: number; weight: number }>(

@@ -120,6 +120,12 @@ async function scoreChanged(
       const flags = inputs.get(planId)!.flags!;
       for (let i = 0; i < flags.length; i++) flags[i] |= SLOT_ESTIMATE_PENDING;
     },
+    findings(planId, code, points) {
+      const slot = trees.get(planId)!.slotOf(code);
+      if (slot === undefined) return;
+      const values = inputs.get(planId)!.values;
+      values[slot] = (Number.isNaN(values[slot]) ? 0 : values[slot]) + points;
+    },
   });
   const options = scoreOptions(rules);
   for (const p of stale) {

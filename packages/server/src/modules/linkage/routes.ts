@@ -1,0 +1,182 @@
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import {
+  FindingBody,
+  FindingListQuery,
+  FindingListReply,
+  FindingReply,
+  IdParams,
+  LinkageBatchListReply,
+  LinkageFeedBody,
+  LinkageFeedReply,
+  LinkageImportReply,
+  LinkageMapping,
+  LinkageMappingBody,
+  LinkageMappingListReply,
+  LinkageMappingParams,
+  LinkageRatesQuery,
+  LinkageRatesReply,
+  LinkageSourceParams,
+  OkReply,
+  WithdrawFindingBody,
+} from '@perfcommons/contracts';
+import type { FastifyPluginAsyncContract } from '../../lib/serializer';
+import { AppError, badRequest } from '../../lib/errors';
+import { EVIDENCE_MAX_BYTES } from '../monitoring/evidence';
+import { deleteMapping, feedCycle, listMappings, setMapping } from './feed';
+import {
+  attachFindingFile,
+  findingTargets,
+  getFindingFile,
+  listFindings,
+  recordFinding,
+  withdrawFinding,
+} from './findings';
+import { commitLinkageImport, listBatches, previewLinkageImport } from './import';
+import { listRates } from './rates';
+
+const tags = ['linkage'];
+
+/** The uploaded sheet (multipart field `file`, .xlsx or .csv; 5 MB at most by the multipart limit). */
+async function upload(req: FastifyRequest) {
+  if (!req.isMultipart())
+    throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
+  const file = await req.file();
+  if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
+  if (!/\.(xlsx|csv)$/i.test(file.filename))
+    throw badRequest('Upload an .xlsx or .csv file', [{ path: 'file', message: 'unsupported file type' }]);
+  const buffer = await file.toBuffer();
+  if (file.file.truncated)
+    throw badRequest('The file is larger than 5 MB', [{ path: 'file', message: 'too large' }], 'too_large');
+  return { buffer, filename: file.filename };
+}
+
+const TargetsReply = z.object({
+  items: z.array(
+    z.object({
+      planId: z.uuid(),
+      title: z.string(),
+      titleEn: z.string().nullable(),
+      unitName: z.string(),
+      unitNameEn: z.string().nullable(),
+      items: z.array(
+        z.object({ code: z.string(), name: z.string(), nameEn: z.string().nullable(), weight: z.number() }),
+      ),
+    }),
+  ),
+});
+
+export const linkageRoutes: FastifyPluginAsyncContract = async (app) => {
+  const db = app.database.db;
+  // Row by row what the import would do and every problem (rows.<sheet row>.<field>); writes nothing.
+  app.post(
+    '/linkage/import/:source/preview',
+    { schema: { tags, params: LinkageSourceParams, response: { 200: LinkageImportReply } } },
+    async (req) => previewLinkageImport(db, req.actor, req.params.source, await upload(req)),
+  );
+  // All rows or none; the same file again changes nothing.
+  app.post(
+    '/linkage/import/:source/commit',
+    { schema: { tags, params: LinkageSourceParams, response: { 200: LinkageImportReply } } },
+    async (req) => commitLinkageImport(db, req.actor, req.params.source, await upload(req)),
+  );
+  app.get(
+    '/linkage/batches',
+    { schema: { tags, response: { 200: LinkageBatchListReply } } },
+    async (req) => ({
+      items: await listBatches(db, req.actor),
+    }),
+  );
+  app.get(
+    '/linkage/rates',
+    { schema: { tags, querystring: LinkageRatesQuery, response: { 200: LinkageRatesReply } } },
+    async (req) => ({ items: await listRates(db, req.actor, req.query) }),
+  );
+  app.get(
+    '/cycles/:id/linkage/mappings',
+    { schema: { tags, params: IdParams, response: { 200: LinkageMappingListReply } } },
+    async (req) => ({ items: await listMappings(db, req.actor, req.params.id) }),
+  );
+  app.post(
+    '/cycles/:id/linkage/mappings',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        body: LinkageMappingBody,
+        response: { 200: z.object({ mapping: LinkageMapping }) },
+      },
+    },
+    async (req) => ({ mapping: await setMapping(db, req.actor, req.params.id, req.body) }),
+  );
+  app.delete(
+    '/cycles/:id/linkage/mappings/:mappingId',
+    { schema: { tags, params: LinkageMappingParams, response: { 200: OkReply } } },
+    async (req) => deleteMapping(db, req.actor, req.params.id, req.params.mappingId),
+  );
+  // Enters the computed rates of a period as reported values of the mapped leaves (then verified).
+  app.post(
+    '/cycles/:id/linkage/feed',
+    { schema: { tags, params: IdParams, body: LinkageFeedBody, response: { 200: LinkageFeedReply } } },
+    async (req) => feedCycle(db, req.actor, req.params.id, req.body),
+  );
+  app.get(
+    '/cycles/:id/findings',
+    {
+      schema: { tags, params: IdParams, querystring: FindingListQuery, response: { 200: FindingListReply } },
+    },
+    async (req) => ({ items: await listFindings(db, req.actor, req.params.id, req.query) }),
+  );
+  app.get(
+    '/cycles/:id/findings/targets',
+    { schema: { tags, params: IdParams, response: { 200: TargetsReply } } },
+    async (req) => ({ items: await findingTargets(db, req.actor, req.params.id) }),
+  );
+  app.post(
+    '/cycles/:id/findings',
+    { schema: { tags, params: IdParams, body: FindingBody, response: { 201: FindingReply } } },
+    async (req, reply) => {
+      const finding = await recordFinding(db, req.actor, req.params.id, req.body);
+      reply.code(201);
+      return { finding };
+    },
+  );
+  app.post(
+    '/findings/:id/withdraw',
+    { schema: { tags, params: IdParams, body: WithdrawFindingBody, response: { 200: FindingReply } } },
+    async (req) => ({ finding: await withdrawFinding(db, req.actor, req.params.id, req.body.reason) }),
+  );
+  app.post(
+    '/findings/:id/file',
+    { schema: { tags, params: IdParams, response: { 200: FindingReply } } },
+    async (req) => {
+      if (!req.isMultipart())
+        throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
+      const file = await req.file({ limits: { fileSize: EVIDENCE_MAX_BYTES, files: 1 } });
+      if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
+      let content: Buffer;
+      try {
+        content = await file.toBuffer();
+      } catch (err) {
+        if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+          throw new AppError(413, 'file_too_large', `The file is larger than ${EVIDENCE_MAX_BYTES} bytes`, [
+            { path: 'file', message: 'too large' },
+          ]);
+        throw err;
+      }
+      return {
+        finding: await attachFindingFile(db, req.actor, req.params.id, { filename: file.filename, content }),
+      };
+    },
+  );
+  app.get('/findings/:id/file', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    const f = await getFindingFile(db, req.actor, req.params.id);
+    reply
+      .header('content-type', f.mimeType)
+      .header(
+        'content-disposition',
+        `attachment; filename="${f.filename.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(f.filename)}`,
+      );
+    return reply.send(f.content);
+  });
+};
