@@ -16,3 +16,5 @@ export * from './users';
 export * from './audit';
 export * from './evaluation';
 export * from './linkage';
+export * from './indicators';
+export * from './performance';

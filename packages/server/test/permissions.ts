@@ -681,4 +681,62 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   'GET /api/notifications': { url: '/api/notifications', allow: SIGNED_IN },
   'POST /api/notifications/read-all': { url: '/api/notifications/read-all', allow: SIGNED_IN },
   'POST /api/notifications/:id/read': { url: '/api/notifications/{missing}/read', allow: SIGNED_IN },
+  // Indicator library (officials read, the office writes) and performance database (officials).
+  'GET /api/indicators': { url: '/api/indicators', allow: NOT_CITIZEN_SIGNED_IN },
+  'POST /api/indicators': {
+    url: '/api/indicators',
+    body: {
+      code: 'PERM-IND',
+      name: '矩阵测试指标',
+      category: 'governance',
+      measure: 'quantitative',
+      definition: '测试',
+      polarity: 'higher',
+      frequency: 'annual',
+      weightMin: 5,
+      weightMax: 10,
+      mission: '测试',
+    },
+    allow: OFFICE,
+    note: 'the second allowed role gets 409 (code taken)',
+  },
+  'GET /api/indicators/:code': { url: '/api/indicators/ECO-GDP-GROWTH', allow: NOT_CITIZEN_SIGNED_IN },
+  'GET /api/indicators/:code/versions/:version': {
+    url: '/api/indicators/ECO-GDP-GROWTH/versions/1',
+    allow: NOT_CITIZEN_SIGNED_IN,
+  },
+  'PUT /api/indicators/:code': {
+    url: '/api/indicators/ECL-FOREST',
+    body: {
+      name: '森林覆盖率',
+      category: 'ecology',
+      measure: 'quantitative',
+      definition: '森林面积占土地总面积的比例。',
+      polarity: 'higher',
+      frequency: 'annual',
+      weightMin: 5,
+      weightMax: 15,
+      mission: '守护生态屏障',
+      version: 1,
+      changeNote: '矩阵测试',
+    },
+    allow: OFFICE,
+    note: 'the second allowed role gets 409 (version 1 is superseded by then)',
+  },
+  'POST /api/indicators/:code/retire': {
+    url: '/api/indicators/ECL-FOREST/retire',
+    body: { version: 99, reason: '矩阵测试' },
+    allow: OFFICE,
+    note: 'a stale version: 409 for the office, nothing retired',
+  },
+  'GET /api/performance/history': {
+    url: '/api/performance/history?orgUnitId={edu}&libraryCode=GOV-HOTLINE-ONTIME-DEPT',
+    allow: NOT_CITIZEN_SIGNED_IN,
+  },
+  'GET /api/performance/peers': {
+    url: '/api/performance/peers?cycleId={c2025}&peerGroup=social&libraryCode=GOV-HOTLINE-ONTIME-DEPT',
+    allow: NOT_CITIZEN_SIGNED_IN,
+  },
+  'GET /api/plans/:id/target-aid': { url: '/api/plans/{eduPlan}/target-aid?code=B2', allow: EDU_READERS },
+  'GET /api/public/orgs/:id/indicator-history': {
 };

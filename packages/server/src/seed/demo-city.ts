@@ -31,6 +31,7 @@ import { cadreTree, departmentTree, districtTree } from './templates';
 import { seedSurveys } from '../modules/surveys/seed';
 import { seedParticipation } from '../modules/participation/seed';
 import { seedMonitoring } from '../modules/monitoring/seed';
+import { linkLibrary, seedIndicators } from '../modules/indicators/seed';
 
 /** Password of every demo account. */
 export const DEMO_PASSWORD = 'demo1234';
@@ -126,6 +127,10 @@ export async function seedDemoCity(db: Db) {
       { userId: office.id, role: 'office' },
       { userId: verifier.id, role: 'verifier' },
     ]);
+    const library = await seedIndicators(tx, {
+      actorId: office.id,
+      unitIds: new Map(units.map((u) => [u.code, u.id])),
+    });
     const managers = await mkUsers(
       units.map((u) => ({
         username: `${u.code}.manager`,
@@ -263,9 +268,10 @@ export async function seedDemoCity(db: Db) {
       unit: Unit,
       person: (typeof persons)[number] | null,
       status: string,
-      tree: IndicatorNodeInput[],
+      unlinked: IndicatorNodeInput[],
       year: string,
     ) => {
+      const tree = linkLibrary(unlinked, library);
       const title = person
         ? `${person.name}（${person.position}）${year}年度考核计划`
         : `${unit.name.replace('人民政府', '')}${year}年度绩效计划`;

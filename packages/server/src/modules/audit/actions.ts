@@ -38,6 +38,11 @@ export const AUDIT_ACTIONS = [
   'plan.update',
   'plan.tree.save',
   'plan.tree.revise',
+  // Indicator library
+  'indicator.create',
+  'indicator.revise',
+  'indicator.supersede',
+  'indicator.retire',
   'plan.submit',
   'plan.approve',
   'plan.owner.set',

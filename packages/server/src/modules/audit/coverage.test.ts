@@ -155,6 +155,18 @@ const EDITS: { type: string; table: string; edit: string }[] = [
     edit: `update actual_values set value = value + 1 where id = (select id from actual_values order by id limit 1) returning id as key`,
   },
   {
+    // A library definition changed behind the platform's back (what plans copy when picking it).
+    type: 'indicator_definition',
+    table: 'indicator_library',
+    edit: `update indicator_library set definition = 'forged' where id = (select id from indicator_library order by code, version limit 1) returning id as key`,
+  },
+  {
+    // A plan node re-pointed to another library version.
+    type: 'plan_tree',
+    table: 'indicator_nodes',
+    edit: `update indicator_nodes set library_version = library_version + 1 where id = (select id from indicator_nodes where library_code is not null order by id limit 1) returning plan_id as key`,
+  },
+  {
     type: 'plan_tree',
     table: 'indicator_nodes',
     edit: `update indicator_nodes set weight = weight + 1 where id = (select id from indicator_nodes order by id limit 1) returning plan_id as key`,

@@ -29,6 +29,7 @@ import {
   cycles,
   earlyWarnings,
   evidenceFiles,
+  indicatorLibrary,
   indicatorNodes,
   orgUnits,
   planRevisions,
@@ -69,13 +70,25 @@ export const evidenceMeta = {
   uploadedAt: evidenceFiles.uploadedAt,
 };
 
+/**
+ * A node as its tree is hashed: the library reference and rubric columns (added in 0021) only when set,
+ * so trees audited before those columns existed still match their entries.
+ */
+const hashedNode = (n: typeof indicatorNodes.$inferSelect) => ({
+  ...n,
+  libraryCode: n.libraryCode ?? undefined,
+  libraryVersion: n.libraryVersion ?? undefined,
+  rubric: n.rubric ?? undefined,
+});
+
 /** The audited snapshot of a plan's tree: its nodes in a stable order. */
 export async function planTreeSnapshot(tx: DbOrTx, planId: string) {
-  return tx
+  const nodes = await tx
     .select()
     .from(indicatorNodes)
     .where(eq(indicatorNodes.planId, planId))
     .orderBy(asc(indicatorNodes.code));
+  return nodes.map(hashedNode);
 }
 
 /** Id → hash of the current rows (all, or the given ids). */
@@ -231,11 +244,11 @@ export const AUDIT_COVERAGE: Covered[] = [
               .orderBy(asc(indicatorNodes.code))
           : Promise.resolve([])
         : db.select().from(indicatorNodes).orderBy(asc(indicatorNodes.code)));
-      const byPlan = new Map<string, (typeof nodes)[number][]>();
+      const byPlan = new Map<string, ReturnType<typeof hashedNode>[]>();
       for (const n of nodes) {
         const list = byPlan.get(n.planId);
-        if (list) list.push(n);
-        else byPlan.set(n.planId, [n]);
+        if (list) list.push(hashedNode(n));
+        else byPlan.set(n.planId, [hashedNode(n)]);
       }
       return new Map([...byPlan].map(([id, list]) => [id, entityHash(list)]));
     },
@@ -574,6 +587,16 @@ export const AUDIT_COVERAGE: Covered[] = [
     covers: "every column but the document's content (its SHA-256 stands for it)",
     writers: 'linkage findings',
     hashes: rows(linkageFindings, linkageFindings.id, { projection: findingMeta }),
+  },
+  {
+    // Library entries are copied into plans (definition, data source, rule template, rubric).
+    type: 'indicator_definition',
+    tables: ['indicator_library'],
+    key: 'id',
+    how: 'row',
+    covers: 'every column of a library version (definition, polarity, rule template, rubric, status)',
+    writers: 'indicator library',
+    hashes: full(indicatorLibrary, indicatorLibrary.id),
   },
 ];
 

@@ -22,6 +22,7 @@ import {
 import { buildTree, flattenTree } from './tree';
 import { assertCommentsAnswered } from '../participation/comments';
 import { assertLintPasses, lintPlanTree } from './lint';
+import { assertLibraryRefs, storedLibraryRefs } from '../indicators/service';
 
 export const presentPlan = (
   p: PlanRow,
@@ -138,6 +139,7 @@ export async function saveTree(
         [{ path: 'version', message: `stale: current version is ${scope.plan.version}` }],
         'version_conflict',
       );
+    await assertLibraryRefs(tx, input.tree, await storedLibraryRefs(tx, id));
     await tx.delete(indicatorNodes).where(eq(indicatorNodes.planId, id));
     const rows = flattenTree(id, input.tree);
     const codes = new Set<string>();

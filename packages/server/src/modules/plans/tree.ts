@@ -29,6 +29,9 @@ export function flattenTree(planId: string, tree: IndicatorNodeInput[]): NodeIns
         baseline: n.baseline ?? null,
         plausibleMin: n.plausibleMin ?? null,
         plausibleMax: n.plausibleMax ?? null,
+        libraryCode: n.library?.code ?? null,
+        libraryVersion: n.library?.version ?? null,
+        rubric: n.rubric ?? null,
       });
       if (n.children?.length) walk(n.children, n.code);
     });
@@ -58,6 +61,8 @@ export function buildTree(rows: NodeRow[]): IndicatorNodeInput[] {
         if (r.baseline !== null) node.baseline = r.baseline;
         if (r.plausibleMin !== null) node.plausibleMin = r.plausibleMin;
         if (r.plausibleMax !== null) node.plausibleMax = r.plausibleMax;
+        if (r.libraryCode !== null) node.library = { code: r.libraryCode, version: r.libraryVersion ?? 1 };
+        if (r.rubric !== null) node.rubric = r.rubric;
         const children = make(r.code);
         if (children.length) node.children = children;
         return node;
