@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   JOB_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   /** Seconds between a job worker's polls (a job queued by this process is started at once). */
   JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(600).default(2),
+  /** Seconds before a failed job's first retry (doubled after each); unset: each kind's own delay. */
+  JOB_RETRY_DELAY_SECONDS: z.coerce.number().int().min(0).max(3600).optional(),
   /** SMTP server of outgoing e-mail (`smtp://user:pass@host:587`, `smtps://…`); unset: no e-mail is sent. */
   SMTP_URL: z.string().url().optional(),
   /** Sender of notification e-mails. */

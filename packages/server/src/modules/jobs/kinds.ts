@@ -13,5 +13,6 @@ export function jobsOptionsFromEnv(source: NodeJS.ProcessEnv = process.env): Job
     expireSeconds: env.JOB_EXPIRE_SECONDS,
     maintenanceSeconds: env.JOB_MAINTENANCE_SECONDS,
     pollSeconds: env.JOB_POLL_SECONDS,
+    retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
   };
 }

@@ -41,6 +41,8 @@ export interface JobsOptions {
   maintenanceSeconds?: number;
   /** Seconds between a worker's polls for new jobs. */
   pollSeconds?: number;
+  /** Seconds before the first retry of every kind (instead of each kind's own). */
+  retryDelaySeconds?: number;
   log?: { warn(msg: string): void; error(msg: string): void };
 }
 
@@ -51,7 +53,10 @@ export const TERMINAL = ['completed', 'failed'];
 export function errorOf(err: unknown) {
   if (err instanceof AppError)
     return { error: err.error, message: err.message, status: err.statusCode, details: err.details };
-  const message = err instanceof Error ? err.message : String(err);
+  // The database's own words, not Drizzle's wrapper (which quotes the query and its parameters).
+  let e = err as { message?: string; cause?: unknown } | undefined;
+  while (e && e.cause instanceof Error) e = e.cause;
+  const message = e?.message ?? String(err);
   return { error: 'internal', message, status: 500, details: [] };
 }
 
@@ -110,29 +115,41 @@ export class JobQueue {
 
   async start(definitions: JobDefinition<never, unknown>[]) {
     await this.boss.start();
-    for (const def of definitions) {
-      this.defs.set(def.kind, def as JobDefinition);
-      await this.boss.createQueue(def.kind, {
-        name: def.kind,
-        retryLimit: def.retryLimit ?? 2,
-        retryDelay: def.retryDelaySeconds ?? 5,
-        retryBackoff: true,
-        expireInSeconds: this.options.expireSeconds ?? 900,
-      });
-    }
     // PGlite is one process by construction (it holds its data directory): an active job found at
     // start belonged to a process that died, so it fails now (and is retried if it has attempts left).
-    if (this.database.kind === 'pglite') await this.failOrphans();
-    for (const def of definitions) {
-      const workerId = await this.boss.work(
-        def.kind,
-        { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.pollSeconds ?? 2 },
-        async ([job]) =>
-          this.runOne(def as JobDefinition, job as PgBoss.JobWithMetadata<Record<string, unknown>>),
-      );
-      this.workers.set(def.kind, workerId);
+    if (this.database.kind === 'pglite') {
+      for (const def of definitions) await this.createQueue(def as JobDefinition);
+      await this.failOrphans();
     }
+    for (const def of definitions) await this.define(def);
     return this;
+  }
+
+  private async createQueue(def: JobDefinition) {
+    await this.boss.createQueue(def.kind, {
+      name: def.kind,
+      retryLimit: def.retryLimit ?? 2,
+      retryDelay: this.retryDelay(def),
+      retryBackoff: true,
+      expireInSeconds: this.options.expireSeconds ?? 900,
+    });
+  }
+
+  private retryDelay(def: JobDefinition) {
+    return this.options.retryDelaySeconds ?? def.retryDelaySeconds ?? 5;
+  }
+
+  /** Adds a kind of job and starts working its queue. */
+  async define<I, R>(definition: JobDefinition<I, R>) {
+    const def = definition as JobDefinition;
+    this.defs.set(def.kind, def);
+    await this.createQueue(def);
+    const workerId = await this.boss.work(
+      def.kind,
+      { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.pollSeconds ?? 2 },
+      async ([job]) => this.runOne(def, job as PgBoss.JobWithMetadata<Record<string, unknown>>),
+    );
+    this.workers.set(def.kind, workerId);
   }
 
   private async failOrphans() {
@@ -234,6 +251,10 @@ export class JobQueue {
           .set({ state: 'retry', lastError, updatedAt: new Date() })
           .where(eq(jobs.id, job.id));
         this.events.emit('retry', { id: job.id, error: lastError });
+        // Look for it again when its delay is over rather than at the next poll.
+        const delay = this.retryDelay(def) * 2 ** job.retryCount * 1000;
+        const worker = this.workers.get(def.kind);
+        if (worker) setTimeout(() => this.boss.notifyWorker(worker), delay + 50).unref();
       } else await this.finish(job.id, 'failed', { lastError });
       throw err;
     }
