@@ -26,6 +26,7 @@ const EvaluationPage = lazy(() => import('../features/evaluation/EvaluationPage'
 const AppealsPage = lazy(() => import('../features/appeals/AppealsPage'));
 const ParticipationPage = lazy(() => import('../features/participation/ParticipationPage'));
 const MonitoringPage = lazy(() => import('../features/monitoring/MonitoringPage'));
+const IndicatorsPage = lazy(() => import('../features/indicators/IndicatorsPage'));
 
 function Center() {
   return (
@@ -87,6 +88,7 @@ export function ConsoleApp() {
             <Route path="appeals" element={<Lazy el={<AppealsPage />} />} />
             <Route path="participation/:tab?" element={<Lazy el={<ParticipationPage />} />} />
             <Route path="monitoring" element={<Lazy el={<MonitoringPage />} />} />
+            <Route path="indicators" element={<Lazy el={<IndicatorsPage />} />} />
             <Route path="*" element={<Home />} />
           </Route>
         </Routes>

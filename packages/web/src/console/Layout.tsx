@@ -17,6 +17,7 @@ import {
   AlertOutlined,
   AuditOutlined,
   BarChartOutlined,
+  BookOutlined,
   CalendarOutlined,
   CheckSquareOutlined,
   ClusterOutlined,
@@ -74,6 +75,11 @@ export function ConsoleLayout() {
   const items = [
     { key: '/cycles', icon: <CalendarOutlined />, label: t('nav.cycles') },
     { key: '/plans', icon: <ProfileOutlined />, label: t('nav.plans') },
+    hasRole(me, 'office', 'admin', 'unit_manager', 'appraisee', 'verifier', 'evaluator') && {
+      key: '/indicators',
+      icon: <BookOutlined />,
+      label: t('indicators:nav'),
+    },
     { key: '/values', icon: <FormOutlined />, label: t('nav.values') },
     hasRole(me, 'verifier', 'office', 'admin') && {
       key: '/verify',

@@ -11,6 +11,7 @@ import { ErrorBox, GradeTag, Loading } from './ui';
 import { useApi } from './useApi';
 import { PlanRevisions, type PublicRevision } from './PlanRevisions';
 import { PublicationHistory, ResultRevisions, WithdrawnNotices } from './ResultRevisions';
+import { UnitHistory } from './UnitHistory';
 
 export default function UnitPage({ id }: { id: string }) {
   const { t, i18n } = useTranslation('portal');
@@ -37,6 +38,8 @@ export default function UnitPage({ id }: { id: string }) {
       </p>
 
       <UnitResults unitId={id} cycles={cycles.data?.items ?? []} />
+
+      <UnitHistory unitId={id} />
 
       <section aria-labelledby="plans">
         <h2 id="plans">{t('unit.plans')}</h2>

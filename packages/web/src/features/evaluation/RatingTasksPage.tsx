@@ -27,7 +27,12 @@ import { ApiError, api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import { nodeName, type IndicatorNode } from '../../shared/tree';
 import type { Items } from '../../shared/types';
+import type { RubricBand } from '@perfcommons/contracts';
+import { RubricView } from '../indicators/RubricView';
 import type { RatingTask } from './types';
+
+/** A leaf as the plan API sends it: with the raters' rubric when it has one. */
+type RubricNode = { rubric?: RubricBand[] };
 
 interface Leaf {
   node: IndicatorNode;
@@ -320,6 +325,7 @@ function RatingDrawer({
                           </Typography.Text>
                         </div>
                       )}
+                      <RubricView rubric={(l.node as RubricNode).rubric} testId={`rubric-${l.node.code}`} />
                     </div>
                   ),
                 },

@@ -18,6 +18,8 @@ import { pick } from '../../i18n';
 import { fmtNum } from '../../shared/format';
 import type { ScoringRule, SubjectWeight } from '../../shared/tree';
 import type { EditNode } from './treeOps';
+import { RubricView } from '../indicators/RubricView';
+import { TargetAid } from '../indicators/TargetAid';
 import './design-i18n';
 
 const RULE_TYPES = ['linear', 'ratio', 'banded', 'passFail', 'rating', 'perUnit'] as const;
@@ -44,6 +46,10 @@ function defaultRule(type: ScoringRule['type'], n: EditNode): ScoringRule {
 
 interface Props {
   node: EditNode | undefined;
+  /** The plan, for the target-setting aid of the performance database. */
+  planId?: string;
+  /** Whether the node is stored as shown (no unsaved edits). */
+  saved?: boolean;
   editable: boolean;
   problems: string[];
   onClose: () => void;
@@ -51,7 +57,7 @@ interface Props {
 }
 
 /** Scoring rule, evaluation subjects and veto of one leaf. */
-export function LeafDrawer({ node, editable, problems, onClose, onChange }: Props) {
+export function LeafDrawer({ node, planId, saved, editable, problems, onClose, onChange }: Props) {
   const { t, i18n } = useTranslation('plans');
   const rule = node?.rule;
   const setRule = (r: ScoringRule | undefined) => {
@@ -332,6 +338,33 @@ export function LeafDrawer({ node, editable, problems, onClose, onChange }: Prop
             </Radio.Group>
           </Form.Item>
         </Form>
+      )}
+      {node && !node.children?.length && (
+        <>
+          <Divider />
+          {node.library && (
+            <Typography.Paragraph type="secondary" data-testid="leaf-library">
+              {t('indicators:libraryRef', node.library)}
+            </Typography.Paragraph>
+          )}
+          <RubricView rubric={node.rubric} />
+          {planId && (node.kind ?? 'normal') === 'normal' && rule?.type !== 'rating' && (
+            <>
+              <Typography.Title level={5}>{t('indicators:aid.title')}</Typography.Title>
+              <TargetAid
+                planId={planId}
+                code={node.code}
+                saved={!!saved}
+                editable={editable}
+                onUseTarget={(v) =>
+                  rule && (rule.type === 'linear' || rule.type === 'ratio')
+                    ? setRule({ ...rule, target: v })
+                    : onChange({ target: v })
+                }
+              />
+            </>
+          )}
+        </>
       )}
     </Drawer>
   );

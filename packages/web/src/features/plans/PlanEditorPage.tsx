@@ -19,6 +19,7 @@ import {
 import {
   ArrowDownOutlined,
   ArrowUpOutlined,
+  BookOutlined,
   CheckOutlined,
   DeleteOutlined,
   EyeOutlined,
@@ -63,6 +64,8 @@ import {
   type EditNode,
 } from './treeOps';
 import { ownerName, type PlanWithOwner } from './setupApi';
+import { LibraryPicker } from '../indicators/LibraryPicker';
+import { leafFromEntry } from '../indicators/api';
 
 interface PlanDetail {
   plan: PlanWithOwner;
@@ -91,6 +94,8 @@ export default function PlanEditorPage() {
   const [expanded, setExpanded] = useState<string[]>([]);
   const [leafKey, setLeafKey] = useState<string | null>(null);
   const [ahpKey, setAhpKey] = useState<string | null | undefined>(undefined);
+  // The node a library indicator is being picked under (null: picker closed).
+  const [pickUnder, setPickUnder] = useState<string | null>(null);
   const [serverErrors, setServerErrors] = useState<ErrorDetail[]>([]);
   const [conflict, setConflict] = useState<number | null>(null);
   const [approveOpen, setApproveOpen] = useState(false);
@@ -341,7 +346,7 @@ export default function PlanEditorPage() {
     {
       title: t('editor.actions'),
       key: 'actions',
-      width: 200,
+      width: 230,
       fixed: 'right' as const,
       render: (_: unknown, n: EditNode) =>
         editable && (
@@ -357,6 +362,16 @@ export default function PlanEditorPage() {
                   change(next);
                   setExpanded((e) => [...e, n.key]);
                 }}
+              />
+            </Tooltip>
+            <Tooltip title={t('indicators:pick')}>
+              <Button
+                size="small"
+                type="text"
+                icon={<BookOutlined />}
+                aria-label={t('indicators:pick')}
+                onClick={() => setPickUnder(n.key)}
+                data-testid={`pick-under-${n.code}`}
               />
             </Tooltip>
             <Tooltip title={t('editor.addSibling')}>
@@ -619,8 +634,22 @@ export default function PlanEditorPage() {
         />
       </Card>
 
+      <LibraryPicker
+        open={pickUnder !== null}
+        onClose={() => setPickUnder(null)}
+        onPick={(e) => {
+          if (pickUnder === null) return;
+          const [next, key] = addChild(tree, pickUnder, e.name);
+          change(updateNode(next, key, leafFromEntry(e)));
+          setExpanded((x) => [...x, pickUnder]);
+          setPickUnder(null);
+          void message.success(t('indicators:picked', { name: e.name, code: e.code, version: e.version }));
+        }}
+      />
       <LeafDrawer
         node={leafNode}
+        planId={id}
+        saved={!dirty}
         editable={!!editable}
         onClose={() => setLeafKey(null)}
         onChange={(p) => leafKey && patch(leafKey, p)}

@@ -1,7 +1,15 @@
+import type { RubricBand } from '@perfcommons/contracts';
 import type { IndicatorNode, TreeProblem } from '../../shared/tree';
 
 /** A node being edited: the domain node plus a stable key (codes change while typing). */
-export type EditNode = Omit<IndicatorNode, 'children'> & { key: string; children?: EditNode[] };
+export type EditNode = Omit<IndicatorNode, 'children'> & {
+  key: string;
+  children?: EditNode[];
+  /** Picked from the indicator library: its code and version. */
+  library?: { code: string; version: number };
+  /** Raters' rubric of a rated leaf. */
+  rubric?: RubricBand[];
+};
 
 let seq = 0;
 const newKey = () => `n${++seq}`;

@@ -1,0 +1,76 @@
+import { useState } from 'react';
+import { Alert, Button, Input, Modal, Select, Space, Table, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { INDICATOR_CATEGORIES } from '@perfcommons/contracts/enums';
+import { errorText } from '../../console/errors';
+import { api, qs } from '../../shared/api';
+import type { IndicatorEntry, IndicatorList, ListedIndicator } from './api';
+import { EntryDescriptions, useColumns } from './IndicatorsPage';
+
+/** The plan editor's "从指标库选取": search the library's current indicators and pick one. */
+export function LibraryPicker({
+  open,
+  onClose,
+  onPick,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onPick: (e: IndicatorEntry) => void;
+}) {
+  const { t } = useTranslation('indicators');
+  const [q, setQ] = useState('');
+  const [category, setCategory] = useState<string | undefined>();
+  const list = useQuery({
+    queryKey: ['indicators', q, category, false],
+    queryFn: () => api.get<IndicatorList>(`/api/indicators${qs({ q: q.trim() || undefined, category })}`),
+    enabled: open,
+    placeholderData: (prev) => prev,
+  });
+  const columns = useColumns().filter((c) => !['w', 'owner'].includes(String('key' in c ? c.key : '')));
+  return (
+    <Modal open={open} width={1000} title={t('pickTitle')} onCancel={onClose} footer={null} destroyOnHidden>
+      <Typography.Paragraph type="secondary">{t('pickIntro')}</Typography.Paragraph>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Input.Search
+          allowClear
+          placeholder={t('search')}
+          onSearch={setQ}
+          style={{ width: 280 }}
+          data-testid="picker-search"
+        />
+        <Select
+          allowClear
+          placeholder={t('allCategories')}
+          style={{ width: 180 }}
+          value={category}
+          onChange={setCategory}
+          options={INDICATOR_CATEGORIES.map((c) => ({ value: c, label: t(`categories.${c}`) }))}
+        />
+      </Space>
+      {list.error && <Alert type="error" showIcon message={errorText(list.error)} />}
+      <Table<ListedIndicator>
+        rowKey="code"
+        size="small"
+        loading={list.isFetching}
+        dataSource={list.data?.items ?? []}
+        pagination={{ pageSize: 8 }}
+        expandable={{ expandedRowRender: (e) => <EntryDescriptions e={e} /> }}
+        columns={[
+          ...columns,
+          {
+            title: '',
+            key: 'pick',
+            width: 80,
+            render: (_: unknown, e: ListedIndicator) => (
+              <Button size="small" type="primary" onClick={() => onPick(e)} data-testid={`pick-${e.code}`}>
+                {t('pickThis')}
+              </Button>
+            ),
+          },
+        ]}
+        data-testid="picker-list"
+      />
+    </Modal>
+  );
+}
