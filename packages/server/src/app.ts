@@ -15,7 +15,10 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
 import type { Database } from './db/client';
+import { metricsPlugin } from './lib/metrics';
+import { opsRoutes } from './modules/ops/routes';
 import { AppError } from './lib/errors';
 import { responseSerializer } from './lib/serializer';
 import { uploadLimitPlugin } from './lib/uploads';
@@ -51,6 +54,11 @@ export interface AppOptions {
   webDist?: string;
   cookieSecure?: boolean;
   logger?: boolean;
+  /**
+   * Redis shared by the server processes (rate-limit counters under `prefix`); without it each
+   * process counts alone.
+   */
+  redis?: { client: Redis; prefix: string };
   /** Durable jobs (pg-boss): expiry, polling; defaults from the environment. */
   jobs?: JobsOptions;
 }
@@ -98,6 +106,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     reply.code(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url}`, details: [] });
   });
 
+  // Request durations of every route (first, so its hooks time the others), `/metrics`, health probes.
+  await app.register(metricsPlugin);
+  await app.register(opsRoutes);
   await app.register(helmet, {
     // HSTS only where the site is served over HTTPS (secure cookies): over plain HTTP it would be a lie
     // and, behind a proxy that later adds TLS, pin browsers to a state nobody chose.
@@ -114,7 +125,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   });
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
+  // With Redis the counters are shared by every server process; a Redis outage lets requests through
+  // (logged), the database's login lockouts still holding.
+  await app.register(rateLimit, {
+    global: false,
+    ...(options.redis
+      ? { redis: options.redis.client, nameSpace: `${options.redis.prefix}rl:`, skipOnError: true }
+      : {}),
+  });
   await app.register(multipart, { limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
   await app.register(swagger, {
     openapi: { info: { title: 'PerfCommons API', version: '0.1.0' } },

@@ -15,7 +15,9 @@ import { backup, restore } from './ops/backup';
 import { loadActor } from './modules/auth/service';
 import { productionRefusal } from './modules/auth/production';
 import { initAdmin, resetPassword } from './modules/users/service';
-import { startMonitoringScheduler } from './modules/monitoring/scheduler';
+import { startMonitoringScheduler, sweepMonitoring } from './modules/monitoring/scheduler';
+import { onceAcrossProcesses } from './lib/lease';
+import { openRedis } from './lib/redis';
 
 const HELP = `perfcommons — government performance management with public participation
 
@@ -43,6 +45,8 @@ Commands:
   restore <file> [--force]  load a backup into an empty database (--force replaces a non-empty one)
 
 Environment: PORT (3000), HOST (0.0.0.0), DATA_DIR (./data, PGlite), DATABASE_URL (PostgreSQL; overrides DATA_DIR),
+  REDIS_URL (several processes share rate limits through it), SHUTDOWN_GRACE_SECONDS (25: SIGTERM drains
+  in-flight requests this long at most),
   AUDIT_SEAL_SECONDS (5; 0 disables): start seals new audit entries this often;
   MONITORING_SWEEP_MINUTES (60; 0 disables): start sends reporting reminders and escalations, raises early
   warnings and opens correction tasks for cycles in the execution stage this often;
@@ -105,17 +109,29 @@ async function main(argv: string[]) {
         console.log('Empty database: loading the demo city…');
         await seedDemoCity(database.db);
       }
+      // Several processes behind a balancer share rate-limit counters through Redis.
+      const redis = env.REDIS_URL ? openRedis(env.REDIS_URL, console) : undefined;
       const app = await buildApp({
         database,
         webDist: env.WEB_DIST ?? DEFAULT_WEB_DIST,
         cookieSecure: env.COOKIE_SECURE,
         logger: true,
+        redis: redis && { client: redis, prefix: env.REDIS_PREFIX },
       });
-      // Reminders, early warnings and correction tasks without anyone calling the endpoints.
+      if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => undefined)));
+      // Reminders, early warnings and correction tasks without anyone calling the endpoints; every
+      // process schedules the sweep, the one that claims the period's lease runs it.
+      const sweepMs = env.MONITORING_SWEEP_MINUTES * 60_000;
       const sweeps = startMonitoringScheduler({
         db: database.db,
         minutes: env.MONITORING_SWEEP_MINUTES,
         log: app.log,
+        sweep: async (at) => {
+          const r = await onceAcrossProcesses(database.db, 'monitoring-sweep', sweepMs, () =>
+            sweepMonitoring(database.db, { now: at, log: app.log }),
+          );
+          if (!r.ran) app.log.info('monitoring sweep of this period done by another process');
+        },
       });
       app.addHook('onClose', () => sweeps.stop());
       // Audit entries are appended without a lock; the sealer seals them in batches (Merkle roots).
@@ -125,13 +141,27 @@ async function main(argv: string[]) {
         log: app.log,
       });
       app.addHook('onClose', () => sealer.stop());
-      const stop = async () => {
+      // Graceful shutdown: stop listening (readiness answers 503), let in-flight requests finish and
+      // running jobs drain (the app's onClose hooks), then close the database; past the grace period
+      // exit anyway.
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        app.log.info(`${signal}: draining in-flight requests (at most ${env.SHUTDOWN_GRACE_SECONDS} s)`);
+        const force = setTimeout(() => {
+          app.log.error('shutdown grace period over: exiting with work still open');
+          process.exit(1);
+        }, env.SHUTDOWN_GRACE_SECONDS * 1000);
+        force.unref();
         await app.close();
         await database.close();
+        clearTimeout(force);
+        app.log.info('stopped');
         process.exit(0);
       };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      process.on('SIGINT', () => void stop('SIGINT'));
+      process.on('SIGTERM', () => void stop('SIGTERM'));
       await app.listen({ port: env.PORT, host: env.HOST });
       console.log(
         `PerfCommons on http://localhost:${env.PORT}/ (console /console/, API docs /docs) — ${database.kind}`,

@@ -17,6 +17,12 @@ const EnvSchema = z.object({
     .transform((v) => v === 'true'),
   /** Minutes between monitoring sweeps (reminders, early warnings, correction tasks) of `start`; 0 disables. */
   MONITORING_SWEEP_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
+  /** Redis shared by several server processes (rate-limit counters); unset: each process counts in memory. */
+  REDIS_URL: z.string().url().optional(),
+  /** Prefix of this deployment's keys in Redis (several deployments may share one). */
+  REDIS_PREFIX: z.string().default('perfcommons:'),
+  /** Seconds a SIGTERM waits for in-flight requests (and running jobs) before the process exits anyway. */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(25),
   /** Seconds a running job may take before it counts as dead (its process killed) and is retried. */
   JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   /** Seconds between the job supervisor's passes (expiring jobs of dead processes). */

@@ -1,0 +1,157 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestApp } from '../../../test/helper';
+import { claimLease, onceAcrossProcesses } from '../../lib/lease';
+import { observeJob, observeRecompute, setJobQueueDepthSource } from '../../lib/metrics';
+import { shippedMigrations } from './routes';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(() => t?.close());
+
+/** The value of one sample line of the Prometheus text (0 when absent). */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const inner = /\{(.*)\}/.exec(line)?.[1] ?? '';
+    if (want.every((w) => inner.split(',').includes(w))) return Number(line.split(' ').pop());
+  }
+  return 0;
+}
+
+const metrics = async () => {
+  const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+  return res.body;
+};
+
+describe('health probes', () => {
+  it('live answers without the database', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/health/live' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'live', pid: process.pid });
+  });
+
+  it('ready: the database answers with every migration applied; 503 naming a missing one', async () => {
+    const n = shippedMigrations();
+    expect(n).toBeGreaterThan(20);
+    const ok = await t.app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({
+      status: 'ready',
+      checks: [
+        { name: 'database', ok: true, detail: t.database.kind },
+        { name: 'migrations', ok: true, detail: `${n} of ${n} applied` },
+      ],
+    });
+    // A database one migration behind this build (an upgrade whose migrate did not run).
+    await t.db.execute(
+      sql`delete from drizzle.__drizzle_migrations where id = (select max(id) from drizzle.__drizzle_migrations)`,
+    );
+    const behind = await t.app.inject({ method: 'GET', url: '/health/ready' });
+    expect(behind.statusCode).toBe(503);
+    expect(behind.json().status).toBe('not_ready');
+    expect(behind.json().checks[1]).toEqual({
+      name: 'migrations',
+      ok: false,
+      detail: `${n - 1} of ${n} applied`,
+    });
+  });
+});
+
+describe('/metrics', () => {
+  it('counts each request once by route pattern and status, with the process figures', async () => {
+    const before = await metrics();
+    const key = { method: 'GET', route: '/api/public/s/:token', status_code: '404' };
+    const count0 = sample(before, 'http_request_duration_seconds_count', key);
+    for (let i = 0; i < 3; i += 1) {
+      const res = await t.anon.get(`/api/public/s/${'x'.repeat(40)}00000000-0000-4000-8000-00000000000${i}`);
+      expect(res.statusCode).toBe(404);
+    }
+    const res = await t.anon.get('/api/no-such-route');
+    expect(res.statusCode).toBe(404);
+    const after = await metrics();
+    // The route's pattern, never the concrete ids: three requests, one series.
+    expect(sample(after, 'http_request_duration_seconds_count', key)).toBe(count0 + 3);
+    expect(after).not.toContain('00000000-0000-4000-8000');
+    expect(
+      sample(after, 'http_request_duration_seconds_bucket', { ...key, le: '+Inf' }) -
+        sample(before, 'http_request_duration_seconds_bucket', { ...key, le: '+Inf' }),
+    ).toBe(3);
+    expect(
+      sample(after, 'http_request_duration_seconds_count', { route: 'unmatched', status_code: '404' }),
+    ).toBeGreaterThanOrEqual(1);
+    // Scrapes are not counted as requests.
+    expect(after).not.toContain('route="/metrics"');
+    // Process metrics of prom-client's default collectors.
+    expect(sample(after, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
+    expect(sample(after, 'process_resident_memory_bytes')).toBeGreaterThan(10 * 1024 * 1024);
+    expect(after).toContain('nodejs_eventloop_lag_seconds');
+    expect(after).toContain('nodejs_heap_size_used_bytes');
+  });
+
+  it('job queue depth from the source the jobs module sets; job and recompute durations', async () => {
+    setJobQueueDepthSource(async () => ({ 'results.compute': 2, 'notifications.send': 0 }));
+    try {
+      const jobs0 = sample(await metrics(), 'perfcommons_job_duration_seconds_count', {
+        kind: 'results.compute',
+        outcome: 'completed',
+      });
+      const re0 = sample(await metrics(), 'perfcommons_recompute_duration_seconds_count');
+      const plans0 = sample(await metrics(), 'perfcommons_recompute_plans_total', { kind: 'rescored' });
+      observeJob('results.compute', 'completed', 1.5);
+      observeJob('results.compute', 'completed', 0.2);
+      observeRecompute(3.2, { count: 40, rescored: 12, rewritten: 3 });
+      const text = await metrics();
+      expect(sample(text, 'perfcommons_job_queue_depth', { kind: 'results.compute' })).toBe(2);
+      expect(sample(text, 'perfcommons_job_queue_depth', { kind: 'notifications.send' })).toBe(0);
+      expect(
+        sample(text, 'perfcommons_job_duration_seconds_count', {
+          kind: 'results.compute',
+          outcome: 'completed',
+        }),
+      ).toBe(jobs0 + 2);
+      expect(
+        sample(text, 'perfcommons_job_duration_seconds_bucket', {
+          kind: 'results.compute',
+          outcome: 'completed',
+          le: '1',
+        }),
+      ).toBeGreaterThanOrEqual(1);
+      expect(sample(text, 'perfcommons_recompute_duration_seconds_count')).toBe(re0 + 1);
+      expect(sample(text, 'perfcommons_recompute_plans_total', { kind: 'rescored' })).toBe(plans0 + 12);
+    } finally {
+      setJobQueueDepthSource(null);
+    }
+  });
+});
+
+describe('leases of periodic work', () => {
+  it('one claimant of many at once gets the period; the next period is claimable again', async () => {
+    const name = `test-${Date.now()}`;
+    const claims = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => claimLease(t.db, name, 60_000, `proc-${i}`)),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await claimLease(t.db, name, 60_000, 'proc-late')).toBe(false);
+    // The period ends (the lease runs out): the next claimant gets it.
+    await t.db.execute(sql`update ops_leases set until = now() - interval '1 second' where name = ${name}`);
+    expect(await claimLease(t.db, name, 60_000, 'proc-next')).toBe(true);
+    const rows = await t.db.execute(sql`select holder from ops_leases where name = ${name}`);
+    expect((rows as unknown as { rows: { holder: string }[] }).rows).toEqual([{ holder: 'proc-next' }]);
+  });
+
+  it('onceAcrossProcesses runs the work of a period once', async () => {
+    const name = `sweep-${Date.now()}`;
+    let runs = 0;
+    const results = await Promise.all(
+      ['a', 'b', 'c'].map((holder) => onceAcrossProcesses(t.db, name, 3_600_000, async () => ++runs, holder)),
+    );
+    expect(runs).toBe(1);
+    expect(results.filter((r) => r.ran)).toEqual([{ ran: true, value: 1 }]);
+  });
+});
