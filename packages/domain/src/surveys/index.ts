@@ -9,3 +9,4 @@ export * from './design';
 export * from './chisq';
 export * from './aapor';
 export * from './nonresponse';
+export * from './replicates';
