@@ -26,6 +26,7 @@ const EvaluationPage = lazy(() => import('../features/evaluation/EvaluationPage'
 const AppealsPage = lazy(() => import('../features/appeals/AppealsPage'));
 const ParticipationPage = lazy(() => import('../features/participation/ParticipationPage'));
 const MonitoringPage = lazy(() => import('../features/monitoring/MonitoringPage'));
+const LinkagePage = lazy(() => import('../features/linkage/LinkagePage'));
 const IndicatorsPage = lazy(() => import('../features/indicators/IndicatorsPage'));
 
 function Center() {
@@ -88,6 +89,7 @@ export function ConsoleApp() {
             <Route path="appeals" element={<Lazy el={<AppealsPage />} />} />
             <Route path="participation/:tab?" element={<Lazy el={<ParticipationPage />} />} />
             <Route path="monitoring" element={<Lazy el={<MonitoringPage />} />} />
+            <Route path="linkage/:tab?" element={<Lazy el={<LinkagePage />} />} />
             <Route path="indicators" element={<Lazy el={<IndicatorsPage />} />} />
             <Route path="*" element={<Home />} />
           </Route>
