@@ -10,6 +10,7 @@ const run = (args, env = {}) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 
+console.log(`Node ${process.version} (tests run on the same: node_modules/.bin comes first on PATH)`);
 const url = process.env.DATABASE_URL;
 run([], { TEST_DB: 'pglite', DATABASE_URL: '' });
 if (url) {

@@ -155,3 +155,9 @@ describe('leases of periodic work', () => {
     expect(results.filter((r) => r.ran)).toEqual([{ ran: true, value: 1 }]);
   });
 });
+
+describe('runtime', () => {
+  it('tests run on Node 24 or later (the project pins it: engines, .nvmrc, node-linux-*)', () => {
+    expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(24);
+  });
+});
