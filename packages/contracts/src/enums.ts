@@ -99,3 +99,4 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 export * from './enums-evaluation';
+export * from './enums-participation';

@@ -18,3 +18,5 @@ export * from './evaluation';
 export * from './linkage';
 export * from './indicators';
 export * from './performance';
+export * from './participation';
+export * from './participation-views';

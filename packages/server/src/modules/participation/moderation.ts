@@ -1,3 +1,4 @@
+import type { ModeratedKind } from '@perfcommons/contracts';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { needs, orgUnits, planComments, publicRatings, threadPosts, threads } from '../../db/schema';
@@ -7,10 +8,7 @@ import { appendAudit } from '../audit/service';
 import { loadPlanScope } from '../plans/access';
 import { assertUnitOfficial } from './access';
 
-/** What can be moderated: needs, plan comments, thread posts, rating comments. */
-export const MODERATED_KINDS = ['need', 'comment', 'post', 'rating'] as const;
-export type ModeratedKind = (typeof MODERATED_KINDS)[number];
-
+/** The table of each kind of moderated content (MODERATED_KINDS). */
 const TABLES = { need: needs, comment: planComments, post: threadPosts, rating: publicRatings } as const;
 
 /** The org path that decides who moderates an item: the unit the need or plan belongs to. */

@@ -244,7 +244,7 @@ export async function unlinkNeed(db: Db, actor: Actor | null, needId: string, in
         data: { indicatorCode },
       },
     ]);
-    return { ok: true };
+    return { ok: true as const };
   });
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { PRIVACY_NOTICE_VERSION } from '@perfcommons/contracts';
 import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import {
@@ -41,7 +42,7 @@ export interface RegisterInput {
 }
 
 /** The privacy notice in force (its text is in the portal); registration records consent to this version. */
-export const PRIVACY_NOTICE_VERSION = '2026-01';
+export { PRIVACY_NOTICE_VERSION };
 
 /**
  * Registers a public participant (role `public`) with e-mail or phone and password, or through an
@@ -330,7 +331,7 @@ export async function removeRelationship(db: Db, actor: Actor | null, id: string
       { actorId: a.id, action: 'participant.tie.remove', entityType: 'user', entityId: a.id, data: { id } },
     ]);
   });
-  return { ok: true };
+  return { ok: true as const };
 }
 
 const isIsoDate = (d: string) =>

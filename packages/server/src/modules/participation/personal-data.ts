@@ -141,6 +141,6 @@ export async function deleteOwnAccount(db: Db, actor: Actor | null, currentPassw
     await appendAudit(tx, [
       { actorId: u.id, action: 'user.delete', entityType: 'user', entityId: u.id, data: { handle, kept } },
     ]);
-    return { deleted: true, kept };
+    return { deleted: true as const, kept };
   });
 }
