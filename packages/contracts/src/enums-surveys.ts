@@ -9,8 +9,8 @@ export const SAMPLE_ALLOCATIONS = ['proportional', 'equal', 'neyman'] as const;
 export type SampleAllocation = (typeof SAMPLE_ALLOCATIONS)[number];
 /** perStratum: each stratum reported on its own; proportional: one overall size split by population. */
 export const SAMPLE_SIZE_MODES = ['perStratum', 'proportional'] as const;
-/** The weighting step of the analysis: design weights, post-stratification or raking. */
-export const WEIGHTING_METHODS = ['design', 'poststrat', 'rake'] as const;
+/** The weighting step of the analysis: raking (the default), post-stratification or design weights only. */
+export const WEIGHTING_METHODS = ['rake', 'poststrat', 'design'] as const;
 export type WeightingMethod = (typeof WEIGHTING_METHODS)[number];
 /** Analysis settings used when none are given: raking, weights trimmed to [0.3, 3] × the mean. */
 export const DEFAULT_ANALYSIS: { weighting: WeightingMethod; trimMin: number; trimMax: number } = {

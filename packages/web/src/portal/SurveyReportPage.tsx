@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { EChart } from '../charts/EChart';
 import { ciChartOption } from '../features/surveys/charts';
-import type { Estimate, Report } from '../features/surveys/types';
+import type { Estimate, PublishedSurvey, SurveyReport as Report } from '@perfcommons/contracts';
 import { pick } from '../i18n';
 import { fmtDate } from '../shared/format';
 import { Link } from './router';
@@ -16,13 +16,6 @@ const ci = (e: Estimate | null) => (e?.ci95[0] == null ? '—' : `${f1(e.ci95[0]
 const pct = (x: number | null | undefined) => (x == null ? '—' : `${(x * 100).toFixed(1)}%`);
 /** Margin of error: ± t·SE on the design degrees of freedom. */
 const moe = (e: Estimate | null | undefined) => (e?.moe == null ? '—' : `±${f1(e.moe)}`);
-
-interface PublishedSurvey {
-  id: string;
-  title: string;
-  titleEn: string | null;
-  publishedAt: string;
-}
 
 export function SurveyListPage() {
   const { t, i18n } = useTranslation('portalSurveys');

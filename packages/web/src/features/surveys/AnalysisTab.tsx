@@ -23,7 +23,8 @@ import { EChart } from '../../charts/EChart';
 import { pick } from '../../i18n';
 import { api, qs } from '../../shared/api';
 import { ciChartOption, distributionOption } from './charts';
-import type { Analysis, Estimate, QuestionResult } from './types';
+import type { Estimate, QuestionResult, SurveyAnalysis as Analysis } from '@perfcommons/contracts';
+import { DEFAULT_ANALYSIS, WEIGHTING_METHODS, type WeightingMethod } from '@perfcommons/contracts/enums';
 
 const f1 = (x: number | null | undefined) => (x == null ? '—' : x.toFixed(1));
 const ci = (e: Estimate | null) => (e?.ci95[0] == null ? '—' : `${f1(e.ci95[0])} – ${f1(e.ci95[1])}`);
@@ -34,8 +35,8 @@ const moe = (e: Estimate | null | undefined) => (e?.moe == null ? '—' : `± ${
 export default function AnalysisTab({ surveyId }: { surveyId: string }) {
   const { t, i18n } = useTranslation('surveys');
   const lang = i18n.language;
-  const [weighting, setWeighting] = useState<'rake' | 'poststrat' | 'design'>('rake');
-  const [trimMax, setTrimMax] = useState(3);
+  const [weighting, setWeighting] = useState<WeightingMethod>(DEFAULT_ANALYSIS.weighting);
+  const [trimMax, setTrimMax] = useState(DEFAULT_ANALYSIS.trimMax);
   const q = useQuery({
     queryKey: ['survey-analysis', surveyId, weighting, trimMax],
     queryFn: () => api.get<Analysis>(`/api/surveys/${surveyId}/analysis${qs({ weighting, trimMax })}`),
@@ -61,7 +62,7 @@ export default function AnalysisTab({ surveyId }: { surveyId: string }) {
           style={{ width: 200 }}
           value={weighting}
           onChange={setWeighting}
-          options={(['rake', 'poststrat', 'design'] as const).map((m) => ({
+          options={WEIGHTING_METHODS.map((m) => ({
             value: m,
             label: t(`an.methods.${m}`),
           }))}
@@ -69,7 +70,13 @@ export default function AnalysisTab({ surveyId }: { surveyId: string }) {
         {weighting === 'rake' && (
           <>
             <span>{t('an.trim')}</span>
-            <InputNumber min={1} max={20} step={0.5} value={trimMax} onChange={(v) => setTrimMax(v ?? 3)} />
+            <InputNumber
+              min={1}
+              max={20}
+              step={0.5}
+              value={trimMax}
+              onChange={(v) => setTrimMax(v ?? DEFAULT_ANALYSIS.trimMax)}
+            />
           </>
         )}
         <Button icon={<DownloadOutlined />} href={`/api/surveys/${surveyId}/export?format=csv`}>

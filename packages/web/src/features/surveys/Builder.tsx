@@ -28,7 +28,7 @@ import { errorText } from '../../console/errors';
 import { usePlans } from '../../console/queries';
 import { pick } from '../../i18n';
 import { api, ApiError } from '../../shared/api';
-import type { SurveyDetail } from './types';
+import type { SurveyDetailReply as SurveyDetail } from '@perfcommons/contracts';
 
 const lines = (s: string) =>
   s

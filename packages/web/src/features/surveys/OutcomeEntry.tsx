@@ -3,10 +3,11 @@ import { App, Button, Input, Modal, Select, Space } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../console/errors';
+import {
+  INVITATION_OUTCOMES as OUTCOMES,
+  type InvitationOutcome as Outcome,
+} from '@perfcommons/contracts/enums';
 import { api } from '../../shared/api';
-
-export const OUTCOMES = ['refused', 'non_contact', 'ineligible', 'unknown'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
 
 /** Records the fieldwork outcome of an invitation by its short code (interviewers in the field). */
 export function OutcomeEntry({ surveyId }: { surveyId: string }) {

@@ -11,9 +11,9 @@ import { useCycles } from '../../console/queries';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import type { Items } from '../../shared/types';
-import type { Survey } from './types';
+import type { SurveyListItem as Survey, SurveyStatus } from '@perfcommons/contracts';
 
-export const STATUS_COLORS: Record<string, string> = {
+export const STATUS_COLORS: Record<SurveyStatus, string> = {
   draft: 'default',
   fielding: 'processing',
   closed: 'warning',
@@ -106,7 +106,7 @@ export default function SurveysPage() {
           {
             title: t('list.status'),
             dataIndex: 'status',
-            render: (v: string) => <Tag color={STATUS_COLORS[v]}>{t(`status.${v}`)}</Tag>,
+            render: (v: SurveyStatus) => <Tag color={STATUS_COLORS[v]}>{t(`status.${v}`)}</Tag>,
           },
           { title: t('list.invitations'), dataIndex: 'invitations', align: 'right' },
           { title: t('list.responses'), dataIndex: 'responses', align: 'right' },

@@ -1,6 +1,6 @@
 /** ECharts options for survey results (pure, no UI library): shared by the console and the portal. */
 import type { EChartsCoreOption } from 'echarts/core';
-import type { Estimate } from './types';
+import type { Estimate } from '@perfcommons/contracts';
 
 /**
  * Horizontal interval chart: a floating bar from the lower to the upper 95 % bound (a transparent

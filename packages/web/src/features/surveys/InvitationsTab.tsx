@@ -1,0 +1,181 @@
+import { useState } from 'react';
+import { Alert, App, Button, Select, Space, Table, Tag, Typography } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { errorText } from '../../console/errors';
+import { api, qs } from '../../shared/api';
+import { fmtDateTime } from '../../shared/format';
+import {
+  INVITATION_OUTCOMES as OUTCOMES,
+  type InvitationOutcome as Outcome,
+} from '@perfcommons/contracts/enums';
+import type {
+  Invitation as InvitationRow,
+  IssuedInvitation as Issued,
+  SurveyDetailReply as SurveyDetail,
+} from '@perfcommons/contracts';
+
+function downloadCsv(name: string, rows: (string | number | null)[][]) {
+  const esc = (x: unknown) => {
+    const s = String(x ?? '');
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const blob = new Blob(['\uFEFF' + rows.map((r) => r.map(esc).join(',')).join('\r\n')], {
+    type: 'text/csv',
+  });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(a.href);
+}
+
+/** Invitations of the sample: issue links and codes, list them, record outcomes. */
+export function InvitationsTab({ detail }: { detail: SurveyDetail }) {
+  const { t } = useTranslation('surveys');
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const id = detail.survey.id;
+  const [status, setStatus] = useState<string>();
+  const [page, setPage] = useState(1);
+  const [issued, setIssued] = useState<Issued[]>();
+  const list = useQuery({
+    queryKey: ['survey-invitations', id, status, page],
+    queryFn: () =>
+      api.get<{ items: InvitationRow[]; total: number }>(
+        `/api/surveys/${id}/invitations${qs({ status, limit: 50, offset: (page - 1) * 50 })}`,
+      ),
+  });
+  const save = (items: Issued[]) =>
+    downloadCsv(`invitations-${detail.survey.code}.csv`, [
+      ['externalId', 'stratum', 'contact', 'shortCode', 'link'],
+      ...items.map((x) => [x.externalId, x.stratum, x.contact, x.shortCode, `${location.origin}${x.link}`]),
+    ]);
+  const issue = useMutation({
+    mutationFn: () => api.post<{ items: Issued[] }>(`/api/surveys/${id}/invitations/issue`, {}),
+    onSuccess: (r) => {
+      setIssued(r.items);
+      if (r.items.length) save(r.items);
+      void qc.invalidateQueries({ queryKey: ['survey-invitations', id] });
+    },
+    onError: (e) => void message.error(errorText(e)),
+  });
+  const setOutcome = useMutation({
+    mutationFn: (x: { invitationId: string; outcome: Outcome | null }) =>
+      api.put(`/api/surveys/${id}/invitations/${x.invitationId}/outcome`, { outcome: x.outcome }),
+    onSuccess: () => {
+      void message.success(t('oc.saved'));
+      void qc.invalidateQueries({ queryKey: ['survey-invitations', id] });
+      void qc.invalidateQueries({ queryKey: ['survey-fieldwork', id] });
+    },
+    onError: (e) => void message.error(errorText(e)),
+  });
+  const canRecord = detail.survey.status === 'fielding' || detail.survey.status === 'closed';
+  const closed = detail.survey.status === 'closed' || detail.survey.status === 'published';
+  return (
+    <>
+      <Space style={{ marginBottom: 12 }} wrap>
+        <Button
+          type="primary"
+          onClick={() => issue.mutate()}
+          loading={issue.isPending}
+          disabled={closed || !detail.sample}
+        >
+          {t('inv.issue')}
+        </Button>
+        {issued && issued.length > 0 && (
+          <Button icon={<DownloadOutlined />} onClick={() => save(issued)}>
+            {t('inv.download')}
+          </Button>
+        )}
+        <Select
+          allowClear
+          style={{ width: 160 }}
+          value={status}
+          onChange={(v) => {
+            setStatus(v);
+            setPage(1);
+          }}
+          placeholder={t('list.status')}
+          options={(['sampled', 'issued', 'partial', 'answered'] as const).map((v) => ({
+            value: v,
+            label: t(`inv.status.${v}`),
+          }))}
+        />
+      </Space>
+      {issued && (
+        <Alert
+          style={{ marginBottom: 12 }}
+          type={issued.length ? 'success' : 'info'}
+          showIcon
+          message={issued.length ? t('inv.issued', { n: issued.length }) : t('inv.none')}
+        />
+      )}
+      <Typography.Paragraph type="secondary">{t('inv.hint')}</Typography.Paragraph>
+      <Table<InvitationRow>
+        rowKey="id"
+        size="small"
+        loading={list.isLoading}
+        dataSource={list.data?.items ?? []}
+        pagination={{
+          current: page,
+          pageSize: 50,
+          total: list.data?.total ?? 0,
+          showSizeChanger: false,
+          onChange: setPage,
+          showTotal: (n) => t('inv.total', { n }),
+        }}
+        columns={[
+          { title: t('inv.externalId'), dataIndex: 'externalId' },
+          { title: t('sample.stratum'), dataIndex: 'stratum' },
+          {
+            title: t('list.status'),
+            dataIndex: 'status',
+            render: (v: InvitationRow['status']) => (
+              <Tag
+                color={
+                  v === 'answered' ? 'green' : v === 'partial' ? 'gold' : v === 'issued' ? 'blue' : 'default'
+                }
+              >
+                {t(`inv.status.${v}`)}
+              </Tag>
+            ),
+          },
+          {
+            title: t('oc.outcome'),
+            dataIndex: 'outcome',
+            render: (v: Outcome | null, r) =>
+              r.status === 'answered' ? (
+                t('oc.outcomes.completed')
+              ) : canRecord ? (
+                <Select<Outcome>
+                  size="small"
+                  allowClear
+                  style={{ width: 140 }}
+                  value={v ?? undefined}
+                  placeholder={t('oc.outcomes.unknown')}
+                  onChange={(o) => setOutcome.mutate({ invitationId: r.id, outcome: o ?? null })}
+                  options={OUTCOMES.map((o) => ({ value: o, label: t(`oc.outcomes.${o}`) }))}
+                />
+              ) : v ? (
+                t(`oc.outcomes.${v}`)
+              ) : (
+                ''
+              ),
+          },
+          {
+            title: t('inv.mode'),
+            dataIndex: 'mode',
+            render: (v: string | null) => (v ? t(`fw.modes.${v as 'web'}`) : ''),
+          },
+          {
+            title: t('inv.submittedAt'),
+            dataIndex: 'submittedAt',
+            render: (v: string | null) => fmtDateTime(v),
+          },
+        ]}
+      />
+    </>
+  );
+}

@@ -1,0 +1,255 @@
+import { useState } from 'react';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Form,
+  Input,
+  InputNumber,
+  Row,
+  Select,
+  Table,
+  Typography,
+  Upload,
+} from 'antd';
+import { UploadOutlined } from '@ant-design/icons';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { errorText } from '../../console/errors';
+import { api, ApiError, type ErrorDetail } from '../../shared/api';
+import type { SurveyDetailReply as SurveyDetail } from '@perfcommons/contracts';
+
+/** The sampling frame, the sample size calculator and the stratified draw. */
+export function SampleTab({ detail }: { detail: SurveyDetail }) {
+  const { t } = useTranslation('surveys');
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const id = detail.survey.id;
+  const [errors, setErrors] = useState<ErrorDetail[]>([]);
+  const [sizes, setSizes] = useState<{
+    strata: { stratum: string; population: number; n: number }[];
+    total: number;
+    warnings?: string[];
+  }>();
+  const [drawForm] = Form.useForm();
+  const { modal } = App.useApp();
+  const draft = detail.survey.status === 'draft';
+  const refresh = () => void qc.invalidateQueries({ queryKey: ['survey', id] });
+  const upload = useMutation({
+    mutationFn: (file: File) => {
+      const fd = new FormData();
+      fd.append('file', file);
+      return api.post<{ inserted: number }>(`/api/surveys/${id}/frame/import?mode=replace`, fd);
+    },
+    onSuccess: (r) => {
+      setErrors([]);
+      void message.success(t('sample.imported', { n: r.inserted }));
+      refresh();
+    },
+    onError: (e) => {
+      if (e instanceof ApiError && e.details.length) setErrors(e.details);
+      void message.error(errorText(e).slice(0, 200));
+    },
+  });
+  const calc = useMutation({
+    mutationFn: (v: { marginOfError: number; responseRate: number; designEffect: number; mode: string }) =>
+      api.post<typeof sizes>('/api/surveys/sample-size', { ...v, surveyId: id }),
+    onSuccess: (r) => {
+      setSizes(r);
+      // The calculator fills the sample size of the draw form.
+      if (r) drawForm.setFieldsValue({ size: r.total });
+    },
+    onError: (e) => void message.error(errorText(e)),
+  });
+  const draw = useMutation({
+    mutationFn: (v: { size: number; allocation: string; seed: string; sd?: string }) =>
+      api.post<{ sample: { size: number; seed: string } }>(`/api/surveys/${id}/sample`, {
+        ...v,
+        sd: v.sd ? (JSON.parse(v.sd) as Record<string, number>) : undefined,
+      }),
+    onSuccess: (r) => {
+      void message.success(t('sample.drawn', { n: r.sample.size, seed: r.sample.seed }));
+      refresh();
+    },
+    onError: (e) => void message.error(errorText(e)),
+  });
+  return (
+    <Row gutter={[16, 16]}>
+      <Col xs={24} xl={12}>
+        <Card size="small" title={t('sample.frame')}>
+          <Typography.Paragraph type="secondary">
+            {t('sample.importHelp', { fields: detail.survey.strataFields.join(', ') })}
+          </Typography.Paragraph>
+          <Upload
+            accept=".csv,.xlsx"
+            showUploadList={false}
+            disabled={!draft || !!detail.sample}
+            beforeUpload={(f) => {
+              upload.mutate(f);
+              return false;
+            }}
+          >
+            <Button icon={<UploadOutlined />} loading={upload.isPending} disabled={!draft || !!detail.sample}>
+              {t('sample.import')}
+            </Button>
+          </Upload>
+          {errors.length > 0 && (
+            <Table
+              style={{ marginTop: 12 }}
+              size="small"
+              title={() => <Typography.Text type="danger">{t('sample.errors')}</Typography.Text>}
+              rowKey={(r) => `${r.path}|${r.message}`}
+              dataSource={errors}
+              pagination={{ pageSize: 10 }}
+              data-testid="frame-errors"
+              columns={[
+                { title: t('sample.row'), dataIndex: 'path', width: 160 },
+                { title: t('sample.problem'), dataIndex: 'message' },
+              ]}
+            />
+          )}
+          <Typography.Paragraph style={{ marginTop: 12 }}>
+            {t('sample.frameSize', { n: detail.frame.size })}
+          </Typography.Paragraph>
+          <Table
+            size="small"
+            rowKey="stratum"
+            pagination={{ pageSize: 12 }}
+            dataSource={detail.frame.strata.map((f) => ({
+              ...f,
+              allocated: detail.sample?.strata.find((x) => x.stratum === f.stratum)?.allocated,
+            }))}
+            columns={[
+              { title: t('sample.stratum'), dataIndex: 'stratum' },
+              { title: t('sample.population'), dataIndex: 'population', align: 'right' },
+              { title: t('sample.allocated'), dataIndex: 'allocated', align: 'right' },
+            ]}
+          />
+        </Card>
+      </Col>
+      <Col xs={24} xl={12}>
+        <Card size="small" title={t('sample.calculator')} style={{ marginBottom: 16 }}>
+          <Form
+            layout="inline"
+            initialValues={{
+              marginOfError: 0.05,
+              responseRate: 0.6,
+              designEffect: 1.2,
+              mode: 'proportional',
+            }}
+            onFinish={(v) => calc.mutate(v)}
+          >
+            <Form.Item name="marginOfError" label={t('sample.margin')}>
+              <InputNumber min={0.005} max={0.3} step={0.01} />
+            </Form.Item>
+            <Form.Item name="responseRate" label={t('sample.responseRate')}>
+              <InputNumber min={0.05} max={1} step={0.05} />
+            </Form.Item>
+            <Form.Item name="designEffect" label={t('sample.deff')}>
+              <InputNumber min={1} max={5} step={0.1} />
+            </Form.Item>
+            <Form.Item name="mode" label={t('sample.mode')}>
+              <Select
+                style={{ width: 220 }}
+                options={[
+                  { value: 'proportional', label: t('sample.proportional') },
+                  { value: 'perStratum', label: t('sample.perStratum') },
+                ]}
+              />
+            </Form.Item>
+            <Button htmlType="submit" disabled={!detail.frame.size}>
+              {t('sample.compute')}
+            </Button>
+          </Form>
+          {sizes && (
+            <Typography.Paragraph strong style={{ marginTop: 8 }} data-testid="sample-size-total">
+              {t('sample.total', { n: sizes.total })}
+            </Typography.Paragraph>
+          )}
+          {sizes && sizes.total > detail.frame.size && (
+            <Alert
+              type="warning"
+              showIcon
+              data-testid="sample-size-exceeds"
+              message={t('sample.exceeds', { n: sizes.total, frame: detail.frame.size })}
+            />
+          )}
+          {sizes?.warnings && sizes.warnings.length > 0 && (
+            <Alert type="warning" style={{ marginTop: 8 }} message={sizes.warnings.join('; ')} />
+          )}
+        </Card>
+        <Card size="small" title={t('sample.draw')}>
+          {!detail.frame.size && (
+            <Alert type="info" message={t('sample.noFrame')} style={{ marginBottom: 8 }} />
+          )}
+          <Form
+            layout="vertical"
+            disabled={!draft || !detail.frame.size}
+            initialValues={{
+              size: detail.sample?.size ?? sizes?.total ?? 800,
+              allocation: detail.sample?.allocation ?? 'proportional',
+              seed: detail.sample?.seed ?? String(new Date().getFullYear()),
+            }}
+            form={drawForm}
+            onFinish={(v: { size: number; allocation: string; seed: string; sd?: string }) => {
+              if (!detail.sample) return draw.mutate(v);
+              // A redraw replaces the sample and its invitations: ask first.
+              modal.confirm({
+                title: t('sample.redrawConfirm', { n: detail.sample.size, seed: detail.sample.seed }),
+                onOk: () => draw.mutate(v),
+              });
+            }}
+          >
+            <Row gutter={8}>
+              <Col span={8}>
+                <Form.Item name="size" label={t('sample.size')} rules={[{ required: true }]}>
+                  <InputNumber min={1} style={{ width: '100%' }} />
+                </Form.Item>
+              </Col>
+              <Col span={8}>
+                <Form.Item name="allocation" label={t('sample.allocation')}>
+                  <Select
+                    options={(['proportional', 'equal', 'neyman'] as const).map((a) => ({
+                      value: a,
+                      label: t(`sample.alloc.${a}`),
+                    }))}
+                  />
+                </Form.Item>
+              </Col>
+              <Col span={8}>
+                <Form.Item
+                  name="seed"
+                  label={t('sample.seed')}
+                  extra={t('sample.seedHelp')}
+                  rules={[{ required: true }]}
+                >
+                  <Input />
+                </Form.Item>
+              </Col>
+            </Row>
+            <Form.Item noStyle shouldUpdate>
+              {({ getFieldValue }) =>
+                getFieldValue('allocation') === 'neyman' && (
+                  <Form.Item name="sd" label={t('sample.sd')}>
+                    <Input.TextArea autoSize placeholder='{"household|dc|urban": 0.9, …}' />
+                  </Form.Item>
+                )
+              }
+            </Form.Item>
+            <Button type="primary" htmlType="submit" loading={draw.isPending}>
+              {t('sample.draw')}
+            </Button>
+          </Form>
+          {detail.sample && (
+            <Typography.Paragraph style={{ marginTop: 8 }}>
+              {t('sample.drawn', { n: detail.sample.size, seed: detail.sample.seed })} ·{' '}
+              {t(`sample.alloc.${detail.sample.allocation as 'equal'}`)}
+            </Typography.Paragraph>
+          )}
+        </Card>
+      </Col>
+    </Row>
+  );
+}
