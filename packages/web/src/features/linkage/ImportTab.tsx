@@ -123,7 +123,7 @@ function RatesTable({ batch, onClear }: { batch: LinkageBatch | null; onClear: (
  * Units (and anyone without the office role) see only the rates, of their own units.
  */
 export function ImportTab({ office }: { office: boolean }) {
-  const { t } = useTranslation('linkage');
+  const { t, i18n } = useTranslation('linkage');
   const qc = useQueryClient();
   const [source, setSource] = useState<Source>('hotline');
   const [file, setFile] = useState<File | null>(null);
@@ -253,7 +253,15 @@ export function ImportTab({ office }: { office: boolean }) {
                   pagination={{ pageSize: 10, hideOnSinglePage: true }}
                   columns={[
                     { title: t('import.row'), render: (_, e) => splitPath(e.path).row ?? '—', width: 70 },
-                    { title: t('import.field'), render: (_, e) => fieldLabel(splitPath(e.path).field) },
+                    {
+                      title: t('import.field'),
+                      render: (_, e) => {
+                        const f = splitPath(e.path).field;
+                        return i18n.exists(`linkage:columns.${f}`)
+                          ? t(`columns.${f}` as 'columns.id')
+                          : fieldLabel(f);
+                      },
+                    },
                     { title: t('import.problem'), dataIndex: 'message' },
                   ]}
                 />

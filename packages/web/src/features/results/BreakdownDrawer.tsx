@@ -12,6 +12,7 @@ import { GradeTag } from './GradeTag';
 import { ConsequenceTags, IncompleteTag, missingLabel, SensitivityCell } from './ResultExtras';
 import { ruleSummary } from '../plans/ruleSummary';
 import { AppealModal, SYNTHETIC_CODES } from '../appeals/AppealModal';
+import { FindingNotes } from '../linkage/FindingNotes';
 
 /** Parts of a combined total (人事结合 / term) that the domain adds as synthetic first-level nodes. */
 const COMBINED = ['UNIT', 'ANNUAL'];
@@ -281,6 +282,7 @@ export function BreakdownDrawer({ resultId, onClose }: { resultId?: string; onCl
                         </div>
                       ))
                     )}
+                    <FindingNotes node={n} />
                   </div>
                 ),
               },

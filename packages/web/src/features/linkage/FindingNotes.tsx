@@ -1,0 +1,38 @@
+import { Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { FindingKind } from '@perfcommons/domain';
+import { fmtDate } from '../../shared/format';
+
+/** A finding as the result breakdown lists it under its deduction item (GET /api/results/:id). */
+interface BreakdownFinding {
+  id: string;
+  kind: FindingKind;
+  docTitle: string;
+  docNumber: string;
+  docDate: string;
+  points: number;
+}
+
+/** The findings behind a deduction item of a breakdown, each with its source document. */
+export function FindingNotes({ node }: { node: object }) {
+  const { t } = useTranslation('linkage');
+  const findings = (node as { findings?: BreakdownFinding[] }).findings;
+  if (!findings?.length) return null;
+  return (
+    <div data-testid="breakdown-findings">
+      {findings.map((f) => (
+        <div key={f.id}>
+          <Typography.Text type="secondary">
+            {t('findings.breakdownLine', {
+              kind: t(`findings.kind.${f.kind}`),
+              number: f.docNumber,
+              title: f.docTitle,
+              date: fmtDate(f.docDate),
+              points: f.points,
+            })}
+          </Typography.Text>
+        </div>
+      ))}
+    </div>
+  );
+}
