@@ -44,6 +44,8 @@ export type ScoreSnapshot = z.infer<typeof ScoreSnapshot>;
 export const AppealPermissions = z.object({
   /** Accept or reject it (the office, while it is pending). */
   decide: z.boolean(),
+  /** Attach evidence files (the appraisee side or the office, while it is pending). */
+  attach: z.boolean(),
 });
 
 export const Appeal = z.object({
@@ -78,3 +80,19 @@ export const AppealReply = z.object({ appeal: Appeal });
 export const AppealListReply = itemsOf(Appeal);
 export const DecideAppealReply = z.object({ appeal: Appeal, revisions: z.array(AppealRevision) });
 export type DecideAppealReply = z.infer<typeof DecideAppealReply>;
+
+/** An evidence file of an appeal (metadata; the content is downloaded from `GET /appeal-files/:id`). */
+export const AppealFile = z.object({
+  id: z.uuid(),
+  appealId: z.uuid(),
+  filename: z.string(),
+  /** Sniffed from the file's first bytes. */
+  mimeType: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  uploadedBy: z.uuid().nullable(),
+  uploadedAt: Timestamp,
+});
+export type AppealFile = z.infer<typeof AppealFile>;
+export const AppealFileReply = z.object({ file: AppealFile });
+export const AppealFileListReply = itemsOf(AppealFile);

@@ -7,6 +7,8 @@ export * from './cycles';
 export * from './appeals';
 export * from './enums';
 export * from './values';
+export * from './value-queue';
+export * from './todo';
 export * from './jobs';
 export * from './surveys';
 export * from './survey-views';

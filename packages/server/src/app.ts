@@ -40,6 +40,7 @@ import { evaluationRoutes } from './modules/evaluation/routes';
 import { appealRoutes } from './modules/appeals/routes';
 import { userRoutes } from './modules/users/routes';
 import { onboardingRoutes } from './modules/onboarding/routes';
+import { todoRoutes } from './modules/todo/routes';
 import { indicatorRoutes } from './modules/indicators/routes';
 import { linkageRoutes } from './modules/linkage/routes';
 import { sealLegacyContacts } from './modules/users/service';
@@ -162,6 +163,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(appealRoutes);
       await api.register(userRoutes);
       await api.register(onboardingRoutes);
+      await api.register(todoRoutes);
       await api.register(indicatorRoutes);
       await api.register(linkageRoutes);
       await api.register(jobRoutes);

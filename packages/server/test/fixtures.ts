@@ -172,6 +172,20 @@ export async function createFixtures(t: TestApp): Promise<Fixtures> {
     ]),
   });
   f.evidence = (evidence.statusCode < 300 && firstId(evidence.json())) || MISSING_ID;
+  // An evidence file of the education bureau's appeal, attached by its manager.
+  const appealFile = await t.app.inject({
+    method: 'POST',
+    url: `/api/appeals/${f.appeal}/files`,
+    headers: { ...eduManager.headers, 'content-type': `multipart/form-data; boundary=${boundary}` },
+    payload: Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`,
+      ),
+      png,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+  });
+  f.appealFile = (appealFile.statusCode < 300 && firstId(appealFile.json())) || MISSING_ID;
   await t.db.execute(sql`update cycles set results_published_at = now() where id = ${f.c2025}`);
 
   if (process.env.PERM_REPORT)

@@ -311,6 +311,24 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     body: { decision: 'rejected', reason: 'no' },
     allow: OFFICE,
   },
+  // Appeal evidence: the parties to the appeal (here the education bureau's manager) and the office.
+  'POST /api/appeals/:id/files': {
+    url: '/api/appeals/{appeal}/files',
+    file: { name: 'a.txt', type: 'text/plain', content: 'evidence' },
+    allow: ['edu.manager', ...OFFICE],
+    note: 'once the office has decided the appeal (above), the parties get 409: the file set is closed',
+  },
+  'GET /api/appeals/:id/files': { url: '/api/appeals/{appeal}/files', allow: ['edu.manager', ...OFFICE] },
+  'GET /api/appeal-files/:id': { url: '/api/appeal-files/{appealFile}', allow: ['edu.manager', ...OFFICE] },
+  // The current user's work; the verifier's queue across plans and its bulk decisions.
+  'GET /api/todo': { url: '/api/todo', allow: SIGNED_IN },
+  'GET /api/values/queue': { url: '/api/values/queue', allow: ['verifier', ...OFFICE] },
+  'POST /api/values/bulk-verify': {
+    url: '/api/values/bulk-verify',
+    body: { decision: 'verified', items: [{ id: '{eduValue}', version: 1 }] },
+    allow: ['verifier', ...OFFICE],
+    note: 'the 2025 cycle is published: each value fails with cycle_published, the answer is 200',
+  },
   'GET /api/audit': { url: '/api/audit?limit=5', allow: OFFICE },
   'GET /api/audit/verify': { url: '/api/audit/verify', allow: OFFICE },
 

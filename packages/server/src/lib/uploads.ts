@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError } from './errors';
+import { AppError, badRequest } from './errors';
 
 /** File uploads (imports, evidence) one account or address may have in progress at once. */
 export const MAX_CONCURRENT_UPLOADS = 2;
@@ -40,3 +40,23 @@ export const uploadLimitPlugin = fp(async (app: FastifyInstance) => {
   app.addHook('onResponse', release);
   app.addHook('onRequestAbort', release);
 });
+
+/**
+ * The one file of a multipart request, read into memory up to `maxBytes`: 400 without a file, 413
+ * `file_too_large` past the limit (the parser stops reading there).
+ */
+export async function readUpload(req: FastifyRequest, maxBytes: number) {
+  if (!req.isMultipart())
+    throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
+  const file = await req.file({ limits: { fileSize: maxBytes, files: 1 } });
+  if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
+  try {
+    return { filename: file.filename, content: await file.toBuffer() };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+      throw new AppError(413, 'file_too_large', `The file is larger than ${maxBytes} bytes`, [
+        { path: 'file', message: `larger than ${maxBytes} bytes` },
+      ]);
+    throw err;
+  }
+}

@@ -108,15 +108,18 @@ describe('appeal permissions', () => {
       indicatorCode: 'A1',
       reason: '用于核对权限的申诉，随后驳回',
     });
-    expect(filed.json().appeal.can).toEqual({ decide: false });
+    expect(filed.json().appeal.can).toEqual({ decide: false, attach: true });
     const mine = (await manager.get('/api/appeals')).json().items;
     expect(mine.every((a: { can: { decide: boolean } }) => !a.can.decide)).toBe(true);
     const all = (await office.get('/api/appeals')).json().items;
-    expect(all.find((a: { id: string }) => a.id === filed.json().appeal.id).can).toEqual({ decide: true });
+    expect(all.find((a: { id: string }) => a.id === filed.json().appeal.id).can).toEqual({
+      decide: true,
+      attach: true,
+    });
     const rejected = await office.post(`/api/appeals/${filed.json().appeal.id}/decide`, {
       decision: 'rejected',
       reason: '仅为核对权限',
     });
-    expect(rejected.json().appeal.can).toEqual({ decide: false });
+    expect(rejected.json().appeal.can).toEqual({ decide: false, attach: false });
   });
 });

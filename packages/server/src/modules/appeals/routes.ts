@@ -1,5 +1,7 @@
 import {
   AppealBody,
+  AppealFileListReply,
+  AppealFileReply,
   AppealListReply,
   AppealReply,
   AppealsQuery,
@@ -8,6 +10,9 @@ import {
   IdParams,
 } from '@perfcommons/contracts';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
+import { readUpload } from '../../lib/uploads';
+import { EVIDENCE_MAX_BYTES } from '../monitoring/evidence';
+import { downloadAppealFile, listAppealFiles, uploadAppealFile } from './files';
 import { decideAppeal, fileAppeal, listAppeals } from './service';
 
 const tags = ['appeals'];
@@ -32,4 +37,32 @@ export const appealRoutes: FastifyPluginAsyncContract = async (app) => {
     { schema: { tags, params: IdParams, body: DecideAppealBody, response: { 200: DecideAppealReply } } },
     async (req) => decideAppeal(db, req.actor, req.params.id, req.body),
   );
+  // Evidence files of an appeal (multipart, one file per request; the limits of value evidence).
+  app.post(
+    '/appeals/:id/files',
+    { schema: { tags, params: IdParams, response: { 201: AppealFileReply } } },
+    async (req, reply) => {
+      const file = await readUpload(req, EVIDENCE_MAX_BYTES);
+      const stored = await uploadAppealFile(db, req.actor, req.params.id, file);
+      reply.code(201);
+      return { file: stored };
+    },
+  );
+  app.get(
+    '/appeals/:id/files',
+    { schema: { tags, params: IdParams, response: { 200: AppealFileListReply } } },
+    async (req) => ({ items: await listAppealFiles(db, req.actor, req.params.id) }),
+  );
+  app.get('/appeal-files/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
+    const f = await downloadAppealFile(db, req.actor, req.params.id);
+    reply
+      .header('content-type', f.mimeType)
+      .header('content-length', f.size)
+      .header(
+        'content-disposition',
+        `attachment; filename="${f.filename.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(f.filename)}`,
+      )
+      .header('x-content-sha256', f.sha256);
+    return reply.send(f.content);
+  });
 };

@@ -11,7 +11,7 @@ import { reviseResults } from '../results/publication';
 const DAY = 24 * 60 * 60 * 1000;
 
 /** The appraisee side of a plan: its cadre, or a manager of its unit (or of a unit above it). */
-const isAppraiseeSide = (a: Actor, s: Pick<PlanScope, 'personUserId' | 'orgPath'>) =>
+export const isAppraiseeSide = (a: Actor, s: Pick<PlanScope, 'personUserId' | 'orgPath'>) =>
   s.personUserId === a.id || coversOrg(a, s.orgPath, 'unit_manager');
 
 type CycleRow = typeof cycles.$inferSelect;
@@ -41,13 +41,24 @@ export async function resultPermissionsOf(
   return resultPermissions(actor, await loadPlanScope(db, result.planId), cycle);
 }
 
-/** What the actor may do with an appeal: decide it (the office, while pending; {@link decideAppeal}). */
-export const appealPermissions = (actor: Actor | null, appeal: Pick<AppealRow, 'status'>) => ({
+/**
+ * What the actor may do with an appeal: decide it (the office, while pending; {@link decideAppeal}); attach
+ * evidence files (a party to it — `party`: on its appraisee side — or the office, while pending; files.ts).
+ */
+export const appealPermissions = (
+  actor: Actor | null,
+  appeal: Pick<AppealRow, 'status'>,
+  party: boolean,
+) => ({
   decide: isOffice(actor) && appeal.status === 'pending',
+  attach: appeal.status === 'pending' && (isOffice(actor) || party),
 });
 
 type AppealRow = typeof appeals.$inferSelect;
-const withCan = (actor: Actor | null, a: AppealRow) => ({ ...a, can: appealPermissions(actor, a) });
+const withCan = (actor: Actor | null, a: AppealRow, party = false) => ({
+  ...a,
+  can: appealPermissions(actor, a, party),
+});
 
 /**
  * An appraisee appeals 申诉 one indicator's score of a published result, within the cycle's
@@ -126,7 +137,7 @@ function fileAppealTx(
     await appendAudit(tx, [
       { actorId: a.id, action: 'appeal.file', entityType: 'appeal', entityId: row.id, data: input },
     ]);
-    return withCan(a, row);
+    return withCan(a, row, true);
   });
 }
 
@@ -142,7 +153,8 @@ export async function listAppeals(db: Db, actor: Actor | null, opts: { cycleId?:
   if (isOffice(a)) return rows.map((r) => withCan(a, r.appeal));
   const visible = [];
   for (const r of rows)
-    if (isAppraiseeSide(a, await loadPlanScope(db, r.appeal.planId))) visible.push(withCan(a, r.appeal));
+    if (isAppraiseeSide(a, await loadPlanScope(db, r.appeal.planId)))
+      visible.push(withCan(a, r.appeal, true));
   return visible;
 }
 

@@ -90,6 +90,8 @@ export const AUDIT_ACTIONS = [
   'appeal.file',
   'appeal.accepted',
   'appeal.rejected',
+  'appeal.evidence.upload',
+  'appeal.evidence.download',
   // Participation
   'participant.register',
   'participant.register.tie',

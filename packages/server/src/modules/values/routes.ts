@@ -1,5 +1,9 @@
 import {
   BulkValuesBody,
+  BulkVerifyBody,
+  BulkVerifyReply,
+  ValueQueueQuery,
+  ValueQueueReply,
   IdParams,
   InsertedReply,
   PlanValueListReply,
@@ -10,6 +14,7 @@ import {
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { badRequest } from '../../lib/errors';
 import { parseValueSheet } from './import';
+import { bulkVerify, valueQueue } from './queue';
 import { listValues, reportValues, verifyValue } from './service';
 
 const ALLOWED_UPLOADS = /\.(xlsx|csv)$/i;
@@ -69,5 +74,15 @@ export const valueRoutes: FastifyPluginAsyncContract = async (app) => {
     async (req) => ({
       value: await verifyValue(db, req.actor, req.params.id, req.body),
     }),
+  );
+  app.get(
+    '/values/queue',
+    { schema: { tags: ['values'], querystring: ValueQueueQuery, response: { 200: ValueQueueReply } } },
+    async (req) => valueQueue(db, req.actor, req.query),
+  );
+  app.post(
+    '/values/bulk-verify',
+    { schema: { tags: ['values'], body: BulkVerifyBody, response: { 200: BulkVerifyReply } } },
+    async (req) => bulkVerify(db, req.actor, req.body),
   );
 };

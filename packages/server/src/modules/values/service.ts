@@ -5,7 +5,13 @@ import { requireActor, type Actor } from '../../lib/actor';
 import { badRequest, conflict, forbidden, notFound, type ErrorDetail } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
 import { assertCycleNotPublished } from '../cycles/freeze';
-import { assertCanReadPlan, assertCanReport, canVerifySync, loadPlanScope } from '../plans/access';
+import {
+  assertCanReadPlan,
+  assertCanReport,
+  canVerifySync,
+  loadPlanScope,
+  type PlanScope,
+} from '../plans/access';
 
 export interface ValueRowInput {
   indicatorCode: string;
@@ -132,6 +138,17 @@ export async function reportValues(
     return stored.map(presentValue);
   });
 }
+
+/**
+ * What the actor may do with a value: verify or reject it — the checks of {@link verifyValue} (a verifier of
+ * the plan's unit or the office, not the person who reported it, the cycle not published).
+ */
+export const valuePermissions = (
+  actor: Actor | null,
+  scope: Pick<PlanScope, 'orgPath'>,
+  v: Pick<ValueRow, 'reportedBy'>,
+  published: boolean,
+) => ({ verify: canVerifySync(actor, scope) && v.reportedBy !== actor?.id && !published });
 
 /**
  * A verifier (e.g. the statistics bureau) verifies or rejects a reported value; only verified values
