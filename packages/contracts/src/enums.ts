@@ -100,3 +100,4 @@ export const ROLES = [
 export type Role = (typeof ROLES)[number];
 export * from './enums-evaluation';
 export * from './enums-participation';
+export * from './enums-onboarding';

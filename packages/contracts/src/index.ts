@@ -22,3 +22,6 @@ export * from './indicators';
 export * from './performance';
 export * from './participation';
 export * from './participation-views';
+export * from './files';
+export * from './onboarding';
+export * from './public';

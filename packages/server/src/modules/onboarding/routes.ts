@@ -1,19 +1,18 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  ImportCommitReply,
+  ImportKindParams,
+  ImportPreviewReply,
+  ImportTemplateQuery,
+  ImportTemplateReply,
+  XLSX_TYPE,
+} from '@perfcommons/contracts';
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { requireOffice } from '../../lib/actor';
 import { badRequest } from '../../lib/errors';
 import { commitImport, previewImport } from './service';
-import { IMPORT_KINDS, importTemplate } from './sheet';
+import { importTemplate } from './sheet';
 
-const KindParams = z.object({
-  /** units (the org tree), people (leading cadres) or accounts (logins with roles). */
-  kind: z.enum(IMPORT_KINDS),
-});
-const TemplateQuery = z.object({
-  /** Language of the header row: Chinese (default) or English keys; both are accepted on upload. */
-  lang: z.enum(['zh-CN', 'en']).default('zh-CN'),
-});
 const tags = ['onboarding'];
 
 /** The uploaded sheet (multipart field `file`, .xlsx or .csv; 5 MB at most by the multipart limit). */
@@ -30,28 +29,43 @@ async function upload(req: FastifyRequest) {
   return { buffer, filename: file.filename };
 }
 
-export const onboardingRoutes: FastifyPluginAsyncZod = async (app) => {
+export const onboardingRoutes: FastifyPluginAsyncContract = async (app) => {
   const db = app.database.db;
   app.get(
     '/import/:kind/template',
-    { schema: { tags, params: KindParams, querystring: TemplateQuery } },
+    {
+      schema: {
+        tags,
+        params: ImportKindParams,
+        querystring: ImportTemplateQuery,
+        response: { 200: ImportTemplateReply },
+      },
+    },
     async (req, reply) => {
       requireOffice(req.actor, 'Importing the organisation');
       const body = await importTemplate(req.params.kind, req.query.lang);
       reply
-        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-type', XLSX_TYPE)
         .header('content-disposition', `attachment; filename="perfcommons-${req.params.kind}.xlsx"`);
       return reply.send(body);
     },
   );
   // Row by row what the import would do and every problem (rows.<sheet row>.<field>); writes nothing.
-  app.post('/import/:kind/preview', { schema: { tags, params: KindParams } }, async (req) => {
-    requireOffice(req.actor, 'Importing the organisation');
-    return previewImport(db, req.actor, req.params.kind, await upload(req));
-  });
+  app.post(
+    '/import/:kind/preview',
+    { schema: { tags, params: ImportKindParams, response: { 200: ImportPreviewReply } } },
+    async (req) => {
+      requireOffice(req.actor, 'Importing the organisation');
+      return previewImport(db, req.actor, req.params.kind, await upload(req));
+    },
+  );
   // All rows or none; new accounts' one-time passwords are in this answer only.
-  app.post('/import/:kind/commit', { schema: { tags, params: KindParams } }, async (req) => {
-    requireOffice(req.actor, 'Importing the organisation');
-    return commitImport(db, req.actor, req.params.kind, await upload(req));
-  });
+  app.post(
+    '/import/:kind/commit',
+    { schema: { tags, params: ImportKindParams, response: { 200: ImportCommitReply } } },
+    async (req) => {
+      requireOffice(req.actor, 'Importing the organisation');
+      return commitImport(db, req.actor, req.params.kind, await upload(req));
+    },
+  );
 };

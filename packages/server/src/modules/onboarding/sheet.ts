@@ -1,10 +1,10 @@
+import type { ImportKind } from '@perfcommons/contracts/enums';
 import ExcelJS from 'exceljs';
 import { badRequest, type ErrorDetail } from '../../lib/errors';
 import { cellText, readFirstSheet } from '../../lib/sheets';
 
-/** What an org import loads: the unit tree, leading cadres, user accounts with roles. */
-export const IMPORT_KINDS = ['units', 'people', 'accounts'] as const;
-export type ImportKind = (typeof IMPORT_KINDS)[number];
+/** What an org import loads (`@perfcommons/contracts/enums`). */
+export type { ImportKind };
 
 /** At most this many data rows per file: a province's departments and cadres fit; bigger files are split. */
 export const MAX_IMPORT_ROWS = 2000;
