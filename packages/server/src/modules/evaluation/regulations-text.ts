@@ -275,7 +275,7 @@ export async function regulationsText(db: Db, cycleId: string) {
   return {
     version: frozen.version,
     frozenAt: frozen.frozenAt,
-    grades: GRADES,
+    grades: [...GRADES],
     'zh-CN': regulationSections(frozen.rules, frozen.gradeScheme, cycle.type, 'zh'),
     en: regulationSections(frozen.rules, frozen.gradeScheme, cycle.type, 'en'),
   };

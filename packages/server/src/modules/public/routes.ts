@@ -1,10 +1,28 @@
 import { createHash } from 'node:crypto';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import {
+  BundleDigestReply,
+  IdParams,
+  NotModifiedReply,
+  OpenDataBundleReply,
+  PeopleQuery,
+  OrgUnitListReply,
+  PersonListReply,
+  PlanListReply,
+  PublicCycleListReply,
+  PublicPlanReply,
+  PublicPlansQuery,
+  PublicResultsQuery,
+  PublicStagesReply,
+  RegulationsTextReply,
+  ResultsCsvReply,
+  ResultsExportQuery,
+  ResultsXlsxReply,
+  XLSX_TYPE,
+} from '@perfcommons/contracts';
+import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { notFound } from '../../lib/errors';
 import { listCycles, publicStageHistory } from '../cycles/service';
 import { listOrgUnits, listPeople } from '../orgs/service';
-import { PeopleQuery } from '../orgs/routes';
 import { loadPlanScope } from '../plans/access';
 import { listPlans, loadTree, presentPlan } from '../plans/service';
 import { getResult, listResults } from '../results/service';
@@ -13,45 +31,63 @@ import { bundleFile } from '../opendata/bundle';
 import { resultsCsv, resultsXlsx } from '../opendata/export';
 import { regulationsText } from '../evaluation/regulations-text';
 
-const IdParams = z.object({ id: z.uuid() });
 const PUBLIC_PLAN_STATUSES = ['published_for_comment', 'approved', 'closed'];
 
 /** The portal's read-only API: only what is published, for everyone, without login. */
-export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
+export const publicRoutes: FastifyPluginAsyncContract = async (app) => {
   const db = app.database.db;
-  app.get('/public/cycles', { schema: { tags: ['public'] } }, async () => ({
-    items: (await listCycles(db)).map(({ rules: _r, ...c }) => c),
-  }));
-  // A cycle's links: each move, and each precondition the office overrode with its reason.
-  app.get('/public/cycles/:id/stages', { schema: { tags: ['public'], params: IdParams } }, async (req) =>
-    publicStageHistory(db, req.params.id),
+  app.get(
+    '/public/cycles',
+    { schema: { tags: ['public'], response: { 200: PublicCycleListReply } } },
+    async () => ({
+      items: (await listCycles(db)).map(({ rules: _r, ...c }) => c),
+    }),
   );
-  app.get('/public/orgs', { schema: { tags: ['public'] } }, async () => ({ items: await listOrgUnits(db) }));
-  app.get('/public/people', { schema: { tags: ['public'], querystring: PeopleQuery } }, async (req) => ({
-    items: await listPeople(db, req.query),
-  }));
+  // A cycle's links: each move, and each precondition the office overrode with its reason.
+  app.get(
+    '/public/cycles/:id/stages',
+    { schema: { tags: ['public'], params: IdParams, response: { 200: PublicStagesReply } } },
+    async (req) => publicStageHistory(db, req.params.id),
+  );
+  app.get(
+    '/public/orgs',
+    { schema: { tags: ['public'], response: { 200: OrgUnitListReply } } },
+    async () => ({ items: await listOrgUnits(db) }),
+  );
+  app.get(
+    '/public/people',
+    { schema: { tags: ['public'], querystring: PeopleQuery, response: { 200: PersonListReply } } },
+    async (req) => ({
+      items: await listPeople(db, req.query),
+    }),
+  );
   app.get(
     '/public/plans',
     {
       schema: {
         tags: ['public'],
-        querystring: z.object({ cycleId: z.uuid().optional(), orgUnitId: z.uuid().optional() }),
+        querystring: PublicPlansQuery,
+        response: { 200: PlanListReply },
       },
     },
     async (req) => ({ items: await listPlans(db, null, { ...req.query, onlyPublic: true }) }),
   );
-  app.get('/public/plans/:id', { schema: { tags: ['public'], params: IdParams } }, async (req) => {
-    const scope = await loadPlanScope(db, req.params.id);
-    if (!PUBLIC_PLAN_STATUSES.includes(scope.plan.status)) throw notFound('Plan');
-    return {
-      plan: presentPlan(scope.plan, scope),
-      tree: await loadTree(db, scope.plan.id),
-      revisions: await publicRevisions(db, scope.plan.id),
-    };
-  });
+  app.get(
+    '/public/plans/:id',
+    { schema: { tags: ['public'], params: IdParams, response: { 200: PublicPlanReply } } },
+    async (req) => {
+      const scope = await loadPlanScope(db, req.params.id);
+      if (!PUBLIC_PLAN_STATUSES.includes(scope.plan.status)) throw notFound('Plan');
+      return {
+        plan: presentPlan(scope.plan, scope),
+        tree: await loadTree(db, scope.plan.id),
+        revisions: await publicRevisions(db, scope.plan.id),
+      };
+    },
+  );
   app.get(
     '/public/results',
-    { schema: { tags: ['public'], querystring: z.object({ cycleId: z.uuid() }) } },
+    { schema: { tags: ['public'], querystring: PublicResultsQuery } },
     async (req) => ({ items: await listResults(db, null, req.query.cycleId, { publicOnly: true }) }),
   );
   app.get('/public/results/:id', { schema: { tags: ['public'], params: IdParams } }, async (req) =>
@@ -66,6 +102,7 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['public'],
         params: IdParams,
+        response: { 200: OpenDataBundleReply, 304: NotModifiedReply },
         description:
           'Open data bundle of a published cycle (format perfcommons-open-data, version 1; plain canonical JSON): ' +
           'regulations (frozen rules, grade scheme, consequence rules, missing-data rule), indicator trees, ' +
@@ -82,7 +119,7 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
         .header('etag', etag)
         .header('cache-control', 'public, max-age=300')
         .header('content-disposition', `inline; filename="perfcommons-${file.code}.json"`);
-      if (req.headers['if-none-match'] === etag) return reply.code(304).send();
+      if (req.headers['if-none-match'] === etag) return reply.code(304).send(null);
       return reply.type('application/json; charset=utf-8').send(file.body);
     },
   );
@@ -92,6 +129,7 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['public'],
         params: IdParams,
+        response: { 200: BundleDigestReply },
         description: 'SHA-256 and size of the open data bundle, as shown on the portal.',
       },
     },
@@ -100,17 +138,14 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
       return { sha256: file.sha256, bytes: file.bytes, url: `/api/public/cycles/${req.params.id}/bundle` };
     },
   );
-  const ExportQuery = z.object({
-    /** Language of the header row and of yes/no cells. */
-    lang: z.enum(['zh-CN', 'en']).default('zh-CN'),
-  });
   app.get(
     '/public/cycles/:id/results.csv',
     {
       schema: {
         tags: ['public'],
         params: IdParams,
-        querystring: ExportQuery,
+        querystring: ResultsExportQuery,
+        response: { 200: ResultsCsvReply },
         description: 'Published results of the cycle as CSV (UTF-8 with BOM).',
       },
     },
@@ -129,14 +164,15 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['public'],
         params: IdParams,
-        querystring: ExportQuery,
+        querystring: ResultsExportQuery,
+        response: { 200: ResultsXlsxReply },
         description: 'Published results of the cycle as an Excel workbook.',
       },
     },
     async (req, reply) => {
       const { body, filename } = await resultsXlsx(db, req.params.id, req.query.lang);
       return reply
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .type(XLSX_TYPE)
         .header('cache-control', 'public, max-age=300')
         .header('content-disposition', `attachment; filename="${filename}"`)
         .send(body);
@@ -145,7 +181,7 @@ export const publicRoutes: FastifyPluginAsyncZod = async (app) => {
   // The regulations as text generated from the rule objects the computation reads (zh-CN and en).
   app.get(
     '/public/cycles/:id/regulations/text',
-    { schema: { tags: ['public'], params: IdParams } },
+    { schema: { tags: ['public'], params: IdParams, response: { 200: RegulationsTextReply } } },
     async (req) => regulationsText(db, req.params.id),
   );
 
