@@ -101,3 +101,4 @@ export type Role = (typeof ROLES)[number];
 export * from './enums-evaluation';
 export * from './enums-participation';
 export * from './enums-onboarding';
+export * from './enums-monitoring';

@@ -25,3 +25,4 @@ export * from './participation-views';
 export * from './files';
 export * from './onboarding';
 export * from './public';
+export * from './monitoring';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { EVIDENCE_MAX_BYTES } from '@perfcommons/contracts';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { actualValues, evidenceFiles } from '../../db/schema';
@@ -10,7 +11,7 @@ import { assertCanReadPlan, assertCanReport, loadPlanScope } from '../plans/acce
 import { sniffEvidence } from './sniff';
 
 /** Largest evidence file stored (the multipart plugin refuses larger uploads with 413). */
-export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;
+export { EVIDENCE_MAX_BYTES };
 
 type EvidenceRow = typeof evidenceFiles.$inferSelect;
 export type EvidenceMeta = Omit<EvidenceRow, 'content'>;

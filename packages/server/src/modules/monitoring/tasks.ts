@@ -1,3 +1,4 @@
+import { TASK_STATUSES, type TaskStatus } from '@perfcommons/contracts';
 import { and, desc, eq, inArray, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { correctionTasks, earlyWarnings, indicatorNodes, users } from '../../db/schema';
@@ -18,8 +19,7 @@ import { addDays, todayUtc } from './periods';
 import { computeTrajectories, listPeriods } from './trajectory';
 
 type TaskRow = typeof correctionTasks.$inferSelect;
-export const TASK_STATUSES = ['open', 'in_progress', 'closed'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+export { TASK_STATUSES, type TaskStatus };
 
 /**
  * Turns an early warning into a correction task 整改任务 (office, or a manager of the unit):
