@@ -26,3 +26,4 @@ export * from './files';
 export * from './onboarding';
 export * from './public';
 export * from './monitoring';
+export * from './notification-settings';

@@ -46,6 +46,7 @@ import { linkageRoutes } from './modules/linkage/routes';
 import { sealLegacyContacts } from './modules/users/service';
 import { dutiesEnforced, dutyConflicts } from './lib/duties';
 import { jobRoutes } from './modules/jobs/routes';
+import { notificationSettingsRoutes } from './modules/notifications/routes';
 import { startJobs, type JobQueue, type JobsOptions } from './modules/jobs/queue';
 import { jobDefinitions, jobsOptionsFromEnv } from './modules/jobs/kinds';
 
@@ -167,6 +168,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(indicatorRoutes);
       await api.register(linkageRoutes);
       await api.register(jobRoutes);
+      await api.register(notificationSettingsRoutes);
     },
     { prefix: '/api' },
   );

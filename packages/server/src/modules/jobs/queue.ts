@@ -32,6 +32,10 @@ export interface JobDefinition<I = unknown, R = unknown> {
   retryLimit?: number;
   /** Seconds before the first retry (doubled after each one). */
   retryDelaySeconds?: number;
+  /** The platform's own work (no creator, no row in `jobs`): at most one waiting at a time. */
+  system?: boolean;
+  /** Queued by every process this often (seconds); with `system`, still run once at a time. */
+  everySeconds?: () => number;
 }
 
 export interface JobsOptions {
@@ -94,6 +98,7 @@ export class JobQueue {
   private defs = new Map<string, JobDefinition>();
   private workers = new Map<string, string>();
   private pendingWrites = new Set<Promise<unknown>>();
+  private timers: NodeJS.Timeout[] = [];
 
   constructor(
     readonly database: Database,
@@ -128,6 +133,8 @@ export class JobQueue {
   private async createQueue(def: JobDefinition) {
     await this.boss.createQueue(def.kind, {
       name: def.kind,
+      // stately: one waiting and one running at most, so processes ticking together queue it once.
+      ...(def.system ? { policy: 'stately' } : {}),
       retryLimit: def.retryLimit ?? 2,
       retryDelay: this.retryDelay(def),
       retryBackoff: true,
@@ -150,6 +157,20 @@ export class JobQueue {
       async ([job]) => this.runOne(def, job as PgBoss.JobWithMetadata<Record<string, unknown>>),
     );
     this.workers.set(def.kind, workerId);
+    if (def.everySeconds) {
+      const timer = setInterval(() => {
+        this.trigger(def.kind).catch((err: Error) => this.options.log?.warn(`jobs: ${err.message}`));
+      }, def.everySeconds() * 1000);
+      timer.unref();
+      this.timers.push(timer);
+    }
+  }
+
+  /** Queues a run of a system job now (none when one is already waiting). */
+  async trigger(kind: string) {
+    await this.boss.send(kind, {});
+    const worker = this.workers.get(kind);
+    if (worker) this.boss.notifyWorker(worker);
   }
 
   private async failOrphans() {
@@ -323,6 +344,7 @@ export class JobQueue {
 
   /** Stops taking jobs; with `graceful`, waits for the running ones (up to `timeoutMs`). */
   async stop(graceful = true, timeoutMs = 30_000) {
+    for (const t of this.timers) clearInterval(t);
     await this.boss.stop({ graceful, wait: true, timeout: timeoutMs, close: false });
     await Promise.all(this.pendingWrites);
   }

@@ -3,12 +3,17 @@ import type { Db, DbOrTx } from '../../db/client';
 import { notifications } from '../../db/schema';
 import { requireActor, type Actor } from '../../lib/actor';
 import { notFound } from '../../lib/errors';
+import { routeMessages } from '../notifications/outbox';
 
 export type NotificationInput = Omit<typeof notifications.$inferInsert, 'id' | 'createdAt' | 'readAt'>;
 
-/** Sends messages inside the caller's transaction (they exist exactly when the cause commits). */
+/**
+ * Sends messages inside the caller's transaction (they exist exactly when the cause commits): in the
+ * platform, and through the e-mail and SMS outbox, by each recipient's choice of channels.
+ */
 export async function notify(tx: DbOrTx, rows: NotificationInput[]): Promise<number> {
-  for (let i = 0; i < rows.length; i += 500) await tx.insert(notifications).values(rows.slice(i, i + 500));
+  const inApp = await routeMessages(tx, rows);
+  for (let i = 0; i < inApp.length; i += 500) await tx.insert(notifications).values(inApp.slice(i, i + 500));
   return rows.length;
 }
 
