@@ -21,6 +21,12 @@ const DONE_TAGS = new Set([
   'monitoring',
   'notifications',
   'agreements',
+  'health',
+  'auth',
+  'users',
+  'audit',
+  'evaluation',
+  'onboarding',
 ]);
 
 let t: TestApp;
