@@ -450,3 +450,31 @@ describe('findings of audit, inspection and finance', () => {
     await t.db.update(cycles).set({ resultsPublishedAt: null }).where(eq(cycles.id, cycleId));
   });
 });
+
+describe('好差评 reviews', () => {
+  it('imports reviews with the review system’s Chinese headers and rates them', async () => {
+    const file = Buffer.from(
+      [
+        '评价编号,评价时间,事项名称,办理部门,评价渠道,评价等级,核实结果,整改状态,整改时限,整改完成时间',
+        `H1,2031-05-06 10:00,入学登记,${unit.code},窗口,非常满意,,,,`,
+        `H2,2031-05-07 10:00,入学登记,${unit.name},网站,满意,,,,`,
+        `H3,2031-05-08 10:00,入学登记,${unit.code},APP,基本满意,,,,`,
+        `H4,2031-05-09 10:00,入学登记,${unit.code},短信,不满意,属实,已整改,2031-05-30,2031-05-20 15:00`,
+        `H5,2031-05-10 10:00,入学登记,${unit.code},二维码,非常不满意,属实,已整改,2031-05-30,2031-06-10 15:00`,
+        `H6,2031-05-11 10:00,入学登记,${unit.code},窗口,不满意,不属实,,,`,
+      ].join('\n'),
+    );
+    const res = await send(office, '/api/linkage/import/review/commit', 'reviews.csv', file);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().summary.create).toBe(6);
+    const rates = (await office.get(`/api/linkage/rates?unitId=${unit.id}&period=2031-05`)).json().items;
+    // 好评率: 满意 and above ÷ rated = 2/6; 差评整改率: upheld bad reviews rectified by the deadline = 1/2.
+    expect(rateOf(rates, 'good_review_rate', '2031-05')).toMatchObject({ numerator: 2, denominator: 6 });
+    expect(rateOf(rates, 'rectification_rate', '2031-05')).toMatchObject({
+      numerator: 1,
+      denominator: 2,
+      rate: 50,
+    });
+    expect(rateOf(rates, 'on_time_rate', '2031-05')).toBeUndefined();
+  });
+});
