@@ -79,6 +79,8 @@ export type HistoryReply = z.infer<typeof HistoryReply>;
 
 export const PeerValue = z.object({
   planId: z.uuid(),
+  /** The appraised unit (for its history). */
+  orgUnitId: z.uuid(),
   appraiseeName: z.string(),
   appraiseeNameEn: z.string().nullable(),
   value: z.number(),

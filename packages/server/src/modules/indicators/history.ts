@@ -221,6 +221,7 @@ async function peersIn(
         ? [
             {
               planId: f.scope.plan.id,
+              orgUnitId: f.scope.plan.orgUnitId,
               appraiseeName: f.scope.appraiseeName,
               appraiseeNameEn: f.scope.appraiseeNameEn,
               value: v.value,
@@ -361,10 +362,14 @@ export async function publicUnitHistory(db: Db, orgUnitId: string): Promise<Publ
   const cycleIndex = new Map(cycleRows.map((c, i) => [c.id, i]));
   const planCycle = new Map(planRows.map((p) => [p.id, cycleIndex.get(p.cycleId)!]));
   const rows = new Map<string, PublicUnitHistoryReply['indicators'][number]>();
+  const codeOf = new Map<string, string>();
+  // Oldest cycle first, so that the latest plan's code wins.
+  nodes.sort((x, y) => planCycle.get(x.planId)! - planCycle.get(y.planId)!);
   for (const n of nodes) {
     // Leaves in the weighted sum only (bonus and deduction items are not year-on-year measures).
     if (n.kind !== 'normal' || nodes.some((m) => m.planId === n.planId && m.parentCode === n.code)) continue;
     const key = n.libraryCode ?? `name:${n.name}`;
+    codeOf.set(key, n.code);
     const row = rows.get(key) ?? {
       key,
       name: n.name,
@@ -378,7 +383,12 @@ export async function publicUnitHistory(db: Db, orgUnitId: string): Promise<Publ
     if (v) row.values[planCycle.get(n.planId)!] = v.value;
     rows.set(key, row);
   }
-  const indicators = [...rows.values()]
+  // In the order of the latest plan's tree codes (A1, A2 … B1.1 …).
+  const indicators = [...rows.entries()]
+    .sort(([, x], [, y]) =>
+      (codeOf.get(x.key) ?? '').localeCompare(codeOf.get(y.key) ?? '', 'en', { numeric: true }),
+    )
+    .map(([, r]) => r)
     .filter((r) => r.values.some((v) => v !== null))
     .map((r) => {
       const [prev, last] = r.values.slice(-2);

@@ -4,6 +4,7 @@
  * retiring stops an indicator being offered. Staff read it; the office writes it, audited.
  */
 import { and, asc, desc, eq, ilike, inArray, ne, or, sql } from 'drizzle-orm';
+import { INDICATOR_CATEGORIES } from '@perfcommons/contracts/enums';
 import type {
   CreateIndicatorInput,
   IndicatorDetailReply,
@@ -100,9 +101,12 @@ export async function listIndicators(
       )!,
     );
   }
-  const rows = await selectEntries(db)
-    .where(and(...conds))
-    .orderBy(asc(indicatorLibrary.category), asc(indicatorLibrary.code));
+  const order = new Map<string, number>(INDICATOR_CATEGORIES.map((c, i) => [c, i]));
+  const rows = (
+    await selectEntries(db)
+      .where(and(...conds))
+      .orderBy(asc(indicatorLibrary.code))
+  ).sort((a, b) => (order.get(a.row.category) ?? 99) - (order.get(b.row.category) ?? 99));
   const counts = await db
     .select({
       code: indicatorNodes.libraryCode,

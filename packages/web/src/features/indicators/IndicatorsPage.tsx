@@ -29,6 +29,7 @@ import { ruleSummary } from '../plans/ruleSummary';
 import type { IndicatorDetailReply, IndicatorEntry, IndicatorList, ListedIndicator } from './api';
 import { IndicatorForm } from './IndicatorForm';
 import { RubricView } from './RubricView';
+import { PerformancePanel } from './PerformancePanel';
 
 const STATUS_COLOR = { active: 'green', superseded: 'default', retired: 'red' } as const;
 
@@ -313,6 +314,8 @@ function IndicatorDrawer({
             ]}
             data-testid="indicator-usage"
           />
+          <Typography.Title level={5}>{t('perf.title')}</Typography.Title>
+          <PerformancePanel code={d.entry.code} unit={d.entry.unit} />
           <Typography.Title level={5}>{t('versions')}</Typography.Title>
           <Table
             size="small"

@@ -76,6 +76,13 @@ export const zh = {
   polarities: { higher: '越高越好', lower: '越低越好' },
   frequencies: { monthly: '月度', quarterly: '季度', annual: '年度' },
   statuses: { active: '现行', superseded: '已被替代', retired: '已停用' },
+  perf: {
+    title: '绩效数据库',
+    intro:
+      '同组各单位在所选周期的核实值、四分位数（R 第7型）和标杆；点击单位或选择单位查看其历年数据与趋势。',
+    history: '历年数据',
+    period: '期间',
+  },
   aid: {
     title: '目标值设定参考',
     intro: '来自绩效数据库：本考核对象历年核实值及趋势、同组上一已公布周期的四分位数和标杆。',
@@ -176,6 +183,13 @@ export const en: Same<typeof zh> = {
   polarities: { higher: 'Higher is better', lower: 'Lower is better' },
   frequencies: { monthly: 'Monthly', quarterly: 'Quarterly', annual: 'Annual' },
   statuses: { active: 'Current', superseded: 'Superseded', retired: 'Retired' },
+  perf: {
+    title: 'Performance database',
+    intro:
+      "The peer group's verified values in the chosen cycle, their quartiles (R type 7) and best performer; click a unit, or choose one, for its history by year and trend.",
+    history: 'History',
+    period: 'Period',
+  },
   aid: {
     title: 'Target-setting aid',
     intro:
