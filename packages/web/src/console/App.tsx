@@ -26,6 +26,7 @@ const EvaluationPage = lazy(() => import('../features/evaluation/EvaluationPage'
 const AppealsPage = lazy(() => import('../features/appeals/AppealsPage'));
 const ParticipationPage = lazy(() => import('../features/participation/ParticipationPage'));
 const MonitoringPage = lazy(() => import('../features/monitoring/MonitoringPage'));
+const TodoPage = lazy(() => import('../features/todo/TodoPage'));
 const LinkagePage = lazy(() => import('../features/linkage/LinkagePage'));
 const IndicatorsPage = lazy(() => import('../features/indicators/IndicatorsPage'));
 
@@ -72,6 +73,7 @@ export function ConsoleApp() {
             }
           >
             <Route index element={<Home />} />
+            <Route path="todo" element={<Lazy el={<TodoPage />} />} />
             <Route path="orgs" element={<Lazy el={<OrgsPage />} />} />
             <Route path="cycles" element={<Lazy el={<CyclesPage />} />} />
             <Route path="cycles/:id" element={<Lazy el={<CyclePage />} />} />

@@ -24,6 +24,7 @@ import {
   ExclamationCircleOutlined,
   FormOutlined,
   GlobalOutlined,
+  InboxOutlined,
   LinkOutlined,
   LogoutOutlined,
   ProfileOutlined,
@@ -74,6 +75,7 @@ export function ConsoleLayout() {
   const official = hasRole(me, 'office', 'admin');
 
   const items = [
+    { key: '/todo', icon: <InboxOutlined />, label: t('todo:nav') },
     { key: '/cycles', icon: <CalendarOutlined />, label: t('nav.cycles') },
     { key: '/plans', icon: <ProfileOutlined />, label: t('nav.plans') },
     hasRole(me, 'office', 'admin', 'unit_manager', 'appraisee', 'verifier', 'evaluator') && {

@@ -23,16 +23,16 @@ export function hasRole(user: User | null | undefined, ...roles: Role[]): boolea
 }
 
 /**
- * Where a user's own work is: the first of their roles in this order decides (the office's cycles, a unit
- * manager's plans, the verifier's queue, the rater's tasks, an appraisee's plans, the audit log).
+ * Where a user's own work is: every role that has work to do lands on 我的待办 (its sections follow the
+ * roles); the audit and security administrators on their own pages; anyone else on the results.
  */
 const HOME_BY_ROLE: [Role, string][] = [
-  ['office', '/cycles'],
-  ['admin', '/cycles'],
-  ['unit_manager', '/plans'],
-  ['verifier', '/verify'],
-  ['evaluator', '/ratings'],
-  ['appraisee', '/plans'],
+  ['office', '/todo'],
+  ['admin', '/todo'],
+  ['unit_manager', '/todo'],
+  ['verifier', '/todo'],
+  ['evaluator', '/todo'],
+  ['appraisee', '/todo'],
   ['audit_admin', '/audit'],
   ['security_admin', '/orgs'],
 ];

@@ -13,6 +13,7 @@ import * as appeals from '../features/appeals/i18n';
 import * as participation from '../features/participation/i18n';
 import * as monitoring from '../features/monitoring/i18n';
 import * as onboarding from '../features/onboarding/i18n';
+import * as todo from '../features/todo/i18n';
 import * as linkage from '../features/linkage/i18n';
 import * as indicators from '../features/indicators/i18n';
 
@@ -30,6 +31,7 @@ const features = {
   monitoring,
   surveys,
   onboarding,
+  todo,
   linkage,
   indicators,
 };

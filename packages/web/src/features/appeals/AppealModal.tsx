@@ -1,8 +1,21 @@
-import { Alert, App, Button, Form, Input, Modal, Select, Space, Typography } from 'antd';
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { useState } from 'react';
+import {
+  Alert,
+  App,
+  Button,
+  Form,
+  Input,
+  Modal,
+  Select,
+  Space,
+  Typography,
+  Upload,
+  type UploadFile,
+} from 'antd';
+import { DeleteOutlined, InboxOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { applyFieldErrors } from '../../console/errors';
+import { applyFieldErrors, errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import type { BreakdownView } from '../../shared/tree';
@@ -51,14 +64,30 @@ export function AppealModal({
     enabled: !!result?.cycleId,
     queryFn: () => api.get<{ rules: { appealWindowDays: number } }>(`/api/cycles/${result!.cycleId}/rules`),
   });
+  // Files chosen (dragged or picked) before filing; uploaded to the appeal once it exists, one at a time.
+  const [files, setFiles] = useState<UploadFile[]>([]);
   const file = useMutation({
-    mutationFn: (v: FormValues) =>
-      api.post<{ appeal: Appeal }>(`/api/results/${result!.id}/appeals`, {
+    mutationFn: async (v: FormValues) => {
+      const { appeal } = await api.post<{ appeal: Appeal }>(`/api/results/${result!.id}/appeals`, {
         indicatorCode: v.indicatorCode,
         reason: v.reason,
         evidence: (v.evidence ?? []).map((e) => e?.trim()).filter(Boolean),
-      }),
-    onSuccess: () => {
+      });
+      const failed: string[] = [];
+      for (const f of files) {
+        const body = new FormData();
+        body.append('file', f.originFileObj as File, f.name);
+        try {
+          await api.post(`/api/appeals/${appeal.id}/files`, body);
+        } catch (e) {
+          failed.push(`${f.name}：${errorText(e)}`);
+        }
+      }
+      return failed;
+    },
+    onSuccess: (failed) => {
+      if (failed.length) void message.warning(t('filesFailed', { files: failed.join('; ') }), 8);
+      setFiles([]);
       void message.success(t('filed'));
       void qc.invalidateQueries({ queryKey: ['appeals'] });
       form.resetFields();
@@ -136,6 +165,26 @@ export function AppealModal({
             </div>
           )}
         </Form.List>
+        <Typography.Text strong>{t('files')}</Typography.Text>
+        <Upload.Dragger
+          style={{ marginTop: 8 }}
+          multiple
+          accept=".pdf,.png,.jpg,.jpeg,.xlsx,.docx,.csv,.txt"
+          fileList={files}
+          beforeUpload={(f) => {
+            if (f.size > 5 * 1024 * 1024) void message.error(t('fileTooLarge', { name: f.name }));
+            else setFiles((l) => [...l, { uid: f.uid, name: f.name, size: f.size, originFileObj: f }]);
+            return false;
+          }}
+          onRemove={(f) => setFiles((l) => l.filter((x) => x.uid !== f.uid))}
+          data-testid="appeal-files"
+        >
+          <p className="ant-upload-drag-icon">
+            <InboxOutlined />
+          </p>
+          <p className="ant-upload-text">{t('filesDrop')}</p>
+          <p className="ant-upload-hint">{t('filesHint')}</p>
+        </Upload.Dragger>
       </Form>
     </Modal>
   );

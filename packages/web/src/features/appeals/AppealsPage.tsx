@@ -25,6 +25,7 @@ import { applyFieldErrors, errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api, qs } from '../../shared/api';
 import { fmtDateTime, fmtNum } from '../../shared/format';
+import { EvidenceFiles } from '../values/Evidence';
 import type { Items, Result } from '../../shared/types';
 import { nodeName, type IndicatorNode } from '../../shared/tree';
 import { GradeTag } from '../results/GradeTag';
@@ -131,6 +132,14 @@ export default function AppealsPage() {
                   </ul>
                 </Descriptions.Item>
               )}
+              <Descriptions.Item label={t('files')}>
+                <EvidenceFiles
+                  listUrl={`/api/appeals/${a.id}/files`}
+                  uploadUrl={a.can?.attach ? `/api/appeals/${a.id}/files` : undefined}
+                  fileUrl={(id) => `/api/appeal-files/${id}`}
+                  code={`appeal-${a.id}`}
+                />
+              </Descriptions.Item>
             </Descriptions>
           ),
         }}
@@ -294,6 +303,13 @@ function DecideModal({ appeal, onClose }: { appeal?: Appeal; onClose: () => void
           {appeal.evidence.length > 0 && (
             <Descriptions.Item label={t('evidence')}>{appeal.evidence.join('; ')}</Descriptions.Item>
           )}
+          <Descriptions.Item label={t('files')}>
+            <EvidenceFiles
+              listUrl={`/api/appeals/${appeal.id}/files`}
+              fileUrl={(id) => `/api/appeal-files/${id}`}
+              code={`decide-${appeal.id}`}
+            />
+          </Descriptions.Item>
           <Descriptions.Item label={t('before')}>
             <Score s={appeal.totalBefore} />
           </Descriptions.Item>
