@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, shot, trackErrors } from '../browser';
+import { join } from 'node:path';
+import { launch, screenshotDir, shot, trackErrors } from '../browser';
 
 const baseUrl = inject('baseUrl');
 
@@ -52,6 +53,15 @@ describe('indicator library: the office reads it, picks an indicator into a draf
     await page.getByTestId('indicator-usage').locator('tbody tr.ant-table-row').first().waitFor();
     expect(await page.getByTestId('indicator-usage-counts').innerText()).toContain('2026年度综合考核');
     await shot(page, 'i02-library-detail');
+    // The performance database: the urban districts' 2025 values, then one district's history.
+    await page.getByTestId('performance-group').click();
+    await page.locator('.ant-select-item-option', { hasText: '城区' }).click();
+    const peers = page.getByTestId('performance-peers');
+    await peers.locator('tbody tr.ant-table-row').nth(3).waitFor();
+    await peers.locator('tbody tr.ant-table-row').first().click();
+    await page.getByTestId('performance-history').locator('tbody tr.ant-table-row').first().waitFor();
+    await page.getByTestId('performance-history').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshotDir, 'i02b-performance.png') });
   });
 
   it('picks 地区生产总值增速 again under 经济发展: the saved plan keeps the library version and lint flags the overlap', async () => {

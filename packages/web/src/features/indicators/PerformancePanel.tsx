@@ -61,6 +61,7 @@ export function PerformancePanel({ code, unit }: { code: string; unit: string | 
         />
         <Select
           style={{ width: 160 }}
+          data-testid="performance-group"
           value={peerGroup}
           onChange={setGroup}
           options={groups.map((g) => ({ value: g, label: peerGroupLabel(t, g) }))}
