@@ -22,6 +22,7 @@ import { opsRoutes } from './modules/ops/routes';
 import { AppError } from './lib/errors';
 import { responseSerializer } from './lib/serializer';
 import { uploadLimitPlugin } from './lib/uploads';
+import { isPortalPath } from './lib/portal-paths';
 import { authPlugin } from './modules/auth/plugin';
 import { authRoutes } from './modules/auth/routes';
 import { healthRoutes } from './modules/health/routes';
@@ -195,7 +196,8 @@ async function registerWeb(app: FastifyInstance, root: string) {
     if (hasConsole && (url === '/console' || url.startsWith('/console/')))
       return reply.sendFile('console.html');
     if (hasSurvey && (url === '/s' || url.startsWith('/s/'))) return reply.sendFile('survey.html');
-    return reply.sendFile('index.html');
+    // An address the portal has no page for: its 404 page, with the status that says so.
+    return reply.code(isPortalPath(url) ? 200 : 404).sendFile('index.html');
   });
 }
 
