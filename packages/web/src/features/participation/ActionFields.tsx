@@ -30,3 +30,6 @@ export function ActionFields() {
     </Form.List>
   );
 }
+
+/** A date picker's value (dayjs), as far as the forms use it. */
+export type DateLike = { format(f: string): string };

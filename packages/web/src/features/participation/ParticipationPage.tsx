@@ -7,8 +7,13 @@ import { useCrumbs } from '../../console/crumbs';
 import { CycleSelect, useCycleParam } from '../../console/CycleSelect';
 import { useOrgs, usePlans } from '../../console/queries';
 import { pick } from '../../i18n';
-import { CommentsTab, CounselingTab, NeedsTab, ThreadsTab } from './LinkTabs';
-import { ImprovementsTab, InterviewsTab, ReportTab } from './FeedbackTabs';
+import { CommentsTab } from './CommentsTab';
+import { CounselingTab } from './CounselingTab';
+import { NeedsTab } from './NeedsTab';
+import { ThreadsTab } from './ThreadsTab';
+import { ImprovementsTab } from './ImprovementsTab';
+import { InterviewsTab } from './InterviewsTab';
+import { ReportTab } from './ReportTab';
 
 const TABS = ['needs', 'comments', 'threads', 'counseling', 'interviews', 'improvements', 'report'] as const;
 type Tab = (typeof TABS)[number];
