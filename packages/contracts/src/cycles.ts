@@ -112,8 +112,8 @@ export type PreconditionCheck = z.infer<typeof PreconditionCheck>;
 export const PreconditionOverride = z.object({
   id: z.uuid(),
   transitionId: z.uuid(),
-  from: z.string(),
-  to: z.string(),
+  from: StageSchema,
+  to: StageSchema,
   code: z.string(),
   blockers: z.object({ count: z.number().int(), checked: z.number().int(), blockers: z.array(Blocker) }),
   reason: z.string(),

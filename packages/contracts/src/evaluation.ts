@@ -179,6 +179,7 @@ export const Panel = z.object({
 });
 export type Panel = z.infer<typeof Panel>;
 export const PanelListReply = itemsOf(Panel);
+export type PanelListReply = z.infer<typeof PanelListReply>;
 
 export const ThirdPartyReply = z.object({
   user: z.object({ id: z.uuid(), username: z.string(), displayName: z.string() }),

@@ -3,6 +3,7 @@ import { BUNDLE_FORMAT } from '@perfcommons/domain';
 import { Timestamp } from './common';
 import { Cycle, PreconditionOverride, StageSchema } from './cycles';
 import { CSV_TYPE, fileReply, rawReply, XLSX_TYPE } from './files';
+import { RevisionChange } from './monitoring';
 import { Plan } from './plan-views';
 import { IndicatorNodeSchema } from './plans';
 
@@ -38,12 +39,8 @@ export const PublicResultsQuery = z.object({
   cycleId: z.uuid(),
 });
 
-/** One change of an approved plan revision: an indicator's target, baseline or weight, from and to. */
-export const PublicRevisionChange = z.object({
-  code: z.string(),
-  field: z.string(),
-  from: z.number(),
-  to: z.number(),
+/** One change of an approved plan revision, with the indicator's name and unit. */
+export const PublicRevisionChange = RevisionChange.extend({
   /** The indicator's name (its code when the indicator is gone). */
   name: z.string(),
   nameEn: z.string().nullable(),

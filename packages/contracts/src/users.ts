@@ -31,6 +31,7 @@ export const UserListItem = z.object({
 });
 export type UserListItem = z.infer<typeof UserListItem>;
 export const UserListReply = itemsOf(UserListItem);
+export type UserListReply = z.infer<typeof UserListReply>;
 
 export const ResetPasswordReply = z.object({
   user: z.object({ id: z.uuid(), username: z.string(), displayName: z.string() }),

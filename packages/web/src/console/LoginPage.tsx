@@ -7,7 +7,7 @@ import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { setLang, type Lang } from '../i18n';
 import { ApiError, api } from '../shared/api';
 import { errorText } from './errors';
-import type { User } from '../shared/types';
+import type { AuthConfigReply, LoginReply } from '@perfcommons/contracts';
 import { ChangePasswordForm, TotpSetup } from '../features/onboarding/ChangePassword';
 import { useMe } from './auth';
 
@@ -25,7 +25,7 @@ export function LoginPage() {
   // Production servers have no demo accounts: the hint is shown only outside production.
   const config = useQuery({
     queryKey: ['auth-config'],
-    queryFn: () => api.get<{ production: boolean }>('/api/auth/config'),
+    queryFn: () => api.get<AuthConfigReply>('/api/auth/config'),
     staleTime: Infinity,
   });
 
@@ -36,7 +36,7 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const { user } = await api.post<{ user: User }>('/api/auth/login', { ...v, totp: v.totp || undefined });
+      const { user } = await api.post<LoginReply>('/api/auth/login', { ...v, totp: v.totp || undefined });
       sessionStorage.removeItem('pc_landing');
       qc.setQueryData(['me'], user);
       // A password someone else set, or a second factor the roles require: that form shows here first.

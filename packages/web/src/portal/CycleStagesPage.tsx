@@ -4,24 +4,11 @@ import { OpenData } from './OpenData';
 import { pick } from '../i18n';
 import { ApiError } from '../shared/api';
 import { fmtDate } from '../shared/format';
-import { STAGES, type Cycle, type Stage } from '../shared/types';
+import type { PublicStagesReply as StageHistory } from '@perfcommons/contracts';
+import { STAGES, type Stage } from '../shared/types';
 import { Link } from './router';
 import { ErrorBox, Loading, StageBar } from './ui';
 import { useApi } from './useApi';
-
-interface StageHistory {
-  cycle: Cycle;
-  transitions: { id: string; from: Stage; to: Stage; reason: string | null; at: string }[];
-  overrides: {
-    id: string;
-    from: Stage;
-    to: Stage;
-    code: string;
-    reason: string;
-    at: string;
-    blockers: { count: number; blockers: { id: string; label: string; labelEn?: string }[] };
-  }[];
-}
 
 /** A cycle's public page: its links so far, and every precondition the office skipped, with the reason. */
 export default function CycleStagesPage({ id }: { id: string }) {

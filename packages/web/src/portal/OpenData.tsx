@@ -1,20 +1,15 @@
 import { useTranslation } from 'react-i18next';
+import type { BundleDigestReply } from '@perfcommons/contracts';
 import { ApiError } from '../shared/api';
 import { ErrorBox, Loading } from './ui';
 import { useApi } from './useApi';
 import './opendata-i18n';
 
-interface Digest {
-  sha256: string;
-  bytes: number;
-  url: string;
-}
-
 /** A published cycle's open data: the bundle with its SHA-256, spreadsheets, and how to check the results. */
 export function OpenData({ cycleId, code }: { cycleId: string; code: string }) {
   const { t, i18n } = useTranslation('portalOpenData');
   const base = `/api/public/cycles/${encodeURIComponent(cycleId)}`;
-  const d = useApi<Digest>(`${base}/bundle/digest`);
+  const d = useApi<BundleDigestReply>(`${base}/bundle/digest`);
   const lang = i18n.language === 'en' ? 'en' : 'zh-CN';
   return (
     <section className="pc-card" data-testid="portal-open-data" aria-labelledby="open-data">

@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { useTranslation } from 'react-i18next';
+import type { PublicPlanRevision as PublicRevision } from '@perfcommons/contracts';
 import type { Same } from '../i18n';
 import { pick } from '../i18n';
 import { fmtDate, fmtNum } from '../shared/format';
@@ -21,22 +22,7 @@ const en: Same<typeof zh> = {
 i18next.addResourceBundle('zh-CN', 'planRevisions', zh, true, false);
 i18next.addResourceBundle('en', 'planRevisions', en, true, false);
 
-export interface PublicRevision {
-  id: string;
-  justification: string;
-  decidedAt: string | null;
-  previousVersion: number | null;
-  newVersion: number | null;
-  changes: {
-    code: string;
-    field: 'target' | 'weight';
-    from: number;
-    to: number;
-    name: string;
-    nameEn: string | null;
-    unit: string | null;
-  }[];
-}
+export type { PublicRevision };
 
 /** The approved mid-cycle revisions of a published plan (what changed, why, when). */
 export function PlanRevisions({ revisions }: { revisions?: PublicRevision[] }) {

@@ -1,31 +1,7 @@
-/** Shapes of the HTTP API (packages/server/API.md). */
+/** Shapes of the HTTP API: from @perfcommons/contracts, except those whose module has no contract yet. */
 
-export type Role =
-  | 'admin'
-  | 'security_admin'
-  | 'audit_admin'
-  | 'office'
-  | 'unit_manager'
-  | 'appraisee'
-  | 'evaluator'
-  | 'verifier'
-  | 'public';
-
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  displayNameEn?: string | null;
-  roles: { role: Role; orgUnitId?: string | null }[];
-  /** The password was set by someone else: the console shows only the change-password screen. */
-  mustChangePassword?: boolean;
-  /** Second factor (TOTP) enabled. */
-  totpEnabled?: boolean;
-  /** Production requires a second factor for these roles: only its set-up shows until done. */
-  totpEnrolmentRequired?: boolean;
-  /** The login before this session's: time, address and failed attempts since. */
-  lastLogin?: { at: string | null; ip: string | null; failedAttemptsSince: number } | null;
-}
+/** The signed-in user (GET /api/auth/me) and the roles of PerfCommons. */
+export type { Role, SessionUser as User, AuditEntry } from '@perfcommons/contracts';
 
 export type { OrgUnit, Person } from '@perfcommons/contracts';
 
@@ -108,17 +84,6 @@ export interface AppliedConsequence {
   kind: string;
   value?: unknown;
   reason: string;
-}
-
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actorId?: string | null;
-  action: string;
-  entityType: string;
-  entityId?: string | null;
-  hash: string;
-  prevHash?: string | null;
 }
 
 export interface Items<T> {

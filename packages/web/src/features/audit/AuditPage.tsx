@@ -7,13 +7,7 @@ import { useCrumbs } from '../../console/crumbs';
 import { errorText } from '../../console/errors';
 import { api, qs } from '../../shared/api';
 import { fmtDateTime } from '../../shared/format';
-import type { AuditEntry } from '../../shared/types';
-
-interface Verification {
-  ok: boolean;
-  checked: number;
-  problems: { seq: number; kind: string; message: string }[];
-}
+import type { AuditEntry, AuditListReply, AuditReport } from '@perfcommons/contracts';
 
 export default function AuditPage() {
   const { t } = useTranslation('audit');
@@ -24,12 +18,10 @@ export default function AuditPage() {
   const list = useQuery({
     queryKey: ['audit', page, pageSize],
     queryFn: () =>
-      api.get<{ items: AuditEntry[]; total: number }>(
-        `/api/audit${qs({ limit: pageSize, offset: (page - 1) * pageSize })}`,
-      ),
+      api.get<AuditListReply>(`/api/audit${qs({ limit: pageSize, offset: (page - 1) * pageSize })}`),
     placeholderData: (prev) => prev,
   });
-  const verify = useMutation({ mutationFn: () => api.get<Verification>('/api/audit/verify') });
+  const verify = useMutation({ mutationFn: () => api.get<AuditReport>('/api/audit/verify') });
   const needle = q.trim().toLowerCase();
   const rows = (list.data?.items ?? []).filter(
     (e) => !needle || `${e.action} ${e.entityType}`.toLowerCase().includes(needle),

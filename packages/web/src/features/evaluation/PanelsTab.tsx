@@ -22,8 +22,15 @@ import { applyFieldErrors, errorText } from '../../console/errors';
 import { usePlans } from '../../console/queries';
 import { pick } from '../../i18n';
 import { api, qs } from '../../shared/api';
-import type { Cycle, Items, PlanSummary } from '../../shared/types';
-import { PANEL_SUBJECTS, type AssignAnswer, type Panel, type RulesView, type UserItem } from './types';
+import type { Cycle, PlanSummary } from '../../shared/types';
+import type {
+  AssignTasksReply,
+  Panel,
+  PanelListReply,
+  RulesReply,
+  UserListReply,
+} from '@perfcommons/contracts';
+import { PANEL_SUBJECTS } from '@perfcommons/contracts/enums';
 
 /** The role whose holders usually sit on a panel of this subject (heads rate their peers). */
 const roleFor = (subject: string) =>
@@ -34,11 +41,11 @@ export function PanelsTab({ cycle }: { cycle: Cycle }) {
   const lang = i18n.language;
   const panels = useQuery({
     queryKey: ['panels', cycle.id],
-    queryFn: () => api.get<Items<Panel>>(`/api/cycles/${cycle.id}/panels`).then((r) => r.items),
+    queryFn: () => api.get<PanelListReply>(`/api/cycles/${cycle.id}/panels`).then((r) => r.items),
   });
   const rules = useQuery({
     queryKey: ['rules', cycle.id],
-    queryFn: () => api.get<RulesView>(`/api/cycles/${cycle.id}/rules`),
+    queryFn: () => api.get<RulesReply>(`/api/cycles/${cycle.id}/rules`),
   });
   const plans = usePlans(cycle.id);
   const planById = new Map((plans.data ?? []).map((p) => [p.id, p]));
@@ -197,12 +204,12 @@ function AssignModal({
   const users = useQuery({
     queryKey: ['users', activeRole],
     enabled: open,
-    queryFn: () => api.get<Items<UserItem>>(`/api/users${qs({ role: activeRole })}`).then((r) => r.items),
+    queryFn: () => api.get<UserListReply>(`/api/users${qs({ role: activeRole })}`).then((r) => r.items),
   });
-  const [answer, setAnswer] = useState<AssignAnswer>();
+  const [answer, setAnswer] = useState<AssignTasksReply>();
   const eligible = plans.filter((p) => p.status === 'approved' || p.status === 'closed');
   const assign = useMutation({
-    mutationFn: (body: AssignForm) => api.post<AssignAnswer>(`/api/cycles/${cycle.id}/tasks`, body),
+    mutationFn: (body: AssignForm) => api.post<AssignTasksReply>(`/api/cycles/${cycle.id}/tasks`, body),
     onSuccess: (r) => {
       setAnswer(r);
       void message.success(t('panels.assigned_', { n: r.created }));

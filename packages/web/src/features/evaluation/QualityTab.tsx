@@ -6,7 +6,7 @@ import { errorText } from '../../console/errors';
 import { api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import type { Cycle } from '../../shared/types';
-import type { RaterQuality } from './types';
+import type { RaterQualityReply as RaterQuality } from '@perfcommons/contracts';
 
 type RaterRow = RaterQuality['raters'][number];
 

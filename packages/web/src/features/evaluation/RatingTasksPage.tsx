@@ -29,7 +29,7 @@ import { nodeName, type IndicatorNode } from '../../shared/tree';
 import type { Items } from '../../shared/types';
 import type { RubricBand } from '@perfcommons/contracts';
 import { RubricView } from '../indicators/RubricView';
-import type { RatingTask } from './types';
+import type { RatingTask } from '@perfcommons/contracts';
 
 /** A leaf as the plan API sends it: with the raters' rubric when it has one. */
 type RubricNode = { rubric?: RubricBand[] };

@@ -18,21 +18,19 @@ import {
 import { DeleteOutlined, LinkOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { DEFAULT_GRADE_SCHEME } from '@perfcommons/domain';
 import { applyFieldErrors, errorText } from '../../console/errors';
 import { api } from '../../shared/api';
 import { fmtDateTime } from '../../shared/format';
 import type { Cycle } from '../../shared/types';
+import type { ConsequenceRule, RulesReply as RulesView } from '@perfcommons/contracts';
+import { CONSEQUENCE_KINDS, TIE_BREAKS } from '@perfcommons/contracts/enums';
 import {
-  CONSEQUENCE_KINDS,
+  DEFAULT_GRADE_SCHEME,
+  GRADES,
   MISSING_DATA_POLICIES,
-  type ConsequenceRule,
   type GradeScheme,
   type MissingDataPolicy,
-  type RulesView,
-} from './types';
-
-const GRADES = ['excellent', 'good', 'qualified', 'basically_qualified', 'unqualified'];
+} from '@perfcommons/domain';
 const pct = (x: number | undefined) => (x === undefined ? undefined : Math.round(x * 10000) / 100);
 
 interface FormValues {
@@ -272,7 +270,7 @@ export function RulesTab({ cycle }: { cycle: Cycle }) {
               </Form.List>
               <Form.Item name="tieBreak" label={t('rules.tieBreak')} style={{ marginTop: 16 }}>
                 <Select
-                  options={(['shareQuota', 'weightedScoreThenCode'] as const).map((v) => ({
+                  options={TIE_BREAKS.map((v) => ({
                     value: v,
                     label: t(`rules.tieBreakOpts.${v}`),
                   }))}

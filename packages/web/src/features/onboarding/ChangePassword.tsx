@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { applyFieldErrors } from '../../console/errors';
 import { useLogout } from '../../console/auth';
 import { api } from '../../shared/api';
+import type { TotpSetupReply } from '@perfcommons/contracts';
 import type { User } from '../../shared/types';
 
 interface Values {
@@ -124,7 +125,7 @@ export function TotpSetup({ user, onDone }: { user: User; onDone: () => void }) 
   const [form] = Form.useForm<{ currentPassword: string; code: string }>();
   const [errors, setErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
-  const [key, setKey] = useState<{ secret: string; otpauthUrl: string } | null>(null);
+  const [key, setKey] = useState<TotpSetupReply | null>(null);
 
   const run = async (fn: () => Promise<void>, fields: string[]) => {
     setBusy(true);
@@ -139,7 +140,7 @@ export function TotpSetup({ user, onDone }: { user: User; onDone: () => void }) 
   };
   const start = (v: { currentPassword: string }) =>
     run(async () => {
-      setKey(await api.post('/api/auth/totp/setup', { currentPassword: v.currentPassword }));
+      setKey(await api.post<TotpSetupReply>('/api/auth/totp/setup', { currentPassword: v.currentPassword }));
     }, ['currentPassword']);
   const enable = (v: { code: string }) =>
     run(async () => {

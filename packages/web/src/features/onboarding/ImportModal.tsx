@@ -5,29 +5,13 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../console/errors';
 import { api } from '../../shared/api';
+import type { ImportCommitReply, ImportPreviewReply, ImportRowOutcome } from '@perfcommons/contracts';
+import type { ImportKind, ImportRowAction } from '@perfcommons/contracts/enums';
 
-type Kind = 'units' | 'people' | 'accounts';
-type Action = 'create' | 'update' | 'unchanged' | 'error';
-
-interface RowOutcome {
-  row: number;
-  key: string;
-  action: Action;
-  changes: string[];
-}
-
-interface Preview {
-  kind: Kind;
-  ok: boolean;
-  summary: Record<Action, number>;
-  rows: RowOutcome[];
-  errors: { path: string; message: string }[];
-  ignoredColumns: string[];
-}
-
-interface Committed extends Preview {
-  credentials: { username: string; displayName: string; password: string }[];
-}
+type Kind = ImportKind;
+type Action = ImportRowAction;
+type Preview = ImportPreviewReply;
+type Committed = ImportCommitReply;
 
 const ACTION_COLOR: Record<Action, string> = {
   create: 'green',
@@ -307,7 +291,7 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
   );
 }
 
-function RowsTable({ rows }: { rows: RowOutcome[] }) {
+function RowsTable({ rows }: { rows: ImportRowOutcome[] }) {
   const { t } = useTranslation('onboarding');
   return (
     <Table
