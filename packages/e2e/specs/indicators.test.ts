@@ -103,6 +103,23 @@ describe('indicator library: the office reads it, picks an indicator into a draf
     await shot(page, 'i05-target-aid');
   });
 
+  it("edits a rated leaf's rubric in the plan editor and saves it with the plan", async () => {
+    await page.keyboard.press('Escape');
+    await page.getByTestId('rule-E3').click();
+    const editor = page.getByTestId('rubric-editor');
+    await editor.waitFor();
+    const first = editor.locator('textarea').first();
+    await first.fill('班子团结，重点任务全部按期完成（东城区细则）');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('plan-save').click();
+    await page.getByText('已保存').first().waitFor();
+    const saved = (await (await page.request.get(`${baseUrl}/api/plans/${planId}`)).json()) as {
+      tree: { code: string; children?: { code: string; rubric?: { description: string }[] }[] }[];
+    };
+    const e3 = saved.tree.find((n) => n.code === 'E')!.children!.find((c) => c.code === 'E3')!;
+    expect(e3.rubric![0].description).toBe('班子团结，重点任务全部按期完成（东城区细则）');
+  });
+
   it('shows a rater the rubric of each rated indicator beside the score', async () => {
     await context.clearCookies();
     await page.goto(`${baseUrl}/console/login`);

@@ -18,6 +18,7 @@ import { pick } from '../../i18n';
 import { fmtNum } from '../../shared/format';
 import type { ScoringRule, SubjectWeight } from '../../shared/tree';
 import type { EditNode } from './treeOps';
+import { RubricEditor } from '../indicators/RubricEditor';
 import { RubricView } from '../indicators/RubricView';
 import { TargetAid } from '../indicators/TargetAid';
 import './design-i18n';
@@ -347,7 +348,11 @@ export function LeafDrawer({ node, planId, saved, editable, problems, onClose, o
               {t('indicators:libraryRef', node.library)}
             </Typography.Paragraph>
           )}
-          <RubricView rubric={node.rubric} />
+          {editable && rule?.type === 'rating' ? (
+            <RubricEditor value={node.rubric} onChange={(rubric) => onChange({ rubric })} />
+          ) : (
+            <RubricView rubric={node.rubric} />
+          )}
           {planId && (node.kind ?? 'normal') === 'normal' && rule?.type !== 'rating' && (
             <>
               <Typography.Title level={5}>{t('indicators:aid.title')}</Typography.Title>
