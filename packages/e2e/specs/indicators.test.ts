@@ -64,6 +64,30 @@ describe('indicator library: the office reads it, picks an indicator into a draf
     await page.screenshot({ path: join(screenshotDir, 'i02b-performance.png') });
   });
 
+  it('the office adds an indicator and revises it into version 2', async () => {
+    await page.keyboard.press('Escape');
+    await page.getByTestId('indicator-create').click();
+    await page.getByTestId('indicator-code').fill('GOV-HOTLINE-RESPONSE');
+    await page.getByTestId('indicator-name').fill('12345热线签收率');
+    await page.locator('#category').click();
+    await page.locator('.ant-select-item-option', { hasText: '政府自身建设' }).click();
+    await page.getByTestId('indicator-definition').fill('在响应时限（2小时）内签收的工单占本期工单的比例。');
+    await page.getByTestId('indicator-mission').fill('群众诉求第一时间有人接');
+    await page.getByTestId('indicator-save').click();
+    await page.getByText('已保存：GOV-HOTLINE-RESPONSE 第 1 版').waitFor();
+    await page.getByTestId('indicator-search').fill('签收率');
+    await page.getByTestId('indicator-search').press('Enter');
+    await page.getByTestId('indicator-list').getByText('12345热线签收率').click();
+    await page.getByTestId('indicator-revise').click();
+    await page.getByTestId('indicator-change-note').fill('响应时限改为1小时');
+    await page.getByTestId('indicator-save').click();
+    await page.getByText('已保存：GOV-HOTLINE-RESPONSE 第 2 版').waitFor();
+    const versions = page.getByTestId('indicator-versions');
+    await versions.getByText('响应时限改为1小时').waitFor();
+    expect(await versions.locator('tbody tr.ant-table-row').count()).toBe(2);
+    await shot(page, 'i02c-revised');
+  });
+
   it('picks 地区生产总值增速 again under 经济发展: the saved plan keeps the library version and lint flags the overlap', async () => {
     type Tree = {
       code: string;
