@@ -17,6 +17,7 @@ import {
   AlertOutlined,
   AuditOutlined,
   BarChartOutlined,
+  BellOutlined,
   BookOutlined,
   CalendarOutlined,
   CheckSquareOutlined,
@@ -41,6 +42,7 @@ import { hasRole, homePath, useLogout, useMe } from './auth';
 import { CrumbContext, type Crumb } from './crumbs';
 import NotificationBell from '../features/monitoring/NotificationBell';
 import { TotpSetup } from '../features/onboarding/ChangePassword';
+import { NotificationSettings } from '../features/notifications/NotificationSettings';
 
 const { Header, Sider, Content } = Layout;
 /** The page a session landed on (sessionStorage), the only one that says 这是您的首次登录. */
@@ -55,6 +57,7 @@ export function ConsoleLayout() {
   const [crumbs, setCrumbs] = useState<Crumb[]>([]);
   const [collapsed, setCollapsed] = useState(false);
   const [totpOpen, setTotpOpen] = useState(false);
+  const [notifyOpen, setNotifyOpen] = useState(false);
   const last = me.lastLogin;
   const failed = last?.failedAttemptsSince ?? 0;
   // A first login is announced on the page it lands on, not on every page of the session.
@@ -196,10 +199,12 @@ export function ConsoleLayout() {
                     },
                     { type: 'divider' },
                     { key: 'totp', icon: <SafetyOutlined />, label: t('header.totp') },
+                    { key: 'notify', icon: <BellOutlined />, label: t('notifications:title') },
                     { key: 'logout', icon: <LogoutOutlined />, label: t('header.logout') },
                   ],
                   onClick: async (e) => {
                     if (e.key === 'totp') setTotpOpen(true);
+                    if (e.key === 'notify') setNotifyOpen(true);
                     if (e.key === 'logout') {
                       await logout();
                       navigate('/login');
@@ -218,6 +223,9 @@ export function ConsoleLayout() {
           </Content>
           <Modal open={totpOpen} onCancel={() => setTotpOpen(false)} footer={null} destroyOnHidden>
             <TotpSetup user={me} onDone={() => setTotpOpen(false)} />
+          </Modal>
+          <Modal open={notifyOpen} onCancel={() => setNotifyOpen(false)} footer={null} destroyOnHidden>
+            <NotificationSettings onDone={() => setNotifyOpen(false)} />
           </Modal>
         </Layout>
       </Layout>

@@ -16,6 +16,8 @@ import * as onboarding from '../features/onboarding/i18n';
 import * as todo from '../features/todo/i18n';
 import * as linkage from '../features/linkage/i18n';
 import * as indicators from '../features/indicators/i18n';
+import * as jobs from '../features/jobs/i18n';
+import * as notifications from '../features/notifications/i18n';
 
 const features = {
   console: shell,
@@ -34,6 +36,8 @@ const features = {
   todo,
   linkage,
   indicators,
+  jobs,
+  notifications,
 };
 
 function build(lang: 'zh' | 'en') {

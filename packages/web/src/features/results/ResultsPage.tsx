@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import {
   Alert,
   App,
@@ -26,6 +26,8 @@ import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDateTime, fmtNum, GRADE_COLORS, peerGroupLabel } from '../../shared/format';
 import type { Items, Result } from '../../shared/types';
+import type { Job } from '@perfcommons/contracts';
+import { JobProgress } from '../jobs/JobProgress';
 import { BreakdownDrawer, useNamesEn, useResultDetail } from './BreakdownDrawer';
 import { GradeTag } from './GradeTag';
 import { ConsequenceTags, IncompleteTag, SensitivityCell } from './ResultExtras';
@@ -61,15 +63,22 @@ export default function ResultsPage() {
   const [drawer, setDrawer] = useState<string>();
   const [chartKind, setChartKind] = useState<'bar' | 'pie'>('bar');
 
+  // The compute runs as a durable job: the bar follows it, the results reload when it is done.
+  const [computeJob, setComputeJob] = useState<string>();
   const compute = useMutation({
-    mutationFn: () => api.post<Items<Result>>(`/api/cycles/${cycle!.id}/compute`),
-    onSuccess: (r) => {
-      qc.setQueryData(['results', cycle!.id], r.items);
-      void qc.invalidateQueries({ queryKey: ['result'] });
-      void message.success(t('computed', { n: r.items.length }));
-    },
+    mutationFn: () => api.post<{ jobId: string }>(`/api/cycles/${cycle!.id}/compute`),
+    onSuccess: (r) => setComputeJob(r.jobId),
     onError: (e) => void message.error(errorText(e)),
   });
+  const computed = useCallback(
+    (job: Job) => {
+      void qc.invalidateQueries({ queryKey: ['results'] });
+      void qc.invalidateQueries({ queryKey: ['result'] });
+      if (job.state === 'completed')
+        void message.success(t('computed', { n: (job.result as { count: number }).count }));
+    },
+    [qc, message, t],
+  );
 
   const all = results.data ?? [];
   const types = [...new Set(all.map((r) => r.appraiseeType))];
@@ -142,6 +151,11 @@ export default function ResultsPage() {
           </Space>
         }
       >
+        {computeJob && (
+          <div style={{ maxWidth: 480, marginBottom: 12 }}>
+            <JobProgress jobId={computeJob} onDone={computed} />
+          </div>
+        )}
         {computedAt && (
           <Typography.Paragraph type="secondary">
             {t('computedAt', { at: fmtDateTime(computedAt) })}

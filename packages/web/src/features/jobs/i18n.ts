@@ -1,0 +1,39 @@
+import type { Same } from '../../i18n';
+
+export const zh = {
+  state: {
+    queued: '排队中',
+    active: '进行中',
+    retry: '失败，等待重试',
+    completed: '已完成',
+    failed: '失败',
+  },
+  step: {
+    reading: '读取数据',
+    scoring: '计算得分',
+    ranking: '排名与定等',
+    writing: '写入结果',
+    consequences: '结果运用',
+  },
+  attempt: '第 {{n}}/{{max}} 次尝试',
+  failed: '任务失败：{{message}}',
+};
+
+export const en: Same<typeof zh> = {
+  state: {
+    queued: 'Queued',
+    active: 'Running',
+    retry: 'Failed, waiting to retry',
+    completed: 'Completed',
+    failed: 'Failed',
+  },
+  step: {
+    reading: 'Reading data',
+    scoring: 'Scoring',
+    ranking: 'Ranking and grading',
+    writing: 'Writing results',
+    consequences: 'Applying consequences',
+  },
+  attempt: 'Attempt {{n}} of {{max}}',
+  failed: 'The job failed: {{message}}',
+};
