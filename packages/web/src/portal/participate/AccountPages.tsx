@@ -11,8 +11,10 @@ import { useSession } from './session';
 import { MyData } from './MyData';
 import {
   PARTICIPANT_CATEGORIES as CATEGORIES,
+  PRIVACY_NOTICE_VERSION,
   RELATIONSHIP_KINDS as KINDS,
 } from '@perfcommons/contracts/enums';
+import type { ProfileReply as Profile } from '@perfcommons/contracts';
 
 export { CATEGORIES, KINDS };
 
@@ -136,7 +138,6 @@ export function AccountBox() {
 }
 
 /** Version of the privacy notice shown at registration (the server records consent to it). */
-const PRIVACY_NOTICE_VERSION = '2026-01';
 
 /** The previous login and the failed attempts since (MLPS: the user can notice misuse of the account). */
 function LastLogin({ user }: { user: User }) {
@@ -174,19 +175,6 @@ export function HubPage() {
       </ul>
     </>
   );
-}
-
-interface Profile {
-  profile: { category: string; district: string | null; displayName: string };
-  relationships: {
-    id: string;
-    orgUnitId: string;
-    orgName: string;
-    orgNameEn: string | null;
-    kind: string;
-    verified: boolean;
-    relevance: { score: number };
-  }[];
 }
 
 export function ProfilePage() {

@@ -7,35 +7,10 @@ import { Loading } from '../ui';
 import { useApi } from '../useApi';
 import { Problem, useAction } from './shared';
 import { useSession } from './session';
-
-interface Improvement {
-  id: string;
-  planId: string;
-  title: string;
-  summary: string | null;
-  appraiseeName: string;
-  appraiseeNameEn: string | null;
-  actions: {
-    id: string;
-    action: string;
-    owner: string;
-    deadline: string;
-    status: string;
-    evidence: string | null;
-    overdue: boolean;
-  }[];
-  done: number;
-  followers: number;
-  followedByMe: boolean;
-}
-interface Interview {
-  id: string;
-  heldOn: string;
-  title: string;
-  status: string;
-  record: string | null;
-  seats: { relevance: number; status: string }[];
-}
+import type {
+  FeedbackInterviewWithSeats as Interview,
+  PublicImprovement as Improvement,
+} from '@perfcommons/contracts';
 
 export function ImprovementsPage() {
   const { t, i18n } = useTranslation('participate');

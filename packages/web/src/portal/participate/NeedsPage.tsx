@@ -6,34 +6,7 @@ import { Loading } from '../ui';
 import { AccountBox } from './AccountPages';
 import { CyclePicker, Field, Problem, UnitPicker, useAction } from './shared';
 import { useSession } from './session';
-
-interface Need {
-  id: string;
-  status: 'visible' | 'hidden';
-  title?: string;
-  body?: string;
-  hiddenReason?: string | null;
-  supports?: number;
-  links?: { indicatorCode: string }[];
-  supportedByMe?: boolean;
-  mine?: boolean;
-}
-interface Cluster {
-  representativeId: string;
-  title: string;
-  size: number;
-  supports: number;
-}
-interface Coverage {
-  items: {
-    needId: string;
-    title: string;
-    supports: number;
-    covered: boolean;
-    indicators: { code: string; name: string }[];
-  }[];
-  covered: number;
-}
+import type { Need, NeedCluster as Cluster, NeedCoverageReply as Coverage } from '@perfcommons/contracts';
 
 export function NeedsPage() {
   const { t } = useTranslation('participate');

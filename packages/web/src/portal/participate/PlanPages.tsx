@@ -10,42 +10,14 @@ import { useApi } from '../useApi';
 import { AccountBox } from './AccountPages';
 import { Field, Problem, useAction } from './shared';
 import { useSession } from './session';
+import type {
+  CounselingSession as Counseling,
+  PlanComment as Comment,
+  PlanDetailReply,
+  ThreadWithPosts as Thread,
+} from '@perfcommons/contracts';
 
-interface TreeNode {
-  code: string;
-  name: string;
-  nameEn?: string | null;
-  children?: TreeNode[];
-}
-interface Comment {
-  id: string;
-  indicatorCode: string | null;
-  status: string;
-  body?: string;
-  hiddenReason?: string | null;
-  answer?: string | null;
-}
-interface Thread {
-  id: string;
-  title: string;
-  indicatorCode: string | null;
-  posts: {
-    id: string;
-    status: string;
-    body?: string;
-    hiddenReason?: string | null;
-    authorRole: string;
-    authorName?: string | null;
-  }[];
-}
-interface Counseling {
-  id: string;
-  heldOn: string;
-  attendees: string[];
-  issues: string[];
-  actions: { action: string; owner: string; deadline: string }[];
-  summary?: string | null;
-}
+type TreeNode = PlanDetailReply['tree'][number];
 
 const flatten = (nodes: TreeNode[]): TreeNode[] => nodes.flatMap((n) => [n, ...flatten(n.children ?? [])]);
 

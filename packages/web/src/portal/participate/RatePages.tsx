@@ -10,28 +10,7 @@ import { useApi } from '../useApi';
 import { AccountBox } from './AccountPages';
 import { Field, pct, Problem, useAction } from './shared';
 import { useSession } from './session';
-
-interface Form {
-  appraiseeName: string;
-  appraiseeNameEn: string | null;
-  open: boolean;
-  dimensions: { code: string; name: string; nameEn: string | null }[];
-  mine: { scores: Record<string, number> } | null;
-  relevance: { score: number } | null;
-}
-interface Summary {
-  n: number;
-  highRelevanceShare: number;
-  dimensions: {
-    code: string;
-    name: string;
-    nameEn: string | null;
-    n: number;
-    mean: number | null;
-    weightedMean: number | null;
-  }[];
-  comments: { id: string; status: string; comment?: string; hiddenReason?: string | null }[];
-}
+import type { PublicRatingSummaryReply as Summary, RatingFormReply } from '@perfcommons/contracts';
 
 export function RateListPage() {
   const { t, i18n } = useTranslation('participate');
@@ -84,7 +63,7 @@ function CyclePlans({ cycleId }: { cycleId: string }) {
 export function RatePage({ id }: { id: string }) {
   const { t, i18n } = useTranslation('participate');
   const session = useSession();
-  const form = useApi<Form>(
+  const form = useApi<RatingFormReply>(
     session.user === undefined ? null : `/api/public/participation/plans/${id}/rating-form`,
   );
   const summary = useApi<Summary>(`/api/public/participation/plans/${id}/ratings`);

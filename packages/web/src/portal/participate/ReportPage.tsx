@@ -6,29 +6,7 @@ import type { Items, OrgUnit } from '../../shared/types';
 import { Loading } from '../ui';
 import { useApi } from '../useApi';
 import { CyclePicker, pct, UnitPicker } from './shared';
-
-export interface LinkReport {
-  link: string;
-  n: number;
-  inputs: number;
-  highInputShare: number;
-  meanRelevance: number | null;
-  summary: {
-    relevanceHistogram: { from: number; to: number; count: number }[];
-    byCategory: Record<string, number>;
-    byDistrict: Record<string, number>;
-    highRelevanceShare: number;
-  };
-  warnings: { kind: string; message: string }[];
-}
-export interface ReportItem {
-  planId: string;
-  appraiseeType: string;
-  appraiseeName: string;
-  appraiseeNameEn: string | null;
-  participants: number;
-  links: LinkReport[];
-}
+import type { ParticipationReportItem as ReportItem } from '@perfcommons/contracts';
 
 export function ReportPage() {
   const { t } = useTranslation('participate');
