@@ -5,7 +5,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { LinkageBatch, LinkageImportReply, LinkageRate } from '@perfcommons/contracts';
 import { LINKAGE_METRICS, METRIC_SOURCE, type LinkageMetric } from '@perfcommons/domain';
-import { errorText, fieldLabel } from '../../console/errors';
+import { detailMessage, errorText, fieldLabel } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDateTime } from '../../shared/format';
@@ -18,6 +18,23 @@ const ACTION_COLOR = { create: 'green', update: 'blue', unchanged: 'default', er
 function splitPath(path: string) {
   const m = /^rows\.(\d+)\.(.+)$/.exec(path);
   return m ? { row: Number(m[1]), field: m[2] } : { row: null, field: path };
+}
+
+/** A row problem of the import (the server's English message) in the user's language. */
+function useRowMessage() {
+  const { t } = useTranslation('linkage');
+  return (m: string): string => {
+    let x: RegExpExecArray | null;
+    if (m === 'required') return t('required');
+    if (m === 'before the received time') return t('msg.beforeReceived');
+    if ((x = /^(.+): no unit with this code or name$/.exec(m))) return t('msg.noUnit', { unit: x[1] });
+    if ((x = /^(.+): several units have this name/.exec(m))) return t('msg.ambiguousUnit', { unit: x[1] });
+    if ((x = /^'(.*)' is not a time/.exec(m))) return t('msg.notTime', { raw: x[1] });
+    if ((x = /^'(.*)' is not a date/.exec(m))) return t('msg.notDate', { raw: x[1] });
+    if ((x = /^'(.*)' is not one of (.+)$/.exec(m))) return t('msg.notOneOf', { raw: x[1], list: x[2] });
+    if ((x = /^(.+) is also in row (\d+)$/.exec(m))) return t('msg.duplicate', { id: x[1], row: x[2] });
+    return detailMessage(m);
+  };
 }
 
 /** A rate as `87.5%（7/8）`, or "no data" when its denominator is 0. */
@@ -132,6 +149,7 @@ export function ImportTab({ office }: { office: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [batch, setBatch] = useState<LinkageBatch | null>(null);
+  const rowMessage = useRowMessage();
   const batches = useQuery({
     queryKey: ['linkage-batches'],
     queryFn: () => api.get<{ items: LinkageBatch[] }>('/api/linkage/batches'),
@@ -262,7 +280,7 @@ export function ImportTab({ office }: { office: boolean }) {
                           : fieldLabel(f);
                       },
                     },
-                    { title: t('import.problem'), dataIndex: 'message' },
+                    { title: t('import.problem'), render: (_, e) => rowMessage(e.message) },
                   ]}
                 />
               ) : (
