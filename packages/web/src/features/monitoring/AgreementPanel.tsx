@@ -22,7 +22,7 @@ import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDateTime } from '../../shared/format';
 import type { Items } from '../../shared/types';
-import type { Revision, Signoff } from './api';
+import type { PlanRevision as Revision, Signoff } from '@perfcommons/contracts';
 import { ChangeList, RevisionTag } from './parts';
 import type { IndicatorNode } from '../../shared/tree';
 

@@ -6,7 +6,7 @@ import { useNavigate } from 'react-router-dom';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDateTime } from '../../shared/format';
-import type { Notification } from './api';
+import type { Notification } from '@perfcommons/contracts';
 
 /** Where a message leads in the console. */
 function target(n: Notification): string | null {

@@ -1,7 +1,12 @@
 import { Space, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { fmtNum } from '../../shared/format';
-import { COLOURS, TAG_COLOURS, type Colour, type Revision } from './api';
+import type { RevisionChange } from '@perfcommons/contracts';
+import type { TrajectoryColour as Colour } from '@perfcommons/contracts/enums';
+import { COLOURS, TAG_COLOURS } from './api';
+
+/** A share as a percentage with one decimal. */
+export const pct = (x: number) => `${fmtNum(x * 100, 1)}%`;
 
 /** Traffic light 红黄绿灯 of an indicator or appraisee. */
 export function ColourTag({ status }: { status: Colour | null }) {
@@ -20,7 +25,7 @@ export function RevisionTag({ status }: { status: string }) {
   return <Tag color={colour}>{t(`revisionStatus.${status}`)}</Tag>;
 }
 
-export function ChangeList({ changes }: { changes: Revision['changes'] }) {
+export function ChangeList({ changes }: { changes: RevisionChange[] }) {
   const { t } = useTranslation('monitoring');
   return (
     <Space direction="vertical" size={0}>
