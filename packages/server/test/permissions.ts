@@ -757,4 +757,86 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   },
   'GET /api/plans/:id/target-aid': { url: '/api/plans/{eduPlan}/target-aid?code=B2', allow: EDU_READERS },
   'GET /api/public/orgs/:id/indicator-history': {
+    url: '/api/public/orgs/{edu}/indicator-history',
+    allow: ALL,
+  },
+  // Data linkage: hotline and review imports, rates, mapping and feed, findings (docs/linkage.md).
+  'POST /api/linkage/import/:source/preview': {
+    url: '/api/linkage/import/hotline/preview',
+    file: {
+      name: 'o.csv',
+      type: 'text/csv',
+      content: '工单编号,来电时间,承办单位\nP1,2026-03-02 09:00,edu\n',
+    },
+    allow: OFFICE,
+  },
+  'POST /api/linkage/import/:source/commit': {
+    url: '/api/linkage/import/hotline/commit',
+    file: {
+      name: 'o.csv',
+      type: 'text/csv',
+      content: '工单编号,来电时间,承办单位\nP1,2026-03-02 09:00,nowhere\n',
+    },
+    allow: OFFICE,
+    note: 'an unknown unit: 400 past the permission check, nothing written',
+  },
+  'GET /api/linkage/batches': { url: '/api/linkage/batches', allow: OFFICE },
+  'GET /api/linkage/rates': {
+    url: '/api/linkage/rates',
+    allow: ['verifier', 'edu.head', 'fin.manager', 'edu.manager', ...OFFICE],
+    note: 'units read the rates of their own subtree only (linkage.test.ts)',
+  },
+  'GET /api/cycles/:id/linkage/mappings': { url: '/api/cycles/{c2026}/linkage/mappings', allow: OFFICE },
+  'POST /api/cycles/:id/linkage/mappings': {
+    url: '/api/cycles/{c2026}/linkage/mappings',
+    body: { indicatorCode: 'PERM-X', metric: 'on_time_rate' },
+    allow: OFFICE,
+  },
+  'DELETE /api/cycles/:id/linkage/mappings/:mappingId': {
+    url: '/api/cycles/{c2026}/linkage/mappings/{missing}',
+    allow: OFFICE,
+    note: 'a missing mapping: 404 for the office',
+  },
+  'POST /api/cycles/:id/linkage/feed': {
+    url: '/api/cycles/{c2026}/linkage/feed',
+    body: {},
+    allow: OFFICE,
+    note: 'draft plans get no value',
+  },
+  'GET /api/cycles/:id/findings': {
+    url: '/api/cycles/{c2026}/findings',
+    allow: SIGNED_IN,
+    note: 'each sees the findings of the plans they may read',
+  },
+  'GET /api/cycles/:id/findings/targets': { url: '/api/cycles/{c2026}/findings/targets', allow: OFFICE },
+  'POST /api/cycles/:id/findings': {
+    url: '/api/cycles/{c2026}/findings',
+    body: {
+      planId: '{eduPlan}',
+      indicatorCode: 'PERM-NONE',
+      kind: 'audit',
+      docTitle: '矩阵测试',
+      docNumber: '测〔2026〕1号',
+      docDate: '2026-01-05',
+      description: '矩阵测试',
+      points: 1,
+    },
+    allow: OFFICE,
+    note: 'no such deduction item: 400 past the permission check',
+  },
+  'POST /api/findings/:id/withdraw': {
+    url: '/api/findings/{missing}/withdraw',
+    body: { reason: '矩阵测试' },
+    allow: OFFICE,
+  },
+  'POST /api/findings/:id/file': {
+    url: '/api/findings/{missing}/file',
+    file: { name: 'd.pdf', type: 'application/pdf', content: '%PDF-1.4\n' },
+    allow: OFFICE,
+  },
+  'GET /api/findings/:id/file': {
+    url: '/api/findings/{missing}/file',
+    allow: SIGNED_IN,
+    note: 'a missing finding: 404 for everyone signed in; readers of the plan only (linkage.test.ts)',
+  },
 };

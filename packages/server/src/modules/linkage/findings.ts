@@ -212,9 +212,10 @@ export async function attachFindingFile(
 
 /** The source document of a finding, for whoever may read the finding. */
 export async function getFindingFile(db: Db, actor: Actor | null, id: string) {
+  const a = requireActor(actor);
   const f = await loadFinding(db, id);
   const scope = await loadPlanScope(db, f.planId);
-  if (!canReadPlanSync(requireActor(actor), { ...scope, plan: scope.plan })) throw notFound('Finding');
+  if (!canReadPlanSync(a, { ...scope, plan: scope.plan })) throw notFound('Finding');
   const [row] = await db
     .select({
       content: linkageFindings.fileContent,

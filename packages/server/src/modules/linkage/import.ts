@@ -199,7 +199,7 @@ function checkRow(
   return { row: r.row, key, action: bad ? 'error' : 'create', changes: [], fields: bad ? undefined : fields };
 }
 
-function present_(source: LinkageSource, sheet: ParsedSheet, planned: RowPlan[], errors: ErrorDetail[]) {
+function summarise(source: LinkageSource, sheet: ParsedSheet, planned: RowPlan[], errors: ErrorDetail[]) {
   const summary = { create: 0, update: 0, unchanged: 0, error: 0 };
   for (const p of planned) summary[p.action] += 1;
   const rowOf = (d: ErrorDetail) => Number(/^rows\.(\d+)\./.exec(d.path)?.[1] ?? 0);
@@ -224,7 +224,7 @@ export async function previewLinkageImport(
   requireOffice(actor, 'Importing service data');
   const sheet = await parseLinkageSheet(source, file.buffer, file.filename);
   const { planned, errors } = await planRows(db, source, sheet);
-  return present_(source, sheet, planned, errors);
+  return summarise(source, sheet, planned, errors);
 }
 
 /**
@@ -250,7 +250,7 @@ export async function commitLinkageImport(
           errors,
           'import_invalid',
         );
-      const result = present_(source, sheet, planned, errors);
+      const result = summarise(source, sheet, planned, errors);
       const creates = planned.filter((p) => p.action === 'create');
       const updates = planned.filter((p) => p.action === 'update');
       if (!creates.length && !updates.length) return { ...result, batchId: null };
