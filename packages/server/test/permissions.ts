@@ -699,6 +699,15 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   'GET /api/notifications': { url: '/api/notifications', allow: SIGNED_IN },
   'POST /api/notifications/read-all': { url: '/api/notifications/read-all', allow: SIGNED_IN },
   'POST /api/notifications/:id/read': { url: '/api/notifications/{missing}/read', allow: SIGNED_IN },
+  'GET /api/notifications/settings': { url: '/api/notifications/settings', allow: SIGNED_IN },
+  'PUT /api/notifications/settings': {
+    url: '/api/notifications/settings',
+    body: { inApp: true, email: false, sms: false },
+    allow: SIGNED_IN,
+  },
+  // Durable jobs: one's own; another user's job is not found (404), as if it did not exist.
+  'GET /api/jobs': { url: '/api/jobs', allow: SIGNED_IN },
+  'GET /api/jobs/:id': { url: '/api/jobs/{missing}', allow: SIGNED_IN },
   // Indicator library (officials read, the office writes) and performance database (officials).
   'GET /api/indicators': { url: '/api/indicators', allow: NOT_CITIZEN_SIGNED_IN },
   'POST /api/indicators': {
