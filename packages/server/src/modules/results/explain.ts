@@ -83,7 +83,10 @@ async function annotateInputs(
  * Adds to each deduction item the active findings whose points it deducts, with their source
  * documents (kind, title, number, date).
  */
-function annotateFindings(breakdown: BreakdownNode[], findings: Awaited<ReturnType<typeof activeFindingsOf>>) {
+function annotateFindings(
+  breakdown: BreakdownNode[],
+  findings: Awaited<ReturnType<typeof activeFindingsOf>>,
+) {
   if (!findings.length) return;
   const visit = (n: BreakdownNode) => {
     n.children?.forEach(visit);
