@@ -184,7 +184,7 @@ export default function TodoPage() {
               renderItem={(v) => (
                 <List.Item
                   actions={[
-                    <Link key="go" to={`/verify?cycleId=${v.cycleId}`}>
+                    <Link key="go" to={`/verify?cycleId=${v.cycleId}&planId=${v.planId}`}>
                       {t('open')}
                     </Link>,
                   ]}
@@ -244,6 +244,8 @@ export default function TodoPage() {
         <>
           <Typography.Paragraph type="secondary">{t('stages.hint')}</Typography.Paragraph>
           <Collapse
+            // The first cycle with something to fix opens with its checklist.
+            defaultActiveKey={d.stages.items.find((s) => s.failing > 0)?.cycleId}
             items={d.stages.items.map((s) => ({
               key: s.cycleId,
               label: (

@@ -251,7 +251,7 @@ export default function VerifyPage() {
         size="small"
         loading={queue.isFetching}
         dataSource={d?.items ?? []}
-        scroll={{ x: 1100 }}
+        scroll={{ x: 1560 }}
         rowSelection={{
           selectedRowKeys: selected.map((s) => s.id),
           onChange: (_, rows) => setSelected(rows),
@@ -282,6 +282,7 @@ export default function VerifyPage() {
           {
             title: t('indicator'),
             key: 'indicator',
+            width: 220,
             render: (_, v) => `${v.indicatorCode} ${pick(lang, v.indicatorName, v.indicatorNameEn)}`,
           },
           { title: t('period'), dataIndex: 'period', width: 90 },
@@ -302,10 +303,11 @@ export default function VerifyPage() {
               );
             },
           },
-          { title: t('note'), dataIndex: 'note', render: (n) => n || '—' },
+          { title: t('note'), dataIndex: 'note', width: 140, render: (n) => n || '—' },
           {
             title: t('evidence'),
             key: 'evidence',
+            width: 220,
             render: (_, v) =>
               v.evidenceCount > 0 ? (
                 <EvidenceCell valueId={v.id} code={v.indicatorCode} canUpload={false} />
@@ -352,7 +354,12 @@ export default function VerifyPage() {
           rejecting && rejecting.length > 1 ? t('bulkRejectTitle', { n: rejecting.length }) : t('reject')
         }
         okText={t('reject')}
-        okButtonProps={{ danger: true, disabled: !reason.trim(), loading: decide.isPending }}
+        okButtonProps={{
+          danger: true,
+          disabled: !reason.trim(),
+          loading: decide.isPending,
+          'data-testid': 'reject-ok',
+        }}
         cancelText={t('console:common.cancel')}
         onCancel={() => setRejecting(null)}
         onOk={() =>
