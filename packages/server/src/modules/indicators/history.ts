@@ -89,7 +89,12 @@ async function collect(db: DbOrTx, planWhere: SQL | undefined, key: IndicatorKey
         inArray(actualValues.indicatorCode, [...new Set(nodes.map((n) => n.indicator_nodes.code))]),
       ),
     );
-  const nodeOf = new Map(nodes.map((n) => [n.indicator_nodes.planId, n.indicator_nodes]));
+  // A plan that holds the indicator twice (a duplicate the design checks flag) counts its first node.
+  const nodeOf = new Map<string, NodeRow>();
+  for (const { indicator_nodes: n } of [...nodes].sort((a, b) =>
+    a.indicator_nodes.code.localeCompare(b.indicator_nodes.code, 'en', { numeric: true }),
+  ))
+    if (!nodeOf.has(n.planId)) nodeOf.set(n.planId, n);
   const cycleOf = new Map(cycleRows.map((c) => [c.id, c]));
   return scopes.map((scope) => {
     const node = nodeOf.get(scope.plan.id)!;
