@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { itemsOf, Timestamp } from './common';
+import { fileReply } from './files';
 import { APPEAL_STATUSES } from './enums';
 
 const period = z
@@ -96,3 +97,5 @@ export const AppealFile = z.object({
 export type AppealFile = z.infer<typeof AppealFile>;
 export const AppealFileReply = z.object({ file: AppealFile });
 export const AppealFileListReply = itemsOf(AppealFile);
+/** The file as uploaded; its sniffed type in `content-type`, its SHA-256 in `x-content-sha256`. */
+export const AppealFileDownloadReply = fileReply('application/octet-stream', 'The evidence file as uploaded');

@@ -1,5 +1,6 @@
 import {
   AppealBody,
+  AppealFileDownloadReply,
   AppealFileListReply,
   AppealFileReply,
   AppealListReply,
@@ -53,16 +54,20 @@ export const appealRoutes: FastifyPluginAsyncContract = async (app) => {
     { schema: { tags, params: IdParams, response: { 200: AppealFileListReply } } },
     async (req) => ({ items: await listAppealFiles(db, req.actor, req.params.id) }),
   );
-  app.get('/appeal-files/:id', { schema: { tags, params: IdParams } }, async (req, reply) => {
-    const f = await downloadAppealFile(db, req.actor, req.params.id);
-    reply
-      .header('content-type', f.mimeType)
-      .header('content-length', f.size)
-      .header(
-        'content-disposition',
-        `attachment; filename="${f.filename.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(f.filename)}`,
-      )
-      .header('x-content-sha256', f.sha256);
-    return reply.send(f.content);
-  });
+  app.get(
+    '/appeal-files/:id',
+    { schema: { tags, params: IdParams, response: { 200: AppealFileDownloadReply } } },
+    async (req, reply) => {
+      const f = await downloadAppealFile(db, req.actor, req.params.id);
+      reply
+        .header('content-type', f.mimeType)
+        .header('content-length', f.size)
+        .header(
+          'content-disposition',
+          `attachment; filename="${f.filename.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(f.filename)}`,
+        )
+        .header('x-content-sha256', f.sha256);
+      return reply.send(f.content);
+    },
+  );
 };
