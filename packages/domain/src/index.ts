@@ -11,3 +11,4 @@ export * from './cycle';
 export * from './opendata';
 export * from './linkage';
 export * from './history';
+export * from './calibration';
