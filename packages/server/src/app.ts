@@ -144,7 +144,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   await app.register(authPlugin, { cookieSecure: options.cookieSecure ?? false });
-  await app.register(uploadLimitPlugin);
+  await app.register(uploadLimitPlugin, { redis: options.redis });
 
   await app.register(
     async (api) => {

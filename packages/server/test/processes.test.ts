@@ -128,7 +128,7 @@ describe.runIf(BACKEND === 'pglite')('graceful shutdown', () => {
     await until('the answer', () => answer.includes('\r\n\r\n') && answer.includes('}'), 30_000);
     expect(answer).toMatch(/^HTTP\/1\.1 401 /);
     expect(answer).toContain('Wrong username or password');
-    expect(await s.exited).toBe(0);
+    expect(await s.exited, s.lines.slice(-8).join('\n')).toBe(0);
     expect(messages(s)).toContain('stopped');
   }, 300_000);
 });

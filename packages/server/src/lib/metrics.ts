@@ -87,6 +87,15 @@ type Timed = FastifyRequest & { [started]?: bigint };
  * a route, and serves `GET /metrics` in the Prometheus text format.
  */
 export const metricsPlugin = fp(async (app: FastifyInstance) => {
+  // The app's durable jobs (modules/jobs), when it has them: their queue depth at every scrape.
+  const queue = (app as { jobs?: { depth(): Promise<Record<string, number>> } }).jobs;
+  if (queue) {
+    const source = () => queue.depth();
+    setJobQueueDepthSource(source);
+    app.addHook('onClose', async () => {
+      if (depthSource === source) setJobQueueDepthSource(null);
+    });
+  }
   app.addHook('onRequest', async (req: Timed) => {
     req[started] = process.hrtime.bigint();
   });

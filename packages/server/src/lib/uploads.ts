@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
 import { AppError, badRequest } from './errors';
 
 /** File uploads (imports, evidence) one account or address may have in progress at once. */
@@ -11,35 +12,87 @@ type WithSlot = FastifyRequest & { [slotKey]?: string };
 /**
  * Limits concurrent multipart uploads per account (or per address when anonymous): parsing a spreadsheet
  * costs memory and CPU, and a few parallel imports by one user must not starve everyone else. The third
- * concurrent upload answers 429 `too_many_uploads`; the slot is freed when the answer is sent.
+ * concurrent upload answers 429 `too_many_uploads`; the slot is freed when the answer is sent. With
+ * Redis the slots are counted across every server process (a slot a crashed process held lapses
+ * after SLOT_TTL_MS); without it, in this process.
  */
-export const uploadLimitPlugin = fp(async (app: FastifyInstance) => {
-  const inFlight = new Map<string, number>();
+export const uploadLimitPlugin = fp(async (app: FastifyInstance, opts: { redis?: UploadSlotsRedis }) => {
+  const slots = opts.redis ? redisSlots(opts.redis) : memorySlots();
   app.addHook('preHandler', async (req: WithSlot) => {
     if (!req.url.startsWith('/api/') || !req.isMultipart()) return;
     const key = req.actor ? `user:${req.actor.id}` : `ip:${req.ip}`;
-    const n = inFlight.get(key) ?? 0;
-    if (n >= MAX_CONCURRENT_UPLOADS)
+    const n = await slots.take(key);
+    if (n > MAX_CONCURRENT_UPLOADS) {
+      await slots.give(key);
       throw new AppError(
         429,
         'too_many_uploads',
         `At most ${MAX_CONCURRENT_UPLOADS} uploads at a time: wait for the running ones to finish`,
-        [{ path: 'file', message: `${n} uploads in progress` }],
+        [{ path: 'file', message: `${n - 1} uploads in progress` }],
       );
-    inFlight.set(key, n + 1);
+    }
     req[slotKey] = key;
   });
   const release = async (req: WithSlot) => {
     const key = req[slotKey];
     if (!key) return;
     req[slotKey] = undefined;
-    const n = (inFlight.get(key) ?? 1) - 1;
-    if (n <= 0) inFlight.delete(key);
-    else inFlight.set(key, n);
+    await slots.give(key);
   };
   app.addHook('onResponse', release);
   app.addHook('onRequestAbort', release);
 });
+
+/** Redis of the server processes and this deployment's key prefix. */
+export interface UploadSlotsRedis {
+  client: Redis;
+  prefix: string;
+}
+
+/** Upload slots: `take` counts one more and answers the count with it, `give` returns one. */
+interface Slots {
+  take(key: string): Promise<number>;
+  give(key: string): Promise<void>;
+}
+
+/** An upload slot left by a process that died lapses after this long. */
+const SLOT_TTL_MS = 10 * 60_000;
+
+function memorySlots(): Slots {
+  const inFlight = new Map<string, number>();
+  return {
+    async take(key) {
+      const n = (inFlight.get(key) ?? 0) + 1;
+      inFlight.set(key, n);
+      return n;
+    },
+    async give(key) {
+      const n = (inFlight.get(key) ?? 1) - 1;
+      if (n <= 0) inFlight.delete(key);
+      else inFlight.set(key, n);
+    },
+  };
+}
+
+function redisSlots({ client, prefix }: UploadSlotsRedis): Slots {
+  const k = (key: string) => `${prefix}uploads:${key}`;
+  return {
+    // Redis unreachable: uploads go on uncounted rather than fail.
+    async take(key) {
+      try {
+        const [[, n]] = (await client.multi().incr(k(key)).pexpire(k(key), SLOT_TTL_MS).exec()) as [
+          [Error | null, number],
+        ];
+        return n;
+      } catch {
+        return 1;
+      }
+    },
+    async give(key) {
+      await client.decr(k(key)).catch(() => undefined);
+    },
+  };
+}
 
 /**
  * The one file of a multipart request, read into memory up to `maxBytes`: 400 without a file, 413

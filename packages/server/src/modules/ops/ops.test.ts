@@ -94,7 +94,17 @@ describe('/metrics', () => {
     expect(after).toContain('nodejs_heap_size_used_bytes');
   });
 
-  it('job queue depth from the source the jobs module sets; job and recompute durations', async () => {
+  it("job queue depth: the app's jobs waiting or running, by kind", async () => {
+    const kind = `test.depth.${Date.now()}`;
+    await t.db.execute(sql`insert into jobs (id, kind, state, max_attempts, input) values
+      (gen_random_uuid(), ${kind}, 'queued', 1, '{}'), (gen_random_uuid(), ${kind}, 'active', 1, '{}'),
+      (gen_random_uuid(), ${kind}, 'completed', 1, '{}')`);
+    expect(sample(await metrics(), 'perfcommons_job_queue_depth', { kind })).toBe(2);
+    await t.db.execute(sql`update jobs set state = 'completed' where kind = ${kind} and state = 'queued'`);
+    expect(sample(await metrics(), 'perfcommons_job_queue_depth', { kind })).toBe(1);
+  });
+
+  it('job queue depth from a source the jobs module sets; job and recompute durations', async () => {
     setJobQueueDepthSource(async () => ({ 'results.compute': 2, 'notifications.send': 0 }));
     try {
       const jobs0 = sample(await metrics(), 'perfcommons_job_duration_seconds_count', {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { MIGRATIONS_DIR, rowsOf } from '../../db/client';
 
 /** Migrations this build ships (drizzle/meta/_journal.json). */
@@ -43,12 +44,16 @@ export async function readiness(app: FastifyInstance, closing: () => boolean): P
  * Probes of an orchestrator or load balancer, outside `/api` and the OpenAPI document:
  * `GET /health/live` (the process serves; no database), `GET /health/ready` (200 when the database
  * answers with every migration applied, 503 otherwise and from the start of a shutdown, so the
- * balancer stops sending requests while the in-flight ones drain).
+ * balancer stops sending requests while the in-flight ones drain). From the start of a shutdown
+ * every answer closes its connection, so a kept-alive client does not hold the drain open.
  */
-export async function opsRoutes(app: FastifyInstance) {
+export const opsRoutes = fp(async (app: FastifyInstance) => {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
   });
   app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'live', pid: process.pid }));
   app.get('/health/ready', { schema: { hide: true } }, async (_req, reply) => {
@@ -56,4 +61,4 @@ export async function opsRoutes(app: FastifyInstance) {
     reply.code(report.status === 'ready' ? 200 : 503);
     return report;
   });
-}
+});
