@@ -424,3 +424,4 @@ export * from './schema-appeal-files';
 export * from './schema-jobs';
 export * from './schema-linkage';
 export * from './schema-ops';
+export * from './schema-training';
