@@ -1,55 +1,15 @@
 import { useEffect, useState } from 'react';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Checkbox,
-  Col,
-  Input,
-  InputNumber,
-  Row,
-  Select,
-  Space,
-  Typography,
-} from 'antd';
+import { Alert, App, Button, Card, Input, Space, Typography } from 'antd';
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import {
-  checkQuestionnaire,
-  QUESTION_TYPES,
-  type MatrixItem,
-  type Question,
-  type QuestionOption,
-  type Questionnaire,
-} from '@perfcommons/domain';
+import { checkQuestionnaire, type Question, type Questionnaire } from '@perfcommons/domain';
 import { errorText } from '../../console/errors';
 import { usePlans } from '../../console/queries';
 import { pick } from '../../i18n';
 import { api, ApiError } from '../../shared/api';
 import type { SurveyDetailReply as SurveyDetail } from '@perfcommons/contracts';
-
-const lines = (s: string) =>
-  s
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-const optionsText = (o: QuestionOption[] = []) =>
-  o.map((x) => [x.value, x.label, x.labelEn ?? ''].join('|').replace(/\|$/, '')).join('\n');
-const parseOptions = (s: string): QuestionOption[] =>
-  lines(s).map((l) => {
-    const [value, label, labelEn] = l.split('|').map((x) => x.trim());
-    return { value, label: label || value, ...(labelEn ? { labelEn } : {}) };
-  });
-const itemsText = (o: MatrixItem[] = []) =>
-  o.map((x) => [x.id, x.text, x.textEn ?? ''].join('|').replace(/\|$/, '')).join('\n');
-const parseItems = (s: string, old: MatrixItem[] = []): MatrixItem[] =>
-  lines(s).map((l) => {
-    const [id, text, textEn] = l.split('|').map((x) => x.trim());
-    const prev = old.find((o) => o.id === id);
-    return { ...prev, id, text: text || id, ...(textEn ? { textEn } : {}) } as MatrixItem;
-  });
+import { QuestionCard } from './QuestionCard';
 
 /** Questionnaire builder: sections and questions, mapped to appraisees and dimensions, saved as versions. */
 export function Builder({ detail }: { detail: SurveyDetail }) {
@@ -181,234 +141,15 @@ export function Builder({ detail }: { detail: SurveyDetail }) {
             {s.questions.map((q, qi) => {
               const earlier = all.slice(0, all.indexOf(q));
               return (
-                <Card key={qi} size="small" type="inner" style={{ marginBottom: 8 }}>
-                  <Row gutter={[8, 8]}>
-                    <Col xs={24} md={4}>
-                      <Input
-                        addonBefore={t('builder.id')}
-                        value={q.id}
-                        onChange={(e) => setQuestion(si, qi, { id: e.target.value })}
-                      />
-                    </Col>
-                    <Col xs={24} md={5}>
-                      <Select
-                        style={{ width: '100%' }}
-                        value={q.type}
-                        options={QUESTION_TYPES.map((x) => ({ value: x, label: t(`builder.types.${x}`) }))}
-                        onChange={(type) =>
-                          setQuestion(si, qi, {
-                            type,
-                            ...(type === 'single' || type === 'multiple'
-                              ? {
-                                  options: q.options?.length
-                                    ? q.options
-                                    : [
-                                        { value: 'yes', label: '是' },
-                                        { value: 'no', label: '否' },
-                                      ],
-                                }
-                              : {}),
-                            ...(type === 'matrix'
-                              ? { items: q.items?.length ? q.items : [{ id: 'i1', text: '条目1' }], scale: 5 }
-                              : {}),
-                          })
-                        }
-                      />
-                    </Col>
-                    <Col xs={24} md={3}>
-                      <Checkbox
-                        checked={!!q.required}
-                        onChange={(e) => setQuestion(si, qi, { required: e.target.checked })}
-                      >
-                        {t('builder.required')}
-                      </Checkbox>
-                    </Col>
-                    <Col xs={24} md={12} style={{ textAlign: 'right' }}>
-                      <Space>
-                        <Button
-                          size="small"
-                          icon={<ArrowUpOutlined />}
-                          title={t('builder.up')}
-                          onClick={() => setSection(si, { questions: move(s.questions, qi, -1) })}
-                        />
-                        <Button
-                          size="small"
-                          icon={<ArrowDownOutlined />}
-                          title={t('builder.down')}
-                          onClick={() => setSection(si, { questions: move(s.questions, qi, 1) })}
-                        />
-                        <Button
-                          size="small"
-                          danger
-                          icon={<DeleteOutlined />}
-                          title={t('builder.remove')}
-                          onClick={() =>
-                            setSection(si, { questions: s.questions.filter((_, i) => i !== qi) })
-                          }
-                        />
-                      </Space>
-                    </Col>
-                    <Col xs={24} md={12}>
-                      <Input.TextArea
-                        autoSize
-                        placeholder={t('builder.text')}
-                        value={q.text}
-                        onChange={(e) => setQuestion(si, qi, { text: e.target.value })}
-                      />
-                    </Col>
-                    <Col xs={24} md={12}>
-                      <Input.TextArea
-                        autoSize
-                        placeholder={t('builder.textEn')}
-                        value={q.textEn}
-                        onChange={(e) => setQuestion(si, qi, { textEn: e.target.value || undefined })}
-                      />
-                    </Col>
-                    {(q.type === 'single' || q.type === 'multiple') && (
-                      <Col span={24}>
-                        <Typography.Text type="secondary">{t('builder.options')}</Typography.Text>
-                        <Input.TextArea
-                          autoSize
-                          defaultValue={optionsText(q.options)}
-                          onBlur={(e) => setQuestion(si, qi, { options: parseOptions(e.target.value) })}
-                        />
-                      </Col>
-                    )}
-                    {q.type === 'matrix' && (
-                      <>
-                        <Col xs={24} md={16}>
-                          <Typography.Text type="secondary">{t('builder.items')}</Typography.Text>
-                          <Input.TextArea
-                            autoSize
-                            defaultValue={itemsText(q.items)}
-                            onBlur={(e) =>
-                              setQuestion(si, qi, { items: parseItems(e.target.value, q.items) })
-                            }
-                          />
-                        </Col>
-                        <Col xs={24} md={8}>
-                          <Typography.Text type="secondary">{t('builder.scale')}</Typography.Text>
-                          <Select
-                            style={{ width: '100%' }}
-                            value={q.scale ?? 5}
-                            options={[5, 7].map((v) => ({ value: v, label: v }))}
-                            onChange={(scale) => setQuestion(si, qi, { scale })}
-                          />
-                        </Col>
-                        <Col span={24}>
-                          <Typography.Text type="secondary">{t('builder.itemMapping')}</Typography.Text>
-                          {(q.items ?? []).map((it, ii) => (
-                            <Row key={it.id} gutter={8} style={{ marginTop: 4 }}>
-                              <Col span={6}>{it.text}</Col>
-                              <Col span={10}>
-                                <Select
-                                  allowClear
-                                  showSearch
-                                  optionFilterProp="label"
-                                  style={{ width: '100%' }}
-                                  placeholder={t('builder.plan')}
-                                  value={it.planId}
-                                  options={planOptions}
-                                  onChange={(planId) =>
-                                    setQuestion(si, qi, {
-                                      items: q.items!.map((x, k) => (k === ii ? { ...x, planId } : x)),
-                                    })
-                                  }
-                                />
-                              </Col>
-                              <Col span={8}>
-                                <Input
-                                  placeholder={t('builder.dimension')}
-                                  value={it.dimension}
-                                  onChange={(e) =>
-                                    setQuestion(si, qi, {
-                                      items: q.items!.map((x, k) =>
-                                        k === ii ? { ...x, dimension: e.target.value || undefined } : x,
-                                      ),
-                                    })
-                                  }
-                                />
-                              </Col>
-                            </Row>
-                          ))}
-                        </Col>
-                      </>
-                    )}
-                    {(q.type === 'likert5' || q.type === 'likert7') && (
-                      <>
-                        <Col xs={24} md={12}>
-                          <Select
-                            allowClear
-                            showSearch
-                            optionFilterProp="label"
-                            style={{ width: '100%' }}
-                            placeholder={t('builder.plan')}
-                            value={q.planId}
-                            options={planOptions}
-                            onChange={(planId) => setQuestion(si, qi, { planId })}
-                          />
-                        </Col>
-                        <Col xs={24} md={12}>
-                          <Input
-                            placeholder={t('builder.dimension')}
-                            value={q.dimension}
-                            onChange={(e) => setQuestion(si, qi, { dimension: e.target.value || undefined })}
-                          />
-                        </Col>
-                      </>
-                    )}
-                    {q.type === 'text' && (
-                      <Col xs={24} md={8}>
-                        <InputNumber
-                          addonBefore={t('builder.maxLength')}
-                          min={1}
-                          max={5000}
-                          value={q.maxLength ?? 2000}
-                          onChange={(v) => setQuestion(si, qi, { maxLength: v ?? undefined })}
-                        />
-                      </Col>
-                    )}
-                    <Col span={24}>
-                      <Space wrap>
-                        <Typography.Text type="secondary">{t('builder.showIf')}:</Typography.Text>
-                        <span>{t('builder.showIfQuestion')}</span>
-                        <Select
-                          allowClear
-                          style={{ width: 180 }}
-                          value={q.showIf?.questionId}
-                          options={earlier.map((x) => ({
-                            value: x.id,
-                            label: `${x.id} ${x.text.slice(0, 16)}`,
-                          }))}
-                          onChange={(questionId) =>
-                            setQuestion(si, qi, {
-                              showIf: questionId ? { questionId, in: q.showIf?.in ?? [] } : undefined,
-                            })
-                          }
-                        />
-                        <span>{t('builder.showIfValues')}</span>
-                        <Input
-                          style={{ width: 180 }}
-                          disabled={!q.showIf}
-                          defaultValue={(q.showIf?.in ?? []).join(',')}
-                          onBlur={(e) =>
-                            q.showIf &&
-                            setQuestion(si, qi, {
-                              showIf: {
-                                questionId: q.showIf.questionId,
-                                in: e.target.value
-                                  .split(/[,，]/)
-                                  .map((x) => x.trim())
-                                  .filter(Boolean)
-                                  .map((x) => (/^\d+$/.test(x) ? Number(x) : x)),
-                              },
-                            })
-                          }
-                        />
-                      </Space>
-                    </Col>
-                  </Row>
-                </Card>
+                <QuestionCard
+                  key={qi}
+                  q={q}
+                  earlier={earlier}
+                  planOptions={planOptions}
+                  onChange={(patch) => setQuestion(si, qi, patch)}
+                  onMove={(d) => setSection(si, { questions: move(s.questions, qi, d) })}
+                  onRemove={() => setSection(si, { questions: s.questions.filter((_, i) => i !== qi) })}
+                />
               );
             })}
             <Button
