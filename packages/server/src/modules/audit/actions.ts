@@ -17,6 +17,9 @@ export const AUDIT_ACTIONS = [
   'user.update',
   'user.password_change',
   'user.password_reset',
+  'user.roles',
+  'user.data_download',
+  'user.delete',
   // Organisation
   'org_unit.create',
   'org_unit.update',

@@ -5,6 +5,7 @@ import { algorithmOf, canonicalJson, chainAlgorithm, chainDigest, type ChainAlgo
 import type { Actor } from '../../lib/actor';
 import { hasRole, requireActor } from '../../lib/actor';
 import { forbidden } from '../../lib/errors';
+import type { AuditAction } from './actions';
 import {
   ABSENT,
   AUDIT_COVERAGE,
@@ -25,7 +26,8 @@ const SEAL_MAX = 20_000;
 
 export interface AuditEntryInput {
   actorId: string | null;
-  action: string;
+  /** One of the listed actions (actions.ts). */
+  action: AuditAction;
   /** An audited entity type (see coverage.ts) or any other name. */
   entityType: string;
   entityId: string;

@@ -158,12 +158,14 @@ async function loginFailed(
         ? [
             {
               ...base,
-              action: 'auth.lockout',
+              action: 'auth.lockout' as const,
               data: { username: name.slice(0, 200), ip, until: accountLock },
             },
           ]
         : []),
-      ...(addressLock ? [{ ...base, action: 'auth.address_lockout', data: { ip, until: addressLock } }] : []),
+      ...(addressLock
+        ? [{ ...base, action: 'auth.address_lockout' as const, data: { ip, until: addressLock } }]
+        : []),
     ]);
   });
 }

@@ -238,7 +238,7 @@ export async function transitionCycle(
       },
       ...stored.map((o) => ({
         actorId: a.id,
-        action: 'cycle.precondition.override',
+        action: 'cycle.precondition.override' as const,
         entityType: 'cycle_override',
         entityId: o.id,
         data: { cycleId: id, from: o.fromStage, to: o.toStage, code: o.code, reason: o.reason },

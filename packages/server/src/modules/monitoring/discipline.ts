@@ -183,7 +183,7 @@ export async function runReminders(db: Db, actor: Actor | null, cycleId: string,
       tx,
       stored.map((r) => ({
         actorId: a.id,
-        action: `reporting.${r.kind}`,
+        action: r.kind === 'reminder' ? ('reporting.reminder' as const) : ('reporting.escalation' as const),
         entityType: 'reporting_reminder',
         entityId: r.id,
         data: { planId: r.planId, period: r.period, missing: r.missing, asOf },

@@ -52,13 +52,13 @@ export async function resetMonitoring(db: Db, planIds: string[]) {
     await appendAudit(tx, [
       ...tasks.map((r) => ({
         actorId: null,
-        action: 'task.delete',
+        action: 'task.delete' as const,
         entityType: 'correction_task',
         entityId: r.id,
       })),
       ...warnings.map((r) => ({
         actorId: null,
-        action: 'warning.delete',
+        action: 'warning.delete' as const,
         entityType: 'early_warning',
         entityId: r.id,
       })),

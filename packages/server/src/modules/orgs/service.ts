@@ -9,6 +9,7 @@ import type { Db, DbOrTx } from '../../db/client';
 import { orgUnits, people, users } from '../../db/schema';
 import { isOffice, requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, isUniqueViolation, notFound, type ErrorDetail } from '../../lib/errors';
+import type { AuditAction } from '../audit/actions';
 import { appendAudit } from '../audit/service';
 
 /** Serialises writes to the org tree: a create reads its parent's path while a move rewrites paths. */
@@ -252,7 +253,7 @@ async function changePerson(
   db: Db,
   a: Actor,
   id: string,
-  action: string,
+  action: AuditAction,
   change: (before: PersonRow) => Partial<PersonRow>,
 ) {
   return db.transaction(async (tx) => {

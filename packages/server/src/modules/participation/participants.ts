@@ -157,7 +157,7 @@ export async function registerParticipant(db: Db, input: RegisterInput) {
       await appendAudit(tx, [
         {
           actorId: user.id,
-          action: 'participant.register',
+          action: 'participant.register' as const,
           entityType: 'user',
           entityId: user.id,
           data: { invitation: invitation?.id ?? null, privacyNotice: PRIVACY_NOTICE_VERSION },
@@ -167,7 +167,7 @@ export async function registerParticipant(db: Db, input: RegisterInput) {
           ? [
               {
                 actorId: user.id,
-                action: 'participant.register.tie',
+                action: 'participant.register.tie' as const,
                 entityType: 'org_unit',
                 entityId: invitation.orgUnitId,
                 data: { invitation: invitation.id },

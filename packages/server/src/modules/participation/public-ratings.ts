@@ -120,14 +120,14 @@ export async function submitPublicRating(
       await appendAudit(tx, [
         {
           actorId: a.id,
-          action: 'participation.rating.submit',
+          action: 'participation.rating.submit' as const,
           entityType: 'public_rating',
           entityId: row.id,
           data: { planId, scores: input.scores, relevance },
         },
         ...stored.map((r) => ({
           actorId: a.id,
-          action: 'rating.submit',
+          action: 'rating.submit' as const,
           entityType: 'rating',
           entityId: r.id,
           data: {

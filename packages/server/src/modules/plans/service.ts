@@ -5,6 +5,7 @@ import type { Db, DbOrTx } from '../../db/client';
 import { evaluationTasks, indicatorNodes, orgUnits, people, plans } from '../../db/schema';
 import { requireActor, requireOffice, type Actor } from '../../lib/actor';
 import { conflict } from '../../lib/errors';
+import type { AuditAction } from '../audit/actions';
 import { appendAudit, planTreeSnapshot } from '../audit/service';
 import { assertCycleNotPublished } from '../cycles/freeze';
 import {
@@ -254,7 +255,7 @@ async function setStatus(
   a: Actor,
   scope: PlanScope,
   status: string,
-  action: string,
+  action: AuditAction,
   extra: Partial<PlanRow> = {},
   auditData: Record<string, unknown> = {},
 ) {

@@ -305,7 +305,7 @@ export async function publishResults(
       },
       ...written.map((r) => ({
         actorId: a.id,
-        action: 'result.revision',
+        action: 'result.revision' as const,
         entityType: 'result_revision',
         entityId: r.id,
         data: { resultId: r.resultId, revision: r.revision, kind: r.kind },

@@ -341,7 +341,7 @@ export async function computeCycleResults(
     await appendAudit(tx, [
       ...removed.map((r) => ({
         actorId: a.id,
-        action: 'result.delete',
+        action: 'result.delete' as const,
         entityType: 'result',
         entityId: r.id,
       })),
@@ -363,7 +363,7 @@ export async function computeCycleResults(
       },
       ...written.map((r) => ({
         actorId: a.id,
-        action: 'result.compute',
+        action: 'result.compute' as const,
         entityType: 'result',
         entityId: r.id,
         data: { planId: r.planId, total: r.total, grade: r.grade, rank: r.rank, complete: r.complete },
