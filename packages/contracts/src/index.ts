@@ -27,3 +27,4 @@ export * from './onboarding';
 export * from './public';
 export * from './monitoring';
 export * from './notification-settings';
+export * from './results';

@@ -11,6 +11,8 @@ import { buildTestApp, type TestApp } from './helper';
  */
 const DONE_TAGS = new Set([
   'surveys',
+  'results',
+  'jobs',
   'participation',
   'cycles',
   'orgs',

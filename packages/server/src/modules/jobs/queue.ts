@@ -323,22 +323,21 @@ export class JobQueue {
     const read = async () => (await this.db.select().from(jobs).where(eq(jobs.id, id)))[0];
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      let off = () => {};
       const done = new Promise<void>((resolve) => {
-        const on = (e: { id: string }) => {
-          if (e.id !== id) return;
-          this.events.off('done', on);
-          resolve();
-        };
-        this.events.on('done', on);
+        const on = (e: { id: string }) => e.id === id && resolve();
         // Another process may run it: look again now and then.
-        setTimeout(() => {
-          this.events.off('done', on);
-          resolve();
-        }, 500).unref();
+        const timer = setTimeout(resolve, 500);
+        this.events.on('done', on);
+        off = () => (clearTimeout(timer), this.events.off('done', on));
       });
       const row = await read();
-      if (!row || TERMINAL.includes(row.state) || Date.now() > deadline) return row;
+      if (!row || TERMINAL.includes(row.state) || Date.now() > deadline) {
+        off();
+        return row;
+      }
       await done;
+      off();
     }
   }
 

@@ -1,4 +1,17 @@
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import {
+  ComputeReply,
+  CorrectionReply,
+  DisclosureReply,
+  JobAccepted,
+  PublicationState,
+  PublicationStatus,
+  PublishReply,
+  ResultDetail,
+  ResultList,
+  ResultRevisionList,
+  WithdrawReply,
+} from '@perfcommons/contracts';
+import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { z } from 'zod';
 import {
   correctValue,
@@ -71,12 +84,19 @@ export const DisclosureBody = z.object({
   cadreConsequences: z.boolean(),
 });
 
-export const resultRoutes: FastifyPluginAsyncZod = async (app) => {
+export const resultRoutes: FastifyPluginAsyncContract = async (app) => {
   const db = app.database.db;
   // A durable job (202 with its id, progress at GET /api/jobs/:id); `?wait=true` waits for it.
   app.post(
     '/cycles/:id/compute',
-    { schema: { tags: ['results'], params: IdParams, querystring: ComputeQuery } },
+    {
+      schema: {
+        tags: ['results'],
+        params: IdParams,
+        querystring: ComputeQuery,
+        response: { 200: ComputeReply, 202: JobAccepted },
+      },
+    },
     async (req, reply) => {
       if (!req.query.wait)
         return reply.code(202).send(await queueCompute(db, app.jobs, req.actor, req.params.id));
@@ -84,54 +104,84 @@ export const resultRoutes: FastifyPluginAsyncZod = async (app) => {
       return done.done ? done : reply.code(202).send({ jobId: done.jobId });
     },
   );
-  app.get('/cycles/:id/results', { schema: { tags: ['results'], params: IdParams } }, async (req) => ({
-    items: await listResults(db, req.actor, req.params.id),
-  }));
-  app.get('/results/:id', { schema: { tags: ['results'], params: IdParams } }, async (req) => {
-    const detail = await getResult(db, req.actor, req.params.id);
-    // What the user may do with it (appeal), from the rule the appeal service enforces.
-    const can = await resultPermissionsOf(db, req.actor, detail.result);
-    return { ...detail, result: { ...detail.result, can } };
-  });
+  app.get(
+    '/cycles/:id/results',
+    { schema: { tags: ['results'], params: IdParams, response: { 200: ResultList } } },
+    async (req) => ({
+      items: await listResults(db, req.actor, req.params.id),
+    }),
+  );
+  app.get(
+    '/results/:id',
+    { schema: { tags: ['results'], params: IdParams, response: { 200: ResultDetail } } },
+    async (req) => {
+      const detail = await getResult(db, req.actor, req.params.id);
+      // What the user may do with it (appeal), from the rule the appeal service enforces.
+      const can = await resultPermissionsOf(db, req.actor, detail.result);
+      return { ...detail, result: { ...detail.result, can } };
+    },
+  );
   app.post(
     '/cycles/:id/publish-results',
-    { schema: { tags: ['results'], params: IdParams, body: PublishBody } },
+    { schema: { tags: ['results'], params: IdParams, body: PublishBody, response: { 200: PublishReply } } },
     async (req) => publishResults(db, req.actor, req.params.id, req.body ?? {}),
   );
-  app.get('/cycles/:id/publication', { schema: { tags: ['results'], params: IdParams } }, async (req) =>
-    publicationStatus(db, req.actor, req.params.id),
+  app.get(
+    '/cycles/:id/publication',
+    { schema: { tags: ['results'], params: IdParams, response: { 200: PublicationStatus } } },
+    async (req) => publicationStatus(db, req.actor, req.params.id),
   );
   app.post(
     '/cycles/:id/publication/withdraw',
-    { schema: { tags: ['results'], params: IdParams, body: WithdrawBody } },
+    { schema: { tags: ['results'], params: IdParams, body: WithdrawBody, response: { 200: WithdrawReply } } },
     async (req) => withdrawPublication(db, req.actor, req.params.id, req.body),
   );
   app.post(
     '/cycles/:id/corrections',
-    { schema: { tags: ['results'], params: IdParams, body: CorrectionBody } },
+    {
+      schema: {
+        tags: ['results'],
+        params: IdParams,
+        body: CorrectionBody,
+        response: { 200: CorrectionReply },
+      },
+    },
     async (req) => correctValue(db, req.actor, req.params.id, req.body),
   );
-  app.get('/results/:id/revisions', { schema: { tags: ['results'], params: IdParams } }, async (req) =>
-    listRevisions(db, req.actor, req.params.id),
+  app.get(
+    '/results/:id/revisions',
+    { schema: { tags: ['results'], params: IdParams, response: { 200: ResultRevisionList } } },
+    async (req) => listRevisions(db, req.actor, req.params.id),
   );
-  app.get('/public/results/:id/revisions', { schema: { tags: ['public'], params: IdParams } }, async (req) =>
-    listRevisions(db, null, req.params.id, { publicOnly: true }),
+  app.get(
+    '/public/results/:id/revisions',
+    { schema: { tags: ['public'], params: IdParams, response: { 200: ResultRevisionList } } },
+    async (req) => listRevisions(db, null, req.params.id, { publicOnly: true }),
   );
   // What the public sees of the cycle's results (office sets it; everyone may read it).
   app.put(
     '/cycles/:id/disclosure',
-    { schema: { tags: ['results'], params: IdParams, body: DisclosureBody } },
+    {
+      schema: {
+        tags: ['results'],
+        params: IdParams,
+        body: DisclosureBody,
+        response: { 200: DisclosureReply },
+      },
+    },
     async (req) => setDisclosure(db, req.actor, req.params.id, req.body),
   );
   app.get(
     '/public/cycles/:id/disclosure',
-    { schema: { tags: ['public'], params: IdParams } },
+    { schema: { tags: ['public'], params: IdParams, response: { 200: DisclosureReply } } },
     async (req) => {
       await getCycle(db, req.params.id);
       return getDisclosure(db, req.params.id);
     },
   );
-  app.get('/public/cycles/:id/publication', { schema: { tags: ['public'], params: IdParams } }, async (req) =>
-    publicationState(db, req.params.id),
+  app.get(
+    '/public/cycles/:id/publication',
+    { schema: { tags: ['public'], params: IdParams, response: { 200: PublicationState } } },
+    async (req) => publicationState(db, req.params.id),
   );
 };
