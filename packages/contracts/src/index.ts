@@ -5,6 +5,7 @@ export * from './orgs';
 export * from './common';
 export * from './cycles';
 export * from './appeals';
+export * from './training';
 export * from './enums';
 export * from './values';
 export * from './value-queue';

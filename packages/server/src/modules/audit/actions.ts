@@ -95,6 +95,11 @@ export const AUDIT_ACTIONS = [
   'appeal.rejected',
   'appeal.evidence.upload',
   'appeal.evidence.download',
+  // Training material of a cycle
+  'cycle_material.upload',
+  'cycle_material.link',
+  'cycle_material.delete',
+  'cycle_material.download',
   // Participation
   'participant.register',
   'participant.register.tie',
