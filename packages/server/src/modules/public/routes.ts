@@ -14,6 +14,8 @@ import {
   PublicResultsQuery,
   PublicStagesReply,
   RegulationsTextReply,
+  ResultDetail,
+  ResultList,
   ResultsCsvReply,
   ResultsExportQuery,
   ResultsXlsxReply,
@@ -87,11 +89,13 @@ export const publicRoutes: FastifyPluginAsyncContract = async (app) => {
   );
   app.get(
     '/public/results',
-    { schema: { tags: ['public'], querystring: PublicResultsQuery } },
+    { schema: { tags: ['public'], querystring: PublicResultsQuery, response: { 200: ResultList } } },
     async (req) => ({ items: await listResults(db, null, req.query.cycleId, { publicOnly: true }) }),
   );
-  app.get('/public/results/:id', { schema: { tags: ['public'], params: IdParams } }, async (req) =>
-    getResult(db, null, req.params.id, { publicOnly: true }),
+  app.get(
+    '/public/results/:id',
+    { schema: { tags: ['public'], params: IdParams, response: { 200: ResultDetail } } },
+    async (req) => getResult(db, null, req.params.id, { publicOnly: true }),
   );
 
   // Open data (docs/open-data.md): the bundle anyone can recompute every result from, its digest, and
