@@ -29,6 +29,7 @@ const DONE_TAGS = new Set([
   'audit',
   'evaluation',
   'onboarding',
+  'public',
 ]);
 
 let t: TestApp;
