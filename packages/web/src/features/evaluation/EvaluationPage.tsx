@@ -4,11 +4,12 @@ import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { hasRole, useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
 import { CycleSelect, useCycleParam } from '../../console/CycleSelect';
+import { MaterialsTab } from './MaterialsTab';
 import { PanelsTab } from './PanelsTab';
 import { QualityTab } from './QualityTab';
 import { RulesTab } from './RulesTab';
 
-const TABS = ['rules', 'panels', 'quality'] as const;
+const TABS = ['rules', 'panels', 'quality', 'materials'] as const;
 type Tab = (typeof TABS)[number];
 
 /** The office's organisation of evaluation: rules, rater panels and rater quality of one cycle. */
@@ -21,7 +22,7 @@ export default function EvaluationPage() {
   const me = useMe().data;
   // Panels and quality matter from evaluation on; rules are edited before it.
   const { cycle, setCycleId } = useCycleParam((c) =>
-    tab === 'rules' ? true : ['evaluation', 'feedback', 'results'].includes(c.stage),
+    tab === 'rules' || tab === 'materials' ? true : ['evaluation', 'feedback', 'results'].includes(c.stage),
   );
   useCrumbs([{ title: t('nav.evaluation') }, { title: t(`tabs.${tab}`) }]);
 
@@ -46,6 +47,8 @@ export default function EvaluationPage() {
               <RulesTab cycle={cycle} />
             ) : k === 'panels' ? (
               <PanelsTab cycle={cycle} />
+            ) : k === 'materials' ? (
+              <MaterialsTab cycle={cycle} />
             ) : (
               <QualityTab cycle={cycle} />
             )

@@ -3,7 +3,7 @@ import type { Same } from '../../i18n';
 /** Strings of evaluation: rating tasks, cycle rules, rater panels, rater quality. */
 export const zh = {
   nav: { ratings: '我的评分任务', evaluation: '评价组织' },
-  tabs: { rules: '考核办法', panels: '评价组', quality: '评分质量' },
+  tabs: { rules: '考核办法', panels: '评价组', quality: '评分质量', materials: '培训材料' },
   ratings: {
     title: '我的评分任务',
     intro: '按评价主体身份对分配给您的考核对象逐项评分（0–100）。评分提交后不可修改。',
@@ -132,6 +132,25 @@ export const zh = {
     passwordOnce: '初始密码只显示这一次，请复制后安全交给该机构：',
     empty: '本周期尚未分配评价人。',
   },
+  materials: {
+    intro:
+      '本周期评价主体的培训材料：评分细则解读、案例、培训视频链接等。本周期的评分人和工作人员可查看下载；材料不影响任何得分，结果公布后仍可补充。',
+    upload: '上传文件',
+    uploaded: '已上传',
+    tooLarge: '{{name}} 超过 5 MB',
+    title: '标题',
+    titleRequired: '请填写标题',
+    urlInvalid: '请填写 http(s) 链接',
+    addLink: '添加链接',
+    linked: '已添加链接',
+    none: '本周期尚无培训材料。',
+    kind: '类型',
+    kinds: { file: '文件', link: '链接' },
+    size: '大小',
+    at: '添加时间',
+    delete: '删除',
+    confirmDelete: '删除这份材料？',
+  },
   quality: {
     title: '评分质量',
     explain:
@@ -161,7 +180,7 @@ export const zh = {
 
 export const en: Same<typeof zh> = {
   nav: { ratings: 'My rating tasks', evaluation: 'Evaluation' },
-  tabs: { rules: 'Rules', panels: 'Rater panels', quality: 'Rater quality' },
+  tabs: { rules: 'Rules', panels: 'Rater panels', quality: 'Rater quality', materials: 'Training material' },
   ratings: {
     title: 'My rating tasks',
     intro:
@@ -291,6 +310,25 @@ export const en: Same<typeof zh> = {
     created: 'Created account {{username}}',
     passwordOnce: 'The initial password is shown only this once; copy it and hand it over safely:',
     empty: 'No raters are assigned in this cycle yet.',
+  },
+  materials: {
+    intro:
+      "Training material for this cycle's raters: scoring guides, worked cases, links to training videos. The cycle's raters and staff read and download it; it affects no score and may still be added after the results are published.",
+    upload: 'Upload a file',
+    uploaded: 'Uploaded',
+    tooLarge: '{{name}} is larger than 5 MB',
+    title: 'Title',
+    titleRequired: 'Enter a title',
+    urlInvalid: 'Enter an http(s) address',
+    addLink: 'Add link',
+    linked: 'Link added',
+    none: 'No training material for this cycle yet.',
+    kind: 'Kind',
+    kinds: { file: 'File', link: 'Link' },
+    size: 'Size',
+    at: 'Added',
+    delete: 'Delete',
+    confirmDelete: 'Delete this material?',
   },
   quality: {
     title: 'Rater quality',
