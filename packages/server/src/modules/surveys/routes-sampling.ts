@@ -13,9 +13,10 @@ import {
   SampleSizeBody,
   SampleSizeReply,
 } from '@perfcommons/contracts';
-import { badRequest } from '../../lib/errors';
+import { AppError, badRequest } from '../../lib/errors';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { parseFrameSheet, type FrameRowInput } from './frame';
+import { importFrameStream, MAX_STREAM_FRAME_BYTES } from './frame-stream';
 import {
   drawSample,
   getSample,
@@ -27,6 +28,7 @@ import {
 } from './service';
 
 const ALLOWED_UPLOADS = /\.(xlsx|csv)$/i;
+const XLSX_MAX_BYTES = 5 * 1024 * 1024;
 
 /** Sampling: the size calculator, the frame, the stratified sample and its invitations. */
 export const surveySamplingRoutes: FastifyPluginAsyncContract = async (app) => {
@@ -52,18 +54,25 @@ export const surveySamplingRoutes: FastifyPluginAsyncContract = async (app) => {
     async (req) => {
       if (!req.isMultipart())
         throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
-      const file = await req.file();
+      // A CSV is streamed (up to 1,000,000 rows, 200 MB); an XLSX is read whole (5 MB).
+      const file = await req.file({ limits: { fileSize: MAX_STREAM_FRAME_BYTES, files: 1 } });
       if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
       if (!ALLOWED_UPLOADS.test(file.filename))
         throw badRequest('Upload an .xlsx or .csv file', [
           { path: 'file', message: 'unsupported file type' },
         ]);
+      if (/\.csv$/i.test(file.filename))
+        return importFrameStream(db, req.actor, req.params.id, file.file, { mode: req.query.mode });
+      const buffer = await file.toBuffer();
+      if (buffer.length > XLSX_MAX_BYTES)
+        throw new AppError(
+          413,
+          'file_too_large',
+          'An XLSX frame is at most 5 MB; send larger frames as CSV',
+          [{ path: 'file', message: 'larger than 5 MB' }],
+        );
       const { strataFields } = (await getSurvey(db, req.actor, req.params.id)).survey;
-      const { rows, ignoredColumns } = await parseFrameSheet(
-        await file.toBuffer(),
-        file.filename,
-        strataFields,
-      );
+      const { rows, ignoredColumns } = await parseFrameSheet(buffer, file.filename, strataFields);
       return {
         ...(await storeFrame(db, req.actor, req.params.id, rows, req.query.mode)),
         ignoredColumns,

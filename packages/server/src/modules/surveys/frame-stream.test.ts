@@ -1,0 +1,148 @@
+import { and, count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
+import { auditLog, surveyFrameUnits } from '../../db/schema';
+import { verifyAudit } from '../audit/service';
+
+let t: TestApp;
+let office: Client;
+let surveyId: string;
+
+const DISTRICTS = ['东城', '西城', '南城', '北城', '新区'];
+
+/** `n` units over 5 districts × urban/rural, ids F0000000…; `bad` blanks the district of a data row. */
+function frameCsv(n: number, opts: { bad?: number; prefix?: string } = {}) {
+  const lines = ['\uFEFFid,district,area,contact,note'];
+  for (let i = 0; i < n; i++) {
+    const district = i === opts.bad ? '' : DISTRICTS[i % 5];
+    lines.push(
+      `${opts.prefix ?? 'F'}${String(i).padStart(7, '0')},${district},${i % 3 ? 'urban' : 'rural'},138${String(i).padStart(8, '0')},"a, b"`,
+    );
+  }
+  return Buffer.from(lines.join('\n') + '\n');
+}
+
+const upload = (csv: Buffer, mode?: 'replace' | 'append') => {
+  const { payload, headers } = multipart('frame.csv', csv);
+  return office.raw({
+    method: 'POST',
+    url: `/api/surveys/${surveyId}/frame/import${mode ? `?mode=${mode}` : ''}`,
+    payload,
+    headers,
+  });
+};
+
+const stored = async () =>
+  (await t.db.select({ n: count() }).from(surveyFrameUnits).where(eq(surveyFrameUnits.surveyId, surveyId)))[0]
+    .n;
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  office = await t.as('office');
+  const created = await office.post('/api/surveys', {
+    code: 'frame-stream',
+    title: '抽样框流式导入',
+    strataFields: ['district', 'area'],
+    definition: {
+      sections: [
+        {
+          id: 's1',
+          title: '满意度',
+          questions: [{ id: 'q1', type: 'likert5', text: '总体满意度', required: true }],
+        },
+      ],
+    },
+  });
+  expect(created.statusCode).toBe(201);
+  surveyId = created.json().survey.id;
+});
+afterAll(async () => t.close());
+
+describe('streamed CSV frame import', () => {
+  it('stores 5,000 rows with their strata, one audit entry, the audit chain intact', async () => {
+    const res = await upload(frameCsv(5000));
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ mode: 'replace', inserted: 5000, replaced: 0, total: 5000 });
+    expect(body.ignoredColumns).toEqual(['note']);
+    expect(body.strata).toHaveLength(10);
+    // 5000 rows over district (i % 5) × area (i % 3 == 0 rural): 东城 rural = i ≡ 0 mod 15 → 334.
+    expect(body.strata.find((s: { stratum: string }) => s.stratum === '东城|rural').population).toBe(334);
+    expect(body.strata.reduce((x: number, s: { population: number }) => x + s.population, 0)).toBe(5000);
+    expect(await stored()).toBe(5000);
+    const [unit] = await t.db
+      .select()
+      .from(surveyFrameUnits)
+      .where(and(eq(surveyFrameUnits.surveyId, surveyId), eq(surveyFrameUnits.externalId, 'F0000007')));
+    expect(unit).toMatchObject({
+      stratum: '南城|urban',
+      profile: { district: '南城', area: 'urban' },
+      contact: '13800000007',
+    });
+    const entries = await t.db
+      .select({ data: auditLog.data })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'survey.frame'), eq(auditLog.entityId, surveyId)));
+    // appendAudit may add a companion entry (data null) beside the one the import writes.
+    expect(entries.map((e) => e.data).filter(Boolean)).toEqual([
+      { rows: 5000, mode: 'replace', replaced: 0, total: 5000 },
+    ]);
+    const report = await verifyAudit(t.db);
+    expect(report.problems).toEqual([]);
+  });
+
+  it('asks for a mode once a frame exists', async () => {
+    const res = await upload(frameCsv(10, { prefix: 'G' }));
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toBe('frame_exists');
+  });
+
+  it('refuses the whole file for one bad row, naming its file row, and keeps the old frame', async () => {
+    // Data row 3,000 (index 2999) is line 3001 of the file (the header is line 1).
+    const res = await upload(frameCsv(5000, { prefix: 'H', bad: 2999 }), 'replace');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details).toEqual([{ path: 'rows.2999.district', message: 'row 3001: empty' }]);
+    expect(res.json().message).toMatch(/^1 problem\(s\)/);
+    expect(await stored()).toBe(5000);
+    const [{ n }] = await t.db
+      .select({ n: count() })
+      .from(surveyFrameUnits)
+      .where(and(eq(surveyFrameUnits.surveyId, surveyId), eq(surveyFrameUnits.externalId, 'H0000000')));
+    expect(n).toBe(0);
+  });
+
+  it('lists duplicates and ids already in the frame when appending', async () => {
+    const csv = Buffer.from('id,district,area\nF0000001,东城,urban\nN1,东城,urban\nN1,东城,urban\n');
+    const res = await upload(csv, 'append');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details).toEqual([
+      { path: 'rows.0.id', message: 'row 2: already in the frame' },
+      { path: 'rows.2.id', message: 'row 4: duplicate of rows.1' },
+    ]);
+    const ok = await upload(Buffer.from('id,district,area\nN1,东城,urban\nN2,西城,rural\n'), 'append');
+    expect(ok.json()).toMatchObject({ mode: 'append', inserted: 2, replaced: 0, total: 5002 });
+  });
+
+  it('re-imports in replace mode: the new file is the whole frame', async () => {
+    const res = await upload(frameCsv(3000, { prefix: 'R' }), 'replace');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ mode: 'replace', inserted: 3000, replaced: 5002, total: 3000 });
+    expect(await stored()).toBe(3000);
+    const [{ n }] = await t.db
+      .select({ n: count() })
+      .from(surveyFrameUnits)
+      .where(and(eq(surveyFrameUnits.surveyId, surveyId), eq(surveyFrameUnits.externalId, 'F0000001')));
+    expect(n).toBe(0);
+    expect((await verifyAudit(t.db)).problems).toEqual([]);
+  });
+
+  it('refuses a file without the strata columns and a malformed CSV', async () => {
+    const missing = await upload(Buffer.from('id,district\nX,东城\n'), 'replace');
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().details).toEqual([{ path: 'file.columns.area', message: 'missing header' }]);
+    const broken = await upload(Buffer.from('id,district,area\nX,"东城,urban\n'), 'replace');
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().details[0].path).toBe('file');
+    expect(await stored()).toBe(3000);
+  });
+});

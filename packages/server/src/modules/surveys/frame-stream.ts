@@ -1,0 +1,225 @@
+import type { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import type { FrameMode } from '@perfcommons/contracts';
+import { count, eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client';
+import { surveyFrameUnits, surveySamples } from '../../db/schema';
+import { requireOffice, type Actor } from '../../lib/actor';
+import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/errors';
+import { appendAudit } from '../audit/service';
+import { loadSurvey, stratumOf } from './service';
+
+/** Most data rows of one streamed frame file. */
+export const MAX_STREAM_FRAME_ROWS = 1_000_000;
+/** Largest streamed frame file (CSV). */
+export const MAX_STREAM_FRAME_BYTES = 200 * 1024 * 1024;
+/** Problems listed when a file is refused (the count names them all). */
+export const MAX_LISTED_PROBLEMS = 100;
+/** Rows written by one statement. */
+const BATCH = 5000;
+
+export interface StreamFrameOptions {
+  mode?: FrameMode;
+  /** Called after each written batch with the rows read so far (a job's progress). */
+  onProgress?: (rows: number) => void | Promise<void>;
+  maxRows?: number;
+}
+
+interface Unit {
+  e: string;
+  s: string;
+  p: Record<string, string>;
+  c: string | null;
+}
+
+/** Writes one batch with a single statement: the rows travel as one JSON parameter (either driver). */
+async function writeBatch(tx: Tx, surveyId: string, batch: Unit[]) {
+  await tx.execute(sql`
+    insert into survey_frame_units (survey_id, external_id, stratum, profile, contact)
+    select ${surveyId}::uuid, t.e, t.s, t.p, t.c
+    from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as t(e text, s text, p jsonb, c text)`);
+}
+
+/** The parser's records; a malformed CSV (an unclosed quote…) becomes a 400 naming its line. */
+async function* readRecords<T>(parser: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    for await (const r of parser) yield r;
+  } catch (err) {
+    const e = err as { code?: string; lines?: number; message: string };
+    if (e.code?.startsWith('CSV_'))
+      throw badRequest(`The file is not valid CSV (row ${e.lines ?? '?'})`, [
+        { path: 'file', message: `row ${e.lines ?? '?'}: ${e.message}` },
+      ]);
+    throw err;
+  }
+}
+
+/**
+ * Imports a sampling frame from a CSV stream (header row: id, the strata fields, optional contact),
+ * up to {@link MAX_STREAM_FRAME_ROWS} rows, all or nothing, in one transaction. Rows are checked one
+ * by one as they are read and written in batches of {@link BATCH}; memory holds one batch and the
+ * ids seen (for duplicates), never the file. On any problem the whole import is refused (400), listing
+ * the first {@link MAX_LISTED_PROBLEMS} as `rows.N.field` with the file row (`row 3: empty`), as the
+ * buffered import does. Same semantics as `storeFrame`: replace or append, 409 `frame_exists`
+ * without a mode, refused once a sample is drawn, one `survey.frame` audit entry (the survey's frame
+ * hash snapshotted by appendAudit).
+ */
+export async function importFrameStream(
+  db: Db,
+  actor: Actor | null,
+  id: string,
+  input: Readable,
+  opts: StreamFrameOptions = {},
+) {
+  const a = requireOffice(actor, 'Sampling');
+  const maxRows = opts.maxRows ?? MAX_STREAM_FRAME_ROWS;
+  const mode = opts.mode;
+  try {
+    return await db.transaction(async (tx) => {
+      const s = await loadSurvey(tx, id, { lock: true });
+      const [sample] = await tx
+        .select({ id: surveySamples.id })
+        .from(surveySamples)
+        .where(eq(surveySamples.surveyId, id));
+      if (sample || s.status !== 'draft')
+        throw conflict('The frame is fixed once a sample is drawn', [
+          { path: 'frame', message: 'sample drawn' },
+        ]);
+      const [{ n: existingCount }] = await tx
+        .select({ n: count() })
+        .from(surveyFrameUnits)
+        .where(eq(surveyFrameUnits.surveyId, id));
+      if (!mode && existingCount)
+        throw conflict(
+          `The survey already has a frame of ${existingCount} units: say whether to replace it or append to it`,
+          [{ path: 'mode', message: 'replace or append' }],
+          'frame_exists',
+        );
+      // id → index of the data row that holds it (-1: already in the frame, append mode).
+      const seen = new Map<string, number>();
+      if (mode === 'append') {
+        const existing = await tx
+          .select({ externalId: surveyFrameUnits.externalId })
+          .from(surveyFrameUnits)
+          .where(eq(surveyFrameUnits.surveyId, id));
+        for (const e of existing) seen.set(e.externalId, -1);
+      } else if (existingCount) await tx.delete(surveyFrameUnits).where(eq(surveyFrameUnits.surveyId, id));
+
+      const fields = s.strataFields;
+      const details: ErrorDetail[] = [];
+      let problems = 0;
+      const problem = (path: string, message: string) => {
+        problems++;
+        if (details.length < MAX_LISTED_PROBLEMS) details.push({ path, message });
+      };
+      const parser = input.pipe(
+        parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true }),
+      );
+      let cols: { id: number; fields: number[]; contact: number } | null = null;
+      let ignoredColumns: string[] = [];
+      let i = 0;
+      let batch: Unit[] = [];
+      const records = readRecords(parser as AsyncIterable<{ record: string[]; info: { lines: number } }>);
+      for await (const { record, info } of records) {
+        if (!cols) {
+          const header = record.map((h) => h.trim());
+          const missing = ['id', ...fields].filter((c) => !header.includes(c));
+          if (missing.length)
+            throw badRequest(
+              `Missing column(s): ${missing.join(', ')}`,
+              missing.map((c) => ({ path: `file.columns.${c}`, message: 'missing header' })),
+            );
+          cols = {
+            id: header.indexOf('id'),
+            fields: fields.map((f) => header.indexOf(f)),
+            contact: header.indexOf('contact'),
+          };
+          const used = ['id', 'contact', ...fields];
+          ignoredColumns = header.filter((h) => h && !used.includes(h));
+          continue;
+        }
+        // A row of empty cells is skipped, as in the buffered import.
+        if (record.every((v) => !v.trim())) continue;
+        if (i >= maxRows) {
+          throw new AppError(413, 'file_too_large', `At most ${maxRows} frame rows`, [
+            { path: 'rows', message: `more than ${maxRows} rows` },
+          ]);
+        }
+        const where = `row ${info.lines}: `;
+        const ext = (record[cols.id] ?? '').trim();
+        if (!ext) problem(`rows.${i}.id`, `${where}empty`);
+        else if (ext.length > 100) problem(`rows.${i}.id`, `${where}longer than 100`);
+        else {
+          const before = seen.get(ext);
+          if (before === -1) problem(`rows.${i}.id`, `${where}already in the frame`);
+          else if (before !== undefined) problem(`rows.${i}.id`, `${where}duplicate of rows.${before}`);
+          else seen.set(ext, i);
+        }
+        const profile: Record<string, string> = {};
+        fields.forEach((f, k) => {
+          const v = (record[cols!.fields[k]] ?? '').trim();
+          if (!v) problem(`rows.${i}.${f}`, `${where}empty`);
+          else if (v.length > 500) problem(`rows.${i}.${f}`, `${where}longer than 500`);
+          else if (v.includes('|')) problem(`rows.${i}.${f}`, `${where}must not contain |`);
+          profile[f] = v;
+        });
+        i++;
+        // After the first problem nothing more is written (the transaction is rolled back anyway);
+        // the rest of the file is still read so that the answer counts every problem.
+        if (problems) continue;
+        const contact = cols.contact >= 0 ? (record[cols.contact] ?? '').trim() : '';
+        batch.push({ e: ext, s: stratumOf(fields, profile), p: profile, c: contact || null });
+        if (batch.length >= BATCH) {
+          await writeBatch(tx, id, batch);
+          batch = [];
+          await opts.onProgress?.(i);
+        }
+      }
+      // @fastify/multipart marks a file cut at its size limit: never store the part that arrived.
+      if ((input as { truncated?: boolean }).truncated)
+        throw new AppError(413, 'file_too_large', 'The file is too large', [
+          { path: 'file', message: `larger than ${MAX_STREAM_FRAME_BYTES / 1024 / 1024} MB` },
+        ]);
+      if (!cols) throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
+      if (problems)
+        throw badRequest(
+          `${problems} problem(s) in the file; nothing was stored` +
+            (problems > details.length ? ` (the first ${details.length} are listed)` : ''),
+          details,
+        );
+      if (i === 0) throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
+      if (batch.length) await writeBatch(tx, id, batch);
+      await opts.onProgress?.(i);
+
+      const all = await tx
+        .select({ stratum: surveyFrameUnits.stratum, n: count() })
+        .from(surveyFrameUnits)
+        .where(eq(surveyFrameUnits.surveyId, id))
+        .groupBy(surveyFrameUnits.stratum);
+      const total = all.reduce((x, r) => x + r.n, 0);
+      const replaced = mode === 'append' ? 0 : existingCount;
+      await appendAudit(tx, [
+        {
+          actorId: a.id,
+          action: 'survey.frame',
+          entityType: 'survey',
+          entityId: id,
+          data: { rows: i, mode: mode ?? 'replace', replaced, total },
+        },
+      ]);
+      return {
+        mode: mode ?? 'replace',
+        inserted: i,
+        replaced,
+        total,
+        ignoredColumns,
+        strata: all
+          .map((r) => ({ stratum: r.stratum, population: r.n }))
+          .sort((x, y) => (x.stratum < y.stratum ? -1 : 1)),
+      };
+    });
+  } finally {
+    // A refusal before the end leaves the upload unread: drain it so the request can finish.
+    if (!input.readableEnded) input.resume();
+  }
+}
