@@ -8,6 +8,8 @@ const zh = {
     surveys: '满意度调查',
     takePart: '参与',
     console: '工作人员入口',
+    elderlyOn: '大字模式',
+    elderlyOff: '标准模式',
   },
   home: {
     title: '政府绩效，公众共治',
@@ -104,6 +106,8 @@ const en: Same<typeof zh> = {
     surveys: 'Surveys',
     takePart: 'Take part',
     console: 'Staff sign-in',
+    elderlyOn: 'Large text',
+    elderlyOff: 'Standard text',
   },
   home: {
     title: 'Government performance, shaped together',

@@ -4,6 +4,7 @@ import { setLang, type Lang } from '../i18n';
 import { Link, match, usePath } from './router';
 import { HomePage } from './HomePage';
 import { UnitsPage, CadresPage } from './ListPages';
+import { ElderlyToggle } from './ElderlyToggle';
 
 // The unit page carries charts; it (and ECharts after it) loads only when opened.
 const UnitPage = lazy(() => import('./UnitPage'));
@@ -84,6 +85,7 @@ export function PortalApp() {
             >
               {t('nav.takePart')}
             </Link>
+            <ElderlyToggle />
             <button
               type="button"
               className="pc-lang"

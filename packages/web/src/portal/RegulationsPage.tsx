@@ -8,6 +8,7 @@ import { Link } from './router';
 import { ErrorBox, Loading } from './ui';
 import { useApi } from './useApi';
 import './opendata-i18n';
+import { PrintBar } from './PrintBar';
 
 /** A cycle's published regulations 考核办法, in plain sentences. */
 export default function RegulationsPage({ id }: { id: string }) {
@@ -35,6 +36,7 @@ export default function RegulationsPage({ id }: { id: string }) {
     <article data-testid="regulations">
       <h1>{t('regulations.title', { name: pick(i18n.language, reg.cycle.name, reg.cycle.nameEn) })}</h1>
       <p className="pc-muted">{t('regulations.version', { v: reg.version, at: fmtDate(reg.frozenAt) })}</p>
+      <PrintBar />
 
       <section className="pc-card">
         <h2>{t('regulations.scoring')}</h2>

@@ -10,6 +10,8 @@ import { baselineOf, nodeName, targetOf, type BreakdownView, type TreeNodeView }
 import { ErrorBox, GradeTag, Loading } from './ui';
 import { useApi } from './useApi';
 import { PlanRevisions, type PublicRevision } from './PlanRevisions';
+import './explain-i18n';
+import { PrintBar } from './PrintBar';
 import { PublicationHistory, ResultRevisions, WithdrawnNotices } from './ResultRevisions';
 import { UnitHistory } from './UnitHistory';
 
@@ -36,12 +38,13 @@ export default function UnitPage({ id }: { id: string }) {
         {t(`common:orgKind.${unit.kind}`, { defaultValue: unit.kind })}
         {unit.peerGroup ? ` · ${t('unit.peerGroup', { g: peerGroupLabel(t, unit.peerGroup) })}` : ''}
       </p>
+      <PrintBar />
 
       <UnitResults unitId={id} cycles={cycles.data?.items ?? []} />
 
       <UnitHistory unitId={id} />
 
-      <section aria-labelledby="plans">
+      <section aria-labelledby="plans" className="pc-print-section">
         <h2 id="plans">{t('unit.plans')}</h2>
         {plans.loading && <Loading />}
         {plans.error && <ErrorBox error={plans.error} onRetry={plans.reload} />}
@@ -52,7 +55,7 @@ export default function UnitPage({ id }: { id: string }) {
       </section>
 
       {(people.data?.items.length ?? 0) > 0 && (
-        <section aria-labelledby="cadres">
+        <section aria-labelledby="cadres" className="pc-print-section">
           <h2 id="cadres">{t('unit.cadres')}</h2>
           <ul className="pc-list">
             {people.data!.items.map((p) => (
@@ -223,12 +226,13 @@ function UnitResults({ unitId, cycles }: { unitId: string; cycles: Cycle[] }) {
                 ))}
               </div>
             )}
+            <VetoNotice resultId={latest.result.id} result={latest.result} />
             <ResultRevisions resultId={latest.result.id} />
             <PublicationHistory cycleId={latest.cycle.id} />
           </article>
           <RankingChart items={latest.items} result={latest.result} />
           <RadarChart resultId={latest.result.id} />
-          <ResultBreakdown resultId={latest.result.id} />
+          <ResultBreakdown resultId={latest.result.id} result={latest.result} />
           {mine.length > 1 && (
             <div className="pc-card">
               <h3>{t('unit.trend')}</h3>
@@ -311,55 +315,122 @@ function RankingChart({ items, result }: { items: Result[]; result: Result }) {
   );
 }
 
-/** 得分说明: every indicator of the published result with its weight, actual value, attainment and points. */
-function ResultBreakdown({ resultId }: { resultId: string }) {
-  const { t } = useTranslation('portal');
+/** Flattens a breakdown tree into table rows with their depth. */
+function flatten(nodes: BreakdownView[], depth = 0): { node: BreakdownView; depth: number }[] {
+  return nodes.flatMap((n) => [
+    { node: n, depth },
+    ...flatten((n.children ?? []) as BreakdownView[], depth + 1),
+  ]);
+}
+
+/**
+ * 得分说明: every indicator of the published result in one table — weight, actual value, attainment
+ * and the points it adds to the total; veto indicators and missing inputs are marked.
+ */
+function ResultBreakdown({ resultId, result }: { resultId: string; result: Result }) {
+  const { t, i18n } = useTranslation('portal');
+  const { t: te } = useTranslation('portalExplain');
   const detail = useApi<{ breakdown: BreakdownView[] }>(`/api/public/results/${resultId}`);
   const nodes = detail.data?.breakdown ?? [];
   if (!nodes.length) return null;
+  const vetoCodes = new Set(result.veto?.triggered ? result.veto.codes : []);
   return (
-    <div className="pc-card" data-testid="portal-breakdown">
+    <div className="pc-card pc-print-section" data-testid="portal-breakdown">
       <h3>{t('unit.breakdown')}</h3>
       <p className="pc-small pc-muted">{t('unit.breakdownHint')}</p>
-      <BreakdownList nodes={nodes} level={1} />
+      <div className="pc-table-wrap">
+        <table className="pc-table pc-breakdown-table" data-testid="portal-breakdown-table">
+          <thead>
+            <tr>
+              <th scope="col">{te('table.indicator')}</th>
+              <th scope="col" className="pc-num">
+                {te('table.weight')}
+              </th>
+              <th scope="col" className="pc-num">
+                {te('table.actual')}
+              </th>
+              <th scope="col" className="pc-num">
+                {te('table.attainment')}
+              </th>
+              <th scope="col" className="pc-num">
+                {te('table.points')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {flatten(nodes).map(({ node: n, depth }) => {
+              const special = n.kind === 'bonus' || n.kind === 'deduction';
+              const vetoed = vetoCodes.has(n.code);
+              return (
+                <tr
+                  key={n.code}
+                  data-testid={`portal-breakdown-${n.code}`}
+                  className={`pc-depth-${Math.min(depth, 3)}${vetoed ? ' pc-row-veto' : ''}`}
+                >
+                  <th scope="row" style={{ paddingLeft: `${0.5 + depth * 1.25}em` }}>
+                    <span className="pc-code">{n.code}</span> {nodeName(i18n.language, n)}
+                    {vetoed && <span className="pc-chip pc-chip-veto">{te('table.veto')}</span>}
+                    {n.missing && <span className="pc-chip">{te('table.missing')}</span>}
+                    <InputNote node={n} />
+                  </th>
+                  <td className="pc-num">{special ? '—' : fmtNum(n.weight)}</td>
+                  <td className="pc-num">{n.value != null ? fmtNum(n.value, 4) : '—'}</td>
+                  <td className="pc-num">{special ? '—' : fmtNum(n.attainment, 1)}</td>
+                  <td className="pc-num">
+                    {`${n.contribution > 0 && special ? '+' : ''}${fmtNum(n.contribution, 2)}`}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row" colSpan={4}>
+                {te('table.total')}
+              </th>
+              <td className="pc-num">{fmtNum(result.total, 2)}</td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
     </div>
   );
 }
 
-function BreakdownList({ nodes, level }: { nodes: BreakdownView[]; level: number }) {
-  const { t, i18n } = useTranslation('portal');
+/** 一票否决: which indicator's veto capped the grade, under which rule, and what the score alone earned. */
+function VetoNotice({ resultId, result }: { resultId: string; result: Result }) {
+  const { t, i18n } = useTranslation('portalExplain');
+  const { t: tc } = useTranslation();
+  const detail = useApi<{ breakdown: BreakdownView[] }>(
+    result.veto?.triggered ? `/api/public/results/${resultId}` : null,
+  );
+  if (!result.veto?.triggered) return null;
+  const rows = flatten(detail.data?.breakdown ?? []).map((r) => r.node);
+  const failed = result.veto.codes.map(
+    (code) => rows.find((n) => n.code === code) ?? { code, attainment: NaN },
+  );
+  const sep = i18n.language === 'en' ? ', ' : '、';
+  const names = failed
+    .map((n) => ('name' in n ? `${n.code} ${nodeName(i18n.language, n)}` : n.code))
+    .join(sep);
+  const att = failed
+    .filter((n) => Number.isFinite(n.attainment))
+    .map((n) => fmtNum(n.attainment, 1))
+    .join(sep);
+  const grade = (g: string | null | undefined) => (g ? tc(`grade.${g}`, { defaultValue: g }) : '');
   return (
-    <ul className={`pc-tree pc-tree-l${level}`}>
-      {nodes.map((n) => {
-        const special = n.kind === 'bonus' || n.kind === 'deduction';
-        return (
-          <li key={n.code} data-testid={`portal-breakdown-${n.code}`}>
-            <div className="pc-tree-row">
-              <span className="pc-tree-name">{nodeName(i18n.language, n)}</span>
-              <span className="pc-tree-weight">
-                {t('unit.points', {
-                  n: `${n.contribution > 0 && special ? '+' : ''}${fmtNum(n.contribution, 2)}`,
-                })}
-              </span>
-            </div>
-            <div className="pc-small pc-muted">
-              {[
-                !special && t('unit.weightOf', { w: fmtNum(n.weight) }),
-                n.value != null && t('unit.actual', { v: fmtNum(n.value, 4) }),
-                !special && t('unit.attainment', { a: fmtNum(n.attainment, 1) }),
-                n.missing && t('unit.missingInput'),
-              ]
-                .filter(Boolean)
-                .join(' · ')}
-            </div>
-            <InputNote node={n} />
-            {n.children && n.children.length > 0 && (
-              <BreakdownList nodes={n.children as BreakdownView[]} level={level + 1} />
-            )}
-          </li>
-        );
-      })}
-    </ul>
+    <div className="pc-veto" role="note" data-testid="portal-veto">
+      <strong>{t('veto.title')}</strong>
+      <p>{t('veto.failed', { names, a: att || '—' })}</p>
+      <p>{result.veto.mode === 'downOne' ? t('veto.ruleDownOne') : t('veto.ruleUnqualified')}</p>
+      {result.grade && (
+        <p>
+          {result.gradeByScore && result.gradeByScore !== result.grade
+            ? t('veto.capped', { from: grade(result.gradeByScore), to: grade(result.grade) })
+            : t('veto.cappedSame', { to: grade(result.grade) })}
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -385,6 +456,12 @@ function RadarChart({ resultId }: { resultId: string }) {
             {
               type: 'radar',
               areaStyle: { opacity: 0.2 },
+              label: {
+                show: true,
+                color: '#1f2d3d',
+                fontSize: 11,
+                formatter: (p: { value: number }) => fmtNum(p.value, 1),
+              },
               data: [{ value: first.map((b) => Number(b.attainment ?? 0)), name: t('unit.radar') }],
             },
           ],
