@@ -320,6 +320,25 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   },
   'GET /api/appeals/:id/files': { url: '/api/appeals/{appeal}/files', allow: ['edu.manager', ...OFFICE] },
   'GET /api/appeal-files/:id': { url: '/api/appeal-files/{appealFile}', allow: ['edu.manager', ...OFFICE] },
+  // Training material of a cycle: the office manages it; raters of the cycle (citizen01 is on a 2025 public
+  // panel) and staff roles read it.
+  'GET /api/cycles/:id/materials': { url: '/api/cycles/{c2025}/materials', allow: SIGNED_IN },
+  'POST /api/cycles/:id/materials': {
+    url: '/api/cycles/{c2025}/materials',
+    file: { name: 'guide.txt', type: 'text/plain', content: 'how to score' },
+    allow: OFFICE,
+  },
+  'POST /api/cycles/:id/material-links': {
+    url: '/api/cycles/{c2025}/material-links',
+    body: { title: '培训', url: 'https://example.gov.cn/training' },
+    allow: OFFICE,
+  },
+  'GET /api/cycle-materials/:id': {
+    url: '/api/cycle-materials/{missing}',
+    allow: SIGNED_IN,
+    note: 'no such material: every signed-in user gets 404, the anonymous 401',
+  },
+  'DELETE /api/cycle-materials/:id': { url: '/api/cycle-materials/{missing}', allow: OFFICE },
   // The current user's work; the verifier's queue across plans and its bulk decisions.
   'GET /api/todo': { url: '/api/todo', allow: SIGNED_IN },
   'GET /api/values/queue': { url: '/api/values/queue', allow: ['verifier', ...OFFICE] },
