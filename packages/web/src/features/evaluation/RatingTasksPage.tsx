@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { MaterialsTab } from './MaterialsTab';
 import {
   Alert,
   App,
@@ -176,6 +177,11 @@ export default function RatingTasksPage() {
           />
         )}
       </Card>
+      {cycle && (
+        <Card size="small" title={t('tabs.materials')}>
+          <MaterialsTab cycle={cycle} />
+        </Card>
+      )}
       <RatingDrawer
         task={open && (tasks.data ?? []).find((x) => x.id === open.id)}
         editable={cycle?.stage === 'evaluation'}
