@@ -85,4 +85,15 @@ describe('public result explained', () => {
     expect(body.result.consequences).toEqual([]);
     expect(body.breakdown.length).toBeGreaterThan(0);
   });
+
+  it('a result whose inputs changed since it was computed shows no breakdown to the public', async () => {
+    const id = await resultOf('2025-annual', sql`o.code = 'bs' and p.appraisee_type = 'unit'`);
+    await t.db.execute(sql`update results set inputs_key = 'changed-since' where id = ${id}`);
+    const res = await t.anon.get(`/api/public/results/${id}`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { result: { stale: boolean; total: number }; breakdown: Node[] };
+    expect(body.result.stale).toBe(true);
+    expect(body.result.total).toBeCloseTo(72.5, 1);
+    expect(body.breakdown).toEqual([]);
+  });
 });

@@ -95,7 +95,13 @@ export const publicRoutes: FastifyPluginAsyncContract = async (app) => {
   app.get(
     '/public/results/:id',
     { schema: { tags: ['public'], params: IdParams, response: { 200: ResultDetail } } },
-    async (req) => getResult(db, null, req.params.id, { publicOnly: true }),
+    // The breakdown is derived from the current inputs: when they changed since the result was
+    // computed (stale), it would explain figures nobody published, so the public gets none until
+    // the recompute.
+    async (req) => {
+      const r = await getResult(db, null, req.params.id, { publicOnly: true });
+      return r.result.stale ? { ...r, breakdown: [] } : r;
+    },
   );
 
   // Open data (docs/open-data.md): the bundle anyone can recompute every result from, its digest, and
