@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FINDING_KINDS, LINKAGE_METRICS, LINKAGE_SOURCES } from '@perfcommons/domain';
 import { IsoDate, Timestamp } from './common';
+import { fileReply } from './files';
 import { Period } from './values';
 
 export const LinkageSourceParams = z.object({
@@ -177,3 +178,9 @@ export const FindingListQuery = z.object({
   /** Only findings against this plan. */
   planId: z.uuid().optional(),
 });
+
+/** A finding's source document as uploaded; its sniffed type in `content-type`. */
+export const FindingFileDownloadReply = fileReply(
+  'application/octet-stream',
+  "The finding's source document as uploaded",
+);

@@ -4,6 +4,7 @@ import {
   FindingBody,
   FindingListQuery,
   FindingListReply,
+  FindingFileDownloadReply,
   FindingReply,
   IdParams,
   LinkageBatchListReply,
@@ -169,14 +170,18 @@ export const linkageRoutes: FastifyPluginAsyncContract = async (app) => {
       };
     },
   );
-  app.get('/findings/:id/file', { schema: { tags, params: IdParams } }, async (req, reply) => {
-    const f = await getFindingFile(db, req.actor, req.params.id);
-    reply
-      .header('content-type', f.mimeType)
-      .header(
-        'content-disposition',
-        `attachment; filename="${f.filename.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(f.filename)}`,
-      );
-    return reply.send(f.content);
-  });
+  app.get(
+    '/findings/:id/file',
+    { schema: { tags, params: IdParams, response: { 200: FindingFileDownloadReply } } },
+    async (req, reply) => {
+      const f = await getFindingFile(db, req.actor, req.params.id);
+      reply
+        .header('content-type', f.mimeType)
+        .header(
+          'content-disposition',
+          `attachment; filename="${f.filename.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(f.filename)}`,
+        );
+      return reply.send(f.content);
+    },
+  );
 };
