@@ -81,18 +81,25 @@ describe('public result explained', () => {
   it('the elderly-friendly mode enlarges the type and is remembered', async () => {
     await page.goto(`${baseUrl}/units/${unitId}`);
     await page.getByTestId('portal-result').waitFor();
-    const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+    const size = () =>
+      page.evaluate<number>('parseFloat(getComputedStyle(document.documentElement).fontSize)');
     const before = await size();
     await page.getByTestId('elderly-toggle').click();
-    expect(await page.evaluate(() => document.documentElement.classList.contains('pc-elderly'))).toBe(true);
+    expect(await page.evaluate<boolean>("document.documentElement.classList.contains('pc-elderly')")).toBe(
+      true,
+    );
     expect(await size()).toBeGreaterThan(before);
     await page.reload();
     await page.getByTestId('portal-result').waitFor();
-    expect(await page.evaluate(() => document.documentElement.classList.contains('pc-elderly'))).toBe(true);
+    expect(await page.evaluate<boolean>("document.documentElement.classList.contains('pc-elderly')")).toBe(
+      true,
+    );
     expect(await page.getByTestId('elderly-toggle').getAttribute('aria-pressed')).toBe('true');
     await shot(page, 'portal-elderly-mode');
     await page.getByTestId('elderly-toggle').click();
-    expect(await page.evaluate(() => document.documentElement.classList.contains('pc-elderly'))).toBe(false);
+    expect(await page.evaluate<boolean>("document.documentElement.classList.contains('pc-elderly')")).toBe(
+      false,
+    );
     expect(errors).toEqual([]);
   });
 });
