@@ -27,16 +27,16 @@ import { api } from '../../shared/api';
 import { fmtDateTime, fmtNum, GRADE_COLORS, peerGroupLabel } from '../../shared/format';
 import type { Items, Result } from '../../shared/types';
 import type { Job } from '@perfcommons/contracts';
+import { GRADES } from '@perfcommons/domain';
 import { JobProgress } from '../jobs/JobProgress';
 import { BreakdownDrawer, useNamesEn, useResultDetail } from './BreakdownDrawer';
 import { GradeTag } from './GradeTag';
 import { ConsequenceTags, IncompleteTag, SensitivityCell } from './ResultExtras';
 import { PublicationPanel, ResultRevisionsCard } from './PublicationPanel';
 
-const GRADES = ['excellent', 'good', 'qualified', 'basically_qualified', 'unqualified'];
 /** Incomplete results (no rank, no grade) after the ranked and graded ones. */
 const byRank = (a: Result, b: Result) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || 0;
-const gradeOrder = (r: Result) => (r.grade ? GRADES.indexOf(r.grade) : GRADES.length);
+const gradeOrder = (r: Result) => (r.grade ? (GRADES as readonly string[]).indexOf(r.grade) : GRADES.length);
 const appraiseeKey = (r: Result) => `${r.appraiseeType}|${r.orgUnitId ?? ''}|${r.personId ?? ''}`;
 
 export default function ResultsPage() {
