@@ -70,6 +70,7 @@ export const AUDIT_ACTIONS = [
   'finding.record',
   'finding.withdraw',
   'finding.attach',
+  'finding.file.download',
   'rating.submit',
   // Monitoring
   'monitoring.periods.set',
@@ -141,6 +142,7 @@ export const AUDIT_ACTIONS = [
   'survey.close',
   'survey.outcome',
   'survey.publish',
+  'survey.export',
   // The audit log itself
   'audit.baseline',
 ] as const;

@@ -225,6 +225,16 @@ export async function getFindingFile(db: Db, actor: Actor | null, id: string) {
     .from(linkageFindings)
     .where(eq(linkageFindings.id, id));
   if (!row?.content) throw notFound('File');
+  // A download of an official document is a security event (MLPS: exports and downloads are logged).
+  await appendAudit(db, [
+    {
+      actorId: a.id,
+      action: 'finding.file.download',
+      entityType: 'linkage_finding_file',
+      entityId: id,
+      data: { planId: f.planId, bytes: row.content.length },
+    },
+  ]);
   return { content: row.content, filename: row.name!, mimeType: row.mime! };
 }
 

@@ -440,6 +440,13 @@ describe('findings of audit, inspection and finance', () => {
     const down = await (await manager.login()).get(`/api/findings/${first.id}/file`);
     expect(down.statusCode).toBe(200);
     expect(down.rawPayload.equals(pdf)).toBe(true);
+    const logged = await rowsOf<{ action: string; data: { bytes: number } }>(
+      t.db,
+      sql`select action, data from audit_log where entity_type = 'linkage_finding_file' and entity_id = ${first.id}`,
+    );
+    expect(logged).toEqual([
+      { action: 'finding.file.download', data: { planId: first.planId, bytes: pdf.length } },
+    ]);
 
     await t.db.update(cycles).set({ resultsPublishedAt: new Date() }).where(eq(cycles.id, cycleId));
     const frozen = await office.post(`/api/cycles/${cycleId}/findings`, { ...finding, planId });

@@ -694,7 +694,7 @@ export async function getPublishedReport(db: Db, id: string) {
  * question (matrix rows as `q.item`, multiple choices joined with ';'), stratum, mode, trust, weight.
  */
 export async function exportAnswers(db: Db, actor: Actor | null, id: string, format: 'csv' | 'xlsx') {
-  requireOffice(actor, 'Survey export');
+  const a = requireOffice(actor, 'Survey export');
   const s = await loadSurvey(db, id);
   if (!s.fieldedVersionId)
     throw conflict('The survey has not been fielded', [{ path: 'status', message: s.status }]);
@@ -738,6 +738,16 @@ export async function exportAnswers(db: Db, actor: Actor | null, id: string, for
     r.designWeight,
     r.submittedAt.toISOString().slice(0, 10),
     ...cols.map((c) => c.get(r.answers as Answers) ?? ''),
+  ]);
+  // An export of respondents' answers is a security event (MLPS: exports are logged).
+  await appendAudit(db, [
+    {
+      actorId: a.id,
+      action: 'survey.export',
+      entityType: 'survey_export',
+      entityId: id,
+      data: { format, rows: rows.length },
+    },
   ]);
   // The shared writer escapes answers that a spreadsheet would run as formulas (lib/export.ts).
   return exportTable(format, { name: 'answers', header, rows: data as Cell[][] });

@@ -627,6 +627,14 @@ describe('analysis, export and report', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     expect(wb.worksheets[0].rowCount).toBe(63);
+    // Each export is a security event in the audit log: who, which survey, how many rows.
+    const logged = await t.db.execute(
+      sql`select data from audit_log where action = 'survey.export' and entity_id = ${surveyId} order by seq`,
+    );
+    expect(logged.rows.map((r) => (r as { data: unknown }).data)).toEqual([
+      { format: 'csv', rows: 62 },
+      { format: 'xlsx', rows: 62 },
+    ]);
   });
 
   it('publishes a report on the public API that feeds the public satisfaction indicator', async () => {
