@@ -79,7 +79,13 @@ export const RetireIndicatorBody = z.object({
   reason: text(1000).min(1),
 });
 
-export const IndicatorCodeParams = z.object({ code: z.string().trim().min(1).max(40) });
+/** A library code in a path: the same shape as a created code, so nothing else reaches the database. */
+export const IndicatorCodeParams = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^[A-Z][A-Z0-9.-]{1,39}$/, 'capitals, digits, - and . (2–40 characters, a capital first)'),
+});
 export const IndicatorVersionParams = IndicatorCodeParams.extend({ version: z.coerce.number().int().min(1) });
 
 export const IndicatorsQuery = z.object({
