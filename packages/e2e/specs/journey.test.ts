@@ -28,7 +28,8 @@ describe('office journey: plan → results → breakdown, English, public portal
     await shot(page, '01-console-login');
     await page.getByTestId('login-submit').click();
     await page.getByTestId('side-menu').waitFor();
-    await page.getByText('考核周期').first().waitFor();
+    // The office lands on 我的待办; the cycles are one menu item away.
+    await page.getByTestId('side-menu').getByText('考核周期').first().click();
     await page.getByTestId('cycle-link').first().waitFor();
     await shot(page, '02-console-cycles');
   });

@@ -119,7 +119,17 @@ export class JobQueue {
   }
 
   async start(definitions: JobDefinition<never, unknown>[]) {
-    await this.boss.start();
+    // Processes starting together race on pg-boss's `create schema`: the loser sees a unique violation
+    // on the catalog (23505) and starts again, by when the schema exists.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.boss.start();
+        break;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '23505' || attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
     // PGlite is one process by construction (it holds its data directory): an active job found at
     // start belonged to a process that died, so it fails now (and is retried if it has attempts left).
     if (this.database.kind === 'pglite') {
