@@ -402,7 +402,8 @@ function members(design: SurveyDesign, values: unknown[], opts: EstimateOptions,
   });
 }
 
-function critical(level: number, df: number): number {
+/** Two-sided t critical value for `level` on `df` degrees of freedom (at least 1). */
+export function critical(level: number, df: number): number {
   if (!(level > 0 && level < 1)) invalid('level', 'level must be in (0, 1)');
   return tQuantile(1 - (1 - level) / 2, Math.max(1, df));
 }
@@ -481,7 +482,12 @@ export function svyMean(
 }
 
 /** Interval on the logit of the position within [lo, hi], mapped back (delta method). */
-function boundedInterval(est: number, se: number, [lo, hi]: [number, number], t: number): [number, number] {
+export function boundedInterval(
+  est: number,
+  se: number,
+  [lo, hi]: [number, number],
+  t: number,
+): [number, number] {
   if (!(hi > lo)) invalid('bounds', 'bounds must be [lower, upper] with lower < upper');
   const p = (est - lo) / (hi - lo);
   if (!(p > 0 && p < 1) || !(se > 0)) {

@@ -27,9 +27,8 @@
  * design do, so the replicate variance includes the calibration. Trimming is not replayed.
  */
 import { invalid } from '../stats/fail';
-import { tQuantile } from '../stats/distributions';
 import { createRng } from '../stats/random';
-import type { SurveyDesign } from './design';
+import { boundedInterval, critical, type SurveyDesign } from './design';
 
 export type ReplicateMethod = 'JK1' | 'JKn' | 'bootstrap';
 
@@ -223,29 +222,16 @@ function finish(
   level: number,
   bounds?: [number, number],
 ): ReplicateEstimate {
-  if (!(level > 0 && level < 1)) invalid('level', 'level must be in (0, 1)');
   const used = thetas.filter((_, r) => rep.rscales[r] > 0);
   const centre = rep.mse ? estimate : used.reduce((a, b) => a + b, 0) / Math.max(1, used.length);
   let v = 0;
   thetas.forEach((t, r) => (v += rep.rscales[r] * (t - centre) ** 2));
   const se = Math.sqrt(Math.max(0, v * rep.scale));
   const df = Math.max(1, rep.df);
-  const t = tQuantile(1 - (1 - level) / 2, df);
-  let ci: [number, number] = [estimate - t * se, estimate + t * se];
-  if (bounds) {
-    const [lo, hi] = bounds;
-    if (!(hi > lo)) invalid('bounds', 'bounds must be [lower, upper] with lower < upper');
-    const p = (estimate - lo) / (hi - lo);
-    if (!(p > 0 && p < 1) || !(se > 0)) {
-      const c = Math.min(hi, Math.max(lo, estimate));
-      ci = [c, c];
-    } else {
-      const l = Math.log(p / (1 - p));
-      const sl = se / (hi - lo) / (p * (1 - p));
-      const expit = (x: number) => 1 / (1 + Math.exp(-x));
-      ci = [lo + (hi - lo) * expit(l - t * sl), lo + (hi - lo) * expit(l + t * sl)];
-    }
-  }
+  const t = critical(level, df);
+  const ci: [number, number] = bounds
+    ? boundedInterval(estimate, se, bounds, t)
+    : [estimate - t * se, estimate + t * se];
   return { estimate, se, ci, df, n, thetas };
 }
 
