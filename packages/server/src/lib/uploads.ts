@@ -113,3 +113,17 @@ export async function readUpload(req: FastifyRequest, maxBytes: number) {
     throw err;
   }
 }
+
+/** The uploaded sheet (multipart field `file`, .xlsx or .csv; 5 MB at most by the multipart limit). */
+export async function sheetUpload(req: FastifyRequest) {
+  if (!req.isMultipart())
+    throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
+  const file = await req.file();
+  if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
+  if (!/\.(xlsx|csv)$/i.test(file.filename))
+    throw badRequest('Upload an .xlsx or .csv file', [{ path: 'file', message: 'unsupported file type' }]);
+  const buffer = await file.toBuffer();
+  if (file.file.truncated)
+    throw badRequest('The file is larger than 5 MB', [{ path: 'file', message: 'too large' }], 'too_large');
+  return { buffer, filename: file.filename };
+}

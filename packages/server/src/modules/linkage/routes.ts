@@ -1,4 +1,3 @@
-import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   FindingBody,
@@ -35,22 +34,9 @@ import {
 } from './findings';
 import { commitLinkageImport, listBatches, previewLinkageImport } from './import';
 import { listRates } from './rates';
+import { sheetUpload } from '../../lib/uploads';
 
 const tags = ['linkage'];
-
-/** The uploaded sheet (multipart field `file`, .xlsx or .csv; 5 MB at most by the multipart limit). */
-async function upload(req: FastifyRequest) {
-  if (!req.isMultipart())
-    throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
-  const file = await req.file();
-  if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
-  if (!/\.(xlsx|csv)$/i.test(file.filename))
-    throw badRequest('Upload an .xlsx or .csv file', [{ path: 'file', message: 'unsupported file type' }]);
-  const buffer = await file.toBuffer();
-  if (file.file.truncated)
-    throw badRequest('The file is larger than 5 MB', [{ path: 'file', message: 'too large' }], 'too_large');
-  return { buffer, filename: file.filename };
-}
 
 const TargetsReply = z.object({
   items: z.array(
@@ -73,13 +59,13 @@ export const linkageRoutes: FastifyPluginAsyncContract = async (app) => {
   app.post(
     '/linkage/import/:source/preview',
     { schema: { tags, params: LinkageSourceParams, response: { 200: LinkageImportReply } } },
-    async (req) => previewLinkageImport(db, req.actor, req.params.source, await upload(req)),
+    async (req) => previewLinkageImport(db, req.actor, req.params.source, await sheetUpload(req)),
   );
   // All rows or none; the same file again changes nothing.
   app.post(
     '/linkage/import/:source/commit',
     { schema: { tags, params: LinkageSourceParams, response: { 200: LinkageImportReply } } },
-    async (req) => commitLinkageImport(db, req.actor, req.params.source, await upload(req)),
+    async (req) => commitLinkageImport(db, req.actor, req.params.source, await sheetUpload(req)),
   );
   app.get(
     '/linkage/batches',

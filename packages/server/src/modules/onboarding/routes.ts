@@ -6,28 +6,13 @@ import {
   ImportTemplateReply,
   XLSX_TYPE,
 } from '@perfcommons/contracts';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { requireOffice } from '../../lib/actor';
-import { badRequest } from '../../lib/errors';
 import { commitImport, previewImport } from './service';
 import { importTemplate } from './sheet';
+import { sheetUpload } from '../../lib/uploads';
 
 const tags = ['onboarding'];
-
-/** The uploaded sheet (multipart field `file`, .xlsx or .csv; 5 MB at most by the multipart limit). */
-async function upload(req: FastifyRequest) {
-  if (!req.isMultipart())
-    throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
-  const file = await req.file();
-  if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
-  if (!/\.(xlsx|csv)$/i.test(file.filename))
-    throw badRequest('Upload an .xlsx or .csv file', [{ path: 'file', message: 'unsupported file type' }]);
-  const buffer = await file.toBuffer();
-  if (file.file.truncated)
-    throw badRequest('The file is larger than 5 MB', [{ path: 'file', message: 'too large' }], 'too_large');
-  return { buffer, filename: file.filename };
-}
 
 export const onboardingRoutes: FastifyPluginAsyncContract = async (app) => {
   const db = app.database.db;
@@ -56,7 +41,7 @@ export const onboardingRoutes: FastifyPluginAsyncContract = async (app) => {
     { schema: { tags, params: ImportKindParams, response: { 200: ImportPreviewReply } } },
     async (req) => {
       requireOffice(req.actor, 'Importing the organisation');
-      return previewImport(db, req.actor, req.params.kind, await upload(req));
+      return previewImport(db, req.actor, req.params.kind, await sheetUpload(req));
     },
   );
   // All rows or none; new accounts' one-time passwords are in this answer only.
@@ -65,7 +50,7 @@ export const onboardingRoutes: FastifyPluginAsyncContract = async (app) => {
     { schema: { tags, params: ImportKindParams, response: { 200: ImportCommitReply } } },
     async (req) => {
       requireOffice(req.actor, 'Importing the organisation');
-      return commitImport(db, req.actor, req.params.kind, await upload(req));
+      return commitImport(db, req.actor, req.params.kind, await sheetUpload(req));
     },
   );
 };
