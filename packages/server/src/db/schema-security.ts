@@ -1,5 +1,5 @@
 /** Security and personal-data tables: login guards, privacy consents, per-cycle disclosure policy. */
-import { boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
 import { cycles, users } from './schema';
 
@@ -44,3 +44,24 @@ export const cycleDisclosures = pgTable('cycle_disclosures', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   updatedBy: uuid('updated_by').references(() => users.id),
 });
+
+/**
+ * One-time recovery codes of an account's second factor, shown once when TOTP is enabled (or the set is
+ * regenerated, which deletes the previous set). Only a keyed digest of each code is kept
+ * (`lib/crypto.ts` `keyedDigest`, bound to the account). Their own table, not a `users` column: a code
+ * being used must not change the account row that the audit chain hashes.
+ */
+export const totpRecoveryCodes = pgTable(
+  'totp_recovery_codes',
+  {
+    id: id(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    createdAt: createdAt(),
+    /** Set when the code was used to log in; a used code never works again. */
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('totp_recovery_codes_hash').on(t.userId, t.codeHash)],
+);
