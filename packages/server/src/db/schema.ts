@@ -425,3 +425,4 @@ export * from './schema-jobs';
 export * from './schema-linkage';
 export * from './schema-ops';
 export * from './schema-training';
+export * from './schema-calibration';
