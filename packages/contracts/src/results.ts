@@ -1,16 +1,62 @@
 import { z } from 'zod';
 import { Cycle } from './cycles';
 import { Json, Timestamp } from './common';
+import { APPRAISEE_TYPES } from './enums';
 
 /** A consequence applied to a result 结果运用 (commendation, admonishment, …). */
 export const AppliedConsequence = z.object({ kind: z.string(), value: Json, reason: z.string() });
+export type AppliedConsequence = z.infer<typeof AppliedConsequence>;
+
+/** Whether a veto leaf (一票否决) fired, which ones, and the most severe mode among them. */
+export const VetoOutcome = z.object({
+  triggered: z.boolean(),
+  codes: z.array(z.string()),
+  mode: z.enum(['unqualified', 'downOne']).optional(),
+});
+export type VetoOutcome = z.infer<typeof VetoOutcome>;
+
+export const MISSING_REASONS = [
+  'unreported',
+  'unverified',
+  'insufficient_raters',
+  'no_estimate',
+  'combined_part_missing',
+] as const;
+
+/** A missing input of a result: a leaf without verified data or raters, or a combined part (UNIT, ANNUAL). */
+export const MissingItem = z.object({
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string().optional(),
+  reason: z.enum(MISSING_REASONS),
+  /** The leaf carries a veto, which cannot be decided without it. */
+  veto: z.boolean().optional(),
+});
+export type MissingItem = z.infer<typeof MissingItem>;
+
+/** How stable a rank is under ±10% perturbation of the first-level weights (Monte Carlo). */
+export const RankSensitivity = z.object({
+  id: z.string(),
+  peerGroup: z.string(),
+  baseRank: z.number(),
+  rankMin: z.number(),
+  rankMax: z.number(),
+  /** Share of runs in which the rank stayed at baseRank. */
+  sameRankShare: z.number(),
+  p5Rank: z.number(),
+  p95Rank: z.number(),
+});
+export type RankSensitivity = z.infer<typeof RankSensitivity>;
+
+/** A first-level indicator of a result: weight and attainment (for charts). */
+export const FirstLevelScore = z.object({ code: z.string(), weight: z.number(), attainment: z.number() });
 
 /** A result as listed: score, grade, rank within the peer group, consequences and what it lacks. */
 export const ResultItem = z.looseObject({
   id: z.uuid(),
   cycleId: z.uuid(),
   planId: z.uuid(),
-  appraiseeType: z.string(),
+  appraiseeType: z.enum(APPRAISEE_TYPES),
   orgUnitId: z.uuid(),
   personId: z.uuid().nullable(),
   appraiseeName: z.string(),
@@ -25,18 +71,22 @@ export const ResultItem = z.looseObject({
   rank: z.number().int().nullable(),
   peerGroup: z.string(),
   peerGroupSize: z.number().int(),
-  veto: Json,
-  reasons: Json,
-  /** Rank under perturbed first-level weights; null when not computed. */
-  sensitivity: Json,
+  veto: VetoOutcome,
+  /** Why the grade differs from the one the score gives (quota, veto, …). */
+  reasons: z.array(z.string()),
+  /** Rank under perturbed first-level weights; null when not computed (or the group's trees differ). */
+  sensitivity: RankSensitivity.nullable(),
+  /** False when inputs are missing under the cycle's missing-data rule: no grade, rank or consequence. */
   complete: z.boolean(),
-  /** What it lacks: `{code, reason, …}` per missing input. */
-  missing: Json,
+  /** What it lacks. */
+  missing: z.array(MissingItem),
   /** First-level indicators: code, weight and attainment (for charts). */
-  firstLevel: z.array(Json),
+  firstLevel: z.array(FirstLevelScore),
   consequences: z.array(AppliedConsequence),
   computedAt: Timestamp,
 });
+
+export type ResultItem = z.infer<typeof ResultItem>;
 
 export const ResultList = z.object({ items: z.array(ResultItem) });
 
@@ -61,12 +111,30 @@ export const ResultDetail = z.object({
   }),
   breakdown: z.array(Json),
 });
+export type ResultDetail = z.infer<typeof ResultDetail>;
+
+/** Why a plan keeps its cycle from being published. */
+export const PublicationBlocker = z.discriminatedUnion('reason', [
+  z.object({ reason: z.literal('no_result') }),
+  z.object({ reason: z.literal('incomplete'), missing: z.array(MissingItem) }),
+  z.object({ reason: z.literal('stale') }),
+]);
+export type PublicationBlocker = z.infer<typeof PublicationBlocker>;
+
+/** An appraisee published despite its blockers, with the office's written reason (as recorded). */
+export const PublicationOverrideRecord = z.object({
+  planId: z.uuid(),
+  reason: z.string(),
+  title: z.string().nullable(),
+  blockers: z.array(PublicationBlocker),
+});
+export type PublicationOverrideRecord = z.infer<typeof PublicationOverrideRecord>;
 
 const PublicationEvent = z.looseObject({
   id: z.uuid(),
   kind: z.string(),
   reason: z.string().nullable(),
-  overrides: z.array(Json),
+  overrides: z.array(PublicationOverrideRecord),
   actorName: z.string().nullable(),
   actorNameEn: z.string().nullable(),
   at: Timestamp,
@@ -81,7 +149,7 @@ export const PublicationState = z.object({
 
 /** The console's publication panel: the state and each plan still blocking publication. */
 export const PublicationStatus = PublicationState.extend({
-  blockers: z.array(z.object({ planId: z.uuid(), title: z.string(), blockers: z.array(Json) })),
+  blockers: z.array(z.object({ planId: z.uuid(), title: z.string(), blockers: z.array(PublicationBlocker) })),
 });
 
 export const PublishReply = z.object({
@@ -97,25 +165,62 @@ export const CorrectionReply = z.object({
   revisions: Json,
 });
 
+/** The figures of a result as one published revision froze them (incomplete: no grade, rank, consequence). */
+export const PublishedFigures = z.object({
+  total: z.number(),
+  weightedScore: z.number(),
+  bonus: z.number(),
+  deduction: z.number(),
+  grade: z.string().nullable(),
+  gradeByScore: z.string().nullable(),
+  rank: z.number().int().nullable(),
+  peerGroupSize: z.number().int(),
+  veto: VetoOutcome,
+  complete: z.boolean(),
+  missing: z.array(MissingItem),
+  consequences: z.array(AppliedConsequence),
+});
+export type PublishedFigures = z.infer<typeof PublishedFigures>;
+
+export const REVISION_CAUSES = ['publication', 'republication', 'appeal', 'correction', 'peer'] as const;
+
+/** What a revision changed and why: the published fields that moved, the corrected input, or the peer's plan. */
+export const RevisionChanges = z.object({
+  cause: z.enum(REVISION_CAUSES),
+  /** Published fields that differ from the previous revision: `{ total: { from, to } }`. */
+  fields: z.record(z.string(), z.object({ from: Json, to: Json })),
+  /** The corrected input (appeal or correction of this result's plan). */
+  input: z
+    .object({ indicatorCode: z.string(), period: z.string(), from: z.number().nullable(), to: z.number() })
+    .nullable()
+    .optional(),
+  /** A peer revision: the plan whose correction moved this result. */
+  causePlanId: z.uuid().optional(),
+});
+export type RevisionChanges = z.infer<typeof RevisionChanges>;
+
+/** One published revision of a result. */
+export const ResultRevision = z.object({
+  id: z.uuid(),
+  resultId: z.uuid(),
+  planId: z.uuid(),
+  revision: z.number().int(),
+  kind: z.enum(['publication', 'appeal', 'correction']),
+  appealId: z.uuid().nullable(),
+  snapshot: PublishedFigures,
+  changes: RevisionChanges,
+  reason: z.string().nullable(),
+  approverName: z.string().nullable(),
+  approverNameEn: z.string().nullable(),
+  at: Timestamp,
+});
+export type ResultRevision = z.infer<typeof ResultRevision>;
+
 /** Published revisions of a result, newest first. */
 export const ResultRevisionList = z.object({
-  items: z.array(
-    z.looseObject({
-      id: z.uuid(),
-      resultId: z.uuid(),
-      planId: z.uuid(),
-      revision: z.number().int(),
-      kind: z.string(),
-      appealId: z.uuid().nullable(),
-      snapshot: Json,
-      changes: Json,
-      reason: z.string().nullable(),
-      approverName: z.string().nullable(),
-      approverNameEn: z.string().nullable(),
-      at: Timestamp,
-    }),
-  ),
-  override: Json,
+  items: z.array(ResultRevision),
+  /** The override under which the appraisee's result was published, if any. */
+  override: PublicationOverrideRecord.nullable(),
   publishedAt: Timestamp.nullable(),
 });
 

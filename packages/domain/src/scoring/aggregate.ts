@@ -61,6 +61,17 @@ export interface MissingInput {
   veto?: true;
 }
 
+/** What a stored result lacks: a leaf input, or a combined part (the unit's result, the term's annual results). */
+export type MissingEntry =
+  MissingInput | { code: 'UNIT' | 'ANNUAL'; name: string; nameEn?: string; reason: 'combined_part_missing' };
+
+/** A first-level indicator of a score: its weight and attainment (for sensitivity and charts). */
+export interface FirstLevelAttainment {
+  code: string;
+  weight: number;
+  attainment: number;
+}
+
 /** Options of {@link scoreAppraisee}. */
 export interface ScoreOptions {
   /** Drop this many highest and lowest ratings of each panel (when the panel has more than 2× as many). */

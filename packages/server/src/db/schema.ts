@@ -21,7 +21,14 @@ import {
 } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
 import type { CycleRules, IndicatorNodeInput } from '@perfcommons/contracts';
-import type { GradeScheme } from '@perfcommons/domain';
+import type {
+  FirstLevelAttainment,
+  GradeScheme,
+  MissingEntry,
+  RankStability,
+  ScoreFigures,
+  VetoOutcome,
+} from '@perfcommons/domain';
 
 /** Accounts of officials, evaluators and public participants. */
 export const users = pgTable('users', {
@@ -217,13 +224,13 @@ export const indicatorNodes = pgTable(
     name: text('name').notNull(),
     nameEn: text('name_en'),
     weight: doublePrecision('weight').notNull(),
-    kind: text('kind').notNull().default('normal'),
+    kind: text('kind').$type<NonNullable<IndicatorNodeInput['kind']>>().notNull().default('normal'),
     rule: jsonb('rule').$type<NonNullable<IndicatorNodeInput['rule']>>(),
     unit: text('unit'),
     /** Definition 指标解释: what is measured and how. */
     definition: text('definition'),
     dataSource: text('data_source'),
-    direction: text('direction'),
+    direction: text('direction').$type<'higher' | 'lower'>(),
     subjects: jsonb('subjects').$type<NonNullable<IndicatorNodeInput['subjects']>>(),
     veto: jsonb('veto').$type<NonNullable<IndicatorNodeInput['veto']>>(),
     target: doublePrecision('target'),
@@ -341,27 +348,27 @@ export const results = pgTable(
     rank: integer('rank'),
     peerGroup: text('peer_group').notNull(),
     peerGroupSize: integer('peer_group_size').notNull(),
-    veto: jsonb('veto').notNull(),
-    reasons: jsonb('reasons').notNull(),
+    veto: jsonb('veto').$type<VetoOutcome>().notNull(),
+    reasons: jsonb('reasons').$type<string[]>().notNull(),
     /**
      * The appraisee's own score before combined parts (total, weightedScore, bonus, deduction,
      * floored, veto, first-level attainments): what a recompute reuses when the inputs are unchanged.
      */
-    own: jsonb('own').notNull(),
+    own: jsonb('own').$type<ScoreFigures & { firstLevel: FirstLevelAttainment[] }>().notNull(),
     /**
      * What the own score was computed from: plan version, inputs version (plan_input_versions), and
      * hashes of the scoring rules and survey inputs. Unchanged key → the own score still holds.
      */
     inputsKey: text('inputs_key').notNull(),
     /** How stable the rank is under ±10% weight perturbation (Monte Carlo). */
-    sensitivity: jsonb('sensitivity'),
+    sensitivity: jsonb('sensitivity').$type<RankStability>(),
     /**
      * False when inputs are missing and the cycle's missing-data rule (or a missing veto leaf or
      * combined part) leaves the result without grade, rank or consequence.
      */
     complete: boolean('complete').notNull().default(true),
     /** What is missing: `[{ code, name, reason }]` (reason unreported | unverified | insufficient_raters | no_estimate | combined_part_missing). */
-    missing: jsonb('missing').notNull().default([]),
+    missing: jsonb('missing').$type<MissingEntry[]>().notNull().default([]),
     computedAt: timestamp('computed_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('results_cycle').on(t.cycleId)],

@@ -307,7 +307,7 @@ export async function buildBundle(db: Db, cycleId: string): Promise<OpenDataBund
         peerGroup: r.peerGroup,
         peerGroupSize: r.peerGroupSize,
         complete: r.complete,
-        veto: r.veto as OpenDataBundle['results'][number]['veto'],
+        veto: r.veto,
         missing: ((r.missing ?? []) as { code: string }[]).map((m) => m.code),
         consequences: disclosesConsequences(policy, typeOf.get(r.planId) ?? 'unit') ? kinds : [],
       };

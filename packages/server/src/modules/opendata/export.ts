@@ -89,7 +89,7 @@ async function sheetRows(db: Db, cycleId: string, lang: ExportLang) {
     r.gradeByScore,
     r.complete ? yes : no,
     ((r.missing ?? []) as { code: string }[]).map((m) => m.code).join(' '),
-    (r.veto as { triggered?: boolean }).triggered ? yes : no,
+    r.veto.triggered ? yes : no,
     r.consequences.map((c) => c.kind).join(' '),
     revisions.get(r.id) ?? null,
   ]);

@@ -49,14 +49,14 @@ export function buildTree(rows: NodeRow[]): IndicatorNodeInput[] {
       .map((r) => {
         const node: IndicatorNodeInput = { code: r.code, name: r.name, weight: r.weight };
         if (r.nameEn !== null) node.nameEn = r.nameEn;
-        if (r.kind !== 'normal') node.kind = r.kind as IndicatorNodeInput['kind'];
-        if (r.rule !== null) node.rule = r.rule as IndicatorNodeInput['rule'];
+        if (r.kind !== 'normal') node.kind = r.kind;
+        if (r.rule !== null) node.rule = r.rule;
         if (r.unit !== null) node.unit = r.unit;
         if (r.definition !== null) node.definition = r.definition;
         if (r.dataSource !== null) node.dataSource = r.dataSource;
-        if (r.direction !== null) node.direction = r.direction as 'higher' | 'lower';
-        if (r.subjects !== null) node.subjects = r.subjects as IndicatorNodeInput['subjects'];
-        if (r.veto !== null) node.veto = r.veto as IndicatorNodeInput['veto'];
+        if (r.direction !== null) node.direction = r.direction;
+        if (r.subjects !== null) node.subjects = r.subjects;
+        if (r.veto !== null) node.veto = r.veto;
         if (r.target !== null) node.target = r.target;
         if (r.baseline !== null) node.baseline = r.baseline;
         if (r.plausibleMin !== null) node.plausibleMin = r.plausibleMin;

@@ -2,7 +2,8 @@ import { and, eq, gte, inArray, lte, ne } from 'drizzle-orm';
 import {
   rankSensitivity,
   type CombinedPart,
-  type MissingInput,
+  type MissingEntry,
+  type VetoOutcome,
   type RankStability,
 } from '@perfcommons/domain';
 import type { DbOrTx } from '../../db/client';
@@ -16,9 +17,7 @@ type PlanRow = typeof plans.$inferSelect;
 const appraiseeKey = (type: string, personId: string | null, orgUnitId: string) =>
   personId ? `${type}:p:${personId}` : `${type}:o:${orgUnitId}`;
 
-/** What a result lacks: a leaf input (see the domain's MissingInput) or a combined part. */
-export type MissingEntry =
-  MissingInput | { code: 'UNIT' | 'ANNUAL'; name: string; nameEn?: string; reason: 'combined_part_missing' };
+export type { MissingEntry } from '@perfcommons/domain';
 
 const UNIT_PART = { code: 'UNIT', name: '所在单位绩效', nameEn: 'Result of the unit' } as const;
 const ANNUAL_PART = {
@@ -183,7 +182,7 @@ interface GradedResult {
   planId: string;
   /** Null for an incomplete result, which gets no consequence. */
   grade: string | null;
-  veto: unknown;
+  veto: VetoOutcome;
 }
 
 /**
@@ -240,7 +239,7 @@ export async function applyConsequences(
   for (const r of stored) {
     if (r.grade === null) continue; // incomplete: no grade, no consequence (veto ones included)
     const p = planById.get(r.planId)!;
-    const vetoed = (r.veto as { triggered?: boolean } | null)?.triggered === true;
+    const vetoed = r.veto.triggered === true;
     const seen = new Set<string>();
     for (const rule of rules) {
       if (rule.appraiseeType && rule.appraiseeType !== p.appraiseeType) continue;

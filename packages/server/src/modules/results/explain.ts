@@ -177,7 +177,7 @@ export async function explainResult(
           )
       : [];
   const owns = new Map<string, { total: number; complete?: boolean }>([[plan.id, own]]);
-  for (const r of related) owns.set(r.plan.id, r.own as { total: number; complete?: boolean });
+  for (const r of related) owns.set(r.plan.id, r.own);
   const { parts, missingParts } = await combinedParts(
     db,
     cycle,

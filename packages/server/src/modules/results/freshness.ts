@@ -5,7 +5,6 @@ import { cycles, plans, results } from '../../db/schema';
 import { frozenRulesOrNull } from '../evaluation/service';
 import { combinedParts, type MissingEntry } from './derive';
 import { inputsKeys, inputVersions, surveyFeeds } from './inputs';
-import type { OwnScore } from './service';
 
 /** Where a cycle's results stand against its approved plans and their current inputs. */
 export interface CycleResultStatus {
@@ -56,7 +55,7 @@ export async function cycleResultStatus(db: DbOrTx, cycleId: string): Promise<Cy
   const withoutResult = planRows.filter((p) => !stored.has(p.id)).map((p) => p.id);
   const incomplete = planRows
     .filter((p) => stored.get(p.id)?.complete === false)
-    .map((p) => ({ planId: p.id, missing: stored.get(p.id)!.missing as MissingEntry[] }));
+    .map((p) => ({ planId: p.id, missing: stored.get(p.id)!.missing }));
 
   const withResult = planRows.filter((p) => stored.has(p.id));
   const frozen = cycle ? await frozenRulesOrNull(db, cycleId) : null;
@@ -73,7 +72,7 @@ export async function cycleResultStatus(db: DbOrTx, cycleId: string): Promise<Cy
   const stale = new Set(withResult.filter((p) => stored.get(p.id)!.inputsKey !== keyOf(p)).map((p) => p.id));
   // Combined parts (the unit's result, the term's annual results) as a recompute would take them now,
   // against the stored own scores: a total or a missing part that differs is stale too.
-  const own = new Map(withResult.map((p) => [p.id, stored.get(p.id)!.own as OwnScore]));
+  const own = new Map(withResult.map((p) => [p.id, stored.get(p.id)!.own]));
   const { parts, missingParts } = await combinedParts(db, cycle, frozen.rules, withResult, own);
   const unitPlan = new Map(
     planRows.filter((p) => p.appraiseeType === 'unit').map((p) => [p.orgUnitId, p.id]),
@@ -82,7 +81,7 @@ export async function cycleResultStatus(db: DbOrTx, cycleId: string): Promise<Cy
     const r = stored.get(p.id)!;
     const total = combineTotals(own.get(p.id)!, parts.get(p.id) ?? []).total;
     const lacking = (missingParts.get(p.id) ?? []).map((m) => m.code).join(',');
-    const had = (r.missing as MissingEntry[])
+    const had = r.missing
       .filter((m) => m.reason === 'combined_part_missing')
       .map((m) => m.code)
       .join(',');

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
+import type { PublicationBlocker, PublishedFigures, RevisionChanges } from '@perfcommons/contracts';
 import { disclosesConsequences, disclosesResult } from '@perfcommons/domain';
 import type { Db, DbOrTx } from '../../db/client';
 import {
@@ -33,24 +34,10 @@ type ResultRow = typeof results.$inferSelect;
 type RevisionRow = typeof resultRevisions.$inferSelect;
 
 /** The figures of a result as the portal publishes them (one revision's snapshot). */
-export interface PublishedFigures {
-  total: number;
-  weightedScore: number;
-  bonus: number;
-  deduction: number;
-  grade: string | null;
-  gradeByScore: string | null;
-  rank: number | null;
-  peerGroupSize: number;
-  veto: unknown;
-  complete: boolean;
-  missing: unknown;
-  consequences: { kind: string; value: unknown; reason: string }[];
-}
+export type { PublishedFigures };
 
 /** Why a plan keeps the cycle from being published. */
-export type Blocker =
-  { reason: 'no_result' } | { reason: 'incomplete'; missing: unknown } | { reason: 'stale' };
+export type Blocker = PublicationBlocker;
 
 /** A per-appraisee override of its blockers, with the office's written reason. */
 export interface PublicationOverride {
@@ -269,12 +256,12 @@ export async function publishResults(
         planId: row.planId,
         cycleId,
         revision: (prev?.revision ?? 0) + 1,
-        kind: 'publication',
+        kind: 'publication' as const,
         publicationId: publication.id,
         snapshot: figures,
         changes: prev
-          ? { cause: 'republication', fields: changedFields(prev.snapshot as PublishedFigures, figures) }
-          : { cause: 'publication', fields: {} },
+          ? { cause: 'republication' as const, fields: changedFields(prev.snapshot, figures) }
+          : { cause: 'publication' as const, fields: {} },
         reason: overrideOf.get(row.planId) ?? null,
         approvedBy: userRef(a),
         at,
@@ -402,7 +389,7 @@ export async function reviseResults(tx: DbOrTx, a: Actor, cycle: CycleRow, cause
   const rows = [];
   for (const { row, figures } of current.values()) {
     const prev = latest.get(row.id);
-    const fields = changedFields(prev?.snapshot as PublishedFigures | undefined, figures);
+    const fields = changedFields(prev?.snapshot, figures);
     const target = row.planId === cause.planId;
     if (!target && Object.keys(fields).length === 0) continue;
     rows.push({
@@ -415,7 +402,7 @@ export async function reviseResults(tx: DbOrTx, a: Actor, cycle: CycleRow, cause
       appealId: cause.appealId ?? null,
       snapshot: figures,
       changes: {
-        cause: target ? cause.kind : 'peer',
+        cause: target ? cause.kind : ('peer' as const),
         fields,
         ...(target ? { input: cause.input ?? null } : { causePlanId: cause.planId }),
       },
@@ -553,7 +540,7 @@ export async function publicationHistory(db: DbOrTx, cycleId: string) {
     id: p.id,
     kind: p.kind,
     reason: p.reason,
-    overrides: p.overrides as (PublicationOverride & { title: string | null; blockers: Blocker[] })[],
+    overrides: p.overrides,
     actorName,
     actorNameEn,
     at: p.at,
@@ -574,6 +561,12 @@ export async function publicationState(db: DbOrTx, cycleId: string) {
       !cycle.resultsPublishedAt && last?.kind === 'withdraw' ? { reason: last.reason, at: last.at } : null,
     history,
   };
+}
+
+/** A revision's changes without the consequences field (disclosure policy hiding consequences). */
+function withoutConsequences(changes: RevisionChanges): RevisionChanges {
+  const { consequences: _hidden, ...fields } = changes.fields ?? {};
+  return { ...changes, fields };
 }
 
 /**
@@ -618,16 +611,8 @@ export async function listRevisions(
       revision: r.revision,
       kind: r.kind,
       appealId: r.appealId,
-      snapshot: hideConsequences
-        ? { ...(r.snapshot as PublishedFigures), consequences: [] }
-        : (r.snapshot as PublishedFigures),
-      changes: hideConsequences
-        ? Object.fromEntries(
-            Object.entries((r.changes ?? {}) as Record<string, unknown>).filter(
-              ([f]) => f !== 'consequences',
-            ),
-          )
-        : r.changes,
+      snapshot: hideConsequences ? { ...r.snapshot, consequences: [] } : r.snapshot,
+      changes: hideConsequences ? withoutConsequences(r.changes) : r.changes,
       reason: r.reason,
       approverName,
       approverNameEn,

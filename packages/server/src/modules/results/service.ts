@@ -5,7 +5,6 @@ import {
   gradeAndRank,
   SLOT_ESTIMATE_PENDING,
   SLOT_UNVERIFIED,
-  type RankStability,
   type SlotInputs,
   type ScoreFigures,
 } from '@perfcommons/domain';
@@ -233,7 +232,7 @@ export async function computeCycleResults(
     progress(10, 'scoring');
     const rescored = await scoreChanged(db, tx, cycle, rules, stale, surveys, options.bulkFrom ?? BULK);
     progress(60, 'ranking');
-    const ownOf = (id: string) => rescored.get(id) ?? (previous.get(id)!.own as OwnScore);
+    const ownOf = (id: string) => rescored.get(id) ?? previous.get(id)!.own;
 
     const { parts, missingParts } = await combinedParts(
       tx,
@@ -270,9 +269,7 @@ export async function computeCycleResults(
           b.peerGroup === list[i].plan.peerGroup &&
           b.peerGroupSize === list.length,
       );
-      return same
-        ? new Map(before.map((b) => [b!.planId, b!.sensitivity as RankStability | null]))
-        : undefined;
+      return same ? new Map(before.map((b) => [b!.planId, b!.sensitivity])) : undefined;
     });
     const groupSize = new Map<string, number>();
     for (const s of ranked) groupSize.set(s.group, (groupSize.get(s.group) ?? 0) + 1);
@@ -460,7 +457,7 @@ async function decorate(db: DbOrTx, rows: ResultRow[], wholeCycle?: string) {
       const { own, inputsKey: _key, ...rest } = r;
       return {
         ...rest,
-        firstLevel: (own as Partial<OwnScore>).firstLevel ?? [],
+        firstLevel: own.firstLevel ?? [],
         appraiseeType: i.appraiseeType,
         orgUnitId: i.orgUnitId,
         personId: i.personId,
