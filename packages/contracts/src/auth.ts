@@ -14,6 +14,8 @@ export const LoginBody = z.object({
     .string()
     .regex(/^\d{6}$/)
     .optional(),
+  /** One of the account's one-time recovery codes, instead of `totp` when the authenticator is lost. */
+  recoveryCode: z.string().min(8).max(40).optional(),
 });
 
 export const PasswordBody = z.object({
@@ -51,6 +53,10 @@ export const SessionUser = z.object({
   totpEnabled: z.boolean(),
   /** Production requires a second factor for these roles: only the auth routes answer until it is set up. */
   totpEnrolmentRequired: z.boolean(),
+  /** Unused recovery codes of the second factor (null without one). */
+  recoveryCodesLeft: z.number().int().nullable(),
+  /** Reads the audit log and its verification (in production the audit administrator only). */
+  canReadAudit: z.boolean(),
   /** The login before this session's (time, address) and the failed attempts since, for the user to check. */
   lastLogin: z
     .object({
@@ -79,6 +85,19 @@ export const TotpSetupReply = z.object({
 });
 export type TotpSetupReply = z.infer<typeof TotpSetupReply>;
 export const TotpStateReply = z.object({ totpEnabled: z.boolean() });
+/** Enabling the second factor: the recovery codes, shown this once (only their digests are kept). */
+export const TotpEnableReply = TotpStateReply.extend({
+  /** One-time codes, each usable once instead of an authenticator code at login. */
+  recoveryCodes: z.array(z.string()),
+});
+export type TotpEnableReply = z.infer<typeof TotpEnableReply>;
+/** A new set of recovery codes replaces every earlier one; shown this once. */
+export const RecoveryCodesReply = z.object({
+  recoveryCodes: z.array(z.string()),
+  /** Unused codes now (the new set). */
+  recoveryCodesLeft: z.number().int(),
+});
+export type RecoveryCodesReply = z.infer<typeof RecoveryCodesReply>;
 export const AuthConfigReply = z.object({
   /** Production mode: no demo accounts (the login page hides the demo hint). */
   production: z.boolean(),

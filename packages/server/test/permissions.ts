@@ -38,6 +38,11 @@ export interface PermissionCase {
   hidden?: readonly RoleUser[];
   /** Log in anew for this route (logout ends the session it is called with). */
   fresh?: boolean;
+  /**
+   * Roles allowed in production (`NODE_ENV=production`) when that differs from `allow` (which is what
+   * development, the demo and this matrix see); checked by `src/modules/audit/readers.test.ts`.
+   */
+  production?: readonly RoleUser[];
   note?: string;
 }
 
@@ -73,6 +78,12 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     body: { currentPassword: 'not-the-password' },
     allow: SIGNED_IN,
     note: 'a wrong current password: 400 for everyone signed in, nothing changes',
+  },
+  'POST /api/auth/totp/recovery-codes': {
+    url: '/api/auth/totp/recovery-codes',
+    body: { currentPassword: 'not-the-password', code: '000000' },
+    allow: SIGNED_IN,
+    note: 'no second factor enabled: 400 for everyone signed in, nothing changes',
   },
   'POST /api/auth/totp/enable': {
     url: '/api/auth/totp/enable',
@@ -348,8 +359,9 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     allow: ['verifier', ...OFFICE],
     note: 'the 2025 cycle is published: each value fails with cycle_published, the answer is 200',
   },
-  'GET /api/audit': { url: '/api/audit?limit=5', allow: OFFICE },
-  'GET /api/audit/verify': { url: '/api/audit/verify', allow: OFFICE },
+  // 三员分立: in production the audit administrator only (none of these accounts); the demo lets the office read.
+  'GET /api/audit': { url: '/api/audit?limit=5', allow: OFFICE, production: [] },
+  'GET /api/audit/verify': { url: '/api/audit/verify', allow: OFFICE, production: [] },
 
   // Evaluation
   'POST /api/evaluation/third-parties': {

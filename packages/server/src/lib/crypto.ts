@@ -162,3 +162,14 @@ export function maskEmail(email: string): string {
   if (at < 1) return '***';
   return `${email[0]}***${email.slice(at)}`;
 }
+
+/**
+ * Keyed digest (HMAC-SHA256 under a purpose-bound subkey of the master key) of a short secret such as a
+ * recovery code: equality checks without storing the secret, and without letting someone who holds
+ * only the database try every possible code offline.
+ */
+export function keyedDigest(purpose: string, text: string): string {
+  return createHmac('sha256', subkey(purpose, 'aes', 32))
+    .update(text)
+    .digest('hex');
+}

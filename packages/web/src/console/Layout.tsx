@@ -117,7 +117,7 @@ export function ConsoleLayout() {
       label: t('linkage:nav'),
     },
     { key: '/orgs', icon: <ApartmentOutlined />, label: t('nav.orgs') },
-    official && { key: '/audit', icon: <AuditOutlined />, label: t('nav.audit') },
+    me?.canReadAudit && { key: '/audit', icon: <AuditOutlined />, label: t('nav.audit') },
   ].filter(Boolean) as { key: string; icon: ReactNode; label: string }[];
   const home = homePath(me);
   // A plan's data entry (/plans/:id/values) belongs to 数据填报, not to 绩效计划.
@@ -198,7 +198,15 @@ export function ConsoleLayout() {
                       ),
                     },
                     { type: 'divider' },
-                    { key: 'totp', icon: <SafetyOutlined />, label: t('header.totp') },
+                    {
+                      key: 'totp',
+                      icon: <SafetyOutlined />,
+                      // With a second factor, how many recovery codes remain.
+                      label:
+                        me?.recoveryCodesLeft != null
+                          ? `${t('header.totp')} · ${t('totp.codesLeft', { count: me.recoveryCodesLeft })}`
+                          : t('header.totp'),
+                    },
                     { key: 'notify', icon: <BellOutlined />, label: t('notifications:title') },
                     { key: 'logout', icon: <LogoutOutlined />, label: t('header.logout') },
                   ],

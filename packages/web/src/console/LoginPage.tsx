@@ -32,11 +32,15 @@ export function LoginPage() {
   if (me.data && !me.data.mustChangePassword && !me.data.totpEnrolmentRequired)
     return <Navigate to={from} replace />;
 
-  const submit = async (v: { username: string; password: string; totp?: string }) => {
+  const submit = async (v: { username: string; password: string; totp?: string; recoveryCode?: string }) => {
     setBusy(true);
     setError(null);
     try {
-      const { user } = await api.post<LoginReply>('/api/auth/login', { ...v, totp: v.totp || undefined });
+      const { user } = await api.post<LoginReply>('/api/auth/login', {
+        ...v,
+        totp: v.totp || undefined,
+        recoveryCode: v.recoveryCode || undefined,
+      });
       sessionStorage.removeItem('pc_landing');
       qc.setQueryData(['me'], user);
       // A password someone else set, or a second factor the roles require: that form shows here first.
@@ -97,12 +101,14 @@ export function LoginPage() {
 function LoginForm(props: {
   error: string | null;
   busy: boolean;
-  submit: (v: { username: string; password: string; totp?: string }) => Promise<void>;
+  submit: (v: { username: string; password: string; totp?: string; recoveryCode?: string }) => Promise<void>;
   needTotp: boolean;
   demo: boolean;
 }) {
   const { t } = useTranslation('console');
   const { error, busy, submit, demo, needTotp } = props;
+  // A lost authenticator: one of the one-time recovery codes instead of the 6-digit code.
+  const [recovery, setRecovery] = useState(false);
   return (
     <>
       <Typography.Paragraph type="secondary">{t('login.title')}</Typography.Paragraph>
@@ -124,7 +130,25 @@ function LoginForm(props: {
         >
           <Input.Password prefix={<LockOutlined />} autoComplete="current-password" id="password" />
         </Form.Item>
+        {needTotp && recovery && (
+          <Form.Item
+            name="recoveryCode"
+            label={t('login.recoveryCode')}
+            rules={[{ required: true, min: 8, message: t('login.recoveryHint') }]}
+          >
+            <Input prefix={<SafetyOutlined />} autoComplete="off" id="recoveryCode" autoFocus />
+          </Form.Item>
+        )}
         {needTotp && (
+          <Typography.Link
+            onClick={() => setRecovery(!recovery)}
+            style={{ display: 'block', marginBottom: 12 }}
+            data-testid="login-use-recovery"
+          >
+            {recovery ? t('login.useTotp') : t('login.useRecovery')}
+          </Typography.Link>
+        )}
+        {needTotp && !recovery && (
           <Form.Item
             name="totp"
             label={t('login.totp')}

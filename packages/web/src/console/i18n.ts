@@ -23,6 +23,10 @@ export const zh = {
     demo: '演示账号：office / demo1234（绩效办）',
     totp: '动态验证码',
     totpHint: '请输入身份验证器应用中的 6 位验证码',
+    recoveryCode: '恢复码',
+    recoveryHint: '请输入启用双因素认证时保存的一个恢复码（每个只能用一次）',
+    useRecovery: '身份验证器丢失？使用恢复码',
+    useTotp: '改用身份验证器验证码',
     locked: '登录失败次数过多，账号或地址已临时锁定，请于 {{until}} 后再试',
   },
   header: {
@@ -47,6 +51,14 @@ export const zh = {
     disable: '停用',
     disabled: '双因素认证已停用',
     required: '请填写此项',
+    codesTitle: '恢复码',
+    codesIntro:
+      '请将以下恢复码保存在安全的地方（例如打印后锁入文件柜）。身份验证器丢失时，每个恢复码可代替验证码登录一次。恢复码只显示这一次。',
+    codesSaved: '我已保存',
+    codesLeft: '剩余可用恢复码：{{count}} 个',
+    codesLow: '恢复码即将用完，请重新生成',
+    regenerate: '重新生成恢复码（原有恢复码全部作废）',
+    regenerated: '已生成新的恢复码，原有恢复码已作废',
   },
   role: {
     admin: '系统管理员',
@@ -104,6 +116,11 @@ export const en: Same<typeof zh> = {
     demo: 'Demo account: office / demo1234 (performance office)',
     totp: 'Authenticator code',
     totpHint: 'Enter the 6-digit code of your authenticator app',
+    recoveryCode: 'Recovery code',
+    recoveryHint:
+      'Enter one of the recovery codes you saved when enabling two-factor authentication (each works once)',
+    useRecovery: 'Lost your authenticator? Use a recovery code',
+    useTotp: 'Use the authenticator code instead',
     locked: 'Too many failed sign-ins: the account or address is locked until {{until}}',
   },
   header: {
@@ -129,6 +146,14 @@ export const en: Same<typeof zh> = {
     disable: 'Turn off',
     disabled: 'Two-factor authentication is off',
     required: 'Required',
+    codesTitle: 'Recovery codes',
+    codesIntro:
+      'Keep these recovery codes somewhere safe (for example printed, in a locked drawer). If you lose your authenticator, each code signs you in once instead of a code. They are shown only this once.',
+    codesSaved: 'I have saved them',
+    codesLeft: 'Recovery codes left: {{count}}',
+    codesLow: 'Few recovery codes left: generate a new set',
+    regenerate: 'Generate new recovery codes (every earlier code stops working)',
+    regenerated: 'New recovery codes generated; the earlier ones no longer work',
   },
   role: {
     admin: 'System administrator',

@@ -2,9 +2,10 @@ import { asc, count, desc, eq, sql } from 'drizzle-orm';
 import { auditLog, auditSeals, evidenceFiles, orgUnits, users } from '../../db/schema';
 import { rowsOf, type Db, type DbOrTx } from '../../db/client';
 import { algorithmOf, canonicalJson, chainAlgorithm, chainDigest, type ChainAlgorithm } from '../../lib/hash';
-import type { Actor } from '../../lib/actor';
+import type { Actor, Role } from '../../lib/actor';
 import { hasRole, requireActor } from '../../lib/actor';
 import { forbidden } from '../../lib/errors';
+import { dutiesEnforced } from '../../lib/duties';
 import type { AuditAction } from './actions';
 import {
   ABSENT,
@@ -623,17 +624,32 @@ async function checkEntities(
     }
 }
 
-/** Lists the log, newest first; office and admin only. */
 /**
- * Who reads the audit log and its verification: the audit administrator (三员分立: that and nothing
- * else), the performance office and the administrator. Nobody can alter it through the API.
+ * Who reads the audit log and its verification. In production (`NODE_ENV=production`, where the
+ * separation of duties is enforced: `lib/duties.ts`) the audit administrator only (三员分立: the office
+ * and the system administrator, whose actions the log records, do not read it). Outside production
+ * (development, the demo city, tests) the performance office and the administrator read it too, as the
+ * demo has no audit administrator account — the same switch that lets the demo combine duty roles.
+ * Nobody can alter the log through the API.
  */
+export const auditReaderRoles = (): Role[] =>
+  dutiesEnforced() ? ['audit_admin'] : ['audit_admin', 'office', 'admin'];
+
+/** Whether the actor reads the audit log (sent to the console as `canReadAudit`). */
+export const canReadAudit = (actor: Actor | null) => hasRole(actor, ...auditReaderRoles());
+
 export function requireAuditReader(actor: Actor | null, what: string): Actor {
   const a = requireActor(actor);
-  if (!hasRole(a, 'audit_admin', 'office', 'admin'))
-    throw forbidden(`${what} is for the audit administrator and the performance office`);
+  if (!canReadAudit(a))
+    throw forbidden(
+      dutiesEnforced()
+        ? `${what} is for the audit administrator`
+        : `${what} is for the audit administrator and the performance office`,
+    );
   return a;
 }
+
+/** Lists the log, newest first (see {@link requireAuditReader}). */
 
 export async function listAudit(db: Db, actor: Actor | null, opts: { limit: number; offset: number }) {
   requireAuditReader(actor, 'The audit log');

@@ -9,6 +9,8 @@ import {
   MeReply,
   OkReply,
   PasswordBody,
+  RecoveryCodesReply,
+  TotpEnableReply,
   TotpSetupReply,
   TotpStateReply,
 } from '@perfcommons/contracts';
@@ -21,17 +23,25 @@ import {
   enableTotp,
   login,
   logout,
+  recoveryCodesLeft,
+  regenerateRecoveryCodes,
   SESSION_TTL_MS,
   startTotp,
   type LoginInfo,
 } from './service';
 import { requireActor, type Actor } from '../../lib/actor';
 import { normalizeUsername } from './password';
+import { canReadAudit } from '../audit/service';
 
 export const presentUser = (
   a: Actor,
   mustChangePassword = false,
-  extra: { login?: LoginInfo | null; totpEnabled?: boolean; totpEnrolmentRequired?: boolean } = {},
+  extra: {
+    login?: LoginInfo | null;
+    totpEnabled?: boolean;
+    totpEnrolmentRequired?: boolean;
+    recoveryCodesLeft?: number | null;
+  } = {},
 ) => ({
   id: a.id,
   username: a.username,
@@ -44,6 +54,10 @@ export const presentUser = (
   totpEnabled: extra.totpEnabled ?? false,
   /** Production requires a second factor for these roles: only the auth routes answer until it is set up. */
   totpEnrolmentRequired: extra.totpEnrolmentRequired ?? false,
+  /** Unused recovery codes of the second factor (null without one). */
+  recoveryCodesLeft: extra.recoveryCodesLeft ?? null,
+  /** Reads the audit log (in production the audit administrator only). */
+  canReadAudit: canReadAudit(a),
   /** The previous login (time, address) and the failed attempts since it, for the user to check. */
   lastLogin: extra.login
     ? {
@@ -78,7 +92,11 @@ export const authRoutes: FastifyPluginAsyncContract<{ cookieSecure: boolean }> =
       const maxAge = SESSION_TTL_MS / 1000;
       reply.setCookie(SESSION_COOKIE, s.token, { ...cookieBase, httpOnly: true, maxAge });
       reply.setCookie(CSRF_COOKIE, s.csrfToken, { ...cookieBase, httpOnly: false, maxAge });
-      return { user: presentUser(s.actor, s.mustChangePassword, s), csrfToken: s.csrfToken };
+      const left = s.totpEnabled ? await recoveryCodesLeft(app.database.db, s.actor.id) : null;
+      return {
+        user: presentUser(s.actor, s.mustChangePassword, { ...s, recoveryCodesLeft: left }),
+        csrfToken: s.csrfToken,
+      };
     },
   );
   app.post('/auth/logout', { schema: { tags: ['auth'], response: { 200: OkReply } } }, async (req, reply) => {
@@ -95,6 +113,7 @@ export const authRoutes: FastifyPluginAsyncContract<{ cookieSecure: boolean }> =
         login: req.loginInfo,
         totpEnabled: req.totpEnabled,
         totpEnrolmentRequired: req.totpEnrolmentRequired,
+        recoveryCodesLeft: req.totpEnabled ? await recoveryCodesLeft(app.database.db, req.actor.id) : null,
       }),
     };
   });
@@ -119,13 +138,22 @@ export const authRoutes: FastifyPluginAsyncContract<{ cookieSecure: boolean }> =
   );
   app.post(
     '/auth/totp/enable',
-    { schema: { body: CodeBody, tags: ['auth'], response: { 200: TotpStateReply } }, config: strict },
+    { schema: { body: CodeBody, tags: ['auth'], response: { 200: TotpEnableReply } }, config: strict },
     async (req) => enableTotp(app.database.db, requireActor(req.actor), req.body.code),
   );
   app.post(
     '/auth/totp/disable',
     { schema: { body: DisableTotpBody, tags: ['auth'], response: { 200: TotpStateReply } }, config: strict },
     async (req) => disableTotp(app.database.db, requireActor(req.actor), req.body),
+  );
+  // A new set of one-time recovery codes (password and a current code): the earlier set stops working.
+  app.post(
+    '/auth/totp/recovery-codes',
+    {
+      schema: { body: DisableTotpBody, tags: ['auth'], response: { 200: RecoveryCodesReply } },
+      config: strict,
+    },
+    async (req) => regenerateRecoveryCodes(app.database.db, requireActor(req.actor), req.body),
   );
   // Production mode (NODE_ENV=production) has no demo accounts: the login page shows the demo hint only outside it.
   app.get('/auth/config', { schema: { tags: ['auth'], response: { 200: AuthConfigReply } } }, async () => ({

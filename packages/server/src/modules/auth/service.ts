@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { and, eq, gt, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { generate as totpGenerate, generateSecret, generateURI, verify as totpVerify } from 'otplib';
 import type { Db, DbOrTx } from '../../db/client';
-import { loginGuards, orgUnits, roleAssignments, sessions, users } from '../../db/schema';
+import { loginGuards, orgUnits, roleAssignments, sessions, totpRecoveryCodes, users } from '../../db/schema';
 import type { Actor, Role } from '../../lib/actor';
-import { contactLookup, decryptField, encryptField } from '../../lib/crypto';
+import { contactLookup, decryptField, encryptField, keyedDigest } from '../../lib/crypto';
 import { sha256 } from '../../lib/hash';
 import { AppError, badRequest, conflict, forbidden, unauthorized } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
@@ -140,7 +140,7 @@ async function loginFailed(
   name: string,
   ip: string,
   user: typeof users.$inferSelect | undefined,
-  reason: 'password' | 'totp',
+  reason: 'password' | 'totp' | 'recovery_code',
 ) {
   await db.transaction(async (tx) => {
     const accountLock = await countFailure(tx, `user:${name}`, ACCOUNT_MAX_FAILURES);
@@ -178,7 +178,7 @@ async function loginFailed(
  */
 export async function login(
   db: Db,
-  opts: { username: string; password: string; totp?: string },
+  opts: { username: string; password: string; totp?: string; recoveryCode?: string },
   ip = 'unknown',
 ): Promise<SessionTokens> {
   const name = normalizeUsername(opts.username);
@@ -193,6 +193,15 @@ export async function login(
     throw unauthorized('Wrong username or password');
   }
   if (user.totpEnabledAt && user.totpSecret) {
+    if (!opts.totp && opts.recoveryCode) {
+      if (!(await useRecoveryCode(db, user.id, opts.recoveryCode))) {
+        await loginFailed(db, name, ip, user, 'recovery_code');
+        throw new AppError(401, 'totp_invalid', 'Wrong or already used recovery code', [
+          { path: 'recoveryCode', message: 'wrong or already used' },
+        ]);
+      }
+      return openSession(db, user.id, ip, name);
+    }
     if (!opts.totp)
       throw new AppError(401, 'totp_required', 'Enter the 6-digit code of your authenticator app', [
         { path: 'totp', message: 'required for this account' },
@@ -457,13 +466,21 @@ export async function enableTotp(db: Db, actor: Actor, code: string) {
       [{ path: 'code', message: 'wrong or expired' }],
       'totp_invalid',
     );
-  await db.transaction(async (tx) => {
+  const recoveryCodes = await db.transaction(async (tx) => {
     await tx.update(users).set({ totpEnabledAt: new Date() }).where(eq(users.id, user.id));
+    const codes = await issueRecoveryCodes(tx, user.id);
     await appendAudit(tx, [
-      { actorId: user.id, action: 'auth.totp_enable', entityType: 'user', entityId: user.id, data: {} },
+      {
+        actorId: user.id,
+        action: 'auth.totp_enable',
+        entityType: 'user',
+        entityId: user.id,
+        data: { recoveryCodes: codes.length },
+      },
     ]);
+    return codes;
   });
-  return { totpEnabled: true };
+  return { totpEnabled: true, recoveryCodes };
 }
 
 /** Turns the second factor off (password and a current code needed); refused where production requires it. */
@@ -490,11 +507,125 @@ export async function disableTotp(db: Db, actor: Actor, input: { currentPassword
       .update(users)
       .set({ totpEnabledAt: null, totpSecret: null, totpLastStep: null })
       .where(eq(users.id, user.id));
+    await tx.delete(totpRecoveryCodes).where(eq(totpRecoveryCodes.userId, user.id));
     await appendAudit(tx, [
       { actorId: user.id, action: 'auth.totp_disable', entityType: 'user', entityId: user.id, data: {} },
     ]);
   });
   return { totpEnabled: false };
+}
+
+// Recovery codes: one-time codes for a lost authenticator, shown once, kept as keyed digests.
+
+/** Codes in a set. */
+export const RECOVERY_CODE_COUNT = 10;
+/** 31 characters without look-alikes (no i, l, o, 0, 1): 10 of them ≈ 49.5 bits per code. */
+const RECOVERY_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+
+/** The normal form of a typed code: NFKC, lower case, only letters and digits (dashes and spaces dropped). */
+const normalizeRecoveryCode = (code: string) =>
+  code
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+
+/** Digest of a code bound to its account (a code of one account is worthless for another). */
+const recoveryDigest = (userId: string, code: string) =>
+  keyedDigest('totp-recovery', `${userId}:${normalizeRecoveryCode(code)}`);
+
+/** Replaces the account's recovery codes by a new set; returns the plain codes (`xxxxx-xxxxx`), shown once. */
+async function issueRecoveryCodes(tx: DbOrTx, userId: string): Promise<string[]> {
+  const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
+    const c = Array.from({ length: 10 }, () => RECOVERY_ALPHABET[randomInt(RECOVERY_ALPHABET.length)]);
+    return `${c.slice(0, 5).join('')}-${c.slice(5).join('')}`;
+  });
+  await tx.delete(totpRecoveryCodes).where(eq(totpRecoveryCodes.userId, userId));
+  await tx
+    .insert(totpRecoveryCodes)
+    .values(codes.map((c) => ({ userId, codeHash: recoveryDigest(userId, c) })));
+  return codes;
+}
+
+/** Unused recovery codes of an account. */
+export async function recoveryCodesLeft(db: DbOrTx, userId: string): Promise<number> {
+  const [{ n }] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(totpRecoveryCodes)
+    .where(and(eq(totpRecoveryCodes.userId, userId), isNull(totpRecoveryCodes.usedAt)));
+  return Number(n);
+}
+
+/**
+ * Uses one recovery code for a login: marks it used (conditionally, so of two concurrent logins with the
+ * same code only one succeeds) and audits the use with the codes left, in one transaction.
+ */
+async function useRecoveryCode(db: Db, userId: string, code: string): Promise<boolean> {
+  if (normalizeRecoveryCode(code).length !== 10) return false;
+  return db.transaction(async (tx) => {
+    const used = await tx
+      .update(totpRecoveryCodes)
+      .set({ usedAt: new Date() })
+      .where(
+        and(
+          eq(totpRecoveryCodes.userId, userId),
+          eq(totpRecoveryCodes.codeHash, recoveryDigest(userId, code)),
+          isNull(totpRecoveryCodes.usedAt),
+        ),
+      )
+      .returning({ id: totpRecoveryCodes.id });
+    if (!used.length) return false;
+    await appendAudit(tx, [
+      {
+        actorId: userId,
+        action: 'auth.recovery_code_used',
+        entityType: 'user',
+        entityId: userId,
+        data: { remaining: await recoveryCodesLeft(tx, userId) },
+      },
+    ]);
+    return true;
+  });
+}
+
+/**
+ * A new set of recovery codes (password and a current authenticator code needed): every earlier code,
+ * used or not, stops working. Audited with the number of codes replaced.
+ */
+export async function regenerateRecoveryCodes(
+  db: Db,
+  actor: Actor,
+  input: { currentPassword: string; code: string },
+) {
+  const [user] = await db.select().from(users).where(eq(users.id, actor.id)).limit(1);
+  if (!user?.totpEnabledAt)
+    throw badRequest('No second factor is enabled', [{ path: 'code', message: 'not enabled' }]);
+  if (!(await verifyPassword(input.currentPassword, user.passwordHash)))
+    throw badRequest(
+      'The current password is wrong',
+      [{ path: 'currentPassword', message: 'wrong password' }],
+      'wrong_password',
+    );
+  if (!(await acceptTotp(db, user, input.code)))
+    throw badRequest(
+      'Wrong authenticator code',
+      [{ path: 'code', message: 'wrong or expired' }],
+      'totp_invalid',
+    );
+  const recoveryCodes = await db.transaction(async (tx) => {
+    const replaced = await recoveryCodesLeft(tx, user.id);
+    const codes = await issueRecoveryCodes(tx, user.id);
+    await appendAudit(tx, [
+      {
+        actorId: user.id,
+        action: 'auth.recovery_codes',
+        entityType: 'user',
+        entityId: user.id,
+        data: { issued: codes.length, unusedReplaced: replaced },
+      },
+    ]);
+    return codes;
+  });
+  return { recoveryCodes, recoveryCodesLeft: recoveryCodes.length };
 }
 
 /** The current code of a secret (tests and the command line's break-glass checks). */

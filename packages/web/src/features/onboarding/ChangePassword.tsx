@@ -6,8 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { applyFieldErrors } from '../../console/errors';
 import { useLogout } from '../../console/auth';
 import { api } from '../../shared/api';
-import type { TotpSetupReply } from '@perfcommons/contracts';
-import type { User } from '../../shared/types';
+import type { RecoveryCodesReply, TotpEnableReply, TotpSetupReply, SessionUser as User } from '@perfcommons/contracts';
 
 interface Values {
   currentPassword: string;
@@ -126,6 +125,8 @@ export function TotpSetup({ user, onDone }: { user: User; onDone: () => void }) 
   const [errors, setErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [key, setKey] = useState<TotpSetupReply | null>(null);
+  /** Recovery codes just issued: shown once, until the user says they are saved. */
+  const [codes, setCodes] = useState<string[] | null>(null);
 
   const run = async (fn: () => Promise<void>, fields: string[]) => {
     setBusy(true);
@@ -144,11 +145,28 @@ export function TotpSetup({ user, onDone }: { user: User; onDone: () => void }) 
     }, ['currentPassword']);
   const enable = (v: { code: string }) =>
     run(async () => {
-      await api.post('/api/auth/totp/enable', { code: v.code });
-      qc.setQueryData(['me'], { ...user, totpEnabled: true, totpEnrolmentRequired: false });
+      const r = await api.post<TotpEnableReply>('/api/auth/totp/enable', { code: v.code });
+      setCodes(r.recoveryCodes);
       void message.success(t('totp.enabled'));
-      onDone();
     }, ['code']);
+  const regenerate = (v: { currentPassword: string; code: string }) =>
+    run(async () => {
+      const r = await api.post<RecoveryCodesReply>('/api/auth/totp/recovery-codes', v);
+      form.resetFields();
+      setCodes(r.recoveryCodes);
+      void message.success(t('totp.regenerated'));
+    }, ['currentPassword', 'code']);
+  const saved = () => {
+    const left = codes?.length ?? 0;
+    setCodes(null);
+    qc.setQueryData(['me'], {
+      ...user,
+      totpEnabled: true,
+      totpEnrolmentRequired: false,
+      recoveryCodesLeft: left,
+    });
+    onDone();
+  };
   const disable = (v: { currentPassword: string; code: string }) =>
     run(async () => {
       await api.post('/api/auth/totp/disable', v);
@@ -176,13 +194,45 @@ export function TotpSetup({ user, onDone }: { user: User; onDone: () => void }) 
       {errors.length > 0 && (
         <Alert type="error" showIcon message={errors.join('; ')} style={{ marginBottom: 16 }} />
       )}
-      {user.totpEnabled ? (
-        <Form form={form} layout="vertical" onFinish={disable} requiredMark={false}>
+      {codes ? (
+        <div data-testid="totp-recovery-codes">
+          <Typography.Title level={5}>{t('totp.codesTitle')}</Typography.Title>
+          <Alert type="warning" showIcon message={t('totp.codesIntro')} style={{ marginBottom: 12 }} />
+          <Typography.Paragraph copyable={{ text: codes.join('\n') }}>
+            <ol style={{ fontFamily: 'monospace', columns: 2, margin: 0 }}>
+              {codes.map((c) => (
+                <li key={c}>{c}</li>
+              ))}
+            </ol>
+          </Typography.Paragraph>
+          <Button type="primary" block onClick={saved} data-testid="totp-codes-saved">
+            {t('totp.codesSaved')}
+          </Button>
+        </div>
+      ) : user.totpEnabled ? (
+        <Form form={form} layout="vertical" requiredMark={false}>
+          <Alert
+            type={(user.recoveryCodesLeft ?? 0) <= 2 ? 'warning' : 'info'}
+            showIcon
+            data-testid="totp-codes-left"
+            message={t('totp.codesLeft', { count: user.recoveryCodesLeft ?? 0 })}
+            description={(user.recoveryCodesLeft ?? 0) <= 2 ? t('totp.codesLow') : undefined}
+            style={{ marginBottom: 12 }}
+          />
           <Form.Item name="currentPassword" label={t('totp.password')} rules={required}>
             <Input.Password autoComplete="current-password" />
           </Form.Item>
           {codeItem}
-          <Button danger htmlType="submit" block loading={busy}>
+          <Button
+            block
+            loading={busy}
+            style={{ marginBottom: 8 }}
+            data-testid="totp-regenerate"
+            onClick={() => void form.validateFields().then(regenerate)}
+          >
+            {t('totp.regenerate')}
+          </Button>
+          <Button danger block loading={busy} onClick={() => void form.validateFields().then(disable)}>
             {t('totp.disable')}
           </Button>
         </Form>
