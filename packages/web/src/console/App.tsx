@@ -30,6 +30,21 @@ const TodoPage = lazy(() => import('../features/todo/TodoPage'));
 const LinkagePage = lazy(() => import('../features/linkage/LinkagePage'));
 const IndicatorsPage = lazy(() => import('../features/indicators/IndicatorsPage'));
 
+// WCAG 2.1 AA: antd's secondary and tertiary greys (#8c8c8c, 3.4:1) and its link and info blue
+// (#1677ff, 4.1:1) are too light for small text on white; these reach at least 4.5:1.
+const THEME = {
+  token: {
+    colorPrimary: '#1d4f7a',
+    colorLink: '#1d4f7a',
+    colorInfo: '#1d4f7a',
+    colorError: '#cf1322',
+    colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
+    colorTextTertiary: 'rgba(0, 0, 0, 0.62)',
+    colorTextDescription: 'rgba(0, 0, 0, 0.62)',
+    borderRadius: 4,
+  },
+};
+
 function Center() {
   return (
     <div style={{ padding: 48, textAlign: 'center' }}>
@@ -58,10 +73,7 @@ function Home() {
 export function ConsoleApp() {
   const { i18n } = useTranslation();
   return (
-    <ConfigProvider
-      locale={i18n.language === 'en' ? enUS : zhCN}
-      theme={{ token: { colorPrimary: '#1d4f7a', borderRadius: 4 } }}
-    >
+    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={THEME}>
       <AntApp>
         <Routes>
           <Route path="/login" element={<LoginPage />} />

@@ -28,6 +28,7 @@ export function CycleSelect({ value, onChange }: { value?: string; onChange: (id
     <Select
       style={{ minWidth: 240 }}
       placeholder={t('common.selectCycle')}
+      aria-label={t('common.selectCycle')}
       value={value}
       onChange={onChange}
       loading={cycles.isLoading}

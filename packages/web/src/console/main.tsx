@@ -5,9 +5,11 @@ import { BrowserRouter } from 'react-router-dom';
 import { initI18n } from '../i18n';
 import { resources } from './resources';
 import { ConsoleApp } from './App';
+import { patchAntdAria } from './a11y';
 import './console.css';
 
 initI18n(resources);
+patchAntdAria();
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },

@@ -91,7 +91,8 @@ export function PortalApp() {
               className="pc-lang"
               data-testid="lang-switch"
               onClick={() => setLang(other)}
-              aria-label={t('common:lang.switch')}
+              lang={other}
+              title={t('common:lang.switch')}
             >
               {t(`common:lang.${other}`)}
             </button>

@@ -338,7 +338,8 @@ function ResultBreakdown({ resultId, result }: { resultId: string; result: Resul
     <div className="pc-card pc-print-section" data-testid="portal-breakdown">
       <h3>{t('unit.breakdown')}</h3>
       <p className="pc-small pc-muted">{t('unit.breakdownHint')}</p>
-      <div className="pc-table-wrap">
+      {/* Scrolls sideways on a phone: focusable, so a keyboard can scroll it too. */}
+      <div className="pc-table-wrap" tabIndex={0} role="region" aria-label={t('unit.breakdown')}>
         <table className="pc-table pc-breakdown-table" data-testid="portal-breakdown-table">
           <thead>
             <tr>

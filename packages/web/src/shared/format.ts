@@ -16,10 +16,11 @@ export function fmtDateTime(iso: string | null | undefined): string {
 }
 
 export const GRADE_COLORS: Record<string, string> = {
+  // Dark enough for white text on a tag (WCAG AA, at least 4.5:1).
   excellent: '#2f7d32',
-  good: '#1677ff',
-  qualified: '#8c8c8c',
-  basically_qualified: '#d48806',
+  good: '#1d4f7a',
+  qualified: '#595959',
+  basically_qualified: '#ad6800',
   unqualified: '#cf1322',
 };
 

@@ -96,6 +96,7 @@ export default function AppealsPage() {
           <Select
             allowClear
             placeholder={t('allStatus')}
+            aria-label={t('allStatus')}
             style={{ width: 140 }}
             value={status}
             onChange={setStatus}

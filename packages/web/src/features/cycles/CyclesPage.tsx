@@ -61,6 +61,7 @@ export default function CyclesPage() {
         <Select
           allowClear
           placeholder={t('type')}
+          aria-label={t('type')}
           style={{ width: 160 }}
           value={type}
           onChange={setType}
@@ -72,6 +73,7 @@ export default function CyclesPage() {
         <Select
           allowClear
           placeholder={t('stage')}
+          aria-label={t('stage')}
           style={{ width: 200 }}
           value={stage}
           onChange={setStage}

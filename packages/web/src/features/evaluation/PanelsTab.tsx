@@ -94,6 +94,7 @@ export function PanelsTab({ cycle }: { cycle: Cycle }) {
         <Select
           allowClear
           placeholder={t('panels.subject')}
+          aria-label={t('panels.subject')}
           style={{ width: 180 }}
           value={subject}
           onChange={setSubject}

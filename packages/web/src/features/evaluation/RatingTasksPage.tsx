@@ -101,6 +101,7 @@ export default function RatingTasksPage() {
           cycleOptions.length > 1 && (
             <Select
               style={{ minWidth: 240 }}
+              aria-label={t('console:common.selectCycle')}
               value={cycle?.id}
               onChange={setPicked}
               options={cycleOptions.map((c) => ({ value: c.id, label: pick(lang, c.name, c.nameEn) }))}
@@ -153,6 +154,7 @@ export default function RatingTasksPage() {
                             ) : (
                               <Progress
                                 size="small"
+                                aria-label={t('ratings.ratedCount', { rated: x.rated.length, total })}
                                 percent={total ? Math.round((100 * x.rated.length) / total) : 100}
                                 format={() => t('ratings.ratedCount', { rated: x.rated.length, total })}
                               />

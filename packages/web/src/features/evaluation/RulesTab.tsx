@@ -218,10 +218,20 @@ export function RulesTab({ cycle }: { cycle: Cycle }) {
                     {fields.map((f) => (
                       <Space key={f.key} align="baseline">
                         <Form.Item name={[f.name, 'grade']} rules={[{ required: true }]}>
-                          <Select style={{ width: 160 }} options={gradeOptions} />
+                          <Select
+                            style={{ width: 160 }}
+                            options={gradeOptions}
+                            aria-label={t('rules.grade')}
+                          />
                         </Form.Item>
                         <Form.Item name={[f.name, 'min']} rules={[{ required: true }]}>
-                          <InputNumber addonBefore="≥" min={0} max={200} style={{ width: 130 }} />
+                          <InputNumber
+                            addonBefore="≥"
+                            min={0}
+                            max={200}
+                            style={{ width: 130 }}
+                            aria-label={t('rules.min')}
+                          />
                         </Form.Item>
                         {!frozen && <DeleteOutlined onClick={() => remove(f.name)} />}
                       </Space>
@@ -243,7 +253,11 @@ export function RulesTab({ cycle }: { cycle: Cycle }) {
                     {fields.map((f) => (
                       <Space key={f.key} align="baseline" wrap>
                         <Form.Item name={[f.name, 'grade']} rules={[{ required: true }]}>
-                          <Select style={{ width: 140 }} options={gradeOptions} />
+                          <Select
+                            style={{ width: 140 }}
+                            options={gradeOptions}
+                            aria-label={t('rules.grade')}
+                          />
                         </Form.Item>
                         <Form.Item name={[f.name, 'maxSharePct']} rules={[{ required: true }]}>
                           <InputNumber
@@ -252,6 +266,7 @@ export function RulesTab({ cycle }: { cycle: Cycle }) {
                             min={0}
                             max={100}
                             style={{ width: 150 }}
+                            aria-label={`${t('rules.grade')} ≤ %`}
                           />
                         </Form.Item>
                         <Form.Item name={[f.name, 'atLeastOne']} valuePropName="checked">
@@ -299,6 +314,7 @@ export function RulesTab({ cycle }: { cycle: Cycle }) {
                         <Form.Item name={[f.name, 'kind']} rules={[{ required: true }]} noStyle>
                           <Select
                             style={{ width: '100%' }}
+                            aria-label={t('rules.kind')}
                             options={CONSEQUENCE_KINDS.map((k) => ({
                               value: k,
                               label: t(`common:consequence.${k}`),
@@ -315,6 +331,7 @@ export function RulesTab({ cycle }: { cycle: Cycle }) {
                           <Select
                             allowClear
                             placeholder={t('rules.any')}
+                            aria-label={t('rules.grade')}
                             style={{ width: '100%' }}
                             options={gradeOptions}
                           />
@@ -326,7 +343,12 @@ export function RulesTab({ cycle }: { cycle: Cycle }) {
                       width: 110,
                       render: (_, f) => (
                         <Form.Item name={[f.name, 'consecutive']} noStyle>
-                          <InputNumber min={1} max={10} style={{ width: '100%' }} />
+                          <InputNumber
+                            min={1}
+                            max={10}
+                            style={{ width: '100%' }}
+                            aria-label={t('rules.consecutive')}
+                          />
                         </Form.Item>
                       ),
                     },
@@ -335,7 +357,7 @@ export function RulesTab({ cycle }: { cycle: Cycle }) {
                       width: 90,
                       render: (_, f) => (
                         <Form.Item name={[f.name, 'veto']} valuePropName="checked" noStyle>
-                          <Checkbox />
+                          <Checkbox aria-label={t('rules.veto')} />
                         </Form.Item>
                       ),
                     },
@@ -347,6 +369,7 @@ export function RulesTab({ cycle }: { cycle: Cycle }) {
                           <Select
                             allowClear
                             placeholder={t('rules.both')}
+                            aria-label={t('rules.appraiseeType')}
                             style={{ width: '100%' }}
                             options={(['unit', 'cadre'] as const).map((v) => ({
                               value: v,
@@ -361,7 +384,7 @@ export function RulesTab({ cycle }: { cycle: Cycle }) {
                       width: 110,
                       render: (_, f) => (
                         <Form.Item name={[f.name, 'value']} noStyle>
-                          <InputNumber step={0.1} style={{ width: '100%' }} />
+                          <InputNumber step={0.1} style={{ width: '100%' }} aria-label={t('rules.value')} />
                         </Form.Item>
                       ),
                     },

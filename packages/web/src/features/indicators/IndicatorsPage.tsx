@@ -79,6 +79,7 @@ export default function IndicatorsPage() {
         <Select
           allowClear
           placeholder={t('allCategories')}
+          aria-label={t('allCategories')}
           style={{ width: 180 }}
           value={category}
           onChange={setCategory}

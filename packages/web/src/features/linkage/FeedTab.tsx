@@ -101,6 +101,7 @@ export function FeedTab({ cycleId }: { cycleId: string }) {
           <Form.Item name="metric" rules={[{ required: true, message: t('required') }]}>
             <Select
               placeholder={t('feed.metric')}
+              aria-label={t('feed.metric')}
               style={{ width: 200 }}
               options={LINKAGE_METRICS.map((m) => ({ value: m, label: t(`metric.${m}`) }))}
               data-testid="mapping-metric"

@@ -98,6 +98,7 @@ function RatesTable({ batch, onClear }: { batch: LinkageBatch | null; onClear: (
           )}
           <Select
             size="small"
+            aria-label={t('rates.granularityLabel')}
             value={granularity}
             onChange={setGranularity}
             options={(['month', 'quarter', 'year'] as const).map((g) => ({

@@ -201,6 +201,7 @@ export default function OrgsPage() {
               <Select
                 allowClear
                 placeholder={t('termStatus')}
+                aria-label={t('termStatus')}
                 style={{ width: 140 }}
                 value={term}
                 onChange={setTerm}

@@ -63,6 +63,7 @@ export function NeedsTab({ cycleId, unitId }: { cycleId: string; unitId: string 
                   size="small"
                   style={{ width: 120 }}
                   placeholder={t('link')}
+                  aria-label={t('link')}
                   value={null}
                   onChange={(code: string) => link.mutate({ id: n.id, code })}
                   options={nodes.map((x) => ({

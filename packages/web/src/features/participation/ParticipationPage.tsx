@@ -66,6 +66,7 @@ export default function ParticipationPage() {
           allowClear={!managed}
           optionFilterProp="label"
           placeholder={t('selectUnit')}
+          aria-label={t('selectUnit')}
           value={unitId}
           onChange={(v) => {
             setUnitId(v);
@@ -80,6 +81,7 @@ export default function ParticipationPage() {
             showSearch
             optionFilterProp="label"
             placeholder={t('selectPlan')}
+            aria-label={t('selectPlan')}
             value={plan}
             onChange={setPlanId}
             options={planOptions}

@@ -274,6 +274,7 @@ export default function PlanEditorPage() {
           size="small"
           style={{ width: 100 }}
           value={n.kind ?? 'normal'}
+          aria-label={`${n.code} ${t('editor.kind')}`}
           disabled={!editable}
           onChange={(v) => patch(n.key, { kind: v === 'normal' ? undefined : v })}
           options={(['normal', 'bonus', 'deduction'] as const).map((k) => ({

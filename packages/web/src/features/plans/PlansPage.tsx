@@ -70,10 +70,11 @@ export default function PlansPage() {
         <Select
           allowClear
           placeholder={t('appraiseeType')}
+          aria-label={t('appraiseeType')}
           style={{ width: 150 }}
           value={type}
           onChange={setType}
-          options={(['unit', 'cadre', 'project'] as const).map((v) => ({
+          options={APPRAISEE_TYPES.map((v) => ({
             value: v,
             label: t(`common:appraiseeType.${v}`),
           }))}
@@ -81,6 +82,7 @@ export default function PlansPage() {
         <Select
           allowClear
           placeholder={t('common:misc.status')}
+          aria-label={t('common:misc.status')}
           style={{ width: 170 }}
           value={status}
           onChange={setStatus}
@@ -116,7 +118,10 @@ export default function PlansPage() {
             ? {
                 selectedRowKeys: selected,
                 onChange: (keys) => setSelected(keys as string[]),
-                getCheckboxProps: (p) => ({ disabled: p.status !== 'published_for_comment' }),
+                getCheckboxProps: (p) => ({
+                  disabled: p.status !== 'published_for_comment',
+                  'aria-label': p.title,
+                }),
               }
             : undefined
         }

@@ -54,6 +54,7 @@ export function SensitivityCell({ s }: { s?: RankSensitivity | null }) {
           {stable ? t('sensitivity.stable') : t('sensitivity.range', { min: s.rankMin, max: s.rankMax })}
         </Typography.Text>
         <Progress
+          aria-label={t('sensitivityCol')}
           size={{ height: 5 }}
           percent={share}
           strokeColor={color}

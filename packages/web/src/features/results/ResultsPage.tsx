@@ -186,6 +186,7 @@ export default function ResultsPage() {
               <Select
                 allowClear
                 placeholder={t('allGroups')}
+                aria-label={t('allGroups')}
                 style={{ width: 180 }}
                 value={group}
                 onChange={setGroup}
@@ -195,6 +196,7 @@ export default function ResultsPage() {
               <Select
                 allowClear
                 placeholder={t('grade')}
+                aria-label={t('grade')}
                 style={{ width: 140 }}
                 value={grade}
                 onChange={setGrade}

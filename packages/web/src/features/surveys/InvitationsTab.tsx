@@ -98,6 +98,7 @@ export function InvitationsTab({ detail }: { detail: SurveyDetail }) {
             setPage(1);
           }}
           placeholder={t('list.status')}
+          aria-label={t('list.status')}
           options={(['sampled', 'issued', 'partial', 'answered'] as const).map((v) => ({
             value: v,
             label: t(`inv.status.${v}`),
@@ -155,6 +156,7 @@ export function InvitationsTab({ detail }: { detail: SurveyDetail }) {
                   style={{ width: 140 }}
                   value={v ?? undefined}
                   placeholder={t('oc.outcomes.unknown')}
+                  aria-label={t('oc.outcomes.unknown')}
                   onChange={(o) => setOutcome.mutate({ invitationId: r.id, outcome: o ?? null })}
                   options={OUTCOMES.map((o) => ({ value: o, label: t(`oc.outcomes.${o}`) }))}
                 />

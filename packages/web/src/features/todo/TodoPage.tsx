@@ -244,6 +244,8 @@ export default function TodoPage() {
         <>
           <Typography.Paragraph type="secondary">{t('stages.hint')}</Typography.Paragraph>
           <Collapse
+            // Only the title toggles: the link in `extra` must not sit inside a button.
+            collapsible="header"
             // The first cycle with something to fix opens with its checklist.
             defaultActiveKey={d.stages.items.find((s) => s.failing > 0)?.cycleId}
             items={d.stages.items.map((s) => ({

@@ -55,6 +55,7 @@ export function PlanPicker({ planId, toPath }: { planId?: string; toPath: (id: s
         optionFilterProp="label"
         style={{ minWidth: 320 }}
         placeholder={t('selectPlan')}
+        aria-label={t('selectPlan')}
         value={planId}
         loading={plans.isLoading}
         data-testid="plan-select"
