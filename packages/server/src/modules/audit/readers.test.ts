@@ -24,20 +24,19 @@ beforeAll(async () => {
   const [admin] = await t.db.select().from(users).where(eq(users.username, 'admin'));
   const [auditor] = await t.db.select().from(users).where(eq(users.username, AUDITOR));
   // The install's bootstrap grants the first duty roles (as users/duties.test.ts does).
-  await setUserRoles(
-    t.db,
-    {
-      id: admin.id,
-      username: 'admin',
-      displayName: 'admin',
-      displayNameEn: null,
-      roles: [{ role: 'security_admin', orgUnitId: null, orgPath: null }],
-    },
-    auditor.id,
-    [{ role: 'audit_admin', orgUnitId: null }],
-  );
+  const bootstrap = {
+    id: admin.id,
+    username: 'admin',
+    displayName: 'admin',
+    displayNameEn: null,
+    roles: [{ role: 'security_admin' as const, orgUnitId: null, orgPath: null }],
+  };
+  await setUserRoles(t.db, bootstrap, auditor.id, [{ role: 'audit_admin', orgUnitId: null }]);
+  // An office account that never enrols a second factor (for the production requirement).
+  const [late] = await t.db.select().from(users).where(eq(users.username, 'leader03'));
+  await setUserRoles(t.db, bootstrap, late.id, [{ role: 'office', orgUnitId: null }]);
   const now = Math.floor(Date.now() / 1000);
-  for (const who of [...ROLE_USERS.filter((r) => r !== 'anonymous'), AUDITOR]) {
+  for (const who of [...ROLE_USERS.filter((r) => r !== 'anonymous'), AUDITOR, 'leader03']) {
     const c = await t.as(who);
     sessions[who] = c;
     if (!['office', 'admin', AUDITOR].includes(who)) continue;
@@ -84,6 +83,14 @@ describe('who reads the audit log', () => {
     });
     expect((await sessions.office.get('/api/auth/me')).json().user.canReadAudit).toBe(false);
     expect((await sessions[AUDITOR].get('/api/auth/me')).json().user.canReadAudit).toBe(true);
+    // Production requires a second factor of the office: without one, only the auth routes answer.
+    const late = sessions.leader03;
+    expect((await late.get('/api/cycles')).json().error).toBe('totp_enrolment_required');
+    expect((await late.get('/api/audit?limit=1')).json().error).toBe('totp_enrolment_required');
+    expect((await late.get('/api/auth/me')).json().user).toMatchObject({
+      totpEnabled: false,
+      totpEnrolmentRequired: true,
+    });
     const verify = (await sessions[AUDITOR].get('/api/audit/verify')).json();
     expect(verify.ok, JSON.stringify(verify.problems)).toBe(true);
   });
