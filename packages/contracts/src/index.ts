@@ -29,3 +29,4 @@ export * from './public';
 export * from './monitoring';
 export * from './notification-settings';
 export * from './results';
+export * from './calibration';

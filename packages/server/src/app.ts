@@ -40,6 +40,7 @@ import { monitoringRoutes } from './modules/monitoring/routes';
 import { evaluationRoutes } from './modules/evaluation/routes';
 import { appealRoutes } from './modules/appeals/routes';
 import { trainingRoutes } from './modules/training/routes';
+import { calibrationRoutes } from './modules/calibration/routes';
 import { userRoutes } from './modules/users/routes';
 import { onboardingRoutes } from './modules/onboarding/routes';
 import { todoRoutes } from './modules/todo/routes';
@@ -165,6 +166,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(evaluationRoutes);
       await api.register(appealRoutes);
       await api.register(trainingRoutes);
+      await api.register(calibrationRoutes);
       await api.register(userRoutes);
       await api.register(onboardingRoutes);
       await api.register(todoRoutes);

@@ -350,6 +350,50 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     note: 'no such material: every signed-in user gets 404, the anonymous 401',
   },
   'DELETE /api/cycle-materials/:id': { url: '/api/cycle-materials/{missing}', allow: OFFICE },
+  // Raters' calibration exercise: the office manages cases and sees every rater's status; raters of the cycle
+  // (leader01 rates the 2025 plans as superior, citizen01 sits on a public panel) answer the cases.
+  'GET /api/cycles/:id/calibration': {
+    url: '/api/cycles/{c2025}/calibration',
+    allow: ['citizen01', 'leader01', ...OFFICE],
+  },
+  'POST /api/cycles/:id/calibration/cases': {
+    url: '/api/cycles/{c2025}/calibration/cases',
+    body: {
+      title: '政务公开',
+      indicatorName: '政务公开工作',
+      description: '按时公开预决算，主动公开率 98%。',
+      rubric: [
+        { min: 80, max: 100, label: '好', description: '全部按时公开' },
+        { min: 0, max: 79, label: '差', description: '多项未公开' },
+      ],
+      panelScores: [85, 88, 90],
+    },
+    allow: OFFICE,
+  },
+  'POST /api/cycles/:id/calibration/derive': {
+    url: '/api/cycles/{c2025}/calibration/derive',
+    body: {
+      planId: '{missing}',
+      indicatorCode: 'X1',
+      subjectType: 'superior',
+      title: '案例',
+      description: '案例说明',
+    },
+    allow: OFFICE,
+    note: 'no such plan: 404 for the office',
+  },
+  'GET /api/cycles/:id/calibration/candidates': {
+    url: '/api/cycles/{c2025}/calibration/candidates',
+    allow: OFFICE,
+  },
+  'GET /api/cycles/:id/calibration/status': { url: '/api/cycles/{c2025}/calibration/status', allow: OFFICE },
+  'DELETE /api/calibration-cases/:id': { url: '/api/calibration-cases/{missing}', allow: OFFICE },
+  'POST /api/calibration-cases/:id/answer': {
+    url: '/api/calibration-cases/{missing}/answer',
+    body: { score: 80 },
+    allow: SIGNED_IN,
+    note: 'no such case: 404 for everyone signed in; only raters of the cycle answer (calibration.test.ts)',
+  },
   // The current user's work; the verifier's queue across plans and its bulk decisions.
   'GET /api/todo': { url: '/api/todo', allow: SIGNED_IN },
   'GET /api/values/queue': { url: '/api/values/queue', allow: ['verifier', ...OFFICE] },

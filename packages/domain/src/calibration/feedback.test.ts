@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { calibrationItemFeedback, calibrationSummary } from './feedback';
+import { bandOf, calibrationItemFeedback, calibrationSummary } from './feedback';
 import { DomainError } from '../indicators/errors';
 
 describe('calibrationItemFeedback', () => {
@@ -73,5 +73,39 @@ describe('calibrationSummary', () => {
         expect(s.verdict).toBe('close');
       }),
     );
+  });
+});
+
+describe('rubric bands', () => {
+  const bands = [
+    { min: 90, max: 100 },
+    { min: 75, max: 90 },
+    { min: 60, max: 75 },
+    { min: 0, max: 59 },
+  ];
+
+  it('puts a shared boundary in the upper band and a gap score in the nearest band', () => {
+    expect(bandOf(bands, 90)).toBe(0);
+    expect(bandOf(bands, 89.9)).toBe(1);
+    expect(bandOf(bands, 59.2)).toBe(3);
+    expect(bandOf(bands, 59.8)).toBe(2);
+  });
+
+  it('says whether the trainee lands in the band of the panel mean and counts the share', () => {
+    // panel mean 88 (band 75–90); trainee 92 → band 90–100, not within; trainee 80 → within.
+    const s = calibrationSummary([
+      { panelScores: [86, 88, 90], raterScore: 92, maxScore: 100, bands },
+      { panelScores: [70, 72, 74], raterScore: 70, maxScore: 100, bands },
+      { panelScores: [50], raterScore: 52, maxScore: 100 },
+    ]);
+    expect(s.items.map((x) => [x.panelBand, x.raterBand, x.withinBand])).toEqual([
+      [1, 0, false],
+      [2, 2, true],
+      [null, null, null],
+    ]);
+    expect(s.withinBandShare).toBe(0.5);
+    expect(
+      calibrationSummary([{ panelScores: [5], raterScore: 5, maxScore: 10 }]).withinBandShare,
+    ).toBeNull();
   });
 });

@@ -8,6 +8,11 @@ export interface CalibrationItemInput {
   raterScore: number;
   /** Full score of the leaf; deviations are also reported as a share of it. */
   maxScore: number;
+  /**
+   * The rubric's score bands (optional). With them, the item says whether the trainee's score falls in
+   * the band of the panel's mean (the consensus).
+   */
+  bands?: { min: number; max: number }[];
 }
 
 /** Feedback on one item: where the trainee stands against the panel. */
@@ -30,6 +35,12 @@ export interface CalibrationItemFeedback {
   z: number;
   /** True when the trainee's score lies between the panel's lowest and highest score. */
   withinPanelRange: boolean;
+  /** Index (in the given `bands`) of the band of the panel's mean; null without bands. */
+  panelBand: number | null;
+  /** Index of the band of the trainee's score; null without bands. */
+  raterBand: number | null;
+  /** True when both scores fall in the same band; null without bands. */
+  withinBand: boolean | null;
 }
 
 export type CalibrationVerdict = 'close' | 'moderate' | 'far';
@@ -44,6 +55,8 @@ export interface CalibrationSummary {
   meanAbsZ: number;
   /** Share of items whose score lies within the panel's range. */
   withinRangeShare: number;
+  /** Share of items with bands whose score lies in the band of the panel's mean; null when none has bands. */
+  withinBandShare: number | null;
   /** close: mean |z| ≤ 1; moderate: ≤ 2; far: above. */
   verdict: CalibrationVerdict;
 }
@@ -55,6 +68,24 @@ function median(sorted: number[]): number {
   const n = sorted.length;
   const mid = Math.floor(n / 2);
   return n % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * The band a score falls in: among the bands containing it (min ≤ score ≤ max), the one with the highest
+ * minimum (a score on a shared boundary belongs to the upper band); a score in a gap between bands belongs
+ * to the nearest band.
+ */
+export function bandOf(bands: { min: number; max: number }[], score: number): number {
+  let best = -1;
+  let bestDistance = Infinity;
+  bands.forEach((b, i) => {
+    const distance = score < b.min ? b.min - score : score > b.max ? score - b.max : 0;
+    if (distance < bestDistance || (distance === bestDistance && b.min > bands[best]!.min)) {
+      best = i;
+      bestDistance = distance;
+    }
+  });
+  return best;
 }
 
 /** Feedback on one calibration item. */
@@ -72,6 +103,18 @@ export function calibrationItemFeedback(input: CalibrationItemInput, path = ''):
   const sd = n > 1 ? Math.sqrt(scores.reduce((a, s) => a + (s - mean) ** 2, 0) / (n - 1)) : 0;
   const deviation = raterScore - mean;
   const spread = Math.max(sd, CALIBRATION_SD_FLOOR_SHARE * maxScore);
+  let panelBand: number | null = null;
+  let raterBand: number | null = null;
+  if (input.bands !== undefined) {
+    if (!Array.isArray(input.bands) || input.bands.length === 0) invalid(p('bands'), 'bands is empty');
+    input.bands.forEach((b, i) => {
+      requireFinite(b.min, p(`bands.${i}.min`));
+      requireFinite(b.max, p(`bands.${i}.max`));
+      if (b.min > b.max) invalid(p(`bands.${i}.min`), 'min is above max');
+    });
+    panelBand = bandOf(input.bands, mean);
+    raterBand = bandOf(input.bands, raterScore);
+  }
   return {
     panelCount: n,
     panelMean: mean,
@@ -82,6 +125,9 @@ export function calibrationItemFeedback(input: CalibrationItemInput, path = ''):
     deviationShare: Math.abs(deviation) / maxScore,
     z: deviation / spread,
     withinPanelRange: raterScore >= sorted[0]! && raterScore <= sorted[n - 1]!,
+    panelBand,
+    raterBand,
+    withinBand: panelBand === null ? null : panelBand === raterBand,
   };
 }
 
@@ -92,6 +138,7 @@ export function calibrationSummary(inputs: CalibrationItemInput[]): CalibrationS
   const count = items.length;
   const avg = (f: (x: CalibrationItemFeedback) => number) => items.reduce((a, x) => a + f(x), 0) / count;
   const meanAbsZ = avg((x) => Math.abs(x.z));
+  const banded = items.filter((x) => x.withinBand !== null);
   return {
     items,
     count,
@@ -100,6 +147,7 @@ export function calibrationSummary(inputs: CalibrationItemInput[]): CalibrationS
     rmsDeviation: Math.sqrt(avg((x) => x.deviation ** 2)),
     meanAbsZ,
     withinRangeShare: avg((x) => (x.withinPanelRange ? 1 : 0)),
+    withinBandShare: banded.length ? banded.filter((x) => x.withinBand).length / banded.length : null,
     verdict: meanAbsZ <= 1 ? 'close' : meanAbsZ <= 2 ? 'moderate' : 'far',
   };
 }

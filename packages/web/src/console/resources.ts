@@ -18,6 +18,7 @@ import * as linkage from '../features/linkage/i18n';
 import * as indicators from '../features/indicators/i18n';
 import * as jobs from '../features/jobs/i18n';
 import * as notifications from '../features/notifications/i18n';
+import * as calibration from '../features/calibration/i18n';
 
 const features = {
   console: shell,
@@ -38,6 +39,7 @@ const features = {
   indicators,
   jobs,
   notifications,
+  calibration,
 };
 
 function build(lang: 'zh' | 'en') {

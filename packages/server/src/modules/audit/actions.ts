@@ -103,6 +103,11 @@ export const AUDIT_ACTIONS = [
   'cycle_material.link',
   'cycle_material.delete',
   'cycle_material.download',
+  // Raters' calibration exercise of a cycle
+  'calibration_case.create',
+  'calibration_case.derive',
+  'calibration_case.delete',
+  'calibration.answer',
   // Participation
   'participant.register',
   'participant.register.tie',

@@ -4,12 +4,13 @@ import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { hasRole, useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
 import { CycleSelect, useCycleParam } from '../../console/CycleSelect';
+import { CalibrationTab } from '../calibration/CalibrationTab';
 import { MaterialsTab } from './MaterialsTab';
 import { PanelsTab } from './PanelsTab';
 import { QualityTab } from './QualityTab';
 import { RulesTab } from './RulesTab';
 
-const TABS = ['rules', 'panels', 'quality', 'materials'] as const;
+const TABS = ['rules', 'panels', 'quality', 'materials', 'calibration'] as const;
 type Tab = (typeof TABS)[number];
 
 /** The office's organisation of evaluation: rules, rater panels and rater quality of one cycle. */
@@ -22,7 +23,9 @@ export default function EvaluationPage() {
   const me = useMe().data;
   // Panels and quality matter from evaluation on; rules are edited before it.
   const { cycle, setCycleId } = useCycleParam((c) =>
-    tab === 'rules' || tab === 'materials' ? true : ['evaluation', 'feedback', 'results'].includes(c.stage),
+    tab === 'rules' || tab === 'materials' || tab === 'calibration'
+      ? true
+      : ['evaluation', 'feedback', 'results'].includes(c.stage),
   );
   useCrumbs([{ title: t('nav.evaluation') }, { title: t(`tabs.${tab}`) }]);
 
@@ -49,6 +52,8 @@ export default function EvaluationPage() {
               <PanelsTab cycle={cycle} />
             ) : k === 'materials' ? (
               <MaterialsTab cycle={cycle} />
+            ) : k === 'calibration' ? (
+              <CalibrationTab cycle={cycle} />
             ) : (
               <QualityTab cycle={cycle} />
             )

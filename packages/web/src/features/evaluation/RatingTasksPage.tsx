@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { MaterialsTab } from './MaterialsTab';
+import { CalibrationExercise } from '../calibration/CalibrationExercise';
 import {
   Alert,
   App,
@@ -182,6 +183,11 @@ export default function RatingTasksPage() {
       {cycle && (
         <Card size="small" title={t('tabs.materials')}>
           <MaterialsTab cycle={cycle} />
+        </Card>
+      )}
+      {cycle && (
+        <Card size="small" title={t('tabs.calibration')}>
+          <CalibrationExercise cycleId={cycle.id} />
         </Card>
       )}
       <RatingDrawer

@@ -3,7 +3,13 @@ import type { Same } from '../../i18n';
 /** Strings of evaluation: rating tasks, cycle rules, rater panels, rater quality. */
 export const zh = {
   nav: { ratings: '我的评分任务', evaluation: '评价组织' },
-  tabs: { rules: '考核办法', panels: '评价组', quality: '评分质量', materials: '培训材料' },
+  tabs: {
+    rules: '考核办法',
+    panels: '评价组',
+    quality: '评分质量',
+    materials: '培训材料',
+    calibration: '评分校准',
+  },
   ratings: {
     title: '我的评分任务',
     intro: '按评价主体身份对分配给您的考核对象逐项评分（0–100）。评分提交后不可修改。',
@@ -180,7 +186,13 @@ export const zh = {
 
 export const en: Same<typeof zh> = {
   nav: { ratings: 'My rating tasks', evaluation: 'Evaluation' },
-  tabs: { rules: 'Rules', panels: 'Rater panels', quality: 'Rater quality', materials: 'Training material' },
+  tabs: {
+    rules: 'Rules',
+    panels: 'Rater panels',
+    quality: 'Rater quality',
+    materials: 'Training material',
+    calibration: 'Calibration',
+  },
   ratings: {
     title: 'My rating tasks',
     intro:
