@@ -8,6 +8,10 @@ export const Timestamp = z.iso.datetime({ offset: true });
 export const IdParams = z.object({ id: z.uuid() });
 /** Answers that carry a list: `{ items: [...] }`. */
 export const itemsOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+/** The type of an `itemsOf` answer. */
+export interface Items<T> {
+  items: T[];
+}
 /** A write acknowledged without a body of its own. */
 export const OkReply = z.object({ ok: z.literal(true) });
 /** One refused field of an error answer. */

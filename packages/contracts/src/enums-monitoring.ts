@@ -26,3 +26,6 @@ export const BENFORD_CONFORMITIES = ['close', 'acceptable', 'marginal', 'nonconf
 export type BenfordConformity = (typeof BENFORD_CONFORMITIES)[number];
 /** Largest evidence file stored, in bytes. */
 export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;
+
+/** Status of a reported value: reported, then verified or rejected by a verifier. */
+export const VALUE_STATUSES = ['reported', 'verified', 'rejected'] as const;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoDate } from './common';
-import { PlanValue, VALUE_STATUSES } from './values';
+import { VALUE_STATUSES } from './enums';
+import { PlanValue } from './values';
 
 /** Largest page of the verification queue. */
 export const MAX_QUEUE_PAGE = 100;

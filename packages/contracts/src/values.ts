@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { SubjectTypeSchema } from './plans';
 import { Timestamp } from './common';
+import { VALUE_STATUSES } from './enums';
 
 /** Period labels: `2025`, `2025-Q3`, `2025-H1` or `2025-09`. */
 export const Period = z
   .string()
   .regex(/^\d{4}(-(Q[1-4]|H[12]|\d{2}))?$/, 'expected 2025, 2025-Q3, 2025-H1 or 2025-09');
-
-export const VALUE_STATUSES = ['reported', 'verified', 'rejected'] as const;
 
 export const ValueRow = z.object({
   /** Code of a leaf indicator of the plan. */

@@ -2,7 +2,7 @@ import { Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { pick } from '../i18n';
-import type { Cycle } from '../shared/types';
+import type { Cycle } from '@perfcommons/contracts';
 import { defaultCycle, useCycles } from './queries';
 
 /** The cycle chosen in `?cycleId=`, defaulting to the current one. */

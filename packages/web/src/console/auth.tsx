@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api } from '../shared/api';
-import type { Role, User } from '../shared/types';
+import type { Role, SessionUser as User } from '@perfcommons/contracts';
 
 /** The signed-in user, or null when the session is missing. */
 export function useMe() {

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, qs } from '../shared/api';
-import type { Cycle, Items, OrgUnit, Person, PlanSummary } from '../shared/types';
+import type { Cycle, Items, OrgUnit, Person, Plan as PlanSummary } from '@perfcommons/contracts';
 
 export const useCycles = () =>
   useQuery({

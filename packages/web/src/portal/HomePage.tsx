@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { pick } from '../i18n';
 import { fmtDate } from '../shared/format';
-import { STAGES, type Cycle, type Items } from '../shared/types';
+import { STAGES } from '@perfcommons/contracts/enums';
+import type { Cycle, Items } from '@perfcommons/contracts';
 import { Link } from './router';
 import { ErrorBox, Loading, StageBar } from './ui';
 import { useApi } from './useApi';

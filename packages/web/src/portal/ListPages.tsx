@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { pick } from '../i18n';
 import { fmtDate } from '../shared/format';
-import type { Items, OrgUnit, Person } from '../shared/types';
+import type { Items, OrgUnit, Person } from '@perfcommons/contracts';
 import { Link } from './router';
 import { ErrorBox, Loading } from './ui';
 import { useApi } from './useApi';

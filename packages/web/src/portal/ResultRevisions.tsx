@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { Same } from '../i18n';
 import { pick } from '../i18n';
 import { fmtDate, fmtDateTime, fmtNum } from '../shared/format';
-import type { Cycle, ResultRevision as Revision } from '../shared/types';
+import type { Cycle, ResultRevision as Revision } from '@perfcommons/contracts';
 import { useApi } from './useApi';
 
 const zh = {

@@ -5,7 +5,14 @@ import { EChart } from '../charts/EChart';
 import { pick } from '../i18n';
 import { api } from '../shared/api';
 import { fmtDate, fmtNum, peerGroupLabel } from '../shared/format';
-import type { Cycle, Items, OrgUnit, Person, PlanSummary, Result } from '../shared/types';
+import type {
+  Cycle,
+  Items,
+  OrgUnit,
+  Person,
+  Plan as PlanSummary,
+  ResultItem as Result,
+} from '@perfcommons/contracts';
 import { baselineOf, nodeName, targetOf, type BreakdownView, type TreeNodeView } from '../shared/tree';
 import { ErrorBox, GradeTag, Loading } from './ui';
 import { useApi } from './useApi';

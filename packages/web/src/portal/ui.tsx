@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { STAGES, type Stage } from '../shared/types';
+import { STAGES } from '@perfcommons/contracts/enums';
+import type { Stage } from '@perfcommons/contracts';
 import { errorText } from '../console/errors';
 
 export function Loading() {

@@ -19,8 +19,10 @@ import { applyFieldErrors, errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import type { BreakdownView } from '../../shared/tree';
-import type { Result } from '../../shared/types';
+import type { ResultItem as Result } from '@perfcommons/contracts';
 import type { Appeal } from './types';
+import { EVIDENCE_MAX_BYTES } from '@perfcommons/contracts/enums';
+import { EVIDENCE_ACCEPT } from '../values/Evidence';
 
 /** Codes of the synthetic parts of a combined total: not indicators of the plan, so not appealable. */
 export const SYNTHETIC_CODES = ['UNIT', 'ANNUAL', 'FLOOR'];
@@ -169,10 +171,10 @@ export function AppealModal({
         <Upload.Dragger
           style={{ marginTop: 8 }}
           multiple
-          accept=".pdf,.png,.jpg,.jpeg,.xlsx,.docx,.csv,.txt"
+          accept={EVIDENCE_ACCEPT}
           fileList={files}
           beforeUpload={(f) => {
-            if (f.size > 5 * 1024 * 1024) void message.error(t('fileTooLarge', { name: f.name }));
+            if (f.size > EVIDENCE_MAX_BYTES) void message.error(t('fileTooLarge', { name: f.name }));
             else setFiles((l) => [...l, { uid: f.uid, name: f.name, size: f.size, originFileObj: f }]);
             return false;
           }}

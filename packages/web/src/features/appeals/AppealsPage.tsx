@@ -26,7 +26,7 @@ import { pick } from '../../i18n';
 import { api, qs } from '../../shared/api';
 import { fmtDateTime, fmtNum } from '../../shared/format';
 import { EvidenceFiles } from '../values/Evidence';
-import type { Items, Result } from '../../shared/types';
+import type { Items, ResultItem as Result } from '@perfcommons/contracts';
 import { nodeName, type IndicatorNode } from '../../shared/tree';
 import { GradeTag } from '../results/GradeTag';
 import type { Appeal, AppealRevision, ScoreSnapshot } from './types';

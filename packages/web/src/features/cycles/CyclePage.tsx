@@ -10,8 +10,14 @@ import { usePlans } from '../../console/queries';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDate, fmtDateTime } from '../../shared/format';
-import type { Cycle, CycleDetailReply, CycleTransition as Transition } from '@perfcommons/contracts';
-import { STAGES, type PlanSummary, type Stage } from '../../shared/types';
+import type {
+  Cycle,
+  CycleDetailReply,
+  CycleTransition as Transition,
+  Plan as PlanSummary,
+  Stage,
+} from '@perfcommons/contracts';
+import { STAGES } from '@perfcommons/contracts/enums';
 import { StageSteps } from './StageSteps';
 import { AdvanceButton, StageChecklist } from './StageChecklist';
 import { PlanSetupPanel } from './PlanSetupPanel';

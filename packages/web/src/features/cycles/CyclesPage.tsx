@@ -12,7 +12,8 @@ import { useCycles } from '../../console/queries';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDate } from '../../shared/format';
-import { STAGES, type Cycle } from '../../shared/types';
+import { STAGES } from '@perfcommons/contracts/enums';
+import type { Cycle } from '@perfcommons/contracts';
 import { CYCLE_TYPES } from '@perfcommons/contracts/enums';
 
 export default function CyclesPage() {

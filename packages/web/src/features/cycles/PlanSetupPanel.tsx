@@ -7,7 +7,7 @@ import { errorText } from '../../console/errors';
 import { useCycles, useOrgs } from '../../console/queries';
 import { pick } from '../../i18n';
 import { peerGroupLabel } from '../../shared/format';
-import type { Cycle } from '../../shared/types';
+import type { Cycle } from '@perfcommons/contracts';
 import {
   bulkCreatePlans,
   ownerName,

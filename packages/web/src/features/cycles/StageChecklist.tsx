@@ -14,14 +14,14 @@ import { errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDate, fmtDateTime } from '../../shared/format';
-import { MIN_OVERRIDE_REASON as MIN_REASON } from '@perfcommons/contracts/enums';
+import { MIN_OVERRIDE_REASON as MIN_REASON, STAGES } from '@perfcommons/contracts/enums';
 import type {
   Blocker,
   PreconditionCheck as Check,
   PreconditionOverride as Override,
   TransitionCheckReply as TransitionCheck,
+  Cycle,
 } from '@perfcommons/contracts';
-import { STAGES, type Cycle } from '../../shared/types';
 
 export type { Check };
 

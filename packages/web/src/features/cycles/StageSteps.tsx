@@ -1,6 +1,7 @@
 import { Steps } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { STAGES, type Stage } from '../../shared/types';
+import { STAGES } from '@perfcommons/contracts/enums';
+import type { Stage } from '@perfcommons/contracts';
 
 /** The links of the cycle as antd Steps, the current one highlighted. */
 export function StageSteps({ stage, size }: { stage: Stage; size?: 'small' | 'default' }) {

@@ -2,12 +2,11 @@ import { App, Button, Form, Input, Popconfirm, Space, Table, Tag, Typography, Up
 import { DeleteOutlined, LinkOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { CycleMaterial, CycleMaterialListReply } from '@perfcommons/contracts';
+import type { CycleMaterial, CycleMaterialListReply, Cycle } from '@perfcommons/contracts';
 import { EVIDENCE_MAX_BYTES } from '@perfcommons/contracts/enums';
 import { applyFieldErrors, errorText } from '../../console/errors';
 import { api } from '../../shared/api';
 import { fmtDateTime } from '../../shared/format';
-import type { Cycle } from '../../shared/types';
 
 /** Raters' training material of a cycle: files and links; the office uploads, adds and removes. */
 export function MaterialsTab({ cycle }: { cycle: Cycle }) {

@@ -22,7 +22,7 @@ import { applyFieldErrors, errorText } from '../../console/errors';
 import { usePlans } from '../../console/queries';
 import { pick } from '../../i18n';
 import { api, qs } from '../../shared/api';
-import type { Cycle, PlanSummary } from '../../shared/types';
+import type { Cycle, Plan as PlanSummary } from '@perfcommons/contracts';
 import type {
   AssignTasksReply,
   Panel,

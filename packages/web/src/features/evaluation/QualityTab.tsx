@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { errorText } from '../../console/errors';
 import { api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
-import type { Cycle } from '../../shared/types';
+import type { Cycle } from '@perfcommons/contracts';
 import type { RaterQualityReply as RaterQuality } from '@perfcommons/contracts';
 
 type RaterRow = RaterQuality['raters'][number];

@@ -28,10 +28,9 @@ import { pick } from '../../i18n';
 import { ApiError, api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import { nodeName, type IndicatorNode } from '../../shared/tree';
-import type { Items } from '../../shared/types';
 import type { RubricBand } from '@perfcommons/contracts';
 import { RubricView } from '../indicators/RubricView';
-import type { RatingTask } from '@perfcommons/contracts';
+import type { RatingTask, Items } from '@perfcommons/contracts';
 
 /** A leaf as the plan API sends it: with the raters' rubric when it has one. */
 type RubricNode = { rubric?: RubricBand[] };

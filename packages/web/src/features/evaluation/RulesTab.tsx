@@ -21,7 +21,7 @@ import { useTranslation } from 'react-i18next';
 import { applyFieldErrors, errorText } from '../../console/errors';
 import { api } from '../../shared/api';
 import { fmtDateTime } from '../../shared/format';
-import type { Cycle } from '../../shared/types';
+import type { Cycle } from '@perfcommons/contracts';
 import type { ConsequenceRule, RulesReply as RulesView } from '@perfcommons/contracts';
 import { CONSEQUENCE_KINDS, TIE_BREAKS } from '@perfcommons/contracts/enums';
 import {

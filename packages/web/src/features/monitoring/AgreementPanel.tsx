@@ -21,7 +21,7 @@ import { errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDateTime } from '../../shared/format';
-import type { Items } from '../../shared/types';
+import type { Items } from '@perfcommons/contracts';
 import type { PlanRevision as Revision, Signoff } from '@perfcommons/contracts';
 import { ChangeList, RevisionTag } from './parts';
 import type { IndicatorNode } from '../../shared/tree';

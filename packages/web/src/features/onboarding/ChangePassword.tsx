@@ -6,7 +6,12 @@ import { useTranslation } from 'react-i18next';
 import { applyFieldErrors } from '../../console/errors';
 import { useLogout } from '../../console/auth';
 import { api } from '../../shared/api';
-import type { RecoveryCodesReply, TotpEnableReply, TotpSetupReply, SessionUser as User } from '@perfcommons/contracts';
+import type {
+  RecoveryCodesReply,
+  TotpEnableReply,
+  TotpSetupReply,
+  SessionUser as User,
+} from '@perfcommons/contracts';
 
 interface Values {
   currentPassword: string;

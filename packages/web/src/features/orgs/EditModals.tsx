@@ -8,7 +8,7 @@ import { pick } from '../../i18n';
 import { api, qs } from '../../shared/api';
 import { peerGroupLabel } from '../../shared/format';
 import { KNOWN_PEER_GROUPS, ORG_KINDS } from '@perfcommons/contracts/enums';
-import type { Items, OrgUnit, Person } from '../../shared/types';
+import type { Items, OrgUnit, Person } from '@perfcommons/contracts';
 
 /** A cadre as the office sees it: with its code and linked login account. */
 export type Cadre = Person & { code?: string; userId?: string | null };

@@ -7,7 +7,7 @@ import { useCrumbs } from '../../console/crumbs';
 import { useOrgs, usePeople } from '../../console/queries';
 import { pick } from '../../i18n';
 import { fmtDate, peerGroupLabel } from '../../shared/format';
-import type { OrgUnit } from '../../shared/types';
+import type { OrgUnit } from '@perfcommons/contracts';
 import { EndTermModal, OrgUnitModal, PersonModal, type Cadre } from './EditModals';
 import { ImportModal } from '../onboarding/ImportModal';
 

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api, qs } from '../../shared/api';
-import type { Items } from '../../shared/types';
+import type { Items } from '@perfcommons/contracts';
 import {
   bulkApprovePlans,
   ownerName,

@@ -42,7 +42,7 @@ import { pick } from '../../i18n';
 import { ApiError, api, type ErrorDetail } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import type { IndicatorNode, TreeProblem } from '../../shared/tree';
-import type { PlanSummary } from '../../shared/types';
+import type { Plan as PlanSummary } from '@perfcommons/contracts';
 import { AhpModal } from './AhpModal';
 import { EntropyButton } from './EntropyModal';
 import { LintPanel, type LintFinding } from './LintPanel';

@@ -10,6 +10,7 @@ import { errorText } from '../../console/errors';
 import { usePlans } from '../../console/queries';
 import { pick } from '../../i18n';
 import { peerGroupLabel } from '../../shared/format';
+import { APPRAISEE_TYPES } from '@perfcommons/contracts/enums';
 import { BulkApproveModal, OwnerModal } from './OwnerModals';
 import { assignDefaultOwners, ownerName, type PlanWithOwner } from './setupApi';
 

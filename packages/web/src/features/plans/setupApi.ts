@@ -9,8 +9,8 @@ import type {
   PlanSource,
   PlanTarget,
   PlanTemplate,
+  Items,
 } from '@perfcommons/contracts';
-import type { Items } from '../../shared/types';
 
 export type {
   BulkApproveReply as BulkApproveResult,

@@ -7,7 +7,7 @@ import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import type { BreakdownView, IndicatorNode } from '../../shared/tree';
-import type { Result } from '../../shared/types';
+import type { ResultDetail } from '@perfcommons/contracts';
 import { GradeTag } from './GradeTag';
 import { ConsequenceTags, IncompleteTag, missingLabel, SensitivityCell } from './ResultExtras';
 import { ruleSummary } from '../plans/ruleSummary';
@@ -38,7 +38,8 @@ export function useResultDetail(id: string | undefined) {
   return useQuery({
     queryKey: ['result', id],
     enabled: !!id,
-    queryFn: () => api.get<{ result: Result; breakdown: BreakdownView[] }>(`/api/results/${id}`),
+    queryFn: () =>
+      api.get<{ result: ResultDetail['result']; breakdown: BreakdownView[] }>(`/api/results/${id}`),
   });
 }
 

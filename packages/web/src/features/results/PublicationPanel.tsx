@@ -23,7 +23,7 @@ import { applyFieldErrors, errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api, ApiError } from '../../shared/api';
 import { fmtDateTime, fmtNum } from '../../shared/format';
-import type { Cycle, Result, ResultRevision } from '../../shared/types';
+import type { Cycle, ResultItem as Result, ResultRevision } from '@perfcommons/contracts';
 import './publication-i18n';
 import { DisclosureControl } from './DisclosureControl';
 

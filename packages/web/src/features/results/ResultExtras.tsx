@@ -2,7 +2,12 @@ import { Progress, Space, Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { fmtNum } from '../../shared/format';
 import { pick } from '../../i18n';
-import type { AppliedConsequence, MissingItem, RankSensitivity, Result } from '../../shared/types';
+import type {
+  AppliedConsequence,
+  MissingItem,
+  RankSensitivity,
+  ResultItem as Result,
+} from '@perfcommons/contracts';
 
 const CONSEQUENCE_COLORS: Record<string, string> = {
   commendation: 'green',

@@ -25,7 +25,7 @@ import { errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDateTime, fmtNum, GRADE_COLORS, peerGroupLabel } from '../../shared/format';
-import type { Items, Result } from '../../shared/types';
+import type { Items, ResultItem as Result } from '@perfcommons/contracts';
 import type { Job } from '@perfcommons/contracts';
 import { GRADES } from '@perfcommons/domain';
 import { JobProgress } from '../jobs/JobProgress';

@@ -10,7 +10,7 @@ import { applyFieldErrors } from '../../console/errors';
 import { useCycles } from '../../console/queries';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
-import type { Items } from '../../shared/types';
+import type { Items } from '@perfcommons/contracts';
 import type { SurveyListItem as Survey, SurveyStatus } from '@perfcommons/contracts';
 
 export const STATUS_COLORS: Record<SurveyStatus, string> = {

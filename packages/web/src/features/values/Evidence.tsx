@@ -6,22 +6,17 @@ import { useTranslation } from 'react-i18next';
 import { errorText } from '../../console/errors';
 import { api } from '../../shared/api';
 import { fmtDateTime } from '../../shared/format';
-import type { Items } from '../../shared/types';
+import type { AppealFile, EvidenceFile as ValueEvidenceFile, Items } from '@perfcommons/contracts';
+import { EVIDENCE_MAX_BYTES } from '@perfcommons/contracts/enums';
 
-/** Metadata of an evidence file (value evidence and appeal files share it). */
-interface EvidenceFile {
-  id: string;
-  filename: string;
-  mimeType: string;
-  size: number;
-  sha256: string;
-  uploadedAt: string;
-}
+/** Metadata of an evidence file: value evidence and appeal files share these fields. */
+type EvidenceFile = Pick<
+  ValueEvidenceFile & AppealFile,
+  'id' | 'filename' | 'mimeType' | 'size' | 'sha256' | 'uploadedAt'
+>;
 
-/** Largest file the server stores (EVIDENCE_MAX_BYTES). */
-const MAX_BYTES = 5 * 1024 * 1024;
 /** What the server accepts (it checks the bytes; the picker only offers these). */
-const ACCEPT = '.pdf,.png,.jpg,.jpeg,.xlsx,.docx,.csv,.txt';
+export const EVIDENCE_ACCEPT = '.pdf,.png,.jpg,.jpeg,.xlsx,.docx,.csv,.txt';
 const PREVIEWABLE = /^(image\/|application\/pdf|text\/)/;
 
 const kb = (n: number) => `${Math.max(1, Math.round(n / 1024))} KB`;
@@ -69,7 +64,7 @@ export function EvidenceFiles({
 
   // One upload at a time: the server allows two per user, and the order stays the order chosen.
   const enqueue = (file: File) => {
-    if (file.size > MAX_BYTES) {
+    if (file.size > EVIDENCE_MAX_BYTES) {
       void message.error(t('evidenceTooLarge', { name: file.name }));
       return;
     }
@@ -142,7 +137,7 @@ export function EvidenceFiles({
       )}
       {uploadUrl && (
         <Upload.Dragger
-          accept={ACCEPT}
+          accept={EVIDENCE_ACCEPT}
           multiple
           showUploadList={false}
           beforeUpload={(file) => {

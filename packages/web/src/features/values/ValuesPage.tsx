@@ -25,7 +25,8 @@ import { useCycles } from '../../console/queries';
 import { pick } from '../../i18n';
 import { ApiError, api, type ErrorDetail } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
-import type { PlanValue } from '../../shared/types';
+import type { PlanValue } from '@perfcommons/contracts';
+import { VALUE_STATUSES } from '@perfcommons/contracts/enums';
 import { EvidenceCell } from './Evidence';
 import { leavesOf, PlanPicker, StatusTag, usePlanDetail, usePlanValues } from './shared';
 
@@ -234,7 +235,7 @@ export default function ValuesPage() {
                   {
                     title: t('status'),
                     dataIndex: 'status',
-                    filters: ['reported', 'verified', 'rejected'].map((s) => ({
+                    filters: VALUE_STATUSES.map((s) => ({
                       text: t(`common:valueStatus.${s}`),
                       value: s,
                     })),

@@ -7,7 +7,7 @@ import { usePlans } from '../../console/queries';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import type { IndicatorNode } from '../../shared/tree';
-import type { Items, PlanSummary, PlanValue } from '../../shared/types';
+import type { Items, Plan as PlanSummary, PlanValue } from '@perfcommons/contracts';
 
 export const VALUE_COLORS: Record<string, string> = { reported: 'gold', verified: 'green', rejected: 'red' };
 

@@ -2,7 +2,6 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
-import type { Items, OrgUnit, User } from '../../shared/types';
 import { Link } from '../router';
 import { Loading } from '../ui';
 import { useApi } from '../useApi';
@@ -14,7 +13,7 @@ import {
   PRIVACY_NOTICE_VERSION,
   RELATIONSHIP_KINDS as KINDS,
 } from '@perfcommons/contracts/enums';
-import type { ProfileReply as Profile } from '@perfcommons/contracts';
+import type { ProfileReply as Profile, Items, OrgUnit, SessionUser as User } from '@perfcommons/contracts';
 
 export { CATEGORIES, KINDS };
 

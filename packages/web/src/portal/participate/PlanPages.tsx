@@ -3,7 +3,6 @@ import { useTranslation } from 'react-i18next';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDate } from '../../shared/format';
-import type { Items, PlanSummary } from '../../shared/types';
 import { Link } from '../router';
 import { ErrorBox, Loading } from '../ui';
 import { useApi } from '../useApi';
@@ -15,6 +14,8 @@ import type {
   PlanComment as Comment,
   PlanDetailReply,
   ThreadWithPosts as Thread,
+  Items,
+  Plan as PlanSummary,
 } from '@perfcommons/contracts';
 
 type TreeNode = PlanDetailReply['tree'][number];

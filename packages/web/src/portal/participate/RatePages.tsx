@@ -3,14 +3,19 @@ import { useTranslation } from 'react-i18next';
 import { pick } from '../../i18n';
 import { api, qs } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
-import type { Cycle, Items, PlanSummary } from '../../shared/types';
 import { Link } from '../router';
 import { ErrorBox, Loading } from '../ui';
 import { useApi } from '../useApi';
 import { AccountBox } from './AccountPages';
 import { Field, pct, Problem, useAction } from './shared';
 import { useSession } from './session';
-import type { PublicRatingSummaryReply as Summary, RatingFormReply } from '@perfcommons/contracts';
+import type {
+  PublicRatingSummaryReply as Summary,
+  RatingFormReply,
+  Cycle,
+  Items,
+  Plan as PlanSummary,
+} from '@perfcommons/contracts';
 
 export function RateListPage() {
   const { t, i18n } = useTranslation('participate');

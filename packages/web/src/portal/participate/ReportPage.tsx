@@ -2,11 +2,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { pick } from '../../i18n';
 import { qs } from '../../shared/api';
-import type { Items, OrgUnit } from '../../shared/types';
 import { Loading } from '../ui';
 import { useApi } from '../useApi';
 import { CyclePicker, pct, UnitPicker } from './shared';
-import type { ParticipationReportItem as ReportItem } from '@perfcommons/contracts';
+import type { ParticipationReportItem as ReportItem, Items, OrgUnit } from '@perfcommons/contracts';
 
 export function ReportPage() {
   const { t } = useTranslation('participate');

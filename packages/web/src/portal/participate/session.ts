@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../../shared/api';
-import type { User } from '../../shared/types';
+import type { SessionUser as User } from '@perfcommons/contracts';
 import { errorText } from '../../console/errors';
 
 const listeners = new Set<(u: User | null) => void>();

@@ -1,7 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { pick } from '../../i18n';
-import type { Cycle, Items, OrgUnit } from '../../shared/types';
+import type { Cycle, Items, OrgUnit } from '@perfcommons/contracts';
 import { useApi } from '../useApi';
 import { errMsg } from './session';
 
