@@ -83,7 +83,7 @@ beforeAll(async () => {
   const smallPlan = (await f.plan({ cycleId: past.id, orgUnitId: pastUnit2.id, tree: RATED_TREE })).id;
   const later = await f.cycle({ stage: 'planning', year: 2033 });
   unpublishedPlan = (await f.plan({ cycleId: later.id, orgUnitId: pastUnit.id, tree: RATED_TREE })).id;
-  const raters = [];
+  const raters: FactoryUser[] = [];
   for (let i = 0; i < 5; i++) raters.push(await f.user([{ role: 'evaluator' }]));
   const panel = [92, 78, 85, 88, 82];
   await t.db.insert(ratings).values([
