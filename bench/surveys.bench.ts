@@ -1,9 +1,11 @@
 /**
  * Survey answer intake (issues 5 and 16, Performance), over HTTP on PostgreSQL, each answer a
- * different invitation: a bare Fastify route (parse a JSON body, answer 201), the answer route
+ * different invitation: the bare route (a trivial route registered in the same app, so through the
+ * same global hooks: parse a JSON body, answer 201 with JSON), the answer route
  * POST /api/public/s/<token>, and a respondent's full flow (GET the survey by its link, then POST
  * the answers), each for the same duration with the same connections; the ratios to the bare route;
- * then a check that the answers stored equal the answers acknowledged (201).
+ * then a check that the answers stored equal the answers acknowledged (201). The same trivial route
+ * in an empty Fastify app is measured too, for what the app's global hooks cost (not the reference).
  *
  * Env: DATABASE_URL — admin URL (default postgres://postgres@127.0.0.1:5432/postgres);
  * BENCH_SECONDS — duration of each measured run (default 10); BENCH_CONNECTIONS (default 32);
@@ -179,7 +181,7 @@ export default async function surveysBench(): Promise<BenchFigures> {
           (err, res) => (err ? reject(err) : resolve(res)),
         );
       });
-    const bareReq = (): Req[] => [{ method: 'POST', body, headers, path: `/bare/${tokens[0]}` }];
+    const bareReq = (): Req[] => [{ method: 'POST', body, headers, path: `/api/bench/bare/${tokens[0]}` }];
     const answerReq = (h: { stop(): void }): Req[] => [
       {
         method: 'POST',
@@ -215,8 +217,10 @@ export default async function surveysBench(): Promise<BenchFigures> {
 
     // Warm both servers (JIT, pools), then measure each for the same duration and connections.
     await run(bare.port, warmSeconds, bareReq);
+    await run(app.port, warmSeconds, bareReq);
     await run(app.port, warmSeconds, answerReq);
-    const bareRes = await run(bare.port, seconds, bareReq);
+    const emptyRes = await run(bare.port, seconds, bareReq);
+    const bareRes = await run(app.port, seconds, bareReq);
     const appRes = await run(app.port, seconds, answerReq);
     const flowRes = await run(app.port, seconds, flowReq);
 
@@ -234,11 +238,15 @@ export default async function surveysBench(): Promise<BenchFigures> {
     const line = (label: string, r: autocannon.Result) =>
       `${label}: ${Math.round(rate(r))} req/s over ${r.duration.toFixed(1)} s, p50 ${r.latency.p50} ms, ` +
       `p99 ${r.latency.p99} ms, ${r['2xx']} 2xx, ${r.non2xx} non-2xx, ${r.errors} errors`;
-    console.log(line('bare Fastify route      ', bareRes));
+    console.log(line('bare route, empty app   ', emptyRes));
+    console.log(line('bare route, same app    ', bareRes));
     console.log(line('survey answers (PG)     ', appRes));
     console.log(line('load + answer (PG)      ', flowRes));
     const ratio = rate(appRes) / rate(bareRes);
-    console.log(`answers / bare route: ${ratio.toFixed(3)}; respondents/s ${Math.round(flows(flowRes))}`);
+    console.log(
+      `answers / bare route (same app): ${ratio.toFixed(3)}; answers / bare route (empty app): ` +
+        `${(rate(appRes) / rate(emptyRes)).toFixed(3)}; respondents/s ${Math.round(flows(flowRes))}`,
+    );
     // Every 201 is a stored answer. A timed run stops with up to one request per connection in flight
     // (stored, never acknowledged to autocannon) or a flow's link opened without its answer sent.
     const measured = appRes['2xx'] + Math.floor(flowRes['2xx'] / 2);
@@ -250,9 +258,11 @@ export default async function surveysBench(): Promise<BenchFigures> {
     return {
       'answers/s': Math.round(rate(appRes)),
       'answers p50 / p99 (ms)': `${appRes.latency.p50} / ${appRes.latency.p99}`,
-      'bare route req/s': Math.round(rate(bareRes)),
+      'bare route req/s (same app)': Math.round(rate(bareRes)),
       'bare p50 / p99 (ms)': `${bareRes.latency.p50} / ${bareRes.latency.p99}`,
       'ratio answers / bare': ratio.toFixed(3),
+      'bare route req/s (empty app)': Math.round(rate(emptyRes)),
+      'ratio answers / empty-app bare': (rate(appRes) / rate(emptyRes)).toFixed(3),
       'respondents/s (load + answer)': Math.round(flows(flowRes)),
       'flow p50 / p99 (ms, per request)': `${flowRes.latency.p50} / ${flowRes.latency.p99}`,
       'ratio flow requests / bare': (rate(flowRes) / rate(bareRes)).toFixed(3),
