@@ -185,7 +185,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 }
 
 async function registerWeb(app: FastifyInstance, root: string) {
-  await app.register(fastifyStatic, { root, wildcard: false, index: false });
+  // The web build writes .br/.gz beside each asset (vite.config.ts): sent to browsers that accept them.
+  await app.register(fastifyStatic, { root, wildcard: false, index: false, preCompressed: true });
   const hasConsole = existsSync(path.join(root, 'console.html'));
   const hasSurvey = existsSync(path.join(root, 'survey.html'));
   app.get('/*', (req, reply) => {

@@ -4,7 +4,7 @@ import { fmtDate } from '../shared/format';
 import { STAGES } from '@perfcommons/contracts/enums';
 import type { Cycle, Items } from '@perfcommons/contracts';
 import { Link } from './router';
-import { ErrorBox, Loading, StageBar } from './ui';
+import { ErrorBox, Skeleton, StageBar } from './ui';
 import { useApi } from './useApi';
 
 export function HomePage() {
@@ -31,7 +31,7 @@ export function HomePage() {
 
       <section aria-labelledby="current-cycles">
         <h2 id="current-cycles">{t('home.current')}</h2>
-        {cycles.loading && <Loading />}
+        {cycles.loading && <Skeleton count={2} />}
         {cycles.error && <ErrorBox error={cycles.error} onRetry={cycles.reload} />}
         {cycles.data && shown.length === 0 && <p className="pc-muted">{t('home.noCycles')}</p>}
         {shown.map((c) => (

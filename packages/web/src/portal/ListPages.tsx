@@ -4,7 +4,7 @@ import { pick } from '../i18n';
 import { fmtDate } from '../shared/format';
 import type { Items, OrgUnit, Person } from '@perfcommons/contracts';
 import { Link } from './router';
-import { ErrorBox, Loading } from './ui';
+import { ErrorBox } from './ui';
 import { useApi } from './useApi';
 
 function Search({ value, onChange, label }: { value: string; onChange: (v: string) => void; label: string }) {
@@ -35,9 +35,11 @@ export function UnitsPage() {
     <section>
       <h1>{t('units.title')}</h1>
       <Search value={q} onChange={setQ} label={t('units.search')} />
-      {orgs.loading && <Loading />}
       {orgs.error && <ErrorBox error={orgs.error} onRetry={orgs.reload} />}
-      {orgs.data && <p className="pc-muted pc-small">{t('units.count', { n: items.length })}</p>}
+      {/* One line, loading or counting: the list below starts at the same place either way. */}
+      <p className="pc-muted pc-small" role="status">
+        {orgs.data ? t('units.count', { n: items.length }) : t('common:misc.loading')}
+      </p>
       <ul className="pc-list">
         {items.map((o) => (
           <li key={o.id}>
@@ -73,9 +75,10 @@ export function CadresPage() {
     <section>
       <h1>{t('cadres.title')}</h1>
       <Search value={q} onChange={setQ} label={t('cadres.search')} />
-      {people.loading && <Loading />}
       {people.error && <ErrorBox error={people.error} onRetry={people.reload} />}
-      {people.data && <p className="pc-muted pc-small">{t('cadres.count', { n: items.length })}</p>}
+      <p className="pc-muted pc-small" role="status">
+        {people.data ? t('cadres.count', { n: items.length }) : t('common:misc.loading')}
+      </p>
       <ul className="pc-list">
         {items.map((p) => {
           const org = orgById.get(p.orgUnitId);

@@ -8,6 +8,19 @@ export function Loading() {
   return <p className="pc-muted">{t('misc.loading')}</p>;
 }
 
+/** `count` placeholder cards holding the space of what is loading; says "loading" to screen readers. */
+export function Skeleton({ count = 1, height }: { count?: number; height?: number }) {
+  const { t } = useTranslation();
+  return (
+    <div role="status" data-testid="skeleton">
+      <span className="pc-visually-hidden">{t('misc.loading')}</span>
+      {Array.from({ length: count }, (_, i) => (
+        <div key={i} className="pc-card pc-skeleton" style={height ? { minHeight: height } : undefined} />
+      ))}
+    </div>
+  );
+}
+
 export function ErrorBox({ error, onRetry }: { error: Error; onRetry?: () => void }) {
   const { t } = useTranslation();
   return (

@@ -162,7 +162,6 @@ export function HubPage() {
     <>
       <h1>{t('title')}</h1>
       <p className="pc-muted">{t('intro')}</p>
-      <AccountBox />
       <ul className="pp-sections">
         {SECTIONS.map((s, i) => (
           <li key={s}>
@@ -172,6 +171,9 @@ export function HubPage() {
           </li>
         ))}
       </ul>
+      {/* Below the sections, which show at once: the account box (a form, or who is logged in) comes
+          after a request and would otherwise push them down. */}
+      <AccountBox />
     </>
   );
 }
