@@ -88,6 +88,24 @@ export interface BundleEstimate {
   survey: string;
 }
 
+/**
+ * An active finding of audit, discipline inspection or finance on a deduction item of a plan: its points
+ * add to the item's input (docs/linkage.md). Where the disclosure policy withholds the consequences of the
+ * result (a cadre's), only the item's total points are given (`summarised`), without kind or document.
+ */
+export interface BundleFinding {
+  planId: string;
+  indicatorCode: string;
+  /** Points deducted (for a summarised entry, the sum over the item's findings). */
+  points: number;
+  /** audit | discipline | finance (absent when summarised). */
+  kind?: string;
+  docTitle?: string;
+  docNumber?: string;
+  docDate?: string;
+  summarised?: boolean;
+}
+
 export interface BundleResult {
   id: string;
   planId: string;
@@ -144,6 +162,8 @@ export interface OpenDataBundle {
   surveyEstimates: BundleEstimate[];
   /** Plans a survey still in fieldwork asks about: their public panels await the estimate. */
   estimatesPending: string[];
+  /** Active findings on deduction items (absent in bundles made before findings were published). */
+  findings?: BundleFinding[];
   /** Term cycles: the annual results of each appraisee within the term (the ANNUAL part). */
   annualResults: { planId: string; cycleCode: string; total: number; complete: boolean }[];
   /** Grades of earlier annual cycles, newest first, for consequence rules that need n years in a row. */
@@ -232,6 +252,17 @@ export function recomputeBundle(b: OpenDataBundle): {
     leafOf(v.planId, v.indicatorCode).value = v.value;
   }
   for (const u of b.unverified) leafOf(u.planId, u.indicatorCode).unverified = true;
+  // Findings add their points to the deduction item's verified value (or to 0): in the item's units, so a
+  // perUnit item, which multiplies its value by its points per unit, deducts exactly the findings' points.
+  const planById = new Map(b.plans.map((p) => [p.id, p]));
+  for (const f of b.findings ?? []) {
+    const plan = planById.get(f.planId);
+    const node = plan && findNode(plan.tree, f.indicatorCode);
+    if (!node) continue;
+    const per = node.rule?.type === 'perUnit' && node.rule.points > 0 ? node.rule.points : 1;
+    const leaf = leafOf(f.planId, f.indicatorCode);
+    leaf.value = (leaf.value ?? 0) + f.points / per;
+  }
   const summarised = new Set<string>();
   for (const p of b.panels) {
     const ratings = (leafOf(p.planId, p.indicatorCode).ratings ??= []);
@@ -366,6 +397,15 @@ export function recomputeBundle(b: OpenDataBundle): {
         recomputed: s.total,
       });
   return { results: b.results.length, differences };
+}
+
+function findNode(nodes: IndicatorNode[], code: string): IndicatorNode | undefined {
+  for (const n of nodes) {
+    if (n.code === code) return n;
+    const inner = n.children?.length ? findNode(n.children, code) : undefined;
+    if (inner) return inner;
+  }
+  return undefined;
 }
 
 function estimatesOf(b: OpenDataBundle, planId: string, code: string) {

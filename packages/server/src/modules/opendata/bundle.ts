@@ -4,7 +4,7 @@
  * numbers — everything `perfcommons verify-bundle` needs to recompute every result without a database.
  *
  * Read the same way the compute reads its inputs (readInputs' rules: verified values only, every rating
- * of the plan, the published surveys' estimates), from the frozen rules version. Serialised as canonical
+ * of the plan, the published surveys' estimates, the active findings), from the frozen rules version. Serialised as canonical
  * JSON (sorted keys), so the same published data always gives the same bytes and the same SHA-256.
  */
 import { and, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm';
@@ -16,6 +16,7 @@ import {
   PANEL_DISCLOSURE_MINIMUM,
   panel,
   scoreOptionsOf,
+  type BundleFinding,
   type BundlePanel,
   type OpenDataBundle,
   type Rating,
@@ -26,6 +27,7 @@ import {
   actualValues,
   consequences,
   cycles,
+  linkageFindings,
   orgUnits,
   people,
   plans,
@@ -187,6 +189,52 @@ export async function buildBundle(db: Db, cycleId: string): Promise<OpenDataBund
       return p.insufficient ? { ...base, insufficient: true } : { ...base, used: p.used };
     });
 
+  // Active findings on deduction items (they add to the item's input, as readInputs reads them). The
+  // document is named where the result's consequences are published; a cadre's whose consequences are
+  // withheld gets only the item's total points, enough to recompute the result.
+  const findings: BundleFinding[] = [];
+  if (planIds.length) {
+    const rows = await db
+      .select({
+        planId: linkageFindings.planId,
+        indicatorCode: linkageFindings.indicatorCode,
+        kind: linkageFindings.kind,
+        docTitle: linkageFindings.docTitle,
+        docNumber: linkageFindings.docNumber,
+        docDate: linkageFindings.docDate,
+        points: linkageFindings.points,
+      })
+      .from(linkageFindings)
+      .where(and(inArray(linkageFindings.planId, planIds), eq(linkageFindings.status, 'active')))
+      .orderBy(
+        linkageFindings.planId,
+        linkageFindings.indicatorCode,
+        linkageFindings.docDate,
+        linkageFindings.docNumber,
+        linkageFindings.id,
+      );
+    const summed = new Map<string, BundleFinding>();
+    for (const f of rows) {
+      if (disclosesConsequences(policy, typeOf.get(f.planId) ?? 'unit')) {
+        findings.push(f);
+        continue;
+      }
+      const k = `${f.planId}|${f.indicatorCode}`;
+      const sum = summed.get(k);
+      if (sum) sum.points += f.points;
+      else {
+        const entry = {
+          planId: f.planId,
+          indicatorCode: f.indicatorCode,
+          points: f.points,
+          summarised: true,
+        };
+        summed.set(k, entry);
+        findings.push(entry);
+      }
+    }
+  }
+
   // Term cycles: the annual results within the term (the ANNUAL combined part), per appraisee.
   const appraisee = (type: string, personId: string | null, orgUnitId: string) =>
     personId ? `${type}:p:${personId}` : `${type}:o:${orgUnitId}`;
@@ -289,6 +337,7 @@ export async function buildBundle(db: Db, cycleId: string): Promise<OpenDataBund
     panels,
     surveyEstimates: estimates,
     estimatesPending: planIds.filter((id) => feeds.pending.has(id)),
+    findings,
     annualResults,
     gradeHistory,
     results: resultRows.map((r) => {
