@@ -12,11 +12,24 @@ export const SAMPLE_SIZE_MODES = ['perStratum', 'proportional'] as const;
 /** The weighting step of the analysis: raking (the default), post-stratification or design weights only. */
 export const WEIGHTING_METHODS = ['rake', 'poststrat', 'design'] as const;
 export type WeightingMethod = (typeof WEIGHTING_METHODS)[number];
-/** Analysis settings used when none are given: raking, weights trimmed to [0.3, 3] × the mean. */
-export const DEFAULT_ANALYSIS: { weighting: WeightingMethod; trimMin: number; trimMax: number } = {
+/**
+ * How standard errors are estimated: Taylor linearisation (the default), or replicate weights — the
+ * delete-one-PSU jackknife (JKn per stratum, JK1 without strata) or the Rao–Wu rescaling bootstrap
+ * (200 replicates, seeded by the survey) — with the weighting steps replayed on every replicate.
+ */
+export const VARIANCE_METHODS = ['taylor', 'jackknife', 'bootstrap'] as const;
+export type VarianceMethod = (typeof VARIANCE_METHODS)[number];
+/** Analysis settings used when none are given: raking, weights trimmed to [0.3, 3] × the mean, Taylor SEs. */
+export const DEFAULT_ANALYSIS: {
+  weighting: WeightingMethod;
+  trimMin: number;
+  trimMax: number;
+  variance: VarianceMethod;
+} = {
   weighting: 'rake',
   trimMin: 0.3,
   trimMax: 3,
+  variance: 'taylor',
 };
 /** Where an invitation stands: sampled, issued (link sent), partial (draft saved) or answered. */
 export const INVITATION_STATUSES = ['sampled', 'issued', 'partial', 'answered'] as const;

@@ -1,7 +1,7 @@
 /** Survey analysis and the published report: design-based estimates, satisfaction indices, methodology. */
 import { z } from 'zod';
 import { Timestamp } from './common';
-import { SAMPLE_ALLOCATIONS } from './enums-surveys';
+import { SAMPLE_ALLOCATIONS, VARIANCE_METHODS } from './enums-surveys';
 import {
   Dispositions,
   FieldworkStratum,
@@ -31,6 +31,8 @@ export const Estimate = z.object({
   designEffect: num,
   /** Kish's weighting effect of the respondents counted. */
   weightingEffect: num.optional(),
+  /** How the SE (and so the margin of error and interval) was estimated; absent in older reports: taylor. */
+  method: z.enum(VARIANCE_METHODS).optional(),
 });
 export type Estimate = z.infer<typeof Estimate>;
 
@@ -145,6 +147,11 @@ export const DesignSummary = z.object({
   calibration: z.string(),
   variance: z.string().optional(),
   interval: z.string().optional(),
+  /** The variance method of every estimate (absent in older reports: taylor). */
+  varianceMethod: z.enum(VARIANCE_METHODS).optional(),
+  /** Replicate weights: JK1, JKn or bootstrap, and how many replicates (null with Taylor). */
+  replicateMethod: z.string().nullable().optional(),
+  replicates: z.number().int().nullable().optional(),
 });
 const Reliability = z.object({
   scale: z.string(),
@@ -193,10 +200,19 @@ export const SurveyAnalysis = z.object({
 });
 export type SurveyAnalysis = z.infer<typeof SurveyAnalysis>;
 
+const LabelPair = z.object({ label: z.string(), labelEn: z.string() });
 /** Methodology block of a report: frame, sample design, fieldwork. */
 export const SurveyMethodology = z.object({
   frameSize: z.number().int(),
   strataFields: z.array(z.string()),
+  /**
+   * Labels of the strata fields and of every stratum key (`business|bs|rural` → 个体工商户 · 北山区 ·
+   * 农村), from the questionnaire's `strataLabels`, org units, common words or readable text; reports
+   * published before they existed have none.
+   */
+  labels: z
+    .object({ fields: z.record(z.string(), LabelPair), strata: z.record(z.string(), LabelPair) })
+    .optional(),
   sample: z
     .object({
       size: z.number().int(),

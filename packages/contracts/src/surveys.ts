@@ -10,6 +10,7 @@ import {
   QUESTION_TYPES,
   SAMPLE_ALLOCATIONS,
   SAMPLE_SIZE_MODES,
+  VARIANCE_METHODS,
   WEIGHTING_METHODS,
 } from './enums-surveys';
 
@@ -76,6 +77,26 @@ export const QuestionnaireSchema = z.object({
     )
     .min(1)
     .max(30),
+  /**
+   * Labels of the strata fields and their values for reports (e.g. {"area": {"label": "城乡",
+   * "values": {"rural": {"label": "农村", "labelEn": "rural"}}}}); values without one are labelled from
+   * org units, common words, or readable text — never shown as stored codes.
+   */
+  strataLabels: z
+    .record(
+      z.string().max(40),
+      z.object({
+        label: z.string().max(100).optional(),
+        labelEn: z.string().max(100).optional(),
+        values: z
+          .record(
+            z.string().max(200),
+            z.object({ label: z.string().min(1).max(100), labelEn: z.string().max(100).optional() }),
+          )
+          .optional(),
+      }),
+    )
+    .optional(),
 });
 export type QuestionnaireInput = z.infer<typeof QuestionnaireSchema>;
 const StrataField = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/);
@@ -225,6 +246,8 @@ export const AnalysisQuery = z.object({
   trimMin: z.coerce.number().min(0).max(1).default(DEFAULT_ANALYSIS.trimMin),
   /** Largest weight as a multiple of the mean weight (raking). */
   trimMax: z.coerce.number().min(1).max(100).default(DEFAULT_ANALYSIS.trimMax),
+  /** Standard errors: taylor (default), jackknife or bootstrap replicate weights. */
+  variance: z.enum(VARIANCE_METHODS).default(DEFAULT_ANALYSIS.variance),
 });
 /** Body of a publication: the analysis settings of the report (default {@link DEFAULT_ANALYSIS}). */
 export const PublishSurveyBody = AnalysisQuery.default(DEFAULT_ANALYSIS);

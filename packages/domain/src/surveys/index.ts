@@ -10,3 +10,4 @@ export * from './chisq';
 export * from './aapor';
 export * from './nonresponse';
 export * from './replicates';
+export * from './labels';

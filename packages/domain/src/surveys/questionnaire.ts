@@ -3,6 +3,7 @@
  * Shared by the server (which refuses bad definitions and answers) and the public survey page
  * (which shows and checks the same questions), so both read one set of rules.
  */
+import type { StrataLabels } from './labels';
 
 export const QUESTION_TYPES = [
   'single',
@@ -67,6 +68,8 @@ export interface Section {
 
 export interface Questionnaire {
   sections: Section[];
+  /** Labels of the strata fields and their values, for reports (see `labels.ts`). */
+  strataLabels?: StrataLabels;
 }
 
 /** An answer: option value, option values, scale point, matrix {itemId: point} or text. */

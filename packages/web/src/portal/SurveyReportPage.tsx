@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { EChart } from '../charts/EChart';
 import { ciChartOption } from '../features/surveys/charts';
 import type { Estimate, PublishedSurvey, SurveyReport as Report } from '@perfcommons/contracts';
+import { fieldLabel, labelStrata } from '@perfcommons/domain';
 import { pick } from '../i18n';
 import { fmtDate } from '../shared/format';
 import { Link } from './router';
@@ -61,6 +62,23 @@ export default function SurveyReportPage({ id }: { id: string }) {
   const m = r.methodology;
   const a = r.analysis;
   const overall = a.satisfaction.overall;
+  // Labels, never stored codes: the report's own (from the survey's label source), else common words
+  // and readable text for reports published before labels existed.
+  const fallback = labelStrata(
+    m.strataFields,
+    m.fieldwork.strata.map((x) => x.stratum),
+  );
+  const stratumText = (key: string) => {
+    const l = m.labels?.strata[key] ?? fallback.strata[key] ?? labelStrata(m.strataFields, [key]).strata[key];
+    return pick(lang, l.label, l.labelEn);
+  };
+  const fieldText = (f: string) => {
+    const l = m.labels?.fields[f] ?? fieldLabel(f);
+    return pick(lang, l.label, l.labelEn);
+  };
+  // How the margins of error were estimated (reports before the option: Taylor linearisation).
+  const variance = a.design?.varianceMethod ?? 'taylor';
+  const varianceText = t(`variance.${variance}`);
   return (
     <article className="sr-report" data-testid="survey-report">
       <h1>{pick(lang, r.survey.title, r.survey.titleEn)}</h1>
@@ -77,7 +95,7 @@ export default function SurveyReportPage({ id }: { id: string }) {
         <p className="sr-big" data-testid="survey-overall">
           {f1(overall?.mean)} <span data-testid="survey-overall-moe">{moe(overall)}</span>{' '}
           <span className="pc-muted">
-            ({t('ci')} {ci(overall)})
+            ({t('ci')} {ci(overall)}; <span data-testid="survey-overall-method">{varianceText}</span>)
           </span>
         </p>
         <p className="pc-muted sr-small">{t('note')}</p>
@@ -86,7 +104,7 @@ export default function SurveyReportPage({ id }: { id: string }) {
       <section>
         <h2>{t('method')}</h2>
         <ul>
-          <li>{t('frame', { n: m.frameSize, fields: m.strataFields.join(' × ') })}</li>
+          <li>{t('frame', { n: m.frameSize, fields: m.strataFields.map(fieldText).join(' × ') })}</li>
           {m.sample && (
             <li>
               {t('sample', {
@@ -132,12 +150,14 @@ export default function SurveyReportPage({ id }: { id: string }) {
             })}
           </li>
           {a.design && (
-            <li>
+            <li data-testid="survey-design">
               {t('design', {
                 strata: a.design.strata,
                 df: a.design.df,
                 deff: overall?.designEffect?.toFixed(2) ?? '—',
               })}
+              {a.design.replicates != null &&
+                ` ${t('replicates', { method: varianceText, kind: a.design.replicateMethod ?? '', n: a.design.replicates })}`}
             </li>
           )}
         </ul>
@@ -158,7 +178,9 @@ export default function SurveyReportPage({ id }: { id: string }) {
             <tr>
               <th>{t('appraisee')}</th>
               <th>{t('index')}</th>
-              <th>{t('moe')}</th>
+              <th>
+                {t('moe')} <small className="pc-muted">({varianceText})</small>
+              </th>
               <th>{t('ci')}</th>
               <th>{t('n')}</th>
             </tr>
@@ -184,7 +206,9 @@ export default function SurveyReportPage({ id }: { id: string }) {
             <tr>
               <th>{t('dimension')}</th>
               <th>{t('index')}</th>
-              <th>{t('moe')}</th>
+              <th>
+                {t('moe')} <small className="pc-muted">({varianceText})</small>
+              </th>
               <th>{t('ci')}</th>
             </tr>
           </thead>
@@ -234,7 +258,7 @@ export default function SurveyReportPage({ id }: { id: string }) {
           <tbody>
             {m.fieldwork.strata.map((s) => (
               <tr key={s.stratum}>
-                <td>{s.stratum}</td>
+                <td>{stratumText(s.stratum)}</td>
                 <td className="num">{s.sampled}</td>
                 <td className="num">{s.responses}</td>
                 <td className="num">{pct(s.responseRate)}</td>

@@ -20,6 +20,9 @@ const zh = {
   design:
     '估计方法：按实际抽样设计（分层、不放回，{{strata}} 层，按抽样框各层总数做有限总体校正）与加权步骤计算；标准误按泰勒线性化，自由度 {{df}}，总体指数的设计效应 {{deff}}；95% 置信区间为 t 分布区间，在 logit 尺度上构造，不超出 0–100',
   moe: '误差范围',
+  variance: { taylor: '泰勒线性化', jackknife: '刀切法重复权数', bootstrap: '自助法重复权数' },
+  replicates:
+    '（本报告的标准误、误差范围和置信区间改用{{method}}计算：{{kind}}，{{n}} 组重复权数，每组重做加权步骤）',
   method2: { rake: '按总体边际迭代加权（raking）并截尾', poststrat: '事后分层加权', design: '设计权数' },
   overall: '总体满意度指数',
   byPlan: '各部门满意度指数',
@@ -60,6 +63,13 @@ const en: Same<typeof zh> = {
   design:
     'Estimation: by the design actually drawn (stratified, without replacement, {{strata}} strata, finite population correction from the frame counts) and the weighting steps; standard errors by Taylor linearisation on {{df}} degrees of freedom; design effect of the overall index {{deff}}; 95% intervals are t intervals built on the logit scale, within 0–100',
   moe: 'Margin of error',
+  variance: {
+    taylor: 'Taylor linearisation',
+    jackknife: 'jackknife replicates',
+    bootstrap: 'bootstrap replicates',
+  },
+  replicates:
+    '(standard errors, margins of error and intervals of this report come from {{method}} instead: {{kind}}, {{n}} replicate weights, the weighting redone on each)',
   method2: {
     rake: 'raking to population margins, with trimming',
     poststrat: 'post-stratification',

@@ -8,6 +8,7 @@
  * satisfaction figures it feeds into the cycle's results. All statistics are domain functions.
  */
 import type { SurveyReport } from '@perfcommons/contracts';
+import type { VarianceMethod } from '@perfcommons/contracts/enums';
 import { exportTable, type Cell } from '../../lib/export';
 import { and, asc, count, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import {
@@ -17,10 +18,12 @@ import {
   distribution,
   keywordCounts,
   kishWeightingEffect,
+  labelStrata,
   likertPoints,
   nonresponseAdjust,
   postStratify,
   rakeDesign,
+  replicateDesign,
   satisfactionIndex,
   scaleAnswer,
   scaleItems,
@@ -29,10 +32,12 @@ import {
   svyChisq,
   svyMean,
   svyProportion,
+  svyRepMean,
   tQuantile,
   type Answers,
   type IndicatorNode,
   type Questionnaire,
+  type ReplicateDesign,
   type ScaleItem,
   type SurveyDesign,
   type SurveyEstimate,
@@ -64,7 +69,12 @@ export interface AnalysisOptions {
   /** Raking: weights kept within [trimMin, trimMax] × mean weight. */
   trimMin: number;
   trimMax: number;
+  /** Standard errors by Taylor linearisation (default) or replicate weights. */
+  variance?: VarianceMethod;
 }
+
+/** Bootstrap replicates of a report (R's default for `as.svrepdesign(type = "subbootstrap")` is 50). */
+export const BOOTSTRAP_REPLICATES = 200;
 
 export { DEFAULT_ANALYSIS } from '@perfcommons/contracts';
 
@@ -84,7 +94,7 @@ interface Resp {
  * same size, R's deff = TRUE) and `effectiveN` = n / designEffect; Kish's weighting effect is
  * reported separately as `weightingEffect`.
  */
-const est = (e: SurveyEstimate, weights: number[], member: boolean[]) => {
+const est = (e: SurveyEstimate, weights: number[], member: boolean[], method: VarianceMethod = 'taylor') => {
   const r = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null);
   const kish = kishWeightingEffect(weights.map((w, i) => (member[i] ? w : 0)));
   const deffOk = Number.isFinite(e.deff) && e.deff > 0;
@@ -99,8 +109,31 @@ const est = (e: SurveyEstimate, weights: number[], member: boolean[]) => {
     effectiveN: r(deffOk ? e.n / e.deff : kish.effectiveN),
     designEffect: deffOk ? r(e.deff) : null,
     weightingEffect: r(kish.weightingEffect),
+    method,
   };
 };
+
+/**
+ * The estimator of an analysis: the design-based mean (or proportion) with its Taylor SE, or — with
+ * replicate weights — the same point estimate with the replicate SE, interval (logit scale within the
+ * bounds) and df; the design effect then is the replicate variance over the same SRS variance
+ * (Taylor deff × (SE_rep / SE_taylor)²).
+ */
+function estimatorOf(design: SurveyDesign, rep: ReplicateDesign | null, method: VarianceMethod) {
+  return (ys: (number | boolean | null)[], bounds: [number, number]) => {
+    const member = ys.map((y) => y !== null);
+    const proportion = ys.some((y) => typeof y === 'boolean');
+    const e = proportion
+      ? svyProportion(design, ys as (boolean | null)[])
+      : svyMean(design, ys as (number | null)[], { bounds });
+    if (!rep) return est(e, design.weights, member);
+    const nums = ys.map((y) => (y === null ? null : Number(y)));
+    const r = svyRepMean(rep, nums, { bounds });
+    const deff = Number.isFinite(e.deff) && e.se > 0 ? e.deff * (r.se / e.se) ** 2 : NaN;
+    return est({ ...e, se: r.se, ci: r.ci, df: r.df, deff }, design.weights, member, method);
+  };
+}
+type Estimator = ReturnType<typeof estimatorOf>;
 export type EstimateOut = ReturnType<typeof est>;
 const round = (x: number, d = 4) => (Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null);
 
@@ -289,11 +322,17 @@ function itemScore(items: ScaleItem[], answers: Answers): number | null {
  * Satisfaction index (0–100) over the items, as a design-based mean of each respondent's item
  * score; respondents outside `domain` (or without an answer) are zeroed, not dropped.
  */
-function indexOver(items: ScaleItem[], resp: Resp[], design: SurveyDesign, domain?: boolean[]) {
+function indexOver(
+  items: ScaleItem[],
+  resp: Resp[],
+  design: SurveyDesign,
+  domain?: boolean[],
+  estimate: Estimator = estimatorOf(design, null, 'taylor'),
+) {
   const ys = resp.map((r, i) => (domain && !domain[i] ? null : itemScore(items, r.answers)));
   const member = ys.map((y) => y !== null);
   if (!member.some((m, i) => m && design.weights[i] > 0)) return null;
-  return est(svyMean(design, ys, { bounds: [0, 100] }), design.weights, member);
+  return estimate(ys, [0, 100]);
 }
 
 async function planNames(db: DbOrTx, ids: string[]) {
@@ -345,6 +384,22 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
   }
   const design = w?.design ?? null;
   const weights = design?.weights ?? [];
+  // Replicate weights when asked (the weighting steps are replayed on each replicate); never silent.
+  const variance: VarianceMethod = opts.variance ?? 'taylor';
+  let rep: ReplicateDesign | null = null;
+  if (design && variance !== 'taylor') {
+    try {
+      rep = replicateDesign(design, {
+        method: variance === 'bootstrap' ? 'bootstrap' : design.strataInfo.length > 1 ? 'JKn' : 'JK1',
+        replicates: BOOTSTRAP_REPLICATES,
+        seed: s.id,
+      });
+    } catch (err) {
+      w!.warnings.push(`${variance} replicate weights impossible: ${(err as Error).message}; Taylor used`);
+    }
+  }
+  const usedVariance: VarianceMethod = rep ? variance : 'taylor';
+  const estimateOf = design ? estimatorOf(design, rep, usedVariance) : null;
   const wsum = weights.reduce((a, b) => a + b, 0);
   // Open (self-selected) answers: equal weights, no design; their intervals are nominal.
   const openDesign = open.length ? surveyDesign({ weights: open.map(() => 1) }) : null;
@@ -376,11 +431,16 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
     lonelyPsu: design.lonelyPsu,
     df: design.df,
     calibration: w!.method,
-    variance: 'Taylor linearisation, calibration residuals',
+    variance: rep
+      ? `${rep.method === 'bootstrap' ? 'Rao-Wu rescaling bootstrap' : `delete-one jackknife (${rep.method})`}, ${rep.replicates.length} replicates, weighting replayed on each`
+      : 'Taylor linearisation, calibration residuals',
     interval: 't on design df; indices and shares on the logit scale',
+    varianceMethod: usedVariance,
+    replicateMethod: rep?.method ?? null,
+    replicates: rep?.replicates.length ?? null,
   };
   const idx = (its: ScaleItem[], domain?: boolean[]) =>
-    design ? indexOver(its, resp, design, domain) : null;
+    design ? indexOver(its, resp, design, domain, estimateOf!) : null;
 
   const items = scaleItems(def);
   const questions = allQuestions(def).map((q) => {
@@ -441,10 +501,7 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
     if (q.type === 'rating0to10') {
       const ys = values.map((x) => (typeof x === 'number' ? x : null));
       const member = ys.map((y) => y !== null);
-      estimate =
-        design && member.some(Boolean)
-          ? est(svyMean(design, ys, { bounds: [0, 10] }), weights, member)
-          : null;
+      estimate = design && member.some(Boolean) ? estimateOf!(ys, [0, 10]) : null;
     }
     // Weighted share of each option with its interval (a proportion is a mean of 0/1).
     const shares =
@@ -460,9 +517,7 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
             const member = ys.map((y) => y !== null);
             return {
               value: String(l),
-              ...(design && member.some(Boolean)
-                ? est(svyProportion(design, ys), weights, member)
-                : { mean: null }),
+              ...(design && member.some(Boolean) ? estimateOf!(ys, [0, 1]) : { mean: null }),
             };
           })
         : null;
@@ -593,6 +648,27 @@ export async function analyseSurvey(db: Db, actor: Actor | null, id: string, opt
   return computeAnalysis(db, await loadSurvey(db, id), opts);
 }
 
+/**
+ * Labels of the strata fields and of every stratum key the report shows, from the fielded
+ * questionnaire's `strataLabels`, the org units whose code is a value, common words, readable text.
+ */
+async function strataLabels(db: DbOrTx, s: SurveyRow, keys: string[]) {
+  const [v] = s.fieldedVersionId
+    ? await db.select().from(surveyVersions).where(eq(surveyVersions.id, s.fieldedVersionId))
+    : [];
+  const values = [...new Set(keys.flatMap((k) => k.split('|')))];
+  const units = values.length
+    ? await db
+        .select({ code: orgUnits.code, name: orgUnits.name, nameEn: orgUnits.nameEn })
+        .from(orgUnits)
+        .where(inArray(orgUnits.code, values))
+    : [];
+  return labelStrata(s.strataFields, keys, {
+    definition: (v?.definition as Questionnaire | undefined)?.strataLabels ?? null,
+    orgUnits: Object.fromEntries(units.map((u) => [u.code, { label: u.name, labelEn: u.nameEn ?? u.name }])),
+  });
+}
+
 /** Methodology block of a report: frame, sample design, fieldwork, weighting. */
 async function methodology(db: DbOrTx, actor: Actor, s: SurveyRow) {
   const [sample] = await db.select().from(surveySamples).where(eq(surveySamples.surveyId, s.id));
@@ -601,9 +677,13 @@ async function methodology(db: DbOrTx, actor: Actor, s: SurveyRow) {
     .select({ n: count() })
     .from(surveyFrameUnits)
     .where(eq(surveyFrameUnits.surveyId, s.id));
+  const keys = [
+    ...new Set([...(sample?.strata ?? []).map((x) => x.stratum), ...fw.strata.map((x) => x.stratum)]),
+  ].sort();
   return {
     frameSize: frame.n,
     strataFields: s.strataFields,
+    labels: await strataLabels(db, s, keys),
     sample: sample
       ? { size: sample.size, allocation: sample.allocation, seed: sample.seed, strata: sample.strata }
       : null,

@@ -24,7 +24,16 @@ import { pick } from '../../i18n';
 import { api, qs } from '../../shared/api';
 import { ciChartOption, distributionOption } from './charts';
 import type { Estimate, QuestionResult, SurveyAnalysis as Analysis } from '@perfcommons/contracts';
-import { DEFAULT_ANALYSIS, WEIGHTING_METHODS, type WeightingMethod } from '@perfcommons/contracts/enums';
+import {
+  DEFAULT_ANALYSIS,
+  VARIANCE_METHODS,
+  WEIGHTING_METHODS,
+  type VarianceMethod,
+  type WeightingMethod,
+} from '@perfcommons/contracts/enums';
+
+/** Settings of an analysis (and of the report published from it). */
+export type AnalysisSettings = typeof DEFAULT_ANALYSIS;
 
 const f1 = (x: number | null | undefined) => (x == null ? '—' : x.toFixed(1));
 const ci = (e: Estimate | null) => (e?.ci95[0] == null ? '—' : `${f1(e.ci95[0])} – ${f1(e.ci95[1])}`);
@@ -32,14 +41,29 @@ const ci = (e: Estimate | null) => (e?.ci95[0] == null ? '—' : `${f1(e.ci95[0]
 const moe = (e: Estimate | null | undefined) => (e?.moe == null ? '—' : `± ${f1(e.moe)}`);
 
 /** Weighted analysis: indices with CIs per appraisee and dimension, reliability, strata, distributions, keywords. */
-export default function AnalysisTab({ surveyId }: { surveyId: string }) {
+/**
+ * The analysis of a survey with its settings (weighting, trimming, variance method); the survey page
+ * keeps the settings, so a publication uses what the office looked at.
+ */
+export default function AnalysisTab({
+  surveyId,
+  settings,
+  onSettings,
+}: {
+  surveyId: string;
+  settings?: AnalysisSettings;
+  onSettings?: (s: AnalysisSettings) => void;
+}) {
   const { t, i18n } = useTranslation('surveys');
   const lang = i18n.language;
-  const [weighting, setWeighting] = useState<WeightingMethod>(DEFAULT_ANALYSIS.weighting);
-  const [trimMax, setTrimMax] = useState(DEFAULT_ANALYSIS.trimMax);
+  const [own, setOwn] = useState<AnalysisSettings>(DEFAULT_ANALYSIS);
+  const current = settings ?? own;
+  const set = (patch: Partial<AnalysisSettings>) => (onSettings ?? setOwn)({ ...current, ...patch });
+  const { weighting, trimMax, variance } = current;
   const q = useQuery({
-    queryKey: ['survey-analysis', surveyId, weighting, trimMax],
-    queryFn: () => api.get<Analysis>(`/api/surveys/${surveyId}/analysis${qs({ weighting, trimMax })}`),
+    queryKey: ['survey-analysis', surveyId, weighting, trimMax, variance],
+    queryFn: () =>
+      api.get<Analysis>(`/api/surveys/${surveyId}/analysis${qs({ weighting, trimMax, variance })}`),
   });
   const a = q.data;
   const planChart = useMemo(
@@ -61,7 +85,7 @@ export default function AnalysisTab({ surveyId }: { surveyId: string }) {
         <Select
           style={{ width: 200 }}
           value={weighting}
-          onChange={setWeighting}
+          onChange={(v: WeightingMethod) => set({ weighting: v })}
           options={WEIGHTING_METHODS.map((m) => ({
             value: m,
             label: t(`an.methods.${m}`),
@@ -75,10 +99,18 @@ export default function AnalysisTab({ surveyId }: { surveyId: string }) {
               max={20}
               step={0.5}
               value={trimMax}
-              onChange={(v) => setTrimMax(v ?? DEFAULT_ANALYSIS.trimMax)}
+              onChange={(v) => set({ trimMax: v ?? DEFAULT_ANALYSIS.trimMax })}
             />
           </>
         )}
+        <span>{t('an.variance')}</span>
+        <Select
+          style={{ width: 200 }}
+          value={variance}
+          data-testid="survey-variance"
+          onChange={(v: VarianceMethod) => set({ variance: v })}
+          options={VARIANCE_METHODS.map((m) => ({ value: m, label: t(`an.variances.${m}`) }))}
+        />
         <Button icon={<DownloadOutlined />} href={`/api/surveys/${surveyId}/export?format=csv`}>
           {t('an.export')} CSV
         </Button>
@@ -106,7 +138,10 @@ export function AnalysisBody({ a, planChart }: { a: Analysis; planChart: ReturnT
             value={f1(a.satisfaction.overall?.mean)}
             suffix={
               <Typography.Text type="secondary" data-testid="survey-overall-moe">
-                {moe(a.satisfaction.overall)} ({ci(a.satisfaction.overall)})
+                {moe(a.satisfaction.overall)} ({ci(a.satisfaction.overall)}){' '}
+                <Tag data-testid="survey-overall-method">
+                  {t(`an.variances.${a.satisfaction.overall?.method ?? 'taylor'}`)}
+                </Tag>
               </Typography.Text>
             }
           />
@@ -135,6 +170,12 @@ export function AnalysisBody({ a, planChart }: { a: Analysis; planChart: ReturnT
               fpc: t(a.design.fpc ? 'an.fpcYes' : 'an.fpcNo'),
               df: a.design.df,
             })}
+            {a.design.replicates != null &&
+              ` ${t('an.replicateLine', {
+                method: t(`an.variances.${a.design.varianceMethod ?? 'taylor'}`),
+                kind: a.design.replicateMethod ?? '',
+                n: a.design.replicates,
+              })}`}
           </Typography.Paragraph>
         )}
         {a.weighting.nonresponse && Object.keys(a.weighting.nonresponse).length > 0 && (

@@ -1,4 +1,6 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
+import { DEFAULT_ANALYSIS } from '@perfcommons/contracts/enums';
+import type { AnalysisSettings } from './AnalysisTab';
 import { Alert, App, Button, Space, Spin, Tabs, Tag, Typography } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -21,6 +23,8 @@ export default function SurveyPage() {
   const { t, i18n } = useTranslation('surveys');
   const { message, modal } = App.useApp();
   const qc = useQueryClient();
+  // The analysis tab's settings: a publication uses what the office looked at (weighting, variance).
+  const [settings, setSettings] = useState<AnalysisSettings>(DEFAULT_ANALYSIS);
   const detail = useQuery({
     queryKey: ['survey', id],
     queryFn: () => api.get<SurveyDetail>(`/api/surveys/${id}`),
@@ -31,7 +35,8 @@ export default function SurveyPage() {
     { title: s ? pick(i18n.language, s.title, s.titleEn) : '…' },
   ]);
   const action = useMutation({
-    mutationFn: (what: 'start' | 'close' | 'publish') => api.post(`/api/surveys/${id}/${what}`, {}),
+    mutationFn: (what: 'start' | 'close' | 'publish') =>
+      api.post(`/api/surveys/${id}/${what}`, what === 'publish' ? settings : {}),
     onSuccess: (_, what) => {
       if (what === 'publish') void message.success(t('actions.published'));
       void qc.invalidateQueries({ queryKey: ['survey', id] });
@@ -87,7 +92,7 @@ export default function SurveyPage() {
                 <Alert type="info" message={t('an.notFielded')} />
               ) : (
                 <Suspense fallback={<Spin />}>
-                  <AnalysisTab surveyId={s.id} />
+                  <AnalysisTab surveyId={s.id} settings={settings} onSettings={setSettings} />
                 </Suspense>
               ),
           },

@@ -175,6 +175,10 @@ export const zh = {
     weighting: '加权方法',
     methods: { design: '设计权数', poststrat: '事后分层', rake: '迭代加权（raking）' },
     trim: '权数截尾（× 平均权数）',
+    variance: '方差估计',
+    variances: { taylor: '泰勒线性化', jackknife: '刀切法重复权数', bootstrap: '自助法重复权数' },
+    replicateLine:
+      '本次分析的标准误、误差范围和置信区间改用{{method}}（{{kind}}，{{n}} 组重复权数，每组重做加权步骤）计算。',
     responses: '有效答卷 {{n}} 份（抽样），公开作答 {{open}} 份（单独列示）',
     weightRange: '权数范围 {{min}} – {{max}}，Kish 加权效应 {{wef}}',
     design:
@@ -400,6 +404,14 @@ export const en: Same<typeof zh> = {
     weighting: 'Weighting',
     methods: { design: 'Design weights', poststrat: 'Post-stratification', rake: 'Raking' },
     trim: 'Weight trimming (× mean weight)',
+    variance: 'Variance',
+    variances: {
+      taylor: 'Taylor linearisation',
+      jackknife: 'jackknife replicates',
+      bootstrap: 'bootstrap replicates',
+    },
+    replicateLine:
+      'Here the standard errors, margins of error and intervals come from {{method}} ({{kind}}, {{n}} replicate weights, the weighting redone on each).',
     responses: '{{n}} sampled answers; {{open}} open answers (shown apart)',
     weightRange: 'Weights {{min}} – {{max}}, Kish weighting effect {{wef}}',
     design:
