@@ -351,10 +351,11 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   },
   'DELETE /api/cycle-materials/:id': { url: '/api/cycle-materials/{missing}', allow: OFFICE },
   // Raters' calibration exercise: the office manages cases and sees every rater's status; raters of the cycle
-  // (leader01 rates the 2025 plans as superior, citizen01 sits on a public panel) answer the cases.
+  // (leader01 rates the 2025 plans as superior, citizen01 sits on a public panel, the heads and managers
+  // here sit on peer panels) answer the cases; the verifier holds no task.
   'GET /api/cycles/:id/calibration': {
     url: '/api/cycles/{c2025}/calibration',
-    allow: ['citizen01', 'leader01', ...OFFICE],
+    allow: ['citizen01', 'leader01', 'edu.head', 'fin.manager', 'edu.manager', ...OFFICE],
   },
   'POST /api/cycles/:id/calibration/cases': {
     url: '/api/cycles/{c2025}/calibration/cases',
