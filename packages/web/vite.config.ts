@@ -31,7 +31,8 @@ function precompress(): Plugin {
         writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
         writeFileSync(
           `${file}.br`,
-          brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+          // Quality 9: within 8% of the best (11) in a seventh of the time, which counts at first start.
+          brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } }),
         );
       }
     },
@@ -65,6 +66,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
+    // The gzip sizes of the report cost time at every start; the build writes real .gz files anyway.
+    reportCompressedSize: false,
     rollupOptions: {
       input: {
         index: root + 'index.html',

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -59,6 +59,8 @@ export interface AppOptions {
   webDist?: string;
   cookieSecure?: boolean;
   logger?: boolean;
+  /** Level of the logger (`info`); request lines are logged only at `debug` and `trace`. */
+  logLevel?: string;
   /**
    * Redis shared by the server processes (rate-limit counters under `prefix`); without it each
    * process counts alone.
@@ -81,7 +83,11 @@ export const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.m
 /** Builds the app: external plugins, then app plugins (auth), then feature modules, in a fixed order. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ? { level: 'info' } : false,
+    logger: options.logger ? { level: options.logLevel ?? 'info' } : false,
+    // One line per request buries what matters; LOG_LEVEL=debug brings them back.
+    logController: new LogController({
+      disableRequestLogging: !['debug', 'trace'].includes(options.logLevel ?? 'info'),
+    }),
     bodyLimit: 5 * 1024 * 1024,
     // Long path parameters reach validation and get a 400 naming the field, not a bare 414.
     routerOptions: { maxParamLength: 2000 },

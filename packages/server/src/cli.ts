@@ -90,7 +90,13 @@ async function main(argv: string[]) {
         console.error(`start --seed-if-empty is refused. ${NO_DEMO_IN_PRODUCTION}`);
         return 1;
       }
+      // Seconds from `npm start` (scripts/start.mjs, web build included) or else from this process's start.
+      const t0 = Number(process.env.PC_START_T0);
+      const since = () => (t0 ? (Date.now() - t0) / 1000 : performance.now() / 1000);
       const database = await open();
+      console.log(
+        `  ${since().toFixed(1).padStart(5)} s  database open (${database.kind}), migrations applied`,
+      );
       if (production) {
         const refusal = await productionRefusal(database.db);
         if (refusal) {
@@ -105,9 +111,14 @@ async function main(argv: string[]) {
         if (!admin)
           console.log('No administrator yet: create one with `perfcommons init --admin <username>`.');
       }
+      let seeded = 0;
       if (values['seed-if-empty'] && (await isEmpty(database.db))) {
-        console.log('Empty database: loading the demo city…');
-        await seedDemoCity(database.db);
+        const seedStart = since();
+        console.log('Empty database: loading the demo city 江宁市 (first start only)…');
+        await seedDemoCity(database.db, {
+          progress: (step) => console.log(`  ${since().toFixed(1).padStart(5)} s  ${step}`),
+        });
+        seeded = since() - seedStart;
       }
       // Several processes behind a balancer share rate-limit counters through Redis.
       const redis = env.REDIS_URL ? openRedis(env.REDIS_URL, console) : undefined;
@@ -116,6 +127,7 @@ async function main(argv: string[]) {
         webDist: env.WEB_DIST ?? DEFAULT_WEB_DIST,
         cookieSecure: env.COOKIE_SECURE,
         logger: true,
+        logLevel: env.LOG_LEVEL,
         redis: redis && { client: redis, prefix: env.REDIS_PREFIX },
       });
       if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => undefined)));
@@ -163,8 +175,11 @@ async function main(argv: string[]) {
       process.on('SIGINT', () => void stop('SIGINT'));
       process.on('SIGTERM', () => void stop('SIGTERM'));
       await app.listen({ port: env.PORT, host: env.HOST });
+      const ready = since();
       console.log(
-        `PerfCommons on http://localhost:${env.PORT}/ (console /console/, API docs /docs) — ${database.kind}`,
+        `PerfCommons on http://localhost:${env.PORT}/ (console /console/, API docs /docs) — ${database.kind}, ` +
+          `ready in ${ready.toFixed(1)} s${t0 ? ' since npm start' : ''}` +
+          (seeded ? ` (demo city loaded in ${seeded.toFixed(1)} s)` : ''),
       );
       return null;
     }

@@ -4,6 +4,8 @@ import { z } from 'zod';
 const EnvSchema = z.object({
   /** TCP port of the HTTP server. */
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Level of the server log; `debug` or `trace` adds one line per request. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Host to listen on. */
   HOST: z.string().default('0.0.0.0'),
   /** Directory of the embedded PGlite database (used when DATABASE_URL is unset). */

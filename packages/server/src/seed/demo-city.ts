@@ -62,7 +62,9 @@ type Unit = UnitSpec & { id: string; kind: 'department' | 'district' };
  * the 2025 annual cycle with approved plans, verified values, ratings and published results, the
  * 2021–2025 term cycle in evaluation (open rating tasks), and the 2026 annual cycle in planning.
  */
-export async function seedDemoCity(db: Db) {
+export async function seedDemoCity(db: Db, opts: { progress?: (step: string) => void } = {}) {
+  const progress = opts.progress ?? (() => undefined);
+  progress('accounts, units, cadres, cycles, plans, values and ratings');
   const random = rng(SEED);
   const between = (lo: number, hi: number) => lo + (hi - lo) * random();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -471,17 +473,24 @@ export async function seedDemoCity(db: Db) {
   });
 
   // The published satisfaction survey feeds the public satisfaction indicators computed below.
+  progress('satisfaction survey and its answers');
   const survey = await seedSurveys(db, { cycleId: ids.annual });
+  progress('2025 results');
   const results = await computeCycleResults(db, sys, ids.annual);
+  progress('public participation');
   const participation = await seedParticipation(db);
+  progress('monitoring');
   await seedMonitoring(db);
   // The quarterly reports seeded above are inputs of the annual plans too (the annual figure still
   // wins): bring the results' inputs keys up to date, so that no demo result reads as stale.
+  progress('2025 results with the quarterly reports');
   await computeCycleResults(db, sys, ids.annual);
   // Published last: from publication on the cycle's inputs are frozen (revision 1 of every result).
+  progress('publication of the 2025 results');
   await publishResults(db, sys, ids.annual);
   // Rows the seeds inserted in bulk without an entry of their own (accounts, roles, surveys, answers…)
   // get their baseline entry; then everything is sealed.
+  progress('audit baseline and seal');
   await auditBaseline(db, null);
   await sealAudit(db);
   const [{ n }] = await db.select({ n: count() }).from(plans).where(eq(plans.cycleId, ids.annual));
