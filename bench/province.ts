@@ -270,6 +270,11 @@ export async function generateProvince(
     [JSON.stringify(rules)],
   );
   const cycleId = cycle.id as string;
+  // Evaluation starts with the rules frozen: results compute from that version (the regulations).
+  await q(`insert into cycle_rule_versions (cycle_id, version, rules, frozen_at) values ($1, 1, $2, now())`, [
+    cycleId,
+    JSON.stringify(rules),
+  ]);
 
   await step('users, units, cadres', async () => {
     await q(
