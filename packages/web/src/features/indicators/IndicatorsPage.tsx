@@ -9,7 +9,6 @@ import {
   Drawer,
   Input,
   Modal,
-  Select,
   Space,
   Table,
   Tag,
@@ -19,7 +18,6 @@ import { PlusOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { INDICATOR_CATEGORIES } from '@perfcommons/contracts/enums';
 import { useCrumbs } from '../../console/crumbs';
 import { errorText } from '../../console/errors';
 import { pick } from '../../i18n';
@@ -27,6 +25,7 @@ import { api, qs } from '../../shared/api';
 import { fmtDate, fmtNum } from '../../shared/format';
 import { ruleSummary } from '../plans/ruleSummary';
 import type { IndicatorDetailReply, IndicatorEntry, IndicatorList, ListedIndicator } from './api';
+import { IndicatorFilters } from './IndicatorFilters';
 import { IndicatorForm } from './IndicatorForm';
 import { RubricView } from './RubricView';
 import { PerformancePanel } from './PerformancePanel';
@@ -68,27 +67,16 @@ export default function IndicatorsPage() {
       }
     >
       <Typography.Paragraph type="secondary">{t('intro')}</Typography.Paragraph>
-      <Space wrap style={{ marginBottom: 12 }}>
-        <Input.Search
-          allowClear
-          placeholder={t('search')}
-          onSearch={setQ}
-          style={{ width: 280 }}
-          data-testid="indicator-search"
-        />
-        <Select
-          allowClear
-          placeholder={t('allCategories')}
-          aria-label={t('allCategories')}
-          style={{ width: 180 }}
-          value={category}
-          onChange={setCategory}
-          options={INDICATOR_CATEGORIES.map((c) => ({ value: c, label: t(`categories.${c}`) }))}
-        />
+      <IndicatorFilters
+        onSearch={setQ}
+        category={category}
+        onCategory={setCategory}
+        testId="indicator-search"
+      >
         <Checkbox checked={retired} onChange={(e) => setRetired(e.target.checked)}>
           {t('includeRetired')}
         </Checkbox>
-      </Space>
+      </IndicatorFilters>
       {list.error && <Alert type="error" showIcon message={errorText(list.error)} />}
       <Table<ListedIndicator>
         rowKey="code"

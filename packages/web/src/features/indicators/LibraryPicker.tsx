@@ -1,11 +1,11 @@
 import { useState } from 'react';
-import { Alert, Button, Input, Modal, Select, Space, Table, Typography } from 'antd';
+import { Alert, Button, Modal, Table, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { INDICATOR_CATEGORIES } from '@perfcommons/contracts/enums';
 import { errorText } from '../../console/errors';
 import { api, qs } from '../../shared/api';
 import type { IndicatorEntry, IndicatorList, ListedIndicator } from './api';
+import { IndicatorFilters } from './IndicatorFilters';
 import { EntryDescriptions, useColumns } from './IndicatorsPage';
 
 /** The plan editor's "从指标库选取": search the library's current indicators and pick one. */
@@ -31,23 +31,7 @@ export function LibraryPicker({
   return (
     <Modal open={open} width={1000} title={t('pickTitle')} onCancel={onClose} footer={null} destroyOnHidden>
       <Typography.Paragraph type="secondary">{t('pickIntro')}</Typography.Paragraph>
-      <Space wrap style={{ marginBottom: 12 }}>
-        <Input.Search
-          allowClear
-          placeholder={t('search')}
-          onSearch={setQ}
-          style={{ width: 280 }}
-          data-testid="picker-search"
-        />
-        <Select
-          allowClear
-          placeholder={t('allCategories')}
-          style={{ width: 180 }}
-          value={category}
-          onChange={setCategory}
-          options={INDICATOR_CATEGORIES.map((c) => ({ value: c, label: t(`categories.${c}`) }))}
-        />
-      </Space>
+      <IndicatorFilters onSearch={setQ} category={category} onCategory={setCategory} testId="picker-search" />
       {list.error && <Alert type="error" showIcon message={errorText(list.error)} />}
       <Table<ListedIndicator>
         rowKey="code"
