@@ -32,6 +32,7 @@ import { seedSurveys } from '../modules/surveys/seed';
 import { seedParticipation } from '../modules/participation/seed';
 import { seedMonitoring } from '../modules/monitoring/seed';
 import { linkLibrary, seedIndicators } from '../modules/indicators/seed';
+import { seedLinkage } from '../modules/linkage/seed';
 
 /** Password of every demo account. */
 export const DEMO_PASSWORD = 'demo1234';
@@ -475,6 +476,9 @@ export async function seedDemoCity(db: Db, opts: { progress?: (step: string) => 
   // The published satisfaction survey feeds the public satisfaction indicators computed below.
   progress('satisfaction survey and its answers');
   const survey = await seedSurveys(db, { cycleId: ids.annual });
+  // 12345 and 好差评 exports, and an audit finding that the 2025 results deduct.
+  progress('data linkage');
+  await seedLinkage(db, { annualCycleId: ids.annual });
   progress('2025 results');
   const results = await computeCycleResults(db, sys, ids.annual);
   progress('public participation');

@@ -207,7 +207,7 @@ describe('audit coverage', () => {
       if (
         ![
           'evidence_files',
-          // Tampering with a finding: linkage/linkage.test.ts (the demo city has none).
+          // Tampering with a finding: linkage/linkage.test.ts.
           'linkage_findings',
           'early_warnings',
           'correction_tasks',
