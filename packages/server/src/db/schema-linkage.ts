@@ -158,3 +158,18 @@ export const linkageFindings = pgTable(
   },
   (t) => [index('linkage_findings_plan').on(t.planId), index('linkage_findings_cycle').on(t.cycleId)],
 );
+
+/**
+ * The city's cut-offs of the rates (口径): response limit, weight of 部分解决 and of 基本满意, consultations
+ * left out of the on-time closure rate. One row (`id` 1); without it the defaults of docs/linkage.md hold.
+ * Rates read them when computed; a feed records the cut-offs it used.
+ */
+export const linkageSettings = pgTable('linkage_settings', {
+  id: integer('id').primaryKey(),
+  responseLimitMinutes: integer('response_limit_minutes').notNull(),
+  partialResolution: doublePrecision('partial_resolution').notNull(),
+  basicSatisfaction: doublePrecision('basic_satisfaction').notNull(),
+  excludeConsultations: boolean('exclude_consultations').notNull(),
+  updatedBy: uuid('updated_by').references(() => users.id),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
