@@ -2,9 +2,20 @@
  * Durable jobs (long work run outside the HTTP request by pg-boss) and notifications that leave the
  * platform (e-mail, SMS) through a transactional outbox, with each user's choice of channels.
  */
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
 import { users } from './schema';
+import { bytea } from './schema-monitoring';
 
 const at = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -37,6 +48,22 @@ export const jobs = pgTable(
     updatedAt: at('updated_at').notNull().defaultNow(),
   },
   (t) => [index('jobs_created_by').on(t.createdBy, t.createdAt), index('jobs_state').on(t.state)],
+);
+
+/**
+ * Files a job works on (an uploaded import), in chunks of at most 1 MB, kept in the database so
+ * that any server process can run the job and a retry finds them; deleted when the job ends.
+ */
+export const jobFiles = pgTable(
+  'job_files',
+  {
+    jobId: uuid('job_id')
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
 );
 
 /** A user's channels; no row means the defaults (in-platform only: e-mail and SMS need consent). */
