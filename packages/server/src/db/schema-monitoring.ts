@@ -16,6 +16,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { IndicatorNodeInput, RevisionChange } from '@perfcommons/contracts';
 import { id } from './columns';
 import { actualValues, cycles, plans, users } from './schema';
 
@@ -85,7 +86,7 @@ export const reportingReminders = pgTable(
     /** reminder (to the unit) or escalation (to the office). */
     kind: text('kind').notNull(),
     /** Leaf codes still missing when it was sent. */
-    missing: jsonb('missing').notNull(),
+    missing: jsonb('missing').$type<string[]>().notNull(),
     sentAt: at('sent_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('reporting_reminders_unique').on(t.planId, t.period, t.kind)],
@@ -195,14 +196,14 @@ export const planRevisions = pgTable(
     status: text('status').notNull().default('pending'),
     justification: text('justification').notNull(),
     /** [{code, field: 'target'|'weight', from, to}] */
-    changes: jsonb('changes').notNull(),
+    changes: jsonb('changes').$type<RevisionChange[]>().notNull(),
     requestedBy: uuid('requested_by').references(() => users.id),
     requestedAt: at('requested_at').notNull().defaultNow(),
     decidedBy: uuid('decided_by').references(() => users.id),
     decidedAt: at('decided_at'),
     decisionReason: text('decision_reason'),
     /** The tree as it was before the revision was applied (kept for the record). */
-    previousTree: jsonb('previous_tree'),
+    previousTree: jsonb('previous_tree').$type<IndicatorNodeInput[]>(),
     previousVersion: integer('previous_version'),
     newVersion: integer('new_version'),
   },

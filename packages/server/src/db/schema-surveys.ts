@@ -15,6 +15,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { Answers, Questionnaire } from '@perfcommons/domain';
 import { createdAt, id } from './columns';
 import { cycles, users } from './schema';
 
@@ -56,7 +57,7 @@ export const surveyVersions = pgTable(
       .notNull()
       .references(() => surveys.id, { onDelete: 'cascade' }),
     version: integer('version').notNull(),
-    definition: jsonb('definition').notNull(),
+    definition: jsonb('definition').$type<Questionnaire>().notNull(),
     frozenAt: timestamp('frozen_at', { withTimezone: true }),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: createdAt(),
@@ -137,7 +138,7 @@ export const surveyDrafts = pgTable('survey_drafts', {
   versionId: uuid('version_id')
     .notNull()
     .references(() => surveyVersions.id),
-  answers: jsonb('answers').notNull(),
+  answers: jsonb('answers').$type<Answers>().notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -166,7 +167,7 @@ export const surveyResponses = pgTable(
     stratum: text('stratum').notNull(),
     profile: jsonb('profile').$type<Record<string, string>>().notNull(),
     designWeight: doublePrecision('design_weight').notNull().default(1),
-    answers: jsonb('answers').notNull(),
+    answers: jsonb('answers').$type<Answers>().notNull(),
     submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

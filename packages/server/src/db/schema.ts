@@ -20,7 +20,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
-import type { CycleRules, IndicatorNodeInput } from '@perfcommons/contracts';
+import type { CycleRules, IndicatorNodeInput, Role } from '@perfcommons/contracts';
 import type {
   FirstLevelAttainment,
   GradeScheme,
@@ -75,7 +75,7 @@ export const roleAssignments = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    role: text('role').notNull(),
+    role: text('role').$type<Role>().notNull(),
     orgUnitId: uuid('org_unit_id').references(() => orgUnits.id),
   },
   (t) => [uniqueIndex('role_assignments_unique').on(t.userId, t.role, t.orgUnitId)],

@@ -24,10 +24,20 @@ export const notFound = (what: string) => new AppError(404, 'not_found', `${what
 export const conflict = (message: string, details: ErrorDetail[] = [], error = 'conflict') =>
   new AppError(409, error, message, details);
 
+/** The `code` of a thrown error (Node, Fastify and database drivers set one), if it has one. */
+export function errorCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string'
+    ? err.code
+    : undefined;
+}
+
+/** The message of anything thrown. */
+export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
 /** PostgreSQL unique violation, seen through either driver (and Drizzle's wrapping `cause`). */
 export function isUniqueViolation(err: unknown): boolean {
-  for (let e = err as { code?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === '23505') return true;
+  for (let e: unknown = err; typeof e === 'object' && e !== null; e = 'cause' in e ? e.cause : undefined) {
+    if (errorCode(e) === '23505') return true;
   }
   return false;
 }

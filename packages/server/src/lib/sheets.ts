@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { AppError, badRequest } from './errors';
+import { AppError, badRequest, errorCode } from './errors';
 
 /** Largest uncompressed content of an uploaded XLSX (all parts together). */
 export const MAX_SHEET_UNCOMPRESSED = 40 * 1024 * 1024;
@@ -56,7 +56,7 @@ export function assertZipWithinLimits(buffer: Buffer, max = MAX_SHEET_UNCOMPRESS
     try {
       actual = inflateRawSync(data, { maxOutputLength: max - (total - declared) + 1 }).length;
     } catch (err) {
-      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+      if (errorCode(err) === 'ERR_BUFFER_TOO_LARGE')
         throw tooLarge(`The spreadsheet is larger than ${max / 1024 / 1024} MB uncompressed`);
       throw unreadable();
     }
@@ -81,7 +81,7 @@ export async function readFirstSheet(buffer: Buffer, filename: string) {
     else
       throw badRequest('Upload an .xlsx or .csv file', [{ path: 'file', message: 'unsupported file type' }]);
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode) throw err;
+    if (err instanceof AppError) throw err;
     throw badRequest('The file could not be read as a spreadsheet', [
       { path: 'file', message: 'unreadable' },
     ]);

@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { AppError, badRequest } from './errors';
+import { AppError, badRequest, errorCode } from './errors';
 
 /** File uploads (imports, evidence) one account or address may have in progress at once. */
 export const MAX_CONCURRENT_UPLOADS = 2;
@@ -106,7 +106,7 @@ export async function readUpload(req: FastifyRequest, maxBytes: number) {
   try {
     return { filename: file.filename, content: await file.toBuffer() };
   } catch (err) {
-    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+    if (errorCode(err) === 'FST_REQ_FILE_TOO_LARGE')
       throw new AppError(413, 'file_too_large', `The file is larger than ${maxBytes} bytes`, [
         { path: 'file', message: `larger than ${maxBytes} bytes` },
       ]);

@@ -1,5 +1,5 @@
 import { count, eq } from 'drizzle-orm';
-import type { IndicatorNodeInput } from '@perfcommons/contracts';
+import type { IndicatorNodeInput, Role } from '@perfcommons/contracts';
 import type { Db } from '../db/client';
 import {
   actualValues,
@@ -114,7 +114,7 @@ export async function seedDemoCity(db: Db, opts: { progress?: (step: string) => 
         .insert(users)
         .values(list.map((u) => ({ ...u, passwordHash })))
         .returning();
-    const grant = (rows: { userId: string; role: string; orgUnitId?: string | null }[]) =>
+    const grant = (rows: { userId: string; role: Role; orgUnitId?: string | null }[]) =>
       tx.insert(roleAssignments).values(rows.map((r) => ({ ...r, orgUnitId: r.orgUnitId ?? null })));
     const [admin, office, verifier] = await mkUsers([
       { username: 'admin', displayName: '系统管理员', displayNameEn: 'Administrator' },

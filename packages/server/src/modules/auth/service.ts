@@ -332,7 +332,7 @@ async function loadSessionUser(db: Db, userId: string): Promise<SessionUser | nu
     username: user.username,
     displayName: user.displayName,
     displayNameEn: user.displayNameEn,
-    roles: grants.map((g) => ({ role: g.role as Role, orgUnitId: g.orgUnitId, orgPath: g.orgPath })),
+    roles: grants.map((g) => ({ role: g.role, orgUnitId: g.orgUnitId, orgPath: g.orgPath })),
   };
   const totpEnabled = !!user.totpEnabledAt;
   return {

@@ -123,7 +123,11 @@ export async function cycleFacts(db: DbOrTx, cycle: CycleRow, to: CycleStage): P
 /** Plans of the cycle with their names, and for the checks that need them trees, signatures and panels. */
 async function planFacts(db: DbOrTx, cycleId: string, to: CycleStage): Promise<PlanFacts[]> {
   const rows = await selectPlanScopes(db, eq(plans.cycleId, cycleId));
-  const list: PlanFacts[] = rows
+  // Mutable while the facts are gathered; handed out as the domain's read-only PlanFacts.
+  const list: (Omit<PlanFacts, 'signedSides' | 'panels'> & {
+    signedSides: string[];
+    panels: Record<string, number>;
+  })[] = rows
     .map((r) => {
       const en = r.personName ? (r.personNameEn ?? r.personName) : r.orgNameEn;
       return {
@@ -134,8 +138,8 @@ async function planFacts(db: DbOrTx, cycleId: string, to: CycleStage): Promise<P
         status: r.plan.status,
         nodes: 0,
         treeProblems: 0,
-        signedSides: [] as string[],
-        panels: {} as Record<string, number>,
+        signedSides: [],
+        panels: {},
         _path: r.orgPath,
       };
     })
@@ -187,7 +191,7 @@ async function planFacts(db: DbOrTx, cycleId: string, to: CycleStage): Promise<P
     for (const t of tasks) {
       const p = byId.get(t.planId);
       // Only the subjects the plan's leaves are scored by count; a panel nobody reads is no blocker.
-      if (p && t.subject in p.panels) (p.panels as Record<string, number>)[t.subject] = t.n;
+      if (p && t.subject in p.panels) p.panels[t.subject] = t.n;
     }
   }
   if (needs(to, 'plans_signed')) {
@@ -195,7 +199,7 @@ async function planFacts(db: DbOrTx, cycleId: string, to: CycleStage): Promise<P
       .select({ planId: planSignoffs.planId, side: planSignoffs.side })
       .from(planSignoffs)
       .where(inArray(planSignoffs.planId, approved));
-    for (const s of signs) (byId.get(s.planId)!.signedSides as string[]).push(s.side);
+    for (const s of signs) byId.get(s.planId)!.signedSides.push(s.side);
   }
   return list;
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { validateTree, type IndicatorNode } from '@perfcommons/domain';
-import type { IndicatorNodeInput } from '@perfcommons/contracts';
+import { validateTree } from '@perfcommons/domain';
+import type { IndicatorNodeInput, RevisionChange } from '@perfcommons/contracts';
 import type { Db, DbOrTx } from '../../db/client';
 import { indicatorNodes, planRevisions, planSignoffs, plans, users } from '../../db/schema';
 import { coversOrg, isOffice, requireActor, requireOffice, type Actor } from '../../lib/actor';
@@ -21,12 +21,7 @@ import { notify } from './notifications';
 
 export type SignoffSide = 'appraisee' | 'office';
 export type RevisionField = 'target' | 'weight';
-export interface RevisionChange {
-  code: string;
-  field: RevisionField;
-  from: number;
-  to: number;
-}
+export type { RevisionChange };
 type RevisionRow = typeof planRevisions.$inferSelect;
 
 const requireApproved = (scope: PlanScope) => {
@@ -161,10 +156,8 @@ function checkChanges(
     seen.add(key);
   });
   if (details.length) throw badRequest(`${details.length} change(s) refused`, details);
-  const before = new Set(validateTree(tree as IndicatorNode[]).map(problemKey));
-  const fresh = validateTree(applyChanges(tree, out) as IndicatorNode[]).filter(
-    (p) => !before.has(problemKey(p)),
-  );
+  const before = new Set(validateTree(tree).map(problemKey));
+  const fresh = validateTree(applyChanges(tree, out)).filter((p) => !before.has(problemKey(p)));
   if (fresh.length)
     throw badRequest(
       'The revised tree would have problems',
@@ -267,7 +260,7 @@ export async function decideRevision(
     requireApproved(scope);
     await assertCycleNotPublished(tx, scope.plan.cycleId);
     const tree = await loadTree(tx, rev.planId);
-    const changes = rev.changes as RevisionChange[];
+    const changes = rev.changes;
     const stale = changes.flatMap((c, i) => {
       const n = findNode(tree, c.code);
       const now = n && currentValue(n, c.field);
@@ -358,7 +351,7 @@ function findNode(tree: IndicatorNodeInput[], code: string): IndicatorNodeInput 
 
 const presentRevision = ({ previousTree: _t, ...r }: RevisionRow) => ({
   ...r,
-  changes: r.changes as RevisionChange[],
+  changes: r.changes,
 });
 
 /** Revisions of a plan, newest first, for whoever may read it (the previous tree on request). */
@@ -372,7 +365,7 @@ export async function listRevisions(db: Db, actor: Actor | null, planId: string)
     .orderBy(desc(planRevisions.requestedAt));
   return rows.map((r) => ({
     ...presentRevision(r),
-    previousTree: r.previousTree as IndicatorNodeInput[] | null,
+    previousTree: r.previousTree,
   }));
 }
 
@@ -422,7 +415,7 @@ export async function publicRevisions(db: DbOrTx, planId: string) {
     decidedAt: r.decidedAt,
     previousVersion: r.previousVersion,
     newVersion: r.newVersion,
-    changes: (r.changes as RevisionChange[]).map((c) => ({
+    changes: r.changes.map((c) => ({
       ...c,
       name: byCode.get(c.code)?.name ?? c.code,
       nameEn: byCode.get(c.code)?.nameEn ?? null,

@@ -297,7 +297,7 @@ export async function listTasks(db: Db, actor: Actor | null, opts: { cycleId: st
       ),
     )
     .orderBy(desc(correctionTasks.createdAt));
-  const order = { open: 0, in_progress: 1, closed: 2 } as Record<string, number>;
+  const order: Record<string, number> = { open: 0, in_progress: 1, closed: 2 };
   return rows
     .map((r) => ({
       ...present(r.task),

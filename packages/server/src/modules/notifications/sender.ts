@@ -2,6 +2,7 @@ import { and, eq, inArray, lte } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { notificationOutbox, users } from '../../db/schema';
 import { decryptOptional } from '../../lib/crypto';
+import { errorMessage } from '../../lib/errors';
 import { loadEnv } from '../../env';
 import type { JobDefinition } from '../jobs/queue';
 import { httpSmsChannel, smtpChannel, type Channel } from './channels';
@@ -83,7 +84,7 @@ export async function drainOutbox(
         await close({ state: 'sent', sentAt: new Date(), attempts, lastError: null });
         return 'sent';
       } catch (err) {
-        const lastError = (err as Error).message.slice(0, 500);
+        const lastError = errorMessage(err).slice(0, 500);
         if (attempts >= MAX_SEND_ATTEMPTS) {
           await close({ state: 'failed', attempts, lastError });
           return 'failed';

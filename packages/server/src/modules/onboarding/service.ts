@@ -614,10 +614,7 @@ async function planAccounts(db: DbOrTx, actor: Actor, sheet: ParsedSheet): Promi
           stored.map((u) => u.id),
         ),
       ))
-      grantsOf.set(g.userId, [
-        ...(grantsOf.get(g.userId) ?? []),
-        { role: g.role as Role, orgUnitId: g.orgUnitId },
-      ]);
+      grantsOf.set(g.userId, [...(grantsOf.get(g.userId) ?? []), { role: g.role, orgUnitId: g.orgUnitId }]);
   const isAdmin = hasRole(actor, 'admin');
   // Names as the console's cadre names: trimmed, 1 to 100 characters, no control characters.
   const { name: nameSchema, nameEn: nameEnSchema } = CreatePersonBody.shape;

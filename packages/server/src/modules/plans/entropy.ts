@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNotNull, lt, ne } from 'drizzle-orm';
-import { entropyWeights, isLeaf, isNormal, subjectsOf, type IndicatorNode } from '@perfcommons/domain';
+import { entropyWeights, isLeaf, isNormal, subjectsOf } from '@perfcommons/domain';
 import type { EntropyHistoryReply, IndicatorNodeInput } from '@perfcommons/contracts';
 import type { Db } from '../../db/client';
 import { actualValues, cycles, plans } from '../../db/schema';
@@ -39,9 +39,9 @@ export async function entropyHistory(
   const excluded: EntropyHistoryReply['excluded'] = [];
   const walk = (nodes: IndicatorNodeInput[]) =>
     nodes.forEach((n) => {
-      if (!isNormal(n as IndicatorNode)) return;
-      if (!isLeaf(n as IndicatorNode)) return walk(n.children!);
-      if (subjectsOf(n as IndicatorNode).some((s) => s.type === 'data' && s.weight > 0)) dataLeaves.push(n);
+      if (!isNormal(n)) return;
+      if (!isLeaf(n)) return walk(n.children!);
+      if (subjectsOf(n).some((s) => s.type === 'data' && s.weight > 0)) dataLeaves.push(n);
       else excluded.push({ code: n.code, reason: 'not_data' });
     });
   walk(tree);

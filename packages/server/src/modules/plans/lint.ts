@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { lintPlan, type IndicatorNode, type LintFinding } from '@perfcommons/domain';
+import { lintPlan, type LintFinding } from '@perfcommons/domain';
 import type { IndicatorNodeInput } from '@perfcommons/contracts';
 import type { DbOrTx } from '../../db/client';
 import { cycles } from '../../db/schema';
@@ -17,7 +17,7 @@ export async function lintPlanTree(
 ): Promise<LintFinding[]> {
   const [cycle] = await db.select({ rules: cycles.rules }).from(cycles).where(eq(cycles.id, cycleId));
   const rules = rulesOf(cycle?.rules);
-  return lintPlan(tree as IndicatorNode[], {
+  return lintPlan(tree, {
     minPublicWeight: rules.minPublicWeight,
     minLeafShare: rules.minLeafShare,
   });

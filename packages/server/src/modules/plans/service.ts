@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { validateTree, type IndicatorNode } from '@perfcommons/domain';
+import { validateTree } from '@perfcommons/domain';
 import type { IndicatorNodeInput } from '@perfcommons/contracts';
 import type { Db, DbOrTx } from '../../db/client';
 import { evaluationTasks, indicatorNodes, orgUnits, people, plans } from '../../db/schema';
@@ -104,7 +104,7 @@ async function planView(db: DbOrTx, actor: Actor | null, scope: PlanScope) {
   return {
     plan: staffPlanView(actor, scope),
     tree,
-    problems: validateTree(tree as IndicatorNode[]),
+    problems: validateTree(tree),
     lint: await lintPlanTree(db, scope.plan.cycleId, tree),
   };
 }
@@ -197,7 +197,7 @@ export async function submitPlan(
         { path: 'status', message: 'not draft' },
       ]);
     const tree = await loadTree(tx, id);
-    const problems = validateTree(tree as IndicatorNode[]);
+    const problems = validateTree(tree);
     if (tree.length === 0 || problems.length) {
       const details = tree.length
         ? problems.map((p) => ({ path: `${indexPath(tree, p.path)}.${p.field}`, message: p.message }))

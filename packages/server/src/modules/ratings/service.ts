@@ -46,7 +46,7 @@ export async function submitRating(db: Db, actor: Actor | null, planId: string, 
         .select()
         .from(indicatorNodes)
         .where(and(eq(indicatorNodes.planId, planId), eq(indicatorNodes.code, input.indicatorCode)));
-      const subjects = (node?.subjects as { type: string }[] | null) ?? [];
+      const subjects = node?.subjects ?? [];
       if (!node || !subjects.some((s) => s.type === input.subjectType))
         throw badRequest(`Indicator ${input.indicatorCode} is not rated by ${input.subjectType}`, [
           { path: 'indicatorCode', message: 'not rated by this subject' },
