@@ -194,6 +194,11 @@ export const FrameBody = z.object({
 export const FrameImportQuery = z.object({
   /** replace the frame, or append the file's rows; required once a frame exists. */
   mode: z.enum(FRAME_MODES).optional(),
+  /** A CSV is imported as a job (202 with its id); true waits for it and answers the import (200). */
+  wait: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
 });
 export const SampleBody = z.object({
   /** Total sample size. */
@@ -213,6 +218,13 @@ export const IssueInvitationsBody = z
     reissue: z.array(z.uuid()).max(10_000).optional(),
   })
   .default({});
+/** A new invitation file for the invitations not answered yet: their earlier links and codes stop working. */
+export const RegenerateInvitationsBody = z.object({
+  /** Must be true: the caller confirms that the earlier links and codes stop working. */
+  confirm: z.boolean(),
+  /** Only this stratum (default: every stratum). */
+  stratum: z.string().max(500).optional(),
+});
 export const InvitationsQuery = z.object({
   /** Only this stratum. */
   stratum: z.string().optional(),

@@ -684,6 +684,12 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     url: '/api/surveys/{survey}/invitations/issue',
     allow: OFFICE,
   },
+  'POST /api/surveys/:id/invitations/regenerate': {
+    url: '/api/surveys/{survey}/invitations/regenerate',
+    body: { confirm: false },
+    allow: OFFICE,
+    note: 'unconfirmed: 400 for the office, nothing changes',
+  },
   'PUT /api/surveys/:id/invitations/:invitationId/outcome': {
     url: '/api/surveys/{survey}/invitations/{missing}/outcome',
     body: { outcome: 'refused' },

@@ -504,7 +504,7 @@ export async function issueInvitations(
   db: Db,
   actor: Actor | null,
   id: string,
-  input: { reissue?: string[] },
+  input: { reissue?: string[]; unanswered?: { stratum?: string } },
 ) {
   const a = requireOffice(actor, 'Issuing invitations');
   for (let attempt = 0; ; attempt++) {
@@ -513,9 +513,16 @@ export async function issueInvitations(
         const s = await loadSurvey(tx, id, { lock: true });
         if (s.status === 'closed' || s.status === 'published')
           throw conflict('Fieldwork is over', [{ path: 'status', message: s.status }]);
-        const cond = input.reissue?.length
-          ? and(eq(surveyInvitations.surveyId, id), inArray(surveyInvitations.id, input.reissue))
-          : and(eq(surveyInvitations.surveyId, id), isNull(surveyInvitations.tokenHash));
+        const cond = input.unanswered
+          ? and(
+              eq(surveyInvitations.surveyId, id),
+              isNotNull(surveyInvitations.tokenHash),
+              input.unanswered.stratum ? eq(surveyInvitations.stratum, input.unanswered.stratum) : undefined,
+              sql`not exists (select 1 from survey_responses r where r.invitation_id = ${surveyInvitations.id})`,
+            )
+          : input.reissue?.length
+            ? and(eq(surveyInvitations.surveyId, id), inArray(surveyInvitations.id, input.reissue))
+            : and(eq(surveyInvitations.surveyId, id), isNull(surveyInvitations.tokenHash));
         const targets = await tx
           .select({
             id: surveyInvitations.id,
@@ -538,13 +545,26 @@ export async function issueInvitations(
             where i.id = v.id`);
         }
         await appendAudit(tx, [
-          {
-            actorId: a.id,
-            action: 'survey.invitations.issue',
-            entityType: 'survey',
-            entityId: id,
-            data: { issued: items.length, reissue: !!input.reissue?.length },
-          },
+          input.unanswered
+            ? {
+                actorId: a.id,
+                action: 'survey.invitations.reissue',
+                entityType: 'survey',
+                entityId: id,
+                // A new invitation file: every earlier link and code of these invitations stops working.
+                data: {
+                  reissued: items.length,
+                  stratum: input.unanswered.stratum ?? null,
+                  unansweredOnly: true,
+                },
+              }
+            : {
+                actorId: a.id,
+                action: 'survey.invitations.issue',
+                entityType: 'survey',
+                entityId: id,
+                data: { issued: items.length, reissue: !!input.reissue?.length },
+              },
         ]);
         return items.map((x) => ({
           invitationId: x.id,
@@ -562,6 +582,28 @@ export async function issueInvitations(
       throw err;
     }
   }
+}
+
+/**
+ * The invitation file again, after the page that showed it was left: only SHA-256 hashes of links and
+ * codes are stored, so the plain ones cannot be shown twice. Instead every issued invitation without
+ * an answer (of one stratum, or all) gets a new link and code, and the old ones stop working — which
+ * the caller confirms explicitly (`confirm: true`); audited `survey.invitations.reissue`. Saved drafts
+ * stay with their invitation, so a respondent who had started resumes from the new link; answered
+ * invitations keep theirs (nothing to send again).
+ */
+export async function regenerateInvitations(
+  db: Db,
+  actor: Actor | null,
+  id: string,
+  input: { confirm: boolean; stratum?: string },
+) {
+  requireOffice(actor, 'Issuing invitations');
+  if (input.confirm !== true)
+    throw badRequest('Confirm that the earlier links and codes will stop working', [
+      { path: 'confirm', message: 'must be true' },
+    ]);
+  return issueInvitations(db, actor, id, { unanswered: { stratum: input.stratum } });
 }
 
 export type InvitationStatus = 'sampled' | 'issued' | 'partial' | 'answered';

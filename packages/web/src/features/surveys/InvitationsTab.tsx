@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, App, Button, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Select, Space, Table, Tag, Typography, type ButtonProps } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -18,8 +18,10 @@ import type {
 
 function downloadCsv(name: string, rows: (string | number | null)[][]) {
   const esc = (x: unknown) => {
-    const s = String(x ?? '');
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    let s = String(x ?? '');
+    // A cell a spreadsheet would run as a formula is written as text (as the server's lib/export.ts does).
+    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const blob = new Blob(['\uFEFF' + rows.map((r) => r.map(esc).join(',')).join('\r\n')], {
     type: 'text/csv',
@@ -34,7 +36,7 @@ function downloadCsv(name: string, rows: (string | number | null)[][]) {
 /** Invitations of the sample: issue links and codes, list them, record outcomes. */
 export function InvitationsTab({ detail }: { detail: SurveyDetail }) {
   const { t } = useTranslation('surveys');
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const qc = useQueryClient();
   const id = detail.survey.id;
   const [status, setStatus] = useState<string>();
@@ -61,6 +63,27 @@ export function InvitationsTab({ detail }: { detail: SurveyDetail }) {
     },
     onError: (e) => void message.error(errorText(e)),
   });
+  // The file again after leaving the page: only hashes are kept, so the invitations not answered yet
+  // get new links and codes (the old ones stop working), after an explicit confirmation.
+  const regenerate = useMutation({
+    mutationFn: () =>
+      api.post<{ items: Issued[] }>(`/api/surveys/${id}/invitations/regenerate`, { confirm: true }),
+    onSuccess: (r) => {
+      setIssued(r.items);
+      if (r.items.length) save(r.items);
+      void message.success(t('inv.regenerated', { n: r.items.length }));
+      void qc.invalidateQueries({ queryKey: ['survey-invitations', id] });
+    },
+    onError: (e) => void message.error(errorText(e)),
+  });
+  const confirmRegenerate = () =>
+    modal.confirm({
+      title: t('inv.regenerate'),
+      content: t('inv.regenerateConfirm'),
+      okText: t('inv.regenerateOk'),
+      okButtonProps: { danger: true, 'data-testid': 'inv-regenerate-ok' } as ButtonProps,
+      onOk: () => regenerate.mutateAsync(),
+    });
   const setOutcome = useMutation({
     mutationFn: (x: { invitationId: string; outcome: Outcome | null }) =>
       api.put(`/api/surveys/${id}/invitations/${x.invitationId}/outcome`, { outcome: x.outcome }),
@@ -87,6 +110,17 @@ export function InvitationsTab({ detail }: { detail: SurveyDetail }) {
         {issued && issued.length > 0 && (
           <Button icon={<DownloadOutlined />} onClick={() => save(issued)}>
             {t('inv.download')}
+          </Button>
+        )}
+        {!issued?.length && (
+          <Button
+            icon={<DownloadOutlined />}
+            onClick={confirmRegenerate}
+            loading={regenerate.isPending}
+            disabled={closed || !detail.sample}
+            data-testid="inv-regenerate"
+          >
+            {t('inv.regenerate')}
           </Button>
         )}
         <Select

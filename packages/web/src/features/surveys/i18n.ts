@@ -118,6 +118,11 @@ export const zh = {
     issued: '已生成 {{n}} 份邀请，文件已下载。链接和问卷码只显示这一次，系统仅保存其哈希值。',
     none: '所有样本单位都已生成邀请。',
     download: '再次下载本次生成的邀请',
+    regenerate: '重新下载邀请文件',
+    regenerateConfirm:
+      '系统只保存链接和问卷码的哈希值，无法再次显示原来的邀请。继续将为所有尚未作答的邀请生成新的链接和问卷码并下载文件；原来发出的链接和问卷码将全部失效（已保存的草稿保留，已作答的不受影响）。此操作记入审计日志。',
+    regenerateOk: '生成新邀请并下载',
+    regenerated: '已为 {{n}} 份未作答的邀请生成新的链接和问卷码，文件已下载；原链接已失效',
     status: { sampled: '未发邀请', issued: '已发邀请', partial: '答了一部分', answered: '已作答' },
     externalId: '抽样框编号',
     mode: '方式',
@@ -347,6 +352,12 @@ export const en: Same<typeof zh> = {
       'Issued {{n}} invitations; the file was downloaded. Links and codes are shown only this once; only their hashes are stored.',
     none: 'Every sampled unit already has an invitation.',
     download: 'Download the invitations issued just now again',
+    regenerate: 'Download the invitation file again',
+    regenerateConfirm:
+      'Only hashes of links and codes are stored, so the earlier file cannot be shown again. Going on gives every invitation not answered yet a new link and code and downloads the file; every link and code sent before stops working (saved drafts are kept, answered invitations are untouched). This is recorded in the audit log.',
+    regenerateOk: 'New invitations and download',
+    regenerated:
+      'New links and codes for {{n}} unanswered invitations; the file was downloaded and the old links no longer work',
     status: { sampled: 'Not invited', issued: 'Invited', partial: 'Partly answered', answered: 'Answered' },
     externalId: 'Frame id',
     mode: 'Mode',
