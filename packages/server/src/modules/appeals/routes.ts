@@ -10,6 +10,7 @@ import {
   DecideAppealReply,
   IdParams,
 } from '@perfcommons/contracts';
+import { sendFile } from '../../lib/send-file';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { readUpload } from '../../lib/uploads';
 import { EVIDENCE_MAX_BYTES } from '../monitoring/evidence';
@@ -59,15 +60,7 @@ export const appealRoutes: FastifyPluginAsyncContract = async (app) => {
     { schema: { tags, params: IdParams, response: { 200: AppealFileDownloadReply } } },
     async (req, reply) => {
       const f = await downloadAppealFile(db, req.actor, req.params.id);
-      reply
-        .header('content-type', f.mimeType)
-        .header('content-length', f.size)
-        .header(
-          'content-disposition',
-          `attachment; filename="${f.filename.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(f.filename)}`,
-        )
-        .header('x-content-sha256', f.sha256);
-      return reply.send(f.content);
+      return sendFile(reply, f);
     },
   );
 };

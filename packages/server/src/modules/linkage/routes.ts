@@ -20,6 +20,7 @@ import {
   OkReply,
   WithdrawFindingBody,
 } from '@perfcommons/contracts';
+import { sendFile } from '../../lib/send-file';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { AppError, badRequest } from '../../lib/errors';
 import { EVIDENCE_MAX_BYTES } from '../monitoring/evidence';
@@ -161,13 +162,7 @@ export const linkageRoutes: FastifyPluginAsyncContract = async (app) => {
     { schema: { tags, params: IdParams, response: { 200: FindingFileDownloadReply } } },
     async (req, reply) => {
       const f = await getFindingFile(db, req.actor, req.params.id);
-      reply
-        .header('content-type', f.mimeType)
-        .header(
-          'content-disposition',
-          `attachment; filename="${f.filename.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(f.filename)}`,
-        );
-      return reply.send(f.content);
+      return sendFile(reply, f);
     },
   );
 };

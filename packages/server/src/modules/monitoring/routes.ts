@@ -22,7 +22,8 @@ import {
   TaskStatusBody,
   WarningListReply,
 } from '@perfcommons/contracts';
-import { AppError, badRequest } from '../../lib/errors';
+import { sendFile } from '../../lib/send-file';
+import { readUpload } from '../../lib/uploads';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { listOverdue, runReminders } from './discipline';
 import { EVIDENCE_MAX_BYTES, downloadEvidence, listEvidence, uploadEvidence } from './evidence';
@@ -52,23 +53,10 @@ export const monitoringRoutes: FastifyPluginAsyncContract = async (app) => {
     '/values/:id/evidence',
     { schema: { tags, params: IdParams, response: { 201: EvidenceReply } } },
     async (req, reply) => {
-      if (!req.isMultipart())
-        throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
-      const file = await req.file({ limits: { fileSize: EVIDENCE_MAX_BYTES, files: 1 } });
-      if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
-      let content: Buffer;
-      try {
-        content = await file.toBuffer();
-      } catch (err) {
-        if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
-          throw new AppError(413, 'file_too_large', `The file is larger than ${EVIDENCE_MAX_BYTES} bytes`, [
-            { path: 'file', message: `larger than ${EVIDENCE_MAX_BYTES} bytes` },
-          ]);
-        throw err;
-      }
+      const upload = await readUpload(req, EVIDENCE_MAX_BYTES);
       reply.code(201);
       return {
-        file: await uploadEvidence(db, req.actor, req.params.id, { filename: file.filename, content }),
+        file: await uploadEvidence(db, req.actor, req.params.id, upload),
       };
     },
   );
@@ -82,15 +70,7 @@ export const monitoringRoutes: FastifyPluginAsyncContract = async (app) => {
     { schema: { tags, params: IdParams, response: { 200: EvidenceDownloadReply } } },
     async (req, reply) => {
       const f = await downloadEvidence(db, req.actor, req.params.id);
-      reply
-        .header('content-type', f.mimeType)
-        .header('content-length', f.size)
-        .header(
-          'content-disposition',
-          `attachment; filename="${f.filename.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(f.filename)}`,
-        )
-        .header('x-content-sha256', f.sha256);
-      return reply.send(f.content);
+      return sendFile(reply, f);
     },
   );
 

@@ -10,6 +10,7 @@ import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { requireOffice } from '../../lib/actor';
 import { commitImport, previewImport } from './service';
 import { importTemplate } from './sheet';
+import { sendFile } from '../../lib/send-file';
 import { sheetUpload } from '../../lib/uploads';
 
 const tags = ['onboarding'];
@@ -28,11 +29,12 @@ export const onboardingRoutes: FastifyPluginAsyncContract = async (app) => {
     },
     async (req, reply) => {
       requireOffice(req.actor, 'Importing the organisation');
-      const body = await importTemplate(req.params.kind, req.query.lang);
-      reply
-        .header('content-type', XLSX_TYPE)
-        .header('content-disposition', `attachment; filename="perfcommons-${req.params.kind}.xlsx"`);
-      return reply.send(body);
+      const content = await importTemplate(req.params.kind, req.query.lang);
+      return sendFile(reply, {
+        filename: `perfcommons-${req.params.kind}.xlsx`,
+        mimeType: XLSX_TYPE,
+        content,
+      });
     },
   );
   // Row by row what the import would do and every problem (rows.<sheet row>.<field>); writes nothing.
