@@ -23,14 +23,10 @@ import { requireActor } from '../../lib/actor';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { approvePlan, getPlan, listPlans, saveTree, submitPlan } from './service';
 import { entropyHistory } from './entropy';
-import {
-  assignDefaultOwners,
-  bulkApprovePlans,
-  bulkCreatePlans,
-  createPlan,
-  listTemplates,
-  setPlanOwner,
-} from './setup';
+import { bulkApprovePlans } from './bulk-approve';
+import { assignDefaultOwners, setPlanOwner } from './owners';
+import { bulkCreatePlans, createPlan } from './setup';
+import { listTemplates } from './setup-sources';
 
 const tags = ['plans'];
 
