@@ -35,8 +35,10 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     ids.cycle2025 = cycles.items.find((c) => c.code === '2025-annual')!.id;
     const surveys = await getJson<{ items: { id: string }[] }>('/api/public/surveys');
     ids.survey = surveys.items[0]?.id ?? '';
-    const plans = await getJson<{ items: { id: string }[] }>('/api/public/plans');
-    ids.plan = plans.items[0]?.id ?? '';
+    const plans = await getJson<{ items: { id: string; status: string }[] }>('/api/public/plans');
+    ids.plan = (plans.items.find((p) => p.status === 'published_for_comment') ?? plans.items[0]).id;
+    const people = await getJson<{ items: { id: string }[] }>('/api/public/people');
+    ids.cadre = people.items[0].id;
     browser = await launch();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     page = await context.newPage();
@@ -60,6 +62,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     ['/', 'portal-home'],
     ['/units', 'portal-units'],
     ['/cadres', 'portal-cadres'],
+    [`/cadres/${ids.cadre}`, 'portal-cadre', 'cadre-name'],
     [`/units/${ids.bs}`, 'portal-unit', 'portal-result'],
     ['/surveys', 'portal-surveys'],
     [`/surveys/${ids.survey}`, 'portal-survey-report'],
@@ -74,6 +77,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     ['/take-part/report', 'portal-report'],
     ['/take-part/profile', 'portal-profile'],
     ['/no-such-page', 'portal-404', 'not-found'],
+    ['/take-part/no-such-page', 'portal-take-part-404', 'not-found'],
   ];
 
   it('portal pages, desktop', async () => {

@@ -14,10 +14,20 @@ export const PORTAL_PATTERNS = [
   '/cycles/:id/regulations',
   '/cycles/:id',
   '/take-part',
+  '/cadres/:id',
+  // The participation pages' own router (participate/ParticipatePage.tsx).
+  '/take-part/profile',
+  '/take-part/needs',
+  '/take-part/comment',
+  '/take-part/plans/:id',
+  '/take-part/rate',
+  '/take-part/rate/:id',
+  '/take-part/improvements',
+  '/take-part/report',
 ] as const;
 
-/** Prefixes the portal hands to a sub-router that shows a page for any address below it. */
-export const PORTAL_PREFIXES = ['/take-part/'] as const;
+/** Prefixes the portal hands to a sub-router that shows a page for any address below it: none left. */
+export const PORTAL_PREFIXES: readonly string[] = [];
 
 const segments = (p: string) => p.split('/').filter(Boolean);
 

@@ -30,13 +30,13 @@ const TodoPage = lazy(() => import('../features/todo/TodoPage'));
 const LinkagePage = lazy(() => import('../features/linkage/LinkagePage'));
 const IndicatorsPage = lazy(() => import('../features/indicators/IndicatorsPage'));
 
-// WCAG 2.1 AA: antd's secondary and tertiary greys (#8c8c8c, 3.4:1) and its link and info blue
-// (#1677ff, 4.1:1) are too light for small text on white; these reach at least 4.5:1.
+// WCAG 2.1 AA: antd's secondary and tertiary greys (#8c8c8c, 3.4:1), its link blue (#1677ff, 4.1:1)
+// and error red (#ff4d4f, 3.3:1) are too light for small text on white; these reach at least 4.5:1.
+// (Tags and status texts: console.css.)
 const THEME = {
   token: {
     colorPrimary: '#1d4f7a',
     colorLink: '#1d4f7a',
-    colorInfo: '#1d4f7a',
     colorError: '#cf1322',
     colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
     colorTextTertiary: 'rgba(0, 0, 0, 0.62)',

@@ -1,10 +1,11 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { setLang, type Lang } from '../i18n';
 import { Link, match, usePath } from './router';
 import { HomePage } from './HomePage';
 import { UnitsPage, CadresPage } from './ListPages';
 import { ElderlyToggle } from './ElderlyToggle';
+import { NotFoundPage } from './NotFound';
 
 // The unit page carries charts; it (and ECharts after it) loads only when opened.
 const UnitPage = lazy(() => import('./UnitPage'));
@@ -13,32 +14,7 @@ const SurveyListPage = lazy(() => import('./SurveyReportPage').then((m) => ({ de
 const RegulationsPage = lazy(() => import('./RegulationsPage'));
 const CycleStagesPage = lazy(() => import('./CycleStagesPage'));
 const ParticipatePage = lazy(() => import('./participate/ParticipatePage'));
-
-/** An unknown address: a page that says so (not the home page), marked for search engines. */
-function NotFoundPage({ path }: { path: string }) {
-  const { t } = useTranslation('portal');
-  useEffect(() => {
-    const meta = document.createElement('meta');
-    meta.name = 'robots';
-    meta.content = 'noindex';
-    document.head.appendChild(meta);
-    const title = document.title;
-    document.title = `404 · ${t('notFound.title')}`;
-    return () => {
-      meta.remove();
-      document.title = title;
-    };
-  }, [t]);
-  return (
-    <section className="pc-card" data-testid="not-found">
-      <h1>404 · {t('notFound.title')}</h1>
-      <p>{t('notFound.body', { path })}</p>
-      <p>
-        <Link href="/">{t('notFound.home')}</Link> · <Link href="/units">{t('notFound.units')}</Link>
-      </p>
-    </section>
-  );
-}
+const CadrePage = lazy(() => import('./CadrePage'));
 
 export function PortalApp() {
   const { t, i18n } = useTranslation('portal');
@@ -50,6 +26,7 @@ export function PortalApp() {
   if (path === '/' || path === '') page = <HomePage />;
   else if (match('/units', path)) page = <UnitsPage />;
   else if (match('/cadres', path)) page = <CadresPage />;
+  else if ((params = match('/cadres/:id', path))) page = <CadrePage id={params.id} />;
   else if ((params = match('/units/:id', path))) page = <UnitPage id={params.id} />;
   else if (match('/surveys', path)) page = <SurveyListPage />;
   else if ((params = match('/surveys/:id', path))) page = <SurveyReportPage id={params.id} />;

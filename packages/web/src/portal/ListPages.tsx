@@ -85,7 +85,9 @@ export function CadresPage() {
           return (
             <li key={p.id} className="pc-person">
               <div>
-                <strong>{pick(i18n.language, p.name, p.nameEn)}</strong>
+                <Link href={`/cadres/${p.id}`} data-testid="portal-cadre-link">
+                  <strong>{pick(i18n.language, p.name, p.nameEn)}</strong>
+                </Link>
                 <span className="pc-muted"> · {pick(i18n.language, p.position, p.positionEn)}</span>
               </div>
               <div className="pc-small pc-muted">

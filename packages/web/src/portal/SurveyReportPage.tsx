@@ -8,6 +8,7 @@ import type { Estimate, PublishedSurvey, SurveyReport as Report } from '@perfcom
 import { fieldLabel, labelStrata } from '@perfcommons/domain';
 import { pick } from '../i18n';
 import { fmtDate } from '../shared/format';
+import { PrintBar } from './PrintBar';
 import { Link } from './router';
 import { ErrorBox, Loading } from './ui';
 import { useApi } from './useApi';
@@ -82,12 +83,9 @@ export default function SurveyReportPage({ id }: { id: string }) {
   return (
     <article className="sr-report" data-testid="survey-report">
       <h1>{pick(lang, r.survey.title, r.survey.titleEn)}</h1>
-      <p className="pc-muted">
-        {t('published', { at: fmtDate(r.publishedAt) })}{' '}
-        <button type="button" className="pc-btn-link sr-noprint" onClick={() => window.print()}>
-          {t('print')}
-        </button>
-      </p>
+      <p className="pc-muted">{t('published', { at: fmtDate(r.publishedAt) })}</p>
+      {/* Print button on screen, the report's address on paper (print.css, survey-report.css). */}
+      <PrintBar />
       {r.survey.description && <p>{r.survey.description}</p>}
 
       <section>

@@ -13,7 +13,7 @@ import {
   Space,
   Typography,
 } from 'antd';
-import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { MinusCircleOutlined, PlusOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { hasRole, useMe } from '../../console/auth';
@@ -130,9 +130,30 @@ export default function AgreementPanel({
   };
 
   return (
-    <Card size="small" title={t('agreement')} data-testid="agreement-panel">
+    <Card
+      size="small"
+      title={t('agreement')}
+      data-testid="agreement-panel"
+      className="pc-agreement"
+      extra={
+        // Prints the page as the agreement: the plan's indicators and targets above, this card, and
+        // lines for both sides' signatures (console.css @media print).
+        <Button
+          size="small"
+          icon={<PrinterOutlined />}
+          onClick={() => window.print()}
+          data-testid="print-agreement"
+        >
+          {t('printAgreement')}
+        </Button>
+      }
+    >
       <Typography.Paragraph type="secondary">{t('signNote')}</Typography.Paragraph>
       <Descriptions size="small" column={1} items={[sideRow('appraisee'), sideRow('office')]} />
+      <div className="pc-print-only pc-signatures" data-testid="agreement-signatures">
+        <p>{t('signatureLine', { side: t('side.appraisee') })}</p>
+        <p>{t('signatureLine', { side: t('side.office') })}</p>
+      </div>
       <Space style={{ marginTop: 16, marginBottom: 8 }}>
         <Typography.Text strong>{t('revisions')}</Typography.Text>
         {canEdit && (

@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { useTranslation } from 'react-i18next';
+import { NotFoundPage } from '../NotFound';
 import { Link, match } from '../router';
 import { HubPage, ProfilePage } from './AccountPages';
 import { ImprovementsPage } from './ImprovementsPage';
@@ -29,7 +30,9 @@ export default function ParticipatePage({ path }: { path: string }) {
   else if ((p = match('/take-part/rate/:id', path))) page = <RatePage id={p.id} />;
   else if (match('/take-part/improvements', path)) page = <ImprovementsPage />;
   else if (match('/take-part/report', path)) page = <ReportPage />;
-  else page = <HubPage />;
+  else if (match('/take-part', path)) page = <HubPage />;
+  // A mistyped address under /take-part: a real 404 (the server answers it with that status too).
+  else page = <NotFoundPage path={path} />;
   return (
     <div className="pp">
       <nav className="pp-tabs pp-nav" aria-label={t('title')}>

@@ -7,6 +7,7 @@ import { Link } from '../router';
 import { ErrorBox, Loading } from '../ui';
 import { useApi } from '../useApi';
 import { AccountBox } from './AccountPages';
+import { PlanSheet } from './PlanSheet';
 import { Field, Problem, useAction } from './shared';
 import { useSession } from './session';
 import type {
@@ -74,63 +75,70 @@ export function PlanParticipationPage({ id }: { id: string }) {
         <Link href="/take-part/comment">← {t('misc.back')}</Link>
       </p>
       <h1 data-testid="pp-plan-title">{pick(i18n.language, plan.data.plan.title, plan.data.plan.titleEn)}</h1>
-      {openForComment &&
-        (session.participant ? (
-          <form
-            className="pc-card pp-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              setSent(false);
-              void send
-                .run(() =>
-                  api.post(`/api/participation/plans/${id}/comments`, {
-                    body: form.body,
-                    indicatorCode: form.indicatorCode || undefined,
-                  }),
-                )
-                .then((ok) => {
-                  if (!ok) return;
-                  setSent(true);
-                  setForm({ indicatorCode: '', body: '' });
-                  comments.reload();
-                });
-            }}
-          >
-            <Field label={t('comment.indicator')}>
-              <select
-                value={form.indicatorCode}
-                onChange={(e) => setForm({ ...form, indicatorCode: e.target.value })}
-                data-testid="pp-comment-indicator"
+      {/* The plan beside the comment form (below it on a phone): people comment on what they can see. */}
+      <div className={openForComment ? 'pp-plan-grid' : undefined}>
+        <PlanSheet tree={plan.data.tree} />
+        {openForComment && (
+          <div className="pp-plan-side">
+            {session.participant ? (
+              <form
+                className="pc-card pp-form"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  setSent(false);
+                  void send
+                    .run(() =>
+                      api.post(`/api/participation/plans/${id}/comments`, {
+                        body: form.body,
+                        indicatorCode: form.indicatorCode || undefined,
+                      }),
+                    )
+                    .then((ok) => {
+                      if (!ok) return;
+                      setSent(true);
+                      setForm({ indicatorCode: '', body: '' });
+                      comments.reload();
+                    });
+                }}
               >
-                <option value="">{t('comment.wholePlan')}</option>
-                {nodes.map((n) => (
-                  <option key={n.code} value={n.code}>
-                    {n.code} {pick(i18n.language, n.name, n.nameEn)}
-                  </option>
-                ))}
-              </select>
-            </Field>
-            <Field label={t('comment.body')}>
-              <textarea
-                rows={3}
-                value={form.body}
-                onChange={(e) => setForm({ ...form, body: e.target.value })}
-                data-testid="pp-comment-body"
-              />
-            </Field>
-            <Problem text={send.error} />
-            <button className="pc-btn" type="submit" disabled={send.busy} data-testid="pp-comment-submit">
-              {t('comment.submit')}
-            </button>
-            {sent && (
-              <span className="pc-chip pc-chip-ok" data-testid="pp-comment-done">
-                {t('comment.submitted')}
-              </span>
+                <Field label={t('comment.indicator')}>
+                  <select
+                    value={form.indicatorCode}
+                    onChange={(e) => setForm({ ...form, indicatorCode: e.target.value })}
+                    data-testid="pp-comment-indicator"
+                  >
+                    <option value="">{t('comment.wholePlan')}</option>
+                    {nodes.map((n) => (
+                      <option key={n.code} value={n.code}>
+                        {n.code} {pick(i18n.language, n.name, n.nameEn)}
+                      </option>
+                    ))}
+                  </select>
+                </Field>
+                <Field label={t('comment.body')}>
+                  <textarea
+                    rows={3}
+                    value={form.body}
+                    onChange={(e) => setForm({ ...form, body: e.target.value })}
+                    data-testid="pp-comment-body"
+                  />
+                </Field>
+                <Problem text={send.error} />
+                <button className="pc-btn" type="submit" disabled={send.busy} data-testid="pp-comment-submit">
+                  {t('comment.submit')}
+                </button>
+                {sent && (
+                  <span className="pc-chip pc-chip-ok" data-testid="pp-comment-done">
+                    {t('comment.submitted')}
+                  </span>
+                )}
+              </form>
+            ) : (
+              <AccountBox />
             )}
-          </form>
-        ) : (
-          <AccountBox />
-        ))}
+          </div>
+        )}
+      </div>
 
       <h2>{t('comment.comments')}</h2>
       {comments.data?.items.length === 0 && <p className="pc-muted">{t('comment.noComments')}</p>}
