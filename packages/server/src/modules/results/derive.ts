@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lte, ne } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm';
 import {
   rankSensitivity,
   type CombinedPart,
@@ -6,7 +6,8 @@ import {
   type VetoOutcome,
   type RankStability,
 } from '@perfcommons/domain';
-import type { DbOrTx } from '../../db/client';
+import { rowsOf, type DbOrTx } from '../../db/client';
+import { insertFromJson } from '../../db/bulk';
 import { consequences, cycles, plans, results } from '../../db/schema';
 import type { CycleRow } from '../cycles/service';
 import type { ConsequenceRule, CycleRules } from '../evaluation/rules';
@@ -267,13 +268,18 @@ export async function applyConsequences(
       });
     }
   }
-  const inserted: (typeof consequences.$inferSelect)[] = [];
-  for (let i = 0; i < rows.length; i += 500)
+  // One JSON parameter per 5,000 rows (id and created_at take their defaults).
+  const inserted: { id: string }[] = [];
+  for (let i = 0; i < rows.length; i += 5000)
     inserted.push(
-      ...(await tx
-        .insert(consequences)
-        .values(rows.slice(i, i + 500))
-        .returning()),
+      ...(await rowsOf<{ id: string }>(
+        tx,
+        sql`${insertFromJson(
+          consequences,
+          ['cycleId', 'resultId', 'personId', 'orgUnitId', 'kind', 'value', 'reason'],
+          rows.slice(i, i + 5000),
+        )} returning id`,
+      )),
     );
   return inserted;
 }

@@ -1,5 +1,6 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { PgDialect, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import { DEFAULT_GRADE_SCHEME, type Rating } from '@perfcommons/domain';
 import { rowsOf, type DbOrTx } from '../../db/client';
 import { actualValues, planInputVersions, ratings, surveys, surveyVersions } from '../../db/schema';
@@ -137,19 +138,202 @@ export async function readInputs(
         weight: r.weight,
       }),
   );
-  for (const planId of plans.ids) {
-    if (surveys.pending.has(planId)) visit.estimatePending(planId);
-    for (const f of surveys.byPlan.get(planId) ?? [])
-      // Published satisfaction surveys join the public panel, weighted by their effective sample
-      // size, as estimates: never trimmed away like one outlying rater.
-      visit.rating(planId, f.indicatorCode, {
-        subject: 'public',
-        score: f.score,
-        weight: f.weight,
-        raterId: f.raterId,
-        estimate: true,
-      });
+  for (const planId of plans.ids) surveyInputs(planId, surveys, visit);
+}
+
+/** Separators inside the packed keys of a bulk read (no code, period or subject holds a control character). */
+const ENTRY = '\x1e';
+const FIELD = '\x1f';
+
+/**
+ * Settings of a bulk read: one sequential scan per table into a hash aggregate by plan, so that each
+ * plan's rows are aggregated in the table's order, the order the row-by-row read gave them (an
+ * index scan in plan order would fetch the heap at random, a parallel plan or a sort would reorder
+ * the rows of a plan), with the memory that keeps the aggregate in memory.
+ */
+const BULK_READ_SETTINGS = [
+  sql`set local max_parallel_workers_per_gather = 0`,
+  sql`set local enable_indexscan = off`,
+  sql`set local enable_bitmapscan = off`,
+  sql`set local enable_sort = off`,
+  sql`set local jit = off`,
+  sql`set local work_mem = '256MB'`,
+];
+
+/** A plan's verified values or ratings in one row: keys joined by separators, numbers as float8send bytes. */
+interface PackedRow {
+  plan_id: string;
+  keys: string;
+  data: Uint8Array;
+}
+
+/**
+ * The two large reads of a bulk set, one row per plan: verified values (code and period; the value)
+ * and ratings (code and subject; score and weight). On PostgreSQL both run at once, each on a pool
+ * connection of its own that imports the snapshot of the compute's transaction
+ * (`pg_export_snapshot`, `SET TRANSACTION SNAPSHOT`), so both see what the transaction sees; PGlite
+ * (one connection) runs them in turn inside the transaction.
+ */
+async function packedReads(
+  db: DbOrTx,
+  tx: DbOrTx,
+  ids: string[],
+): Promise<{ values: PackedRow[]; ratings: PackedRow[] }> {
+  const list = sql`${`{${ids.join(',')}}`}::uuid[]`;
+  const valuesQuery = sql`select plan_id, string_agg(indicator_code || ${FIELD} || period, ${ENTRY}) as keys,
+        string_agg(float8send(value), ''::bytea) as data
+      from actual_values where plan_id = any(${list}) and status = 'verified' group by plan_id`;
+  const ratingsQuery = sql`select plan_id, string_agg(indicator_code || ${FIELD} || subject_type, ${ENTRY}) as keys,
+        string_agg(float8send(score) || float8send(weight), ''::bytea) as data
+      from ratings where plan_id = any(${list}) group by plan_id`;
+  const client = (db as unknown as { $client?: unknown }).$client;
+  if (client instanceof pg.Pool) {
+    const [{ snapshot }] = await rowsOf<{ snapshot: string }>(
+      tx,
+      sql`select pg_export_snapshot() as snapshot`,
+    );
+    const dialect = new PgDialect();
+    const onReader = async (query: SQL) => {
+      const c = await client.connect();
+      try {
+        await c.query('begin isolation level repeatable read read only');
+        await c.query(`set transaction snapshot '${snapshot.replace(/'/g, "''")}'`);
+        for (const s of BULK_READ_SETTINGS) await c.query(dialect.sqlToQuery(s).sql);
+        const q = dialect.sqlToQuery(query);
+        const res = await c.query<PackedRow>(q.sql, q.params as unknown[]);
+        await c.query('commit');
+        return res.rows;
+      } catch (err) {
+        await c.query('rollback').catch(() => undefined);
+        throw err;
+      } finally {
+        c.release();
+      }
+    };
+    const [values, ratings] = await Promise.all([onReader(valuesQuery), onReader(ratingsQuery)]);
+    return { values, ratings };
   }
+  for (const s of BULK_READ_SETTINGS) await tx.execute(s);
+  const values = await rowsOf<PackedRow>(tx, valuesQuery);
+  const ratings = await rowsOf<PackedRow>(tx, ratingsQuery);
+  // Back to the settings of the transaction for what follows.
+  for (const name of [
+    'max_parallel_workers_per_gather',
+    'enable_indexscan',
+    'enable_bitmapscan',
+    'enable_sort',
+    'jit',
+  ])
+    await tx.execute(sql.raw(`set local ${name} to default`));
+  await tx.execute(sql`set local work_mem = '64MB'`);
+  return { values, ratings };
+}
+
+/** Calls `each(key, dataView, index)` for every packed entry of a row (`width` bytes of data each). */
+function unpack(row: PackedRow, width: number, each: (key: string, data: DataView, offset: number) => void) {
+  const bytes = row.data;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const keys = row.keys.split(ENTRY);
+  if (keys.length * width !== bytes.byteLength)
+    throw new Error(
+      `packed inputs of plan ${row.plan_id}: ${keys.length} keys for ${bytes.byteLength} bytes`,
+    );
+  for (let i = 0; i < keys.length; i++) each(keys[i], view, i * width);
+}
+
+/**
+ * {@link readInputs} for a large set of plans, plan by plan: every input of a plan is visited (in the
+ * order readInputs visits them: values, unverified, findings, ratings in the table's order, survey
+ * estimates), then `done(planId)`, so the caller scores the plan and lets its inputs go. The values
+ * and the ratings come packed, one row per plan, read at once on PostgreSQL (see packedReads).
+ */
+export async function readInputsByPlan(
+  db: DbOrTx,
+  tx: DbOrTx,
+  plans: PlanSet,
+  surveys: SurveyFeeds,
+  visit: InputVisitor,
+  done: (planId: string) => void,
+): Promise<void> {
+  if (plans.ids.length === 0) return;
+  const unverified = new Map<string, string[]>();
+  for (const v of await rowsOf<{ plan_id: string; code: string }>(
+    tx,
+    sql`select distinct plan_id, indicator_code as code
+        from actual_values where ${plans.where(actualValues.planId)} and status <> 'verified'`,
+  ))
+    (unverified.get(v.plan_id) ?? unverified.set(v.plan_id, []).get(v.plan_id)!).push(v.code);
+  const findings = new Map<string, { code: string; points: number }[]>();
+  for (const f of await rowsOf<{ plan_id: string; code: string; points: number }>(
+    tx,
+    sql`select linkage_findings.plan_id, linkage_findings.indicator_code as code,
+          sum(linkage_findings.points)::float8 / coalesce(max(case when n.rule ->> 'type' = 'perUnit'
+            then nullif((n.rule ->> 'points')::float8, 0) end), 1) as points
+        from linkage_findings
+        join indicator_nodes n on n.plan_id = linkage_findings.plan_id and n.code = linkage_findings.indicator_code
+        where ${plans.where(linkageFindings.planId)} and linkage_findings.status = 'active'
+        group by linkage_findings.plan_id, linkage_findings.indicator_code`,
+  ))
+    (findings.get(f.plan_id) ?? findings.set(f.plan_id, []).get(f.plan_id)!).push({
+      code: f.code,
+      points: Number(f.points),
+    });
+  const packed = await packedReads(db, tx, plans.ids);
+  const valuesOf = new Map(packed.values.map((r) => [r.plan_id, r]));
+  const ratingsOf = new Map(packed.ratings.map((r) => [r.plan_id, r]));
+  packed.values.length = 0;
+  packed.ratings.length = 0;
+  // A key names the same code and subject in every plan: split it once.
+  const split = new Map<string, [string, string]>();
+  const parts = (key: string) => {
+    let p = split.get(key);
+    if (!p) {
+      const at = key.indexOf(FIELD);
+      split.set(key, (p = [key.slice(0, at), key.slice(at + 1)]));
+    }
+    return p;
+  };
+  for (const planId of plans.ids) {
+    const values = valuesOf.get(planId);
+    if (values) {
+      valuesOf.delete(planId);
+      unpack(values, 8, (key, data, at) => {
+        const [code, period] = parts(key);
+        visit.value(planId, code, period, data.getFloat64(at));
+      });
+    }
+    for (const code of unverified.get(planId) ?? []) visit.unverified(planId, code);
+    for (const f of findings.get(planId) ?? []) visit.findings(planId, f.code, f.points);
+    const ratings = ratingsOf.get(planId);
+    if (ratings) {
+      ratingsOf.delete(planId);
+      unpack(ratings, 16, (key, data, at) => {
+        const [code, subject] = parts(key);
+        visit.rating(planId, code, {
+          subject: subject as Rating['subject'],
+          score: data.getFloat64(at),
+          weight: data.getFloat64(at + 8),
+        });
+      });
+    }
+    surveyInputs(planId, surveys, visit);
+    done(planId);
+  }
+}
+
+/** The survey inputs of one plan: a pending estimate, the published estimates in the public panel. */
+function surveyInputs(planId: string, surveys: SurveyFeeds, visit: InputVisitor) {
+  if (surveys.pending.has(planId)) visit.estimatePending(planId);
+  for (const f of surveys.byPlan.get(planId) ?? [])
+    // Published satisfaction surveys join the public panel, weighted by their effective sample
+    // size, as estimates: never trimmed away like one outlying rater.
+    visit.rating(planId, f.indicatorCode, {
+      subject: 'public',
+      score: f.score,
+      weight: f.weight,
+      raterId: f.raterId,
+      estimate: true,
+    });
 }
 
 /**

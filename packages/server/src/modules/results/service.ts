@@ -1,4 +1,4 @@
-import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, notInArray, sql } from 'drizzle-orm';
 import {
   combineTotals,
   discloseResult,
@@ -8,7 +8,8 @@ import {
   type SlotInputs,
   type ScoreFigures,
 } from '@perfcommons/domain';
-import type { Db, DbOrTx } from '../../db/client';
+import { rowsOf, type Db, type DbOrTx } from '../../db/client';
+import { insertFromJson } from '../../db/bulk';
 import { consequences, orgUnits, people, plans, results } from '../../db/schema';
 import { requireActor, requireOffice, type Actor } from '../../lib/actor';
 import { conflict, forbidden, notFound } from '../../lib/errors';
@@ -29,8 +30,10 @@ import {
   planTable,
   preferPeriod,
   readInputs,
+  readInputsByPlan,
   scoreOptions,
   surveyFeeds,
+  type InputVisitor,
   type SurveyFeeds,
 } from './inputs';
 import { compiledPlanTrees } from './trees';
@@ -41,26 +44,36 @@ const COMPUTE_STAGES = ['evaluation', 'feedback', 'results'];
 type ResultRow = typeof results.$inferSelect;
 type PlanRow = typeof plans.$inferSelect;
 
-/** Columns replaced when a plan's result is recomputed (everything but identity and plan). */
-const upsertSet = {
-  total: sql`excluded.total`,
-  weightedScore: sql`excluded.weighted_score`,
-  bonus: sql`excluded.bonus`,
-  deduction: sql`excluded.deduction`,
-  grade: sql`excluded.grade`,
-  gradeByScore: sql`excluded.grade_by_score`,
-  rank: sql`excluded.rank`,
-  peerGroup: sql`excluded.peer_group`,
-  peerGroupSize: sql`excluded.peer_group_size`,
-  veto: sql`excluded.veto`,
-  reasons: sql`excluded.reasons`,
-  own: sql`excluded.own`,
-  inputsKey: sql`excluded.inputs_key`,
-  sensitivity: sql`excluded.sensitivity`,
-  complete: sql`excluded.complete`,
-  missing: sql`excluded.missing`,
-  computedAt: sql`excluded.computed_at`,
-};
+/** Columns written when a plan's result is computed (all but the id, kept across recomputes). */
+const RESULT_PROPS = [
+  'cycleId',
+  'planId',
+  'total',
+  'weightedScore',
+  'bonus',
+  'deduction',
+  'grade',
+  'gradeByScore',
+  'rank',
+  'peerGroup',
+  'peerGroupSize',
+  'veto',
+  'reasons',
+  'own',
+  'inputsKey',
+  'sensitivity',
+  'complete',
+  'missing',
+  'computedAt',
+] as const satisfies (keyof ResultRow)[];
+/** Replaced when a plan's result is recomputed: everything but identity and plan. */
+const upsertSet = sql.raw(
+  RESULT_PROPS.filter((p) => p !== 'cycleId' && p !== 'planId')
+    .map((p) => `"${getTableColumns(results)[p].name}" = excluded."${getTableColumns(results)[p].name}"`)
+    .join(', '),
+);
+/** Results written per statement (one JSON parameter each). */
+const WRITE_BATCH = 2000;
 
 /** An appraisee's own score as stored with its result (results.own). */
 export interface OwnScore extends ScoreFigures {
@@ -74,8 +87,8 @@ const BULK = 500;
 /**
  * Own scores of the plans whose inputs key changed since their result was computed, scored with
  * compiled trees (the same figures as scoreAppraisee, without building explanations). Many plans
- * are read in one pass over each table (PlanSet): their inputs are held compactly (values in typed
- * arrays) while rows stream in.
+ * are read in one pass over each table (PlanSet), packed one row per plan (readInputsByPlan), and
+ * each plan is scored as soon as its inputs are in, so only one plan's ratings are held at a time.
  */
 async function scoreChanged(
   db: Db,
@@ -85,17 +98,25 @@ async function scoreChanged(
   stale: PlanRow[],
   surveys: SurveyFeeds,
   bulkFrom: number,
+  /** Share (0–1) of the plans scored so far, now and then. */
+  onScored: (share: number) => void = () => {},
 ): Promise<Map<string, OwnScore>> {
   const out = new Map<string, OwnScore>();
   if (stale.length === 0) return out;
   const ids = stale.map((p) => p.id);
   const plans = stale.length >= bulkFrom ? await planTable(tx, ids) : planList(ids);
   const trees = await compiledPlanTrees(db, tx, stale, plans);
-  const inputs = new Map<string, SlotInputs>(stale.map((p) => [p.id, trees.get(p.id)!.emptyInputs()]));
+  // Each plan's inputs from its first input to its score (all of them at once only on the short path).
+  const inputs = new Map<string, SlotInputs>();
+  const inputsOf = (id: string) => {
+    let i = inputs.get(id);
+    if (!i) inputs.set(id, (i = trees.get(id)!.emptyInputs()));
+    return i;
+  };
   // The period each value came from, per plan and slot, while several periods compete.
   const periods = new Map<string, string[]>();
   const annual = cycle.periodEnd.slice(0, 4);
-  await readInputs(tx, cycle, plans, surveys, {
+  const visitor: InputVisitor = {
     value(planId, code, period, value) {
       const slot = trees.get(planId)!.slotOf(code);
       if (slot === undefined) return;
@@ -103,35 +124,36 @@ async function scoreChanged(
       if (!chosen) periods.set(planId, (chosen = []));
       if (!preferPeriod(chosen[slot], period, annual)) return;
       chosen[slot] = period;
-      inputs.get(planId)!.values[slot] = value;
+      inputsOf(planId).values[slot] = value;
     },
     rating(planId, code, rating) {
       const slot = trees.get(planId)!.slotOf(code);
       if (slot === undefined) return;
-      const list = inputs.get(planId)!.ratings;
+      const list = inputsOf(planId).ratings;
       (list[slot] ??= []).push(rating);
     },
     unverified(planId, code) {
       const slot = trees.get(planId)!.slotOf(code);
-      if (slot !== undefined) inputs.get(planId)!.flags![slot] |= SLOT_UNVERIFIED;
+      if (slot !== undefined) inputsOf(planId).flags![slot] |= SLOT_UNVERIFIED;
     },
     estimatePending(planId) {
-      const flags = inputs.get(planId)!.flags!;
+      const flags = inputsOf(planId).flags!;
       for (let i = 0; i < flags.length; i++) flags[i] |= SLOT_ESTIMATE_PENDING;
     },
     findings(planId, code, points) {
       const slot = trees.get(planId)!.slotOf(code);
       if (slot === undefined) return;
-      const values = inputs.get(planId)!.values;
+      const values = inputsOf(planId).values;
       values[slot] = (Number.isNaN(values[slot]) ? 0 : values[slot]) + points;
     },
-  });
+  };
   const options = scoreOptions(rules);
-  for (const p of stale) {
-    const tree = trees.get(p.id)!;
-    const s = tree.score(inputs.get(p.id)!, options);
-    inputs.delete(p.id);
-    out.set(p.id, {
+  const scoreOne = (id: string) => {
+    const tree = trees.get(id)!;
+    const s = tree.score(inputsOf(id), options);
+    inputs.delete(id);
+    periods.delete(id);
+    out.set(id, {
       total: s.total,
       weightedScore: s.weightedScore,
       bonus: s.bonus,
@@ -146,6 +168,15 @@ async function scoreChanged(
         attainment: s.firstLevel[j],
       })),
     });
+    // Every 1,000 plans, the share of the plans done, within the compute's scoring span.
+    if (out.size % 1000 === 0) onScored(out.size / stale.length);
+  };
+  if (plans.bulk) {
+    // Plan by plan: each plan is scored once its inputs are in and they are let go at once.
+    await readInputsByPlan(db, tx, plans, surveys, visitor, scoreOne);
+  } else {
+    await readInputs(tx, cycle, plans, surveys, visitor);
+    for (const p of stale) scoreOne(p.id);
   }
   return out;
 }
@@ -230,7 +261,16 @@ export async function computeCycleResults(
     const keys = new Map(planRows.map((p) => [p.id, keyOf(p)]));
     const stale = planRows.filter((p) => previous.get(p.id)?.inputsKey !== keys.get(p.id));
     progress(10, 'scoring');
-    const rescored = await scoreChanged(db, tx, cycle, rules, stale, surveys, options.bulkFrom ?? BULK);
+    const rescored = await scoreChanged(
+      db,
+      tx,
+      cycle,
+      rules,
+      stale,
+      surveys,
+      options.bulkFrom ?? BULK,
+      (share) => progress(10 + Math.floor(50 * share), 'scoring'),
+    );
     progress(60, 'ranking');
     const ownOf = (id: string) => rescored.get(id) ?? previous.get(id)!.own;
 
@@ -306,16 +346,16 @@ export async function computeCycleResults(
     // The stored rows are the written values plus their ids (kept across recomputes by the upsert);
     // every column round-trips exactly, so the audit hashes them as verify-audit will read them.
     const written: ResultRow[] = [];
-    for (let i = 0; i < changed.length; i += 500) {
+    for (let i = 0; i < changed.length; i += WRITE_BATCH) {
       progress(70 + Math.floor((20 * i) / changed.length), 'writing');
-      const batch = changed.slice(i, i + 500);
-      const ids = await tx
-        .insert(results)
-        .values(batch)
-        .onConflictDoUpdate({ target: results.planId, set: upsertSet })
-        .returning({ id: results.id, planId: results.planId });
+      const batch = changed.slice(i, i + WRITE_BATCH);
+      const ids = await rowsOf<{ id: string; plan_id: string }>(
+        tx,
+        sql`${insertFromJson(results, RESULT_PROPS, batch)}
+            on conflict (plan_id) do update set ${upsertSet} returning id, plan_id`,
+      );
       const byPlan = new Map(batch.map((r) => [r.planId, r]));
-      for (const { id, planId } of ids) written.push({ id, ...byPlan.get(planId)! });
+      for (const { id, plan_id } of ids) written.push({ id, ...byPlan.get(plan_id)! });
     }
     const removed = await tx
       .delete(results)

@@ -1,0 +1,45 @@
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { PgTable } from 'drizzle-orm/pg-core';
+
+/** A serial column takes values of its integer type (a record definition cannot name a serial). */
+const RECORD_TYPE: Record<string, string> = {
+  serial: 'integer',
+  bigserial: 'bigint',
+  smallserial: 'smallint',
+};
+
+/**
+ * `insert into <table> (<columns>) select … from json_to_recordset($1)`: many rows in one statement
+ * with a single parameter, the rows as one JSON array keyed by column name, instead of one bind
+ * parameter per value (building and binding 20 parameters a row cost more than the insert itself at
+ * 22,000 results). Append `on conflict …` or `returning …` to it. Columns not named take their
+ * default.
+ *
+ * Values round-trip exactly: numbers are written by JSON.stringify as the shortest decimal that reads
+ * back as the same double, read by the column type's own input function; dates as toISOString (as
+ * the query builder sends them); a jsonb column takes the nested JSON value; null and absent keys
+ * are SQL NULL (as the query builder sends a null).
+ */
+export function insertFromJson<T extends PgTable>(
+  table: T,
+  props: (keyof T['$inferInsert'] & string)[],
+  rows: Partial<T['$inferInsert']>[],
+): SQL {
+  const columns = getTableColumns(table) as Record<string, { name: string; getSQLType(): string }>;
+  const cols = props.map((p) => {
+    const c = columns[p];
+    if (!c) throw new Error(`insertFromJson: no column ${p}`);
+    const type = c.getSQLType();
+    return { prop: p, name: c.name, type: RECORD_TYPE[type] ?? type };
+  });
+  const json = JSON.stringify(
+    rows.map((r) => {
+      const o: Record<string, unknown> = {};
+      for (const c of cols) o[c.name] = (r as Record<string, unknown>)[c.prop] ?? null;
+      return o;
+    }),
+  );
+  const names = cols.map((c) => `"${c.name}"`).join(', ');
+  const defs = cols.map((c) => `"${c.name}" ${c.type}`).join(', ');
+  return sql`insert into ${table} (${sql.raw(names)}) select ${sql.raw(names)} from json_to_recordset(${json}::json) as x(${sql.raw(defs)})`;
+}
