@@ -116,7 +116,7 @@ export async function seedDemoCity(db: Db, opts: { progress?: (step: string) => 
         .returning();
     const grant = (rows: { userId: string; role: Role; orgUnitId?: string | null }[]) =>
       tx.insert(roleAssignments).values(rows.map((r) => ({ ...r, orgUnitId: r.orgUnitId ?? null })));
-    const [admin, office, verifier] = await mkUsers([
+    const [admin, office, verifier, security, auditor] = await mkUsers([
       { username: 'admin', displayName: '系统管理员', displayNameEn: 'Administrator' },
       { username: 'office', displayName: '市绩效办 刘敏', displayNameEn: 'Liu Min, Performance Office' },
       {
@@ -124,11 +124,16 @@ export async function seedDemoCity(db: Db, opts: { progress?: (step: string) => 
         displayName: '市统计局 数据核查员',
         displayNameEn: 'Data verifier, Statistics Bureau',
       },
+      // The two other duties of 三员分立 beside the system administrator, each on its own account.
+      { username: 'security', displayName: '安全保密管理员', displayNameEn: 'Security administrator' },
+      { username: 'auditor', displayName: '安全审计员', displayNameEn: 'Security auditor' },
     ]);
     await grant([
       { userId: admin.id, role: 'admin' },
       { userId: office.id, role: 'office' },
       { userId: verifier.id, role: 'verifier' },
+      { userId: security.id, role: 'security_admin' },
+      { userId: auditor.id, role: 'audit_admin' },
     ]);
     const library = await seedIndicators(tx, {
       actorId: office.id,
