@@ -14,6 +14,7 @@ import { consequences, orgUnits, people, plans, results } from '../../db/schema'
 import { requireActor, requireOffice, type Actor } from '../../lib/actor';
 import { conflict, forbidden, notFound } from '../../lib/errors';
 import { canonicalJson } from '../../lib/hash';
+import { observeRecompute } from '../../lib/metrics';
 import { appendAudit } from '../audit/service';
 import { getCycle, type CycleRow } from '../cycles/service';
 import { assertCycleNotPublished } from '../cycles/freeze';
@@ -98,8 +99,9 @@ async function scoreChanged(
   stale: PlanRow[],
   surveys: SurveyFeeds,
   bulkFrom: number,
-  /** Share (0–1) of the plans scored so far, now and then. */
-  onScored: (share: number) => void = () => {},
+  progressEvery: number,
+  /** Share (0–1) of the plans scored so far, after every `progressEvery` plans. */
+  onScored: (share: number) => void,
 ): Promise<Map<string, OwnScore>> {
   const out = new Map<string, OwnScore>();
   if (stale.length === 0) return out;
@@ -168,8 +170,7 @@ async function scoreChanged(
         attainment: s.firstLevel[j],
       })),
     });
-    // Every 1,000 plans, the share of the plans done, within the compute's scoring span.
-    if (out.size % 1000 === 0) onScored(out.size / stale.length);
+    if (out.size % progressEvery === 0) onScored(out.size / stale.length);
   };
   if (plans.bulk) {
     // Plan by plan: each plan is scored once its inputs are in and they are let go at once.
@@ -237,11 +238,14 @@ export async function computeCycleResults(
     revision?: boolean;
     /** Called (synchronously) as the compute advances: percent done and the step, for a job's progress. */
     onProgress?: (percent: number, step: string) => void;
+    /** While scoring a bulk set, progress is reported after every this many plans (tests lower it). */
+    progressEvery?: number;
   } = {},
 ) {
   const a = requireOffice(actor, 'Computing results');
   const progress = options.onProgress ?? (() => {});
-  return db.transaction(async (tx) => {
+  const started = performance.now();
+  const summary = await db.transaction(async (tx) => {
     // The chunks' reads sort their values (DISTINCT ON): keep those sorts in memory.
     await tx.execute(sql`set local work_mem = '64MB'`);
     const { cycle, frozen } = await computable(tx, cycleId, options);
@@ -269,6 +273,7 @@ export async function computeCycleResults(
       stale,
       surveys,
       options.bulkFrom ?? BULK,
+      options.progressEvery ?? 1000,
       (share) => progress(10 + Math.floor(50 * share), 'scoring'),
     );
     progress(60, 'ranking');
@@ -414,6 +419,9 @@ export async function computeCycleResults(
       removed: removed.length,
     };
   });
+  // Committed: its duration and figures go to /metrics.
+  observeRecompute((performance.now() - started) / 1000, summary);
+  return summary;
 }
 
 /**

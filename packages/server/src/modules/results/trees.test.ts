@@ -2,6 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/helper';
 import { actualValues, cycles, indicatorNodes, plans } from '../../db/schema';
+import { recomputeDuration } from '../../lib/metrics';
 import { systemActor } from '../../lib/system';
 import { buildTree } from '../plans/tree';
 import { computeCycleResults, getResult, listResults } from './service';
@@ -97,15 +98,31 @@ describe('shared indicator trees of a recompute', () => {
     expect((await office.get('/api/audit/verify')).json()).toMatchObject({ ok: true, problems: [] });
   });
 
-  it('scores a large set the same through one scan per table (temporary table and cursor)', async () => {
+  it('scores a large set the same plan by plan from packed reads, reporting progress and metrics', async () => {
     const before = new Map((await listResults(t.db, systemActor(), annualId)).map((r) => [r.planId, r]));
     // Every inputs counter moves: all plans are rescored, read in bulk from the first plan on.
     await t.db.execute(
       sql`insert into plan_input_versions (plan_id, version) select id, 1 from plans where cycle_id = ${annualId}
           on conflict (plan_id) do update set version = plan_input_versions.version + 1`,
     );
-    const bulk = await computeCycleResults(t.db, systemActor(), annualId, { bulkFrom: 1 });
+    const steps: [number, string][] = [];
+    const computes = (await recomputeDuration.get()).values.find((v) => v.metricName?.endsWith('_count'));
+    const bulk = await computeCycleResults(t.db, systemActor(), annualId, {
+      bulkFrom: 1,
+      progressEvery: 50,
+      onProgress: (percent, step) => steps.push([percent, step]),
+    });
     expect(bulk.rescored).toBe(before.size);
+    // Progress while scoring, plan by plan: after every 50 plans, between 10% and 60%, rising.
+    const scoring = steps.filter(([, step]) => step === 'scoring').map(([p]) => p);
+    expect(scoring).toHaveLength(1 + Math.floor(before.size / 50));
+    expect(scoring).toEqual([...scoring].sort((a, b) => a - b));
+    expect(scoring[0]).toBe(10);
+    expect(scoring.at(-1)).toBeLessThan(60);
+    expect(steps.map(([, step]) => step)).toContain('writing');
+    // The compute went to /metrics: one more recompute observed.
+    const after = (await recomputeDuration.get()).values.find((v) => v.metricName?.endsWith('_count'));
+    expect(after!.value).toBe((computes?.value ?? 0) + 1);
     for (const r of await listResults(t.db, systemActor(), annualId)) {
       const b = before.get(r.planId)!;
       expect([r.total, r.grade, r.rank, r.firstLevel]).toEqual([b.total, b.grade, b.rank, b.firstLevel]);
