@@ -184,3 +184,28 @@ export const FindingFileDownloadReply = fileReply(
   'application/octet-stream',
   "The finding's source document as uploaded",
 );
+
+/** The city's cut-offs of the rates 计算口径 (docs/linkage.md). */
+export const LinkageCutoffs = z.object({
+  /** Response limit after receipt, in minutes (default 120). */
+  responseLimitMinutes: z.number().int().min(1).max(10080),
+  /** Weight of 部分解决 in the resolution rate, 0–1 (default 0; some cities 0.5). */
+  partialResolution: z.number().min(0).max(1),
+  /** Weight of 基本满意 in the satisfaction rate, 0–1 (default 1; some cities 0.8). */
+  basicSatisfaction: z.number().min(0).max(1),
+  /** Leave consultations (咨询) out of the on-time closure rate (default true). */
+  excludeConsultations: z.boolean(),
+});
+export type LinkageCutoffs = z.infer<typeof LinkageCutoffs>;
+export const LinkageSettingsBody = LinkageCutoffs;
+export const LinkageSettingsReply = z.object({
+  cutoffs: LinkageCutoffs,
+  /** The office has not set them: the defaults. */
+  isDefault: z.boolean(),
+  updatedAt: Timestamp.nullable(),
+  can: z.object({
+    /** Change the cut-offs (the office). */
+    edit: z.boolean(),
+  }),
+});
+export type LinkageSettingsReply = z.infer<typeof LinkageSettingsReply>;

@@ -41,6 +41,7 @@ import { evaluationRoutes } from './modules/evaluation/routes';
 import { appealRoutes } from './modules/appeals/routes';
 import { trainingRoutes } from './modules/training/routes';
 import { calibrationRoutes } from './modules/calibration/routes';
+import { linkageSettingsRoutes } from './modules/linkage/settings-routes';
 import { userRoutes } from './modules/users/routes';
 import { onboardingRoutes } from './modules/onboarding/routes';
 import { todoRoutes } from './modules/todo/routes';
@@ -173,6 +174,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(appealRoutes);
       await api.register(trainingRoutes);
       await api.register(calibrationRoutes);
+      await api.register(linkageSettingsRoutes);
       await api.register(userRoutes);
       await api.register(onboardingRoutes);
       await api.register(todoRoutes);

@@ -872,6 +872,21 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     note: 'an unknown unit: 400 past the permission check, nothing written',
   },
   'GET /api/linkage/batches': { url: '/api/linkage/batches', allow: OFFICE },
+  // The city's cut-offs of the rates: read by whoever reads rates, set by the office.
+  'GET /api/linkage/settings': {
+    url: '/api/linkage/settings',
+    allow: ['verifier', 'edu.head', 'fin.manager', 'edu.manager', ...OFFICE],
+  },
+  'PUT /api/linkage/settings': {
+    url: '/api/linkage/settings',
+    body: {
+      responseLimitMinutes: 120,
+      partialResolution: 0,
+      basicSatisfaction: 1,
+      excludeConsultations: true,
+    },
+    allow: OFFICE,
+  },
   'GET /api/linkage/rates': {
     url: '/api/linkage/rates',
     allow: ['verifier', 'edu.head', 'fin.manager', 'edu.manager', ...OFFICE],

@@ -69,6 +69,7 @@ export const AUDIT_ACTIONS = [
   'linkage.mapping.set',
   'linkage.mapping.delete',
   'linkage.feed',
+  'linkage.settings',
   'finding.record',
   'finding.withdraw',
   'finding.attach',

@@ -9,6 +9,7 @@ import { appendAudit } from '../audit/service';
 import { assertCycleNotPublished } from '../cycles/freeze';
 import { reportValues } from '../values/service';
 import { granularityOf, loadRecords, periodWindow, toDomain } from './rates';
+import { readCutoffs } from './settings';
 
 type MappingRow = typeof linkageMappings.$inferSelect;
 const presentMapping = (m: MappingRow) => ({
@@ -162,8 +163,9 @@ export async function feedCycle(db: Db, actor: Actor | null, cycleId: string, in
     const records = unitIds.length
       ? await loadRecords(tx, { unitIds, from: new Date(from.getTime() - 366 * 86_400_000), to })
       : [];
+    const cutoffs = await readCutoffs(tx);
     const rates = new Map(
-      linkageRates(records.map(toDomain), { granularity })
+      linkageRates(records.map(toDomain), { ...cutoffs, granularity })
         .filter((r) => r.period === period)
         .map((r) => [`${r.unitId}|${r.metric}`, r]),
     );
@@ -256,6 +258,7 @@ export async function feedCycle(db: Db, actor: Actor | null, cycleId: string, in
         data: {
           cycleId,
           period,
+          cutoffs,
           values: items
             .filter((i) => !i.skipped)
             .map((i) => ({ planId: i.planId, code: i.indicatorCode, rate: i.rate, valueId: i.valueId })),

@@ -12,6 +12,7 @@ import { orgUnits } from '../../db/schema';
 import { linkageRecords } from '../../db/schema-linkage';
 import { coversOrg, isOffice, requireActor, type Actor } from '../../lib/actor';
 import { forbidden } from '../../lib/errors';
+import { readCutoffs } from './settings';
 
 type RecordRow = typeof linkageRecords.$inferSelect;
 
@@ -110,7 +111,8 @@ export async function listRates(
         .where(inArray(orgUnits.id, unitIds))
     : [];
   const units = new Map(unitRows.map((u) => [u.id, u]));
-  return linkageRates(records.map(toDomain), { granularity: q.granularity })
+  const cutoffs = await readCutoffs(db);
+  return linkageRates(records.map(toDomain), { ...cutoffs, granularity: q.granularity })
     .filter((r) => !q.period || r.period.startsWith(q.period))
     .map((r) => {
       const u = units.get(r.unitId)!;

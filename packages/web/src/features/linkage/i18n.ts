@@ -63,6 +63,22 @@ export const zh = {
     noneHelp: '分母为 0：缺失，不按 0 计',
     empty: '尚无可计算的数据',
   },
+  cutoffs: {
+    title: '计算口径',
+    intro:
+      '本市计算热线和好差评指标的口径：响应时限、“部分解决”在解决率中的权重、“基本满意”在满意率中的权重，以及按期办结率是否剔除咨询类工单。修改后，下次计算和推送即按新口径执行，已推送的数值不变。',
+    default: '默认口径',
+    updated: '更新于 {{at}}',
+    responseLimit: '响应时限',
+    minutes: '分钟',
+    partial: '部分解决权重',
+    basic: '基本满意权重',
+    consultations: '按期办结率剔除咨询',
+    yes: '是',
+    no: '否',
+    save: '保存口径',
+    saved: '计算口径已保存',
+  },
   feed: {
     intro:
       '把考核周期中指标编码映射到上述比率；推送时，每个已批准单位计划中该编码的末级指标会得到所选期间的比率，作为“待核验”的填报值，核验通过后才计分。',
@@ -219,6 +235,22 @@ export const en: Same<typeof zh> = {
     none: 'No data',
     noneHelp: 'Zero denominator: missing, not 0',
     empty: 'No data to compute yet',
+  },
+  cutoffs: {
+    title: 'Cut-offs',
+    intro:
+      "The city's cut-offs of the hotline and review rates: the response limit, the weight of partly resolved orders in the resolution rate, the weight of 'basically satisfied' in the satisfaction rate, and whether consultations leave the on-time closure rate. A change applies to the next computation and feed; values already fed stay.",
+    default: 'Defaults',
+    updated: 'Updated {{at}}',
+    responseLimit: 'Response limit',
+    minutes: 'minutes',
+    partial: 'Weight of partly resolved',
+    basic: "Weight of 'basically satisfied'",
+    consultations: 'Consultations out of on-time closure',
+    yes: 'Yes',
+    no: 'No',
+    save: 'Save cut-offs',
+    saved: 'Cut-offs saved',
   },
   feed: {
     intro:
