@@ -12,14 +12,8 @@ import {
   SignoffReply,
 } from '@perfcommons/contracts';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
-import {
-  cycleRevisions,
-  decideRevision,
-  listRevisions,
-  listSignoffs,
-  requestRevision,
-  signPlan,
-} from './agreements';
+import { cycleRevisions, decideRevision, listRevisions, requestRevision } from './agreements';
+import { listSignoffs, signPlan } from './signoffs';
 
 /** Target responsibility agreements: sign-offs and mid-cycle revisions of approved plans. */
 export const monitoringAgreementRoutes: FastifyPluginAsyncContract = async (app) => {
