@@ -1,22 +1,52 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, eq, sql } from 'drizzle-orm';
-import { cycles, people, plans } from '../../db/schema';
+import type { IndicatorNodeInput } from '@perfcommons/contracts';
+import { factory, type Factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
-import { planOf } from './test-util';
 
 let t: TestApp;
+let f: Factory;
 let office: Client;
 let manager: Client;
+let otherManager: FactoryUser;
 let planId: string;
+let planVersion: number;
+let unitId: string;
+
+const leaf = (code: string, weight: number, target: number): IndicatorNodeInput => ({
+  code,
+  name: `指标 ${code}`,
+  weight,
+  target,
+  rule: { type: 'linear', baseline: 0, target, direction: 'higher' },
+  subjects: [{ type: 'data', weight: 100 }],
+});
+const TREE: IndicatorNodeInput[] = [
+  {
+    code: 'A',
+    name: '维度 A',
+    weight: 100,
+    children: [leaf('A1', 40, 100), leaf('A2', 35, 80), leaf('A3', 25, 60)],
+  },
+];
 
 beforeAll(async () => {
   t = await buildTestApp();
-  // The demo publishes 2025, which freezes its inputs (results/publication.test.ts): this file
-  // works on an unpublished copy of it.
-  await t.db.execute(sql`update cycles set results_published_at = null where code = '2025-annual'`);
-  office = await t.as('office');
-  manager = await t.as('edu.manager');
-  planId = await planOf(office, '2025-annual', 'edu');
+  // Its own cycle, units and approved plan (test/factories.ts), in execution.
+  f = factory(t, 'agreements');
+  const cycle = await f.cycle({ stage: 'planning' });
+  const unit = await f.org();
+  unitId = unit.id;
+  const other = await f.org();
+  const unitManager = await f.user([{ role: 'unit_manager', orgUnitId: unit.id }]);
+  otherManager = await f.user([{ role: 'unit_manager', orgUnitId: other.id }]);
+  office = await (await f.user([{ role: 'office' }])).login();
+  ({ id: planId, version: planVersion } = await f.plan({
+    cycleId: cycle.id,
+    orgUnitId: unit.id,
+    tree: TREE,
+  }));
+  await f.stage(cycle.id, 'execution');
+  manager = await unitManager.login();
 });
 afterAll(async () => t.close());
 
@@ -31,28 +61,22 @@ const find = (tree: Node[], code: string): Node | undefined => {
 
 describe('target responsibility agreements', () => {
   it('is signed once by the appraisee side and once by the office', async () => {
-    // The demo city's unit plans are signed already; the head of education's own plan is not.
-    const [{ id: cadrePlan }] = await t.db
-      .select({ id: plans.id })
-      .from(plans)
-      .innerJoin(people, eq(people.id, plans.personId))
-      .innerJoin(cycles, eq(cycles.id, plans.cycleId))
-      .where(and(eq(people.code, 'edu-1'), eq(cycles.code, '2025-annual')));
-    const sign = (c: Client, side: string) => c.post(`/api/plans/${cadrePlan}/signoffs`, { side });
-    const head = await t.as('edu.head');
-    expect((await sign(await t.as('fin.manager'), 'appraisee')).statusCode).toBe(403);
-    expect((await sign(head, 'office')).statusCode).toBe(403);
-    expect((await sign(head, 'appraisee')).statusCode).toBe(201);
+    const sign = (c: Client, side: string) => c.post(`/api/plans/${planId}/signoffs`, { side });
+    expect((await sign(await otherManager.login(), 'appraisee')).statusCode).toBe(403);
+    expect((await sign(manager, 'office')).statusCode).toBe(403);
+    expect((await sign(manager, 'appraisee')).statusCode).toBe(201);
     const again = await sign(manager, 'appraisee');
     expect(again.statusCode).toBe(409);
     expect(again.json().details).toEqual([{ path: 'side', message: 'already signed' }]);
-    expect((await sign(office, 'office')).json().signoff).toMatchObject({ side: 'office', planVersion: 1 });
-    const list = (await head.get(`/api/plans/${cadrePlan}/signoffs`)).json().items;
+    expect((await sign(office, 'office')).json().signoff).toMatchObject({ side: 'office', planVersion });
+    const list = (await manager.get(`/api/plans/${planId}/signoffs`)).json().items;
     expect(list.map((s: { side: string }) => s.side)).toEqual(['appraisee', 'office']);
-    const signed = (await manager.get(`/api/plans/${planId}/signoffs`)).json().items;
-    expect(signed).toHaveLength(2);
-    const draft = await planOf(office, '2026-annual', 'edu');
-    expect((await manager.post(`/api/plans/${draft}/signoffs`, { side: 'appraisee' })).statusCode).toBe(409);
+    // A plan not yet approved cannot be signed.
+    const later = await f.cycle({ stage: 'planning', year: 2032 });
+    const draft = await f.plan({ cycleId: later.id, orgUnitId: unitId, status: 'draft' });
+    expect((await manager.post(`/api/plans/${draft.id}/signoffs`, { side: 'appraisee' })).statusCode).toBe(
+      409,
+    );
   });
 
   it('refuses revisions naming unknown indicators or breaking the weights', async () => {
@@ -71,7 +95,7 @@ describe('target responsibility agreements', () => {
     expect(weights.statusCode).toBe(400);
     expect(weights.json().error).toBe('invalid_tree');
     expect(weights.json().details[0].path).toBe('tree.A.children'); // children's weights no longer sum to 100
-    const other = await t.as('fin.manager');
+    const other = await otherManager.login();
     expect(
       (
         await other.post(`/api/plans/${planId}/revisions`, {
@@ -113,7 +137,11 @@ describe('target responsibility agreements', () => {
       { path: 'reason', message: 'required when rejecting' },
     ]);
     const approved = (await decide(office, { decision: 'approved', reason: '理由充分' })).json();
-    expect(approved.revision).toMatchObject({ status: 'approved', previousVersion: 1, newVersion: 2 });
+    expect(approved.revision).toMatchObject({
+      status: 'approved',
+      previousVersion: planVersion,
+      newVersion: planVersion + 1,
+    });
     expect(approved.plan.version).toBe(before.plan.version + 1);
     expect((await decide(office, { decision: 'approved' })).statusCode).toBe(409);
 
@@ -128,7 +156,7 @@ describe('target responsibility agreements', () => {
     expect(pub.revisions).toHaveLength(1);
     expect(pub.revisions[0]).toMatchObject({
       justification: '省里下调了本项考核口径，目标值与权重相应调整',
-      newVersion: 2,
+      newVersion: planVersion + 1,
     });
     expect(pub.revisions[0].changes[0]).toMatchObject({ code: 'A1', field: 'target', from: 100, to: 95 });
     expect(pub.revisions[0].changes[0].name).toBeTruthy();

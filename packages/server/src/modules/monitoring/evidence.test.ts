@@ -1,23 +1,33 @@
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
+import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
-import { multipart, planOf } from './test-util';
+import { multipart } from './test-util';
 
 let t: TestApp;
 let office: Client;
 let eduManager: Client;
+let verifier: FactoryUser;
+let otherManager: FactoryUser;
 let valueId: string;
 
 beforeAll(async () => {
   t = await buildTestApp();
-  // The demo publishes 2025, which freezes its inputs (results/publication.test.ts): this file
-  // works on an unpublished copy of it.
-  await t.db.execute(sql`update cycles set results_published_at = null where code = '2025-annual'`);
-  office = await t.as('office');
-  eduManager = await t.as('edu.manager');
-  const planId = await planOf(office, '2025-annual', 'edu');
-  valueId = (await eduManager.get(`/api/plans/${planId}/values`)).json().items[0].id;
+  // Its own cycle, units and plan (test/factories.ts): a reported value of an approved plan.
+  const f = factory(t, 'evidence');
+  const cycle = await f.cycle({ stage: 'planning' });
+  const edu = await f.org();
+  const other = await f.org();
+  const manager = await f.user([{ role: 'unit_manager', orgUnitId: edu.id }]);
+  otherManager = await f.user([{ role: 'unit_manager', orgUnitId: other.id }]);
+  verifier = await f.user([{ role: 'verifier' }]);
+  office = await (await f.user([{ role: 'office' }])).login();
+  const plan = await f.plan({ cycleId: cycle.id, orgUnitId: edu.id });
+  await f.stage(cycle.id, 'execution');
+  [{ id: valueId }] = await f.values(plan.id, [{ indicatorCode: 'A1', period: '2031', value: 5 }], {
+    by: manager.actor,
+  });
+  eduManager = await manager.login();
 });
 afterAll(async () => t.close());
 
@@ -40,8 +50,7 @@ describe('evidence files', () => {
     });
     const list = (await office.get(`/api/values/${valueId}/evidence`)).json().items;
     expect(list.map((f: { id: string }) => f.id)).toEqual([file.id]);
-    const verifier = await t.as('verifier');
-    const dl = await verifier.get(`/api/evidence/${file.id}`);
+    const dl = await (await verifier.login()).get(`/api/evidence/${file.id}`);
     expect(dl.statusCode).toBe(200);
     expect(dl.headers['content-type']).toBe('application/pdf');
     expect(dl.headers['content-disposition']).toContain("filename*=UTF-8''%E6%A0%B8");
@@ -97,7 +106,7 @@ describe('evidence files', () => {
   });
 
   it('refuses another unit: upload and download are 403', async () => {
-    const other = await t.as('fin.manager');
+    const other = await otherManager.login();
     expect((await upload(other, 'x.txt', Buffer.from('hello'))).statusCode).toBe(403);
     const [first] = (await office.get(`/api/values/${valueId}/evidence`)).json().items;
     expect((await other.get(`/api/evidence/${first.id}`)).statusCode).toBe(403);
