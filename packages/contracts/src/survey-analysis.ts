@@ -165,6 +165,7 @@ const Reliability = z.object({
   n: z.number().int(),
 });
 
+const LabelPair = z.object({ label: z.string(), labelEn: z.string() });
 /** The full analysis of a survey's answers. */
 export const SurveyAnalysis = z.object({
   generatedAt: Timestamp,
@@ -197,10 +198,13 @@ export const SurveyAnalysis = z.object({
     }),
   ),
   questions: z.array(QuestionResult),
+  /** Labels of the strata fields and stratum keys (as in the report's methodology). */
+  labels: z
+    .object({ fields: z.record(z.string(), LabelPair), strata: z.record(z.string(), LabelPair) })
+    .optional(),
 });
 export type SurveyAnalysis = z.infer<typeof SurveyAnalysis>;
 
-const LabelPair = z.object({ label: z.string(), labelEn: z.string() });
 /** Methodology block of a report: frame, sample design, fieldwork. */
 export const SurveyMethodology = z.object({
   frameSize: z.number().int(),

@@ -632,6 +632,11 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
     reliability,
     strata,
     questions,
+    labels: await strataLabels(
+      db,
+      s,
+      strata.map((x) => x.stratum),
+    ),
   };
 }
 

@@ -105,6 +105,9 @@ describe('replicate weights in survey analysis', () => {
       label: '个体工商户 · 北山区人民政府 · 农村',
       labelEn: 'individual business · Beishan District · rural',
     });
+    // The office's analysis carries the same labels.
+    const a = await analysis('weighting=design');
+    expect(a.labels.strata['business|bs|rural']).toEqual(labels.strata['business|bs|rural']);
     for (const s of fieldwork.strata) {
       expect(labels.strata[s.stratum], s.stratum).toBeDefined();
       expect(labels.strata[s.stratum].label).not.toMatch(/[|]|household|business|urban|rural/);

@@ -129,6 +129,7 @@ export default function AnalysisTab({
 export function AnalysisBody({ a, planChart }: { a: Analysis; planChart: ReturnType<typeof ciChartOption> }) {
   const { t, i18n } = useTranslation('surveys');
   const lang = i18n.language;
+  const stratumText = stratumLabelOf(a.labels, lang);
   return (
     <Row gutter={[16, 16]}>
       <Col span={24}>
@@ -305,7 +306,7 @@ export function AnalysisBody({ a, planChart }: { a: Analysis; planChart: ReturnT
             pagination={{ pageSize: 12 }}
             dataSource={a.strata}
             columns={[
-              { title: t('sample.stratum'), dataIndex: 'stratum' },
+              { title: t('sample.stratum'), render: (_, x) => stratumText(x.stratum) },
               { title: t('an.n'), dataIndex: 'n', align: 'right' },
               {
                 title: t('an.weightShare'),
@@ -325,14 +326,14 @@ export function AnalysisBody({ a, planChart }: { a: Analysis; planChart: ReturnT
       </Col>
       {a.questions.map((qr) => (
         <Col xs={24} xl={12} key={qr.id}>
-          <QuestionCard qr={qr} />
+          <QuestionCard qr={qr} stratumText={stratumText} />
         </Col>
       ))}
     </Row>
   );
 }
 
-function QuestionCard({ qr }: { qr: QuestionResult }) {
+function QuestionCard({ qr, stratumText }: { qr: QuestionResult; stratumText: (s: string) => string }) {
   const { t, i18n } = useTranslation('surveys');
   const lang = i18n.language;
   const title = `${qr.id} · ${pick(lang, qr.text, qr.textEn)}`;
@@ -377,16 +378,26 @@ function QuestionCard({ qr }: { qr: QuestionResult }) {
           (qr.distribution?.items ?? []).map((i) => ({ label: i.value, share: i.share })),
         )}
       />
-      {qr.crossTab && <CrossTabView tab={qr.crossTab} />}
+      {qr.crossTab && <CrossTabView tab={qr.crossTab} stratumLabel={stratumText} />}
     </Card>
   );
 }
 
-const stratumLabel = (s: string) => s.split('|').join(' · ');
+/** A stratum key by its labels (the analysis carries them), else its values joined with ' · '. */
+const stratumLabelOf = (labels: Analysis['labels'], lang: string) => (s: string) => {
+  const l = labels?.strata[s];
+  return l ? pick(lang, l.label, l.labelEn) : s.split('|').join(' · ');
+};
 const pFmt = (p: number | null) => (p == null ? '—' : p < 0.0001 ? '< 0.0001' : p.toFixed(4));
 
 /** Row shares by stratum and the Rao–Scott test of independence of stratum and answer. */
-function CrossTabView({ tab }: { tab: NonNullable<QuestionResult['crossTab']> }) {
+function CrossTabView({
+  tab,
+  stratumLabel,
+}: {
+  tab: NonNullable<QuestionResult['crossTab']>;
+  stratumLabel: (s: string) => string;
+}) {
   const { t } = useTranslation('surveys');
   const r = tab.test;
   return (
