@@ -229,11 +229,41 @@ async function packedReads(
   return { values, ratings };
 }
 
-/** Calls `each(key, dataView, index)` for every packed entry of a row (`width` bytes of data each). */
-function unpack(row: PackedRow, width: number, each: (key: string, data: DataView, offset: number) => void) {
+/**
+ * The keys of packed rows split into their two fields, by the whole key list: plans issued from one
+ * scheme list the same keys in the same order, so most rows reuse a split list instead of making
+ * strings of their own. Bounded: past `limit` lists, new ones are split without being kept.
+ */
+function keySplitter(limit = 5000) {
+  const lists = new Map<string, [string, string][]>();
+  const pairs = new Map<string, [string, string]>();
+  return (keys: string): [string, string][] => {
+    const known = lists.get(keys);
+    if (known) return known;
+    const list = keys.split(ENTRY).map((key) => {
+      let p = pairs.get(key);
+      if (!p) {
+        const at = key.indexOf(FIELD);
+        p = [key.slice(0, at), key.slice(at + 1)];
+        if (pairs.size < limit * 10) pairs.set(key, p);
+      }
+      return p;
+    });
+    if (lists.size < limit) lists.set(keys, list);
+    return list;
+  };
+}
+
+/** Calls `each(fields, dataView, offset)` for every packed entry of a row (`width` bytes of data each). */
+function unpack(
+  row: PackedRow,
+  width: number,
+  split: (keys: string) => [string, string][],
+  each: (fields: [string, string], data: DataView, offset: number) => void,
+) {
   const bytes = row.data;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const keys = row.keys.split(ENTRY);
+  const keys = split(row.keys);
   if (keys.length * width !== bytes.byteLength)
     throw new Error(
       `packed inputs of plan ${row.plan_id}: ${keys.length} keys for ${bytes.byteLength} bytes`,
@@ -283,32 +313,21 @@ export async function readInputsByPlan(
   const ratingsOf = new Map(packed.ratings.map((r) => [r.plan_id, r]));
   packed.values.length = 0;
   packed.ratings.length = 0;
-  // A key names the same code and subject in every plan: split it once.
-  const split = new Map<string, [string, string]>();
-  const parts = (key: string) => {
-    let p = split.get(key);
-    if (!p) {
-      const at = key.indexOf(FIELD);
-      split.set(key, (p = [key.slice(0, at), key.slice(at + 1)]));
-    }
-    return p;
-  };
+  const split = keySplitter();
   for (const planId of plans.ids) {
     const values = valuesOf.get(planId);
     if (values) {
       valuesOf.delete(planId);
-      unpack(values, 8, (key, data, at) => {
-        const [code, period] = parts(key);
-        visit.value(planId, code, period, data.getFloat64(at));
-      });
+      unpack(values, 8, split, ([code, period], data, at) =>
+        visit.value(planId, code, period, data.getFloat64(at)),
+      );
     }
     for (const code of unverified.get(planId) ?? []) visit.unverified(planId, code);
     for (const f of findings.get(planId) ?? []) visit.findings(planId, f.code, f.points);
     const ratings = ratingsOf.get(planId);
     if (ratings) {
       ratingsOf.delete(planId);
-      unpack(ratings, 16, (key, data, at) => {
-        const [code, subject] = parts(key);
+      unpack(ratings, 16, split, ([code, subject], data, at) => {
         visit.rating(planId, code, {
           subject: subject as Rating['subject'],
           score: data.getFloat64(at),
