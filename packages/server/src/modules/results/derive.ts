@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, lte, ne } from 'drizzle-orm';
 import {
   rankSensitivity,
   type CombinedPart,
@@ -6,9 +6,10 @@ import {
   type VetoOutcome,
   type RankStability,
 } from '@perfcommons/domain';
-import { rowsOf, type DbOrTx } from '../../db/client';
+import type { DbOrTx } from '../../db/client';
 import { insertFromJson } from '../../db/bulk';
 import { consequences, cycles, plans, results } from '../../db/schema';
+import { canonicalJson } from '../../lib/hash';
 import type { CycleRow } from '../cycles/service';
 import type { ConsequenceRule, CycleRules } from '../evaluation/rules';
 
@@ -187,7 +188,8 @@ interface GradedResult {
 }
 
 /**
- * Applies the cycle's consequence rules 结果运用 to its results (replacing earlier ones). A rule with
+ * Applies the cycle's consequence rules 结果运用 to its results, replacing earlier ones (a row that
+ * still applies as it is stays), and returns every consequence that applies to them. A rule with
  * `consecutive: n` needs the same grade in the n − 1 previous annual cycles of the same appraisee
  * (an incomplete year, without grade, breaks the streak). Incomplete results get none.
  */
@@ -200,9 +202,11 @@ export async function applyConsequences(
 ) {
   const planById = new Map(planRows.map((p) => [p.id, p]));
   const ids = stored.map((r) => r.id);
-  for (let i = 0; i < ids.length; i += 5000)
-    await tx.delete(consequences).where(inArray(consequences.resultId, ids.slice(i, i + 5000)));
-  if (rules.length === 0 || stored.length === 0) return [];
+  if (rules.length === 0 || stored.length === 0) {
+    for (let i = 0; i < ids.length; i += 5000)
+      await tx.delete(consequences).where(inArray(consequences.resultId, ids.slice(i, i + 5000)));
+    return [];
+  }
   const needHistory = rules.some((r) => (r.consecutive ?? 1) > 1);
   const history = needHistory
     ? await tx
@@ -268,18 +272,40 @@ export async function applyConsequences(
       });
     }
   }
+  // Only what changed is written: a consequence already stored as it applies now keeps its row (a
+  // rescore that changes no grade rewrites none of them); the others are deleted or inserted.
+  const same = (e: typeof consequences.$inferSelect, r: (typeof rows)[number]) =>
+    e.cycleId === r.cycleId &&
+    e.personId === (r.personId ?? null) &&
+    e.orgUnitId === r.orgUnitId &&
+    e.reason === r.reason &&
+    canonicalJson(e.value ?? null) === canonicalJson(r.value ?? null);
+  const existing = new Map<string, typeof consequences.$inferSelect>();
+  for (let i = 0; i < ids.length; i += 5000)
+    for (const e of await tx
+      .select()
+      .from(consequences)
+      .where(inArray(consequences.resultId, ids.slice(i, i + 5000))))
+      existing.set(`${e.resultId} ${e.kind}`, e);
+  const insert: typeof rows = [];
+  for (const r of rows) {
+    const key = `${r.resultId} ${r.kind}`;
+    const e = existing.get(key);
+    if (e && same(e, r)) existing.delete(key);
+    else insert.push(r);
+  }
+  const gone = [...existing.values()].map((e) => e.id);
+  for (let i = 0; i < gone.length; i += 5000)
+    await tx.delete(consequences).where(inArray(consequences.id, gone.slice(i, i + 5000)));
   // One JSON parameter per 5,000 rows (id and created_at take their defaults).
-  const inserted: { id: string }[] = [];
-  for (let i = 0; i < rows.length; i += 5000)
-    inserted.push(
-      ...(await rowsOf<{ id: string }>(
-        tx,
-        sql`${insertFromJson(
-          consequences,
-          ['cycleId', 'resultId', 'personId', 'orgUnitId', 'kind', 'value', 'reason'],
-          rows.slice(i, i + 5000),
-        )} returning id`,
-      )),
+  for (let i = 0; i < insert.length; i += 5000)
+    await tx.execute(
+      insertFromJson(
+        consequences,
+        ['cycleId', 'resultId', 'personId', 'orgUnitId', 'kind', 'value', 'reason'],
+        insert.slice(i, i + 5000),
+      ),
     );
-  return inserted;
+  // Every consequence that applies to these results (kept or written).
+  return rows;
 }
