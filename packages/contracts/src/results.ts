@@ -132,7 +132,7 @@ export type PublicationOverrideRecord = z.infer<typeof PublicationOverrideRecord
 
 const PublicationEvent = z.looseObject({
   id: z.uuid(),
-  kind: z.string(),
+  kind: z.enum(['publish', 'withdraw']),
   reason: z.string().nullable(),
   overrides: z.array(PublicationOverrideRecord),
   actorName: z.string().nullable(),
@@ -151,6 +151,7 @@ export const PublicationState = z.object({
 export const PublicationStatus = PublicationState.extend({
   blockers: z.array(z.object({ planId: z.uuid(), title: z.string(), blockers: z.array(PublicationBlocker) })),
 });
+export type PublicationStatus = z.infer<typeof PublicationStatus>;
 
 export const PublishReply = z.object({
   cycle: Cycle,

@@ -32,7 +32,8 @@ import { JobProgress } from '../jobs/JobProgress';
 import { BreakdownDrawer, useNamesEn, useResultDetail } from './BreakdownDrawer';
 import { GradeTag } from './GradeTag';
 import { ConsequenceTags, IncompleteTag, SensitivityCell } from './ResultExtras';
-import { PublicationPanel, ResultRevisionsCard } from './PublicationPanel';
+import { PublicationPanel } from './PublicationPanel';
+import { ResultRevisionsCard } from './ResultRevisionsCard';
 
 /** Incomplete results (no rank, no grade) after the ranked and graded ones. */
 const byRank = (a: Result, b: Result) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || 0;
