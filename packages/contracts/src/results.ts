@@ -146,6 +146,7 @@ export const PublicationState = z.object({
   withdrawn: z.object({ reason: z.string().nullable(), at: Timestamp }).nullable(),
   history: z.array(PublicationEvent),
 });
+export type PublicationState = z.infer<typeof PublicationState>;
 
 /** The console's publication panel: the state and each plan still blocking publication. */
 export const PublicationStatus = PublicationState.extend({
@@ -224,6 +225,7 @@ export const ResultRevisionList = z.object({
   override: PublicationOverrideRecord.nullable(),
   publishedAt: Timestamp.nullable(),
 });
+export type ResultRevisionList = z.infer<typeof ResultRevisionList>;
 
 /** What the public sees of a cycle's results (set by the office). */
 export const DisclosureReply = z.object({
@@ -233,3 +235,4 @@ export const DisclosureReply = z.object({
   /** The office has not set it: the default policy. */
   isDefault: z.boolean(),
 });
+export type DisclosureReply = z.infer<typeof DisclosureReply>;

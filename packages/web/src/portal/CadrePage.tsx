@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Cycle, Items, OrgUnit, Person, ResultItem } from '@perfcommons/contracts';
+import type { Cycle, DisclosureReply, Items, OrgUnit, Person, ResultItem } from '@perfcommons/contracts';
 import { pick } from '../i18n';
 import { api } from '../shared/api';
 import { fmtDate, fmtNum } from '../shared/format';
@@ -8,13 +8,6 @@ import './cadre-i18n';
 import { Link } from './router';
 import { ErrorBox, GradeTag, Skeleton } from './ui';
 import { useApi } from './useApi';
-
-/** GET /api/public/cycles/:id/disclosure (contracts' DisclosureReply). */
-interface DisclosureReply {
-  unitResults: boolean;
-  cadreGrades: boolean;
-  cadreConsequences: boolean;
-}
 
 interface CycleRow {
   cycle: Cycle;

@@ -3,7 +3,12 @@ import { useTranslation } from 'react-i18next';
 import type { Same } from '../i18n';
 import { pick } from '../i18n';
 import { fmtDate, fmtDateTime, fmtNum } from '../shared/format';
-import type { Cycle, ResultRevision as Revision } from '@perfcommons/contracts';
+import type {
+  Cycle,
+  PublicationState,
+  ResultRevision as Revision,
+  ResultRevisionList as Revisions,
+} from '@perfcommons/contracts';
 import { useApi } from './useApi';
 
 const zh = {
@@ -89,16 +94,6 @@ const en: Same<typeof zh> = {
 };
 i18next.addResourceBundle('zh-CN', 'resultRevisions', zh, true, false);
 i18next.addResourceBundle('en', 'resultRevisions', en, true, false);
-
-interface Revisions {
-  items: Revision[];
-  override: { reason: string; blockers: { reason: 'no_result' | 'incomplete' | 'stale' }[] } | null;
-}
-interface PublicationState {
-  publishedAt: string | null;
-  withdrawn: { reason: string | null; at: string } | null;
-  history: { id: string; kind: 'publish' | 'withdraw'; reason: string | null; at: string }[];
-}
 
 function Note({ r }: { r: Revision }) {
   const { t, i18n } = useTranslation('resultRevisions');

@@ -5,14 +5,11 @@ import { useTranslation } from 'react-i18next';
 import { errorText } from '../../console/errors';
 import { api } from '../../shared/api';
 import './disclosure-i18n';
+import type { DisclosureReply } from '@perfcommons/contracts';
 
 /** GET /api/public/cycles/:id/disclosure, PUT /api/cycles/:id/disclosure. */
-interface Disclosure {
-  unitResults: boolean;
-  cadreGrades: boolean;
-  cadreConsequences: boolean;
-  isDefault?: boolean;
-}
+/** What the office sets (the reply adds whether it is the default policy). */
+type Disclosure = Omit<DisclosureReply, 'isDefault'>;
 
 /** The office's control of what the public sees of a cycle's results (issue 14). */
 export function DisclosureControl({ cycleId }: { cycleId: string }) {
@@ -22,13 +19,13 @@ export function DisclosureControl({ cycleId }: { cycleId: string }) {
   const [form] = Form.useForm<Disclosure>();
   const policy = useQuery({
     queryKey: ['disclosure', cycleId],
-    queryFn: () => api.get<Disclosure>(`/api/public/cycles/${cycleId}/disclosure`),
+    queryFn: () => api.get<DisclosureReply>(`/api/public/cycles/${cycleId}/disclosure`),
   });
   useEffect(() => {
     if (policy.data) form.setFieldsValue(policy.data);
   }, [policy.data, form]);
   const save = useMutation({
-    mutationFn: (v: Disclosure) => api.put<Disclosure>(`/api/cycles/${cycleId}/disclosure`, v),
+    mutationFn: (v: Disclosure) => api.put<DisclosureReply>(`/api/cycles/${cycleId}/disclosure`, v),
     onSuccess: (d) => {
       void message.success(t('saved'));
       qc.setQueryData(['disclosure', cycleId], d);
