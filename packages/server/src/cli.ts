@@ -12,7 +12,7 @@ import { systemActor } from './lib/system';
 import { parseValueSheet } from './modules/values/import';
 import { reportValues } from './modules/values/service';
 import { backup, restore } from './ops/backup';
-import { loadActor } from './modules/auth/service';
+import { loadActor, resetTotp } from './modules/auth/service';
 import { productionRefusal } from './modules/auth/production';
 import { initAdmin, resetPassword } from './modules/users/service';
 import { startMonitoringScheduler, sweepMonitoring } from './modules/monitoring/scheduler';
@@ -30,6 +30,9 @@ Commands:
                             one-time password to change at first login; refused once an administrator exists
   reset-password --user <username>
                             give that account a new one-time password (to change at its next login)
+  reset-totp --user <username>
+                            break glass for a lost authenticator and lost recovery codes: remove that
+                            account's second factor and end its sessions (audited; it enrols anew)
   migrate                   apply pending database migrations
   seed [--force]            load the demo city (refuses a non-empty database unless --force)
   compute --cycle <code>    compute results of a cycle and print a summary
@@ -217,6 +220,27 @@ async function main(argv: string[]) {
         }
         const { password } = await resetPassword(database.db, systemActor(), user.id);
         console.log(`New one-time password of ${user.username} (to be changed at next login): ${password}`);
+        return 0;
+      });
+    case 'reset-totp':
+      return withDb(await open(), async (database) => {
+        if (!values.user) {
+          console.error('reset-totp needs --user <username>');
+          return 1;
+        }
+        const user = await database.db.query.users.findFirst({
+          where: (u, { eq }) => eq(u.username, values.user!),
+        });
+        if (!user) {
+          console.error(`No user ${values.user}`);
+          return 1;
+        }
+        const was = await resetTotp(database.db, user.id, null);
+        console.log(
+          was
+            ? `Second factor of ${user.username} removed, sessions ended: it enrols a new authenticator at its next login`
+            : `${user.username} had no second factor enabled; sessions ended`,
+        );
         return 0;
       });
     case 'seed':

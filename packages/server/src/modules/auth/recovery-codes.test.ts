@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db/client';
 import { totpRecoveryCodes, users } from '../../db/schema';
 import { buildTestApp, type TestApp } from '../../../test/helper';
-import { RECOVERY_CODE_COUNT } from './service';
+import { RECOVERY_CODE_COUNT, resetTotp } from './service';
 
 // TOTP recovery codes (issue 14): shown once, stored as keyed digests in their own table, one use each.
 let t: TestApp;
@@ -168,5 +168,28 @@ describe('TOTP recovery codes', () => {
       .where(and(eq(totpRecoveryCodes.userId, id)));
     expect(left).toEqual([]);
     expect((await c.get('/api/auth/me')).json().user.recoveryCodesLeft).toBeNull();
+  });
+
+  it('lost phone and lost codes: the operator resets the second factor from the command line (audited)', async () => {
+    await awayFromStepEdge();
+    const { c } = await enrol('lj.manager', '10.40.4.1');
+    const id = await idOf('lj.manager');
+    expect(await resetTotp(t.db, id, null)).toBe(true);
+    // Its sessions ended; it logs in with the password alone and may enrol again.
+    expect((await c.get('/api/auth/me')).statusCode).toBe(401);
+    const back = await login({ username: 'lj.manager', password: 'demo1234' }, '10.40.4.2');
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.json().user).toMatchObject({ totpEnabled: false, recoveryCodesLeft: null });
+    expect(await t.db.select().from(totpRecoveryCodes).where(eq(totpRecoveryCodes.userId, id))).toEqual([]);
+    const [entry] = await rowsOf<{ actor_id: string | null; data: Record<string, unknown> }>(
+      t.db,
+      sql`select actor_id, data from audit_log where entity_id = ${id} and action = 'auth.totp_disable'`,
+    );
+    expect(entry).toEqual({
+      actor_id: null,
+      data: { reset: true, by: 'command line', wasEnabled: true, sessionsEnded: 1 },
+    });
+    const verify = (await (await t.as('office')).get('/api/audit/verify')).json();
+    expect(verify.problems).toEqual([]);
   });
 });

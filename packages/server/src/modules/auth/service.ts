@@ -628,5 +628,38 @@ export async function regenerateRecoveryCodes(
   return { recoveryCodes, recoveryCodesLeft: recoveryCodes.length };
 }
 
+/**
+ * Break-glass reset of another account's second factor (command line `perfcommons reset-totp`, run by
+ * whoever operates the server): the secret and every recovery code are deleted and the account's sessions
+ * end; in production an account whose roles require a second factor must enrol a new one at its next
+ * login. Audited `auth.totp_disable` with `reset: true` and who ran it. Returns whether one was enabled.
+ */
+export async function resetTotp(db: Db, userId: string, by: string | null): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [u] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+    if (!u) return false;
+    const was = !!u.totpEnabledAt;
+    await tx
+      .update(users)
+      .set({ totpEnabledAt: null, totpSecret: null, totpLastStep: null })
+      .where(eq(users.id, userId));
+    await tx.delete(totpRecoveryCodes).where(eq(totpRecoveryCodes.userId, userId));
+    const ended = await tx
+      .delete(sessions)
+      .where(eq(sessions.userId, userId))
+      .returning({ t: sessions.tokenHash });
+    await appendAudit(tx, [
+      {
+        actorId: by,
+        action: 'auth.totp_disable',
+        entityType: 'user',
+        entityId: userId,
+        data: { reset: true, by: by ?? 'command line', wasEnabled: was, sessionsEnded: ended.length },
+      },
+    ]);
+    return was;
+  });
+}
+
 /** The current code of a secret (tests and the command line's break-glass checks). */
 export const totpCode = (secret: string) => totpGenerate({ secret });
