@@ -10,24 +10,10 @@ import { api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import { fromEdit, setChildWeights, toPercent, type EditNode } from './treeOps';
 import './design-i18n';
+import type { EntropyHistoryReply } from '@perfcommons/contracts';
 
 /** GET /api/plans/:id/entropy-history. */
-interface EntropyHistory {
-  cycleId: string | null;
-  cycleName: string | null;
-  cycleNameEn: string | null;
-  leaves: {
-    code: string;
-    name: string;
-    nameEn: string | null;
-    direction: 'higher' | 'lower';
-    peersWithValue: number;
-  }[];
-  excluded: { code: string; reason: 'not_data' | 'too_few_values' }[];
-  rows: { appraiseeName: string; appraiseeNameEn: string | null; values: number[] }[];
-  weights: number[] | null;
-  insufficient: 'no_earlier_cycle' | 'too_few_peers' | 'too_few_leaves' | null;
-}
+type EntropyHistory = EntropyHistoryReply;
 
 /**
  * Sibling groups whose normal children are all leaves with an entropy weight: their weights become the

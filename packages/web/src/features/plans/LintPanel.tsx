@@ -8,16 +8,10 @@ import { api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import type { IndicatorNode } from '../../shared/tree';
 import './design-i18n';
+import type { LintFinding } from '@perfcommons/contracts';
 
 /** A finding of the server's design checks (domain lintPlan), as GET /api/plans/:id returns it. */
-export interface LintFinding {
-  code: string;
-  indicatorCode: string;
-  severity: 'error' | 'warning';
-  message: string;
-  otherCode?: string;
-  value?: number;
-}
+export type { LintFinding };
 
 interface Props {
   planId: string;
