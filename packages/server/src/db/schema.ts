@@ -20,7 +20,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
-import type { CycleRules, IndicatorNodeInput, Role } from '@perfcommons/contracts';
+import type { CycleRules, IndicatorNodeInput, Role, Stage } from '@perfcommons/contracts';
 import type {
   FirstLevelAttainment,
   GradeScheme,
@@ -150,7 +150,7 @@ export const cycles = pgTable('cycles', {
   type: text('type').notNull(),
   periodStart: date('period_start').notNull(),
   periodEnd: date('period_end').notNull(),
-  stage: text('stage').notNull().default('mission_analysis'),
+  stage: text('stage').$type<Stage>().notNull().default('mission_analysis'),
   /** Grade bands, quotas and tie rule (domain GradeScheme). */
   gradeScheme: jsonb('grade_scheme').$type<GradeScheme>(),
   /** Scoring rules of the cycle: trimming, minimum raters, combined-appraisal share. */

@@ -113,7 +113,7 @@ export interface OverrideInput {
 export async function transitionCheck(db: Db, actor: Actor | null, id: string, to?: Stage) {
   requireOffice(actor, 'Checking a cycle’s stage preconditions');
   const c = await getCycle(db, id);
-  const from = STAGES.indexOf(c.stage as Stage);
+  const from = STAGES.indexOf(c.stage);
   const target = to ?? STAGES[from + 1];
   if (!target)
     throw conflict('The cycle is closed; there is no next link', [{ path: 'to', message: 'no next stage' }]);
@@ -161,7 +161,7 @@ export async function transitionCycle(
     throw badRequest('Each override needs a known precondition and a written reason', details);
   return db.transaction(async (tx) => {
     const c = await getCycle(tx, id, { forUpdate: true });
-    const from = STAGES.indexOf(c.stage as Stage);
+    const from = STAGES.indexOf(c.stage);
     const to = STAGES.indexOf(input.to);
     if (to === from)
       throw conflict(`The cycle is already in ${input.to}`, [{ path: 'to', message: 'same stage' }]);

@@ -22,7 +22,7 @@ import { requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
 import { assertCycleNotPublished } from '../cycles/freeze';
-import { getCycle, STAGES, type CycleRow, type Stage } from '../cycles/service';
+import { getCycle, STAGES, type CycleRow } from '../cycles/service';
 import { hashPassword } from '../auth/password';
 import { CycleRulesSchema, rulesOf, type CycleRules } from './rules';
 import { regulationSections } from './regulations-text';
@@ -30,7 +30,7 @@ import { regulationSections } from './regulations-text';
 /** Subjects from outside the appraisee's own organisation; a rater of the appraisee's unit is excluded. */
 export const EXTERNAL_SUBJECTS = ['expert', 'deputy', 'third_party', 'public', 'service_recipient'];
 
-const frozen = (c: CycleRow) => STAGES.indexOf(c.stage as Stage) >= STAGES.indexOf('evaluation');
+const frozen = (c: CycleRow) => STAGES.indexOf(c.stage) >= STAGES.indexOf('evaluation');
 
 /** The rules a cycle's results are computed from: its frozen version, published as the regulations. */
 export interface FrozenRules {

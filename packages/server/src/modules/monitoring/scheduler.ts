@@ -1,4 +1,5 @@
 import { asc, inArray } from 'drizzle-orm';
+import type { Stage } from '@perfcommons/contracts';
 import type { Db } from '../../db/client';
 import { cycles } from '../../db/schema';
 import { systemActor } from '../../lib/system';
@@ -8,7 +9,7 @@ import { runCorrectionTasks } from './tasks';
 import { runWarnings } from './trajectory';
 
 /** Stages whose cycles are swept: communication and counseling 绩效沟通与辅导, when progress is reported. */
-export const SWEPT_STAGES = ['execution'];
+export const SWEPT_STAGES: Stage[] = ['execution'];
 
 /** The part of a pino / Fastify logger the sweep writes to. */
 export interface SweepLog {
