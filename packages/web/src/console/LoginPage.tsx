@@ -48,7 +48,13 @@ export function LoginPage() {
     } catch (e) {
       if (e instanceof ApiError && (e.code === 'totp_required' || e.code === 'totp_invalid')) {
         setNeedTotp(true);
-        setError(e.code === 'totp_invalid' ? errorText(e) : t('login.totpHint'));
+        setError(
+          e.code !== 'totp_invalid'
+            ? t('login.totpHint')
+            : e.details[0]?.path === 'recoveryCode'
+              ? t('login.recoveryInvalid')
+              : errorText(e),
+        );
       } else if (e instanceof ApiError && (e.code === 'account_locked' || e.code === 'address_locked')) {
         const until = /locked until (\S+)/.exec(e.details[0]?.message ?? '')?.[1];
         setError(t('login.locked', { until: until ? new Date(until).toLocaleString(i18n.language) : '' }));

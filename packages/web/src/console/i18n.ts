@@ -27,6 +27,7 @@ export const zh = {
     recoveryHint: '请输入启用双因素认证时保存的一个恢复码（每个只能用一次）',
     useRecovery: '身份验证器丢失？使用恢复码',
     useTotp: '改用身份验证器验证码',
+    recoveryInvalid: '恢复码错误或已使用过',
     locked: '登录失败次数过多，账号或地址已临时锁定，请于 {{until}} 后再试',
   },
   header: {
@@ -121,6 +122,7 @@ export const en: Same<typeof zh> = {
       'Enter one of the recovery codes you saved when enabling two-factor authentication (each works once)',
     useRecovery: 'Lost your authenticator? Use a recovery code',
     useTotp: 'Use the authenticator code instead',
+    recoveryInvalid: 'Wrong or already used recovery code',
     locked: 'Too many failed sign-ins: the account or address is locked until {{until}}',
   },
   header: {
