@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, inArray, notInArray, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import {
   combineTotals,
   discloseResult,
@@ -184,6 +184,15 @@ async function scoreChanged(
 
 type NextResult = Omit<ResultRow, 'id' | 'computedAt'>;
 
+/** Whether two own scores have the same first-level codes, weights and attainments, exactly. */
+function sameFirstLevel(a: OwnScore['firstLevel'] | undefined, b: OwnScore['firstLevel']): boolean {
+  return (
+    a !== undefined &&
+    a.length === b.length &&
+    a.every((x, j) => x.code === b[j].code && x.weight === b[j].weight && x.attainment === b[j].attainment)
+  );
+}
+
 /**
  * Whether a recomputed result equals its stored row in every column a recompute may change. Objects
  * reused from the stored row (own score, sensitivity, veto) compare by identity; others by canonical
@@ -304,15 +313,19 @@ export async function computeCycleResults(
       ).map((g) => [g.id, g]),
     );
     const sensitivity = sensitivityByGroup(ranked, cycleId, (list) => {
+      // The Monte Carlo is a pure function of the members' totals and first-level attainments and
+      // weights (not of their order): a group whose members all had these same figures, complete in
+      // a group of this size, gets its stored outcome, rescored or not (a rescore whose inputs moved
+      // without changing a figure, as after a recount, runs none).
       const before = list.map((s) => previous.get(s.plan.id));
       const same = before.every(
         (b, i) =>
           b !== undefined &&
-          !rescored.has(list[i].plan.id) &&
           b.complete &&
           b.total === list[i].total &&
           b.peerGroup === list[i].plan.peerGroup &&
-          b.peerGroupSize === list.length,
+          b.peerGroupSize === list.length &&
+          (!rescored.has(list[i].plan.id) || sameFirstLevel(b.own.firstLevel, list[i].own.firstLevel)),
       );
       return same ? new Map(before.map((b) => [b!.planId, b!.sensitivity])) : undefined;
     });
@@ -362,21 +375,13 @@ export async function computeCycleResults(
       const byPlan = new Map(batch.map((r) => [r.planId, r]));
       for (const { id, plan_id } of ids) written.push({ id, ...byPlan.get(plan_id)! });
     }
-    const removed = await tx
-      .delete(results)
-      .where(
-        and(
-          eq(results.cycleId, cycleId),
-          notInArray(
-            results.planId,
-            tx
-              .select({ id: plans.id })
-              .from(plans)
-              .where(and(eq(plans.cycleId, cycleId), inArray(plans.status, ['approved', 'closed']))),
-          ),
-        ),
-      )
-      .returning({ id: results.id });
+    // Results of plans no longer approved or closed, as read at the start of this transaction (by id:
+    // a scan of the cycle's results for them cost a second at province scale, to find none).
+    const scoredPlans = new Set(planIds);
+    const gone = [...previous.values()].filter((r) => !scoredPlans.has(r.planId)).map((r) => r.id);
+    const removed = gone.length
+      ? await tx.delete(results).where(inArray(results.id, gone)).returning({ id: results.id })
+      : [];
     progress(92, 'consequences');
     // Consequences follow grade and veto: only rewritten results can have new ones.
     const applied = await applyConsequences(tx, cycle, rules.consequenceRules, written, planRows);

@@ -1,7 +1,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/helper';
-import { actualValues, cycles, indicatorNodes, plans } from '../../db/schema';
+import { actualValues, auditLog, cycles, indicatorNodes, plans, results } from '../../db/schema';
 import { recomputeDuration } from '../../lib/metrics';
 import { systemActor } from '../../lib/system';
 import { buildTree } from '../plans/tree';
@@ -125,8 +125,28 @@ describe('shared indicator trees of a recompute', () => {
     expect(after!.value).toBe((computes?.value ?? 0) + 1);
     for (const r of await listResults(t.db, systemActor(), annualId)) {
       const b = before.get(r.planId)!;
-      expect([r.total, r.grade, r.rank, r.firstLevel]).toEqual([b.total, b.grade, b.rank, b.firstLevel]);
+      expect([r.total, r.grade, r.rank, r.firstLevel, r.sensitivity]).toEqual([
+        b.total,
+        b.grade,
+        b.rank,
+        b.firstLevel,
+        b.sensitivity,
+      ]);
     }
     expect((await computeCycleResults(t.db, systemActor(), annualId)).rescored).toBe(0);
+  });
+
+  it('removes the result of a plan no longer approved, and audits it', async () => {
+    const [gone] = await t.db.select().from(results).where(eq(results.cycleId, annualId)).limit(1);
+    await t.db.update(plans).set({ status: 'draft' }).where(eq(plans.id, gone.planId));
+    const again = await computeCycleResults(t.db, systemActor(), annualId);
+    expect(again.removed).toBe(1);
+    expect(await t.db.select().from(results).where(eq(results.id, gone.id))).toEqual([]);
+    const [entry] = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'result.delete'), eq(auditLog.entityId, gone.id)));
+    expect(entry).toBeDefined();
+    expect((await computeCycleResults(t.db, systemActor(), annualId)).removed).toBe(0);
   });
 });
