@@ -5,7 +5,8 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import type { Database, Db } from '../../db/client';
-import { jobs } from '../../db/schema';
+import { jobFiles, jobs } from '../../db/schema';
+import { observeJob } from '../../lib/metrics';
 import type { Actor } from '../../lib/actor';
 import { AppError } from '../../lib/errors';
 import { loadActor } from '../auth/service';
@@ -196,8 +197,17 @@ export class JobQueue {
     }
   }
 
-  /** Enqueues a job for the actor; its row exists (queued) before the worker can see it. */
-  async enqueue(kind: string, actor: Actor | null, input: object): Promise<JobRow> {
+  /**
+   * Enqueues a job for the actor; its row exists (queued) before the worker can see it. `prepare`
+   * runs between the two with the job's id (an upload stored in `job_files`); if it throws, the job
+   * is failed with its error, its files deleted, and the error rethrown.
+   */
+  async enqueue(
+    kind: string,
+    actor: Actor | null,
+    input: object,
+    prepare?: (id: string) => Promise<void>,
+  ): Promise<JobRow> {
     const def = this.defs.get(kind);
     if (!def) throw new Error(`No job kind ${kind}`);
     const id = randomUUID();
@@ -206,6 +216,7 @@ export class JobQueue {
       .values({ id, kind, input, createdBy: actor?.id ?? null, maxAttempts: (def.retryLimit ?? 2) + 1 })
       .returning();
     try {
+      await prepare?.(id);
       await this.boss.send(kind, { ...input, actorId: actor?.id ?? null }, { id });
     } catch (err) {
       await this.finish(id, 'failed', { lastError: errorOf(err) });
@@ -230,6 +241,8 @@ export class JobQueue {
       })
       .where(eq(jobs.id, job.id));
     this.events.emit('start', { id: job.id, kind: def.kind, attempt });
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     let last = 0;
     let timer: NodeJS.Timeout | undefined;
     let latest: { progress: number; message: string | null } | null = null;
@@ -265,6 +278,7 @@ export class JobQueue {
       clearTimeout(timer);
       latest = null;
       await this.finish(job.id, 'completed', { result: result ?? null, progress: 100 });
+      observeJob(def.kind, 'completed', seconds());
       return result;
     } catch (err) {
       clearTimeout(timer);
@@ -273,9 +287,11 @@ export class JobQueue {
       // The caller's mistake (a 4xx) fails at once: another attempt would meet the same refusal.
       if (err instanceof AppError) {
         await this.finish(job.id, 'failed', { lastError });
+        observeJob(def.kind, 'failed', seconds());
         return { failed: lastError };
       }
       const retrying = job.retryCount < job.retryLimit;
+      observeJob(def.kind, retrying ? 'retry' : 'failed', seconds());
       if (retrying) {
         await this.db
           .update(jobs)
@@ -306,6 +322,8 @@ export class JobQueue {
       .update(jobs)
       .set({ ...set, state, finishedAt: new Date(), updatedAt: new Date() })
       .where(eq(jobs.id, id));
+    // An ended job's files (an upload it imported) are of no further use.
+    await this.db.delete(jobFiles).where(eq(jobFiles.jobId, id));
     this.events.emit('done', { id, state });
   }
 

@@ -1,7 +1,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
-import { auditLog, surveyFrameUnits } from '../../db/schema';
+import { auditLog, jobFiles, surveyFrameUnits } from '../../db/schema';
 import { verifyAudit } from '../audit/service';
 
 let t: TestApp;
@@ -26,7 +26,7 @@ const upload = (csv: Buffer, mode?: 'replace' | 'append') => {
   const { payload, headers } = multipart('frame.csv', csv);
   return office.raw({
     method: 'POST',
-    url: `/api/surveys/${surveyId}/frame/import${mode ? `?mode=${mode}` : ''}`,
+    url: `/api/surveys/${surveyId}/frame/import?wait=true${mode ? `&mode=${mode}` : ''}`,
     payload,
     headers,
   });
@@ -136,6 +136,53 @@ describe('streamed CSV frame import', () => {
     expect((await verifyAudit(t.db)).problems).toEqual([]);
   });
 
+  it('runs as a job: 202 with its id, progress to 100, the summary as its result, the upload deleted', async () => {
+    const { payload, headers } = multipart('frame.csv', frameCsv(4000, { prefix: 'J' }));
+    const res = await office.raw({
+      method: 'POST',
+      url: `/api/surveys/${surveyId}/frame/import?mode=replace`,
+      payload,
+      headers,
+    });
+    expect(res.statusCode).toBe(202);
+    const { jobId } = res.json();
+    const seen: number[] = [];
+    const onProgress = (e: { id: string; progress: number }) => e.id === jobId && seen.push(e.progress);
+    t.app.jobs.events.on('progress', onProgress);
+    const done = await t.app.jobs.wait(jobId);
+    t.app.jobs.events.off('progress', onProgress);
+    expect(done.state).toBe('completed');
+    const job = (await office.get(`/api/jobs/${jobId}`)).json();
+    expect(job).toMatchObject({ kind: 'surveys.frame-import', state: 'completed', progress: 100 });
+    expect(job.input).toMatchObject({
+      surveyId,
+      mode: 'replace',
+      bytes: frameCsv(4000, { prefix: 'J' }).length,
+    });
+    expect(job.result).toMatchObject({ mode: 'replace', inserted: 4000, total: 4000 });
+    expect(seen.at(-1)).toBe(100);
+    expect(await stored()).toBe(4000);
+    const [{ n }] = await t.db.select({ n: count() }).from(jobFiles).where(eq(jobFiles.jobId, jobId));
+    expect(n).toBe(0);
+
+    // A refused file fails the job at once (no retry) with the rows named, and stores nothing.
+    const bad = multipart('frame.csv', frameCsv(3000, { prefix: 'K', bad: 10 }));
+    const refused = await office.raw({
+      method: 'POST',
+      url: `/api/surveys/${surveyId}/frame/import?mode=replace`,
+      payload: bad.payload,
+      headers: bad.headers,
+    });
+    expect(refused.statusCode).toBe(202);
+    const failed = await t.app.jobs.wait(refused.json().jobId);
+    expect(failed).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(failed.lastError).toMatchObject({
+      status: 400,
+      details: [{ path: 'rows.10.district', message: 'row 12: empty' }],
+    });
+    expect(await stored()).toBe(4000);
+  });
+
   it('refuses a file without the strata columns and a malformed CSV', async () => {
     const missing = await upload(Buffer.from('id,district\nX,东城\n'), 'replace');
     expect(missing.statusCode).toBe(400);
@@ -143,6 +190,6 @@ describe('streamed CSV frame import', () => {
     const broken = await upload(Buffer.from('id,district,area\nX,"东城,urban\n'), 'replace');
     expect(broken.statusCode).toBe(400);
     expect(broken.json().details[0].path).toBe('file');
-    expect(await stored()).toBe(3000);
+    expect(await stored()).toBe(4000);
   });
 });

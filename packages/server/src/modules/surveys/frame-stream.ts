@@ -1,11 +1,13 @@
-import type { Readable } from 'node:stream';
+import { randomBytes } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { FrameMode } from '@perfcommons/contracts';
-import { count, eq, sql } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { surveyFrameUnits, surveySamples } from '../../db/schema';
 import { requireOffice, type Actor } from '../../lib/actor';
 import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/errors';
+import { copyInto, copyLine, type CopyWriter } from '../../lib/copy';
 import { appendAudit } from '../audit/service';
 import { loadSurvey, stratumOf } from './service';
 
@@ -15,29 +17,28 @@ export const MAX_STREAM_FRAME_ROWS = 1_000_000;
 export const MAX_STREAM_FRAME_BYTES = 200 * 1024 * 1024;
 /** Problems listed when a file is refused (the count names them all). */
 export const MAX_LISTED_PROBLEMS = 100;
-/** Rows written by one statement. */
-const BATCH = 5000;
+/** Rows between two progress reports. */
+const PROGRESS_EVERY = 50_000;
 
 export interface StreamFrameOptions {
   mode?: FrameMode;
-  /** Called after each written batch with the rows read so far (a job's progress). */
+  /** Called every {@link PROGRESS_EVERY} rows and at the end with the rows read so far (a job's progress). */
   onProgress?: (rows: number) => void | Promise<void>;
   maxRows?: number;
 }
 
-interface Unit {
-  e: string;
-  s: string;
-  p: Record<string, string>;
-  c: string | null;
-}
-
-/** Writes one batch with a single statement: the rows travel as one JSON parameter (either driver). */
-async function writeBatch(tx: Tx, surveyId: string, batch: Unit[]) {
-  await tx.execute(sql`
-    insert into survey_frame_units (survey_id, external_id, stratum, profile, contact)
-    select ${surveyId}::uuid, t.e, t.s, t.p, t.c
-    from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as t(e text, s text, p jsonb, c text)`);
+/**
+ * Unit ids for one import, in ascending order (UUID version 7: time, then a random part of this
+ * import, then the row): the primary key index is appended to instead of written all over.
+ */
+function orderedIds() {
+  const time = Date.now().toString(16).padStart(12, '0');
+  const rand = randomBytes(8).toString('hex');
+  let n = 0;
+  return () => {
+    const row = (n++).toString(16).padStart(8, '0');
+    return `${time.slice(0, 8)}-${time.slice(8)}-7${rand.slice(0, 3)}-${((parseInt(rand[3], 16) & 3) | 8).toString(16)}${rand.slice(4, 7)}-${rand.slice(7, 11)}${row}`;
+  };
 }
 
 /** The parser's records; a malformed CSV (an unclosed quote…) becomes a 400 naming its line. */
@@ -57,8 +58,9 @@ async function* readRecords<T>(parser: AsyncIterable<T>): AsyncGenerator<T> {
 /**
  * Imports a sampling frame from a CSV stream (header row: id, the strata fields, optional contact),
  * up to {@link MAX_STREAM_FRAME_ROWS} rows, all or nothing, in one transaction. Rows are checked one
- * by one as they are read and written in batches of {@link BATCH}; memory holds one batch and the
- * ids seen (for duplicates), never the file. On any problem the whole import is refused (400), listing
+ * by one as they are read and written by COPY as they come (`lib/copy.ts`: COPY FROM STDIN on
+ * PostgreSQL, `/dev/blob` chunks on PGlite); memory holds one chunk and the ids seen (for
+ * duplicates), never the file. On any problem the whole import is refused (400), listing
  * the first {@link MAX_LISTED_PROBLEMS} as `rows.N.field` with the file row (`row 3: empty`), as the
  * buffered import does. Same semantics as `storeFrame`: replace or append, 409 `frame_exists`
  * without a mode, refused once a sample is drawn, one `survey.frame` audit entry (the survey's frame
@@ -68,14 +70,18 @@ export async function importFrameStream(
   db: Db,
   actor: Actor | null,
   id: string,
-  input: Readable,
+  source: Readable | ((tx: Tx) => Readable),
   opts: StreamFrameOptions = {},
 ) {
+  // A stored upload may have to be read through the import's own transaction (PGlite's one
+  // connection is held by it): the source is then made from the transaction.
+  let input: Readable = typeof source === 'function' ? new PassThrough() : source;
   const a = requireOffice(actor, 'Sampling');
   const maxRows = opts.maxRows ?? MAX_STREAM_FRAME_ROWS;
   const mode = opts.mode;
   try {
     return await db.transaction(async (tx) => {
+      if (typeof source === 'function') input = source(tx);
       const s = await loadSurvey(tx, id, { lock: true });
       const [sample] = await tx
         .select({ id: surveySamples.id })
@@ -118,84 +124,100 @@ export async function importFrameStream(
       let cols: { id: number; fields: number[]; contact: number } | null = null;
       let ignoredColumns: string[] = [];
       let i = 0;
-      let batch: Unit[] = [];
+      // Rows go to the table by COPY as they are read (started at the first row to write).
+      let copy: CopyWriter | null = null;
+      const columns = ['id', 'survey_id', 'external_id', 'stratum', 'profile', 'contact'];
+      const ids = orderedIds();
+      // Units per stratum as written (the frame's strata are these plus those already there).
+      const written = new Map<string, number>();
       const records = readRecords(parser as AsyncIterable<{ record: string[]; info: { lines: number } }>);
-      for await (const { record, info } of records) {
-        if (!cols) {
-          const header = record.map((h) => h.trim());
-          const missing = ['id', ...fields].filter((c) => !header.includes(c));
-          if (missing.length)
-            throw badRequest(
-              `Missing column(s): ${missing.join(', ')}`,
-              missing.map((c) => ({ path: `file.columns.${c}`, message: 'missing header' })),
-            );
-          cols = {
-            id: header.indexOf('id'),
-            fields: fields.map((f) => header.indexOf(f)),
-            contact: header.indexOf('contact'),
-          };
-          const used = ['id', 'contact', ...fields];
-          ignoredColumns = header.filter((h) => h && !used.includes(h));
-          continue;
+      try {
+        for await (const { record, info } of records) {
+          if (!cols) {
+            const header = record.map((h) => h.trim());
+            const missing = ['id', ...fields].filter((c) => !header.includes(c));
+            if (missing.length)
+              throw badRequest(
+                `Missing column(s): ${missing.join(', ')}`,
+                missing.map((c) => ({ path: `file.columns.${c}`, message: 'missing header' })),
+              );
+            cols = {
+              id: header.indexOf('id'),
+              fields: fields.map((f) => header.indexOf(f)),
+              contact: header.indexOf('contact'),
+            };
+            const used = ['id', 'contact', ...fields];
+            ignoredColumns = header.filter((h) => h && !used.includes(h));
+            continue;
+          }
+          // A row of empty cells is skipped, as in the buffered import.
+          if (record.every((v) => !v.trim())) continue;
+          if (i >= maxRows) {
+            throw new AppError(413, 'file_too_large', `At most ${maxRows} frame rows`, [
+              { path: 'rows', message: `more than ${maxRows} rows` },
+            ]);
+          }
+          const where = `row ${info.lines}: `;
+          const ext = (record[cols.id] ?? '').trim();
+          if (!ext) problem(`rows.${i}.id`, `${where}empty`);
+          else if (ext.length > 100) problem(`rows.${i}.id`, `${where}longer than 100`);
+          else {
+            const before = seen.get(ext);
+            if (before === -1) problem(`rows.${i}.id`, `${where}already in the frame`);
+            else if (before !== undefined) problem(`rows.${i}.id`, `${where}duplicate of rows.${before}`);
+            else seen.set(ext, i);
+          }
+          const profile: Record<string, string> = {};
+          fields.forEach((f, k) => {
+            const v = (record[cols!.fields[k]] ?? '').trim();
+            if (!v) problem(`rows.${i}.${f}`, `${where}empty`);
+            else if (v.length > 500) problem(`rows.${i}.${f}`, `${where}longer than 500`);
+            else if (v.includes('|')) problem(`rows.${i}.${f}`, `${where}must not contain |`);
+            profile[f] = v;
+          });
+          i++;
+          // After the first problem nothing more is written (the transaction is rolled back anyway);
+          // the rest of the file is still read so that the answer counts every problem.
+          if (problems) continue;
+          const contact = cols.contact >= 0 ? (record[cols.contact] ?? '').trim() : '';
+          const stratum = stratumOf(fields, profile);
+          written.set(stratum, (written.get(stratum) ?? 0) + 1);
+          copy ??= copyInto(tx, 'survey_frame_units', columns);
+          await copy.write(copyLine([ids(), id, ext, stratum, JSON.stringify(profile), contact || null]));
+          if (i % PROGRESS_EVERY === 0) await opts.onProgress?.(i);
         }
-        // A row of empty cells is skipped, as in the buffered import.
-        if (record.every((v) => !v.trim())) continue;
-        if (i >= maxRows) {
-          throw new AppError(413, 'file_too_large', `At most ${maxRows} frame rows`, [
-            { path: 'rows', message: `more than ${maxRows} rows` },
+        // @fastify/multipart marks a file cut at its size limit: never store the part that arrived.
+        if ((input as { truncated?: boolean }).truncated)
+          throw new AppError(413, 'file_too_large', 'The file is too large', [
+            { path: 'file', message: `larger than ${MAX_STREAM_FRAME_BYTES / 1024 / 1024} MB` },
           ]);
-        }
-        const where = `row ${info.lines}: `;
-        const ext = (record[cols.id] ?? '').trim();
-        if (!ext) problem(`rows.${i}.id`, `${where}empty`);
-        else if (ext.length > 100) problem(`rows.${i}.id`, `${where}longer than 100`);
-        else {
-          const before = seen.get(ext);
-          if (before === -1) problem(`rows.${i}.id`, `${where}already in the frame`);
-          else if (before !== undefined) problem(`rows.${i}.id`, `${where}duplicate of rows.${before}`);
-          else seen.set(ext, i);
-        }
-        const profile: Record<string, string> = {};
-        fields.forEach((f, k) => {
-          const v = (record[cols!.fields[k]] ?? '').trim();
-          if (!v) problem(`rows.${i}.${f}`, `${where}empty`);
-          else if (v.length > 500) problem(`rows.${i}.${f}`, `${where}longer than 500`);
-          else if (v.includes('|')) problem(`rows.${i}.${f}`, `${where}must not contain |`);
-          profile[f] = v;
-        });
-        i++;
-        // After the first problem nothing more is written (the transaction is rolled back anyway);
-        // the rest of the file is still read so that the answer counts every problem.
-        if (problems) continue;
-        const contact = cols.contact >= 0 ? (record[cols.contact] ?? '').trim() : '';
-        batch.push({ e: ext, s: stratumOf(fields, profile), p: profile, c: contact || null });
-        if (batch.length >= BATCH) {
-          await writeBatch(tx, id, batch);
-          batch = [];
-          await opts.onProgress?.(i);
-        }
+        if (!cols) throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
+        if (problems)
+          throw badRequest(
+            `${problems} problem(s) in the file; nothing was stored` +
+              (problems > details.length ? ` (the first ${details.length} are listed)` : ''),
+            details,
+          );
+        if (i === 0) throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
+        await copy!.end();
+        copy = null;
+      } catch (err) {
+        // A refusal or a failure in the middle: cancel the COPY so the transaction can roll back.
+        if (copy) await copy.abort();
+        throw err;
       }
-      // @fastify/multipart marks a file cut at its size limit: never store the part that arrived.
-      if ((input as { truncated?: boolean }).truncated)
-        throw new AppError(413, 'file_too_large', 'The file is too large', [
-          { path: 'file', message: `larger than ${MAX_STREAM_FRAME_BYTES / 1024 / 1024} MB` },
-        ]);
-      if (!cols) throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
-      if (problems)
-        throw badRequest(
-          `${problems} problem(s) in the file; nothing was stored` +
-            (problems > details.length ? ` (the first ${details.length} are listed)` : ''),
-          details,
-        );
-      if (i === 0) throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
-      if (batch.length) await writeBatch(tx, id, batch);
       await opts.onProgress?.(i);
 
-      const all = await tx
-        .select({ stratum: surveyFrameUnits.stratum, n: count() })
-        .from(surveyFrameUnits)
-        .where(eq(surveyFrameUnits.surveyId, id))
-        .groupBy(surveyFrameUnits.stratum);
+      // The strata of the frame now: those already there (append) and those just written.
+      const strata = new Map(written);
+      if (mode === 'append' && existingCount)
+        for (const r of await tx
+          .select({ stratum: surveyFrameUnits.stratum, n: count() })
+          .from(surveyFrameUnits)
+          .where(eq(surveyFrameUnits.surveyId, id))
+          .groupBy(surveyFrameUnits.stratum))
+          strata.set(r.stratum, r.n);
+      const all = [...strata].map(([stratum, n]) => ({ stratum, n }));
       const total = all.reduce((x, r) => x + r.n, 0);
       const replaced = mode === 'append' ? 0 : existingCount;
       await appendAudit(tx, [
@@ -219,7 +241,9 @@ export async function importFrameStream(
       };
     });
   } finally {
-    // A refusal before the end leaves the upload unread: drain it so the request can finish.
-    if (!input.readableEnded) input.resume();
+    // A refusal before the end leaves the upload unread: drain it so the request can finish (a
+    // stored upload read through the transaction is dropped instead).
+    if (typeof source === 'function') input.destroy();
+    else if (!input.readableEnded) input.resume();
   }
 }

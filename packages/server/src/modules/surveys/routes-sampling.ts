@@ -7,6 +7,7 @@ import {
   InvitationsQuery,
   IssueInvitationsBody,
   IssuedInvitationsReply,
+  JobAccepted,
   RegenerateInvitationsBody,
   SampleBody,
   SampleMembersReply,
@@ -17,7 +18,8 @@ import {
 import { AppError, badRequest } from '../../lib/errors';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { parseFrameSheet, type FrameRowInput } from './frame';
-import { importFrameStream, MAX_STREAM_FRAME_BYTES } from './frame-stream';
+import { importFrameAndWait, queueFrameImport } from './frame-job';
+import { MAX_STREAM_FRAME_BYTES } from './frame-stream';
 import {
   drawSample,
   getSample,
@@ -52,19 +54,34 @@ export const surveySamplingRoutes: FastifyPluginAsyncContract = async (app) => {
   );
   app.post(
     '/surveys/:id/frame/import',
-    { schema: { tags, params: IdParams, querystring: FrameImportQuery, response: { 200: FrameReply } } },
-    async (req) => {
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: FrameImportQuery,
+        response: { 200: FrameReply, 202: JobAccepted },
+      },
+    },
+    async (req, reply) => {
       if (!req.isMultipart())
         throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
-      // A CSV is streamed (up to 1,000,000 rows, 200 MB); an XLSX is read whole (5 MB).
+      // A CSV is imported as a job (up to 1,000,000 rows, 200 MB, stored as it arrives); an XLSX is
+      // read whole (5 MB) and imported at once.
       const file = await req.file({ limits: { fileSize: MAX_STREAM_FRAME_BYTES, files: 1 } });
       if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
       if (!ALLOWED_UPLOADS.test(file.filename))
         throw badRequest('Upload an .xlsx or .csv file', [
           { path: 'file', message: 'unsupported file type' },
         ]);
-      if (/\.csv$/i.test(file.filename))
-        return importFrameStream(db, req.actor, req.params.id, file.file, { mode: req.query.mode });
+      if (/\.csv$/i.test(file.filename)) {
+        const { mode, wait } = req.query;
+        if (!wait)
+          return reply
+            .code(202)
+            .send(await queueFrameImport(db, app.jobs, req.actor, req.params.id, file.file, mode));
+        const done = await importFrameAndWait(db, app.jobs, req.actor, req.params.id, file.file, mode);
+        return done.done ? done.summary : reply.code(202).send({ jobId: done.jobId });
+      }
       const buffer = await file.toBuffer();
       if (buffer.length > XLSX_MAX_BYTES)
         throw new AppError(

@@ -175,7 +175,7 @@ describe('sampling frame and sample', () => {
     const { payload, headers } = multipart('frame.csv', Buffer.from(csv));
     const res = await office.raw({
       method: 'POST',
-      url: `/api/surveys/${surveyId}/frame/import`,
+      url: `/api/surveys/${surveyId}/frame/import?wait=true`,
       payload,
       headers,
     });

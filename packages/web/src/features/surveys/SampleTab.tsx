@@ -16,7 +16,8 @@ import {
 } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
+import { useStrataLabel } from './useStrataLabel';
 import { errorText } from '../../console/errors';
 import { api, ApiError, type ErrorDetail } from '../../shared/api';
 import type { SurveyDetailReply as SurveyDetail } from '@perfcommons/contracts';
@@ -24,6 +25,7 @@ import type { SurveyDetailReply as SurveyDetail } from '@perfcommons/contracts';
 /** The sampling frame, the sample size calculator and the stratified draw. */
 export function SampleTab({ detail }: { detail: SurveyDetail }) {
   const { t } = useTranslation('surveys');
+  const stratumLabel = useStrataLabel(detail.survey.strataFields);
   const { message } = App.useApp();
   const qc = useQueryClient();
   const id = detail.survey.id;
@@ -41,7 +43,7 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
     mutationFn: (file: File) => {
       const fd = new FormData();
       fd.append('file', file);
-      return api.post<{ inserted: number }>(`/api/surveys/${id}/frame/import?mode=replace`, fd);
+      return api.post<{ inserted: number }>(`/api/surveys/${id}/frame/import?mode=replace&wait=true`, fd);
     },
     onSuccess: (r) => {
       setErrors([]);
@@ -80,7 +82,12 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
       <Col xs={24} xl={12}>
         <Card size="small" title={t('sample.frame')}>
           <Typography.Paragraph type="secondary">
-            {t('sample.importHelp', { fields: detail.survey.strataFields.join(', ') })}
+            <Trans
+              t={t}
+              i18nKey="sample.importHelp"
+              values={{ fields: detail.survey.strataFields.join(', ') }}
+              components={{ code: <code /> }}
+            />
           </Typography.Paragraph>
           <Upload
             accept=".csv,.xlsx"
@@ -122,7 +129,7 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
               allocated: detail.sample?.strata.find((x) => x.stratum === f.stratum)?.allocated,
             }))}
             columns={[
-              { title: t('sample.stratum'), dataIndex: 'stratum' },
+              { title: t('sample.stratum'), dataIndex: 'stratum', render: (k: string) => stratumLabel(k) },
               { title: t('sample.population'), dataIndex: 'population', align: 'right' },
               { title: t('sample.allocated'), dataIndex: 'allocated', align: 'right' },
             ]}
