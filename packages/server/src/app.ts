@@ -3,7 +3,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
@@ -18,6 +17,7 @@ import {
 import type { Redis } from 'ioredis';
 import type { Database } from './db/client';
 import { metricsPlugin } from './lib/metrics';
+import { securityHeaders } from './lib/security-headers';
 import { opsRoutes } from './modules/ops/routes';
 import { AppError } from './lib/errors';
 import { responseSerializer } from './lib/serializer';
@@ -121,7 +121,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Request durations of every route (first, so its hooks time the others), `/metrics`, health probes.
   await app.register(metricsPlugin);
   await app.register(opsRoutes);
-  await app.register(helmet, {
+  await app.register(securityHeaders, {
     // HSTS only where the site is served over HTTPS (secure cookies): over plain HTTP it would be a lie
     // and, behind a proxy that later adds TLS, pin browsers to a state nobody chose.
     strictTransportSecurity: options.cookieSecure ? { maxAge: 31_536_000, includeSubDomains: true } : false,
