@@ -645,8 +645,9 @@ async function checkEntities(
  * Who reads the audit log and its verification. In production (`NODE_ENV=production`, where the
  * separation of duties is enforced: `lib/duties.ts`) the audit administrator only (三员分立: the office
  * and the system administrator, whose actions the log records, do not read it). Outside production
- * (development, the demo city, tests) the performance office and the administrator read it too, as the
- * demo has no audit administrator account — the same switch that lets the demo combine duty roles.
+ * (development, the demo city, tests) the performance office and the administrator read it too, beside
+ * the demo's `auditor`: a convenience for trying the demo and checking the chain in tests — the same
+ * switch (`dutiesEnforced`) that lets the demo combine duty roles.
  * Nobody can alter the log through the API.
  */
 export const auditReaderRoles = (): Role[] =>
