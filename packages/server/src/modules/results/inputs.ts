@@ -168,8 +168,8 @@ interface PackedRow {
 }
 
 /**
- * The two large reads of a bulk set, one row per plan: verified values (code and period; the value)
- * and ratings (code and subject; score and weight). On PostgreSQL both run at once, each on a pool
+ * The two large reads of a bulk set, one row per plan: values (code, period and whether it is
+ * verified; the value) and ratings (code and subject; score and weight). On PostgreSQL both run at once, each on a pool
  * connection of its own that imports the snapshot of the compute's transaction
  * (`pg_export_snapshot`, `SET TRANSACTION SNAPSHOT`), so both see what the transaction sees; PGlite
  * (one connection) runs them in turn inside the transaction.
@@ -180,9 +180,11 @@ async function packedReads(
   ids: string[],
 ): Promise<{ values: PackedRow[]; ratings: PackedRow[] }> {
   const list = sql`${`{${ids.join(',')}}`}::uuid[]`;
-  const valuesQuery = sql`select plan_id, string_agg(indicator_code || ${FIELD} || period, ${ENTRY}) as keys,
+  // Every value of the plans: a key ending in a separator is a value reported but not verified.
+  const valuesQuery = sql`select plan_id,
+        string_agg(indicator_code || ${FIELD} || period || case when status = 'verified' then '' else ${FIELD} end, ${ENTRY}) as keys,
         string_agg(float8send(value), ''::bytea) as data
-      from actual_values where plan_id = any(${list}) and status = 'verified' group by plan_id`;
+      from actual_values where plan_id = any(${list}) group by plan_id`;
   const ratingsQuery = sql`select plan_id, string_agg(indicator_code || ${FIELD} || subject_type, ${ENTRY}) as keys,
         string_agg(float8send(score) || float8send(weight), ''::bytea) as data
       from ratings where plan_id = any(${list}) group by plan_id`;
@@ -272,10 +274,10 @@ function unpack(
 }
 
 /**
- * {@link readInputs} for a large set of plans, plan by plan: every input of a plan is visited (in the
- * order readInputs visits them: values, unverified, findings, ratings in the table's order, survey
- * estimates), then `done(planId)`, so the caller scores the plan and lets its inputs go. The values
- * and the ratings come packed, one row per plan, read at once on PostgreSQL (see packedReads).
+ * {@link readInputs} for a large set of plans, plan by plan: every input of a plan is visited (values
+ * and unverified ones, which touch different slots' state, then findings, ratings in the table's
+ * order, survey estimates), then `done(planId)`, so the caller scores the plan and lets its inputs
+ * go. Values and ratings come packed, one row per plan, read at once on PostgreSQL (packedReads).
  */
 export async function readInputsByPlan(
   db: DbOrTx,
@@ -286,13 +288,6 @@ export async function readInputsByPlan(
   done: (planId: string) => void,
 ): Promise<void> {
   if (plans.ids.length === 0) return;
-  const unverified = new Map<string, string[]>();
-  for (const v of await rowsOf<{ plan_id: string; code: string }>(
-    tx,
-    sql`select distinct plan_id, indicator_code as code
-        from actual_values where ${plans.where(actualValues.planId)} and status <> 'verified'`,
-  ))
-    (unverified.get(v.plan_id) ?? unverified.set(v.plan_id, []).get(v.plan_id)!).push(v.code);
   const findings = new Map<string, { code: string; points: number }[]>();
   for (const f of await rowsOf<{ plan_id: string; code: string; points: number }>(
     tx,
@@ -318,11 +313,11 @@ export async function readInputsByPlan(
     const values = valuesOf.get(planId);
     if (values) {
       valuesOf.delete(planId);
-      unpack(values, 8, split, ([code, period], data, at) =>
-        visit.value(planId, code, period, data.getFloat64(at)),
-      );
+      unpack(values, 8, split, ([code, period], data, at) => {
+        if (period.endsWith(FIELD)) visit.unverified(planId, code);
+        else visit.value(planId, code, period, data.getFloat64(at));
+      });
     }
-    for (const code of unverified.get(planId) ?? []) visit.unverified(planId, code);
     for (const f of findings.get(planId) ?? []) visit.findings(planId, f.code, f.points);
     const ratings = ratingsOf.get(planId);
     if (ratings) {
