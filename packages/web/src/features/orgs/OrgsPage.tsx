@@ -8,7 +8,8 @@ import { useOrgs, usePeople } from '../../console/queries';
 import { pick } from '../../i18n';
 import { fmtDate, peerGroupLabel } from '../../shared/format';
 import type { OrgUnit } from '@perfcommons/contracts';
-import { EndTermModal, OrgUnitModal, PersonModal, type Cadre } from './EditModals';
+import { OrgUnitModal, type Cadre } from './EditModals';
+import { EndTermModal, PersonModal } from './PersonModals';
 import { ImportModal } from '../onboarding/ImportModal';
 
 interface TreeItem {
