@@ -168,20 +168,22 @@ export const CorrectionReply = z.object({
 });
 
 /** The figures of a result as one published revision froze them (incomplete: no grade, rank, consequence). */
-export const PublishedFigures = z.object({
-  total: z.number(),
-  weightedScore: z.number(),
-  bonus: z.number(),
-  deduction: z.number(),
-  grade: z.string().nullable(),
-  gradeByScore: z.string().nullable(),
-  rank: z.number().int().nullable(),
-  peerGroupSize: z.number().int(),
-  veto: VetoOutcome,
-  complete: z.boolean(),
-  missing: z.array(MissingItem),
-  consequences: z.array(AppliedConsequence),
-});
+export const PublishedFigures = z.object(
+  ResultItem.pick({
+    total: true,
+    weightedScore: true,
+    bonus: true,
+    deduction: true,
+    grade: true,
+    gradeByScore: true,
+    rank: true,
+    peerGroupSize: true,
+    veto: true,
+    complete: true,
+    missing: true,
+    consequences: true,
+  }).shape,
+);
 export type PublishedFigures = z.infer<typeof PublishedFigures>;
 
 export const REVISION_CAUSES = ['publication', 'republication', 'appeal', 'correction', 'peer'] as const;

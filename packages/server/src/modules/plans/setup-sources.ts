@@ -110,6 +110,22 @@ export const nameOf = (x: Appraisee) => ({
   appraiseeNameEn: x.person ? x.person.nameEn : x.unitNameEn,
 });
 
+/** An org unit as the appraisee of a unit plan. */
+export const unitAppraisee = (u: {
+  id: string;
+  peerGroup: string | null;
+  name: string;
+  nameEn: string | null;
+}): Appraisee => ({
+  appraiseeType: 'unit',
+  orgUnitId: u.id,
+  personId: null,
+  peerGroup: u.peerGroup,
+  unitName: u.name,
+  unitNameEn: u.nameEn,
+  person: null,
+});
+
 export function templateFor(id: string, type: TemplateAppraisee, path: string): PlanTemplate {
   const t = findTemplate(id);
   if (!t) throw badRequest(`No template ${id}`, [{ path, message: `unknown template ${id}` }]);
@@ -208,15 +224,7 @@ export async function findAppraisees(
         ),
       )
       .orderBy(asc(orgUnits.path));
-    return rows.map((u) => ({
-      appraiseeType: 'unit',
-      orgUnitId: u.id,
-      personId: null,
-      peerGroup: u.peerGroup,
-      unitName: u.name,
-      unitNameEn: u.nameEn,
-      person: null,
-    }));
+    return rows.map((u) => unitAppraisee(u));
   }
   const rows = await tx
     .select({ p: people, u: orgUnits })

@@ -18,6 +18,7 @@ import {
   resolveSource,
   type Appraisee,
   type ResolvedSource,
+  unitAppraisee,
 } from './setup-sources';
 import { flattenTree } from './tree';
 
@@ -267,15 +268,7 @@ export async function createPlan(db: Db, actor: Actor | null, input: CreatePlanI
         throw badRequest('The government itself is not appraised', [
           { path: 'orgUnitId', message: 'root unit' },
         ]);
-      x = {
-        appraiseeType: 'unit',
-        orgUnitId: u.id,
-        personId: null,
-        peerGroup: u.peerGroup,
-        unitName: u.name,
-        unitNameEn: u.nameEn,
-        person: null,
-      };
+      x = unitAppraisee(u);
     } else {
       const [row] = await tx
         .select({ p: people, u: orgUnits })
