@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { FrameMode } from '@perfcommons/contracts';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
 import { surveyFrameUnits, surveySamples } from '../../db/schema';
 import { requireOffice, type Actor } from '../../lib/actor';
@@ -220,6 +220,9 @@ export async function importFrameStream(
       const all = [...strata].map(([stratum, n]) => ({ stratum, n }));
       const total = all.reduce((x, r) => x + r.n, 0);
       const replaced = mode === 'append' ? 0 : existingCount;
+      // The audit entry snapshots the whole frame (rows sorted by id and hashed): a million rows
+      // sort in memory rather than in temporary files.
+      await tx.execute(sql`set local work_mem = '256MB'`);
       await appendAudit(tx, [
         {
           actorId: a.id,
