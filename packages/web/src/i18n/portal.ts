@@ -2,6 +2,7 @@ import type { Same } from '.';
 /** Strings of the public portal. */
 const zh = {
   nav: {
+    label: '主导航',
     home: '首页',
     units: '单位',
     cadres: '干部',
@@ -100,6 +101,7 @@ type Tree = { [k: string]: string | Tree };
 
 const en: Same<typeof zh> = {
   nav: {
+    label: 'Main',
     home: 'Home',
     units: 'Units',
     cadres: 'Cadres',

@@ -45,7 +45,7 @@ export function PortalApp() {
             </span>
             {t('common:app.name')}
           </Link>
-          <nav className="pc-nav" aria-label="main">
+          <nav className="pc-nav" aria-label={t('nav.label')}>
             <Link href="/units" aria-current={path.startsWith('/units') ? 'page' : undefined}>
               {t('nav.units')}
             </Link>

@@ -101,13 +101,18 @@ export default function AuditPage() {
         columns={[
           { title: t('seq'), dataIndex: 'seq', width: 80 },
           { title: t('at'), dataIndex: 'at', width: 180, render: fmtDateTime },
-          { title: t('action'), dataIndex: 'action' },
+          // The log's own codes (as written, searchable, the same in every language): shown as code.
+          {
+            title: t('action'),
+            dataIndex: 'action',
+            render: (a: string) => <Typography.Text code>{a}</Typography.Text>,
+          },
           {
             title: t('entity'),
             key: 'entity',
             render: (_, e) => (
               <span>
-                {e.entityType}{' '}
+                <Typography.Text code>{e.entityType}</Typography.Text>{' '}
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {e.entityId?.slice(0, 8)}
                 </Typography.Text>

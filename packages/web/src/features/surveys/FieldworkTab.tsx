@@ -3,6 +3,7 @@ import { App, Button, Card, Col, InputNumber, Progress, Row, Space, Table, Typog
 import { ReloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { useStrataLabel } from './useStrataLabel';
 import { errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
@@ -19,6 +20,7 @@ const pct = (x: number | null | undefined) => (x == null ? '—' : `${(x * 100).
 /** Live fieldwork per stratum, by mode and interviewer, quotas and AAPOR dispositions. */
 export function FieldworkTab({ detail }: { detail: SurveyDetail }) {
   const { t, i18n } = useTranslation('surveys');
+  const stratumLabel = useStrataLabel(detail.survey.strataFields);
   const { message } = App.useApp();
   const qc = useQueryClient();
   const id = detail.survey.id;
@@ -94,7 +96,7 @@ export function FieldworkTab({ detail }: { detail: SurveyDetail }) {
             )
           }
           columns={[
-            { title: t('sample.stratum'), dataIndex: 'stratum' },
+            { title: t('sample.stratum'), dataIndex: 'stratum', render: (k: string) => stratumLabel(k) },
             { title: t('fw.sampled'), dataIndex: 'sampled', align: 'right' },
             { title: t('fw.issued'), dataIndex: 'issued', align: 'right' },
             { title: t('fw.partial'), dataIndex: 'partial', align: 'right' },
@@ -132,7 +134,7 @@ export function FieldworkTab({ detail }: { detail: SurveyDetail }) {
             data-testid="outcomes-table"
             dataSource={d ? [...d.outcomes.strata, { stratum: t('fw.total'), ...d.outcomes.total }] : []}
             columns={[
-              { title: t('sample.stratum'), dataIndex: 'stratum' },
+              { title: t('sample.stratum'), dataIndex: 'stratum', render: (k: string) => stratumLabel(k) },
               ...(['complete', 'partial', 'refused', 'nonContact', 'ineligible', 'unknown'] as const).map(
                 (k) => ({ title: t(`oc.${k}`), dataIndex: k, align: 'right' as const }),
               ),

@@ -3,6 +3,7 @@ import { Alert, App, Button, Select, Space, Table, Tag, Typography, type ButtonP
 import { DownloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { useStrataLabel } from './useStrataLabel';
 import { errorText } from '../../console/errors';
 import { api, qs } from '../../shared/api';
 import { fmtDateTime } from '../../shared/format';
@@ -36,6 +37,7 @@ function downloadCsv(name: string, rows: (string | number | null)[][]) {
 /** Invitations of the sample: issue links and codes, list them, record outcomes. */
 export function InvitationsTab({ detail }: { detail: SurveyDetail }) {
   const { t } = useTranslation('surveys');
+  const stratumLabel = useStrataLabel(detail.survey.strataFields);
   const { message, modal } = App.useApp();
   const qc = useQueryClient();
   const id = detail.survey.id;
@@ -163,7 +165,7 @@ export function InvitationsTab({ detail }: { detail: SurveyDetail }) {
         }}
         columns={[
           { title: t('inv.externalId'), dataIndex: 'externalId' },
-          { title: t('sample.stratum'), dataIndex: 'stratum' },
+          { title: t('sample.stratum'), dataIndex: 'stratum', render: (k: string) => stratumLabel(k) },
           {
             title: t('list.status'),
             dataIndex: 'status',

@@ -227,9 +227,15 @@ export function QuestionCard({ q, earlier, planOptions, onChange, onMove, onRemo
               allowClear
               style={{ width: 180 }}
               value={q.showIf?.questionId}
+              aria-label={t('builder.showIfQuestion')}
               options={earlier.map((x) => ({
                 value: x.id,
-                label: `${x.id} ${x.text.slice(0, 16)}`,
+                // The question's id is a code of the questionnaire, its text is the words.
+                label: (
+                  <>
+                    <code>{x.id}</code> {x.text.slice(0, 16)}
+                  </>
+                ),
               }))}
               onChange={(questionId) =>
                 onChange({

@@ -86,7 +86,8 @@ export const zh = {
     frame: '抽样框',
     frameSize: '抽样框共 {{n}} 个单位',
     import: '导入抽样框（CSV / XLSX）',
-    importHelp: '首行为列名：id、分层字段（{{fields}}），可选 contact（仅用于发送邀请，不进入分析与导出）。',
+    importHelp:
+      '首行为列名：<code>id</code>、分层字段（<code>{{fields}}</code>），可选 <code>contact</code>（仅用于发送邀请，不进入分析与导出）。',
     imported: '已导入 {{n}} 行',
     errors: '文件有问题，未导入任何数据',
     row: '位置',
@@ -319,7 +320,7 @@ export const en: Same<typeof zh> = {
     frameSize: '{{n}} units in the frame',
     import: 'Import frame (CSV / XLSX)',
     importHelp:
-      'Header row: id, the strata fields ({{fields}}), optional contact (used for invitations only, never analysed or exported).',
+      'Header row: <code>id</code>, the strata fields (<code>{{fields}}</code>), optional <code>contact</code> (used for invitations only, never analysed or exported).',
     imported: 'Imported {{n}} rows',
     errors: 'The file has problems; nothing was imported',
     row: 'Where',

@@ -17,7 +17,7 @@ import {
 } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 import { useCrumbs } from '../../console/crumbs';
 import { applyFieldErrors, detailMessage, errorHeadline, fieldLabel } from '../../console/errors';
@@ -159,7 +159,10 @@ export default function ValuesPage() {
           </Col>
           <Col xs={24} xl={12}>
             <Card title={t('upload')}>
-              <Typography.Paragraph type="secondary">{t('uploadHint')}</Typography.Paragraph>
+              <Typography.Paragraph type="secondary">
+                {/* Column names are a file format: shown as code, the same in both languages. */}
+                <Trans t={t} i18nKey="uploadHint" components={{ code: <code /> }} />
+              </Typography.Paragraph>
               <Upload
                 accept=".xlsx,.csv"
                 showUploadList={false}

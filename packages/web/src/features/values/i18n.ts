@@ -7,7 +7,8 @@ export const zh = {
   selectPlan: '选择绩效计划',
   single: '逐项填报',
   upload: '批量导入（XLSX / CSV）',
-  uploadHint: '表头须为 indicatorCode、period、value、note；全部通过校验才会写入。',
+  uploadHint:
+    '表头须为 <code>indicatorCode</code>、<code>period</code>、<code>value</code>、<code>note</code>；全部通过校验才会写入。',
   uploadButton: '选择文件并上传',
   imported: '已导入 {{n}} 行',
   errorReport: '导入失败：{{message}}',
@@ -74,7 +75,8 @@ export const en: Same<typeof zh> = {
   selectPlan: 'Select a plan',
   single: 'Report one value',
   upload: 'Import (XLSX / CSV)',
-  uploadHint: 'Header row: indicatorCode, period, value, note. Nothing is stored unless every row is valid.',
+  uploadHint:
+    'Header row: <code>indicatorCode</code>, <code>period</code>, <code>value</code>, <code>note</code>. Nothing is stored unless every row is valid.',
   uploadButton: 'Choose file and upload',
   imported: 'Imported {{n}} rows',
   errorReport: 'Import refused: {{message}}',

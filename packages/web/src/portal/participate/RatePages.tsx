@@ -36,7 +36,7 @@ export function RateListPage() {
 }
 
 function CyclePlans({ cycleId }: { cycleId: string }) {
-  const { i18n } = useTranslation('participate');
+  const { t, i18n } = useTranslation('participate');
   const [q, setQ] = useState('');
   const plans = useApi<Items<PlanSummary>>(`/api/public/plans${qs({ cycleId })}`);
   const list = (plans.data?.items ?? []).filter(
@@ -48,7 +48,8 @@ function CyclePlans({ cycleId }: { cycleId: string }) {
         className="pp-search"
         value={q}
         onChange={(e) => setQ(e.target.value)}
-        aria-label="search"
+        aria-label={t('portal:units.search')}
+        placeholder={t('portal:units.search')}
         data-testid="pp-rate-search"
       />
       <ul className="pc-list">
