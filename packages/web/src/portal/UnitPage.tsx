@@ -14,7 +14,7 @@ import type {
   ResultItem as Result,
 } from '@perfcommons/contracts';
 import { baselineOf, nodeName, targetOf, type BreakdownView, type TreeNodeView } from '../shared/tree';
-import { ErrorBox, GradeTag, Loading } from './ui';
+import { ErrorBox, GradeTag, Loading, Skeleton } from './ui';
 import { useApi } from './useApi';
 import { PlanRevisions, type PublicRevision } from './PlanRevisions';
 import './explain-i18n';
@@ -31,6 +31,8 @@ export default function UnitPage({ id }: { id: string }) {
   const cycles = useApi<Items<Cycle>>('/api/public/cycles');
   const unit = orgs.data?.items.find((o) => o.id === id);
   const cycleById = useMemo(() => new Map((cycles.data?.items ?? []).map((c) => [c.id, c])), [cycles.data]);
+  // The sections below the results come once the results are in: nothing on screen moves down then.
+  const [resultsShown, setResultsShown] = useState(false);
 
   if (orgs.loading) return <Loading />;
   if (orgs.error) return <ErrorBox error={orgs.error} onRetry={orgs.reload} />;
@@ -47,21 +49,23 @@ export default function UnitPage({ id }: { id: string }) {
       </p>
       <PrintBar />
 
-      <UnitResults unitId={id} cycles={cycles.data?.items ?? []} />
+      <UnitResults unitId={id} cycles={cycles.data?.items} onShown={() => setResultsShown(true)} />
 
-      <UnitHistory unitId={id} />
+      {resultsShown && <UnitHistory unitId={id} />}
 
-      <section aria-labelledby="plans" className="pc-print-section">
-        <h2 id="plans">{t('unit.plans')}</h2>
-        {plans.loading && <Loading />}
-        {plans.error && <ErrorBox error={plans.error} onRetry={plans.reload} />}
-        {plans.data && unitPlans.length === 0 && <p className="pc-muted">{t('unit.noPlans')}</p>}
-        {unitPlans.map((p, i) => (
-          <PlanCard key={p.id} plan={p} cycle={cycleById.get(p.cycleId)} initiallyOpen={i === 0} />
-        ))}
-      </section>
+      {resultsShown && (
+        <section aria-labelledby="plans" className="pc-print-section">
+          <h2 id="plans">{t('unit.plans')}</h2>
+          {plans.loading && <Loading />}
+          {plans.error && <ErrorBox error={plans.error} onRetry={plans.reload} />}
+          {plans.data && unitPlans.length === 0 && <p className="pc-muted">{t('unit.noPlans')}</p>}
+          {unitPlans.map((p, i) => (
+            <PlanCard key={p.id} plan={p} cycle={cycleById.get(p.cycleId)} initiallyOpen={i === 0} />
+          ))}
+        </section>
+      )}
 
-      {(people.data?.items.length ?? 0) > 0 && (
+      {resultsShown && (people.data?.items.length ?? 0) > 0 && (
         <section aria-labelledby="cadres" className="pc-print-section">
           <h2 id="cadres">{t('unit.cadres')}</h2>
           <ul className="pc-list">
@@ -144,11 +148,14 @@ interface CycleResults {
   items: Result[];
 }
 
-/** Published results of every cycle, fetched together (trend needs them all). */
-function usePublishedResults(cycles: Cycle[]) {
+const NO_CYCLES: Cycle[] = [];
+
+/** Published results of every cycle, fetched together (trend needs them all); waits for the cycles. */
+function usePublishedResults(cycles: Cycle[] | undefined) {
   const [state, setState] = useState<{ data?: CycleResults[]; error?: Error }>({});
-  const key = cycles.map((c) => c.id).join(',');
+  const key = cycles ? cycles.map((c) => c.id).join(',') : null;
   useEffect(() => {
+    if (!cycles) return;
     const published = cycles.filter((c) => c.resultsPublishedAt);
     let live = true;
     Promise.all(
@@ -170,10 +177,24 @@ function usePublishedResults(cycles: Cycle[]) {
   return state;
 }
 
-function UnitResults({ unitId, cycles }: { unitId: string; cycles: Cycle[] }) {
+function UnitResults({
+  unitId,
+  cycles: loaded,
+  onShown,
+}: {
+  unitId: string;
+  /** Undefined while the cycles load. */
+  cycles?: Cycle[];
+  onShown: () => void;
+}) {
   const { t, i18n } = useTranslation('portal');
   const lang = i18n.language;
-  const { data, error } = usePublishedResults(cycles);
+  const cycles = loaded ?? NO_CYCLES;
+  const { data, error } = usePublishedResults(loaded);
+  const settled = !!(data || error);
+  useEffect(() => {
+    if (settled) onShown();
+  }, [settled, onShown]);
   const mine = (data ?? [])
     .map((cr) => ({
       ...cr,
@@ -188,7 +209,8 @@ function UnitResults({ unitId, cycles }: { unitId: string; cycles: Cycle[] }) {
       <h2 id="results">{t('unit.results')}</h2>
       <WithdrawnNotices cycles={cycles} />
       {error && <ErrorBox error={error} />}
-      {!data && !error && <Loading />}
+      {/* About the height of the result card and its first chart: the first screen is held. */}
+      {!data && !error && <Skeleton height={640} />}
       {data && !latest && <p className="pc-muted">{t('unit.noResults')}</p>}
       {latest && latest.result && (
         <>
