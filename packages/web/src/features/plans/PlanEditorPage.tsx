@@ -39,13 +39,12 @@ import { useCrumbs } from '../../console/crumbs';
 import AgreementPanel from '../monitoring/AgreementPanel';
 import { detailText, errorHeadline, errorText } from '../../console/errors';
 import { pick } from '../../i18n';
-import { ApiError, api, type ErrorDetail } from '../../shared/api';
+import { ApiError, api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
-import type { IndicatorNode, TreeProblem } from '../../shared/tree';
-import type { Plan as PlanSummary } from '@perfcommons/contracts';
+import type { ErrorDetail, PlanDetailReply, Plan as PlanSummary, TreeProblem } from '@perfcommons/contracts';
 import { AhpModal } from './AhpModal';
 import { EntropyButton } from './EntropyModal';
-import { LintPanel, type LintFinding } from './LintPanel';
+import { LintPanel } from './LintPanel';
 import { LeafDrawer } from './LeafDrawer';
 import { ruleSummary } from './ruleSummary';
 import {
@@ -63,17 +62,9 @@ import {
   updateNode,
   type EditNode,
 } from './treeOps';
-import { ownerName, type PlanWithOwner } from './setupApi';
+import { ownerName } from './setupApi';
 import { LibraryPicker } from '../indicators/LibraryPicker';
 import { leafFromEntry } from '../indicators/api';
-
-interface PlanDetail {
-  plan: PlanWithOwner;
-  tree: IndicatorNode[];
-  problems: TreeProblem[];
-  /** The server's design checks of the saved version. */
-  lint?: LintFinding[];
-}
 
 const near100 = (x: number) => Math.abs(x - 100) <= WEIGHT_SUM_TOLERANCE;
 
@@ -86,7 +77,10 @@ export default function PlanEditorPage() {
   const office = hasRole(me, 'office', 'admin');
   const qc = useQueryClient();
   const navigate = useNavigate();
-  const detail = useQuery({ queryKey: ['plan', id], queryFn: () => api.get<PlanDetail>(`/api/plans/${id}`) });
+  const detail = useQuery({
+    queryKey: ['plan', id],
+    queryFn: () => api.get<PlanDetailReply>(`/api/plans/${id}`),
+  });
 
   const [tree, setTree] = useState<EditNode[]>([]);
   const [version, setVersion] = useState(0);
@@ -108,7 +102,7 @@ export default function PlanEditorPage() {
   ]);
 
   // Load (and reload after a save or conflict) the server's tree into the editor.
-  const loadFrom = (d: PlanDetail) => {
+  const loadFrom = (d: PlanDetailReply) => {
     const edit = toEdit(d.tree);
     setTree(edit);
     setVersion(d.plan.version);
@@ -163,7 +157,7 @@ export default function PlanEditorPage() {
   };
 
   const save = useMutation({
-    mutationFn: () => api.put<PlanDetail>(`/api/plans/${id}/tree`, { tree: fromEdit(tree), version }),
+    mutationFn: () => api.put<PlanDetailReply>(`/api/plans/${id}/tree`, { tree: fromEdit(tree), version }),
     onSuccess: (d) => {
       setServerErrors([]);
       setConflict(null);
@@ -174,7 +168,7 @@ export default function PlanEditorPage() {
     },
     onError: (e) => {
       if (e instanceof ApiError && e.status === 409 && e.code === 'version_conflict') {
-        void api.get<PlanDetail>(`/api/plans/${id}`).then((d) => setConflict(d.plan.version));
+        void api.get<PlanDetailReply>(`/api/plans/${id}`).then((d) => setConflict(d.plan.version));
         setConflict(-1);
       } else if (e instanceof ApiError && e.details.length) setServerErrors(e.details);
       else void message.error(errorText(e));
