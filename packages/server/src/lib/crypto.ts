@@ -72,9 +72,19 @@ export function cryptoSuite(env: NodeJS.ProcessEnv = process.env): CryptoSuite {
 
 /** A purpose-bound subkey of the master key (HMAC as a KDF, SM3 for the SM suite). */
 function subkey(purpose: string, suite: CryptoSuite, length: number): Buffer {
-  const alg = suite === 'sm' ? 'sm3' : 'sha256';
-  return createHmac(alg, masterKey()).update(`perfcommons:${purpose}`).digest().subarray(0, length);
+  const master = masterKey();
+  const memo = `${suite}:${purpose}:${length}`;
+  if (subkeys.master !== master) subkeys = { master, keys: new Map() };
+  let key = subkeys.keys.get(memo);
+  if (!key) {
+    const alg = suite === 'sm' ? 'sm3' : 'sha256';
+    key = createHmac(alg, master).update(`perfcommons:${purpose}`).digest().subarray(0, length);
+    subkeys.keys.set(memo, key);
+  }
+  return key;
 }
+/** Subkeys derived from the current master key (a million frame contacts derive them once). */
+let subkeys: { master: Buffer | null; keys: Map<string, Buffer> } = { master: null, keys: new Map() };
 
 /** Encrypts `plain` with the configured suite; `enc:v1:<suite>:<base64url>`. */
 export function encryptField(plain: string, suite: CryptoSuite = cryptoSuite()): string {

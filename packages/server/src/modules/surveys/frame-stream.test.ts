@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 import { auditLog, jobFiles, surveyFrameUnits } from '../../db/schema';
 import { verifyAudit } from '../audit/service';
+import { decryptField } from '../../lib/crypto';
 
 let t: TestApp;
 let office: Client;
@@ -77,8 +78,11 @@ describe('streamed CSV frame import', () => {
     expect(unit).toMatchObject({
       stratum: '南城|urban',
       profile: { district: '南城', area: 'urban' },
-      contact: '13800000007',
     });
+    // The contact is personal data: encrypted at rest (PIPL), readable only with the key.
+    expect(unit.contact).toMatch(/^enc:v1:/);
+    expect(unit.contact).not.toContain('13800000007');
+    expect(decryptField(unit.contact!)).toBe('13800000007');
     const entries = await t.db
       .select({ data: auditLog.data })
       .from(auditLog)

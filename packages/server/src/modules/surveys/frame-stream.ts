@@ -8,6 +8,7 @@ import { surveyFrameUnits, surveySamples } from '../../db/schema';
 import { requireOffice, type Actor } from '../../lib/actor';
 import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/errors';
 import { copyInto, copyLine, type CopyWriter } from '../../lib/copy';
+import { encryptOptional } from '../../lib/crypto';
 import { appendAudit } from '../audit/service';
 import { loadSurvey, stratumOf } from './service';
 
@@ -203,15 +204,16 @@ export async function importFrameStream(
           // After the first problem nothing more is written (the transaction is rolled back anyway);
           // the rest of the file is still read so that the answer counts every problem.
           if (problems) continue;
-          const contact = cols.contact >= 0 ? (record[cols.contact] ?? '').trim() : '';
+          // Contacts are personal data: stored encrypted (PIPL), decrypted only for the invitation file.
+          const contact = cols.contact >= 0 ? encryptOptional((record[cols.contact] ?? '').trim()) : null;
           const stratum = stratumOf(fields, profile);
           written.set(stratum, (written.get(stratum) ?? 0) + 1);
           if (lite) {
-            batch.push({ i: ids(), e: ext, s: stratum, p: profile, c: contact || null });
+            batch.push({ i: ids(), e: ext, s: stratum, p: profile, c: contact });
             if (batch.length >= LITE_BATCH) await writeBatch(tx, id, batch.splice(0));
           } else {
             copy ??= copyInto(tx, 'survey_frame_units', columns);
-            await copy.write(copyLine([ids(), id, ext, stratum, JSON.stringify(profile), contact || null]));
+            await copy.write(copyLine([ids(), id, ext, stratum, JSON.stringify(profile), contact]));
           }
           if (i % PROGRESS_EVERY === 0) await opts.onProgress?.(i);
         }

@@ -22,6 +22,7 @@ import {
   users,
 } from '../../db/schema';
 import { requireOffice, type Actor } from '../../lib/actor';
+import { decryptOptional, encryptOptional } from '../../lib/crypto';
 import { badRequest, conflict, notFound, isUniqueViolation, type ErrorDetail } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
 import { checkFrameRows, type FrameRowInput } from './frame';
@@ -358,7 +359,8 @@ export async function storeFrame(
         externalId: r.id.trim(),
         stratum: stratumOf(s.strataFields, profile),
         profile,
-        contact: r.contact?.trim() || null,
+        // Personal data: encrypted at rest, decrypted only for the invitation file.
+        contact: encryptOptional(r.contact?.trim()),
       };
     });
     for (let i = 0; i < values.length; i += 2000)
@@ -569,7 +571,7 @@ export async function issueInvitations(
         return items.map((x) => ({
           invitationId: x.id,
           externalId: x.externalId,
-          contact: x.contact,
+          contact: decryptOptional(x.contact),
           stratum: x.stratum,
           token: x.token,
           shortCode: x.shortCode,
