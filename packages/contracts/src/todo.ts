@@ -4,7 +4,7 @@ import { PreconditionCheck, StageSchema } from './cycles';
 import { APPEAL_STATUSES } from './enums';
 
 /** The plan a to-do item is about, with its appraisee and cycle (names in both languages). */
-const PlanRef = z.object({
+export const TodoPlanRef = z.object({
   planId: z.uuid(),
   planTitle: z.string(),
   planTitleEn: z.string().nullable(),
@@ -14,6 +14,7 @@ const PlanRef = z.object({
   cycleName: z.string(),
   cycleNameEn: z.string().nullable(),
 });
+export type TodoPlanRef = z.infer<typeof TodoPlanRef>;
 
 /** A section of the to-do page: how many items in all, and the first ones (at most {@link TODO_ITEMS}). */
 const section = <T extends z.ZodType>(item: T) => z.object({ total: z.number().int(), items: z.array(item) });
@@ -21,7 +22,7 @@ const section = <T extends z.ZodType>(item: T) => z.object({ total: z.number().i
 export const TODO_ITEMS = 50;
 
 /** Values a plan still owes for a reporting period (missing, or rejected and to be reported again). */
-export const ValuesDueItem = PlanRef.extend({
+export const ValuesDueItem = TodoPlanRef.extend({
   period: z.string(),
   /** Last day to report; the cycle's last day when the cycle has no reporting calendar. */
   deadline: IsoDate,
@@ -35,18 +36,18 @@ export const ValuesDueItem = PlanRef.extend({
 export type ValuesDueItem = z.infer<typeof ValuesDueItem>;
 
 /** Public comments on a plan that still have no answer. */
-export const CommentsDueItem = PlanRef.extend({
+export const CommentsDueItem = TodoPlanRef.extend({
   planStatus: z.string(),
   unanswered: z.number().int(),
 });
 export type CommentsDueItem = z.infer<typeof CommentsDueItem>;
 
 /** Values of a plan awaiting the current user's verification. */
-export const VerifyDueItem = PlanRef.extend({ count: z.number().int() });
+export const VerifyDueItem = TodoPlanRef.extend({ count: z.number().int() });
 export type VerifyDueItem = z.infer<typeof VerifyDueItem>;
 
 /** A rating task with what is left to rate. */
-export const RatingDueItem = PlanRef.extend({
+export const RatingDueItem = TodoPlanRef.extend({
   taskId: z.uuid(),
   subjectType: z.string(),
   /** Indicators the task rates, and how many of them the rater has rated. */
@@ -71,7 +72,7 @@ export const StageDueItem = z.object({
 export type StageDueItem = z.infer<typeof StageDueItem>;
 
 /** An appeal to decide (office) or awaiting a decision (its appraisee side). */
-export const AppealDueItem = PlanRef.extend({
+export const AppealDueItem = TodoPlanRef.extend({
   id: z.uuid(),
   indicatorCode: z.string(),
   status: z.enum(APPEAL_STATUSES),

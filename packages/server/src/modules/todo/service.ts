@@ -14,7 +14,7 @@ import { myTasks } from '../ratings/service';
 import { queueByPlan } from '../values/queue';
 
 type CycleRow = typeof cycles.$inferSelect;
-/** The plan reference of a to-do item (contracts PlanRef). */
+/** The plan reference of a to-do item (contracts TodoPlanRef). */
 type Ref = (s: PlanScope) => {
   planId: string;
   planTitle: string;

@@ -18,7 +18,7 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import type { TodoReply, ValuesDueItem } from '@perfcommons/contracts';
+import type { TodoPlanRef, TodoReply, ValuesDueItem } from '@perfcommons/contracts';
 import { useCrumbs } from '../../console/crumbs';
 import { errorText } from '../../console/errors';
 import { pick } from '../../i18n';
@@ -39,15 +39,6 @@ const SECTION_LINK: Record<Section, string> = {
   appeals: '/appeals',
 };
 
-interface PlanRef {
-  planTitle: string;
-  planTitleEn: string | null;
-  appraiseeName: string;
-  appraiseeNameEn: string | null;
-  cycleName: string;
-  cycleNameEn: string | null;
-}
-
 function More({ total, shown }: { total: number; shown: number }) {
   const { t } = useTranslation('todo');
   if (total <= shown) return null;
@@ -64,9 +55,9 @@ export default function TodoPage() {
   useCrumbs([{ title: t('title') }]);
   const todo = useQuery({ queryKey: ['todo'], queryFn: () => api.get<TodoReply>('/api/todo') });
   const d = todo.data;
-  const planName = (p: PlanRef) =>
+  const planName = (p: TodoPlanRef) =>
     `${pick(lang, p.appraiseeName, p.appraiseeNameEn)} · ${pick(lang, p.planTitle, p.planTitleEn)}`;
-  const cycleName = (p: PlanRef) => pick(lang, p.cycleName, p.cycleNameEn);
+  const cycleName = (p: TodoPlanRef) => pick(lang, p.cycleName, p.cycleNameEn);
   const present = SECTIONS.filter((s) => d?.[s]);
   const empty = present.every((s) => d![s]!.total === 0);
 
