@@ -172,6 +172,21 @@ export const Finding = z.object({
   can: z.object({ withdraw: z.boolean(), attach: z.boolean() }),
 });
 export type Finding = z.infer<typeof Finding>;
+/**
+ * A finding as a result's breakdown lists it under the deduction item it deducts from (`findings` of a
+ * deduction node in `GET /results/:id` breakdown; the server's annotateFindings).
+ */
+export const BreakdownFinding = Finding.pick({
+  id: true,
+  indicatorCode: true,
+  kind: true,
+  docTitle: true,
+  docNumber: true,
+  docDate: true,
+  description: true,
+  points: true,
+});
+export type BreakdownFinding = z.infer<typeof BreakdownFinding>;
 export const FindingReply = z.object({ finding: Finding });
 export const FindingListReply = z.object({ items: z.array(Finding) });
 export const FindingListQuery = z.object({

@@ -1,17 +1,7 @@
 import { Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { FindingKind } from '@perfcommons/domain';
+import type { BreakdownFinding } from '@perfcommons/contracts';
 import { fmtDate } from '../../shared/format';
-
-/** A finding as the result breakdown lists it under its deduction item (GET /api/results/:id). */
-interface BreakdownFinding {
-  id: string;
-  kind: FindingKind;
-  docTitle: string;
-  docNumber: string;
-  docDate: string;
-  points: number;
-}
 
 /** The findings behind a deduction item of a breakdown, each with its source document. */
 export function FindingNotes({ node }: { node: object }) {
