@@ -89,6 +89,7 @@ export const ResultItem = z.looseObject({
 export type ResultItem = z.infer<typeof ResultItem>;
 
 export const ResultList = z.object({ items: z.array(ResultItem) });
+export type ResultList = z.infer<typeof ResultList>;
 
 /** 200 of `POST /cycles/:id/compute?wait=true`: the job's summary and the cycle's results. */
 export const ComputeReply = z.object({

@@ -12,6 +12,7 @@ import type {
   Person,
   Plan as PlanSummary,
   ResultItem as Result,
+  ResultList,
 } from '@perfcommons/contracts';
 import { baselineOf, nodeName, targetOf, type BreakdownView, type TreeNodeView } from '../shared/tree';
 import { ErrorBox, GradeTag, Loading, Skeleton } from './ui';
@@ -143,10 +144,8 @@ function IndicatorList({ nodes, level }: { nodes: TreeNodeView[]; level: number 
   );
 }
 
-interface CycleResults {
-  cycle: Cycle;
-  items: Result[];
-}
+/** The reply of GET /api/public/results for one cycle, paired with that cycle (built here, not sent). */
+type CycleResults = ResultList & { cycle: Cycle };
 
 const NO_CYCLES: Cycle[] = [];
 
@@ -160,7 +159,7 @@ function usePublishedResults(cycles: Cycle[] | undefined) {
     let live = true;
     Promise.all(
       published.map((c) =>
-        api.get<Items<Result>>(`/api/public/results?cycleId=${encodeURIComponent(c.id)}`).then((r) => ({
+        api.get<ResultList>(`/api/public/results?cycleId=${encodeURIComponent(c.id)}`).then((r) => ({
           cycle: c,
           items: r.items,
         })),
