@@ -19,5 +19,6 @@ export const ErrorDetail = z.object({ path: z.string(), message: z.string() });
 export type ErrorDetail = z.infer<typeof ErrorDetail>;
 /** Every refused request: a stable code, an English message and one detail per refused field. */
 export const ErrorReply = z.object({ error: z.string(), message: z.string(), details: z.array(ErrorDetail) });
+export type ErrorReply = z.infer<typeof ErrorReply>;
 /** Any JSON value (free-form data such as consequence values or audit data). */
 export const Json = z.unknown();

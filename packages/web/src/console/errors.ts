@@ -1,6 +1,7 @@
 import type { FormInstance } from 'antd';
 import i18next from 'i18next';
-import { ApiError, type ErrorDetail } from '../shared/api';
+import type { ErrorDetail } from '@perfcommons/contracts';
+import { ApiError } from '../shared/api';
 import { en, zh } from '../shared/errorMessages';
 
 /**

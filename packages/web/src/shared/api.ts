@@ -1,9 +1,5 @@
 /** Fetch client for /api: JSON in and out, session cookie, CSRF header on writes. */
-
-export interface ErrorDetail {
-  path: string;
-  message: string;
-}
+import type { ErrorDetail, ErrorReply } from '@perfcommons/contracts';
 
 export class ApiError extends Error {
   constructor(
@@ -35,7 +31,7 @@ async function parse<T>(res: Response): Promise<T> {
     }
   }
   if (!res.ok) {
-    const b = (body ?? {}) as { error?: string; message?: string; details?: ErrorDetail[] };
+    const b = (body ?? {}) as Partial<ErrorReply>;
     throw new ApiError(
       res.status,
       b.error ?? String(res.status),

@@ -19,7 +19,8 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Trans, useTranslation } from 'react-i18next';
 import { useStrataLabel } from './useStrataLabel';
 import { errorText } from '../../console/errors';
-import { api, ApiError, type ErrorDetail } from '../../shared/api';
+import type { ErrorDetail } from '@perfcommons/contracts';
+import { api, ApiError } from '../../shared/api';
 import type { SurveyDetailReply as SurveyDetail } from '@perfcommons/contracts';
 
 /** The sampling frame, the sample size calculator and the stratified draw. */
