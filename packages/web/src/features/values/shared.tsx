@@ -7,7 +7,7 @@ import { usePlans } from '../../console/queries';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import type { IndicatorNode } from '../../shared/tree';
-import type { Items, Plan as PlanSummary, PlanValue } from '@perfcommons/contracts';
+import type { Items, PlanDetailReply, PlanValue } from '@perfcommons/contracts';
 
 export const VALUE_COLORS: Record<string, string> = { reported: 'gold', verified: 'green', rejected: 'red' };
 
@@ -29,7 +29,7 @@ export function usePlanDetail(id: string | undefined) {
   return useQuery({
     queryKey: ['plan', id],
     enabled: !!id,
-    queryFn: () => api.get<{ plan: PlanSummary; tree: IndicatorNode[] }>(`/api/plans/${id}`),
+    queryFn: () => api.get<PlanDetailReply>(`/api/plans/${id}`),
   });
 }
 
