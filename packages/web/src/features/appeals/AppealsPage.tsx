@@ -26,7 +26,7 @@ import { pick } from '../../i18n';
 import { api, qs } from '../../shared/api';
 import { fmtDateTime, fmtNum } from '../../shared/format';
 import { EvidenceFiles } from '../values/Evidence';
-import type { Items, ResultItem as Result } from '@perfcommons/contracts';
+import type { Items, PlanDetailReply, ResultItem as Result } from '@perfcommons/contracts';
 import { nodeName, type IndicatorNode } from '../../shared/tree';
 import { GradeTag } from '../results/GradeTag';
 import type { Appeal, AppealRevision, ScoreSnapshot } from './types';
@@ -70,7 +70,7 @@ export default function AppealsPage() {
   const trees = useQueries({
     queries: planIds.map((id) => ({
       queryKey: ['plan', id],
-      queryFn: () => api.get<{ tree: IndicatorNode[] }>(`/api/plans/${id}`),
+      queryFn: () => api.get<PlanDetailReply>(`/api/plans/${id}`),
       staleTime: 60_000,
     })),
   });

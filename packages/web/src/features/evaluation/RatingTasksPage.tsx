@@ -30,7 +30,7 @@ import { fmtNum } from '../../shared/format';
 import { nodeName, type IndicatorNode } from '../../shared/tree';
 import type { RubricBand } from '@perfcommons/contracts';
 import { RubricView } from '../indicators/RubricView';
-import type { RatingTask, Items } from '@perfcommons/contracts';
+import type { RatingTask, Items, PlanDetailReply } from '@perfcommons/contracts';
 
 /** A leaf as the plan API sends it: with the raters' rubric when it has one. */
 type RubricNode = { rubric?: RubricBand[] };
@@ -60,7 +60,7 @@ const isConflict = (e: unknown) => e instanceof ApiError && e.status === 409;
 
 const planQuery = (planId: string) => ({
   queryKey: ['plan', planId],
-  queryFn: () => api.get<{ tree: IndicatorNode[] }>(`/api/plans/${planId}`),
+  queryFn: () => api.get<PlanDetailReply>(`/api/plans/${planId}`),
   staleTime: 5 * 60_000,
 });
 

@@ -7,7 +7,7 @@ import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import type { BreakdownView, IndicatorNode } from '../../shared/tree';
-import type { ResultDetail } from '@perfcommons/contracts';
+import type { PlanDetailReply, ResultDetail } from '@perfcommons/contracts';
 import { GradeTag } from './GradeTag';
 import { ConsequenceTags, IncompleteTag, missingLabel, SensitivityCell } from './ResultExtras';
 import { ruleSummary } from '../plans/ruleSummary';
@@ -22,7 +22,7 @@ export function useNamesEn(planId: string | undefined) {
   const q = useQuery({
     queryKey: ['plan', planId],
     enabled: !!planId,
-    queryFn: () => api.get<{ tree: IndicatorNode[] }>(`/api/plans/${planId}`),
+    queryFn: () => api.get<PlanDetailReply>(`/api/plans/${planId}`),
   });
   const m = new Map<string, string>();
   const walk = (ns: IndicatorNode[]) =>
