@@ -1,6 +1,10 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/helper';
 import { lookup, registerClient } from '../../../test/participation';
+import { participantProfiles } from '../../db/schema';
+import { sha256 } from '../../lib/hash';
+import { contactHash } from './relevance';
 
 let t: TestApp;
 let ids: Awaited<ReturnType<typeof lookup>>;
@@ -43,6 +47,13 @@ describe('participants', () => {
     const { res } = await registerClient(t, { phone: '139 1234 5678' });
     // The login name is a random handle, never the phone number itself.
     expect(res.json().user.username).toMatch(/^p-[0-9a-f]{12}$/);
+    // The profile keeps a keyed digest of the phone for matching ties, not a plain hash of it.
+    const [stored] = await t.db
+      .select({ phoneHash: participantProfiles.phoneHash })
+      .from(participantProfiles)
+      .where(eq(participantProfiles.userId, res.json().user.id));
+    expect(stored.phoneHash).toBe(contactHash('phone', '+86 139-1234-5678'));
+    expect(stored.phoneHash).not.toBe(sha256('phone:13912345678'));
     expect(
       (await t.anon.post('/api/auth/login', { username: '13912345678', password: 'secret-pass-1' }))
         .statusCode,

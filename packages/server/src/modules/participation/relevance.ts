@@ -15,6 +15,7 @@ import {
   serviceRecords,
   users,
 } from '../../db/schema';
+import { keyedDigest } from '../../lib/crypto';
 import { sha256 } from '../../lib/hash';
 
 /**
@@ -36,11 +37,15 @@ export const PARTICIPATION_RULES: RelevanceRules = {
 /** Relevance counted as "high" in reports and interview seats. */
 export const HIGH_RELEVANCE = 0.6;
 
-/** Hash of a contact as units import it and profiles keep it: never the contact itself. */
+/**
+ * Digest of a contact as units import it and profiles keep it: never the contact itself. Keyed
+ * (HMAC under a subkey of the PII master key), because a plain hash of an 11-digit phone number is
+ * found by trying them all; with the key kept apart from the database it cannot be.
+ */
 export function contactHash(kind: 'email' | 'phone', value: string): string {
   const v =
     kind === 'email' ? value.trim().toLowerCase() : value.replace(/\D/g, '').replace(/^86(?=\d{11}$)/, '');
-  return sha256(`${kind}:${v}`);
+  return keyedDigest('contact-match', `${kind}:${v}`);
 }
 
 /** The hash a unit's invitation records for the account it invited (a service record by invitation). */
