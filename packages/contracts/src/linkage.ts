@@ -187,6 +187,20 @@ export const BreakdownFinding = Finding.pick({
   points: true,
 });
 export type BreakdownFinding = z.infer<typeof BreakdownFinding>;
+/** A plan a finding may be recorded against, with its deduction items (`GET /cycles/:id/findings/targets`). */
+export const FindingTarget = z.object({
+  planId: z.uuid(),
+  title: z.string(),
+  titleEn: z.string().nullable(),
+  unitName: z.string(),
+  unitNameEn: z.string().nullable(),
+  items: z.array(
+    z.object({ code: z.string(), name: z.string(), nameEn: z.string().nullable(), weight: z.number() }),
+  ),
+});
+export type FindingTarget = z.infer<typeof FindingTarget>;
+export const FindingTargetsReply = z.object({ items: z.array(FindingTarget) });
+export type FindingTargetsReply = z.infer<typeof FindingTargetsReply>;
 export const FindingReply = z.object({ finding: Finding });
 export const FindingListReply = z.object({ items: z.array(Finding) });
 export const FindingListQuery = z.object({

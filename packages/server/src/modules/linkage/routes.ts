@@ -5,6 +5,7 @@ import {
   FindingListReply,
   FindingFileDownloadReply,
   FindingReply,
+  FindingTargetsReply,
   IdParams,
   LinkageBatchListReply,
   LinkageFeedBody,
@@ -38,21 +39,6 @@ import { listRates } from './rates';
 import { sheetUpload } from '../../lib/uploads';
 
 const tags = ['linkage'];
-
-const TargetsReply = z.object({
-  items: z.array(
-    z.object({
-      planId: z.uuid(),
-      title: z.string(),
-      titleEn: z.string().nullable(),
-      unitName: z.string(),
-      unitNameEn: z.string().nullable(),
-      items: z.array(
-        z.object({ code: z.string(), name: z.string(), nameEn: z.string().nullable(), weight: z.number() }),
-      ),
-    }),
-  ),
-});
 
 export const linkageRoutes: FastifyPluginAsyncContract = async (app) => {
   const db = app.database.db;
@@ -117,7 +103,7 @@ export const linkageRoutes: FastifyPluginAsyncContract = async (app) => {
   );
   app.get(
     '/cycles/:id/findings/targets',
-    { schema: { tags, params: IdParams, response: { 200: TargetsReply } } },
+    { schema: { tags, params: IdParams, response: { 200: FindingTargetsReply } } },
     async (req) => ({ items: await findingTargets(db, req.actor, req.params.id) }),
   );
   app.post(

@@ -19,21 +19,12 @@ import { PaperClipOutlined, PlusOutlined, UploadOutlined } from '@ant-design/ico
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Dayjs } from 'dayjs';
-import type { Finding } from '@perfcommons/contracts';
+import type { Finding, FindingTargetsReply } from '@perfcommons/contracts';
 import { FINDING_KINDS, type FindingKind } from '@perfcommons/domain';
 import { applyFieldErrors, errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDate } from '../../shared/format';
-
-interface Target {
-  planId: string;
-  title: string;
-  titleEn: string | null;
-  unitName: string;
-  unitNameEn: string | null;
-  items: { code: string; name: string; nameEn: string | null; weight: number }[];
-}
 
 interface FormValues {
   planId: string;
@@ -56,7 +47,7 @@ function FindingForm({ cycleId, open, onClose }: { cycleId: string; open: boolea
   const [busy, setBusy] = useState(false);
   const targets = useQuery({
     queryKey: ['finding-targets', cycleId],
-    queryFn: () => api.get<{ items: Target[] }>(`/api/cycles/${cycleId}/findings/targets`),
+    queryFn: () => api.get<FindingTargetsReply>(`/api/cycles/${cycleId}/findings/targets`),
     enabled: open,
   });
   const planId = Form.useWatch('planId', form);
