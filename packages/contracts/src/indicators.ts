@@ -125,6 +125,7 @@ export const IndicatorListReply = z.object({
   /** Whether the caller may create, revise and retire (the office). */
   canEdit: z.boolean(),
 });
+export type IndicatorListReply = z.infer<typeof IndicatorListReply>;
 
 /** A plan node that uses a library indicator. */
 export const IndicatorUse = z.object({

@@ -1,12 +1,15 @@
-import type { IndicatorDetailReply, IndicatorEntry, RubricBand } from '@perfcommons/contracts';
+import type {
+  IndicatorDetailReply,
+  IndicatorEntry,
+  IndicatorListReply,
+  RubricBand,
+} from '@perfcommons/contracts';
 import type { EditNode } from '../plans/treeOps';
 
 export type { IndicatorDetailReply, IndicatorEntry, RubricBand };
-export type ListedIndicator = IndicatorEntry & { planCount: number };
-export interface IndicatorList {
-  items: ListedIndicator[];
-  canEdit: boolean;
-}
+/** `GET /api/indicators`: the library with how many plans use each entry. */
+export type IndicatorList = IndicatorListReply;
+export type ListedIndicator = IndicatorListReply['items'][number];
 
 /**
  * A new leaf pre-filled from a library entry: definition, unit, data source, polarity, its rule
