@@ -102,6 +102,8 @@ describe('a new office runs its first cycle from an empty install to a corrected
       const secret = (await totp.getByTestId('totp-secret').innerText()).trim();
       await totp.getByTestId('totp-code').fill(totpCode(secret));
       await totp.getByTestId('totp-enable').click();
+      // Ten one-time recovery codes are shown once; the user confirms having kept them.
+      await totp.getByTestId('totp-codes-saved').click();
       await page.getByTestId('side-menu').waitFor();
     }
     pages.set(username, page);
