@@ -483,10 +483,11 @@ export async function enableTotp(db: Db, actor: Actor, code: string) {
   return { totpEnabled: true, recoveryCodes };
 }
 
-/** Turns the second factor off (password and a current code needed); refused where production requires it. */
-export async function disableTotp(db: Db, actor: Actor, input: { currentPassword: string; code: string }) {
-  if (totpRequiredFor(actor.roles.map((r) => r.role)))
-    throw forbidden('Your roles require a second factor in production');
+/**
+ * A change to an enabled second factor (turning it off, new recovery codes) needs the password and a
+ * current code; answers the account row.
+ */
+async function confirmSecondFactor(db: Db, actor: Actor, input: { currentPassword: string; code: string }) {
   const [user] = await db.select().from(users).where(eq(users.id, actor.id)).limit(1);
   if (!user?.totpEnabledAt)
     throw badRequest('No second factor is enabled', [{ path: 'code', message: 'not enabled' }]);
@@ -502,6 +503,14 @@ export async function disableTotp(db: Db, actor: Actor, input: { currentPassword
       [{ path: 'code', message: 'wrong or expired' }],
       'totp_invalid',
     );
+  return user;
+}
+
+/** Turns the second factor off (password and a current code needed); refused where production requires it. */
+export async function disableTotp(db: Db, actor: Actor, input: { currentPassword: string; code: string }) {
+  if (totpRequiredFor(actor.roles.map((r) => r.role)))
+    throw forbidden('Your roles require a second factor in production');
+  const user = await confirmSecondFactor(db, actor, input);
   await db.transaction(async (tx) => {
     await tx
       .update(users)
@@ -596,21 +605,7 @@ export async function regenerateRecoveryCodes(
   actor: Actor,
   input: { currentPassword: string; code: string },
 ) {
-  const [user] = await db.select().from(users).where(eq(users.id, actor.id)).limit(1);
-  if (!user?.totpEnabledAt)
-    throw badRequest('No second factor is enabled', [{ path: 'code', message: 'not enabled' }]);
-  if (!(await verifyPassword(input.currentPassword, user.passwordHash)))
-    throw badRequest(
-      'The current password is wrong',
-      [{ path: 'currentPassword', message: 'wrong password' }],
-      'wrong_password',
-    );
-  if (!(await acceptTotp(db, user, input.code)))
-    throw badRequest(
-      'Wrong authenticator code',
-      [{ path: 'code', message: 'wrong or expired' }],
-      'totp_invalid',
-    );
+  const user = await confirmSecondFactor(db, actor, input);
   const recoveryCodes = await db.transaction(async (tx) => {
     const replaced = await recoveryCodesLeft(tx, user.id);
     const codes = await issueRecoveryCodes(tx, user.id);
