@@ -207,34 +207,16 @@ async function main(argv: string[]) {
       });
     case 'reset-password':
       return withDb(await open(), async (database) => {
-        if (!values.user) {
-          console.error('reset-password needs --user <username>');
-          return 1;
-        }
-        const user = await database.db.query.users.findFirst({
-          where: (u, { eq }) => eq(u.username, values.user!),
-        });
-        if (!user) {
-          console.error(`No user ${values.user}`);
-          return 1;
-        }
+        const user = await userNamed(database.db, 'reset-password', values.user);
+        if (!user) return 1;
         const { password } = await resetPassword(database.db, systemActor(), user.id);
         console.log(`New one-time password of ${user.username} (to be changed at next login): ${password}`);
         return 0;
       });
     case 'reset-totp':
       return withDb(await open(), async (database) => {
-        if (!values.user) {
-          console.error('reset-totp needs --user <username>');
-          return 1;
-        }
-        const user = await database.db.query.users.findFirst({
-          where: (u, { eq }) => eq(u.username, values.user!),
-        });
-        if (!user) {
-          console.error(`No user ${values.user}`);
-          return 1;
-        }
+        const user = await userNamed(database.db, 'reset-totp', values.user);
+        if (!user) return 1;
         const was = await resetTotp(database.db, user.id, null);
         console.log(
           was
@@ -394,3 +376,14 @@ main(process.argv.slice(2)).then(
     process.exit(1);
   },
 );
+
+/** The account a command's `--user` names, or null after saying what is wrong. */
+async function userNamed(db: Database['db'], command: string, username: string | undefined) {
+  if (!username) {
+    console.error(`${command} needs --user <username>`);
+    return null;
+  }
+  const user = await db.query.users.findFirst({ where: (u, { eq }) => eq(u.username, username) });
+  if (!user) console.error(`No user ${username}`);
+  return user ?? null;
+}
