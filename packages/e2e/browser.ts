@@ -36,3 +36,19 @@ export function trackErrors(page: Page): string[] {
   page.on('pageerror', (e) => errors.push(String(e)));
   return errors;
 }
+
+/** Logs a demo account into the console (password demo1234) on a fresh session of `page`'s context. */
+export async function loginDemo(page: Page, baseUrl: string, username: string) {
+  await page.context().clearCookies();
+  await page.goto(`${baseUrl}/console/login`);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill('demo1234');
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('side-menu').waitFor();
+}
+
+/** A write through the page's session, as the console would send it (cookie + CSRF header). */
+export async function postAs(page: Page, baseUrl: string, path: string, body: unknown) {
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'pc_csrf')?.value ?? '';
+  return page.request.post(`${baseUrl}${path}`, { data: body, headers: { 'x-csrf-token': csrf } });
+}

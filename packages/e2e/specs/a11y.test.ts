@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, shot, trackErrors } from '../browser';
+import { launch, shot, trackErrors, loginDemo, postAs } from '../browser';
 import { axeViolations, settle, type AxeFinding } from '../axe';
 
 /**
@@ -187,19 +187,9 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     expect(out.filter(Boolean).join('\n')).toBe('');
   });
 
-  async function login(username: string) {
-    await context.clearCookies();
-    await page.goto(`${baseUrl}/console/login`);
-    await page.locator('#username').fill(username);
-    await page.locator('#password').fill('demo1234');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('side-menu').waitFor();
-  }
+  const login = (username: string) => loginDemo(page, baseUrl, username);
 
-  async function post(path: string, body: unknown) {
-    const csrf = (await context.cookies()).find((c) => c.name === 'pc_csrf')?.value ?? '';
-    return page.request.post(`${baseUrl}${path}`, { data: body, headers: { 'x-csrf-token': csrf } });
-  }
+  const post = (path: string, body: unknown) => postAs(page, baseUrl, path, body);
 
   it('console login page', async () => {
     await context.clearCookies();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, shot, trackErrors } from '../browser';
+import { launch, shot, trackErrors, loginDemo } from '../browser';
 
 /**
  * Issue 15, public pages: a cadre's page within the cycle's disclosure policy, the plan beside the
@@ -33,14 +33,7 @@ describe('public pages that explain (cadres, plans, 404, print)', () => {
     await browser?.close();
   });
 
-  async function login(username: string) {
-    await context.clearCookies();
-    await page.goto(`${baseUrl}/console/login`);
-    await page.locator('#username').fill(username);
-    await page.locator('#password').fill('demo1234');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('side-menu').waitFor();
-  }
+  const login = (username: string) => loginDemo(page, baseUrl, username);
 
   async function setPolicy(policy: {
     unitResults: boolean;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, shot, trackErrors } from '../browser';
+import { launch, shot, trackErrors, loginDemo, postAs } from '../browser';
 
 const baseUrl = inject('baseUrl');
 
@@ -28,19 +28,9 @@ describe('my to-do and the verifier’s queue: a unit reports with evidence, the
   let planId: string;
   let codes: string[];
 
-  async function login(username: string) {
-    await context.clearCookies();
-    await page.goto(`${baseUrl}/console/login`);
-    await page.locator('#username').fill(username);
-    await page.locator('#password').fill('demo1234');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('side-menu').waitFor();
-  }
+  const login = (username: string) => loginDemo(page, baseUrl, username);
 
-  async function post(path: string, body: unknown) {
-    const csrf = (await context.cookies()).find((c) => c.name === 'pc_csrf')?.value ?? '';
-    return page.request.post(`${baseUrl}${path}`, { data: body, headers: { 'x-csrf-token': csrf } });
-  }
+  const post = (path: string, body: unknown) => postAs(page, baseUrl, path, body);
 
   beforeAll(async () => {
     browser = await launch();

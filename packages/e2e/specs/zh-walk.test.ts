@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, shot, trackErrors } from '../browser';
+import { launch, shot, trackErrors, loginDemo } from '../browser';
 
 /**
  * Issue 15, complete localisation: a walk of every console page (and each of its tabs) as each role
@@ -97,14 +97,7 @@ describe('zh-CN walk of every console page as each role', () => {
     await browser?.close();
   });
 
-  async function login(username: string) {
-    await context.clearCookies();
-    await page.goto(`${baseUrl}/console/login`);
-    await page.locator('#username').fill(username);
-    await page.locator('#password').fill('demo1234');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('side-menu').waitFor();
-  }
+  const login = (username: string) => loginDemo(page, baseUrl, username);
 
   async function settle() {
     await page.waitForLoadState('networkidle');
