@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { Cycle } from './cycles';
 import { Json, Timestamp } from './common';
-import { APPRAISEE_TYPES } from './enums';
+import { APPRAISEE_TYPES, VALUE_STATUSES } from './enums';
+import { BreakdownFinding } from './linkage';
+import { ScoringRuleSchema, SubjectTypeSchema } from './plans';
 
 /** A consequence applied to a result 结果运用 (commendation, admonishment, …). */
 export const AppliedConsequence = z.object({ kind: z.string(), value: Json, reason: z.string() });
@@ -102,6 +104,96 @@ export const ComputeReply = z.object({
   items: z.array(ResultItem),
 });
 
+/**
+ * What a leaf's explanation says of its input (the server's annotateInputs): the value it scored, or
+ * when none scored the latest one reported but not verified.
+ */
+export const ExplainedInput = z.object({
+  period: z.string(),
+  /** verified (scored); reported or rejected (not scored: the leaf is missing as unverified). */
+  status: z.enum(VALUE_STATUSES),
+  value: z.number(),
+  verifiedAt: Timestamp.nullable(),
+});
+export type ExplainedInput = z.infer<typeof ExplainedInput>;
+
+/** The formula a leaf's rule applies, in Chinese and English (the domain's ruleFormula). */
+export const RuleFormula = z.object({ zh: z.string(), en: z.string() });
+export type RuleFormula = z.infer<typeof RuleFormula>;
+
+/** One evaluation subject's panel on a leaf (the domain's SubjectBreakdown). */
+export const SubjectBreakdown = z.object({
+  type: SubjectTypeSchema,
+  /** Configured share of the leaf (0–100). */
+  weight: z.number(),
+  /** Share after redistributing the weight of insufficient panels (0–100). */
+  effectiveWeight: z.number(),
+  /** Number of ratings (for 'data': 1 if a value was given, else 0). */
+  n: z.number().int(),
+  /** Weighted mean of all ratings (for 'data': the rule's attainment); 0 when n = 0. */
+  mean: z.number(),
+  /** Figure entered into the leaf: trimmed or weighted mean (for 'data': the attainment). */
+  used: z.number(),
+  insufficient: z.boolean().optional(),
+});
+export type SubjectBreakdown = z.infer<typeof SubjectBreakdown>;
+
+/** Why a leaf's input is missing (a combined part's absence is a result's MissingItem, not a node's). */
+export const LeafMissingReason = z.enum(MISSING_REASONS).exclude(['combined_part_missing']);
+
+/**
+ * One node of a result's breakdown (the domain's BreakdownNode, as the server's explainResult annotates
+ * it): indicators down to their leaves, then the combined parts (UNIT, ANNUAL) and the FLOOR residue.
+ */
+export interface BreakdownNode {
+  code: string;
+  name: string;
+  nameEn?: string;
+  weight: number;
+  /** normal: 0–100 (up to 100 × cap); bonus/deduction: the points granted or taken (≥ 0). */
+  attainment: number;
+  /** Points this node adds to the total (normal: its share of the weighted score; deduction: −points). */
+  contribution: number;
+  kind: 'normal' | 'bonus' | 'deduction';
+  children?: BreakdownNode[];
+  value?: number | null;
+  rule?: z.infer<typeof ScoringRuleSchema>;
+  subjects?: SubjectBreakdown[];
+  /** Leaf: why its input is missing. */
+  missing?: z.infer<typeof LeafMissingReason>;
+  /** Under 'renormalise': left out of its parent. */
+  excluded?: true;
+  notes: string[];
+  /** Leaf: the value it scored or the latest unverified one. */
+  input?: ExplainedInput;
+  /** Leaf with a rule: the formula the rule applies. */
+  formula?: RuleFormula;
+  /** Deduction item: the active findings whose points it deducts, with their source documents. */
+  findings?: BreakdownFinding[];
+}
+
+export const BreakdownNode: z.ZodType<BreakdownNode> = z.lazy(() =>
+  z.object({
+    code: z.string(),
+    name: z.string(),
+    nameEn: z.string().optional(),
+    weight: z.number(),
+    attainment: z.number(),
+    contribution: z.number(),
+    kind: z.enum(['normal', 'bonus', 'deduction']),
+    children: z.array(BreakdownNode).optional(),
+    value: z.number().nullable().optional(),
+    rule: ScoringRuleSchema.optional(),
+    subjects: z.array(SubjectBreakdown).optional(),
+    missing: LeafMissingReason.optional(),
+    excluded: z.literal(true).optional(),
+    notes: z.array(z.string()),
+    input: ExplainedInput.optional(),
+    formula: RuleFormula.optional(),
+    findings: z.array(BreakdownFinding).optional(),
+  }),
+);
+
 /** One result with its explanation (a breakdown from the total down to each input). */
 export const ResultDetail = z.object({
   result: ResultItem.extend({
@@ -110,7 +202,8 @@ export const ResultDetail = z.object({
     /** What the caller may do with it. */
     can: z.looseObject({ appeal: z.boolean() }).optional(),
   }),
-  breakdown: z.array(Json),
+  /** Empty on the portal while the result is stale (it would explain figures nobody published). */
+  breakdown: z.array(BreakdownNode),
 });
 export type ResultDetail = z.infer<typeof ResultDetail>;
 

@@ -1,17 +1,12 @@
 import { useTranslation } from 'react-i18next';
+import type { BreakdownNode } from '@perfcommons/contracts';
 import { fmtDate, fmtNum } from '../shared/format';
 import './opendata-i18n';
 
-/** What the result's explanation says of a leaf's input (server: results/explain.ts annotateInputs). */
-interface Explained {
-  input?: { period: string; status: string; value: number; verifiedAt: string | null };
-  formula?: { zh: string; en: string };
-}
-
 /** A leaf's input in a published explanation: which value of which period, its verification, the formula. */
-export function InputNote({ node }: { node: object }) {
+export function InputNote({ node }: { node: Pick<BreakdownNode, 'input' | 'formula'> }) {
   const { t, i18n } = useTranslation('portalOpenData');
-  const { input, formula } = node as Explained;
+  const { input, formula } = node;
   if (!input && !formula) return null;
   return (
     <div className="pc-small pc-muted" data-testid="portal-input-note">

@@ -11,6 +11,7 @@ import type {
   OrgUnit,
   Person,
   Plan as PlanSummary,
+  ResultDetail,
   ResultItem as Result,
   ResultList,
 } from '@perfcommons/contracts';
@@ -345,10 +346,7 @@ function RankingChart({ items, result }: { items: Result[]; result: Result }) {
 
 /** Flattens a breakdown tree into table rows with their depth. */
 function flatten(nodes: BreakdownView[], depth = 0): { node: BreakdownView; depth: number }[] {
-  return nodes.flatMap((n) => [
-    { node: n, depth },
-    ...flatten((n.children ?? []) as BreakdownView[], depth + 1),
-  ]);
+  return nodes.flatMap((n) => [{ node: n, depth }, ...flatten(n.children ?? [], depth + 1)]);
 }
 
 /**
@@ -358,7 +356,7 @@ function flatten(nodes: BreakdownView[], depth = 0): { node: BreakdownView; dept
 function ResultBreakdown({ resultId, result }: { resultId: string; result: Result }) {
   const { t, i18n } = useTranslation('portal');
   const { t: te } = useTranslation('portalExplain');
-  const detail = useApi<{ breakdown: BreakdownView[] }>(`/api/public/results/${resultId}`);
+  const detail = useApi<ResultDetail>(`/api/public/results/${resultId}`);
   const nodes = detail.data?.breakdown ?? [];
   if (!nodes.length) return null;
   const vetoCodes = new Set(result.veto?.triggered ? result.veto.codes : []);
@@ -430,9 +428,7 @@ function ResultBreakdown({ resultId, result }: { resultId: string; result: Resul
 function VetoNotice({ resultId, result }: { resultId: string; result: Result }) {
   const { t, i18n } = useTranslation('portalExplain');
   const { t: tc } = useTranslation();
-  const detail = useApi<{ breakdown: BreakdownView[] }>(
-    result.veto?.triggered ? `/api/public/results/${resultId}` : null,
-  );
+  const detail = useApi<ResultDetail>(result.veto?.triggered ? `/api/public/results/${resultId}` : null);
   if (!result.veto?.triggered) return null;
   const rows = flatten(detail.data?.breakdown ?? []).map((r) => r.node);
   const failed = result.veto.codes.map(
@@ -465,7 +461,7 @@ function VetoNotice({ resultId, result }: { resultId: string; result: Result }) 
 
 function RadarChart({ resultId }: { resultId: string }) {
   const { t, i18n } = useTranslation('portal');
-  const detail = useApi<{ breakdown: BreakdownView[] }>(`/api/public/results/${resultId}`);
+  const detail = useApi<ResultDetail>(`/api/public/results/${resultId}`);
   const first = (detail.data?.breakdown ?? []).filter((b) => b.kind !== 'bonus' && b.kind !== 'deduction');
   if (first.length < 3) return null;
   return (

@@ -1,18 +1,13 @@
-/** Indicator-tree and breakdown shapes: the domain's types (type-only imports, nothing bundled). */
-import type { BreakdownNode, IndicatorNode } from '@perfcommons/domain';
+/** Indicator-tree and breakdown shapes (type-only imports, nothing bundled). */
+import type { BreakdownNode } from '@perfcommons/contracts';
+import type { IndicatorNode } from '@perfcommons/domain';
 
-export type {
-  BreakdownNode,
-  IndicatorNode,
-  ScoringRule,
-  TreeProblem,
-  SubjectWeight,
-} from '@perfcommons/domain';
+export type { IndicatorNode, ScoringRule, TreeProblem, SubjectWeight } from '@perfcommons/domain';
 
 /** A tree node as the read-only views see it. */
 export type TreeNodeView = IndicatorNode;
-/** A breakdown node; the server may add an English name. */
-export type BreakdownView = BreakdownNode & { nameEn?: string | null };
+/** A breakdown node as `GET /results/:id` sends it (with its input, formula and findings). */
+export type BreakdownView = BreakdownNode;
 
 export function nodeName(lang: string, n: { name?: string; nameEn?: string | null; code?: string }): string {
   if (lang === 'en' && n.nameEn) return n.nameEn;

@@ -31,7 +31,7 @@ export const SYNTHETIC_CODES = ['UNIT', 'ANNUAL', 'FLOOR'];
 function leaves(ns: BreakdownView[], out: BreakdownView[] = []): BreakdownView[] {
   for (const n of ns) {
     if (SYNTHETIC_CODES.includes(n.code)) continue;
-    if (n.children?.length) leaves(n.children as BreakdownView[], out);
+    if (n.children?.length) leaves(n.children, out);
     else out.push(n);
   }
   return out;

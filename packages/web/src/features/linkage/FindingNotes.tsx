@@ -1,12 +1,12 @@
 import { Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { BreakdownFinding } from '@perfcommons/contracts';
+import type { BreakdownNode } from '@perfcommons/contracts';
 import { fmtDate } from '../../shared/format';
 
 /** The findings behind a deduction item of a breakdown, each with its source document. */
-export function FindingNotes({ node }: { node: object }) {
+export function FindingNotes({ node }: { node: Pick<BreakdownNode, 'findings'> }) {
   const { t } = useTranslation('linkage');
-  const findings = (node as { findings?: BreakdownFinding[] }).findings;
+  const { findings } = node;
   if (!findings?.length) return null;
   return (
     <div data-testid="breakdown-findings">

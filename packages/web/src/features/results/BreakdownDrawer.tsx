@@ -38,8 +38,7 @@ export function useResultDetail(id: string | undefined) {
   return useQuery({
     queryKey: ['result', id],
     enabled: !!id,
-    queryFn: () =>
-      api.get<{ result: ResultDetail['result']; breakdown: BreakdownView[] }>(`/api/results/${id}`),
+    queryFn: () => api.get<ResultDetail>(`/api/results/${id}`),
   });
 }
 
