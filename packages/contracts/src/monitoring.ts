@@ -182,6 +182,7 @@ export const ReportingPeriod = z.object({
 });
 export type ReportingPeriod = z.infer<typeof ReportingPeriod>;
 export const PeriodListReply = itemsOf(ReportingPeriod);
+export type PeriodListReply = z.infer<typeof PeriodListReply>;
 export const TrajectoryPoint = z.object({
   period: z.string(),
   value: z.number(),
@@ -224,8 +225,10 @@ export const CycleTrajectoryReply = z.object({
   periods: z.array(ReportingPeriod),
   items: z.array(PlanTrajectory),
 });
+export type CycleTrajectoryReply = z.infer<typeof CycleTrajectoryReply>;
 export const PlanTrajectoryReply = z.object({ periods: z.array(ReportingPeriod), item: PlanTrajectory });
 export const RunWarningsReply = z.object({ raised: z.number().int(), notified: z.number().int() });
+export type RunWarningsReply = z.infer<typeof RunWarningsReply>;
 /** An early warning 预警 with its correction tasks. */
 export const EarlyWarning = z.object({
   id: z.uuid(),
@@ -248,6 +251,7 @@ export const EarlyWarning = z.object({
 });
 export type EarlyWarning = z.infer<typeof EarlyWarning>;
 export const WarningListReply = itemsOf(EarlyWarning);
+export type WarningListReply = z.infer<typeof WarningListReply>;
 
 /** A plan's missing reports of one period past its deadline. */
 export const OverdueReport = z.object({
@@ -268,12 +272,14 @@ export const OverdueReport = z.object({
 });
 export type OverdueReport = z.infer<typeof OverdueReport>;
 export const OverdueReply = z.object({ asOf: IsoDate, items: z.array(OverdueReport) });
+export type OverdueReply = z.infer<typeof OverdueReply>;
 export const RemindersReply = z.object({
   asOf: IsoDate,
   reminders: z.number().int(),
   escalations: z.number().int(),
   notified: z.number().int(),
 });
+export type RemindersReply = z.infer<typeof RemindersReply>;
 
 /** A correction task 整改任务, followed until closed. */
 export const CorrectionTask = z.object({
@@ -319,6 +325,7 @@ export const Notification = z.object({
 });
 export type Notification = z.infer<typeof Notification>;
 export const NotificationListReply = z.object({ items: z.array(Notification), unread: z.number().int() });
+export type NotificationListReply = z.infer<typeof NotificationListReply>;
 export const NotificationReply = z.object({ notification: Notification });
 export const ReadAllReply = z.object({ updated: z.number().int() });
 

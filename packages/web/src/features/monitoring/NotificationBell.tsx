@@ -6,7 +6,7 @@ import { useNavigate } from 'react-router-dom';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDateTime } from '../../shared/format';
-import type { Notification } from '@perfcommons/contracts';
+import type { Notification, NotificationListReply } from '@perfcommons/contracts';
 
 /** Where a message leads in the console. */
 function target(n: Notification): string | null {
@@ -25,7 +25,7 @@ export default function NotificationBell() {
   const qc = useQueryClient();
   const q = useQuery({
     queryKey: ['notifications'],
-    queryFn: () => api.get<{ items: Notification[]; unread: number }>('/api/notifications?limit=20'),
+    queryFn: () => api.get<NotificationListReply>('/api/notifications?limit=20'),
     refetchInterval: 60_000,
   });
   const refresh = () => void qc.invalidateQueries({ queryKey: ['notifications'] });

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDate, fmtDateTime } from '../../shared/format';
-import type { OverdueReport as Overdue } from '@perfcommons/contracts';
+import type { OverdueReply, OverdueReport as Overdue, RemindersReply } from '@perfcommons/contracts';
 import { useMonitoring } from './api';
 import { useRun } from './useRun';
 
@@ -11,20 +11,13 @@ import { useRun } from './useRun';
 export function OverdueTab({ cycleId, office }: { cycleId?: string; office: boolean }) {
   const { t, i18n } = useTranslation('monitoring');
   const lang = i18n.language;
-  const q = useMonitoring<{ asOf: string; items: Overdue[] }>(
-    'overdue',
-    cycleId,
-    `/api/monitoring/overdue?cycleId=${cycleId}`,
-  );
+  const q = useMonitoring<OverdueReply>('overdue', cycleId, `/api/monitoring/overdue?cycleId=${cycleId}`);
   const run = useRun(
     'reminders',
     () =>
-      api.post<{ reminders: number; escalations: number; notified: number }>(
-        '/api/monitoring/reminders/run',
-        {
-          cycleId,
-        },
-      ),
+      api.post<RemindersReply>('/api/monitoring/reminders/run', {
+        cycleId,
+      }),
     (r) => t('remindersRun', r),
   );
   const sent = (at: string | null) => (at ? t('sent', { at: fmtDateTime(at) }) : t('notSent'));

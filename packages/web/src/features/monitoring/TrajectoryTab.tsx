@@ -4,7 +4,12 @@ import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDate, fmtNum } from '../../shared/format';
 import { ColourTag, pct } from './parts';
-import type { LeafTrajectory, PlanTrajectory, ReportingPeriod as Period } from '@perfcommons/contracts';
+import type {
+  CycleTrajectoryReply,
+  LeafTrajectory,
+  PeriodListReply,
+  PlanTrajectory,
+} from '@perfcommons/contracts';
 import type { TrajectoryColour as Colour } from '@perfcommons/contracts/enums';
 import { COLOURS, TAG_COLOURS, useMonitoring } from './api';
 import { useRun } from './useRun';
@@ -13,7 +18,7 @@ import { useRun } from './useRun';
 export function TrajectoryTab({ cycleId, office }: { cycleId?: string; office: boolean }) {
   const { t, i18n } = useTranslation('monitoring');
   const lang = i18n.language;
-  const q = useMonitoring<{ periods: Period[]; items: PlanTrajectory[] }>(
+  const q = useMonitoring<CycleTrajectoryReply>(
     'trajectory',
     cycleId,
     `/api/monitoring/trajectory?cycleId=${cycleId}`,
@@ -21,7 +26,7 @@ export function TrajectoryTab({ cycleId, office }: { cycleId?: string; office: b
   const setPeriods = useRun(
     'periods',
     () =>
-      api.put<{ items: Period[] }>('/api/monitoring/periods', {
+      api.put<PeriodListReply>('/api/monitoring/periods', {
         cycleId,
         frequency: 'quarterly',
         deadlineDays: 15,

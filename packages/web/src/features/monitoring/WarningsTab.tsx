@@ -6,7 +6,7 @@ import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import { ColourTag, pct } from './parts';
-import type { EarlyWarning as Warning } from '@perfcommons/contracts';
+import type { EarlyWarning as Warning, RunWarningsReply, WarningListReply } from '@perfcommons/contracts';
 import type { TrajectoryColour as Colour } from '@perfcommons/contracts/enums';
 import { useMonitoring } from './api';
 import { useRun } from './useRun';
@@ -18,14 +18,14 @@ export function WarningsTab({ cycleId, office }: { cycleId?: string; office: boo
   const lang = i18n.language;
   const me = useMe().data!;
   const canAssign = office || hasRole(me, 'unit_manager');
-  const q = useMonitoring<{ items: Warning[] }>(
+  const q = useMonitoring<WarningListReply>(
     'warnings',
     cycleId,
     `/api/monitoring/warnings?cycleId=${cycleId}`,
   );
   const run = useRun(
     'warnings',
-    () => api.post<{ raised: number; notified: number }>('/api/monitoring/warnings/run', { cycleId }),
+    () => api.post<RunWarningsReply>('/api/monitoring/warnings/run', { cycleId }),
     (r) => t('warningsRun', r),
   );
   const [tasking, setTasking] = useState<Warning | null>(null);
