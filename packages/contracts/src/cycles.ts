@@ -123,6 +123,7 @@ export type PreconditionOverride = z.infer<typeof PreconditionOverride>;
 
 export const CycleListReply = itemsOf(Cycle);
 export const CycleReply = z.object({ cycle: Cycle });
+export type CycleReply = z.infer<typeof CycleReply>;
 export const CycleDetailReply = z.object({
   cycle: Cycle,
   transitions: z.array(CycleTransition),
@@ -142,6 +143,7 @@ export const TransitionReply = z.object({
   overrides: z.array(PreconditionOverride),
   checklist: z.array(PreconditionCheck),
 });
+export type TransitionReply = z.infer<typeof TransitionReply>;
 /**
  * A refused transition (409). `preconditions_failed` carries, besides the details, the target link and the
  * whole checklist for the console to show; other conflicts (skipping a link, published results) do not.

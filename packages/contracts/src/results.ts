@@ -253,6 +253,7 @@ export const PublishReply = z.object({
   publication: Json,
   revisions: z.number().int(),
 });
+export type PublishReply = z.infer<typeof PublishReply>;
 
 export const WithdrawReply = z.object({ cycle: Cycle, publication: Json });
 

@@ -11,9 +11,10 @@ import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDate, fmtDateTime } from '../../shared/format';
 import type {
-  Cycle,
   CycleDetailReply,
   CycleTransition as Transition,
+  PublishReply,
+  TransitionReply,
   Plan as PlanSummary,
   Stage,
 } from '@perfcommons/contracts';
@@ -49,7 +50,7 @@ export default function CyclePage() {
   };
   const transition = useMutation({
     mutationFn: (body: { to: Stage; reason?: string }) =>
-      api.post<{ cycle: Cycle }>(`/api/cycles/${id}/transition`, body),
+      api.post<TransitionReply>(`/api/cycles/${id}/transition`, body),
     onSuccess: (r) => {
       void message.success(t('transitioned', { stage: t(`common:stage.${r.cycle.stage}`) }));
       setBackOpen(false);
@@ -59,7 +60,7 @@ export default function CyclePage() {
     onError: (e) => void message.error(errorText(e)),
   });
   const publish = useMutation({
-    mutationFn: () => api.post<{ cycle: Cycle }>(`/api/cycles/${id}/publish-results`),
+    mutationFn: () => api.post<PublishReply>(`/api/cycles/${id}/publish-results`),
     onSuccess: () => {
       void message.success(t('console:common.done'));
       refresh();

@@ -13,7 +13,7 @@ import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDate } from '../../shared/format';
 import { STAGES } from '@perfcommons/contracts/enums';
-import type { Cycle } from '@perfcommons/contracts';
+import type { Cycle, CycleReply } from '@perfcommons/contracts';
 import { CYCLE_TYPES } from '@perfcommons/contracts/enums';
 
 export default function CyclesPage() {
@@ -142,7 +142,7 @@ function CreateCycleModal({ open, onClose }: { open: boolean; onClose: () => voi
   const [other, setOther] = useState<string[]>([]);
   const create = useMutation({
     mutationFn: (v: CycleForm) =>
-      api.post<{ cycle: Cycle }>('/api/cycles', {
+      api.post<CycleReply>('/api/cycles', {
         code: v.code,
         name: v.name,
         nameEn: v.nameEn || undefined,

@@ -18,9 +18,10 @@ import { MIN_OVERRIDE_REASON as MIN_REASON, STAGES } from '@perfcommons/contract
 import type {
   Blocker,
   PreconditionCheck as Check,
-  PreconditionOverride as Override,
   TransitionCheckReply as TransitionCheck,
+  TransitionReply,
   Cycle,
+  CycleDetailReply,
 } from '@perfcommons/contracts';
 
 export type { Check };
@@ -154,7 +155,7 @@ export function StageChecklist({ cycle }: { cycle: Cycle }) {
   const check = useCheck(cycle.id, !!next);
   const detail = useQuery({
     queryKey: ['cycle', cycle.id],
-    queryFn: () => api.get<{ cycle: Cycle; overrides?: Override[] }>(`/api/cycles/${cycle.id}`),
+    queryFn: () => api.get<CycleDetailReply>(`/api/cycles/${cycle.id}`),
   });
   const overrides = detail.data?.overrides ?? [];
   const failing = check.data?.checklist.filter((c) => !c.ok).length ?? 0;
@@ -228,7 +229,7 @@ export function AdvanceButton({ cycle }: { cycle: Cycle }) {
 
   const transition = useMutation({
     mutationFn: () =>
-      api.post<{ cycle: Cycle; overrides: Override[] }>(`/api/cycles/${cycle.id}/transition`, {
+      api.post<TransitionReply>(`/api/cycles/${cycle.id}/transition`, {
         to: next,
         ...(failing.length
           ? { overrides: failing.map((c) => ({ code: c.code, reason: reasons[c.code].trim() })) }

@@ -21,7 +21,7 @@ import { applyFieldErrors, errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api, ApiError } from '../../shared/api';
 import { fmtDateTime } from '../../shared/format';
-import type { Cycle, PublicationBlocker, PublicationStatus } from '@perfcommons/contracts';
+import type { Cycle, PublicationBlocker, PublicationStatus, PublishReply } from '@perfcommons/contracts';
 import './publication-i18n';
 import { DisclosureControl } from './DisclosureControl';
 
@@ -56,7 +56,7 @@ export function PublicationPanel({ cycle }: { cycle: Cycle }) {
   };
   const publish = useMutation({
     mutationFn: () =>
-      api.post<{ revisions: number }>(`/api/cycles/${cycle.id}/publish-results`, {
+      api.post<PublishReply>(`/api/cycles/${cycle.id}/publish-results`, {
         overrides: Object.entries(overrides)
           .filter(([, reason]) => reason !== undefined)
           .map(([planId, reason]) => ({ planId, reason: reason!.trim() })),
