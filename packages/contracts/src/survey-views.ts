@@ -70,6 +70,7 @@ const StratumPopulation = z.object({ stratum: z.string(), population: z.number()
 export const SurveyListReply = itemsOf(SurveyListItem);
 export const SurveyReply = z.object({ survey: Survey });
 export const CreateSurveyReply = z.object({ survey: Survey, version: SurveyVersion });
+export type CreateSurveyReply = z.infer<typeof CreateSurveyReply>;
 export const SurveyDetailReply = z.object({
   survey: Survey,
   /** The latest questionnaire version. */
@@ -124,6 +125,7 @@ export const IssuedInvitation = z.object({
 });
 export type IssuedInvitation = z.infer<typeof IssuedInvitation>;
 export const IssuedInvitationsReply = itemsOf(IssuedInvitation);
+export type IssuedInvitationsReply = z.infer<typeof IssuedInvitationsReply>;
 export const Invitation = z.object({
   id: z.uuid(),
   externalId: z.string().nullable(),

@@ -13,7 +13,9 @@ import {
 } from '@perfcommons/contracts/enums';
 import type {
   Invitation as InvitationRow,
+  InvitationListReply,
   IssuedInvitation as Issued,
+  IssuedInvitationsReply,
   SurveyDetailReply as SurveyDetail,
 } from '@perfcommons/contracts';
 
@@ -47,7 +49,7 @@ export function InvitationsTab({ detail }: { detail: SurveyDetail }) {
   const list = useQuery({
     queryKey: ['survey-invitations', id, status, page],
     queryFn: () =>
-      api.get<{ items: InvitationRow[]; total: number }>(
+      api.get<InvitationListReply>(
         `/api/surveys/${id}/invitations${qs({ status, limit: 50, offset: (page - 1) * 50 })}`,
       ),
   });
@@ -57,7 +59,7 @@ export function InvitationsTab({ detail }: { detail: SurveyDetail }) {
       ...items.map((x) => [x.externalId, x.stratum, x.contact, x.shortCode, `${location.origin}${x.link}`]),
     ]);
   const issue = useMutation({
-    mutationFn: () => api.post<{ items: Issued[] }>(`/api/surveys/${id}/invitations/issue`, {}),
+    mutationFn: () => api.post<IssuedInvitationsReply>(`/api/surveys/${id}/invitations/issue`, {}),
     onSuccess: (r) => {
       setIssued(r.items);
       if (r.items.length) save(r.items);
@@ -69,7 +71,7 @@ export function InvitationsTab({ detail }: { detail: SurveyDetail }) {
   // get new links and codes (the old ones stop working), after an explicit confirmation.
   const regenerate = useMutation({
     mutationFn: () =>
-      api.post<{ items: Issued[] }>(`/api/surveys/${id}/invitations/regenerate`, { confirm: true }),
+      api.post<IssuedInvitationsReply>(`/api/surveys/${id}/invitations/regenerate`, { confirm: true }),
     onSuccess: (r) => {
       setIssued(r.items);
       if (r.items.length) save(r.items);

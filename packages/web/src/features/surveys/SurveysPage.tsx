@@ -11,7 +11,7 @@ import { useCycles } from '../../console/queries';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import type { Items } from '@perfcommons/contracts';
-import type { SurveyListItem as Survey, SurveyStatus } from '@perfcommons/contracts';
+import type { CreateSurveyReply, SurveyListItem as Survey, SurveyStatus } from '@perfcommons/contracts';
 
 export const STATUS_COLORS: Record<SurveyStatus, string> = {
   draft: 'default',
@@ -57,7 +57,7 @@ export default function SurveysPage() {
   const [form] = Form.useForm();
   const create = useMutation({
     mutationFn: (v: Record<string, unknown>) =>
-      api.post<{ survey: Survey }>('/api/surveys', {
+      api.post<CreateSurveyReply>('/api/surveys', {
         ...v,
         strataFields: String(v.strataFields ?? '')
           .split(/[,\s，]+/)
