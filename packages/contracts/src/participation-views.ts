@@ -124,6 +124,7 @@ export const Need = z.object({
 export type Need = z.infer<typeof Need>;
 export const NeedReply = z.object({ need: Need });
 export const NeedListReply = itemsOf(Need);
+export type NeedListReply = z.infer<typeof NeedListReply>;
 export const NeedSupportReply = z.object({ needId: z.uuid(), supports: z.number().int() });
 export const NeedLinkReply = z.object({
   link: z.object({ needId: z.uuid(), planId: z.uuid(), indicatorCode: z.string() }),
@@ -180,6 +181,7 @@ export const PlanComment = z.object({
 export type PlanComment = z.infer<typeof PlanComment>;
 export const PlanCommentReply = z.object({ comment: PlanComment });
 export const PlanCommentListReply = itemsOf(PlanComment);
+export type PlanCommentListReply = z.infer<typeof PlanCommentListReply>;
 
 // Link 3: threads and counseling.
 
@@ -205,6 +207,7 @@ export const ThreadWithPosts = Thread.extend({ posts: z.array(ThreadPost) });
 export type ThreadWithPosts = z.infer<typeof ThreadWithPosts>;
 export const ThreadReply = z.object({ thread: Thread });
 export const ThreadListReply = itemsOf(ThreadWithPosts);
+export type ThreadListReply = z.infer<typeof ThreadListReply>;
 export const PostReply = z.object({ post: ThreadPost.extend({ threadId: z.uuid() }) });
 export const AgreedAction = z.object({ action: z.string(), owner: z.string(), deadline: IsoDate });
 /** A counseling session 辅导记录: date, attendees, issues and agreed actions. */
@@ -221,6 +224,7 @@ export const CounselingSession = z.object({
 export type CounselingSession = z.infer<typeof CounselingSession>;
 export const CounselingReply = z.object({ session: CounselingSession });
 export const CounselingListReply = itemsOf(CounselingSession);
+export type CounselingListReply = z.infer<typeof CounselingListReply>;
 
 // Link 4: public ratings.
 
@@ -291,6 +295,7 @@ export const SeatProposal = z.object({
 });
 export type SeatProposal = z.infer<typeof SeatProposal>;
 export const SeatProposalListReply = itemsOf(SeatProposal);
+export type SeatProposalListReply = z.infer<typeof SeatProposalListReply>;
 export const FeedbackInterview = z.object({
   id: z.uuid(),
   planId: z.uuid(),
@@ -315,6 +320,7 @@ export const FeedbackInterviewReply = z.object({
   }),
 });
 export const FeedbackInterviewListReply = itemsOf(FeedbackInterviewWithSeats);
+export type FeedbackInterviewListReply = z.infer<typeof FeedbackInterviewListReply>;
 export const ImprovementAction = z.object({
   id: z.uuid(),
   improvementPlanId: z.uuid(),
@@ -351,6 +357,7 @@ export const PublicImprovement = ImprovementPlan.extend({
 });
 export type PublicImprovement = z.infer<typeof PublicImprovement>;
 export const PublicImprovementListReply = itemsOf(PublicImprovement);
+export type PublicImprovementListReply = z.infer<typeof PublicImprovementListReply>;
 
 // The participation report.
 
@@ -395,3 +402,4 @@ export const ParticipationReportReply = z.object({
   cycleId: z.uuid(),
   items: z.array(ParticipationReportItem),
 });
+export type ParticipationReportReply = z.infer<typeof ParticipationReportReply>;

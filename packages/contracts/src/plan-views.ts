@@ -129,6 +129,7 @@ export type EntropyHistoryReply = z.infer<typeof EntropyHistoryReply>;
 
 export const PlanReply = z.object({ plan: Plan });
 export const PlanListReply = z.object({ items: z.array(Plan) });
+export type PlanListReply = z.infer<typeof PlanListReply>;
 export const PlanDetailReply = z.object({
   plan: Plan,
   tree: z.array(IndicatorNodeSchema),

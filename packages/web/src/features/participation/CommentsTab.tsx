@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../console/errors';
 import { api } from '../../shared/api';
-import type { PlanComment as Comment } from '@perfcommons/contracts';
+import type { PlanCommentListReply } from '@perfcommons/contracts';
 import { StatusTag, useModeration } from './moderation';
 
 export function CommentsTab({ planId }: { planId: string }) {
@@ -14,7 +14,7 @@ export function CommentsTab({ planId }: { planId: string }) {
   const key = ['part-comments', planId];
   const comments = useQuery({
     queryKey: key,
-    queryFn: () => api.get<{ items: Comment[] }>(`/api/participation/plans/${planId}/comments`),
+    queryFn: () => api.get<PlanCommentListReply>(`/api/participation/plans/${planId}/comments`),
   });
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const answer = useMutation({

@@ -6,7 +6,7 @@ import { errorText } from '../../console/errors';
 import { ActionFields } from './ActionFields';
 import { api } from '../../shared/api';
 import { fmtDate } from '../../shared/format';
-import type { CounselingSession as Counseling } from '@perfcommons/contracts';
+import type { CounselingListReply, CounselingSession as Counseling } from '@perfcommons/contracts';
 
 const lines = (s?: string) =>
   (s ?? '')
@@ -21,7 +21,7 @@ export function CounselingTab({ planId }: { planId: string }) {
   const key = ['part-counseling', planId];
   const list = useQuery({
     queryKey: key,
-    queryFn: () => api.get<{ items: Counseling[] }>(`/api/public/participation/plans/${planId}/counseling`),
+    queryFn: () => api.get<CounselingListReply>(`/api/public/participation/plans/${planId}/counseling`),
   });
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();

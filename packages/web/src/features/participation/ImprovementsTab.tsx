@@ -6,7 +6,7 @@ import { errorText } from '../../console/errors';
 import { ActionFields, type DateLike } from './ActionFields';
 import { api, qs } from '../../shared/api';
 import { fmtDate } from '../../shared/format';
-import type { PublicImprovement as Improvement } from '@perfcommons/contracts';
+import type { PublicImprovementListReply } from '@perfcommons/contracts';
 import { IMPROVEMENT_ACTION_STATUSES } from '@perfcommons/contracts/enums';
 
 export function ImprovementsTab({ planId }: { planId: string }) {
@@ -17,7 +17,7 @@ export function ImprovementsTab({ planId }: { planId: string }) {
   const list = useQuery({
     queryKey: key,
     queryFn: () =>
-      api.get<{ items: Improvement[] }>(`/api/public/participation/improvements${qs({ planId })}`),
+      api.get<PublicImprovementListReply>(`/api/public/participation/improvements${qs({ planId })}`),
   });
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();

@@ -20,8 +20,9 @@ import { api, qs } from '../../shared/api';
 import { fmtDate } from '../../shared/format';
 import type { DateLike } from './ActionFields';
 import type {
+  FeedbackInterviewListReply,
   FeedbackInterviewWithSeats as Interview,
-  SeatProposal as Proposal,
+  SeatProposalListReply,
 } from '@perfcommons/contracts';
 
 export function InterviewsTab({ planId }: { planId: string }) {
@@ -32,12 +33,12 @@ export function InterviewsTab({ planId }: { planId: string }) {
   const [n, setN] = useState(5);
   const list = useQuery({
     queryKey: key,
-    queryFn: () => api.get<{ items: Interview[] }>(`/api/participation/plans/${planId}/interviews`),
+    queryFn: () => api.get<FeedbackInterviewListReply>(`/api/participation/plans/${planId}/interviews`),
   });
   const proposals = useQuery({
     queryKey: ['part-seats', planId, n],
     queryFn: () =>
-      api.get<{ items: Proposal[] }>(`/api/participation/plans/${planId}/seat-proposals${qs({ n })}`),
+      api.get<SeatProposalListReply>(`/api/participation/plans/${planId}/seat-proposals${qs({ n })}`),
   });
   const [form] = Form.useForm<{ title: string; heldOn: DateLike }>();
   const create = useMutation({

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api, qs } from '../../shared/api';
-import type { Need, PlanDetailReply } from '@perfcommons/contracts';
+import type { NeedListReply, PlanDetailReply, PlanListReply } from '@perfcommons/contracts';
 import { StatusTag, useModeration } from './moderation';
 
 type TreeNode = PlanDetailReply['tree'][number];
@@ -18,16 +18,15 @@ export function NeedsTab({ cycleId, unitId }: { cycleId: string; unitId: string 
   const key = ['part-needs', cycleId, unitId];
   const needs = useQuery({
     queryKey: key,
-    queryFn: () =>
-      api.get<{ items: Need[] }>(`/api/participation/needs${qs({ cycleId, orgUnitId: unitId })}`),
+    queryFn: () => api.get<NeedListReply>(`/api/participation/needs${qs({ cycleId, orgUnitId: unitId })}`),
   });
   const plan = useQuery({
     queryKey: ['part-unit-plan', cycleId, unitId],
     queryFn: async () => {
-      const list = await api.get<{ items: { id: string; appraiseeType: string }[] }>(
+      const list = await api.get<PlanListReply>(
         `/api/plans${qs({ cycleId, orgUnitId: unitId, appraiseeType: 'unit' })}`,
       );
-      return list.items[0] ? api.get<{ tree: TreeNode[] }>(`/api/plans/${list.items[0].id}`) : null;
+      return list.items[0] ? api.get<PlanDetailReply>(`/api/plans/${list.items[0].id}`) : null;
     },
   });
   const moderate = useModeration(key);

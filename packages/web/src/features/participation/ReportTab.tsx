@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api, qs } from '../../shared/api';
-import type { ParticipationReportItem as ReportItem } from '@perfcommons/contracts';
+import type { ParticipationReportReply } from '@perfcommons/contracts';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
@@ -13,7 +13,7 @@ export function ReportTab({ cycleId, unitId }: { cycleId: string; unitId?: strin
   const report = useQuery({
     queryKey: ['part-report', cycleId, unitId ?? ''],
     queryFn: () =>
-      api.get<{ items: ReportItem[] }>(`/api/participation/report${qs({ cycleId, orgUnitId: unitId })}`),
+      api.get<ParticipationReportReply>(`/api/participation/report${qs({ cycleId, orgUnitId: unitId })}`),
   });
   if (report.error) return <Alert type="error" showIcon message={errorText(report.error)} />;
   const cat = (o: Record<string, number>) =>

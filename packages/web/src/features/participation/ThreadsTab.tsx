@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../console/errors';
 import { api } from '../../shared/api';
-import type { ThreadWithPosts as Thread } from '@perfcommons/contracts';
+import type { ThreadListReply } from '@perfcommons/contracts';
 import { useModeration } from './moderation';
 
 export function ThreadsTab({ planId }: { planId: string }) {
@@ -14,7 +14,7 @@ export function ThreadsTab({ planId }: { planId: string }) {
   const key = ['part-threads', planId];
   const threads = useQuery({
     queryKey: key,
-    queryFn: () => api.get<{ items: Thread[] }>(`/api/participation/plans/${planId}/threads`),
+    queryFn: () => api.get<ThreadListReply>(`/api/participation/plans/${planId}/threads`),
   });
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [form] = Form.useForm<{ title: string; body: string }>();
