@@ -95,6 +95,7 @@ export const LinkageMapping = z.object({
 });
 export type LinkageMapping = z.infer<typeof LinkageMapping>;
 export const LinkageMappingListReply = z.object({ items: z.array(LinkageMapping) });
+export type LinkageMappingListReply = z.infer<typeof LinkageMappingListReply>;
 export const LinkageMappingParams = z.object({ id: z.uuid(), mappingId: z.uuid() });
 
 export const LinkageFeedBody = z.object({
@@ -203,6 +204,7 @@ export const FindingTargetsReply = z.object({ items: z.array(FindingTarget) });
 export type FindingTargetsReply = z.infer<typeof FindingTargetsReply>;
 export const FindingReply = z.object({ finding: Finding });
 export const FindingListReply = z.object({ items: z.array(Finding) });
+export type FindingListReply = z.infer<typeof FindingListReply>;
 export const FindingListQuery = z.object({
   /** Only findings against this plan. */
   planId: z.uuid().optional(),

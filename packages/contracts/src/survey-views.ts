@@ -82,6 +82,7 @@ export const SurveyDetailReply = z.object({
 export type SurveyDetailReply = z.infer<typeof SurveyDetailReply>;
 export const SurveyVersionListReply = itemsOf(SurveyVersion);
 export const SaveQuestionnaireReply = z.object({ version: SurveyVersion });
+export type SaveQuestionnaireReply = z.infer<typeof SaveQuestionnaireReply>;
 /** Sample size per stratum for a margin of error (domain StratumSampleSize). */
 export const SampleSizeReply = z.object({
   /** Per stratum: population and sample size to invite (after response rate, at most the population). */
@@ -107,6 +108,7 @@ export const FrameReply = z.object({
 });
 export type FrameReply = z.infer<typeof FrameReply>;
 export const SampleReply = z.object({ sample: SurveySample });
+export type SampleReply = z.infer<typeof SampleReply>;
 /** The drawn units, by frame id, in draw order per stratum (for audit and reproduction). */
 export const SampleMembersReply = z.object({
   sample: SurveySample,

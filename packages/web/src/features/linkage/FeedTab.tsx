@@ -15,7 +15,7 @@ import {
 } from 'antd';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { LinkageFeedReply, LinkageMapping } from '@perfcommons/contracts';
+import type { LinkageFeedReply, LinkageMapping, LinkageMappingListReply } from '@perfcommons/contracts';
 import { LINKAGE_METRICS, type LinkageMetric } from '@perfcommons/domain';
 import { applyFieldErrors, errorText } from '../../console/errors';
 import { usePlans } from '../../console/queries';
@@ -41,7 +41,7 @@ export function FeedTab({ cycleId }: { cycleId: string }) {
   const plans = usePlans(cycleId);
   const mappings = useQuery({
     queryKey: ['linkage-mappings', cycleId],
-    queryFn: () => api.get<{ items: LinkageMapping[] }>(`/api/cycles/${cycleId}/linkage/mappings`),
+    queryFn: () => api.get<LinkageMappingListReply>(`/api/cycles/${cycleId}/linkage/mappings`),
   });
   const refresh = () => qc.invalidateQueries({ queryKey: ['linkage-mappings', cycleId] });
   const planName = (id: string) => {

@@ -19,7 +19,7 @@ import { PaperClipOutlined, PlusOutlined, UploadOutlined } from '@ant-design/ico
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Dayjs } from 'dayjs';
-import type { Finding, FindingTargetsReply } from '@perfcommons/contracts';
+import type { Finding, FindingListReply, FindingTargetsReply } from '@perfcommons/contracts';
 import { FINDING_KINDS, type FindingKind } from '@perfcommons/domain';
 import { applyFieldErrors, errorText } from '../../console/errors';
 import { pick } from '../../i18n';
@@ -162,7 +162,7 @@ export function FindingsTab({ cycleId, office }: { cycleId: string; office: bool
   const [open, setOpen] = useState(false);
   const list = useQuery({
     queryKey: ['findings', cycleId],
-    queryFn: () => api.get<{ items: Finding[] }>(`/api/cycles/${cycleId}/findings`),
+    queryFn: () => api.get<FindingListReply>(`/api/cycles/${cycleId}/findings`),
   });
   const refresh = () => qc.invalidateQueries({ queryKey: ['findings', cycleId] });
   const withdraw = (f: Finding) => {

@@ -8,7 +8,7 @@ import { errorText } from '../../console/errors';
 import { usePlans } from '../../console/queries';
 import { pick } from '../../i18n';
 import { api, ApiError } from '../../shared/api';
-import type { SurveyDetailReply as SurveyDetail } from '@perfcommons/contracts';
+import type { SaveQuestionnaireReply, SurveyDetailReply as SurveyDetail } from '@perfcommons/contracts';
 import { QuestionCard } from './QuestionCard';
 
 /** Questionnaire builder: sections and questions, mapped to appraisees and dimensions, saved as versions. */
@@ -24,7 +24,7 @@ export function Builder({ detail }: { detail: SurveyDetail }) {
   const problems = checkQuestionnaire(def);
   const save = useMutation({
     mutationFn: () =>
-      api.put<{ version: { version: number } }>(`/api/surveys/${detail.survey.id}/questionnaire`, {
+      api.put<SaveQuestionnaireReply>(`/api/surveys/${detail.survey.id}/questionnaire`, {
         definition: def,
         version: version.version,
       }),

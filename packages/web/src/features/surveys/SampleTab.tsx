@@ -21,7 +21,7 @@ import { useStrataLabel } from './useStrataLabel';
 import { errorText } from '../../console/errors';
 import type { ErrorDetail } from '@perfcommons/contracts';
 import { api, ApiError } from '../../shared/api';
-import type { SurveyDetailReply as SurveyDetail } from '@perfcommons/contracts';
+import type { SampleReply, SurveyDetailReply as SurveyDetail } from '@perfcommons/contracts';
 
 /** The sampling frame, the sample size calculator and the stratified draw. */
 export function SampleTab({ detail }: { detail: SurveyDetail }) {
@@ -68,7 +68,7 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
   });
   const draw = useMutation({
     mutationFn: (v: { size: number; allocation: string; seed: string; sd?: string }) =>
-      api.post<{ sample: { size: number; seed: string } }>(`/api/surveys/${id}/sample`, {
+      api.post<SampleReply>(`/api/surveys/${id}/sample`, {
         ...v,
         sd: v.sd ? (JSON.parse(v.sd) as Record<string, number>) : undefined,
       }),
