@@ -307,6 +307,7 @@ export const CorrectionTaskListItem = CorrectionTask.extend({
 export type CorrectionTaskListItem = z.infer<typeof CorrectionTaskListItem>;
 export const TaskReply = z.object({ task: CorrectionTask });
 export const TaskListReply = itemsOf(CorrectionTaskListItem);
+export type TaskListReply = z.infer<typeof TaskListReply>;
 
 /** A message to the current user inside the platform. */
 export const Notification = z.object({
@@ -379,3 +380,4 @@ export const DecideRevisionReply = z.object({ revision: PlanRevision, plan: Plan
 export const CycleRevision = PlanRevision.extend(Appraisee);
 export type CycleRevision = z.infer<typeof CycleRevision>;
 export const CycleRevisionListReply = itemsOf(CycleRevision);
+export type CycleRevisionListReply = z.infer<typeof CycleRevisionListReply>;

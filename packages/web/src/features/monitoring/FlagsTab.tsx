@@ -3,18 +3,14 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { pick } from '../../i18n';
 import { fmtNum } from '../../shared/format';
-import type { PlanBenford as Benford, ValueFlags as FlagItem } from '@perfcommons/contracts';
+import type { FlagsReply, PlanBenford as Benford, ValueFlags as FlagItem } from '@perfcommons/contracts';
 import { useMonitoring } from './api';
 
 /** Anomaly flags of reported values and the first-digit test per plan. */
 export function FlagsTab({ cycleId }: { cycleId?: string }) {
   const { t, i18n } = useTranslation('monitoring');
   const lang = i18n.language;
-  const q = useMonitoring<{ items: FlagItem[]; benford: Benford[] }>(
-    'flags',
-    cycleId,
-    `/api/monitoring/flags?cycleId=${cycleId}`,
-  );
+  const q = useMonitoring<FlagsReply>('flags', cycleId, `/api/monitoring/flags?cycleId=${cycleId}`);
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="large">
       <Table<FlagItem>

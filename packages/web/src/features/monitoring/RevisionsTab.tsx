@@ -4,14 +4,14 @@ import { Link } from 'react-router-dom';
 import { pick } from '../../i18n';
 import { fmtDateTime } from '../../shared/format';
 import { ChangeList, RevisionTag } from './parts';
-import type { CycleRevision as Revision } from '@perfcommons/contracts';
+import type { CycleRevision as Revision, CycleRevisionListReply } from '@perfcommons/contracts';
 import { useMonitoring } from './api';
 
 /** Mid-cycle revisions of the cycle's plans (the office's queue). */
 export function RevisionsTab({ cycleId }: { cycleId?: string }) {
   const { t, i18n } = useTranslation('monitoring');
   const lang = i18n.language;
-  const q = useMonitoring<{ items: Revision[] }>(
+  const q = useMonitoring<CycleRevisionListReply>(
     'revisions',
     cycleId,
     `/api/monitoring/revisions?cycleId=${cycleId}`,

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDate } from '../../shared/format';
-import type { CorrectionTaskListItem as Task } from '@perfcommons/contracts';
+import type { CorrectionTaskListItem as Task, TaskListReply } from '@perfcommons/contracts';
 import type { TaskStatus } from '@perfcommons/contracts/enums';
 import { useMonitoring } from './api';
 import { useRun } from './useRun';
@@ -24,7 +24,7 @@ export function TaskTag({ status, overdue }: { status: TaskStatus; overdue?: boo
 export function TasksTab({ cycleId, office }: { cycleId?: string; office: boolean }) {
   const { t, i18n } = useTranslation('monitoring');
   const lang = i18n.language;
-  const q = useMonitoring<{ items: Task[] }>('tasks', cycleId, `/api/monitoring/tasks?cycleId=${cycleId}`);
+  const q = useMonitoring<TaskListReply>('tasks', cycleId, `/api/monitoring/tasks?cycleId=${cycleId}`);
   const [closing, setClosing] = useState<Task | null>(null);
   const [resolution, setResolution] = useState('');
   const step = useRun(
