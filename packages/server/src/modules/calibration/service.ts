@@ -33,16 +33,11 @@ import {
 import { hasRole, isOffice, requireActor, requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, forbidden, isUniqueViolation, notFound } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
+import { getCycle } from '../cycles/service';
 
 type CaseRow = typeof calibrationCases.$inferSelect;
 type AnswerRow = typeof calibrationAnswers.$inferSelect;
 type Status = 'not_started' | 'in_progress' | 'completed';
-
-async function loadCycle(db: Db, cycleId: string) {
-  const [cycle] = await db.select().from(cycles).where(eq(cycles.id, cycleId)).limit(1);
-  if (!cycle) throw notFound('Cycle');
-  return cycle;
-}
 
 /** Whether the actor is a trainee of the cycle: an evaluator, or anyone holding an evaluation task in it. */
 async function isTrainee(db: Db, actor: Actor, cycleId: string) {
@@ -145,7 +140,7 @@ const casesOf = (db: Db, cycleId: string) =>
 /** The exercise of a cycle: the office sees the panel's scores; a trainee sees own answers with feedback. */
 export async function getCalibration(db: Db, actor: Actor | null, cycleId: string) {
   const a = requireActor(actor);
-  await loadCycle(db, cycleId);
+  await getCycle(db, cycleId);
   const manage = isOffice(a);
   const answer = await isTrainee(db, a, cycleId);
   if (!manage && !answer)
@@ -187,12 +182,7 @@ async function insertCase(
 ) {
   return db.transaction(async (tx) => {
     // The cycle row is locked so that concurrent additions keep the count and the positions.
-    const [cycle] = await tx
-      .select({ id: cycles.id })
-      .from(cycles)
-      .where(eq(cycles.id, cycleId))
-      .for('update');
-    if (!cycle) throw notFound('Cycle');
+    await getCycle(tx, cycleId, { forUpdate: true });
     const held = await tx
       .select({ position: calibrationCases.position })
       .from(calibrationCases)
@@ -222,7 +212,7 @@ export async function createCalibrationCase(
   body: CalibrationCaseBody,
 ) {
   const a = requireOffice(actor, 'The calibration exercise');
-  await loadCycle(db, cycleId);
+  await getCycle(db, cycleId);
   return insertCase(
     db,
     a,
@@ -253,7 +243,7 @@ export async function deriveCalibrationCase(
   body: CalibrationDeriveBody,
 ) {
   const a = requireOffice(actor, 'The calibration exercise');
-  await loadCycle(db, cycleId);
+  await getCycle(db, cycleId);
   const [plan] = await db
     .select({ id: plans.id, cycleId: plans.cycleId, published: cycles.resultsPublishedAt })
     .from(plans)
@@ -317,7 +307,7 @@ export async function deriveCalibrationCase(
 /** Panels of published cycles a case may be derived from (at least the disclosure minimum of raters), newest cycle first, at most 500. */
 export async function calibrationCandidates(db: Db, actor: Actor | null, cycleId: string) {
   requireOffice(actor, 'The calibration exercise');
-  await loadCycle(db, cycleId);
+  await getCycle(db, cycleId);
   const rows = await db
     .select({
       cycleId: cycles.id,
@@ -464,7 +454,7 @@ const answeredConflict = () =>
 /** Every rater of the cycle (task holders and anyone who answered) with progress and summary (office). */
 export async function calibrationStatus(db: Db, actor: Actor | null, cycleId: string) {
   requireOffice(actor, "Raters' calibration status");
-  await loadCycle(db, cycleId);
+  await getCycle(db, cycleId);
   const cases = await casesOf(db, cycleId);
   const byId = new Map(cases.map((c) => [c.id, c]));
   const tasks = await db

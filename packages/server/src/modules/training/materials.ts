@@ -9,10 +9,11 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { cycleMaterials, cycles, evaluationTasks } from '../../db/schema';
+import { cycleMaterials, evaluationTasks } from '../../db/schema';
 import { hasRole, isOffice, requireActor, requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, forbidden, notFound } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
+import { getCycle } from '../cycles/service';
 import { EVIDENCE_MAX_BYTES } from '../monitoring/evidence';
 import { sniffEvidence } from '../monitoring/sniff';
 
@@ -37,12 +38,6 @@ const meta = {
 type MaterialMeta = Omit<typeof cycleMaterials.$inferSelect, 'content' | 'kind'> & { kind: 'file' | 'link' };
 const asMeta = <T extends { kind: string }>(r: T) => r as T & { kind: 'file' | 'link' };
 
-async function loadCycle(db: Db, cycleId: string) {
-  const [cycle] = await db.select({ id: cycles.id }).from(cycles).where(eq(cycles.id, cycleId)).limit(1);
-  if (!cycle) throw notFound('Cycle');
-  return cycle;
-}
-
 /** Whether the actor reads the cycle's material: the office, staff roles, or a rater of the cycle. */
 async function canRead(db: Db, actor: Actor, cycleId: string) {
   if (isOffice(actor) || hasRole(actor, 'unit_manager', 'appraisee', 'evaluator', 'verifier')) return true;
@@ -56,7 +51,7 @@ async function canRead(db: Db, actor: Actor, cycleId: string) {
 
 async function requireReader(db: Db, actor: Actor | null, cycleId: string) {
   const a = requireActor(actor);
-  await loadCycle(db, cycleId);
+  await getCycle(db, cycleId);
   if (!(await canRead(db, a, cycleId)))
     throw forbidden("The cycle's training material is for its raters, its staff and the performance office");
   return a;
@@ -81,12 +76,7 @@ async function insertMaterial(
 ) {
   return db.transaction(async (tx) => {
     // The cycle row is locked so that concurrent uploads keep the count.
-    const [cycle] = await tx
-      .select({ id: cycles.id })
-      .from(cycles)
-      .where(eq(cycles.id, cycleId))
-      .for('update');
-    if (!cycle) throw notFound('Cycle');
+    await getCycle(tx, cycleId, { forUpdate: true });
     const held = await tx
       .select({ id: cycleMaterials.id })
       .from(cycleMaterials)
@@ -122,7 +112,7 @@ export async function uploadCycleMaterial(
   title?: string,
 ) {
   const a = requireOffice(actor, 'Training material');
-  await loadCycle(db, cycleId);
+  await getCycle(db, cycleId);
   if (file.content.length > EVIDENCE_MAX_BYTES)
     throw badRequest(`The file is larger than ${EVIDENCE_MAX_BYTES} bytes`, [
       { path: 'file', message: 'too large' },
@@ -154,7 +144,7 @@ export async function addCycleMaterialLink(
   body: { title: string; url: string },
 ) {
   const a = requireOffice(actor, 'Training material');
-  await loadCycle(db, cycleId);
+  await getCycle(db, cycleId);
   return insertMaterial(db, a, cycleId, { kind: 'link', title: body.title, url: body.url });
 }
 
