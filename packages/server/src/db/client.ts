@@ -53,7 +53,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // without a listener the pool's 'error' event would crash the process.
     pool.on('error', (err) => console.warn(`PostgreSQL idle connection closed: ${err.message}`));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
-    await migratePg(db as never, { migrationsFolder: MIGRATIONS_DIR });
+    // Processes starting together on one database migrate one after the other.
+    await withStartupLock(db, () => migratePg(db as never, { migrationsFolder: MIGRATIONS_DIR }));
     return { db, kind: 'postgres', close: () => endPool(pool) };
   }
   const dataDir = options.dataDir ?? './data';
@@ -68,6 +69,30 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 /** Ends the pool and waits until every connection is really closed (pool.end() resolves earlier). */
+/** Key of the session advisory lock that serialises start-up work (migrations, queue set-up). */
+const STARTUP_LOCK = 7_301_966_501;
+
+/**
+ * Runs `fn` holding a PostgreSQL session advisory lock taken on one pooled connection, so several
+ * server processes starting on one database do their schema work one after the other (concurrent
+ * DDL on the same catalog rows deadlocks). On PGlite (one process by construction) it just runs `fn`.
+ */
+export async function withStartupLock<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+  const pool = (db as unknown as { $client: unknown }).$client;
+  if (!(pool instanceof pg.Pool)) return fn();
+  const client = await pool.connect();
+  try {
+    await client.query('select pg_advisory_lock($1)', [STARTUP_LOCK]);
+    try {
+      return await fn();
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [STARTUP_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
 async function endPool(pool: pg.Pool) {
   let open = pool.totalCount;
   const closed = new Promise<void>((resolve) => {

@@ -4,7 +4,7 @@ import PgBoss from 'pg-boss';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
-import type { Database, Db } from '../../db/client';
+import { withStartupLock, type Database, type Db } from '../../db/client';
 import { jobFiles, jobs } from '../../db/schema';
 import { observeJob } from '../../lib/metrics';
 import type { Actor } from '../../lib/actor';
@@ -120,23 +120,15 @@ export class JobQueue {
   }
 
   async start(definitions: JobDefinition<never, unknown>[]) {
-    // Processes starting together race on pg-boss's `create schema`: the loser sees a unique violation
-    // on the catalog (23505) and starts again, by when the schema exists.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.boss.start();
-        break;
-      } catch (err) {
-        if ((err as { code?: string }).code !== '23505' || attempt >= 5) throw err;
-        await new Promise((r) => setTimeout(r, 200 * attempt));
-      }
-    }
+    // Processes starting together would race on pg-boss's schema and queue tables (a unique
+    // violation on the catalog, or a deadlock between their DDL): they set up one after the other.
+    await withStartupLock(this.database.db, async () => {
+      await this.boss.start();
+      for (const def of definitions) await this.createQueue(def as JobDefinition);
+    });
     // PGlite is one process by construction (it holds its data directory): an active job found at
     // start belonged to a process that died, so it fails now (and is retried if it has attempts left).
-    if (this.database.kind === 'pglite') {
-      for (const def of definitions) await this.createQueue(def as JobDefinition);
-      await this.failOrphans();
-    }
+    if (this.database.kind === 'pglite') await this.failOrphans();
     for (const def of definitions) await this.define(def);
     return this;
   }
