@@ -433,3 +433,4 @@ export * from './schema-linkage';
 export * from './schema-ops';
 export * from './schema-training';
 export * from './schema-calibration';
+export * from './schema-opendata';
