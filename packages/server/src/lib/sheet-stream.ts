@@ -1,0 +1,247 @@
+import { Readable } from 'node:stream';
+import { createInflateRaw } from 'node:zlib';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import { AppError, badRequest } from './errors';
+import { cellText } from './sheets';
+
+/** Most data rows a streamed sheet may hold (the header not counted). */
+export const MAX_STREAM_SHEET_ROWS = 1_000_000;
+/** Largest XLSX file read by the streaming reader (compressed; it is held in memory while read). */
+export const MAX_STREAM_XLSX_BYTES = 64 * 1024 * 1024;
+/** Largest uncompressed content of a streamed XLSX, all parts together. */
+export const MAX_STREAM_UNCOMPRESSED = 1024 * 1024 * 1024;
+/**
+ * Largest uncompressed shared-strings part: the only part the reader keeps in memory (every text of
+ * the workbook, looked up by the cells).
+ */
+export const MAX_SHARED_STRINGS = 64 * 1024 * 1024;
+/**
+ * A part that inflates to more than this many times its compressed size (once past 1 MiB) is taken
+ * for a zip bomb, as Apache POI does (its minimum inflate ratio 0.01). Sheets written by Excel, WPS or
+ * ExcelJS inflate 5–30 times.
+ */
+export const MAX_INFLATE_RATIO = 100;
+const RATIO_FLOOR = 1024 * 1024;
+const MAX_ZIP_ENTRIES = 2000;
+
+const tooLarge = (message: string) =>
+  new AppError(413, 'file_too_large', message, [{ path: 'file', message }]);
+const unreadable = () =>
+  badRequest('The file could not be read as a spreadsheet', [{ path: 'file', message: 'unreadable' }]);
+
+export interface SheetStreamOptions {
+  /** Most data rows (default {@link MAX_STREAM_SHEET_ROWS}); one more is refused with 413. */
+  maxRows?: number;
+  /** Largest uncompressed XLSX content (default {@link MAX_STREAM_UNCOMPRESSED}). */
+  maxUncompressed?: number;
+  /** Largest XLSX file (default {@link MAX_STREAM_XLSX_BYTES}). */
+  maxXlsxBytes?: number;
+  /** A cell as text (default `cellText`: trimmed, formulas by their result, dates as ISO dates). */
+  text?: (v: ExcelJS.CellValue) => string;
+}
+
+/** One row of a sheet: its number (the first row of the file is 1) and its cells as text (column A at 0). */
+export interface SheetRowCells {
+  row: number;
+  cells: string[];
+}
+
+/** Bytes of a part once inflated, counted as they come out (none kept); stops past `ceiling`. */
+function inflatedSize(data: Buffer, ceiling: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const z = createInflateRaw();
+    let n = 0;
+    z.on('data', (c: Buffer) => {
+      n += c.length;
+      if (n > ceiling) {
+        z.destroy();
+        resolve(n);
+      }
+    });
+    z.on('end', () => resolve(n));
+    z.on('error', () => reject(unreadable()));
+    z.end(data);
+  });
+}
+
+/**
+ * Checks a whole XLSX archive before the spreadsheet library reads it: every part is inflated
+ * through a counter (the sizes the archive declares are the sender's word, the counter is not) and
+ * none of its output kept. 413 when the parts together pass `maxUncompressed`, the shared strings
+ * pass {@link MAX_SHARED_STRINGS}, or a part inflates more than {@link MAX_INFLATE_RATIO} times.
+ */
+export async function assertZipStreamable(buffer: Buffer, maxUncompressed = MAX_STREAM_UNCOMPRESSED) {
+  const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
+  let eocd = -1;
+  for (let i = buffer.length - 22; i >= Math.max(0, buffer.length - 65_557); i--)
+    if (buffer.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  if (eocd < 0) throw unreadable();
+  const entries = buffer.readUInt16LE(eocd + 10);
+  if (entries > MAX_ZIP_ENTRIES) throw tooLarge(`The file has more than ${MAX_ZIP_ENTRIES} parts`);
+  let p = buffer.readUInt32LE(eocd + 16);
+  let total = 0;
+  for (let n = 0; n < entries; n++) {
+    if (p + 46 > buffer.length || buffer.readUInt32LE(p) !== 0x02014b50) throw unreadable();
+    const method = buffer.readUInt16LE(p + 10);
+    const compressed = buffer.readUInt32LE(p + 20);
+    const nameLen = buffer.readUInt16LE(p + 28);
+    const name = buffer.toString('utf8', p + 46, p + 46 + nameLen);
+    const local = buffer.readUInt32LE(p + 42);
+    p += 46 + nameLen + buffer.readUInt16LE(p + 30) + buffer.readUInt16LE(p + 32);
+    if (compressed === 0xffffffff) throw tooLarge('The file is too large');
+    if (local + 30 > buffer.length || buffer.readUInt32LE(local) !== 0x04034b50) throw unreadable();
+    const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+    if (start + compressed > buffer.length) throw unreadable();
+    const data = buffer.subarray(start, start + compressed);
+    const shared = /sharedStrings\.xml$/i.test(name);
+    const ceiling = Math.min(
+      maxUncompressed - total,
+      shared ? MAX_SHARED_STRINGS : Infinity,
+      Math.max(RATIO_FLOOR, compressed * MAX_INFLATE_RATIO),
+    );
+    let size: number;
+    if (method === 0) size = compressed;
+    else if (method === 8) size = await inflatedSize(data, ceiling);
+    else throw unreadable();
+    if (size > ceiling) {
+      if (size > maxUncompressed - total)
+        throw tooLarge(`The spreadsheet is larger than ${mb(maxUncompressed)} uncompressed`);
+      if (shared && size > MAX_SHARED_STRINGS)
+        throw tooLarge(`The spreadsheet's texts are larger than ${mb(MAX_SHARED_STRINGS)} uncompressed`);
+      throw tooLarge(
+        `The spreadsheet is too large uncompressed: a part inflates more than ${MAX_INFLATE_RATIO} times`,
+      );
+    }
+    total += size;
+  }
+}
+
+/** The source's bytes in one buffer, refused with 413 past `max` (reading stops there). */
+async function collect(source: Readable, max: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of source as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > max) {
+      source.destroy();
+      throw tooLarge(`An XLSX file is at most ${max / 1024 / 1024} MB; send larger files as CSV`);
+    }
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts);
+}
+
+/** A buffer as a stream of 256 KiB chunks (the unzipper reads it piece by piece). */
+function chunked(buffer: Buffer): Readable {
+  return Readable.from(
+    (function* () {
+      for (let i = 0; i < buffer.length; i += 256 * 1024) yield buffer.subarray(i, i + 256 * 1024);
+    })(),
+  );
+}
+
+async function* xlsxRows(
+  source: Readable | Buffer,
+  opts: SheetStreamOptions,
+): AsyncGenerator<{ row: number; values: ExcelJS.CellValue[] }> {
+  const buffer = Buffer.isBuffer(source)
+    ? source
+    : await collect(source, opts.maxXlsxBytes ?? MAX_STREAM_XLSX_BYTES);
+  if (buffer.length > (opts.maxXlsxBytes ?? MAX_STREAM_XLSX_BYTES))
+    throw tooLarge(
+      `An XLSX file is at most ${(opts.maxXlsxBytes ?? MAX_STREAM_XLSX_BYTES) / 1024 / 1024} MB`,
+    );
+  if (buffer.length < 22) throw unreadable();
+  await assertZipStreamable(buffer, opts.maxUncompressed);
+  const input = chunked(buffer);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    // Styles say which numbers are dates.
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  let sheets = 0;
+  try {
+    for await (const sheet of reader) {
+      // The first sheet only; the others (a notes sheet) are not read.
+      if (sheets++ > 0) break;
+      for await (const row of sheet) {
+        const values = row.values as ExcelJS.CellValue[];
+        yield { row: row.number, values: values.slice(1) };
+      }
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw unreadable();
+  } finally {
+    input.destroy();
+  }
+  if (sheets === 0) throw badRequest('The file has no sheet', [{ path: 'file', message: 'empty' }]);
+}
+
+async function* csvRows(source: Readable | Buffer): AsyncGenerator<{ row: number; values: string[] }> {
+  const input = Buffer.isBuffer(source) ? chunked(source) : source;
+  const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: false }));
+  let row = 0;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) yield { row: ++row, values: record };
+  } catch (err) {
+    const e = err as { code?: string; message: string };
+    if (e.code?.startsWith('CSV_'))
+      throw badRequest(`The file is not valid CSV (row ${row + 1})`, [
+        { path: 'file', message: `row ${row + 1}: ${e.message}` },
+      ]);
+    throw err;
+  } finally {
+    // Refused or abandoned before the end: the rest of the upload is not needed.
+    if (!input.readableEnded) input.destroy();
+  }
+}
+
+/**
+ * Reads the first sheet of an XLSX or CSV upload row by row with bounded memory: the rows come one at
+ * a time as text cells (column A at 0), wholly empty rows skipped, the header row (the first one
+ * read) included. The caller stops whenever it likes (the rest is not read).
+ *
+ * CSV: parsed as it streams in (csv-parse), bounded by the caller's upload limit. XLSX: the file
+ * (at most `maxXlsxBytes`, 64 MB) is held compressed while its parts are streamed out of it; before
+ * the spreadsheet library sees it every part is inflated through a counter ({@link assertZipStreamable}:
+ * at most 1 GB uncompressed, 64 MB of shared strings, no part inflating more than 100×), so a zip bomb
+ * is a 413 `file_too_large` and never lands in memory or on disk. More than `maxRows` data rows: 413.
+ */
+export async function* readSheetRows(
+  source: Readable | Buffer,
+  filename: string,
+  opts: SheetStreamOptions = {},
+): AsyncGenerator<SheetRowCells> {
+  const lower = filename.toLowerCase();
+  const maxRows = opts.maxRows ?? MAX_STREAM_SHEET_ROWS;
+  const text = opts.text ?? cellText;
+  let rows: AsyncGenerator<{ row: number; values: unknown[] }>;
+  if (lower.endsWith('.xlsx')) rows = xlsxRows(source, opts);
+  else if (lower.endsWith('.csv')) rows = csvRows(source);
+  else {
+    if (!Buffer.isBuffer(source)) source.resume();
+    throw badRequest('Upload an .xlsx or .csv file', [{ path: 'file', message: 'unsupported file type' }]);
+  }
+  let data = -1;
+  for await (const { row, values } of rows) {
+    const cells: string[] = new Array<string>(values.length);
+    let any = false;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i] === undefined ? '' : text(values[i] as ExcelJS.CellValue);
+      cells[i] = v;
+      if (v !== '') any = true;
+    }
+    if (!any) continue;
+    // Leaving the loop by a throw closes the reader (the rest of the file is not read).
+    if (++data > maxRows) throw tooLarge(`The sheet has more than ${maxRows} data rows`);
+    yield { row, cells };
+  }
+}
