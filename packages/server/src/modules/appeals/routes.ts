@@ -15,6 +15,7 @@ import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { readUpload } from '../../lib/uploads';
 import { EVIDENCE_MAX_BYTES } from '../monitoring/evidence';
 import { downloadAppealFile, listAppealFiles, uploadAppealFile } from './files';
+import { queueBundle } from '../opendata/store';
 import { decideAppeal, fileAppeal, listAppeals } from './service';
 
 const tags = ['appeals'];
@@ -37,7 +38,13 @@ export const appealRoutes: FastifyPluginAsyncContract = async (app) => {
   app.post(
     '/appeals/:id/decide',
     { schema: { tags, params: IdParams, body: DecideAppealBody, response: { 200: DecideAppealReply } } },
-    async (req) => decideAppeal(db, req.actor, req.params.id, req.body),
+    async (req) => {
+      const decided = await decideAppeal(db, req.actor, req.params.id, req.body);
+      // An accepted appeal that revised published results changes the cycle's open data bundle.
+      if (decided.revisions.length)
+        await queueBundle(app.jobs, req.actor, { planId: decided.revisions[0].planId }, req.log);
+      return decided;
+    },
   );
   // Evidence files of an appeal (multipart, one file per request; the limits of value evidence).
   app.post(

@@ -2,11 +2,14 @@ import { loadEnv } from '../../env';
 import { computeResultsJob } from '../results/jobs';
 import { sendNotificationsJob } from '../notifications/sender';
 import { frameImportJob } from '../surveys/frame-job';
+import { valueImportJob } from '../values/import-job';
+import { opendataBundleJob } from '../opendata/store';
 import type { JobDefinition, JobsOptions } from './queue';
 
 /** Every kind of durable job the server runs (each process works all of them). */
 export function jobDefinitions(): JobDefinition<never, unknown>[] {
-  return [computeResultsJob, sendNotificationsJob, frameImportJob] as JobDefinition<never, unknown>[];
+  const kinds = [computeResultsJob, sendNotificationsJob, frameImportJob, opendataBundleJob];
+  return kinds as JobDefinition<never, unknown>[];
 }
 
 export function jobsOptionsFromEnv(source: NodeJS.ProcessEnv = process.env): JobsOptions {

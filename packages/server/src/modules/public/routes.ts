@@ -29,7 +29,7 @@ import { loadPlanScope } from '../plans/access';
 import { listPlans, loadTree, presentPlan } from '../plans/service';
 import { getResult, listResults } from '../results/service';
 import { publicRevisions } from '../monitoring/agreements';
-import { bundleFile } from '../opendata/bundle';
+import { bundleStream, ensureBundle } from '../opendata/store';
 import { resultsCsv, resultsXlsx } from '../opendata/export';
 import { regulationsText } from '../evaluation/regulations-text';
 
@@ -123,14 +123,18 @@ export const publicRoutes: FastifyPluginAsyncContract = async (app) => {
       },
     },
     async (req, reply) => {
-      const file = await bundleFile(db, req.params.id);
+      // Built once per publication state and stored; served in chunks.
+      const file = await ensureBundle(db, req.params.id);
       const etag = `"${file.sha256}"`;
       reply
         .header('etag', etag)
         .header('cache-control', 'public, max-age=300')
         .header('content-disposition', `inline; filename="perfcommons-${file.code}.json"`);
       if (req.headers['if-none-match'] === etag) return reply.code(304).send(null);
-      return reply.type('application/json; charset=utf-8').send(file.body);
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('content-length', file.bytes)
+        .send(bundleStream(db, file));
     },
   );
   app.get(
@@ -144,7 +148,7 @@ export const publicRoutes: FastifyPluginAsyncContract = async (app) => {
       },
     },
     async (req) => {
-      const file = await bundleFile(db, req.params.id);
+      const file = await ensureBundle(db, req.params.id);
       return { sha256: file.sha256, bytes: file.bytes, url: `/api/public/cycles/${req.params.id}/bundle` };
     },
   );

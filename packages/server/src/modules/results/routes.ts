@@ -26,6 +26,7 @@ import { computeAndWait, queueCompute } from './jobs';
 import { getDisclosure, setDisclosure } from './disclosure';
 import { resultPermissionsOf } from '../appeals/service';
 import { getCycle } from '../cycles/service';
+import { queueBundle } from '../opendata/store';
 
 const IdParams = z.object({ id: z.uuid() });
 
@@ -124,7 +125,11 @@ export const resultRoutes: FastifyPluginAsyncContract = async (app) => {
   app.post(
     '/cycles/:id/publish-results',
     { schema: { tags: ['results'], params: IdParams, body: PublishBody, response: { 200: PublishReply } } },
-    async (req) => publishResults(db, req.actor, req.params.id, req.body ?? {}),
+    async (req) => {
+      const published = await publishResults(db, req.actor, req.params.id, req.body ?? {});
+      await queueBundle(app.jobs, req.actor, req.params.id, req.log);
+      return published;
+    },
   );
   app.get(
     '/cycles/:id/publication',
@@ -146,7 +151,11 @@ export const resultRoutes: FastifyPluginAsyncContract = async (app) => {
         response: { 200: CorrectionReply },
       },
     },
-    async (req) => correctValue(db, req.actor, req.params.id, req.body),
+    async (req) => {
+      const corrected = await correctValue(db, req.actor, req.params.id, req.body);
+      await queueBundle(app.jobs, req.actor, req.params.id, req.log);
+      return corrected;
+    },
   );
   app.get(
     '/results/:id/revisions',

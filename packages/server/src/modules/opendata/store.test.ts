@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../../db/client';
+import { opendataBundleChunks, opendataBundles } from '../../db/schema';
+import { buildTestApp, type TestApp } from '../../../test/helper';
+import { bundleFile } from './bundle';
+import { bundleStateKey, opendataBundleJob } from './store';
+
+let t: TestApp;
+let cycleId: string;
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  [{ id: cycleId }] = await rowsOf<{ id: string }>(
+    t.db,
+    sql`select id from cycles where code = '2025-annual'`,
+  );
+});
+afterAll(() => t.close());
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+const stored = async () =>
+  (await t.db.select().from(opendataBundles).where(eq(opendataBundles.cycleId, cycleId)))[0];
+
+describe('stored open data bundle', () => {
+  it('is built by the first request, stored in chunks and served byte for byte as built', async () => {
+    expect(await stored()).toBeUndefined();
+    const res = await t.anon.get(`/api/public/cycles/${cycleId}/bundle`);
+    expect(res.statusCode).toBe(200);
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.body));
+    const direct = await bundleFile(t.db, cycleId);
+    expect(res.body).toBe(direct.body);
+    const row = await stored();
+    expect(row).toMatchObject({ sha256: sha(res.body), bytes: Buffer.byteLength(res.body) });
+    expect(row.stateKey).toBe(await bundleStateKey(t.db, cycleId));
+    const chunks = await t.db
+      .select({ data: opendataBundleChunks.data })
+      .from(opendataBundleChunks)
+      .where(eq(opendataBundleChunks.sha256, row.sha256))
+      .orderBy(opendataBundleChunks.seq);
+    expect(chunks.length).toBe(row.chunks);
+    expect(Buffer.concat(chunks.map((c) => c.data)).toString('utf8')).toBe(res.body);
+  });
+
+  it('is not rebuilt while the publication state stays: later live edits do not reach it', async () => {
+    const before = await stored();
+    // A unit renamed after publication: the published bundle, like the published results, stays.
+    await t.db.execute(sql`update org_units set name = name || '（更名）'
+      where id = (select org_unit_id from plans where cycle_id = ${cycleId} limit 1)`);
+    const res = await t.anon.get(`/api/public/cycles/${cycleId}/bundle`);
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain('（更名）');
+    expect(await stored()).toEqual(before);
+    const digest = (await t.anon.get(`/api/public/cycles/${cycleId}/bundle/digest`)).json();
+    expect(digest).toMatchObject({ sha256: before.sha256, bytes: before.bytes });
+  });
+
+  it('is rebuilt when the publication state moves (here the disclosure policy), old bytes removed', async () => {
+    const before = await stored();
+    await t.db.execute(sql`insert into cycle_disclosures (cycle_id, cadre_grades, updated_at)
+      values (${cycleId}, false, now() + interval '1 second')
+      on conflict (cycle_id) do update set cadre_grades = false, updated_at = excluded.updated_at`);
+    const key = await bundleStateKey(t.db, cycleId);
+    expect(key).not.toBe(before.stateKey);
+    const res = await t.anon.get(`/api/public/cycles/${cycleId}/bundle`);
+    expect(res.statusCode).toBe(200);
+    const after = await stored();
+    expect(after.stateKey).toBe(key);
+    expect(after.sha256).toBe(sha(res.body));
+    expect(after.sha256).not.toBe(before.sha256); // the renamed unit and the withheld cadre grades
+    const left = await rowsOf<{ sha256: string }>(
+      t.db,
+      sql`select distinct sha256 from opendata_bundle_chunks where cycle_id = ${cycleId}`,
+    );
+    expect(left.map((r) => r.sha256)).toEqual([after.sha256]);
+  });
+
+  it('is built by the opendata.bundle job; a cycle without published results is a 404', async () => {
+    await t.db.delete(opendataBundles).where(eq(opendataBundles.cycleId, cycleId));
+    const job = await t.app.jobs.enqueue(opendataBundleJob.kind, null, { cycleId });
+    const done = await t.app.jobs.wait(job.id);
+    expect(done.state, JSON.stringify(done.lastError)).toBe('completed');
+    const row = await stored();
+    expect(done.result).toEqual({ sha256: row.sha256, bytes: row.bytes });
+
+    const [{ id: draft }] = await rowsOf<{ id: string }>(
+      t.db,
+      sql`select id from cycles where results_published_at is null limit 1`,
+    );
+    expect(await bundleStateKey(t.db, draft)).toBeNull();
+    expect((await t.anon.get(`/api/public/cycles/${draft}/bundle`)).statusCode).toBe(404);
+  });
+});
