@@ -48,6 +48,13 @@ export type PlanValue = z.infer<typeof PlanValue>;
 export const PlanValueListReply = z.object({ items: z.array(PlanValue) });
 export const PlanValueReply = z.object({ value: PlanValue });
 export const InsertedReply = z.object({ inserted: z.number().int() });
+export const ValueImportQuery = z.object({
+  /** The file is imported as a job (202 with its id); true waits for it and answers the import (200). */
+  wait: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
 
 export const RatingBody = z.object({
   /** Code of the indicator rated. */

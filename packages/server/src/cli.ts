@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { BUNDLE_FORMAT, recomputeBundle, type OpenDataBundle } from '@perfcommons/domain';
 import { parseArgs } from 'node:util';
 import { isProduction, loadEnv } from './env';
@@ -9,8 +9,7 @@ import { seedDemoCity, isEmpty } from './seed/demo-city';
 import { auditBaseline, sealAudit, startAuditSealer, verifyAudit } from './modules/audit/service';
 import { computeCycleResults, listResults } from './modules/results/service';
 import { systemActor } from './lib/system';
-import { parseValueSheet } from './modules/values/import';
-import { reportValues } from './modules/values/service';
+import { importValues } from './modules/values/import';
 import { backup, restore } from './ops/backup';
 import { loadActor, resetTotp } from './modules/auth/service';
 import { productionRefusal } from './modules/auth/production';
@@ -300,12 +299,17 @@ async function main(argv: string[]) {
           console.error(`No active user ${values.as}`);
           return 1;
         }
-        const rows = await parseValueSheet(readFileSync(values.file), values.file);
-        console.log(`Importing ${rows.length} rows into plan ${values.plan}…`);
-        const stored = await reportValues(database.db, actor, values.plan, rows, 'rows', (n, total) =>
-          console.log(`${n} of ${total} rows written, not yet committed`),
+        // Streamed (bounded memory, up to 1,000,000 rows), one transaction: all rows or none.
+        console.log(`Importing ${values.file} into plan ${values.plan}…`);
+        const stored = await importValues(
+          database.db,
+          actor,
+          values.plan,
+          createReadStream(values.file),
+          values.file,
+          { onProgress: (n) => console.log(`${n} rows checked, not yet committed`) },
         );
-        console.log(`${stored.length} values stored`);
+        console.log(`${stored.inserted} values stored`);
         return 0;
       });
     case 'backup':

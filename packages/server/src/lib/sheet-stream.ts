@@ -39,6 +39,11 @@ export interface SheetStreamOptions {
   maxXlsxBytes?: number;
   /** A cell as text (default `cellText`: trimmed, formulas by their result, dates as ISO dates). */
   text?: (v: ExcelJS.CellValue) => string;
+  /**
+   * Hears how many bytes of the file have been parsed so far (of a CSV as it streams; of an XLSX as
+   * its archive is unpacked, once it is held): a job's progress.
+   */
+  onBytes?: (parsed: number) => void;
 }
 
 /** One row of a sheet: its number (the first row of the file is 1) and its cells as text (column A at 0). */
@@ -136,10 +141,14 @@ async function collect(source: Readable, max: number): Promise<Buffer> {
 }
 
 /** A buffer as a stream of 256 KiB chunks (the unzipper reads it piece by piece). */
-function chunked(buffer: Buffer): Readable {
+function chunked(buffer: Buffer, onBytes?: (parsed: number) => void): Readable {
+  const size = 256 * 1024;
   return Readable.from(
     (function* () {
-      for (let i = 0; i < buffer.length; i += 256 * 1024) yield buffer.subarray(i, i + 256 * 1024);
+      for (let i = 0; i < buffer.length; i += size) {
+        onBytes?.(Math.min(buffer.length, i + size));
+        yield buffer.subarray(i, i + size);
+      }
     })(),
   );
 }
@@ -157,7 +166,7 @@ async function* xlsxRows(
     );
   if (buffer.length < 22) throw unreadable();
   await assertZipStreamable(buffer, opts.maxUncompressed);
-  const input = chunked(buffer);
+  const input = chunked(buffer, opts.onBytes);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -185,8 +194,13 @@ async function* xlsxRows(
   if (sheets === 0) throw badRequest('The file has no sheet', [{ path: 'file', message: 'empty' }]);
 }
 
-async function* csvRows(source: Readable | Buffer): AsyncGenerator<{ row: number; values: string[] }> {
+async function* csvRows(
+  source: Readable | Buffer,
+  onBytes?: (parsed: number) => void,
+): AsyncGenerator<{ row: number; values: string[] }> {
   const input = Buffer.isBuffer(source) ? chunked(source) : source;
+  let parsed = 0;
+  if (onBytes) input.on('data', (c: Buffer) => onBytes((parsed += c.length)));
   const parser = input.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: false }));
   let row = 0;
   try {
@@ -225,7 +239,7 @@ export async function* readSheetRows(
   const text = opts.text ?? cellText;
   let rows: AsyncGenerator<{ row: number; values: unknown[] }>;
   if (lower.endsWith('.xlsx')) rows = xlsxRows(source, opts);
-  else if (lower.endsWith('.csv')) rows = csvRows(source);
+  else if (lower.endsWith('.csv')) rows = csvRows(source, opts.onBytes);
   else {
     if (!Buffer.isBuffer(source)) source.resume();
     throw badRequest('Upload an .xlsx or .csv file', [{ path: 'file', message: 'unsupported file type' }]);

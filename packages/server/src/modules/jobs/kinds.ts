@@ -8,7 +8,7 @@ import type { JobDefinition, JobsOptions } from './queue';
 
 /** Every kind of durable job the server runs (each process works all of them). */
 export function jobDefinitions(): JobDefinition<never, unknown>[] {
-  const kinds = [computeResultsJob, sendNotificationsJob, frameImportJob, opendataBundleJob];
+  const kinds = [computeResultsJob, sendNotificationsJob, frameImportJob, opendataBundleJob, valueImportJob];
   return kinds as JobDefinition<never, unknown>[];
 }
 

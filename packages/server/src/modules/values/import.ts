@@ -1,47 +1,184 @@
-import { cellText, readFirstSheet } from '../../lib/sheets';
-import { badRequest, type ErrorDetail } from '../../lib/errors';
-import type { ValueRowInput } from './service';
+import type { Readable } from 'node:stream';
+import { eq, sql } from 'drizzle-orm';
+import type { Db, DbOrTx, Tx } from '../../db/client';
+import { actualValues, indicatorNodes } from '../../db/schema';
+import type { Actor } from '../../lib/actor';
+import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/errors';
+import { readSheetRows } from '../../lib/sheet-stream';
+import { appendAudit } from '../audit/service';
+import { assertCycleNotPublished } from '../cycles/freeze';
+import { assertCanReport, loadPlanScope } from '../plans/access';
 
 const COLUMNS = ['indicatorCode', 'period', 'value', 'note'] as const;
+/** Most data rows of one values file. */
+export const MAX_VALUE_ROWS = 1_000_000;
+/** Largest values file (CSV; an XLSX is at most 64 MB, the streaming reader's limit). */
+export const MAX_VALUE_FILE_BYTES = 200 * 1024 * 1024;
+/** Problems listed when a file is refused (the count names them all). */
+export const MAX_LISTED_PROBLEMS = 100;
+/** Rows written (and audited) by one statement. */
+const WRITE_BATCH = 2000;
+/** Rows between two progress reports. */
+const PROGRESS_EVERY = 10_000;
 
 /**
- * Reads an XLSX or CSV upload with a header row `indicatorCode, period, value, note` into rows,
- * reporting every bad cell as `rows.N.field` where N counts data rows from 0 (sheet row N + 2).
+ * Who may report values for the plan, and whether it takes them now (approved, cycle not published):
+ * the checks made before an upload is accepted, and again inside the import's transaction.
  */
-export async function parseValueSheet(buffer: Buffer, filename: string): Promise<ValueRowInput[]> {
-  const { sheet, header } = await readFirstSheet(buffer, filename);
-  const index = Object.fromEntries(COLUMNS.map((c) => [c, header.indexOf(c) + 1]));
-  const missing = COLUMNS.filter((c) => c !== 'note' && index[c] === 0);
-  if (missing.length)
-    throw badRequest(
-      `Missing column(s): ${missing.join(', ')}`,
-      missing.map((c) => ({ path: `file.columns.${c}`, message: 'missing header' })),
-    );
-  const rows: ValueRowInput[] = [];
-  const details: ErrorDetail[] = [];
-  for (let r = 2; r <= sheet.rowCount; r++) {
-    const row = sheet.getRow(r);
-    const cell = (c: string) => (index[c] ? cellText(row.getCell(index[c]).value) : '');
-    if (COLUMNS.every((c) => cell(c) === '')) continue;
-    const i = rows.length;
-    const code = cell('indicatorCode');
-    const period = cell('period');
-    const raw = cell('value');
-    const value = Number(raw);
-    const at = `rows.${i}`;
-    if (!code) details.push({ path: `${at}.indicatorCode`, message: `row ${r}: empty` });
-    if (!/^\d{4}(-(Q[1-4]|H[12]|\d{2}))?$/.test(period))
-      details.push({
-        path: `${at}.period`,
-        message: `row ${r}: '${period}' is not 2025, 2025-Q3, 2025-H1 or 2025-09`,
+export async function assertCanImportValues(db: DbOrTx, actor: Actor | null, planId: string) {
+  const scope = await loadPlanScope(db, planId);
+  const a = assertCanReport(actor, scope);
+  await assertCycleNotPublished(db, scope.plan.cycleId);
+  if (scope.plan.status !== 'approved')
+    throw conflict('Values are reported against an approved plan', [
+      { path: 'planId', message: 'plan not approved' },
+    ]);
+  return a;
+}
+
+export interface ValueImportOptions {
+  /** Hears the data rows read so far (every 10,000 rows and at the end). */
+  onProgress?: (rows: number) => void;
+  /** Hears the bytes of the file parsed so far. */
+  onBytes?: (parsed: number) => void;
+  maxRows?: number;
+}
+
+/**
+ * Imports actual values from an XLSX or CSV (header row `indicatorCode, period, value, note`) streamed
+ * row by row, all rows or none, in one transaction: each row is checked as it is read (a leaf
+ * indicator of this plan, a period like 2025, 2025-Q3, 2025-H1 or 2025-09, a number, not twice in the
+ * file) and written in batches of 2,000 with their audit entries (`value.report`, as the form and the
+ * bulk route write them). After the first problem nothing more is written; the rest of the file is
+ * still read so that the 400 counts every problem (listing the first 100 as `rows.N.field`, N from 0,
+ * with the sheet row). Memory holds one batch and the keys seen, never the file (XLSX: its compressed
+ * bytes). A value reported again replaces the old one and needs verification again.
+ */
+export async function importValues(
+  db: Db,
+  actor: Actor | null,
+  planId: string,
+  source: Readable | Buffer | ((tx: Tx) => Readable | Buffer),
+  filename: string,
+  opts: ValueImportOptions = {},
+): Promise<{ inserted: number }> {
+  return db.transaction(async (tx) => {
+    const a = await assertCanImportValues(tx, actor, planId);
+    const nodes = await tx
+      .select({ code: indicatorNodes.code, parentCode: indicatorNodes.parentCode })
+      .from(indicatorNodes)
+      .where(eq(indicatorNodes.planId, planId));
+    const parents = new Set(nodes.map((n) => n.parentCode));
+    const leafCodes = new Set(nodes.filter((n) => !parents.has(n.code)).map((n) => n.code));
+    const details: ErrorDetail[] = [];
+    let problems = 0;
+    /** Counts a problem (listing the first ones); false, the row is not written. */
+    const problem = (path: string, message: string): false => {
+      problems++;
+      if (details.length < MAX_LISTED_PROBLEMS) details.push({ path, message });
+      return false;
+    };
+    const seen = new Set<string>();
+    const batch: (typeof actualValues.$inferInsert)[] = [];
+    let written = 0;
+    const write = async () => {
+      if (!batch.length) return;
+      const stored = await tx
+        .insert(actualValues)
+        .values(batch.splice(0))
+        .onConflictDoUpdate({
+          target: [actualValues.planId, actualValues.indicatorCode, actualValues.period],
+          set: {
+            value: sql`excluded.value`,
+            note: sql`excluded.note`,
+            status: 'reported',
+            reason: null,
+            reportedBy: a.id,
+            reportedAt: new Date(),
+            verifiedBy: null,
+            verifiedAt: null,
+            version: sql`${actualValues.version} + 1`,
+          },
+        })
+        .returning();
+      written += stored.length;
+      await appendAudit(
+        tx,
+        stored.map((v) => ({
+          actorId: a.id,
+          action: 'value.report',
+          entityType: 'actual_value',
+          entityId: v.id,
+          data: { planId, indicatorCode: v.indicatorCode, period: v.period, value: v.value },
+          entity: v,
+        })),
+      );
+    };
+
+    const input = typeof source === 'function' ? source(tx) : source;
+    let index: Record<string, number> | null = null;
+    let i = 0;
+    for await (const { row, cells } of readSheetRows(input, filename, {
+      maxRows: opts.maxRows ?? MAX_VALUE_ROWS,
+      onBytes: opts.onBytes,
+    })) {
+      if (!index) {
+        const header = cells.map((h) => h.trim());
+        index = Object.fromEntries(COLUMNS.map((c) => [c, header.indexOf(c)]));
+        const missing = COLUMNS.filter((c) => c !== 'note' && index![c] < 0);
+        if (missing.length)
+          throw badRequest(
+            `Missing column(s): ${missing.join(', ')}`,
+            missing.map((c) => ({ path: `file.columns.${c}`, message: 'missing header' })),
+          );
+        continue;
+      }
+      const cell = (c: (typeof COLUMNS)[number]) => (index![c] >= 0 ? (cells[index![c]] ?? '') : '');
+      const code = cell('indicatorCode');
+      const period = cell('period');
+      const raw = cell('value');
+      const value = Number(raw);
+      const at = `rows.${i}`;
+      let ok = true;
+      if (!code) ok = problem(`${at}.indicatorCode`, `row ${row}: empty`);
+      else if (!leafCodes.has(code))
+        ok = problem(`${at}.indicatorCode`, `row ${row}: no leaf indicator ${code} in this plan`);
+      if (!/^\d{4}(-(Q[1-4]|H[12]|\d{2}))?$/.test(period))
+        ok = problem(`${at}.period`, `row ${row}: '${period}' is not 2025, 2025-Q3, 2025-H1 or 2025-09`);
+      if (raw === '' || !Number.isFinite(value))
+        ok = problem(`${at}.value`, `row ${row}: '${raw}' is not a number`);
+      const key = `${code}|${period}`;
+      if (ok && seen.has(key)) ok = problem(`${at}.period`, `row ${row}: ${code} ${period} appears twice`);
+      seen.add(key);
+      i++;
+      if (i % PROGRESS_EVERY === 0) opts.onProgress?.(i);
+      // After the first problem nothing more is written (the transaction is rolled back anyway).
+      if (problems || !ok) continue;
+      batch.push({
+        planId,
+        indicatorCode: code,
+        period,
+        value,
+        note: cell('note') || null,
+        status: 'reported',
+        reportedBy: a.id,
       });
-    if (raw === '' || !Number.isFinite(value))
-      details.push({ path: `${at}.value`, message: `row ${r}: '${raw}' is not a number` });
-    rows.push({ indicatorCode: code, period, value, note: cell('note') || undefined });
-  }
-  if (details.length)
-    throw badRequest(`${details.length} problem(s) in the file; nothing was stored`, details);
-  if (rows.length === 0)
-    throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
-  return rows;
+      if (batch.length >= WRITE_BATCH) await write();
+    }
+    // @fastify/multipart marks a file cut at its size limit: never store the part that arrived.
+    if ((input as { truncated?: boolean }).truncated)
+      throw new AppError(413, 'file_too_large', 'The file is too large', [
+        { path: 'file', message: `larger than ${MAX_VALUE_FILE_BYTES / 1024 / 1024} MB` },
+      ]);
+    if (problems)
+      throw badRequest(
+        `${problems} problem(s) in the file; nothing was stored` +
+          (problems > details.length ? ` (the first ${details.length} are listed)` : ''),
+        details,
+      );
+    if (i === 0) throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
+    await write();
+    opts.onProgress?.(i);
+    return { inserted: written };
+  });
 }

@@ -6,14 +6,17 @@ import {
   ValueQueueReply,
   IdParams,
   InsertedReply,
+  JobAccepted,
   PlanValueListReply,
   PlanValueReply,
+  ValueImportQuery,
   ValueRow,
   VerifyValueBody,
 } from '@perfcommons/contracts';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { badRequest } from '../../lib/errors';
-import { parseValueSheet } from './import';
+import { MAX_VALUE_FILE_BYTES } from './import';
+import { importValuesAndWait, queueValueImport } from './import-job';
 import { bulkVerify, valueQueue } from './queue';
 import { listValues, reportValues, verifyValue } from './service';
 
@@ -44,21 +47,35 @@ export const valueRoutes: FastifyPluginAsyncContract = async (app) => {
     },
     async (req) => ({ inserted: (await reportValues(db, req.actor, req.params.id, req.body.rows)).length }),
   );
+  // A durable job (202 with its id, progress at GET /api/jobs/:id); `?wait=true` waits for it (200).
   app.post(
     '/plans/:id/values/import',
-    { schema: { tags: ['values'], params: IdParams, response: { 200: InsertedReply } } },
-    async (req) => {
+    {
+      schema: {
+        tags: ['values'],
+        params: IdParams,
+        querystring: ValueImportQuery,
+        response: { 200: InsertedReply, 202: JobAccepted },
+      },
+    },
+    async (req, reply) => {
       if (!req.isMultipart())
         throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
-      const file = await req.file();
+      const file = await req.file({ limits: { fileSize: MAX_VALUE_FILE_BYTES, files: 1 } });
       if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
-      if (!ALLOWED_UPLOADS.test(file.filename))
+      if (!ALLOWED_UPLOADS.test(file.filename)) {
+        file.file.resume();
         throw badRequest('Upload an .xlsx or .csv file', [
           { path: 'file', message: 'unsupported file type' },
         ]);
-      const buffer = await file.toBuffer();
-      const rows = await parseValueSheet(buffer, file.filename);
-      return { inserted: (await reportValues(db, req.actor, req.params.id, rows)).length };
+      }
+      const planId = req.params.id;
+      if (!req.query.wait)
+        return reply
+          .code(202)
+          .send(await queueValueImport(db, app.jobs, req.actor, planId, file.file, file.filename));
+      const done = await importValuesAndWait(db, app.jobs, req.actor, planId, file.file, file.filename);
+      return done.done ? done.result : reply.code(202).send({ jobId: done.jobId });
     },
   );
   app.post(

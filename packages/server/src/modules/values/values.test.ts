@@ -1,4 +1,6 @@
 import ExcelJS from 'exceljs';
+import { count, eq } from 'drizzle-orm';
+import { jobFiles } from '../../db/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndicatorNodeInput } from '@perfcommons/contracts';
 import { factory, type FactoryUser } from '../../../test/factories';
@@ -159,26 +161,93 @@ describe('actual values', () => {
     ws.addRow(['B2', '2031-H1', 91, '']);
     const xlsx = Buffer.from(await wb.xlsx.writeBuffer());
     const up = multipart('values.xlsx', xlsx);
-    const res = await manager.raw({ method: 'POST', url: `/api/plans/${eduPlanId}/values/import`, ...up });
+    const url = `/api/plans/${eduPlanId}/values/import?wait=true`;
+    const res = await manager.raw({ method: 'POST', url, ...up });
     expect(res.json()).toEqual({ inserted: 2 });
 
     const csv = Buffer.from('indicatorCode,period,value,note\nB1,2031-H2,94,ok\nB2,2031 H2,abc,\n');
-    const bad = await manager.raw({
-      method: 'POST',
-      url: `/api/plans/${eduPlanId}/values/import`,
-      ...multipart('v.csv', csv),
-    });
+    const bad = await manager.raw({ method: 'POST', url, ...multipart('v.csv', csv) });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().details.map((d: { path: string }) => d.path)).toEqual([
       'rows.1.period',
       'rows.1.value',
     ]);
-    const exe = await manager.raw({
-      method: 'POST',
-      url: `/api/plans/${eduPlanId}/values/import`,
-      ...multipart('v.exe', csv),
-    });
+    const exe = await manager.raw({ method: 'POST', url, ...multipart('v.exe', csv) });
     expect(exe.json().details).toEqual([{ path: 'file', message: 'unsupported file type' }]);
+  });
+
+  it('imports a file as a job: 202, progress to 100, the count as its result, the upload deleted', async () => {
+    const manager = await edu.manager.login();
+    const rows = ['indicatorCode,period,value,note'];
+    for (let m = 1; m <= 12; m++)
+      for (const code of ['A1', 'A2', 'B1', 'B2'])
+        rows.push(`${code},2032-${String(m).padStart(2, '0')},${m * 5},month ${m}`);
+    const url = `/api/plans/${eduPlanId}/values/import`;
+    const res = await manager.raw({
+      method: 'POST',
+      url,
+      ...multipart('v.csv', Buffer.from(rows.join('\n'))),
+    });
+    expect(res.statusCode).toBe(202);
+    const { jobId } = res.json();
+    expect((await t.app.jobs.wait(jobId)).state).toBe('completed');
+    const job = (await manager.get(`/api/jobs/${jobId}`)).json();
+    expect(job).toMatchObject({
+      kind: 'values.import',
+      state: 'completed',
+      progress: 100,
+      result: { inserted: 48 },
+    });
+    expect(job.input).toMatchObject({ planId: eduPlanId, filename: 'v.csv', bytes: rows.join('\n').length });
+    const stored = (await manager.get(url.replace('/import', ''))).json().items;
+    expect(stored.filter((v: { period: string }) => v.period.startsWith('2032-'))).toHaveLength(48);
+    const [left] = await t.db.select({ n: count() }).from(jobFiles).where(eq(jobFiles.jobId, jobId));
+    expect(left.n).toBe(0);
+    // Another unit's manager sees neither the job nor can import: 403 at once, nothing queued.
+    const other = await fin.manager.login();
+    expect((await other.get(`/api/jobs/${jobId}`)).statusCode).toBe(404);
+    const refused = await other.raw({
+      method: 'POST',
+      url,
+      ...multipart('v.csv', Buffer.from(rows.join('\n'))),
+    });
+    expect(refused.statusCode).toBe(403);
+  });
+
+  it('refuses a whole file for one bad row, also as a job, naming every problem with its sheet row', async () => {
+    const manager = await edu.manager.login();
+    const before = (await manager.get(`/api/plans/${eduPlanId}/values`)).json().items.length;
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('values');
+    ws.addRow(['indicatorCode', 'period', 'value']);
+    for (let i = 0; i < 3000; i++) ws.addRow(['A1', `${3000 + i}`, i]);
+    ws.addRow(['ZZ', '2033', 1]);
+    ws.addRow(['A1', '3000', 2]);
+    const url = `/api/plans/${eduPlanId}/values/import`;
+    const res = await manager.raw({
+      method: 'POST',
+      url,
+      ...multipart('v.xlsx', Buffer.from(await wb.xlsx.writeBuffer())),
+    });
+    expect(res.statusCode).toBe(202);
+    const job = await t.app.jobs.wait(res.json().jobId);
+    // A refusal is the caller's: failed at once, never retried.
+    expect(job).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(job.lastError).toMatchObject({
+      status: 400,
+      message: '2 problem(s) in the file; nothing was stored',
+      details: [
+        { path: 'rows.3000.indicatorCode', message: 'row 3002: no leaf indicator ZZ in this plan' },
+        { path: 'rows.3001.period', message: 'row 3003: A1 3000 appears twice' },
+      ],
+    });
+    // The first 3,000 rows had been written inside the job's transaction: none of them stayed.
+    expect((await manager.get(`/api/plans/${eduPlanId}/values`)).json().items.length).toBe(before);
+    // A renamed file is refused before anything is queued.
+    const exe = Buffer.concat([Buffer.from('MZ\x90\x00', 'latin1'), Buffer.alloc(200)]);
+    const fake = await manager.raw({ method: 'POST', url, ...multipart('v.xlsx', exe) });
+    expect(fake.statusCode).toBe(400);
+    expect(fake.json().details).toEqual([{ path: 'file', message: 'unreadable' }]);
   });
 
   it('refuses a verification of a value reported again since it was read (version conflict)', async () => {

@@ -87,7 +87,7 @@ export default function ValuesPage() {
     body.append('file', file, file.name);
     setUploading(true);
     try {
-      const r = await api.post<{ inserted: number }>(`/api/plans/${id}/values/import`, body);
+      const r = await api.post<{ inserted: number }>(`/api/plans/${id}/values/import?wait=true`, body);
       setReport(null);
       void message.success(t('imported', { n: r.inserted }));
       refresh();

@@ -1,0 +1,80 @@
+import { Readable } from 'node:stream';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client';
+import { jobFiles } from '../../db/schema';
+import { AppError, badRequest } from '../../lib/errors';
+
+/** Size of one stored chunk of an upload. */
+const CHUNK = 1 << 20;
+
+/** An upload as it arrives: @fastify/multipart marks a file cut at its size limit as truncated. */
+export type UploadStream = Readable & { truncated?: boolean };
+
+/**
+ * Stores an upload for a job in `job_files` (chunks of 1 MB, never the whole file in memory) and
+ * records its size in the job's input (`bytes`). Refused with 413 past `maxBytes` (the multipart
+ * limit cut it) and with 400 when an `.xlsx` does not start as a zip archive (a renamed file is
+ * refused at once, not by the job). Answers the bytes stored.
+ */
+export async function storeUpload(
+  db: Db,
+  jobId: string,
+  file: UploadStream,
+  filename: string,
+  maxBytes: number,
+): Promise<number> {
+  let seq = 0;
+  let parts: Buffer[] = [];
+  let size = 0;
+  let bytes = 0;
+  const flush = async () => {
+    if (!size) return;
+    await db.insert(jobFiles).values({ jobId, seq: seq++, data: Buffer.concat(parts) });
+    parts = [];
+    size = 0;
+  };
+  const xlsx = /\.xlsx$/i.test(filename);
+  for await (const chunk of file as AsyncIterable<Buffer>) {
+    if (xlsx && bytes === 0 && !(chunk.length >= 4 && chunk.readUInt32LE(0) === 0x04034b50)) {
+      file.resume();
+      throw badRequest('The file could not be read as a spreadsheet', [
+        { path: 'file', message: 'unreadable' },
+      ]);
+    }
+    parts.push(chunk);
+    size += chunk.length;
+    bytes += chunk.length;
+    if (size >= CHUNK) await flush();
+  }
+  await flush();
+  if (file.truncated)
+    throw new AppError(413, 'file_too_large', `The file is larger than ${maxBytes / 1024 / 1024} MB`, [
+      { path: 'file', message: `larger than ${maxBytes / 1024 / 1024} MB` },
+    ]);
+  if (bytes === 0) throw badRequest('The file is empty', [{ path: 'file', message: 'empty' }]);
+  await db.execute(
+    sql`update jobs set input = jsonb_set(input, '{bytes}', ${String(bytes)}::jsonb) where id = ${jobId}`,
+  );
+  return bytes;
+}
+
+/** The stored upload read back one chunk at a time, in order (memory holds one chunk). */
+export function storedUpload(db: DbOrTx, jobId: string, onBytes?: (n: number) => void): Readable {
+  return Readable.from(
+    (async function* () {
+      for (let seq = 0; ; seq++) {
+        const [row] = await db
+          .select({ data: jobFiles.data })
+          .from(jobFiles)
+          .where(and(eq(jobFiles.jobId, jobId), eq(jobFiles.seq, seq)));
+        if (!row) return;
+        onBytes?.(row.data.length);
+        yield row.data;
+      }
+    })(),
+    { objectMode: false },
+  );
+}
+
+/** PGlite (one connection, held by a job's transaction) rather than the PostgreSQL pool. */
+export const isLite = (db: Db) => !('totalCount' in (db as unknown as { $client: object }).$client);

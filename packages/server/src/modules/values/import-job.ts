@@ -1,0 +1,100 @@
+import type { Db, Tx } from '../../db/client';
+import type { Actor } from '../../lib/actor';
+import { AppError } from '../../lib/errors';
+import type { JobDefinition, JobQueue } from '../jobs/queue';
+import { isLite, storedUpload, storeUpload, type UploadStream } from '../jobs/files';
+import { assertCanReport, loadPlanScope } from '../plans/access';
+import { assertCanImportValues, importValues, MAX_VALUE_FILE_BYTES } from './import';
+
+export interface ValueImportInput {
+  planId: string;
+  filename: string;
+  /** Bytes of the upload (its chunks are in `job_files`). */
+  bytes: number;
+}
+type ValueImportResult = { inserted: number };
+
+/**
+ * A values file imported as a durable job: the upload was stored in `job_files` when the job was
+ * queued, so any process can run it and a retry reads it again; the import is `importValues` (one
+ * transaction: killed mid-way, nothing of it stays). Progress follows the bytes of the file parsed.
+ */
+export const valueImportJob: JobDefinition<ValueImportInput, ValueImportResult> = {
+  kind: 'values.import',
+  retryLimit: 2,
+  retryDelaySeconds: 5,
+  run: async (ctx) => {
+    const total = Math.max(1, ctx.input.bytes);
+    let parsed = 0;
+    let rows = 0;
+    const report = () => ctx.progress((95 * parsed) / total, `${rows} rows checked`);
+    ctx.progress(0, 'reading the file');
+    // PGlite: the import's transaction holds the one connection, so the chunks are read through it.
+    const lite = isLite(ctx.db);
+    const file = (tx: Tx) => storedUpload(lite ? tx : ctx.db, ctx.id);
+    const result = await importValues(ctx.db, ctx.actor, ctx.input.planId, file, ctx.input.filename, {
+      onBytes: (n) => {
+        parsed = n;
+      },
+      onProgress: (n) => {
+        rows = n;
+        report();
+      },
+    });
+    ctx.progress(100, `${result.inserted} values stored`);
+    return result;
+  },
+};
+
+/**
+ * Checks that the actor may report values for the plan, stores the upload (a renamed file is a 400),
+ * checks that the plan takes values now, and queues the import; a refusal answers at once (the job
+ * is then failed with it and its upload deleted). Answers the job id.
+ */
+export async function queueValueImport(
+  db: Db,
+  queue: JobQueue,
+  actor: Actor | null,
+  planId: string,
+  file: UploadStream,
+  filename: string,
+) {
+  // Who may: answered before the upload is read (403, 404).
+  try {
+    assertCanReport(actor, await loadPlanScope(db, planId));
+  } catch (err) {
+    file.resume();
+    throw err;
+  }
+  const input: ValueImportInput = { planId, filename, bytes: 0 };
+  const job = await queue.enqueue(valueImportJob.kind, actor, input, async (id) => {
+    input.bytes = await storeUpload(db, id, file, filename, MAX_VALUE_FILE_BYTES);
+    // Whether the plan takes values now (approved, cycle not published): answered at once too (409);
+    // the job checks again in its transaction.
+    await assertCanImportValues(db, actor, planId);
+  });
+  return { jobId: job.id };
+}
+
+/**
+ * Queues the import and waits for it (`?wait=true`, for scripts, tests and the earlier callers): the
+ * number stored, or the import's refusal as the same error the synchronous import gave (400 naming
+ * rows, 403, 409, 413).
+ */
+export async function importValuesAndWait(
+  db: Db,
+  queue: JobQueue,
+  actor: Actor | null,
+  planId: string,
+  file: UploadStream,
+  filename: string,
+) {
+  const { jobId } = await queueValueImport(db, queue, actor, planId, file, filename);
+  const job = await queue.wait(jobId);
+  if (job.state === 'failed') {
+    const e = job.lastError as { status: number; error: string; message: string; details?: [] };
+    throw new AppError(e.status, e.error, e.message, e.details ?? []);
+  }
+  if (job.state !== 'completed') return { jobId, done: false as const };
+  return { jobId, done: true as const, result: job.result as ValueImportResult };
+}
