@@ -387,6 +387,21 @@ export const planInputVersions = pgTable('plan_input_versions', {
 });
 
 /**
+ * The inputs key at which a recompute last rescored a plan and found its stored result's figures
+ * unchanged to the byte (its counter moved, its data did not: a re-import of the same values, a
+ * rating saved again). The result row is then left as it is, with the key it was written with, and
+ * this key is recorded here instead: a stored result holds for its own `inputs_key` and for this one.
+ * Bookkeeping of what need not be rescored again, not a figure (the compute's audit entry counts
+ * these plans); deleted when the plan's result is rewritten.
+ */
+export const resultInputs = pgTable('result_inputs', {
+  planId: uuid('plan_id')
+    .primaryKey()
+    .references(() => plans.id, { onDelete: 'cascade' }),
+  inputsKey: text('inputs_key').notNull(),
+});
+
+/**
  * Append-only audit log. `entityHash` is the SHA-256 of the row as the platform left it, so a row
  * changed behind the platform's back no longer matches its last entry. Each entry's `hash` covers its
  * own fields; entries are appended without a lock and sealed in batches into audit_seals (a Merkle
