@@ -7,7 +7,8 @@
  * peak RSS of this process (sampled every 10 ms).
  *
  * Env: BENCH_FRAME_ROWS (default 1,000,000); DATABASE_URL — PostgreSQL admin URL (default
- * postgres://postgres@127.0.0.1:5432/postgres); BENCH_FRAME_PG=0 skips PostgreSQL.
+ * postgres://postgres@127.0.0.1:5432/postgres); BENCH_FRAME_PG=0 skips PostgreSQL, BENCH_FRAME_LITE=0
+ * skips PGlite.
  */
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
@@ -69,9 +70,11 @@ async function importInto(database: Database, file: string, n: number, label: st
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 10);
   const t0 = performance.now();
   let lastReport = 0;
+  const timings: Record<string, number> = {};
   try {
     const res = await importFrameStream(db, office, survey.id, createReadStream(file), {
       mode: 'replace',
+      timings,
       onProgress: (rows) => {
         if (rows - lastReport >= 250_000) {
           lastReport = rows;
@@ -84,8 +87,11 @@ async function importInto(database: Database, file: string, n: number, label: st
     if (res.total !== n) throw new Error(`${label}: stored ${res.total} of ${n} rows`);
     console.log(
       `  ${label}: ${n} rows in ${s.toFixed(1)} s = ${Math.round(n / s)} rows/s, ` +
-        `RSS ${mb(rssBefore)} before, ${mb(rssPeak)} peak, ${res.strata.length} strata`,
+        `RSS ${mb(rssBefore)} before, ${mb(rssPeak)} peak, ${res.strata.length} strata; ` +
+        `rows written by ${(timings.rows / 1000).toFixed(1)} s, audit entry ${(timings.audit / 1000).toFixed(1)} s`,
     );
+    figures[`${label} rows written (s)`] = (timings.rows / 1000).toFixed(1);
+    figures[`${label} audit entry (s)`] = (timings.audit / 1000).toFixed(1);
     figures[`${label} seconds`] = s.toFixed(1);
     figures[`${label} rows/s`] = Math.round(n / s);
     figures[`${label} RSS before`] = mb(rssBefore);
@@ -128,11 +134,13 @@ export default async function frameBench(): Promise<BenchFigures> {
       }
     }
 
-    const lite = await openDatabase({ dataDir: 'memory://' });
-    try {
-      await importInto(lite, file, n, 'PGlite', figures);
-    } finally {
-      await lite.close();
+    if (process.env.BENCH_FRAME_LITE !== '0') {
+      const lite = await openDatabase({ dataDir: 'memory://' });
+      try {
+        await importInto(lite, file, n, 'PGlite', figures);
+      } finally {
+        await lite.close();
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

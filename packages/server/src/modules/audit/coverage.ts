@@ -17,6 +17,7 @@
  * - `sql-row`: one row hashed by the database (survey answers: the hot intake path stores the answer
  *   and its audit entry in one statement, see surveys/intake.ts and {@link responseRowHashSql}).
  */
+import { createHash } from 'node:crypto';
 import { asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { rowsOf, type DbOrTx } from '../../db/client';
@@ -113,6 +114,12 @@ export interface Covered {
   empty?: string;
   /** Rows may exist without an entry of their own yet (a new plan's empty tree). */
   entryOptional?: boolean;
+  /**
+   * A hash definition that replaced an earlier one: current hashes start with `prefix`; an entry
+   * recorded before (a hash without it, other than {@link ABSENT} and `empty`) is checked with
+   * `hashes`, the earlier definition.
+   */
+  legacy?: { prefix: string; hashes: Hasher };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -174,13 +181,74 @@ export const responseRowHashSql = (r: string) =>
   `${r}.mode, ${r}.interviewer_id, ${r}.trust, ${r}.stratum, ${r}.profile, ${r}.design_weight, ${r}.answers, ` +
   `${micros(`${r}.submitted_at`)})::text, 'UTF8')), 'hex')`;
 
-/** A set of rows grouped by `keyColumn`, each row as a jsonb array, in `order`. */
-const setOf = (table: string, keyColumn: string, fields: string, order: string): Hasher =>
+/**
+ * A set of rows grouped by `keyColumn`, each row as a jsonb array, in `order`, lines joined by a line
+ * break; the hash is preceded by `prefix` when given.
+ */
+const setOf = (table: string, keyColumn: string, fields: string, order: string, prefix = ''): Hasher =>
   inDb(
     (where) => sql`select ${sql.raw(keyColumn)} as key,
-      ${hashSql(sql.raw(`string_agg(jsonb_build_array(${fields})::text, E'\\n' order by ${order})`))} as hash
+      ${sql.raw(prefix ? `'${prefix}' || ` : '')}${hashSql(sql.raw(`string_agg(jsonb_build_array(${fields})::text, E'\\n' order by ${order})`))} as hash
       from ${sql.raw(table)} where ${where(sql.raw(keyColumn))} group by ${sql.raw(keyColumn)}`,
   );
+
+/**
+ * Prefix of a survey frame's hash since frames are hashed in unit id order (before: in external id
+ * order, which a streamed import cannot follow without sorting the whole file).
+ */
+export const FRAME_HASH_PREFIX = 'v2:';
+const FRAME_FIELDS = 'id, external_id, stratum, profile, contact';
+
+/**
+ * A survey frame's hash computed while its units are written, equal to what the database computes
+ * for `survey_frame` (coverage list below) once they are stored: the units must be added in
+ * ascending id order and be the whole frame. Each unit's line is jsonb's text of
+ * `jsonb_build_array(id, external_id, stratum, profile, contact)`: strings escaped as
+ * JSON.stringify does (the same escapes as jsonb for text without NUL, which the import refuses),
+ * `", "` between items, the profile's keys in jsonb's order (shorter first, then by bytes) as
+ * `{"k": "v", …}`.
+ */
+export function frameDigest(strataFields: string[]) {
+  const keys = [...strataFields].sort((a, b) => {
+    const x = Buffer.from(a);
+    const y = Buffer.from(b);
+    return x.length - y.length || Buffer.compare(x, y);
+  });
+  const keyText = keys.map((k) => `${JSON.stringify(k)}: `);
+  const hash = createHash('sha256');
+  let parts: string[] = [];
+  let size = 0;
+  let rows = 0;
+  const flush = () => {
+    hash.update(parts.join(''));
+    parts = [];
+    size = 0;
+  };
+  return {
+    add(
+      id: string,
+      externalId: string,
+      stratum: string,
+      profile: Record<string, string>,
+      contact: string | null,
+    ) {
+      let p = '{';
+      for (let k = 0; k < keys.length; k++)
+        p += (k ? ', ' : '') + keyText[k] + JSON.stringify(profile[keys[k]]);
+      const line =
+        `${rows++ ? '\n' : ''}["${id}", ${JSON.stringify(externalId)}, ${JSON.stringify(stratum)}, ${p}}, ` +
+        `${contact === null ? 'null' : JSON.stringify(contact)}]`;
+      parts.push(line);
+      size += line.length;
+      if (size >= 1 << 20) flush();
+    },
+    /** The frame's hash (an empty frame has none: {@link ABSENT}). */
+    digest() {
+      flush();
+      return rows ? FRAME_HASH_PREFIX + hash.digest('hex') : ABSENT;
+    },
+  };
+}
 
 /**
  * The audited part of an account: what decides who may log in and as whom. Login bookkeeping (last
@@ -320,12 +388,12 @@ export const AUDIT_COVERAGE: Covered[] = [
     how: 'set',
     covers: "a survey's sampling frame (every unit, stratum, profile)",
     writers: "surveys (with the survey's entries)",
-    hashes: setOf(
-      'survey_frame_units',
-      'survey_id',
-      'id, external_id, stratum, profile, contact',
-      'external_id',
-    ),
+    // In unit id order, so that an import hashes the frame as it writes it (frameDigest).
+    hashes: setOf('survey_frame_units', 'survey_id', FRAME_FIELDS, 'id', FRAME_HASH_PREFIX),
+    legacy: {
+      prefix: FRAME_HASH_PREFIX,
+      hashes: setOf('survey_frame_units', 'survey_id', FRAME_FIELDS, 'external_id'),
+    },
   },
   {
     type: 'survey_sample',

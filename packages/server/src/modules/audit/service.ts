@@ -45,6 +45,12 @@ export interface AuditEntryInput {
    * serialised a large row once passes the hash rather than the row).
    */
   entityHash?: string;
+  /**
+   * Hashes of the entity's companions (coverage.ts) that the writer computed itself, by type, taken
+   * instead of reading the rows back: a streamed frame import hashes the million units it writes
+   * as it writes them (frameDigest).
+   */
+  companionHashes?: Record<string, string>;
 }
 
 /**
@@ -122,10 +128,15 @@ async function withSnapshots(tx: DbOrTx, entries: AuditEntryInput[]) {
     const c = COVERED.get(e.entityType);
     if (!c || !isUuid(e.entityId)) return;
     if (hashes[i] === null) want(c.type, e.entityId);
-    for (const companion of c.companions ?? []) want(companion, e.entityId);
+    for (const companion of c.companions ?? [])
+      if (e.companionHashes?.[companion] === undefined) want(companion, e.entityId);
   });
-  if (wanted.size === 0) return { hashes, extra: [] as AuditEntryInput[] };
+  const given = entries.some((e) => e.companionHashes);
+  if (wanted.size === 0 && !given) return { hashes, extra: [] as AuditEntryInput[] };
   const current = new Map<string, string>();
+  for (const e of entries)
+    for (const [type, hash] of Object.entries(e.companionHashes ?? {}))
+      current.set(`${type}:${e.entityId}`, hash);
   for (const [type, ids] of wanted) {
     const found = await COVERED.get(type)!.hashes(tx, [...ids]);
     const none = COVERED.get(type)!.empty ?? ABSENT;
@@ -560,6 +571,22 @@ async function checkEntities(
 ) {
   const current = new Map<string, string>();
   for (const c of AUDIT_COVERAGE) for (const [id, h] of await c.hashes(db)) current.set(`${c.type}:${id}`, h);
+  // Entries recorded under an earlier hash definition are checked with that definition.
+  const legacyKeys = new Set<string>();
+  const legacyIds = new Map<string, string[]>();
+  for (const [key, entry] of latest) {
+    const type = key.slice(0, key.indexOf(':'));
+    const c = COVERED.get(type);
+    const h = entry.hash;
+    if (!c?.legacy || h === null || h === ABSENT || h === c.empty || h.startsWith(c.legacy.prefix)) continue;
+    legacyKeys.add(key);
+    const ids = legacyIds.get(type) ?? [];
+    ids.push(key.slice(type.length + 1));
+    legacyIds.set(type, ids);
+  }
+  const legacyNow = new Map<string, string>();
+  for (const [type, ids] of legacyIds)
+    for (const [id, h] of await COVERED.get(type)!.legacy!.hashes(db, ids)) legacyNow.set(`${type}:${id}`, h);
   // The content is hashed by the database, so files never travel to the verifier.
   const files = await db
     .select({
@@ -604,7 +631,7 @@ async function checkEntities(
     const type = key.slice(0, key.indexOf(':'));
     const c = COVERED.get(type);
     if (!c) continue;
-    const now = current.get(key) ?? c.empty;
+    const now = (legacyKeys.has(key) ? legacyNow : current).get(key) ?? c.empty;
     const { entity, label } = describe(key);
     if (entry.hash === ABSENT) {
       if (now !== undefined)

@@ -1,8 +1,9 @@
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 import { auditLog, jobFiles, surveyFrameUnits } from '../../db/schema';
-import { verifyAudit } from '../audit/service';
+import { appendAudit, verifyAudit } from '../audit/service';
+import { COVERED } from '../audit/coverage';
 import { decryptField } from '../../lib/crypto';
 
 let t: TestApp;
@@ -195,5 +196,63 @@ describe('streamed CSV frame import', () => {
     expect(broken.statusCode).toBe(400);
     expect(broken.json().details[0].path).toBe('file');
     expect(await stored()).toBe(4000);
+  });
+
+  it('records the hash of the frame it wrote, equal to the database hash of the stored units', async () => {
+    // Quotes, backslashes, a tab and a line break inside quoted cells, CJK, an emoji, an empty contact.
+    const csv = Buffer.from(
+      'id,district,area,contact\n' +
+        '"Q""1","东""城\\",urban,13800000001\n' +
+        '"Q\t2","西\n城",rural,\n' +
+        'Q3,南城 😀,"a\\b",x@example.org\n',
+    );
+    const res = await upload(csv, 'replace');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ inserted: 3, total: 3 });
+    const [entry] = await t.db
+      .select({ entityHash: auditLog.entityHash })
+      .from(auditLog)
+      .where(and(eq(auditLog.entityType, 'survey_frame'), eq(auditLog.entityId, surveyId)))
+      .orderBy(desc(auditLog.seq))
+      .limit(1);
+    const inDb = await COVERED.get('survey_frame')!.hashes(t.db, [surveyId]);
+    expect(entry.entityHash).toMatch(/^v2:[0-9a-f]{64}$/);
+    expect(entry.entityHash).toBe(inDb.get(surveyId));
+    expect((await verifyAudit(t.db)).problems).toEqual([]);
+  });
+
+  it('refuses a NUL character in a cell, naming row and field', async () => {
+    const res = await upload(Buffer.from('id,district,area\nZ1,东\u0000城,urban\n'), 'replace');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details).toEqual([
+      { path: 'rows.0.district', message: 'row 2: must not contain a NUL character' },
+    ]);
+    expect(await stored()).toBe(3);
+  });
+
+  it('checks a frame entry recorded before frames were hashed in unit id order', async () => {
+    const frame = COVERED.get('survey_frame')!;
+    const legacy = (await frame.legacy!.hashes(t.db, [surveyId])).get(surveyId)!;
+    expect(legacy).toMatch(/^[0-9a-f]{64}$/);
+    await t.db.transaction((tx) =>
+      appendAudit(tx, [
+        {
+          actorId: null,
+          action: 'survey.frame',
+          entityType: 'survey_frame',
+          entityId: surveyId,
+          entityHash: legacy,
+        },
+      ]),
+    );
+    expect((await verifyAudit(t.db)).problems).toEqual([]);
+    await t.db
+      .update(surveyFrameUnits)
+      .set({ stratum: 'forged' })
+      .where(eq(surveyFrameUnits.surveyId, surveyId));
+    const report = await verifyAudit(t.db);
+    expect(report.problems.map((p) => p.message)).toEqual([
+      `survey_frame:${surveyId} was changed outside the platform`,
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/erro
 import { copyInto, copyLine, type CopyWriter } from '../../lib/copy';
 import { encryptOptional } from '../../lib/crypto';
 import { appendAudit } from '../audit/service';
+import { frameDigest } from '../audit/coverage';
 import { loadSurvey, stratumOf } from './service';
 
 /** Most data rows of one streamed frame file. */
@@ -26,6 +27,8 @@ export interface StreamFrameOptions {
   /** Called every {@link PROGRESS_EVERY} rows and at the end with the rows read so far (a job's progress). */
   onProgress?: (rows: number) => void | Promise<void>;
   maxRows?: number;
+  /** Filled with the milliseconds of each phase (`rows`: read, checked and written; `audit`). */
+  timings?: Record<string, number>;
 }
 
 /** Rows written by one statement on PGlite. */
@@ -156,6 +159,10 @@ export async function importFrameStream(
       // Units per stratum as written (the frame's strata are these plus those already there).
       const written = new Map<string, number>();
       const records = readRecords(parser as AsyncIterable<{ record: string[]; info: { lines: number } }>);
+      // The audit entry's hash of the frame, taken from the rows as they are written (in id order)
+      // when they are the whole frame; appending to existing units leaves it to appendAudit.
+      const digest = mode === 'append' && existingCount ? null : frameDigest(fields);
+      const started = performance.now();
       try {
         for await (const { record, info } of records) {
           if (!cols) {
@@ -185,6 +192,7 @@ export async function importFrameStream(
           const where = `row ${info.lines}: `;
           const ext = (record[cols.id] ?? '').trim();
           if (!ext) problem(`rows.${i}.id`, `${where}empty`);
+          else if (ext.includes('\0')) problem(`rows.${i}.id`, `${where}must not contain a NUL character`);
           else if (ext.length > 100) problem(`rows.${i}.id`, `${where}longer than 100`);
           else {
             const before = seen.get(ext);
@@ -198,6 +206,7 @@ export async function importFrameStream(
             if (!v) problem(`rows.${i}.${f}`, `${where}empty`);
             else if (v.length > 500) problem(`rows.${i}.${f}`, `${where}longer than 500`);
             else if (v.includes('|')) problem(`rows.${i}.${f}`, `${where}must not contain |`);
+            else if (v.includes('\0')) problem(`rows.${i}.${f}`, `${where}must not contain a NUL character`);
             profile[f] = v;
           });
           i++;
@@ -208,12 +217,14 @@ export async function importFrameStream(
           const contact = cols.contact >= 0 ? encryptOptional((record[cols.contact] ?? '').trim()) : null;
           const stratum = stratumOf(fields, profile);
           written.set(stratum, (written.get(stratum) ?? 0) + 1);
+          const unitId = ids();
+          digest?.add(unitId, ext, stratum, profile, contact);
           if (lite) {
-            batch.push({ i: ids(), e: ext, s: stratum, p: profile, c: contact });
+            batch.push({ i: unitId, e: ext, s: stratum, p: profile, c: contact });
             if (batch.length >= LITE_BATCH) await writeBatch(tx, id, batch.splice(0));
           } else {
             copy ??= copyInto(tx, 'survey_frame_units', columns);
-            await copy.write(copyLine([ids(), id, ext, stratum, JSON.stringify(profile), contact]));
+            await copy.write(copyLine([unitId, id, ext, stratum, JSON.stringify(profile), contact]));
           }
           if (i % PROGRESS_EVERY === 0) await opts.onProgress?.(i);
         }
@@ -239,6 +250,8 @@ export async function importFrameStream(
         throw err;
       }
       await opts.onProgress?.(i);
+      if (opts.timings) opts.timings.rows = performance.now() - started;
+      const auditStarted = performance.now();
 
       // The strata of the frame now: those already there (append) and those just written.
       const strata = new Map(written);
@@ -252,9 +265,9 @@ export async function importFrameStream(
       const all = [...strata].map(([stratum, n]) => ({ stratum, n }));
       const total = all.reduce((x, r) => x + r.n, 0);
       const replaced = mode === 'append' ? 0 : existingCount;
-      // The audit entry snapshots the whole frame (rows sorted by id and hashed): a million rows
-      // sort in memory rather than in temporary files.
-      await tx.execute(sql`set local work_mem = '256MB'`);
+      // Appending to existing units, the audit entry snapshots the whole frame (rows sorted by id
+      // and hashed by the database): a million rows sort in memory rather than in temporary files.
+      if (!digest) await tx.execute(sql`set local work_mem = '256MB'`);
       await appendAudit(tx, [
         {
           actorId: a.id,
@@ -262,8 +275,10 @@ export async function importFrameStream(
           entityType: 'survey',
           entityId: id,
           data: { rows: i, mode: mode ?? 'replace', replaced, total },
+          ...(digest && { companionHashes: { survey_frame: digest.digest() } }),
         },
       ]);
+      if (opts.timings) opts.timings.audit = performance.now() - auditStarted;
       return {
         mode: mode ?? 'replace',
         inserted: i,
