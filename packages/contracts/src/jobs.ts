@@ -50,3 +50,4 @@ export const JobsQuery = z.object({
 
 /** 202: the work was queued as a job; follow it at `GET /api/jobs/:id`. */
 export const JobAccepted = z.object({ jobId: z.uuid() });
+export type JobAccepted = z.infer<typeof JobAccepted>;

@@ -48,4 +48,16 @@ export const ImportCommitReply = ImportPreviewReply.extend({
 });
 export type ImportCommitReply = z.infer<typeof ImportCommitReply>;
 
+export const ImportCommitQuery = z.object({
+  /**
+   * Units and cadres are imported as a job (202 with its id); true waits for it and answers the
+   * import (200). Accounts are always imported in the request (200): their one-time passwords are
+   * in that answer only, never stored with a job.
+   */
+  wait: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
+
 export const ImportTemplateReply = fileReply(XLSX_TYPE, 'The import template as an Excel workbook.');

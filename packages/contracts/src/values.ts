@@ -48,6 +48,7 @@ export type PlanValue = z.infer<typeof PlanValue>;
 export const PlanValueListReply = z.object({ items: z.array(PlanValue) });
 export const PlanValueReply = z.object({ value: PlanValue });
 export const InsertedReply = z.object({ inserted: z.number().int() });
+export type InsertedReply = z.infer<typeof InsertedReply>;
 export const ValueImportQuery = z.object({
   /** The file is imported as a job (202 with its id); true waits for it and answers the import (200). */
   wait: z

@@ -3,12 +3,20 @@ import { computeResultsJob } from '../results/jobs';
 import { sendNotificationsJob } from '../notifications/sender';
 import { frameImportJob } from '../surveys/frame-job';
 import { valueImportJob } from '../values/import-job';
+import { orgImportJob } from '../onboarding/import-job';
 import { opendataBundleJob } from '../opendata/store';
 import type { JobDefinition, JobsOptions } from './queue';
 
 /** Every kind of durable job the server runs (each process works all of them). */
 export function jobDefinitions(): JobDefinition<never, unknown>[] {
-  const kinds = [computeResultsJob, sendNotificationsJob, frameImportJob, opendataBundleJob, valueImportJob];
+  const kinds = [
+    computeResultsJob,
+    sendNotificationsJob,
+    frameImportJob,
+    opendataBundleJob,
+    valueImportJob,
+    orgImportJob,
+  ];
   return kinds as JobDefinition<never, unknown>[];
 }
 

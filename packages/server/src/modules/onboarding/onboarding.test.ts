@@ -19,7 +19,8 @@ function send(client: Client, kind: string, step: 'preview' | 'commit', name: st
   const { payload, headers } = multipart(name, content);
   return t.app.inject({
     method: 'POST',
-    url: `/api/import/${kind}/${step}`,
+    // Units and cadres are committed as a job: waited for here (the job itself: import-job.test.ts).
+    url: `/api/import/${kind}/${step}${step === 'commit' ? '?wait=true' : ''}`,
     payload,
     headers: { ...client.headers, ...headers },
   });

@@ -1,17 +1,40 @@
 import {
+  ImportCommitQuery,
   ImportCommitReply,
   ImportKindParams,
   ImportPreviewReply,
   ImportTemplateQuery,
   ImportTemplateReply,
+  JobAccepted,
   XLSX_TYPE,
 } from '@perfcommons/contracts';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { requireOffice } from '../../lib/actor';
 import { commitImport, previewImport } from './service';
 import { importTemplate } from './sheet';
 import { sendFile } from '../../lib/send-file';
 import { sheetUpload } from '../../lib/uploads';
+import { AppError, badRequest } from '../../lib/errors';
+import { commitOrgImportAndWait, JOB_IMPORT_KINDS, MAX_ORG_FILE_BYTES, queueOrgImport } from './import-job';
+
+/** The one file of the request, as a stream (at most MAX_ORG_FILE_BYTES, then cut and marked truncated). */
+async function uploadStream(req: FastifyRequest) {
+  if (!req.isMultipart())
+    throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
+  const file = await req.file({ limits: { fileSize: MAX_ORG_FILE_BYTES, files: 1 } });
+  if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
+  if (!/\.(xlsx|csv)$/i.test(file.filename)) {
+    file.file.resume();
+    throw badRequest('Upload an .xlsx or .csv file', [{ path: 'file', message: 'unsupported file type' }]);
+  }
+  return file;
+}
+
+const cut = () =>
+  new AppError(413, 'file_too_large', `The file is larger than ${MAX_ORG_FILE_BYTES / 1024 / 1024} MB`, [
+    { path: 'file', message: `larger than ${MAX_ORG_FILE_BYTES / 1024 / 1024} MB` },
+  ]);
 
 const tags = ['onboarding'];
 
@@ -43,16 +66,50 @@ export const onboardingRoutes: FastifyPluginAsyncContract = async (app) => {
     { schema: { tags, params: ImportKindParams, response: { 200: ImportPreviewReply } } },
     async (req) => {
       requireOffice(req.actor, 'Importing the organisation');
-      return previewImport(db, req.actor, req.params.kind, await sheetUpload(req));
+      // Streamed as it arrives (cadres: up to 50,000 rows); nothing is stored.
+      const file = await uploadStream(req);
+      let preview;
+      try {
+        preview = await previewImport(db, req.actor, req.params.kind, {
+          content: file.file,
+          filename: file.filename,
+        });
+      } catch (err) {
+        if (!file.file.readableEnded) file.file.resume();
+        throw file.file.truncated ? cut() : err;
+      }
+      // @fastify/multipart cut the file at its limit: the rows read are not the file's.
+      if (file.file.truncated) throw cut();
+      return preview;
     },
   );
-  // All rows or none; new accounts' one-time passwords are in this answer only.
+  // All rows or none. Units and cadres: a durable job (202 with its id, progress at GET /api/jobs/:id;
+  // `?wait=true` waits for it). Accounts: in the request, as new accounts' one-time passwords are in
+  // this answer only and never stored (a job's result would keep them in the database).
   app.post(
     '/import/:kind/commit',
-    { schema: { tags, params: ImportKindParams, response: { 200: ImportCommitReply } } },
-    async (req) => {
+    {
+      schema: {
+        tags,
+        params: ImportKindParams,
+        querystring: ImportCommitQuery,
+        response: { 200: ImportCommitReply, 202: JobAccepted },
+      },
+    },
+    async (req, reply) => {
       requireOffice(req.actor, 'Importing the organisation');
-      return commitImport(db, req.actor, req.params.kind, await sheetUpload(req));
+      const { kind } = req.params;
+      if (!JOB_IMPORT_KINDS.includes(kind)) {
+        const { buffer, filename } = await sheetUpload(req);
+        return commitImport(db, req.actor, kind, { content: buffer, filename });
+      }
+      const file = await uploadStream(req);
+      if (!req.query.wait)
+        return reply
+          .code(202)
+          .send(await queueOrgImport(db, app.jobs, req.actor, kind, file.file, file.filename));
+      const done = await commitOrgImportAndWait(db, app.jobs, req.actor, kind, file.file, file.filename);
+      return done.done ? done.result : reply.code(202).send({ jobId: done.jobId });
     },
   );
 };

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { Transform, type Readable } from 'node:stream';
 import type { Db, DbOrTx } from '../../db/client';
 import { requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, isUniqueViolation, type ErrorDetail } from '../../lib/errors';
@@ -12,9 +13,31 @@ import type { Planned } from './rows';
 
 export type { Credential, RowAction, RowOutcome } from './rows';
 
+/** An uploaded sheet: whole in memory, or a stream read once (a job's stored upload). */
 export interface ImportFile {
-  buffer: Buffer;
+  content: Buffer | Readable;
   filename: string;
+}
+
+/** Hears how far a commit got (0–100) and what it is doing. */
+export type ImportProgress = (percent: number, message: string) => void;
+
+/** The file parsed, and the SHA-256 of its bytes (computed as they stream by). */
+async function readFile(kind: ImportKind, file: ImportFile, onBytes?: (parsed: number) => void) {
+  const hash = createHash('sha256');
+  let content: Buffer | Readable = file.content;
+  if (Buffer.isBuffer(content)) hash.update(content);
+  else
+    content = content.pipe(
+      new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          hash.update(chunk);
+          done(null, chunk);
+        },
+      }),
+    );
+  const sheet = await parseImportSheet(kind, content, file.filename, onBytes);
+  return { sheet, sha256: hash.digest('hex') };
 }
 
 /**
@@ -23,7 +46,7 @@ export interface ImportFile {
  */
 export async function previewImport(db: Db, actor: Actor | null, kind: ImportKind, file: ImportFile) {
   const a = requireOffice(actor, 'Importing the organisation');
-  const sheet = await parseImportSheet(kind, file.buffer, file.filename);
+  const { sheet } = await readFile(kind, file);
   const plan = await planImport(db, a, kind, sheet);
   return present(kind, sheet, plan);
 }
@@ -34,14 +57,28 @@ export async function previewImport(db: Db, actor: Actor | null, kind: ImportKin
  * same file again changes nothing. New accounts get a random password, returned here once, that
  * they must change at first login.
  */
-export async function commitImport(db: Db, actor: Actor | null, kind: ImportKind, file: ImportFile) {
+export async function commitImport(
+  db: Db,
+  actor: Actor | null,
+  kind: ImportKind,
+  file: ImportFile,
+  opts: { onProgress?: ImportProgress; bytes?: number } = {},
+) {
   const a = requireOffice(actor, 'Importing the organisation');
-  const sheet = await parseImportSheet(kind, file.buffer, file.filename);
+  const report = opts.onProgress;
+  const total = Math.max(1, opts.bytes ?? 0);
+  const { sheet, sha256 } = await readFile(
+    kind,
+    file,
+    report && ((n) => report((40 * n) / total, 'reading')),
+  );
+  report?.(40, 'checking');
   try {
     return await db.transaction(async (tx) => {
       // Units, cadres and role scopes all read the tree: no move or new unit in between.
       await lockTree(tx);
       const plan = await planImport(tx, a, kind, sheet);
+      report?.(60, 'writing');
       if (plan.errors.length)
         throw badRequest(
           `${plan.errors.length} problem(s) in the file; nothing was stored`,
@@ -49,6 +86,7 @@ export async function commitImport(db: Db, actor: Actor | null, kind: ImportKind
           'import_invalid',
         );
       const { audit, credentials } = await plan.apply(tx, a);
+      report?.(90, 'writing');
       const result = present(kind, sheet, plan);
       // The same file again changes nothing and writes nothing, not even a log entry.
       if (audit.length === 0) return { ...result, credentials };
@@ -62,7 +100,7 @@ export async function commitImport(db: Db, actor: Actor | null, kind: ImportKind
           data: {
             kind,
             filename: file.filename,
-            sha256: createHash('sha256').update(file.buffer).digest('hex'),
+            sha256,
             ...result.summary,
           },
         },

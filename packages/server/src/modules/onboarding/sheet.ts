@@ -1,7 +1,8 @@
 import type { ImportKind } from '@perfcommons/contracts/enums';
 import ExcelJS from 'exceljs';
 import { badRequest, type ErrorDetail } from '../../lib/errors';
-import { cellText, readFirstSheet } from '../../lib/sheets';
+import type { Readable } from 'node:stream';
+import { readSheetRows } from '../../lib/sheet-stream';
 
 /** What an org import loads (`@perfcommons/contracts/enums`). */
 export type { ImportKind };
@@ -158,50 +159,74 @@ const normalise = (h: string) =>
     .replace(/[\s*＊]/g, '')
     .toLowerCase();
 
+/** Most data rows of a cadres file: a province's 20,000 cadres with room to spare. */
+export const MAX_PEOPLE_ROWS = 50_000;
+
+/** Data rows an import kind takes per file. */
+export const maxRowsOf = (kind: ImportKind) => (kind === 'people' ? MAX_PEOPLE_ROWS : MAX_IMPORT_ROWS);
+
 /**
  * Reads an uploaded XLSX or CSV of one import kind: headers by English key or Chinese alias, data rows
  * numbered as in the sheet, wholly empty rows skipped. File-level problems (unreadable, a required
  * column missing or given twice, no rows, too many) are a 400 before any row is looked at.
  */
-export function parseImportSheet(kind: ImportKind, buffer: Buffer, filename: string): Promise<ParsedSheet> {
-  return parseColumns(COLUMNS[kind], buffer, filename);
+export function parseImportSheet(
+  kind: ImportKind,
+  source: Buffer | Readable,
+  filename: string,
+  onBytes?: (parsed: number) => void,
+): Promise<ParsedSheet> {
+  return parseColumns(COLUMNS[kind], source, filename, { maxRows: maxRowsOf(kind), onBytes });
 }
 
 /**
  * {@link parseImportSheet} for any list of columns (other imports reuse it): at most `maxRows` data rows
- * (default MAX_IMPORT_ROWS), cells read by `text` (default cellText).
+ * (default MAX_IMPORT_ROWS), cells read by `text` (default cellText). The file is streamed
+ * (`readSheetRows`: an XLSX is checked for zip bombs first); only the columns asked for are kept.
  */
 export async function parseColumns(
   specs: ColumnSpec[],
-  buffer: Buffer,
+  source: Buffer | Readable,
   filename: string,
-  opts: { maxRows?: number; text?: (v: ExcelJS.CellValue) => string } = {},
+  opts: {
+    maxRows?: number;
+    text?: (v: ExcelJS.CellValue) => string;
+    onBytes?: (parsed: number) => void;
+  } = {},
 ): Promise<ParsedSheet> {
   const maxRows = opts.maxRows ?? MAX_IMPORT_ROWS;
-  const text = opts.text ?? cellText;
-  const { sheet, header } = await readFirstSheet(buffer, filename);
   const byName = new Map<string, string>();
   for (const s of specs) for (const name of [s.key, ...s.zh]) byName.set(normalise(name), s.key);
   const index = new Map<string, number>();
   const ignored: string[] = [];
-  const details: ErrorDetail[] = [];
-  header.forEach((h, i) => {
-    if (!h) return;
-    const key = byName.get(normalise(h));
-    if (!key) ignored.push(h);
-    else if (index.has(key))
-      details.push({ path: `columns.${key}`, message: `given twice (column ${i + 1})` });
-    else index.set(key, i + 1);
-  });
-  for (const s of specs)
-    if (s.required && !index.has(s.key))
-      details.push({ path: `columns.${s.key}`, message: `missing header (${s.key} or ${s.zh[0]})` });
-  if (details.length) throw badRequest('The header row does not fit this import', details, 'bad_columns');
   const rows: SheetRow[] = [];
-  for (let r = 2; r <= sheet.rowCount; r++) {
-    const row = sheet.getRow(r);
+  let header = false;
+  // One more row than allowed is read, so that the refusal below names the limit (not the reader's).
+  for await (const { row: r, cells: all } of readSheetRows(source, filename, {
+    maxRows: maxRows + 1,
+    text: opts.text,
+    onBytes: opts.onBytes,
+  })) {
+    if (!header) {
+      header = true;
+      const details: ErrorDetail[] = [];
+      all.forEach((raw, i) => {
+        const h = raw.trim();
+        if (!h) return;
+        const key = byName.get(normalise(h));
+        if (!key) ignored.push(h);
+        else if (index.has(key))
+          details.push({ path: `columns.${key}`, message: `given twice (column ${i + 1})` });
+        else index.set(key, i);
+      });
+      for (const s of specs)
+        if (s.required && !index.has(s.key))
+          details.push({ path: `columns.${s.key}`, message: `missing header (${s.key} or ${s.zh[0]})` });
+      if (details.length) throw badRequest('The header row does not fit this import', details, 'bad_columns');
+      continue;
+    }
     const cells: Record<string, string> = {};
-    for (const [key, c] of index) cells[key] = text(row.getCell(c).value);
+    for (const [key, c] of index) cells[key] = all[c] ?? '';
     if (Object.values(cells).every((v) => v === '')) continue;
     if (rows.length === maxRows)
       throw badRequest(
@@ -211,10 +236,17 @@ export async function parseColumns(
       );
     rows.push({ row: r, cells });
   }
+  if (!header) throw badRequest('The header row does not fit this import', missingAll(specs), 'bad_columns');
   if (rows.length === 0)
     throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
   return { columns: new Set(index.keys()), rows, ignored };
 }
+
+/** Every required column named as missing (an empty file). */
+const missingAll = (specs: ColumnSpec[]): ErrorDetail[] =>
+  specs
+    .filter((s) => s.required)
+    .map((s) => ({ path: `columns.${s.key}`, message: `missing header (${s.key} or ${s.zh[0]})` }));
 
 /** The template of an import kind: a header row (Chinese or English) with one example row, and a notes sheet. */
 export async function importTemplate(kind: ImportKind, lang: 'zh-CN' | 'en'): Promise<Buffer> {

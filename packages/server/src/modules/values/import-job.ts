@@ -26,22 +26,19 @@ export const valueImportJob: JobDefinition<ValueImportInput, ValueImportResult> 
   run: async (ctx) => {
     const total = Math.max(1, ctx.input.bytes);
     let parsed = 0;
-    let rows = 0;
-    const report = () => ctx.progress((95 * parsed) / total, `${rows} rows checked`);
-    ctx.progress(0, 'reading the file');
+    // Step names are the console's keys (jobs i18n `step.*`).
+    const report = () => ctx.progress((95 * parsed) / total, 'importing');
+    ctx.progress(0, 'reading');
     // PGlite: the import's transaction holds the one connection, so the chunks are read through it.
     const lite = isLite(ctx.db);
     const file = (tx: Tx) => storedUpload(lite ? tx : ctx.db, ctx.id);
     const result = await importValues(ctx.db, ctx.actor, ctx.input.planId, file, ctx.input.filename, {
       onBytes: (n) => {
         parsed = n;
-      },
-      onProgress: (n) => {
-        rows = n;
         report();
       },
     });
-    ctx.progress(100, `${result.inserted} values stored`);
+    ctx.progress(100, 'done');
     return result;
   },
 };

@@ -5,7 +5,14 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../console/errors';
 import { api } from '../../shared/api';
-import type { ImportCommitReply, ImportPreviewReply, ImportRowOutcome } from '@perfcommons/contracts';
+import type {
+  ImportCommitReply,
+  ImportPreviewReply,
+  ImportRowOutcome,
+  Job,
+  JobAccepted,
+} from '@perfcommons/contracts';
+import { JobProgress } from '../jobs/JobProgress';
 import type { ImportKind, ImportRowAction } from '@perfcommons/contracts/enums';
 
 type Kind = ImportKind;
@@ -96,19 +103,35 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
     }
   };
 
+  // Units and cadres are committed as a job (its progress bar until done); accounts in the request,
+  // as their one-time passwords are in that answer only.
+  const [commitJob, setCommitJob] = useState<string>();
+  const finish = (result: Committed) => {
+    setDone(result);
+    setPreview(null);
+    void qc.invalidateQueries();
+  };
   const commit = async () => {
     if (!file) return;
     setBusy(true);
     setError(null);
     try {
-      setDone(await send<Committed>('commit', file));
-      setPreview(null);
-      void qc.invalidateQueries();
+      const r = await send<Committed | JobAccepted>('commit', file);
+      if ('jobId' in r) setCommitJob(r.jobId);
+      else {
+        finish(r);
+        setBusy(false);
+      }
     } catch (e) {
       setError(errorText(e));
-    } finally {
       setBusy(false);
     }
+  };
+  const committed = (job: Job) => {
+    setCommitJob(undefined);
+    setBusy(false);
+    if (job.state === 'completed') finish(job.result as Committed);
+    else setError(job.lastError?.message ?? null);
   };
 
   const summary = (done ?? preview)?.summary;
@@ -196,6 +219,7 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
             </Space>
           </>
         )}
+        {commitJob && <JobProgress jobId={commitJob} onDone={committed} />}
         {error && <Alert type="error" showIcon message={error} data-testid="import-error" />}
         {preview && (
           <>

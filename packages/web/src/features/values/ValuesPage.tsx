@@ -23,11 +23,12 @@ import { useCrumbs } from '../../console/crumbs';
 import { applyFieldErrors, detailMessage, errorHeadline, fieldLabel } from '../../console/errors';
 import { useCycles } from '../../console/queries';
 import { pick } from '../../i18n';
-import type { ErrorDetail } from '@perfcommons/contracts';
+import type { ErrorDetail, InsertedReply, Job, JobAccepted } from '@perfcommons/contracts';
 import { ApiError, api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import type { PlanValue } from '@perfcommons/contracts';
 import { VALUE_STATUSES } from '@perfcommons/contracts/enums';
+import { JobProgress } from '../jobs/JobProgress';
 import { EvidenceCell } from './Evidence';
 import { leavesOf, PlanPicker, StatusTag, usePlanDetail, usePlanValues } from './shared';
 
@@ -82,20 +83,31 @@ export default function ValuesPage() {
     onError: (e) => setFormErrors(applyFieldErrors(form, e, ['indicatorCode', 'period', 'value', 'note'])),
   });
 
+  // The file is imported as a job: its progress bar below, then the count or the refusal row by row.
+  const [importJob, setImportJob] = useState<string>();
   const upload = async (file: File) => {
     const body = new FormData();
     body.append('file', file, file.name);
     setUploading(true);
+    setReport(null);
     try {
-      const r = await api.post<{ inserted: number }>(`/api/plans/${id}/values/import?wait=true`, body);
-      setReport(null);
-      void message.success(t('imported', { n: r.inserted }));
-      refresh();
+      const r = await api.post<JobAccepted>(`/api/plans/${id}/values/import`, body);
+      setImportJob(r.jobId);
     } catch (e) {
+      setUploading(false);
       if (e instanceof ApiError) setReport({ message: errorHeadline(e), details: e.details });
       else void message.error(errorHeadline(e));
-    } finally {
-      setUploading(false);
+    }
+  };
+  const imported = (job: Job) => {
+    setUploading(false);
+    if (job.state === 'completed') {
+      setImportJob(undefined);
+      void message.success(t('imported', { n: (job.result as InsertedReply).inserted }));
+      refresh();
+    } else if (job.lastError) {
+      setImportJob(undefined);
+      setReport({ message: job.lastError.message, details: job.lastError.details ?? [] });
     }
   };
 
@@ -182,6 +194,11 @@ export default function ValuesPage() {
                   {t('uploadButton')}
                 </Button>
               </Upload>
+              {importJob && (
+                <div style={{ marginTop: 12 }}>
+                  <JobProgress jobId={importJob} onDone={imported} />
+                </div>
+              )}
               {report && (
                 <>
                   <Alert
