@@ -143,6 +143,9 @@ async function loginFailed(
   reason: 'password' | 'totp' | 'recovery_code',
 ) {
   await db.transaction(async (tx) => {
+    // The account row first, then the guards: the order openSession takes them in (a failed and a
+    // successful login of one account at once would otherwise deadlock).
+    if (user) await tx.select({ id: users.id }).from(users).where(eq(users.id, user.id)).for('update');
     const accountLock = await countFailure(tx, `user:${name}`, ACCOUNT_MAX_FAILURES);
     const addressLock = await countFailure(tx, `ip:${ip}`, ADDRESS_MAX_FAILURES);
     if (user)
