@@ -13,11 +13,13 @@ import type { CycleRow } from '../cycles/service';
 import { frozenRules } from '../evaluation/service';
 import { combinedParts, type MissingEntry } from './derive';
 import {
+  confirmedKeys,
   inputsKeys,
   inputVersions,
   planList,
   preferPeriod,
   readInputs,
+  resultHolds,
   scoreOptions,
   surveyFeeds,
 } from './inputs';
@@ -187,7 +189,8 @@ export async function explainResult(
   );
   const combined = combineScores(own, parts.get(plan.id) ?? []);
   const key = inputsKeys(frozen, surveys, await inputVersions(db, [plan.id]))(plan);
-  const stale = key !== row.inputsKey || Math.abs(combined.total - row.total) > 1e-6 * (1 + row.total);
+  const holds = resultHolds(row, await confirmedKeys(db, { planId: plan.id }), key);
+  const stale = !holds || Math.abs(combined.total - row.total) > 1e-6 * (1 + row.total);
   await annotateInputs(db, plan.id, annual, periods, combined.breakdown);
   annotateFindings(combined.breakdown, await activeFindingsOf(db, [plan.id]));
   return {

@@ -4,7 +4,7 @@ import type { DbOrTx } from '../../db/client';
 import { cycles, plans, results } from '../../db/schema';
 import { frozenRulesOrNull } from '../evaluation/service';
 import { combinedParts, type MissingEntry } from './derive';
-import { inputsKeys, inputVersions, surveyFeeds } from './inputs';
+import { confirmedKeys, inputsKeys, inputVersions, resultHolds, surveyFeeds } from './inputs';
 
 /** Where a cycle's results stand against its approved plans and their current inputs. */
 export interface CycleResultStatus {
@@ -69,7 +69,10 @@ export async function cycleResultStatus(db: DbOrTx, cycleId: string): Promise<Cy
       withResult.map((p) => p.id),
     ),
   );
-  const stale = new Set(withResult.filter((p) => stored.get(p.id)!.inputsKey !== keyOf(p)).map((p) => p.id));
+  const confirmed = await confirmedKeys(db, { cycleId });
+  const stale = new Set(
+    withResult.filter((p) => !resultHolds(stored.get(p.id), confirmed, keyOf(p))).map((p) => p.id),
+  );
   // Combined parts (the unit's result, the term's annual results) as a recompute would take them now,
   // against the stored own scores: a total or a missing part that differs is stale too.
   const own = new Map(withResult.map((p) => [p.id, stored.get(p.id)!.own]));

@@ -1,9 +1,17 @@
-import { inArray, sql, type SQL } from 'drizzle-orm';
+import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { PgDialect, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import { DEFAULT_GRADE_SCHEME, type Rating } from '@perfcommons/domain';
 import { rowsOf, type DbOrTx } from '../../db/client';
-import { actualValues, planInputVersions, ratings, surveys, surveyVersions } from '../../db/schema';
+import {
+  actualValues,
+  planInputVersions,
+  plans as plansTable,
+  ratings,
+  resultInputs,
+  surveys,
+  surveyVersions,
+} from '../../db/schema';
 import { linkageFindings } from '../../db/schema-linkage';
 import { canonicalJson, sha256 } from '../../lib/hash';
 import type { CycleRow } from '../cycles/service';
@@ -434,4 +442,32 @@ export function inputsKeys(
 ): (plan: { id: string; version: number }) => string {
   const rulesKey = `${frozen.version}-${rulesDigest(frozen.rules, frozen.gradeScheme ?? DEFAULT_GRADE_SCHEME)}`;
   return (plan) => `t${plan.version}.i${versions.get(plan.id) ?? 0}.r${rulesKey}.s${surveys.digest(plan.id)}`;
+}
+
+/**
+ * Inputs keys recorded by rescores that reproduced stored results (result_inputs), by plan: of the
+ * plans of a cycle, or of one plan.
+ */
+export async function confirmedKeys(
+  tx: DbOrTx,
+  of: { cycleId: string } | { planId: string },
+): Promise<Map<string, string>> {
+  const rows = await tx
+    .select({ planId: resultInputs.planId, inputsKey: resultInputs.inputsKey })
+    .from(resultInputs)
+    .innerJoin(plansTable, eq(plansTable.id, resultInputs.planId))
+    .where('cycleId' in of ? eq(plansTable.cycleId, of.cycleId) : eq(plansTable.id, of.planId));
+  return new Map(rows.map((r) => [r.planId, r.inputsKey]));
+}
+
+/**
+ * Whether a stored result still holds for the inputs of `key`: it was computed from them (its own
+ * inputs key), or a later rescore from them reproduced it (the key recorded in result_inputs).
+ */
+export function resultHolds(
+  stored: { planId: string; inputsKey: string } | undefined,
+  confirmed: Map<string, string>,
+  key: string,
+): boolean {
+  return stored !== undefined && (stored.inputsKey === key || confirmed.get(stored.planId) === key);
 }

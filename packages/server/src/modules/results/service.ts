@@ -10,7 +10,7 @@ import {
 } from '@perfcommons/domain';
 import { rowsOf, type Db, type DbOrTx } from '../../db/client';
 import { insertFromJson } from '../../db/bulk';
-import { consequences, orgUnits, people, plans, results } from '../../db/schema';
+import { consequences, orgUnits, people, plans, resultInputs, results } from '../../db/schema';
 import { requireActor, requireOffice, type Actor } from '../../lib/actor';
 import { conflict, forbidden, notFound } from '../../lib/errors';
 import { canonicalJson } from '../../lib/hash';
@@ -25,6 +25,7 @@ import { applyConsequences, combinedParts, sensitivityByGroup, type MissingEntry
 import { explainResult } from './explain';
 import { getDisclosure } from './disclosure';
 import {
+  confirmedKeys,
   inputsKeys,
   inputVersions,
   planList,
@@ -32,6 +33,7 @@ import {
   preferPeriod,
   readInputs,
   readInputsByPlan,
+  resultHolds,
   scoreOptions,
   surveyFeeds,
   type InputVisitor,
@@ -194,11 +196,11 @@ function sameFirstLevel(a: OwnScore['firstLevel'] | undefined, b: OwnScore['firs
 }
 
 /**
- * Whether a recomputed result equals its stored row in every column a recompute may change. Objects
- * reused from the stored row (own score, sensitivity, veto) compare by identity; others by canonical
- * JSON, as jsonb gives keys back in its own order.
+ * Whether a recomputed result has the figures of its stored row: every column a recompute may change
+ * but its inputs key (and its time). Objects reused from the stored row (own score, sensitivity,
+ * veto) compare by identity; others by canonical JSON, as jsonb gives keys back in its own order.
  */
-function sameResult(before: ResultRow, next: NextResult): boolean {
+function sameFigures(before: ResultRow, next: NextResult): boolean {
   const json = (x: unknown, y: unknown) => x === y || canonicalJson(x) === canonicalJson(y ?? null);
   return (
     before.total === next.total &&
@@ -210,7 +212,6 @@ function sameResult(before: ResultRow, next: NextResult): boolean {
     before.rank === next.rank &&
     before.peerGroup === next.peerGroup &&
     before.peerGroupSize === next.peerGroupSize &&
-    before.inputsKey === next.inputsKey &&
     before.complete === next.complete &&
     json(before.missing, next.missing) &&
     json(before.veto, next.veto) &&
@@ -230,7 +231,9 @@ function sameResult(before: ResultRow, next: NextResult): boolean {
  * cycle's rules, the surveys' estimates), and reused from its stored result otherwise. Combined parts,
  * grades, ranks and sensitivity are always recomputed for the whole cycle. Only results whose stored
  * figures change are rewritten and audited (each with its row hash), so a recompute that changes
- * nothing writes only the cycle's `results.compute` entry.
+ * nothing writes only the cycle's `results.compute` entry. A rescored plan whose figures come out the
+ * same to the byte (its counter moved, its data did not) keeps its row, its time and its last entry:
+ * only its new inputs key is recorded (result_inputs), and the compute's entry counts it as unchanged.
  */
 export async function computeCycleResults(
   db: Db,
@@ -268,11 +271,13 @@ export async function computeCycleResults(
     const previous = new Map(
       (await tx.select().from(results).where(eq(results.cycleId, cycleId))).map((r) => [r.planId, r]),
     );
+    // Keys at which a rescore reproduced a stored result (see resultInputs).
+    const confirmed = await confirmedKeys(tx, { cycleId });
     const surveys = await surveyFeeds(tx, cycleId);
     const versions = await inputVersions(tx, planIds);
     const keyOf = inputsKeys(frozen, surveys, versions);
     const keys = new Map(planRows.map((p) => [p.id, keyOf(p)]));
-    const stale = planRows.filter((p) => previous.get(p.id)?.inputsKey !== keys.get(p.id));
+    const stale = planRows.filter((p) => !resultHolds(previous.get(p.id), confirmed, keys.get(p.id)!));
     progress(10, 'scoring');
     const rescored = await scoreChanged(
       db,
@@ -357,15 +362,20 @@ export async function computeCycleResults(
         computedAt,
       };
     });
-    const changed = next.filter((r) => {
+    const changed: (typeof next)[number][] = [];
+    /** Rescored plans whose stored result came out the same: their new key, to record. */
+    const reproduced: { planId: string; inputsKey: string }[] = [];
+    for (const r of next) {
       const before = previous.get(r.planId);
-      return !before || !sameResult(before, r);
-    });
+      if (!before || !sameFigures(before, r)) changed.push(r);
+      else if (!resultHolds(before, confirmed, r.inputsKey)) reproduced.push(r);
+    }
     // The stored rows are the written values plus their ids (kept across recomputes by the upsert);
     // every column round-trips exactly, so the audit hashes them as verify-audit will read them.
     const written: ResultRow[] = [];
+    progress(70, 'writing');
     for (let i = 0; i < changed.length; i += WRITE_BATCH) {
-      progress(70 + Math.floor((20 * i) / changed.length), 'writing');
+      if (i > 0) progress(70 + Math.floor((20 * i) / changed.length), 'writing');
       const batch = changed.slice(i, i + WRITE_BATCH);
       const ids = await rowsOf<{ id: string; plan_id: string }>(
         tx,
@@ -375,6 +385,12 @@ export async function computeCycleResults(
       const byPlan = new Map(batch.map((r) => [r.planId, r]));
       for (const { id, plan_id } of ids) written.push({ id, ...byPlan.get(plan_id)! });
     }
+    await recordKeys(
+      tx,
+      reproduced,
+      // A rewritten result holds for the key it is written with: a key recorded before goes.
+      written.filter((r) => confirmed.has(r.planId)).map((r) => r.planId),
+    );
     // Results of plans no longer approved or closed, as read at the start of this transaction (by id:
     // a scan of the cycle's results for them cost a second at province scale, to find none).
     const scoredPlans = new Set(planIds);
@@ -401,6 +417,8 @@ export async function computeCycleResults(
           count: next.length,
           rescored: rescored.size,
           rewritten: written.length,
+          // Rescored to the same figures: kept as they are (no entry of their own), new key recorded.
+          unchanged: reproduced.length,
           consequences: applied.length,
           rulesVersion: frozen.version,
           rules,
@@ -421,12 +439,24 @@ export async function computeCycleResults(
       count: next.length,
       rescored: rescored.size,
       rewritten: written.length,
+      unchanged: reproduced.length,
       removed: removed.length,
     };
   });
   // Committed: its duration and figures go to /metrics.
   observeRecompute((performance.now() - started) / 1000, summary);
   return summary;
+}
+
+/** Records the keys of reproduced results and drops those of rewritten ones (`drop`: plan ids). */
+async function recordKeys(tx: DbOrTx, keys: { planId: string; inputsKey: string }[], drop: string[]) {
+  for (let i = 0; i < keys.length; i += 10_000)
+    await tx.execute(
+      sql`${insertFromJson(resultInputs, ['planId', 'inputsKey'], keys.slice(i, i + 10_000))}
+          on conflict (plan_id) do update set inputs_key = excluded.inputs_key`,
+    );
+  for (let i = 0; i < drop.length; i += 5000)
+    await tx.delete(resultInputs).where(inArray(resultInputs.planId, drop.slice(i, i + 5000)));
 }
 
 /**

@@ -1,10 +1,19 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/helper';
-import { actualValues, auditLog, cycles, indicatorNodes, plans, results } from '../../db/schema';
+import {
+  actualValues,
+  auditLog,
+  cycles,
+  indicatorNodes,
+  plans,
+  resultInputs,
+  results,
+} from '../../db/schema';
 import { recomputeDuration } from '../../lib/metrics';
 import { systemActor } from '../../lib/system';
 import { buildTree } from '../plans/tree';
+import { cycleResultStatus } from './freshness';
 import { computeCycleResults, getResult, listResults } from './service';
 import { loadPlanTrees } from './trees';
 
@@ -65,7 +74,7 @@ describe('shared indicator trees of a recompute', () => {
   it('explains every stored result exactly and rescores only the plans whose inputs changed', async () => {
     const first = await computeCycleResults(t.db, systemActor(), annualId);
     const again = await computeCycleResults(t.db, systemActor(), annualId);
-    expect(again).toEqual({ count: first.count, rescored: 0, rewritten: 0, removed: 0 });
+    expect(again).toEqual({ count: first.count, rescored: 0, rewritten: 0, unchanged: 0, removed: 0 });
     const list = await listResults(t.db, systemActor(), annualId);
     expect(list).toHaveLength(first.count);
     for (const r of list) {
@@ -113,6 +122,8 @@ describe('shared indicator trees of a recompute', () => {
       onProgress: (percent, step) => steps.push([percent, step]),
     });
     expect(bulk.rescored).toBe(before.size);
+    // Same data: every result comes out the same to the byte, so none is rewritten or audited again.
+    expect(bulk).toMatchObject({ rewritten: 0, unchanged: before.size });
     // Progress while scoring, plan by plan: after every 50 plans, between 10% and 60%, rising.
     const scoring = steps.filter(([, step]) => step === 'scoring').map(([p]) => p);
     expect(scoring).toHaveLength(1 + Math.floor(before.size / 50));
@@ -134,6 +145,60 @@ describe('shared indicator trees of a recompute', () => {
       ]);
     }
     expect((await computeCycleResults(t.db, systemActor(), annualId)).rescored).toBe(0);
+  });
+
+  it('keeps a reproduced result as it was, records its new key, and audits the compute truthfully', async () => {
+    const stored = await t.db.select().from(results).where(eq(results.cycleId, annualId));
+    const entries = async () =>
+      (await t.db.select({ seq: auditLog.seq }).from(auditLog).where(eq(auditLog.entityType, 'result')))
+        .length;
+    const entriesBefore = await entries();
+    await t.db.execute(
+      sql`insert into plan_input_versions (plan_id, version) select id, 1 from plans where cycle_id = ${annualId}
+          on conflict (plan_id) do update set version = plan_input_versions.version + 1`,
+    );
+    const [sample] = stored;
+    expect((await getResult(t.db, systemActor(), sample.id)).result.stale).toBe(true);
+    const summary = await computeCycleResults(t.db, systemActor(), annualId);
+    expect(summary).toMatchObject({ rescored: stored.length, rewritten: 0, unchanged: stored.length });
+    // The rows are untouched (figures, key and time); the new keys are recorded beside them.
+    expect(await t.db.select().from(results).where(eq(results.cycleId, annualId))).toEqual(
+      expect.arrayContaining(stored),
+    );
+    const keys = await t.db.select().from(resultInputs);
+    expect(keys).toHaveLength(stored.length);
+    for (const k of keys) expect(k.inputsKey).not.toBe(stored.find((r) => r.planId === k.planId)!.inputsKey);
+    // No entry per result; the compute's own entry says how many were rescored and how many kept.
+    expect(await entries()).toBe(entriesBefore);
+    const [entry] = await t.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'results.compute'), eq(auditLog.entityId, annualId)))
+      .orderBy(desc(auditLog.seq))
+      .limit(1);
+    expect(entry.data).toMatchObject({ rescored: stored.length, rewritten: 0, unchanged: stored.length });
+    // Fresh for the explanation and the cycle's status; the next compute rescores nothing.
+    expect((await getResult(t.db, systemActor(), sample.id)).result.stale).toBe(false);
+    expect((await cycleResultStatus(t.db, annualId)).stale).toEqual([]);
+    expect((await computeCycleResults(t.db, systemActor(), annualId)).rescored).toBe(0);
+    // A real change rewrites the result with its new key, and the recorded key goes.
+    const [value] = await t.db
+      .select()
+      .from(actualValues)
+      .where(and(eq(actualValues.planId, sample.planId), eq(actualValues.status, 'verified')))
+      .limit(1);
+    await t.db
+      .update(actualValues)
+      .set({ value: value.value + 7 })
+      .where(eq(actualValues.id, value.id));
+    const changed = await computeCycleResults(t.db, systemActor(), annualId);
+    expect(changed).toMatchObject({ rescored: 1, unchanged: 0 });
+    expect(changed.rewritten).toBeGreaterThan(0);
+    expect(await t.db.select().from(resultInputs).where(eq(resultInputs.planId, sample.planId))).toEqual([]);
+    await t.db.update(actualValues).set({ value: value.value }).where(eq(actualValues.id, value.id));
+    expect((await computeCycleResults(t.db, systemActor(), annualId)).rescored).toBe(1);
+    const office = await t.as('office');
+    expect((await office.get('/api/audit/verify')).json()).toMatchObject({ ok: true, problems: [] });
   });
 
   it('removes the result of a plan no longer approved, and audits it', async () => {
