@@ -68,6 +68,7 @@ async function importInto(database: Database, file: string, n: number, label: st
   const rssBefore = process.memoryUsage().rss;
   let rssPeak = rssBefore;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 10);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let lastReport = 0;
   const timings: Record<string, number> = {};
@@ -83,17 +84,20 @@ async function importInto(database: Database, file: string, n: number, label: st
       },
     });
     const s = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
     if (res.total !== n) throw new Error(`${label}: stored ${res.total} of ${n} rows`);
     console.log(
       `  ${label}: ${n} rows in ${s.toFixed(1)} s = ${Math.round(n / s)} rows/s, ` +
         `RSS ${mb(rssBefore)} before, ${mb(rssPeak)} peak, ${res.strata.length} strata; ` +
-        `rows written by ${(timings.rows / 1000).toFixed(1)} s, audit entry ${(timings.audit / 1000).toFixed(1)} s`,
+        `${cpuSeconds.toFixed(1)} s CPU in this process; rows written by ${(timings.rows / 1000).toFixed(1)} s, audit entry ${(timings.audit / 1000).toFixed(1)} s`,
     );
     figures[`${label} rows written (s)`] = (timings.rows / 1000).toFixed(1);
     figures[`${label} audit entry (s)`] = (timings.audit / 1000).toFixed(1);
     figures[`${label} seconds`] = s.toFixed(1);
     figures[`${label} rows/s`] = Math.round(n / s);
+    figures[`${label} CPU of this process (s)`] = cpuSeconds.toFixed(1);
     figures[`${label} RSS before`] = mb(rssBefore);
     figures[`${label} RSS peak`] = mb(rssPeak);
   } finally {

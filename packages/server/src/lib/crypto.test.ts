@@ -1,6 +1,7 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cryptoSuite, decryptField, encryptField, isEncrypted } from './crypto';
+import { cryptoSuite, decryptField, encryptField, encryptFields, isEncrypted } from './crypto';
+import { encryptFieldsInWorker } from './crypto-pool';
 import { algorithmOf, chainAlgorithm, chainDigest, sha256 } from './hash';
 
 /** Both suites run in every test run: AES-256-GCM + SHA-256 (default) and SM4 + SM3 (`CRYPTO_SUITE=sm`). */
@@ -30,6 +31,49 @@ describe.each(['aes', 'sm'] as const)('field encryption, suite %s', (suite) => {
     const flipped = body.slice(0, 10) + (body[10] === 'A' ? 'B' : 'A') + body.slice(11);
     expect(() => decryptField(`enc:v1:${suite}:${flipped}`)).toThrow();
   });
+
+  it('encrypts a batch like one value at a time: each with its own IV, empty and null left null', () => {
+    const plains = ['13812341234', '', null, 'x@example.org', '东城 😀', '13812341234'];
+    const out = encryptFields(plains, suite);
+    expect(out.map((c) => (c === null ? null : decryptField(c)))).toEqual([
+      '13812341234',
+      null,
+      null,
+      'x@example.org',
+      '东城 😀',
+      '13812341234',
+    ]);
+    expect(out.every((c) => c === null || c.startsWith(`enc:v1:${suite}:`))).toBe(true);
+    expect(out[0]).not.toBe(out[5]);
+    const ivs = out.filter((c): c is string => c !== null).map((c) => c.slice(0, 30));
+    expect(new Set(ivs).size).toBe(ivs.length);
+  });
+});
+
+describe('field encryption in worker threads', () => {
+  it.each(['aes', 'sm'] as const)(
+    'gives ciphertexts of the configured suite %s that decrypt here',
+    async (suite) => {
+      const before = process.env.CRYPTO_SUITE;
+      process.env.CRYPTO_SUITE = suite;
+      try {
+        const plains = Array.from({ length: 300 }, (_, i) =>
+          i % 7 ? `1380000${String(i).padStart(4, '0')}` : '',
+        );
+        const [a, b] = await Promise.all([
+          encryptFieldsInWorker(plains),
+          encryptFieldsInWorker(['东城 😀', null]),
+        ]);
+        expect(a.map((c) => (c === null ? '' : decryptField(c)))).toEqual(plains);
+        expect(a.find((c) => c !== null)).toMatch(new RegExp(`^enc:v1:${suite}:`));
+        expect(b[0] && decryptField(b[0])).toBe('东城 😀');
+        expect(b[1]).toBeNull();
+      } finally {
+        if (before === undefined) delete process.env.CRYPTO_SUITE;
+        else process.env.CRYPTO_SUITE = before;
+      }
+    },
+  );
 });
 
 describe('audit chain digests', () => {
