@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { count, eq } from 'drizzle-orm';
 import { jobFiles } from '../../db/schema';
+import { verifyAudit } from '../audit/service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndicatorNodeInput } from '@perfcommons/contracts';
 import { factory, type FactoryUser } from '../../../test/factories';
@@ -201,6 +202,8 @@ describe('actual values', () => {
     expect(job.input).toMatchObject({ planId: eduPlanId, filename: 'v.csv', bytes: rows.join('\n').length });
     const stored = (await manager.get(url.replace('/import', ''))).json().items;
     expect(stored.filter((v: { period: string }) => v.period.startsWith('2032-'))).toHaveLength(48);
+    // Every value is audited with its row as stored (verify-audit recomputes the same hash).
+    expect((await verifyAudit(t.db)).problems).toEqual([]);
     const [left] = await t.db.select({ n: count() }).from(jobFiles).where(eq(jobFiles.jobId, jobId));
     expect(left.n).toBe(0);
     // Another unit's manager sees neither the job nor can import: 403 at once, nothing queued.
