@@ -115,6 +115,12 @@ export default async function surveysBench(): Promise<BenchFigures> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   const children: ChildProcess[] = [];
+  // A crash outside the awaited promises (an exception thrown in a socket handler) skips `finally`:
+  // the servers still go down with this process.
+  const killChildren = () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  };
+  process.on('exit', killChildren);
   try {
     await admin.query(`create database ${name}`);
     console.log(`preparing a fielded survey with ${n} invitations in ${name}`);
@@ -164,13 +170,17 @@ export default async function surveysBench(): Promise<BenchFigures> {
     const headers = { 'content-type': 'application/json' };
     let next = 0;
     let exhausted = false;
-    /** The next unused invitation; when none is left the run stops (its rate stays valid). */
+    /**
+     * The next unused invitation; when none is left the run stops (its rate stays valid) and the
+     * requests still sent meanwhile go to an answered invitation (409): autocannon cannot skip a
+     * connection's first request, a setupRequest without one throws.
+     */
     const take = (instance: { stop(): void }) => {
       if (next < tokens.length) return tokens[next++];
       if (!exhausted) console.log('  invitations used up: this run stopped early (raise BENCH_INVITATIONS)');
       exhausted = true;
       instance.stop();
-      return null;
+      return tokens[tokens.length - 1];
     };
     type Req = autocannon.Request;
     const run = (port: number, duration: number, requests: (stop: { stop(): void }) => Req[]) =>
@@ -187,10 +197,7 @@ export default async function surveysBench(): Promise<BenchFigures> {
         method: 'POST',
         body,
         headers,
-        setupRequest: (req) => {
-          const token = take(h);
-          return token ? { ...req, path: `/api/public/s/${token}` } : (null as unknown as Req);
-        },
+        setupRequest: (req) => ({ ...req, path: `/api/public/s/${take(h)}` }),
       },
     ];
     // The respondent's flow: open the link (the questionnaire), then send the answers, same token.
@@ -199,7 +206,6 @@ export default async function surveysBench(): Promise<BenchFigures> {
         method: 'GET',
         setupRequest: (req, context) => {
           const token = take(h);
-          if (!token) return null as unknown as Req;
           (context as { token?: string }).token = token;
           return { ...req, path: `/api/public/s/${token}` };
         },
@@ -271,6 +277,7 @@ export default async function surveysBench(): Promise<BenchFigures> {
       connections,
     };
   } finally {
+    process.off('exit', killChildren);
     for (const c of children) if (c.exitCode === null) await stop(c);
     if (process.env.BENCH_KEEP !== '1') await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();

@@ -419,7 +419,7 @@ async function submitFor(
  * of its own. The answers were validated beforehand against the fielded versions this process
  * knows (`versions`: those they are valid for); the statement stores an answer only if the token's
  * invitation belongs to a survey that is fielding one of those versions, whose stratum has no
- * quota, and that is not answered yet (the UNIQUE constraint deciding races). Anything else is
+ * quota, and that is not answered yet (the UNIQUE constraint decides, races included). Anything else is
  * not stored here and answers null: the full path then looks the invitation up and gives the
  * precise outcome (404, 409 already answered or closed, 400 naming fields, quota).
  */
@@ -440,9 +440,11 @@ function directStatement() {
       cross join lateral (
         select * from survey_invitations i where i.token_hash = v.hash limit 1) i
       join surveys s on s.id = i.survey_id
+      -- No look-up of stored answers here: ON CONFLICT below (a probe of the UNIQUE index) skips
+      -- an answered invitation. In this prepared statement a look-up kept the plan made while the
+      -- table was nearly empty: a sequential scan of all answers per answer as the table grew.
       where s.status = 'fielding' and v.versions ? s.fielded_version_id::text
-        and s.quotas -> i.stratum is null
-        and (select true from survey_responses r where r.invitation_id = i.id limit 1) is null),
+        and s.quotas -> i.stratum is null),
     ins as (
       insert into survey_responses
         (id, survey_id, version_id, invitation_id, mode, interviewer_id, trust, stratum, profile,
@@ -479,7 +481,7 @@ async function runPrepared<T>(db: Db, statement: { name: string; text: string },
  * of its own. The answers were validated beforehand against the fielded versions this process
  * knows (`versions`: those they are valid for); the statement stores an answer only if the token's
  * invitation belongs to a survey that is fielding one of those versions, whose stratum has no
- * quota, and that is not answered yet (the UNIQUE constraint deciding races). Anything else is
+ * quota, and that is not answered yet (the UNIQUE constraint decides, races included). Anything else is
  * not stored here and answers null: the full path then looks the invitation up and gives the
  * precise outcome (404, 409 already answered or closed, 400 naming fields, quota).
  *
