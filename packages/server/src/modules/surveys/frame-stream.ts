@@ -7,7 +7,7 @@ import type { Db, Tx } from '../../db/client';
 import { surveyFrameUnits, surveySamples } from '../../db/schema';
 import { requireOffice, type Actor } from '../../lib/actor';
 import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/errors';
-import { copyInto, copyLine, type CopyWriter } from '../../lib/copy';
+import { copyField, copyInto, type CopyWriter } from '../../lib/copy';
 import { encryptFieldsInWorker } from '../../lib/crypto-pool';
 import { appendAudit } from '../audit/service';
 import { frameDigest } from '../audit/coverage';
@@ -70,10 +70,32 @@ function orderedIds() {
   };
 }
 
-/** The parser's records; a malformed CSV (an unclosed quote…) becomes a 400 naming its line. */
-async function* readRecords<T>(parser: AsyncIterable<T>): AsyncGenerator<T> {
+/**
+ * The parser's records, as many as are buffered at a time (not one promise per record); a malformed
+ * CSV (an unclosed quote…) becomes a 400 naming its line. A failure of the input fails the read.
+ */
+async function* readRecords<T>(input: Readable, parser: Readable): AsyncGenerator<T[]> {
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const fail = (err: Error) => {
+    failure ??= err;
+    wake?.();
+  };
+  const ready = () => wake?.();
+  input.on('error', fail);
+  parser.on('error', fail);
+  parser.on('readable', ready);
+  parser.on('end', ready);
   try {
-    for await (const r of parser) yield r;
+    for (;;) {
+      if (failure) throw failure;
+      const batch: T[] = [];
+      for (let r = parser.read() as T | null; r !== null; r = parser.read() as T | null) batch.push(r);
+      if (batch.length) yield batch;
+      else if (parser.readableEnded) return;
+      else await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+    }
   } catch (err) {
     const e = err as { code?: string; lines?: number; message: string };
     if (e.code?.startsWith('CSV_'))
@@ -81,6 +103,11 @@ async function* readRecords<T>(parser: AsyncIterable<T>): AsyncGenerator<T> {
         { path: 'file', message: `row ${e.lines ?? '?'}: ${e.message}` },
       ]);
     throw err;
+  } finally {
+    input.off('error', fail);
+    parser.off('error', fail);
+    parser.off('readable', ready);
+    parser.off('end', ready);
   }
 }
 
@@ -162,7 +189,7 @@ export async function importFrameStream(
       const ids = orderedIds();
       // Units per stratum as written (the frame's strata are these plus those already there).
       const written = new Map<string, number>();
-      const records = readRecords(parser as AsyncIterable<{ record: string[]; info: { lines: number } }>);
+      const records = readRecords<{ record: string[]; info: { lines: number } }>(input, parser);
       // The audit entry's hash of the frame, taken from the rows as they are written (in id order)
       // when they are the whole frame; appending to existing units leaves it to appendAudit.
       const digest = mode === 'append' && existingCount ? null : frameDigest(fields);
@@ -183,7 +210,10 @@ export async function importFrameStream(
         });
         if (lite) return writeBatch(tx, id, units);
         copy ??= copyInto(tx, 'survey_frame_units', columns);
-        await copy.write(units.map((u) => copyLine([u.i, id, u.e, u.s, JSON.stringify(u.p), u.c])).join(''));
+        let lines = '';
+        for (const u of units)
+          lines += `${u.i}\t${id}\t${copyField(u.e)}\t${copyField(u.s)}\t${copyField(JSON.stringify(u.p))}\t${copyField(u.c)}\n`;
+        await copy.write(lines);
       };
       /** Sends the rows read to encryption; writes the batches beyond {@link AHEAD} (all at the end). */
       const flush = async (all = false) => {
@@ -198,68 +228,70 @@ export async function importFrameStream(
       };
       const nFields = fields.length;
       try {
-        for await (const { record, info } of records) {
-          if (!cols) {
-            const header = record.map((h) => h.trim());
-            const missing = ['id', ...fields].filter((c) => !header.includes(c));
-            if (missing.length)
-              throw badRequest(
-                `Missing column(s): ${missing.join(', ')}`,
-                missing.map((c) => ({ path: `file.columns.${c}`, message: 'missing header' })),
-              );
-            cols = {
-              id: header.indexOf('id'),
-              fields: fields.map((f) => header.indexOf(f)),
-              contact: header.indexOf('contact'),
-            };
-            const used = ['id', 'contact', ...fields];
-            ignoredColumns = header.filter((h) => h && !used.includes(h));
-            continue;
+        for await (const batch of records)
+          for (const { record, info } of batch) {
+            if (!cols) {
+              const header = record.map((h) => h.trim());
+              const missing = ['id', ...fields].filter((c) => !header.includes(c));
+              if (missing.length)
+                throw badRequest(
+                  `Missing column(s): ${missing.join(', ')}`,
+                  missing.map((c) => ({ path: `file.columns.${c}`, message: 'missing header' })),
+                );
+              cols = {
+                id: header.indexOf('id'),
+                fields: fields.map((f) => header.indexOf(f)),
+                contact: header.indexOf('contact'),
+              };
+              const used = ['id', 'contact', ...fields];
+              ignoredColumns = header.filter((h) => h && !used.includes(h));
+              continue;
+            }
+            const ext = (record[cols.id] ?? '').trim();
+            // A row of empty cells is skipped, as in the buffered import.
+            if (!ext && record.every((v) => !v.trim())) continue;
+            if (i >= maxRows) {
+              throw new AppError(413, 'file_too_large', `At most ${maxRows} frame rows`, [
+                { path: 'rows', message: `more than ${maxRows} rows` },
+              ]);
+            }
+            const where = `row ${info.lines}: `;
+            if (!ext) problem(`rows.${i}.id`, `${where}empty`);
+            else if (ext.includes('\0')) problem(`rows.${i}.id`, `${where}must not contain a NUL character`);
+            else if (ext.length > 100) problem(`rows.${i}.id`, `${where}longer than 100`);
+            else {
+              const before = seen.get(ext);
+              if (before === -1) problem(`rows.${i}.id`, `${where}already in the frame`);
+              else if (before !== undefined) problem(`rows.${i}.id`, `${where}duplicate of rows.${before}`);
+              else seen.set(ext, i);
+            }
+            const profile: Record<string, string> = {};
+            let stratum = '';
+            for (let k = 0; k < nFields; k++) {
+              const f = fields[k];
+              const v = (record[cols.fields[k]] ?? '').trim();
+              if (!v) problem(`rows.${i}.${f}`, `${where}empty`);
+              else if (v.length > 500) problem(`rows.${i}.${f}`, `${where}longer than 500`);
+              else if (v.includes('|')) problem(`rows.${i}.${f}`, `${where}must not contain |`);
+              else if (v.includes('\0'))
+                problem(`rows.${i}.${f}`, `${where}must not contain a NUL character`);
+              profile[f] = v;
+              stratum = k ? `${stratum}|${v}` : v; // stratumOf
+            }
+            i++;
+            // After the first problem nothing more is written (the transaction is rolled back anyway);
+            // the rest of the file is still read so that the answer counts every problem.
+            if (problems) continue;
+            written.set(stratum, (written.get(stratum) ?? 0) + 1);
+            pending.push({
+              e: ext,
+              s: stratum,
+              p: profile,
+              c: cols.contact >= 0 ? (record[cols.contact] ?? '').trim() : null,
+            });
+            if (pending.length >= WRITE_BATCH) await flush();
+            if (i % PROGRESS_EVERY === 0) await opts.onProgress?.(i);
           }
-          const ext = (record[cols.id] ?? '').trim();
-          // A row of empty cells is skipped, as in the buffered import.
-          if (!ext && record.every((v) => !v.trim())) continue;
-          if (i >= maxRows) {
-            throw new AppError(413, 'file_too_large', `At most ${maxRows} frame rows`, [
-              { path: 'rows', message: `more than ${maxRows} rows` },
-            ]);
-          }
-          const where = `row ${info.lines}: `;
-          if (!ext) problem(`rows.${i}.id`, `${where}empty`);
-          else if (ext.includes('\0')) problem(`rows.${i}.id`, `${where}must not contain a NUL character`);
-          else if (ext.length > 100) problem(`rows.${i}.id`, `${where}longer than 100`);
-          else {
-            const before = seen.get(ext);
-            if (before === -1) problem(`rows.${i}.id`, `${where}already in the frame`);
-            else if (before !== undefined) problem(`rows.${i}.id`, `${where}duplicate of rows.${before}`);
-            else seen.set(ext, i);
-          }
-          const profile: Record<string, string> = {};
-          let stratum = '';
-          for (let k = 0; k < nFields; k++) {
-            const f = fields[k];
-            const v = (record[cols.fields[k]] ?? '').trim();
-            if (!v) problem(`rows.${i}.${f}`, `${where}empty`);
-            else if (v.length > 500) problem(`rows.${i}.${f}`, `${where}longer than 500`);
-            else if (v.includes('|')) problem(`rows.${i}.${f}`, `${where}must not contain |`);
-            else if (v.includes('\0')) problem(`rows.${i}.${f}`, `${where}must not contain a NUL character`);
-            profile[f] = v;
-            stratum = k ? `${stratum}|${v}` : v; // stratumOf
-          }
-          i++;
-          // After the first problem nothing more is written (the transaction is rolled back anyway);
-          // the rest of the file is still read so that the answer counts every problem.
-          if (problems) continue;
-          written.set(stratum, (written.get(stratum) ?? 0) + 1);
-          pending.push({
-            e: ext,
-            s: stratum,
-            p: profile,
-            c: cols.contact >= 0 ? (record[cols.contact] ?? '').trim() : null,
-          });
-          if (pending.length >= WRITE_BATCH) await flush();
-          if (i % PROGRESS_EVERY === 0) await opts.onProgress?.(i);
-        }
         // @fastify/multipart marks a file cut at its size limit: never store the part that arrived.
         if ((input as { truncated?: boolean }).truncated)
           throw new AppError(413, 'file_too_large', 'The file is too large', [
