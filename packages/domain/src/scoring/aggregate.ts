@@ -164,7 +164,7 @@ export interface AppraiseeScore extends ScoreFigures {
 /** A leaf failed its veto when its attainment is below full marks (with a float tolerance). */
 const VETO_TOLERANCE = 1e-9;
 
-/** The figure of one subject's panel on a leaf (shared by scoreAppraisee and compileTree). */
+/** The figure of one subject's panel on a leaf (scoreAppraisee; compileTree's panelUsed gives the same `used`). */
 export interface PanelResult {
   n: number;
   mean: number;

@@ -35,8 +35,9 @@ const RULES: ScoringRule[] = [
 
 const ratingArb = fc.record({
   subject: fc.constantFrom<SubjectType>('superior', 'peer', 'public', 'expert'),
-  score: fc.double({ min: 0, max: 100, noNaN: true }),
-  weight: fc.oneof(fc.constant(1), fc.double({ min: 0, max: 5, noNaN: true })),
+  // Equal scores and weights too, which trimming orders by weight and then by position.
+  score: fc.oneof(fc.double({ min: 0, max: 100, noNaN: true }), fc.constantFrom(60, 70.3)),
+  weight: fc.oneof(fc.constant(1), fc.constant(0), fc.double({ min: 0, max: 5, noNaN: true })),
   estimate: fc.boolean(),
 });
 const leafArb = fc.record({
@@ -46,7 +47,7 @@ const leafArb = fc.record({
   rule: fc.integer({ min: 0, max: RULES.length - 1 }),
   veto: fc.constantFrom(undefined, 'unqualified', 'downOne'),
   value: fc.option(fc.double({ min: -10, max: 120, noNaN: true }), { nil: undefined }),
-  ratings: fc.array(ratingArb, { maxLength: 7 }),
+  ratings: fc.array(ratingArb, { maxLength: 12 }),
   unverified: fc.boolean(),
   estimatePending: fc.boolean(),
 });
@@ -122,6 +123,40 @@ describe('compileTree', () => {
         },
       ),
       { numRuns: 400 },
+    );
+  });
+
+  it('trims each panel as scoreAppraisee does: ties by weight, then by order; estimates kept', () => {
+    const nodes: IndicatorNode[] = [{ code: 'R', name: 'R', weight: 100, subjects: SUBJECT_SETS[3] }];
+    const tree = compileTree(nodes);
+    const few = <T>(...xs: T[]) => fc.constantFrom(...xs);
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            subject: few<SubjectType>('superior', 'peer', 'public'),
+            score: fc.oneof(few(55, 60.1, 70.3), fc.double({ min: 0, max: 100, noNaN: true })),
+            weight: few(1, 0, 0.37, 2),
+            estimate: few(false, false, false, true),
+          }),
+          { maxLength: 24 },
+        ),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        (ratings, trimEachSide, minRaters) => {
+          const options = { trimEachSide, minRaters };
+          const full = scoreAppraisee(nodes, { R: { ratings } }, options);
+          const slots = tree.emptyInputs();
+          slots.ratings[0] = ratings;
+          const fast = tree.score(slots, options);
+          expect([fast.total, fast.missing, [...fast.firstLevel]]).toEqual([
+            full.total,
+            full.missing,
+            [full.breakdown[0].attainment],
+          ]);
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 

@@ -4,7 +4,6 @@ import {
   firstLevelShare,
   isComplete,
   leafMissingReason,
-  panel,
   scoreFigures,
   type MissingInput,
   type MissingReason,
@@ -228,10 +227,9 @@ function leafAttainment(
       used[j] = Number.isNaN(value) ? 0 : scoreRule(rule as AttainmentRule, value);
       present[j] = true;
     } else {
-      const own = ratings ? ratings.filter((r) => r.subject === s.type) : [];
-      const p = panel(s.type, own, options, node.code);
-      used[j] = p.used;
-      present[j] = !p.insufficient;
+      const p = panelUsed(s.type, ratings, options, node.code);
+      used[j] = Number.isNaN(p) ? 0 : p;
+      present[j] = !Number.isNaN(p);
     }
   }
   const missing = leafMissingReason(configured, present, !Number.isNaN(value), {
@@ -248,4 +246,79 @@ function leafAttainment(
       attainment += (effective * used[j]) / 100;
     }
   return { attainment };
+}
+
+/** Indices of the raters of one panel (reused: scoring is synchronous and never re-entered). */
+const scratch: number[] = [];
+
+/**
+ * The figure a subject's panel enters into a leaf, as {@link panel} gives it (`used`), or NaN when
+ * the panel is insufficient: the same checks (and errors), the same floating-point operations in
+ * the same order, without its notes or the copies of the ratings. Kept equal by the property test
+ * of compileTree against scoreAppraisee.
+ */
+function panelUsed(
+  subject: SubjectType,
+  ratings: Rating[] | undefined,
+  options: ScoreOptions,
+  code: string,
+): number {
+  if (!ratings) return NaN;
+  // The panel's ratings in their order: checked, counted and summed as panel()'s weightedMean does.
+  let n = 0;
+  let w = 0;
+  let sum = 0;
+  let m = 0;
+  for (let i = 0; i < ratings.length; i++) {
+    const r = ratings[i];
+    if (r.subject !== subject) continue;
+    if (!Number.isFinite(r.score) || r.score < 0 || r.score > 100)
+      throw new DomainError(`inputs.${code}.ratings[${n}].score`, `rating ${r.score} must be within 0–100`);
+    if (r.weight !== undefined && (!Number.isFinite(r.weight) || r.weight < 0))
+      throw new DomainError(`inputs.${code}.ratings[${n}].weight`, `rater weight ${r.weight} must be ≥ 0`);
+    n++;
+    if (!r.estimate) scratch[m++] = i;
+    const rw = r.weight ?? 1;
+    w = w + rw;
+    sum = sum + rw * r.score;
+  }
+  const mean = w > 0 ? sum / w : NaN;
+  if (n === 0 || n < (options.minRaters ?? 1) || Number.isNaN(mean)) return NaN;
+  const k = Math.max(0, Math.floor(options.trimEachSide ?? 0));
+  if (!(k > 0 && m > 2 * k)) return mean;
+  // Raters by score, then weight, then order (insertion sort: a panel is a handful of raters, and
+  // the order is total, so any sort gives this one), less k each side; then the estimates.
+  for (let a = 1; a < m; a++) {
+    const x = scratch[a];
+    let b = a - 1;
+    while (b >= 0 && before(ratings[x], x, ratings[scratch[b]], scratch[b])) {
+      scratch[b + 1] = scratch[b];
+      b--;
+    }
+    scratch[b + 1] = x;
+  }
+  let kw = 0;
+  let ksum = 0;
+  for (let a = k; a < m - k; a++) {
+    const r = ratings[scratch[a]];
+    const rw = r.weight ?? 1;
+    kw = kw + rw;
+    ksum = ksum + rw * r.score;
+  }
+  for (let i = 0; i < ratings.length; i++) {
+    const r = ratings[i];
+    if (r.subject !== subject || !r.estimate) continue;
+    const rw = r.weight ?? 1;
+    kw = kw + rw;
+    ksum = ksum + rw * r.score;
+  }
+  const used = kw > 0 ? ksum / kw : NaN;
+  // All kept weights 0: the untrimmed mean, as panel() falls back to.
+  return Number.isNaN(used) ? mean : used;
+}
+
+/** Whether rating `x` (at `i`) sorts before rating `y` (at `j`) in panel()'s trimming order. */
+function before(x: Rating, i: number, y: Rating, j: number): boolean {
+  const d = x.score - y.score || (x.weight ?? 1) - (y.weight ?? 1) || i - j;
+  return d < 0;
 }
