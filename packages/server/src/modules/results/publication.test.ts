@@ -98,7 +98,7 @@ describe('freeze of a published cycle', () => {
       expectFrozen(
         await c.raw({
           method: 'POST',
-          url: `/api/plans/${eduPlan}/values/import`,
+          url: `/api/plans/${eduPlan}/values/import?wait=true`,
           ...multipart('v.csv', csv),
         }),
       );

@@ -4,7 +4,7 @@ import { AppError } from '../../lib/errors';
 import type { JobDefinition, JobQueue } from '../jobs/queue';
 import { isLite, storedUpload, storeUpload, type UploadStream } from '../jobs/files';
 import { assertCanReport, loadPlanScope } from '../plans/access';
-import { assertCanImportValues, importValues, MAX_VALUE_FILE_BYTES } from './import';
+import { importValues, MAX_VALUE_FILE_BYTES } from './import';
 
 export interface ValueImportInput {
   planId: string;
@@ -44,9 +44,10 @@ export const valueImportJob: JobDefinition<ValueImportInput, ValueImportResult> 
 };
 
 /**
- * Checks that the actor may report values for the plan, stores the upload (a renamed file is a 400),
- * checks that the plan takes values now, and queues the import; a refusal answers at once (the job
- * is then failed with it and its upload deleted). Answers the job id.
+ * Checks that the actor may report values for the plan (403 before the upload is read), stores the
+ * upload (a renamed file: 400 at once, the job failed with it and its upload deleted) and queues the
+ * import; answers the job id. Whether the plan takes values now (409) is the job's answer, after the
+ * file's own problems (400), as when the sheet was parsed first.
  */
 export async function queueValueImport(
   db: Db,
@@ -66,9 +67,6 @@ export async function queueValueImport(
   const input: ValueImportInput = { planId, filename, bytes: 0 };
   const job = await queue.enqueue(valueImportJob.kind, actor, input, async (id) => {
     input.bytes = await storeUpload(db, id, file, filename, MAX_VALUE_FILE_BYTES);
-    // Whether the plan takes values now (approved, cycle not published): answered at once too (409);
-    // the job checks again in its transaction.
-    await assertCanImportValues(db, actor, planId);
   });
   return { jobId: job.id };
 }

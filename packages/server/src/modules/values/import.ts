@@ -8,7 +8,7 @@ import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/erro
 import { readSheetRows } from '../../lib/sheet-stream';
 import { appendAudit } from '../audit/service';
 import { assertCycleNotPublished } from '../cycles/freeze';
-import { assertCanReport, loadPlanScope } from '../plans/access';
+import { assertCanReport, loadPlanScope, type PlanScope } from '../plans/access';
 
 const COLUMNS = ['indicatorCode', 'period', 'value', 'note'] as const;
 /** Most data rows of one values file. */
@@ -44,19 +44,13 @@ const fromRow = (r: Record<string, unknown>) =>
 /** Rows between two progress reports. */
 const PROGRESS_EVERY = 10_000;
 
-/**
- * Who may report values for the plan, and whether it takes them now (approved, cycle not published):
- * the checks made before an upload is accepted, and again inside the import's transaction.
- */
-export async function assertCanImportValues(db: DbOrTx, actor: Actor | null, planId: string) {
-  const scope = await loadPlanScope(db, planId);
-  const a = assertCanReport(actor, scope);
+/** Whether the plan takes values now: approved, its cycle's results not published (409 otherwise). */
+async function assertPlanTakesValues(db: DbOrTx, scope: PlanScope) {
   await assertCycleNotPublished(db, scope.plan.cycleId);
   if (scope.plan.status !== 'approved')
     throw conflict('Values are reported against an approved plan', [
       { path: 'planId', message: 'plan not approved' },
     ]);
-  return a;
 }
 
 export interface ValueImportOptions {
@@ -86,7 +80,17 @@ export async function importValues(
   opts: ValueImportOptions = {},
 ): Promise<{ inserted: number }> {
   return db.transaction(async (tx) => {
-    const a = await assertCanImportValues(tx, actor, planId);
+    const scope = await loadPlanScope(tx, planId);
+    const a = assertCanReport(actor, scope);
+    // The file's own problems are answered first (as when the sheet was parsed before anything else):
+    // a plan that takes no values now (409) is answered once the file is read, nothing written meanwhile.
+    let closed: AppError | null = null;
+    try {
+      await assertPlanTakesValues(tx, scope);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      closed = err;
+    }
     const nodes = await tx
       .select({ code: indicatorNodes.code, parentCode: indicatorNodes.parentCode })
       .from(indicatorNodes)
@@ -170,7 +174,7 @@ export async function importValues(
       i++;
       if (i % PROGRESS_EVERY === 0) opts.onProgress?.(i);
       // After the first problem nothing more is written (the transaction is rolled back anyway).
-      if (problems || !ok) continue;
+      if (problems || !ok || closed) continue;
       batch.push({
         planId,
         indicatorCode: code,
@@ -194,6 +198,7 @@ export async function importValues(
         details,
       );
     if (i === 0) throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
+    if (closed) throw closed;
     await write();
     opts.onProgress?.(i);
     return { inserted: written };
