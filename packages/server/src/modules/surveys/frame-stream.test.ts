@@ -1,4 +1,4 @@
-import { and, count, desc, eq } from 'drizzle-orm';
+import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 import { auditLog, jobFiles, surveyFrameUnits } from '../../db/schema';
@@ -254,5 +254,51 @@ describe('streamed CSV frame import', () => {
     expect(report.problems.map((p) => p.message)).toEqual([
       `survey_frame:${surveyId} was changed outside the platform`,
     ]);
+  });
+
+  it("refuses units of a survey that does not exist and deletes a deleted survey's units", async () => {
+    const created = await office.post('/api/surveys', {
+      code: 'frame-gone',
+      title: '删除的调查',
+      strataFields: ['district'],
+      definition: {
+        sections: [
+          {
+            id: 's1',
+            title: '满意度',
+            questions: [{ id: 'q1', type: 'likert5', text: '总体', required: true }],
+          },
+        ],
+      },
+    });
+    const other = created.json().survey.id as string;
+    const units = () =>
+      t.db.select({ n: count() }).from(surveyFrameUnits).where(eq(surveyFrameUnits.surveyId, other));
+    await t.db.execute(sql`insert into survey_frame_units (survey_id, external_id, stratum, profile)
+      select ${other}::uuid, 'D' || i, '东城', '{"district":"东城"}' from generate_series(1, 3) i`);
+    expect((await units())[0].n).toBe(3);
+    const refused = await t.db
+      .execute(
+        sql`insert into survey_frame_units (survey_id, external_id, stratum, profile)
+        values (gen_random_uuid(), 'X', '东城', '{"district":"东城"}'), (${other}::uuid, 'Y', '东城', '{"district":"东城"}')`,
+      )
+      .then(
+        () => null,
+        (e: { code?: string; cause?: { code?: string } }) => e.cause?.code ?? e.code,
+      );
+    expect(refused).toBe('23503');
+    await t.db.execute(sql`update survey_frame_units set stratum = '西城' where survey_id = ${other}::uuid`);
+    const moved = await t.db
+      .execute(
+        sql`update survey_frame_units set survey_id = gen_random_uuid() where survey_id = ${other}::uuid`,
+      )
+      .then(
+        () => null,
+        (e: { code?: string; cause?: { code?: string } }) => e.cause?.code ?? e.code,
+      );
+    expect(moved).toBe('23503');
+    await t.db.execute(sql`delete from surveys where id = ${other}::uuid`);
+    expect((await units())[0].n).toBe(0);
+    expect(await stored()).toBe(3);
   });
 });
