@@ -119,8 +119,10 @@ async function* readRecords<T>(input: Readable, parser: Readable): AsyncGenerato
  * duplicates), never the file. On any problem the whole import is refused (400), listing
  * the first {@link MAX_LISTED_PROBLEMS} as `rows.N.field` with the file row (`row 3: empty`), as the
  * buffered import does. Same semantics as `storeFrame`: replace or append, 409 `frame_exists`
- * without a mode, refused once a sample is drawn, one `survey.frame` audit entry (the survey's frame
- * hash snapshotted by appendAudit).
+ * without a mode, refused once a sample is drawn, one `survey.frame` audit entry. The frame's hash
+ * in that entry is computed from the units as they are written (coverage.ts `frameDigest`, the hash
+ * verify-audit recomputes from the stored units); appending to existing units, appendAudit takes it
+ * from the database. Contacts are encrypted in worker threads while the next rows are read.
  */
 export async function importFrameStream(
   db: Db,
