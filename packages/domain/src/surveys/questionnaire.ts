@@ -156,7 +156,11 @@ function matches(answer: AnswerValue | undefined, wanted: (string | number)[]): 
 
 /** Whether a question is shown given the answers so far (its show-if target must itself be shown). */
 export function isVisible(def: Questionnaire, questionId: string, answers: Answers): boolean {
-  const byId = new Map(allQuestions(def).map((q) => [q.id, q]));
+  return visibleIn(new Map(allQuestions(def).map((q) => [q.id, q])), questionId, answers);
+}
+
+/** {@link isVisible} over the questions by id (built once per questionnaire by the caller). */
+function visibleIn(byId: Map<string, Question>, questionId: string, answers: Answers): boolean {
   const visible = (id: string, depth: number): boolean => {
     const q = byId.get(id);
     if (!q) return false;
@@ -223,13 +227,13 @@ export function validateAnswers(
 ): QuestionnaireProblem[] {
   const problems: QuestionnaireProblem[] = [];
   const qs = allQuestions(def);
-  const known = new Set(qs.map((q) => q.id));
+  const byId = new Map(qs.map((q) => [q.id, q]));
   for (const k of Object.keys(answers))
-    if (!known.has(k)) problems.push({ path: `answers.${k}`, message: 'no such question' });
+    if (!byId.has(k)) problems.push({ path: `answers.${k}`, message: 'no such question' });
   for (const q of qs) {
     const path = `answers.${q.id}`;
     const v = answers[q.id];
-    const shown = isVisible(def, q.id, answers);
+    const shown = visibleIn(byId, q.id, answers);
     if (isEmpty(v)) {
       if (options.complete && shown && q.required) problems.push({ path, message: 'required' });
       continue;

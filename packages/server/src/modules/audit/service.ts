@@ -243,7 +243,7 @@ export function answerAuditCte(source: string): string {
   const text = [
     `'{"action":"survey.answer","actorId":'`,
     `coalesce('"' || s.actor_id::text || '"', 'null')`,
-    `',"at":"' || to_char(s.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+    `',"at":"' || s.at_text`,
     `'","data":null,"entityHash":"' || s.h`,
     `'","entityId":"' || s.id::text`,
     `'","entityType":"survey_response","prevHash":null,"seq":' || s.seq::text || '}'`,
@@ -251,10 +251,13 @@ export function answerAuditCte(source: string): string {
   return `insert into audit_log (seq, at, actor_id, action, entity_type, entity_id, data, entity_hash, prev_hash, hash)
     select s.seq, s.at, s.actor_id, 'survey.answer', 'survey_response', s.id::text, null, s.h, null,
       encode(sha256(convert_to(${text}, 'UTF8')), 'hex')
-    from (select nextval(pg_get_serial_sequence('audit_log', 'seq')) as seq,
-            date_trunc('milliseconds', now()) as at, r.interviewer_id as actor_id, r.id,
+    from (select nextval(k.sequence) as seq, k.at, k.at_text, r.interviewer_id as actor_id, r.id,
             ${responseRowHashSql('r')} as h
-          from ${source} r) s`;
+          from ${source} r,
+            -- Once per statement, not per entry: the sequence (by oid) and the time, with its text.
+            (select pg_get_serial_sequence('audit_log', 'seq')::regclass as sequence, t.at,
+               to_char(t.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at_text
+             from (select date_trunc('milliseconds', now()) as at) t) k) s`;
 }
 
 /**

@@ -430,11 +430,10 @@ function directStatement() {
   const text = `
     with v as (
       select * from jsonb_to_recordset($1::jsonb)
-        as v(ord int, id uuid, hash text, versions jsonb, answers jsonb)),
+        as v(id uuid, hash text, versions jsonb, answers jsonb)),
     ok as (
-      select v.ord, v.id, v.answers, i.id as invitation_id, i.survey_id, i.stratum, i.profile,
-        i.design_weight, s.fielded_version_id as version_id,
-        row_number() over (partition by i.id order by v.ord) as nth
+      select v.id, v.answers, i.id as invitation_id, i.survey_id, i.stratum, i.profile,
+        i.design_weight, s.fielded_version_id as version_id
       from v
       -- LATERAL … LIMIT 1: one index probe per answer, never a scan of all invitations.
       cross join lateral (
@@ -451,7 +450,8 @@ function directStatement() {
          design_weight, answers)
       select id, survey_id, version_id, invitation_id, 'web', null, 'sampled', stratum, profile,
         design_weight, answers
-      from ok where nth = 1
+      from ok
+      -- Also keeps one of two answers to the same invitation in this batch (the other: 409).
       on conflict (invitation_id) do nothing
       returning *),
     del as (delete from survey_drafts where invitation_id in (select invitation_id from ins)),
@@ -496,9 +496,8 @@ const directBatches = perDb(
       async (items) => {
         const ids = items.map(() => randomUUID());
         const batch = JSON.stringify(
-          items.map((x, ord) => ({
-            ord,
-            id: ids[ord],
+          items.map((x, i) => ({
+            id: ids[i],
             hash: x.hash,
             versions: x.versions,
             answers: x.answers,
