@@ -26,10 +26,21 @@ describe('org import as a job', () => {
   it('commits cadres as a job: 202, progress to 100, the commit answer as its result', async () => {
     const lines = ['code,name,position,orgUnit,termStart'];
     for (let i = 0; i < 1200; i++) lines.push(`job-p${i},干部${i},科员,edu,2024/3/${(i % 28) + 1}`);
+    const progress: { id: string; progress: number; message?: string }[] = [];
+    t.app.jobs.events.on('progress', (e) => progress.push(e));
     const res = await commit(office, 'people', 'people.csv', csv(lines));
     expect(res.statusCode).toBe(202);
     const { jobId } = res.json();
     expect((await t.app.jobs.wait(jobId)).state).toBe('completed');
+    // Read (one stored chunk: 40 %), checked, written, done.
+    expect(progress.filter((e) => e.id === jobId).map((e) => [e.progress, e.message])).toEqual([
+      [0, 'reading'],
+      [40, 'reading'],
+      [40, 'checking'],
+      [60, 'writing'],
+      [90, 'writing'],
+      [100, 'done'],
+    ]);
     const job = (await office.get(`/api/jobs/${jobId}`)).json();
     expect(job).toMatchObject({ kind: 'onboarding.import', state: 'completed', progress: 100 });
     expect(job.input).toMatchObject({ kind: 'people', filename: 'people.csv' });

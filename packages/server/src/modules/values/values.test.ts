@@ -184,6 +184,8 @@ describe('actual values', () => {
       for (const code of ['A1', 'A2', 'B1', 'B2'])
         rows.push(`${code},2032-${String(m).padStart(2, '0')},${m * 5},month ${m}`);
     const url = `/api/plans/${eduPlanId}/values/import`;
+    const progress: { id: string; progress: number; message?: string }[] = [];
+    t.app.jobs.events.on('progress', (e) => progress.push(e));
     const res = await manager.raw({
       method: 'POST',
       url,
@@ -192,6 +194,12 @@ describe('actual values', () => {
     expect(res.statusCode).toBe(202);
     const { jobId } = res.json();
     expect((await t.app.jobs.wait(jobId)).state).toBe('completed');
+    // Progress by the bytes parsed: the file is one stored chunk, so one step to 95 %, then done.
+    expect(progress.filter((e) => e.id === jobId).map((e) => [e.progress, e.message])).toEqual([
+      [0, 'reading'],
+      [95, 'importing'],
+      [100, 'done'],
+    ]);
     const job = (await manager.get(`/api/jobs/${jobId}`)).json();
     expect(job).toMatchObject({
       kind: 'values.import',
