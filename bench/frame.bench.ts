@@ -23,6 +23,8 @@ import { createSurvey } from '../packages/server/src/modules/surveys/service';
 import type { BenchFigures } from './run';
 
 const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MB`;
+/** Milliseconds as seconds; '-' for a phase the import did not time. */
+const secs = (ms: number | undefined) => (ms === undefined ? '-' : (ms / 1000).toFixed(1));
 
 async function writeFrame(file: string, n: number) {
   const out = createWriteStream(file);
@@ -91,10 +93,10 @@ async function importInto(database: Database, file: string, n: number, label: st
     console.log(
       `  ${label}: ${n} rows in ${s.toFixed(1)} s = ${Math.round(n / s)} rows/s, ` +
         `RSS ${mb(rssBefore)} before, ${mb(rssPeak)} peak, ${res.strata.length} strata; ` +
-        `${cpuSeconds.toFixed(1)} s CPU in this process; rows written by ${(timings.rows / 1000).toFixed(1)} s, audit entry ${(timings.audit / 1000).toFixed(1)} s`,
+        `${cpuSeconds.toFixed(1)} s CPU in this process; rows written by ${secs(timings.rows)} s, audit entry ${secs(timings.audit)} s`,
     );
-    figures[`${label} rows written (s)`] = (timings.rows / 1000).toFixed(1);
-    figures[`${label} audit entry (s)`] = (timings.audit / 1000).toFixed(1);
+    figures[`${label} rows written (s)`] = secs(timings.rows);
+    figures[`${label} audit entry (s)`] = secs(timings.audit);
     figures[`${label} seconds`] = s.toFixed(1);
     figures[`${label} rows/s`] = Math.round(n / s);
     figures[`${label} CPU of this process (s)`] = cpuSeconds.toFixed(1);

@@ -199,6 +199,12 @@ const setOf = (table: string, keyColumn: string, fields: string, order: string, 
 export const FRAME_HASH_PREFIX = 'v2:';
 const FRAME_FIELDS = 'id, external_id, stratum, profile, contact';
 
+/** Characters JSON.stringify escapes (and surrogates, which it may): plain text is quoted as it is. */
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+/** JSON.stringify of a string, without its cost for the common text that needs no escape. */
+const jsonString = (v: string) => (JSON_ESCAPED.test(v) ? JSON.stringify(v) : `"${v}"`);
+
 /**
  * A survey frame's hash computed while its units are written, equal to what the database computes
  * for `survey_frame` (coverage list below) once they are stored: the units must be added in
@@ -214,37 +220,33 @@ export function frameDigest(strataFields: string[]) {
     const y = Buffer.from(b);
     return x.length - y.length || Buffer.compare(x, y);
   });
-  const keyText = keys.map((k) => `${JSON.stringify(k)}: `);
+  const keyText = keys.map((k) => `${jsonString(k)}: `);
   const hash = createHash('sha256');
-  let parts: string[] = [];
-  let size = 0;
+  let text = '';
   let rows = 0;
-  const flush = () => {
-    hash.update(parts.join(''));
-    parts = [];
-    size = 0;
-  };
   return {
-    add(
-      id: string,
-      externalId: string,
-      stratum: string,
-      profile: Record<string, string>,
-      contact: string | null,
-    ) {
+    /**
+     * jsonb's text of a profile (`{"k": "v", …}`, keys in jsonb's order): the unit's line takes it,
+     * and it is valid JSON for the profile column too.
+     */
+    profileText(profile: Record<string, string>) {
       let p = '{';
-      for (let k = 0; k < keys.length; k++)
-        p += (k ? ', ' : '') + keyText[k] + JSON.stringify(profile[keys[k]]);
-      const line =
-        `${rows++ ? '\n' : ''}["${id}", ${JSON.stringify(externalId)}, ${JSON.stringify(stratum)}, ${p}}, ` +
-        `${contact === null ? 'null' : JSON.stringify(contact)}]`;
-      parts.push(line);
-      size += line.length;
-      if (size >= 1 << 20) flush();
+      for (let k = 0; k < keys.length; k++) p += (k ? ', ' : '') + keyText[k] + jsonString(profile[keys[k]]);
+      return `${p}}`;
+    },
+    add(id: string, externalId: string, stratum: string, profileText: string, contact: string | null) {
+      text +=
+        `${rows++ ? '\n' : ''}["${id}", ${jsonString(externalId)}, ${jsonString(stratum)}, ${profileText}, ` +
+        `${contact === null ? 'null' : jsonString(contact)}]`;
+      if (text.length >= 1 << 20) {
+        hash.update(text);
+        text = '';
+      }
     },
     /** The frame's hash (an empty frame has none: {@link ABSENT}). */
     digest() {
-      flush();
+      hash.update(text);
+      text = '';
       return rows ? FRAME_HASH_PREFIX + hash.digest('hex') : ABSENT;
     },
   };

@@ -205,16 +205,24 @@ export async function importFrameStream(
         const { rows, contacts: encrypting } = queue.shift()!;
         // Contacts are personal data: stored encrypted (PIPL), decrypted only for the invitation file.
         const contacts = await encrypting;
-        const units: Unit[] = rows.map((r, k) => {
-          const unit = { i: ids(), e: r.e, s: r.s, p: r.p, c: contacts[k] };
-          digest?.add(unit.i, unit.e, unit.s, unit.p, unit.c);
-          return unit;
-        });
-        if (lite) return writeBatch(tx, id, units);
+        const profileText = digest ? digest.profileText : (p: Record<string, string>) => JSON.stringify(p);
+        if (lite) {
+          const units: Unit[] = rows.map((r, k) => {
+            const unit = { i: ids(), e: r.e, s: r.s, p: r.p, c: contacts[k] };
+            digest?.add(unit.i, unit.e, unit.s, profileText(unit.p), unit.c);
+            return unit;
+          });
+          return writeBatch(tx, id, units);
+        }
         copy ??= copyInto(tx, 'survey_frame_units', columns);
         let lines = '';
-        for (const u of units)
-          lines += `${u.i}\t${id}\t${copyField(u.e)}\t${copyField(u.s)}\t${copyField(JSON.stringify(u.p))}\t${copyField(u.c)}\n`;
+        for (let k = 0; k < rows.length; k++) {
+          const r = rows[k];
+          const unitId = ids();
+          const p = profileText(r.p);
+          digest?.add(unitId, r.e, r.s, p, contacts[k]);
+          lines += `${unitId}\t${id}\t${copyField(r.e)}\t${copyField(r.s)}\t${copyField(p)}\t${copyField(contacts[k])}\n`;
+        }
         await copy.write(lines);
       };
       /** Sends the rows read to encryption; writes the batches beyond {@link AHEAD} (all at the end). */
