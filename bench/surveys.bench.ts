@@ -9,7 +9,7 @@
  *
  * Env: DATABASE_URL — admin URL (default postgres://postgres@127.0.0.1:5432/postgres);
  * BENCH_SECONDS — duration of each measured run (default 10); BENCH_CONNECTIONS (default 32);
- * BENCH_INVITATIONS — invitations generated (default 80,000; a run that uses them all stops early
+ * BENCH_INVITATIONS — invitations generated (default 160,000; a run that uses them all stops early
  * and says so); BENCH_KEEP=1 keeps the generated database.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -105,7 +105,7 @@ export default async function surveysBench(): Promise<BenchFigures> {
   const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
-  const n = Number(process.env.BENCH_INVITATIONS ?? 80_000);
+  const n = Number(process.env.BENCH_INVITATIONS ?? 160_000);
   if (!(seconds > 0) || !(connections > 0) || !(n > 0))
     throw new Error('BENCH_SECONDS, BENCH_CONNECTIONS and BENCH_INVITATIONS must be positive numbers');
   const warmSeconds = Math.min(3, seconds);

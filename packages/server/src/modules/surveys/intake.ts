@@ -31,6 +31,7 @@ import { hashCode, hashToken, looksLikeCode } from './tokens';
 class GroupCommit<T, R> {
   private queue: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   private active = 0;
+  private scheduled = false;
   /**
    * `concurrency`: batches in flight at once (each on its own connection of the pool), so that the
    * next batch is prepared and sent while the database still works on (or flushes) the one before.
@@ -41,10 +42,21 @@ class GroupCommit<T, R> {
     private readonly concurrency = 1,
   ) {}
 
+  /**
+   * A free batch slot is taken once the event loop has run the I/O callbacks of this turn
+   * (setImmediate), so that the requests that arrived together go in one batch rather than one
+   * batch each while slots are free (one statement, one commit, one WAL flush instead of several).
+   */
   submit(item: T) {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (this.active < this.concurrency) void this.flush();
+      if (this.active < this.concurrency && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          if (this.queue.length && this.active < this.concurrency) void this.flush();
+        });
+      }
     });
   }
 
