@@ -19,6 +19,49 @@ function normalise(value: unknown): unknown {
   return value;
 }
 
+const plain = (x: object) => {
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * Whether two values have the same canonical JSON (canonicalJson(a) === canonicalJson(b)), compared
+ * in place for plain data (null, booleans, strings, finite numbers, arrays, plain objects); anything
+ * else (a Date, a non-finite number, an undefined array item, a class instance) is compared by its
+ * canonical JSON, so the answer is always that of the texts.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b && a !== undefined && (typeof a !== 'object' || a === null)) return true;
+  const ta = typeof a;
+  if (ta === typeof b) {
+    if (ta === 'string' || ta === 'boolean') return false; // not ===
+    if (ta === 'number' && Number.isFinite(a) && Number.isFinite(b)) return false; // not ===, 0 === -0
+    if (ta === 'object' && a !== null && b !== null) {
+      const x = a as Record<string, unknown>;
+      const y = b as Record<string, unknown>;
+      if (Array.isArray(x) && Array.isArray(y)) {
+        if (x.length !== y.length) return false;
+        for (let i = 0; i < x.length; i++)
+          if (x[i] === undefined || y[i] === undefined) return canonicalJson(a) === canonicalJson(b);
+          else if (!sameJson(x[i], y[i])) return false;
+        return true;
+      }
+      if (!Array.isArray(x) && !Array.isArray(y) && plain(x) && plain(y)) {
+        // Keys with an undefined value are left out of the JSON; the others must match.
+        let n = 0;
+        for (const k in x) {
+          if (x[k] === undefined) continue;
+          n++;
+          if (!Object.hasOwn(y, k) || y[k] === undefined || !sameJson(x[k], y[k])) return false;
+        }
+        for (const k in y) if (y[k] !== undefined) n--;
+        return n === 0;
+      }
+    }
+  }
+  return canonicalJson(a) === canonicalJson(b);
+}
+
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Digest algorithms of the audit chain (entries, Merkle roots, seals). */

@@ -168,46 +168,58 @@ const BULK_READ_SETTINGS = [
   sql`set local work_mem = '256MB'`,
 ];
 
-/** A plan's verified values or ratings in one row: keys joined by separators, numbers as float8send bytes. */
+/** A plan's values or ratings in one row: keys joined by separators, numbers as float8send bytes. */
 interface PackedRow {
   plan_id: string;
   keys: string;
+  /** Values: the value of each key; ratings: the score of each key. */
   data: Uint8Array;
+  /** Ratings: the weight of each key. */
+  weights?: Uint8Array;
+}
+
+/** The packed rows of a bulk set's values and ratings, by plan. */
+export interface PackedInputs {
+  values: PackedRow[];
+  ratings: PackedRow[];
 }
 
 /**
- * The two large reads of a bulk set, one row per plan: values (code, period and whether it is
- * verified; the value) and ratings (code and subject; score and weight). On PostgreSQL both run at once, each on a pool
- * connection of its own that imports the snapshot of the compute's transaction
- * (`pg_export_snapshot`, `SET TRANSACTION SNAPSHOT`), so both see what the transaction sees; PGlite
- * (one connection) runs them in turn inside the transaction.
+ * The two large reads of a bulk set, one row per plan: values (code, and when it is not a verified
+ * value of the cycle's year, its period and whether it is verified; the value) and ratings (code and
+ * subject; score; weight). On PostgreSQL both start at once, each on a pool connection of its own
+ * that imports the snapshot of the compute's transaction (`pg_export_snapshot`, `SET TRANSACTION
+ * SNAPSHOT`), so both see what the transaction sees, while the transaction goes on with other reads;
+ * `get()` waits for them. PGlite (one connection) runs them in turn inside the transaction, at `get()`.
  */
-async function packedReads(
+export function startPackedReads(
   db: DbOrTx,
   tx: DbOrTx,
   ids: string[],
-): Promise<{ values: PackedRow[]; ratings: PackedRow[] }> {
+  annualPeriod: string,
+): { get(): Promise<PackedInputs> } {
   const list = sql`${`{${ids.join(',')}}`}::uuid[]`;
-  // Every value of the plans: a key ending in a separator is a value reported but not verified.
+  // Every value of the plans. A verified value of the cycle's year (nearly all) is keyed by its code
+  // alone; others by code and period, and a key ending in a separator is a value not verified.
   const valuesQuery = sql`select plan_id,
-        string_agg(indicator_code || ${FIELD} || period || case when status = 'verified' then '' else ${FIELD} end, ${ENTRY}) as keys,
+        string_agg(case when period = ${annualPeriod} and status = 'verified' then indicator_code
+          else indicator_code || ${FIELD} || period || case when status = 'verified' then '' else ${FIELD} end
+          end, ${ENTRY}) as keys,
         string_agg(float8send(value), ''::bytea) as data
       from actual_values where plan_id = any(${list}) group by plan_id`;
   const ratingsQuery = sql`select plan_id, string_agg(indicator_code || ${FIELD} || subject_type, ${ENTRY}) as keys,
-        string_agg(float8send(score) || float8send(weight), ''::bytea) as data
+        string_agg(float8send(score), ''::bytea) as data, string_agg(float8send(weight), ''::bytea) as weights
       from ratings where plan_id = any(${list}) group by plan_id`;
   const client = (db as unknown as { $client?: unknown }).$client;
   if (client instanceof pg.Pool) {
-    const [{ snapshot }] = await rowsOf<{ snapshot: string }>(
-      tx,
-      sql`select pg_export_snapshot() as snapshot`,
-    );
+    const snapshot = rowsOf<{ snapshot: string }>(tx, sql`select pg_export_snapshot() as snapshot`);
     const dialect = new PgDialect();
     const onReader = async (query: SQL) => {
+      const [{ snapshot: id }] = await snapshot;
       const c = await client.connect();
       try {
         await c.query('begin isolation level repeatable read read only');
-        await c.query(`set transaction snapshot '${snapshot.replace(/'/g, "''")}'`);
+        await c.query(`set transaction snapshot '${id.replace(/'/g, "''")}'`);
         for (const s of BULK_READ_SETTINGS) await c.query(dialect.sqlToQuery(s).sql);
         const q = dialect.sqlToQuery(query);
         const res = await c.query<PackedRow>(q.sql, q.params as unknown[]);
@@ -220,31 +232,41 @@ async function packedReads(
         c.release();
       }
     };
-    const [values, ratings] = await Promise.all([onReader(valuesQuery), onReader(ratingsQuery)]);
-    return { values, ratings };
+    const reads = Promise.all([onReader(valuesQuery), onReader(ratingsQuery)]).then(([values, ratings]) => ({
+      values,
+      ratings,
+    }));
+    // Awaited by get(); a failure before that must not go unhandled meanwhile.
+    reads.catch(() => undefined);
+    return { get: () => reads };
   }
-  for (const s of BULK_READ_SETTINGS) await tx.execute(s);
-  const values = await rowsOf<PackedRow>(tx, valuesQuery);
-  const ratings = await rowsOf<PackedRow>(tx, ratingsQuery);
-  // Back to the settings of the transaction for what follows.
-  for (const name of [
-    'max_parallel_workers_per_gather',
-    'enable_indexscan',
-    'enable_bitmapscan',
-    'enable_sort',
-    'jit',
-  ])
-    await tx.execute(sql.raw(`set local ${name} to default`));
-  await tx.execute(sql`set local work_mem = '64MB'`);
-  return { values, ratings };
+  return {
+    async get() {
+      for (const s of BULK_READ_SETTINGS) await tx.execute(s);
+      const values = await rowsOf<PackedRow>(tx, valuesQuery);
+      const ratings = await rowsOf<PackedRow>(tx, ratingsQuery);
+      // Back to the settings of the transaction for what follows.
+      for (const name of [
+        'max_parallel_workers_per_gather',
+        'enable_indexscan',
+        'enable_bitmapscan',
+        'enable_sort',
+        'jit',
+      ])
+        await tx.execute(sql.raw(`set local ${name} to default`));
+      await tx.execute(sql`set local work_mem = '64MB'`);
+      return { values, ratings };
+    },
+  };
 }
 
 /**
  * The keys of packed rows split into their two fields, by the whole key list: plans issued from one
  * scheme list the same keys in the same order, so most rows reuse a split list instead of making
- * strings of their own. Bounded: past `limit` lists, new ones are split without being kept.
+ * strings of their own. A key without a separator is a verified value of the cycle's year (`annual`).
+ * Bounded: past `limit` lists, new ones are split without being kept.
  */
-function keySplitter(limit = 5000) {
+function keySplitter(annual: string, limit = 5000) {
   const lists = new Map<string, [string, string][]>();
   const pairs = new Map<string, [string, string]>();
   return (keys: string): [string, string][] => {
@@ -254,7 +276,7 @@ function keySplitter(limit = 5000) {
       let p = pairs.get(key);
       if (!p) {
         const at = key.indexOf(FIELD);
-        p = [key.slice(0, at), key.slice(at + 1)];
+        p = at < 0 ? [key, annual] : [key.slice(0, at), key.slice(at + 1)];
         if (pairs.size < limit * 10) pairs.set(key, p);
       }
       return p;
@@ -264,33 +286,25 @@ function keySplitter(limit = 5000) {
   };
 }
 
-/** Calls `each(fields, dataView, offset)` for every packed entry of a row (`width` bytes of data each). */
-function unpack(
-  row: PackedRow,
-  width: number,
-  split: (keys: string) => [string, string][],
-  each: (fields: [string, string], data: DataView, offset: number) => void,
-) {
-  const bytes = row.data;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const keys = split(row.keys);
-  if (keys.length * width !== bytes.byteLength)
-    throw new Error(
-      `packed inputs of plan ${row.plan_id}: ${keys.length} keys for ${bytes.byteLength} bytes`,
-    );
-  for (let i = 0; i < keys.length; i++) each(keys[i], view, i * width);
+/** A packed column as a view of float8 numbers, checked against the number of keys. */
+function float8s(row: PackedRow, bytes: Uint8Array, keys: number): DataView {
+  if (keys * 8 !== bytes.byteLength)
+    throw new Error(`packed inputs of plan ${row.plan_id}: ${keys} keys for ${bytes.byteLength} bytes`);
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /**
  * {@link readInputs} for a large set of plans, plan by plan: every input of a plan is visited (values
  * and unverified ones, which touch different slots' state, then findings, ratings in the table's
  * order, survey estimates), then `done(planId)`, so the caller scores the plan and lets its inputs
- * go. Values and ratings come packed, one row per plan, read at once on PostgreSQL (packedReads).
+ * go. Values and ratings come packed, one row per plan ({@link startPackedReads}, started by the
+ * caller so that they run while it reads what else it needs).
  */
 export async function readInputsByPlan(
-  db: DbOrTx,
   tx: DbOrTx,
   plans: PlanSet,
+  packed: { get(): Promise<PackedInputs> },
+  annualPeriod: string,
   surveys: SurveyFeeds,
   visit: InputVisitor,
   done: (planId: string) => void,
@@ -311,32 +325,40 @@ export async function readInputsByPlan(
       code: f.code,
       points: Number(f.points),
     });
-  const packed = await packedReads(db, tx, plans.ids);
-  const valuesOf = new Map(packed.values.map((r) => [r.plan_id, r]));
-  const ratingsOf = new Map(packed.ratings.map((r) => [r.plan_id, r]));
-  packed.values.length = 0;
-  packed.ratings.length = 0;
-  const split = keySplitter();
+  const { values: valueRows, ratings: ratingRows } = await packed.get();
+  const valuesOf = new Map(valueRows.map((r) => [r.plan_id, r]));
+  const ratingsOf = new Map(ratingRows.map((r) => [r.plan_id, r]));
+  valueRows.length = 0;
+  ratingRows.length = 0;
+  const valueKeys = keySplitter(annualPeriod);
+  const ratingKeys = keySplitter(annualPeriod);
   for (const planId of plans.ids) {
     const values = valuesOf.get(planId);
     if (values) {
       valuesOf.delete(planId);
-      unpack(values, 8, split, ([code, period], data, at) => {
+      const keys = valueKeys(values.keys);
+      const data = float8s(values, values.data, keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const [code, period] = keys[i];
         if (period.endsWith(FIELD)) visit.unverified(planId, code);
-        else visit.value(planId, code, period, data.getFloat64(at));
-      });
+        else visit.value(planId, code, period, data.getFloat64(i * 8));
+      }
     }
     for (const f of findings.get(planId) ?? []) visit.findings(planId, f.code, f.points);
     const ratings = ratingsOf.get(planId);
     if (ratings) {
       ratingsOf.delete(planId);
-      unpack(ratings, 16, split, ([code, subject], data, at) => {
+      const keys = ratingKeys(ratings.keys);
+      const scores = float8s(ratings, ratings.data, keys.length);
+      const weights = float8s(ratings, ratings.weights!, keys.length);
+      for (let i = 0; i < keys.length; i++) {
+        const [code, subject] = keys[i];
         visit.rating(planId, code, {
           subject: subject as Rating['subject'],
-          score: data.getFloat64(at),
-          weight: data.getFloat64(at + 8),
+          score: scores.getFloat64(i * 8),
+          weight: weights.getFloat64(i * 8),
         });
-      });
+      }
     }
     surveyInputs(planId, surveys, visit);
     done(planId);

@@ -5,6 +5,7 @@ import {
   gradeAndRank,
   SLOT_ESTIMATE_PENDING,
   SLOT_UNVERIFIED,
+  type CompiledTree,
   type SlotInputs,
   type ScoreFigures,
 } from '@perfcommons/domain';
@@ -13,7 +14,7 @@ import { insertFromJson } from '../../db/bulk';
 import { consequences, orgUnits, people, plans, resultInputs, results } from '../../db/schema';
 import { requireActor, requireOffice, type Actor } from '../../lib/actor';
 import { conflict, forbidden, notFound } from '../../lib/errors';
-import { canonicalJson } from '../../lib/hash';
+import { sameJson } from '../../lib/hash';
 import { observeRecompute } from '../../lib/metrics';
 import { appendAudit } from '../audit/service';
 import { getCycle, type CycleRow } from '../cycles/service';
@@ -34,6 +35,8 @@ import {
   readInputs,
   readInputsByPlan,
   resultHolds,
+  startPackedReads,
+  type PackedInputs,
   scoreOptions,
   surveyFeeds,
   type InputVisitor,
@@ -100,7 +103,8 @@ async function scoreChanged(
   rules: CycleRules,
   stale: PlanRow[],
   surveys: SurveyFeeds,
-  bulkFrom: number,
+  /** The packed reads of the stale plans, started by the caller: the bulk path; else the short one. */
+  packed: { get(): Promise<PackedInputs> } | undefined,
   progressEvery: number,
   /** Share (0–1) of the plans scored so far, after every `progressEvery` plans. */
   onScored: (share: number) => void,
@@ -108,55 +112,67 @@ async function scoreChanged(
   const out = new Map<string, OwnScore>();
   if (stale.length === 0) return out;
   const ids = stale.map((p) => p.id);
-  const plans = stale.length >= bulkFrom ? await planTable(tx, ids) : planList(ids);
+  const plans = packed ? await planTable(tx, ids) : planList(ids);
   const trees = await compiledPlanTrees(db, tx, stale, plans);
-  // Each plan's inputs from its first input to its score (all of them at once only on the short path).
-  const inputs = new Map<string, SlotInputs>();
-  const inputsOf = (id: string) => {
-    let i = inputs.get(id);
-    if (!i) inputs.set(id, (i = trees.get(id)!.emptyInputs()));
-    return i;
+  // Each plan's tree, inputs and the period each value came from (per slot, while several periods
+  // compete), from its first input to its score: all of them at once only on the short path. The
+  // bulk path visits plan by plan, so the last plan's state answers nearly every input.
+  interface PlanState {
+    tree: CompiledTree;
+    inputs: SlotInputs;
+    periods: string[];
+  }
+  const states = new Map<string, PlanState>();
+  let lastId: string | undefined;
+  let last: PlanState | undefined;
+  const stateOf = (id: string): PlanState => {
+    if (id === lastId) return last!;
+    let s = states.get(id);
+    if (!s) {
+      const tree = trees.get(id)!;
+      states.set(id, (s = { tree, inputs: tree.emptyInputs(), periods: [] }));
+    }
+    lastId = id;
+    return (last = s);
   };
-  // The period each value came from, per plan and slot, while several periods compete.
-  const periods = new Map<string, string[]>();
   const annual = cycle.periodEnd.slice(0, 4);
   const visitor: InputVisitor = {
     value(planId, code, period, value) {
-      const slot = trees.get(planId)!.slotOf(code);
-      if (slot === undefined) return;
-      let chosen = periods.get(planId);
-      if (!chosen) periods.set(planId, (chosen = []));
-      if (!preferPeriod(chosen[slot], period, annual)) return;
-      chosen[slot] = period;
-      inputsOf(planId).values[slot] = value;
+      const s = stateOf(planId);
+      const slot = s.tree.slotOf(code);
+      if (slot === undefined || !preferPeriod(s.periods[slot], period, annual)) return;
+      s.periods[slot] = period;
+      s.inputs.values[slot] = value;
     },
     rating(planId, code, rating) {
-      const slot = trees.get(planId)!.slotOf(code);
+      const s = stateOf(planId);
+      const slot = s.tree.slotOf(code);
       if (slot === undefined) return;
-      const list = inputsOf(planId).ratings;
-      (list[slot] ??= []).push(rating);
+      (s.inputs.ratings[slot] ??= []).push(rating);
     },
     unverified(planId, code) {
-      const slot = trees.get(planId)!.slotOf(code);
-      if (slot !== undefined) inputsOf(planId).flags![slot] |= SLOT_UNVERIFIED;
+      const s = stateOf(planId);
+      const slot = s.tree.slotOf(code);
+      if (slot !== undefined) s.inputs.flags![slot] |= SLOT_UNVERIFIED;
     },
     estimatePending(planId) {
-      const flags = inputsOf(planId).flags!;
+      const flags = stateOf(planId).inputs.flags!;
       for (let i = 0; i < flags.length; i++) flags[i] |= SLOT_ESTIMATE_PENDING;
     },
     findings(planId, code, points) {
-      const slot = trees.get(planId)!.slotOf(code);
+      const s = stateOf(planId);
+      const slot = s.tree.slotOf(code);
       if (slot === undefined) return;
-      const values = inputsOf(planId).values;
+      const values = s.inputs.values;
       values[slot] = (Number.isNaN(values[slot]) ? 0 : values[slot]) + points;
     },
   };
   const options = scoreOptions(rules);
   const scoreOne = (id: string) => {
-    const tree = trees.get(id)!;
-    const s = tree.score(inputsOf(id), options);
-    inputs.delete(id);
-    periods.delete(id);
+    const { tree, inputs } = stateOf(id);
+    const s = tree.score(inputs, options);
+    states.delete(id);
+    lastId = last = undefined;
     out.set(id, {
       total: s.total,
       weightedScore: s.weightedScore,
@@ -176,7 +192,7 @@ async function scoreChanged(
   };
   if (plans.bulk) {
     // Plan by plan: each plan is scored once its inputs are in and they are let go at once.
-    await readInputsByPlan(db, tx, plans, surveys, visitor, scoreOne);
+    await readInputsByPlan(tx, plans, packed!, annual, surveys, visitor, scoreOne);
   } else {
     await readInputs(tx, cycle, plans, surveys, visitor);
     for (const p of stale) scoreOne(p.id);
@@ -201,7 +217,7 @@ function sameFirstLevel(a: OwnScore['firstLevel'] | undefined, b: OwnScore['firs
  * veto) compare by identity; others by canonical JSON, as jsonb gives keys back in its own order.
  */
 function sameFigures(before: ResultRow, next: NextResult): boolean {
-  const json = (x: unknown, y: unknown) => x === y || canonicalJson(x) === canonicalJson(y ?? null);
+  const json = (x: unknown, y: unknown) => x === y || sameJson(x, y ?? null);
   return (
     before.total === next.total &&
     before.weightedScore === next.weightedScore &&
@@ -268,16 +284,41 @@ export async function computeCycleResults(
       .from(plans)
       .where(and(eq(plans.cycleId, cycleId), inArray(plans.status, ['approved', 'closed'])));
     const planIds = planRows.map((p) => p.id);
-    const previous = new Map(
-      (await tx.select().from(results).where(eq(results.cycleId, cycleId))).map((r) => [r.planId, r]),
-    );
+    // The stored results' keys first: the reads of the plans to rescore start from them, and run
+    // while the stored results themselves are read.
+    const storedKeys = await tx
+      .select({ id: results.id, planId: results.planId, inputsKey: results.inputsKey })
+      .from(results)
+      .where(eq(results.cycleId, cycleId));
+    const stored = new Map(storedKeys.map((r) => [r.planId, r]));
     // Keys at which a rescore reproduced a stored result (see resultInputs).
     const confirmed = await confirmedKeys(tx, { cycleId });
     const surveys = await surveyFeeds(tx, cycleId);
     const versions = await inputVersions(tx, planIds);
     const keyOf = inputsKeys(frozen, surveys, versions);
     const keys = new Map(planRows.map((p) => [p.id, keyOf(p)]));
-    const stale = planRows.filter((p) => !resultHolds(previous.get(p.id), confirmed, keys.get(p.id)!));
+    const stale = planRows.filter((p) => !resultHolds(stored.get(p.id), confirmed, keys.get(p.id)!));
+    const packed =
+      stale.length >= (options.bulkFrom ?? BULK)
+        ? startPackedReads(
+            db,
+            tx,
+            stale.map((p) => p.id),
+            cycle.periodEnd.slice(0, 4),
+          )
+        : undefined;
+    const previous = new Map(
+      (await tx.select().from(results).where(eq(results.cycleId, cycleId))).map((r) => [r.planId, r]),
+    );
+    // The same results as their keys were read (a compute of the cycle in between: the job retries).
+    if (
+      previous.size !== stored.size ||
+      storedKeys.some((k) => {
+        const r = previous.get(k.planId);
+        return r?.id !== k.id || r.inputsKey !== k.inputsKey;
+      })
+    )
+      throw conflict('The results of this cycle changed while they were computed; compute again');
     progress(10, 'scoring');
     const rescored = await scoreChanged(
       db,
@@ -286,7 +327,7 @@ export async function computeCycleResults(
       rules,
       stale,
       surveys,
-      options.bulkFrom ?? BULK,
+      packed,
       options.progressEvery ?? 1000,
       (share) => progress(10 + Math.floor(50 * share), 'scoring'),
     );
