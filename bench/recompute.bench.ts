@@ -104,10 +104,10 @@ export default async function recomputeBench(): Promise<BenchFigures> {
       ran.set(label, { ms: run.ms, rss: rssPeak });
       const v = run.value;
       console.log(
-        `  ${label}: ${seconds(run.ms)} (${v.count} results, ${v.rescored} rescored, ${v.rewritten} rewritten; RSS peak ${mb(rssPeak)})`,
+        `  ${label}: ${seconds(run.ms)} (${v.count} results, ${v.rescored} rescored, ${v.rewritten} rewritten, ${v.unchanged} unchanged; RSS peak ${mb(rssPeak)})`,
       );
       figures[label] =
-        `${seconds(run.ms)} (${(run.ms / agg).toFixed(2)}× aggregate; ${v.rescored} rescored, ${v.rewritten} rewritten; RSS peak ${mb(rssPeak)})`;
+        `${seconds(run.ms)} (${(run.ms / agg).toFixed(2)}× aggregate; ${v.rescored} rescored, ${v.rewritten} rewritten, ${v.unchanged} unchanged; RSS peak ${mb(rssPeak)})`;
       rssPeak = Math.max(rssPeak, outerPeak);
     };
     try {
@@ -117,7 +117,7 @@ export default async function recomputeBench(): Promise<BenchFigures> {
         client.query(`delete from results where cycle_id = $1`, [cycleId]),
       );
       // 2. The same again with every plan rescored: trees compiled (same handle), but all inputs
-      // counters moved. (Until now this ran on another handle than the cold compute's, so it loaded
+      // counters moved (the data did not: every result comes out the same, and is kept). (Until now this ran on another handle than the cold compute's, so it loaded
       // and compiled every tree again.)
       await scenario('full rescore (warm trees)', () =>
         client.query(
