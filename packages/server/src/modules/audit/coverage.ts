@@ -181,6 +181,36 @@ export const responseRowHashSql = (r: string) =>
   `${r}.mode, ${r}.interviewer_id, ${r}.trust, ${r}.stratum, ${r}.profile, ${r}.design_weight, ${r}.answers, ` +
   `${micros(`${r}.submitted_at`)})::text, 'UTF8')), 'hex')`;
 
+/** A timestamp as JSON text the way canonicalJson writes a Date (UTC, milliseconds, truncated). */
+const isoJsonSql = (column: string) =>
+  `coalesce('"' || to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"', 'null')`;
+/** A text or uuid column as JSON text (null as `null`). */
+const textJsonSql = (column: string) => `coalesce(to_json(${column})::text, 'null')`;
+
+/**
+ * The database's {@link entityHash} of one actual_values row (alias `r`): the SHA-256 of the row's
+ * canonical JSON as the query builder reads it (property names in sorted order, timestamps as
+ * toISOString), so verify-audit's hash of the row read back (`full`, in the server) is the same.
+ * `valueJson` is the JSON text of `r.value` as JSON.stringify writes the number (the database's
+ * float8 text differs: `1e+20`, `1e-07`); the values import passes the text it sent.
+ */
+export const actualValueRowHashSql = (r: string, valueJson: string) =>
+  `encode(sha256(convert_to(${[
+    `'{"id":"' || ${r}.id::text`,
+    `'","indicatorCode":' || to_json(${r}.indicator_code)::text`,
+    `',"note":' || ${textJsonSql(`${r}.note`)}`,
+    `',"period":' || to_json(${r}.period)::text`,
+    `',"planId":"' || ${r}.plan_id::text`,
+    `'","reason":' || ${textJsonSql(`${r}.reason`)}`,
+    `',"reportedAt":' || ${isoJsonSql(`${r}.reported_at`)}`,
+    `',"reportedBy":' || ${textJsonSql(`${r}.reported_by`)}`,
+    `',"status":' || to_json(${r}.status)::text`,
+    `',"value":' || ${valueJson}`,
+    `',"verifiedAt":' || ${isoJsonSql(`${r}.verified_at`)}`,
+    `',"verifiedBy":' || ${textJsonSql(`${r}.verified_by`)}`,
+    `',"version":' || ${r}.version::text || '}'`,
+  ].join(' || ')}, 'UTF8')), 'hex')`;
+
 /**
  * A set of rows grouped by `keyColumn`, each row as a jsonb array, in `order`, lines joined by a line
  * break; the hash is preceded by `prefix` when given.

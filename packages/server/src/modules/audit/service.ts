@@ -10,6 +10,7 @@ import { dutiesEnforced } from '../../lib/duties';
 import type { AuditAction } from './actions';
 import {
   ABSENT,
+  actualValueRowHashSql,
   AUDIT_COVERAGE,
   COVERED,
   entityHash,
@@ -258,6 +259,43 @@ export function answerAuditCte(source: string): string {
             (select pg_get_serial_sequence('audit_log', 'seq')::regclass as sequence, t.at,
                to_char(t.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at_text
              from (select date_trunc('milliseconds', now()) as at) t) k) s`;
+}
+
+/**
+ * A data-modifying CTE (SQL text) that appends one `value.report` entry per stored actual value, as
+ * {@link appendAudit} would with the row as `entity` and `data: { planId, indicatorCode, period,
+ * value }`, the actor being the row's reporter: for the values import, which stores a batch and its
+ * entries in one statement. `source` names the CTE of upserted actual_values rows (all columns);
+ * `values` a relation with the batch's `indicator_code`, `period` and `value` as JSON (json type,
+ * the text JSON.stringify wrote, which the number's JSON text in both hashes must be). Entity hash:
+ * coverage.ts actualValueRowHashSql; entry hash, `at` and the SHA-256 rule as in {@link answerAuditCte}.
+ */
+export function valueAuditCte(source: string, values: string): string {
+  const text = [
+    `'{"action":"value.report","actorId":'`,
+    `coalesce('"' || s.actor_id::text || '"', 'null')`,
+    `',"at":"' || s.at_text`,
+    `'","data":{"indicatorCode":' || to_json(s.indicator_code)::text`,
+    `',"period":' || to_json(s.period)::text`,
+    `',"planId":"' || s.plan_id::text`,
+    `'","value":' || s.value_json`,
+    `'},"entityHash":"' || s.h`,
+    `'","entityId":"' || s.id::text`,
+    `'","entityType":"actual_value","prevHash":null,"seq":' || s.seq::text || '}'`,
+  ].join(' || ');
+  return `insert into audit_log (seq, at, actor_id, action, entity_type, entity_id, data, entity_hash, prev_hash, hash)
+    select s.seq, s.at, s.actor_id, 'value.report', 'actual_value', s.id::text,
+      jsonb_build_object('planId', s.plan_id, 'indicatorCode', s.indicator_code, 'period', s.period,
+        'value', s.value_json::jsonb),
+      s.h, null, encode(sha256(convert_to(${text}, 'UTF8')), 'hex')
+    from (select nextval(k.sequence) as seq, k.at, k.at_text, r.reported_by as actor_id, r.id, r.plan_id,
+            r.indicator_code, r.period, v.value::text as value_json,
+            ${actualValueRowHashSql('r', 'v.value::text')} as h
+          from ${source} r
+          join ${values} v on v.indicator_code = r.indicator_code and v.period = r.period,
+            (select pg_get_serial_sequence('audit_log', 'seq')::regclass as sequence, t.at,
+               to_char(t.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at_text
+             from (select date_trunc('milliseconds', statement_timestamp()) as at) t) k) s`;
 }
 
 /**

@@ -1,12 +1,11 @@
 import type { Readable } from 'node:stream';
-import { eq, getTableColumns, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { rowsOf, type Db, type DbOrTx, type Tx } from '../../db/client';
-import { insertFromJson } from '../../db/bulk';
-import { actualValues, indicatorNodes } from '../../db/schema';
+import { indicatorNodes } from '../../db/schema';
 import type { Actor } from '../../lib/actor';
 import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/errors';
 import { readSheetRows } from '../../lib/sheet-stream';
-import { appendAudit } from '../audit/service';
+import { valueAuditCte } from '../audit/service';
 import { assertCycleNotPublished } from '../cycles/freeze';
 import { assertCanReport, loadPlanScope, type PlanScope } from '../plans/access';
 
@@ -19,28 +18,6 @@ export const MAX_VALUE_FILE_BYTES = 200 * 1024 * 1024;
 export const MAX_LISTED_PROBLEMS = 100;
 /** Rows written (and audited) by one statement. */
 const WRITE_BATCH = 2000;
-/** Columns the import writes (the others take their defaults). */
-const PROPS: (keyof typeof actualValues.$inferInsert)[] = [
-  'planId',
-  'indicatorCode',
-  'period',
-  'value',
-  'note',
-  'status',
-  'reportedBy',
-];
-const COLUMNS_OF = Object.entries(getTableColumns(actualValues));
-/**
- * A row as the database returns it (column names, driver values) as the query builder reads it
- * (property names, timestamps as Dates): the audit entry hashes that form, as verify-audit does.
- */
-const fromRow = (r: Record<string, unknown>) =>
-  Object.fromEntries(
-    COLUMNS_OF.map(([prop, c]) => {
-      const v = r[c.name];
-      return [prop, v === null || v === undefined ? null : c.mapFromDriverValue(v)];
-    }),
-  ) as typeof actualValues.$inferSelect;
 /** Rows between two progress reports. */
 const PROGRESS_EVERY = 10_000;
 
@@ -106,34 +83,32 @@ export async function importValues(
       return false;
     };
     const seen = new Set<string>();
-    const batch: Partial<typeof actualValues.$inferInsert>[] = [];
+    const batch: { indicator_code: string; period: string; value: number; note: string | null }[] = [];
     let written = 0;
     const write = async () => {
       if (!batch.length) return;
-      // One JSON parameter per batch (binding 7 parameters a row cost more than the insert itself).
-      const stored = (
-        await rowsOf<Record<string, unknown>>(
-          tx,
-          sql`${insertFromJson(actualValues, PROPS, batch.splice(0))}
+      // One statement per batch: the rows as one JSON parameter (binding 7 parameters a row cost more
+      // than the insert itself), and each stored value's audit entry built by the database
+      // (valueAuditCte) rather than read back and hashed here. `value` stays json so the entries
+      // hash the number's text as JSON.stringify wrote it.
+      const json = JSON.stringify(batch.splice(0));
+      const [{ n }] = await rowsOf<{ n: number | string }>(
+        tx,
+        sql`with src as (
+            select * from json_to_recordset(${json}::json)
+              as x(indicator_code text, period text, value json, note text)),
+          ins as (insert into actual_values (plan_id, indicator_code, period, value, note, status, reported_by)
+            select ${planId}::uuid, indicator_code, period, value::text::float8, note, 'reported', ${a.id}::uuid
+            from src
             on conflict (plan_id, indicator_code, period) do update set
               value = excluded.value, note = excluded.note, status = 'reported', reason = null,
               reported_by = excluded.reported_by, reported_at = now(), verified_by = null,
               verified_at = null, version = actual_values.version + 1
-            returning *`,
-        )
-      ).map(fromRow);
-      written += stored.length;
-      await appendAudit(
-        tx,
-        stored.map((v) => ({
-          actorId: a.id,
-          action: 'value.report',
-          entityType: 'actual_value',
-          entityId: v.id,
-          data: { planId, indicatorCode: v.indicatorCode, period: v.period, value: v.value },
-          entity: v,
-        })),
+            returning *),
+          aud as (${sql.raw(valueAuditCte('ins', 'src'))})
+          select count(*)::int as n from ins`,
       );
+      written += Number(n);
     };
 
     const input = typeof source === 'function' ? source(tx) : source;
@@ -175,15 +150,7 @@ export async function importValues(
       if (i % PROGRESS_EVERY === 0) opts.onProgress?.(i);
       // After the first problem nothing more is written (the transaction is rolled back anyway).
       if (problems || !ok || closed) continue;
-      batch.push({
-        planId,
-        indicatorCode: code,
-        period,
-        value,
-        note: cell('note') || null,
-        status: 'reported',
-        reportedBy: a.id,
-      });
+      batch.push({ indicator_code: code, period, value, note: cell('note') || null });
       if (batch.length >= WRITE_BATCH) await write();
     }
     // @fastify/multipart marks a file cut at its size limit: never store the part that arrived.

@@ -1,7 +1,8 @@
 import ExcelJS from 'exceljs';
-import { count, eq } from 'drizzle-orm';
-import { jobFiles } from '../../db/schema';
-import { verifyAudit } from '../audit/service';
+import { and, asc, count, eq, inArray, like } from 'drizzle-orm';
+import { actualValues, auditLog, jobFiles } from '../../db/schema';
+import { entityHash, entryHash, verifyAudit } from '../audit/service';
+import { importValues } from './import';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndicatorNodeInput } from '@perfcommons/contracts';
 import { factory, type FactoryUser } from '../../../test/factories';
@@ -223,6 +224,63 @@ describe('actual values', () => {
       ...multipart('v.csv', Buffer.from(rows.join('\n'))),
     });
     expect(refused.statusCode).toBe(403);
+  });
+
+  it('audits imported values in the database exactly as the server hashes them (odd numbers and notes)', async () => {
+    const values = ['1e21', '1e-7', '0.1', '-0', '123456789.123456789', '5e-324', '-2.5e-300', '1e20', '42'];
+    const notes = ['"quoted", comma', 'back\\slash \\u0041', '中文 ✓ 😀', 'tab\there', '', 'x'];
+    const csv = (round: number) =>
+      [
+        'indicatorCode,period,value,note',
+        ...values.map(
+          (v, i) =>
+            `A${(i % 2) + 1},2034-${String(i + 1).padStart(2, '0')},${v},"${(notes[i % notes.length] + round).replace(/"/g, '""')}"`,
+        ),
+      ].join('\n');
+    // Twice: the second import updates every row (version 2, a new entry each).
+    for (const round of [1, 2])
+      expect(
+        await importValues(t.db, edu.manager.actor, eduPlanId, Buffer.from(csv(round)), 'v.csv'),
+      ).toEqual({
+        inserted: values.length,
+      });
+    const stored = await t.db.select().from(actualValues).where(like(actualValues.period, '2034-%'));
+    expect(stored).toHaveLength(values.length);
+    const entries = await t.db
+      .select()
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.action, 'value.report'),
+          inArray(
+            auditLog.entityId,
+            stored.map((v) => v.id),
+          ),
+        ),
+      )
+      .orderBy(asc(auditLog.seq));
+    expect(entries).toHaveLength(2 * values.length);
+    for (const v of stored) {
+      expect(v.version).toBe(2);
+      const latest = entries.filter((e) => e.entityId === v.id).at(-1)!;
+      expect(latest.entityHash).toBe(entityHash(v));
+      expect(latest.hash).toBe(entryHash(latest, 'sha256'));
+      expect(latest).toMatchObject({
+        actorId: edu.manager.actor.id,
+        entityType: 'actual_value',
+        prevHash: null,
+      });
+      expect(latest.data).toEqual({
+        planId: eduPlanId,
+        indicatorCode: v.indicatorCode,
+        period: v.period,
+        value: v.value,
+      });
+    }
+    expect(stored.map((v) => v.note).sort()).toEqual(
+      values.map((_, i) => `${notes[i % notes.length]}2`).sort(),
+    );
+    expect((await verifyAudit(t.db)).problems).toEqual([]);
   });
 
   it('refuses a whole file for one bad row, also as a job, naming every problem with its sheet row', async () => {
