@@ -111,6 +111,23 @@ export async function importValues(
       written += Number(n);
     };
 
+    /**
+     * The batch's statement, not awaited: the file is read on (Node) while the database stores the
+     * batch, one statement in flight; its error is thrown at the next flush or at the end.
+     */
+    let inFlight: Promise<void> | null = null;
+    const settle = async () => {
+      const previous = inFlight;
+      inFlight = null;
+      if (previous) await previous;
+    };
+    const flush = async () => {
+      await settle();
+      const next = write();
+      next.catch(() => undefined); // awaited (and thrown) later
+      inFlight = next;
+    };
+
     const input = typeof source === 'function' ? source(tx) : source;
     let index: Record<string, number> | null = null;
     let i = 0;
@@ -151,8 +168,9 @@ export async function importValues(
       // After the first problem nothing more is written (the transaction is rolled back anyway).
       if (problems || !ok || closed) continue;
       batch.push({ indicator_code: code, period, value, note: cell('note') || null });
-      if (batch.length >= WRITE_BATCH) await write();
+      if (batch.length >= WRITE_BATCH) await flush();
     }
+    await settle();
     // @fastify/multipart marks a file cut at its size limit: never store the part that arrived.
     if ((input as { truncated?: boolean }).truncated)
       throw new AppError(413, 'file_too_large', 'The file is too large', [
