@@ -88,7 +88,11 @@ describe('public result explained', () => {
 
   it('a result whose inputs changed since it was computed shows no breakdown to the public', async () => {
     const id = await resultOf('2025-annual', sql`o.code = 'bs' and p.appraisee_type = 'unit'`);
-    await t.db.execute(sql`update results set inputs_key = 'changed-since' where id = ${id}`);
+    // An input written since: the plan's inputs counter moves (as the triggers on values and ratings
+    // move it), so neither the stored key nor a key a rescore reproduced (result_inputs) matches.
+    await t.db.execute(sql`insert into plan_input_versions (plan_id, version)
+      select plan_id, 1000000 from results where id = ${id}
+      on conflict (plan_id) do update set version = plan_input_versions.version + 1`);
     const res = await t.anon.get(`/api/public/results/${id}`);
     expect(res.statusCode).toBe(200);
     const body = res.json() as { result: { stale: boolean; total: number }; breakdown: Node[] };
