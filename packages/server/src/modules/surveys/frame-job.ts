@@ -1,10 +1,9 @@
-import { Readable } from 'node:stream';
-import { and, eq, sql } from 'drizzle-orm';
+import type { Readable } from 'node:stream';
 import type { FrameMode } from '@perfcommons/contracts';
-import type { Db, DbOrTx, Tx } from '../../db/client';
-import { jobFiles } from '../../db/schema';
+import type { Db, Tx } from '../../db/client';
 import { requireOffice, type Actor } from '../../lib/actor';
 import { AppError } from '../../lib/errors';
+import { isLite, storedUpload, storeUpload } from '../jobs/files';
 import type { JobDefinition, JobQueue } from '../jobs/queue';
 import { importFrameStream, MAX_STREAM_FRAME_BYTES } from './frame-stream';
 import { loadSurvey } from './service';
@@ -16,27 +15,6 @@ export interface FrameImportInput {
   bytes: number;
 }
 type FrameSummary = Awaited<ReturnType<typeof importFrameStream>>;
-
-/** Size of one stored chunk of an upload. */
-const CHUNK = 1 << 20;
-
-/** The upload's chunks read back one at a time, in order (memory holds one chunk). */
-function storedFile(db: DbOrTx, jobId: string, onBytes: (n: number) => void) {
-  return Readable.from(
-    (async function* () {
-      for (let seq = 0; ; seq++) {
-        const [row] = await db
-          .select({ data: jobFiles.data })
-          .from(jobFiles)
-          .where(and(eq(jobFiles.jobId, jobId), eq(jobFiles.seq, seq)));
-        if (!row) return;
-        onBytes(row.data.length);
-        yield row.data;
-      }
-    })(),
-    { objectMode: false },
-  );
-}
 
 /**
  * A CSV sampling frame imported as a durable job: the upload was stored in `job_files` when the
@@ -54,8 +32,8 @@ export const frameImportJob: JobDefinition<FrameImportInput, FrameSummary> = {
     // PGlite: the import's transaction holds the one connection, so the chunks are read through it
     // (between two COPY chunks). PostgreSQL: through another connection of the pool, as the
     // transaction's own is busy with COPY FROM STDIN.
-    const lite = !('totalCount' in (ctx.db as unknown as { $client: object }).$client);
-    const file = (tx: Tx) => storedFile(lite ? tx : ctx.db, ctx.id, (n) => (read += n));
+    const lite = isLite(ctx.db);
+    const file = (tx: Tx) => storedUpload(lite ? tx : ctx.db, ctx.id, (n) => (read += n));
     const summary = await importFrameStream(ctx.db, ctx.actor, ctx.input.surveyId, file, {
       mode: ctx.input.mode,
       onProgress: (rows) => ctx.progress((90 * read) / total, `${rows} rows checked and written`),
@@ -80,35 +58,10 @@ export async function queueFrameImport(
 ) {
   requireOffice(actor, 'Sampling');
   await loadSurvey(db, surveyId);
-  let bytes = 0;
   // Sent to the queue after `prepare`, so the job's input carries the size stored.
   const input: FrameImportInput = { surveyId, mode, bytes: 0 };
   const job = await queue.enqueue(frameImportJob.kind, actor, input, async (id) => {
-    let seq = 0;
-    let parts: Buffer[] = [];
-    let size = 0;
-    const flush = async () => {
-      if (!size) return;
-      await db.insert(jobFiles).values({ jobId: id, seq: seq++, data: Buffer.concat(parts) });
-      parts = [];
-      size = 0;
-    };
-    for await (const chunk of file as AsyncIterable<Buffer>) {
-      parts.push(chunk);
-      size += chunk.length;
-      bytes += chunk.length;
-      if (size >= CHUNK) await flush();
-    }
-    await flush();
-    // @fastify/multipart marks a file cut at its size limit: never import the part that arrived.
-    if (file.truncated)
-      throw new AppError(413, 'file_too_large', 'The file is too large', [
-        { path: 'file', message: `larger than ${MAX_STREAM_FRAME_BYTES / 1024 / 1024} MB` },
-      ]);
-    input.bytes = bytes;
-    await db.execute(
-      sql`update jobs set input = jsonb_set(input, '{bytes}', ${String(bytes)}::jsonb) where id = ${id}`,
-    );
+    input.bytes = await storeUpload(db, id, file, 'frame.csv', MAX_STREAM_FRAME_BYTES);
   });
   return { jobId: job.id };
 }
