@@ -1,13 +1,13 @@
 import type { Readable } from 'node:stream';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { rowsOf, type Db, type DbOrTx, type Tx } from '../../db/client';
-import { indicatorNodes } from '../../db/schema';
 import type { Actor } from '../../lib/actor';
 import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/errors';
 import { readSheetRows } from '../../lib/sheet-stream';
 import { valueAuditCte } from '../audit/service';
 import { assertCycleNotPublished } from '../cycles/freeze';
 import { assertCanReport, loadPlanScope, type PlanScope } from '../plans/access';
+import { planLeafCodes } from './service';
 
 const COLUMNS = ['indicatorCode', 'period', 'value', 'note'] as const;
 /** Most data rows of one values file. */
@@ -68,12 +68,7 @@ export async function importValues(
       if (!(err instanceof AppError)) throw err;
       closed = err;
     }
-    const nodes = await tx
-      .select({ code: indicatorNodes.code, parentCode: indicatorNodes.parentCode })
-      .from(indicatorNodes)
-      .where(eq(indicatorNodes.planId, planId));
-    const parents = new Set(nodes.map((n) => n.parentCode));
-    const leafCodes = new Set(nodes.filter((n) => !parents.has(n.code)).map((n) => n.code));
+    const leafCodes = await planLeafCodes(tx, planId);
     const details: ErrorDetail[] = [];
     let problems = 0;
     /** Counts a problem (listing the first ones); false, the row is not written. */

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { Db, DbOrTx } from '../../db/client';
 import { actualValues, indicatorNodes } from '../../db/schema';
 import { requireActor, type Actor } from '../../lib/actor';
 import { badRequest, conflict, forbidden, notFound, type ErrorDetail } from '../../lib/errors';
@@ -35,6 +35,16 @@ export const presentValue = (v: ValueRow) => ({
   version: v.version,
 });
 
+/** Codes of a plan's leaf indicators, the ones values are reported against. */
+export async function planLeafCodes(db: DbOrTx, planId: string): Promise<Set<string>> {
+  const nodes = await db
+    .select({ code: indicatorNodes.code, parentCode: indicatorNodes.parentCode })
+    .from(indicatorNodes)
+    .where(eq(indicatorNodes.planId, planId));
+  const parents = new Set(nodes.map((n) => n.parentCode));
+  return new Set(nodes.filter((n) => !parents.has(n.code)).map((n) => n.code));
+}
+
 export async function listValues(db: Db, actor: Actor | null, planId: string) {
   const scope = await loadPlanScope(db, planId);
   await assertCanReadPlan(db, actor, scope);
@@ -68,12 +78,7 @@ export async function reportValues(
       throw conflict('Values are reported against an approved plan', [
         { path: 'planId', message: 'plan not approved' },
       ]);
-    const nodes = await tx
-      .select({ code: indicatorNodes.code, parentCode: indicatorNodes.parentCode })
-      .from(indicatorNodes)
-      .where(eq(indicatorNodes.planId, planId));
-    const parents = new Set(nodes.map((n) => n.parentCode));
-    const leafCodes = new Set(nodes.filter((n) => !parents.has(n.code)).map((n) => n.code));
+    const leafCodes = await planLeafCodes(tx, planId);
     const details: ErrorDetail[] = [];
     const seen = new Set<string>();
     rows.forEach((r, i) => {
