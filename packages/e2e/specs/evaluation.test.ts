@@ -122,7 +122,14 @@ describe('evaluation: a leader rates, the office reads rater quality, a unit app
     await form.getByTestId('appeal-reason').fill('公共文化服务活动场次已经统计局核实，系统未计入');
     await form.getByTestId('appeal-evidence-0').fill('统计局核实函〔2026〕12号');
     await shot(page, 'e06-unit-appeal-form');
+    // The chosen indicator is in the form before it is sent (a slow dropdown must not leave it empty).
+    await form.locator('.ant-select-selection-item').filter({ hasText: 'A2' }).waitFor();
+    const filed = page.waitForResponse(
+      (r) => r.url().includes('/appeals') && r.request().method() === 'POST',
+    );
     await page.getByTestId('appeal-submit').click();
+    const answer = await filed;
+    expect(answer.status(), await answer.text()).toBe(201);
     await page.getByText('申诉已提交').waitFor();
     await page.getByTestId('breakdown-drawer').locator('.ant-drawer-close').click();
     await page.getByTestId('breakdown-drawer').waitFor({ state: 'hidden' });
