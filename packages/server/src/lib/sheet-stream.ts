@@ -3,7 +3,7 @@ import { createInflateRaw } from 'node:zlib';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { AppError, badRequest } from './errors';
-import { cellText } from './sheets';
+import { cellText, tooLarge, unreadable, zipParts } from './sheets';
 
 /** Most data rows a streamed sheet may hold (the header not counted). */
 export const MAX_STREAM_SHEET_ROWS = 1_000_000;
@@ -23,12 +23,6 @@ export const MAX_SHARED_STRINGS = 64 * 1024 * 1024;
  */
 export const MAX_INFLATE_RATIO = 100;
 const RATIO_FLOOR = 1024 * 1024;
-const MAX_ZIP_ENTRIES = 2000;
-
-const tooLarge = (message: string) =>
-  new AppError(413, 'file_too_large', message, [{ path: 'file', message }]);
-const unreadable = () =>
-  badRequest('The file could not be read as a spreadsheet', [{ path: 'file', message: 'unreadable' }]);
 
 export interface SheetStreamOptions {
   /** Most data rows (default {@link MAX_STREAM_SHEET_ROWS}); one more is refused with 413. */
@@ -71,37 +65,15 @@ function inflatedSize(data: Buffer, ceiling: number): Promise<number> {
 }
 
 /**
- * Checks a whole XLSX archive before the spreadsheet library reads it: every part is inflated
- * through a counter (the sizes the archive declares are the sender's word, the counter is not) and
+ * Checks a whole XLSX archive before the spreadsheet library reads it: every part ({@link zipParts}) is
+ * inflated through a counter (the sizes the archive declares are the sender's word, the counter is not) and
  * none of its output kept. 413 when the parts together pass `maxUncompressed`, the shared strings
  * pass {@link MAX_SHARED_STRINGS}, or a part inflates more than {@link MAX_INFLATE_RATIO} times.
  */
 export async function assertZipStreamable(buffer: Buffer, maxUncompressed = MAX_STREAM_UNCOMPRESSED) {
   const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
-  let eocd = -1;
-  for (let i = buffer.length - 22; i >= Math.max(0, buffer.length - 65_557); i--)
-    if (buffer.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  if (eocd < 0) throw unreadable();
-  const entries = buffer.readUInt16LE(eocd + 10);
-  if (entries > MAX_ZIP_ENTRIES) throw tooLarge(`The file has more than ${MAX_ZIP_ENTRIES} parts`);
-  let p = buffer.readUInt32LE(eocd + 16);
   let total = 0;
-  for (let n = 0; n < entries; n++) {
-    if (p + 46 > buffer.length || buffer.readUInt32LE(p) !== 0x02014b50) throw unreadable();
-    const method = buffer.readUInt16LE(p + 10);
-    const compressed = buffer.readUInt32LE(p + 20);
-    const nameLen = buffer.readUInt16LE(p + 28);
-    const name = buffer.toString('utf8', p + 46, p + 46 + nameLen);
-    const local = buffer.readUInt32LE(p + 42);
-    p += 46 + nameLen + buffer.readUInt16LE(p + 30) + buffer.readUInt16LE(p + 32);
-    if (compressed === 0xffffffff) throw tooLarge('The file is too large');
-    if (local + 30 > buffer.length || buffer.readUInt32LE(local) !== 0x04034b50) throw unreadable();
-    const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
-    if (start + compressed > buffer.length) throw unreadable();
-    const data = buffer.subarray(start, start + compressed);
+  for (const { name, method, compressed, data } of zipParts(buffer)) {
     const shared = /sharedStrings\.xml$/i.test(name);
     const ceiling = Math.min(
       maxUncompressed - total,

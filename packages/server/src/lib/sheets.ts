@@ -10,17 +10,31 @@ export const MAX_SHEET_ROWS = 50_000;
 /** Most parts in an uploaded XLSX archive. */
 const MAX_ZIP_ENTRIES = 2000;
 
-const tooLarge = (message: string) =>
+/** 413 naming what is too large (as `{ path: 'file' }`). */
+export const tooLarge = (message: string) =>
   new AppError(413, 'file_too_large', message, [{ path: 'file', message }]);
+/** 400: the upload is not a spreadsheet this server can read. */
+export const unreadable = () =>
+  badRequest('The file could not be read as a spreadsheet', [{ path: 'file', message: 'unreadable' }]);
+
+/** One part of a ZIP archive as its central directory and local header describe it. */
+export interface ZipPart {
+  name: string;
+  /** 0 stored, 8 deflated (anything else is refused by the callers). */
+  method: number;
+  compressed: number;
+  /** The uncompressed size the archive declares (the sender's word). */
+  declared: number;
+  /** The part's compressed bytes. */
+  data: Buffer;
+}
 
 /**
- * Refuses a zip bomb before any spreadsheet library sees it: reads the archive's central directory and
- * inflates each part with a ceiling on its output (the declared sizes are the attacker's word; the
- * ceiling is not), so at most MAX_SHEET_UNCOMPRESSED bytes are ever produced. 413 when over.
+ * The parts of a ZIP archive held in memory, read from its central directory (nothing inflated): 400
+ * when the archive is malformed, 413 past MAX_ZIP_ENTRIES parts or on ZIP64 markers (no upload here
+ * comes near 4 GB). The zip-bomb checks below walk an upload with it before a spreadsheet library does.
  */
-export function assertZipWithinLimits(buffer: Buffer, max = MAX_SHEET_UNCOMPRESSED): void {
-  const unreadable = () =>
-    badRequest('The file could not be read as a spreadsheet', [{ path: 'file', message: 'unreadable' }]);
+export function* zipParts(buffer: Buffer): Generator<ZipPart> {
   // End of central directory: signature 0x06054b50 within the last 64 KiB + 22 bytes.
   let eocd = -1;
   for (let i = buffer.length - 22; i >= Math.max(0, buffer.length - 65_557); i--)
@@ -30,38 +44,47 @@ export function assertZipWithinLimits(buffer: Buffer, max = MAX_SHEET_UNCOMPRESS
     }
   if (eocd < 0) throw unreadable();
   const entries = buffer.readUInt16LE(eocd + 10);
-  let p = buffer.readUInt32LE(eocd + 16);
   if (entries > MAX_ZIP_ENTRIES) throw tooLarge(`The file has more than ${MAX_ZIP_ENTRIES} parts`);
-  let total = 0;
+  let p = buffer.readUInt32LE(eocd + 16);
   for (let n = 0; n < entries; n++) {
     if (p + 46 > buffer.length || buffer.readUInt32LE(p) !== 0x02014b50) throw unreadable();
     const method = buffer.readUInt16LE(p + 10);
     const compressed = buffer.readUInt32LE(p + 20);
     const declared = buffer.readUInt32LE(p + 24);
     const nameLen = buffer.readUInt16LE(p + 28);
-    const extraLen = buffer.readUInt16LE(p + 30);
-    const commentLen = buffer.readUInt16LE(p + 32);
+    const name = buffer.toString('utf8', p + 46, p + 46 + nameLen);
     const local = buffer.readUInt32LE(p + 42);
-    p += 46 + nameLen + extraLen + commentLen;
-    // ZIP64 markers (0xffffffff) have no place in an upload of a few megabytes.
+    p += 46 + nameLen + buffer.readUInt16LE(p + 30) + buffer.readUInt16LE(p + 32);
     if (compressed === 0xffffffff || declared === 0xffffffff) throw tooLarge('The file is too large');
-    total += declared;
-    if (total > max) throw tooLarge(`The spreadsheet is larger than ${max / 1024 / 1024} MB uncompressed`);
     if (local + 30 > buffer.length || buffer.readUInt32LE(local) !== 0x04034b50) throw unreadable();
     const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
-    const data = buffer.subarray(start, start + compressed);
+    if (start + compressed > buffer.length) throw unreadable();
+    yield { name, method, compressed, declared, data: buffer.subarray(start, start + compressed) };
+  }
+}
+
+/**
+ * Refuses a zip bomb before any spreadsheet library sees it: walks the archive's parts ({@link zipParts})
+ * and inflates each with a ceiling on its output (the declared sizes are the attacker's word; the
+ * ceiling is not), so at most MAX_SHEET_UNCOMPRESSED bytes are ever produced. 413 when over.
+ */
+export function assertZipWithinLimits(buffer: Buffer, max = MAX_SHEET_UNCOMPRESSED): void {
+  const over = () => tooLarge(`The spreadsheet is larger than ${max / 1024 / 1024} MB uncompressed`);
+  let total = 0;
+  for (const { method, declared, data } of zipParts(buffer)) {
+    total += declared;
+    if (total > max) throw over();
     if (method === 0) continue;
     if (method !== 8) throw unreadable();
     let actual: number;
     try {
       actual = inflateRawSync(data, { maxOutputLength: max - (total - declared) + 1 }).length;
     } catch (err) {
-      if (errorCode(err) === 'ERR_BUFFER_TOO_LARGE')
-        throw tooLarge(`The spreadsheet is larger than ${max / 1024 / 1024} MB uncompressed`);
+      if (errorCode(err) === 'ERR_BUFFER_TOO_LARGE') throw over();
       throw unreadable();
     }
     total += actual - declared;
-    if (total > max) throw tooLarge(`The spreadsheet is larger than ${max / 1024 / 1024} MB uncompressed`);
+    if (total > max) throw over();
   }
 }
 
@@ -82,9 +105,7 @@ export async function readFirstSheet(buffer: Buffer, filename: string) {
       throw badRequest('Upload an .xlsx or .csv file', [{ path: 'file', message: 'unsupported file type' }]);
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw badRequest('The file could not be read as a spreadsheet', [
-      { path: 'file', message: 'unreadable' },
-    ]);
+    throw unreadable();
   }
   const sheet = wb.worksheets[0];
   if (!sheet) throw badRequest('The file has no sheet', [{ path: 'file', message: 'empty' }]);
