@@ -16,11 +16,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { openDatabase, type Database } from '../packages/server/src/db/client';
-import { users } from '../packages/server/src/db/schema';
-import type { Actor } from '../packages/server/src/lib/actor';
 import { importFrameStream } from '../packages/server/src/modules/surveys/frame-stream';
 import { createSurvey } from '../packages/server/src/modules/surveys/service';
 import type { BenchFigures } from './run';
+import { benchOffice } from './office';
 
 const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MB`;
 /** Milliseconds as seconds; '-' for a phase the import did not time. */
@@ -45,17 +44,7 @@ async function writeFrame(file: string, n: number) {
 
 async function importInto(database: Database, file: string, n: number, label: string, figures: BenchFigures) {
   const db = database.db;
-  const [u] = await db
-    .insert(users)
-    .values({ username: 'office', passwordHash: 'x', displayName: '绩效办' })
-    .returning();
-  const office: Actor = {
-    id: u.id,
-    username: u.username,
-    displayName: u.displayName,
-    displayNameEn: null,
-    roles: [{ role: 'office', orgUnitId: null, orgPath: null }],
-  };
+  const office = await benchOffice(db);
   const { survey } = await createSurvey(db, office, {
     code: 'frame-bench',
     title: 'frame bench',

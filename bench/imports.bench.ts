@@ -21,11 +21,11 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { openDatabase, type Database } from '../packages/server/src/db/client';
-import { cycles, indicatorNodes, orgUnits, plans, users } from '../packages/server/src/db/schema';
-import type { Actor } from '../packages/server/src/lib/actor';
+import { cycles, indicatorNodes, orgUnits, plans } from '../packages/server/src/db/schema';
 import { importValues } from '../packages/server/src/modules/values/import';
 import { commitImport } from '../packages/server/src/modules/onboarding/service';
 import type { BenchFigures } from './run';
+import { benchOffice } from './office';
 
 const mb = (b: number) => `${Math.round(b / 1024 / 1024)} MB`;
 const LEAVES = 1000;
@@ -66,17 +66,7 @@ async function writeValuesXlsx(file: string, n: number) {
 /** The office account, 200 units, and an approved plan of 1,000 leaves in an open cycle. */
 async function setUp(database: Database) {
   const db = database.db;
-  const [u] = await db
-    .insert(users)
-    .values({ username: 'office', passwordHash: 'x', displayName: '绩效办' })
-    .returning();
-  const office: Actor = {
-    id: u.id,
-    username: u.username,
-    displayName: u.displayName,
-    displayNameEn: null,
-    roles: [{ role: 'office', orgUnitId: null, orgPath: null }],
-  };
+  const office = await benchOffice(db);
   const [root] = await db
     .insert(orgUnits)
     .values({ code: 'prov', name: '省政府', kind: 'government', path: '/prov/' })

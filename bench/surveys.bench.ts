@@ -19,8 +19,6 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { openDatabase } from '../packages/server/src/db/client';
-import { users } from '../packages/server/src/db/schema';
-import type { Actor } from '../packages/server/src/lib/actor';
 import {
   createSurvey,
   drawSample,
@@ -29,6 +27,7 @@ import {
   startFielding,
 } from '../packages/server/src/modules/surveys/service';
 import type { BenchFigures } from './run';
+import { benchOffice } from './office';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -130,17 +129,7 @@ export default async function surveysBench(): Promise<BenchFigures> {
     let surveyId: string;
     let tokens: string[];
     try {
-      const [u] = await db
-        .insert(users)
-        .values({ username: 'office', passwordHash: 'x', displayName: '绩效办' })
-        .returning();
-      const office: Actor = {
-        id: u.id,
-        username: u.username,
-        displayName: u.displayName,
-        displayNameEn: null,
-        roles: [{ role: 'office', orgUnitId: null, orgPath: null }],
-      };
+      const office = await benchOffice(db);
       const { survey } = await createSurvey(db, office, {
         code: 'bench',
         title: 'bench',
