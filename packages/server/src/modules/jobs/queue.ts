@@ -361,6 +361,24 @@ export class JobQueue {
     }
   }
 
+  /**
+   * Waits for the job (`?wait=true` answers, scripts and tests): its result once completed, the job's
+   * own error (as the AppError the request would have answered) when it failed, or `done: false`
+   * while it is still running when the wait ends.
+   */
+  async outcome<R>(
+    id: string,
+    timeoutMs?: number,
+  ): Promise<{ jobId: string; done: false } | { jobId: string; done: true; result: R }> {
+    const job = await this.wait(id, timeoutMs);
+    if (job.state === 'failed') {
+      const e = job.lastError as { status: number; error: string; message: string; details?: [] };
+      throw new AppError(e.status, e.error, e.message, e.details ?? []);
+    }
+    if (job.state !== 'completed') return { jobId: id, done: false };
+    return { jobId: id, done: true, result: job.result as R };
+  }
+
   /** Stops taking jobs; with `graceful`, waits for the running ones (up to `timeoutMs`). */
   async stop(graceful = true, timeoutMs = 30_000) {
     for (const t of this.timers) clearInterval(t);

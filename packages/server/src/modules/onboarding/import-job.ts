@@ -1,7 +1,7 @@
 import type { ImportCommitReply } from '@perfcommons/contracts';
 import type { Db } from '../../db/client';
 import { requireOffice, type Actor } from '../../lib/actor';
-import { AppError, badRequest } from '../../lib/errors';
+import { badRequest } from '../../lib/errors';
 import { MAX_STREAM_XLSX_BYTES } from '../../lib/sheet-stream';
 import type { JobDefinition, JobQueue } from '../jobs/queue';
 import { storedUpload, storeUpload, type UploadStream } from '../jobs/files';
@@ -86,11 +86,5 @@ export async function commitOrgImportAndWait(
   filename: string,
 ) {
   const { jobId } = await queueOrgImport(db, queue, actor, kind, file, filename);
-  const job = await queue.wait(jobId);
-  if (job.state === 'failed') {
-    const e = job.lastError as { status: number; error: string; message: string; details?: [] };
-    throw new AppError(e.status, e.error, e.message, e.details ?? []);
-  }
-  if (job.state !== 'completed') return { jobId, done: false as const };
-  return { jobId, done: true as const, result: job.result as ImportCommitReply };
+  return queue.outcome<ImportCommitReply>(jobId);
 }

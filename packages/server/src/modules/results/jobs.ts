@@ -2,7 +2,6 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { jobs } from '../../db/schema';
 import type { Actor } from '../../lib/actor';
-import { AppError } from '../../lib/errors';
 import type { JobDefinition, JobQueue } from '../jobs/queue';
 import { assertComputable, computeCycleResults, listResults } from './service';
 
@@ -50,16 +49,7 @@ export async function queueCompute(db: Db, queue: JobQueue, actor: Actor | null,
  */
 export async function computeAndWait(db: Db, queue: JobQueue, actor: Actor | null, cycleId: string) {
   const { jobId } = await queueCompute(db, queue, actor, cycleId);
-  const job = await queue.wait(jobId);
-  if (job.state === 'failed') {
-    const e = job.lastError as { status: number; error: string; message: string; details?: [] };
-    throw new AppError(e.status, e.error, e.message, e.details ?? []);
-  }
-  if (job.state !== 'completed') return { jobId, done: false as const };
-  return {
-    jobId,
-    done: true as const,
-    ...(job.result as ComputeSummary),
-    items: await listResults(db, actor, cycleId),
-  };
+  const done = await queue.outcome<ComputeSummary>(jobId);
+  if (!done.done) return done;
+  return { jobId, done: true as const, ...done.result, items: await listResults(db, actor, cycleId) };
 }

@@ -2,7 +2,6 @@ import type { Readable } from 'node:stream';
 import type { FrameMode } from '@perfcommons/contracts';
 import type { Db, Tx } from '../../db/client';
 import { requireOffice, type Actor } from '../../lib/actor';
-import { AppError } from '../../lib/errors';
 import { isLite, storedUpload, storeUpload } from '../jobs/files';
 import type { JobDefinition, JobQueue } from '../jobs/queue';
 import { importFrameStream, MAX_STREAM_FRAME_BYTES } from './frame-stream';
@@ -79,11 +78,6 @@ export async function importFrameAndWait(
   mode: FrameMode | undefined,
 ) {
   const { jobId } = await queueFrameImport(db, queue, actor, surveyId, file, mode);
-  const job = await queue.wait(jobId);
-  if (job.state === 'failed') {
-    const e = job.lastError as { status: number; error: string; message: string; details?: [] };
-    throw new AppError(e.status, e.error, e.message, e.details ?? []);
-  }
-  if (job.state !== 'completed') return { jobId, done: false as const };
-  return { jobId, done: true as const, summary: job.result as FrameSummary };
+  const done = await queue.outcome<FrameSummary>(jobId);
+  return done.done ? { jobId, done: true as const, summary: done.result } : done;
 }

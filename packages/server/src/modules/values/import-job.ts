@@ -1,6 +1,5 @@
 import type { Db, Tx } from '../../db/client';
 import type { Actor } from '../../lib/actor';
-import { AppError } from '../../lib/errors';
 import type { JobDefinition, JobQueue } from '../jobs/queue';
 import { isLite, storedUpload, storeUpload, type UploadStream } from '../jobs/files';
 import { assertCanReport, loadPlanScope } from '../plans/access';
@@ -85,11 +84,5 @@ export async function importValuesAndWait(
   filename: string,
 ) {
   const { jobId } = await queueValueImport(db, queue, actor, planId, file, filename);
-  const job = await queue.wait(jobId);
-  if (job.state === 'failed') {
-    const e = job.lastError as { status: number; error: string; message: string; details?: [] };
-    throw new AppError(e.status, e.error, e.message, e.details ?? []);
-  }
-  if (job.state !== 'completed') return { jobId, done: false as const };
-  return { jobId, done: true as const, result: job.result as ValueImportResult };
+  return queue.outcome<ValueImportResult>(jobId);
 }
