@@ -148,7 +148,7 @@ export const opendataBundleJob: JobDefinition<BundleInput, { sha256: string; byt
   retryLimit: 2,
   retryDelaySeconds: 5,
   run: async (ctx) => {
-    ctx.progress(0, 'building the open data bundle');
+    ctx.progress(0, 'bundle');
     const b = await ensureBundle(ctx.db, ctx.input.cycleId);
     return { sha256: b.sha256, bytes: b.bytes };
   },

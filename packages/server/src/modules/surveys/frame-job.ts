@@ -27,7 +27,7 @@ export const frameImportJob: JobDefinition<FrameImportInput, FrameSummary> = {
   run: async (ctx) => {
     let read = 0;
     const total = Math.max(1, ctx.input.bytes);
-    ctx.progress(0, 'reading the file');
+    ctx.progress(0, 'reading');
     // PGlite: the import's transaction holds the one connection, so the chunks are read through it
     // (between two COPY chunks). PostgreSQL: through another connection of the pool, as the
     // transaction's own is busy with COPY FROM STDIN.
@@ -35,9 +35,9 @@ export const frameImportJob: JobDefinition<FrameImportInput, FrameSummary> = {
     const file = (tx: Tx) => storedUpload(lite ? tx : ctx.db, ctx.id, (n) => (read += n));
     const summary = await importFrameStream(ctx.db, ctx.actor, ctx.input.surveyId, file, {
       mode: ctx.input.mode,
-      onProgress: (rows) => ctx.progress((90 * read) / total, `${rows} rows checked and written`),
+      onProgress: () => ctx.progress((90 * read) / total, 'importing'),
     });
-    ctx.progress(100, `${summary.inserted} rows imported`);
+    ctx.progress(100, 'done');
     return summary;
   },
 };
