@@ -18,6 +18,14 @@ export const PlanPermissions = z.object({
   reportValues: z.boolean(),
   /** Verify or reject reported values (the office and verifiers of the unit). */
   verifyValues: z.boolean(),
+  /** Sign the appraisee side of the responsibility agreement (an approved plan; its unit manager or cadre). */
+  signAppraisee: z.boolean(),
+  /** Sign the office side of the responsibility agreement (an approved plan; the office). */
+  signOffice: z.boolean(),
+  /** Ask for a mid-cycle revision of targets or weights (an approved plan; its editors). */
+  requestRevision: z.boolean(),
+  /** Approve or reject pending revisions (the office). */
+  decideRevisions: z.boolean(),
 });
 export type PlanPermissions = z.infer<typeof PlanPermissions>;
 

@@ -62,6 +62,20 @@ const find = (tree: Node[], code: string): Node | undefined => {
 describe('target responsibility agreements', () => {
   it('is signed once by the appraisee side and once by the office', async () => {
     const sign = (c: Client, side: string) => c.post(`/api/plans/${planId}/signoffs`, { side });
+    // The plan carries who may sign which side, request and decide revisions (the console asks nothing else).
+    const can = async (c: Client) => (await c.get(`/api/plans/${planId}`)).json().plan.can;
+    expect(await can(manager)).toMatchObject({
+      signAppraisee: true,
+      signOffice: false,
+      requestRevision: true,
+      decideRevisions: false,
+    });
+    expect(await can(office)).toMatchObject({
+      signAppraisee: false,
+      signOffice: true,
+      requestRevision: true,
+      decideRevisions: true,
+    });
     expect((await sign(await otherManager.login(), 'appraisee')).statusCode).toBe(403);
     expect((await sign(manager, 'office')).statusCode).toBe(403);
     expect((await sign(manager, 'appraisee')).statusCode).toBe(201);

@@ -2,10 +2,10 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { planSignoffs, users } from '../../db/schema';
-import { coversOrg, isOffice, requireActor, type Actor } from '../../lib/actor';
+import { requireActor, type Actor } from '../../lib/actor';
 import { conflict, forbidden, isUniqueViolation } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
-import { assertCanReadPlan, loadPlanScope, type PlanScope } from '../plans/access';
+import { assertCanReadPlan, canSignSync, loadPlanScope, type PlanScope } from '../plans/access';
 
 export type SignoffSide = 'appraisee' | 'office';
 
@@ -25,12 +25,12 @@ export async function signPlan(db: Db, actor: Actor | null, planId: string, side
   const a = requireActor(actor);
   return db.transaction(async (tx) => {
     const scope = await loadPlanScope(tx, planId);
-    if (side === 'office' && !isOffice(a))
-      throw forbidden('The office side is signed by the performance office');
-    if (side === 'appraisee') {
-      const canSign = scope.personUserId === a.id || coversOrg(a, scope.orgPath, 'unit_manager');
-      if (!canSign) throw forbidden('The appraisee side is signed by the unit manager or the cadre');
-    }
+    if (!canSignSync(a, scope, side))
+      throw forbidden(
+        side === 'office'
+          ? 'The office side is signed by the performance office'
+          : 'The appraisee side is signed by the unit manager or the cadre',
+      );
     requireApproved(scope);
     let row;
     try {

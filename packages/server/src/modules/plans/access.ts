@@ -136,6 +136,16 @@ export const canVerifySync = (actor: Actor | null, s: Pick<PlanScope, 'orgPath'>
   !!actor && (isOffice(actor) || coversOrg(actor, s.orgPath, 'verifier'));
 
 /**
+ * Signing a side of the responsibility agreement 目标责任书: the office signs its side; the appraisee side is
+ * signed by a manager of the plan's unit (or a unit above it) or by the cadre a cadre plan appraises.
+ */
+export const canSignSync = (actor: Actor | null, s: PlanScope, side: 'appraisee' | 'office'): boolean =>
+  !!actor &&
+  (side === 'office'
+    ? isOffice(actor)
+    : s.personUserId === actor.id || coversOrg(actor, s.orgPath, 'unit_manager'));
+
+/**
  * What the actor may do with a plan: the rules above and the status checks of the plan and value services
  * (a draft is edited and submitted, a plan out for comment approved, an approved plan reported on). The
  * cycle's publication freeze is checked by the services on each write.
@@ -150,5 +160,9 @@ export function planPermissions(actor: Actor | null, s: PlanScope): PlanPermissi
     setOwner: isOffice(actor) && status !== 'closed',
     reportValues: canReportSync(actor, s) && status === 'approved',
     verifyValues: canVerifySync(actor, s),
+    signAppraisee: status === 'approved' && canSignSync(actor, s, 'appraisee'),
+    signOffice: status === 'approved' && canSignSync(actor, s, 'office'),
+    requestRevision: editor && status === 'approved',
+    decideRevisions: isOffice(actor),
   };
 }

@@ -16,13 +16,12 @@ import {
 import { MinusCircleOutlined, PlusOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { hasRole, useMe } from '../../console/auth';
 import { errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDateTime } from '../../shared/format';
 import type { Items } from '@perfcommons/contracts';
-import type { PlanRevision as Revision, Signoff } from '@perfcommons/contracts';
+import type { PlanPermissions, PlanRevision as Revision, Signoff } from '@perfcommons/contracts';
 import { ChangeList, RevisionTag } from './parts';
 import type { IndicatorNode } from '../../shared/tree';
 
@@ -37,24 +36,23 @@ const flatten = (nodes: IndicatorNode[]): LeafOption[] =>
 
 /**
  * Target responsibility agreement 目标责任书 of an approved plan: sign-offs of both sides, and
- * mid-cycle revisions of targets or weights (request by the unit, decision by the office).
+ * mid-cycle revisions of targets or weights (request by the unit, decision by the office). Who may sign,
+ * request or decide comes from the plan's `can` (computed by the server).
  */
 export default function AgreementPanel({
   planId,
-  canEdit,
+  can,
   tree,
 }: {
   planId: string;
-  /** The actor edits this plan (unit manager of its unit, or the office). */
-  canEdit: boolean;
+  /** What the user may do with the plan (the server's policy sent with it). */
+  can: PlanPermissions;
   /** The plan's indicator tree (its nodes can be revised). */
   tree: IndicatorNode[];
 }) {
   const { t, i18n } = useTranslation('monitoring');
   const lang = i18n.language;
   const { message, modal } = App.useApp();
-  const me = useMe().data!;
-  const office = hasRole(me, 'office', 'admin');
   const qc = useQueryClient();
   const signoffs = useQuery({
     queryKey: ['signoffs', planId],
@@ -85,7 +83,7 @@ export default function AgreementPanel({
 
   const sideRow = (side: 'appraisee' | 'office') => {
     const s = signoffs.data?.find((x) => x.side === side);
-    const mine = side === 'office' ? office : canEdit && !office;
+    const mine = side === 'office' ? can.signOffice : can.signAppraisee;
     return {
       key: side,
       label: t(`side.${side}`),
@@ -156,7 +154,7 @@ export default function AgreementPanel({
       </div>
       <Space style={{ marginTop: 16, marginBottom: 8 }}>
         <Typography.Text strong>{t('revisions')}</Typography.Text>
-        {canEdit && (
+        {can.requestRevision && (
           <Button
             size="small"
             icon={<PlusOutlined />}
@@ -175,7 +173,7 @@ export default function AgreementPanel({
         renderItem={(r) => (
           <List.Item
             actions={
-              office && r.status === 'pending'
+              can.decideRevisions && r.status === 'pending'
                 ? [
                     <Button
                       key="a"

@@ -34,7 +34,6 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import { validateTree, WEIGHT_SUM_TOLERANCE } from '@perfcommons/domain';
-import { hasRole, useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
 import AgreementPanel from '../monitoring/AgreementPanel';
 import { detailText, errorHeadline, errorText } from '../../console/errors';
@@ -73,8 +72,6 @@ export default function PlanEditorPage() {
   const { t, i18n } = useTranslation('plans');
   const lang = i18n.language;
   const { message } = App.useApp();
-  const me = useMe().data;
-  const office = hasRole(me, 'office', 'admin');
   const qc = useQueryClient();
   const navigate = useNavigate();
   const detail = useQuery({
@@ -662,8 +659,8 @@ export default function PlanEditorPage() {
           void message.success(t('ahp.applied'));
         }}
       />
-      {plan?.status === 'approved' && detail.data && (
-        <AgreementPanel planId={id} canEdit={office || hasRole(me, 'unit_manager')} tree={detail.data.tree} />
+      {plan?.status === 'approved' && plan.can && detail.data && (
+        <AgreementPanel planId={id} can={plan.can} tree={detail.data.tree} />
       )}
       <Modal
         open={approveOpen}
