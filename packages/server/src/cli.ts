@@ -14,8 +14,7 @@ import { backup, restore } from './ops/backup';
 import { loadActor, resetTotp } from './modules/auth/service';
 import { productionRefusal } from './modules/auth/production';
 import { initAdmin, resetPassword } from './modules/users/service';
-import { startMonitoringScheduler, sweepMonitoring } from './modules/monitoring/scheduler';
-import { onceAcrossProcesses } from './lib/lease';
+import { queueSweep, startMonitoringScheduler } from './modules/monitoring/scheduler';
 import { openRedis } from './lib/redis';
 
 const HELP = `perfcommons — government performance management with public participation
@@ -133,18 +132,16 @@ async function main(argv: string[]) {
         redis: redis && { client: redis, prefix: env.REDIS_PREFIX },
       });
       if (redis) app.addHook('onClose', async () => void (await redis.quit().catch(() => undefined)));
-      // Reminders, early warnings and correction tasks without anyone calling the endpoints; every
-      // process schedules the sweep, the one that claims the period's lease runs it.
-      const sweepMs = env.MONITORING_SWEEP_MINUTES * 60_000;
+      // Reminders, early warnings and correction tasks without anyone calling the endpoints: every
+      // process ticks, the first to queue the period's sweep job wins and one process runs it.
       const sweeps = startMonitoringScheduler({
         db: database.db,
         minutes: env.MONITORING_SWEEP_MINUTES,
         log: app.log,
         sweep: async (at) => {
-          const r = await onceAcrossProcesses(database.db, 'monitoring-sweep', sweepMs, () =>
-            sweepMonitoring(database.db, { now: at, log: app.log }),
-          );
-          if (!r.ran) app.log.info('monitoring sweep of this period done by another process');
+          const jobId = await queueSweep(app.jobs, env.MONITORING_SWEEP_MINUTES, at);
+          if (jobId) app.log.info({ jobId }, 'monitoring sweep of this period queued');
+          else app.log.info('monitoring sweep of this period queued by another process');
         },
       });
       app.addHook('onClose', () => sweeps.stop());

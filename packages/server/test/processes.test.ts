@@ -1,7 +1,7 @@
 /**
  * Real server processes (`perfcommons start`, spawned through tsx): graceful shutdown on SIGTERM,
  * and two processes on one PostgreSQL database driven alternately (a session opened on one is used
- * on the other, rate limits count across both through Redis, the monitoring sweep runs once).
+ * on the other, rate limits count across both through Redis, the monitoring sweep job runs once).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -225,13 +225,32 @@ describe.runIf(!!pgUrl && BACKEND === 'postgres')('two server processes on one P
     expect(keys.length).toBeGreaterThanOrEqual(1);
   });
 
-  it('the monitoring sweep of the period runs in one process', async () => {
+  it('the monitoring sweep of the period is queued by one process and run once', async () => {
     const ran = (s: Server) => messages(s).filter((m) => m.startsWith('monitoring sweep as of')).length;
+    const queued = (s: Server) =>
+      messages(s).filter((m) => m === 'monitoring sweep of this period queued').length;
     const skipped = (s: Server) =>
-      messages(s).filter((m) => m === 'monitoring sweep of this period done by another process').length;
-    await until('both first sweeps', () => ran(a!) + skipped(a!) >= 1 && ran(b!) + skipped(b!) >= 1);
-    expect(ran(a!) + ran(b!)).toBe(1);
+      messages(s).filter((m) => m === 'monitoring sweep of this period queued by another process').length;
+    await until(
+      'both first ticks and the sweep',
+      () => queued(a!) + skipped(a!) >= 1 && queued(b!) + skipped(b!) >= 1 && ran(a!) + ran(b!) >= 1,
+    );
+    expect(queued(a!) + queued(b!)).toBe(1);
     expect(skipped(a!) + skipped(b!)).toBe(1);
+    expect(ran(a!) + ran(b!)).toBe(1);
+    // One job of the period, its report stored as the result.
+    const client = new pg.Client({ connectionString: withDatabase(pgUrl!, dbName) });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ state: string; result: { asOf: string; cycles: unknown[] } }>(
+        `select state, result from jobs where kind = 'monitoring.sweep'`,
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ state: 'completed', result: { cycles: [] } });
+      expect(rows[0].result.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    } finally {
+      await client.end();
+    }
   });
 
   it('each process reports its own requests at /metrics and is ready', async () => {

@@ -445,7 +445,6 @@ export * from './schema-indicators';
 export * from './schema-appeal-files';
 export * from './schema-jobs';
 export * from './schema-linkage';
-export * from './schema-ops';
 export * from './schema-training';
 export * from './schema-calibration';
 export * from './schema-opendata';

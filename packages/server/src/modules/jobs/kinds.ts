@@ -5,6 +5,7 @@ import { frameImportJob } from '../surveys/frame-job';
 import { valueImportJob } from '../values/import-job';
 import { orgImportJob } from '../onboarding/import-job';
 import { opendataBundleJob } from '../opendata/store';
+import { monitoringSweepJob } from '../monitoring/scheduler';
 import type { JobDefinition, JobsOptions } from './queue';
 
 /** Every kind of durable job the server runs (each process works all of them). */
@@ -16,6 +17,7 @@ export function jobDefinitions(): JobDefinition<never, unknown>[] {
     opendataBundleJob,
     valueImportJob,
     orgImportJob,
+    monitoringSweepJob,
   ];
   return kinds as JobDefinition<never, unknown>[];
 }

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
-import { withStartupLock, type Database, type Db } from '../../db/client';
+import { rowsOf, withStartupLock, type Database, type Db } from '../../db/client';
 import { jobFiles, jobs } from '../../db/schema';
 import { observeJob } from '../../lib/metrics';
 import type { Actor } from '../../lib/actor';
@@ -24,7 +24,19 @@ export interface JobContext<I> {
    * the row is written outside the handler's own transaction (on PGlite it lands after it commits).
    */
   progress(percent: number, message?: string): void;
+  /** The server's log (pino under Fastify). */
+  log: JobLog;
 }
+
+/** The part of a pino / Fastify logger that jobs write to. */
+export interface JobLog {
+  info(obj: object, msg: string): void;
+  warn(msg: string): void;
+  error(msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+const silent: JobLog = { info: () => {}, warn: () => {}, error: () => {} };
 
 export interface JobDefinition<I = unknown, R = unknown> {
   kind: string;
@@ -48,7 +60,7 @@ export interface JobsOptions {
   pollSeconds?: number;
   /** Seconds before the first retry of every kind (instead of each kind's own). */
   retryDelaySeconds?: number;
-  log?: { warn(msg: string): void; error(msg: string): void };
+  log?: JobLog;
 }
 
 export type JobRow = typeof jobs.$inferSelect;
@@ -219,6 +231,44 @@ export class JobQueue {
     return row;
   }
 
+  /**
+   * Queues the platform's run of `kind` for the current period of `periodSeconds` (periods counted
+   * on the database's clock from the epoch) unless it is queued already: every process may ask, one
+   * queues it. The job's id is derived from the kind and the period, so both the `jobs` row and
+   * pg-boss's job are keyed by the period (a second insert of either is a no-op). Answers the row
+   * when this call queued it, null when the period's run exists (queued, run or failed).
+   */
+  async enqueuePeriodic(kind: string, periodSeconds: number, input: object): Promise<JobRow | null> {
+    const def = this.defs.get(kind);
+    if (!def) throw new Error(`No job kind ${kind}`);
+    const [{ period }] = await rowsOf<{ period: string }>(
+      this.db,
+      sql`select floor(extract(epoch from now()) / ${periodSeconds})::bigint::text as period`,
+    );
+    const id = periodicJobId(kind, periodSeconds, period);
+    const [row] = await this.db
+      .insert(jobs)
+      .values({
+        id,
+        kind,
+        input: { ...input, period: Number(period), periodSeconds },
+        createdBy: null,
+        maxAttempts: (def.retryLimit ?? 2) + 1,
+      })
+      .onConflictDoNothing()
+      .returning();
+    if (!row) return null;
+    try {
+      await this.boss.send(kind, { ...(row.input as object), actorId: null }, { id });
+    } catch (err) {
+      await this.finish(id, 'failed', { lastError: errorOf(err) });
+      throw err;
+    }
+    const worker = this.workers.get(kind);
+    if (worker) this.boss.notifyWorker(worker);
+    return row;
+  }
+
   private async runOne(def: JobDefinition, job: PgBoss.JobWithMetadata<Record<string, unknown>>) {
     const { actorId, ...input } = job.data;
     const attempt = job.retryCount + 1;
@@ -257,6 +307,7 @@ export class JobQueue {
       attempt,
       db: this.db,
       actor: typeof actorId === 'string' ? await loadActor(this.db, actorId) : null,
+      log: this.options.log ?? silent,
       progress: (percent, message) => {
         const progress = Math.max(0, Math.min(100, Math.round(percent)));
         this.events.emit('progress', { id: job.id, progress, message });
@@ -395,6 +446,15 @@ export class JobQueue {
       .groupBy(jobs.kind);
     return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
   }
+}
+
+/** The id of a periodic job's run in one period: a UUID (version 8) from a hash of kind and period. */
+export function periodicJobId(kind: string, periodSeconds: number, period: string | number): string {
+  const h = createHash('sha256').update(`${kind}\n${periodSeconds}\n${period}`).digest();
+  h[6] = (h[6] & 0x0f) | 0x80;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
 export interface StartJobsOptions extends JobsOptions {

@@ -3,8 +3,19 @@ import { eq, sql } from 'drizzle-orm';
 import { correctionTasks, cycles, earlyWarnings } from '../../db/schema';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 import { verifyAudit } from '../audit/service';
-import { startMonitoringScheduler, sweepMonitoring, type SweepLog, type Timers } from './scheduler';
+import { jobs } from '../../db/schema';
+import {
+  queueSweep,
+  startMonitoringScheduler,
+  sweepMonitoring,
+  SWEEP_KIND,
+  type SweepLog,
+  type Timers,
+} from './scheduler';
 import { cycleOf, planOf, resetMonitoring } from './test-util';
+
+process.env.JOB_POLL_SECONDS = '0.5';
+process.env.JOB_RETRY_DELAY_SECONDS = '0';
 
 let t: TestApp;
 let office: Client;
@@ -145,6 +156,61 @@ describe('monitoring sweep', () => {
       'error monitoring sweep: reminders failed',
       'info monitoring sweep as of 2999-01-01: 1 cycle(s)',
     ]);
+  });
+});
+
+describe('monitoring sweep as a job', () => {
+  it('is queued once per period by any number of processes and stores its report', async () => {
+    // Three processes ticking at once (a period of a year: the test runs well inside one).
+    const ids = await Promise.all([0, 1, 2].map(() => queueSweep(t.app.jobs, 525_600, NOW)));
+    const queued = ids.filter((id): id is string => id !== null);
+    expect(queued).toHaveLength(1);
+    const job = await t.app.jobs.wait(queued[0]);
+    expect(job).toMatchObject({
+      kind: SWEEP_KIND,
+      state: 'completed',
+      progress: 100,
+      attempts: 1,
+      createdBy: null,
+      input: { at: NOW.toISOString(), periodSeconds: 31_536_000 },
+    });
+    // Everything was swept by the tests above: the report says so.
+    expect(job.result).toEqual({
+      asOf: '2025-07-30',
+      cycles: [
+        {
+          cycleId,
+          code: '2025-annual',
+          reminders: 0,
+          escalations: 0,
+          warnings: 0,
+          tasks: 0,
+          notified: 0,
+          errors: [],
+        },
+      ],
+    });
+    // The office reads it like any job; a manager does not see it.
+    const seen = await office.get(`/api/jobs/${job.id}`);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json()).toMatchObject({ kind: SWEEP_KIND, state: 'completed', result: job.result });
+    expect((await (await t.as('edu.manager')).get(`/api/jobs/${job.id}`)).statusCode).toBe(404);
+    // Done, the period still has its run: no second one.
+    expect(await queueSweep(t.app.jobs, 525_600, NOW)).toBeNull();
+    const rows = await t.db.select().from(jobs).where(eq(jobs.kind, SWEEP_KIND));
+    const ofYear = rows.filter((r) => (r.input as { periodSeconds: number }).periodSeconds === 31_536_000);
+    expect(ofYear).toHaveLength(1);
+  });
+
+  it('a sweep that cannot run is retried once, then failed with its reason', async () => {
+    const job = await t.app.jobs.enqueuePeriodic(SWEEP_KIND, 86_399, { at: 'not a date' });
+    const done = await t.app.jobs.wait(job!.id);
+    expect(done).toMatchObject({
+      state: 'failed',
+      attempts: 2,
+      maxAttempts: 2,
+      lastError: { error: 'internal', message: 'Invalid time value', status: 500 },
+    });
   });
 });
 

@@ -3,6 +3,7 @@ import type { Stage } from '@perfcommons/contracts';
 import type { Db } from '../../db/client';
 import { cycles } from '../../db/schema';
 import { systemActor } from '../../lib/system';
+import type { JobDefinition, JobQueue } from '../jobs/queue';
 import { runReminders } from './discipline';
 import { todayUtc } from './periods';
 import { runCorrectionTasks } from './tasks';
@@ -43,7 +44,13 @@ export interface SweepReport {
  */
 export async function sweepMonitoring(
   db: Db,
-  opts: { now?: Date; log?: SweepLog; taskDays?: number } = {},
+  opts: {
+    now?: Date;
+    log?: SweepLog;
+    taskDays?: number;
+    /** Called after each cycle with the cycles done and their number. */
+    progress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<SweepReport> {
   const actor = systemActor();
   const asOf = todayUtc(opts.now ?? new Date());
@@ -85,9 +92,42 @@ export async function sweepMonitoring(
         );
     });
     report.cycles.push(done);
+    opts.progress?.(report.cycles.length, list.length);
   }
   opts.log?.info(report, `monitoring sweep as of ${asOf}: ${list.length} cycle(s)`);
   return report;
+}
+
+export const SWEEP_KIND = 'monitoring.sweep';
+
+/**
+ * The sweep as a durable job: queued once per period for all processes ({@link queueSweep}), run by
+ * one of them, its report stored as the job's result (`GET /api/jobs/:id`, the office). `at` is the
+ * moment it was queued for, so a retry sweeps as of the same day. A failing step is in the report,
+ * not a failure of the job; a sweep that cannot run at all (the database gone) is retried once, then
+ * failed with its reason, and the next period queues a new one.
+ */
+export const monitoringSweepJob: JobDefinition<{ at: string }, SweepReport> = {
+  kind: SWEEP_KIND,
+  retryLimit: 1,
+  retryDelaySeconds: 30,
+  run: (ctx) =>
+    sweepMonitoring(ctx.db, {
+      now: new Date(ctx.input.at),
+      log: ctx.log,
+      progress: (done, total) => ctx.progress((done / Math.max(total, 1)) * 100, 'sweeping'),
+    }),
+};
+
+/**
+ * Queues the sweep of the current period (`minutes` long, on the database's clock) unless this or
+ * another process queued it already; answers the job id, or null when it was queued elsewhere.
+ */
+export async function queueSweep(jobs: JobQueue, minutes: number, at: Date): Promise<string | null> {
+  const job = await jobs.enqueuePeriodic(SWEEP_KIND, Math.max(1, Math.round(minutes * 60)), {
+    at: at.toISOString(),
+  });
+  return job?.id ?? null;
 }
 
 /** Timer functions, injectable so a test drives the schedule without waiting. */

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/helper';
-import { claimLease, onceAcrossProcesses } from '../../lib/lease';
 import { observeJob, observeRecompute, setJobQueueDepthSource } from '../../lib/metrics';
 import { shippedMigrations } from './routes';
 
@@ -137,32 +136,6 @@ describe('/metrics', () => {
     } finally {
       setJobQueueDepthSource(null);
     }
-  });
-});
-
-describe('leases of periodic work', () => {
-  it('one claimant of many at once gets the period; the next period is claimable again', async () => {
-    const name = `test-${Date.now()}`;
-    const claims = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => claimLease(t.db, name, 60_000, `proc-${i}`)),
-    );
-    expect(claims.filter(Boolean)).toHaveLength(1);
-    expect(await claimLease(t.db, name, 60_000, 'proc-late')).toBe(false);
-    // The period ends (the lease runs out): the next claimant gets it.
-    await t.db.execute(sql`update ops_leases set until = now() - interval '1 second' where name = ${name}`);
-    expect(await claimLease(t.db, name, 60_000, 'proc-next')).toBe(true);
-    const rows = await t.db.execute(sql`select holder from ops_leases where name = ${name}`);
-    expect((rows as unknown as { rows: { holder: string }[] }).rows).toEqual([{ holder: 'proc-next' }]);
-  });
-
-  it('onceAcrossProcesses runs the work of a period once', async () => {
-    const name = `sweep-${Date.now()}`;
-    let runs = 0;
-    const results = await Promise.all(
-      ['a', 'b', 'c'].map((holder) => onceAcrossProcesses(t.db, name, 3_600_000, async () => ++runs, holder)),
-    );
-    expect(runs).toBe(1);
-    expect(results.filter((r) => r.ran)).toEqual([{ ran: true, value: 1 }]);
   });
 });
 
