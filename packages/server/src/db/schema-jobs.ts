@@ -66,6 +66,23 @@ export const jobFiles = pgTable(
   (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
 );
 
+/**
+ * A file a job made for its creator (an export), in 1 MB chunks: kept after the job ends (unlike
+ * `job_files`, its input) and downloaded from `GET /api/jobs/:id/file`; its name, type, size and
+ * SHA-256 are in the job's result. Deleted with the job, or when it expires (`EXPORT_KEEP_HOURS`).
+ */
+export const jobOutputs = pgTable(
+  'job_outputs',
+  {
+    jobId: uuid('job_id')
+      .notNull()
+      .references(() => jobs.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    data: bytea('data').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobId, t.seq] })],
+);
+
 /** A user's channels; no row means the defaults (in-platform only: e-mail and SMS need consent). */
 export const notificationPreferences = pgTable('notification_preferences', {
   userId: uuid('user_id')
