@@ -89,6 +89,8 @@ export const LintFinding = z.object({
   otherCode: z.string().optional(),
   /** The measured share (%) or similarity (0–1). */
   value: z.number().optional(),
+  /** The cycle's minimum share (%) the value falls below (balance.public_weight, weight.too_small). */
+  limit: z.number().optional(),
 });
 export type LintFinding = z.infer<typeof LintFinding>;
 

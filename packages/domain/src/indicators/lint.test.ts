@@ -192,6 +192,7 @@ describe('lintPlan', () => {
     const f = lintPlan(t, ctx);
     expect(codes(f)).toEqual(['balance.public_weight@:error']);
     expect(f[0].value).toBeCloseTo(8, 10);
+    expect(f[0].limit).toBe(ctx.minPublicWeight);
     expect(lintPlan(t, { ...ctx, minPublicWeight: 8 })).toEqual([]);
     // Service recipients count as the public too.
     t[3].subjects[0].type = 'service_recipient';
@@ -207,6 +208,7 @@ describe('lintPlan', () => {
     const f = lintPlan(t, ctx);
     expect(codes(f)).toEqual(['weight.too_small@A2:warning']);
     expect(f[0].value).toBeCloseTo(1.6, 10);
+    expect(f[0].limit).toBe(ctx.minLeafShare);
     expect(lintPlan(t, {})).toEqual([]);
   });
 

@@ -28,6 +28,8 @@ export interface LintFinding {
   otherCode?: string;
   /** The measured quantity (share in %, similarity 0–1) where one is involved. */
   value?: number;
+  /** The cycle's minimum the value falls below (share in %), for `balance.public_weight` and `weight.too_small`. */
+  limit?: number;
 }
 
 /** Cycle rules the checks use (shares in percent of the plan's total score). */
@@ -165,6 +167,7 @@ export function lintPlan(tree: IndicatorNode[], context: LintContext = {}): Lint
         severity: 'error',
         message: `The public scores ${fmt(pub)}% of the total, below the cycle's minimum of ${fmt(minPublic)}%`,
         value: pub,
+        limit: minPublic,
       });
   }
 
@@ -232,6 +235,7 @@ export function lintPlan(tree: IndicatorNode[], context: LintContext = {}): Lint
           severity: 'warning',
           message: `${node.code} ${node.name}: ${fmt(share)}% of the total, below the cycle's minimum of ${fmt(minLeaf)}%`,
           value: share,
+          limit: minLeaf,
         });
 
   const threshold = context.overlapThreshold ?? DEFAULT_OVERLAP_THRESHOLD;

@@ -27,9 +27,6 @@ interface Props {
   onOpen?: (code: string) => void;
 }
 
-/** The cycle's minimum share, as the server's message states it. */
-const SHARE = /(\d+(?:\.\d+)?)% of the total, below the cycle's minimum of (\d+(?:\.\d+)?)%/;
-
 /**
  * The server's scientific design checks 指标科学性检查 of a plan, errors first, each naming its indicator;
  * with errors, an editor can submit with a reason (lintOverride, recorded in the audit log).
@@ -56,12 +53,11 @@ export function LintPanel({ planId, findings, tree, canSubmit, dirty, onOpen }: 
     return n ? `${code} ${pick(lang, n.name, n.nameEn) || ''}`.trim() : code;
   };
   const text = (f: LintFinding) => {
-    const min = f.message.match(SHARE)?.[2] ?? '';
     return t(`lint.codes.${f.code}`, {
       name: nameOf(f.indicatorCode),
       other: f.otherCode ? nameOf(f.otherCode) : '',
       value: f.value === undefined ? '' : fmtNum(f.value),
-      min,
+      min: f.limit === undefined ? '' : fmtNum(f.limit),
       detail: f.severity === 'error' ? t('lint.worse') : t('lint.equal'),
       defaultValue: f.message,
     });
