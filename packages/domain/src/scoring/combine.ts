@@ -1,9 +1,17 @@
 import { DomainError } from '../indicators/errors';
 import type { AppraiseeScore, BreakdownNode } from './aggregate';
 
+/** Codes of the parts a combined total adds as first-level breakdown nodes: the unit's result, the term's annual results. */
+export const COMBINED_PART_CODES = ['UNIT', 'ANNUAL'] as const;
+export type CombinedPartCode = (typeof COMBINED_PART_CODES)[number];
+/** Code of the node that keeps an own total floored at 0 explicit in a combined breakdown. */
+export const FLOOR_NODE_CODE = 'FLOOR';
+/** Codes of the synthetic nodes of a breakdown: parts of a combined total, not indicators of the plan. */
+export const SYNTHETIC_NODE_CODES: readonly string[] = [...COMBINED_PART_CODES, FLOOR_NODE_CODE];
+
 /** Another result that enters an appraisee's total with a fixed share. */
 export interface CombinedPart {
-  /** Code of the synthetic breakdown node, e.g. `UNIT` or `ANNUAL`. */
+  /** Code of the synthetic breakdown node, one of {@link COMBINED_PART_CODES}. */
   code: string;
   /** Its name, e.g. 所在单位绩效 (the unit's result). */
   name: string;
@@ -81,7 +89,7 @@ export function combineScores(own: AppraiseeScore, parts: CombinedPart[]): Appra
   const breakdown = [...own.breakdown.map((n) => scale(n, f)), ...partNodes];
   if (Math.abs(floorFix) > 1e-12) {
     breakdown.push({
-      code: 'FLOOR',
+      code: FLOOR_NODE_CODE,
       name: '总分不低于0',
       weight: 0,
       attainment: 0,

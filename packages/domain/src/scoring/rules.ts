@@ -58,6 +58,15 @@ export interface PerUnitRule {
 export type AttainmentRule = LinearRule | BandedRule | PassFailRule | RatioRule | RatingRule;
 /** Every scoring rule 评分标准. */
 export type ScoringRule = AttainmentRule | PerUnitRule;
+/** The types of scoring rule, in the order an editor offers them. */
+export const SCORING_RULE_TYPES = [
+  'linear',
+  'ratio',
+  'banded',
+  'passFail',
+  'rating',
+  'perUnit',
+] as const satisfies readonly ScoringRule['type'][];
 
 function checkCap(cap: number | undefined): number {
   const c = cap ?? 1;

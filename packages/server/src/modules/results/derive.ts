@@ -2,6 +2,7 @@ import { and, eq, gte, inArray, lte, ne } from 'drizzle-orm';
 import {
   rankSensitivity,
   type CombinedPart,
+  type CombinedPartCode,
   type MissingEntry,
   type VetoOutcome,
   type RankStability,
@@ -21,9 +22,13 @@ const appraiseeKey = (type: string, personId: string | null, orgUnitId: string) 
 
 export type { MissingEntry } from '@perfcommons/domain';
 
-const UNIT_PART = { code: 'UNIT', name: '所在单位绩效', nameEn: 'Result of the unit' } as const;
+const UNIT_PART = {
+  code: 'UNIT' satisfies CombinedPartCode,
+  name: '所在单位绩效',
+  nameEn: 'Result of the unit',
+} as const;
 const ANNUAL_PART = {
-  code: 'ANNUAL',
+  code: 'ANNUAL' satisfies CombinedPartCode,
   name: '任期内年度考核',
   nameEn: 'Annual results within the term',
 } as const;

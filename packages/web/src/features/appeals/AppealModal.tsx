@@ -22,15 +22,14 @@ import type { BreakdownView } from '../../shared/tree';
 import type { ResultItem as Result } from '@perfcommons/contracts';
 import type { Appeal } from './types';
 import { EVIDENCE_MAX_BYTES } from '@perfcommons/contracts/enums';
+import { SYNTHETIC_NODE_CODES } from '@perfcommons/domain';
 import { EVIDENCE_ACCEPT } from '../values/Evidence';
-
-/** Codes of the synthetic parts of a combined total: not indicators of the plan, so not appealable. */
-export const SYNTHETIC_CODES = ['UNIT', 'ANNUAL', 'FLOOR'];
 
 /** Leaves of a breakdown, for the indicator picker. */
 function leaves(ns: BreakdownView[], out: BreakdownView[] = []): BreakdownView[] {
   for (const n of ns) {
-    if (SYNTHETIC_CODES.includes(n.code)) continue;
+    // Parts of a combined total are not indicators of the plan, so not appealable.
+    if (SYNTHETIC_NODE_CODES.includes(n.code)) continue;
     if (n.children?.length) leaves(n.children, out);
     else out.push(n);
   }

@@ -13,7 +13,7 @@ import {
 } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { SUBJECT_TYPES } from '@perfcommons/domain';
+import { SCORING_RULE_TYPES as RULE_TYPES, SUBJECT_TYPES } from '@perfcommons/domain';
 import { pick } from '../../i18n';
 import { fmtNum } from '../../shared/format';
 import type { ScoringRule, SubjectWeight } from '../../shared/tree';
@@ -23,7 +23,6 @@ import { RubricView } from '../indicators/RubricView';
 import { TargetAid } from '../indicators/TargetAid';
 import './design-i18n';
 
-const RULE_TYPES = ['linear', 'ratio', 'banded', 'passFail', 'rating', 'perUnit'] as const;
 const SUBJECTS = SUBJECT_TYPES;
 
 /** A fresh rule of a type, carrying over what the node already knows (target, baseline, direction). */

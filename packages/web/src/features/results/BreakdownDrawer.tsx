@@ -8,14 +8,15 @@ import { api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import type { BreakdownView, IndicatorNode } from '../../shared/tree';
 import type { PlanDetailReply, ResultDetail } from '@perfcommons/contracts';
+import { COMBINED_PART_CODES, SYNTHETIC_NODE_CODES, type CombinedPartCode } from '@perfcommons/domain';
 import { GradeTag } from './GradeTag';
 import { ConsequenceTags, IncompleteTag, missingLabel, SensitivityCell } from './ResultExtras';
 import { ruleSummary } from '../plans/ruleSummary';
-import { AppealModal, SYNTHETIC_CODES } from '../appeals/AppealModal';
+import { AppealModal } from '../appeals/AppealModal';
 import { FindingNotes } from '../linkage/FindingNotes';
 
 /** Parts of a combined total (人事结合 / term) that the domain adds as synthetic first-level nodes. */
-const COMBINED = ['UNIT', 'ANNUAL'];
+const COMBINED: readonly string[] = COMBINED_PART_CODES;
 
 /** English names by code, from the plan's tree (the breakdown carries the Chinese name only). */
 export function useNamesEn(planId: string | undefined) {
@@ -72,7 +73,7 @@ export function BreakdownDrawer({ resultId, onClose }: { resultId?: string; onCl
     .reduce((a, n) => a + n.weight, 0);
   /** The synthetic nodes explain themselves from their numbers; the server's note names the cycles. */
   const combinedNote = (n: BreakdownView) =>
-    n.code === 'UNIT'
+    n.code === ('UNIT' satisfies CombinedPartCode)
       ? t('drawer.unitNote', {
           total: fmtNum(n.attainment),
           share: fmtNum(n.weight),
@@ -293,7 +294,7 @@ export function BreakdownDrawer({ resultId, onClose }: { resultId?: string; onCl
                       key: 'appeal',
                       width: 70,
                       render: (_: unknown, n: Row) =>
-                        n.children?.length || SYNTHETIC_CODES.includes(n.code) ? null : (
+                        n.children?.length || SYNTHETIC_NODE_CODES.includes(n.code) ? null : (
                           <Button size="small" type="link" onClick={() => setAppeal({ code: n.code })}>
                             {t('drawer.appeal')}
                           </Button>
