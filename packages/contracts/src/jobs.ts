@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ErrorDetail, itemsOf, Json, Timestamp } from './common';
+import { fileReply } from './files';
 
 /** queued → active → completed; a failed attempt → retry (then active again) or failed. */
 export const JOB_STATES = ['queued', 'active', 'retry', 'completed', 'failed'] as const;
@@ -51,3 +52,17 @@ export const JobsQuery = z.object({
 /** 202: the work was queued as a job; follow it at `GET /api/jobs/:id`. */
 export const JobAccepted = z.object({ jobId: z.uuid() });
 export type JobAccepted = z.infer<typeof JobAccepted>;
+
+/** A file a job made for its creator (an export), named in its result as `file`. */
+export const JobFile = z.object({
+  filename: z.string(),
+  /** Media type, sent as content-type. */
+  type: z.string(),
+  bytes: z.number().int(),
+  /** SHA-256 (hex), sent as `x-content-sha256`. */
+  sha256: z.string(),
+});
+export type JobFile = z.infer<typeof JobFile>;
+
+/** The file a completed job made, for its creator only, while it is kept (24 hours). */
+export const JobFileReply = fileReply('application/octet-stream', 'The file the job made (an export)');

@@ -266,6 +266,11 @@ export const PublishSurveyBody = AnalysisQuery.default(DEFAULT_ANALYSIS);
 export const ExportQuery = z.object({
   /** csv or xlsx. */
   format: z.enum(EXPORT_FORMATS).default('csv'),
+  /** The export runs as a job (202 with its id); true waits for it and answers the file (200). */
+  wait: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
 });
 export const PublicSurveysQuery = z.object({
   /** Only surveys feeding this cycle. */

@@ -706,7 +706,7 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     allow: OFFICE,
   },
   'GET /api/surveys/:id/analysis': { url: '/api/surveys/{survey}/analysis', allow: OFFICE },
-  'GET /api/surveys/:id/export': { url: '/api/surveys/{survey}/export', allow: OFFICE },
+  'POST /api/surveys/:id/export': { url: '/api/surveys/{survey}/export', allow: OFFICE },
   'POST /api/surveys/:id/publish': { url: '/api/surveys/{survey}/publish', body: {}, allow: OFFICE },
 
   // Monitoring
@@ -790,6 +790,8 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
   // Durable jobs: one's own; another user's job is not found (404), as if it did not exist.
   'GET /api/jobs': { url: '/api/jobs', allow: SIGNED_IN },
   'GET /api/jobs/:id': { url: '/api/jobs/{missing}', allow: SIGNED_IN },
+  // The file a job made (an export): its creator only, anyone else 404.
+  'GET /api/jobs/:id/file': { url: '/api/jobs/{missing}/file', allow: SIGNED_IN },
   // Indicator library (officials read, the office writes) and performance database (officials).
   'GET /api/indicators': { url: '/api/indicators', allow: NOT_CITIZEN_SIGNED_IN },
   'POST /api/indicators': {

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client';
-import { jobFiles } from '../../db/schema';
+import { jobFiles, jobOutputs, jobs } from '../../db/schema';
 import { AppError, badRequest } from '../../lib/errors';
 
 /** Size of one stored chunk of an upload. */
@@ -74,6 +75,44 @@ export function storedUpload(db: DbOrTx, jobId: string, onBytes?: (n: number) =>
     })(),
     { objectMode: false },
   );
+}
+
+/** Hours a file made by a job (an export) is kept for its creator after the job ended. */
+export const OUTPUT_KEEP_HOURS = 24;
+
+/**
+ * Stores the file a job made (kept after the job ends, unlike its upload) in 1 MB chunks, replacing
+ * what an earlier attempt of the job stored; answers its size and SHA-256.
+ */
+export async function storeOutput(db: DbOrTx, jobId: string, body: Buffer) {
+  await db.delete(jobOutputs).where(eq(jobOutputs.jobId, jobId));
+  for (let seq = 0; seq * CHUNK < body.length; seq++)
+    await db.insert(jobOutputs).values({ jobId, seq, data: body.subarray(seq * CHUNK, (seq + 1) * CHUNK) });
+  return { bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') };
+}
+
+/** The file a job made, read back one chunk at a time (memory holds one chunk). */
+export function storedOutput(db: DbOrTx, jobId: string): Readable {
+  return Readable.from(
+    (async function* () {
+      for (let seq = 0; ; seq++) {
+        const [row] = await db
+          .select({ data: jobOutputs.data })
+          .from(jobOutputs)
+          .where(and(eq(jobOutputs.jobId, jobId), eq(jobOutputs.seq, seq)));
+        if (!row) return;
+        yield row.data;
+      }
+    })(),
+    { objectMode: false },
+  );
+}
+
+/** Deletes the files of jobs that ended more than {@link OUTPUT_KEEP_HOURS} ago. */
+export async function deleteExpiredOutputs(db: DbOrTx) {
+  const before = new Date(Date.now() - OUTPUT_KEEP_HOURS * 3_600_000);
+  const old = db.select({ id: jobs.id }).from(jobs).where(lt(jobs.finishedAt, before));
+  await db.delete(jobOutputs).where(inArray(jobOutputs.jobId, old));
 }
 
 /** PGlite (one connection, held by a job's transaction) rather than the PostgreSQL pool. */

@@ -6,6 +6,7 @@ import { valueImportJob } from '../values/import-job';
 import { orgImportJob } from '../onboarding/import-job';
 import { opendataBundleJob } from '../opendata/store';
 import { monitoringSweepJob } from '../monitoring/scheduler';
+import { surveyExportJob } from '../surveys/export-job';
 import type { JobDefinition, JobsOptions } from './queue';
 
 /** Every kind of durable job the server runs (each process works all of them). */
@@ -18,6 +19,7 @@ export function jobDefinitions(): JobDefinition<never, unknown>[] {
     valueImportJob,
     orgImportJob,
     monitoringSweepJob,
+    surveyExportJob,
   ];
   return kinds as JobDefinition<never, unknown>[];
 }

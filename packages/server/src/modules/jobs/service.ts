@@ -1,10 +1,11 @@
 import type { z } from 'zod';
-import type { JobError } from '@perfcommons/contracts';
+import type { JobError, JobFile } from '@perfcommons/contracts';
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { jobs } from '../../db/schema';
+import { jobOutputs, jobs } from '../../db/schema';
 import { isOffice, requireActor, type Actor } from '../../lib/actor';
-import { notFound } from '../../lib/errors';
+import { AppError, conflict, notFound } from '../../lib/errors';
+import { OUTPUT_KEEP_HOURS, storedOutput } from './files';
 import { TERMINAL, type JobQueue, type JobRow } from './queue';
 
 const present = (j: JobRow) => ({
@@ -64,4 +65,25 @@ export async function runningJobs(db: Db, kind: string) {
     .select()
     .from(jobs)
     .where(and(eq(jobs.kind, kind), inArray(jobs.state, ['queued', 'active', 'retry'])));
+}
+
+/**
+ * The file a completed job made (an export), for its creator only: anyone else, the office included,
+ * is answered 404 as if the job did not exist (the file holds what the creator was allowed to read).
+ * 409 while the job is not completed, 410 once the file was deleted (kept {@link OUTPUT_KEEP_HOURS}).
+ */
+export async function jobOutput(db: Db, actor: Actor | null, id: string) {
+  const a = requireActor(actor);
+  const [row] = await db.select().from(jobs).where(eq(jobs.id, id));
+  if (!row || row.createdBy !== a.id) throw notFound('Job');
+  const file = (row.result as { file?: JobFile } | null)?.file;
+  if (row.state !== 'completed' || !file)
+    throw conflict('The job has made no file', [{ path: 'state', message: row.state }], 'job_not_done');
+  const kept = row.finishedAt && row.finishedAt.getTime() > Date.now() - OUTPUT_KEEP_HOURS * 3_600_000;
+  const [chunk] = kept
+    ? await db.select({ seq: jobOutputs.seq }).from(jobOutputs).where(eq(jobOutputs.jobId, id)).limit(1)
+    : [];
+  if (!chunk)
+    throw new AppError(410, 'expired', `Files of jobs are kept ${OUTPUT_KEEP_HOURS} hours: run it again`);
+  return { file, stream: storedOutput(db, id) };
 }

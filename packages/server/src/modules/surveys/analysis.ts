@@ -778,12 +778,9 @@ export async function getPublishedReport(db: Db, id: string) {
  * Raw answers without personal data: no frame id, contact or interviewer; one column per
  * question (matrix rows as `q.item`, multiple choices joined with ';'), stratum, mode, trust, weight.
  */
-export async function exportAnswers(db: Db, actor: Actor | null, id: string, format: 'csv' | 'xlsx') {
-  const a = requireOffice(actor, 'Survey export');
-  const s = await loadSurvey(db, id);
-  if (!s.fieldedVersionId)
-    throw conflict('The survey has not been fielded', [{ path: 'status', message: s.status }]);
-  const [v] = await db.select().from(surveyVersions).where(eq(surveyVersions.id, s.fieldedVersionId));
+export async function exportAnswers(db: DbOrTx, actor: Actor | null, id: string, format: 'csv' | 'xlsx') {
+  const { actor: a, survey: s, versionId } = await exportableSurvey(db, actor, id);
+  const [v] = await db.select().from(surveyVersions).where(eq(surveyVersions.id, versionId));
   const def = v.definition as Questionnaire;
   const rows = await db
     .select()
@@ -835,7 +832,17 @@ export async function exportAnswers(db: Db, actor: Actor | null, id: string, for
     },
   ]);
   // The shared writer escapes answers that a spreadsheet would run as formulas (lib/export.ts).
-  return exportTable(format, { name: 'answers', header, rows: data as Cell[][] });
+  const table = await exportTable(format, { name: 'answers', header, rows: data as Cell[][] });
+  return { ...table, rows: rows.length };
+}
+
+/** Who may export a survey's answers (the office) and whether it has any (fielded); else refused. */
+export async function exportableSurvey(db: DbOrTx, actor: Actor | null, id: string) {
+  const a = requireOffice(actor, 'Survey export');
+  const s = await loadSurvey(db, id);
+  if (!s.fieldedVersionId)
+    throw conflict('The survey has not been fielded', [{ path: 'status', message: s.status }]);
+  return { actor: a, survey: s, versionId: s.fieldedVersionId };
 }
 
 /** A satisfaction figure from a published survey for one leaf indicator of a plan. */

@@ -2,6 +2,7 @@ import {
   AnalysisQuery,
   ExportQuery,
   IdParams,
+  JobAccepted,
   PublicSurveysQuery,
   PublishedSurveyListReply,
   PublishSurveyBody,
@@ -11,14 +12,15 @@ import {
   SurveyReportReply,
 } from '@perfcommons/contracts';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
+import { sendJobOutput } from '../jobs/routes';
 import {
   analyseSurvey,
   DEFAULT_ANALYSIS,
-  exportAnswers,
   getPublishedReport,
   listPublishedSurveys,
   publishSurvey,
 } from './analysis';
+import { queueSurveyExport } from './export-job';
 
 /** Analysis, export and publication of a survey; the published reports on the portal. */
 export const surveyAnalysisRoutes: FastifyPluginAsyncContract = async (app) => {
@@ -30,15 +32,23 @@ export const surveyAnalysisRoutes: FastifyPluginAsyncContract = async (app) => {
     { schema: { tags, params: IdParams, querystring: AnalysisQuery, response: { 200: SurveyAnalysis } } },
     async (req) => analyseSurvey(db, req.actor, req.params.id, req.query),
   );
-  app.get(
+  // A job (202 with its id; the file at GET /api/jobs/:id/file); `?wait=true` answers the file.
+  app.post(
     '/surveys/:id/export',
-    { schema: { tags, params: IdParams, querystring: ExportQuery, response: { 200: SurveyExportReply } } },
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: ExportQuery,
+        response: { 200: SurveyExportReply, 202: JobAccepted },
+      },
+    },
     async (req, reply) => {
-      const out = await exportAnswers(db, req.actor, req.params.id, req.query.format);
-      reply
-        .header('content-type', out.type)
-        .header('content-disposition', `attachment; filename="survey-answers.${out.ext}"`);
-      return reply.send(out.body);
+      const jobId = await queueSurveyExport(db, app.jobs, req.actor, req.params.id, req.query.format);
+      if (!req.query.wait) return reply.code(202).send({ jobId });
+      const done = await app.jobs.outcome(jobId);
+      if (!done.done) return reply.code(202).send({ jobId });
+      return sendJobOutput(reply, db, req.actor, jobId);
     },
   );
   app.post(

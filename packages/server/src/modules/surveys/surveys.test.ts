@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,10 +6,12 @@ import { withDatabase } from '../../../test/global-setup';
 import { BACKEND, buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 import { openDatabase } from '../../db/client';
 import { aaporRates, nonresponseAdjust, surveyDesign, svyChisq, svyMean } from '@perfcommons/domain';
-import { surveyFrameUnits, surveyInvitations, surveyResponses } from '../../db/schema';
+import { jobs, surveyFrameUnits, surveyInvitations, surveyResponses } from '../../db/schema';
 import { AppError } from '../../lib/errors';
 import { sha256 } from '../../lib/hash';
 import { submitByToken, submitOpen } from './intake';
+
+process.env.JOB_POLL_SECONDS = '0.5';
 
 let t: TestApp;
 let office: Client;
@@ -613,9 +616,25 @@ describe('analysis, export and report', () => {
     expect(raked.weighting).toMatchObject({ method: 'rake', converged: true, outsideBounds: 0 });
   });
 
-  it('exports answers as CSV and XLSX without personal data', async () => {
-    const csv = await office.get(`/api/surveys/${surveyId}/export?format=csv`);
+  it('exports answers as CSV and XLSX without personal data, as jobs for their creator', async () => {
+    // Queued: 202 with the job's id; the file is the job's, downloaded by whoever queued it.
+    const queued = await office.post(`/api/surveys/${surveyId}/export?format=csv`);
+    expect(queued.statusCode).toBe(202);
+    const { jobId } = queued.json();
+    const job = await t.app.jobs.wait(jobId);
+    expect(job).toMatchObject({
+      kind: 'surveys.export',
+      state: 'completed',
+      progress: 100,
+      input: { surveyId, format: 'csv' },
+      result: { rows: 62, file: { filename: 'survey-answers.csv', type: 'text/csv; charset=utf-8' } },
+    });
+    const csv = await office.get(`/api/jobs/${jobId}/file`);
+    expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.headers['content-disposition']).toContain('survey-answers.csv');
+    expect(csv.headers['x-content-sha256']).toBe(sha256(csv.rawPayload));
+    expect(Number(csv.headers['content-length'])).toBe(csv.rawPayload.length);
     const lines = csv.body.replace(/^\uFEFF/, '').split('\r\n');
     expect(lines[0]).toBe(
       'response,district,area,stratum,mode,trust,designWeight,submittedDate,used,edu_sat,m.edu_eff,m.cul_eff,m.cul_int,nps,topics,advice',
@@ -623,7 +642,15 @@ describe('analysis, export and report', () => {
     expect(lines).toHaveLength(63);
     expect(csv.body).not.toMatch(/1380000/);
     expect(csv.body).not.toContain(invitations[1].externalId);
-    const xlsx = await office.get(`/api/surveys/${surveyId}/export?format=xlsx`);
+    // Only its creator downloads it: another office account sees the job, not the file.
+    const admin = await t.as('admin');
+    expect((await admin.get(`/api/jobs/${jobId}`)).statusCode).toBe(200);
+    expect((await admin.get(`/api/jobs/${jobId}/file`)).statusCode).toBe(404);
+    expect((await t.anon.get(`/api/jobs/${jobId}/file`)).statusCode).toBe(401);
+    // `?wait=true` answers the file itself, as the export did in the request before.
+    const xlsx = await office.post(`/api/surveys/${surveyId}/export?format=xlsx&wait=true`);
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
     expect(wb.worksheets[0].rowCount).toBe(63);
@@ -635,6 +662,52 @@ describe('analysis, export and report', () => {
       { format: 'csv', rows: 62 },
       { format: 'xlsx', rows: 62 },
     ]);
+    // Refusals answer at once and queue nothing: not the office (403), a survey not fielded (409).
+    const before = (await t.db.execute(sql`select count(*)::int as n from jobs`)).rows[0];
+    const manager = await t.as('edu.manager');
+    expect((await manager.post(`/api/surveys/${surveyId}/export`)).statusCode).toBe(403);
+    const draft = await office.post('/api/surveys', {
+      code: 't-export-draft',
+      title: '未开展的问卷',
+      cycleId,
+      strataFields: ['district'],
+      definition: definition(),
+    });
+    expect(draft.statusCode).toBe(201);
+    expect((await office.post(`/api/surveys/${draft.json().survey.id}/export`)).statusCode).toBe(409);
+    expect((await t.db.execute(sql`select count(*)::int as n from jobs`)).rows[0]).toEqual(before);
+  });
+
+  it('keeps the file of an export a day, then 410; a job without a file is 409', async () => {
+    const { jobId } = (await office.post(`/api/surveys/${surveyId}/export?format=csv`)).json();
+    await t.app.jobs.wait(jobId);
+    await t.db.execute(sql`update jobs set finished_at = now() - interval '25 hours' where id = ${jobId}`);
+    const gone = await office.get(`/api/jobs/${jobId}/file`);
+    expect(gone.statusCode).toBe(410);
+    expect(gone.json().error).toBe('expired');
+    // The next export deletes the expired file's bytes.
+    const next = (await office.post(`/api/surveys/${surveyId}/export?format=csv`)).json().jobId;
+    await t.app.jobs.wait(next);
+    const left = await t.db.execute(sql`select count(*)::int as n from job_outputs where job_id = ${jobId}`);
+    expect(left.rows[0]).toEqual({ n: 0 });
+    expect((await office.get(`/api/jobs/${next}/file`)).statusCode).toBe(200);
+    // A job still running has made no file yet.
+    const me = (await office.get('/api/auth/me')).json().user.id;
+    const [running] = await t.db
+      .insert(jobs)
+      .values({
+        id: randomUUID(),
+        kind: 'surveys.export',
+        state: 'active',
+        input: {},
+        createdBy: me,
+        maxAttempts: 3,
+      })
+      .returning();
+    const noFile = await office.get(`/api/jobs/${running.id}/file`);
+    expect(noFile.statusCode).toBe(409);
+    expect(noFile.json().error).toBe('job_not_done');
+    await t.db.delete(jobs).where(eq(jobs.id, running.id));
   });
 
   it('publishes a report on the public API that feeds the public satisfaction indicator', async () => {
