@@ -17,10 +17,13 @@ export const zh = {
     importing: '逐行检查并写入',
     checking: '检查数据',
     bundle: '生成开放数据包',
+    storing: '保存文件',
+    sweeping: '逐个周期检查',
     done: '完成',
   },
   attempt: '第 {{n}}/{{max}} 次尝试',
   failed: '任务失败：{{message}}',
+  download: '下载文件（保留 24 小时）',
 };
 
 export const en: Same<typeof zh> = {
@@ -40,8 +43,11 @@ export const en: Same<typeof zh> = {
     importing: 'Checking and writing rows',
     checking: 'Checking the rows',
     bundle: 'Building the open data bundle',
+    storing: 'Storing the file',
+    sweeping: 'Sweeping cycle by cycle',
     done: 'Done',
   },
   attempt: 'Attempt {{n}} of {{max}}',
   failed: 'The job failed: {{message}}',
+  download: 'Download the file (kept 24 hours)',
 };

@@ -2,7 +2,6 @@ import { useMemo, useState } from 'react';
 import { errorText } from '../../console/errors';
 import {
   Alert,
-  Button,
   Card,
   Col,
   Empty,
@@ -16,12 +15,12 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import { DownloadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { EChart } from '../../charts/EChart';
 import { pick } from '../../i18n';
 import { api, qs } from '../../shared/api';
+import { ExportJobButton } from '../jobs/ExportJob';
 import { ciChartOption, distributionOption } from './charts';
 import type { Estimate, QuestionResult, SurveyAnalysis as Analysis } from '@perfcommons/contracts';
 import {
@@ -111,12 +110,12 @@ export default function AnalysisTab({
           onChange={(v: VarianceMethod) => set({ variance: v })}
           options={VARIANCE_METHODS.map((m) => ({ value: m, label: t(`an.variances.${m}`) }))}
         />
-        <Button icon={<DownloadOutlined />} href={`/api/surveys/${surveyId}/export?format=csv`}>
+        <ExportJobButton url={`/api/surveys/${surveyId}/export?format=csv`} testId="survey-export-csv">
           {t('an.export')} CSV
-        </Button>
-        <Button icon={<DownloadOutlined />} href={`/api/surveys/${surveyId}/export?format=xlsx`}>
+        </ExportJobButton>
+        <ExportJobButton url={`/api/surveys/${surveyId}/export?format=xlsx`} testId="survey-export-xlsx">
           {t('an.export')} XLSX
-        </Button>
+        </ExportJobButton>
       </Space>
       {q.isLoading && <Spin />}
       {q.error && <Alert type="error" message={errorText(q.error)} />}
