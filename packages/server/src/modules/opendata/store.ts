@@ -64,7 +64,10 @@ const building = new Map<string, Promise<StoredBundle>>();
 export async function ensureBundle(db: Db, cycleId: string): Promise<StoredBundle> {
   const key = await bundleStateKey(db, cycleId);
   if (!key) throw notFound('Published results of this cycle');
-  const [stored] = await db.select().from(opendataBundles).where(eq(opendataBundles.cycleId, cycleId));
+  const [stored] = await db
+    .select()
+    .from(opendataBundles)
+    .where(and(eq(opendataBundles.cycleId, cycleId), eq(opendataBundles.name, 'bundle')));
   if (stored?.stateKey === key) {
     const cycle = await getCycle(db, cycleId);
     return { cycleId, code: cycle.code, sha256: stored.sha256, bytes: stored.bytes, chunks: stored.chunks };
@@ -101,7 +104,7 @@ async function buildAndStore(db: Db, cycleId: string, key: string): Promise<Stor
       .insert(opendataBundles)
       .values({ cycleId, stateKey: key, sha256: file.sha256, bytes: file.bytes, chunks })
       .onConflictDoUpdate({
-        target: opendataBundles.cycleId,
+        target: [opendataBundles.cycleId, opendataBundles.name],
         set: { stateKey: key, sha256: file.sha256, bytes: file.bytes, chunks, builtAt: new Date() },
       });
     // Bytes of earlier states of this cycle are of no further use.
