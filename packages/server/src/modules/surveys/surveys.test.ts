@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -633,7 +633,7 @@ describe('analysis, export and report', () => {
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     expect(csv.headers['content-disposition']).toContain('survey-answers.csv');
-    expect(csv.headers['x-content-sha256']).toBe(sha256(csv.rawPayload));
+    expect(csv.headers['x-content-sha256']).toBe(createHash('sha256').update(csv.rawPayload).digest('hex'));
     expect(Number(csv.headers['content-length'])).toBe(csv.rawPayload.length);
     const lines = csv.body.replace(/^\uFEFF/, '').split('\r\n');
     expect(lines[0]).toBe(
