@@ -8,6 +8,7 @@ import {
   Form,
   Input,
   InputNumber,
+  Radio,
   Row,
   Select,
   Table,
@@ -21,7 +22,14 @@ import { useStrataLabel } from './useStrataLabel';
 import { errorText } from '../../console/errors';
 import type { ErrorDetail } from '@perfcommons/contracts';
 import { api, ApiError } from '../../shared/api';
-import type { SampleReply, SurveyDetailReply as SurveyDetail } from '@perfcommons/contracts';
+import type {
+  FrameReply,
+  JobAccepted,
+  SampleReply,
+  SampleSizeReply,
+  SurveyDetailReply as SurveyDetail,
+} from '@perfcommons/contracts';
+import { JobProgress } from '../jobs/JobProgress';
 
 /** The sampling frame, the sample size calculator and the stratified draw. */
 export function SampleTab({ detail }: { detail: SurveyDetail }) {
@@ -31,11 +39,12 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
   const qc = useQueryClient();
   const id = detail.survey.id;
   const [errors, setErrors] = useState<ErrorDetail[]>([]);
-  const [sizes, setSizes] = useState<{
-    strata: { stratum: string; population: number; n: number }[];
-    total: number;
-    warnings?: string[];
-  }>();
+  // Once a frame exists the upload says whether it replaces it or appends to it (the API requires it).
+  const [frameMode, setFrameMode] = useState<'replace' | 'append'>('replace');
+  const [frameJob, setFrameJob] = useState<string>();
+  const [sizes, setSizes] = useState<SampleSizeReply>();
+  // Strata whose population cannot supply the sample the margin of error needs (the size is capped).
+  const capped = sizes?.strata.filter((s) => s.capped) ?? [];
   const [drawForm] = Form.useForm();
   const { modal } = App.useApp();
   const draft = detail.survey.status === 'draft';
@@ -44,21 +53,33 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
     mutationFn: (file: File) => {
       const fd = new FormData();
       fd.append('file', file);
-      return api.post<{ inserted: number }>(`/api/surveys/${id}/frame/import?mode=replace&wait=true`, fd);
+      const mode = detail.frame.size ? frameMode : 'replace';
+      return api.post<FrameReply | JobAccepted>(`/api/surveys/${id}/frame/import?mode=${mode}&wait=true`, fd);
     },
     onSuccess: (r) => {
       setErrors([]);
-      void message.success(t('sample.imported', { n: r.inserted }));
-      refresh();
+      // A large CSV goes on as a job after the wait: show its progress, refresh when it ends.
+      if ('jobId' in r) return setFrameJob(r.jobId);
+      framed(r);
     },
     onError: (e) => {
       if (e instanceof ApiError && e.details.length) setErrors(e.details);
       void message.error(errorText(e).slice(0, 200));
     },
   });
+  const framed = (r: FrameReply) => {
+    void message.success(
+      r.mode === 'append'
+        ? t('sample.appended', { n: r.inserted, total: r.total })
+        : r.replaced
+          ? t('sample.replacedFrame', { n: r.inserted, replaced: r.replaced, total: r.total })
+          : t('sample.imported', { n: r.inserted, total: r.total }),
+    );
+    refresh();
+  };
   const calc = useMutation({
     mutationFn: (v: { marginOfError: number; responseRate: number; designEffect: number; mode: string }) =>
-      api.post<typeof sizes>('/api/surveys/sample-size', { ...v, surveyId: id }),
+      api.post<SampleSizeReply>('/api/surveys/sample-size', { ...v, surveyId: id }),
     onSuccess: (r) => {
       setSizes(r);
       // The calculator fills the sample size of the draw form.
@@ -81,7 +102,7 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
   return (
     <Row gutter={[16, 16]}>
       <Col xs={24} xl={12}>
-        <Card size="small" title={t('sample.frame')}>
+        <Card size="small" title={t('sample.frame')} data-testid="frame-card">
           <Typography.Paragraph type="secondary">
             <Trans
               t={t}
@@ -90,6 +111,18 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
               components={{ code: <code /> }}
             />
           </Typography.Paragraph>
+          {detail.frame.size > 0 && draft && !detail.sample && (
+            <Radio.Group
+              style={{ marginBottom: 8, display: 'block' }}
+              value={frameMode}
+              onChange={(e) => setFrameMode(e.target.value as 'replace' | 'append')}
+              data-testid="frame-mode"
+              options={[
+                { value: 'replace', label: t('sample.modeReplace', { n: detail.frame.size }) },
+                { value: 'append', label: t('sample.modeAppend') },
+              ]}
+            />
+          )}
           <Upload
             accept=".csv,.xlsx"
             showUploadList={false}
@@ -103,6 +136,18 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
               {t('sample.import')}
             </Button>
           </Upload>
+          {frameJob && (
+            <div style={{ marginTop: 12 }}>
+              <JobProgress
+                jobId={frameJob}
+                onDone={(job) => {
+                  setFrameJob(undefined);
+                  if (job.state === 'completed' && job.result) framed(job.result as FrameReply);
+                  else refresh();
+                }}
+              />
+            </div>
+          )}
           {errors.length > 0 && (
             <Table
               style={{ marginTop: 12 }}
@@ -176,16 +221,24 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
               {t('sample.total', { n: sizes.total })}
             </Typography.Paragraph>
           )}
-          {sizes && sizes.total > detail.frame.size && (
+          {sizes && capped.length > 0 && (
             <Alert
               type="warning"
               showIcon
               data-testid="sample-size-exceeds"
-              message={t('sample.exceeds', { n: sizes.total, frame: detail.frame.size })}
+              message={
+                // One size for the whole frame: it is the frame; per stratum: name the strata.
+                calc.variables?.mode !== 'perStratum'
+                  ? t('sample.exceedsAll', { frame: detail.frame.size })
+                  : t('sample.exceeds', {
+                      k: capped.length,
+                      strata: capped
+                        .slice(0, 5)
+                        .map((s) => `${stratumLabel(s.stratum)}（${s.population}）`)
+                        .join('、'),
+                    })
+              }
             />
-          )}
-          {sizes?.warnings && sizes.warnings.length > 0 && (
-            <Alert type="warning" style={{ marginTop: 8 }} message={sizes.warnings.join('; ')} />
           )}
         </Card>
         <Card size="small" title={t('sample.draw')}>

@@ -81,14 +81,21 @@ export const zh = {
     },
   },
   sample: {
-    exceeds: '所需样本量 {{n}} 超过抽样框的 {{frame}} 个单位：请放宽误差范围或对全部单位调查',
+    exceedsAll:
+      '所需样本量超过抽样框的 {{frame}} 个单位：已取全部单位（普查）。可放宽允许误差或提高预计应答率。',
+    exceeds:
+      '{{k}} 个层所需样本量超过该层单位数，已取该层全部单位：{{strata}}。可放宽允许误差或改为按比例分配。',
     redrawConfirm: '已抽取 {{n}} 个样本（种子“{{seed}}”）。重新抽样将替换现有样本及其邀请，是否继续？',
     frame: '抽样框',
     frameSize: '抽样框共 {{n}} 个单位',
     import: '导入抽样框（CSV / XLSX）',
     importHelp:
       '首行为列名：<code>id</code>、分层字段（<code>{{fields}}</code>），可选 <code>contact</code>（仅用于发送邀请，不进入分析与导出）。',
-    imported: '已导入 {{n}} 行',
+    imported: '已导入 {{n}} 行；抽样框现有 {{total}} 个单位',
+    replacedFrame: '已导入 {{n}} 行，替换原抽样框的 {{replaced}} 个单位；抽样框现有 {{total}} 个单位',
+    appended: '已追加 {{n}} 行；抽样框现有 {{total}} 个单位',
+    modeReplace: '替换现有抽样框（{{n}} 个单位）',
+    modeAppend: '追加到现有抽样框（分批上传）',
     errors: '文件有问题，未导入任何数据',
     row: '位置',
     problem: '问题',
@@ -312,8 +319,10 @@ export const en: Same<typeof zh> = {
     },
   },
   sample: {
+    exceedsAll:
+      'The sample needed exceeds the {{frame}} units of the frame: every unit is taken (a census). Widen the margin of error or expect a higher response rate.',
     exceeds:
-      'The required sample of {{n}} exceeds the {{frame}} units of the frame: widen the margin of error or survey every unit',
+      'In {{k}} strata the sample needed exceeds the units there, so every unit is taken: {{strata}}. Widen the margin of error or allocate proportionally.',
     redrawConfirm:
       'A sample of {{n}} (seed “{{seed}}”) has been drawn. Drawing again replaces it and its invitations. Continue?',
     frame: 'Sampling frame',
@@ -321,7 +330,12 @@ export const en: Same<typeof zh> = {
     import: 'Import frame (CSV / XLSX)',
     importHelp:
       'Header row: <code>id</code>, the strata fields (<code>{{fields}}</code>), optional <code>contact</code> (used for invitations only, never analysed or exported).',
-    imported: 'Imported {{n}} rows',
+    imported: 'Imported {{n}} rows; the frame now has {{total}} units',
+    replacedFrame:
+      'Imported {{n}} rows, replacing the {{replaced}} units of the earlier frame; the frame now has {{total}} units',
+    appended: 'Appended {{n}} rows; the frame now has {{total}} units',
+    modeReplace: 'Replace the current frame ({{n}} units)',
+    modeAppend: 'Append to the current frame (upload in parts)',
     errors: 'The file has problems; nothing was imported',
     row: 'Where',
     problem: 'Problem',
