@@ -1,39 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
-import {
-  Alert,
-  App,
-  Badge,
-  Button,
-  Card,
-  Input,
-  InputNumber,
-  Modal,
-  Popconfirm,
-  Select,
-  Space,
-  Table,
-  Tag,
-  Tooltip,
-  Typography,
-} from 'antd';
-import {
-  ArrowDownOutlined,
-  ArrowUpOutlined,
-  BookOutlined,
-  CheckOutlined,
-  DeleteOutlined,
-  EyeOutlined,
-  FormOutlined,
-  NodeIndexOutlined,
-  PlusOutlined,
-  SaveOutlined,
-  SendOutlined,
-  SubnodeOutlined,
-} from '@ant-design/icons';
+import { Alert, App, Badge, Button, Card, Popconfirm, Space, Table, Tag, Typography } from 'antd';
+import { CheckOutlined, SaveOutlined, SendOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
-import { validateTree, WEIGHT_SUM_TOLERANCE } from '@perfcommons/domain';
+import { validateTree } from '@perfcommons/domain';
 import { useCrumbs } from '../../console/crumbs';
 import AgreementPanel from '../monitoring/AgreementPanel';
 import { detailText, errorHeadline, errorText } from '../../console/errors';
@@ -42,20 +13,18 @@ import { ApiError, api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import type { ErrorDetail, PlanDetailReply, Plan as PlanSummary, TreeProblem } from '@perfcommons/contracts';
 import { AhpModal } from './AhpModal';
-import { EntropyButton } from './EntropyModal';
 import { LintPanel } from './LintPanel';
 import { LeafDrawer } from './LeafDrawer';
-import { ruleSummary } from './ruleSummary';
+import { ApproveModal } from './ApproveModal';
+import { EditorAlerts } from './EditorAlerts';
+import { TreeToolbar, treeColumns } from './PlanTreeColumns';
 import {
   addChild,
-  addSibling,
   findNode,
   fromEdit,
-  move,
   nodeAtPath,
   normalSum,
   problemsByCode,
-  remove,
   setChildWeights,
   toEdit,
   updateNode,
@@ -64,8 +33,6 @@ import {
 import { ownerName } from './setupApi';
 import { LibraryPicker } from '../indicators/LibraryPicker';
 import { leafFromEntry } from '../indicators/api';
-
-const near100 = (x: number) => Math.abs(x - 100) <= WEIGHT_SUM_TOLERANCE;
 
 export default function PlanEditorPage() {
   const { id = '' } = useParams();
@@ -90,7 +57,6 @@ export default function PlanEditorPage() {
   const [serverErrors, setServerErrors] = useState<ErrorDetail[]>([]);
   const [conflict, setConflict] = useState<number | null>(null);
   const [approveOpen, setApproveOpen] = useState(false);
-  const [overrideReason, setOverrideReason] = useState('');
 
   const plan = detail.data?.plan;
   useCrumbs([
@@ -193,7 +159,6 @@ export default function PlanEditorPage() {
       </Card>
     );
 
-  const firstSum = normalSum(tree);
   const leafNode = leafKey ? findNode(tree, leafKey) : undefined;
   const ahpChildren =
     ahpKey === undefined ? [] : ahpKey === null ? tree : (findNode(tree, ahpKey)?.children ?? []);
@@ -204,224 +169,21 @@ export default function PlanEditorPage() {
         ? t('problem.firstLevel')
         : pick(lang, findNode(tree, ahpKey)?.name, findNode(tree, ahpKey)?.nameEn);
 
-  const columns = [
-    {
-      title: t('editor.name'),
-      key: 'name',
-      width: 360,
-      render: (_: unknown, n: EditNode) => {
-        const mine = byCode.get(n.code) ?? [];
-        const server = serverByKey.m.get(n.key) ?? [];
-        return (
-          <div className="pc-node-name">
-            <Space.Compact style={{ width: '100%' }}>
-              <Input
-                size="small"
-                style={{ width: 72 }}
-                value={n.code}
-                disabled={!editable}
-                aria-label={t('editor.code')}
-                onChange={(e) => patch(n.key, { code: e.target.value })}
-              />
-              <Input
-                size="small"
-                value={n.name}
-                disabled={!editable}
-                aria-label={t('editor.name')}
-                data-testid={`name-${n.code}`}
-                onChange={(e) => patch(n.key, { name: e.target.value })}
-              />
-            </Space.Compact>
-            {lang === 'en' && (
-              <Input
-                size="small"
-                variant="borderless"
-                placeholder={t('editor.nameEn')}
-                value={n.nameEn ?? ''}
-                disabled={!editable}
-                onChange={(e) => patch(n.key, { nameEn: e.target.value })}
-              />
-            )}
-            {mine.map((p, i) => (
-              <div key={i} className="pc-problem" data-testid={`problem-${n.code}`} title={p.message}>
-                {problemText(p)}
-              </div>
-            ))}
-            {server.map((m, i) => (
-              <div key={`s${i}`} className="pc-problem">
-                {m}
-              </div>
-            ))}
-          </div>
-        );
-      },
-    },
-    {
-      title: t('editor.kind'),
-      key: 'kind',
-      width: 110,
-      render: (_: unknown, n: EditNode) => (
-        <Select
-          size="small"
-          style={{ width: 100 }}
-          value={n.kind ?? 'normal'}
-          aria-label={`${n.code} ${t('editor.kind')}`}
-          disabled={!editable}
-          onChange={(v) => patch(n.key, { kind: v === 'normal' ? undefined : v })}
-          options={(['normal', 'bonus', 'deduction'] as const).map((k) => ({
-            value: k,
-            label: t(`common:kind.${k}`),
-          }))}
-        />
-      ),
-    },
-    {
-      title: t('editor.weight'),
-      key: 'weight',
-      width: 110,
-      render: (_: unknown, n: EditNode) => (
-        <InputNumber
-          size="small"
-          style={{ width: 90 }}
-          min={0}
-          max={1000}
-          value={n.weight}
-          disabled={!editable}
-          data-testid={`weight-${n.code}`}
-          aria-label={`${t('editor.weight')} ${n.code}`}
-          onChange={(v) => patch(n.key, { weight: typeof v === 'number' ? v : 0 })}
-        />
-      ),
-    },
-    {
-      title: t('editor.childSum'),
-      key: 'sum',
-      width: 110,
-      render: (_: unknown, n: EditNode) => {
-        if (!n.children?.length) return null;
-        const s = normalSum(n.children);
-        return (
-          <span className={near100(s) ? 'pc-sum-ok' : 'pc-sum-bad'} data-testid={`sum-${n.code}`}>
-            {fmtNum(s)} / 100
-          </span>
-        );
-      },
-    },
-    {
-      title: t('editor.rule'),
-      key: 'rule',
-      width: 250,
-      render: (_: unknown, n: EditNode) => {
-        if (n.children?.length) return null;
-        return (
-          <Space size={4} wrap>
-            <Typography.Text type={n.rule ? undefined : 'secondary'} style={{ fontSize: 12 }}>
-              {n.rule ? ruleSummary(t, n.rule) : t('editor.noRule')}
-              {n.target !== undefined && ` · ${t('common:misc.target')} ${fmtNum(n.target)}${n.unit ?? ''}`}
-            </Typography.Text>
-            {n.subjects?.length ? (
-              <Tag>{n.subjects.map((s) => t(`common:subject.${s.type}`)).join('/')}</Tag>
-            ) : null}
-            {n.veto && <Tag color="red">{t('common:misc.veto')}</Tag>}
-            <Button
-              size="small"
-              icon={editable ? <FormOutlined /> : <EyeOutlined />}
-              onClick={() => setLeafKey(n.key)}
-              data-testid={`rule-${n.code}`}
-            >
-              {editable ? t('editor.editRule') : t('editor.viewRule')}
-            </Button>
-          </Space>
-        );
-      },
-    },
-    {
-      title: t('editor.actions'),
-      key: 'actions',
-      width: 230,
-      fixed: 'right' as const,
-      render: (_: unknown, n: EditNode) =>
-        editable && (
-          <Space size={2}>
-            <Tooltip title={t('editor.addChild')}>
-              <Button
-                size="small"
-                type="text"
-                icon={<SubnodeOutlined />}
-                aria-label={t('editor.addChild')}
-                onClick={() => {
-                  const [next] = addChild(tree, n.key, t('editor.newIndicator'));
-                  change(next);
-                  setExpanded((e) => [...e, n.key]);
-                }}
-              />
-            </Tooltip>
-            <Tooltip title={t('indicators:pick')}>
-              <Button
-                size="small"
-                type="text"
-                icon={<BookOutlined />}
-                aria-label={t('indicators:pick')}
-                onClick={() => setPickUnder(n.key)}
-                data-testid={`pick-under-${n.code}`}
-              />
-            </Tooltip>
-            <Tooltip title={t('editor.addSibling')}>
-              <Button
-                size="small"
-                type="text"
-                icon={<PlusOutlined />}
-                aria-label={t('editor.addSibling')}
-                onClick={() => change(addSibling(tree, n.key, t('editor.newIndicator'))[0])}
-              />
-            </Tooltip>
-            <Tooltip title={t('editor.up')}>
-              <Button
-                size="small"
-                type="text"
-                icon={<ArrowUpOutlined />}
-                aria-label={t('editor.up')}
-                onClick={() => change(move(tree, n.key, -1))}
-              />
-            </Tooltip>
-            <Tooltip title={t('editor.down')}>
-              <Button
-                size="small"
-                type="text"
-                icon={<ArrowDownOutlined />}
-                aria-label={t('editor.down')}
-                onClick={() => change(move(tree, n.key, 1))}
-              />
-            </Tooltip>
-            {(n.children?.length ?? 0) >= 2 && (
-              <Tooltip title={t('editor.ahp')}>
-                <Button
-                  size="small"
-                  type="text"
-                  icon={<NodeIndexOutlined />}
-                  aria-label={t('editor.ahp')}
-                  onClick={() => setAhpKey(n.key)}
-                />
-              </Tooltip>
-            )}
-            <Popconfirm
-              title={t('editor.deleteConfirm', { name: pick(lang, n.name, n.nameEn) })}
-              okText={t('console:common.confirm')}
-              cancelText={t('console:common.cancel')}
-              onConfirm={() => change(remove(tree, n.key))}
-            >
-              <Button
-                size="small"
-                type="text"
-                danger
-                icon={<DeleteOutlined />}
-                aria-label={t('editor.delete')}
-              />
-            </Popconfirm>
-          </Space>
-        ),
-    },
-  ];
+  const columns = treeColumns({
+    t,
+    lang,
+    tree,
+    editable,
+    byCode,
+    serverByKey: serverByKey.m,
+    problemText,
+    patch,
+    change,
+    setExpanded,
+    setLeafKey,
+    setPickUnder,
+    setAhpKey,
+  });
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
@@ -492,58 +254,18 @@ export default function PlanEditorPage() {
             message={t('editor.readOnly', { status: t(`common:planStatus.${plan.status}`) })}
           />
         )}
-        {conflict !== null && (
-          <Alert
-            style={{ marginBottom: 12 }}
-            type="error"
-            showIcon
-            data-testid="plan-conflict"
-            message={t('editor.conflictTitle')}
-            description={t('editor.conflict', { version: conflict > 0 ? conflict : '…' })}
-            action={
-              <Button
-                size="small"
-                danger
-                onClick={() => {
-                  setConflict(null);
-                  void detail.refetch().then((r) => r.data && loadFrom(r.data));
-                }}
-              >
-                {t('editor.reload')}
-              </Button>
-            }
-          />
-        )}
-        {(serverErrors.length > 0 || serverByKey.loose.length > 0) && (
-          <Alert
-            style={{ marginBottom: 12 }}
-            type="error"
-            showIcon
-            message={t('editor.saveErrors')}
-            description={serverByKey.loose.length ? serverByKey.loose.join('; ') : undefined}
-            closable
-            onClose={() => setServerErrors([])}
-          />
-        )}
-        {actionErrors && (
-          <Alert
-            style={{ marginBottom: 12 }}
-            type="error"
-            showIcon
-            closable
-            onClose={() => setActionErrors(null)}
-            message={actionErrors.title}
-            description={
-              actionErrors.details.length ? (
-                <ul style={{ margin: 0, paddingLeft: 18 }}>
-                  {actionErrors.details.map((d, i) => (
-                    <li key={i}>{d}</li>
-                  ))}
-                </ul>
-              ) : undefined
-            }
-          />
-        )}
+        <EditorAlerts
+          conflict={conflict}
+          looseSaveErrors={serverByKey.loose}
+          saveRefused={serverErrors.length > 0}
+          actionErrors={actionErrors}
+          onReload={() => {
+            setConflict(null);
+            void detail.refetch().then((r) => r.data && loadFrom(r.data));
+          }}
+          onCloseSave={() => setServerErrors([])}
+          onCloseAction={() => setActionErrors(null)}
+        />
         <Alert
           style={{ marginBottom: 12 }}
           type={problems.length ? 'warning' : 'success'}
@@ -572,44 +294,14 @@ export default function PlanEditorPage() {
             />
           </div>
         )}
-        <Space style={{ marginBottom: 12 }} wrap>
-          <span>
-            {t('editor.firstLevelSum')}
-            <span className={near100(firstSum) ? 'pc-sum-ok' : 'pc-sum-bad'} data-testid="sum-root">
-              {fmtNum(firstSum)} / 100
-            </span>
-          </span>
-          {editable && (
-            <>
-              <Button
-                size="small"
-                icon={<PlusOutlined />}
-                onClick={() => change(addChild(tree, null, t('editor.newIndicator'))[0])}
-              >
-                {t('editor.addFirst')}
-              </Button>
-              {tree.length >= 2 && (
-                <Button
-                  size="small"
-                  icon={<NodeIndexOutlined />}
-                  onClick={() => setAhpKey(null)}
-                  data-testid="ahp-root"
-                >
-                  {t('editor.ahpRoot')}
-                </Button>
-              )}
-              <EntropyButton
-                planId={id}
-                tree={tree}
-                editable={!!editable}
-                onApply={(next, groups) => {
-                  change(next);
-                  void message.success(t('planDesign:entropy.applied', { n: groups }));
-                }}
-              />
-            </>
-          )}
-        </Space>
+        <TreeToolbar
+          planId={id}
+          tree={tree}
+          editable={editable}
+          onChange={change}
+          onAhpRoot={() => setAhpKey(null)}
+          onEntropyApplied={(groups) => void message.success(t('planDesign:entropy.applied', { n: groups }))}
+        />
         <Table<EditNode>
           rowKey="key"
           size="small"
@@ -662,29 +354,13 @@ export default function PlanEditorPage() {
       {plan?.status === 'approved' && plan.can && detail.data && (
         <AgreementPanel planId={id} can={plan.can} tree={detail.data.tree} />
       )}
-      <Modal
+      <ApproveModal
         open={approveOpen}
-        title={t('editor.approveTitle')}
-        okText={t('editor.approve')}
-        cancelText={t('console:common.cancel')}
-        onCancel={() => setApproveOpen(false)}
-        onOk={() => {
-          setApproveOpen(false);
-          void act(
-            `/api/plans/${id}/approve`,
-            overrideReason.trim() ? { overrideReason: overrideReason.trim() } : {},
-            t('editor.approved'),
-            t('editor.approve'),
-          );
-        }}
-      >
-        <Input.TextArea
-          rows={3}
-          placeholder={t('editor.overrideReason')}
-          value={overrideReason}
-          onChange={(e) => setOverrideReason(e.target.value)}
-        />
-      </Modal>
+        onClose={() => setApproveOpen(false)}
+        onApprove={(body) =>
+          void act(`/api/plans/${id}/approve`, body, t('editor.approved'), t('editor.approve'))
+        }
+      />
     </Space>
   );
 }
