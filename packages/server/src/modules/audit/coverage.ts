@@ -181,35 +181,31 @@ export const responseRowHashSql = (r: string) =>
   `${r}.mode, ${r}.interviewer_id, ${r}.trust, ${r}.stratum, ${r}.profile, ${r}.design_weight, ${r}.answers, ` +
   `${micros(`${r}.submitted_at`)})::text, 'UTF8')), 'hex')`;
 
-/** A timestamp as JSON text the way canonicalJson writes a Date (UTC, milliseconds, truncated). */
-const isoJsonSql = (column: string) =>
-  `coalesce('"' || to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"', 'null')`;
-/** A text or uuid column as JSON text (null as `null`). */
-const textJsonSql = (column: string) => `coalesce(to_json(${column})::text, 'null')`;
-
 /**
- * The database's {@link entityHash} of one actual_values row (alias `r`): the SHA-256 of the row's
- * canonical JSON as the query builder reads it (property names in sorted order, timestamps as
- * toISOString), so verify-audit's hash of the row read back (`full`, in the server) is the same.
- * `valueJson` is the JSON text of `r.value` as JSON.stringify writes the number (the database's
- * float8 text differs: `1e+20`, `1e-07`); the values import passes the text it sent.
+ * An actual_values row as stored by a values import (reported, no reason, not verified), as
+ * {@link entityHash} reads it: the canonical JSON of the row the query builder answers (property
+ * names in sorted order, timestamps as toISOString), built as text so that a million-row import
+ * hashes each row without building an object. `value` is the number's JSON text (JSON.stringify's);
+ * `reportedAt` an ISO time in milliseconds (as toISOString writes it).
  */
-export const actualValueRowHashSql = (r: string, valueJson: string) =>
-  `encode(sha256(convert_to(${[
-    `'{"id":"' || ${r}.id::text`,
-    `'","indicatorCode":' || to_json(${r}.indicator_code)::text`,
-    `',"note":' || ${textJsonSql(`${r}.note`)}`,
-    `',"period":' || to_json(${r}.period)::text`,
-    `',"planId":"' || ${r}.plan_id::text`,
-    `'","reason":' || ${textJsonSql(`${r}.reason`)}`,
-    `',"reportedAt":' || ${isoJsonSql(`${r}.reported_at`)}`,
-    `',"reportedBy":' || ${textJsonSql(`${r}.reported_by`)}`,
-    `',"status":' || to_json(${r}.status)::text`,
-    `',"value":' || ${valueJson}`,
-    `',"verifiedAt":' || ${isoJsonSql(`${r}.verified_at`)}`,
-    `',"verifiedBy":' || ${textJsonSql(`${r}.verified_by`)}`,
-    `',"version":' || ${r}.version::text || '}'`,
-  ].join(' || ')}, 'UTF8')), 'hex')`;
+export function reportedValueText(r: {
+  id: string;
+  planId: string;
+  indicatorCode: string;
+  period: string;
+  value: string;
+  note: string | null;
+  reportedBy: string;
+  reportedAt: string;
+  version: number;
+}): string {
+  return (
+    `{"id":"${r.id}","indicatorCode":${jsonString(r.indicatorCode)},` +
+    `"note":${r.note === null ? 'null' : jsonString(r.note)},"period":${jsonString(r.period)},` +
+    `"planId":"${r.planId}","reason":null,"reportedAt":"${r.reportedAt}","reportedBy":"${r.reportedBy}",` +
+    `"status":"reported","value":${r.value},"verifiedAt":null,"verifiedBy":null,"version":${r.version}}`
+  );
+}
 
 /**
  * A set of rows grouped by `keyColumn`, each row as a jsonb array, in `order`, lines joined by a line
@@ -233,7 +229,7 @@ const FRAME_FIELDS = 'id, external_id, stratum, profile, contact';
 // eslint-disable-next-line no-control-regex -- the control characters are what it looks for
 const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
 /** JSON.stringify of a string, without its cost for the common text that needs no escape. */
-const jsonString = (v: string) => (JSON_ESCAPED.test(v) ? JSON.stringify(v) : `"${v}"`);
+export const jsonString = (v: string) => (JSON_ESCAPED.test(v) ? JSON.stringify(v) : `"${v}"`);
 
 /**
  * A survey frame's hash computed while its units are written, equal to what the database computes

@@ -2,7 +2,15 @@ import { asc, count, desc, eq, sql } from 'drizzle-orm';
 import { auditLog, auditSeals, evidenceFiles, orgUnits, users } from '../../db/schema';
 import { rowsOf, type Db, type DbOrTx } from '../../db/client';
 import { insertFromJson } from '../../db/bulk';
-import { algorithmOf, canonicalJson, chainAlgorithm, chainDigest, type ChainAlgorithm } from '../../lib/hash';
+import {
+  algorithmOf,
+  canonicalJson,
+  chainAlgorithm,
+  chainDigest,
+  sha256,
+  type ChainAlgorithm,
+} from '../../lib/hash';
+import { copyField } from '../../lib/copy';
 import type { Actor, Role } from '../../lib/actor';
 import { hasRole, requireActor } from '../../lib/actor';
 import { forbidden } from '../../lib/errors';
@@ -10,12 +18,13 @@ import { dutiesEnforced } from '../../lib/duties';
 import type { AuditAction } from './actions';
 import {
   ABSENT,
-  actualValueRowHashSql,
   AUDIT_COVERAGE,
   COVERED,
   entityHash,
   evidenceMeta,
   isUuid,
+  jsonString,
+  reportedValueText,
   responseRowHashSql,
 } from './coverage';
 
@@ -190,6 +199,15 @@ const AUDIT_PROPS = [
   'hash',
 ] as const satisfies (keyof typeof auditLog.$inferInsert)[];
 
+/** `n` new entry numbers from the log's sequence, ascending. */
+export async function nextAuditSeqs(tx: DbOrTx, n: number): Promise<number[]> {
+  const rows = await rowsOf<{ seq: string | number }>(
+    tx,
+    sql`select nextval(pg_get_serial_sequence('audit_log', 'seq')) as seq from generate_series(1, ${n})`,
+  );
+  return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+}
+
 /**
  * Appends entries inside the caller's transaction (the change and its trace commit together).
  *
@@ -203,14 +221,7 @@ export async function appendAudit(tx: DbOrTx, entries: AuditEntryInput[]): Promi
   const { hashes, extra } = await withSnapshots(tx, entries);
   const all = [...entries, ...extra];
   const allHashes: (string | null)[] = [...hashes, ...extra.map((e) => e.entityHash!)];
-  const seqs = (
-    await rowsOf<{ seq: string | number }>(
-      tx,
-      sql`select nextval(pg_get_serial_sequence('audit_log', 'seq')) as seq from generate_series(1, ${all.length})`,
-    )
-  )
-    .map((r) => Number(r.seq))
-    .sort((a, b) => a - b);
+  const seqs = await nextAuditSeqs(tx, all.length);
   const at = new Date();
   const rows = all.map((input, i) => {
     const row = {
@@ -262,41 +273,43 @@ export function answerAuditCte(source: string): string {
 }
 
 /**
- * A data-modifying CTE (SQL text) that appends one `value.report` entry per stored actual value, as
- * {@link appendAudit} would with the row as `entity` and `data: { planId, indicatorCode, period,
- * value }`, the actor being the row's reporter: for the values import, which stores a batch and its
- * entries in one statement. `source` names the CTE of upserted actual_values rows (all columns);
- * `values` a relation with the batch's `indicator_code`, `period` and `value` as JSON (json type,
- * the text JSON.stringify wrote, which the number's JSON text in both hashes must be). Entity hash:
- * coverage.ts actualValueRowHashSql; entry hash, `at` and the SHA-256 rule as in {@link answerAuditCte}.
+ * The `value.report` entry of a value stored by a values import, as {@link appendAudit} would write it
+ * with the row as `entity` and `data: { planId, indicatorCode, period, value }`, the actor being the
+ * reporter: one line of COPY text for audit_log (columns {@link AUDIT_COPY_COLUMNS}), hashed here
+ * as text (the import writes a million of them). `row` as in coverage.ts reportedValueText; `at` is
+ * the entry's time as toISOString writes it; the entry hash's algorithm is the configured one.
  */
-export function valueAuditCte(source: string, values: string): string {
-  const text = [
-    `'{"action":"value.report","actorId":'`,
-    `coalesce('"' || s.actor_id::text || '"', 'null')`,
-    `',"at":"' || s.at_text`,
-    `'","data":{"indicatorCode":' || to_json(s.indicator_code)::text`,
-    `',"period":' || to_json(s.period)::text`,
-    `',"planId":"' || s.plan_id::text`,
-    `'","value":' || s.value_json`,
-    `'},"entityHash":"' || s.h`,
-    `'","entityId":"' || s.id::text`,
-    `'","entityType":"actual_value","prevHash":null,"seq":' || s.seq::text || '}'`,
-  ].join(' || ');
-  return `insert into audit_log (seq, at, actor_id, action, entity_type, entity_id, data, entity_hash, prev_hash, hash)
-    select s.seq, s.at, s.actor_id, 'value.report', 'actual_value', s.id::text,
-      jsonb_build_object('planId', s.plan_id, 'indicatorCode', s.indicator_code, 'period', s.period,
-        'value', s.value_json::jsonb),
-      s.h, null, encode(sha256(convert_to(${text}, 'UTF8')), 'hex')
-    from (select nextval(k.sequence) as seq, k.at, k.at_text, r.reported_by as actor_id, r.id, r.plan_id,
-            r.indicator_code, r.period, v.value::text as value_json,
-            ${actualValueRowHashSql('r', 'v.value::text')} as h
-          from ${source} r
-          join ${values} v on v.indicator_code = r.indicator_code and v.period = r.period,
-            (select pg_get_serial_sequence('audit_log', 'seq')::regclass as sequence, t.at,
-               to_char(t.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at_text
-             from (select date_trunc('milliseconds', statement_timestamp()) as at) t) k) s`;
+export function valueReportLine(
+  row: Parameters<typeof reportedValueText>[0],
+  seq: number,
+  at: string,
+  algorithm: ChainAlgorithm = chainAlgorithm(),
+) {
+  const h = sha256(reportedValueText(row));
+  const data =
+    `{"indicatorCode":${jsonString(row.indicatorCode)},"period":${jsonString(row.period)},` +
+    `"planId":"${row.planId}","value":${row.value}}`;
+  const hash = chainDigest(
+    `{"action":"value.report","actorId":"${row.reportedBy}","at":"${at}","data":${data},` +
+      `"entityHash":"${h}","entityId":"${row.id}","entityType":"actual_value","prevHash":null,"seq":${seq}}`,
+    algorithm,
+  );
+  return `${seq}\t${at}\t${row.reportedBy}\tvalue.report\tactual_value\t${row.id}\t${copyField(data)}\t${h}\t\\N\t${hash}\n`;
 }
+
+/** audit_log columns of the lines {@link valueReportLine} writes. */
+export const AUDIT_COPY_COLUMNS = [
+  'seq',
+  'at',
+  'actor_id',
+  'action',
+  'entity_type',
+  'entity_id',
+  'data',
+  'entity_hash',
+  'prev_hash',
+  'hash',
+];
 
 /**
  * Merkle root of leaves in order (SHA-256, or SM3 under `CRYPTO_SUITE=sm`); an odd node is carried up

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { FrameMode } from '@perfcommons/contracts';
@@ -9,6 +8,7 @@ import { requireOffice, type Actor } from '../../lib/actor';
 import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/errors';
 import { copyField, copyInto, type CopyWriter } from '../../lib/copy';
 import { encryptFieldsInWorker } from '../../lib/crypto-pool';
+import { orderedIds } from '../../lib/ordered-ids';
 import { appendAudit } from '../audit/service';
 import { frameDigest } from '../audit/coverage';
 import { loadSurvey } from './service';
@@ -54,20 +54,6 @@ async function writeBatch(tx: Tx, surveyId: string, batch: Unit[]) {
     insert into survey_frame_units (id, survey_id, external_id, stratum, profile, contact)
     select t.i, ${surveyId}::uuid, t.e, t.s, t.p, t.c
     from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as t(i uuid, e text, s text, p jsonb, c text)`);
-}
-
-/**
- * Unit ids for one import, in ascending order (UUID version 7: time, then a random part of this
- * import, then the row): the primary key index is appended to instead of written all over.
- */
-function orderedIds() {
-  const time = Date.now().toString(16).padStart(12, '0');
-  const rand = randomBytes(8).toString('hex');
-  let n = 0;
-  return () => {
-    const row = (n++).toString(16).padStart(8, '0');
-    return `${time.slice(0, 8)}-${time.slice(8)}-7${rand.slice(0, 3)}-${((parseInt(rand[3], 16) & 3) | 8).toString(16)}${rand.slice(4, 7)}-${rand.slice(7, 11)}${row}`;
-  };
 }
 
 /**

@@ -4,7 +4,11 @@ import { rowsOf, type Db, type DbOrTx, type Tx } from '../../db/client';
 import type { Actor } from '../../lib/actor';
 import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/errors';
 import { readSheetRows } from '../../lib/sheet-stream';
-import { valueAuditCte } from '../audit/service';
+import { copyField, copyInto } from '../../lib/copy';
+import { orderedIds } from '../../lib/ordered-ids';
+import { chainAlgorithm } from '../../lib/hash';
+import { isLite } from '../jobs/files';
+import { AUDIT_COPY_COLUMNS, nextAuditSeqs, valueReportLine } from '../audit/service';
 import { assertCycleNotPublished } from '../cycles/freeze';
 import { assertCanReport, loadPlanScope, type PlanScope } from '../plans/access';
 import { planLeafCodes } from './service';
@@ -16,8 +20,8 @@ export const MAX_VALUE_ROWS = 1_000_000;
 export const MAX_VALUE_FILE_BYTES = 200 * 1024 * 1024;
 /** Problems listed when a file is refused (the count names them all). */
 export const MAX_LISTED_PROBLEMS = 100;
-/** Rows written (and audited) by one statement. */
-const WRITE_BATCH = 2000;
+/** Rows written (and audited) together: one COPY of values and one of their audit entries. */
+const WRITE_BATCH = 10_000;
 /** Rows between two progress reports. */
 const PROGRESS_EVERY = 10_000;
 
@@ -28,6 +32,152 @@ async function assertPlanTakesValues(db: DbOrTx, scope: PlanScope) {
     throw conflict('Values are reported against an approved plan', [
       { path: 'planId', message: 'plan not approved' },
     ]);
+}
+
+/** A checked row of a values file; `value` is the number's JSON text. */
+interface ValueRow {
+  code: string;
+  period: string;
+  value: string;
+  note: string | null;
+}
+
+/** Whether the plan has any value stored (an import into an empty plan only inserts). */
+async function hasValues(tx: Tx, planId: string) {
+  const [{ found }] = await rowsOf<{ found: boolean }>(
+    tx,
+    sql`select exists (select 1 from actual_values where plan_id = ${planId}) as found`,
+  );
+  return found;
+}
+
+const VALUE_COLUMNS = [
+  'id',
+  'plan_id',
+  'indicator_code',
+  'period',
+  'value',
+  'note',
+  'status',
+  'reported_by',
+  'reported_at',
+];
+
+/**
+ * Stores batches of checked rows of one import, each value with its `value.report` entry. The rows
+ * and the entries go to their tables by COPY (on PGlite a COPY from a blob), the entries hashed here
+ * (audit/service.ts valueReportLine) from the rows as stored: new values get ids in ascending order
+ * (lib/ordered-ids), version 1 and the import's time.
+ *
+ * A plan with no values when the import starts: the rows go straight into actual_values (the file
+ * has no key twice; a value reported meanwhile by someone else makes the COPY fail on the unique key,
+ * and the job is tried again). `prepare` then does all the work of Node (entry numbers, taken from
+ * the sequence through another connection on PostgreSQL, ids, hashes, COPY text) while the previous
+ * batch is being written, and `write` only sends it. Otherwise each batch goes to a temporary table
+ * first, then one statement inserts or updates them all (a value reported again is replaced, its
+ * version bumped and its verification cleared) and answers the id, version and entry number of
+ * each, which its entry hashes.
+ */
+function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existing: boolean) {
+  const ids = orderedIds();
+  const reportedAt = new Date().toISOString();
+  const algorithm = chainAlgorithm();
+  // PGlite: one connection, held by the transaction.
+  const seqDb = isLite(db) ? tx : db;
+  const valueLine = (r: ValueRow, id: string) =>
+    `${id}\t${planId}\t${copyField(r.code)}\t${copyField(r.period)}\t${r.value}\t${copyField(r.note)}\treported\t${reportedBy}\t${reportedAt}\n`;
+  const entryLines = (
+    rows: ValueRow[],
+    stored: (k: number) => { id: string; version: number; seq: number },
+  ) => {
+    const at = new Date().toISOString();
+    let lines = '';
+    for (let k = 0; k < rows.length; k++) {
+      const r = rows[k];
+      const { id, version, seq } = stored(k);
+      const row = {
+        id,
+        planId,
+        indicatorCode: r.code,
+        period: r.period,
+        value: r.value,
+        note: r.note,
+        reportedBy,
+        reportedAt,
+        version,
+      };
+      lines += valueReportLine(row, seq, at, algorithm);
+    }
+    return lines;
+  };
+  const copy = async (table: string, columns: string[], lines: string) => {
+    const c = copyInto(tx, table, columns);
+    try {
+      await c.write(lines);
+      await c.end();
+    } catch (err) {
+      await c.abort();
+      throw err;
+    }
+  };
+  let staged = false;
+  type Prepared = { rows: ValueRow[]; values: string; entries: string | null };
+  return {
+    async prepare(rows: ValueRow[]): Promise<Prepared> {
+      if (!rows.length) return { rows, values: '', entries: null };
+      if (existing) {
+        let values = '';
+        for (const r of rows) values += valueLine(r, ids());
+        return { rows, values, entries: null };
+      }
+      const seqs = await nextAuditSeqs(seqDb, rows.length);
+      const rowIds = rows.map(() => ids());
+      let values = '';
+      for (let k = 0; k < rows.length; k++) values += valueLine(rows[k], rowIds[k]);
+      const entries = entryLines(rows, (k) => ({ id: rowIds[k], version: 1, seq: seqs[k] }));
+      return { rows, values, entries };
+    },
+    async write({ rows, values, entries }: Prepared): Promise<number> {
+      if (!rows.length) return 0;
+      if (entries !== null) {
+        await copy('actual_values', VALUE_COLUMNS, values);
+        await copy('audit_log', AUDIT_COPY_COLUMNS, entries);
+        return rows.length;
+      }
+      if (!staged)
+        await tx.execute(sql`create temporary table value_import (like actual_values including defaults)
+          on commit drop`);
+      staged = true;
+      await copy('value_import', VALUE_COLUMNS, values);
+      const columns = sql.raw(VALUE_COLUMNS.join(', '));
+      const back = await rowsOf<{
+        indicator_code: string;
+        period: string;
+        id: string;
+        version: number;
+        seq: string;
+      }>(
+        tx,
+        sql`with up as (
+            insert into actual_values as a (${columns})
+            select ${columns} from value_import
+            on conflict (plan_id, indicator_code, period) do update set
+              value = excluded.value, note = excluded.note, status = 'reported', reason = null,
+              reported_by = excluded.reported_by, reported_at = excluded.reported_at, verified_by = null,
+              verified_at = null, version = a.version + 1
+            returning a.indicator_code, a.period, a.id, a.version)
+          select up.*, nextval(pg_get_serial_sequence('audit_log', 'seq')) as seq from up`,
+      );
+      await tx.execute(sql`truncate value_import`);
+      const byKey = new Map(back.map((b) => [`${b.indicator_code}|${b.period}`, b]));
+      const lines = entryLines(rows, (k) => {
+        const b = byKey.get(`${rows[k].code}|${rows[k].period}`)!;
+        return { id: b.id, version: Number(b.version), seq: Number(b.seq) };
+      });
+      await copy('audit_log', AUDIT_COPY_COLUMNS, lines);
+      return rows.length;
+    },
+  };
 }
 
 export interface ValueImportOptions {
@@ -42,7 +192,7 @@ export interface ValueImportOptions {
  * Imports actual values from an XLSX or CSV (header row `indicatorCode, period, value, note`) streamed
  * row by row, all rows or none, in one transaction: each row is checked as it is read (a leaf
  * indicator of this plan, a period like 2025, 2025-Q3, 2025-H1 or 2025-09, a number, not twice in the
- * file) and written in batches of 2,000 with their audit entries (`value.report`, as the form and the
+ * file) and written in batches of 10,000 with their audit entries (`value.report`, as the form and the
  * bulk route write them). After the first problem nothing more is written; the rest of the file is
  * still read so that the 400 counts every problem (listing the first 100 as `rows.N.field`, N from 0,
  * with the sheet row). Memory holds one batch and the keys seen, never the file (XLSX: its compressed
@@ -78,37 +228,14 @@ export async function importValues(
       return false;
     };
     const seen = new Set<string>();
-    const batch: { indicator_code: string; period: string; value: number; note: string | null }[] = [];
+    const store = valueWriter(db, tx, planId, a.id, await hasValues(tx, planId));
+    let batch: ValueRow[] = [];
     let written = 0;
-    const write = async () => {
-      if (!batch.length) return;
-      // One statement per batch: the rows as one JSON parameter (binding 7 parameters a row cost more
-      // than the insert itself), and each stored value's audit entry built by the database
-      // (valueAuditCte) rather than read back and hashed here. `value` stays json so the entries
-      // hash the number's text as JSON.stringify wrote it.
-      const json = JSON.stringify(batch.splice(0));
-      const [{ n }] = await rowsOf<{ n: number | string }>(
-        tx,
-        sql`with src as (
-            select * from json_to_recordset(${json}::json)
-              as x(indicator_code text, period text, value json, note text)),
-          ins as (insert into actual_values (plan_id, indicator_code, period, value, note, status, reported_by)
-            select ${planId}::uuid, indicator_code, period, value::text::float8, note, 'reported', ${a.id}::uuid
-            from src
-            on conflict (plan_id, indicator_code, period) do update set
-              value = excluded.value, note = excluded.note, status = 'reported', reason = null,
-              reported_by = excluded.reported_by, reported_at = now(), verified_by = null,
-              verified_at = null, version = actual_values.version + 1
-            returning *),
-          aud as (${sql.raw(valueAuditCte('ins', 'src'))})
-          select count(*)::int as n from ins`,
-      );
-      written += Number(n);
-    };
 
     /**
-     * The batch's statement, not awaited: the file is read on (Node) while the database stores the
-     * batch, one statement in flight; its error is thrown at the next flush or at the end.
+     * The batch's writes, not awaited: the file is read on (Node) and the next batch prepared while
+     * the database stores the batch, one batch in flight; its error is thrown at the next flush or at
+     * the end.
      */
     let inFlight: Promise<void> | null = null;
     const settle = async () => {
@@ -117,8 +244,10 @@ export async function importValues(
       if (previous) await previous;
     };
     const flush = async () => {
+      const prepared = await store.prepare(batch);
+      batch = [];
       await settle();
-      const next = write();
+      const next = store.write(prepared).then((n) => void (written += n));
       next.catch(() => undefined); // awaited (and thrown) later
       inFlight = next;
     };
@@ -162,7 +291,8 @@ export async function importValues(
       if (i % PROGRESS_EVERY === 0) opts.onProgress?.(i);
       // After the first problem nothing more is written (the transaction is rolled back anyway).
       if (problems || !ok || closed) continue;
-      batch.push({ indicator_code: code, period, value, note: cell('note') || null });
+      // The number's JSON text: the value stored and the text its audit entry hashes.
+      batch.push({ code, period, value: JSON.stringify(value), note: cell('note') || null });
       if (batch.length >= WRITE_BATCH) await flush();
     }
     await settle();
@@ -179,7 +309,8 @@ export async function importValues(
       );
     if (i === 0) throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
     if (closed) throw closed;
-    await write();
+    await flush();
+    await settle();
     opts.onProgress?.(i);
     return { inserted: written };
   });
