@@ -17,6 +17,8 @@ let cul: { manager: FactoryUser };
 let edu: { manager: FactoryUser };
 let fin: { manager: FactoryUser };
 let verifierUser: FactoryUser;
+/** A plan of its own for the large imports (no values until they run). */
+let big: { manager: FactoryUser; planId: string };
 
 const leaf = (code: string, weight: number): IndicatorNodeInput => ({
   code,
@@ -51,6 +53,11 @@ beforeAll(async () => {
   office = await (await f.user([{ role: 'office' }])).login();
   culPlanId = (await f.plan({ cycleId, orgUnitId: culUnit.org.id, tree: TREE })).id;
   eduPlanId = (await f.plan({ cycleId, orgUnitId: eduUnit.org.id, tree: TREE })).id;
+  const bigUnit = await unit();
+  big = {
+    manager: bigUnit.manager,
+    planId: (await f.plan({ cycleId, orgUnitId: bigUnit.org.id, tree: TREE })).id,
+  };
   await f.stage(cycleId, 'evaluation');
   // The culture unit's annual figures: two verified, two reported and awaiting verification.
   await f.values(
@@ -317,6 +324,106 @@ describe('actual values', () => {
     const fake = await manager.raw({ method: 'POST', url, ...multipart('v.xlsx', exe) });
     expect(fake.statusCode).toBe(400);
     expect(fake.json().details).toEqual([{ path: 'file', message: 'unreadable' }]);
+  });
+
+  /** A values file of `n` rows over the four leaves, monthly from 2100, each value `value(i)`. */
+  const bigCsv = (
+    n: number,
+    value: (i: number) => string,
+    row: (i: number) => string | null = () => null,
+  ) => {
+    const codes = ['A1', 'A2', 'B1', 'B2'];
+    const lines = ['indicatorCode,period,value,note'];
+    for (let i = 0; i < n; i++) {
+      const month = Math.floor(i / 4);
+      lines.push(
+        row(i) ??
+          `${codes[i % 4]},${2100 + Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, '0')},${value(i)},${i % 7 ? '' : `第 ${i} 行`}`,
+      );
+    }
+    return Buffer.from(lines.join('\n'));
+  };
+  const planValues = (planId: string) =>
+    t.db.select().from(actualValues).where(eq(actualValues.planId, planId));
+  const entryCount = async (action?: string) =>
+    (
+      await t.db
+        .select({ n: count() })
+        .from(auditLog)
+        .where(action ? eq(auditLog.action, action) : undefined)
+    )[0].n;
+
+  it('stores a file of several batches all or nothing: a bad row or a duplicate near the end stores nothing', async () => {
+    const n = 25_000;
+    const entries = await entryCount();
+    // The last row's value is not a number: the batches written before it are rolled back.
+    const bad = bigCsv(n, (i) => (i === n - 1 ? 'n/a' : String(i)));
+    await expect(importValues(t.db, big.manager.actor, big.planId, bad, 'v.csv')).rejects.toMatchObject({
+      statusCode: 400,
+      details: [{ path: `rows.${n - 1}.value`, message: `row ${n + 1}: 'n/a' is not a number` }],
+    });
+    // Row 24,990 repeats the key of row 3.
+    const twice = bigCsv(
+      n,
+      (i) => String(i),
+      (i) => (i === 24_990 ? 'B2,2100-01,1,' : null),
+    );
+    await expect(importValues(t.db, big.manager.actor, big.planId, twice, 'v.csv')).rejects.toMatchObject({
+      statusCode: 400,
+      details: [{ path: 'rows.24990.period', message: 'row 24992: B2 2100-01 appears twice' }],
+    });
+    expect(await planValues(big.planId)).toHaveLength(0);
+    expect(await entryCount()).toBe(entries);
+  });
+
+  it('imports a file of several batches into an empty plan, then again as updates, every row audited', async () => {
+    const n = 25_000;
+    const entries = await entryCount('value.report');
+    const first = await importValues(
+      t.db,
+      big.manager.actor,
+      big.planId,
+      bigCsv(n, (i) => `${i}.5`),
+      'v.csv',
+    );
+    expect(first).toEqual({ inserted: n });
+    const stored = await planValues(big.planId);
+    expect(stored).toHaveLength(n);
+    expect(new Set(stored.map((v) => v.version))).toEqual(new Set([1]));
+    expect(stored.find((v) => v.indicatorCode === 'B1' && v.period === '2100-01')).toMatchObject({
+      value: 2.5,
+      note: null,
+      status: 'reported',
+      reportedBy: big.manager.actor.id,
+    });
+    expect(await entryCount('value.report')).toBe(entries + n);
+    // A verified value reported again needs verification again.
+    const verified = stored.find((v) => v.indicatorCode === 'A1' && v.period === '2100-01')!;
+    const verifier = await verifierUser.login();
+    expect(
+      (await verifier.post(`/api/values/${verified.id}/verify`, { decision: 'verified', version: 1 })).json()
+        .value.status,
+    ).toBe('verified');
+    // The plan has values now: each row updates the stored one (same id, version 2, a new entry).
+    const again = await importValues(
+      t.db,
+      big.manager.actor,
+      big.planId,
+      bigCsv(n, (i) => `-${i}`),
+      'v.csv',
+    );
+    expect(again).toEqual({ inserted: n });
+    const updated = await planValues(big.planId);
+    expect(updated).toHaveLength(n);
+    expect(new Set(updated.map((v) => v.version))).toEqual(new Set([2]));
+    expect(updated.find((v) => v.id === verified.id)).toMatchObject({
+      value: 0,
+      status: 'reported',
+      verifiedBy: null,
+      verifiedAt: null,
+    });
+    expect(await entryCount('value.report')).toBe(entries + 2 * n);
+    expect((await verifyAudit(t.db)).problems).toEqual([]);
   });
 
   it('refuses a verification of a value reported again since it was read (version conflict)', async () => {
