@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db/client';
 import { opendataBundleChunks, opendataBundles } from '../../db/schema';
 import { buildTestApp, type TestApp } from '../../../test/helper';
 import { bundleFile } from './bundle';
-import { bundleStateKey, opendataBundleJob } from './store';
+import { resultsCsv } from './export';
+import { bundleStateKey, opendataBundleJob, RESULT_FILES } from './store';
 
 let t: TestApp;
 let cycleId: string;
@@ -20,8 +21,13 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
-const stored = async () =>
-  (await t.db.select().from(opendataBundles).where(eq(opendataBundles.cycleId, cycleId)))[0];
+const stored = async (name = 'bundle') =>
+  (
+    await t.db
+      .select()
+      .from(opendataBundles)
+      .where(and(eq(opendataBundles.cycleId, cycleId), eq(opendataBundles.name, name)))
+  )[0];
 
 describe('stored open data bundle', () => {
   it('is built by the first request, stored in chunks and served byte for byte as built', async () => {
@@ -82,7 +88,17 @@ describe('stored open data bundle', () => {
     const done = await t.app.jobs.wait(job.id);
     expect(done.state, JSON.stringify(done.lastError)).toBe('completed');
     const row = await stored();
-    expect(done.result).toEqual({ sha256: row.sha256, bytes: row.bytes });
+    // The bundle, then the results as CSV and XLSX in both languages.
+    const files = Object.fromEntries(
+      await Promise.all(
+        RESULT_FILES.map(async (name) => {
+          const f = await stored(name);
+          return [name, { sha256: f.sha256, bytes: f.bytes }];
+        }),
+      ),
+    );
+    expect(Object.keys(files)).toHaveLength(4);
+    expect(done.result).toEqual({ sha256: row.sha256, bytes: row.bytes, files });
 
     const [{ id: draft }] = await rowsOf<{ id: string }>(
       t.db,
@@ -90,5 +106,34 @@ describe('stored open data bundle', () => {
     );
     expect(await bundleStateKey(t.db, draft)).toBeNull();
     expect((await t.anon.get(`/api/public/cycles/${draft}/bundle`)).statusCode).toBe(404);
+  });
+
+  it('stores the results as CSV and XLSX beside it: served as stored, 304 to the ETag, no live edits', async () => {
+    const url = `/api/public/cycles/${cycleId}/results.csv?lang=en`;
+    const res = await t.anon.get(url);
+    expect(res.statusCode).toBe(200);
+    const row = await stored('results.csv.en');
+    expect(row.sha256).toBe(sha(res.body));
+    expect(res.headers.etag).toBe(`"${row.sha256}"`);
+    expect(Number(res.headers['content-length'])).toBe(row.bytes);
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="results-2025-annual\.csv"$/);
+    // Nothing changed since the job built it: the bytes a build makes now.
+    expect(res.body).toBe((await resultsCsv(t.db, cycleId, 'en')).body);
+    const cached = await t.app.inject({
+      method: 'GET',
+      url,
+      headers: { 'if-none-match': `"${row.sha256}"` },
+    });
+    expect(cached.statusCode).toBe(304);
+    // A unit renamed after publication: the published spreadsheets stay as published.
+    await t.db.execute(sql`update org_units set name = name || '（再更名）'
+      where id = (select org_unit_id from plans where cycle_id = ${cycleId} limit 1)`);
+    expect((await t.anon.get(url)).body).toBe(res.body);
+    expect((await t.anon.get(`/api/public/cycles/${cycleId}/results.csv`)).body).not.toContain('（再更名）');
+    const xlsx = await t.app.inject({ method: 'GET', url: `/api/public/cycles/${cycleId}/results.xlsx` });
+    expect(xlsx.statusCode).toBe(200);
+    expect(createHash('sha256').update(xlsx.rawPayload).digest('hex')).toBe(
+      (await stored('results.xlsx.zh-CN')).sha256,
+    );
   });
 });

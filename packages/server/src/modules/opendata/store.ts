@@ -9,8 +9,9 @@
  * bundle holds is frozen with the publication (rules, trees, verified values, panels), as the published
  * results are; a correction after publication reaches the bundle as the revision it must be.
  */
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { and, eq, gte, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, notInArray, sql } from 'drizzle-orm';
 import { BUNDLE_FORMAT_VERSION } from '@perfcommons/domain';
 import { rowsOf, type Db } from '../../db/client';
 import { opendataBundleChunks, opendataBundles, plans } from '../../db/schema';
@@ -19,6 +20,7 @@ import type { Actor } from '../../lib/actor';
 import type { JobDefinition, JobQueue } from '../jobs/queue';
 import { getCycle } from '../cycles/service';
 import { bundleFile } from './bundle';
+import { resultsCsv, resultsXlsx, type ExportLang } from './export';
 
 /** Bytes per stored chunk. */
 const CHUNK = 1024 * 1024;
@@ -30,9 +32,21 @@ const READ_AHEAD = 4;
  */
 const BUILD = 1;
 
+/** The stored files of a published cycle: its bundle, its results as CSV and XLSX per language. */
+export type OpenDataFileName = 'bundle' | `results.${'csv' | 'xlsx'}.${ExportLang}`;
+export const RESULT_FILES: OpenDataFileName[] = [
+  'results.csv.zh-CN',
+  'results.csv.en',
+  'results.xlsx.zh-CN',
+  'results.xlsx.en',
+];
+
 export interface StoredBundle {
   cycleId: string;
+  name: OpenDataFileName;
   code: string;
+  /** The name it is downloaded as. */
+  filename: string;
   sha256: string;
   bytes: number;
   chunks: number;
@@ -54,65 +68,115 @@ export async function bundleStateKey(db: Db, cycleId: string): Promise<string | 
   return `v${BUNDLE_FORMAT_VERSION}.${BUILD}|${row.published}|${row.key}`;
 }
 
-/** One build at a time per cycle in this process; other processes may build too (same bytes). */
+/** One build at a time per cycle and file in this process; other processes may build too (same bytes). */
 const building = new Map<string, Promise<StoredBundle>>();
+
+/** What each stored file is made of. */
+async function buildFile(db: Db, cycleId: string, name: OpenDataFileName) {
+  if (name === 'bundle') {
+    const file = await bundleFile(db, cycleId);
+    return { body: Buffer.from(file.body, 'utf8'), code: file.code };
+  }
+  const [, format, lang] = name.split('.') as [string, 'csv' | 'xlsx', ExportLang];
+  const file = format === 'csv' ? await resultsCsv(db, cycleId, lang) : await resultsXlsx(db, cycleId, lang);
+  const code = (await getCycle(db, cycleId)).code;
+  return { body: Buffer.isBuffer(file.body) ? file.body : Buffer.from(file.body, 'utf8'), code };
+}
+
+/** The name a stored file is downloaded as. */
+const filenameOf = (name: OpenDataFileName, code: string) =>
+  name === 'bundle' ? `perfcommons-${code}.json` : `results-${code}.${name.split('.')[1]}`;
 
 /**
  * The stored bundle of the cycle's current publication state, built and stored first when there is
  * none (404 when the results are not published).
  */
 export async function ensureBundle(db: Db, cycleId: string): Promise<StoredBundle> {
+  return ensureOpenDataFile(db, cycleId, 'bundle');
+}
+
+/**
+ * A stored file of the cycle's current publication state (the bundle, or the results as CSV or XLSX
+ * in one language), built and stored first when there is none (404 when the results are not
+ * published).
+ */
+export async function ensureOpenDataFile(
+  db: Db,
+  cycleId: string,
+  name: OpenDataFileName,
+): Promise<StoredBundle> {
   const key = await bundleStateKey(db, cycleId);
   if (!key) throw notFound('Published results of this cycle');
   const [stored] = await db
     .select()
     .from(opendataBundles)
-    .where(and(eq(opendataBundles.cycleId, cycleId), eq(opendataBundles.name, 'bundle')));
+    .where(and(eq(opendataBundles.cycleId, cycleId), eq(opendataBundles.name, name)));
   if (stored?.stateKey === key) {
     const cycle = await getCycle(db, cycleId);
-    return { cycleId, code: cycle.code, sha256: stored.sha256, bytes: stored.bytes, chunks: stored.chunks };
+    return {
+      cycleId,
+      name,
+      code: cycle.code,
+      filename: filenameOf(name, cycle.code),
+      sha256: stored.sha256,
+      bytes: stored.bytes,
+      chunks: stored.chunks,
+    };
   }
-  const running = building.get(cycleId);
+  const flight = `${cycleId}:${name}`;
+  const running = building.get(flight);
   if (running) return running;
-  const build = buildAndStore(db, cycleId, key).finally(() => building.delete(cycleId));
-  building.set(cycleId, build);
+  const build = buildAndStore(db, cycleId, name, key).finally(() => building.delete(flight));
+  building.set(flight, build);
   return build;
 }
 
-async function buildAndStore(db: Db, cycleId: string, key: string): Promise<StoredBundle> {
-  const file = await bundleFile(db, cycleId);
-  const body = Buffer.from(file.body, 'utf8');
+async function buildAndStore(
+  db: Db,
+  cycleId: string,
+  name: OpenDataFileName,
+  key: string,
+): Promise<StoredBundle> {
+  const { body, code } = await buildFile(db, cycleId, name);
+  const sha256 = createHash('sha256').update(body).digest('hex');
+  const bytes = body.length;
   const chunks = Math.max(1, Math.ceil(body.length / CHUNK));
   await db.transaction(async (tx) => {
-    // Processes storing the same cycle's bundle at once take turns.
+    // Processes storing the same cycle's files at once take turns.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`opendata-bundle:${cycleId}`}))`);
     const [have] = await tx
       .select({ n: sql<number>`count(*)::int` })
       .from(opendataBundleChunks)
-      .where(eq(opendataBundleChunks.sha256, file.sha256));
+      .where(eq(opendataBundleChunks.sha256, sha256));
     if (have.n !== chunks) {
-      await tx.delete(opendataBundleChunks).where(eq(opendataBundleChunks.sha256, file.sha256));
+      await tx.delete(opendataBundleChunks).where(eq(opendataBundleChunks.sha256, sha256));
       for (let seq = 0; seq < chunks; seq += 1)
         await tx.insert(opendataBundleChunks).values({
           cycleId,
-          sha256: file.sha256,
+          sha256,
           seq,
           data: body.subarray(seq * CHUNK, (seq + 1) * CHUNK),
         });
     }
     await tx
       .insert(opendataBundles)
-      .values({ cycleId, stateKey: key, sha256: file.sha256, bytes: file.bytes, chunks })
+      .values({ cycleId, name, stateKey: key, sha256, bytes, chunks })
       .onConflictDoUpdate({
         target: [opendataBundles.cycleId, opendataBundles.name],
-        set: { stateKey: key, sha256: file.sha256, bytes: file.bytes, chunks, builtAt: new Date() },
+        set: { stateKey: key, sha256, bytes, chunks, builtAt: new Date() },
       });
-    // Bytes of earlier states of this cycle are of no further use.
+    // Bytes of earlier states of this cycle's files are of no further use.
+    const current = tx
+      .select({ sha256: opendataBundles.sha256 })
+      .from(opendataBundles)
+      .where(eq(opendataBundles.cycleId, cycleId));
     await tx
       .delete(opendataBundleChunks)
-      .where(and(eq(opendataBundleChunks.cycleId, cycleId), ne(opendataBundleChunks.sha256, file.sha256)));
+      .where(
+        and(eq(opendataBundleChunks.cycleId, cycleId), notInArray(opendataBundleChunks.sha256, current)),
+      );
   });
-  return { cycleId, code: file.code, sha256: file.sha256, bytes: file.bytes, chunks };
+  return { cycleId, name, code, filename: filenameOf(name, code), sha256, bytes, chunks };
 }
 
 /**
@@ -145,15 +209,28 @@ export interface BundleInput {
   cycleId: string;
 }
 
-/** Builds and stores the bundle of a cycle's current publication state (nothing when it is stored). */
-export const opendataBundleJob: JobDefinition<BundleInput, { sha256: string; bytes: number }> = {
+/**
+ * Builds and stores the bundle of a cycle's current publication state, then its results as CSV and
+ * XLSX in each language (each file: nothing when it is stored already). The result is the bundle's
+ * digest and every results file's.
+ */
+export const opendataBundleJob: JobDefinition<
+  BundleInput,
+  { sha256: string; bytes: number; files: Record<string, { sha256: string; bytes: number }> }
+> = {
   kind: 'opendata.bundle',
   retryLimit: 2,
   retryDelaySeconds: 5,
   run: async (ctx) => {
     ctx.progress(0, 'bundle');
     const b = await ensureBundle(ctx.db, ctx.input.cycleId);
-    return { sha256: b.sha256, bytes: b.bytes };
+    const files: Record<string, { sha256: string; bytes: number }> = {};
+    for (const [i, name] of RESULT_FILES.entries()) {
+      ctx.progress(60 + (40 * i) / RESULT_FILES.length, 'results');
+      const f = await ensureOpenDataFile(ctx.db, ctx.input.cycleId, name);
+      files[name] = { sha256: f.sha256, bytes: f.bytes };
+    }
+    return { sha256: b.sha256, bytes: b.bytes, files };
   },
 };
 

@@ -29,8 +29,7 @@ import { loadPlanScope } from '../plans/access';
 import { listPlans, loadTree, presentPlan } from '../plans/service';
 import { getResult, listResults } from '../results/service';
 import { publicRevisions } from '../monitoring/agreements';
-import { bundleStream, ensureBundle } from '../opendata/store';
-import { resultsCsv, resultsXlsx } from '../opendata/export';
+import { bundleStream, ensureBundle, ensureOpenDataFile } from '../opendata/store';
 import { regulationsText } from '../evaluation/regulations-text';
 
 const PUBLIC_PLAN_STATUSES = ['published_for_comment', 'approved', 'closed'];
@@ -152,46 +151,37 @@ export const publicRoutes: FastifyPluginAsyncContract = async (app) => {
       return { sha256: file.sha256, bytes: file.bytes, url: `/api/public/cycles/${req.params.id}/bundle` };
     },
   );
-  app.get(
-    '/public/cycles/:id/results.csv',
-    {
-      schema: {
-        tags: ['public'],
-        params: IdParams,
-        querystring: ResultsExportQuery,
-        response: { 200: ResultsCsvReply },
-        description: 'Published results of the cycle as CSV (UTF-8 with BOM).',
+  // The results as spreadsheets: stored with the bundle, built once per publication state by the
+  // same job (or the first request), sent in chunks with their SHA-256 as ETag.
+  for (const format of ['csv', 'xlsx'] as const)
+    app.get(
+      `/public/cycles/:id/results.${format}`,
+      {
+        schema: {
+          tags: ['public'],
+          params: IdParams,
+          querystring: ResultsExportQuery,
+          response: { 200: format === 'csv' ? ResultsCsvReply : ResultsXlsxReply, 304: NotModifiedReply },
+          description:
+            format === 'csv'
+              ? 'Published results of the cycle as CSV (UTF-8 with BOM). ETag = the SHA-256 of the body.'
+              : 'Published results of the cycle as an Excel workbook. ETag = the SHA-256 of the body.',
+        },
       },
-    },
-    async (req, reply) => {
-      const { body, filename } = await resultsCsv(db, req.params.id, req.query.lang);
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('cache-control', 'public, max-age=300')
-        .header('content-disposition', `attachment; filename="${filename}"`)
-        .send(body);
-    },
-  );
-  app.get(
-    '/public/cycles/:id/results.xlsx',
-    {
-      schema: {
-        tags: ['public'],
-        params: IdParams,
-        querystring: ResultsExportQuery,
-        response: { 200: ResultsXlsxReply },
-        description: 'Published results of the cycle as an Excel workbook.',
+      async (req, reply) => {
+        const file = await ensureOpenDataFile(db, req.params.id, `results.${format}.${req.query.lang}`);
+        const etag = `"${file.sha256}"`;
+        reply
+          .header('etag', etag)
+          .header('cache-control', 'public, max-age=300')
+          .header('content-disposition', `attachment; filename="${file.filename}"`);
+        if (req.headers['if-none-match'] === etag) return reply.code(304).send(null);
+        return reply
+          .type(format === 'csv' ? 'text/csv; charset=utf-8' : XLSX_TYPE)
+          .header('content-length', file.bytes)
+          .send(bundleStream(db, file));
       },
-    },
-    async (req, reply) => {
-      const { body, filename } = await resultsXlsx(db, req.params.id, req.query.lang);
-      return reply
-        .type(XLSX_TYPE)
-        .header('cache-control', 'public, max-age=300')
-        .header('content-disposition', `attachment; filename="${filename}"`)
-        .send(body);
-    },
-  );
+    );
   // The regulations as text generated from the rule objects the computation reads (zh-CN and en).
   app.get(
     '/public/cycles/:id/regulations/text',
