@@ -56,7 +56,7 @@ function near(actual: number, expected: number, tol: number, what: string) {
   const err = Math.abs(actual - expected) / Math.max(1, Math.abs(expected));
   expect(err, `${what}: ${actual} vs R ${expected}`).toBeLessThanOrEqual(tol);
 }
-function matches(key: string, e: { estimate: number; se?: number } & Record<string, unknown>) {
+function matches(key: string, e: { estimate: number; se?: number }) {
   const r = R[key];
   expect(r, `no R figure ${key}`).toBeDefined();
   near(e.estimate, r.estimate, POINT, `${key} estimate`);
