@@ -73,6 +73,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     [`/take-part/plans/${ids.plan}`, 'portal-plan-comment'],
     ['/take-part/needs', 'portal-needs'],
     ['/take-part/rate', 'portal-rate'],
+    [`/take-part/rate/${ids.plan}`, 'portal-rate-plan'],
     ['/take-part/improvements', 'portal-improvements'],
     ['/take-part/report', 'portal-report'],
     ['/take-part/profile', 'portal-profile'],
@@ -207,6 +208,9 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
       items: { id: string; orgUnitId: string }[];
     };
     const eduPlan = plans.items.find((p) => p.orgUnitId === ids.edu)?.id ?? plans.items[0].id;
+    const surveys = (await (await page.request.get(`${baseUrl}/api/surveys`)).json()) as {
+      items: { id: string }[];
+    };
     for (const [path, name] of [
       ['/console/todo', 'console-todo-office'],
       ['/console/cycles', 'console-cycles'],
@@ -215,6 +219,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
       [`/console/plans/${eduPlan}`, 'console-plan-editor'],
       ['/console/results', 'console-results'],
       ['/console/surveys', 'console-surveys'],
+      [`/console/surveys/${surveys.items[0].id}`, 'console-survey'],
       ['/console/evaluation', 'console-evaluation'],
       ['/console/participation', 'console-participation'],
       ['/console/monitoring', 'console-monitoring'],

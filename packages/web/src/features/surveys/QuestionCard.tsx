@@ -44,6 +44,7 @@ export function QuestionCard({ q, earlier, planOptions, onChange, onMove, onRemo
         <Col xs={24} md={4}>
           <Input
             addonBefore={t('builder.id')}
+            aria-label={t('builder.id')}
             value={q.id}
             onChange={(e) => onChange({ id: e.target.value })}
           />
@@ -51,6 +52,7 @@ export function QuestionCard({ q, earlier, planOptions, onChange, onMove, onRemo
         <Col xs={24} md={5}>
           <Select
             style={{ width: '100%' }}
+            aria-label={t('builder.type')}
             value={q.type}
             options={QUESTION_TYPES.map((x) => ({ value: x, label: t(`builder.types.${x}`) }))}
             onChange={(type) =>
@@ -105,6 +107,7 @@ export function QuestionCard({ q, earlier, planOptions, onChange, onMove, onRemo
           <Input.TextArea
             autoSize
             placeholder={t('builder.text')}
+            aria-label={t('builder.text')}
             value={q.text}
             onChange={(e) => onChange({ text: e.target.value })}
           />
@@ -113,6 +116,7 @@ export function QuestionCard({ q, earlier, planOptions, onChange, onMove, onRemo
           <Input.TextArea
             autoSize
             placeholder={t('builder.textEn')}
+            aria-label={t('builder.textEn')}
             value={q.textEn}
             onChange={(e) => onChange({ textEn: e.target.value || undefined })}
           />
@@ -122,6 +126,7 @@ export function QuestionCard({ q, earlier, planOptions, onChange, onMove, onRemo
             <Typography.Text type="secondary">{t('builder.options')}</Typography.Text>
             <Input.TextArea
               autoSize
+              aria-label={t('builder.options')}
               defaultValue={optionsText(q.options)}
               onBlur={(e) => onChange({ options: parseOptions(e.target.value) })}
             />
@@ -133,6 +138,7 @@ export function QuestionCard({ q, earlier, planOptions, onChange, onMove, onRemo
               <Typography.Text type="secondary">{t('builder.items')}</Typography.Text>
               <Input.TextArea
                 autoSize
+                aria-label={t('builder.items')}
                 defaultValue={itemsText(q.items)}
                 onBlur={(e) => onChange({ items: parseItems(e.target.value, q.items) })}
               />
@@ -141,6 +147,7 @@ export function QuestionCard({ q, earlier, planOptions, onChange, onMove, onRemo
               <Typography.Text type="secondary">{t('builder.scale')}</Typography.Text>
               <Select
                 style={{ width: '100%' }}
+                aria-label={t('builder.scale')}
                 value={q.scale ?? 5}
                 options={[5, 7].map((v) => ({ value: v, label: v }))}
                 onChange={(scale) => onChange({ scale })}
@@ -158,6 +165,7 @@ export function QuestionCard({ q, earlier, planOptions, onChange, onMove, onRemo
                       optionFilterProp="label"
                       style={{ width: '100%' }}
                       placeholder={t('builder.plan')}
+                      aria-label={`${it.text} ${t('builder.plan')}`}
                       value={it.planId}
                       options={planOptions}
                       onChange={(planId) =>
@@ -170,6 +178,7 @@ export function QuestionCard({ q, earlier, planOptions, onChange, onMove, onRemo
                   <Col span={8}>
                     <Input
                       placeholder={t('builder.dimension')}
+                      aria-label={`${it.text} ${t('builder.dimension')}`}
                       value={it.dimension}
                       onChange={(e) =>
                         onChange({
@@ -194,6 +203,7 @@ export function QuestionCard({ q, earlier, planOptions, onChange, onMove, onRemo
                 optionFilterProp="label"
                 style={{ width: '100%' }}
                 placeholder={t('builder.plan')}
+                aria-label={t('builder.plan')}
                 value={q.planId}
                 options={planOptions}
                 onChange={(planId) => onChange({ planId })}
@@ -202,6 +212,7 @@ export function QuestionCard({ q, earlier, planOptions, onChange, onMove, onRemo
             <Col xs={24} md={12}>
               <Input
                 placeholder={t('builder.dimension')}
+                aria-label={t('builder.dimension')}
                 value={q.dimension}
                 onChange={(e) => onChange({ dimension: e.target.value || undefined })}
               />
@@ -212,6 +223,7 @@ export function QuestionCard({ q, earlier, planOptions, onChange, onMove, onRemo
           <Col xs={24} md={8}>
             <InputNumber
               addonBefore={t('builder.maxLength')}
+              aria-label={t('builder.maxLength')}
               min={1}
               max={5000}
               value={q.maxLength ?? 2000}
@@ -247,6 +259,7 @@ export function QuestionCard({ q, earlier, planOptions, onChange, onMove, onRemo
             <Input
               style={{ width: 180 }}
               disabled={!q.showIf}
+              aria-label={t('builder.showIfValues')}
               defaultValue={(q.showIf?.in ?? []).join(',')}
               onBlur={(e) =>
                 q.showIf &&
