@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
@@ -13,6 +13,8 @@ declare module 'vitest' {
     /** A production-mode server on an empty database: no demo, only the administrator made by `init`. */
     prodBaseUrl: string;
     prodAdmin: { username: string; password: string };
+    /** The demo server's first start (fresh database): seconds to ready as it printed them, and its log file. */
+    demoStart: { readySeconds: number | null; log: string; load: number; cores: number };
   }
 }
 
@@ -57,6 +59,13 @@ export default async function setup(project: TestProject) {
   }
   const demo = await startServer({}, ['--seed-if-empty']);
   project.provide('baseUrl', demo.baseUrl);
+  project.provide('demoStart', {
+    readySeconds: demo.readySeconds,
+    log: demo.log,
+    // How busy the machine was while the demo loaded (1-minute load average at ready, and its cores).
+    load: loadavg()[0],
+    cores: availableParallelism(),
+  });
 
   // A real office's first day: production mode, empty database, the administrator from `init`.
   const prodDir = mkdtempSync(join(tmpdir(), 'perfcommons-e2e-prod-'));
@@ -100,14 +109,23 @@ async function startServer(extra: Record<string, string>, args: string[], dir?: 
     },
   );
   let output = '';
+  // Everything the server prints also goes to a file, for specs that read its console (first start).
+  const log = join(dataDir, 'server.log');
   const keep = (b: Buffer) => {
     output = (output + b.toString()).slice(-20_000);
+    appendFileSync(log, b);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
 
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHealth(baseUrl, child, () => output);
+  // The server prints `ready in N s` right after it listens; health may answer a moment before.
+  const until = Date.now() + 5_000;
+  while (!/ready in [\d.]+ s/.test(output) && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 100));
+  const ready = /ready in ([\d.]+) s/.exec(output);
+  const readySeconds = ready ? Number(ready[1]) : null;
 
   const stop = async () => {
     child.kill('SIGTERM');
@@ -123,5 +141,5 @@ async function startServer(extra: Record<string, string>, args: string[], dir?: 
     });
     rmSync(dataDir, { recursive: true, force: true });
   };
-  return { baseUrl, stop };
+  return { baseUrl, stop, log, readySeconds };
 }

@@ -6,8 +6,9 @@ import { measure } from '../vitals';
 /**
  * Issue 15, public pages fast on a phone: loading a public page on a throttled phone (Lighthouse's mobile
  * profile) moves nothing once shown: cumulative layout shift at most 0.1 (Google's "good"). Layout shift
- * is deterministic for a given page and viewport; the largest contentful paint is a timing and only
- * printed here (`npm run bench` does not cover the browser).
+ * is deterministic for a given page and viewport. The largest contentful paint is a timing: printed for
+ * every page, and held to 2.5 s (Google's "good") on the three pages the issue measured (home, units,
+ * take-part) as the median of three loads, as Lighthouse users do against its run-to-run variance.
  */
 const baseUrl = inject('baseUrl');
 
@@ -43,5 +44,21 @@ describe('public pages on a phone: no layout shift', () => {
     }
     console.log(`mobile vitals (4× CPU, 150 ms RTT, 1.6 Mbit/s):\n${rows.join('\n')}`);
     expect(bad).toEqual([]);
+  });
+
+  it('LCP ≤ 2.5 s on home, units and take-part (median of three loads)', async () => {
+    const rows: string[] = [];
+    const slow: string[] = [];
+    for (const name of ['home', 'units', 'takePart']) {
+      const lcps: number[] = [];
+      for (let i = 0; i < 3; i++) lcps.push((await measure(browser, `${baseUrl}${paths[name]}`)).lcp);
+      const median = [...lcps].sort((a, b) => a - b)[1];
+      rows.push(
+        `${name.padEnd(9)} LCP median ${Math.round(median)} ms of ${lcps.map(Math.round).join(', ')}`,
+      );
+      if (!(median > 0 && median <= 2500)) slow.push(`${paths[name]}: LCP ${Math.round(median)} ms`);
+    }
+    console.log(`mobile LCP (4× CPU, 150 ms RTT, 1.6 Mbit/s):\n${rows.join('\n')}`);
+    expect(slow).toEqual([]);
   });
 });
