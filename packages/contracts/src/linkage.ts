@@ -9,6 +9,14 @@ export const LinkageSourceParams = z.object({
   source: z.enum(LINKAGE_SOURCES),
 });
 
+export const LinkageImportQuery = z.object({
+  /** The commit runs as a job (202 with its id); true waits for it and answers the import (200). */
+  wait: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
+
 /** One row of an import preview or commit. */
 export const LinkageImportRow = z.object({
   /** Row number in the sheet (the header is row 1). */

@@ -871,7 +871,7 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
       content: '工单编号,来电时间,承办单位\nP1,2026-03-02 09:00,nowhere\n',
     },
     allow: OFFICE,
-    note: 'an unknown unit: 400 past the permission check, nothing written',
+    note: 'queued as a job (202) past the permission check; its unknown unit fails the job, nothing written',
   },
   'GET /api/linkage/batches': { url: '/api/linkage/batches', allow: OFFICE },
   // The city's cut-offs of the rates: read by whoever reads rates, set by the office.

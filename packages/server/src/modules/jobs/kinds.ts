@@ -7,6 +7,7 @@ import { orgImportJob } from '../onboarding/import-job';
 import { opendataBundleJob } from '../opendata/store';
 import { monitoringSweepJob } from '../monitoring/scheduler';
 import { surveyExportJob } from '../surveys/export-job';
+import { linkageImportJob } from '../linkage/import-job';
 import type { JobDefinition, JobsOptions } from './queue';
 
 /** Every kind of durable job the server runs (each process works all of them). */
@@ -20,6 +21,7 @@ export function jobDefinitions(): JobDefinition<never, unknown>[] {
     orgImportJob,
     monitoringSweepJob,
     surveyExportJob,
+    linkageImportJob,
   ];
   return kinds as JobDefinition<never, unknown>[];
 }

@@ -101,8 +101,9 @@ function send(client: Client, url: string, name: string, content: Buffer) {
   const { payload, headers } = multipart(name, content);
   return t.app.inject({ method: 'POST', url, payload, headers: { ...client.headers, ...headers } });
 }
+/** A preview, or a commit waited for (`?wait=true`: the job's answer, as the request gave before). */
 const importFile = (client: Client, step: 'preview' | 'commit', content: Buffer, name = 'orders.csv') =>
-  send(client, `/api/linkage/import/hotline/${step}`, name, content);
+  send(client, `/api/linkage/import/hotline/${step}${step === 'commit' ? '?wait=true' : ''}`, name, content);
 
 const rowCount = async (table: string) =>
   Number((await rowsOf<{ n: string }>(t.db, sql.raw(`select count(*) as n from ${table}`)))[0].n);
@@ -172,6 +173,43 @@ describe('hotline import', () => {
     expect(commit.json().error).toBe('import_invalid');
     expect(await count('linkage_records')).toBe(0);
     expect(await count('linkage_batches')).toBe(0);
+  });
+
+  it('commits as a job: 202, the import as its result; a file with problems fails it with them', async () => {
+    const bad = Buffer.from(
+      [HEADER, `J1,2031-03-02 09:00,求助,教育,没有这个单位,,,,,已解决,满意`].join('\n'),
+    );
+    const queued = await send(office, '/api/linkage/import/hotline/commit', 'bad.csv', bad);
+    expect(queued.statusCode).toBe(202);
+    const failed = await t.app.jobs.wait(queued.json().jobId);
+    // A refusal is not retried: one attempt, its rows named as the request named them.
+    expect(failed).toMatchObject({
+      kind: 'linkage.import',
+      state: 'failed',
+      attempts: 1,
+      input: { source: 'hotline', filename: 'bad.csv', bytes: bad.length },
+      lastError: { status: 400, error: 'import_invalid', details: [{ path: 'rows.2.unit' }] },
+    });
+    expect(await count('linkage_records')).toBe(0);
+    // The upload is deleted with the ended job.
+    const files = await rowsOf<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from job_files where job_id = ${failed.id}`,
+    );
+    expect(files[0].n).toBe(0);
+    // Who may is answered at once: no job for a unit manager.
+    const jobs = async () =>
+      (await rowsOf<{ n: number }>(t.db, sql`select count(*)::int as n from jobs`))[0].n;
+    const before = await jobs();
+    const asManager = await manager.login();
+    const refused = await send(
+      asManager,
+      '/api/linkage/import/hotline/commit',
+      'orders.csv',
+      workedExample(),
+    );
+    expect(refused.statusCode).toBe(403);
+    expect(await jobs()).toBe(before);
   });
 
   it('computes the worked example’s rates exactly', async () => {
@@ -480,7 +518,7 @@ describe('好差评 reviews', () => {
         `H6,2031-05-11 10:00,入学登记,${unit.code},窗口,不满意,不属实,,,`,
       ].join('\n'),
     );
-    const res = await send(office, '/api/linkage/import/review/commit', 'reviews.csv', file);
+    const res = await send(office, '/api/linkage/import/review/commit?wait=true', 'reviews.csv', file);
     expect(res.statusCode).toBe(200);
     expect(res.json().summary.create).toBe(6);
     const rates = (await office.get(`/api/linkage/rates?unitId=${unit.id}&period=2031-05`)).json().items;

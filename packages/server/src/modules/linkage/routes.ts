@@ -7,9 +7,11 @@ import {
   FindingReply,
   FindingTargetsReply,
   IdParams,
+  JobAccepted,
   LinkageBatchListReply,
   LinkageFeedBody,
   LinkageFeedReply,
+  LinkageImportQuery,
   LinkageImportReply,
   LinkageMapping,
   LinkageMappingBody,
@@ -34,7 +36,8 @@ import {
   recordFinding,
   withdrawFinding,
 } from './findings';
-import { commitLinkageImport, listBatches, previewLinkageImport } from './import';
+import { listBatches, previewLinkageImport } from './import';
+import { MAX_LINKAGE_FILE_BYTES, queueLinkageImport } from './import-job';
 import { listRates } from './rates';
 import { sheetUpload } from '../../lib/uploads';
 
@@ -48,11 +51,35 @@ export const linkageRoutes: FastifyPluginAsyncContract = async (app) => {
     { schema: { tags, params: LinkageSourceParams, response: { 200: LinkageImportReply } } },
     async (req) => previewLinkageImport(db, req.actor, req.params.source, await sheetUpload(req)),
   );
-  // All rows or none; the same file again changes nothing.
+  // All rows or none; the same file again changes nothing. A job (202 with its id; `?wait=true`
+  // answers the import as before, or its refusal: 400 naming rows, 409).
   app.post(
     '/linkage/import/:source/commit',
-    { schema: { tags, params: LinkageSourceParams, response: { 200: LinkageImportReply } } },
-    async (req) => commitLinkageImport(db, req.actor, req.params.source, await sheetUpload(req)),
+    {
+      schema: {
+        tags,
+        params: LinkageSourceParams,
+        querystring: LinkageImportQuery,
+        response: { 200: LinkageImportReply, 202: JobAccepted },
+      },
+    },
+    async (req, reply) => {
+      if (!req.isMultipart())
+        throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
+      const file = await req.file({ limits: { fileSize: MAX_LINKAGE_FILE_BYTES, files: 1 } });
+      if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
+      if (!/\.(xlsx|csv)$/i.test(file.filename)) {
+        file.file.resume();
+        throw badRequest('Upload an .xlsx or .csv file', [
+          { path: 'file', message: 'unsupported file type' },
+        ]);
+      }
+      const { source } = req.params;
+      const { jobId } = await queueLinkageImport(db, app.jobs, req.actor, source, file.file, file.filename);
+      if (!req.query.wait) return reply.code(202).send({ jobId });
+      const done = await app.jobs.outcome<LinkageImportReply>(jobId);
+      return done.done ? done.result : reply.code(202).send({ jobId });
+    },
   );
   app.get(
     '/linkage/batches',

@@ -67,7 +67,7 @@ beforeAll(async () => {
   const { payload, headers } = multipart('12345-worked-example.csv', workedExample());
   const res = await t.app.inject({
     method: 'POST',
-    url: '/api/linkage/import/hotline/commit',
+    url: '/api/linkage/import/hotline/commit?wait=true',
     payload,
     headers: { ...office.headers, ...headers },
   });
