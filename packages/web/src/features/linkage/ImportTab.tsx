@@ -1,13 +1,14 @@
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { Alert, Button, Card, Radio, Select, Space, Table, Tag, Tooltip, Typography, Upload } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { LinkageBatch, LinkageImportReply, LinkageRate } from '@perfcommons/contracts';
+import type { Job, JobAccepted, LinkageBatch, LinkageImportReply, LinkageRate } from '@perfcommons/contracts';
 import { LINKAGE_METRICS, METRIC_SOURCE, type LinkageMetric } from '@perfcommons/domain';
 import { detailMessage, errorText, fieldLabel } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
+import { JobProgress } from '../jobs/JobProgress';
 import { fmtDateTime } from '../../shared/format';
 
 type Source = 'hotline' | 'review';
@@ -149,6 +150,7 @@ export function ImportTab({ office }: { office: boolean }) {
   const [done, setDone] = useState<LinkageImportReply | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [jobId, setJobId] = useState<string>();
   const [batch, setBatch] = useState<LinkageBatch | null>(null);
   const rowMessage = useRowMessage();
   const batches = useQuery({
@@ -157,40 +159,49 @@ export function ImportTab({ office }: { office: boolean }) {
     enabled: office,
   });
 
-  const send = (step: 'preview' | 'commit', f: File) => {
+  const send = <T,>(step: 'preview' | 'commit', f: File) => {
     const body = new FormData();
     body.append('file', f, f.name);
-    return api.post<LinkageImportReply>(`/api/linkage/import/${source}/${step}`, body);
+    return api.post<T>(`/api/linkage/import/${source}/${step}`, body);
   };
   const check = async (f: File) => {
     setFile(f);
     setPreview(null);
     setDone(null);
     setError(null);
+    setJobId(undefined);
     setBusy(true);
     try {
-      setPreview(await send('preview', f));
+      setPreview(await send<LinkageImportReply>('preview', f));
     } catch (e) {
       setError(errorText(e));
     } finally {
       setBusy(false);
     }
   };
+  // The commit runs as a durable job: the bar follows it, its result is the import's answer.
   const commit = async () => {
     if (!file) return;
     setBusy(true);
     setError(null);
     try {
-      setDone(await send('commit', file));
-      setPreview(null);
-      void qc.invalidateQueries({ queryKey: ['linkage-batches'] });
-      void qc.invalidateQueries({ queryKey: ['linkage-rates'] });
+      setJobId((await send<JobAccepted>('commit', file)).jobId);
     } catch (e) {
       setError(errorText(e));
-    } finally {
       setBusy(false);
     }
   };
+  const committed = useCallback(
+    (job: Job) => {
+      setBusy(false);
+      if (job.state !== 'completed') return; // the bar shows the reason
+      setDone(job.result as LinkageImportReply);
+      setPreview(null);
+      void qc.invalidateQueries({ queryKey: ['linkage-batches'] });
+      void qc.invalidateQueries({ queryKey: ['linkage-rates'] });
+    },
+    [qc],
+  );
   const summary = preview?.summary;
 
   return (
@@ -235,6 +246,11 @@ export function ImportTab({ office }: { office: boolean }) {
             )}
           </Space>
           {error && <Alert style={{ marginTop: 12 }} type="error" showIcon message={error} />}
+          {jobId && (
+            <div style={{ maxWidth: 480, marginTop: 12 }}>
+              <JobProgress jobId={jobId} onDone={committed} />
+            </div>
+          )}
           {done && (
             <Alert
               style={{ marginTop: 12 }}
