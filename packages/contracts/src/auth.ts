@@ -57,6 +57,11 @@ export const SessionUser = z.object({
   recoveryCodesLeft: z.number().int().nullable(),
   /** Reads the audit log and its verification (in production the audit administrator only). */
   canReadAudit: z.boolean(),
+  /**
+   * The login phone or e-mail, masked (138****1234, w***@example.org), null without one; sent by
+   * `/api/auth/me` (PIPL: contacts are shown masked, in clear only in the participant's data download).
+   */
+  contact: z.string().nullable().optional(),
   /** The login before this session's (time, address) and the failed attempts since, for the user to check. */
   lastLogin: z
     .object({

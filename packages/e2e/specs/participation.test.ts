@@ -46,6 +46,9 @@ describe('participant journey on the portal (375 px)', () => {
     await shot(page, 'p01-portal-register');
     await page.getByTestId('pp-account-submit').click();
     await page.getByTestId('pp-account').waitFor();
+    // PIPL: the account box shows the e-mail masked, never in clear.
+    expect(await page.getByTestId('pp-contact').textContent()).toBe('登录账号：e***@example.org（已脱敏）');
+    expect(await page.getByTestId('pp-account').textContent()).not.toContain(email);
     await fits();
     await page.getByTestId('pp-go-profile').click();
     await page.getByTestId('pp-category').selectOption('urban_resident');

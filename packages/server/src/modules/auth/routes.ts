@@ -23,6 +23,7 @@ import {
   enableTotp,
   login,
   logout,
+  maskedContact,
   recoveryCodesLeft,
   regenerateRecoveryCodes,
   SESSION_TTL_MS,
@@ -41,6 +42,7 @@ export const presentUser = (
     totpEnabled?: boolean;
     totpEnrolmentRequired?: boolean;
     recoveryCodesLeft?: number | null;
+    contact?: string | null;
   } = {},
 ) => ({
   id: a.id,
@@ -58,6 +60,8 @@ export const presentUser = (
   recoveryCodesLeft: extra.recoveryCodesLeft ?? null,
   /** Reads the audit log (in production the audit administrator only). */
   canReadAudit: canReadAudit(a),
+  /** The login contact, masked (`/api/auth/me` only). */
+  ...(extra.contact !== undefined && { contact: extra.contact }),
   /** The previous login (time, address) and the failed attempts since it, for the user to check. */
   lastLogin: extra.login
     ? {
@@ -114,6 +118,7 @@ export const authRoutes: FastifyPluginAsyncContract<{ cookieSecure: boolean }> =
         totpEnabled: req.totpEnabled,
         totpEnrolmentRequired: req.totpEnrolmentRequired,
         recoveryCodesLeft: req.totpEnabled ? await recoveryCodesLeft(app.database.db, req.actor.id) : null,
+        contact: await maskedContact(app.database.db, req.actor.id),
       }),
     };
   });

@@ -4,7 +4,14 @@ import { generate as totpGenerate, generateSecret, generateURI, verify as totpVe
 import type { Db, DbOrTx } from '../../db/client';
 import { loginGuards, orgUnits, roleAssignments, sessions, totpRecoveryCodes, users } from '../../db/schema';
 import type { Actor, Role } from '../../lib/actor';
-import { contactLookup, decryptField, encryptField, keyedDigest } from '../../lib/crypto';
+import {
+  contactLookup,
+  decryptField,
+  encryptField,
+  keyedDigest,
+  maskEmail,
+  maskPhone,
+} from '../../lib/crypto';
 import { sha256 } from '../../lib/hash';
 import { AppError, badRequest, conflict, forbidden, unauthorized } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
@@ -556,6 +563,21 @@ async function issueRecoveryCodes(tx: DbOrTx, userId: string): Promise<string[]>
     .insert(totpRecoveryCodes)
     .values(codes.map((c) => ({ userId, codeHash: recoveryDigest(userId, c) })));
   return codes;
+}
+
+/**
+ * The account's login contact as the user may see it on screen (PIPL: shown masked, 138****1234 or
+ * w***@example.org): the phone when there is one, else the e-mail; null without either. The clear value
+ * leaves the server only where the purpose needs it (the participant's own data download).
+ */
+export async function maskedContact(db: DbOrTx, userId: string): Promise<string | null> {
+  const [u] = await db
+    .select({ email: users.email, phone: users.phone })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (u?.phone) return maskPhone(decryptField(u.phone));
+  if (u?.email) return maskEmail(decryptField(u.email));
+  return null;
 }
 
 /** Unused recovery codes of an account. */

@@ -24,6 +24,10 @@ describe('participants', () => {
     expect(res.json().user.roles).toEqual([{ role: 'public', orgUnitId: null }]);
     const profile = (await client.get('/api/participation/profile')).json();
     expect(profile.profile).toMatchObject({ category: 'enterprise', district: 'dc', complete: true });
+    // PIPL: the account's contact is shown masked; the clear e-mail is not in the answer.
+    const me = await client.get('/api/auth/me');
+    expect(me.json().user.contact).toBe('w***@example.org');
+    expect(me.body.toLowerCase()).not.toContain('wang.li');
     const login = await t.anon.post('/api/auth/login', {
       username: 'wang.li@example.org',
       password: 'secret-pass-1',
@@ -44,7 +48,8 @@ describe('participants', () => {
   });
 
   it('registers with a phone number and names each bad field', async () => {
-    const { res } = await registerClient(t, { phone: '139 1234 5678' });
+    const { client, res } = await registerClient(t, { phone: '139 1234 5678' });
+    expect((await client.get('/api/auth/me')).json().user.contact).toBe('139****5678');
     // The login name is a random handle, never the phone number itself.
     expect(res.json().user.username).toMatch(/^p-[0-9a-f]{12}$/);
     // The profile keeps a keyed digest of the phone for matching ties, not a plain hash of it.

@@ -38,6 +38,11 @@ export function AccountBox() {
           </button>
         </div>
         {!session.participant && <p className="pc-muted pc-small">{t('account.notParticipant')}</p>}
+        {session.user.contact && (
+          <p className="pc-small pc-muted" data-testid="pp-contact">
+            {t('account.contact', { contact: session.user.contact })}
+          </p>
+        )}
         <LastLogin user={session.user} />
       </div>
     );

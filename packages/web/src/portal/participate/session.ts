@@ -32,7 +32,9 @@ export function useSession() {
     user,
     participant: !!user?.roles.some((r) => r.role === 'public'),
     async login(username: string, password: string) {
-      set((await api.post<{ user: User }>('/api/auth/login', { username, password })).user);
+      await api.post('/api/auth/login', { username, password });
+      // /api/auth/me: what the login answers, and the account's contact, masked.
+      set(await load());
     },
     /**
      * Registers, then logs in with what the server names (`login`: the e-mail, phone or, for an invitation
@@ -41,10 +43,8 @@ export function useSession() {
      */
     async register(body: Record<string, string | undefined>) {
       const { login } = await api.post<{ login: string }>('/api/participation/register', body);
-      set(
-        (await api.post<{ user: User }>('/api/auth/login', { username: login, password: body.password }))
-          .user,
-      );
+      await api.post('/api/auth/login', { username: login, password: body.password });
+      set(await load());
     },
     async logout() {
       await api.post('/api/auth/logout');
