@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch, shot, trackErrors } from '../browser';
@@ -94,6 +95,22 @@ describe('survey report in the browser', () => {
     // Strata by label in the office's analysis too.
     expect(analysis).toContain('个体工商户 · 北山区人民政府 · 农村');
     await shot(page, 'console-survey-jackknife');
+    expect(errors).toEqual([]);
+  });
+
+  it('console: an export runs as a job, its bar fills, and the file downloads when it is done', async () => {
+    const csv = page.getByTestId('survey-export-csv');
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      csv.getByRole('button').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('survey-answers.csv');
+    const text = readFileSync(await download.path(), 'utf8');
+    expect(text.startsWith('\uFEFFresponse,')).toBe(true);
+    expect(text.split('\r\n').length).toBeGreaterThan(1);
+    await csv.getByTestId('job-progress').getByText('已完成').waitFor();
+    expect(await csv.getByTestId('survey-export-csv-file').textContent()).toBe('下载文件（保留 24 小时）');
+    await shot(page, 'console-survey-export-job');
     expect(errors).toEqual([]);
   });
 });
