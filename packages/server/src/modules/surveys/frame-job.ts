@@ -10,13 +10,15 @@ import { loadSurvey } from './service';
 export interface FrameImportInput {
   surveyId: string;
   mode?: FrameMode;
-  /** Bytes of the uploaded CSV (its chunks are in `job_files`). */
+  /** Bytes of the uploaded file (its chunks are in `job_files`). */
   bytes: number;
+  /** The upload's name (`.xlsx` or `.csv`); jobs queued before it was recorded had a CSV. */
+  filename?: string;
 }
 type FrameSummary = Awaited<ReturnType<typeof importFrameStream>>;
 
 /**
- * A CSV sampling frame imported as a durable job: the upload was stored in `job_files` when the
+ * A sampling frame (CSV or XLSX) imported as a durable job: the upload was stored in `job_files` when the
  * job was queued, so any process can run it and a retry reads it again; the import itself is
  * `importFrameStream` (one transaction: all or nothing). Progress follows the bytes read.
  */
@@ -35,6 +37,7 @@ export const frameImportJob: JobDefinition<FrameImportInput, FrameSummary> = {
     const file = (tx: Tx) => storedUpload(lite ? tx : ctx.db, ctx.id, (n) => (read += n));
     const summary = await importFrameStream(ctx.db, ctx.actor, ctx.input.surveyId, file, {
       mode: ctx.input.mode,
+      filename: ctx.input.filename,
       onProgress: () => ctx.progress((90 * read) / total, 'importing'),
     });
     ctx.progress(100, 'done');
@@ -54,13 +57,14 @@ export async function queueFrameImport(
   surveyId: string,
   file: Readable & { truncated?: boolean },
   mode: FrameMode | undefined,
+  filename = 'frame.csv',
 ) {
   requireOffice(actor, 'Sampling');
   await loadSurvey(db, surveyId);
   // Sent to the queue after `prepare`, so the job's input carries the size stored.
-  const input: FrameImportInput = { surveyId, mode, bytes: 0 };
+  const input: FrameImportInput = { surveyId, mode, bytes: 0, filename };
   const job = await queue.enqueue(frameImportJob.kind, actor, input, async (id) => {
-    input.bytes = await storeUpload(db, id, file, 'frame.csv', MAX_STREAM_FRAME_BYTES);
+    input.bytes = await storeUpload(db, id, file, filename, MAX_STREAM_FRAME_BYTES);
   });
   return { jobId: job.id };
 }
@@ -76,8 +80,9 @@ export async function importFrameAndWait(
   surveyId: string,
   file: Readable & { truncated?: boolean },
   mode: FrameMode | undefined,
+  filename?: string,
 ) {
-  const { jobId } = await queueFrameImport(db, queue, actor, surveyId, file, mode);
+  const { jobId } = await queueFrameImport(db, queue, actor, surveyId, file, mode, filename);
   const done = await queue.outcome<FrameSummary>(jobId);
   return done.done ? { jobId, done: true as const, summary: done.result } : done;
 }

@@ -9,6 +9,7 @@ import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/erro
 import { copyField, copyInto, type CopyWriter } from '../../lib/copy';
 import { encryptFieldsInWorker } from '../../lib/crypto-pool';
 import { orderedIds } from '../../lib/ordered-ids';
+import { readSheetRows } from '../../lib/sheet-stream';
 import { appendAudit } from '../audit/service';
 import { frameDigest } from '../audit/coverage';
 import { loadSurvey } from './service';
@@ -27,6 +28,8 @@ export interface StreamFrameOptions {
   /** Called every {@link PROGRESS_EVERY} rows and at the end with the rows read so far (a job's progress). */
   onProgress?: (rows: number) => void | Promise<void>;
   maxRows?: number;
+  /** The upload's name: `.xlsx` is read as a spreadsheet (lib/sheet-stream.ts), anything else as CSV. */
+  filename?: string;
   /** Filled with the milliseconds of each phase (`rows`: read, checked and written; `audit`). */
   timings?: Record<string, number>;
 }
@@ -97,8 +100,32 @@ async function* readRecords<T>(input: Readable, parser: Readable): AsyncGenerato
   }
 }
 
+/** A row of the frame file: its cells and its line (CSV) or row (XLSX) number. */
+type FrameRecord = { record: string[]; info: { lines: number } };
+
 /**
- * Imports a sampling frame from a CSV stream (header row: id, the strata fields, optional contact),
+ * The rows of an XLSX frame through the streaming sheet reader (zip-bomb checks, the file held
+ * compressed, rows as text cells), a thousand at a time like the CSV parser's records. One row more
+ * than `maxRows` is let through so that the import refuses it with its own 413.
+ */
+async function* sheetRecords(
+  input: Readable,
+  filename: string,
+  maxRows: number,
+): AsyncGenerator<FrameRecord[]> {
+  let batch: FrameRecord[] = [];
+  for await (const { row, cells } of readSheetRows(input, filename, { maxRows: maxRows + 1 })) {
+    batch.push({ record: cells, info: { lines: row } });
+    if (batch.length >= 1000) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/**
+ * Imports a sampling frame from a CSV (or XLSX: `opts.filename`) stream (header row: id, the strata fields, optional contact),
  * up to {@link MAX_STREAM_FRAME_ROWS} rows, all or nothing, in one transaction. Rows are checked one
  * by one as they are read and written as they come (COPY FROM STDIN on PostgreSQL, `lib/copy.ts`;
  * batches of 5,000 rows in one JSON parameter on PGlite); memory holds one chunk and the ids seen (for
@@ -162,9 +189,6 @@ export async function importFrameStream(
         problems++;
         if (details.length < MAX_LISTED_PROBLEMS) details.push({ path, message });
       };
-      const parser = input.pipe(
-        parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true }),
-      );
       let cols: { id: number; fields: number[]; contact: number } | null = null;
       let ignoredColumns: string[] = [];
       let i = 0;
@@ -177,7 +201,12 @@ export async function importFrameStream(
       const ids = orderedIds();
       // Units per stratum as written (the frame's strata are these plus those already there).
       const written = new Map<string, number>();
-      const records = readRecords<{ record: string[]; info: { lines: number } }>(input, parser);
+      const records = /\.xlsx$/i.test(opts.filename ?? '')
+        ? sheetRecords(input, opts.filename!, maxRows)
+        : readRecords<FrameRecord>(
+            input,
+            input.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true })),
+          );
       // The audit entry's hash of the frame, taken from the rows as they are written (in id order)
       // when they are the whole frame; appending to existing units leaves it to appendAudit.
       const digest = mode === 'append' && existingCount ? null : frameDigest(fields);

@@ -1,4 +1,3 @@
-import { cellText, readFirstSheet } from '../../lib/sheets';
 import { badRequest, type ErrorDetail } from '../../lib/errors';
 
 /** One unit of a sampling frame as uploaded: an id, the strata fields, optional contact. */
@@ -39,39 +38,4 @@ export function checkFrameRows(
     }
   });
   return details;
-}
-
-/** Reads a CSV or XLSX frame (header row: id, the strata fields, optional contact). */
-export async function parseFrameSheet(buffer: Buffer, filename: string, strataFields: string[]) {
-  const { sheet, header } = await readFirstSheet(buffer, filename);
-  const wanted = ['id', ...strataFields];
-  const missing = wanted.filter((c) => !header.includes(c));
-  if (missing.length)
-    throw badRequest(
-      `Missing column(s): ${missing.join(', ')}`,
-      missing.map((c) => ({ path: `file.columns.${c}`, message: 'missing header' })),
-    );
-  const columns = [...wanted, 'contact'].filter((c) => header.includes(c));
-  const ignoredColumns = header.filter((h) => h && !columns.includes(h));
-  const rows: FrameRowInput[] = [];
-  const sheetRows: number[] = [];
-  for (let r = 2; r <= sheet.rowCount; r++) {
-    const row = sheet.getRow(r);
-    const rec: FrameRowInput = { id: '' };
-    let any = false;
-    for (const c of columns) {
-      const v = cellText(row.getCell(header.indexOf(c) + 1).value);
-      if (v) any = true;
-      rec[c] = v;
-    }
-    if (!any) continue;
-    rows.push(rec);
-    sheetRows.push(r);
-  }
-  const details = checkFrameRows(rows, strataFields, (i) => sheetRows[i]);
-  if (details.length)
-    throw badRequest(`${details.length} problem(s) in the file; nothing was stored`, details);
-  if (rows.length === 0)
-    throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
-  return { rows, ignoredColumns };
 }

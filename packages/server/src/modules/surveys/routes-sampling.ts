@@ -15,15 +15,14 @@ import {
   SampleSizeBody,
   SampleSizeReply,
 } from '@perfcommons/contracts';
-import { AppError, badRequest } from '../../lib/errors';
+import { badRequest } from '../../lib/errors';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
-import { parseFrameSheet, type FrameRowInput } from './frame';
+import type { FrameRowInput } from './frame';
 import { importFrameAndWait, queueFrameImport } from './frame-job';
 import { MAX_STREAM_FRAME_BYTES } from './frame-stream';
 import {
   drawSample,
   getSample,
-  getSurvey,
   issueInvitations,
   listInvitations,
   regenerateInvitations,
@@ -32,7 +31,6 @@ import {
 } from './service';
 
 const ALLOWED_UPLOADS = /\.(xlsx|csv)$/i;
-const XLSX_MAX_BYTES = 5 * 1024 * 1024;
 
 /** Sampling: the size calculator, the frame, the stratified sample and its invitations. */
 export const surveySamplingRoutes: FastifyPluginAsyncContract = async (app) => {
@@ -65,37 +63,22 @@ export const surveySamplingRoutes: FastifyPluginAsyncContract = async (app) => {
     async (req, reply) => {
       if (!req.isMultipart())
         throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
-      // A CSV is imported as a job (up to 1,000,000 rows, 200 MB, stored as it arrives); an XLSX is
-      // read whole (5 MB) and imported at once.
+      // Imported as a job (up to 1,000,000 rows; the upload stored as it arrives: a CSV up to 200 MB,
+      // an XLSX up to 64 MB, read by the streaming sheet reader).
       const file = await req.file({ limits: { fileSize: MAX_STREAM_FRAME_BYTES, files: 1 } });
       if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
       if (!ALLOWED_UPLOADS.test(file.filename))
         throw badRequest('Upload an .xlsx or .csv file', [
           { path: 'file', message: 'unsupported file type' },
         ]);
-      if (/\.csv$/i.test(file.filename)) {
-        const { mode, wait } = req.query;
-        if (!wait)
-          return reply
-            .code(202)
-            .send(await queueFrameImport(db, app.jobs, req.actor, req.params.id, file.file, mode));
-        const done = await importFrameAndWait(db, app.jobs, req.actor, req.params.id, file.file, mode);
-        return done.done ? done.summary : reply.code(202).send({ jobId: done.jobId });
-      }
-      const buffer = await file.toBuffer();
-      if (buffer.length > XLSX_MAX_BYTES)
-        throw new AppError(
-          413,
-          'file_too_large',
-          'An XLSX frame is at most 5 MB; send larger frames as CSV',
-          [{ path: 'file', message: 'larger than 5 MB' }],
-        );
-      const { strataFields } = (await getSurvey(db, req.actor, req.params.id)).survey;
-      const { rows, ignoredColumns } = await parseFrameSheet(buffer, file.filename, strataFields);
-      return {
-        ...(await storeFrame(db, req.actor, req.params.id, rows, req.query.mode)),
-        ignoredColumns,
-      };
+      const { mode, wait } = req.query;
+      const name = /\.xlsx$/i.test(file.filename) ? 'frame.xlsx' : 'frame.csv';
+      if (!wait)
+        return reply
+          .code(202)
+          .send(await queueFrameImport(db, app.jobs, req.actor, req.params.id, file.file, mode, name));
+      const done = await importFrameAndWait(db, app.jobs, req.actor, req.params.id, file.file, mode, name);
+      return done.done ? done.summary : reply.code(202).send({ jobId: done.jobId });
     },
   );
   app.post(

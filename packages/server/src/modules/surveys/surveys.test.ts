@@ -199,7 +199,7 @@ describe('sampling frame and sample', () => {
     const { payload, headers } = multipart('frame.xlsx', Buffer.from(await wb.xlsx.writeBuffer()));
     const res = await office.raw({
       method: 'POST',
-      url: `/api/surveys/${surveyId}/frame/import`,
+      url: `/api/surveys/${surveyId}/frame/import?wait=true`,
       payload,
       headers,
     });
