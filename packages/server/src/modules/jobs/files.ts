@@ -108,7 +108,10 @@ export function storedOutput(db: DbOrTx, jobId: string): Readable {
   );
 }
 
-/** Deletes the files of jobs that ended more than {@link OUTPUT_KEEP_HOURS} ago. */
+/**
+ * Deletes the files of jobs that ended more than {@link OUTPUT_KEEP_HOURS} ago (by each export job
+ * and each monitoring sweep).
+ */
 export async function deleteExpiredOutputs(db: DbOrTx) {
   const before = new Date(Date.now() - OUTPUT_KEEP_HOURS * 3_600_000);
   const old = db.select({ id: jobs.id }).from(jobs).where(lt(jobs.finishedAt, before));

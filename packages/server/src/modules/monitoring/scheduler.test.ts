@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { correctionTasks, cycles, earlyWarnings } from '../../db/schema';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 import { verifyAudit } from '../audit/service';
-import { jobs } from '../../db/schema';
+import { jobOutputs, jobs } from '../../db/schema';
 import {
   queueSweep,
   startMonitoringScheduler,
@@ -161,6 +162,19 @@ describe('monitoring sweep', () => {
 
 describe('monitoring sweep as a job', () => {
   it('is queued once per period by any number of processes and stores its report', async () => {
+    // An export's file past its keeping time: the sweep's housekeeping deletes it.
+    const [old] = await t.db
+      .insert(jobs)
+      .values({
+        id: randomUUID(),
+        kind: 'surveys.export',
+        state: 'completed',
+        input: {},
+        maxAttempts: 3,
+        finishedAt: new Date(Date.now() - 25 * 3_600_000),
+      })
+      .returning();
+    await t.db.insert(jobOutputs).values({ jobId: old.id, seq: 0, data: Buffer.from('old export') });
     // Three processes ticking at once (a period of a year: the test runs well inside one).
     const ids = await Promise.all([0, 1, 2].map(() => queueSweep(t.app.jobs, 525_600, NOW)));
     const queued = ids.filter((id): id is string => id !== null);
@@ -200,6 +214,7 @@ describe('monitoring sweep as a job', () => {
     const rows = await t.db.select().from(jobs).where(eq(jobs.kind, SWEEP_KIND));
     const ofYear = rows.filter((r) => (r.input as { periodSeconds: number }).periodSeconds === 31_536_000);
     expect(ofYear).toHaveLength(1);
+    expect(await t.db.select().from(jobOutputs).where(eq(jobOutputs.jobId, old.id))).toEqual([]);
   });
 
   it('a sweep that cannot run is retried once, then failed with its reason', async () => {

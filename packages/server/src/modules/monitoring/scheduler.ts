@@ -3,6 +3,7 @@ import type { Stage } from '@perfcommons/contracts';
 import type { Db } from '../../db/client';
 import { cycles } from '../../db/schema';
 import { systemActor } from '../../lib/system';
+import { deleteExpiredOutputs } from '../jobs/files';
 import type { JobDefinition, JobQueue } from '../jobs/queue';
 import { runReminders } from './discipline';
 import { todayUtc } from './periods';
@@ -105,18 +106,22 @@ export const SWEEP_KIND = 'monitoring.sweep';
  * one of them, its report stored as the job's result (`GET /api/jobs/:id`, the office). `at` is the
  * moment it was queued for, so a retry sweeps as of the same day. A failing step is in the report,
  * not a failure of the job; a sweep that cannot run at all (the database gone) is retried once, then
- * failed with its reason, and the next period queues a new one.
+ * failed with its reason, and the next period queues a new one. It also deletes the files of jobs
+ * past their keeping time (`deleteExpiredOutputs`).
  */
 export const monitoringSweepJob: JobDefinition<{ at: string }, SweepReport> = {
   kind: SWEEP_KIND,
   retryLimit: 1,
   retryDelaySeconds: 30,
-  run: (ctx) =>
-    sweepMonitoring(ctx.db, {
+  run: async (ctx) => {
+    // Housekeeping of the period too: files of jobs past their keeping time (exports) go.
+    await deleteExpiredOutputs(ctx.db);
+    return sweepMonitoring(ctx.db, {
       now: new Date(ctx.input.at),
       log: ctx.log,
       progress: (done, total) => ctx.progress((done / Math.max(total, 1)) * 100, 'sweeping'),
-    }),
+    });
+  },
 };
 
 /**
