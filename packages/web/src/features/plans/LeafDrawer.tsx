@@ -72,6 +72,16 @@ export function LeafDrawer({ node, planId, saved, editable, problems, onClose, o
     onChange(p);
   };
   const patchRule = (p: Record<string, unknown>) => rule && setRule({ ...rule, ...p } as ScoringRule);
+  /** Baseline, target and direction are edited once, with the node: a linear or ratio rule takes them too. */
+  const setShared = (
+    field: 'baseline' | 'target' | 'direction',
+    v: number | 'higher' | 'lower' | undefined,
+  ) => {
+    const inRule =
+      (rule?.type === 'linear' || rule?.type === 'ratio') && (field !== 'baseline' || rule.type === 'linear');
+    if (inRule) patchRule({ [field]: v ?? (field === 'direction' ? 'higher' : 0) });
+    else onChange({ [field]: v });
+  };
   const subjects = node?.subjects ?? [];
   const setSubjects = (s: SubjectWeight[]) => onChange({ subjects: s.length ? s : undefined });
   const subjectSum = subjects.reduce((a, s) => a + (s.weight || 0), 0);
@@ -97,24 +107,31 @@ export function LeafDrawer({ node, planId, saved, editable, problems, onClose, o
           ))}
           <Typography.Title level={5}>{t('leaf.basics')}</Typography.Title>
           <Space wrap>
-            <Form.Item label={t('leaf.unit')}>
+            <Form.Item label={t('leaf.unit')} htmlFor="leaf-f-unit">
               <Input
+                id="leaf-f-unit"
                 value={node.unit ?? ''}
                 style={{ width: 100 }}
                 data-testid="leaf-unit"
                 onChange={(e) => onChange({ unit: e.target.value })}
               />
             </Form.Item>
-            <Form.Item label={t('leaf.dataSource')}>
+            <Form.Item label={t('leaf.dataSource')} htmlFor="leaf-f-source">
               <Input
+                id="leaf-f-source"
                 value={node.dataSource ?? ''}
                 style={{ width: 220 }}
                 onChange={(e) => onChange({ dataSource: e.target.value })}
               />
             </Form.Item>
           </Space>
-          <Form.Item label={t('planDesign:leafDefinition')} extra={t('planDesign:leafDefinitionHelp')}>
+          <Form.Item
+            label={t('planDesign:leafDefinition')}
+            extra={t('planDesign:leafDefinitionHelp')}
+            htmlFor="leaf-f-definition"
+          >
             <Input.TextArea
+              id="leaf-f-definition"
               rows={2}
               maxLength={2000}
               value={node.definition ?? ''}
@@ -123,26 +140,29 @@ export function LeafDrawer({ node, planId, saved, editable, problems, onClose, o
             />
           </Form.Item>
           <Space wrap>
-            <Form.Item label={t('leaf.baseline')}>
+            <Form.Item label={t('leaf.baseline')} htmlFor="leaf-f-baseline">
               <InputNumber
+                id="leaf-f-baseline"
                 value={node.baseline}
-                onChange={(v) => onChange({ baseline: num(v) })}
+                onChange={(v) => setShared('baseline', num(v))}
                 data-testid="leaf-baseline"
               />
             </Form.Item>
-            <Form.Item label={t('leaf.target')}>
+            <Form.Item label={t('leaf.target')} htmlFor="leaf-f-target">
               <InputNumber
+                id="leaf-f-target"
                 value={node.target}
-                onChange={(v) => onChange({ target: num(v) })}
+                onChange={(v) => setShared('target', num(v))}
                 data-testid="leaf-target"
               />
             </Form.Item>
-            <Form.Item label={t('leaf.direction')}>
+            <Form.Item label={t('leaf.direction')} htmlFor="leaf-f-direction">
               <Select
+                id="leaf-f-direction"
                 style={{ width: 130 }}
                 allowClear
                 value={node.direction}
-                onChange={(v) => onChange({ direction: v })}
+                onChange={(v) => setShared('direction', v)}
                 options={[
                   { value: 'higher', label: t('common:misc.higher') },
                   { value: 'lower', label: t('common:misc.lower') },
@@ -154,11 +174,13 @@ export function LeafDrawer({ node, planId, saved, editable, problems, onClose, o
             <Space>
               <InputNumber
                 placeholder={t('leaf.min')}
+                aria-label={`${t('leaf.plausible')} ${t('leaf.min')}`}
                 value={node.plausibleMin}
                 onChange={(v) => onChange({ plausibleMin: num(v) })}
               />
               <InputNumber
                 placeholder={t('leaf.max')}
+                aria-label={`${t('leaf.plausible')} ${t('leaf.max')}`}
                 value={node.plausibleMax}
                 onChange={(v) => onChange({ plausibleMax: num(v) })}
               />
@@ -167,8 +189,9 @@ export function LeafDrawer({ node, planId, saved, editable, problems, onClose, o
 
           <Divider />
           <Typography.Title level={5}>{t('editor.rule')}</Typography.Title>
-          <Form.Item label={t('leaf.ruleType')}>
+          <Form.Item label={t('leaf.ruleType')} htmlFor="leaf-f-rule">
             <Select
+              id="leaf-f-rule"
               data-testid="rule-type"
               value={rule?.type ?? ''}
               onChange={(v) => setRule(v ? defaultRule(v as ScoringRule['type'], node) : undefined)}
@@ -180,27 +203,9 @@ export function LeafDrawer({ node, planId, saved, editable, problems, onClose, o
           </Form.Item>
           {(rule?.type === 'linear' || rule?.type === 'ratio') && (
             <Space wrap>
-              {rule.type === 'linear' && (
-                <Form.Item label={t('leaf.baseline')}>
-                  <InputNumber value={rule.baseline} onChange={(v) => patchRule({ baseline: v ?? 0 })} />
-                </Form.Item>
-              )}
-              <Form.Item label={t('leaf.target')}>
-                <InputNumber value={rule.target} onChange={(v) => patchRule({ target: v ?? 0 })} />
-              </Form.Item>
-              <Form.Item label={t('leaf.direction')}>
-                <Select
-                  style={{ width: 130 }}
-                  value={rule.direction}
-                  onChange={(v) => patchRule({ direction: v })}
-                  options={[
-                    { value: 'higher', label: t('common:misc.higher') },
-                    { value: 'lower', label: t('common:misc.lower') },
-                  ]}
-                />
-              </Form.Item>
-              <Form.Item label={t('leaf.cap')}>
+              <Form.Item label={t('leaf.cap')} htmlFor="leaf-f-cap">
                 <InputNumber
+                  id="leaf-f-cap"
                   min={1}
                   max={2}
                   step={0.1}
@@ -268,8 +273,13 @@ export function LeafDrawer({ node, planId, saved, editable, problems, onClose, o
             </Form.Item>
           )}
           {rule?.type === 'perUnit' && (
-            <Form.Item label={t('leaf.points')}>
-              <InputNumber min={0} value={rule.points} onChange={(v) => patchRule({ points: v ?? 0 })} />
+            <Form.Item label={t('leaf.points')} htmlFor="leaf-f-points">
+              <InputNumber
+                id="leaf-f-points"
+                min={0}
+                value={rule.points}
+                onChange={(v) => patchRule({ points: v ?? 0 })}
+              />
             </Form.Item>
           )}
 
@@ -281,6 +291,7 @@ export function LeafDrawer({ node, planId, saved, editable, problems, onClose, o
               <Select
                 style={{ width: 180 }}
                 value={s.type}
+                aria-label={`${t('leaf.subjects')} ${i + 1}`}
                 data-testid={`subject-type-${i}`}
                 onChange={(v) => setSubjects(subjects.map((x, k) => (k === i ? { ...x, type: v } : x)))}
                 options={SUBJECTS.map((v) => ({ value: v, label: t(`common:subject.${v}`) }))}
@@ -290,6 +301,7 @@ export function LeafDrawer({ node, planId, saved, editable, problems, onClose, o
                 max={100}
                 value={s.weight}
                 addonAfter="%"
+                aria-label={`${t('leaf.subjects')} ${i + 1} %`}
                 data-testid={`subject-weight-${i}`}
                 onChange={(v) =>
                   setSubjects(subjects.map((x, k) => (k === i ? { ...x, weight: v ?? 0 } : x)))
