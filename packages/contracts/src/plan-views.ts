@@ -78,7 +78,7 @@ export type TreeProblem = z.infer<typeof TreeProblem>;
 
 /** A finding of the scientific design checks 指标科学性检查 (domain lintPlan). */
 export const LintFinding = z.object({
-  /** smart.no_definition, smart.no_data_source, smart.no_target, smart.target_below_baseline, overlap, balance.public_weight, weight.too_small. */
+  /** smart.no_definition, smart.no_data_source, smart.no_target, smart.target_below_baseline, overlap, balance.public_weight, weight.too_small, rubric.missing. */
   code: z.string(),
   /** The leaf concerned ('' for the plan as a whole). */
   indicatorCode: z.string(),

@@ -35,6 +35,13 @@ const lin = (
   ...extra,
 });
 
+/** A behaviourally anchored rubric 评分细则 of a rated leaf: what each score band looks like. */
+const RUBRIC = [
+  { min: 90, max: 100, label: '满意', description: '办事一次办成，诉求当天回应' },
+  { min: 60, max: 89, label: '基本满意', description: '多数事项按时办结，个别需要多次跑' },
+  { min: 0, max: 59, label: '不满意', description: '诉求长期无回应或推诿' },
+];
+
 /** A district's annual plan (经济发展 / 民生保障 / 生态环境 / 群众满意度) meeting every check. */
 function cleanTree(): IndicatorNode[] {
   return [
@@ -79,6 +86,7 @@ function cleanTree(): IndicatorNode[] {
       weight: 20,
       definition: '委托第三方抽样调查的辖区居民对政府工作的总体满意程度',
       subjects: [{ type: 'public', weight: 100 }],
+      rubric: RUBRIC,
     },
     {
       code: 'H1',
@@ -219,6 +227,21 @@ describe('lintPlan', () => {
     expect(leafShares(t).some((s) => s.node.code === 'H1')).toBe(false);
   });
 
+  it('rubric.missing: a leaf scored by raters without a rubric of two bands or more is a warning', () => {
+    const t = cleanTree();
+    delete t[3].rubric;
+    expect(codes(lintPlan(t, ctx))).toEqual(['rubric.missing@D:warning']);
+    t[3].rubric = RUBRIC.slice(0, 1);
+    expect(codes(lintPlan(t, ctx))).toEqual(['rubric.missing@D:warning']);
+    // A data leaf with a rater share is qualitative in part: it needs one too; pure data leaves do not.
+    t[3].rubric = RUBRIC;
+    t[0].children![0].subjects = [
+      { type: 'data', weight: 80 },
+      { type: 'superior', weight: 20 },
+    ];
+    expect(codes(lintPlan(t, ctx))).toEqual(['rubric.missing@A1:warning']);
+  });
+
   it('errors come before warnings, each in tree order', () => {
     const t = cleanTree();
     delete t[0].children![0].definition; // A1 warning
@@ -287,6 +310,7 @@ describe('lintPlan laws', () => {
         definition: '抽样调查',
         weight: publicWeight,
         subjects: [{ type: 'public', weight: 100 }],
+        rubric: RUBRIC,
       });
       return { tree, minPublic: publicWeight };
     });

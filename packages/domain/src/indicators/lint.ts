@@ -10,6 +10,7 @@ export const LINT_CODES = [
   'overlap',
   'balance.public_weight',
   'weight.too_small',
+  'rubric.missing',
 ] as const;
 export type LintCode = (typeof LINT_CODES)[number];
 
@@ -97,6 +98,8 @@ export function publicShare(tree: IndicatorNode[]): number {
 }
 
 const scoredFromData = (n: IndicatorNode) => subjectsOf(n).some((s) => s.type === 'data' && s.weight > 0);
+/** A qualitative leaf: raters (superiors, peers, the public…) give part of its score. */
+const ratedByPeople = (n: IndicatorNode) => subjectsOf(n).some((s) => s.type !== 'data' && s.weight > 0);
 
 /** The leaf's target: its own, or its rule's (linear, ratio). */
 export function targetOf(n: IndicatorNode): number | undefined {
@@ -139,6 +142,8 @@ const blank = (s: string | undefined) => !s || s.trim() === '';
  * - `balance.public_weight` (error): the public's share of the total ({@link publicShare}) below
  *   `minPublicWeight`.
  * - `weight.too_small` (warning): a leaf whose share of the total ({@link leafShares}) is below `minLeafShare`.
+ * - `rubric.missing` (warning): a leaf scored (in part) by raters without a behaviourally anchored rubric
+ *   评分细则 of at least two score bands, which raters see beside the score.
  *
  * Findings are sorted errors first, then in tree order (plan-wide findings first).
  */
@@ -188,6 +193,13 @@ export function lintPlan(tree: IndicatorNode[], context: LintContext = {}): Lint
         indicatorCode: n.code,
         severity: 'warning',
         message: `${n.code} ${n.name}: no definition of what is measured and how`,
+      });
+    if (ratedByPeople(n) && (n.rubric?.length ?? 0) < 2)
+      push({
+        code: 'rubric.missing',
+        indicatorCode: n.code,
+        severity: 'warning',
+        message: `${n.code} ${n.name}: scored by raters but has no rubric saying what each score band looks like`,
       });
     if (!scoredFromData(n)) continue;
     if (blank(n.dataSource))

@@ -60,6 +60,8 @@ export interface IndicatorNode {
   /** Values outside [plausibleMin, plausibleMax] are flagged for verification. */
   plausibleMin?: number;
   plausibleMax?: number;
+  /** Raters' rubric of a rated leaf: score bands (0–100) with what each looks like. */
+  rubric?: { min: number; max: number; label: string; description: string }[];
 }
 
 /** Kind of a node, 'normal' when not set. */

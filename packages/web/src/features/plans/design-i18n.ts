@@ -27,6 +27,7 @@ export const zh = {
       overlap: '{{name}} 与 {{other}} 高度相似（相似度 {{value}}），可能重复考核',
       'balance.public_weight': '群众评价仅占总分 {{value}}%，低于本周期要求的 {{min}}%',
       'weight.too_small': '{{name}}：仅占总分 {{value}}%，低于本周期最低 {{min}}%',
+      'rubric.missing': '{{name}}：由评价人打分，但没有评分细则（各分数段的表现描述）',
     },
     worse: '劣于基期',
     equal: '等于基期',
@@ -85,6 +86,7 @@ export const en: Same<typeof zh> = {
       'balance.public_weight':
         'The public scores {{value}}% of the total, below the cycle’s minimum of {{min}}%',
       'weight.too_small': '{{name}}: {{value}}% of the total, below the cycle’s minimum of {{min}}%',
+      'rubric.missing': '{{name}}: scored by raters but has no rubric (what each score band looks like)',
     },
     worse: 'worse than the baseline',
     equal: 'equal to the baseline',
