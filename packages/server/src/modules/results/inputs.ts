@@ -453,6 +453,32 @@ export async function inputVersions(tx: DbOrTx, planIds: string[]): Promise<Map<
   return out;
 }
 
+/**
+ * The inputs counters (plan_input_versions) and the keys recorded by rescores that reproduced stored
+ * results (result_inputs) of every plan of a cycle, in one statement: what {@link inputVersions} and
+ * {@link confirmedKeys} answer for the cycle's plans, without a parameter per plan.
+ */
+export async function cycleInputStates(
+  tx: DbOrTx,
+  cycleId: string,
+): Promise<{ versions: Map<string, number>; confirmed: Map<string, string> }> {
+  const rows = await rowsOf<{ id: string; version: number | null; confirmed: string | null }>(
+    tx,
+    sql`select p.id, v.version, ri.inputs_key as confirmed
+        from ${plansTable} p
+        left join ${planInputVersions} v on v.plan_id = p.id
+        left join ${resultInputs} ri on ri.plan_id = p.id
+        where p.cycle_id = ${cycleId} and (v.plan_id is not null or ri.plan_id is not null)`,
+  );
+  const versions = new Map<string, number>();
+  const confirmed = new Map<string, string>();
+  for (const r of rows) {
+    if (r.version !== null) versions.set(r.id, Number(r.version));
+    if (r.confirmed !== null) confirmed.set(r.id, r.confirmed);
+  }
+  return { versions, confirmed };
+}
+
 /** Digest of everything in a cycle's rules and grade scheme (any change rescores and rewrites). */
 const rulesDigest = (rules: CycleRules, scheme: unknown) =>
   sha256(canonicalJson({ rules, scheme })).slice(0, 16);

@@ -26,9 +26,8 @@ import { applyConsequences, combinedParts, sensitivityByGroup, type MissingEntry
 import { explainResult } from './explain';
 import { getDisclosure } from './disclosure';
 import {
-  confirmedKeys,
+  cycleInputStates,
   inputsKeys,
-  inputVersions,
   planList,
   planTable,
   preferPeriod,
@@ -287,10 +286,9 @@ export async function computeCycleResults(
     const previous = new Map(
       (await tx.select().from(results).where(eq(results.cycleId, cycleId))).map((r) => [r.planId, r]),
     );
-    // Keys at which a rescore reproduced a stored result (see resultInputs).
-    const confirmed = await confirmedKeys(tx, { cycleId });
+    // Inputs counters and the keys at which a rescore reproduced a stored result (see resultInputs).
+    const { versions, confirmed } = await cycleInputStates(tx, cycleId);
     const surveys = await surveyFeeds(tx, cycleId);
-    const versions = await inputVersions(tx, planIds);
     const keyOf = inputsKeys(frozen, surveys, versions);
     const keys = new Map(planRows.map((p) => [p.id, keyOf(p)]));
     const stale = planRows.filter((p) => !resultHolds(previous.get(p.id), confirmed, keys.get(p.id)!));
