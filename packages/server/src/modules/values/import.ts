@@ -63,6 +63,37 @@ const VALUE_COLUMNS = [
   'reported_at',
 ];
 
+/** A field of COPY's text format back to its value (null for `\\N`). */
+const uncopy = (v: string) =>
+  v === '\\N'
+    ? null
+    : v.includes('\\')
+      ? v.replace(/\\(.)/g, (_, c: string) => (c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c))
+      : v;
+
+/**
+ * PGlite: COPY lines stored by one statement whose rows travel as one JSON parameter (measured faster
+ * there than a COPY from a blob, as for the frame import); a `data` column holds JSON text, sent as JSON.
+ */
+async function insertLines(tx: Tx, table: string, columns: string[], lines: string) {
+  const json: string[] = [];
+  for (const line of lines.split('\n')) {
+    if (!line) continue;
+    const fields = line.split('\t');
+    json.push(
+      `{${columns
+        .map((c, k) => {
+          const v = uncopy(fields[k]);
+          return `${JSON.stringify(c)}:${v === null ? 'null' : c === 'data' ? v : JSON.stringify(v)}`;
+        })
+        .join(',')}}`,
+    );
+  }
+  const list = sql.raw(columns.join(', '));
+  await tx.execute(sql`insert into ${sql.raw(table)} (${list})
+    select ${list} from json_populate_recordset(null::${sql.raw(table)}, ${`[${json.join(',')}]`}::json)`);
+}
+
 /**
  * Stores batches of checked rows of one import, each value with its `value.report` entry. The rows
  * and the entries go to their tables by COPY (on PGlite a COPY from a blob), the entries hashed here
@@ -83,7 +114,8 @@ function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existin
   const reportedAt = new Date().toISOString();
   const algorithm = chainAlgorithm();
   // PGlite: one connection, held by the transaction.
-  const seqDb = isLite(db) ? tx : db;
+  const lite = isLite(db);
+  const seqDb = lite ? tx : db;
   const valueLine = (r: ValueRow, id: string) =>
     `${id}\t${planId}\t${copyField(r.code)}\t${copyField(r.period)}\t${r.value}\t${copyField(r.note)}\treported\t${reportedBy}\t${reportedAt}\n`;
   const entryLines = (
@@ -111,6 +143,7 @@ function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existin
     return lines;
   };
   const copy = async (table: string, columns: string[], lines: string) => {
+    if (lite) return insertLines(tx, table, columns, lines);
     const c = copyInto(tx, table, columns);
     try {
       await c.write(lines);
