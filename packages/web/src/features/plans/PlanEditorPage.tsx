@@ -309,7 +309,7 @@ export default function PlanEditorPage() {
           // A read-only plan has no actions: an empty fixed column would hide the rules beneath it.
           columns={editable ? columns : columns.filter((c) => c.key !== 'actions')}
           pagination={false}
-          scroll={editable ? { x: 1200 } : undefined}
+          scroll={editable ? { x: 1110 } : undefined}
           expandable={{
             expandedRowKeys: expanded,
             onExpandedRowsChange: (keys) => setExpanded(keys as string[]),

@@ -55,7 +55,7 @@ export function treeColumns(ctx: TreeColumnsContext) {
     {
       title: t('editor.name'),
       key: 'name',
-      width: 360,
+      width: 300,
       render: (_: unknown, n: EditNode) => {
         const mine = byCode.get(n.code) ?? [];
         const server = serverByKey.get(n.key) ?? [];
@@ -160,9 +160,13 @@ export function treeColumns(ctx: TreeColumnsContext) {
       width: 250,
       render: (_: unknown, n: EditNode) => {
         if (n.children?.length) return null;
+        // Wraps within the column: nothing may run under the fixed action column beside it.
         return (
-          <Space size={4} wrap>
-            <Typography.Text type={n.rule ? undefined : 'secondary'} style={{ fontSize: 12 }}>
+          <div style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 4, minWidth: 0 }}>
+            <Typography.Text
+              type={n.rule ? undefined : 'secondary'}
+              style={{ fontSize: 12, minWidth: 0, overflowWrap: 'anywhere' }}
+            >
               {n.rule ? ruleSummary(t, n.rule) : t('editor.noRule')}
               {n.target !== undefined && ` · ${t('common:misc.target')} ${fmtNum(n.target)}${n.unit ?? ''}`}
             </Typography.Text>
@@ -178,14 +182,14 @@ export function treeColumns(ctx: TreeColumnsContext) {
             >
               {editable ? t('editor.editRule') : t('editor.viewRule')}
             </Button>
-          </Space>
+          </div>
         );
       },
     },
     {
       title: t('editor.actions'),
       key: 'actions',
-      width: 230,
+      width: 190,
       fixed: 'right' as const,
       render: (_: unknown, n: EditNode) =>
         editable && (
