@@ -70,6 +70,7 @@ export function englishWords(text: string): string[] {
     const w = m[0].replace(/[.'’/-]+$/, '');
     if (w.length < 2) continue;
     if (/\d/.test(w)) continue; // codes: A1, 2025Q4, leader01
+    if (/^[a-f]{8,}$/.test(w)) continue; // hash prefixes that happen to have no digit: ceecefce
     if (/^[A-Z][A-Z0-9_-]*$/.test(w)) continue; // acronyms and indicator codes: CSV, NENG, GOV-KEY-TASKS
     if (/[._@/]/.test(w)) continue; // usernames, e-mail, file names, paths: edu.manager, a/b
     if (/^[A-Z][a-z]?$/.test(w)) continue; // unit symbols: Mt, Pa
