@@ -69,7 +69,7 @@ export const jobFiles = pgTable(
 /**
  * A file a job made for its creator (an export), in 1 MB chunks: kept after the job ends (unlike
  * `job_files`, its input) and downloaded from `GET /api/jobs/:id/file`; its name, type, size and
- * SHA-256 are in the job's result. Deleted with the job, or when it expires (`EXPORT_KEEP_HOURS`).
+ * SHA-256 are in the job's result. Deleted with the job, or when it expires (`OUTPUT_KEEP_HOURS`).
  */
 export const jobOutputs = pgTable(
   'job_outputs',

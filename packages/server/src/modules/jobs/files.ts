@@ -80,6 +80,9 @@ export function storedUpload(db: DbOrTx, jobId: string, onBytes?: (n: number) =>
 /** Hours a file made by a job (an export) is kept for its creator after the job ended. */
 export const OUTPUT_KEEP_HOURS = 24;
 
+/** Files of jobs that ended before this moment are past their keeping time. */
+export const outputsExpireBefore = (now = Date.now()) => new Date(now - OUTPUT_KEEP_HOURS * 3_600_000);
+
 /**
  * Stores the file a job made (kept after the job ends, unlike its upload) in 1 MB chunks, replacing
  * what an earlier attempt of the job stored; answers its size and SHA-256.
@@ -113,7 +116,7 @@ export function storedOutput(db: DbOrTx, jobId: string): Readable {
  * and each monitoring sweep).
  */
 export async function deleteExpiredOutputs(db: DbOrTx) {
-  const before = new Date(Date.now() - OUTPUT_KEEP_HOURS * 3_600_000);
+  const before = outputsExpireBefore();
   const old = db.select({ id: jobs.id }).from(jobs).where(lt(jobs.finishedAt, before));
   await db.delete(jobOutputs).where(inArray(jobOutputs.jobId, old));
 }

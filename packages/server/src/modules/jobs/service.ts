@@ -5,7 +5,7 @@ import type { Db } from '../../db/client';
 import { jobOutputs, jobs } from '../../db/schema';
 import { isOffice, requireActor, type Actor } from '../../lib/actor';
 import { AppError, conflict, notFound } from '../../lib/errors';
-import { OUTPUT_KEEP_HOURS, storedOutput } from './files';
+import { OUTPUT_KEEP_HOURS, outputsExpireBefore, storedOutput } from './files';
 import { TERMINAL, type JobQueue, type JobRow } from './queue';
 
 const present = (j: JobRow) => ({
@@ -79,7 +79,7 @@ export async function jobOutput(db: Db, actor: Actor | null, id: string) {
   const file = (row.result as { file?: JobFile } | null)?.file;
   if (row.state !== 'completed' || !file)
     throw conflict('The job has made no file', [{ path: 'state', message: row.state }], 'job_not_done');
-  const kept = row.finishedAt && row.finishedAt.getTime() > Date.now() - OUTPUT_KEEP_HOURS * 3_600_000;
+  const kept = row.finishedAt && row.finishedAt > outputsExpireBefore();
   const [chunk] = kept
     ? await db.select({ seq: jobOutputs.seq }).from(jobOutputs).where(eq(jobOutputs.jobId, id)).limit(1)
     : [];
