@@ -6,38 +6,52 @@ import { openDatabase } from '../src/db/client';
 import { seedDemoCity } from '../src/seed/demo-city';
 
 export const SNAPSHOT = path.resolve(import.meta.dirname, '../.tmp/demo-city.tar.gz');
+/** An empty install: migrations applied, nothing else (what a real office starts from). */
+export const EMPTY_SNAPSHOT = path.resolve(import.meta.dirname, '../.tmp/empty.tar.gz');
 
 /**
- * Seeds the demo city once per run: a PGlite snapshot that every test file loads, or with
- * TEST_DB=postgres a PostgreSQL template database that test files clone.
+ * Prepares two databases once per run, an empty install (migrations only) and the seeded demo city:
+ * PGlite snapshots that test files load, or with TEST_DB=postgres PostgreSQL template databases that
+ * test files clone.
  */
 export default async function setup(project: TestProject) {
   const url = process.env.DATABASE_URL;
   if (process.env.TEST_DB !== 'postgres') {
     mkdirSync(path.dirname(SNAPSHOT), { recursive: true });
+    const empty = await openDatabase({ dataDir: 'memory://' });
+    writeFileSync(EMPTY_SNAPSHOT, Buffer.from(await (await empty.dump!()).arrayBuffer()));
+    await empty.close();
     const database = await openDatabase({ dataDir: 'memory://' });
     await seedDemoCity(database.db);
     const dump = await database.dump!();
     writeFileSync(SNAPSHOT, Buffer.from(await dump.arrayBuffer()));
     await database.close();
     project.provide('pgTemplate', '');
+    project.provide('pgEmptyTemplate', '');
     return;
   }
   if (!url) throw new Error('TEST_DB=postgres needs DATABASE_URL');
   const template = `pc_tpl_${process.pid}`;
+  const emptyTemplate = `pc_tpl_empty_${process.pid}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`drop database if exists ${template}`);
-  await admin.query(`create database ${template}`);
+  for (const name of [template, emptyTemplate]) {
+    await admin.query(`drop database if exists ${name}`);
+    await admin.query(`create database ${name}`);
+  }
   await admin.end();
+  const emptyDb = await openDatabase({ databaseUrl: withDatabase(url, emptyTemplate) });
+  await emptyDb.close();
   const pgDb = await openDatabase({ databaseUrl: withDatabase(url, template) });
   await seedDemoCity(pgDb.db);
   await pgDb.close();
   project.provide('pgTemplate', template);
+  project.provide('pgEmptyTemplate', emptyTemplate);
   return async () => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    await c.query(`drop database if exists ${template} with (force)`);
+    for (const name of [template, emptyTemplate])
+      await c.query(`drop database if exists ${name} with (force)`);
     await c.end();
   };
 }
@@ -51,5 +65,6 @@ export function withDatabase(url: string, name: string) {
 declare module 'vitest' {
   export interface ProvidedContext {
     pgTemplate: string;
+    pgEmptyTemplate: string;
   }
 }

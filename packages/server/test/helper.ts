@@ -6,7 +6,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app';
 import { openDatabase, type Database } from '../src/db/client';
 import { DEMO_PASSWORD } from '../src/seed/demo-city';
-import { SNAPSHOT, withDatabase } from './global-setup';
+import { EMPTY_SNAPSHOT, SNAPSHOT, withDatabase } from './global-setup';
 
 /** Which database this run tests: PGlite by default, PostgreSQL when TEST_DB=postgres. */
 export const BACKEND = process.env.TEST_DB === 'postgres' ? 'postgres' : 'pglite';
@@ -35,13 +35,18 @@ export interface Client {
   headers: Record<string, string>;
 }
 
-/** A fresh app on a fresh copy of the seeded demo city (PGlite snapshot or cloned PostgreSQL template). */
-export async function buildTestApp(): Promise<TestApp> {
+/**
+ * A fresh app on a fresh database (PGlite snapshot or cloned PostgreSQL template): the seeded demo city by
+ * default, or with `{ city: 'empty' }` an empty install (migrations only), where a test builds exactly what it
+ * needs with the factories of `test/factories.ts` and so does not depend on the demo city's codes.
+ */
+export async function buildTestApp(opts: { city?: 'demo' | 'empty' } = {}): Promise<TestApp> {
+  const empty = opts.city === 'empty';
   let database: Database;
   let dropDb: (() => Promise<void>) | undefined;
   if (BACKEND === 'postgres') {
     const url = process.env.DATABASE_URL!;
-    const template = inject('pgTemplate');
+    const template = inject(empty ? 'pgEmptyTemplate' : 'pgTemplate');
     const name = `pc_test_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
@@ -55,7 +60,10 @@ export async function buildTestApp(): Promise<TestApp> {
       await c.end();
     };
   } else {
-    database = await openDatabase({ dataDir: 'memory://', loadDataDir: new Blob([readFileSync(SNAPSHOT)]) });
+    database = await openDatabase({
+      dataDir: 'memory://',
+      loadDataDir: new Blob([readFileSync(empty ? EMPTY_SNAPSHOT : SNAPSHOT)]),
+    });
   }
   const app = await buildApp({ database });
   await app.ready();

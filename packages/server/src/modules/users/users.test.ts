@@ -6,7 +6,7 @@ let t: TestApp;
 let f: Factory;
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
   f = factory(t, 'usr');
 });
 afterAll(async () => t.close());
