@@ -11,7 +11,7 @@ import { buildTestApp, type TestApp } from './helper';
  */
 let t: TestApp;
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
 });
 afterAll(() => t?.close());
 

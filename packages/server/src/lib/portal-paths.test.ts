@@ -41,7 +41,7 @@ describe('serving the web app', () => {
   let t: TestApp;
   let web: FastifyInstance;
   beforeAll(async () => {
-    t = await buildTestApp();
+    t = await buildTestApp({ city: 'empty' });
     const root = mkdtempSync(path.join(tmpdir(), 'pc-web-'));
     writeFileSync(path.join(root, 'index.html'), '<!doctype html><title>portal</title>');
     writeFileSync(path.join(root, 'console.html'), '<!doctype html><title>console</title>');

@@ -6,7 +6,7 @@ import { shippedMigrations } from './routes';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
 });
 afterAll(() => t?.close());
 
