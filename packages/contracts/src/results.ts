@@ -2,11 +2,18 @@ import { z } from 'zod';
 import { Cycle } from './cycles';
 import { Json, Timestamp } from './common';
 import { APPRAISEE_TYPES, VALUE_STATUSES } from './enums';
+import { CONSEQUENCE_KINDS } from './enums-evaluation';
 import { BreakdownFinding } from './linkage';
 import { ScoringRuleSchema, SubjectTypeSchema } from './plans';
 
 /** A consequence applied to a result 结果运用 (commendation, admonishment, …). */
-export const AppliedConsequence = z.object({ kind: z.string(), value: Json, reason: z.string() });
+export const AppliedConsequence = z.object({
+  kind: z.enum(CONSEQUENCE_KINDS),
+  /** The rule's value (e.g. the bonus coefficient 1.2), null when it has none. */
+  value: z.number().nullable(),
+  /** Which rule applied and why. */
+  reason: z.string(),
+});
 export type AppliedConsequence = z.infer<typeof AppliedConsequence>;
 
 /** Whether a veto leaf (一票否决) fired, which ones, and the most severe mode among them. */

@@ -1,7 +1,7 @@
 /** Tables of evaluation and results: versioned cycle rules, appeals, consequences applied to results. */
 import { sql } from 'drizzle-orm';
 import { integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, index } from 'drizzle-orm/pg-core';
-import type { CycleRules, ScoreSnapshot } from '@perfcommons/contracts';
+import type { ConsequenceKind, ConsequenceRule, CycleRules, ScoreSnapshot } from '@perfcommons/contracts';
 import type { GradeScheme } from '@perfcommons/domain';
 import { cycles, orgUnits, people, plans, results, users } from './schema';
 
@@ -80,9 +80,9 @@ export const consequences = pgTable(
       .notNull()
       .references(() => orgUnits.id),
     /** commendation | bonus_coefficient | admonishment | accountability_review | promotion_eligible | improvement_plan */
-    kind: text('kind').notNull(),
-    /** e.g. the bonus coefficient. */
-    value: jsonb('value'),
+    kind: text('kind').$type<ConsequenceKind>().notNull(),
+    /** The rule's value, e.g. the bonus coefficient (null when the rule has none). */
+    value: jsonb('value').$type<NonNullable<ConsequenceRule['value']>>(),
     /** Which rule applied and why. */
     reason: text('reason').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -9,6 +9,7 @@ import {
   type SlotInputs,
   type ScoreFigures,
 } from '@perfcommons/domain';
+import type { AppliedConsequence } from '@perfcommons/contracts';
 import { rowsOf, type Db, type DbOrTx } from '../../db/client';
 import { insertFromJson } from '../../db/bulk';
 import { consequences, orgUnits, people, plans, resultInputs, results } from '../../db/schema';
@@ -557,7 +558,7 @@ async function decorate(db: DbOrTx, rows: ResultRow[], wholeCycle?: string) {
             rows.map((r) => r.id),
           ),
     );
-  const consequencesOf = new Map<string, { kind: string; value: unknown; reason: string }[]>();
+  const consequencesOf = new Map<string, AppliedConsequence[]>();
   for (const { resultId, ...c } of applied)
     consequencesOf.set(resultId, [...(consequencesOf.get(resultId) ?? []), c]);
   return rows
