@@ -230,6 +230,13 @@ export const PlanTrajectoryReply = z.object({ periods: z.array(ReportingPeriod),
 export const RunWarningsReply = z.object({ raised: z.number().int(), notified: z.number().int() });
 export type RunWarningsReply = z.infer<typeof RunWarningsReply>;
 /** An early warning 预警 with its correction tasks. */
+/** What the current user may do with an early warning. */
+export const WarningPermissions = z.object({
+  /** Turn it into a correction task (the office or a manager over the unit, while it has no task). */
+  assignTask: z.boolean(),
+});
+export type WarningPermissions = z.infer<typeof WarningPermissions>;
+
 export const EarlyWarning = z.object({
   id: z.uuid(),
   planId: z.uuid(),
@@ -248,6 +255,7 @@ export const EarlyWarning = z.object({
   tasks: z.array(
     z.object({ id: z.uuid(), status: z.enum(TASK_STATUSES), deadline: IsoDate, ownerId: z.uuid() }),
   ),
+  can: WarningPermissions,
 });
 export type EarlyWarning = z.infer<typeof EarlyWarning>;
 export const WarningListReply = itemsOf(EarlyWarning);

@@ -73,6 +73,17 @@ export async function monitoredPlans(
 export const oversees = (actor: Actor, p: { orgPath: string }, ...roles: Role[]) =>
   isOffice(actor) || coversOrg(actor, p.orgPath, ...roles);
 
+/** Who turns an early warning into a correction task 整改任务: the office or a manager over the plan's unit. */
+export const mayAssignTask = (actor: Actor, p: { orgPath: string }) => oversees(actor, p, 'unit_manager');
+
+/**
+ * What the actor may do with an early warning (sent with it as `can`): the rule `createTask` enforces,
+ * and only while the warning has no task yet (one task per warning).
+ */
+export const warningPermissions = (actor: Actor, p: { orgPath: string }, tasks: number) => ({
+  assignTask: tasks === 0 && mayAssignTask(actor, p),
+});
+
 /** Managers and verifiers of the plan's unit, its cadre, and the office see a plan's monitoring. */
 export const canFollowPlan = (actor: Actor, p: MonitoredPlan) =>
   oversees(actor, p, 'unit_manager', 'verifier', 'appraisee') || p.personUserId === actor.id;

@@ -9,6 +9,7 @@ import {
   canFollowPlan,
   followedPlan,
   loadCycle,
+  mayAssignTask,
   monitoredPlans,
   oversees,
   unitManagerIds,
@@ -36,7 +37,7 @@ export async function createTask(
     const [w] = await tx.select().from(earlyWarnings).where(eq(earlyWarnings.id, warningId)).limit(1);
     if (!w) throw notFound('Warning');
     const { actor: a, plan } = await followedPlan(tx, actor, w.planId);
-    if (!oversees(a, plan, 'unit_manager'))
+    if (!mayAssignTask(a, plan))
       throw forbidden('Only the performance office or the unit manager assigns correction tasks');
     if (input.deadline < todayUtc())
       throw badRequest('The deadline is in the past', [{ path: 'deadline', message: 'before today' }]);

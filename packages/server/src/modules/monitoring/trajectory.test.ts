@@ -8,6 +8,7 @@ let t: TestApp;
 let office: Client;
 let manager: Client;
 let otherManager: FactoryUser;
+let verifier: FactoryUser;
 let planId: string;
 let quietPlanId: string;
 let cycleId: string;
@@ -34,6 +35,11 @@ beforeAll(async () => {
   const other = await f.org();
   const unitManager = await f.user([{ role: 'unit_manager', orgUnitId: edu.id }]);
   otherManager = await f.user([{ role: 'unit_manager', orgUnitId: other.id }]);
+  // A manager elsewhere who only verifies the unit: sees its warnings, assigns no task there.
+  verifier = await f.user([
+    { role: 'unit_manager', orgUnitId: other.id },
+    { role: 'verifier', orgUnitId: edu.id },
+  ]);
   office = await (await f.user([{ role: 'office' }])).login();
   planId = (await f.plan({ cycleId, orgUnitId: edu.id, tree: TREE })).id;
   quietPlanId = (await f.plan({ cycleId, orgUnitId: other.id, tree: TREE })).id;
@@ -44,7 +50,14 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 type Leaf = { code: string; status: string; latest: { expected: number; shortfallShare: number } };
-type Warning = { id: string; indicatorCode: string; period: string; status: string; planId: string };
+type Warning = {
+  id: string;
+  indicatorCode: string;
+  period: string;
+  status: string;
+  planId: string;
+  can: { assignTask: boolean };
+};
 
 describe('trajectory, early warnings and correction tasks', () => {
   it('sets a quarterly calendar with deadlines (office only)', async () => {
@@ -120,6 +133,22 @@ describe('trajectory, early warnings and correction tasks', () => {
     });
   });
 
+  it('sends with each warning whether the user may assign it a task, as createTask decides', async () => {
+    const red = async (c: Client) =>
+      (await c.get(`/api/monitoring/warnings?cycleId=${cycleId}`))
+        .json()
+        .items.find((w: Warning) => w.planId === planId && w.status === 'red') as Warning;
+    expect((await red(office)).can).toEqual({ assignTask: true });
+    expect((await red(manager)).can).toEqual({ assignTask: true });
+    const v = await verifier.login();
+    const seen = await red(v);
+    expect(seen.can).toEqual({ assignTask: false });
+    const refused = await v.post(`/api/monitoring/warnings/${seen.id}/tasks`, {
+      deadline: addDays(todayUtc(), 30),
+    });
+    expect(refused.statusCode).toBe(403);
+  });
+
   it('turns a warning into a correction task followed until closed, audited', async () => {
     const red = (await office.get(`/api/monitoring/warnings?cycleId=${cycleId}`))
       .json()
@@ -156,9 +185,13 @@ describe('trajectory, early warnings and correction tasks', () => {
     expect(tasks).toHaveLength(1);
     expect(tasks[0]).toMatchObject({ id: task.id, status: 'closed', appraiseeName: expect.any(String) });
     const warnings = (await office.get(`/api/monitoring/warnings?cycleId=${cycleId}`)).json().items;
-    expect(warnings.find((w: Warning) => w.id === red.id).tasks).toEqual([
-      expect.objectContaining({ id: task.id, status: 'closed' }),
-    ]);
+    const tasked = warnings.find((w: Warning) => w.id === red.id);
+    expect(tasked.tasks).toEqual([expect.objectContaining({ id: task.id, status: 'closed' })]);
+    // One task per warning: nobody may assign another.
+    expect(tasked.can).toEqual({ assignTask: false });
+    expect((await manager.post(`/api/monitoring/warnings/${red.id}/tasks`, { deadline })).statusCode).toBe(
+      409,
+    );
     const audit = (await office.get('/api/audit?limit=3'))
       .json()
       .items.map((e: { action: string }) => e.action);

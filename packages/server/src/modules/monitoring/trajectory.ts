@@ -11,6 +11,7 @@ import {
   leavesByPlan,
   loadCycle,
   monitoredPlans,
+  warningPermissions,
   unitManagerIds,
   type MonitoredPlan,
   type NodeRow,
@@ -335,6 +336,7 @@ export async function listWarnings(db: Db, actor: Actor | null, cycleId: string)
     .map((w) => {
       const p = byId.get(w.planId)!;
       const leaf = leaves.get(w.planId)?.find((n) => n.code === w.indicatorCode);
+      const own = tasks.filter((t) => t.warningId === w.id);
       return {
         ...w,
         appraiseeName: p.appraiseeName,
@@ -343,9 +345,8 @@ export async function listWarnings(db: Db, actor: Actor | null, cycleId: string)
         indicatorName: leaf?.name ?? w.indicatorCode,
         indicatorNameEn: leaf?.nameEn ?? null,
         unit: leaf?.unit ?? null,
-        tasks: tasks
-          .filter((t) => t.warningId === w.id)
-          .map((t) => ({ id: t.id, status: t.status, deadline: t.deadline, ownerId: t.ownerId })),
+        tasks: own.map((t) => ({ id: t.id, status: t.status, deadline: t.deadline, ownerId: t.ownerId })),
+        can: warningPermissions(a, p, own.length),
       };
     })
     .sort(

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { Button, DatePicker, Form, Input, Modal, Space, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { hasRole, useMe } from '../../console/auth';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
@@ -16,8 +15,6 @@ import { TaskTag } from './TasksTab';
 export function WarningsTab({ cycleId, office }: { cycleId?: string; office: boolean }) {
   const { t, i18n } = useTranslation('monitoring');
   const lang = i18n.language;
-  const me = useMe().data!;
-  const canAssign = office || hasRole(me, 'unit_manager');
   const q = useMonitoring<WarningListReply>(
     'warnings',
     cycleId,
@@ -65,7 +62,7 @@ export function WarningsTab({ cycleId, office }: { cycleId?: string; office: boo
             render: (_, w) =>
               w.tasks.length ? (
                 w.tasks.map((x) => <TaskTag key={x.id} status={x.status} />)
-              ) : canAssign ? (
+              ) : w.can.assignTask ? (
                 <Button size="small" onClick={() => setTasking(w)} data-testid="create-task">
                   {t('createTask')}
                 </Button>
