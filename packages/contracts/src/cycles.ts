@@ -74,6 +74,8 @@ export const Cycle = z.object({
   resultsPublishedAt: Timestamp.nullable(),
   /** Staff views only: what the current user may do with it. */
   can: CyclePermissions.optional(),
+  /** Staff views only: the link a forward move goes to, null once closed. */
+  nextStage: StageSchema.nullable().optional(),
 });
 export type Cycle = z.infer<typeof Cycle>;
 
@@ -95,6 +97,10 @@ export const Blocker = z.object({
   label: z.string(),
   labelEn: z.string().optional(),
   info: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  /** The plan it is (or whose panel or result it is), when it is one: the console links to it. */
+  planId: z.uuid().optional(),
+  /** The pending appeal it is, when it is one. */
+  appealId: z.uuid().optional(),
 });
 export type Blocker = z.infer<typeof Blocker>;
 

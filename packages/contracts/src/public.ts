@@ -8,11 +8,13 @@ import { Plan } from './plan-views';
 import { IndicatorNodeSchema } from './plans';
 
 /** The portal's cycles: without the scoring rules (published with the regulations) or staff permissions. */
-export const PublicCycleListReply = z.object({ items: z.array(Cycle.omit({ rules: true, can: true })) });
+export const PublicCycleListReply = z.object({
+  items: z.array(Cycle.omit({ rules: true, can: true, nextStage: true })),
+});
 
 /** A cycle's links on the portal: each move, and each precondition the office overrode with its reason. */
 export const PublicStagesReply = z.object({
-  cycle: Cycle.omit({ rules: true, gradeScheme: true, can: true }),
+  cycle: Cycle.omit({ rules: true, gradeScheme: true, can: true, nextStage: true }),
   transitions: z.array(
     z.object({
       id: z.uuid(),

@@ -85,8 +85,8 @@ describe('stage preconditions', () => {
     );
     expect(list.plans_approved.ok).toBe(false);
     expect(list.plans_approved.blockers).toEqual([
-      { id: 'a', label: '单位a', labelEn: 'Unit a', info: { status: 'draft' } },
-      { id: 'b', label: '单位b', labelEn: 'Unit b', info: { status: 'published_for_comment' } },
+      { id: 'a', label: '单位a', labelEn: 'Unit a', info: { status: 'draft' }, planId: 'a' },
+      { id: 'b', label: '单位b', labelEn: 'Unit b', info: { status: 'published_for_comment' }, planId: 'b' },
     ]);
     expect(list.plans_approved).toMatchObject({ count: 2, checked: 3 });
   });
@@ -128,8 +128,20 @@ describe('stage preconditions', () => {
       }),
     );
     expect(list.panels_staffed.blockers).toEqual([
-      { id: 'a|expert', label: '单位a', labelEn: 'Unit a', info: { subject: 'expert', raters: 2, min: 3 } },
-      { id: 'b|deputy', label: '单位b', labelEn: 'Unit b', info: { subject: 'deputy', raters: 0, min: 3 } },
+      {
+        id: 'a|expert',
+        label: '单位a',
+        labelEn: 'Unit a',
+        info: { subject: 'expert', raters: 2, min: 3 },
+        planId: 'a',
+      },
+      {
+        id: 'b|deputy',
+        label: '单位b',
+        labelEn: 'Unit b',
+        info: { subject: 'deputy', raters: 0, min: 3 },
+        planId: 'b',
+      },
     ]);
     expect(list.panels_staffed.checked).toBe(3);
   });
@@ -144,10 +156,13 @@ describe('stage preconditions', () => {
     );
     expect(list.results_computed.blockers.map((b) => b.id)).toEqual(['a']);
     expect(list.results_complete.blockers).toEqual([
-      { id: 'b', label: '单位b', labelEn: 'Unit b', info: { missing: 4 } },
+      { id: 'b', label: '单位b', labelEn: 'Unit b', info: { missing: 4 }, planId: 'b' },
     ]);
-    // An id the plans do not know is still named (by id).
-    expect(list.results_fresh.blockers.map((b) => b.label)).toEqual(['单位c', 'zz']);
+    // An id the plans do not know is still named (by id), but names no plan to link to.
+    expect(list.results_fresh.blockers.map((b) => [b.label, b.planId])).toEqual([
+      ['单位c', 'c'],
+      ['zz', undefined],
+    ]);
     expect(list.results_fresh.checked).toBe(3);
   });
 
@@ -167,7 +182,9 @@ describe('stage preconditions', () => {
       pendingAppeals: [{ id: 'x', label: '单位a', indicatorCode: 'A1' }],
     });
     const list = byCode('closed', open);
-    expect(list.appeals_decided.blockers).toEqual([{ id: 'x', label: '单位a', info: { indicator: 'A1' } }]);
+    expect(list.appeals_decided.blockers).toEqual([
+      { id: 'x', label: '单位a', info: { indicator: 'A1' }, appealId: 'x' },
+    ]);
     expect(list.appeal_window_over.blockers[0].info).toEqual({ endsAt: '2028-02-16T00:00:00.000Z' });
     expect(byCode('closed', facts({ now: '2028-02-16T00:00:01.000Z' })).appeal_window_over.ok).toBe(true);
   });

@@ -89,6 +89,10 @@ export interface Blocker {
   labelEn?: string;
   /** Why it blocks, as data a client can phrase (status, subject, raters, min, missing…). */
   info?: Record<string, string | number>;
+  /** The plan it is (or whose panel or result it is), when it is one: the console links to it. */
+  planId?: string;
+  /** The pending appeal it is, when it is one. */
+  appealId?: string;
 }
 
 export interface PreconditionCheck {
@@ -167,6 +171,7 @@ const planBlocker = (p: PlanFacts, info?: Blocker['info']): Blocker => ({
   label: p.label,
   ...(p.labelEn ? { labelEn: p.labelEn } : {}),
   ...(info ? { info } : {}),
+  planId: p.id,
 });
 
 /** Judges one precondition against the facts. */
@@ -278,6 +283,7 @@ export function evaluatePrecondition(code: PreconditionCode, f: CycleFacts): Pre
           label: a.label,
           ...(a.labelEn ? { labelEn: a.labelEn } : {}),
           info: { indicator: a.indicatorCode },
+          appealId: a.id,
         })),
       );
     case 'appeal_window_over': {

@@ -46,6 +46,9 @@ describe('cycles', () => {
       publish: false,
       editRules: false,
     });
+    // The link a forward move goes to comes from the server too (the console computes no stage order).
+    expect(theirs.nextStage).toBe('execution');
+    expect(res.json().items.find((c: { id: string }) => c.id === inEvaluation.id).nextStage).toBe('feedback');
   });
 
   it('creates a cycle in mission analysis and moves it forward one link at a time', async () => {

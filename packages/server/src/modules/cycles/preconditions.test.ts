@@ -132,7 +132,13 @@ describe('stage preconditions', () => {
     expect(list.plans_approved.ok).toBe(true);
     expect(list.trees_valid.ok).toBe(true);
     expect(list.plans_signed.blockers).toEqual([
-      { id: planId, label: edu.name, labelEn: edu.nameEn, info: { unsigned: 'appraisee,office' } },
+      {
+        id: planId,
+        label: edu.name,
+        labelEn: edu.nameEn,
+        info: { unsigned: 'appraisee,office' },
+        planId,
+      },
     ]);
     expectBlocked(await move({ to: 'execution' }), ['plans_signed']);
 
@@ -150,7 +156,8 @@ describe('stage preconditions', () => {
     expect(list.panels_staffed).toMatchObject({
       ok: false,
       checked: 1,
-      blockers: [{ id: `${planId}|expert`, info: { subject: 'expert', raters: 0, min: 3 } }],
+      // The panel's blocker names its plan, for the console to link to.
+      blockers: [{ id: `${planId}|expert`, info: { subject: 'expert', raters: 0, min: 3 }, planId }],
     });
     const assign = (ids: string[]) =>
       office.post(`/api/cycles/${cycleId}/tasks`, {
@@ -232,7 +239,11 @@ describe('stage preconditions', () => {
     expect(appeal.statusCode).toBe(201);
     const blocked = expectBlocked(await move({ to: 'closed' }), ['appeals_decided', 'appeal_window_over']);
     expect(byCode(blocked.checklist).appeals_decided.blockers).toEqual([
-      expect.objectContaining({ id: appeal.json().appeal.id, info: { indicator: 'A1' } }),
+      expect.objectContaining({
+        id: appeal.json().appeal.id,
+        info: { indicator: 'A1' },
+        appealId: appeal.json().appeal.id,
+      }),
     ]);
 
     const decided = await office.post(`/api/appeals/${appeal.json().appeal.id}/decide`, {

@@ -14,12 +14,12 @@ import { requireActor } from '../../lib/actor';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import {
   createCycle,
-  cyclePermissions,
   getCycle,
   listCycles,
   listOverrides,
   listTransitions,
   presentCycle,
+  staffCycle,
   transitionCheck,
   transitionCycle,
 } from './service';
@@ -31,7 +31,7 @@ export const cycleRoutes: FastifyPluginAsyncContract = async (app) => {
   const db = app.database.db;
   app.get('/cycles', { schema: { tags: ['cycles'], response: { 200: CycleListReply } } }, async (req) => {
     const actor = requireActor(req.actor);
-    return { items: (await listCycles(db)).map((c) => ({ ...c, can: cyclePermissions(actor) })) };
+    return { items: (await listCycles(db)).map((c) => staffCycle(actor, c)) };
   });
   app.get(
     '/cycles/:id',
@@ -40,7 +40,7 @@ export const cycleRoutes: FastifyPluginAsyncContract = async (app) => {
       const actor = requireActor(req.actor);
       const cycle = presentCycle(await getCycle(db, req.params.id));
       return {
-        cycle: { ...cycle, can: cyclePermissions(actor) },
+        cycle: staffCycle(actor, cycle),
         transitions: await listTransitions(db, req.actor, req.params.id),
         overrides: await listOverrides(db, req.params.id),
       };

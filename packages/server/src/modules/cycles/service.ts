@@ -8,6 +8,7 @@ import {
   type Stage,
 } from '@perfcommons/contracts';
 import {
+  nextStage,
   PRECONDITION_CODES,
   STAGE_PRECONDITIONS,
   uncoveredFailures,
@@ -47,6 +48,13 @@ export function cyclePermissions(actor: Actor | null): CyclePermissions {
   const office = isOffice(actor);
   return { transition: office, computeResults: office, publish: office, editRules: office };
 }
+
+/** A cycle as staff see it: what they may do with it and the link a forward move goes to (null once closed). */
+export const staffCycle = <C extends { stage: Stage }>(actor: Actor | null, c: C) => ({
+  ...c,
+  can: cyclePermissions(actor),
+  nextStage: nextStage(c.stage),
+});
 
 export async function listCycles(db: Db) {
   const rows = await db.select().from(cycles).orderBy(asc(cycles.periodStart), asc(cycles.code));

@@ -75,7 +75,7 @@ export default function CyclePage() {
       </Card>
     );
   const idx = STAGES.indexOf(cycle.stage);
-  const next = STAGES[idx + 1];
+  const next = cycle.nextStage;
   const prev = idx > 0 ? STAGES[idx - 1] : undefined;
 
   return (

@@ -14,7 +14,7 @@ import { errorText } from '../../console/errors';
 import { pick } from '../../i18n';
 import { api } from '../../shared/api';
 import { fmtDate, fmtDateTime } from '../../shared/format';
-import { MIN_OVERRIDE_REASON as MIN_REASON, STAGES } from '@perfcommons/contracts/enums';
+import { MIN_OVERRIDE_REASON as MIN_REASON } from '@perfcommons/contracts/enums';
 import type {
   Blocker,
   PreconditionCheck as Check,
@@ -25,17 +25,6 @@ import type {
 } from '@perfcommons/contracts';
 
 export type { Check };
-
-/** Plan-based blockers carry the plan id (panels: `planId|subject`). */
-const PLAN_CODES = new Set([
-  'plans_approved',
-  'trees_valid',
-  'plans_signed',
-  'panels_staffed',
-  'results_computed',
-  'results_complete',
-  'results_fresh',
-]);
 
 function blockerText(t: TFunction, code: string, b: Blocker): string {
   const i = b.info ?? {};
@@ -72,10 +61,9 @@ function blockerText(t: TFunction, code: string, b: Blocker): string {
   }
 }
 
-/** The blockers of one failing check: who (linked to the plan when it is one) and why. */
+/** The blockers of one failing check: who (linked to the plan when the server names one) and why. */
 function BlockerList({ check }: { check: Check }) {
   const { t, i18n } = useTranslation('cycles');
-  const named = check.blockers.some((b) => b.label !== b.id && !['plans', 'rules'].includes(b.id));
   return (
     <List
       size="small"
@@ -90,16 +78,10 @@ function BlockerList({ check }: { check: Check }) {
       }
       renderItem={(b) => {
         const name = pick(i18n.language, b.label, b.labelEn);
-        const planId = b.id.split('|')[0];
         return (
           <List.Item>
             <Space wrap>
-              {named &&
-                (PLAN_CODES.has(check.code) ? (
-                  <Link to={`/plans/${planId}`}>{name}</Link>
-                ) : (
-                  check.code === 'appeals_decided' && <span>{name}</span>
-                ))}
+              {b.planId ? <Link to={`/plans/${b.planId}`}>{name}</Link> : b.appealId && <span>{name}</span>}
               <Typography.Text type="danger">{blockerText(t, check.code, b)}</Typography.Text>
             </Space>
           </List.Item>
@@ -151,7 +133,7 @@ const useCheck = (cycleId: string, enabled: boolean) =>
  */
 export function StageChecklist({ cycle }: { cycle: Cycle }) {
   const { t } = useTranslation('cycles');
-  const next = STAGES[STAGES.indexOf(cycle.stage) + 1];
+  const next = cycle.nextStage;
   const check = useCheck(cycle.id, !!next);
   const detail = useQuery({
     queryKey: ['cycle', cycle.id],
@@ -220,7 +202,7 @@ export function AdvanceButton({ cycle }: { cycle: Cycle }) {
   const { t } = useTranslation('cycles');
   const { message } = App.useApp();
   const qc = useQueryClient();
-  const next = STAGES[STAGES.indexOf(cycle.stage) + 1];
+  const next = cycle.nextStage;
   const [open, setOpen] = useState(false);
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const check = useCheck(cycle.id, !!next);
