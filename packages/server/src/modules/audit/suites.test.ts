@@ -12,7 +12,7 @@ import { appendAudit, merkleRoot, sealAudit, verifyAudit } from './service';
 let t: TestApp;
 const saved = process.env.CRYPTO_SUITE;
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
 });
 afterEach(() => {
   if (saved === undefined) delete process.env.CRYPTO_SUITE;

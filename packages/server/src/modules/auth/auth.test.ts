@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type TestApp } from '../../../test/helper';
 
 let t: TestApp;
+let officeUser: FactoryUser;
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
+  officeUser = await factory(t, 'auth').user([{ role: 'office' }]);
 });
 afterAll(async () => t.close());
 
@@ -15,11 +18,11 @@ describe('auth', () => {
   });
 
   it('logs in, tells who is logged in, and logs out', async () => {
-    const office = await t.as('office');
+    const office = await officeUser.login();
     const me = await office.get('/api/auth/me');
     expect(me.statusCode).toBe(200);
     expect(me.json().user).toMatchObject({
-      username: 'office',
+      username: officeUser.username,
       roles: [{ role: 'office', orgUnitId: null }],
     });
     expect((await office.post('/api/auth/logout')).statusCode).toBe(200);
@@ -27,7 +30,10 @@ describe('auth', () => {
   });
 
   it('refuses a wrong password with 401 and the same message as an unknown user', async () => {
-    const wrong = await t.anon.post('/api/auth/login', { username: 'office', password: 'nope-nope' });
+    const wrong = await t.anon.post('/api/auth/login', {
+      username: officeUser.username,
+      password: 'nope-nope',
+    });
     const unknown = await t.anon.post('/api/auth/login', { username: 'nobody', password: 'nope-nope' });
     expect(wrong.statusCode).toBe(401);
     expect(unknown.statusCode).toBe(401);
@@ -39,7 +45,7 @@ describe('auth', () => {
       t.app.inject({
         method: 'POST',
         url: '/api/auth/login',
-        payload: { username: 'office', password: 'demo1234' },
+        payload: { username: officeUser.username, password: 'demo1234' },
       });
     const a = await login();
     const b = await login();
@@ -49,7 +55,7 @@ describe('auth', () => {
   });
 
   it('refuses a cookie-authenticated write without the CSRF header', async () => {
-    const office = await t.as('office');
+    const office = await officeUser.login();
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/cycles',

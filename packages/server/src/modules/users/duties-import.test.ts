@@ -1,6 +1,7 @@
 import { generate } from 'otplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dutyConflicts } from '../../lib/duties';
+import { factory } from '../../../test/factories';
 import { buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 
 /**
@@ -13,8 +14,8 @@ let admin: Client;
 const saved = process.env.NODE_ENV;
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  admin = await t.as('admin');
+  t = await buildTestApp({ city: 'empty' });
+  admin = await (await factory(t, 'dui').user([{ role: 'admin' }])).login();
   // Production requires the administrator's second factor: enrol it first (outside production).
   const { secret } = (await admin.post('/api/auth/totp/setup', { currentPassword: 'demo1234' })).json();
   const on = await admin.post('/api/auth/totp/enable', {
@@ -54,7 +55,7 @@ describe('separation of duties in the account import', () => {
     expect((users as unknown as { rows: unknown[] }).rows).toEqual([]);
   });
 
-  it('outside production the demo may combine them, and the start-up check then names the account', async () => {
+  it('outside production an install may combine them, and the start-up check then names the account', async () => {
     expect(await dutyConflicts(t.db)).toEqual([]);
     const res = await importAccounts('commit', [
       'username,displayName,email,roles',
