@@ -56,7 +56,7 @@ const march = async (metric: string) => {
 };
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
   const f = factory(t);
   office = await (await f.user([{ role: 'office' }])).login();
   unit = await f.org({ name: UNIT_NAME });

@@ -30,7 +30,7 @@ const TREE: IndicatorNodeInput[] = [
 ];
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
   // Its own cycle, units and approved plan (test/factories.ts), in execution.
   f = factory(t, 'agreements');
   const cycle = await f.cycle({ stage: 'planning' });

@@ -12,7 +12,7 @@ let otherManager: FactoryUser;
 let valueId: string;
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
   // Its own cycle, units and plan (test/factories.ts): a reported value of an approved plan.
   const f = factory(t, 'evidence');
   const cycle = await f.cycle({ stage: 'planning' });

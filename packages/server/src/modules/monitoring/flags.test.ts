@@ -26,7 +26,7 @@ const TREE: IndicatorNodeInput[] = [
 ];
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
   // Its own cycle, unit and plan (test/factories.ts), in execution: values are being reported.
   const f = factory(t, 'flags');
   const cycle = await f.cycle({ year: 2031, stage: 'planning' });

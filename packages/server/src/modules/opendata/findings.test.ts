@@ -60,7 +60,7 @@ const finding = (planId: string, kind: string, points: number, n: number) => ({
 });
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
   f = factory(t);
   const a = await f.office();
   office = await t.as((await f.user([{ role: 'office' }])).username);
