@@ -110,6 +110,9 @@ export const LinkageFeedBody = z.object({
   /** Period whose rates are entered (`2025`, `2025-Q3`, `2025-09`); default the cycle's year. */
   period: Period.optional(),
 });
+/** Why a mapped leaf got no value from a feed. */
+export const FEED_SKIP_REASONS = ['no_records', 'no_denominator', 'not_approved', 'unchanged'] as const;
+export type FeedSkipReason = (typeof FEED_SKIP_REASONS)[number];
 export const LinkageFeedItem = z.object({
   planId: z.uuid(),
   orgUnitId: z.uuid(),
@@ -123,8 +126,9 @@ export const LinkageFeedItem = z.object({
   /** Import batches of the records counted (evidence). */
   batchIds: z.array(z.uuid()),
   /** Why a leaf got no value: no_records, no_denominator, not_approved, unchanged. */
-  skipped: z.string().nullable(),
+  skipped: z.enum(FEED_SKIP_REASONS).nullable(),
 });
+export type LinkageFeedItem = z.infer<typeof LinkageFeedItem>;
 export const LinkageFeedReply = z.object({
   feed: z.object({
     id: z.uuid().nullable(),

@@ -17,6 +17,14 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { LinkageFeedItem } from '@perfcommons/contracts';
+import type {
+  FindingKind,
+  LinkageMetric,
+  LinkageSource,
+  Resolution,
+  SatisfactionLevel,
+} from '@perfcommons/domain';
 import { createdAt, id } from './columns';
 import { bytea } from './schema-monitoring';
 import { cycles, orgUnits, plans, users } from './schema';
@@ -27,7 +35,7 @@ const at = (name: string) => timestamp(name, { withTimezone: true });
 export const linkageBatches = pgTable('linkage_batches', {
   id: id(),
   /** hotline | review */
-  source: text('source').notNull(),
+  source: text('source').$type<LinkageSource>().notNull(),
   filename: text('filename').notNull(),
   sha256: text('sha256').notNull(),
   /** Data rows in the file. */
@@ -47,7 +55,7 @@ export const linkageRecords = pgTable(
   'linkage_records',
   {
     id: id(),
-    source: text('source').notNull(),
+    source: text('source').$type<LinkageSource>().notNull(),
     /** 工单编号 / 评价编号. */
     externalId: text('external_id').notNull(),
     orgUnitId: uuid('org_unit_id')
@@ -63,9 +71,9 @@ export const linkageRecords = pgTable(
     closedAt: at('closed_at'),
     onTime: boolean('on_time'),
     /** resolved | partial | unresolved */
-    resolution: text('resolution'),
+    resolution: text('resolution').$type<Resolution>(),
     /** very_satisfied | satisfied | basic | dissatisfied | very_dissatisfied */
-    satisfaction: text('satisfaction'),
+    satisfaction: text('satisfaction').$type<SatisfactionLevel>(),
     upheld: boolean('upheld'),
     rectified: boolean('rectified'),
     /** The batch that first brought the record, and the one that last changed it. */
@@ -93,7 +101,7 @@ export const linkageMappings = pgTable(
       .references(() => cycles.id),
     indicatorCode: text('indicator_code').notNull(),
     /** A metric of the domain's LINKAGE_METRICS. */
-    metric: text('metric').notNull(),
+    metric: text('metric').$type<LinkageMetric>().notNull(),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: createdAt(),
   },
@@ -110,9 +118,9 @@ export const linkageFeeds = pgTable(
       .references(() => cycles.id),
     period: text('period').notNull(),
     /** Per value: plan, indicator, metric, numerator, denominator, rate, value id, batch ids. */
-    items: jsonb('items').notNull(),
-    /** Plan leaves mapped but without a rate (no records, zero denominator): not entered. */
-    skipped: jsonb('skipped').notNull(),
+    items: jsonb('items').$type<LinkageFeedItem[]>().notNull(),
+    /** Plan leaves mapped but not entered, each with its reason (no records, zero denominator, …). */
+    skipped: jsonb('skipped').$type<LinkageFeedItem[]>().notNull(),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: createdAt(),
   },
@@ -137,7 +145,7 @@ export const linkageFindings = pgTable(
     /** The deduction item (kind 'deduction') of the plan the points go to. */
     indicatorCode: text('indicator_code').notNull(),
     /** audit | discipline | finance */
-    kind: text('kind').notNull(),
+    kind: text('kind').$type<FindingKind>().notNull(),
     docTitle: text('doc_title').notNull(),
     docNumber: text('doc_number').notNull(),
     docDate: date('doc_date', { mode: 'string' }).notNull(),

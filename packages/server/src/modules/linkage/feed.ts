@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import type { LinkageFeedItem } from '@perfcommons/contracts';
 import { linkageRates, METRIC_SOURCE, type LinkageMetric } from '@perfcommons/domain';
 import type { Db, DbOrTx } from '../../db/client';
 import { actualValues, cycles, indicatorNodes, plans } from '../../db/schema';
@@ -16,7 +17,7 @@ const presentMapping = (m: MappingRow) => ({
   id: m.id,
   cycleId: m.cycleId,
   indicatorCode: m.indicatorCode,
-  metric: m.metric as LinkageMetric,
+  metric: m.metric,
   createdAt: m.createdAt,
 });
 
@@ -99,18 +100,7 @@ export async function deleteMapping(db: Db, actor: Actor | null, cycleId: string
   });
 }
 
-export interface FeedItem {
-  planId: string;
-  orgUnitId: string;
-  indicatorCode: string;
-  metric: LinkageMetric;
-  numerator: number;
-  denominator: number;
-  rate: number | null;
-  valueId: string | null;
-  batchIds: string[];
-  skipped: string | null;
-}
+type FeedItem = LinkageFeedItem;
 
 /**
  * Feeds the computed rates of a period into the cycle: for every approved unit plan whose leaf
@@ -136,7 +126,7 @@ export async function feedCycle(db: Db, actor: Actor | null, cycleId: string, in
       throw badRequest('Map at least one indicator to a rate first', [
         { path: 'mappings', message: 'none for this cycle' },
       ]);
-    const metricOf = new Map(mappings.map((m) => [m.indicatorCode, m.metric as LinkageMetric]));
+    const metricOf = new Map(mappings.map((m) => [m.indicatorCode, m.metric]));
     const unitPlans = await tx
       .select()
       .from(plans)

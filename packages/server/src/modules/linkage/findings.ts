@@ -43,7 +43,7 @@ function present(
     unitName: unit.name,
     unitNameEn: unit.nameEn,
     indicatorCode: f.indicatorCode,
-    kind: f.kind as FindingKind,
+    kind: f.kind,
     docTitle: f.docTitle,
     docNumber: f.docNumber,
     docDate: f.docDate,

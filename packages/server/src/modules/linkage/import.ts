@@ -321,7 +321,7 @@ export async function listBatches(db: Db, actor: Actor | null) {
     .limit(200);
   return rows.map(({ b, by }) => ({
     id: b.id,
-    source: b.source as LinkageSource,
+    source: b.source,
     filename: b.filename,
     sha256: b.sha256,
     rows: b.rows,

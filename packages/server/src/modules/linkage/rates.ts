@@ -1,12 +1,5 @@
 import { and, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import {
-  linkageRates,
-  type Granularity,
-  type LinkageRecord,
-  type LinkageSource,
-  type Resolution,
-  type SatisfactionLevel,
-} from '@perfcommons/domain';
+import { linkageRates, type Granularity, type LinkageRecord } from '@perfcommons/domain';
 import type { DbOrTx } from '../../db/client';
 import { orgUnits } from '../../db/schema';
 import { linkageRecords } from '../../db/schema-linkage';
@@ -18,7 +11,7 @@ type RecordRow = typeof linkageRecords.$inferSelect;
 
 /** A stored record as the domain reads it. */
 export const toDomain = (r: RecordRow): LinkageRecord => ({
-  source: r.source as LinkageSource,
+  source: r.source,
   unitId: r.orgUnitId,
   requestType: r.requestType,
   receivedAt: r.receivedAt.toISOString(),
@@ -26,8 +19,8 @@ export const toDomain = (r: RecordRow): LinkageRecord => ({
   deadline: r.deadline,
   closedAt: r.closedAt?.toISOString() ?? null,
   onTime: r.onTime,
-  resolution: r.resolution as Resolution | null,
-  satisfaction: r.satisfaction as SatisfactionLevel | null,
+  resolution: r.resolution,
+  satisfaction: r.satisfaction,
   upheld: r.upheld,
   rectified: r.rectified,
 });

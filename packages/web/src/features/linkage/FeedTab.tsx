@@ -172,7 +172,7 @@ export function FeedTab({ cycleId }: { cycleId: string }) {
                 title: t('feed.outcome'),
                 render: (_, i) =>
                   i.skipped ? (
-                    <Tag>{t(`feed.skipped.${i.skipped as 'no_records'}`)}</Tag>
+                    <Tag>{t(`feed.skipped.${i.skipped}`)}</Tag>
                   ) : (
                     <Space size={4}>
                       <Tag color="blue">{t('feed.reported')}</Tag>
