@@ -17,7 +17,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { openDatabase, type Database } from '../packages/server/src/db/client';
 import { importFrameStream } from '../packages/server/src/modules/surveys/frame-stream';
-import { createSurvey } from '../packages/server/src/modules/surveys/service';
+import { createSurvey } from '../packages/server/src/modules/surveys/use-cases';
 import type { BenchFigures } from './run';
 import { benchOffice } from './office';
 

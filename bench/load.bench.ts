@@ -23,7 +23,7 @@ import {
   issueInvitations,
   replaceFrame,
   startFielding,
-} from '../packages/server/src/modules/surveys/service';
+} from '../packages/server/src/modules/surveys/use-cases';
 import type { BenchFigures } from './run';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -25,7 +25,7 @@ import {
   issueInvitations,
   replaceFrame,
   startFielding,
-} from '../packages/server/src/modules/surveys/service';
+} from '../packages/server/src/modules/surveys/use-cases';
 import type { BenchFigures } from './run';
 import { benchOffice } from './office';
 

@@ -60,7 +60,8 @@ import { requireOffice, type Actor } from '../../lib/actor';
 import { conflict, notFound } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
 import { assertCycleNotPublished } from '../cycles/freeze';
-import { domainToBadRequest, fieldwork, loadSurvey, presentSurvey, type SurveyRow } from './service';
+import { fieldwork } from './use-cases/fieldwork';
+import { domainToBadRequest, loadSurvey, presentSurvey, type SurveyRow } from './use-cases/shared';
 
 export type WeightingMethod = 'design' | 'poststrat' | 'rake';
 

@@ -5,7 +5,7 @@ import { requireOffice, type Actor } from '../../lib/actor';
 import { isLite, storedUpload, storeUpload } from '../jobs/files';
 import type { JobDefinition, JobQueue } from '../jobs/queue';
 import { importFrameStream, MAX_STREAM_FRAME_BYTES } from './frame-stream';
-import { loadSurvey } from './service';
+import { loadSurvey } from './use-cases/shared';
 
 export interface FrameImportInput {
   surveyId: string;

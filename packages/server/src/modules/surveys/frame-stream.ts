@@ -12,7 +12,7 @@ import { orderedIds } from '../../lib/ordered-ids';
 import { readSheetRows } from '../../lib/sheet-stream';
 import { appendAudit } from '../audit/service';
 import { frameDigest } from '../audit/coverage';
-import { loadSurvey } from './service';
+import { loadSurvey } from './use-cases/shared';
 
 /** Most data rows of one streamed frame file. */
 export const MAX_STREAM_FRAME_ROWS = 1_000_000;

@@ -19,7 +19,7 @@ import { surveyDrafts, surveyVersions } from '../../db/schema';
 import { requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, notFound } from '../../lib/errors';
 import { answerAuditCte } from '../audit/service';
-import { loadSurvey, stratumOf } from './service';
+import { loadSurvey, stratumOf } from './use-cases/shared';
 import { hashCode, hashToken, looksLikeCode } from './tokens';
 
 /**

@@ -13,7 +13,7 @@ import type { Answers } from '@perfcommons/domain';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { enterInterview } from './intake';
 import { recordOutcome } from './outcomes';
-import { closeFielding, fieldwork, startFielding } from './service';
+import { closeFielding, fieldwork, startFielding } from './use-cases';
 
 /** Fieldwork: start and close, live progress, outcomes of invitations without an answer, interviews. */
 export const surveyFieldworkRoutes: FastifyPluginAsyncContract = async (app) => {

@@ -28,7 +28,7 @@ import {
   regenerateInvitations,
   sampleSize,
   storeFrame,
-} from './service';
+} from './use-cases';
 
 const ALLOWED_UPLOADS = /\.(xlsx|csv)$/i;
 

@@ -23,7 +23,7 @@ import {
   listVersions,
   saveQuestionnaire,
   updateSurvey,
-} from './service';
+} from './use-cases';
 
 /** Surveys: design here; sampling, fieldwork, analysis and the public answering side in their own files. */
 export const surveyRoutes: FastifyPluginAsyncContract = async (app) => {

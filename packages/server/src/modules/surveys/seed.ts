@@ -4,7 +4,7 @@ import type { Db } from '../../db/client';
 import { orgUnits, plans, surveyInvitations, surveyResponses, surveys, users } from '../../db/schema';
 import type { Actor } from '../../lib/actor';
 import { DEFAULT_ANALYSIS, publishSurvey } from './analysis';
-import { closeFielding, createSurvey, drawSample, replaceFrame, startFielding } from './service';
+import { closeFielding, createSurvey, drawSample, replaceFrame, startFielding } from './use-cases';
 
 /** Public-facing departments rated in the demo survey, with a latent satisfaction level (−1 … +1). */
 const DEPTS: [code: string, level: number][] = [
