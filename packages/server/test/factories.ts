@@ -1,14 +1,16 @@
 import { eq, isNull } from 'drizzle-orm';
-import type { IndicatorNodeInput } from '@perfcommons/contracts';
+import type { CycleRules, IndicatorNodeInput } from '@perfcommons/contracts';
 import { cycles, orgUnits, roleAssignments, users } from '../src/db/schema';
 import type { Actor, Role } from '../src/lib/actor';
 import { appendAudit } from '../src/modules/audit/service';
 import { hashPassword } from '../src/modules/auth/password';
 import { loadActor } from '../src/modules/auth/service';
 import { createCycle, STAGES, type Stage } from '../src/modules/cycles/service';
-import { freezeRules } from '../src/modules/evaluation/service';
-import { createOrgUnit } from '../src/modules/orgs/service';
+import { assignTasks, freezeRules, getRules, updateRules } from '../src/modules/evaluation/service';
+import { createOrgUnit, createPerson } from '../src/modules/orgs/service';
 import { approvePlan, saveTree, submitPlan } from '../src/modules/plans/service';
+import { publishResults } from '../src/modules/results/publication';
+import { computeCycleResults } from '../src/modules/results/service';
 import { createPlan } from '../src/modules/plans/setup';
 import { reportValues, verifyValue } from '../src/modules/values/service';
 import { DEMO_PASSWORD } from '../src/seed/demo-city';
@@ -28,9 +30,19 @@ export interface Factory {
   user(roles: { role: Role; orgUnitId?: string | null }[]): Promise<FactoryUser>;
   stage(cycleId: string, to: Stage): Promise<void>;
   cycle(opts?: { stage?: Stage; type?: 'regular' | 'annual' | 'term'; year?: number }): Promise<FactoryCycle>;
+  /** Changes a cycle's rules before evaluation (when they freeze): these fields over the current ones. */
+  rules(cycleId: string, rules: Partial<CycleRules>): Promise<void>;
+  /** A cadre (a row in `people`) holding a position in a unit, linked to a login account when `userId`. */
+  person(opts: {
+    orgUnitId: string;
+    userId?: string | null;
+    name?: string;
+  }): Promise<{ id: string; code: string }>;
+  /** A unit's plan, or with `personId` a cadre's plan (appraised in that cadre's unit). */
   plan(opts: {
     cycleId: string;
     orgUnitId: string;
+    personId?: string;
     tree?: IndicatorNodeInput[];
     status?: 'draft' | 'published_for_comment' | 'approved';
     ownerId?: string | null;
@@ -40,6 +52,18 @@ export interface Factory {
     rows: { indicatorCode: string; period: string; value: number }[],
     opts: { by: Actor; verifyAs?: Actor },
   ): Promise<{ id: string; version: number }[]>;
+  /** Assigns raters of one subject type to plans (the office's rater panel), conflicts of interest skipped. */
+  tasks(opts: {
+    cycleId: string;
+    planIds: string[];
+    subjectType: string;
+    raterIds: string[];
+  }): Promise<{ created: number; skipped: { planId: string; raterId: string; reason: string }[] }>;
+  /**
+   * Computes a cycle's results through the results service (moving the cycle to evaluation first when it is
+   * earlier), and with `publish` moves it to feedback and publishes them (revision 1).
+   */
+  results(cycleId: string, opts?: { publish?: boolean }): Promise<void>;
 }
 
 export interface FactoryUser {
@@ -199,15 +223,40 @@ export function factory(t: TestApp, prefix = `f${++run}`): Factory {
       if (opts.stage) await stage(c.id, opts.stage);
       return { id: c.id, code, periodStart: c.periodStart, periodEnd: c.periodEnd };
     },
+    async rules(cycleId, rules) {
+      const current = await getRules(t.db, cycleId);
+      await updateRules(t.db, await office(), cycleId, {
+        rules: { ...current.rules, ...rules },
+        note: 'test factory',
+      });
+    },
+    async person(opts) {
+      const code = next('person');
+      const p = await createPerson(t.db, await office(), {
+        code,
+        name: opts.name ?? `测试干部 ${code}`,
+        nameEn: `Test cadre ${code}`,
+        position: '局长',
+        positionEn: 'Director',
+        orgUnitId: opts.orgUnitId,
+        userId: opts.userId ?? null,
+      });
+      return { id: p.id, code };
+    },
     async plan(opts) {
       const a = await office();
-      const created = await createPlan(t.db, a, {
-        appraiseeType: 'unit',
+      const common = {
         cycleId: opts.cycleId,
-        orgUnitId: opts.orgUnitId,
-        source: { kind: 'template', template: 'blank' },
+        source: { kind: 'template' as const, template: 'blank' },
         ownerId: opts.ownerId ?? null,
-      });
+      };
+      const created = await createPlan(
+        t.db,
+        a,
+        opts.personId
+          ? { ...common, appraiseeType: 'cadre', personId: opts.personId }
+          : { ...common, appraiseeType: 'unit', orgUnitId: opts.orgUnitId },
+      );
       let plan = (
         await saveTree(t.db, a, created.plan.id, {
           tree: opts.tree ?? SMALL_TREE,
@@ -230,6 +279,19 @@ export function factory(t: TestApp, prefix = `f${++run}`): Factory {
         out.push({ id: r.id, version: r.version });
       }
       return out;
+    },
+    async tasks(opts) {
+      return assignTasks(t.db, await office(), opts);
+    },
+    async results(cycleId, opts = {}) {
+      const a = await office();
+      const at = async () =>
+        (await t.db.select().from(cycles).where(eq(cycles.id, cycleId)))[0].stage as Stage;
+      if (STAGES.indexOf(await at()) < STAGES.indexOf('evaluation')) await stage(cycleId, 'evaluation');
+      await computeCycleResults(t.db, a, cycleId);
+      if (!opts.publish) return;
+      if (STAGES.indexOf(await at()) < STAGES.indexOf('feedback')) await stage(cycleId, 'feedback');
+      await publishResults(t.db, a, cycleId);
     },
   };
 }
