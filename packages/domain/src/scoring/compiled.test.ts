@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IndicatorNode, SubjectType } from '../indicators/types';
-import { MISSING_DATA_POLICIES, scoreAppraisee, type LeafInput } from './aggregate';
+import { MISSING_DATA_POLICIES, scoreAppraisee, type LeafInput, type Rating } from './aggregate';
 import { compileTree, SLOT_ESTIMATE_PENDING, SLOT_UNVERIFIED, type SlotInputs } from './compiled';
 import type { ScoringRule } from './rules';
 
@@ -94,6 +94,39 @@ function slotInputs(tree: ReturnType<typeof compileTree>, inputs: Record<string,
   return slots;
 }
 
+/**
+ * The same inputs with each slot's ratings split: a leading run of individual ratings (up to `cut`)
+ * packed as arrays, the rest left as Rating objects after them, as a bulk read gives them.
+ */
+function packSlots(slots: SlotInputs, cut: number): SlotInputs {
+  const n = slots.values.length;
+  const start = new Int32Array(n + 1);
+  const subject: SubjectType[] = [];
+  const score: number[] = [];
+  const weight: number[] = [];
+  const rest: (Rating[] | undefined)[] = [];
+  for (let s = 0; s < n; s++) {
+    start[s] = subject.length;
+    const list = slots.ratings[s];
+    if (!list) continue;
+    let k = 0;
+    while (k < Math.min(cut, list.length) && !list[k].estimate) {
+      subject.push(list[k].subject);
+      score.push(list[k].score);
+      weight.push(list[k].weight ?? 1);
+      k++;
+    }
+    // A slot whose ratings are all packed has none left as objects (undefined, not an empty list).
+    if (k < list.length) rest[s] = list.slice(k);
+  }
+  start[n] = subject.length;
+  return {
+    ...slots,
+    ratings: rest,
+    packed: { start, subject, score: new Float64Array(score), weight: new Float64Array(weight) },
+  };
+}
+
 describe('compileTree', () => {
   it('gives exactly the figures of scoreAppraisee (total, parts, veto, missing, first-level attainments) under every missing-data policy', () => {
     fc.assert(
@@ -109,6 +142,16 @@ describe('compileTree', () => {
           const full = scoreAppraisee(nodes, inputs, options);
           const tree = compileTree(nodes);
           const fast = tree.score(slotInputs(tree, inputs), options);
+          // Packed ratings (whole panels, or packed then objects) score the same, to the bit.
+          for (const cut of [3, 100]) {
+            const packed = tree.score(packSlots(slotInputs(tree, inputs), cut), options);
+            expect([packed.total, packed.veto, packed.missing, [...packed.firstLevel]]).toEqual([
+              fast.total,
+              fast.veto,
+              fast.missing,
+              [...fast.firstLevel],
+            ]);
+          }
           expect(fast.total).toBe(full.total);
           expect(fast.weightedScore).toBe(full.weightedScore);
           expect(fast.bonus).toBe(full.bonus);
@@ -154,6 +197,14 @@ describe('compileTree', () => {
             full.missing,
             [full.breakdown[0].attainment],
           ]);
+          for (const cut of [0, 5, 100]) {
+            const packed = tree.score(packSlots(slots, cut), options);
+            expect([packed.total, packed.missing, [...packed.firstLevel]]).toEqual([
+              full.total,
+              full.missing,
+              [full.breakdown[0].attainment],
+            ]);
+          }
         },
       ),
       { numRuns: 1000 },

@@ -28,6 +28,24 @@ export interface SlotInputs {
   values: Float64Array;
   ratings: (Rating[] | undefined)[];
   flags?: Uint8Array;
+  /**
+   * Ratings held as arrays instead of one object each (a bulk read): a slot's ratings are its
+   * packed ones, in their order, followed by `ratings[slot]` (a survey's estimates), if any.
+   */
+  packed?: PackedRatings;
+}
+
+/**
+ * Individual raters' ratings of one appraisee by slot, as arrays: those of slot `s` are at indices
+ * `start[s]` to `start[s + 1]` (exclusive), in their order. A weight of 1 stands for an absent one
+ * (as `weight ?? 1` reads it); none is an estimate.
+ */
+export interface PackedRatings {
+  /** Length: the tree's slot count + 1. */
+  start: Int32Array;
+  subject: readonly SubjectType[];
+  score: Float64Array;
+  weight: Float64Array;
 }
 
 /** The figures of {@link scoreAppraisee} without the explanation: what a bulk recompute keeps. */
@@ -101,12 +119,15 @@ export function compileTree(nodes: IndicatorNode[]): CompiledTree {
   const subjects = order.map((n) => subjectsOf(n));
   const n = order.length;
 
+  // Per-node scratch of score(), reused: scoring is synchronous and never re-entered. Every node's
+  // attainment is written before it is read; `excluded` is cleared on each call.
+  const attainment = new Float64Array(n);
+  /** Under 'renormalise': the node is left out of its parent (see scoreAppraisee). */
+  const excluded = new Uint8Array(n);
   const score = (inputs: SlotInputs, options: ScoreOptions = {}): ScoreSummary => {
     const policy = options.missingData ?? 'incomplete';
     const renormalise = policy === 'renormalise';
-    const attainment = new Float64Array(n);
-    /** Under 'renormalise': the node is left out of its parent (see scoreAppraisee). */
-    const excluded = new Uint8Array(n);
+    excluded.fill(0);
     let bonus = 0;
     let deduction = 0;
     const veto: VetoOutcome = { triggered: false, codes: [] };
@@ -123,14 +144,13 @@ export function compileTree(nodes: IndicatorNode[]): CompiledTree {
       }
       if (s >= 0) {
         const flags = inputs.flags ? inputs.flags[s] : 0;
-        const leaf = leafAttainment(node, subjects[i], inputs.values[s], inputs.ratings[s], flags, options);
-        attainment[i] = leaf.attainment;
-        if (leaf.missing) {
+        attainment[i] = leafAttainment(node, subjects[i], inputs, s, flags, options);
+        if (leafMissing) {
           missing.push({
             code: node.code,
             name: node.name,
             ...(node.nameEn ? { nameEn: node.nameEn } : {}),
-            reason: leaf.missing,
+            reason: leafMissing,
             ...(node.veto ? { veto: true as const } : {}),
           });
           if (renormalise) excluded[i] = 1;
@@ -203,18 +223,33 @@ export function compileTree(nodes: IndicatorNode[]): CompiledTree {
   };
 }
 
-/** A leaf's attainment, as scoreLeaf in aggregate.ts computes it (same operations, same order). */
+/** The missing reason of the leaf {@link leafAttainment} scored last (undefined: none). */
+let leafMissing: MissingReason | undefined;
+/** Per subject of the leaf being scored: the figure it enters and whether it is present (reused). */
+let used = new Float64Array(8);
+const present: boolean[] = [];
+/** leafMissingReason's flags by the bits of a slot's flags, made once. */
+const FLAG_SETS = [0, 1, 2, 3].map((f) => ({
+  unverified: (f & SLOT_UNVERIFIED) !== 0,
+  estimatePending: (f & SLOT_ESTIMATE_PENDING) !== 0,
+}));
+
+/**
+ * A leaf's attainment, as scoreLeaf in aggregate.ts computes it (same operations, same order); its
+ * missing reason, if any, is left in {@link leafMissing} (no object per leaf).
+ */
 function leafAttainment(
   node: IndicatorNode,
   configured: { type: SubjectType; weight: number }[],
-  value: number,
-  ratings: Rating[] | undefined,
+  inputs: SlotInputs,
+  slot: number,
   flags: number,
   options: ScoreOptions,
-): { attainment: number; missing?: MissingReason } {
+): number {
+  const value = inputs.values[slot];
   let presentWeight = 0;
-  const used = new Array<number>(configured.length);
-  const present = new Array<boolean>(configured.length);
+  if (used.length < configured.length) used = new Float64Array(configured.length);
+  let count = -1;
   for (let j = 0; j < configured.length; j++) {
     const s = configured[j];
     if (s.type === 'data') {
@@ -227,16 +262,14 @@ function leafAttainment(
       used[j] = Number.isNaN(value) ? 0 : scoreRule(rule as AttainmentRule, value);
       present[j] = true;
     } else {
-      const p = panelUsed(s.type, ratings, options, node.code);
+      if (count < 0) count = slotRatings(inputs, slot);
+      const p = panelUsed(s.type, count, options, node.code);
       used[j] = Number.isNaN(p) ? 0 : p;
       present[j] = !Number.isNaN(p);
     }
   }
-  const missing = leafMissingReason(configured, present, !Number.isNaN(value), {
-    unverified: (flags & SLOT_UNVERIFIED) !== 0,
-    estimatePending: (flags & SLOT_ESTIMATE_PENDING) !== 0,
-  });
-  if (missing) return { attainment: 0, missing };
+  leafMissing = leafMissingReason(configured, present, !Number.isNaN(value), FLAG_SETS[flags & 3]);
+  if (leafMissing) return 0;
   for (let j = 0; j < configured.length; j++)
     if (present[j]) presentWeight = presentWeight + configured[j].weight;
   let attainment = 0;
@@ -245,7 +278,64 @@ function leafAttainment(
       const effective = present[j] ? (configured[j].weight * 100) / presentWeight : 0;
       attainment += (effective * used[j]) / 100;
     }
-  return { attainment };
+  return attainment;
+}
+
+/**
+ * The ratings of the slot {@link panelUsed} reads: `from` to `to` in these arrays (the packed ones
+ * when the slot has no Rating objects, else copies into the scratch arrays). Reused, as above.
+ */
+let rSubject: readonly (SubjectType | undefined)[] = [];
+let rScore: ArrayLike<number> = [];
+let rWeight: ArrayLike<number> = [];
+/** Whether rating i is an estimate (never trimmed); null: none is. Weights: 1 for an absent one. */
+let rEstimate: Uint8Array | null = null;
+let rFrom = 0;
+const scratchSubject: (SubjectType | undefined)[] = [];
+let scratchScore = new Float64Array(64);
+let scratchWeight = new Float64Array(64);
+let scratchEstimate = new Uint8Array(64);
+
+/** Points the arrays above at the ratings of `slot`; answers how many there are (-1: none given). */
+function slotRatings(inputs: SlotInputs, slot: number): number {
+  const packed = inputs.packed;
+  const objects = inputs.ratings[slot];
+  const from = packed ? packed.start[slot] : 0;
+  const own = packed ? packed.start[slot + 1] - from : 0;
+  if (!objects) {
+    if (!packed) return -1;
+    rSubject = packed.subject;
+    rScore = packed.score;
+    rWeight = packed.weight;
+    rEstimate = null;
+    rFrom = from;
+    return own;
+  }
+  const count = own + objects.length;
+  if (scratchScore.length < count) {
+    scratchScore = new Float64Array(count * 2);
+    scratchWeight = new Float64Array(count * 2);
+    scratchEstimate = new Uint8Array(count * 2);
+  }
+  for (let i = 0; i < own; i++) {
+    scratchSubject[i] = packed!.subject[from + i];
+    scratchScore[i] = packed!.score[from + i];
+    scratchWeight[i] = packed!.weight[from + i];
+    scratchEstimate[i] = 0;
+  }
+  for (let i = 0; i < objects.length; i++) {
+    const r = objects[i];
+    scratchSubject[own + i] = r.subject;
+    scratchScore[own + i] = r.score;
+    scratchWeight[own + i] = r.weight ?? 1;
+    scratchEstimate[own + i] = r.estimate ? 1 : 0;
+  }
+  rSubject = scratchSubject;
+  rScore = scratchScore;
+  rWeight = scratchWeight;
+  rEstimate = scratchEstimate;
+  rFrom = 0;
+  return count;
 }
 
 /** Indices of the raters of one panel (reused: scoring is synchronous and never re-entered). */
@@ -254,33 +344,29 @@ const scratch: number[] = [];
 /**
  * The figure a subject's panel enters into a leaf, as {@link panel} gives it (`used`), or NaN when
  * the panel is insufficient: the same checks (and errors), the same floating-point operations in
- * the same order, without its notes or the copies of the ratings. Kept equal by the property test
- * of compileTree against scoreAppraisee.
+ * the same order, without its notes or the copies of the ratings. Reads the `count` ratings that
+ * {@link slotRatings} set out (-1: the slot has none). Kept equal by the property test of
+ * compileTree against scoreAppraisee.
  */
-function panelUsed(
-  subject: SubjectType,
-  ratings: Rating[] | undefined,
-  options: ScoreOptions,
-  code: string,
-): number {
-  if (!ratings) return NaN;
+function panelUsed(subject: SubjectType, count: number, options: ScoreOptions, code: string): number {
+  if (count < 0) return NaN;
   // The panel's ratings in their order: checked, counted and summed as panel()'s weightedMean does.
   let n = 0;
   let w = 0;
   let sum = 0;
   let m = 0;
-  for (let i = 0; i < ratings.length; i++) {
-    const r = ratings[i];
-    if (r.subject !== subject) continue;
-    if (!Number.isFinite(r.score) || r.score < 0 || r.score > 100)
-      throw new DomainError(`inputs.${code}.ratings[${n}].score`, `rating ${r.score} must be within 0–100`);
-    if (r.weight !== undefined && (!Number.isFinite(r.weight) || r.weight < 0))
-      throw new DomainError(`inputs.${code}.ratings[${n}].weight`, `rater weight ${r.weight} must be ≥ 0`);
+  for (let i = 0; i < count; i++) {
+    if (rSubject[rFrom + i] !== subject) continue;
+    const score = rScore[rFrom + i];
+    const weight = rWeight[rFrom + i];
+    if (!Number.isFinite(score) || score < 0 || score > 100)
+      throw new DomainError(`inputs.${code}.ratings[${n}].score`, `rating ${score} must be within 0–100`);
+    if (!Number.isFinite(weight) || weight < 0)
+      throw new DomainError(`inputs.${code}.ratings[${n}].weight`, `rater weight ${weight} must be ≥ 0`);
     n++;
-    if (!r.estimate) scratch[m++] = i;
-    const rw = r.weight ?? 1;
-    w = w + rw;
-    sum = sum + rw * r.score;
+    if (!rEstimate || !rEstimate[i]) scratch[m++] = i;
+    w = w + weight;
+    sum = sum + weight * score;
   }
   const mean = w > 0 ? sum / w : NaN;
   if (n === 0 || n < (options.minRaters ?? 1) || Number.isNaN(mean)) return NaN;
@@ -291,7 +377,7 @@ function panelUsed(
   for (let a = 1; a < m; a++) {
     const x = scratch[a];
     let b = a - 1;
-    while (b >= 0 && before(ratings[x], x, ratings[scratch[b]], scratch[b])) {
+    while (b >= 0 && before(x, scratch[b])) {
       scratch[b + 1] = scratch[b];
       b--;
     }
@@ -300,25 +386,26 @@ function panelUsed(
   let kw = 0;
   let ksum = 0;
   for (let a = k; a < m - k; a++) {
-    const r = ratings[scratch[a]];
-    const rw = r.weight ?? 1;
-    kw = kw + rw;
-    ksum = ksum + rw * r.score;
+    const i = rFrom + scratch[a];
+    kw = kw + rWeight[i];
+    ksum = ksum + rWeight[i] * rScore[i];
   }
-  for (let i = 0; i < ratings.length; i++) {
-    const r = ratings[i];
-    if (r.subject !== subject || !r.estimate) continue;
-    const rw = r.weight ?? 1;
-    kw = kw + rw;
-    ksum = ksum + rw * r.score;
-  }
+  if (rEstimate)
+    // (Only the scratch arrays carry estimates, and they start at 0.)
+    for (let i = 0; i < count; i++) {
+      if (rSubject[i] !== subject || !rEstimate[i]) continue;
+      kw = kw + rWeight[i];
+      ksum = ksum + rWeight[i] * rScore[i];
+    }
   const used = kw > 0 ? ksum / kw : NaN;
   // All kept weights 0: the untrimmed mean, as panel() falls back to.
   return Number.isNaN(used) ? mean : used;
 }
 
-/** Whether rating `x` (at `i`) sorts before rating `y` (at `j`) in panel()'s trimming order. */
-function before(x: Rating, i: number, y: Rating, j: number): boolean {
-  const d = x.score - y.score || (x.weight ?? 1) - (y.weight ?? 1) || i - j;
+/** Whether the rating at `i` sorts before the one at `j` in panel()'s trimming order. */
+function before(i: number, j: number): boolean {
+  const x = rFrom + i;
+  const y = rFrom + j;
+  const d = rScore[x] - rScore[y] || rWeight[x] - rWeight[y] || i - j;
   return d < 0;
 }

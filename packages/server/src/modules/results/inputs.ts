@@ -1,7 +1,13 @@
 import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { PgDialect, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import pg from 'pg';
-import { DEFAULT_GRADE_SCHEME, type Rating } from '@perfcommons/domain';
+import {
+  DEFAULT_GRADE_SCHEME,
+  SLOT_UNVERIFIED,
+  type CompiledTree,
+  type Rating,
+  type SlotInputs,
+} from '@perfcommons/domain';
 import { rowsOf, type DbOrTx } from '../../db/client';
 import {
   actualValues,
@@ -300,11 +306,60 @@ function float8s(row: PackedRow, base64: string, keys: number): DataView {
 }
 
 /**
- * {@link readInputs} for a large set of plans, plan by plan: every input of a plan is visited (values
- * and unverified ones, which touch different slots' state, then findings, ratings in the table's
- * order, survey estimates), then `done(planId)`, so the caller scores the plan and lets its inputs
- * go. Values and ratings come packed, one row per plan ({@link startPackedReads}, started by the
- * caller so that they run while it reads what else it needs).
+ * Where the keys of one packed list go in one compiled tree: per value key its slot (-1: none); for
+ * ratings also where each key's rating goes in the tree's packed ratings (grouped by slot, in their
+ * order within a slot; -1: none) and the packed ratings' slot offsets and subjects. Made once per key
+ * list and tree, as plans issued from one scheme share both.
+ */
+interface Layout {
+  slots: Int32Array;
+  /** Ratings only: position of each key's rating in the packed arrays. */
+  at?: Int32Array;
+  start?: Int32Array;
+  subject?: Rating['subject'][];
+}
+const layouts = new WeakMap<readonly [string, string][], Map<CompiledTree, Layout>>();
+
+function layoutOf(tree: CompiledTree, keys: readonly [string, string][], ratings: boolean): Layout {
+  let byTree = layouts.get(keys);
+  if (!byTree) layouts.set(keys, (byTree = new Map()));
+  const known = byTree.get(tree);
+  if (known) return known;
+  const slots = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) slots[i] = tree.slotOf(keys[i][0]) ?? -1;
+  const layout: Layout = { slots };
+  if (ratings) {
+    // A counting sort by slot: stable, so each slot keeps its ratings in the row's order.
+    const start = new Int32Array(tree.codes.length + 1);
+    for (const s of slots) if (s >= 0) start[s + 1]++;
+    for (let s = 0; s < tree.codes.length; s++) start[s + 1] += start[s];
+    const next = start.slice(0, tree.codes.length);
+    const at = new Int32Array(keys.length);
+    const subject: Rating['subject'][] = new Array(start[tree.codes.length]);
+    for (let i = 0; i < keys.length; i++) {
+      const s = slots[i];
+      if (s < 0) at[i] = -1;
+      else {
+        at[i] = next[s]++;
+        subject[at[i]] = keys[i][1] as Rating['subject'];
+      }
+    }
+    Object.assign(layout, { at, start, subject });
+  }
+  byTree.set(tree, layout);
+  return layout;
+}
+
+/** Periods chosen per slot while one plan's packed values are set (reused plan after plan). */
+const chosenPeriods: (string | undefined)[] = [];
+
+/**
+ * {@link readInputs} for a large set of plans, plan by plan, straight into each plan's slot inputs
+ * (`slotsOf`): values (by {@link preferPeriod}) and unverified flags, then findings, ratings packed
+ * as arrays in the table's order (no object per rating), survey estimates after them (through
+ * `visit`, as readInputs gives them), then `done(planId)`, so the caller scores the plan and lets its
+ * inputs go. Values and ratings come packed, one row per plan ({@link startPackedReads}, started by
+ * the caller so that they run while it reads what else it needs).
  */
 export async function readInputsByPlan(
   tx: DbOrTx,
@@ -312,6 +367,7 @@ export async function readInputsByPlan(
   packed: { get(): Promise<PackedInputs> },
   annualPeriod: string,
   surveys: SurveyFeeds,
+  slotsOf: (planId: string) => { tree: CompiledTree; inputs: SlotInputs },
   visit: InputVisitor,
   done: (planId: string) => void,
 ): Promise<void> {
@@ -339,15 +395,23 @@ export async function readInputsByPlan(
   const valueKeys = keySplitter(annualPeriod);
   const ratingKeys = keySplitter(annualPeriod);
   for (const planId of plans.ids) {
+    const { tree, inputs } = slotsOf(planId);
     const values = valuesOf.get(planId);
     if (values) {
       valuesOf.delete(planId);
       const keys = valueKeys(values.keys);
       const data = float8s(values, values.data, keys.length);
+      const { slots } = layoutOf(tree, keys, false);
+      chosenPeriods.length = 0;
       for (let i = 0; i < keys.length; i++) {
-        const [code, period] = keys[i];
-        if (period.endsWith(FIELD)) visit.unverified(planId, code);
-        else visit.value(planId, code, period, data.getFloat64(i * 8));
+        const slot = slots[i];
+        if (slot < 0) continue;
+        const period = keys[i][1];
+        if (period.endsWith(FIELD)) inputs.flags![slot] |= SLOT_UNVERIFIED;
+        else if (preferPeriod(chosenPeriods[slot], period, annualPeriod)) {
+          chosenPeriods[slot] = period;
+          inputs.values[slot] = data.getFloat64(i * 8);
+        }
       }
     }
     for (const f of findings.get(planId) ?? []) visit.findings(planId, f.code, f.points);
@@ -357,14 +421,16 @@ export async function readInputsByPlan(
       const keys = ratingKeys(ratings.keys);
       const scores = float8s(ratings, ratings.data, keys.length);
       const weights = float8s(ratings, ratings.weights!, keys.length);
+      const { at, start, subject } = layoutOf(tree, keys, true);
+      const score = new Float64Array(subject!.length);
+      const weight = new Float64Array(subject!.length);
       for (let i = 0; i < keys.length; i++) {
-        const [code, subject] = keys[i];
-        visit.rating(planId, code, {
-          subject: subject as Rating['subject'],
-          score: scores.getFloat64(i * 8),
-          weight: weights.getFloat64(i * 8),
-        });
+        const to = at![i];
+        if (to < 0) continue;
+        score[to] = scores.getFloat64(i * 8);
+        weight[to] = weights.getFloat64(i * 8);
       }
+      inputs.packed = { start: start!, subject: subject!, score, weight };
     }
     surveyInputs(planId, surveys, visit);
     done(planId);

@@ -192,7 +192,7 @@ async function scoreChanged(
   };
   if (plans.bulk) {
     // Plan by plan: each plan is scored once its inputs are in and they are let go at once.
-    await readInputsByPlan(tx, plans, packed!, annual, surveys, visitor, scoreOne);
+    await readInputsByPlan(tx, plans, packed!, annual, surveys, stateOf, visitor, scoreOne);
   } else {
     await readInputs(tx, cycle, plans, surveys, visitor);
     for (const p of stale) scoreOne(p.id);
