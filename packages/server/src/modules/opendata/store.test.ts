@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db/client';
 import { opendataBundleChunks, opendataBundles } from '../../db/schema';
+import { factory } from '../../../test/factories';
 import { buildTestApp, type TestApp } from '../../../test/helper';
 import { bundleFile } from './bundle';
 import { resultsCsv } from './export';
@@ -10,13 +11,35 @@ import { bundleStateKey, opendataBundleJob, RESULT_FILES } from './store';
 
 let t: TestApp;
 let cycleId: string;
+let cycleCode: string;
+let draft: string;
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  [{ id: cycleId }] = await rowsOf<{ id: string }>(
-    t.db,
-    sql`select id from cycles where code = '2025-annual'`,
-  );
+  t = await buildTestApp({ city: 'empty' });
+  // Its own published cycle (test/factories.ts): a unit's and its head's plans with verified values;
+  // and a cycle in planning, without results.
+  const f = factory(t, 'store');
+  const office = await f.office();
+  const verifier = (await f.user([{ role: 'verifier' }])).actor;
+  const cycle = await f.cycle({ year: 2031, stage: 'planning' });
+  cycleId = cycle.id;
+  cycleCode = cycle.code;
+  const unit = await f.org();
+  const head = await f.person({ orgUnitId: unit.id });
+  for (const plan of [
+    await f.plan({ cycleId, orgUnitId: unit.id }),
+    await f.plan({ cycleId, orgUnitId: unit.id, personId: head.id }),
+  ])
+    await f.values(
+      plan.id,
+      [
+        { indicatorCode: 'A1', period: '2031', value: 5.4 },
+        { indicatorCode: 'A2', period: '2031', value: 97 },
+      ],
+      { by: office, verifyAs: verifier },
+    );
+  await f.results(cycleId, { publish: true });
+  draft = (await f.cycle({ year: 2032, stage: 'planning' })).id;
 });
 afterAll(() => t.close());
 
@@ -100,10 +123,6 @@ describe('stored open data bundle', () => {
     expect(Object.keys(files)).toHaveLength(4);
     expect(done.result).toEqual({ sha256: row.sha256, bytes: row.bytes, files });
 
-    const [{ id: draft }] = await rowsOf<{ id: string }>(
-      t.db,
-      sql`select id from cycles where results_published_at is null limit 1`,
-    );
     expect(await bundleStateKey(t.db, draft)).toBeNull();
     expect((await t.anon.get(`/api/public/cycles/${draft}/bundle`)).statusCode).toBe(404);
   });
@@ -116,7 +135,7 @@ describe('stored open data bundle', () => {
     expect(row.sha256).toBe(sha(res.body));
     expect(res.headers.etag).toBe(`"${row.sha256}"`);
     expect(Number(res.headers['content-length'])).toBe(row.bytes);
-    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="results-2025-annual\.csv"$/);
+    expect(res.headers['content-disposition']).toBe(`attachment; filename="results-${cycleCode}.csv"`);
     // Nothing changed since the job built it: the bytes a build makes now.
     expect(res.body).toBe((await resultsCsv(t.db, cycleId, 'en')).body);
     const cached = await t.app.inject({
