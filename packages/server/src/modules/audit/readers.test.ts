@@ -1,9 +1,9 @@
-import { eq } from 'drizzle-orm';
 import { generate } from 'otplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { users } from '../../db/schema';
-import { buildTestApp, type TestApp } from '../../../test/helper';
-import { PERMISSIONS, ROLE_USERS } from '../../../test/permissions';
+import type { Role } from '../../lib/actor';
+import { factory } from '../../../test/factories';
+import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
+import { PERMISSIONS, ROLE_USERS, type RoleUser } from '../../../test/permissions';
 import { setUserRoles } from '../users/service';
 import { auditReaderRoles } from './service';
 
@@ -16,28 +16,42 @@ import { auditReaderRoles } from './service';
  */
 let t: TestApp;
 const saved = process.env.NODE_ENV;
-const AUDITOR = 'leader02';
-const sessions: Record<string, Awaited<ReturnType<TestApp['as']>>> = {};
+const AUDITOR = 'auditor';
+const LATE = 'late';
+type Who = Exclude<RoleUser, 'anonymous'> | typeof AUDITOR | typeof LATE;
+const sessions = {} as Record<Who, Client>;
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  const [admin] = await t.db.select().from(users).where(eq(users.username, 'admin'));
-  const [auditor] = await t.db.select().from(users).where(eq(users.username, AUDITOR));
+  t = await buildTestApp({ city: 'empty' });
+  const f = factory(t, 'rdr');
+  const unit = await f.org();
+  const other = await f.org();
+  // One account for each role of the permission matrix (named as there), built here.
+  const grants: Record<Exclude<RoleUser, 'anonymous'>, { role: Role; orgUnitId?: string }> = {
+    citizen01: { role: 'public' },
+    leader01: { role: 'evaluator' },
+    verifier: { role: 'verifier' },
+    'edu.head': { role: 'appraisee', orgUnitId: unit.id },
+    'fin.manager': { role: 'unit_manager', orgUnitId: other.id },
+    'edu.manager': { role: 'unit_manager', orgUnitId: unit.id },
+    office: { role: 'office' },
+    admin: { role: 'admin' },
+  };
+  const accounts = {} as Record<Who, Awaited<ReturnType<typeof f.user>>>;
+  for (const [who, grant] of Object.entries(grants)) accounts[who as Who] = await f.user([grant]);
+  accounts[AUDITOR] = await f.user([{ role: 'evaluator' }]);
+  accounts[LATE] = await f.user([{ role: 'evaluator' }]);
   // The install's bootstrap grants the first duty roles (as users/duties.test.ts does).
   const bootstrap = {
-    id: admin.id,
-    username: 'admin',
-    displayName: 'admin',
-    displayNameEn: null,
+    ...accounts.admin.actor,
     roles: [{ role: 'security_admin' as const, orgUnitId: null, orgPath: null }],
   };
-  await setUserRoles(t.db, bootstrap, auditor.id, [{ role: 'audit_admin', orgUnitId: null }]);
+  await setUserRoles(t.db, bootstrap, accounts[AUDITOR].id, [{ role: 'audit_admin', orgUnitId: null }]);
   // An office account that never enrols a second factor (for the production requirement).
-  const [late] = await t.db.select().from(users).where(eq(users.username, 'leader03'));
-  await setUserRoles(t.db, bootstrap, late.id, [{ role: 'office', orgUnitId: null }]);
+  await setUserRoles(t.db, bootstrap, accounts[LATE].id, [{ role: 'office', orgUnitId: null }]);
   const now = Math.floor(Date.now() / 1000);
-  for (const who of [...ROLE_USERS.filter((r) => r !== 'anonymous'), AUDITOR, 'leader03']) {
-    const c = await t.as(who);
+  for (const who of Object.keys(accounts) as Who[]) {
+    const c = await accounts[who].login();
     sessions[who] = c;
     if (!['office', 'admin', AUDITOR].includes(who)) continue;
     const { secret } = (await c.post('/api/auth/totp/setup', { currentPassword: 'demo1234' })).json();
@@ -53,7 +67,7 @@ afterAll(() => t?.close());
 describe('who reads the audit log', () => {
   it('outside production: the audit administrator, the office and the administrator', async () => {
     expect(auditReaderRoles()).toEqual(['audit_admin', 'office', 'admin']);
-    for (const who of ['office', 'admin', AUDITOR]) {
+    for (const who of ['office', 'admin', AUDITOR] as const) {
       expect((await sessions[who].get('/api/audit?limit=1')).statusCode, who).toBe(200);
       expect((await sessions[who].get('/api/auth/me')).json().user.canReadAudit, who).toBe(true);
     }
@@ -84,7 +98,7 @@ describe('who reads the audit log', () => {
     expect((await sessions.office.get('/api/auth/me')).json().user.canReadAudit).toBe(false);
     expect((await sessions[AUDITOR].get('/api/auth/me')).json().user.canReadAudit).toBe(true);
     // Production requires a second factor of the office: without one, only the auth routes answer.
-    const late = sessions.leader03;
+    const late = sessions[LATE];
     expect((await late.get('/api/cycles')).json().error).toBe('totp_enrolment_required');
     expect((await late.get('/api/audit?limit=1')).json().error).toBe('totp_enrolment_required');
     expect((await late.get('/api/auth/me')).json().user).toMatchObject({

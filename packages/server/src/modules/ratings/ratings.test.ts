@@ -1,18 +1,52 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
+import { cadreTree } from '../plans/templates';
 
 let t: TestApp;
 let office: Client;
+/** Term plans of two cadres in evaluation, each with a superior task of the leader; the first appraises the head. */
+let planId: string;
+let otherPlanId: string;
+let unitId: string;
+let cycleId: string;
+let leaderUser: FactoryUser;
+let headUser: FactoryUser;
+let citizenUser: FactoryUser;
+let managerUser: FactoryUser;
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  office = await t.as('office');
+  t = await buildTestApp({ city: 'empty' });
+  const f = factory(t, 'rat');
+  office = await (await f.user([{ role: 'office' }])).login();
+  const unit = await f.org();
+  headUser = await f.user([{ role: 'appraisee', orgUnitId: unit.id }]);
+  managerUser = await f.user([{ role: 'unit_manager', orgUnitId: unit.id }]);
+  leaderUser = await f.user([{ role: 'evaluator' }]);
+  citizenUser = await f.user([{ role: 'public' }]);
+  unitId = unit.id;
+  const other = await f.org();
+  const head = await f.person({ orgUnitId: unit.id, userId: headUser.id });
+  const otherHead = await f.person({ orgUnitId: other.id });
+  const cycle = await f.cycle({ type: 'term', stage: 'planning' });
+  cycleId = cycle.id;
+  planId = (await f.plan({ cycleId, orgUnitId: unit.id, personId: head.id, tree: cadreTree() })).id;
+  otherPlanId = (await f.plan({ cycleId, orgUnitId: other.id, personId: otherHead.id, tree: cadreTree() }))
+    .id;
+  await f.stage(cycleId, 'evaluation');
+  const assigned = await f.tasks({
+    cycleId,
+    planIds: [planId, otherPlanId],
+    subjectType: 'superior',
+    raterIds: [leaderUser.id],
+  });
+  expect(assigned).toEqual({ created: 2, skipped: [] });
 });
 afterAll(async () => t.close());
 
 describe('ratings', () => {
   it('lets a rater score own tasks once; the database keeps one rating under concurrent submissions', async () => {
-    const leader = await t.as('leader01');
+    const leader = await leaderUser.login();
     const tasks = (await leader.get('/api/ratings/tasks')).json().items;
     const task = tasks.find(
       (x: { subjectType: string; rated: unknown[]; cycleId: string }) =>
@@ -35,7 +69,7 @@ describe('ratings', () => {
   });
 
   it('refuses ratings without a task, self-ratings, subjects the indicator does not use, and bad scores', async () => {
-    const leader = await t.as('leader01');
+    const leader = await leaderUser.login();
     // An open task of the term cycle, which is in evaluation.
     const task = (await leader.get('/api/ratings/tasks'))
       .json()
@@ -43,7 +77,7 @@ describe('ratings', () => {
         (x: { subjectType: string; rated: unknown[] }) =>
           x.subjectType === 'superior' && x.rated.length === 0,
       );
-    const citizen = await t.as('citizen01');
+    const citizen = await citizenUser.login();
     expect(
       (
         await citizen.post(`/api/plans/${task.planId}/ratings`, {
@@ -66,11 +100,11 @@ describe('ratings', () => {
     });
     expect(badScore.statusCode).toBe(400);
     expect(badScore.json().details[0].path).toBe('score');
-    // edu.head rating the term plan that appraises edu.head: a conflict of interest.
-    const orgs = (await office.get('/api/orgs')).json().items;
-    const edu = orgs.find((o: { code: string }) => o.code === 'edu');
-    const own = (await office.get(`/api/plans?cycleId=${task.cycleId}&orgUnitId=${edu.id}`)).json().items[0];
-    const head = await t.as('edu.head');
+    // The head rating the term plan that appraises the head: a conflict of interest.
+    expect(task.cycleId).toBe(cycleId);
+    const own = (await office.get(`/api/plans?cycleId=${task.cycleId}&orgUnitId=${unitId}`)).json().items[0];
+    expect(own.id).toBe(planId);
+    const head = await headUser.login();
     const self = await head.post(`/api/plans/${own.id}/ratings`, {
       indicatorCode: 'DE',
       subjectType: 'peer',
@@ -82,7 +116,8 @@ describe('ratings', () => {
 
   it('keeps individual ratings from the appraisee and from units (office only)', async () => {
     const plans = (await office.get('/api/plans?appraiseeType=cadre')).json().items;
-    const manager = await t.as('edu.manager');
+    expect(plans.map((p: { id: string }) => p.id).sort()).toEqual([planId, otherPlanId].sort());
+    const manager = await managerUser.login();
     expect((await manager.get(`/api/plans/${plans[0].id}/ratings`)).statusCode).toBe(403);
   });
 });
