@@ -1,6 +1,7 @@
 import { contactLookup } from '../src/lib/crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factory, type Factory } from './factories';
 import { buildTestApp, type TestApp } from './helper';
 import { nextAddress, roleClient, type RoleClient } from './routes';
 
@@ -11,12 +12,15 @@ import { nextAddress, roleClient, type RoleClient } from './routes';
  * on PGlite the same requests interleave on one connection.
  */
 let t: TestApp;
+let f: Factory;
 let office: RoleClient;
 const N = 6;
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  office = await roleClient(t.app, 'office');
+  t = await buildTestApp({ city: 'empty' });
+  // Its own accounts, unit, cycles and results (test/factories.ts).
+  f = factory(t, 'race');
+  office = await roleClient(t.app, (await f.user([{ role: 'office' }])).username);
 });
 afterAll(async () => t?.close());
 
@@ -44,11 +48,12 @@ describe('concurrent writes', () => {
   });
 
   it('lets one invitation register one participant', async () => {
-    const manager = await roleClient(t.app, 'edu.manager');
-    const orgs = (await office.request('GET', '/api/orgs')).json().items as { id: string; code: string }[];
-    const inv = await manager.request('POST', '/api/participation/invitations', {
-      orgUnitId: orgs.find((o) => o.code === 'edu')!.id,
-    });
+    const unit = await f.org();
+    const manager = await roleClient(
+      t.app,
+      (await f.user([{ role: 'unit_manager', orgUnitId: unit.id }])).username,
+    );
+    const inv = await manager.request('POST', '/api/participation/invitations', { orgUnitId: unit.id });
     expect(inv.statusCode).toBeLessThan(300);
     const token = JSON.stringify(inv.json()).match(/"token":"([^"]+)"/)![1];
     const all = await Promise.all(
@@ -79,14 +84,22 @@ describe('concurrent writes', () => {
   });
 
   it('keeps one open appeal per result and indicator', async () => {
-    const manager = await roleClient(t.app, 'edu.manager');
-    const [r] = await rows(
-      sql`select r.id, r.cycle_id from results r join plans p on p.id = r.plan_id join org_units o on o.id = p.org_unit_id
-          join cycles c on c.id = r.cycle_id where o.code = 'edu' and p.appraisee_type = 'unit' and c.code = '2025-annual'`,
+    // A unit's published result (verified values of an approved plan).
+    const unit = await f.org();
+    const user = await f.user([{ role: 'unit_manager', orgUnitId: unit.id }]);
+    const cycle = await f.cycle({ year: 2031, stage: 'planning' });
+    const plan = await f.plan({ cycleId: cycle.id, orgUnitId: unit.id });
+    await f.values(
+      plan.id,
+      [
+        { indicatorCode: 'A1', period: '2031', value: 5.1 },
+        { indicatorCode: 'A2', period: '2031', value: 98 },
+      ],
+      { by: user.actor, verifyAs: (await f.user([{ role: 'verifier' }])).actor },
     );
-    await t.db.execute(
-      sql`update cycles set results_published_at = now() where id = ${r.cycle_id as string}`,
-    );
+    await f.results(cycle.id, { publish: true });
+    const manager = await roleClient(t.app, user.username);
+    const [r] = await rows(sql`select id from results where plan_id = ${plan.id}`);
     const detail = (await manager.request('GET', `/api/results/${r.id as string}`)).json();
     const leaf = JSON.stringify(detail.breakdown).match(/"code":"([^"]+)"/)![1];
     const all = await Promise.all(
