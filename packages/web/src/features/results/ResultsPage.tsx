@@ -1,48 +1,28 @@
 import { useCallback, useMemo, useState } from 'react';
-import {
-  Alert,
-  App,
-  Button,
-  Card,
-  Col,
-  Empty,
-  Input,
-  Row,
-  Segmented,
-  Select,
-  Space,
-  Table,
-  Typography,
-} from 'antd';
+import { Alert, App, Button, Card, Col, Empty, Input, Row, Segmented, Select, Space, Typography } from 'antd';
 import { CalculatorOutlined } from '@ant-design/icons';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { EChart } from '../../charts/EChart';
 import { hasRole, useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
 import { CycleSelect, useCycleParam } from '../../console/CycleSelect';
 import { errorText } from '../../console/errors';
-import { pick } from '../../i18n';
 import { api } from '../../shared/api';
-import { fmtDateTime, fmtNum, GRADE_COLORS, peerGroupLabel } from '../../shared/format';
+import { fmtDateTime, peerGroupLabel } from '../../shared/format';
 import type { Items, ResultItem as Result } from '@perfcommons/contracts';
 import type { Job } from '@perfcommons/contracts';
 import { GRADES } from '@perfcommons/domain';
 import { JobProgress } from '../jobs/JobProgress';
-import { BreakdownDrawer, useNamesEn, useResultDetail } from './BreakdownDrawer';
-import { GradeTag } from './GradeTag';
-import { ConsequenceTags, IncompleteTag, SensitivityCell } from './ResultExtras';
+import { BreakdownDrawer } from './BreakdownDrawer';
 import { PublicationPanel } from './PublicationPanel';
 import { ResultRevisionsCard } from './ResultRevisionsCard';
+import { DistributionCard, RadarCard, TrendCard } from './ResultsCharts';
+import { ResultsTable, byRank } from './ResultsTable';
 
-/** Incomplete results (no rank, no grade) after the ranked and graded ones. */
-const byRank = (a: Result, b: Result) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || 0;
-const gradeOrder = (r: Result) => (r.grade ? (GRADES as readonly string[]).indexOf(r.grade) : GRADES.length);
 const appraiseeKey = (r: Result) => `${r.appraiseeType}|${r.orgUnitId ?? ''}|${r.personId ?? ''}`;
 
 export default function ResultsPage() {
-  const { t, i18n } = useTranslation('results');
-  const lang = i18n.language;
+  const { t } = useTranslation('results');
   useCrumbs([{ title: t('title') }]);
   const { message, modal } = App.useApp();
   const me = useMe().data;
@@ -62,7 +42,6 @@ export default function ResultsPage() {
   const [grade, setGrade] = useState<string>();
   const [selected, setSelected] = useState<Result>();
   const [drawer, setDrawer] = useState<string>();
-  const [chartKind, setChartKind] = useState<'bar' | 'pie'>('bar');
 
   // The compute runs as a durable job: the bar follows it, the results reload when it is done.
   const [computeJob, setComputeJob] = useState<string>();
@@ -210,88 +189,11 @@ export default function ResultsPage() {
                 style={{ width: 220 }}
               />
             </Space>
-            <Table<Result>
-              rowKey="id"
-              size="small"
-              dataSource={rows}
-              data-testid="results-table"
-              pagination={{
-                defaultPageSize: 15,
-                showSizeChanger: true,
-                showTotal: (total) => t('console:common.total', { total }),
-              }}
-              onRow={(r) => ({ onClick: () => setSelected(r), style: { cursor: 'pointer' } })}
-              rowClassName={(r) => (r.id === selected?.id ? 'ant-table-row-selected' : '')}
-              columns={[
-                {
-                  title: t('peerGroup'),
-                  dataIndex: 'peerGroup',
-                  sorter: (a, b) => (a.peerGroup ?? '').localeCompare(b.peerGroup ?? ''),
-                  render: (g: string) => peerGroupLabel(t, g),
-                },
-                {
-                  title: t('rank'),
-                  dataIndex: 'rank',
-                  width: 90,
-                  sorter: byRank,
-                  render: (_, r) =>
-                    r.rank == null ? '—' : t('common:misc.of', { rank: r.rank, size: r.peerGroupSize }),
-                },
-                {
-                  title: t('appraisee'),
-                  dataIndex: 'appraiseeName',
-                  render: (_, r) => pick(lang, r.appraiseeName, r.appraiseeNameEn),
-                },
-                {
-                  title: t('total'),
-                  dataIndex: 'total',
-                  sorter: (a, b) => a.total - b.total,
-                  render: (v: number) => <strong>{fmtNum(v)}</strong>,
-                },
-                {
-                  title: t('grade'),
-                  dataIndex: 'grade',
-                  sorter: (a, b) => gradeOrder(a) - gradeOrder(b),
-                  render: (_, r) => (
-                    <Space size={2}>
-                      {r.complete === false ? <IncompleteTag result={r} /> : <GradeTag grade={r.grade} />}
-                      {r.veto?.triggered && (
-                        <Typography.Text type="danger">{t('common:misc.veto')}</Typography.Text>
-                      )}
-                    </Space>
-                  ),
-                },
-                {
-                  title: t('sensitivityCol'),
-                  key: 'sensitivity',
-                  width: 140,
-                  sorter: (a, b) => (a.sensitivity?.sameRankShare ?? 2) - (b.sensitivity?.sameRankShare ?? 2),
-                  render: (_, r) => <SensitivityCell s={r.sensitivity} />,
-                },
-                {
-                  title: t('consequencesCol'),
-                  key: 'consequences',
-                  render: (_, r) => <ConsequenceTags items={r.consequences} />,
-                },
-                {
-                  title: t('console:common.actions'),
-                  key: 'a',
-                  render: (_, r) => (
-                    <Button
-                      size="small"
-                      type="link"
-                      data-testid="explain"
-                      onClick={(e) => {
-                        e.stopPropagation();
-                        setSelected(r);
-                        setDrawer(r.id);
-                      }}
-                    >
-                      {t('explain')}
-                    </Button>
-                  ),
-                },
-              ]}
+            <ResultsTable
+              rows={rows}
+              selected={selected}
+              onSelect={setSelected}
+              onExplain={(r) => (setSelected(r), setDrawer(r.id))}
             />
           </>
         )}
@@ -302,59 +204,7 @@ export default function ResultsPage() {
       {all.length > 0 && (
         <Row gutter={[16, 16]}>
           <Col xs={24} lg={12}>
-            <Card
-              title={t('distribution')}
-              extra={
-                <Segmented
-                  size="small"
-                  value={chartKind}
-                  onChange={(v) => setChartKind(v as 'bar' | 'pie')}
-                  options={[
-                    { value: 'bar', label: t('distributionBar') },
-                    { value: 'pie', label: t('distributionPie') },
-                  ]}
-                />
-              }
-            >
-              <EChart
-                ariaLabel={t('distribution')}
-                testId="grade-chart"
-                option={
-                  chartKind === 'bar'
-                    ? {
-                        grid: { left: 40, right: 16, top: 16, bottom: 30 },
-                        tooltip: {},
-                        xAxis: { type: 'category', data: dist.map((d) => t(`common:grade.${d.g}`)) },
-                        yAxis: { type: 'value', minInterval: 1 },
-                        series: [
-                          {
-                            type: 'bar',
-                            name: t('count'),
-                            label: { show: true, position: 'top' },
-                            data: dist.map((d) => ({ value: d.n, itemStyle: { color: GRADE_COLORS[d.g] } })),
-                          },
-                        ],
-                      }
-                    : {
-                        tooltip: { trigger: 'item' },
-                        legend: { bottom: 0 },
-                        series: [
-                          {
-                            type: 'pie',
-                            radius: ['35%', '65%'],
-                            data: dist
-                              .filter((d) => d.n > 0)
-                              .map((d) => ({
-                                name: t(`common:grade.${d.g}`),
-                                value: d.n,
-                                itemStyle: { color: GRADE_COLORS[d.g] },
-                              })),
-                          },
-                        ],
-                      }
-                }
-              />
-            </Card>
+            <DistributionCard dist={dist} />
           </Col>
           <Col xs={24} lg={12}>
             <RadarCard result={selected} />
@@ -366,74 +216,12 @@ export default function ResultsPage() {
           )}
           {selected && trend.length > 1 && (
             <Col xs={24}>
-              <Card
-                title={t('trend', { name: pick(lang, selected.appraiseeName, selected.appraiseeNameEn) })}
-              >
-                <EChart
-                  ariaLabel={t('trend', { name: selected.appraiseeName })}
-                  testId="trend-chart"
-                  height={240}
-                  option={{
-                    grid: { left: 40, right: 16, top: 16, bottom: 30 },
-                    tooltip: { trigger: 'axis' },
-                    xAxis: {
-                      type: 'category',
-                      data: trend.map((p) => pick(lang, p.cycle.name, p.cycle.nameEn)),
-                    },
-                    yAxis: { type: 'value', min: 0, max: 100 },
-                    series: [
-                      {
-                        type: 'line',
-                        label: { show: true },
-                        data: trend.map((p) => Number(fmtNum(p.r.total, 1))),
-                      },
-                    ],
-                  }}
-                />
-              </Card>
+              <TrendCard selected={selected} trend={trend} />
             </Col>
           )}
         </Row>
       )}
       <BreakdownDrawer resultId={drawer} onClose={() => setDrawer(undefined)} />
     </Space>
-  );
-}
-
-function RadarCard({ result }: { result?: Result }) {
-  const { t, i18n } = useTranslation('results');
-  const lang = i18n.language;
-  const detail = useResultDetail(result?.id);
-  const namesEn = useNamesEn(result?.planId);
-  const first = (detail.data?.breakdown ?? []).filter((b) => (b.kind ?? 'normal') === 'normal');
-  const name = result ? pick(lang, result.appraiseeName, result.appraiseeNameEn) : '';
-  return (
-    <Card title={result ? t('radar', { name }) : t('radarTitle')}>
-      {!result && <Empty description={t('radarHint')} />}
-      {result && first.length > 0 && (
-        <EChart
-          ariaLabel={t('radar', { name })}
-          testId="radar-chart"
-          option={{
-            tooltip: {},
-            radar: {
-              radius: '58%',
-              indicator: first.map((b) => ({
-                name: (lang === 'en' && namesEn.get(b.code)) || b.name,
-                max: Math.max(100, ...first.map((x) => x.attainment)),
-              })),
-              axisName: { color: '#555', fontSize: 11, width: 110, overflow: 'break' },
-            },
-            series: [
-              {
-                type: 'radar',
-                areaStyle: { opacity: 0.2 },
-                data: [{ value: first.map((b) => Number(fmtNum(b.attainment, 1))), name }],
-              },
-            ],
-          }}
-        />
-      )}
-    </Card>
   );
 }
