@@ -1,33 +1,51 @@
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportingReminders } from '../../db/schema';
 import { isUniqueViolation } from '../../lib/errors';
+import { factory, SMALL_TREE, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
-import { cycleOf, planOf, resetMonitoring } from './test-util';
 
 let t: TestApp;
 let office: Client;
 let cycleId: string;
 let eduPlan: string;
 let finPlan: string;
+let eduManager: FactoryUser;
+let finManager: FactoryUser;
+/** A unit that reported its first three quarters, not the fourth. */
+let lateUnitCode: string;
+/** The leaves scored from data, due every period (SMALL_TREE: A1 and A2). */
+const DATA_LEAVES = SMALL_TREE[0].children!.map((n) => n.code);
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  // The demo publishes 2025, which freezes its inputs (results/publication.test.ts): this file
-  // works on an unpublished copy of it.
-  await t.db.execute(sql`update cycles set results_published_at = null where code = '2025-annual'`);
-  office = await t.as('office');
-  cycleId = await cycleOf(office, '2025-annual');
-  eduPlan = await planOf(office, '2025-annual', 'edu');
-  finPlan = await planOf(office, '2025-annual', 'fin');
-  // The demo city has quarterly reports of every unit; these two start with none.
-  await resetMonitoring(t.db, [eduPlan, finPlan]);
-  await office.put('/api/monitoring/periods', {
+  t = await buildTestApp({ city: 'empty' });
+  // Its own 2025 cycle in execution (test/factories.ts) with four units' plans: edu and fin start
+  // with no quarterly report, one unit reported every quarter, one all but the fourth.
+  const f = factory(t, 'discipline');
+  const cycle = await f.cycle({ year: 2025, stage: 'planning' });
+  cycleId = cycle.id;
+  const [edu, fin, punctual, late] = [await f.org(), await f.org(), await f.org(), await f.org()];
+  lateUnitCode = late.code;
+  eduManager = await f.user([{ role: 'unit_manager', orgUnitId: edu.id }]);
+  finManager = await f.user([{ role: 'unit_manager', orgUnitId: fin.id }]);
+  office = await (await f.user([{ role: 'office' }])).login();
+  eduPlan = (await f.plan({ cycleId, orgUnitId: edu.id })).id;
+  finPlan = (await f.plan({ cycleId, orgUnitId: fin.id })).id;
+  const punctualPlan = (await f.plan({ cycleId, orgUnitId: punctual.id })).id;
+  const latePlan = (await f.plan({ cycleId, orgUnitId: late.id })).id;
+  await f.stage(cycleId, 'execution');
+  const periods = await office.put('/api/monitoring/periods', {
     cycleId,
     frequency: 'quarterly',
     deadlineDays: 15,
     graceDays: 7,
   });
+  expect(periods.statusCode, periods.body).toBe(200);
+  const quarters = (n: number) =>
+    [1, 2, 3, 4]
+      .slice(0, n)
+      .flatMap((q) => DATA_LEAVES.map((code) => ({ indicatorCode: code, period: `2025-Q${q}`, value: 90 })));
+  await f.values(punctualPlan, quarters(4), { by: await f.office() });
+  await f.values(latePlan, quarters(3), { by: await f.office() });
 });
 afterAll(async () => t.close());
 
@@ -46,16 +64,16 @@ describe('reporting discipline', () => {
     const before = (await office.get(`/api/monitoring/overdue?cycleId=${cycleId}&asOf=${asOf}`)).json().items;
     const eduQ1 = before.find((o: Overdue) => o.planId === eduPlan && o.period === '2025-Q1');
     // Leaves scored from data are due every period; rated leaves, bonus and deduction items are not.
-    expect(eduQ1.missing).toEqual(['A1', 'A2', 'A3', 'B1', 'B2', 'C1', 'C2', 'D2']);
+    expect(eduQ1.missing).toEqual(DATA_LEAVES);
     expect(eduQ1).toMatchObject({ escalated: true, daysOverdue: 96 });
     expect(before.find((o: Overdue) => o.period === '2025-Q3')).toBeUndefined();
 
     const row = (period: string) => (code: string) => ({ indicatorCode: code, period, value: 90 });
-    const edu = await t.as('edu.manager');
+    const edu = await eduManager.login();
     await edu.post(`/api/plans/${eduPlan}/values/bulk`, {
       rows: [...eduQ1.missing.map(row('2025-Q1')), ...eduQ1.missing.map(row('2025-Q2'))],
     });
-    const fin = await t.as('fin.manager');
+    const fin = await finManager.login();
     const finQ1 = before.find((o: Overdue) => o.planId === finPlan && o.period === '2025-Q1');
     await fin.post(`/api/plans/${finPlan}/values/bulk`, {
       rows: [
@@ -83,7 +101,7 @@ describe('reporting discipline', () => {
   });
 
   it('sends a reminder to the unit, and after the grace period an escalation to the office, once each', async () => {
-    const fin = await t.as('fin.manager');
+    const fin = await finManager.login();
     await fin.post('/api/notifications/read-all');
     await office.post('/api/notifications/read-all');
     expect((await fin.post('/api/monitoring/reminders/run', { cycleId })).statusCode).toBe(403);
@@ -117,13 +135,13 @@ describe('reporting discipline', () => {
     ).toBe(0);
   });
 
-  it('shows the demo city: every unit reported its quarters except one that missed Q4', async () => {
+  it('shows the other units: every unit reported its quarters except one that missed Q4', async () => {
     const items = (await office.get(`/api/monitoring/overdue?cycleId=${cycleId}`)).json().items;
     const others = items.filter((o: Overdue) => o.planId !== eduPlan && o.planId !== finPlan);
     expect(others.map((o: Overdue) => o.period)).toEqual(['2025-Q4']);
     expect(others[0]).toMatchObject({
       escalated: true,
-      appraiseeNameEn: expect.stringContaining('Letters and Calls'),
+      appraiseeNameEn: expect.stringContaining(lateUnitCode),
     });
   });
 
