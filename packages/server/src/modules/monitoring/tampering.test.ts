@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import type { IndicatorNodeInput } from '@perfcommons/contracts';
+import { factory } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 import { verifyAudit } from '../audit/service';
-import { multipart, planOf } from './test-util';
+import { addDays, todayUtc } from './periods';
+import { multipart } from './test-util';
 
 /**
  * Monitoring rows decide careers too: warnings, correction tasks, sign-offs, revisions and evidence files
@@ -11,6 +14,7 @@ import { multipart, planOf } from './test-util';
 let t: TestApp;
 let office: Client;
 let eduManager: Client;
+let officeUsername: string;
 let valueId: string;
 const ids: Record<string, string[]> = {};
 
@@ -22,14 +26,69 @@ const pick = async (table: string, n: number, where = sql`true`) =>
     )
   ).rows.map((r) => r.id);
 
+/** Four leaves running from 80 to 100 over the year's quarters. */
+const TREE: IndicatorNodeInput[] = [
+  {
+    code: 'A',
+    name: '维度 A',
+    weight: 100,
+    children: ['A1', 'A2', 'A3', 'A4'].map((code) => ({
+      code,
+      name: `指标 ${code}`,
+      weight: 25,
+      rule: { type: 'linear', baseline: 80, target: 100, direction: 'higher' },
+      subjects: [{ type: 'data', weight: 100 }],
+    })),
+  },
+];
+
 beforeAll(async () => {
-  t = await buildTestApp();
-  // The demo publishes 2025, which freezes its inputs (results/publication.test.ts): this file
-  // works on an unpublished copy of it.
-  await t.db.execute(sql`update cycles set results_published_at = null where code = '2025-annual'`);
-  office = await t.as('office');
-  eduManager = await t.as('edu.manager');
-  const planId = await planOf(office, '2025-annual', 'edu');
+  t = await buildTestApp({ city: 'empty' });
+  // Its own monitoring records, written through the API (test/factories.ts for the city): a 2025 cycle
+  // in execution, a unit's plan whose four leaves lag their trajectory (four warnings, two with a
+  // correction task), the plan signed by both sides, a revision requested, evidence uploaded; and
+  // another unit's plan still a draft.
+  const f = factory(t, 'tampering');
+  const cycle = await f.cycle({ year: 2025, stage: 'planning' });
+  const edu = await f.org();
+  const manager = await f.user([{ role: 'unit_manager', orgUnitId: edu.id }]);
+  const officeUser = await f.user([{ role: 'office' }]);
+  officeUsername = officeUser.username;
+  office = await officeUser.login();
+  eduManager = await manager.login();
+  const planId = (await f.plan({ cycleId: cycle.id, orgUnitId: edu.id, tree: TREE })).id;
+  await f.plan({ cycleId: cycle.id, orgUnitId: (await f.org()).id, status: 'draft' });
+  await f.stage(cycle.id, 'execution');
+  const ok = (res: { statusCode: number; body: string }, code = 200) =>
+    expect(res.statusCode, res.body).toBe(code);
+  ok(
+    await office.put('/api/monitoring/periods', {
+      cycleId: cycle.id,
+      frequency: 'quarterly',
+      deadlineDays: 15,
+      graceDays: 7,
+    }),
+  );
+  const rows = ['A1', 'A2', 'A3', 'A4'].flatMap((code) =>
+    ['2025-Q1', '2025-Q2'].map((period) => ({ indicatorCode: code, period, value: 81 })),
+  );
+  ok(await eduManager.post(`/api/plans/${planId}/values/bulk`, { rows }));
+  expect((await office.post('/api/monitoring/warnings/run', { cycleId: cycle.id })).json().raised).toBe(4);
+  const warnings = (await office.get(`/api/monitoring/warnings?cycleId=${cycle.id}`)).json().items;
+  for (const w of warnings.slice(0, 2))
+    ok(
+      await office.post(`/api/monitoring/warnings/${w.id}/tasks`, { deadline: addDays(todayUtc(), 30) }),
+      201,
+    );
+  ok(await eduManager.post(`/api/plans/${planId}/signoffs`, { side: 'appraisee' }), 201);
+  ok(await office.post(`/api/plans/${planId}/signoffs`, { side: 'office' }), 201);
+  ok(
+    await eduManager.post(`/api/plans/${planId}/revisions`, {
+      justification: '省里下调了本项考核口径，目标值相应调整',
+      changes: [{ code: 'A1', field: 'target', to: 95 }],
+    }),
+    201,
+  );
   valueId = (await eduManager.get(`/api/plans/${planId}/values`)).json().items[0].id;
   for (const name of ['a.txt', 'b.txt', 'c.txt']) {
     const res = await eduManager.raw({
@@ -52,7 +111,7 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 describe('verify-audit over monitoring records', () => {
-  it('finds the demo city with its monitoring records and uploaded evidence intact', async () => {
+  it('finds the monitoring records and uploaded evidence intact', async () => {
     for (const table of ['evidence_files', 'correction_tasks', 'plan_signoffs', 'early_warnings'])
       expect(ids[table].length, table).toBeGreaterThan(1);
     expect((await pick('plan_revisions', 1)).length).toBe(1);
@@ -126,7 +185,7 @@ describe('verify-audit over monitoring records', () => {
       await t.db.execute<{ id: string }>(
         sql`insert into plan_signoffs (plan_id, side, user_id, plan_version)
             select p.id, 'office', u.id, 1 from plans p, users u
-            where p.status = 'draft' and u.username = 'office' limit 1 returning id`,
+            where p.status = 'draft' and u.username = ${officeUsername} limit 1 returning id`,
       )
     ).rows;
     const found = await messages();
