@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { and, asc, count, eq, inArray, like } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, like, sql } from 'drizzle-orm';
 import { actualValues, auditLog, jobFiles } from '../../db/schema';
 import { entityHash, entryHash, verifyAudit } from '../audit/service';
 import { importValues } from './import';
@@ -470,5 +470,46 @@ describe('actual values', () => {
     });
     expect(res.statusCode).toBe(403);
     expect((await other.get(`/api/plans/${eduPlanId}/values`)).statusCode).toBe(403);
+  });
+});
+
+describe('references of a value (checked per statement, migration 0035)', () => {
+  const code = (e: { code?: string; cause?: { code?: string } }) => e.cause?.code ?? e.code;
+  const refused = (q: Promise<unknown>) =>
+    q.then(
+      () => null,
+      (e: { code?: string; cause?: { code?: string } }) => code(e),
+    );
+
+  it('refuses a value of no plan or by no user, keeps reporters and deletes a deleted plan’s values', async () => {
+    const f = factory(t, 'valrefs');
+    const org = await f.org();
+    const reporter = await f.user([{ role: 'unit_manager', orgUnitId: org.id }]);
+    const cycle = await f.cycle({ year: 2033, stage: 'planning' });
+    const plan = await f.plan({ cycleId: cycle.id, orgUnitId: org.id, tree: TREE });
+    const insert = (planId: string, by: string | null, verifiedBy: string | null = null) =>
+      t.db
+        .execute(sql`insert into actual_values (plan_id, indicator_code, period, value, reported_by, verified_by)
+        values (${planId}::uuid, 'A1', ${`2031-0${Math.floor(Math.random() * 9) + 1}`}, 1, ${by}::uuid, ${verifiedBy}::uuid)`);
+    const ghost = '00000000-0000-4000-8000-000000000000';
+    expect(await refused(insert(ghost, reporter.actor.id))).toBe('23503');
+    expect(await refused(insert(plan.id, ghost))).toBe('23503');
+    expect(await refused(insert(plan.id, reporter.actor.id, ghost))).toBe('23503');
+    await insert(plan.id, reporter.actor.id);
+    const [{ id }] = await t.db
+      .select({ id: actualValues.id })
+      .from(actualValues)
+      .where(eq(actualValues.planId, plan.id));
+    expect(
+      await refused(
+        t.db.execute(sql`update actual_values set reported_by = ${ghost}::uuid where id = ${id}::uuid`),
+      ),
+    ).toBe('23503');
+    // A user who reported a value stays.
+    expect(await refused(t.db.execute(sql`delete from users where id = ${reporter.actor.id}::uuid`))).toBe(
+      '23503',
+    );
+    await t.db.execute(sql`delete from plans where id = ${plan.id}::uuid`);
+    expect(await t.db.select().from(actualValues).where(eq(actualValues.planId, plan.id))).toEqual([]);
   });
 });
