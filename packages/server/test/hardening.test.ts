@@ -7,12 +7,15 @@ import { MAX_TREE_DEPTH } from '@perfcommons/contracts';
 import { exportTable, safeCell, toCsv } from '../src/lib/export';
 import { assertZipWithinLimits, MAX_SHEET_UNCOMPRESSED } from '../src/lib/sheets';
 import { MAX_CONCURRENT_UPLOADS, uploadLimitPlugin } from '../src/lib/uploads';
-import { buildTestApp, multipart, type TestApp } from './helper';
+import { factory } from './factories';
+import { buildTestApp, multipart, type Client, type TestApp } from './helper';
 
 /** Input and output hardening of issue 14: formula injection, zip bombs, concurrent imports, deep trees. */
 let t: TestApp;
+let office: Client;
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
+  office = await (await factory(t, 'hardening').user([{ role: 'office' }])).login();
 });
 afterAll(async () => t?.close());
 
@@ -122,7 +125,6 @@ describe('spreadsheet imports are limited', () => {
   });
 
   it('answers 413 naming the file before the spreadsheet library loads it', async () => {
-    const office = await t.as('office');
     const z = zipOf('xl/worksheets/sheet1.xml', bomb, 1000);
     const { payload, headers } = multipart('units.xlsx', z);
     const res = await office.raw({ method: 'POST', url: '/api/import/units/preview', payload, headers });
@@ -135,10 +137,16 @@ describe('spreadsheet imports are limited', () => {
     const app = Fastify();
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
+    // The handler runs after the hook took the upload's slot: once every running upload is inside it,
+    // all slots are held (no sleep deciding it).
+    let entered = 0;
+    let allInside!: () => void;
+    const inside = new Promise<void>((r) => (allInside = r));
     await app.register(multipartPlugin);
     app.decorateRequest('actor', null);
     await app.register(uploadLimitPlugin);
     app.post('/api/upload', async (req) => {
+      if (++entered === MAX_CONCURRENT_UPLOADS) allInside();
       await req.file();
       await gate;
       return { ok: true };
@@ -149,7 +157,7 @@ describe('spreadsheet imports are limited', () => {
       return app.inject({ method: 'POST', url: '/api/upload', payload, headers, remoteAddress: '10.0.0.9' });
     };
     const running = Array.from({ length: MAX_CONCURRENT_UPLOADS }, send);
-    await new Promise((r) => setTimeout(r, 50));
+    await inside;
     const refused = await send();
     expect(refused.statusCode).toBe(429);
     expect(refused.json().message).toMatch(/At most 2 uploads at a time/);
@@ -169,7 +177,6 @@ describe('indicator trees are limited in depth', () => {
   };
 
   it(`answers 400 naming the node past level ${MAX_TREE_DEPTH}, also 600 levels deep (was a 500)`, async () => {
-    const office = await t.as('office');
     const url = '/api/plans/00000000-0000-4000-8000-000000000001/tree';
     for (const levels of [MAX_TREE_DEPTH + 1, 600, 1500]) {
       const res = await office.put(url, { tree: chain(levels), version: 1 });
