@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
+import { departmentTree } from './templates';
 
 let t: TestApp;
 let office: Client;
 let eduPlanId: string;
 let finPlanId: string;
+/** Accounts by what they are: the two units' managers and heads, a resident, two evaluators. */
+const who: Record<string, FactoryUser> = {};
 
 interface Plan {
   id: string;
@@ -15,15 +19,24 @@ interface Plan {
 }
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  office = await t.as('office');
-  const cycles = (await office.get('/api/cycles')).json().items;
-  const next = cycles.find((c: { code: string }) => c.code === '2026-annual');
-  const orgs = (await office.get('/api/orgs')).json().items;
-  const unitId = (code: string) => orgs.find((o: { code: string }) => o.code === code).id;
-  const plans: Plan[] = (await office.get(`/api/plans?cycleId=${next.id}`)).json().items;
-  eduPlanId = plans.find((p) => p.orgUnitId === unitId('edu'))!.id;
-  finPlanId = plans.find((p) => p.orgUnitId === unitId('fin'))!.id;
+  t = await buildTestApp({ city: 'empty' });
+  // Its own cycle in planning, two units with draft plans of the department template, and accounts
+  // of every kind (test/factories.ts).
+  const f = factory(t, 'plans');
+  office = await (await f.user([{ role: 'office' }])).login();
+  const cycle = await f.cycle({ year: 2031, stage: 'planning' });
+  const [edu, fin] = [await f.org(), await f.org()];
+  const draft = async (orgUnitId: string) =>
+    (await f.plan({ cycleId: cycle.id, orgUnitId, tree: departmentTree(), status: 'draft' })).id;
+  eduPlanId = await draft(edu.id);
+  finPlanId = await draft(fin.id);
+  who.eduManager = await f.user([{ role: 'unit_manager', orgUnitId: edu.id }]);
+  who.eduHead = await f.user([{ role: 'appraisee', orgUnitId: edu.id }]);
+  who.finManager = await f.user([{ role: 'unit_manager', orgUnitId: fin.id }]);
+  who.finHead = await f.user([{ role: 'appraisee', orgUnitId: fin.id }]);
+  who.citizen = await f.user([{ role: 'public' }]);
+  who.leader = await f.user([{ role: 'evaluator' }]);
+  who.deputy = await f.user([{ role: 'evaluator' }]);
 });
 afterAll(async () => t.close());
 
@@ -38,7 +51,7 @@ describe('plans and indicator trees', () => {
   });
 
   it('saves an edited tree, reports the weight problem at its node, and refuses a stale version', async () => {
-    const manager = await t.as('edu.manager');
+    const manager = await who.eduManager.login();
     const { plan, tree } = (await manager.get(`/api/plans/${eduPlanId}`)).json();
     tree[0].children[0].weight = 50; // A's children now sum to 110
     const saved = await manager.put(`/api/plans/${eduPlanId}/tree`, { tree, version: plan.version });
@@ -68,7 +81,7 @@ describe('plans and indicator trees', () => {
   });
 
   it('keeps exactly one of two concurrent edits of the same version (no lost update)', async () => {
-    const a = await t.as('fin.manager');
+    const a = await who.finManager.login();
     const { plan, tree } = (await a.get(`/api/plans/${finPlanId}`)).json();
     const left = structuredClone(tree);
     left[0].name = '核心职能目标（甲）';
@@ -100,8 +113,9 @@ describe('plans and indicator trees', () => {
 
   it('refuses reads and writes of another unit’s unpublished plan for every non-office role', async () => {
     const { plan, tree } = (await office.get(`/api/plans/${finPlanId}`)).json();
-    for (const username of ['edu.manager', 'edu.head', 'citizen01', 'leader01', 'deputy01']) {
-      const c = await t.as(username);
+    for (const user of [who.eduManager, who.eduHead, who.citizen, who.leader, who.deputy]) {
+      const { username } = user;
+      const c = await user.login();
       expect((await c.get(`/api/plans/${finPlanId}`)).statusCode, username).toBe(403);
       expect(
         (await c.put(`/api/plans/${finPlanId}/tree`, { tree, version: plan.version })).statusCode,
@@ -113,7 +127,7 @@ describe('plans and indicator trees', () => {
     }
     expect((await t.anon.get(`/api/plans/${finPlanId}`)).statusCode).toBe(401);
     expect((await t.anon.get(`/api/public/plans/${finPlanId}`)).statusCode).toBe(404);
-    const head = await t.as('fin.head');
+    const head = await who.finHead.login();
     expect((await head.get(`/api/plans/${finPlanId}`)).statusCode).toBe(200);
     expect((await head.put(`/api/plans/${finPlanId}/tree`, { tree, version: plan.version })).statusCode).toBe(
       403,
@@ -129,12 +143,12 @@ describe('plans and indicator trees', () => {
 
 describe('plan permissions', () => {
   it('sends with each plan what the user may do, from the rules the services enforce', async () => {
-    const canOf = async (who: string, id: string) =>
-      (await (await t.as(who)).get(`/api/plans/${id}`)).json().plan.can;
+    const canOf = async (c: Client, id: string) => (await c.get(`/api/plans/${id}`)).json().plan.can;
+    const finManager = await who.finManager.login();
     const fin = (await office.get(`/api/plans/${finPlanId}`)).json().plan;
     expect(fin.status).toBe('draft');
-    expect(await canOf('office', finPlanId)).toMatchObject({ edit: true, submit: true, approve: false });
-    expect(await canOf('fin.manager', finPlanId)).toMatchObject({
+    expect(await canOf(office, finPlanId)).toMatchObject({ edit: true, submit: true, approve: false });
+    expect(await canOf(finManager, finPlanId)).toMatchObject({
       edit: true,
       approve: false,
       setOwner: false,
@@ -143,8 +157,8 @@ describe('plan permissions', () => {
     const submitted = await office.post(`/api/plans/${finPlanId}/submit`);
     expect(submitted.statusCode).toBe(200);
     expect(submitted.json().plan.can).toMatchObject({ edit: false, submit: false, approve: true });
-    expect(await canOf('fin.manager', finPlanId)).toMatchObject({ edit: false, approve: false });
-    const listed = (await (await t.as('fin.manager')).get(`/api/plans?cycleId=${fin.cycleId}`)).json().items;
+    expect(await canOf(finManager, finPlanId)).toMatchObject({ edit: false, approve: false });
+    const listed = (await finManager.get(`/api/plans?cycleId=${fin.cycleId}`)).json().items;
     expect(listed.find((p: { id: string }) => p.id === finPlanId).can.approve).toBe(false);
   });
 });
