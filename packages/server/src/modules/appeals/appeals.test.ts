@@ -1,24 +1,69 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IndicatorNodeInput } from '@perfcommons/contracts';
+import { factory, SMALL_TREE, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
+
+/** The small tree (A1, A2) and a second dimension B1, every leaf measured from data. */
+const TREE: IndicatorNodeInput[] = [
+  { ...SMALL_TREE[0], weight: 70 },
+  {
+    code: 'B',
+    name: '政务服务',
+    nameEn: 'Government services',
+    weight: 30,
+    children: [
+      {
+        code: 'B1',
+        name: '政务服务事项网上可办率',
+        nameEn: 'Services available online',
+        weight: 100,
+        unit: '%',
+        rule: { type: 'ratio', target: 100, direction: 'higher' },
+        subjects: [{ type: 'data', weight: 100 }],
+      },
+    ],
+  },
+];
 
 let t: TestApp;
 let office: Client;
+let managerUser: FactoryUser;
+let otherManagerUser: FactoryUser;
+let officeUser: FactoryUser;
+/** The published result of the unit's plan in its annual cycle. */
 let culResult: { id: string; total: number; planId: string };
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  office = await t.as('office');
-  const annual = (await office.get('/api/cycles'))
-    .json()
-    .items.find((c: { code: string }) => c.code === '2025-annual').id;
-  const items = (await office.get(`/api/cycles/${annual}/results`)).json().items;
-  culResult = items.find((r: { appraiseeName: string }) => r.appraiseeName === '市文化广电和旅游局');
+  t = await buildTestApp({ city: 'empty' });
+  const f = factory(t, 'apl');
+  const unit = await f.org();
+  const other = await f.org();
+  officeUser = await f.user([{ role: 'office' }]);
+  office = await officeUser.login();
+  managerUser = await f.user([{ role: 'unit_manager', orgUnitId: unit.id }]);
+  otherManagerUser = await f.user([{ role: 'unit_manager', orgUnitId: other.id }]);
+  const cycle = await f.cycle({ stage: 'planning', year: 2031 });
+  const plan = await f.plan({ cycleId: cycle.id, orgUnitId: unit.id, tree: TREE });
+  await f.stage(cycle.id, 'execution');
+  await f.values(
+    plan.id,
+    [
+      { indicatorCode: 'A1', period: '2031', value: 5 },
+      { indicatorCode: 'A2', period: '2031', value: 80 },
+      { indicatorCode: 'B1', period: '2031', value: 90 },
+    ],
+    { by: managerUser.actor, verifyAs: await f.office() },
+  );
+  await f.results(cycle.id, { publish: true });
+  const items = (await office.get(`/api/cycles/${cycle.id}/results`)).json().items;
+  culResult = items.find((r: { planId: string }) => r.planId === plan.id);
+  expect(culResult).toBeDefined();
 });
 afterAll(async () => t.close());
 
 describe('appeals', () => {
   it('lets the unit appeal a score; the office accepts with a correction that recomputes the result', async () => {
-    const manager = await t.as('cul.manager');
+    const manager = await managerUser.login();
     const filed = await manager.post(`/api/results/${culResult.id}/appeals`, {
       indicatorCode: 'A2',
       reason: '公共文化服务活动场次已经统计局核实，系统未计入',
@@ -50,7 +95,7 @@ describe('appeals', () => {
     const values = (await office.get(`/api/plans/${culResult.planId}/values`)).json().items;
     expect(
       values.find(
-        (v: { indicatorCode: string; period: string }) => v.indicatorCode === 'A2' && v.period === '2025',
+        (v: { indicatorCode: string; period: string }) => v.indicatorCode === 'A2' && v.period === '2031',
       ),
     ).toMatchObject({
       value: 98,
@@ -61,7 +106,7 @@ describe('appeals', () => {
   });
 
   it('records a rejection with reasons and refuses appeals from other units and of unknown indicators', async () => {
-    const manager = await t.as('cul.manager');
+    const manager = await managerUser.login();
     const filed = (
       await manager.post(`/api/results/${culResult.id}/appeals`, {
         indicatorCode: 'B1',
@@ -77,7 +122,7 @@ describe('appeals', () => {
       (await office.post(`/api/appeals/${filed.id}/decide`, { decision: 'accepted', reason: 'again' }))
         .statusCode,
     ).toBe(409);
-    const other = await t.as('edu.manager');
+    const other = await otherManagerUser.login();
     expect(
       (
         await other.post(`/api/results/${culResult.id}/appeals`, {
@@ -98,12 +143,12 @@ describe('appeals', () => {
 
 describe('appeal permissions', () => {
   it('tells each user what they may do: the appraisee side appeals, the office decides', async () => {
-    const canAppeal = async (who: string) =>
-      (await (await t.as(who)).get(`/api/results/${culResult.id}`)).json().result.can.appeal;
-    expect(await canAppeal('cul.manager')).toBe(true);
-    expect(await canAppeal('office')).toBe(false);
-    expect(await canAppeal('edu.manager')).toBe(false);
-    const manager = await t.as('cul.manager');
+    const canAppeal = async (who: FactoryUser) =>
+      (await (await who.login()).get(`/api/results/${culResult.id}`)).json().result.can.appeal;
+    expect(await canAppeal(managerUser)).toBe(true);
+    expect(await canAppeal(officeUser)).toBe(false);
+    expect(await canAppeal(otherManagerUser)).toBe(false);
+    const manager = await managerUser.login();
     const filed = await manager.post(`/api/results/${culResult.id}/appeals`, {
       indicatorCode: 'A1',
       reason: '用于核对权限的申诉，随后驳回',

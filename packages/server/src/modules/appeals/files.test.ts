@@ -1,26 +1,49 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 
 let t: TestApp;
 let office: Client;
 let manager: Client;
 let appealId: string;
+/** Those outside the appeal: another unit's manager, the verifier, a citizen, a leader. */
+let outsiders: Record<'otherManager' | 'verifier' | 'citizen' | 'leader', FactoryUser>;
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 const upload = (c: Client, filename: string, content: Buffer, id = appealId) =>
   c.raw({ method: 'POST', url: `/api/appeals/${id}/files`, ...multipart(filename, content) });
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  office = await t.as('office');
-  manager = await t.as('cul.manager');
-  const annual = (await office.get('/api/cycles'))
+  t = await buildTestApp({ city: 'empty' });
+  const f = factory(t, 'apf');
+  const unit = await f.org();
+  const other = await f.org();
+  office = await (await f.user([{ role: 'office' }])).login();
+  const managerUser = await f.user([{ role: 'unit_manager', orgUnitId: unit.id }]);
+  manager = await managerUser.login();
+  outsiders = {
+    otherManager: await f.user([{ role: 'unit_manager', orgUnitId: other.id }]),
+    verifier: await f.user([{ role: 'verifier' }]),
+    citizen: await f.user([{ role: 'public' }]),
+    leader: await f.user([{ role: 'evaluator' }]),
+  };
+  // The unit's plan in an annual cycle, its values verified, results computed and published.
+  const cycle = await f.cycle({ stage: 'planning', year: 2031 });
+  const plan = await f.plan({ cycleId: cycle.id, orgUnitId: unit.id });
+  await f.stage(cycle.id, 'execution');
+  await f.values(
+    plan.id,
+    [
+      { indicatorCode: 'A1', period: '2031', value: 5 },
+      { indicatorCode: 'A2', period: '2031', value: 80 },
+    ],
+    { by: managerUser.actor, verifyAs: await f.office() },
+  );
+  await f.results(cycle.id, { publish: true });
+  const result = (await office.get(`/api/cycles/${cycle.id}/results`))
     .json()
-    .items.find((c: { code: string }) => c.code === '2025-annual').id;
-  const result = (await office.get(`/api/cycles/${annual}/results`))
-    .json()
-    .items.find((r: { appraiseeName: string }) => r.appraiseeName === '市文化广电和旅游局');
+    .items.find((r: { planId: string }) => r.planId === plan.id);
   const filed = await manager.post(`/api/results/${result.id}/appeals`, {
     indicatorCode: 'A2',
     reason: '活动场次已经统计局核实，系统未计入',
@@ -67,8 +90,8 @@ describe('appeal evidence files', () => {
 
   it('others — another unit, the verifier, a citizen, anonymous — neither list, download nor attach', async () => {
     const file = (await office.get(`/api/appeals/${appealId}/files`)).json().items[0];
-    for (const who of ['edu.manager', 'verifier', 'citizen01', 'leader01']) {
-      const c = await t.as(who);
+    for (const [who, u] of Object.entries(outsiders)) {
+      const c = await u.login();
       expect((await c.get(`/api/appeals/${appealId}/files`)).statusCode, who).toBe(403);
       expect((await c.get(`/api/appeal-files/${file.id}`)).statusCode, who).toBe(403);
       expect((await upload(c, 'x.pdf', PDF)).statusCode, who).toBe(403);
