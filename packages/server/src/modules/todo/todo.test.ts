@@ -44,7 +44,7 @@ let office: FactoryUser | undefined;
 const officeUser = async () => (office ??= await f.user([{ role: 'office' }]));
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
   f = factory(t);
   unit = await f.org();
   manager = await f.user([{ role: 'unit_manager', orgUnitId: unit.id }]);
@@ -129,6 +129,29 @@ describe('GET /todo', () => {
   });
 
   it('the office sees each running cycle’s next move with the transition’s checklist, and appeals', async () => {
+    // An appeal pending on a published result of another cycle, for the office to decide.
+    const annual = await f.cycle({ stage: 'planning', year: 2033 });
+    const published = await f.plan({ cycleId: annual.id, orgUnitId: unit.id });
+    await f.stage(annual.id, 'execution');
+    await f.values(
+      published.id,
+      [
+        { indicatorCode: 'A1', period: '2033', value: 5 },
+        { indicatorCode: 'A2', period: '2033', value: 80 },
+      ],
+      { by: manager.actor, verifyAs: await f.office() },
+    );
+    await f.results(annual.id, { publish: true });
+    const officeClient = await (await officeUser()).login();
+    const result = (await officeClient.get(`/api/cycles/${annual.id}/results`))
+      .json()
+      .items.find((r: { planId: string }) => r.planId === published.id);
+    const appellant = await manager.login();
+    const filed = await appellant.post(`/api/results/${result.id}/appeals`, {
+      indicatorCode: 'A2',
+      reason: '数据未计入',
+    });
+    expect(filed.statusCode, filed.body).toBe(201);
     const mine = await todo('office');
     expect(mine.valuesDue).toBeUndefined();
     const stage = mine.stages.items.find((s: { cycleId: string }) => s.cycleId === cycle.id);
@@ -138,6 +161,7 @@ describe('GET /todo', () => {
     const check = (await office.get(`/api/cycles/${cycle.id}/transition-check`)).json();
     expect(stage.checklist).toEqual(check.checklist);
     expect(stage.failing).toBe(check.checklist.filter((c: { ok: boolean }) => !c.ok).length);
+    expect(mine.appeals.items.map((a: { id: string }) => a.id)).toContain(filed.json().appeal.id);
     expect(mine.appeals.items.every((a: { decide: boolean }) => a.decide)).toBe(true);
     expect(mine.ratings).toBeUndefined();
   });

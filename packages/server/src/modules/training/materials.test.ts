@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, evaluationTasks } from '../../db/schema';
+import { auditLog } from '../../db/schema';
 import { buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 import { factory, type FactoryCycle, type FactoryUser } from '../../../test/factories';
 
@@ -25,7 +25,7 @@ const del = (c: Client, id: string) =>
   t.app.inject({ method: 'DELETE', url: `/api/cycle-materials/${id}`, headers: c.headers });
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
   const f = factory(t);
   cycle = await f.cycle({ stage: 'planning' });
   other = await f.cycle({ stage: 'planning', year: 2031 });
@@ -38,10 +38,16 @@ beforeAll(async () => {
   otherRater = await f.user([{ role: 'public' }]);
   resident = await f.user([{ role: 'public' }]);
   evaluator = await f.user([{ role: 'evaluator' }]);
-  await t.db.insert(evaluationTasks).values([
-    { cycleId: cycle.id, planId: plan.id, raterId: rater.id, subjectType: 'public' },
-    { cycleId: other.id, planId: otherPlan.id, raterId: otherRater.id, subjectType: 'public' },
-  ]);
+  for (const [c, p, r] of [
+    [cycle, plan, rater],
+    [other, otherPlan, otherRater],
+  ] as const)
+    expect(
+      await f.tasks({ cycleId: c.id, planIds: [p.id], subjectType: 'public', raterIds: [r.id] }),
+    ).toEqual({
+      created: 1,
+      skipped: [],
+    });
 });
 afterAll(async () => t.close());
 
