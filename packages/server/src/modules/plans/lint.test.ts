@@ -1,8 +1,11 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IndicatorNodeInput } from '@perfcommons/contracts';
 import { entropyWeights } from '@perfcommons/domain';
+import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 import { auditLog } from '../../db/schema';
+import { departmentTree } from './templates';
 
 let t: TestApp;
 let office: Client;
@@ -10,6 +13,8 @@ let cycle2026: string;
 let cycle2025: string;
 let plans2026: { id: string; orgUnitId: string; peerGroup: string }[];
 let eduPlanId: string;
+let eduManager: FactoryUser;
+let citizen: FactoryUser;
 
 interface Finding {
   code: string;
@@ -18,21 +23,93 @@ interface Finding {
   message: string;
 }
 
+/** The department template's leaves measured from data, the default without subjects (the entropy aid's columns). */
+const dataLeaves = (nodes: IndicatorNodeInput[]): IndicatorNodeInput[] =>
+  nodes.flatMap((n) =>
+    n.children?.length
+      ? dataLeaves(n.children)
+      : (n.kind ?? 'normal') === 'normal' && (n.subjects ?? [{ type: 'data' }]).some((s) => s.type === 'data')
+        ? [n]
+        : [],
+  );
+
+/**
+ * The department template as the demo city fills it: the unit's own core tasks, and a rubric on every
+ * rated leaf (from the indicator library); what is left to the unit is the definitions.
+ */
+const withRubrics = (nodes: IndicatorNodeInput[]): IndicatorNodeInput[] =>
+  nodes.map((n) => ({
+    ...n,
+    ...(n.children ? { children: withRubrics(n.children) } : {}),
+    ...(n.rule?.type === 'rating'
+      ? {
+          rubric: [
+            { min: 0, max: 59, label: '较差', description: '主要工作未完成，群众反映问题较多' },
+            { min: 60, max: 100, label: '良好', description: '主要工作按期完成，群众总体认可' },
+          ],
+        }
+      : {}),
+  }));
+const TEMPLATE = withRubrics(
+  departmentTree([
+    '社会消费品零售总额增长',
+    'Retail sales growth',
+    '实际使用外资',
+    'Utilised foreign capital',
+  ]),
+);
+
 beforeAll(async () => {
-  t = await buildTestApp();
-  office = await t.as('office');
-  const cycles = (await office.get('/api/cycles')).json().items;
-  cycle2026 = cycles.find((c: { code: string }) => c.code === '2026-annual').id;
-  cycle2025 = cycles.find((c: { code: string }) => c.code === '2025-annual').id;
-  const orgs = (await office.get('/api/orgs')).json().items;
-  const eduId = orgs.find((o: { code: string }) => o.code === 'edu').id;
+  t = await buildTestApp({ city: 'empty' });
+  // Its own city (test/factories.ts): four units of one peer group with draft plans of the department
+  // template in a cycle being planned (the "2026" one), and the year before (the "2025" one) published,
+  // with verified values of the same data leaves for each of them (the entropy aid's history).
+  const f = factory(t, 'lint');
+  office = await (await f.user([{ role: 'office' }])).login();
+  const units = [await f.org(), await f.org(), await f.org(), await f.org()];
+  eduManager = await f.user([{ role: 'unit_manager', orgUnitId: units[0].id }]);
+  citizen = await f.user([{ role: 'public' }]);
+
+  const earlier = await f.cycle({ year: 2030, stage: 'planning' });
+  cycle2025 = earlier.id;
+  const leaves = dataLeaves(TEMPLATE);
+  const share = Math.floor(100 / leaves.length);
+  const history: IndicatorNodeInput[] = [
+    {
+      code: 'HIST',
+      name: '上年度数据指标',
+      weight: 100,
+      children: leaves.map((l, i) => ({
+        code: l.code,
+        name: l.name,
+        weight: i === 0 ? 100 - share * (leaves.length - 1) : share,
+        rule: { type: 'linear', baseline: 0, target: 100, direction: 'higher' },
+        subjects: [{ type: 'data', weight: 100 }],
+      })),
+    },
+  ];
+  const office2 = await f.office();
+  const verifier = (await f.user([{ role: 'verifier' }])).actor;
+  for (const [i, u] of units.entries()) {
+    const plan = await f.plan({ cycleId: earlier.id, orgUnitId: u.id, tree: history });
+    await f.values(
+      plan.id,
+      leaves.map((l, j) => ({ indicatorCode: l.code, period: '2030', value: 40 + ((i * 17 + j * 11) % 50) })),
+      { by: office2, verifyAs: verifier },
+    );
+  }
+  await f.results(earlier.id, { publish: true });
+
+  const next = await f.cycle({ year: 2031, stage: 'planning' });
+  cycle2026 = next.id;
+  for (const u of units) await f.plan({ cycleId: next.id, orgUnitId: u.id, tree: TEMPLATE, status: 'draft' });
   plans2026 = (await office.get(`/api/plans?cycleId=${cycle2026}`)).json().items;
-  eduPlanId = plans2026.find((p) => p.orgUnitId === eduId)!.id;
+  eduPlanId = plans2026.find((p) => p.orgUnitId === units[0].id)!.id;
 });
 afterAll(async () => t.close());
 
 describe('scientific design checks of plans', () => {
-  it('GET plan returns the findings computed by the server: demo plans only lack definitions', async () => {
+  it('GET plan returns the findings computed by the server: template plans only lack definitions', async () => {
     const { tree, lint } = (await office.get(`/api/plans/${eduPlanId}`)).json();
     const leaves: string[] = [];
     const walk = (ns: { code: string; kind?: string; children?: unknown[] }[]) =>
@@ -50,7 +127,7 @@ describe('scientific design checks of plans', () => {
   });
 
   it('a saved definition is kept and clears its finding', async () => {
-    const manager = await t.as('edu.manager');
+    const manager = await eduManager.login();
     const { plan, tree } = (await manager.get(`/api/plans/${eduPlanId}`)).json();
     const leaf = tree[0].children[0];
     leaf.definition = '本年度新增的义务教育阶段公办学位数';
@@ -66,7 +143,7 @@ describe('scientific design checks of plans', () => {
       rules: { ...rules, minPublicWeight: 10 },
     });
     expect(set.statusCode).toBe(200);
-    const manager = await t.as('edu.manager');
+    const manager = await eduManager.login();
     const { plan, tree } = (await manager.get(`/api/plans/${eduPlanId}`)).json();
     // A1: a target worse than its baseline; the public satisfaction leaf scored by superiors only.
     const a1 = tree[0].children[0];
@@ -128,7 +205,7 @@ describe('scientific design checks of plans', () => {
   it("the cycle's minimum public share and leaf share are rules with defaults", async () => {
     const { rules } = (await office.get(`/api/cycles/${cycle2026}/rules`)).json();
     expect(rules).toMatchObject({ minPublicWeight: 0, minLeafShare: 1 });
-    const other = plans2026.find((p) => p.id !== eduPlanId && p.peerGroup === 'social')!;
+    const other = plans2026.find((p) => p.id !== eduPlanId)!;
     const before = (await office.get(`/api/plans/${other.id}`)).json().lint as Finding[];
     expect(before.some((f) => f.code === 'balance.public_weight')).toBe(false);
     const put = await office.put(`/api/cycles/${cycle2026}/rules`, {
@@ -170,7 +247,8 @@ describe('entropy weights from history', () => {
     const p2025 = (await office.get(`/api/plans?cycleId=${cycle2025}`)).json().items[0];
     const h = (await office.get(`/api/plans/${p2025.id}/entropy-history`)).json();
     expect(h).toMatchObject({ cycleId: null, weights: null, insufficient: 'no_earlier_cycle', rows: [] });
-    const citizen = await t.as('citizen01');
-    expect((await citizen.get(`/api/plans/${eduPlanId}/entropy-history`)).statusCode).toBe(403);
+    expect((await (await citizen.login()).get(`/api/plans/${eduPlanId}/entropy-history`)).statusCode).toBe(
+      403,
+    );
   });
 });
