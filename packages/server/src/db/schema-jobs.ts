@@ -13,6 +13,7 @@ import {
   timestamp,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { JobError, JobInput, JobResult } from '@perfcommons/contracts';
 import { createdAt, id } from './columns';
 import { users } from './schema';
 import { bytea } from './schema-monitoring';
@@ -28,7 +29,10 @@ export const jobs = pgTable(
   {
     /** The pg-boss job id. */
     id: uuid('id').primaryKey(),
-    /** results.compute, opendata.bundle, monitoring.sweep, notifications.send. */
+    /**
+     * A JobKind of the contract (results.compute, opendata.bundle, …; tests add their own), whose
+     * input and result the row holds.
+     */
     kind: text('kind').notNull(),
     /** queued | active | retry | completed | failed. */
     state: text('state').notNull().default('queued'),
@@ -38,9 +42,9 @@ export const jobs = pgTable(
     attempts: integer('attempts').notNull().default(0),
     maxAttempts: integer('max_attempts').notNull(),
     /** `{error, message, status, details}` of the latest failed attempt. */
-    lastError: jsonb('last_error'),
-    input: jsonb('input').notNull(),
-    result: jsonb('result'),
+    lastError: jsonb('last_error').$type<JobError>(),
+    input: jsonb('input').$type<JobInput>().notNull(),
+    result: jsonb('result').$type<JobResult>(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     startedAt: at('started_at'),

@@ -4,6 +4,7 @@ import PgBoss from 'pg-boss';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
+import type { JobError, JobResult } from '@perfcommons/contracts';
 import { rowsOf, withStartupLock, type Database, type Db } from '../../db/client';
 import { jobFiles, jobs } from '../../db/schema';
 import { observeJob } from '../../lib/metrics';
@@ -38,7 +39,8 @@ export interface JobLog {
 
 const silent: JobLog = { info: () => {}, warn: () => {}, error: () => {} };
 
-export interface JobDefinition<I = unknown, R = unknown> {
+/** A kind of job: its input I and result R (the contract's JobInput and JobResult of its kind). */
+export interface JobDefinition<I = unknown, R = JobResult> {
   kind: string;
   run(ctx: JobContext<I>): Promise<R>;
   /** Retries after a failed attempt (AppErrors, the caller's mistakes, are never retried). */
@@ -67,7 +69,7 @@ export type JobRow = typeof jobs.$inferSelect;
 export const TERMINAL = ['completed', 'failed'];
 
 /** The error as stored with the job and answered by a waiting request. */
-export function errorOf(err: unknown) {
+export function errorOf(err: unknown): JobError {
   if (err instanceof AppError)
     return { error: err.error, message: err.message, status: err.statusCode, details: err.details };
   // The database's own words, not Drizzle's wrapper (which quotes the query and its parameters).
@@ -374,7 +376,7 @@ export class JobQueue {
    * Brings a row that still looks alive in line with pg-boss when pg-boss gave the job up without
    * running it again (expired on its last attempt, or failed as an orphan).
    */
-  async reconcile(id: string, kind: string, fallback?: object) {
+  async reconcile(id: string, kind: string, fallback?: JobError) {
     const job = await this.boss.getJobById(kind, id, { includeArchive: true });
     if (!job || job.state !== 'failed') return;
     const [row] = await this.db.select().from(jobs).where(eq(jobs.id, id));
@@ -423,7 +425,7 @@ export class JobQueue {
   ): Promise<{ jobId: string; done: false } | { jobId: string; done: true; result: R }> {
     const job = await this.wait(id, timeoutMs);
     if (job.state === 'failed') {
-      const e = job.lastError as { status: number; error: string; message: string; details?: [] };
+      const e = job.lastError ?? errorOf(new Error('The job failed'));
       throw new AppError(e.status, e.error, e.message, e.details ?? []);
     }
     if (job.state !== 'completed') return { jobId: id, done: false };

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { Alert, Progress, Space, Typography } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Job } from '@perfcommons/contracts';
+import type { Job, JobKind, JobOf } from '@perfcommons/contracts';
 import { api } from '../../shared/api';
 
 const TERMINAL = ['completed', 'failed'];
@@ -17,20 +17,34 @@ export function useJob(jobId: string | undefined) {
   });
 }
 
+/** Whether the job is of the kind (any kind when none is given): its input and result are that kind's. */
+function isJobOf<K extends JobKind>(job: Job, kind: K | undefined): job is JobOf<K> {
+  return kind === undefined || job.kind === kind;
+}
+
 /**
  * The progress of a job started by the user (a compute, an export…): bar, step, attempt and, when it
- * failed, the reason. `onDone` is called once when it ends.
+ * failed, the reason. `onDone` is called once when it ends, with the job typed by its `kind` (the
+ * contract's input and result of that kind).
  */
-export function JobProgress({ jobId, onDone }: { jobId: string; onDone?: (job: Job) => void }) {
+export function JobProgress<K extends JobKind = JobKind>({
+  jobId,
+  kind,
+  onDone,
+}: {
+  jobId: string;
+  kind?: K;
+  onDone?: (job: JobOf<K>) => void;
+}) {
   const { t } = useTranslation('jobs');
   const job = useJob(jobId).data;
   const reported = useRef<string>(undefined);
   useEffect(() => {
-    if (job && TERMINAL.includes(job.state) && reported.current !== job.id) {
+    if (job && TERMINAL.includes(job.state) && reported.current !== job.id && isJobOf(job, kind)) {
       reported.current = job.id;
       onDone?.(job);
     }
-  }, [job, onDone]);
+  }, [job, kind, onDone]);
   if (!job) return <Progress percent={0} size="small" status="active" />;
   const status = job.state === 'failed' ? 'exception' : job.state === 'completed' ? 'success' : 'active';
   const step = job.message && t(`step.${job.message}`, { defaultValue: job.message });

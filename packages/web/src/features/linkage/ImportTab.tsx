@@ -3,7 +3,13 @@ import { Alert, Button, Card, Radio, Select, Space, Table, Tag, Tooltip, Typogra
 import { UploadOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import type { Job, JobAccepted, LinkageBatch, LinkageImportReply, LinkageRate } from '@perfcommons/contracts';
+import type {
+  JobAccepted,
+  JobOf,
+  LinkageBatch,
+  LinkageImportReply,
+  LinkageRate,
+} from '@perfcommons/contracts';
 import { LINKAGE_METRICS, METRIC_SOURCE, type LinkageMetric } from '@perfcommons/domain';
 import { detailMessage, errorText, fieldLabel } from '../../console/errors';
 import { pick } from '../../i18n';
@@ -192,10 +198,10 @@ export function ImportTab({ office }: { office: boolean }) {
     }
   };
   const committed = useCallback(
-    (job: Job) => {
+    (job: JobOf<'linkage.import'>) => {
       setBusy(false);
-      if (job.state !== 'completed') return; // the bar shows the reason
-      setDone(job.result as LinkageImportReply);
+      if (job.state !== 'completed' || !job.result) return; // the bar shows the reason
+      setDone(job.result);
       setPreview(null);
       void qc.invalidateQueries({ queryKey: ['linkage-batches'] });
       void qc.invalidateQueries({ queryKey: ['linkage-rates'] });
@@ -248,7 +254,7 @@ export function ImportTab({ office }: { office: boolean }) {
           {error && <Alert style={{ marginTop: 12 }} type="error" showIcon message={error} />}
           {jobId && (
             <div style={{ maxWidth: 480, marginTop: 12 }}>
-              <JobProgress jobId={jobId} onDone={committed} />
+              <JobProgress jobId={jobId} kind="linkage.import" onDone={committed} />
             </div>
           )}
           {done && (

@@ -9,7 +9,7 @@ import type {
   ImportCommitReply,
   ImportPreviewReply,
   ImportRowOutcome,
-  Job,
+  JobOf,
   JobAccepted,
 } from '@perfcommons/contracts';
 import { JobProgress } from '../jobs/JobProgress';
@@ -127,10 +127,10 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
       setBusy(false);
     }
   };
-  const committed = (job: Job) => {
+  const committed = (job: JobOf<'onboarding.import'>) => {
     setCommitJob(undefined);
     setBusy(false);
-    if (job.state === 'completed') finish(job.result as Committed);
+    if (job.state === 'completed' && job.result) finish(job.result);
     else setError(job.lastError?.message ?? null);
   };
 
@@ -219,7 +219,7 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
             </Space>
           </>
         )}
-        {commitJob && <JobProgress jobId={commitJob} onDone={committed} />}
+        {commitJob && <JobProgress jobId={commitJob} kind="onboarding.import" onDone={committed} />}
         {error && <Alert type="error" showIcon message={error} data-testid="import-error" />}
         {preview && (
           <>

@@ -140,9 +140,10 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
             <div style={{ marginTop: 12 }}>
               <JobProgress
                 jobId={frameJob}
+                kind="surveys.frame-import"
                 onDone={(job) => {
                   setFrameJob(undefined);
-                  if (job.state === 'completed' && job.result) framed(job.result as FrameReply);
+                  if (job.state === 'completed' && job.result) framed(job.result);
                   else refresh();
                 }}
               />

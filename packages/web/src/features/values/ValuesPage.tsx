@@ -23,7 +23,7 @@ import { useCrumbs } from '../../console/crumbs';
 import { applyFieldErrors, detailMessage, errorHeadline, fieldLabel } from '../../console/errors';
 import { useCycles } from '../../console/queries';
 import { pick } from '../../i18n';
-import type { ErrorDetail, InsertedReply, Job, JobAccepted } from '@perfcommons/contracts';
+import type { ErrorDetail, JobAccepted, JobOf } from '@perfcommons/contracts';
 import { ApiError, api } from '../../shared/api';
 import { fmtNum } from '../../shared/format';
 import type { PlanValue } from '@perfcommons/contracts';
@@ -99,11 +99,11 @@ export default function ValuesPage() {
       else void message.error(errorHeadline(e));
     }
   };
-  const imported = (job: Job) => {
+  const imported = (job: JobOf<'values.import'>) => {
     setUploading(false);
     if (job.state === 'completed') {
       setImportJob(undefined);
-      void message.success(t('imported', { n: (job.result as InsertedReply).inserted }));
+      void message.success(t('imported', { n: job.result?.inserted ?? 0 }));
       refresh();
     } else if (job.lastError) {
       setImportJob(undefined);
@@ -196,7 +196,7 @@ export default function ValuesPage() {
               </Upload>
               {importJob && (
                 <div style={{ marginTop: 12 }}>
-                  <JobProgress jobId={importJob} onDone={imported} />
+                  <JobProgress jobId={importJob} kind="values.import" onDone={imported} />
                 </div>
               )}
               {report && (
