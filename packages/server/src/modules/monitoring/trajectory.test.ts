@@ -26,7 +26,7 @@ const TREE: IndicatorNodeInput[] = [
 ];
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
   // Its own 2025 cycle (past: every quarter is due), units and plans (test/factories.ts), in execution.
   const f = factory(t, 'trajectory');
   const cycle = await f.cycle({ year: 2025, stage: 'planning' });
