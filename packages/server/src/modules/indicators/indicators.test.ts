@@ -3,16 +3,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndicatorNodeInput } from '@perfcommons/contracts';
 import { rowsOf } from '../../db/client';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
-import { factory, type Factory } from '../../../test/factories';
+import { factory, type Factory, type FactoryUser } from '../../../test/factories';
 
 let t: TestApp;
 let f: Factory;
 let office: Client;
+/** A unit manager of a unit of its own (no office rights), and a resident. */
+let finManager: FactoryUser;
+let citizen: FactoryUser;
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
+  // Its own library entries, units, cycles and plans (test/factories.ts), not the demo city's.
   f = factory(t);
-  office = await t.as('office');
+  office = await (await f.user([{ role: 'office' }])).login();
+  finManager = await f.user([{ role: 'unit_manager', orgUnitId: (await f.org()).id }]);
+  citizen = await f.user([{ role: 'public' }]);
 });
 afterAll(() => t.close());
 
@@ -60,25 +66,42 @@ const treeWith = (library?: { code: string; version: number }): IndicatorNodeInp
 ];
 
 describe('indicator library', () => {
-  it('lists the seeded library to staff, with usage counts; not to the public', async () => {
+  it('lists the library to staff, with usage counts; not to the public', async () => {
+    // An ecology entry, and an economy entry owned by a unit that three plans picked: two units'
+    // approved plans in one cycle and a draft in another.
+    const bureau = await f.org({ name: '测试统计局' });
+    for (const body of [
+      entry('TST-LIST-ECL', { category: 'ecology' }),
+      entry('TST-LIST-GDP', { category: 'economy', ownerOrgUnitId: bureau.id }),
+    ])
+      expect((await office.post('/api/indicators', body)).statusCode).toBe(201);
+    const picked = treeWith({ code: 'TST-LIST-GDP', version: 1 });
+    const [c1, c2] = [await f.cycle({ year: 2043 }), await f.cycle({ year: 2044 })];
+    for (const [cycle, status] of [
+      [c1, 'approved'],
+      [c1, 'approved'],
+      [c2, 'draft'],
+    ] as const)
+      await f.plan({ cycleId: cycle.id, orgUnitId: (await f.org()).id, tree: picked, status });
     const res = await office.get('/api/indicators');
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body.items.length).toBeGreaterThanOrEqual(30);
+    // Economy before ecology (the categories' order).
+    expect(body.items.map((i: { code: string }) => i.code)).toEqual(['TST-LIST-GDP', 'TST-LIST-ECL']);
     expect(body.canEdit).toBe(true);
-    // 8 districts × (2025 approved + 2026 draft) plans use GDP growth.
-    expect(body.items.find((i: { code: string }) => i.code === 'ECO-GDP-GROWTH')).toMatchObject({
-      name: '地区生产总值增速',
+    expect(body.items.find((i: { code: string }) => i.code === 'TST-LIST-GDP')).toMatchObject({
+      name: '测试指标按期办结率',
       polarity: 'higher',
-      ownerName: '市统计局',
+      ownerName: '测试统计局',
       version: 1,
-      planCount: 16,
+      planCount: 3,
     });
-    const manager = await t.as('fin.manager');
+    expect(body.items.find((i: { code: string }) => i.code === 'TST-LIST-ECL').planCount).toBe(0);
+    const manager = await finManager.login();
     const asManager = (await manager.get('/api/indicators?category=ecology')).json();
     expect(asManager.canEdit).toBe(false);
-    expect(asManager.items.map((i: { code: string }) => i.code)).toContain('ECL-PM25');
-    expect((await (await t.as('citizen01')).get('/api/indicators')).statusCode).toBe(403);
+    expect(asManager.items.map((i: { code: string }) => i.code)).toEqual(['TST-LIST-ECL']);
+    expect((await (await citizen.login()).get('/api/indicators')).statusCode).toBe(403);
     expect((await t.anon.get('/api/indicators')).statusCode).toBe(401);
   });
 
@@ -87,7 +110,7 @@ describe('indicator library', () => {
     expect(created.statusCode).toBe(201);
     expect(created.json().entry).toMatchObject({ code: 'TST-ROUND', version: 1, status: 'active' });
     expect((await office.post('/api/indicators', entry('TST-ROUND'))).statusCode).toBe(409);
-    expect((await (await t.as('fin.manager')).post('/api/indicators', entry('TST-OTHER'))).statusCode).toBe(
+    expect((await (await finManager.login()).post('/api/indicators', entry('TST-OTHER'))).statusCode).toBe(
       403,
     );
 
@@ -176,7 +199,7 @@ describe('indicator library', () => {
       ]),
     );
     // A manager of another unit reads the library but not those plans.
-    const otherManager = await t.as('fin.manager');
+    const otherManager = await finManager.login();
     const limited = (await otherManager.get('/api/indicators/TST-ROUND')).json();
     expect(limited.usage.items).toEqual([]);
     expect(limited.usage.counts.length).toBe(2);
@@ -244,6 +267,7 @@ describe('performance database', () => {
   let managerA: Client;
   let cycles: { id: string }[];
   let nextPlan: string;
+  let district: { id: string };
 
   beforeAll(async () => {
     await office.post('/api/indicators', entry('TST-HIST'));
@@ -281,6 +305,20 @@ describe('performance database', () => {
     await t.db.execute(
       sql`update cycles set results_published_at = now() where id in (${cycles[0].id}, ${cycles[1].id})`,
     );
+    // The year before, a district with the entry: values verified, results computed and published
+    // through the services (the portal's first year, where unit a has no value).
+    district = await f.org();
+    const c2030 = await f.cycle({ year: 2030, stage: 'planning' });
+    const districtPlan = await f.plan({
+      cycleId: c2030.id,
+      orgUnitId: district.id,
+      tree: treeWith({ code: 'TST-HIST', version: 1 }),
+    });
+    await f.values(districtPlan.id, [{ indicatorCode: 'A1', period: '2030', value: 4.5 }], {
+      by: reporter,
+      verifyAs: off,
+    });
+    await f.results(c2030.id, { publish: true });
     const c2034 = await f.cycle({ year: 2034 });
     nextPlan = (
       await f.plan({
@@ -322,7 +360,7 @@ describe('performance database', () => {
     ).json();
     expect(peers).toMatchObject({ withheld: 'unpublished', values: [], quartiles: null, best: null });
     expect(
-      (await (await t.as('citizen01')).get(`/api/performance/history?libraryCode=TST-HIST&orgUnitId=${a.id}`))
+      (await (await citizen.login()).get(`/api/performance/history?libraryCode=TST-HIST&orgUnitId=${a.id}`))
         .statusCode,
     ).toBe(403);
   });
@@ -355,7 +393,7 @@ describe('performance database', () => {
     expect(aid.suggestion.peerUpperQuartile).toBeCloseTo(5.375, 9);
     expect(aid.suggestion.best).toBe(5.5);
     expect(
-      (await (await t.as('fin.manager')).get(`/api/plans/${nextPlan}/target-aid?code=A1`)).statusCode,
+      (await (await finManager.login()).get(`/api/plans/${nextPlan}/target-aid?code=A1`)).statusCode,
     ).toBe(403);
   });
 
@@ -364,17 +402,16 @@ describe('performance database', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     const years = body.cycles.map((x: { year: number }) => x.year);
-    expect(years).toEqual([2025, 2031, 2032]);
+    expect(years).toEqual([2030, 2031, 2032]);
     const row = body.indicators.find((i: { key: string }) => i.key === 'TST-HIST');
     expect(row.values).toEqual([null, 4, 5]);
     expect(row.yoy).toEqual({ change: 1, relative: 0.25, improved: true });
   });
 
-  it('shows a demo district its 2025 values next to the library (published demo cycle)', async () => {
-    const [dc] = await rowsOf<{ id: string }>(t.db, sql`select id from org_units where code = 'dc'`);
-    const body = (await t.anon.get(`/api/public/orgs/${dc.id}/indicator-history`)).json();
-    const gdp = body.indicators.find((i: { key: string }) => i.key === 'ECO-GDP-GROWTH');
-    expect(gdp.values[0]).toEqual(expect.any(Number));
+  it('shows a district its values next to the library (a cycle published through the services)', async () => {
+    const body = (await t.anon.get(`/api/public/orgs/${district.id}/indicator-history`)).json();
+    const row = body.indicators.find((i: { key: string }) => i.key === 'TST-HIST');
+    expect(row.values[0]).toBe(4.5);
     expect(body.totals[0].total).toEqual(expect.any(Number));
   });
 });
