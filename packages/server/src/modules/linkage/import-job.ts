@@ -1,8 +1,9 @@
 import type { LinkageSource } from '@perfcommons/domain';
 import type { Db } from '../../db/client';
 import { requireOffice, type Actor } from '../../lib/actor';
-import { storedUpload, storeUpload, type UploadStream } from '../jobs/files';
-import type { JobDefinition, JobQueue } from '../jobs/queue';
+import { defineJob, queueUploadJob } from '../jobs/define';
+import { storedUpload, type UploadStream } from '../jobs/files';
+import type { JobQueue } from '../jobs/queue';
 import { commitLinkageImport } from './import';
 
 /** The multipart limit of the app: a linkage file is read whole (20,000 rows at most). */
@@ -21,25 +22,17 @@ type LinkageImportResult = Awaited<ReturnType<typeof commitLinkageImport>>;
  * was queued, so any process can run it and a retry reads it again; the commit is
  * `commitLinkageImport` (one transaction: all rows or none; the same file again changes nothing).
  */
-export const linkageImportJob: JobDefinition<LinkageImportInput, LinkageImportResult> = {
-  kind: 'linkage.import',
-  retryLimit: 2,
-  retryDelaySeconds: 5,
-  run: async (ctx) => {
-    // Step names are the console's keys (jobs i18n `step.*`).
+export const linkageImportJob = defineJob<LinkageImportInput, LinkageImportResult>(
+  'linkage.import',
+  async (ctx) => {
     ctx.progress(0, 'reading');
     const parts: Buffer[] = [];
     for await (const chunk of storedUpload(ctx.db, ctx.id) as AsyncIterable<Buffer>) parts.push(chunk);
     ctx.progress(30, 'importing');
     const { source, filename } = ctx.input;
-    const result = await commitLinkageImport(ctx.db, ctx.actor, source, {
-      buffer: Buffer.concat(parts),
-      filename,
-    });
-    ctx.progress(100, 'done');
-    return result;
+    return commitLinkageImport(ctx.db, ctx.actor, source, { buffer: Buffer.concat(parts), filename });
   },
-};
+);
 
 /**
  * Checks that the actor may import (the office: 403 before the upload is read), stores the upload and
@@ -53,15 +46,12 @@ export async function queueLinkageImport(
   file: UploadStream,
   filename: string,
 ) {
-  try {
-    requireOffice(actor, 'Importing service data');
-  } catch (err) {
-    file.resume();
-    throw err;
-  }
-  const input: LinkageImportInput = { source, filename, bytes: 0 };
-  const job = await queue.enqueue(linkageImportJob.kind, actor, input, async (id) => {
-    input.bytes = await storeUpload(db, id, file, filename, MAX_LINKAGE_FILE_BYTES);
+  return queueUploadJob<LinkageImportInput>(db, queue, actor, {
+    kind: linkageImportJob.kind,
+    input: { source, filename, bytes: 0 },
+    file,
+    filename,
+    maxBytes: MAX_LINKAGE_FILE_BYTES,
+    authorize: () => requireOffice(actor, 'Importing service data'),
   });
-  return { jobId: job.id };
 }

@@ -26,6 +26,7 @@ import {
 import { sendFile } from '../../lib/send-file';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { AppError, badRequest } from '../../lib/errors';
+import { importJobRoute } from '../jobs/import-route';
 import { EVIDENCE_MAX_BYTES } from '../monitoring/evidence';
 import { deleteMapping, feedCycle, listMappings, setMapping } from './feed';
 import {
@@ -63,23 +64,14 @@ export const linkageRoutes: FastifyPluginAsyncContract = async (app) => {
         response: { 200: LinkageImportReply, 202: JobAccepted },
       },
     },
-    async (req, reply) => {
-      if (!req.isMultipart())
-        throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
-      const file = await req.file({ limits: { fileSize: MAX_LINKAGE_FILE_BYTES, files: 1 } });
-      if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
-      if (!/\.(xlsx|csv)$/i.test(file.filename)) {
-        file.file.resume();
-        throw badRequest('Upload an .xlsx or .csv file', [
-          { path: 'file', message: 'unsupported file type' },
-        ]);
-      }
-      const { source } = req.params;
-      const { jobId } = await queueLinkageImport(db, app.jobs, req.actor, source, file.file, file.filename);
-      if (!req.query.wait) return reply.code(202).send({ jobId });
-      const done = await app.jobs.outcome<LinkageImportReply>(jobId);
-      return done.done ? done.result : reply.code(202).send({ jobId });
-    },
+    async (req, reply) =>
+      importJobRoute<LinkageImportReply>(req, reply, {
+        jobs: app.jobs,
+        maxBytes: MAX_LINKAGE_FILE_BYTES,
+        wait: req.query.wait,
+        queue: (file) =>
+          queueLinkageImport(db, app.jobs, req.actor, req.params.source, file.file, file.filename),
+      }),
   );
   app.get(
     '/linkage/batches',

@@ -3,8 +3,9 @@ import type { Db } from '../../db/client';
 import { requireOffice, type Actor } from '../../lib/actor';
 import { badRequest } from '../../lib/errors';
 import { MAX_STREAM_XLSX_BYTES } from '../../lib/sheet-stream';
-import type { JobDefinition, JobQueue } from '../jobs/queue';
-import { storedUpload, storeUpload, type UploadStream } from '../jobs/files';
+import { defineJob, queueUploadJob } from '../jobs/define';
+import { storedUpload, type UploadStream } from '../jobs/files';
+import type { JobQueue } from '../jobs/queue';
 import { commitImport } from './service';
 import type { ImportKind } from './sheet';
 
@@ -31,28 +32,21 @@ export interface OrgImportInput {
  * transaction: killed mid-way, nothing of it stays). Its result is the commit's answer, which for
  * these kinds holds no secret (no credentials).
  */
-export const orgImportJob: JobDefinition<OrgImportInput, ImportCommitReply> = {
-  kind: 'onboarding.import',
-  retryLimit: 2,
-  retryDelaySeconds: 5,
-  run: async (ctx) => {
-    const { kind, filename, bytes } = ctx.input;
-    if (!JOB_IMPORT_KINDS.includes(kind))
-      throw badRequest(`A ${kind} file is not imported as a job`, [{ path: 'kind', message: kind }]);
-    ctx.progress(0, 'reading');
-    // The file is read (and parsed) before the import's transaction opens: through ctx.db on both
-    // databases.
-    const result = await commitImport(
-      ctx.db,
-      ctx.actor,
-      kind,
-      { content: storedUpload(ctx.db, ctx.id), filename },
-      { bytes, onProgress: (percent, message) => ctx.progress(percent, message) },
-    );
-    ctx.progress(100, 'done');
-    return result;
-  },
-};
+export const orgImportJob = defineJob<OrgImportInput, ImportCommitReply>('onboarding.import', async (ctx) => {
+  const { kind, filename, bytes } = ctx.input;
+  if (!JOB_IMPORT_KINDS.includes(kind))
+    throw badRequest(`A ${kind} file is not imported as a job`, [{ path: 'kind', message: kind }]);
+  ctx.progress(0, 'reading');
+  // The file is read (and parsed) before the import's transaction opens: through ctx.db on both
+  // databases.
+  return commitImport(
+    ctx.db,
+    ctx.actor,
+    kind,
+    { content: storedUpload(ctx.db, ctx.id), filename },
+    { bytes, onProgress: (percent, message) => ctx.progress(percent, message) },
+  );
+});
 
 /** Stores the upload and queues its commit (the office only, answered before the file is read). */
 export async function queueOrgImport(
@@ -63,28 +57,12 @@ export async function queueOrgImport(
   file: UploadStream,
   filename: string,
 ) {
-  try {
-    requireOffice(actor, 'Importing the organisation');
-  } catch (err) {
-    file.resume();
-    throw err;
-  }
-  const input: OrgImportInput = { kind, filename, bytes: 0 };
-  const job = await queue.enqueue(orgImportJob.kind, actor, input, async (id) => {
-    input.bytes = await storeUpload(db, id, file, filename, MAX_ORG_FILE_BYTES);
+  return queueUploadJob<OrgImportInput>(db, queue, actor, {
+    kind: orgImportJob.kind,
+    input: { kind, filename, bytes: 0 },
+    file,
+    filename,
+    maxBytes: MAX_ORG_FILE_BYTES,
+    authorize: () => requireOffice(actor, 'Importing the organisation'),
   });
-  return { jobId: job.id };
-}
-
-/** Queues the commit and waits for it (`?wait=true`): the commit's answer, or its refusal. */
-export async function commitOrgImportAndWait(
-  db: Db,
-  queue: JobQueue,
-  actor: Actor | null,
-  kind: ImportKind,
-  file: UploadStream,
-  filename: string,
-) {
-  const { jobId } = await queueOrgImport(db, queue, actor, kind, file, filename);
-  return queue.outcome<ImportCommitReply>(jobId);
 }

@@ -8,28 +8,15 @@ import {
   JobAccepted,
   XLSX_TYPE,
 } from '@perfcommons/contracts';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { requireOffice } from '../../lib/actor';
 import { commitImport, previewImport } from './service';
 import { importTemplate } from './sheet';
 import { sendFile } from '../../lib/send-file';
 import { sheetUpload } from '../../lib/uploads';
-import { AppError, badRequest } from '../../lib/errors';
-import { commitOrgImportAndWait, JOB_IMPORT_KINDS, MAX_ORG_FILE_BYTES, queueOrgImport } from './import-job';
-
-/** The one file of the request, as a stream (at most MAX_ORG_FILE_BYTES, then cut and marked truncated). */
-async function uploadStream(req: FastifyRequest) {
-  if (!req.isMultipart())
-    throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
-  const file = await req.file({ limits: { fileSize: MAX_ORG_FILE_BYTES, files: 1 } });
-  if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
-  if (!/\.(xlsx|csv)$/i.test(file.filename)) {
-    file.file.resume();
-    throw badRequest('Upload an .xlsx or .csv file', [{ path: 'file', message: 'unsupported file type' }]);
-  }
-  return file;
-}
+import { AppError } from '../../lib/errors';
+import { importJobRoute, uploadedSheet } from '../jobs/import-route';
+import { JOB_IMPORT_KINDS, MAX_ORG_FILE_BYTES, queueOrgImport } from './import-job';
 
 const cut = () =>
   new AppError(413, 'file_too_large', `The file is larger than ${MAX_ORG_FILE_BYTES / 1024 / 1024} MB`, [
@@ -67,7 +54,7 @@ export const onboardingRoutes: FastifyPluginAsyncContract = async (app) => {
     async (req) => {
       requireOffice(req.actor, 'Importing the organisation');
       // Streamed as it arrives (cadres: up to 50,000 rows); nothing is stored.
-      const file = await uploadStream(req);
+      const file = await uploadedSheet(req, MAX_ORG_FILE_BYTES);
       let preview;
       try {
         preview = await previewImport(db, req.actor, req.params.kind, {
@@ -103,13 +90,12 @@ export const onboardingRoutes: FastifyPluginAsyncContract = async (app) => {
         const { buffer, filename } = await sheetUpload(req);
         return commitImport(db, req.actor, kind, { content: buffer, filename });
       }
-      const file = await uploadStream(req);
-      if (!req.query.wait)
-        return reply
-          .code(202)
-          .send(await queueOrgImport(db, app.jobs, req.actor, kind, file.file, file.filename));
-      const done = await commitOrgImportAndWait(db, app.jobs, req.actor, kind, file.file, file.filename);
-      return done.done ? done.result : reply.code(202).send({ jobId: done.jobId });
+      return importJobRoute<ImportCommitReply>(req, reply, {
+        jobs: app.jobs,
+        maxBytes: MAX_ORG_FILE_BYTES,
+        wait: req.query.wait,
+        queue: (file) => queueOrgImport(db, app.jobs, req.actor, kind, file.file, file.filename),
+      });
     },
   );
 };

@@ -2,7 +2,8 @@ import type { EXPORT_FORMATS, JobFile } from '@perfcommons/contracts';
 import type { Db } from '../../db/client';
 import type { Actor } from '../../lib/actor';
 import { deleteExpiredOutputs, storeOutput } from '../jobs/files';
-import type { JobDefinition, JobQueue } from '../jobs/queue';
+import { defineJob } from '../jobs/define';
+import type { JobQueue } from '../jobs/queue';
 import { exportableSurvey, exportAnswers } from './analysis';
 
 type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -25,24 +26,17 @@ export interface ExportResult {
  * `survey.export` audit entry, so an export is either audited and downloadable or neither. Its
  * creator downloads it for 24 hours (jobs/files.ts `OUTPUT_KEEP_HOURS`); files of older jobs are deleted here.
  */
-export const surveyExportJob: JobDefinition<SurveyExportInput, ExportResult> = {
-  kind: 'surveys.export',
-  retryLimit: 2,
-  retryDelaySeconds: 5,
-  run: async (ctx) => {
-    await deleteExpiredOutputs(ctx.db);
-    ctx.progress(5, 'reading');
-    const { surveyId, format } = ctx.input;
-    const result = await ctx.db.transaction(async (tx) => {
-      const out = await exportAnswers(tx, ctx.actor, surveyId, format);
-      ctx.progress(80, 'storing');
-      const stored = await storeOutput(tx, ctx.id, out.body);
-      return { rows: out.rows, file: { filename: `survey-answers.${out.ext}`, type: out.type, ...stored } };
-    });
-    ctx.progress(100, 'done');
-    return result;
-  },
-};
+export const surveyExportJob = defineJob<SurveyExportInput, ExportResult>('surveys.export', async (ctx) => {
+  await deleteExpiredOutputs(ctx.db);
+  ctx.progress(5, 'reading');
+  const { surveyId, format } = ctx.input;
+  return ctx.db.transaction(async (tx) => {
+    const out = await exportAnswers(tx, ctx.actor, surveyId, format);
+    ctx.progress(80, 'storing');
+    const stored = await storeOutput(tx, ctx.id, out.body);
+    return { rows: out.rows, file: { filename: `survey-answers.${out.ext}`, type: out.type, ...stored } };
+  });
+});
 
 /**
  * Queues the export of a survey's answers; answers the job id. Who may export and whether the survey

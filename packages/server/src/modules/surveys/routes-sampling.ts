@@ -15,10 +15,10 @@ import {
   SampleSizeBody,
   SampleSizeReply,
 } from '@perfcommons/contracts';
-import { badRequest } from '../../lib/errors';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import type { FrameRowInput } from './frame';
-import { importFrameAndWait, queueFrameImport } from './frame-job';
+import { importJobRoute } from '../jobs/import-route';
+import { queueFrameImport, type FrameSummary } from './frame-job';
 import { MAX_STREAM_FRAME_BYTES } from './frame-stream';
 import {
   drawSample,
@@ -29,8 +29,6 @@ import {
   sampleSize,
   storeFrame,
 } from './use-cases';
-
-const ALLOWED_UPLOADS = /\.(xlsx|csv)$/i;
 
 /** Sampling: the size calculator, the frame, the stratified sample and its invitations. */
 export const surveySamplingRoutes: FastifyPluginAsyncContract = async (app) => {
@@ -60,26 +58,18 @@ export const surveySamplingRoutes: FastifyPluginAsyncContract = async (app) => {
         response: { 200: FrameReply, 202: JobAccepted },
       },
     },
-    async (req, reply) => {
-      if (!req.isMultipart())
-        throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
-      // Imported as a job (up to 1,000,000 rows; the upload stored as it arrives: a CSV up to 200 MB,
-      // an XLSX up to 64 MB, read by the streaming sheet reader).
-      const file = await req.file({ limits: { fileSize: MAX_STREAM_FRAME_BYTES, files: 1 } });
-      if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
-      if (!ALLOWED_UPLOADS.test(file.filename))
-        throw badRequest('Upload an .xlsx or .csv file', [
-          { path: 'file', message: 'unsupported file type' },
-        ]);
-      const { mode, wait } = req.query;
-      const name = /\.xlsx$/i.test(file.filename) ? 'frame.xlsx' : 'frame.csv';
-      if (!wait)
-        return reply
-          .code(202)
-          .send(await queueFrameImport(db, app.jobs, req.actor, req.params.id, file.file, mode, name));
-      const done = await importFrameAndWait(db, app.jobs, req.actor, req.params.id, file.file, mode, name);
-      return done.done ? done.summary : reply.code(202).send({ jobId: done.jobId });
-    },
+    // Imported as a job (up to 1,000,000 rows; the upload stored as it arrives: a CSV up to 200 MB,
+    // an XLSX up to 64 MB, read by the streaming sheet reader).
+    async (req, reply) =>
+      importJobRoute<FrameSummary>(req, reply, {
+        jobs: app.jobs,
+        maxBytes: MAX_STREAM_FRAME_BYTES,
+        wait: req.query.wait,
+        queue: (file) => {
+          const name = /\.xlsx$/i.test(file.filename) ? 'frame.xlsx' : 'frame.csv';
+          return queueFrameImport(db, app.jobs, req.actor, req.params.id, file.file, req.query.mode, name);
+        },
+      }),
   );
   app.post(
     '/surveys/:id/sample',

@@ -14,13 +14,11 @@ import {
   VerifyValueBody,
 } from '@perfcommons/contracts';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
-import { badRequest } from '../../lib/errors';
 import { MAX_VALUE_FILE_BYTES } from './import';
-import { importValuesAndWait, queueValueImport } from './import-job';
+import { importJobRoute } from '../jobs/import-route';
+import { queueValueImport } from './import-job';
 import { bulkVerify, valueQueue } from './queue';
 import { listValues, reportValues, verifyValue } from './service';
-
-const ALLOWED_UPLOADS = /\.(xlsx|csv)$/i;
 
 export const valueRoutes: FastifyPluginAsyncContract = async (app) => {
   const db = app.database.db;
@@ -58,25 +56,13 @@ export const valueRoutes: FastifyPluginAsyncContract = async (app) => {
         response: { 200: InsertedReply, 202: JobAccepted },
       },
     },
-    async (req, reply) => {
-      if (!req.isMultipart())
-        throw badRequest('Send the file as multipart/form-data', [{ path: 'file', message: 'required' }]);
-      const file = await req.file({ limits: { fileSize: MAX_VALUE_FILE_BYTES, files: 1 } });
-      if (!file) throw badRequest('No file uploaded', [{ path: 'file', message: 'required' }]);
-      if (!ALLOWED_UPLOADS.test(file.filename)) {
-        file.file.resume();
-        throw badRequest('Upload an .xlsx or .csv file', [
-          { path: 'file', message: 'unsupported file type' },
-        ]);
-      }
-      const planId = req.params.id;
-      if (!req.query.wait)
-        return reply
-          .code(202)
-          .send(await queueValueImport(db, app.jobs, req.actor, planId, file.file, file.filename));
-      const done = await importValuesAndWait(db, app.jobs, req.actor, planId, file.file, file.filename);
-      return done.done ? done.result : reply.code(202).send({ jobId: done.jobId });
-    },
+    async (req, reply) =>
+      importJobRoute<{ inserted: number }>(req, reply, {
+        jobs: app.jobs,
+        maxBytes: MAX_VALUE_FILE_BYTES,
+        wait: req.query.wait,
+        queue: (file) => queueValueImport(db, app.jobs, req.actor, req.params.id, file.file, file.filename),
+      }),
   );
   app.post(
     '/values/:id/verify',
