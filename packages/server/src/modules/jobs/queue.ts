@@ -2,10 +2,10 @@ import { EventEmitter } from 'node:events';
 import { createHash, randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
 import type pg from 'pg';
 import type { JobError, JobResult } from '@perfcommons/contracts';
-import { rowsOf, withStartupLock, type Database, type Db } from '../../db/client';
+import { rowsOf, withStartupLock, type Database, type Db, type Tx } from '../../db/client';
 import { jobFiles, jobs } from '../../db/schema';
 import { observeJob } from '../../lib/metrics';
 import type { Actor } from '../../lib/actor';
@@ -97,6 +97,17 @@ function bossDb(database: Database): PgBoss.Db {
     async executeSql(text, values) {
       const r = (await pool.query(text, values)) as unknown as pg.QueryResult | pg.QueryResult[];
       return Array.isArray(r) ? (r.at(-1) ?? { rows: [] }) : r;
+    },
+  };
+}
+
+/** pg-boss's SQL inside a Drizzle transaction (its `db` option): on the transaction's own connection. */
+function txBossDb(tx: Tx): PgBoss.Db {
+  const client = (tx as unknown as { session: { client: pg.PoolClient | PGliteTransaction } }).session.client;
+  return {
+    executeSql: async (text, values) => {
+      const r = await (client as pg.PoolClient).query(text, values);
+      return { rows: r.rows };
     },
   };
 }
@@ -248,24 +259,42 @@ export class JobQueue {
       sql`select floor(extract(epoch from now()) / ${periodSeconds})::bigint::text as period`,
     );
     const id = periodicJobId(kind, periodSeconds, period);
-    const [row] = await this.db
-      .insert(jobs)
-      .values({
-        id,
-        kind,
-        input: { ...input, period: Number(period), periodSeconds },
-        createdBy: null,
-        maxAttempts: (def.retryLimit ?? 2) + 1,
-      })
-      .onConflictDoNothing()
-      .returning();
-    if (!row) return null;
-    try {
-      await this.boss.send(kind, { ...(row.input as object), actorId: null }, { id });
-    } catch (err) {
-      await this.finish(id, 'failed', { lastError: errorOf(err) });
-      throw err;
-    }
+    // The row and pg-boss's job in one transaction: a process that dies between the two leaves
+    // neither, so the next tick (of any process) queues the period's run again.
+    const row = await this.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(jobs)
+        .values({
+          id,
+          kind,
+          input: { ...input, period: Number(period), periodSeconds },
+          createdBy: null,
+          maxAttempts: (def.retryLimit ?? 2) + 1,
+        })
+        .onConflictDoNothing()
+        .returning();
+      if (row)
+        await this.boss.send(kind, { ...(row.input as object), actorId: null }, { id, db: txBossDb(tx) });
+      return row ?? null;
+    });
+    if (!row) return this.requeueLost(kind, id);
+    const worker = this.workers.get(kind);
+    if (worker) this.boss.notifyWorker(worker);
+    return row;
+  }
+
+  /**
+   * The period's row exists: still queued with no pg-boss job at all (written by a process that died
+   * between the two, before they were written together), its job is sent again, once (pg-boss keys
+   * it by the id). Answers the row when this call sent it, null otherwise.
+   */
+  private async requeueLost(kind: string, id: string): Promise<JobRow | null> {
+    const [row] = await this.db.select().from(jobs).where(eq(jobs.id, id));
+    if (!row || row.state !== 'queued') return null;
+    if (await this.boss.getJobById(kind, id, { includeArchive: true })) return null;
+    const sent = await this.boss.send(kind, { ...(row.input as object), actorId: null }, { id });
+    if (!sent) return null;
+    this.options.log?.warn(`jobs: ${kind} ${id} had no queued job; sent again`);
     const worker = this.workers.get(kind);
     if (worker) this.boss.notifyWorker(worker);
     return row;

@@ -5,6 +5,7 @@ import { correctionTasks, cycles, earlyWarnings } from '../../db/schema';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 import { verifyAudit } from '../audit/service';
 import { jobOutputs, jobs } from '../../db/schema';
+import { periodicJobId } from '../jobs/queue';
 import {
   queueSweep,
   startMonitoringScheduler,
@@ -215,6 +216,32 @@ describe('monitoring sweep as a job', () => {
     const ofYear = rows.filter((r) => (r.input as { periodSeconds: number }).periodSeconds === 31_536_000);
     expect(ofYear).toHaveLength(1);
     expect(await t.db.select().from(jobOutputs).where(eq(jobOutputs.jobId, old.id))).toEqual([]);
+  });
+
+  it('a period whose job row was written by a process that died before queueing it is queued again', async () => {
+    // The row alone, as a process killed between writing it and sending pg-boss's job left it
+    // before the two were written in one transaction.
+    const periodSeconds = 86_398;
+    const [{ period }] = (
+      await t.db.execute<{ period: string }>(
+        sql`select floor(extract(epoch from now()) / ${periodSeconds})::bigint::text as period`,
+      )
+    ).rows;
+    const id = periodicJobId(SWEEP_KIND, periodSeconds, period);
+    await t.db.insert(jobs).values({
+      id,
+      kind: SWEEP_KIND,
+      input: { at: NOW.toISOString(), period: Number(period), periodSeconds },
+      maxAttempts: 2,
+    });
+    const [again, twice] = await Promise.all([
+      t.app.jobs.enqueuePeriodic(SWEEP_KIND, periodSeconds, { at: NOW.toISOString() }),
+      t.app.jobs.enqueuePeriodic(SWEEP_KIND, periodSeconds, { at: NOW.toISOString() }),
+    ]);
+    // Sent once (pg-boss keys the job by its id), by one of the callers.
+    expect([again?.id, twice?.id].filter(Boolean)).toEqual([id]);
+    expect(await t.app.jobs.wait(id)).toMatchObject({ state: 'completed', attempts: 1, progress: 100 });
+    expect(await t.app.jobs.enqueuePeriodic(SWEEP_KIND, periodSeconds, { at: NOW.toISOString() })).toBeNull();
   });
 
   it('a sweep that cannot run is retried once, then failed with its reason', async () => {
