@@ -14,13 +14,14 @@
  * postgres://postgres@127.0.0.1:5432/postgres); BENCH_IMPORTS_PG=0 skips PostgreSQL,
  * BENCH_IMPORTS_LITE=0 skips PGlite.
  */
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
-import { openDatabase, type Database } from '../packages/server/src/db/client';
+import { sql } from 'drizzle-orm';
+import { openDatabase, rowsOf, type Database } from '../packages/server/src/db/client';
 import { cycles, indicatorNodes, orgUnits, plans } from '../packages/server/src/db/schema';
 import { importValues } from '../packages/server/src/modules/values/import';
 import { commitImport } from '../packages/server/src/modules/onboarding/service';
@@ -124,9 +125,13 @@ async function measure(
   n: number,
   figures: BenchFigures,
   work: (progress: (rows: number) => void) => Promise<number>,
+  serverCpu?: () => Promise<number | null>,
 ) {
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
+  // CPU seconds as well as wall seconds: on a shared machine the wall time is mostly waiting for a core.
+  const cpu0 = process.cpuUsage();
+  const server0 = await serverCpu?.();
   let rssPeak = rssBefore;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 10);
   const t0 = performance.now();
@@ -141,10 +146,20 @@ async function measure(
     const s = (performance.now() - t0) / 1000;
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
     if (stored !== n) throw new Error(`${label}: stored ${stored} of ${n} rows`);
+    const cpu = process.cpuUsage(cpu0);
+    const nodeCpu = (cpu.user + cpu.system) / 1e6;
+    const server1 = await serverCpu?.();
+    const dbCpu = server0 != null && server1 != null ? server1 - server0 : null;
     console.log(
       `  ${label}: ${n} rows in ${s.toFixed(1)} s = ${Math.round(n / s)} rows/s, ` +
-        `RSS ${mb(rssBefore)} before, ${mb(rssPeak)} peak`,
+        `RSS ${mb(rssBefore)} before, ${mb(rssPeak)} peak; CPU: Node ${nodeCpu.toFixed(1)} s` +
+        (dbCpu === null ? '' : `, database backends ${dbCpu.toFixed(1)} s`) +
+        `; load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
     );
+    figures[`${label} CPU`] =
+      `Node ${nodeCpu.toFixed(1)} s` + (dbCpu === null ? '' : `, database ${dbCpu.toFixed(1)} s`);
     figures[`${label} seconds`] = s.toFixed(1);
     figures[`${label} rows/s`] = Math.round(n / s);
     figures[`${label} RSS peak`] = `${mb(rssPeak)} (${mb(rssBefore)} before)`;
@@ -159,23 +174,60 @@ interface Files {
   people?: { file: string; n: number };
 }
 
+/**
+ * CPU seconds (user + system) of the database's backends serving this database, read from /proc: only
+ * when PostgreSQL runs on this machine (null otherwise, and on PGlite, which runs in this process).
+ */
+function backendCpu(database: Database): (() => Promise<number | null>) | undefined {
+  if (database.kind === 'pglite') return undefined;
+  const seen = new Map<number, number>();
+  return async () => {
+    const pids = await rowsOf<{ pid: number }>(
+      database.db,
+      sql`select pid from pg_stat_activity where datname = current_database()`,
+    );
+    try {
+      for (const { pid } of pids) {
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        seen.set(pid, (Number(f[11]) + Number(f[12])) / 100);
+      }
+    } catch {
+      return null;
+    }
+    return [...seen.values()].reduce((a, b) => a + b, 0);
+  };
+}
+
 async function run(database: Database, engine: string, files: Files, figures: BenchFigures) {
   const { office, planId } = await setUp(database);
   const db = database.db;
+  const serverCpu = backendCpu(database);
   if (files.valuesCsv) {
     const { file, n } = files.valuesCsv;
-    await measure(`${engine} values CSV`, n, figures, async (onProgress) => {
-      const r = await importValues(db, office, planId, createReadStream(file), file, { onProgress });
-      return r.inserted;
-    });
+    await measure(
+      `${engine} values CSV`,
+      n,
+      figures,
+      async (onProgress) => {
+        const r = await importValues(db, office, planId, createReadStream(file), file, { onProgress });
+        return r.inserted;
+      },
+      serverCpu,
+    );
   }
   if (files.valuesXlsx) {
     const { file, n } = files.valuesXlsx;
     // The same rows again (reported again: each value updated, versioned and audited).
-    await measure(`${engine} values XLSX`, n, figures, async (onProgress) => {
-      const r = await importValues(db, office, planId, createReadStream(file), file, { onProgress });
-      return r.inserted;
-    });
+    await measure(
+      `${engine} values XLSX`,
+      n,
+      figures,
+      async (onProgress) => {
+        const r = await importValues(db, office, planId, createReadStream(file), file, { onProgress });
+        return r.inserted;
+      },
+      serverCpu,
+    );
   }
   if (files.people) {
     const { file, n } = files.people;
