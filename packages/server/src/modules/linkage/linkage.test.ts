@@ -107,12 +107,12 @@ const importFile = (client: Client, step: 'preview' | 'commit', content: Buffer,
 
 const rowCount = async (table: string) =>
   Number((await rowsOf<{ n: string }>(t.db, sql.raw(`select count(*) as n from ${table}`)))[0].n);
-/** The demo city's own linkage rows (its quarter's exports and finding), counted before the tests. */
-const demoRows = new Map<string, number>();
+/** Linkage rows there before the tests (the setup writes none: counted, not assumed). */
+const rowsBefore = new Map<string, number>();
 /** Rows the tests added to a table. */
-const count = async (table: string) => (await rowCount(table)) - (demoRows.get(table) ?? 0);
-/** The last audit entry of the demo city: the tests read their own entries after it. */
-let demoSeq = 0;
+const count = async (table: string) => (await rowCount(table)) - (rowsBefore.get(table) ?? 0);
+/** The last audit entry before the tests: the tests read their own entries after it. */
+let seqBefore = 0;
 
 type Rate = {
   unitId: string;
@@ -126,12 +126,13 @@ const rateOf = (items: Rate[], metric: string, period: string) =>
   items.find((r) => r.unitId === unit.id && r.metric === metric && r.period === period);
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  for (const table of ['linkage_records', 'linkage_batches', 'linkage_findings'])
-    demoRows.set(table, await rowCount(table));
-  [{ seq: demoSeq }] = await rowsOf<{ seq: number }>(t.db, sql`select max(seq)::int as seq from audit_log`);
+  t = await buildTestApp({ city: 'empty' });
+  // Its own units, accounts, cycle and plan (test/factories.ts).
   f = factory(t);
-  office = await t.as('office');
+  office = await (await f.user([{ role: 'office' }])).login();
+  for (const table of ['linkage_records', 'linkage_batches', 'linkage_findings'])
+    rowsBefore.set(table, await rowCount(table));
+  [{ seq: seqBefore }] = await rowsOf<{ seq: number }>(t.db, sql`select max(seq)::int as seq from audit_log`);
   const u = await f.org({ name: '测试教育局' });
   unit = { ...u, name: '测试教育局' };
   other = await f.org();
@@ -243,7 +244,7 @@ describe('hotline import', () => {
     expect(batches[0]).toMatchObject({ source: 'hotline', rows: 10, created: 10, filename: 'orders.csv' });
     const audit = await rowsOf<{ data: { created: string[] } }>(
       t.db,
-      sql`select data from audit_log where action = 'linkage.import' and seq > ${demoSeq}`,
+      sql`select data from audit_log where action = 'linkage.import' and seq > ${seqBefore}`,
     );
     expect(audit).toHaveLength(1);
     expect(audit[0].data.created).toHaveLength(10);
@@ -445,7 +446,7 @@ describe('findings of audit, inspection and finance', () => {
     expect(await count('linkage_findings')).toBe(2);
     const log = await rowsOf<{ action: string }>(
       t.db,
-      sql`select action from audit_log where entity_type = 'linkage_finding' and seq > ${demoSeq} order by seq`,
+      sql`select action from audit_log where entity_type = 'linkage_finding' and seq > ${seqBefore} order by seq`,
     );
     expect(log.map((l) => l.action)).toEqual(['finding.record', 'finding.record', 'finding.withdraw']);
   });
