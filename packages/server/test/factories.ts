@@ -26,7 +26,13 @@ import type { Client, TestApp } from './helper';
 export interface Factory {
   /** The office account the factory acts as (created on first use). */
   office(): Promise<Actor>;
-  org(opts?: { parentId?: string; peerGroup?: string; name?: string }): Promise<{ id: string; code: string }>;
+  /** A department under the root (made when missing), or with `kind` a district. */
+  org(opts?: {
+    parentId?: string;
+    peerGroup?: string;
+    name?: string;
+    kind?: 'department' | 'district';
+  }): Promise<{ id: string; code: string }>;
   user(roles: { role: Role; orgUnitId?: string | null }[]): Promise<FactoryUser>;
   stage(cycleId: string, to: Stage): Promise<void>;
   cycle(opts?: { stage?: Stage; type?: 'regular' | 'annual' | 'term'; year?: number }): Promise<FactoryCycle>;
@@ -203,7 +209,7 @@ export function factory(t: TestApp, prefix = `f${++run}`): Factory {
         code,
         name: opts.name ?? `测试单位 ${code}`,
         nameEn: `Test unit ${code}`,
-        kind: 'department',
+        kind: opts.kind ?? 'department',
         parentId: opts.parentId ?? (await root()),
         peerGroup: opts.peerGroup ?? prefix.replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]/, 'g'),
       });
