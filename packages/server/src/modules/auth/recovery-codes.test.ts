@@ -3,13 +3,22 @@ import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db/client';
 import { totpRecoveryCodes, users } from '../../db/schema';
+import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type TestApp } from '../../../test/helper';
 import { RECOVERY_CODE_COUNT, resetTotp } from './service';
 
 // TOTP recovery codes (issue 14): shown once, stored as keyed digests in their own table, one use each.
 let t: TestApp;
+let office: FactoryUser;
+/** Usernames of the unit managers enrolling here, one or two per test. */
+const name = {} as Record<'hx' | 'ty' | 'qs' | 'nh' | 'lj', string>;
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
+  const f = factory(t, 'rec');
+  const unit = await f.org();
+  for (const k of ['hx', 'ty', 'qs', 'nh', 'lj'] as const)
+    name[k] = (await f.user([{ role: 'unit_manager', orgUnitId: unit.id }])).username;
+  office = await f.user([{ role: 'office' }]);
 });
 afterAll(async () => t.close());
 
@@ -52,7 +61,7 @@ const idOf = async (username: string) =>
 describe('TOTP recovery codes', () => {
   it('are shown once at enrolment, stored only as keyed digests, and each logs in once (audited)', async () => {
     await awayFromStepEdge();
-    const { c, codes } = await enrol('hx.manager', '10.40.1.1');
+    const { c, codes } = await enrol(name.hx, '10.40.1.1');
     expect(codes).toHaveLength(RECOVERY_CODE_COUNT);
     expect(new Set(codes).size).toBe(RECOVERY_CODE_COUNT);
     for (const code of codes) expect(code).toMatch(/^[a-hjkmnp-z2-9]{5}-[a-hjkmnp-z2-9]{5}$/);
@@ -61,7 +70,7 @@ describe('TOTP recovery codes', () => {
       recoveryCodesLeft: RECOVERY_CODE_COUNT,
     });
     // Neither the codes nor an unkeyed hash of them are in the database.
-    const id = await idOf('hx.manager');
+    const id = await idOf(name.hx);
     const stored = await t.db.select().from(totpRecoveryCodes).where(eq(totpRecoveryCodes.userId, id));
     expect(stored).toHaveLength(RECOVERY_CODE_COUNT);
     const dump = JSON.stringify(stored);
@@ -77,17 +86,17 @@ describe('TOTP recovery codes', () => {
 
     // A code logs in instead of the authenticator, typed in any case and without the dash.
     const typed = codes[0].replace('-', ' ').toUpperCase();
-    const first = await login({ username: 'hx.manager', password: 'demo1234', recoveryCode: typed });
+    const first = await login({ username: name.hx, password: 'demo1234', recoveryCode: typed });
     expect(first.statusCode, first.body).toBe(200);
     expect(first.json().user.recoveryCodesLeft).toBe(RECOVERY_CODE_COUNT - 1);
     // ... once.
-    const again = await login({ username: 'hx.manager', password: 'demo1234', recoveryCode: codes[0] });
+    const again = await login({ username: name.hx, password: 'demo1234', recoveryCode: codes[0] });
     expect(again.statusCode).toBe(401);
     expect(again.json()).toMatchObject({ error: 'totp_invalid', details: [{ path: 'recoveryCode' }] });
     // A wrong password never reaches the code (and does not use it up).
-    expect(
-      (await login({ username: 'hx.manager', password: 'wrong', recoveryCode: codes[1] })).statusCode,
-    ).toBe(401);
+    expect((await login({ username: name.hx, password: 'wrong', recoveryCode: codes[1] })).statusCode).toBe(
+      401,
+    );
     const [{ used }] = await rowsOf<{ used: number }>(
       t.db,
       sql`select count(*)::int as used from totp_recovery_codes where user_id = ${id} and used_at is not null`,
@@ -108,22 +117,19 @@ describe('TOTP recovery codes', () => {
     expect(entries[0].data).toEqual({ recoveryCodes: RECOVERY_CODE_COUNT });
     expect(entries[1].data).toEqual({ remaining: RECOVERY_CODE_COUNT - 1 });
     expect(entries[2].data).toMatchObject({ reason: 'recovery_code' });
-    const verify = (await (await t.as('office')).get('/api/audit/verify')).json();
+    const verify = (await (await office.login()).get('/api/audit/verify')).json();
     expect(verify.problems).toEqual([]);
   });
 
   it('a code works for its own account only, and two logins racing with one code: one wins', async () => {
     await awayFromStepEdge();
-    const a = await enrol('ty.manager', '10.40.2.1');
-    const b = await enrol('qs.manager', '10.40.2.2');
-    const cross = await login({ username: 'qs.manager', password: 'demo1234', recoveryCode: a.codes[0] });
+    const a = await enrol(name.ty, '10.40.2.1');
+    const b = await enrol(name.qs, '10.40.2.2');
+    const cross = await login({ username: name.qs, password: 'demo1234', recoveryCode: a.codes[0] });
     expect(cross.statusCode).toBe(401);
     const race = await Promise.all(
       [1, 2, 3].map((k) =>
-        login(
-          { username: 'qs.manager', password: 'demo1234', recoveryCode: b.codes[5] },
-          `10.40.2.${10 + k}`,
-        ),
+        login({ username: name.qs, password: 'demo1234', recoveryCode: b.codes[5] }, `10.40.2.${10 + k}`),
       ),
     );
     expect(race.map((r) => r.statusCode).sort()).toEqual([200, 401, 401]);
@@ -131,7 +137,7 @@ describe('TOTP recovery codes', () => {
 
   it('regenerating (password and a current code) replaces every earlier code; disabling deletes them', async () => {
     await awayFromStepEdge();
-    const { c, secret, now, codes } = await enrol('nh.manager', '10.40.3.1');
+    const { c, secret, now, codes } = await enrol(name.nh, '10.40.3.1');
     const code = (offset: number) => generate({ secret, epoch: now + offset });
     const wrong = await c.post('/api/auth/totp/recovery-codes', {
       currentPassword: 'demo1234',
@@ -148,13 +154,13 @@ describe('TOTP recovery codes', () => {
     expect(fresh.recoveryCodesLeft).toBe(RECOVERY_CODE_COUNT);
     expect(fresh.recoveryCodes.filter((x: string) => codes.includes(x))).toEqual([]);
     expect(
-      (await login({ username: 'nh.manager', password: 'demo1234', recoveryCode: codes[2] })).statusCode,
+      (await login({ username: name.nh, password: 'demo1234', recoveryCode: codes[2] })).statusCode,
     ).toBe(401);
     expect(
-      (await login({ username: 'nh.manager', password: 'demo1234', recoveryCode: fresh.recoveryCodes[2] }))
+      (await login({ username: name.nh, password: 'demo1234', recoveryCode: fresh.recoveryCodes[2] }))
         .statusCode,
     ).toBe(200);
-    const id = await idOf('nh.manager');
+    const id = await idOf(name.nh);
     const [entry] = await rowsOf<{ data: Record<string, unknown> }>(
       t.db,
       sql`select data from audit_log where entity_id = ${id} and action = 'auth.recovery_codes'`,
@@ -172,12 +178,12 @@ describe('TOTP recovery codes', () => {
 
   it('lost phone and lost codes: the operator resets the second factor from the command line (audited)', async () => {
     await awayFromStepEdge();
-    const { c } = await enrol('lj.manager', '10.40.4.1');
-    const id = await idOf('lj.manager');
+    const { c } = await enrol(name.lj, '10.40.4.1');
+    const id = await idOf(name.lj);
     expect(await resetTotp(t.db, id, null)).toBe(true);
     // Its sessions ended; it logs in with the password alone and may enrol again.
     expect((await c.get('/api/auth/me')).statusCode).toBe(401);
-    const back = await login({ username: 'lj.manager', password: 'demo1234' }, '10.40.4.2');
+    const back = await login({ username: name.lj, password: 'demo1234' }, '10.40.4.2');
     expect(back.statusCode, back.body).toBe(200);
     expect(back.json().user).toMatchObject({ totpEnabled: false, recoveryCodesLeft: null });
     expect(await t.db.select().from(totpRecoveryCodes).where(eq(totpRecoveryCodes.userId, id))).toEqual([]);
@@ -189,7 +195,7 @@ describe('TOTP recovery codes', () => {
       actor_id: null,
       data: { reset: true, by: 'command line', wasEnabled: true, sessionsEnded: 1 },
     });
-    const verify = (await (await t.as('office')).get('/api/audit/verify')).json();
+    const verify = (await (await office.login()).get('/api/audit/verify')).json();
     expect(verify.problems).toEqual([]);
   });
 });
