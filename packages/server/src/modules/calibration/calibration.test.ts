@@ -56,7 +56,7 @@ const caseBody = (i: number) => ({
 });
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
   const f = factory(t);
   cycle = await f.cycle({ stage: 'planning' });
   const other = await f.cycle({ stage: 'planning', year: 2032 });

@@ -1,13 +1,20 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 import { jobs, people } from '../../db/schema';
 
 let t: TestApp;
 let office: Client;
+/** The unit the imported cadres and accounts belong to, and its manager. */
+let unit: { id: string; code: string };
+let managerUser: FactoryUser;
 beforeAll(async () => {
-  t = await buildTestApp();
-  office = await t.as('office');
+  t = await buildTestApp({ city: 'empty' });
+  const f = factory(t, 'imj');
+  unit = await f.org();
+  managerUser = await f.user([{ role: 'unit_manager', orgUnitId: unit.id }]);
+  office = await (await f.user([{ role: 'office' }])).login();
 });
 afterAll(async () => t.close());
 
@@ -25,7 +32,7 @@ function commit(client: Client, kind: string, name: string, content: Buffer, que
 describe('org import as a job', () => {
   it('commits cadres as a job: 202, progress to 100, the commit answer as its result', async () => {
     const lines = ['code,name,position,orgUnit,termStart'];
-    for (let i = 0; i < 1200; i++) lines.push(`job-p${i},干部${i},科员,edu,2024/3/${(i % 28) + 1}`);
+    for (let i = 0; i < 1200; i++) lines.push(`job-p${i},干部${i},科员,${unit.code},2024/3/${(i % 28) + 1}`);
     const progress: { id: string; progress: number; message?: string }[] = [];
     t.app.jobs.events.on('progress', (e) => progress.push(e));
     const res = await commit(office, 'people', 'people.csv', csv(lines));
@@ -67,7 +74,7 @@ describe('org import as a job', () => {
       office,
       'people',
       'people.csv',
-      csv(['code,name,position,orgUnit', 'job-q1,甲,科员,edu', 'job-q2,乙,科员,nowhere']),
+      csv(['code,name,position,orgUnit', `job-q1,甲,科员,${unit.code}`, 'job-q2,乙,科员,nowhere']),
     );
     expect(res.statusCode).toBe(202);
     const job = await t.app.jobs.wait(res.json().jobId);
@@ -89,7 +96,7 @@ describe('org import as a job', () => {
       office,
       'accounts',
       'accounts.csv',
-      csv(['username,displayName,roles', 'job.acc1,账号一,appraisee@edu']),
+      csv(['username,displayName,roles', `job.acc1,账号一,appraisee@${unit.code}`]),
     );
     expect(res.statusCode).toBe(200);
     expect(res.json().credentials).toEqual([
@@ -99,8 +106,8 @@ describe('org import as a job', () => {
   });
 
   it('refuses others before reading the file, and a renamed file before queueing', async () => {
-    const manager = await t.as('edu.manager');
-    const lines = csv(['code,name,position,orgUnit', 'job-r1,甲,科员,edu']);
+    const manager = await managerUser.login();
+    const lines = csv(['code,name,position,orgUnit', `job-r1,甲,科员,${unit.code}`]);
     expect((await commit(manager, 'people', 'people.csv', lines)).statusCode).toBe(403);
     const fake = await commit(office, 'units', 'units.xlsx', Buffer.from('MZ not a workbook'));
     expect(fake.statusCode).toBe(400);
