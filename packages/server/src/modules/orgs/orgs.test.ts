@@ -1,34 +1,102 @@
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, orgUnits, users } from '../../db/schema';
+import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 
 let t: TestApp;
+/** Its own city, built through the API by the office (codes of its own, not the demo city's). */
+const CITY = 'tcity';
+/** Departments (code, peer group) and districts under the city. */
+const DEPARTMENTS = [
+  ['jyj', 'social'],
+  ['czj', 'economic'],
+  ['scj', 'regulatory'],
+  ['xfj', 'comprehensive'],
+] as const;
+const DISTRICTS = [
+  ['dq', 'urban_district'],
+  ['xq', 'county'],
+] as const;
+/** The cadres of the education department (the head first), and one of the finance department. */
+const CADRES = [
+  { code: 'jyj-1', name: '周明', position: '局长（主任）', termStart: '2021-06-01', termEnd: '2026-05-31' },
+  { code: 'jyj-2', name: '吴芳', position: '副局长（副主任）', termStart: '2022-02-01' },
+  { code: 'jyj-3', name: '郑强', position: '副局长（副主任）', termStart: '2023-03-01' },
+  { code: 'jyj-4', name: '王丽', position: '副局长（副主任）', termStart: '2024-04-01' },
+  { code: 'czj-1', name: '冯军', position: '局长（主任）', termStart: '2021-06-01', termEnd: '2026-05-31' },
+];
+/** The district's draft plan. */
+let dqPlan: string;
+/** Accounts by what they are. */
+const who: Record<
+  'office' | 'admin' | 'eduManager' | 'eduHead' | 'verifier' | 'citizen' | 'leader' | 'deputy',
+  FactoryUser
+> = {} as never;
+
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
+  const f = factory(t, 'orgs');
+  who.office = await f.user([{ role: 'office' }]);
+  const office = await who.office.login();
+  const post = async (url: string, body: object) => {
+    const res = await office.post(url, body);
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json();
+  };
+  const root = (
+    await post('/api/orgs', { code: CITY, name: '测试市人民政府', kind: 'government', parentId: null })
+  ).unit.id as string;
+  const ids: Record<string, string> = {};
+  for (const [list, kind] of [
+    [DEPARTMENTS, 'department'],
+    [DISTRICTS, 'district'],
+  ] as const)
+    for (const [code, peerGroup] of list)
+      ids[code] = (
+        await post('/api/orgs', {
+          code,
+          name: `测试单位 ${code}`,
+          nameEn: `Unit ${code}`,
+          kind,
+          parentId: root,
+          peerGroup,
+        })
+      ).unit.id;
+  for (const c of CADRES) await post('/api/people', { ...c, orgUnitId: ids[c.code.split('-')[0]] });
+  who.admin = await f.user([{ role: 'admin' }]);
+  who.eduManager = await f.user([{ role: 'unit_manager', orgUnitId: ids.jyj }]);
+  who.eduHead = await f.user([{ role: 'appraisee', orgUnitId: ids.jyj }]);
+  who.verifier = await f.user([{ role: 'verifier' }]);
+  who.citizen = await f.user([{ role: 'public' }]);
+  who.leader = await f.user([{ role: 'evaluator' }]);
+  who.deputy = await f.user([{ role: 'evaluator' }]);
+  // The district's draft plan in a cycle being planned (scope follows the org tree).
+  const cycle = await f.cycle({ year: 2031, stage: 'planning' });
+  dqPlan = (await f.plan({ cycleId: cycle.id, orgUnitId: ids.dq, status: 'draft' })).id;
 });
 afterAll(async () => t.close());
 
 describe('org units and people', () => {
-  it('has the demo city: a government, 30 departments, 8 districts in peer groups', async () => {
-    const office = await t.as('office');
+  it('has its city: a government, departments and districts in peer groups', async () => {
+    const office = await login('office');
     const items = (await office.get('/api/orgs')).json().items as {
       kind: string;
       peerGroup: string | null;
     }[];
     expect(items.filter((o) => o.kind === 'government')).toHaveLength(1);
-    expect(items.filter((o) => o.kind === 'district')).toHaveLength(8);
-    expect(items.filter((o) => o.kind === 'department' && o.peerGroup)).toHaveLength(30);
+    expect(items.filter((o) => o.kind === 'district')).toHaveLength(DISTRICTS.length);
+    expect(items.filter((o) => o.kind === 'department' && o.peerGroup)).toHaveLength(DEPARTMENTS.length);
     expect(new Set(items.map((o) => o.peerGroup).filter(Boolean))).toEqual(
       new Set(['economic', 'social', 'regulatory', 'comprehensive', 'urban_district', 'county']),
     );
   });
 
   it('lists cadres with positions and terms, per unit', async () => {
-    const office = await t.as('office');
+    const office = await login('office');
     const all = (await office.get('/api/people')).json().items;
-    expect(all).toHaveLength(152);
-    const edu = (await office.get('/api/orgs')).json().items.find((o: { code: string }) => o.code === 'edu');
+    expect(all).toHaveLength(CADRES.length);
+    const edu = await unit('jyj');
     const eduPeople = (await office.get(`/api/people?orgUnitId=${edu.id}`)).json().items;
     expect(eduPeople).toHaveLength(4);
     expect(eduPeople[0]).toMatchObject({
@@ -39,7 +107,7 @@ describe('org units and people', () => {
   });
 
   it('refuses a malformed filter with 400', async () => {
-    const office = await t.as('office');
+    const office = await login('office');
     const res = await office.get('/api/people?orgUnitId=not-a-uuid');
     expect(res.statusCode).toBe(400);
     expect(res.json().details[0].path).toBe('orgUnitId');
@@ -48,9 +116,9 @@ describe('org units and people', () => {
 
 /** One login per account: logins are rate limited. */
 const sessions = new Map<string, Promise<Client>>();
-const login = (who: string) => {
-  if (!sessions.has(who)) sessions.set(who, t.as(who));
-  return sessions.get(who)!;
+const login = (name: keyof typeof who) => {
+  if (!sessions.has(name)) sessions.set(name, who[name].login());
+  return sessions.get(name)!;
 };
 
 interface Unit {
@@ -86,7 +154,7 @@ async function auditOf(entityId: string) {
 describe('maintaining the org tree', () => {
   it('creates a unit under a parent, with its path, and audits it', async () => {
     const office = await login('office');
-    const city = await unit('city');
+    const city = await unit(CITY);
     const res = await office.post('/api/orgs', {
       code: 'ga',
       name: '市政务服务管理局',
@@ -98,7 +166,7 @@ describe('maintaining the org tree', () => {
     expect(res.statusCode).toBe(201);
     const created = res.json().unit as Unit;
     expect(created).toMatchObject({ code: 'ga', parentId: city.id, peerGroup: 'comprehensive' });
-    expect(await pathOf('ga')).toBe('/city/ga/');
+    expect(await pathOf('ga')).toBe(`/${CITY}/ga/`);
     expect((await units()).some((o) => o.id === created.id)).toBe(true);
     const audit = await auditOf(created.id);
     expect(audit).toHaveLength(1);
@@ -107,10 +175,10 @@ describe('maintaining the org tree', () => {
 
   it('refuses a duplicate code with 409 naming code, and writes nothing', async () => {
     const office = await login('office');
-    const city = await unit('city');
+    const city = await unit(CITY);
     const before = (await units()).length;
     const res = await office.post('/api/orgs', {
-      code: 'edu',
+      code: 'jyj',
       name: '重复',
       kind: 'department',
       parentId: city.id,
@@ -153,14 +221,14 @@ describe('maintaining the org tree', () => {
 
   it('renames a unit and clears its English name', async () => {
     const office = await login('office');
-    const hot = await unit('hot');
+    const hot = await unit('xfj');
     const res = await patch(office, `/api/orgs/${hot.id}`, { name: '市信访局（更名）', nameEn: '' });
     expect(res.statusCode).toBe(200);
     expect(res.json().unit).toMatchObject({ id: hot.id, name: '市信访局（更名）', nameEn: null });
     const audit = await auditOf(hot.id);
     expect(audit.at(-1)).toMatchObject({
       action: 'org_unit.update',
-      data: { code: 'hot', changes: { name: { from: hot.name, to: '市信访局（更名）' } } },
+      data: { code: 'xfj', changes: { name: { from: hot.name, to: '市信访局（更名）' } } },
     });
     const empty = await patch(office, `/api/orgs/${hot.id}`, {});
     expect(empty.statusCode).toBe(400);
@@ -169,25 +237,21 @@ describe('maintaining the org tree', () => {
 
   it('moves a unit with its subtree, and refuses a move that would create a cycle', async () => {
     const office = await login('office');
-    const dc = await unit('dc');
-    const edu = await unit('edu');
-    // A street office under Dongcheng district, then the district moves under education (odd but legal).
+    const dc = await unit('dq');
+    const edu = await unit('jyj');
+    // A street office under the district, then the district moves under education (odd but legal).
     const street = (
-      await office.post('/api/orgs', { code: 'dc-st1', name: '东城街道', kind: 'district', parentId: dc.id })
+      await office.post('/api/orgs', { code: 'dq-st1', name: '测试街道', kind: 'district', parentId: dc.id })
     ).json().unit as Unit;
-    expect(await pathOf('dc-st1')).toBe('/city/dc/dc-st1/');
-    const cycles = (await office.get('/api/cycles')).json().items as { id: string; code: string }[];
-    const c2026 = cycles.find((c) => c.code === '2026-annual')!.id;
-    const dcPlan = (
-      await office.get(`/api/plans?cycleId=${c2026}&orgUnitId=${dc.id}&appraiseeType=unit`)
-    ).json().items[0].id as string;
-    const eduManager = await login('edu.manager');
+    expect(await pathOf('dq-st1')).toBe(`/${CITY}/dq/dq-st1/`);
+    const dcPlan = dqPlan;
+    const eduManager = await login('eduManager');
     expect((await eduManager.get(`/api/plans/${dcPlan}`)).statusCode).toBe(403);
     const moved = await patch(office, `/api/orgs/${dc.id}`, { parentId: edu.id });
     expect(moved.statusCode).toBe(200);
     expect(moved.json().unit.parentId).toBe(edu.id);
-    expect(await pathOf('dc')).toBe('/city/edu/dc/');
-    expect(await pathOf('dc-st1')).toBe('/city/edu/dc/dc-st1/');
+    expect(await pathOf('dq')).toBe(`/${CITY}/jyj/dq/`);
+    expect(await pathOf('dq-st1')).toBe(`/${CITY}/jyj/dq/dq-st1/`);
     expect((await auditOf(dc.id)).at(-1)).toMatchObject({
       action: 'org_unit.move',
       data: { changes: { parentId: { from: dc.parentId, to: edu.id } }, subtreeSize: 2 },
@@ -200,50 +264,50 @@ describe('maintaining the org tree', () => {
       [dc.id, street.id],
       [edu.id, street.id],
       [dc.id, dc.id],
-      [(await unit('city')).id, edu.id],
+      [(await unit(CITY)).id, edu.id],
     ]) {
       const res = await patch(office, `/api/orgs/${id}`, { parentId, name: '不应写入' });
       expect(res.statusCode, `${id} under ${parentId}`).toBe(400);
       expect(res.json().details[0].path).toBe('parentId');
     }
     expect((await units()).some((o) => o.name === '不应写入')).toBe(false);
-    expect(await pathOf('dc-st1')).toBe('/city/edu/dc/dc-st1/');
+    expect(await pathOf('dq-st1')).toBe(`/${CITY}/jyj/dq/dq-st1/`);
 
     // And back.
     const back = await patch(office, `/api/orgs/${dc.id}`, { parentId: dc.parentId });
     expect(back.statusCode).toBe(200);
-    expect(await pathOf('dc-st1')).toBe('/city/dc/dc-st1/');
-    expect(await pathOf('edu')).toBe('/city/edu/');
+    expect(await pathOf('dq-st1')).toBe(`/${CITY}/dq/dq-st1/`);
+    expect(await pathOf('jyj')).toBe(`/${CITY}/jyj/`);
     expect((await eduManager.get(`/api/plans/${dcPlan}`)).statusCode).toBe(403);
   });
 
   it('refuses a code with LIKE wildcards from touching other paths on a move', async () => {
     const office = await login('office');
-    const city = await unit('city');
+    const city = await unit(CITY);
     const a = (
       await office.post('/api/orgs', { code: 'a_b', name: '甲', kind: 'department', parentId: city.id })
     ).json().unit as Unit;
     await office.post('/api/orgs', { code: 'axb', name: '乙', kind: 'department', parentId: city.id });
-    const fin = await unit('fin');
+    const fin = await unit('czj');
     expect((await patch(office, `/api/orgs/${a.id}`, { parentId: fin.id })).statusCode).toBe(200);
-    expect(await pathOf('a_b')).toBe('/city/fin/a_b/');
-    expect(await pathOf('axb')).toBe('/city/axb/');
+    expect(await pathOf('a_b')).toBe(`/${CITY}/czj/a_b/`);
+    expect(await pathOf('axb')).toBe(`/${CITY}/axb/`);
   });
 
   it('lets only the office and admin write; unit managers and others read', async () => {
-    const edu = await unit('edu');
-    const city = await unit('city');
-    for (const who of ['edu.manager', 'edu.head', 'verifier', 'citizen01']) {
-      const c = await login(who);
+    const edu = await unit('jyj');
+    const city = await unit(CITY);
+    for (const name of ['eduManager', 'eduHead', 'verifier', 'citizen'] as const) {
+      const c = await login(name);
       expect((await c.get('/api/orgs')).statusCode).toBe(200);
       const created = await c.post('/api/orgs', {
-        code: `x-${who.replace('.', '-')}`,
+        code: `x-${name.toLowerCase()}`,
         name: 'x',
         kind: 'department',
         parentId: city.id,
       });
-      expect(created.statusCode, who).toBe(403);
-      expect((await patch(c, `/api/orgs/${edu.id}`, { name: 'x' })).statusCode, who).toBe(403);
+      expect(created.statusCode, name).toBe(403);
+      expect((await patch(c, `/api/orgs/${edu.id}`, { name: 'x' })).statusCode, name).toBe(403);
     }
     expect(
       (await t.anon.post('/api/orgs', { code: 'x-anon', name: 'x', kind: 'department', parentId: city.id }))
@@ -251,7 +315,7 @@ describe('maintaining the org tree', () => {
     ).toBe(401);
     const admin = await login('admin');
     expect((await patch(admin, `/api/orgs/${edu.id}`, { nameEn: 'Education Bureau' })).statusCode).toBe(200);
-    expect((await unit('edu')).name).toBe(edu.name);
+    expect((await unit('jyj')).name).toBe(edu.name);
   });
 });
 
@@ -269,10 +333,13 @@ interface Cadre {
 describe('maintaining cadres', () => {
   it('creates a cadre with position and term, audited; the office sees the account link', async () => {
     const office = await login('office');
-    const edu = await unit('edu');
-    const [account] = await t.db.select({ id: users.id }).from(users).where(eq(users.username, 'deputy01'));
+    const edu = await unit('jyj');
+    const [account] = await t.db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.username, who.deputy.username));
     const res = await office.post('/api/people', {
-      code: 'edu-9',
+      code: 'jyj-9',
       name: '郑新',
       nameEn: 'Zheng Xin',
       position: '副局长',
@@ -283,24 +350,24 @@ describe('maintaining cadres', () => {
     });
     expect(res.statusCode).toBe(201);
     const p = res.json().person as Cadre;
-    expect(p).toMatchObject({ code: 'edu-9', orgUnitId: edu.id, termStart: '2026-03-01', termEnd: null });
+    expect(p).toMatchObject({ code: 'jyj-9', orgUnitId: edu.id, termStart: '2026-03-01', termEnd: null });
     const list = (await office.get(`/api/people?orgUnitId=${edu.id}`)).json().items as Cadre[];
     expect(list.find((x) => x.id === p.id)).toMatchObject({ userId: account.id });
     // Others and the public portal do not get the account link.
-    const manager = (await (await login('edu.manager')).get(`/api/people?orgUnitId=${edu.id}`)).json().items;
+    const manager = (await (await login('eduManager')).get(`/api/people?orgUnitId=${edu.id}`)).json().items;
     expect(manager.find((x: Cadre) => x.id === p.id)).not.toHaveProperty('userId');
     const portal = (await t.anon.get(`/api/public/people?orgUnitId=${edu.id}`)).json().items;
     expect(portal.find((x: Cadre) => x.id === p.id)).not.toHaveProperty('userId');
-    expect(await auditOf(p.id)).toMatchObject([{ action: 'person.create', data: { code: 'edu-9' } }]);
+    expect(await auditOf(p.id)).toMatchObject([{ action: 'person.create', data: { code: 'jyj-9' } }]);
   });
 
   it('refuses a duplicate code with 409 and bad fields with 400 naming each, writing nothing', async () => {
     const office = await login('office');
-    const edu = await unit('edu');
+    const edu = await unit('jyj');
     const count = async () => ((await office.get('/api/people')).json().items as unknown[]).length;
     const before = await count();
     const dup = await office.post('/api/people', {
-      code: 'edu-1',
+      code: 'jyj-1',
       name: '重复',
       position: '局长',
       orgUnitId: edu.id,
@@ -339,10 +406,10 @@ describe('maintaining cadres', () => {
 
   it('records a new position and unit, then ends the term early', async () => {
     const office = await login('office');
-    const fin = await unit('fin');
-    const edu = await unit('edu');
+    const fin = await unit('czj');
+    const edu = await unit('jyj');
     const p = ((await office.get(`/api/people?orgUnitId=${edu.id}`)).json().items as Cadre[]).find(
-      (x) => x.code === 'edu-2',
+      (x) => x.code === 'jyj-2',
     )!;
     const res = await patch(office, `/api/people/${p.id}`, {
       position: '局长',
@@ -387,18 +454,18 @@ describe('maintaining cadres', () => {
   });
 
   it('lets only the office and admin write cadres', async () => {
-    const edu = await unit('edu');
+    const edu = await unit('jyj');
     const p = (
       (await (await login('office')).get(`/api/people?orgUnitId=${edu.id}`)).json().items as Cadre[]
     )[0];
-    for (const who of ['edu.manager', 'edu.head', 'leader01']) {
-      const c = await login(who);
+    for (const name of ['eduManager', 'eduHead', 'leader'] as const) {
+      const c = await login(name);
       expect(
         (await c.post('/api/people', { code: 'x', name: 'x', position: 'x', orgUnitId: edu.id })).statusCode,
-        who,
+        name,
       ).toBe(403);
-      expect((await patch(c, `/api/people/${p.id}`, { name: 'x' })).statusCode, who).toBe(403);
-      expect((await c.post(`/api/people/${p.id}/end-term`, { termEnd: '2026-01-01' })).statusCode, who).toBe(
+      expect((await patch(c, `/api/people/${p.id}`, { name: 'x' })).statusCode, name).toBe(403);
+      expect((await c.post(`/api/people/${p.id}/end-term`, { termEnd: '2026-01-01' })).statusCode, name).toBe(
         403,
       );
     }
