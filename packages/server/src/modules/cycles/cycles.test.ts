@@ -9,7 +9,7 @@ let manager: FactoryUser;
 let inEvaluation: FactoryCycle;
 let inPlanning: FactoryCycle;
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
   // Its own cycles, unit and accounts (test/factories.ts), not the demo city's.
   f = factory(t, 'cycles');
   office = await (await f.user([{ role: 'office' }])).login();
