@@ -3,7 +3,6 @@ import { Alert, App, Button, Card, Col, Empty, Input, Row, Segmented, Select, Sp
 import { CalculatorOutlined } from '@ant-design/icons';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { hasRole, useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
 import { CycleSelect, useCycleParam } from '../../console/CycleSelect';
 import { errorText } from '../../console/errors';
@@ -25,12 +24,12 @@ export default function ResultsPage() {
   const { t } = useTranslation('results');
   useCrumbs([{ title: t('title') }]);
   const { message, modal } = App.useApp();
-  const me = useMe().data;
-  const office = hasRole(me, 'office', 'admin');
   const qc = useQueryClient();
   const { cycle, cycles, setCycleId } = useCycleParam((c) =>
     ['evaluation', 'feedback', 'results'].includes(c.stage),
   );
+  // What the user may do with the cycle comes with it from the server (cyclePermissions).
+  const publish = !!cycle?.can?.publish;
   const results = useQuery({
     queryKey: ['results', cycle?.id],
     enabled: !!cycle,
@@ -108,7 +107,7 @@ export default function ResultsPage() {
         extra={
           <Space wrap>
             <CycleSelect value={cycle?.id} onChange={(id) => (setCycleId(id), setSelected(undefined))} />
-            {office && (
+            {cycle?.can?.computeResults && (
               <Button
                 type="primary"
                 icon={<CalculatorOutlined />}
@@ -199,7 +198,7 @@ export default function ResultsPage() {
         )}
       </Card>
 
-      {office && cycle && all.length > 0 && <PublicationPanel cycle={cycle} />}
+      {publish && cycle && all.length > 0 && <PublicationPanel cycle={cycle} />}
 
       {all.length > 0 && (
         <Row gutter={[16, 16]}>
@@ -209,9 +208,9 @@ export default function ResultsPage() {
           <Col xs={24} lg={12}>
             <RadarCard result={selected} />
           </Col>
-          {cycle && (cycle.resultsPublishedAt || office) && (
+          {cycle && (cycle.resultsPublishedAt || publish) && (
             <Col xs={24}>
-              <ResultRevisionsCard result={selected} cycle={cycle} office={office} />
+              <ResultRevisionsCard result={selected} cycle={cycle} office={publish} />
             </Col>
           )}
           {selected && trend.length > 1 && (
