@@ -1,15 +1,34 @@
 import ExcelJS from 'exceljs';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 import { rowsOf } from '../../db/client';
 import { orgUnits, people, users } from '../../db/schema';
+import { createOrgUnit } from '../orgs/service';
+import { COLUMNS } from './sheet';
 
 let t: TestApp;
 let office: Client;
+/** The root of the tree: coded as the templates' example parent, so their example row imports. */
+let root: string;
+/** A department under the root, and its manager. */
+let edu: typeof orgUnits.$inferSelect;
+let eduManager: FactoryUser;
 beforeAll(async () => {
-  t = await buildTestApp();
-  office = await t.as('office');
+  t = await buildTestApp({ city: 'empty' });
+  const f = factory(t, 'onb');
+  root = COLUMNS.units.find((c) => c.key === 'parentCode')!.example;
+  await createOrgUnit(t.db, await f.office(), {
+    code: root,
+    name: '测试市',
+    kind: 'government',
+    parentId: null,
+  });
+  const unit = await f.org({ peerGroup: 'social' });
+  [edu] = await t.db.select().from(orgUnits).where(eq(orgUnits.id, unit.id));
+  eduManager = await f.user([{ role: 'unit_manager', orgUnitId: edu.id }]);
+  office = await (await f.user([{ role: 'office' }])).login();
 });
 afterAll(async () => t.close());
 
@@ -50,13 +69,13 @@ describe('org import: units', () => {
       csv([
         'code,name,kind,parentCode,peerGroup',
         'new-a,新单位甲,department,new-b,social', // 2: parent further down
-        'new-b,新单位乙,部门,city,', // 3: Chinese kind
-        'BAD CODE,坏,department,city,', // 4
+        `new-b,新单位乙,部门,${root},`, // 3: Chinese kind
+        `BAD CODE,坏,department,${root},`, // 4
         'new-c,丙,department,nowhere,', // 5
         'new-d,丁,department,new-e,', // 6: cycle
         'new-e,戊,department,new-d,', // 7: cycle
-        'new-b,重复,department,city,', // 8: duplicate
-        'new-f,己,planet,city,', // 9
+        `new-b,重复,department,${root},`, // 8: duplicate
+        `new-f,己,planet,${root},`, // 9
         'new-g,庚,department,,', // 10: a second root
       ]),
     );
@@ -78,7 +97,7 @@ describe('org import: units', () => {
     const msg = (p: string) => body.errors.find((e: { path: string }) => e.path === p).message;
     expect(msg('rows.6.parentCode')).toMatch(/cycle: new-d → new-e → new-d/);
     expect(msg('rows.8.code')).toMatch(/row 3/);
-    expect(msg('rows.10.parentCode')).toMatch(/root city/);
+    expect(msg('rows.10.parentCode')).toContain(`root ${root}`);
     expect(body.rows.slice(0, 2)).toEqual([
       { row: 2, key: 'new-a', action: 'create', changes: [] },
       { row: 3, key: 'new-b', action: 'create', changes: [] },
@@ -94,7 +113,11 @@ describe('org import: units', () => {
       'units',
       'commit',
       'units.csv',
-      csv(['code,name,kind,parentCode', 'fine-a,好单位,department,city', 'fine-b,坏单位,department,nowhere']),
+      csv([
+        'code,name,kind,parentCode',
+        `fine-a,好单位,department,${root}`,
+        'fine-b,坏单位,department,nowhere',
+      ]),
     );
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({
@@ -105,25 +128,24 @@ describe('org import: units', () => {
   });
 
   it('creates a subtree from XLSX with Chinese headers in any order, and is idempotent', async () => {
-    const [edu] = await t.db.select().from(orgUnits).where(eq(orgUnits.code, 'edu'));
     const file = await xlsx([
       ['单位编码', '单位名称', '英文名称', '类型', '上级编码', '同类组', '备注'],
       ['lab-a', '实验分中心', '', 'department', 'lab', '', '下级在前'],
-      ['lab', '实验中心', 'Lab Centre', '部门', 'city', 'social', ''],
-      ['edu', '江宁市教育局（新）', edu.nameEn ?? '', edu.kind, 'city', edu.peerGroup ?? '', ''],
+      ['lab', '实验中心', 'Lab Centre', '部门', root, 'social', ''],
+      [edu.code, `${edu.name}（新）`, edu.nameEn ?? '', edu.kind, root, edu.peerGroup ?? '', ''],
     ]);
     const preview = (await send(office, 'units', 'preview', 'units.xlsx', file)).json();
     expect(preview).toMatchObject({ ok: true, ignoredColumns: ['备注'] });
     expect(preview.rows).toEqual([
       { row: 2, key: 'lab-a', action: 'create', changes: [] },
       { row: 3, key: 'lab', action: 'create', changes: [] },
-      { row: 4, key: 'edu', action: 'update', changes: ['name'] },
+      { row: 4, key: edu.code, action: 'update', changes: ['name'] },
     ]);
     const audit = await count('audit_log');
     const first = await send(office, 'units', 'commit', 'units.xlsx', file);
     expect(first.statusCode, first.body).toBe(200);
     expect(first.json().summary).toEqual({ create: 2, update: 1, unchanged: 0, error: 0 });
-    expect(await unitPath('lab-a')).toBe('/city/lab/lab-a/');
+    expect(await unitPath('lab-a')).toBe(`/${root}/lab/lab-a/`);
     // One entry per change and one for the import.
     expect(await count('audit_log')).toBe(audit + 4);
     const again = await send(office, 'units', 'commit', 'units.xlsx', file);
@@ -132,11 +154,11 @@ describe('org import: units', () => {
   });
 
   it('moves a unit with its subtree, and refuses a move into its own subtree as a cycle', async () => {
-    const move = csv(['code,name,kind,parentCode', 'lab,实验中心,department,edu']);
+    const move = csv(['code,name,kind,parentCode', `lab,实验中心,department,${edu.code}`]);
     const res = await send(office, 'units', 'commit', 'move.csv', move);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().rows[0].changes).toEqual(['parentCode']);
-    expect(await unitPath('lab-a')).toBe('/city/edu/lab/lab-a/');
+    expect(await unitPath('lab-a')).toBe(`/${root}/${edu.code}/lab/lab-a/`);
     const cycle = await send(
       office,
       'units',
@@ -152,7 +174,6 @@ describe('org import: accounts and people', () => {
   let passwords: Record<string, string> = {};
 
   it('creates accounts with roles and one-time passwords, and refuses what the office may not grant', async () => {
-    const [eduManager] = await t.db.select().from(users).where(eq(users.username, 'edu.manager'));
     const bad = await send(
       office,
       'accounts',
@@ -161,7 +182,7 @@ describe('org import: accounts and people', () => {
       csv([
         '用户名,姓名,邮箱,角色',
         'boss,老板,,admin', // 2: only an administrator grants admin
-        'x1,某人,not-an-email,wizard@edu', // 3
+        `x1,某人,not-an-email,wizard@${edu.code}`, // 3
         'x2,某人,,unit_manager', // 4: needs a unit
         'x3,某人,,appraisee@nowhere', // 5
       ]),
@@ -177,7 +198,7 @@ describe('org import: accounts and people', () => {
       'username,displayName,email,roles',
       'lab.manager,实验中心 联络员,Lab.Manager@example.gov.cn,unit_manager@lab; evaluator',
       'lab.head,实验中心 主任,,考核对象@lab',
-      `edu.manager,${eduManager.displayName},,unit_manager@edu`,
+      `${eduManager.username},${eduManager.actor.displayName},,unit_manager@${edu.code}`,
     ]);
     const res = await send(office, 'accounts', 'commit', 'accounts.csv', file);
     expect(res.statusCode, res.body).toBe(200);
@@ -262,7 +283,7 @@ describe('org import: accounts and people', () => {
     });
     const moved = csv([
       '干部编码,姓名,职务,单位编码,任期开始,任期结束,账号',
-      'lab-1,张实,主任,edu,2024-03-01,,lab.head',
+      `lab-1,张实,主任,${edu.code},2024-03-01,,lab.head`,
     ]);
     const change = (await send(office, 'people', 'preview', 'people.csv', moved)).json();
     expect(change.rows).toEqual([{ row: 2, key: 'lab-1', action: 'update', changes: ['orgUnit'] }]);
@@ -305,8 +326,8 @@ describe('org import: templates and permissions', () => {
       'columns.parentCode',
     ]);
     expect((await send(office, 'units', 'preview', 'u.txt', csv(['x']))).statusCode).toBe(400);
-    const manager = await t.as('edu.manager');
-    const file = csv(['code,name,kind,parentCode', 'm-1,某,department,edu']);
+    const manager = await eduManager.login();
+    const file = csv(['code,name,kind,parentCode', `m-1,某,department,${edu.code}`]);
     expect((await send(manager, 'units', 'preview', 'u.csv', file)).statusCode).toBe(403);
     expect((await send(manager, 'units', 'commit', 'u.csv', file)).statusCode).toBe(403);
     expect((await manager.get('/api/import/units/template')).statusCode).toBe(403);

@@ -1,16 +1,31 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type TestApp } from '../../../test/helper';
-import { lookup, registerClient } from '../../../test/participation';
+import { registerClient } from '../../../test/participation';
 import { participantProfiles } from '../../db/schema';
 import { sha256 } from '../../lib/hash';
 import { contactHash } from './relevance';
 
 let t: TestApp;
-let ids: Awaited<ReturnType<typeof lookup>>;
+/** Two districts, three departments (each serving every district) with their managers, an office, citizens. */
+const unit = {} as Record<'dc' | 'xc' | 'hea' | 'amr' | 'edu', { id: string; code: string }>;
+const u = {} as Record<
+  'office' | 'heaManager' | 'amrManager' | 'eduManager' | 'citizen' | 'citizen2',
+  FactoryUser
+>;
 beforeAll(async () => {
-  t = await buildTestApp();
-  ids = await lookup(t);
+  t = await buildTestApp({ city: 'empty' });
+  const f = factory(t, 'ppt');
+  unit.dc = await f.org({ kind: 'district' });
+  unit.xc = await f.org({ kind: 'district' });
+  for (const k of ['hea', 'amr', 'edu'] as const) unit[k] = await f.org();
+  u.office = await f.user([{ role: 'office' }]);
+  u.heaManager = await f.user([{ role: 'unit_manager', orgUnitId: unit.hea.id }]);
+  u.amrManager = await f.user([{ role: 'unit_manager', orgUnitId: unit.amr.id }]);
+  u.eduManager = await f.user([{ role: 'unit_manager', orgUnitId: unit.edu.id }]);
+  u.citizen = await f.user([{ role: 'public' }]);
+  u.citizen2 = await f.user([{ role: 'public' }]);
 });
 afterAll(async () => t.close());
 
@@ -19,11 +34,11 @@ describe('participants', () => {
     const { client, res } = await registerClient(t, {
       email: 'Wang.Li@Example.org',
       category: 'enterprise',
-      district: 'dc',
+      district: unit.dc.code,
     });
     expect(res.json().user.roles).toEqual([{ role: 'public', orgUnitId: null }]);
     const profile = (await client.get('/api/participation/profile')).json();
-    expect(profile.profile).toMatchObject({ category: 'enterprise', district: 'dc', complete: true });
+    expect(profile.profile).toMatchObject({ category: 'enterprise', district: unit.dc.code, complete: true });
     // PIPL: the account's contact is shown masked; the clear e-mail is not in the answer.
     const me = await client.get('/api/auth/me');
     expect(me.json().user.contact).toBe('w***@example.org');
@@ -82,18 +97,18 @@ describe('participants', () => {
   });
 
   it("enters through a unit's invitation with a verified tie, once", async () => {
-    const manager = await t.as('hea.manager');
+    const manager = await u.heaManager.login();
     const inv = await manager.post('/api/participation/invitations', {
-      orgUnitId: ids.unit('hea'),
+      orgUnitId: unit.hea.id,
       count: 2,
     });
     expect(inv.statusCode).toBe(201);
     const [{ token }] = inv.json().items;
-    const { client, res } = await registerClient(t, { invitationToken: token, district: 'xc' });
+    const { client, res } = await registerClient(t, { invitationToken: token, district: unit.xc.code });
     expect(res.json().user.username).toMatch(/^p-/);
     const { relationships } = (await client.get('/api/participation/profile')).json();
     expect(relationships).toEqual([
-      expect.objectContaining({ orgUnitId: ids.unit('hea'), kind: 'service_recipient', verified: true }),
+      expect.objectContaining({ orgUnitId: unit.hea.id, kind: 'service_recipient', verified: true }),
     ]);
     // 0.2 resident + 0.15 served district + 0.25 tie + 0.2 verified
     expect(relationships[0].relevance.score).toBeCloseTo(0.8, 6);
@@ -106,13 +121,10 @@ describe('participants', () => {
     expect(reuse.statusCode).toBe(400);
     expect(reuse.json().details[0].path).toBe('invitationToken');
     expect(
-      (
-        await (
-          await t.as('edu.manager')
-        ).post('/api/participation/invitations', { orgUnitId: ids.unit('hea') })
-      ).statusCode,
+      (await (await u.eduManager.login()).post('/api/participation/invitations', { orgUnitId: unit.hea.id }))
+        .statusCode,
     ).toBe(403);
-    expect((await (await t.as('citizen01')).post('/api/participation/invitations', {})).statusCode).toBe(403);
+    expect((await (await u.citizen.login()).post('/api/participation/invitations', {})).statusCode).toBe(403);
   });
 
   it("verifies a declared tie when the unit imports a service record with the participant's contact hash", async () => {
@@ -121,14 +133,14 @@ describe('participants', () => {
       category: 'individual_business',
     });
     const decl = await client.post('/api/participation/relationships', {
-      orgUnitId: ids.unit('amr'),
+      orgUnitId: unit.amr.id,
       kind: 'supervised',
     });
     expect(decl.statusCode).toBe(201);
     expect(
       (
         await client.post('/api/participation/relationships', {
-          orgUnitId: ids.unit('amr'),
+          orgUnitId: unit.amr.id,
           kind: 'supervised',
         })
       ).statusCode,
@@ -137,8 +149,8 @@ describe('participants', () => {
     expect(rel.verified).toBe(false);
     expect(rel.relevance.score).toBeCloseTo(0.3 + 0.25, 6);
 
-    const manager = await t.as('amr.manager');
-    const bad = await manager.post(`/api/participation/units/${ids.unit('amr')}/service-records`, {
+    const manager = await u.amrManager.login();
+    const bad = await manager.post(`/api/participation/units/${unit.amr.id}/service-records`, {
       csv: 'contact,kind,servedOn\nzhao@example.org,supervised,2025-03-01\n12,supervised,2025-13-40\n',
     });
     expect(bad.statusCode).toBe(400);
@@ -146,20 +158,19 @@ describe('participants', () => {
       'rows.1.contact',
       'rows.1.servedOn',
     ]);
-    const other = await t.as('edu.manager');
+    const other = await u.eduManager.login();
     expect(
       (
-        await other.post(`/api/participation/units/${ids.unit('amr')}/service-records`, {
+        await other.post(`/api/participation/units/${unit.amr.id}/service-records`, {
           csv: 'contact\nzhao@example.org\n',
         })
       ).statusCode,
     ).toBe(403);
-    const ok = await manager.post(`/api/participation/units/${ids.unit('amr')}/service-records`, {
+    const ok = await manager.post(`/api/participation/units/${unit.amr.id}/service-records`, {
       csv: 'contact,kind,servedOn\n ZHAO@example.org ,supervised,2025-03-01\n13800000000,service_recipient,\n',
     });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ rows: 2, imported: 2 });
-    // This participant plus demo citizens verified earlier.
     expect(ok.json().verifiedParticipants).toBeGreaterThanOrEqual(1);
     rel = (await client.get('/api/participation/profile')).json().relationships[0];
     expect(rel.verified).toBe(true);
@@ -171,9 +182,9 @@ describe('participants', () => {
 
   it('keeps officials out of participant endpoints and anonymous users out of the profile', async () => {
     expect((await t.anon.get('/api/participation/profile')).statusCode).toBe(401);
-    expect((await (await t.as('office')).get('/api/participation/profile')).statusCode).toBe(403);
+    expect((await (await u.office.login()).get('/api/participation/profile')).statusCode).toBe(403);
     const profile = await (
-      await t.as('citizen03')
+      await u.citizen2.login()
     ).put('/api/participation/profile', { category: 'rural_resident', district: 'nowhere' });
     expect(profile.statusCode).toBe(400);
     expect(profile.json().details[0].path).toBe('district');
