@@ -5,6 +5,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, cycles, orgUnits, plans } from '../../db/schema';
+import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 
 let t: TestApp;
@@ -12,6 +13,11 @@ let office: Client;
 let manager: Client;
 let cycleId: string;
 let planId: string;
+/** The education unit, and the manager of another unit. */
+let eduId: string;
+let finManager: FactoryUser;
+/** Three experts (evaluators) by name, and their ids. */
+const expertUsers: Record<string, FactoryUser> = {};
 const experts: Record<string, string> = {};
 
 interface Check {
@@ -22,11 +28,17 @@ interface Check {
 }
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  office = await t.as('office');
-  manager = await t.as('edu.manager');
-  const users = (await office.get('/api/users?q=expert')).json().items as { id: string; username: string }[];
-  for (const u of users) if (/^expert0[1-3]$/.test(u.username)) experts[u.username] = u.id;
+  t = await buildTestApp({ city: 'empty' });
+  // Its own unit and accounts (test/factories.ts); the cycle is created by the first test.
+  const f = factory(t, 'pre');
+  office = await (await f.user([{ role: 'office' }])).login();
+  eduId = (await f.org({ name: '测试教育局' })).id;
+  manager = await (await f.user([{ role: 'unit_manager', orgUnitId: eduId }])).login();
+  finManager = await f.user([{ role: 'unit_manager', orgUnitId: (await f.org()).id }]);
+  for (const name of ['expert01', 'expert02', 'expert03']) {
+    expertUsers[name] = await f.user([{ role: 'evaluator' }]);
+    experts[name] = expertUsers[name].id;
+  }
 });
 afterAll(async () => t.close());
 
@@ -86,7 +98,7 @@ describe('stage preconditions', () => {
   });
 
   it('→ execution: names each plan not approved, with an invalid tree, or unsigned', async () => {
-    const [edu] = await t.db.select().from(orgUnits).where(eq(orgUnits.code, 'edu'));
+    const [edu] = await t.db.select().from(orgUnits).where(eq(orgUnits.id, eduId));
     const [p] = await t.db
       .insert(plans)
       .values({
@@ -179,7 +191,7 @@ describe('stage preconditions', () => {
   it('→ feedback: results computed, complete and fresh', async () => {
     expectBlocked(await move({ to: 'feedback' }), ['results_computed']);
     const rate = async (who: string, score: number) => {
-      const c = await t.as(who);
+      const c = await expertUsers[who].login();
       const r = await c.post(`/api/plans/${planId}/ratings`, {
         indicatorCode: 'A1',
         subjectType: 'expert',
@@ -351,7 +363,7 @@ describe('overrides', () => {
   });
 
   it('lets only the office check or move, and overrides nothing on the way back', async () => {
-    const mgr = await t.as('fin.manager');
+    const mgr = await finManager.login();
     expect((await mgr.get(`/api/cycles/${empty}/transition-check`)).statusCode).toBe(403);
     expect(
       (
