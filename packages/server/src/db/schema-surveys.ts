@@ -15,6 +15,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { SampleAllocation, SurveyReport, SurveyStatus } from '@perfcommons/contracts';
 import type { Answers, Questionnaire } from '@perfcommons/domain';
 import { createdAt, id } from './columns';
 import { cycles, users } from './schema';
@@ -30,7 +31,7 @@ export const surveys = pgTable('surveys', {
   title: text('title').notNull(),
   titleEn: text('title_en'),
   description: text('description'),
-  status: text('status').notNull().default('draft'),
+  status: text('status').$type<SurveyStatus>().notNull().default('draft'),
   /** Frame fields whose values, joined with '|', form the stratum (e.g. district, area, respondentType). */
   strataFields: jsonb('strata_fields').$type<string[]>().notNull(),
   /** Completed answers wanted per stratum; a full stratum refuses further answers. */
@@ -93,7 +94,7 @@ export const surveySamples = pgTable('survey_samples', {
     .references(() => surveys.id, { onDelete: 'cascade' })
     .unique(),
   size: integer('size').notNull(),
-  allocation: text('allocation').notNull(),
+  allocation: text('allocation').$type<SampleAllocation>().notNull(),
   seed: text('seed').notNull(),
   sd: jsonb('sd').$type<Record<string, number>>(),
   /** Per stratum: population N_h and allocated n_h. */
@@ -188,7 +189,8 @@ export const surveyReports = pgTable('survey_reports', {
     .notNull()
     .references(() => surveys.id, { onDelete: 'cascade' })
     .unique(),
-  report: jsonb('report').notNull(),
+  /** The portal's report without its publication time (a column of its own), as JSON stores it. */
+  report: jsonb('report').$type<Omit<SurveyReport, 'publishedAt'>>().notNull(),
   publishedBy: uuid('published_by').references(() => users.id),
   publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
 });

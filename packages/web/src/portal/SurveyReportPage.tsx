@@ -107,7 +107,7 @@ export default function SurveyReportPage({ id }: { id: string }) {
             <li>
               {t('sample', {
                 n: m.sample.size,
-                alloc: t(`alloc.${m.sample.allocation as 'equal'}`, { defaultValue: m.sample.allocation }),
+                alloc: t(`alloc.${m.sample.allocation}`, { defaultValue: m.sample.allocation }),
                 seed: m.sample.seed,
               })}
             </li>

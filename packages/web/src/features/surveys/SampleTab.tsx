@@ -307,7 +307,7 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
           {detail.sample && (
             <Typography.Paragraph style={{ marginTop: 8 }}>
               {t('sample.drawn', { n: detail.sample.size, seed: detail.sample.seed })} ·{' '}
-              {t(`sample.alloc.${detail.sample.allocation as 'equal'}`)}
+              {t(`sample.alloc.${detail.sample.allocation}`)}
             </Typography.Paragraph>
           )}
         </Card>

@@ -78,7 +78,7 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
           max: round(Math.max(...weights)),
           sum: round(wsum, 2),
           weightingEffect: round(kishWeightingEffect(weights).weightingEffect),
-          trim: opts.weighting === 'rake' ? [opts.trimMin, opts.trimMax] : null,
+          trim: opts.weighting === 'rake' ? ([opts.trimMin, opts.trimMax] satisfies [number, number]) : null,
           margins:
             w.method === 'rake' ? asTotals(s.margins ?? frame.margins, sumOf(frame.cells) || wsum) : null,
           nonresponse: w.nonresponse

@@ -35,16 +35,7 @@ export async function surveyInputsForCycle(tx: DbOrTx, cycleId: string): Promise
     );
   const feeds: { surveyId: string; planId: string; score: number; weight: number }[] = [];
   for (const r of reports) {
-    const byPlan =
-      (
-        r.report as {
-          analysis?: {
-            satisfaction?: {
-              byPlan?: { planId: string; index: { mean: number | null; effectiveN: number | null } | null }[];
-            };
-          };
-        }
-      ).analysis?.satisfaction?.byPlan ?? [];
+    const byPlan = r.report.analysis.satisfaction?.byPlan ?? [];
     for (const p of byPlan)
       if (p.index?.mean != null && p.index.effectiveN)
         feeds.push({

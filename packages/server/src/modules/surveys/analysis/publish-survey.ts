@@ -3,6 +3,7 @@ import type { Db, DbOrTx } from '../../../db/client';
 import { surveyFrameUnits, surveyReports, surveySamples, surveys } from '../../../db/schema';
 import { requireOffice, type Actor } from '../../../lib/actor';
 import { conflict } from '../../../lib/errors';
+import { asStoredJson } from '../../../lib/json';
 import { appendAudit } from '../../audit/service';
 import { assertCycleNotPublished } from '../../cycles/freeze';
 import type { AnalysisOptions } from './options';
@@ -49,11 +50,12 @@ export async function publishSurvey(db: Db, actor: Actor | null, id: string, opt
       throw conflict('Close fieldwork before publishing', [{ path: 'status', message: s.status }]);
     // A published report is the survey estimate the cycle's results read: frozen with them.
     if (s.cycleId) await assertCycleNotPublished(tx, s.cycleId);
-    const report = {
+    // As JSON stores it and the portal reads it (times as ISO text).
+    const report = asStoredJson({
       survey: presentSurvey(s),
       methodology: await methodology(tx, a, s),
       analysis: await computeAnalysis(tx, s, opts),
-    };
+    });
     const publishedAt = new Date();
     await tx
       .insert(surveyReports)

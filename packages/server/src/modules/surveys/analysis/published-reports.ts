@@ -1,4 +1,3 @@
-import type { SurveyReport } from '@perfcommons/contracts';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { surveyReports, surveys } from '../../../db/schema';
@@ -29,5 +28,5 @@ export async function getPublishedReport(db: Db, id: string) {
     .where(eq(surveyReports.surveyId, id));
   if (!row || row.status !== 'published') throw notFound('Survey report');
   // Stored as published: the JSON of {survey, methodology, analysis} at that moment.
-  return { publishedAt: row.publishedAt, ...(row.report as Omit<SurveyReport, 'publishedAt'>) };
+  return { publishedAt: row.publishedAt, ...row.report };
 }
