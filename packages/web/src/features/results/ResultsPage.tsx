@@ -9,7 +9,7 @@ import { errorText } from '../../console/errors';
 import { api } from '../../shared/api';
 import { fmtDateTime, peerGroupLabel } from '../../shared/format';
 import type { Items, ResultItem as Result } from '@perfcommons/contracts';
-import type { Job } from '@perfcommons/contracts';
+import type { JobOf } from '@perfcommons/contracts';
 import { GRADES } from '@perfcommons/domain';
 import { JobProgress } from '../jobs/JobProgress';
 import { BreakdownDrawer } from './BreakdownDrawer';
@@ -50,11 +50,11 @@ export default function ResultsPage() {
     onError: (e) => void message.error(errorText(e)),
   });
   const computed = useCallback(
-    (job: Job) => {
+    (job: JobOf<'results.compute'>) => {
       void qc.invalidateQueries({ queryKey: ['results'] });
       void qc.invalidateQueries({ queryKey: ['result'] });
-      if (job.state === 'completed')
-        void message.success(t('computed', { n: (job.result as { count: number }).count }));
+      if (job.state === 'completed' && job.result)
+        void message.success(t('computed', { n: job.result.count }));
     },
     [qc, message, t],
   );
@@ -132,7 +132,7 @@ export default function ResultsPage() {
       >
         {computeJob && (
           <div style={{ maxWidth: 480, marginBottom: 12 }}>
-            <JobProgress jobId={computeJob} onDone={computed} />
+            <JobProgress jobId={computeJob} kind="results.compute" onDone={computed} />
           </div>
         )}
         {computedAt && (
