@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app';
-import { buildTestApp, type TestApp } from './helper';
-import { createFixtures, type Fixtures } from './fixtures';
+import { factory, type FactoryUser } from './factories';
+import { MISSING_ID } from './fixtures';
+import { buildTestApp, multipart, type TestApp } from './helper';
 import { listRoutes, nextAddress, roleClient } from './routes';
 
 /**
@@ -11,11 +12,83 @@ import { listRoutes, nextAddress, roleClient } from './routes';
  * content and size. (Stored XSS is checked in the browser: packages/e2e/specs/xss.test.ts.)
  */
 let t: TestApp;
-let fx: Fixtures;
+/** What the tests name, built by the factories and the API (test/factories.ts), not the demo city's. */
+const fx = {
+  missing: MISSING_ID,
+  /** A survey open to answers without invitation. */
+  survey: '',
+  /** The unit's plan published for comment. */
+  eduPlan: '',
+  /** The unit's plan of a cycle whose results are published, one of its values and a PNG evidence file. */
+  edu2025: '',
+  c2025: '',
+  eduValue: '',
+  evidence: '',
+};
+/** Accounts by what they are: two residents, so one starts with empty submission windows. */
+const who = {} as Record<'office' | 'eduManager' | 'verifier' | 'resident' | 'freshResident', FactoryUser>;
+const username = (k: keyof typeof who) => who[k].username;
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  fx = await createFixtures(t);
+  t = await buildTestApp({ city: 'empty' });
+  const f = factory(t, 'sec');
+  const edu = await f.org();
+  who.office = await f.user([{ role: 'office' }]);
+  who.eduManager = await f.user([{ role: 'unit_manager', orgUnitId: edu.id }]);
+  who.verifier = await f.user([{ role: 'verifier' }]);
+  who.resident = await f.user([{ role: 'public' }]);
+  who.freshResident = await f.user([{ role: 'public' }]);
+  const office = await who.office.login();
+  const manager = await who.eduManager.login();
+
+  // A published cycle: the unit's plan with verified values and an evidence file, results published.
+  const published = await f.cycle({ year: 2031, stage: 'planning' });
+  fx.c2025 = published.id;
+  fx.edu2025 = (await f.plan({ cycleId: published.id, orgUnitId: edu.id })).id;
+  await f.stage(published.id, 'execution');
+  [{ id: fx.eduValue }] = await f.values(
+    fx.edu2025,
+    [
+      { indicatorCode: 'A1', period: '2031', value: 5.2 },
+      { indicatorCode: 'A2', period: '2031', value: 97 },
+    ],
+    { by: who.eduManager.actor, verifyAs: who.verifier.actor },
+  );
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+  const evidence = await manager.raw({
+    method: 'POST',
+    url: `/api/values/${fx.eduValue}/evidence`,
+    ...multipart('scan.png', png),
+  });
+  expect(evidence.statusCode, evidence.body).toBe(201);
+  fx.evidence = evidence.json().file.id;
+  await f.results(published.id, { publish: true });
+
+  // A cycle being planned: the unit's plan published for comment.
+  const planning = await f.cycle({ year: 2032, stage: 'planning' });
+  fx.eduPlan = (
+    await f.plan({ cycleId: planning.id, orgUnitId: edu.id, status: 'published_for_comment' })
+  ).id;
+
+  // A survey of that cycle open to answers without invitation.
+  const survey = await office.post('/api/surveys', {
+    code: 'sec-open',
+    title: '安全测试问卷',
+    cycleId: planning.id,
+    strataFields: ['district'],
+    openMode: true,
+    definition: {
+      sections: [
+        {
+          id: 's1',
+          title: '满意度',
+          questions: [{ id: 'q1', type: 'likert5', text: '总体满意度', required: true }],
+        },
+      ],
+    },
+  });
+  expect(survey.statusCode, survey.body).toBe(201);
+  fx.survey = survey.json().survey.id;
 });
 afterAll(async () => t?.close());
 
@@ -53,7 +126,7 @@ describe('headers and cookies', () => {
   });
 
   it('keeps the session cookie from scripts and from cross-site requests', async () => {
-    const res = await login('office');
+    const res = await login(username('office'));
     const session = res.cookies.find((c) => c.name === 'pc_session')!;
     const csrf = res.cookies.find((c) => c.name === 'pc_csrf')!;
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
@@ -64,10 +137,8 @@ describe('headers and cookies', () => {
 
 describe("citizens and the officials' console (issue 14)", () => {
   it("refuses the officials' result API to an account whose only role is public participant", async () => {
-    const citizen = await roleClient(t.app, 'citizen02');
-    const [c] = (await t.db.execute(sql`select id from cycles where code = '2025-annual'`)).rows as {
-      id: string;
-    }[];
+    const citizen = await roleClient(t.app, username('resident'));
+    const c = { id: fx.c2025 };
     const res = await citizen.request('GET', `/api/cycles/${c.id}/results`);
     expect(res.statusCode).toBe(403);
     expect(res.json()).toMatchObject({ error: 'officials_only', details: [{ path: 'url' }] });
@@ -76,15 +147,15 @@ describe("citizens and the officials' console (issue 14)", () => {
     // The portal's public API stays open to them.
     expect((await citizen.request('GET', `/api/public/results?cycleId=${c.id}`)).statusCode).toBe(200);
     // An official with the same request is served.
-    const office = await roleClient(t.app, 'office');
+    const office = await roleClient(t.app, username('office'));
     expect((await office.request('GET', `/api/cycles/${c.id}/results`)).statusCode).toBe(200);
   });
 });
 
 describe('CSRF', () => {
   it('refuses every cookie-authenticated write without the right x-csrf-token', async () => {
-    const office = await roleClient(t.app, 'office');
-    const other = await roleClient(t.app, 'edu.manager');
+    const office = await roleClient(t.app, username('office'));
+    const other = await roleClient(t.app, username('eduManager'));
     const writes = listRoutes(t.app).filter((r) => r.method !== 'GET' && r.url !== '/api/auth/login');
     expect(writes.length).toBeGreaterThan(40);
     for (const r of writes) {
@@ -109,8 +180,8 @@ describe('CSRF', () => {
 describe('sessions', () => {
   it('issues a new session at every login and ignores a planted one (no fixation)', async () => {
     const planted = 'attacker-chosen-session-token-000000000000';
-    const a = await login('edu.manager', { cookie: `pc_session=${planted}` });
-    const b = await login('edu.manager');
+    const a = await login(username('eduManager'), { cookie: `pc_session=${planted}` });
+    const b = await login(username('eduManager'));
     const token = (r: typeof a) => r.cookies.find((c) => c.name === 'pc_session')!.value;
     expect(token(a)).not.toBe(planted);
     expect(token(a)).not.toBe(token(b));
@@ -123,7 +194,7 @@ describe('sessions', () => {
   });
 
   it('ends the session at logout: the old cookie reads and writes nothing', async () => {
-    const c = await roleClient(t.app, 'office');
+    const c = await roleClient(t.app, username('office'));
     expect((await c.request('GET', '/api/auth/me')).statusCode).toBe(200);
     const out = await c.request('POST', '/api/auth/logout');
     expect(out.statusCode).toBe(200);
@@ -148,7 +219,7 @@ describe('sessions', () => {
         payload: { username, password: 'wrong-password' },
         remoteAddress: nextAddress(),
       });
-    const [unknown, wrong] = [await bad('no-such-user'), await bad('office')];
+    const [unknown, wrong] = [await bad('no-such-user'), await bad(username('office'))];
     expect(unknown.statusCode).toBe(401);
     expect(wrong.statusCode).toBe(401);
     expect(unknown.json()).toEqual(wrong.json());
@@ -165,7 +236,7 @@ describe('rate limits', () => {
       const res = await t.app.inject({
         method: 'POST',
         url: '/api/auth/login',
-        payload: { username: `verifier${' '.repeat(i)}`, password: `guess-${i}` },
+        payload: { username: `${username('verifier')}${' '.repeat(i)}`, password: `guess-${i}` },
         remoteAddress: address,
       });
       codes.push(res.statusCode);
@@ -174,7 +245,7 @@ describe('rate limits', () => {
     const last = await t.app.inject({
       method: 'POST',
       url: '/api/auth/login',
-      payload: { username: `VERIFIER${' '.repeat(77)}`, password: 'demo1234' },
+      payload: { username: `${username('verifier').toUpperCase()}${' '.repeat(77)}`, password: 'demo1234' },
       remoteAddress: nextAddress(),
     });
     expect(last.statusCode).toBe(429);
@@ -198,7 +269,7 @@ describe('rate limits', () => {
 
   it('limits every public submission route', async () => {
     // A participant the fixtures did not use: the per-participant windows start empty.
-    const citizen = await roleClient(t.app, 'citizen09');
+    const citizen = await roleClient(t.app, username('freshResident'));
     const cases: { url: string; body?: unknown; max: number; anon?: boolean }[] = [
       { url: '/api/participation/register', body: {}, max: 10, anon: true },
       {
@@ -236,7 +307,7 @@ describe('rate limits', () => {
 
 describe('uploads', () => {
   const upload = async (url: string, filename: string, type: string, content: Buffer) => {
-    const c = await roleClient(t.app, 'edu.manager');
+    const c = await roleClient(t.app, username('eduManager'));
     const boundary = '----pcupload';
     return c.request(
       'POST',
@@ -256,7 +327,7 @@ describe('uploads', () => {
 
   it('accepts evidence by its content, not by its name or declared type', async () => {
     const url = `/api/values/${fx.eduValue}/evidence`;
-    // The value belongs to the published 2025 cycle, whose inputs are frozen: upload while unpublished.
+    // The value belongs to the published cycle, whose inputs are frozen: upload while unpublished.
     await t.db.execute(sql`update cycles set results_published_at = null where id = ${fx.c2025}`);
     for (const [name, type, body] of [
       ['scan.png', 'image/png', exe],
@@ -275,7 +346,9 @@ describe('uploads', () => {
       const res = await upload(url, name, type, body);
       expect(res.statusCode, name).toBe(201);
       const id = JSON.stringify(res.json()).match(/"id":"([0-9a-f-]{36})"/)![1];
-      const dl = await (await roleClient(t.app, 'edu.manager')).request('GET', `/api/evidence/${id}`);
+      const dl = await (
+        await roleClient(t.app, username('eduManager'))
+      ).request('GET', `/api/evidence/${id}`);
       expect(dl.headers['content-type'], name).toMatch(/^text\/plain/);
       expect(dl.headers['content-disposition']).toMatch(/^attachment/);
       expect(dl.headers['x-content-type-options']).toBe('nosniff');
@@ -313,7 +386,7 @@ describe('uploads', () => {
   });
 
   it('serves downloads as attachments that the browser will not sniff into HTML', async () => {
-    const c = await roleClient(t.app, 'edu.manager');
+    const c = await roleClient(t.app, username('eduManager'));
     const res = await c.request('GET', `/api/evidence/${fx.evidence}`);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/png');
