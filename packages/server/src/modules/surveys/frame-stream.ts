@@ -3,7 +3,7 @@ import { parse } from 'csv-parse';
 import type { FrameMode } from '@perfcommons/contracts';
 import { count, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
-import { surveyFrameUnits, surveySamples } from '../../db/schema';
+import { surveyFrameUnits } from '../../db/schema';
 import { requireOffice, type Actor } from '../../lib/actor';
 import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/errors';
 import { copyField, copyInto, type CopyWriter } from '../../lib/copy';
@@ -12,7 +12,7 @@ import { orderedIds } from '../../lib/ordered-ids';
 import { readSheetRows } from '../../lib/sheet-stream';
 import { appendAudit } from '../audit/service';
 import { frameDigest } from '../audit/coverage';
-import { loadSurvey } from './use-cases/shared';
+import { lockSurveyForFrame } from './use-cases/shared';
 
 /** Most data rows of one streamed frame file. */
 export const MAX_STREAM_FRAME_ROWS = 1_000_000;
@@ -153,15 +153,7 @@ export async function importFrameStream(
   try {
     return await db.transaction(async (tx) => {
       if (typeof source === 'function') input = source(tx);
-      const s = await loadSurvey(tx, id, { lock: true });
-      const [sample] = await tx
-        .select({ id: surveySamples.id })
-        .from(surveySamples)
-        .where(eq(surveySamples.surveyId, id));
-      if (sample || s.status !== 'draft')
-        throw conflict('The frame is fixed once a sample is drawn', [
-          { path: 'frame', message: 'sample drawn' },
-        ]);
+      const s = await lockSurveyForFrame(tx, id);
       const [{ n: existingCount }] = await tx
         .select({ n: count() })
         .from(surveyFrameUnits)

@@ -3,7 +3,7 @@ import { desc, eq, inArray } from 'drizzle-orm';
 import { checkQuestionnaire, DomainError, type Questionnaire } from '@perfcommons/domain';
 import type { DbOrTx } from '../../../db/client';
 import { plans, surveySamples, surveyVersions, surveys } from '../../../db/schema';
-import { badRequest, notFound, type ErrorDetail } from '../../../lib/errors';
+import { badRequest, conflict, notFound, type ErrorDetail } from '../../../lib/errors';
 
 /** A domain error (bad size, missing sd …) becomes a 400 naming the field; anything else passes. */
 export function domainToBadRequest(err: unknown): unknown {
@@ -49,6 +49,18 @@ export async function loadSurvey(db: DbOrTx, id: string, opts: { lock?: boolean 
   const [row] = opts.lock ? await q.for('update') : await q;
   if (!row) throw notFound('Survey');
   return row;
+}
+
+/** The survey, locked, for a change of its frame: refused (409) once a sample is drawn or fielding began. */
+export async function lockSurveyForFrame(tx: DbOrTx, id: string): Promise<SurveyRow> {
+  const s = await loadSurvey(tx, id, { lock: true });
+  const [sample] = await tx
+    .select({ id: surveySamples.id })
+    .from(surveySamples)
+    .where(eq(surveySamples.surveyId, id));
+  if (sample || s.status !== 'draft')
+    throw conflict('The frame is fixed once a sample is drawn', [{ path: 'frame', message: 'sample drawn' }]);
+  return s;
 }
 
 export async function latestVersion(db: DbOrTx, surveyId: string): Promise<VersionRow | undefined> {

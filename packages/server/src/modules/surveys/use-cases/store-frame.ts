@@ -1,12 +1,12 @@
 import { count, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
-import { surveyFrameUnits, surveySamples } from '../../../db/schema';
+import { surveyFrameUnits } from '../../../db/schema';
 import { requireOffice, type Actor } from '../../../lib/actor';
 import { encryptOptional } from '../../../lib/crypto';
 import { badRequest, conflict, type ErrorDetail } from '../../../lib/errors';
 import { appendAudit } from '../../audit/service';
 import { checkFrameRows, type FrameRowInput } from '../frame';
-import { loadSurvey, stratumOf } from './shared';
+import { lockSurveyForFrame, stratumOf } from './shared';
 
 /** Replaces the sampling frame, all rows or none; refused once a sample is drawn. */
 export async function replaceFrame(db: Db, actor: Actor | null, id: string, rows: FrameRowInput[]) {
@@ -28,15 +28,7 @@ export async function storeFrame(
 ) {
   const a = requireOffice(actor, 'Sampling');
   return db.transaction(async (tx) => {
-    const s = await loadSurvey(tx, id, { lock: true });
-    const [sample] = await tx
-      .select({ id: surveySamples.id })
-      .from(surveySamples)
-      .where(eq(surveySamples.surveyId, id));
-    if (sample || s.status !== 'draft')
-      throw conflict('The frame is fixed once a sample is drawn', [
-        { path: 'frame', message: 'sample drawn' },
-      ]);
+    const s = await lockSurveyForFrame(tx, id);
     const details = checkFrameRows(rows, s.strataFields);
     if (details.length) throw badRequest(`${details.length} row(s) refused; nothing was stored`, details);
     if (rows.length === 0) throw badRequest('The frame has no rows', [{ path: 'rows', message: 'empty' }]);
