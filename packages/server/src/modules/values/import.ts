@@ -216,7 +216,9 @@ function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existin
               reported_by = excluded.reported_by, reported_at = excluded.reported_at, verified_by = null,
               verified_at = null, version = a.version + 1
             returning a.indicator_code, a.period, a.id, a.version)
-          select up.*, nextval(pg_get_serial_sequence('audit_log', 'seq')) as seq from up`,
+          select up.*, nextval(s.id) as seq from up,
+            -- The sequence looked up once, not per row.
+            (select pg_get_serial_sequence('audit_log', 'seq')::regclass as id offset 0) s`,
       );
       await tx.execute(sql`truncate value_import`);
       const byKey = new Map(back.map((b) => [`${b.indicator_code}|${b.period}`, b]));
