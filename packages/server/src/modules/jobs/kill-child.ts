@@ -1,14 +1,25 @@
 /**
- * A server process reduced to its job workers, for the kill -9 test (jobs.kill.test.ts): `start`
- * queues a compute and, once its results are written but not committed, stops dead (blocks) for the
- * test to kill it; `resume` only works the queue, as a restarted server does. Prints JSON lines.
+ * A server process reduced to its job workers, for the kill -9 tests (kill.test.ts). `start <kind>
+ * <args…>` queues one job of that kind and, once the job is part-way through its work (its writes
+ * made, not committed), stops dead (blocks) for the test to kill it; `resume` only works the queue,
+ * as a restarted server does. Prints JSON lines.
+ *
+ * - `start results.compute <cycleId> <userId>`: blocks once every result is written (step
+ *   `consequences`).
+ * - `start values.import <planId> <userId> <csv file>`: the upload stored as the route stores it;
+ *   blocks when half the file is parsed (its first batches written).
+ * - `start monitoring.sweep <at>`: blocks once the first cycle is swept (its steps committed, as each
+ *   step is its own transaction; the other cycles not yet).
  */
+import { createReadStream } from 'node:fs';
 import { openDatabase } from '../../db/client';
 import { loadActor } from '../auth/service';
+import { queueSweep } from '../monitoring/scheduler';
+import { queueValueImport } from '../values/import-job';
 import { jobDefinitions } from './kinds';
 import { startJobs } from './queue';
 
-const [target, mode, cycleId, userId] = process.argv.slice(2);
+const [target, mode, kind, ...args] = process.argv.slice(2);
 const say = (o: object) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const database = await openDatabase(
   target.startsWith('postgres') ? { databaseUrl: target } : { dataDir: target },
@@ -16,19 +27,40 @@ const database = await openDatabase(
 const queue = await startJobs(database, {
   definitions: jobDefinitions(),
   pollSeconds: 0.5,
-  expireSeconds: 3,
+  // A killed job counts as dead after this long (PostgreSQL); long enough for the resumed run.
+  expireSeconds: Number(process.env.KILL_EXPIRE_SECONDS ?? 3),
   maintenanceSeconds: 1,
   retryDelaySeconds: 0,
 });
+
+/** Where each kind stops dead in `start` mode: a progress report made inside its work. */
+const stopsAt: Record<string, (e: { progress: number; message?: string }) => boolean> = {
+  'results.compute': (e) => e.message === 'consequences',
+  'values.import': (e) => e.message === 'importing' && e.progress >= 45,
+  'monitoring.sweep': (e) => e.message === 'sweeping',
+};
+
 queue.events.on('progress', (e: { progress: number; message: string }) => {
   say({ event: 'progress', ...e });
-  // Every result row is written inside the compute's transaction; nothing is committed yet.
-  if (mode === 'start' && e.message === 'consequences')
+  if (mode === 'start' && stopsAt[kind]?.(e)) {
+    say({ event: 'stopped' });
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120_000);
+  }
 });
 queue.events.on('done', (e: object) => say({ event: 'done', ...e }));
 if (mode === 'start') {
-  const job = await queue.enqueue('results.compute', await loadActor(database.db, userId), { cycleId });
-  say({ event: 'queued', id: job.id });
+  let id: string | null;
+  if (kind === 'results.compute') {
+    const [cycleId, userId] = args;
+    id = (await queue.enqueue(kind, await loadActor(database.db, userId), { cycleId })).id;
+  } else if (kind === 'values.import') {
+    const [planId, userId, file] = args;
+    const actor = await loadActor(database.db, userId);
+    id = (await queueValueImport(database.db, queue, actor, planId, createReadStream(file), 'values.csv'))
+      .jobId;
+  } else if (kind === 'monitoring.sweep') {
+    id = await queueSweep(queue, 525_600, new Date(args[0]));
+  } else throw new Error(`kill-child: no scenario for ${kind}`);
+  say({ event: 'queued', id });
 }
 say({ event: 'ready' });

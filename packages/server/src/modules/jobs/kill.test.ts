@@ -1,26 +1,28 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { and, eq } from 'drizzle-orm';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, expect, inject, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client';
-import { auditLog, jobs, results } from '../../db/schema';
+import { actualValues, auditLog, cycles, jobFiles, jobs, plans, results } from '../../db/schema';
+import { sweepMonitoring, type SweepReport } from '../monitoring/scheduler';
+import { resetMonitoring } from '../monitoring/test-util';
 import { factory } from '../../../test/factories';
 import { BACKEND, type TestApp } from '../../../test/helper';
 import { SNAPSHOT, withDatabase } from '../../../test/global-setup';
 
 /**
- * kill -9 in the middle of a compute job: the compute's transaction had written every result row and
- * not committed; after the kill nothing of it is in the database, and the restarted process runs the
- * job again to completion (PGlite: the orphan is failed and retried at start; PostgreSQL: it expires).
+ * kill -9 in the middle of a job: what its transaction wrote is not committed, so after the kill
+ * nothing of it is in the database, and the restarted process runs the job again to completion
+ * (PGlite: the orphan is failed and retried at start; PostgreSQL: it expires). One database per test
+ * (the first process to start fixes the queues' expiry).
  */
 const CHILD = path.resolve(import.meta.dirname, 'kill-child.ts');
 let target: string;
-let dir: string | undefined;
-let dropDb: (() => Promise<void>) | undefined;
+const cleanUps: (() => Promise<void>)[] = [];
 const children: ChildProcess[] = [];
 
 async function open(): Promise<Database> {
@@ -29,11 +31,11 @@ async function open(): Promise<Database> {
 }
 
 /** Starts the child; resolves on the first JSON line that `until` accepts. */
-function run(args: string[], until: (e: Record<string, unknown>) => boolean) {
+function run(args: string[], until: (e: Record<string, unknown>) => boolean, expireSeconds = 3) {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, target, ...args], {
     cwd: path.resolve(import.meta.dirname, '../../..'),
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, VITEST: '' },
+    env: { ...process.env, VITEST: '', KILL_EXPIRE_SECONDS: String(expireSeconds) },
   });
   children.push(child);
   const seen: Record<string, unknown>[] = [];
@@ -62,11 +64,11 @@ const exited = (c: ChildProcess) =>
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await Promise.all(children.map(exited));
-  await dropDb?.();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const clean of cleanUps) await clean();
 });
 
-it('leaves nothing half-applied when killed mid-job, and completes the job after a restart', async () => {
+/** A database of its own (a copy of the seeded demo city) as `target`. */
+async function freshTarget() {
   if (BACKEND === 'postgres') {
     const url = process.env.DATABASE_URL!;
     const name = `pc_test_${randomBytes(6).toString('hex')}`;
@@ -75,18 +77,41 @@ it('leaves nothing half-applied when killed mid-job, and completes the job after
     await admin.query(`create database ${name} template ${inject('pgTemplate')}`);
     await admin.end();
     target = withDatabase(url, name);
-    dropDb = async () => {
+    cleanUps.push(async () => {
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
-    };
+    });
   } else {
-    dir = mkdtempSync(path.join(tmpdir(), 'pc-kill-'));
+    const dir = mkdtempSync(path.join(tmpdir(), 'pc-kill-'));
+    cleanUps.push(async () => rmSync(dir, { recursive: true, force: true }));
     target = path.join(dir, 'data');
     const seeded = await openDatabase({ dataDir: target, loadDataDir: new Blob([readFileSync(SNAPSHOT)]) });
     await seeded.close();
   }
+}
+
+/** Kills the first process once `kind`'s job stopped part-way; answers the job's id. */
+async function killMidJob(args: string[], expireSeconds?: number) {
+  const first = run(['start', ...args], (e) => e.event === 'stopped', expireSeconds);
+  await first.found;
+  const jobId = first.seen.find((e) => e.event === 'queued')!.id as string;
+  first.child.kill('SIGKILL');
+  await exited(first.child);
+  return jobId;
+}
+
+/** A restarted process works the queue until the job is done. */
+async function resume(jobId: string, expireSeconds?: number) {
+  const second = run(['resume'], (e) => e.event === 'done' && e.id === jobId, expireSeconds);
+  await second.found;
+  second.child.kill('SIGTERM');
+  await exited(second.child);
+}
+
+it('leaves nothing half-applied when killed mid-job, and completes the job after a restart', async () => {
+  await freshTarget();
 
   // A cycle in evaluation with three approved plans and verified values (no results yet).
   let database = await open();
@@ -113,11 +138,7 @@ it('leaves nothing half-applied when killed mid-job, and completes the job after
   await database.close();
 
   // First process: queues the compute and is killed once every result is written, before commit.
-  const first = run(['start', cycle.id, office.id], (e) => e.message === 'consequences');
-  await first.found;
-  const jobId = first.seen.find((e) => e.event === 'queued')!.id as string;
-  first.child.kill('SIGKILL');
-  await exited(first.child);
+  const jobId = await killMidJob(['results.compute', cycle.id, office.id]);
 
   database = await open();
   expect(await database.db.select().from(results).where(eq(results.cycleId, cycle.id))).toEqual([]);
@@ -127,10 +148,7 @@ it('leaves nothing half-applied when killed mid-job, and completes the job after
   await database.close();
 
   // The restarted process finds the job and runs it again, to completion.
-  const second = run(['resume'], (e) => e.event === 'done' && e.id === jobId);
-  await second.found;
-  second.child.kill('SIGTERM');
-  await exited(second.child);
+  await resume(jobId);
 
   database = await open();
   const rows = await database.db.select().from(results).where(eq(results.cycleId, cycle.id));
@@ -140,3 +158,111 @@ it('leaves nothing half-applied when killed mid-job, and completes the job after
   expect(job).toMatchObject({ state: 'completed', attempts: 2, progress: 100, result: { count: 3 } });
   await database.close();
 }, 180_000);
+
+it('a values import killed mid-file stores nothing; after a restart it stores every row once', async () => {
+  await freshTarget();
+  let database = await open();
+  const f = factory({ db: database.db } as TestApp);
+  const cycle = await f.cycle({ stage: 'planning' });
+  const org = await f.org();
+  const manager = await f.user([{ role: 'unit_manager', orgUnitId: org.id }]);
+  const plan = await f.plan({ cycleId: cycle.id, orgUnitId: org.id, status: 'approved' });
+  await f.stage(cycle.id, 'execution');
+  await database.close();
+  // Three batches of 10,000 rows: A1 for 30,000 months from January 1000.
+  const rows = 30_000;
+  const dir = mkdtempSync(path.join(tmpdir(), 'pc-kill-values-'));
+  cleanUps.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const csv = path.join(dir, 'values.csv');
+  const lines = ['indicatorCode,period,value,note'];
+  for (let i = 0; i < rows; i++)
+    lines.push(`A1,${1000 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')},${i % 97},`);
+  writeFileSync(csv, lines.join('\n'));
+  const stored = async (db: Database) => ({
+    values: (await db.db.select({ n: count() }).from(actualValues).where(eq(actualValues.planId, plan.id)))[0]
+      .n,
+    audited: (
+      await db.db
+        .select({ n: count() })
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'value.report'), sql`${auditLog.data}->>'planId' = ${plan.id}`))
+    )[0].n,
+  });
+
+  // PostgreSQL: long enough an expiry for the resumed import on a busy machine.
+  const expire = 30;
+  const jobId = await killMidJob(['values.import', plan.id, manager.actor.id, csv], expire);
+  database = await open();
+  expect(await stored(database)).toEqual({ values: 0, audited: 0 });
+  const [killed] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
+  expect(killed).toMatchObject({ state: 'active', attempts: 1 });
+  // The upload is kept for the next attempt.
+  expect(
+    (await database.db.select({ n: count() }).from(jobFiles).where(eq(jobFiles.jobId, jobId)))[0].n,
+  ).toBe(1);
+  await database.close();
+
+  await resume(jobId, expire);
+  database = await open();
+  expect(await stored(database)).toEqual({ values: rows, audited: rows });
+  const [job] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
+  expect(job).toMatchObject({ state: 'completed', attempts: 2, progress: 100, result: { inserted: rows } });
+  await database.close();
+}, 240_000);
+
+it('a monitoring sweep killed between cycles is run again to the end, each step applied once', async () => {
+  await freshTarget();
+  let database = await open();
+  // The demo's two cycles with monitored plans back in execution, 2025 unpublished (as in
+  // monitoring/scheduler.test.ts), swept as of a day both have reporting periods past due.
+  await database.db.execute(sql`update cycles set results_published_at = null, stage = 'execution'
+    where code in ('2025-annual', '2021-2025-term')`);
+  const inExecution = await database.db.select().from(cycles).where(eq(cycles.stage, 'execution'));
+  const swept = inExecution.length;
+  expect(swept).toBeGreaterThanOrEqual(2);
+  // Their plans without quarterly values, reminders, warnings or tasks: the sweep has work to do.
+  const planIds = (
+    await database.db
+      .select({ id: plans.id })
+      .from(plans)
+      .where(
+        inArray(
+          plans.cycleId,
+          inExecution.map((c) => c.id),
+        ),
+      )
+  ).map((p) => p.id);
+  await resetMonitoring(database.db, planIds);
+  const counts = async (db: Database) =>
+    (
+      await db.db.execute<Record<string, number>>(
+        sql`select ${sql.join(
+          ['reporting_reminders', 'early_warnings', 'correction_tasks', 'notifications'].map(
+            (name) => sql`(select count(*)::int from ${sql.identifier(name)}) as ${sql.identifier(name)}`,
+          ),
+          sql`, `,
+        )}`,
+      )
+    ).rows[0];
+  const before = await counts(database);
+  await database.close();
+
+  const at = '2025-07-30T08:00:00Z';
+  const jobId = await killMidJob(['monitoring.sweep', at], 30);
+  database = await open();
+  const [killed] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
+  expect(killed).toMatchObject({ state: 'active', attempts: 1, kind: 'monitoring.sweep' });
+  await database.close();
+
+  await resume(jobId, 30);
+  database = await open();
+  const [job] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
+  expect(job).toMatchObject({ state: 'completed', attempts: 2, progress: 100 });
+  expect((job.result as SweepReport).cycles).toHaveLength(swept);
+  const after = await counts(database);
+  expect(after.reporting_reminders).toBeGreaterThan(before.reporting_reminders);
+  // The resumed sweep did all of it: sweeping again as of the same day adds nothing.
+  await sweepMonitoring(database.db, { now: new Date(at) });
+  expect(await counts(database)).toEqual(after);
+  await database.close();
+}, 240_000);
