@@ -1,12 +1,37 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { roleAssignments, users } from '../../db/schema';
+import { departmentTree } from './templates';
+import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 
 let t: TestApp;
 let office: Client;
-let cycles: Record<string, string>;
+/** Its own earlier cycles: an annual one in results (with the economic units' plans) and a term in evaluation. */
+let c25: string;
+let term: string;
 let org: Map<string, { id: string; code: string; peerGroup: string | null; parentId: string | null }>;
+/**
+ * Its own city, built through the API (codes of its own): the performance office's unit without a peer
+ * group, departments in two peer groups, three counties; one manager per unit (two for finance), each
+ * by the unit's code; cadres of education and finance (a head whose term ended in 2026, a deputy).
+ */
+const ROOT = 'sc';
+const UNITS: [code: string, name: string, nameEn: string, kind: string, peerGroup: string | null][] = [
+  ['jx', '市绩效办', 'Performance Office', 'department', null],
+  ['jy', '市教育局', 'Education Bureau', 'department', 'social'],
+  ['wh', '市文化局', 'Culture Bureau', 'department', 'social'],
+  ['cz', '市财政局', 'Finance Bureau', 'department', 'economic'],
+  ['sw', '市商务局', 'Commerce Bureau', 'department', 'economic'],
+  ['x1', '甲县人民政府', 'County A', 'district', 'county'],
+  ['x2', '乙县人民政府', 'County B', 'district', 'county'],
+  ['x3', '丙县人民政府', 'County C', 'district', 'county'],
+];
+const managers: Record<string, FactoryUser> = {};
+const managerOf = (code: string) => managers[code].username;
+let finHead: FactoryUser;
+let verifier: FactoryUser;
+let citizen: FactoryUser;
 /** A new 2027 annual cycle set up from templates. */
 let c27: string;
 /** A second 2027 cycle set up by copying the 2025 plans. */
@@ -61,11 +86,58 @@ const newCycle = async (code: string) => {
 };
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  office = await t.as('office');
-  cycles = Object.fromEntries(
-    (await office.get('/api/cycles')).json().items.map((c: { code: string; id: string }) => [c.code, c.id]),
-  );
+  t = await buildTestApp({ city: 'empty' });
+  const f = factory(t, 'setup');
+  office = await (await f.user([{ role: 'office' }])).login();
+  const post = async (url: string, body: object) => {
+    const res = await office.post(url, body);
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json();
+  };
+  const root = (
+    await post('/api/orgs', { code: ROOT, name: '测试市人民政府', kind: 'government', parentId: null })
+  ).unit.id;
+  const ids: Record<string, string> = {};
+  for (const [code, name, nameEn, kind, peerGroup] of UNITS) {
+    ids[code] = (
+      await post('/api/orgs', {
+        code,
+        name,
+        nameEn,
+        kind,
+        parentId: root,
+        ...(peerGroup ? { peerGroup } : {}),
+      })
+    ).unit.id;
+    if (peerGroup) managers[code] = await f.user([{ role: 'unit_manager', orgUnitId: ids[code] }]);
+  }
+  finHead = await f.user([{ role: 'appraisee', orgUnitId: ids.cz }]);
+  verifier = await f.user([{ role: 'verifier' }]);
+  citizen = await f.user([{ role: 'public' }]);
+  for (const code of ['jy', 'cz']) {
+    await post('/api/people', {
+      code: `${code}-1`,
+      name: `${code} 局长`,
+      position: '局长（主任）',
+      orgUnitId: ids[code],
+      termStart: '2021-06-01',
+      termEnd: '2026-05-31',
+    });
+    await post('/api/people', {
+      code: `${code}-2`,
+      name: `${code} 副局长`,
+      position: '副局长（副主任）',
+      orgUnitId: ids[code],
+      termStart: '2023-03-01',
+    });
+  }
+  // The earlier annual cycle, in results, with the economic units' plans of the department template.
+  const earlier = await f.cycle({ year: 2025, stage: 'planning' });
+  c25 = earlier.id;
+  for (const code of ['cz', 'sw'])
+    await f.plan({ cycleId: c25, orgUnitId: ids[code], tree: departmentTree() });
+  await f.stage(c25, 'results');
+  term = (await f.cycle({ year: 2025, type: 'term', stage: 'evaluation' })).id;
   const orgs = (await office.get('/api/orgs')).json().items;
   org = new Map(orgs.map((o: { code: string }) => [o.code, o]));
   c27 = await newCycle('2027-annual');
@@ -75,7 +147,7 @@ afterAll(async () => t.close());
 
 describe('plan templates', () => {
   it('lists the templates with their trees to any logged-in user', async () => {
-    const res = await (await t.as('edu.manager')).get('/api/plan-templates');
+    const res = await (await managers.jy.login()).get('/api/plan-templates');
     expect(res.statusCode).toBe(200);
     const items = res.json().items;
     expect(items.map((i: { id: string }) => i.id)).toEqual([
@@ -108,7 +180,7 @@ describe('bulk plan set-up from templates', () => {
     for (const i of items) {
       const code = counties.find((c) => c.id === i.orgUnitId)!.code;
       expect(i).toMatchObject({ outcome: 'created', source: 'template', templateId: 'district-annual' });
-      expect(i.owner?.username).toBe(`${code}.manager`);
+      expect(i.owner?.username).toBe(managerOf(code));
       expect(i.title).toMatch(/2027年度绩效计划$/);
       expect(i.titleEn).toMatch(/ 2027 performance plan$/);
     }
@@ -120,10 +192,10 @@ describe('bulk plan set-up from templates', () => {
 
   it('creates the others of all units, leaves existing plans and reports units without a peer group', async () => {
     // A unit with two unit managers gets no default owner.
-    const [head] = await t.db.select().from(users).where(eq(users.username, 'fin.head'));
+    const [head] = await t.db.select().from(users).where(eq(users.username, finHead.username));
     await t.db
       .insert(roleAssignments)
-      .values({ userId: head.id, role: 'unit_manager', orgUnitId: unitId('fin') });
+      .values({ userId: head.id, role: 'unit_manager', orgUnitId: unitId('cz') });
     const res = await office.post('/api/plans/bulk', {
       cycleId: c27,
       target: { appraiseeType: 'unit' },
@@ -138,22 +210,22 @@ describe('bulk plan set-up from templates', () => {
     expect(items.some((i) => i.orgUnitId === root.id)).toBe(false);
     const counties = appraisable.filter((o) => o.peerGroup === 'county').length;
     const noGroup = appraisable.filter((o) => !o.peerGroup);
-    expect(noGroup.map((o) => o.code)).toEqual(['po']);
+    expect(noGroup.map((o) => o.code)).toEqual(['jx']);
     expect(body).toMatchObject({
       existing: counties,
       skipped: 1,
       created: appraisable.length - counties - 1,
       withoutOwner: 1,
     });
-    expect(items.find((i) => i.orgUnitId === unitId('po'))).toMatchObject({
+    expect(items.find((i) => i.orgUnitId === unitId('jx'))).toMatchObject({
       outcome: 'skipped',
       reason: 'no_peer_group',
     });
-    expect(items.find((i) => i.orgUnitId === unitId('fin'))).toMatchObject({
+    expect(items.find((i) => i.orgUnitId === unitId('cz'))).toMatchObject({
       outcome: 'created',
       ownerId: null,
     });
-    const edu = items.find((i) => i.orgUnitId === unitId('edu'))!;
+    const edu = items.find((i) => i.orgUnitId === unitId('jy'))!;
     expect(edu.title).toBe('市教育局2027年度绩效计划');
     const tree = (await office.get(`/api/plans/${edu.planId}`)).json().tree;
     expect(find(tree, 'A1').name).toContain('请填写本单位具体任务');
@@ -200,17 +272,19 @@ describe('bulk plan set-up from templates', () => {
     const items: Outcome[] = res.json().items;
     expect(items.map((i) => i.personId).sort()).toEqual(overlapping.map((p) => p.id).sort());
     expect(res.json().created).toBe(overlapping.length);
-    const one = items[0];
-    const person = overlapping.find((p) => p.id === one.personId)!;
+    // The education deputy's plan goes to education's manager; finance has two managers (above): none.
+    const codeOf = (i: Outcome) => overlapping.find((p) => p.id === i.personId)!.code;
+    const one = items.find((i) => codeOf(i) === 'jy-2')!;
     expect(one.title).toMatch(/（.+）2027年度考核计划$/);
-    expect(one.owner?.username).toBe(`${person.code.split('-')[0]}.manager`);
+    expect(one.owner?.username).toBe(managerOf('jy'));
+    expect(items.find((i) => codeOf(i) === 'cz-2')).toMatchObject({ outcome: 'created', ownerId: null });
   });
 });
 
 describe('single plan create', () => {
   it('creates one plan, refuses a second and an appraisee outside the cycle', async () => {
     const people: { id: string; code: string }[] = (await office.get('/api/people')).json().items;
-    const head = people.find((p) => p.code === 'edu-1')!;
+    const head = people.find((p) => p.code === 'jy-1')!;
     const outside = await office.post('/api/plans', {
       appraiseeType: 'cadre',
       cycleId: c27,
@@ -223,7 +297,7 @@ describe('single plan create', () => {
     const exists = await office.post('/api/plans', {
       appraiseeType: 'unit',
       cycleId: c27,
-      orgUnitId: unitId('edu'),
+      orgUnitId: unitId('jy'),
       source: { kind: 'template', template: 'blank' },
     });
     expect(exists.statusCode).toBe(409);
@@ -232,17 +306,16 @@ describe('single plan create', () => {
     const noGroup = await office.post('/api/plans', {
       appraiseeType: 'unit',
       cycleId: c27,
-      orgUnitId: unitId('po'),
+      orgUnitId: unitId('jx'),
       source: { kind: 'template', template: 'blank' },
     });
     expect(noGroup.statusCode).toBe(400);
     expect(noGroup.json().details).toEqual([{ path: 'orgUnitId', message: 'no peer group' }]);
 
-    const [verifier] = await t.db.select().from(users).where(eq(users.username, 'verifier'));
     const created = await office.post('/api/plans', {
       appraiseeType: 'unit',
       cycleId: copyCycle,
-      orgUnitId: unitId('edu'),
+      orgUnitId: unitId('jy'),
       source: { kind: 'template', template: 'blank' },
       ownerId: verifier.id,
     });
@@ -250,7 +323,7 @@ describe('single plan create', () => {
     expect(created.json().plan).toMatchObject({
       title: '市教育局2027年度绩效计划',
       status: 'draft',
-      owner: { username: 'verifier' },
+      owner: { username: verifier.username },
     });
   });
 });
@@ -263,7 +336,7 @@ describe('bulk plan set-up by copying an earlier cycle', () => {
       name: '市数据局',
       nameEn: 'City Data Bureau',
       kind: 'department',
-      parentId: unitId('city'),
+      parentId: unitId(ROOT),
       peerGroup: 'economic',
     });
     expect(created.statusCode).toBe(201);
@@ -273,7 +346,7 @@ describe('bulk plan set-up by copying an earlier cycle', () => {
     const res = await office.post('/api/plans/bulk', {
       cycleId: copyCycle,
       target: { appraiseeType: 'unit', peerGroup: 'economic' },
-      source: { kind: 'copy', fromCycleId: cycles['2025-annual'] },
+      source: { kind: 'copy', fromCycleId: c25 },
     });
     expect(res.statusCode).toBe(200);
     const items: Outcome[] = res.json().items;
@@ -281,13 +354,13 @@ describe('bulk plan set-up by copying an earlier cycle', () => {
       outcome: 'skipped',
       reason: 'no_earlier_plan',
     });
-    const fin = items.find((i) => i.orgUnitId === unitId('fin'))!;
+    const fin = items.find((i) => i.orgUnitId === unitId('cz'))!;
     expect(fin).toMatchObject({ outcome: 'created', source: 'copy' });
     expect(fin.targetsToSet).toBeGreaterThan(0);
 
     const old = (await office.get(`/api/plans/${fin.fromPlanId}`)).json();
     const now = (await office.get(`/api/plans/${fin.planId}`)).json();
-    expect(old.plan.cycleId).toBe(cycles['2025-annual']);
+    expect(old.plan.cycleId).toBe(c25);
     // Linear leaf: last cycle's target is the new baseline; the target is the owner's to set.
     const a1Old = find(old.tree, 'A1');
     const a1 = find(now.tree, 'A1');
@@ -315,7 +388,7 @@ describe('bulk plan set-up by copying an earlier cycle', () => {
     const res = await office.post('/api/plans/bulk', {
       cycleId: copyCycle,
       target: { appraiseeType: 'unit', peerGroup: 'economic' },
-      source: { kind: 'copy', fromCycleId: cycles['2025-annual'], fallbackTemplate: 'department-annual' },
+      source: { kind: 'copy', fromCycleId: c25, fallbackTemplate: 'department-annual' },
     });
     expect(res.statusCode).toBe(200);
     const body = res.json();
@@ -346,7 +419,7 @@ describe('bulk plan set-up by copying an earlier cycle', () => {
 describe('guards', () => {
   it('answers 409 naming the stage outside mission analysis and planning', async () => {
     const res = await office.post('/api/plans/bulk', {
-      cycleId: cycles['2021-2025-term'],
+      cycleId: term,
       target: { appraiseeType: 'cadre' },
       source: { kind: 'template', template: 'cadre-annual' },
     });
@@ -357,8 +430,8 @@ describe('guards', () => {
     });
     const one = await office.post('/api/plans', {
       appraiseeType: 'unit',
-      cycleId: cycles['2025-annual'],
-      orgUnitId: unitId('edu'),
+      cycleId: c25,
+      orgUnitId: unitId('jy'),
       source: { kind: 'template', template: 'blank' },
     });
     expect(one.statusCode).toBe(409);
@@ -366,7 +439,7 @@ describe('guards', () => {
   });
 
   it('is for the office only', async () => {
-    const manager = await t.as('edu.manager');
+    const manager = await managers.jy.login();
     const plans = (await office.get(`/api/plans?cycleId=${c27}`)).json().items;
     const calls = [
       manager.post('/api/plans/bulk', {
@@ -377,7 +450,7 @@ describe('guards', () => {
       manager.post('/api/plans', {
         appraiseeType: 'unit',
         cycleId: c27,
-        orgUnitId: unitId('edu'),
+        orgUnitId: unitId('jy'),
         source: { kind: 'template', template: 'blank' },
       }),
       manager.post('/api/plans/bulk-approve', { planIds: [plans[0].id] }),
@@ -391,16 +464,19 @@ describe('guards', () => {
 describe('plan owners', () => {
   it('the owner edits and sees the plan; a manager of another unit does not', async () => {
     const plans = (await office.get(`/api/plans?cycleId=${c27}&appraiseeType=unit`)).json().items;
-    const edu = plans.find((p: { orgUnitId: string }) => p.orgUnitId === unitId('edu'));
-    expect(edu.owner.username).toBe('edu.manager');
-    const [finManager] = await t.db.select().from(users).where(eq(users.username, 'fin.manager'));
+    const edu = plans.find((p: { orgUnitId: string }) => p.orgUnitId === unitId('jy'));
+    expect(edu.owner.username).toBe(managerOf('jy'));
+    const finManager = managers.cz;
     const set = await office.put(`/api/plans/${edu.id}/owner`, { ownerId: finManager.id });
     expect(set.statusCode).toBe(200);
-    expect(set.json().plan).toMatchObject({ ownerId: finManager.id, owner: { username: 'fin.manager' } });
+    expect(set.json().plan).toMatchObject({
+      ownerId: finManager.id,
+      owner: { username: finManager.username },
+    });
 
-    const owner = await t.as('fin.manager');
+    const owner = await finManager.login();
     const { plan, tree } = (await owner.get(`/api/plans/${edu.id}`)).json();
-    expect(plan.owner.username).toBe('fin.manager');
+    expect(plan.owner.username).toBe(finManager.username);
     tree[0].name = '核心职能目标（责任人修订）';
     const saved = await owner.put(`/api/plans/${edu.id}/tree`, { tree, version: plan.version });
     expect(saved.statusCode).toBe(200);
@@ -409,13 +485,13 @@ describe('plan owners', () => {
       .items.map((p: { id: string }) => p.id);
     expect(listed).toContain(edu.id);
 
-    const other = await t.as('cul.manager');
+    const other = await managers.wh.login();
     expect((await other.get(`/api/plans/${edu.id}`)).statusCode).toBe(403);
     expect(
       (await other.put(`/api/plans/${edu.id}/tree`, { tree, version: plan.version + 1 })).statusCode,
     ).toBe(403);
     // The unit's own manager keeps the rights derived from the role.
-    expect((await (await t.as('edu.manager')).get(`/api/plans/${edu.id}`)).statusCode).toBe(200);
+    expect((await (await managers.jy.login()).get(`/api/plans/${edu.id}`)).statusCode).toBe(200);
 
     // A new owner takes the plan over: the former owner loses the rights.
     const cleared = await office.put(`/api/plans/${edu.id}/owner`, { ownerId: null });
@@ -431,16 +507,16 @@ describe('plan owners', () => {
 
   it('gives the default owner to plans without one', async () => {
     const all = (await office.get(`/api/plans?cycleId=${c27}`)).json().items;
-    const ofFin = all.filter((p: { orgUnitId: string }) => p.orgUnitId === unitId('fin'));
+    const ofFin = all.filter((p: { orgUnitId: string }) => p.orgUnitId === unitId('cz'));
     expect(ofFin.length).toBeGreaterThan(1); // the unit's plan and its cadres' plans
     const res = await office.post('/api/plans/default-owners', { cycleId: c27 });
     expect(res.statusCode).toBe(200);
-    // edu (cleared above) gets edu.manager back; fin has two managers, so its plans stay without.
+    // Education (cleared above) gets its manager back; finance has two managers, so its plans stay without.
     expect(res.json()).toEqual({ assigned: 1, withoutOwner: ofFin.length });
     const edu = (
-      await office.get(`/api/plans?cycleId=${c27}&orgUnitId=${unitId('edu')}&appraiseeType=unit`)
+      await office.get(`/api/plans?cycleId=${c27}&orgUnitId=${unitId('jy')}&appraiseeType=unit`)
     ).json().items[0];
-    expect(edu.owner.username).toBe('edu.manager');
+    expect(edu.owner.username).toBe(managerOf('jy'));
   });
 });
 
@@ -454,7 +530,7 @@ describe('bulk approve', () => {
         'published_for_comment',
       );
     const comment = await (
-      await t.as('citizen01')
+      await citizen.login()
     ).post(`/api/participation/plans/${commented.id}/comments`, {
       body: '空气质量目标应再提高',
     });
@@ -503,12 +579,12 @@ describe('plan owners report values', () => {
   it('the owner of an approved plan reports; a manager of another unit may not', async () => {
     const plans = (await office.get(`/api/plans?cycleId=${c27}&appraiseeType=unit`)).json().items;
     const approved = plans.find((p: { status: string; peerGroup: string }) => p.status === 'approved');
-    const [cul] = await t.db.select().from(users).where(eq(users.username, 'cul.manager'));
+    const cul = managers.wh;
     expect((await office.put(`/api/plans/${approved.id}/owner`, { ownerId: cul.id })).statusCode).toBe(200);
     const row = { indicatorCode: 'A1', period: '2027', value: 5.5 };
-    const byOwner = await (await t.as('cul.manager')).post(`/api/plans/${approved.id}/values`, row);
+    const byOwner = await (await cul.login()).post(`/api/plans/${approved.id}/values`, row);
     expect(byOwner.statusCode).toBe(201);
-    const byOther = await (await t.as('edu.manager')).post(`/api/plans/${approved.id}/values`, row);
+    const byOther = await (await managers.jy.login()).post(`/api/plans/${approved.id}/values`, row);
     expect(byOther.statusCode).toBe(403);
   });
 });
