@@ -109,6 +109,7 @@ export default async function recomputeBench(): Promise<BenchFigures> {
       figures[label] =
         `${seconds(run.ms)} (${(run.ms / agg).toFixed(2)}× aggregate; ${v.rescored} rescored, ${v.rewritten} rewritten, ${v.unchanged} unchanged; RSS peak ${mb(rssPeak)})`;
       rssPeak = Math.max(rssPeak, outerPeak);
+      return v;
     };
     try {
       // 1. Everything from scratch: no stored results, trees not compiled yet (this handle has not
@@ -119,13 +120,25 @@ export default async function recomputeBench(): Promise<BenchFigures> {
       // 2. The same again with every plan rescored: trees compiled (same handle), but all inputs
       // counters moved (the data did not: every result comes out the same, and is kept). (Until now this ran on another handle than the cold compute's, so it loaded
       // and compiled every tree again.)
-      await scenario('full rescore (warm trees)', () =>
+      const rescore = await scenario('full rescore (warm trees)', () =>
         client.query(
           `insert into plan_input_versions (plan_id, version) select id, 1000000 from plans where cycle_id = $1
            on conflict (plan_id) do update set version = plan_input_versions.version + 1`,
           [cycleId],
         ),
       );
+      // The check of the rescore against the cold compute: the data did not move, so every plan is
+      // rescored to the figures the cold compute stored, to the byte (none rewritten).
+      if (
+        rescore.rescored !== rescore.count ||
+        rescore.rewritten !== 0 ||
+        rescore.unchanged !== rescore.count
+      )
+        throw new Error(
+          `full rescore differs from the cold compute: ${JSON.stringify(rescore)} (expected every result rescored and unchanged)`,
+        );
+      figures['rescore = cold compute'] =
+        `yes (${rescore.unchanged} of ${rescore.count} results the same to the byte)`;
       // 3. An appeal corrects one verified value: one plan rescored, its group re-ranked.
       await scenario('recompute after 1 corrected value', () =>
         client.query(

@@ -15,6 +15,7 @@ import {
   plans as plansTable,
   ratings,
   resultInputs,
+  results,
   surveys,
   surveyVersions,
 } from '../../db/schema';
@@ -187,71 +188,136 @@ interface PackedRow {
   weights?: string;
 }
 
-/** The packed rows of a bulk set's values and ratings, by plan. */
+/** Packed rows fetched per chunk by a reader. */
+const CHUNK = 2000;
+
+/** Packed rows in plan id order, a chunk at a time; null once all are given. */
+export interface PackedStream {
+  next(): Promise<PackedRow[] | null>;
+}
+
+/** The packed reads of a bulk set: its values and its ratings, by plan in plan id order. */
 export interface PackedInputs {
-  values: PackedRow[];
-  ratings: PackedRow[];
+  /** The plans the reads cover. */
+  ids: string[];
+  values: PackedStream;
+  ratings: PackedStream;
+  /** Ends the reads (their connections back to the pool); call when done, also after a failure. */
+  close(): Promise<void>;
 }
 
 /**
- * The two large reads of a bulk set, one row per plan: values (code, and when it is not a verified
- * value of the cycle's year, its period and whether it is verified; the value) and ratings (code and
- * subject; score; weight). On PostgreSQL both start at once, each on a pool connection of its own
- * that imports the snapshot of the compute's transaction (`pg_export_snapshot`, `SET TRANSACTION
- * SNAPSHOT`), so both see what the transaction sees, while the transaction goes on with other reads;
- * `get()` waits for them. PGlite (one connection) runs them in turn inside the transaction, at `get()`.
+ * The two large reads of a bulk set, one row per plan, in plan id order: values (code, and when it
+ * is not a verified value of the cycle's year, its period and whether it is verified; the value) and
+ * ratings (code and subject; score; weight). Each row aggregates its plan's rows in the table's
+ * order (a hash aggregate over one scan) and only the aggregated rows are sorted, so a reader
+ * fetches them through a cursor, {@link CHUNK} plans at a time, and only a chunk of each is held.
+ * On PostgreSQL both start at once, each on a pool connection of its own that imports the snapshot
+ * of the compute's transaction (`pg_export_snapshot`, `SET TRANSACTION SNAPSHOT`), so both see what
+ * the transaction sees, while the transaction goes on with other reads; the next chunk is fetched
+ * while the current one is scored. PGlite (one connection) runs them in turn inside the transaction
+ * when the first chunk is asked for, whole.
  */
 export function startPackedReads(
   db: DbOrTx,
   tx: DbOrTx,
   ids: string[],
   annualPeriod: string,
-): { get(): Promise<PackedInputs> } {
+  /**
+   * The cycle, when the plans are all or nearly all of its plans: its ratings are then read by
+   * cycle (a column compared per row) instead of by plan list (a hash probe per row, a third of the
+   * read at province scale); rows of other plans are passed over.
+   */
+  wholeCycle?: string,
+): PackedInputs {
   const list = sql`${`{${ids.join(',')}}`}::uuid[]`;
+  // Materialized: the aggregate is planned on its own (a hash aggregate in the table's order), then
+  // only its rows are sorted by plan.
+  const byPlan = (query: SQL) =>
+    sql`with packed as materialized (${query}) select * from packed order by plan_id`;
   // Every value of the plans. A verified value of the cycle's year (nearly all) is keyed by its code
   // alone; others by code and period, and a key ending in a separator is a value not verified.
-  const valuesQuery = sql`select plan_id,
+  const valuesQuery = byPlan(sql`select plan_id,
         string_agg(case when period = ${annualPeriod} and status = 'verified' then indicator_code
           else indicator_code || ${FIELD} || period || case when status = 'verified' then '' else ${FIELD} end
           end, ${ENTRY}) as keys,
         encode(string_agg(float8send(value), ''::bytea), 'base64') as data
-      from actual_values where plan_id = any(${list}) group by plan_id`;
-  const ratingsQuery = sql`select plan_id, string_agg(indicator_code || ${FIELD} || subject_type, ${ENTRY}) as keys,
+      from actual_values where plan_id = any(${list}) group by plan_id`);
+  const ratingsQuery =
+    byPlan(sql`select plan_id, string_agg(indicator_code || ${FIELD} || subject_type, ${ENTRY}) as keys,
         encode(string_agg(float8send(score), ''::bytea), 'base64') as data,
         encode(string_agg(float8send(weight), ''::bytea), 'base64') as weights
-      from ratings where plan_id = any(${list}) group by plan_id`;
+      from ratings where ${wholeCycle ? sql`cycle_id = ${wholeCycle}` : sql`plan_id = any(${list})`} group by plan_id`);
   const client = (db as unknown as { $client?: unknown }).$client;
   if (client instanceof pg.Pool) {
     const snapshot = rowsOf<{ snapshot: string }>(tx, sql`select pg_export_snapshot() as snapshot`);
     const dialect = new PgDialect();
-    const onReader = async (query: SQL) => {
-      const [{ snapshot: id }] = await snapshot;
-      const c = await client.connect();
-      try {
-        await c.query('begin isolation level repeatable read read only');
-        await c.query(`set transaction snapshot '${id.replace(/'/g, "''")}'`);
-        for (const s of BULK_READ_SETTINGS) await c.query(dialect.sqlToQuery(s).sql);
+    const reader = (query: SQL) => {
+      let conn: pg.PoolClient | undefined;
+      let released = false;
+      const release = async (ok: boolean) => {
+        if (!conn || released) return;
+        released = true;
+        try {
+          await conn.query(ok ? 'commit' : 'rollback');
+          conn.release();
+        } catch (err) {
+          conn.release(err instanceof Error ? err : true);
+        }
+      };
+      const opened = (async () => {
+        const [{ snapshot: id }] = await snapshot;
+        conn = await client.connect();
+        await conn.query('begin isolation level repeatable read read only');
+        await conn.query(`set transaction snapshot '${id.replace(/'/g, "''")}'`);
+        for (const s of BULK_READ_SETTINGS) await conn.query(dialect.sqlToQuery(s).sql);
         const q = dialect.sqlToQuery(query);
-        const res = await c.query<PackedRow>(q.sql, q.params as unknown[]);
-        await c.query('commit');
-        return res.rows;
-      } catch (err) {
-        await c.query('rollback').catch(() => undefined);
-        throw err;
-      } finally {
-        c.release();
-      }
+        await conn.query(`declare pc_packed no scroll cursor for ${q.sql}`, q.params as unknown[]);
+      })();
+      let done = false;
+      const fetch = async (): Promise<PackedRow[] | null> => {
+        await opened;
+        if (done) return null;
+        const rows = (await conn!.query<PackedRow>(`fetch ${CHUNK} from pc_packed`)).rows;
+        if (rows.length < CHUNK) {
+          done = true;
+          await release(true);
+        }
+        return rows.length ? rows : null;
+      };
+      // The first chunk is asked for at once; each next one as soon as the previous one is taken.
+      let ahead = fetch();
+      ahead.catch(() => undefined);
+      return {
+        stream: {
+          next() {
+            const chunk = ahead;
+            ahead = chunk.then((rows) => (rows ? fetch() : null));
+            ahead.catch(() => undefined);
+            return chunk;
+          },
+        },
+        close: async () => {
+          await Promise.allSettled([opened, ahead]);
+          await release(false);
+        },
+      };
     };
-    const reads = Promise.all([onReader(valuesQuery), onReader(ratingsQuery)]).then(([values, ratings]) => ({
-      values,
-      ratings,
-    }));
-    // Awaited by get(); a failure before that must not go unhandled meanwhile.
-    reads.catch(() => undefined);
-    return { get: () => reads };
+    const values = reader(valuesQuery);
+    const ratings = reader(ratingsQuery);
+    return {
+      ids,
+      values: values.stream,
+      ratings: ratings.stream,
+      close: async () => {
+        await Promise.all([values.close(), ratings.close()]);
+      },
+    };
   }
-  return {
-    async get() {
+  // PGlite: both reads when the first chunk is asked for, in the transaction.
+  let whole: Promise<{ values: PackedRow[]; ratings: PackedRow[] }> | undefined;
+  const read = () =>
+    (whole ??= (async () => {
       for (const s of BULK_READ_SETTINGS) await tx.execute(s);
       const values = await rowsOf<PackedRow>(tx, valuesQuery);
       const ratings = await rowsOf<PackedRow>(tx, ratingsQuery);
@@ -266,6 +332,24 @@ export function startPackedReads(
         await tx.execute(sql.raw(`set local ${name} to default`));
       await tx.execute(sql`set local work_mem = '64MB'`);
       return { values, ratings };
+    })());
+  const once = (pick: (r: { values: PackedRow[]; ratings: PackedRow[] }) => PackedRow[]): PackedStream => {
+    let given = false;
+    return {
+      async next() {
+        if (given) return null;
+        given = true;
+        const rows = pick(await read());
+        return rows.length ? rows : null;
+      },
+    };
+  };
+  return {
+    ids,
+    values: once((r) => r.values),
+    ratings: once((r) => r.ratings),
+    close: async () => {
+      await whole?.catch(() => undefined);
     },
   };
 }
@@ -306,46 +390,40 @@ function float8s(row: PackedRow, base64: string, keys: number): DataView {
 }
 
 /**
- * Where the keys of one packed list go in one compiled tree: per value key its slot (-1: none); for
- * ratings also where each key's rating goes in the tree's packed ratings (grouped by slot, in their
- * order within a slot; -1: none) and the packed ratings' slot offsets and subjects. Made once per key
- * list and tree, as plans issued from one scheme share both.
+ * Where the ratings of one packed key list go in one compiled tree's packed ratings (grouped by
+ * slot, in their order within a slot): per key its position (-1: no slot), the slot offsets and the
+ * subjects. Made once per key list and tree, as plans issued from one scheme share both.
  */
 interface Layout {
-  slots: Int32Array;
-  /** Ratings only: position of each key's rating in the packed arrays. */
-  at?: Int32Array;
-  start?: Int32Array;
-  subject?: Rating['subject'][];
+  at: Int32Array;
+  start: Int32Array;
+  subject: Rating['subject'][];
 }
 const layouts = new WeakMap<readonly [string, string][], Map<CompiledTree, Layout>>();
 
-function layoutOf(tree: CompiledTree, keys: readonly [string, string][], ratings: boolean): Layout {
+function layoutOf(tree: CompiledTree, keys: readonly [string, string][]): Layout {
   let byTree = layouts.get(keys);
   if (!byTree) layouts.set(keys, (byTree = new Map()));
   const known = byTree.get(tree);
   if (known) return known;
   const slots = new Int32Array(keys.length);
   for (let i = 0; i < keys.length; i++) slots[i] = tree.slotOf(keys[i][0]) ?? -1;
-  const layout: Layout = { slots };
-  if (ratings) {
-    // A counting sort by slot: stable, so each slot keeps its ratings in the row's order.
-    const start = new Int32Array(tree.codes.length + 1);
-    for (const s of slots) if (s >= 0) start[s + 1]++;
-    for (let s = 0; s < tree.codes.length; s++) start[s + 1] += start[s];
-    const next = start.slice(0, tree.codes.length);
-    const at = new Int32Array(keys.length);
-    const subject: Rating['subject'][] = new Array(start[tree.codes.length]);
-    for (let i = 0; i < keys.length; i++) {
-      const s = slots[i];
-      if (s < 0) at[i] = -1;
-      else {
-        at[i] = next[s]++;
-        subject[at[i]] = keys[i][1] as Rating['subject'];
-      }
+  // A counting sort by slot: stable, so each slot keeps its ratings in the row's order.
+  const start = new Int32Array(tree.codes.length + 1);
+  for (const s of slots) if (s >= 0) start[s + 1]++;
+  for (let s = 0; s < tree.codes.length; s++) start[s + 1] += start[s];
+  const next = start.slice(0, tree.codes.length);
+  const at = new Int32Array(keys.length);
+  const subject: Rating['subject'][] = new Array(start[tree.codes.length]);
+  for (let i = 0; i < keys.length; i++) {
+    const s = slots[i];
+    if (s < 0) at[i] = -1;
+    else {
+      at[i] = next[s]++;
+      subject[at[i]] = keys[i][1] as Rating['subject'];
     }
-    Object.assign(layout, { at, start, subject });
   }
+  const layout = { at, start, subject };
   byTree.set(tree, layout);
   return layout;
 }
@@ -364,7 +442,7 @@ const chosenPeriods: (string | undefined)[] = [];
 export async function readInputsByPlan(
   tx: DbOrTx,
   plans: PlanSet,
-  packed: { get(): Promise<PackedInputs> },
+  packed: PackedInputs,
   annualPeriod: string,
   surveys: SurveyFeeds,
   slotsOf: (planId: string) => { tree: CompiledTree; inputs: SlotInputs },
@@ -387,26 +465,41 @@ export async function readInputsByPlan(
       code: f.code,
       points: Number(f.points),
     });
-  const { values: valueRows, ratings: ratingRows } = await packed.get();
-  const valuesOf = new Map(valueRows.map((r) => [r.plan_id, r]));
-  const ratingsOf = new Map(ratingRows.map((r) => [r.plan_id, r]));
-  valueRows.length = 0;
-  ratingRows.length = 0;
   const valueKeys = keySplitter(annualPeriod);
   const ratingKeys = keySplitter(annualPeriod);
-  for (const planId of plans.ids) {
+  // Plans in plan id order, as the packed rows come (uuid order is that of the lowercase hex text).
+  const head = (stream: PackedStream) => {
+    let rows: PackedRow[] = [];
+    let at = 0;
+    let ended = false;
+    return async (planId: string): Promise<PackedRow | undefined> => {
+      for (;;) {
+        // Rows of plans not in the set (a read of the whole cycle) are passed over.
+        while (at < rows.length && rows[at].plan_id < planId) at++;
+        if (at < rows.length || ended) break;
+        const chunk = await stream.next();
+        if (chunk) [rows, at] = [chunk, 0];
+        else [rows, at, ended] = [[], 0, true];
+      }
+      return at < rows.length && rows[at].plan_id === planId ? rows[at++] : undefined;
+    };
+  };
+  const nextValues = head(packed.values);
+  const nextRatings = head(packed.ratings);
+  for (const planId of [...plans.ids].sort()) {
     const { tree, inputs } = slotsOf(planId);
-    const values = valuesOf.get(planId);
+    const values = await nextValues(planId);
     if (values) {
-      valuesOf.delete(planId);
       const keys = valueKeys(values.keys);
       const data = float8s(values, values.data, keys.length);
-      const { slots } = layoutOf(tree, keys, false);
+      // Looked up key by key: value key lists are nearly all of their own (which values are
+      // missing, unverified or of another year differs from plan to plan), so a layout of them
+      // would be made for one plan.
       chosenPeriods.length = 0;
       for (let i = 0; i < keys.length; i++) {
-        const slot = slots[i];
-        if (slot < 0) continue;
-        const period = keys[i][1];
+        const [code, period] = keys[i];
+        const slot = tree.slotOf(code);
+        if (slot === undefined) continue;
         if (period.endsWith(FIELD)) inputs.flags![slot] |= SLOT_UNVERIFIED;
         else if (preferPeriod(chosenPeriods[slot], period, annualPeriod)) {
           chosenPeriods[slot] = period;
@@ -415,22 +508,21 @@ export async function readInputsByPlan(
       }
     }
     for (const f of findings.get(planId) ?? []) visit.findings(planId, f.code, f.points);
-    const ratings = ratingsOf.get(planId);
+    const ratings = await nextRatings(planId);
     if (ratings) {
-      ratingsOf.delete(planId);
       const keys = ratingKeys(ratings.keys);
       const scores = float8s(ratings, ratings.data, keys.length);
       const weights = float8s(ratings, ratings.weights!, keys.length);
-      const { at, start, subject } = layoutOf(tree, keys, true);
-      const score = new Float64Array(subject!.length);
-      const weight = new Float64Array(subject!.length);
+      const { at, start, subject } = layoutOf(tree, keys);
+      const score = new Float64Array(subject.length);
+      const weight = new Float64Array(subject.length);
       for (let i = 0; i < keys.length; i++) {
-        const to = at![i];
+        const to = at[i];
         if (to < 0) continue;
         score[to] = scores.getFloat64(i * 8);
         weight[to] = weights.getFloat64(i * 8);
       }
-      inputs.packed = { start: start!, subject: subject!, score, weight };
+      inputs.packed = { start, subject, score, weight };
     }
     surveyInputs(planId, surveys, visit);
     done(planId);
@@ -522,27 +614,44 @@ export async function inputVersions(tx: DbOrTx, planIds: string[]): Promise<Map<
 /**
  * The inputs counters (plan_input_versions) and the keys recorded by rescores that reproduced stored
  * results (result_inputs) of every plan of a cycle, in one statement: what {@link inputVersions} and
- * {@link confirmedKeys} answer for the cycle's plans, without a parameter per plan.
+ * {@link confirmedKeys} answer for the cycle's plans, without a parameter per plan. With them, the
+ * cycle's approved and closed plans (`scored`): id, version and the inputs key of the stored result
+ * (null: none), which tell the plans to rescore before the plans and results are read in full.
  */
 export async function cycleInputStates(
   tx: DbOrTx,
   cycleId: string,
-): Promise<{ versions: Map<string, number>; confirmed: Map<string, string> }> {
-  const rows = await rowsOf<{ id: string; version: number | null; confirmed: string | null }>(
+): Promise<{
+  versions: Map<string, number>;
+  confirmed: Map<string, string>;
+  scored: { id: string; version: number; inputsKey: string | null }[];
+}> {
+  const rows = await rowsOf<{
+    id: string;
+    plan_version: number;
+    scored: boolean;
+    version: number | null;
+    confirmed: string | null;
+    stored: string | null;
+  }>(
     tx,
-    sql`select p.id, v.version, ri.inputs_key as confirmed
+    sql`select p.id, p.version as plan_version, p.status in ('approved', 'closed') as scored,
+          v.version, ri.inputs_key as confirmed, r.inputs_key as stored
         from ${plansTable} p
         left join ${planInputVersions} v on v.plan_id = p.id
         left join ${resultInputs} ri on ri.plan_id = p.id
-        where p.cycle_id = ${cycleId} and (v.plan_id is not null or ri.plan_id is not null)`,
+        left join ${results} r on r.plan_id = p.id
+        where p.cycle_id = ${cycleId}`,
   );
   const versions = new Map<string, number>();
   const confirmed = new Map<string, string>();
+  const scored: { id: string; version: number; inputsKey: string | null }[] = [];
   for (const r of rows) {
     if (r.version !== null) versions.set(r.id, Number(r.version));
     if (r.confirmed !== null) confirmed.set(r.id, r.confirmed);
+    if (r.scored) scored.push({ id: r.id, version: Number(r.plan_version), inputsKey: r.stored });
   }
-  return { versions, confirmed };
+  return { versions, confirmed, scored };
 }
 
 /** Digest of everything in a cycle's rules and grade scheme (any change rescores and rewrites). */

@@ -103,17 +103,28 @@ async function scoreChanged(
   rules: CycleRules,
   stale: PlanRow[],
   surveys: SurveyFeeds,
-  /** The packed reads of the stale plans, started by the caller: the bulk path; else the short one. */
-  packed: { get(): Promise<PackedInputs> } | undefined,
+  /** The packed reads started by the caller (the bulk path) and the plans they cover. */
+  packed: PackedInputs | undefined,
   progressEvery: number,
   /** Share (0–1) of the plans scored so far, after every `progressEvery` plans. */
   onScored: (share: number) => void,
 ): Promise<Map<string, OwnScore>> {
   const out = new Map<string, OwnScore>();
   if (stale.length === 0) return out;
-  const ids = stale.map((p) => p.id);
-  const plans = packed ? await planTable(tx, ids) : planList(ids);
-  const trees = await compiledPlanTrees(db, tx, stale, plans);
+  // The plans the packed reads cover, scored on the bulk path; any other (see the caller) alone.
+  const covered = new Set(packed?.ids);
+  const bulkRows = stale.filter((p) => covered.has(p.id));
+  const shortRows = stale.filter((p) => !covered.has(p.id));
+  const bulk = bulkRows.length
+    ? await planTable(
+        tx,
+        bulkRows.map((p) => p.id),
+      )
+    : undefined;
+  const short = planList(shortRows.map((p) => p.id));
+  const trees = bulk ? await compiledPlanTrees(db, tx, bulkRows, bulk) : new Map<string, CompiledTree>();
+  if (shortRows.length)
+    for (const [id, tree] of await compiledPlanTrees(db, tx, shortRows, short)) trees.set(id, tree);
   // Each plan's tree, inputs and the period each value came from (per slot, while several periods
   // compete), from its first input to its score: all of them at once only on the short path. The
   // bulk path visits plan by plan, so the last plan's state answers nearly every input.
@@ -190,12 +201,12 @@ async function scoreChanged(
     });
     if (out.size % progressEvery === 0) onScored(out.size / stale.length);
   };
-  if (plans.bulk) {
+  if (bulk)
     // Plan by plan: each plan is scored once its inputs are in and they are let go at once.
-    await readInputsByPlan(tx, plans, packed!, annual, surveys, stateOf, visitor, scoreOne);
-  } else {
-    await readInputs(tx, cycle, plans, surveys, visitor);
-    for (const p of stale) scoreOne(p.id);
+    await readInputsByPlan(tx, bulk, packed!, annual, surveys, stateOf, visitor, scoreOne);
+  if (shortRows.length) {
+    await readInputs(tx, cycle, short, surveys, visitor);
+    for (const p of shortRows) scoreOne(p.id);
   }
   return out;
 }
@@ -279,44 +290,64 @@ export async function computeCycleResults(
     const { cycle, frozen } = await computable(tx, cycleId, options);
     progress(5, 'reading');
     const { rules, gradeScheme: scheme } = frozen;
-    const planRows = await tx
-      .select()
-      .from(plans)
-      .where(and(eq(plans.cycleId, cycleId), inArray(plans.status, ['approved', 'closed'])));
-    const planIds = planRows.map((p) => p.id);
-    const previous = new Map(
-      (await tx.select().from(results).where(eq(results.cycleId, cycleId))).map((r) => [r.planId, r]),
-    );
-    // Inputs counters and the keys at which a rescore reproduced a stored result (see resultInputs).
-    const { versions, confirmed } = await cycleInputStates(tx, cycleId);
+    // Which plans to rescore, from a lean read (ids, versions, inputs counters, stored and recorded
+    // keys): many of them, and their packed reads start at once, and run while the plans and the
+    // stored results are read in full (their JSON parsed), the trees and the findings.
+    const { versions, confirmed, scored: lean } = await cycleInputStates(tx, cycleId);
     const surveys = await surveyFeeds(tx, cycleId);
     const keyOf = inputsKeys(frozen, surveys, versions);
-    const keys = new Map(planRows.map((p) => [p.id, keyOf(p)]));
-    const stale = planRows.filter((p) => !resultHolds(previous.get(p.id), confirmed, keys.get(p.id)!));
-    // Many plans to rescore: their packed reads start now, and run while the plan table, the trees
-    // and the findings are read. (Started before the stored results were read, they ran beside that
-    // read for no shorter time at province scale, with both in memory at once: 200 MB more.)
+    const toRescore = lean.filter(
+      (p) =>
+        !resultHolds(
+          p.inputsKey === null ? undefined : { planId: p.id, inputsKey: p.inputsKey },
+          confirmed,
+          keyOf(p),
+        ),
+    );
     const packed =
-      stale.length >= (options.bulkFrom ?? BULK)
+      toRescore.length >= (options.bulkFrom ?? BULK)
         ? startPackedReads(
             db,
             tx,
-            stale.map((p) => p.id),
+            toRescore.map((p) => p.id),
             cycle.periodEnd.slice(0, 4),
+            // Nearly every plan of the cycle (a full rescore): its ratings are read by cycle.
+            toRescore.length >= 0.9 * lean.length ? cycleId : undefined,
           )
         : undefined;
-    progress(10, 'scoring');
-    const rescored = await scoreChanged(
-      db,
-      tx,
-      cycle,
-      rules,
-      stale,
-      surveys,
-      packed,
-      options.progressEvery ?? 1000,
-      (share) => progress(10 + Math.floor(50 * share), 'scoring'),
-    );
+    // The packed reads hold two pool connections until they end: ended whatever happens next.
+    let planRows: PlanRow[];
+    let previous: Map<string, ResultRow>;
+    let keys: Map<string, string>;
+    let rescored: Map<string, OwnScore>;
+    try {
+      planRows = await tx
+        .select()
+        .from(plans)
+        .where(and(eq(plans.cycleId, cycleId), inArray(plans.status, ['approved', 'closed'])));
+      previous = new Map(
+        (await tx.select().from(results).where(eq(results.cycleId, cycleId))).map((r) => [r.planId, r]),
+      );
+      keys = new Map(planRows.map((p) => [p.id, keyOf(p)]));
+      // The same plans as the lean read's, but for writes committed between the two reads (this
+      // transaction reads committed data): a plan the packed reads do not cover is read on its own.
+      const stale = planRows.filter((p) => !resultHolds(previous.get(p.id), confirmed, keys.get(p.id)!));
+      progress(10, 'scoring');
+      rescored = await scoreChanged(
+        db,
+        tx,
+        cycle,
+        rules,
+        stale,
+        surveys,
+        packed,
+        options.progressEvery ?? 1000,
+        (share) => progress(10 + Math.floor(50 * share), 'scoring'),
+      );
+    } finally {
+      await packed?.close();
+    }
+    const planIds = planRows.map((p) => p.id);
     progress(60, 'ranking');
     const ownOf = (id: string) => rescored.get(id) ?? previous.get(id)!.own;
 
