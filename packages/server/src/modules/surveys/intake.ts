@@ -108,7 +108,7 @@ async function definitionOf(db: Db, versionId: string): Promise<Questionnaire> {
     .from(surveyVersions)
     .where(eq(surveyVersions.id, versionId));
   if (!v) throw notFound('Questionnaire');
-  const def = v.definition as Questionnaire;
+  const def = v.definition;
   if (v.frozenAt) definitions.set(versionId, def);
   return def;
 }
@@ -234,7 +234,7 @@ export async function openInvitation(db: Db, tokenOrCode: string) {
   return {
     ...base,
     version: { id: ctx.versionId, definition: await definitionOf(db, ctx.versionId) },
-    answers: (draft?.answers ?? {}) as Answers,
+    answers: draft?.answers ?? {},
   };
 }
 

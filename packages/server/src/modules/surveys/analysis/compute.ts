@@ -5,7 +5,6 @@ import {
   replicateDesign,
   scaleItems,
   surveyDesign,
-  type Questionnaire,
   type ReplicateDesign,
   type ScaleItem,
 } from '@perfcommons/domain';
@@ -25,8 +24,8 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
   if (!s.fieldedVersionId)
     throw conflict('The survey has not been fielded', [{ path: 'status', message: s.status }]);
   const [v] = await db.select().from(surveyVersions).where(eq(surveyVersions.id, s.fieldedVersionId));
-  const def = v.definition as Questionnaire;
-  const rows = (await db
+  const def = v.definition;
+  const rows: (Resp & { trust: string })[] = await db
     .select({
       id: surveyResponses.id,
       stratum: surveyResponses.stratum,
@@ -38,7 +37,7 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
     })
     .from(surveyResponses)
     .where(eq(surveyResponses.surveyId, s.id))
-    .orderBy(asc(surveyResponses.submittedAt), asc(surveyResponses.id))) as (Resp & { trust: string })[];
+    .orderBy(asc(surveyResponses.submittedAt), asc(surveyResponses.id));
   const resp = rows.filter((r) => r.trust === 'sampled');
   const open = rows.filter((r) => r.trust === 'open');
   const frame = await frameMargins(db, s);

@@ -1,6 +1,6 @@
 import { exportTable, type Cell } from '../../../lib/export';
 import { asc, eq } from 'drizzle-orm';
-import { allQuestions, type Answers, type Questionnaire } from '@perfcommons/domain';
+import { allQuestions, type Answers } from '@perfcommons/domain';
 import type { DbOrTx } from '../../../db/client';
 import { surveyResponses, surveyVersions } from '../../../db/schema';
 import { requireOffice, type Actor } from '../../../lib/actor';
@@ -15,7 +15,7 @@ import { loadSurvey } from '../use-cases/shared';
 export async function exportAnswers(db: DbOrTx, actor: Actor | null, id: string, format: 'csv' | 'xlsx') {
   const { actor: a, survey: s, versionId } = await exportableSurvey(db, actor, id);
   const [v] = await db.select().from(surveyVersions).where(eq(surveyVersions.id, versionId));
-  const def = v.definition as Questionnaire;
+  const def = v.definition;
   const rows = await db
     .select()
     .from(surveyResponses)
@@ -53,7 +53,7 @@ export async function exportAnswers(db: DbOrTx, actor: Actor | null, id: string,
     r.trust,
     r.designWeight,
     r.submittedAt.toISOString().slice(0, 10),
-    ...cols.map((c) => c.get(r.answers as Answers) ?? ''),
+    ...cols.map((c) => c.get(r.answers) ?? ''),
   ]);
   // An export of respondents' answers is a security event (MLPS: exports are logged).
   await appendAudit(db, [
