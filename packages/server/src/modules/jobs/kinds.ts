@@ -12,7 +12,7 @@ import type { JobDefinition, JobsOptions } from './queue';
 
 /** Every kind of durable job the server runs (each process works all of them). */
 export function jobDefinitions(): JobDefinition<never, unknown>[] {
-  const kinds = [
+  return [
     computeResultsJob,
     sendNotificationsJob,
     frameImportJob,
@@ -23,7 +23,6 @@ export function jobDefinitions(): JobDefinition<never, unknown>[] {
     surveyExportJob,
     linkageImportJob,
   ];
-  return kinds as JobDefinition<never, unknown>[];
 }
 
 export function jobsOptionsFromEnv(source: NodeJS.ProcessEnv = process.env): JobsOptions {
