@@ -76,6 +76,8 @@ export const Cycle = z.object({
   can: CyclePermissions.optional(),
   /** Staff views only: the link a forward move goes to, null once closed. */
   nextStage: StageSchema.nullable().optional(),
+  /** Staff views only: the link a move back goes to, null at the first link. */
+  previousStage: StageSchema.nullable().optional(),
 });
 export type Cycle = z.infer<typeof Cycle>;
 

@@ -9,12 +9,12 @@ import { IndicatorNodeSchema } from './plans';
 
 /** The portal's cycles: without the scoring rules (published with the regulations) or staff permissions. */
 export const PublicCycleListReply = z.object({
-  items: z.array(Cycle.omit({ rules: true, can: true, nextStage: true })),
+  items: z.array(Cycle.omit({ rules: true, can: true, nextStage: true, previousStage: true })),
 });
 
 /** A cycle's links on the portal: each move, and each precondition the office overrode with its reason. */
 export const PublicStagesReply = z.object({
-  cycle: Cycle.omit({ rules: true, gradeScheme: true, can: true, nextStage: true }),
+  cycle: Cycle.omit({ rules: true, gradeScheme: true, can: true, nextStage: true, previousStage: true }),
   transitions: z.array(
     z.object({
       id: z.uuid(),

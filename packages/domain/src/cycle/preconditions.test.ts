@@ -4,6 +4,7 @@ import {
   evaluatePrecondition,
   MAX_BLOCKERS,
   nextStage,
+  previousStage,
   PRECONDITION_CODES,
   STAGE_PRECONDITIONS,
   stageChecklist,
@@ -52,6 +53,9 @@ describe('stage preconditions', () => {
     expect(STAGE_PRECONDITIONS.mission_analysis).toEqual([]);
     expect(nextStage('mission_analysis')).toBe('planning');
     expect(nextStage('closed')).toBeNull();
+    expect(previousStage('mission_analysis')).toBeNull();
+    expect(previousStage('planning')).toBe('mission_analysis');
+    expect(previousStage('closed')).toBe('results');
   });
 
   it('passes every link of a cycle that has everything', () => {

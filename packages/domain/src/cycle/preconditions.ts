@@ -312,6 +312,16 @@ export function nextStage(from: CycleStage): CycleStage | null {
   return i >= 0 && i < CYCLE_STAGES.length - 1 ? CYCLE_STAGES[i + 1] : null;
 }
 
+/**
+ * Target of the one-link move back the console offers: the link before `from`, or null at the start. (The
+ * server refuses going back before evaluation once results are published; results are published in feedback
+ * or later, whose link before is evaluation or later, so that never blocks this move.)
+ */
+export function previousStage(from: CycleStage): CycleStage | null {
+  const i = CYCLE_STAGES.indexOf(from);
+  return i > 0 ? CYCLE_STAGES[i - 1] : null;
+}
+
 /** The checklist of moving forward into `to`: every precondition of that link, judged. */
 export function stageChecklist(to: CycleStage, facts: CycleFacts): PreconditionCheck[] {
   return STAGE_PRECONDITIONS[to].map((code) => evaluatePrecondition(code, facts));

@@ -49,6 +49,11 @@ describe('cycles', () => {
     // The link a forward move goes to comes from the server too (the console computes no stage order).
     expect(theirs.nextStage).toBe('execution');
     expect(res.json().items.find((c: { id: string }) => c.id === inEvaluation.id).nextStage).toBe('feedback');
+    // And the link a move back goes to.
+    expect(theirs.previousStage).toBe('mission_analysis');
+    expect(res.json().items.find((c: { id: string }) => c.id === inEvaluation.id).previousStage).toBe(
+      'execution',
+    );
   });
 
   it('creates a cycle in mission analysis and moves it forward one link at a time', async () => {

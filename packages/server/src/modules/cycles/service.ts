@@ -10,6 +10,7 @@ import {
 import {
   nextStage,
   PRECONDITION_CODES,
+  previousStage,
   STAGE_PRECONDITIONS,
   uncoveredFailures,
   type PreconditionCheck,
@@ -49,11 +50,15 @@ export function cyclePermissions(actor: Actor | null): CyclePermissions {
   return { transition: office, computeResults: office, publish: office, editRules: office };
 }
 
-/** A cycle as staff see it: what they may do with it and the link a forward move goes to (null once closed). */
+/**
+ * A cycle as staff see it: what they may do with it, the link a forward move goes to (null once closed) and
+ * the link a move back goes to (null at the first link).
+ */
 export const staffCycle = <C extends { stage: Stage }>(actor: Actor | null, c: C) => ({
   ...c,
   can: cyclePermissions(actor),
   nextStage: nextStage(c.stage),
+  previousStage: previousStage(c.stage),
 });
 
 export async function listCycles(db: Db) {

@@ -18,7 +18,6 @@ import type {
   Plan as PlanSummary,
   Stage,
 } from '@perfcommons/contracts';
-import { STAGES } from '@perfcommons/contracts/enums';
 import { StageSteps } from './StageSteps';
 import { AdvanceButton, StageChecklist } from './StageChecklist';
 import { PlanSetupPanel } from './PlanSetupPanel';
@@ -74,9 +73,8 @@ export default function CyclePage() {
         {detail.error && <Alert type="error" message={errorText(detail.error)} />}
       </Card>
     );
-  const idx = STAGES.indexOf(cycle.stage);
   const next = cycle.nextStage;
-  const prev = idx > 0 ? STAGES[idx - 1] : undefined;
+  const prev = cycle.previousStage;
 
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
