@@ -8,6 +8,8 @@
  *   `consequences`).
  * - `start values.import <planId> <userId> <csv file>`: the upload stored as the route stores it;
  *   blocks when half the file is parsed (its first batches written).
+ * - `start surveys.frame-import <surveyId> <userId> <csv file>`: the upload stored as the route stores
+ *   it; blocks at the first progress report past the file's start (50,000 units written).
  * - `start monitoring.sweep <at>`: blocks once the first cycle is swept (its steps committed, as each
  *   step is its own transaction; the other cycles not yet).
  */
@@ -16,6 +18,7 @@ import { openDatabase } from '../../db/client';
 import { loadActor } from '../auth/service';
 import { queueSweep } from '../monitoring/scheduler';
 import { queueValueImport } from '../values/import-job';
+import { queueFrameImport } from '../surveys/frame-job';
 import { jobDefinitions } from './kinds';
 import { startJobs } from './queue';
 
@@ -37,6 +40,7 @@ const queue = await startJobs(database, {
 const stopsAt: Record<string, (e: { progress: number; message?: string }) => boolean> = {
   'results.compute': (e) => e.message === 'consequences',
   'values.import': (e) => e.message === 'importing' && e.progress >= 45,
+  'surveys.frame-import': (e) => e.message === 'importing' && e.progress > 0,
   'monitoring.sweep': (e) => e.message === 'sweeping',
 };
 
@@ -57,6 +61,11 @@ if (mode === 'start') {
     const [planId, userId, file] = args;
     const actor = await loadActor(database.db, userId);
     id = (await queueValueImport(database.db, queue, actor, planId, createReadStream(file), 'values.csv'))
+      .jobId;
+  } else if (kind === 'surveys.frame-import') {
+    const [surveyId, userId, file] = args;
+    const actor = await loadActor(database.db, userId);
+    id = (await queueFrameImport(database.db, queue, actor, surveyId, createReadStream(file), 'replace'))
       .jobId;
   } else if (kind === 'monitoring.sweep') {
     id = await queueSweep(queue, 525_600, new Date(args[0]));

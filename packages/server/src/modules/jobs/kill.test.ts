@@ -7,7 +7,17 @@ import pg from 'pg';
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, expect, inject, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client';
-import { actualValues, auditLog, cycles, jobFiles, jobs, plans, results } from '../../db/schema';
+import {
+  actualValues,
+  auditLog,
+  cycles,
+  jobFiles,
+  jobs,
+  plans,
+  results,
+  surveyFrameUnits,
+} from '../../db/schema';
+import { createSurvey, type CreateSurveyInput } from '../surveys/use-cases/create-survey';
 import { sweepMonitoring, type SweepReport } from '../monitoring/scheduler';
 import { resetMonitoring } from '../monitoring/test-util';
 import { factory } from '../../../test/factories';
@@ -264,5 +274,58 @@ it('a monitoring sweep killed between cycles is run again to the end, each step 
   // The resumed sweep did all of it: sweeping again as of the same day adds nothing.
   await sweepMonitoring(database.db, { now: new Date(at) });
   expect(await counts(database)).toEqual(after);
+  await database.close();
+}, 240_000);
+
+it('a frame import killed mid-file stores no unit; after a restart it stores the whole frame once', async () => {
+  await freshTarget();
+  let database = await open();
+  const f = factory({ db: database.db } as TestApp);
+  const office = await f.office();
+  const { survey } = await createSurvey(database.db, office, {
+    code: 'kill-frame',
+    title: '抽样框',
+    strataFields: ['district'],
+    definition: {
+      sections: [
+        {
+          id: 's1',
+          title: '满意度',
+          questions: [{ id: 'q1', type: 'likert5', text: '总体', required: true }],
+        },
+      ],
+    },
+  } as CreateSurveyInput);
+  await database.close();
+  // 120,000 units: progress is reported every 50,000 rows, inside the import's transaction.
+  const rows = 120_000;
+  const dir = mkdtempSync(path.join(tmpdir(), 'pc-kill-frame-'));
+  cleanUps.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const csv = path.join(dir, 'frame.csv');
+  const lines = ['id,district'];
+  for (let i = 0; i < rows; i++)
+    lines.push(`K${String(i).padStart(7, '0')},${['东城', '西城', '新区'][i % 3]}`);
+  writeFileSync(csv, lines.join('\n'));
+  const units = async (db: Database) =>
+    (
+      await db.db
+        .select({ n: count() })
+        .from(surveyFrameUnits)
+        .where(eq(surveyFrameUnits.surveyId, survey.id))
+    )[0].n;
+
+  const expire = 30;
+  const jobId = await killMidJob(['surveys.frame-import', survey.id, office.id, csv], expire);
+  database = await open();
+  expect(await units(database)).toBe(0);
+  const [killed] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
+  expect(killed).toMatchObject({ state: 'active', attempts: 1 });
+  await database.close();
+
+  await resume(jobId, expire);
+  database = await open();
+  expect(await units(database)).toBe(rows);
+  const [job] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
+  expect(job).toMatchObject({ state: 'completed', attempts: 2, progress: 100, result: { inserted: rows } });
   await database.close();
 }, 240_000);
