@@ -14,19 +14,27 @@ COPY packages/e2e/package.json packages/e2e/
 COPY bench/package.json bench/
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm run build
+# The runtime's files, gathered into one tree so that the last stage takes them in one copy.
+RUN npm run build \
+ && mkdir -p /out/packages/server /out/packages/web \
+ && cp package.json /out/ \
+ && cp -r packages/server/package.json packages/server/bin packages/server/dist packages/server/drizzle \
+      /out/packages/server/ \
+ && cp -r packages/web/dist /out/packages/web/
 
 # 2. The server's runtime dependencies only (no tsx, vite, vitest, nor the web app's libraries, which
-#    are in its bundles; the image has its own Node 24, so no node-linux-* package either).
+#    are in its bundles; the image has its own Node 24, so no node-linux-* package either). Only the
+#    manifests are needed, taken from the context: this stage neither waits for nor changes with the
+#    build.
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
-COPY --from=build /app/package.json /app/package-lock.json ./
-COPY --from=build /app/packages/domain/package.json packages/domain/
-COPY --from=build /app/packages/contracts/package.json packages/contracts/
-COPY --from=build /app/packages/server/package.json packages/server/
-COPY --from=build /app/packages/web/package.json packages/web/
-COPY --from=build /app/packages/e2e/package.json packages/e2e/
-COPY --from=build /app/bench/package.json bench/
+COPY package.json package-lock.json ./
+COPY packages/domain/package.json packages/domain/
+COPY packages/contracts/package.json packages/contracts/
+COPY packages/server/package.json packages/server/
+COPY packages/web/package.json packages/web/
+COPY packages/e2e/package.json packages/e2e/
+COPY bench/package.json bench/
 RUN npm ci --omit=dev --workspace @perfcommons/server --no-audit --no-fund && npm cache clean --force
 
 # 3. Runtime.
@@ -37,12 +45,7 @@ ENV NODE_ENV=production \
     DATA_DIR=/var/lib/perfcommons
 WORKDIR /app
 COPY --from=deps /app/node_modules node_modules
-COPY --from=build /app/package.json ./
-COPY --from=build /app/packages/server/package.json packages/server/
-COPY --from=build /app/packages/server/bin packages/server/bin
-COPY --from=build /app/packages/server/dist packages/server/dist
-COPY --from=build /app/packages/server/drizzle packages/server/drizzle
-COPY --from=build /app/packages/web/dist packages/web/dist
+COPY --from=build /out ./
 RUN mkdir -p /var/lib/perfcommons && chown node:node /var/lib/perfcommons
 USER node
 VOLUME /var/lib/perfcommons
