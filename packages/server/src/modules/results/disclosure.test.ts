@@ -2,25 +2,84 @@ import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recomputeBundle, type OpenDataBundle } from '@perfcommons/domain';
+import type { IndicatorNodeInput } from '@perfcommons/contracts';
 import { rowsOf } from '../../db/client';
-import { buildTestApp, type TestApp } from '../../../test/helper';
+import { DEFAULT_CONSEQUENCE_RULES } from '../evaluation/rules';
+import { factory, type Factory } from '../../../test/factories';
+import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 
 // Issue 14: what the public sees of a cycle is one policy, applied on every public path.
 let t: TestApp;
+let f: Factory;
 let cycleId: string;
+/** The office, a city leader (an evaluator without a unit in scope) and a unit's manager. */
+let office: Client;
+let leader: Client;
+let manager: Client;
 /**
- * A cadre's result of the published 2025 cycle with a personnel consequence of a kind no unit has (so
+ * A cadre's result of the published cycle with a personnel consequence of a kind no unit has (so
  * the kind's absence from a whole export proves the cadres' consequences are withheld), and that kind.
  */
 let cadre: { resultId: string; kind: string; name: string };
 let unitResultId: string;
 
+/** A measured leaf (80 points) and a veto leaf 一票否决 (20 points, passes with no major accident). */
+const TREE: IndicatorNodeInput[] = [
+  {
+    code: 'A',
+    name: '综合',
+    weight: 100,
+    children: [
+      {
+        code: 'A1',
+        name: '重点任务完成率',
+        weight: 80,
+        unit: '%',
+        rule: { type: 'linear', baseline: 0, target: 100, direction: 'higher' },
+        subjects: [{ type: 'data', weight: 100 }],
+      },
+      {
+        code: 'A2',
+        name: '较大及以上生产安全事故',
+        weight: 20,
+        unit: '起',
+        rule: { type: 'passFail', passWhen: 'zero' },
+        veto: { mode: 'unqualified' },
+        subjects: [{ type: 'data', weight: 100 }],
+      },
+    ],
+  },
+];
+
 beforeAll(async () => {
-  t = await buildTestApp();
-  [{ id: cycleId }] = await rowsOf<{ id: string }>(
-    t.db,
-    sql`select id from cycles where code = '2025-annual'`,
-  );
+  t = await buildTestApp({ city: 'empty' });
+  f = factory(t, 'disclosure');
+  const officeActor = await f.office();
+  const verifier = (await f.user([{ role: 'verifier' }])).actor;
+  // A published cycle under the default consequence rules: two units graded excellent and good (a
+  // bonus coefficient, as units get), and a cadre at 68, basically qualified: an admonishment, which
+  // the rules give cadres only.
+  const cycle = await f.cycle({ year: 2031, stage: 'planning' });
+  cycleId = cycle.id;
+  await f.rules(cycleId, { consequenceRules: DEFAULT_CONSEQUENCE_RULES });
+  const report = (planId: string, a1: number) =>
+    f.values(
+      planId,
+      [
+        { indicatorCode: 'A1', period: '2031', value: a1 },
+        { indicatorCode: 'A2', period: '2031', value: 0 },
+      ],
+      { by: officeActor, verifyAs: verifier },
+    );
+  const units = [await f.org(), await f.org()];
+  for (const [i, a1] of [95, 80].entries())
+    await report((await f.plan({ cycleId, orgUnitId: units[i].id, tree: TREE })).id, a1);
+  const person = await f.person({ orgUnitId: units[0].id, name: '测试干部 披露' });
+  await report((await f.plan({ cycleId, orgUnitId: units[0].id, personId: person.id, tree: TREE })).id, 60);
+  await f.results(cycleId, { publish: true });
+  office = await (await f.user([{ role: 'office' }])).login();
+  leader = await (await f.user([{ role: 'evaluator' }])).login();
+  manager = await (await f.user([{ role: 'unit_manager', orgUnitId: units[1].id }])).login();
   const rows = await rowsOf<{ result_id: string; kind: string; name: string }>(
     t.db,
     sql`select c.result_id, c.kind, pe.name from consequences c
@@ -32,7 +91,8 @@ beforeAll(async () => {
                           where u.cycle_id = c.cycle_id and u.kind = c.kind and up.appraisee_type <> 'cadre')
         order by c.kind limit 1`,
   );
-  expect(rows.length, 'the demo city gives a 2025 cadre a consequence').toBe(1);
+  expect(rows.length, 'the cycle gives its cadre a consequence no unit has').toBe(1);
+  expect(rows[0].kind).toBe('admonishment');
   cadre = { resultId: rows[0].result_id, kind: rows[0].kind, name: rows[0].name };
   [{ id: unitResultId }] = await rowsOf<{ id: string }>(
     t.db,
@@ -72,7 +132,6 @@ async function publicPaths() {
   wb.worksheets[0].eachRow((row) => cells.push(JSON.stringify(row.values)));
   out.xlsx = { status: xlsx.statusCode, text: cells.join('\n') };
   // A city leader (evaluator) is an official but has no unit in scope: the public view.
-  const leader = await t.as('leader01');
   const res = await leader.get(`/api/cycles/${cycleId}/results`);
   out['evaluator, cycle results'] = { status: res.statusCode, text: res.body };
   return out;
@@ -101,7 +160,6 @@ describe('disclosure policy', () => {
     );
     expect(listed).toMatchObject({ appraiseeName: cadre.name, consequences: [] });
     expect(listed.grade).not.toBeNull();
-    const office = await t.as('office');
     expect((await office.get(`/api/results/${cadre.resultId}`)).body).toContain(cadre.kind);
     // The bundle says what it withholds, and still recomputes without a difference.
     const bundle = JSON.parse(paths.bundle.text) as OpenDataBundle;
@@ -111,7 +169,6 @@ describe('disclosure policy', () => {
   });
 
   it('the office allows consequences: they appear on every public path', async () => {
-    const office = await t.as('office');
     const res = await office.put(`/api/cycles/${cycleId}/disclosure`, {
       unitResults: true,
       cadreGrades: true,
@@ -136,7 +193,6 @@ describe('disclosure policy', () => {
   });
 
   it('without cadre grades a cadre result is not public at all; unit results stay', async () => {
-    const office = await t.as('office');
     const bad = await office.put(`/api/cycles/${cycleId}/disclosure`, {
       unitResults: true,
       cadreGrades: false,
@@ -173,8 +229,6 @@ describe('disclosure policy', () => {
   it('only the office sets the policy', async () => {
     const body = { unitResults: true, cadreGrades: true, cadreConsequences: true };
     expect((await t.anon.put(`/api/cycles/${cycleId}/disclosure`, body)).statusCode).toBe(401);
-    expect(
-      (await (await t.as('edu.manager')).put(`/api/cycles/${cycleId}/disclosure`, body)).statusCode,
-    ).toBe(403);
+    expect((await manager.put(`/api/cycles/${cycleId}/disclosure`, body)).statusCode).toBe(403);
   });
 });

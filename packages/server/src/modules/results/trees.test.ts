@@ -1,15 +1,9 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IndicatorNodeInput } from '@perfcommons/contracts';
+import { factory, SMALL_TREE, type Factory } from '../../../test/factories';
 import { buildTestApp, type TestApp } from '../../../test/helper';
-import {
-  actualValues,
-  auditLog,
-  cycles,
-  indicatorNodes,
-  plans,
-  resultInputs,
-  results,
-} from '../../db/schema';
+import { actualValues, auditLog, indicatorNodes, plans, resultInputs, results } from '../../db/schema';
 import { recomputeDuration } from '../../lib/metrics';
 import { systemActor } from '../../lib/system';
 import { buildTree } from '../plans/tree';
@@ -18,6 +12,7 @@ import { computeCycleResults, getResult, listResults } from './service';
 import { loadPlanTrees } from './trees';
 
 let t: TestApp;
+let f: Factory;
 let planIds: string[];
 let annualId: string;
 
@@ -27,18 +22,41 @@ async function ownTrees() {
   return new Map(planIds.map((id) => [id, buildTree(rows.filter((r) => r.planId === id))]));
 }
 
+/** SMALL_TREE with its two leaves weighted `a1` and 100 − `a1`: a tree of its own per unit. */
+const treeWith = (a1: number): IndicatorNodeInput[] =>
+  SMALL_TREE.map((d) => ({
+    ...d,
+    children: d.children!.map((c) => ({ ...c, weight: c.code === 'A1' ? a1 : 100 - a1 })),
+  }));
+
 beforeAll(async () => {
-  t = await buildTestApp();
-  // The demo publishes 2025, which freezes its inputs (results/publication.test.ts): this file
-  // works on an unpublished copy of it.
-  await t.db.execute(sql`update cycles set results_published_at = null where code = '2025-annual'`);
-  [{ id: annualId }] = await t.db
-    .select({ id: cycles.id })
-    .from(cycles)
-    .where(eq(cycles.code, '2025-annual'));
-  planIds = (await t.db.select({ id: plans.id }).from(plans).where(eq(plans.cycleId, annualId))).map(
-    (p) => p.id,
-  );
+  t = await buildTestApp({ city: 'empty' });
+  f = factory(t, 'trees');
+  const office = await f.office();
+  const verifier = (await f.user([{ role: 'verifier' }])).actor;
+  const cycle = await f.cycle({ year: 2031, stage: 'planning' });
+  annualId = cycle.id;
+  // Four units, each with a tree of its own, and two cadres in each from one template (SMALL_TREE):
+  // twelve plans, five distinct trees; every plan with verified values.
+  planIds = [];
+  for (const [i, a1] of [50, 55, 65, 70].entries()) {
+    const unit = await f.org();
+    planIds.push((await f.plan({ cycleId: annualId, orgUnitId: unit.id, tree: treeWith(a1) })).id);
+    for (let k = 0; k < 2; k++) {
+      const person = await f.person({ orgUnitId: unit.id });
+      planIds.push((await f.plan({ cycleId: annualId, orgUnitId: unit.id, personId: person.id })).id);
+    }
+    for (const [j, planId] of planIds.slice(-3).entries())
+      await f.values(
+        planId,
+        [
+          { indicatorCode: 'A1', period: '2031', value: 3 + i + j * 0.5 },
+          { indicatorCode: 'A2', period: '2031', value: 80 + 4 * i + j },
+        ],
+        { by: office, verifyAs: verifier },
+      );
+  }
+  await f.stage(annualId, 'evaluation');
 });
 afterAll(async () => t.close());
 
@@ -49,6 +67,8 @@ describe('shared indicator trees of a recompute', () => {
     for (const id of planIds) expect(shared.get(id)).toEqual(own.get(id));
     // Cadre plans come from one template: far fewer distinct trees than plans.
     expect(new Set(shared.values()).size).toBeLessThan(planIds.length / 2);
+    // Here: the four units' own trees and the cadres' one.
+    expect(new Set(shared.values()).size).toBe(5);
   });
 
   it('tells apart a plan whose tree differs in one weight, and gives a plan without nodes none', async () => {
@@ -103,7 +123,7 @@ describe('shared indicator trees of a recompute', () => {
     // Put it back, so that the audit of the value holds again.
     await t.db.update(actualValues).set({ value: value.value }).where(eq(actualValues.id, value.id));
     expect((await computeCycleResults(t.db, systemActor(), annualId)).rescored).toBe(1);
-    const office = await t.as('office');
+    const office = await (await f.user([{ role: 'office' }])).login();
     expect((await office.get('/api/audit/verify')).json()).toMatchObject({ ok: true, problems: [] });
   });
 
@@ -116,17 +136,19 @@ describe('shared indicator trees of a recompute', () => {
     );
     const steps: [number, string][] = [];
     const computes = (await recomputeDuration.get()).values.find((v) => v.metricName?.endsWith('_count'));
+    // Twelve plans: progress after every five of them (the platform's step is 1000 plans).
     const bulk = await computeCycleResults(t.db, systemActor(), annualId, {
       bulkFrom: 1,
-      progressEvery: 50,
+      progressEvery: 5,
       onProgress: (percent, step) => steps.push([percent, step]),
     });
     expect(bulk.rescored).toBe(before.size);
     // Same data: every result comes out the same to the byte, so none is rewritten or audited again.
     expect(bulk).toMatchObject({ rewritten: 0, unchanged: before.size });
-    // Progress while scoring, plan by plan: after every 50 plans, between 10% and 60%, rising.
+    // Progress while scoring, plan by plan: after every 5 plans, between 10% and 60%, rising.
     const scoring = steps.filter(([, step]) => step === 'scoring').map(([p]) => p);
-    expect(scoring).toHaveLength(1 + Math.floor(before.size / 50));
+    expect(before.size).toBe(12);
+    expect(scoring).toHaveLength(1 + Math.floor(before.size / 5));
     expect(scoring).toEqual([...scoring].sort((a, b) => a - b));
     expect(scoring[0]).toBe(10);
     expect(scoring.at(-1)).toBeLessThan(60);
@@ -197,7 +219,7 @@ describe('shared indicator trees of a recompute', () => {
     expect(await t.db.select().from(resultInputs).where(eq(resultInputs.planId, sample.planId))).toEqual([]);
     await t.db.update(actualValues).set({ value: value.value }).where(eq(actualValues.id, value.id));
     expect((await computeCycleResults(t.db, systemActor(), annualId)).rescored).toBe(1);
-    const office = await t.as('office');
+    const office = await (await f.user([{ role: 'office' }])).login();
     expect((await office.get('/api/audit/verify')).json()).toMatchObject({ ok: true, problems: [] });
   });
 
