@@ -1,14 +1,25 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 import { consequences } from '../../db/schema';
 import { systemActor } from '../../lib/system';
+import { DEFAULT_CONSEQUENCE_RULES } from '../evaluation/rules';
+import { cadreTree, departmentTree } from '../plans/templates';
 import { cycleResultStatus } from './freshness';
 import { computeCycleResults } from './service';
 
 let t: TestApp;
 let office: Client;
-const cycle: Record<string, string> = {};
+/** A city leader, the term cadres' superior rater; a verifier of reported values. */
+let leaderUser: FactoryUser;
+let verifierUser: FactoryUser;
+/**
+ * Its own cycles, named by role: `annual` (computed, the cadres' annual results), `term` (its cadres'
+ * term plans, in evaluation, taking half the total from the annual results) and `next` (an annual
+ * cycle in planning, its unit plans drafts of the department template).
+ */
+const cycle: Record<'annual' | 'term' | 'next', string> = { annual: '', term: '', next: '' };
 
 interface Missing {
   code: string;
@@ -47,15 +58,70 @@ const results = async (cycleId: string): Promise<Result[]> =>
   (await office.get(`/api/cycles/${cycleId}/results`)).json().items;
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  office = await t.as('office');
-  for (const c of (await office.get('/api/cycles')).json().items) cycle[c.code] = c.id;
+  t = await buildTestApp({ city: 'empty' });
+  const f = factory(t, 'missing');
+  const officeActor = await f.office();
+  verifierUser = await f.user([{ role: 'verifier' }]);
+  leaderUser = await f.user([{ role: 'evaluator' }]);
+  // The demo's rules: trimmed means of at least three raters, the default consequences; the term
+  // takes half of its total from the annual results within it and none from the unit's result.
+  const rules = { trimEachSide: 1, minRaters: 3, consequenceRules: DEFAULT_CONSEQUENCE_RULES };
+  const units = [await f.org(), await f.org()];
+  const cadres = [];
+  for (const unit of units) cadres.push({ unit, person: await f.person({ orgUnitId: unit.id }) });
+
+  // The annual cycle within the term: the cadres' annual results, complete (verified data).
+  const annual = await f.cycle({ year: 2031, stage: 'planning' });
+  cycle.annual = annual.id;
+  await f.rules(annual.id, { ...rules, unitShareForCadres: 0.2 });
+  for (const [i, { unit, person }] of cadres.entries()) {
+    for (const personId of [undefined, person.id]) {
+      const plan = await f.plan({ cycleId: annual.id, orgUnitId: unit.id, personId });
+      await f.values(
+        plan.id,
+        [
+          { indicatorCode: 'A1', period: '2031', value: 4 + i },
+          { indicatorCode: 'A2', period: '2031', value: 85 + 5 * i },
+        ],
+        { by: officeActor, verifyAs: verifierUser.actor },
+      );
+    }
+  }
+  await f.results(annual.id);
+
+  // The term (its period holds the annual cycle's): the cadres' plans on the five dimensions, rated.
+  const term = await f.cycle({ year: 2031, type: 'term', stage: 'planning' });
+  cycle.term = term.id;
+  await f.rules(term.id, { ...rules, unitShareForCadres: 0, annualShareForTerm: 0.5 });
+  const termPlans = [];
+  for (const { unit, person } of cadres)
+    termPlans.push(
+      (await f.plan({ cycleId: term.id, orgUnitId: unit.id, personId: person.id, tree: cadreTree() })).id,
+    );
+  await f.stage(term.id, 'evaluation');
+  expect(
+    await f.tasks({
+      cycleId: term.id,
+      planIds: termPlans,
+      subjectType: 'superior',
+      raterIds: [leaderUser.id],
+    }),
+  ).toEqual({ created: termPlans.length, skipped: [] });
+
+  // The next annual cycle, in planning: the units' plans of the department template, drafts.
+  const next = await f.cycle({ year: 2032, stage: 'planning' });
+  cycle.next = next.id;
+  await f.rules(next.id, rules);
+  for (const unit of units)
+    await f.plan({ cycleId: next.id, orgUnitId: unit.id, tree: departmentTree(), status: 'draft' });
+
+  office = await (await f.user([{ role: 'office' }])).login();
 });
 afterAll(async () => t.close());
 
 describe('the term cycle computes from its frozen rules', () => {
   it('publishes one set of rules: the regulations are the rules in force', async () => {
-    const term = cycle['2021-2025-term'];
+    const term = cycle.term;
     const regs = (await t.anon.get(`/api/public/cycles/${term}/regulations`)).json();
     expect(regs.rules).toMatchObject({
       annualShareForTerm: 0.5,
@@ -67,13 +133,13 @@ describe('the term cycle computes from its frozen rules', () => {
   });
 
   it('leaves unrated cadres incomplete: half the annual mean, no grade, rank, sensitivity or consequence', async () => {
-    const term = cycle['2021-2025-term'];
+    const term = cycle.term;
     const res = await office.post(`/api/cycles/${term}/compute?wait=true`);
     expect(res.statusCode).toBe(200);
     const items: Result[] = res.json().items;
     expect(items.length).toBeGreaterThan(0);
     const annual = new Map(
-      (await results(cycle['2025-annual'])).filter((r) => r.personId).map((r) => [r.personId, r.total]),
+      (await results(cycle.annual)).filter((r) => r.personId).map((r) => [r.personId, r.total]),
     );
     for (const r of items) {
       // No term ratings yet: every dimension lacks raters; the annual results make half the total.
@@ -103,7 +169,7 @@ describe('the term cycle computes from its frozen rules', () => {
   });
 
   it('ignores cycles.rules changed behind the platform’s back after freezing', async () => {
-    const term = cycle['2021-2025-term'];
+    const term = cycle.term;
     const before = await results(term);
     await t.db.execute(
       sql`update cycles set rules = jsonb_set(jsonb_set(rules, '{annualShareForTerm}', '0'), '{missingData}', '"zero"') where id = ${term}`,
@@ -116,13 +182,13 @@ describe('the term cycle computes from its frozen rules', () => {
   });
 
   it('reports stale results after an input changes, and none after the recompute', async () => {
-    const term = cycle['2021-2025-term'];
+    const term = cycle.term;
     const status = await cycleResultStatus(t.db, term);
     const items = await results(term);
     expect(status).toMatchObject({ approvedPlans: items.length, withoutResult: [], stale: [] });
     expect(status.incomplete).toHaveLength(items.length);
     expect(status.incomplete[0].missing[0]).toMatchObject({ reason: 'insufficient_raters' });
-    const leader = await t.as('leader01');
+    const leader = await leaderUser.login();
     const planId = items[0].planId;
     const rated = await leader.post(`/api/plans/${planId}/ratings`, {
       subjectType: 'superior',
@@ -136,7 +202,7 @@ describe('the term cycle computes from its frozen rules', () => {
   });
 
   it('answers 409 rules_not_frozen when no frozen rules exist', async () => {
-    const term = cycle['2021-2025-term'];
+    const term = cycle.term;
     await t.db.execute(sql`update cycle_rule_versions set frozen_at = null where cycle_id = ${term}`);
     const res = await office.post(`/api/cycles/${term}/compute?wait=true`);
     expect(res.statusCode).toBe(409);
@@ -151,7 +217,7 @@ describe('missing data under the cycle’s rule', () => {
   let codes: { data: string[]; veto: string[] };
 
   it('renormalise: a plan with part of its data reported is complete, its missing leaves excluded', async () => {
-    const next = cycle['2026-annual'];
+    const next = cycle.next;
     const { rules } = (await office.get(`/api/cycles/${next}/rules`)).json();
     const put = await office.put(`/api/cycles/${next}/rules`, {
       rules: { ...rules, missingData: 'renormalise' },
@@ -194,13 +260,13 @@ describe('missing data under the cycle’s rule', () => {
     expect(codes.veto.length).toBeGreaterThan(0);
     const report = await office.post(`/api/plans/${planId}/values/bulk`, {
       rows: [
-        ...codes.data.map((indicatorCode) => ({ indicatorCode, period: '2026', value: 1 })),
-        ...codes.veto.map((indicatorCode) => ({ indicatorCode, period: '2026', value: 0 })),
+        ...codes.data.map((indicatorCode) => ({ indicatorCode, period: '2032', value: 1 })),
+        ...codes.veto.map((indicatorCode) => ({ indicatorCode, period: '2032', value: 0 })),
       ],
     });
     expect(report.statusCode).toBe(200);
     const values = (await office.get(`/api/plans/${planId}/values`)).json().items;
-    const verifier = await t.as('verifier');
+    const verifier = await verifierUser.login();
     for (const v of values)
       expect(
         (await verifier.post(`/api/values/${v.id}/verify`, { decision: 'verified', version: v.version }))
@@ -242,14 +308,14 @@ describe('missing data under the cycle’s rule', () => {
   });
 
   it('incomplete (the default): unreported and unverified leaves leave the result without grade or rank', async () => {
-    const next = cycle['2026-annual'];
+    const next = cycle.next;
     // One more value, reported but not verified: missing as 'unverified', not 'unreported'.
     const { tree } = (await office.get(`/api/plans/${planId}`)).json();
     const third = (tree as { code: string; children?: { code: string; subjects?: unknown[] }[] }[])
       .filter((n) => n.children?.length)[2]
       .children!.find((c) => !c.subjects?.length)!.code;
     expect(
-      (await office.post(`/api/plans/${planId}/values`, { indicatorCode: third, period: '2026', value: 1 }))
+      (await office.post(`/api/plans/${planId}/values`, { indicatorCode: third, period: '2032', value: 1 }))
         .statusCode,
     ).toBe(201);
     // The same inputs under the default rule: rather than set up a second cycle, its frozen version
