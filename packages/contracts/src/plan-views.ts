@@ -26,6 +26,8 @@ export const PlanPermissions = z.object({
   requestRevision: z.boolean(),
   /** Approve or reject pending revisions (the office). */
   decideRevisions: z.boolean(),
+  /** Be given rater panels (an approved or closed plan; the office assigns them). */
+  assignPanel: z.boolean(),
 });
 export type PlanPermissions = z.infer<typeof PlanPermissions>;
 

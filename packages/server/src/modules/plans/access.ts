@@ -164,5 +164,7 @@ export function planPermissions(actor: Actor | null, s: PlanScope): PlanPermissi
     signOffice: status === 'approved' && canSignSync(actor, s, 'office'),
     requestRevision: editor && status === 'approved',
     decideRevisions: isOffice(actor),
+    // Rater panels go to approved plans, and to closed ones (a panel assigned late).
+    assignPanel: isOffice(actor) && (status === 'approved' || status === 'closed'),
   };
 }

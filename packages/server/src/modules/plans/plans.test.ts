@@ -1,9 +1,12 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { factory, type FactoryUser } from '../../../test/factories';
+import { factory, type Factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
+import { plans } from '../../db/schema';
 import { departmentTree } from './templates';
 
 let t: TestApp;
+let f: Factory;
 let office: Client;
 let eduPlanId: string;
 let finPlanId: string;
@@ -22,7 +25,7 @@ beforeAll(async () => {
   t = await buildTestApp({ city: 'empty' });
   // Its own cycle in planning, two units with draft plans of the department template, and accounts
   // of every kind (test/factories.ts).
-  const f = factory(t, 'plans');
+  f = factory(t, 'plans');
   office = await (await f.user([{ role: 'office' }])).login();
   const cycle = await f.cycle({ year: 2031, stage: 'planning' });
   const [edu, fin] = [await f.org(), await f.org()];
@@ -160,5 +163,47 @@ describe('plan permissions', () => {
     expect(await canOf(finManager, finPlanId)).toMatchObject({ edit: false, approve: false });
     const listed = (await finManager.get(`/api/plans?cycleId=${fin.cycleId}`)).json().items;
     expect(listed.find((p: { id: string }) => p.id === finPlanId).can.approve).toBe(false);
+  });
+
+  it('marks the plans the office may give rater panels: approved or closed ones', async () => {
+    const cycle = await f.cycle({ year: 2032, stage: 'planning' });
+    const units = [await f.org(), await f.org(), await f.org(), await f.org()];
+    const make = async (i: number, status: 'draft' | 'published_for_comment' | 'approved') =>
+      (await f.plan({ cycleId: cycle.id, orgUnitId: units[i].id, tree: departmentTree(), status })).id;
+    const ids = {
+      draft: await make(0, 'draft'),
+      published_for_comment: await make(1, 'published_for_comment'),
+      approved: await make(2, 'approved'),
+      closed: await make(3, 'approved'),
+    };
+    await t.db.update(plans).set({ status: 'closed' }).where(eq(plans.id, ids.closed));
+    const manager = await (
+      await f.user(units.map((u) => ({ role: 'unit_manager' as const, orgUnitId: u.id })))
+    ).login();
+    const listedBy = async (c: Client) => {
+      const items: { id: string; can: { assignPanel: boolean } }[] = (
+        await c.get(`/api/plans?cycleId=${cycle.id}`)
+      ).json().items;
+      return Object.fromEntries(
+        Object.entries(ids).map(([k, id]) => [k, items.find((p) => p.id === id)?.can.assignPanel]),
+      );
+    };
+    expect(await listedBy(office)).toEqual({
+      draft: false,
+      published_for_comment: false,
+      approved: true,
+      closed: true,
+    });
+    // The unit's manager sees the plans but assigns no panels (the office does).
+    expect(await listedBy(manager)).toEqual({
+      draft: false,
+      published_for_comment: false,
+      approved: false,
+      closed: false,
+    });
+    const detail = async (c: Client) =>
+      (await c.get(`/api/plans/${ids.approved}`)).json().plan.can.assignPanel;
+    expect(await detail(office)).toBe(true);
+    expect(await detail(manager)).toBe(false);
   });
 });

@@ -44,7 +44,7 @@ export function AssignModal({
     queryFn: () => api.get<UserListReply>(`/api/users${qs({ role: activeRole })}`).then((r) => r.items),
   });
   const [answer, setAnswer] = useState<AssignTasksReply>();
-  const eligible = plans.filter((p) => p.status === 'approved' || p.status === 'closed');
+  const eligible = plans.filter((p) => p.can?.assignPanel);
   const assign = useMutation({
     mutationFn: (body: AssignForm) => api.post<AssignTasksReply>(`/api/cycles/${cycle.id}/tasks`, body),
     onSuccess: (r) => {
