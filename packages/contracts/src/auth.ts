@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Timestamp } from './common';
 import { ROLES } from './enums';
+import { MonitoringPermissions } from './monitoring';
 
 export const RoleSchema = z.enum(ROLES);
 
@@ -57,6 +58,8 @@ export const SessionUser = z.object({
   recoveryCodesLeft: z.number().int().nullable(),
   /** Reads the audit log and its verification (in production the audit administrator only). */
   canReadAudit: z.boolean(),
+  /** What the user may do in monitoring (its page's tabs and buttons). */
+  monitoring: MonitoringPermissions,
   /**
    * The login phone or e-mail, masked (138****1234, w***@example.org), null without one; sent by
    * `/api/auth/me` (PIPL: contacts are shown masked, in clear only in the participant's data download).

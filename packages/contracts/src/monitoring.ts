@@ -18,6 +18,20 @@ import {
 } from './enums-monitoring';
 import { Plan } from './plan-views';
 
+/**
+ * What the current user may do in monitoring, sent on `/api/auth/me` (the rules of the services: the office
+ * sets the reporting calendar, runs warnings and reminders and reopens closed tasks; anomaly flags are for
+ * verifiers and the office).
+ */
+export const MonitoringPermissions = z.object({
+  configurePeriods: z.boolean(),
+  runWarnings: z.boolean(),
+  runReminders: z.boolean(),
+  reopenTasks: z.boolean(),
+  viewFlags: z.boolean(),
+});
+export type MonitoringPermissions = z.infer<typeof MonitoringPermissions>;
+
 // Requests.
 
 export const CycleQuery = z.object({

@@ -33,6 +33,7 @@ import {
 import { requireActor, type Actor } from '../../lib/actor';
 import { normalizeUsername } from './password';
 import { canReadAudit } from '../audit/service';
+import { monitoringPermissions } from '../monitoring/permissions';
 
 export const presentUser = (
   a: Actor,
@@ -60,6 +61,8 @@ export const presentUser = (
   recoveryCodesLeft: extra.recoveryCodesLeft ?? null,
   /** Reads the audit log (in production the audit administrator only). */
   canReadAudit: canReadAudit(a),
+  /** What the user may do in monitoring. */
+  monitoring: monitoringPermissions(a),
   /** The login contact, masked (`/api/auth/me` only). */
   ...(extra.contact !== undefined && { contact: extra.contact }),
   /** The previous login (time, address) and the failed attempts since it, for the user to check. */

@@ -1,7 +1,7 @@
 import { Card, Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
-import { hasRole, useMe } from '../../console/auth';
+import { useMe } from '../../console/auth';
 import { CycleSelect, useCycleParam } from '../../console/CycleSelect';
 import { useCrumbs } from '../../console/crumbs';
 import { FlagsTab } from './FlagsTab';
@@ -15,9 +15,8 @@ import { WarningsTab } from './WarningsTab';
 export default function MonitoringPage() {
   const { t } = useTranslation('monitoring');
   useCrumbs([{ title: t('title') }]);
-  const me = useMe().data!;
-  const office = hasRole(me, 'office', 'admin');
-  const verifier = office || hasRole(me, 'verifier');
+  // What the user may do here comes from the server (`/api/auth/me`), as the rules the services enforce.
+  const can = useMe().data!.monitoring;
   const { cycle, setCycleId } = useCycleParam((c) => c.type === 'annual');
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') ?? 'trajectory';
@@ -26,16 +25,24 @@ export default function MonitoringPage() {
     {
       key: 'trajectory',
       label: t('tabs.trajectory'),
-      children: <TrajectoryTab cycleId={cycleId} office={office} />,
+      children: <TrajectoryTab cycleId={cycleId} canSetPeriods={can.configurePeriods} />,
     },
     {
       key: 'warnings',
       label: t('tabs.warnings'),
-      children: <WarningsTab cycleId={cycleId} office={office} />,
+      children: <WarningsTab cycleId={cycleId} canRun={can.runWarnings} />,
     },
-    { key: 'tasks', label: t('tabs.tasks'), children: <TasksTab cycleId={cycleId} office={office} /> },
-    { key: 'overdue', label: t('tabs.overdue'), children: <OverdueTab cycleId={cycleId} office={office} /> },
-    verifier && { key: 'flags', label: t('tabs.flags'), children: <FlagsTab cycleId={cycleId} /> },
+    {
+      key: 'tasks',
+      label: t('tabs.tasks'),
+      children: <TasksTab cycleId={cycleId} canReopen={can.reopenTasks} />,
+    },
+    {
+      key: 'overdue',
+      label: t('tabs.overdue'),
+      children: <OverdueTab cycleId={cycleId} canRemind={can.runReminders} />,
+    },
+    can.viewFlags && { key: 'flags', label: t('tabs.flags'), children: <FlagsTab cycleId={cycleId} /> },
     { key: 'revisions', label: t('tabs.revisions'), children: <RevisionsTab cycleId={cycleId} /> },
   ].filter(Boolean) as { key: string; label: string; children: React.ReactNode }[];
   return (

@@ -8,7 +8,7 @@ import { useMonitoring } from './api';
 import { useRun } from './useRun';
 
 /** Missing reports past their deadline; reminders and escalations. */
-export function OverdueTab({ cycleId, office }: { cycleId?: string; office: boolean }) {
+export function OverdueTab({ cycleId, canRemind }: { cycleId?: string; canRemind: boolean }) {
   const { t, i18n } = useTranslation('monitoring');
   const lang = i18n.language;
   const q = useMonitoring<OverdueReply>('overdue', cycleId, `/api/monitoring/overdue?cycleId=${cycleId}`);
@@ -23,7 +23,7 @@ export function OverdueTab({ cycleId, office }: { cycleId?: string; office: bool
   const sent = (at: string | null) => (at ? t('sent', { at: fmtDateTime(at) }) : t('notSent'));
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      {office && (
+      {canRemind && (
         <Button onClick={() => run.mutate()} loading={run.isPending} data-testid="run-reminders">
           {t('runReminders')}
         </Button>

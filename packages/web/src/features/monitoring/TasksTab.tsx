@@ -21,7 +21,7 @@ export function TaskTag({ status, overdue }: { status: TaskStatus; overdue?: boo
 }
 
 /** Correction tasks the user follows or owns, open first. */
-export function TasksTab({ cycleId, office }: { cycleId?: string; office: boolean }) {
+export function TasksTab({ cycleId, canReopen }: { cycleId?: string; canReopen: boolean }) {
   const { t, i18n } = useTranslation('monitoring');
   const lang = i18n.language;
   const q = useMonitoring<TaskListReply>('tasks', cycleId, `/api/monitoring/tasks?cycleId=${cycleId}`);
@@ -71,7 +71,7 @@ export function TasksTab({ cycleId, office }: { cycleId?: string; office: boolea
                     {t('close')}
                   </Button>
                 )}
-                {r.status === 'closed' && office && (
+                {r.status === 'closed' && canReopen && (
                   <Button size="small" onClick={() => step.mutate({ id: r.id, status: 'open' })}>
                     {t('reopen')}
                   </Button>

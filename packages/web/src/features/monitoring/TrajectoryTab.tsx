@@ -15,7 +15,7 @@ import { COLOURS, TAG_COLOURS, useMonitoring } from './api';
 import { useRun } from './useRun';
 
 /** Traffic lights of the cycle's plans against their trajectories; the reporting calendar. */
-export function TrajectoryTab({ cycleId, office }: { cycleId?: string; office: boolean }) {
+export function TrajectoryTab({ cycleId, canSetPeriods }: { cycleId?: string; canSetPeriods: boolean }) {
   const { t, i18n } = useTranslation('monitoring');
   const lang = i18n.language;
   const q = useMonitoring<CycleTrajectoryReply>(
@@ -42,7 +42,7 @@ export function TrajectoryTab({ cycleId, office }: { cycleId?: string; office: b
           type="info"
           message={t('noPeriods')}
           action={
-            office && (
+            canSetPeriods && (
               <Button size="small" onClick={() => setPeriods.mutate()} loading={setPeriods.isPending}>
                 {t('setPeriods')}
               </Button>

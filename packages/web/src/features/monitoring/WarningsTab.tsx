@@ -12,7 +12,7 @@ import { useRun } from './useRun';
 import { TaskTag } from './TasksTab';
 
 /** Early warnings of the cycle, worst first, with their correction tasks. */
-export function WarningsTab({ cycleId, office }: { cycleId?: string; office: boolean }) {
+export function WarningsTab({ cycleId, canRun }: { cycleId?: string; canRun: boolean }) {
   const { t, i18n } = useTranslation('monitoring');
   const lang = i18n.language;
   const q = useMonitoring<WarningListReply>(
@@ -28,7 +28,7 @@ export function WarningsTab({ cycleId, office }: { cycleId?: string; office: boo
   const [tasking, setTasking] = useState<Warning | null>(null);
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      {office && (
+      {canRun && (
         <Button onClick={() => run.mutate()} loading={run.isPending} data-testid="run-warnings">
           {t('runWarnings')}
         </Button>
