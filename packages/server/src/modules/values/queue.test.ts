@@ -1,7 +1,8 @@
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 import { factory, type Factory, type FactoryUser } from '../../../test/factories';
+import { actualValues } from '../../db/schema';
 
 let t: TestApp;
 let f: Factory;
@@ -29,7 +30,7 @@ const queue = async (c: Client, qs = '') => {
 };
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
   f = factory(t);
   const parent = await f.org();
   units = [await f.org({ parentId: parent.id }), await f.org({ parentId: parent.id })];
@@ -85,11 +86,19 @@ describe('verification queue across plans', () => {
     const byName = await queue(v, `&indicator=${encodeURIComponent('预算收入')}`);
     expect(byName.items.map((i) => i.indicatorCode)).toEqual(['A2', 'A2']);
     expect((await queue(v, '&indicator=a1')).total).toBe(4);
-    // Submitted dates: all were reported today (UTC); a window that ends yesterday holds none.
-    const today = new Date().toISOString().slice(0, 10);
-    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    expect((await queue(v, `&submittedFrom=${today}&submittedTo=${today}`)).total).toBe(6);
-    expect((await queue(v, `&submittedTo=${yesterday}`)).total).toBe(0);
+    // Submitted dates (UTC days), read from the values themselves so a run across midnight cannot lose:
+    // the days they were reported hold all six; a window that ends the day before holds none.
+    const reported = (
+      await t.db
+        .select({ at: actualValues.reportedAt })
+        .from(actualValues)
+        .where(inArray(actualValues.planId, [plans[0].id, plans[1].id]))
+    ).map((r) => r.at!.getTime());
+    const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const [first, last] = [day(Math.min(...reported)), day(Math.max(...reported))];
+    const before = day(Math.min(...reported) - 86_400_000);
+    expect((await queue(v, `&submittedFrom=${first}&submittedTo=${last}`)).total).toBe(6);
+    expect((await queue(v, `&submittedTo=${before}`)).total).toBe(0);
     const p1 = await queue(v, '&pageSize=4&page=1');
     const p2 = await queue(v, '&pageSize=4&page=2');
     expect([p1.items.length, p2.items.length, p1.total, p2.page]).toEqual([4, 2, 6, 2]);
@@ -143,9 +152,7 @@ describe('verification queue across plans', () => {
 
   it('nobody verifies their own reports; the queue is for verifiers and the office', async () => {
     const officeQueue = (
-      await (
-        await t.as((await f.user([{ role: 'office' }])).username)
-      ).get(`/api/values/queue?cycleId=${cycle.id}`)
+      await (await (await f.user([{ role: 'office' }])).login()).get(`/api/values/queue?cycleId=${cycle.id}`)
     ).json();
     // The office sees the outside unit's values too.
     expect(officeQueue.items.some((i: Queued) => i.planId === plans[2].id)).toBe(true);
