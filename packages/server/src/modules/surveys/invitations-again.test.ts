@@ -4,6 +4,7 @@ import { rowsOf } from '../../db/client';
 import { surveyInvitations } from '../../db/schema';
 import { sha256 } from '../../lib/hash';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
+import { factory, type Factory } from '../../../test/factories';
 
 /**
  * Invitation files downloaded again (issue 13). Links and codes are stored as hashes only, so the same
@@ -11,6 +12,7 @@ import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
  * a new link and code, voids the old ones, keeps answered invitations and saved drafts, and is audited.
  */
 let t: TestApp;
+let f: Factory;
 let office: Client;
 let id: string;
 
@@ -27,8 +29,9 @@ const definition = {
 type Issued = { invitationId: string; token: string; shortCode: string; stratum: string; contact: string };
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  office = await t.as('office');
+  t = await buildTestApp({ city: 'empty' });
+  f = factory(t);
+  office = await (await f.user([{ role: 'office' }])).login();
   const created = await office.post('/api/surveys', {
     code: 'again-2026',
     title: '再次下载邀请测试',
@@ -65,9 +68,11 @@ describe('invitation file again', () => {
     const unconfirmed = await office.post(`/api/surveys/${id}/invitations/regenerate`, { confirm: false });
     expect(unconfirmed.statusCode).toBe(400);
     expect(unconfirmed.json().details).toEqual([{ path: 'confirm', message: 'must be true' }]);
+    // A unit's manager may not reissue the office's invitations.
+    const unit = await f.org();
+    const manager = await (await f.user([{ role: 'unit_manager', orgUnitId: unit.id }])).login();
     expect(
-      (await (await t.as('edu.manager')).post(`/api/surveys/${id}/invitations/regenerate`, { confirm: true }))
-        .statusCode,
+      (await manager.post(`/api/surveys/${id}/invitations/regenerate`, { confirm: true })).statusCode,
     ).toBe(403);
 
     const res = await office.post(`/api/surveys/${id}/invitations/regenerate`, { confirm: true });
