@@ -10,6 +10,10 @@
  *   blocks when half the file is parsed (its first batches written).
  * - `start surveys.frame-import <surveyId> <userId> <csv file>`: the upload stored as the route stores
  *   it; blocks at the first progress report past the file's start (50,000 units written).
+ * - `start linkage.import <userId> <csv file>`: a 12345 file (source hotline) stored as the route
+ *   stores it; blocks once every record is written, before the batch's audit entry.
+ * - `start surveys.export <surveyId> <userId>`: a CSV export; blocks once its audit entry and the
+ *   file's chunks are written, before commit.
  * - `start monitoring.sweep <at>`: blocks once the first cycle is swept (its steps committed, as each
  *   step is its own transaction; the other cycles not yet).
  */
@@ -19,6 +23,8 @@ import { loadActor } from '../auth/service';
 import { queueSweep } from '../monitoring/scheduler';
 import { queueValueImport } from '../values/import-job';
 import { queueFrameImport } from '../surveys/frame-job';
+import { queueSurveyExport } from '../surveys/export-job';
+import { queueLinkageImport } from '../linkage/import-job';
 import { jobDefinitions } from './kinds';
 import { startJobs } from './queue';
 
@@ -42,6 +48,8 @@ const stopsAt: Record<string, (e: { progress: number; message?: string }) => boo
   'values.import': (e) => e.message === 'importing' && e.progress >= 45,
   'surveys.frame-import': (e) => e.message === 'importing' && e.progress > 0,
   'monitoring.sweep': (e) => e.message === 'sweeping',
+  'linkage.import': (e) => e.message === 'importing' && e.progress >= 90,
+  'surveys.export': (e) => e.message === 'storing' && e.progress >= 95,
 };
 
 queue.events.on('progress', (e: { progress: number; message: string }) => {
@@ -67,6 +75,15 @@ if (mode === 'start') {
     const actor = await loadActor(database.db, userId);
     id = (await queueFrameImport(database.db, queue, actor, surveyId, createReadStream(file), 'replace'))
       .jobId;
+  } else if (kind === 'linkage.import') {
+    const [userId, file] = args;
+    const actor = await loadActor(database.db, userId);
+    id = (
+      await queueLinkageImport(database.db, queue, actor, 'hotline', createReadStream(file), 'orders.csv')
+    ).jobId;
+  } else if (kind === 'surveys.export') {
+    const [surveyId, userId] = args;
+    id = await queueSurveyExport(database.db, queue, await loadActor(database.db, userId), surveyId, 'csv');
   } else if (kind === 'monitoring.sweep') {
     id = await queueSweep(queue, 525_600, new Date(args[0]));
   } else throw new Error(`kill-child: no scenario for ${kind}`);

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { afterAll, expect, inject, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client';
 import {
@@ -12,11 +12,19 @@ import {
   auditLog,
   cycles,
   jobFiles,
+  jobOutputs,
   jobs,
+  linkageBatches,
+  linkageRecords,
+  orgUnits,
   plans,
   results,
   surveyFrameUnits,
+  surveys,
+  users,
 } from '../../db/schema';
+import { loadActor } from '../auth/service';
+import { jobOutput } from './service';
 import { createSurvey, type CreateSurveyInput } from '../surveys/use-cases/create-survey';
 import { sweepMonitoring, type SweepReport } from '../monitoring/scheduler';
 import { resetMonitoring } from '../monitoring/test-util';
@@ -327,5 +335,117 @@ it('a frame import killed mid-file stores no unit; after a restart it stores the
   expect(await units(database)).toBe(rows);
   const [job] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
   expect(job).toMatchObject({ state: 'completed', attempts: 2, progress: 100, result: { inserted: rows } });
+  await database.close();
+}, 240_000);
+
+it('a linkage import killed before commit stores no record or audit; after a restart all once', async () => {
+  await freshTarget();
+  let database = await open();
+  const [unit] = await database.db.select({ code: orgUnits.code }).from(orgUnits).limit(1);
+  const [office] = await database.db.select({ id: users.id }).from(users).where(eq(users.username, 'office'));
+  const counts = async (db: Database) => ({
+    records: (await db.db.select({ n: count() }).from(linkageRecords))[0].n,
+    batches: (await db.db.select({ n: count() }).from(linkageBatches))[0].n,
+    audited: (
+      await db.db.select({ n: count() }).from(auditLog).where(eq(auditLog.action, 'linkage.import'))
+    )[0].n,
+  });
+  const before = await counts(database);
+  await database.close();
+  // 5,000 work orders of March 2031 for one unit, each its own id.
+  const rows = 5_000;
+  const dir = mkdtempSync(path.join(tmpdir(), 'pc-kill-linkage-'));
+  cleanUps.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const csv = path.join(dir, 'orders.csv');
+  const lines = [
+    '工单编号,来电时间,诉求类型,诉求分类,承办单位,签收时间,办理时限,办结时间,是否按期办结,是否解决,满意度',
+  ];
+  for (let i = 0; i < rows; i++) {
+    const d = `2031-03-${String((i % 28) + 1).padStart(2, '0')}`;
+    lines.push(
+      [`K2031${String(i).padStart(6, '0')}`, `${d} 09:00`, '求助', '教育', unit.code, `${d} 10:00`]
+        .concat([d, `${d} 16:00`, '', '已解决', '满意'])
+        .join(','),
+    );
+  }
+  writeFileSync(csv, lines.join('\n') + '\n');
+
+  const expire = 30;
+  const jobId = await killMidJob(['linkage.import', office.id, csv], expire);
+  database = await open();
+  expect(await counts(database)).toEqual(before);
+  const [killed] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
+  expect(killed).toMatchObject({ state: 'active', attempts: 1 });
+  // The upload is kept for the next attempt.
+  expect(
+    (await database.db.select({ n: count() }).from(jobFiles).where(eq(jobFiles.jobId, jobId)))[0].n,
+  ).toBe(1);
+  await database.close();
+
+  await resume(jobId, expire);
+  database = await open();
+  expect(await counts(database)).toEqual({
+    records: before.records + rows,
+    batches: before.batches + 1,
+    audited: before.audited + 1,
+  });
+  const [job] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
+  expect(job).toMatchObject({
+    state: 'completed',
+    attempts: 2,
+    progress: 100,
+    result: { ok: true, summary: { create: rows, update: 0, unchanged: 0, error: 0 } },
+  });
+  await database.close();
+}, 240_000);
+
+it('a survey export killed before commit serves no file and audits nothing; resumed, it completes', async () => {
+  await freshTarget();
+  let database = await open();
+  const [survey] = await database.db
+    .select({ id: surveys.id })
+    .from(surveys)
+    .where(isNotNull(surveys.fieldedVersionId))
+    .limit(1);
+  const [office] = await database.db.select({ id: users.id }).from(users).where(eq(users.username, 'office'));
+  const audited = async (db: Database) =>
+    (
+      await db.db
+        .select({ n: count() })
+        .from(auditLog)
+        .where(and(eq(auditLog.action, 'survey.export'), eq(auditLog.entityId, survey.id)))
+    )[0].n;
+  const chunks = async (db: Database, jobId: string) =>
+    (await db.db.select({ n: count() }).from(jobOutputs).where(eq(jobOutputs.jobId, jobId)))[0].n;
+  expect(await audited(database)).toBe(0);
+  await database.close();
+
+  // Killed once the audit entry and the file's chunks are written, before commit.
+  const jobId = await killMidJob(['surveys.export', survey.id, office.id]);
+  database = await open();
+  expect(await audited(database)).toBe(0);
+  expect(await chunks(database, jobId)).toBe(0);
+  const [killed] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
+  expect(killed).toMatchObject({ state: 'active', attempts: 1, result: null });
+  // What GET /api/jobs/:id/file answers: no file (409), not a part of one.
+  const actor = await loadActor(database.db, office.id);
+  await expect(jobOutput(database.db, actor, jobId)).rejects.toMatchObject({
+    statusCode: 409,
+    error: 'job_not_done',
+  });
+  await database.close();
+
+  await resume(jobId);
+  database = await open();
+  expect(await audited(database)).toBe(1);
+  const [job] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
+  expect(job).toMatchObject({ state: 'completed', attempts: 2, progress: 100 });
+  const { file, stream } = await jobOutput(database.db, await loadActor(database.db, office.id), jobId);
+  const parts: Buffer[] = [];
+  for await (const c of stream as AsyncIterable<Buffer>) parts.push(c);
+  const body = Buffer.concat(parts);
+  expect(file).toMatchObject({ filename: 'survey-answers.csv', bytes: body.length });
+  expect(createHash('sha256').update(body).digest('hex')).toBe(file.sha256);
+  expect(body.toString().split('\r\n').length - 1).toBeGreaterThan(0);
   await database.close();
 }, 240_000);

@@ -30,7 +30,9 @@ export const linkageImportJob = defineJob<LinkageImportInput, LinkageImportResul
     for await (const chunk of storedUpload(ctx.db, ctx.id) as AsyncIterable<Buffer>) parts.push(chunk);
     ctx.progress(30, 'importing');
     const { source, filename } = ctx.input;
-    return commitLinkageImport(ctx.db, ctx.actor, source, { buffer: Buffer.concat(parts), filename });
+    return commitLinkageImport(ctx.db, ctx.actor, source, { buffer: Buffer.concat(parts), filename }, () =>
+      ctx.progress(90, 'importing'),
+    );
   },
 );
 

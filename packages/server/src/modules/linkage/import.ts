@@ -238,6 +238,8 @@ export async function commitLinkageImport(
   actor: Actor | null,
   source: LinkageSource,
   file: ImportFile,
+  /** Told once the records are written, inside the transaction (the job's progress). */
+  onWritten?: () => void,
 ) {
   const a = requireOffice(actor, 'Importing service data');
   const sheet = await parseLinkageSheet(source, file.buffer, file.filename);
@@ -283,6 +285,7 @@ export async function commitLinkageImport(
           .update(linkageRecords)
           .set({ ...p.fields!, batchId: batch.id, version: p.existing!.version + 1 })
           .where(and(eq(linkageRecords.id, p.existing!.id), eq(linkageRecords.version, p.existing!.version)));
+      onWritten?.();
       await appendAudit(tx, [
         {
           actorId: a.id,

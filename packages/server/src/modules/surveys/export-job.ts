@@ -34,6 +34,7 @@ export const surveyExportJob = defineJob<SurveyExportInput, ExportResult>('surve
     const out = await exportAnswers(tx, ctx.actor, surveyId, format);
     ctx.progress(80, 'storing');
     const stored = await storeOutput(tx, ctx.id, out.body);
+    ctx.progress(95, 'storing');
     return { rows: out.rows, file: { filename: `survey-answers.${out.ext}`, type: out.type, ...stored } };
   });
 });
