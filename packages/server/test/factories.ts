@@ -1,8 +1,18 @@
 import { eq, isNull } from 'drizzle-orm';
 import type { CycleRules, IndicatorNodeInput } from '@perfcommons/contracts';
-import { cycles, orgUnits, roleAssignments, users } from '../src/db/schema';
+import type { Answers, Questionnaire } from '@perfcommons/domain';
+import {
+  cycles,
+  orgUnits,
+  roleAssignments,
+  surveyInvitations,
+  surveyResponses,
+  surveys,
+  users,
+} from '../src/db/schema';
 import type { Actor, Role } from '../src/lib/actor';
 import { appendAudit } from '../src/modules/audit/service';
+import { auditBaseline } from '../src/modules/audit/baseline';
 import { hashPassword } from '../src/modules/auth/password';
 import { loadActor } from '../src/modules/auth/service';
 import { createCycle, STAGES, type Stage } from '../src/modules/cycles/service';
@@ -12,6 +22,14 @@ import { approvePlan, saveTree, submitPlan } from '../src/modules/plans/service'
 import { publishResults } from '../src/modules/results/publication';
 import { computeCycleResults } from '../src/modules/results/service';
 import { createPlan } from '../src/modules/plans/setup';
+import {
+  closeFielding,
+  createSurvey,
+  drawSample,
+  startFielding,
+  replaceFrame,
+  type SampleInput,
+} from '../src/modules/surveys/use-cases';
 import { reportValues, verifyValue } from '../src/modules/values/service';
 import { DEMO_PASSWORD } from '../src/seed/demo-city';
 import type { Client, TestApp } from './helper';
@@ -31,6 +49,7 @@ export interface Factory {
     parentId?: string;
     peerGroup?: string;
     name?: string;
+    nameEn?: string;
     kind?: 'department' | 'district';
   }): Promise<{ id: string; code: string }>;
   user(roles: { role: Role; orgUnitId?: string | null }[]): Promise<FactoryUser>;
@@ -70,6 +89,22 @@ export interface Factory {
    * earlier), and with `publish` moves it to feedback and publishes them (revision 1).
    */
   results(cycleId: string, opts?: { publish?: boolean }): Promise<void>;
+  /**
+   * A survey through the survey use cases: created (of `cycleId` when given), its frame stored, a sample
+   * drawn and fielding started; then, with `answer`, each sampled invitation's answers (null: no answer)
+   * stored as web responses in bulk (as many answers as a fieldwork would collect, without a request
+   * each) and audited as the demo seed's are (`audit.baseline`), and with `close` fielding closed.
+   */
+  survey(opts: {
+    cycleId?: string;
+    title?: string;
+    strataFields: string[];
+    definition: Questionnaire;
+    frame: Record<string, string>[];
+    sample: SampleInput;
+    answer?: (profile: Record<string, string>, index: number) => Answers | null;
+    close?: boolean;
+  }): Promise<{ id: string; code: string; responses: number }>;
 }
 
 export interface FactoryUser {
@@ -208,7 +243,7 @@ export function factory(t: TestApp, prefix = `f${++run}`): Factory {
       const unit = await createOrgUnit(t.db, await office(), {
         code,
         name: opts.name ?? `测试单位 ${code}`,
-        nameEn: `Test unit ${code}`,
+        nameEn: opts.nameEn ?? `Test unit ${code}`,
         kind: opts.kind ?? 'department',
         parentId: opts.parentId ?? (await root()),
         peerGroup: opts.peerGroup ?? prefix.replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]/, 'g'),
@@ -298,6 +333,57 @@ export function factory(t: TestApp, prefix = `f${++run}`): Factory {
       if (!opts.publish) return;
       if (STAGES.indexOf(await at()) < STAGES.indexOf('feedback')) await stage(cycleId, 'feedback');
       await publishResults(t.db, a, cycleId);
+    },
+    async survey(opts) {
+      const a = await office();
+      const code = next('survey');
+      const { survey } = await createSurvey(t.db, a, {
+        code,
+        title: opts.title ?? `测试调查 ${code}`,
+        titleEn: `Test survey ${code}`,
+        ...(opts.cycleId ? { cycleId: opts.cycleId } : {}),
+        strataFields: opts.strataFields,
+        definition: opts.definition,
+      });
+      await replaceFrame(t.db, a, survey.id, opts.frame as never);
+      await drawSample(t.db, a, survey.id, opts.sample);
+      await startFielding(t.db, a, survey.id);
+      let responses = 0;
+      if (opts.answer) {
+        const invites = await t.db
+          .select()
+          .from(surveyInvitations)
+          .where(eq(surveyInvitations.surveyId, survey.id))
+          .orderBy(surveyInvitations.stratum, surveyInvitations.id);
+        const [{ versionId }] = await t.db
+          .select({ versionId: surveys.fieldedVersionId })
+          .from(surveys)
+          .where(eq(surveys.id, survey.id));
+        const rows: (typeof surveyResponses.$inferInsert)[] = [];
+        invites.forEach((inv, i) => {
+          const answers = opts.answer!(inv.profile as Record<string, string>, i);
+          if (answers)
+            rows.push({
+              surveyId: survey.id,
+              versionId: versionId!,
+              invitationId: inv.id,
+              mode: 'web',
+              interviewerId: null,
+              trust: 'sampled',
+              stratum: inv.stratum,
+              profile: inv.profile,
+              designWeight: inv.designWeight,
+              answers,
+            });
+        });
+        for (let i = 0; i < rows.length; i += 500)
+          await t.db.insert(surveyResponses).values(rows.slice(i, i + 500));
+        // Audited as the demo seed's bulk rows are: a baseline entry for each row without one.
+        await auditBaseline(t.db, a.id);
+        responses = rows.length;
+      }
+      if (opts.close) await closeFielding(t.db, a, survey.id);
+      return { id: survey.id, code, responses };
     },
   };
 }
