@@ -71,6 +71,7 @@ export const JOB_KINDS = [
   'monitoring.sweep',
   'surveys.export',
   'linkage.import',
+  'participation.personal-data',
 ] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
@@ -142,6 +143,17 @@ export const JOB_KIND_SCHEMAS = {
     input: z.object({ source: z.enum(LINKAGE_SOURCES), ...Upload }),
     result: LinkageImportReply,
   },
+  /** The signed-in account's own data (PIPL) as a JSON file only that account downloads. */
+  'participation.personal-data': {
+    input: z.object({
+      /** Where the download was asked from (recorded in its `user.data_download` audit entry). */
+      ip: z.string().nullable(),
+    }),
+    result: z.object({
+      /** The file (`PersonalDataReply` as JSON), downloaded at `GET /api/jobs/:id/file`. */
+      file: JobFile,
+    }),
+  },
 } satisfies Record<JobKind, { input: z.ZodType; result: z.ZodType }>;
 
 type KindSchemas = typeof JOB_KIND_SCHEMAS;
@@ -191,6 +203,7 @@ export const Job = z.discriminatedUnion('kind', [
   jobOf('monitoring.sweep', JOB_KIND_SCHEMAS['monitoring.sweep']),
   jobOf('surveys.export', JOB_KIND_SCHEMAS['surveys.export']),
   jobOf('linkage.import', JOB_KIND_SCHEMAS['linkage.import']),
+  jobOf('participation.personal-data', JOB_KIND_SCHEMAS['participation.personal-data']),
 ]);
 export type Job = z.infer<typeof Job>;
 /** A job of kind K. */

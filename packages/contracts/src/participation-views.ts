@@ -59,7 +59,10 @@ export const ProfileReply = z.object({
 });
 export type ProfileReply = z.infer<typeof ProfileReply>;
 export const RelationshipReply = z.object({ relationship: Relationship.extend({ createdAt: Timestamp }) });
-/** Everything held about the signed-in account (PIPL download); free-form rows per table. */
+/**
+ * Everything held about the signed-in account (PIPL download); free-form rows per table. The file of a
+ * `participation.personal-data` job (JSON), downloaded at `GET /api/jobs/:id/file`.
+ */
 export const PersonalDataReply = z.object({
   format: z.literal('perfcommons-personal-data'),
   exportedAt: Timestamp,

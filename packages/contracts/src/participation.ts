@@ -29,6 +29,14 @@ export const RegisterBody = z.object({
   privacyNotice: z.string().max(20),
 });
 export type RegisterInput = z.infer<typeof RegisterBody>;
+/** The PIPL download is a job (202 with its id; the file at `GET /api/jobs/:id/file`). */
+export const PersonalDataQuery = z.object({
+  /** true waits for the job and answers the file itself (200). */
+  wait: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true'),
+});
 export const DeleteAccountBody = z.object({
   /** The current password, confirming the deletion. */
   currentPassword: z.string().min(1).max(200),

@@ -509,10 +509,10 @@ export const PERMISSIONS: Record<string, PermissionCase> = {
     allow: EDU_EDITORS,
   },
   'GET /api/participation/profile': { url: '/api/participation/profile', allow: ['citizen01'] },
-  'GET /api/participation/my-data': {
+  'POST /api/participation/my-data': {
     url: '/api/participation/my-data',
     allow: SIGNED_IN,
-    note: 'PIPL: every account downloads its own data (audited)',
+    note: 'PIPL: every account downloads its own data (a job; audited; the file for that account only)',
   },
   'POST /api/participation/delete-account': {
     url: '/api/participation/delete-account',

@@ -8,6 +8,7 @@ import { opendataBundleJob } from '../opendata/store';
 import { monitoringSweepJob } from '../monitoring/scheduler';
 import { surveyExportJob } from '../surveys/export-job';
 import { linkageImportJob } from '../linkage/import-job';
+import { personalDataJob } from '../participation/personal-data-job';
 import type { JobDefinition, JobsOptions } from './queue';
 
 /** Every kind of durable job the server runs (each process works all of them). */
@@ -22,6 +23,7 @@ export function jobDefinitions(): JobDefinition<never, unknown>[] {
     monitoringSweepJob,
     surveyExportJob,
     linkageImportJob,
+    personalDataJob,
   ];
 }
 

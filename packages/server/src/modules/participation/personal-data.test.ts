@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db/client';
@@ -19,12 +20,28 @@ afterAll(() => t.close());
 const count = async (q: ReturnType<typeof sql>) => Number((await rowsOf<{ n: number }>(t.db, q))[0].n);
 
 describe('personal data', () => {
-  it('downloads everything held about the account as JSON, contacts decrypted, and audits it', async () => {
+  it('makes everything held about the account a JSON file by a job, contacts decrypted, audited', async () => {
     const me = await t.as('citizen01');
-    const res = await me.get('/api/participation/my-data');
+    // A job: 202 with its id; the file is the job's, for this account only.
+    const queued = await me.post('/api/participation/my-data');
+    expect(queued.statusCode, queued.body).toBe(202);
+    const { jobId } = queued.json();
+    const job = await t.app.jobs.wait(jobId);
+    expect(job).toMatchObject({
+      kind: 'participation.personal-data',
+      state: 'completed',
+      progress: 100,
+      createdBy: userId,
+      result: { file: { filename: 'perfcommons-my-data.json', type: 'application/json; charset=utf-8' } },
+    });
+    expect((await me.get(`/api/jobs/${jobId}`)).json()).toMatchObject({ state: 'completed', progress: 100 });
+    const res = await me.get(`/api/jobs/${jobId}/file`);
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.headers['content-disposition']).toContain('attachment');
+    expect(res.headers['content-type']).toContain('application/json');
+    expect(res.headers['content-disposition']).toContain('perfcommons-my-data.json');
+    expect(res.headers['x-content-sha256']).toBe(createHash('sha256').update(res.rawPayload).digest('hex'));
     const data = res.json();
+    expect(data.format).toBe('perfcommons-personal-data');
     expect(data.account).toMatchObject({ id: userId, username: 'citizen01' });
     const [stored] = await rowsOf<{ email: string | null }>(
       t.db,
@@ -44,7 +61,21 @@ describe('personal data', () => {
         sql`select count(*)::int as n from audit_log where action = 'user.data_download' and entity_id = ${userId}`,
       ),
     ).toBe(1);
-    expect((await t.anon.get('/api/participation/my-data')).statusCode).toBe(401);
+    // Only the account itself downloads it: the office sees the job, not the file.
+    const office = await t.as('office');
+    expect((await office.get(`/api/jobs/${jobId}`)).statusCode).toBe(200);
+    expect((await office.get(`/api/jobs/${jobId}/file`)).statusCode).toBe(404);
+    expect((await (await t.as('citizen02')).get(`/api/jobs/${jobId}/file`)).statusCode).toBe(404);
+    expect((await t.anon.get(`/api/jobs/${jobId}/file`)).statusCode).toBe(401);
+    // Without a session nothing is queued.
+    expect((await t.anon.post('/api/participation/my-data')).statusCode).toBe(401);
+    // `?wait=true` answers the file itself.
+    const waited = await me.post('/api/participation/my-data?wait=true');
+    expect(waited.statusCode, waited.body).toBe(200);
+    expect(waited.json().account.id).toBe(userId);
+    // Kept a day like the survey export's file: then 410.
+    await t.db.execute(sql`update jobs set finished_at = now() - interval '25 hours' where id = ${jobId}`);
+    expect((await me.get(`/api/jobs/${jobId}/file`)).statusCode).toBe(410);
   });
 
   it('deletes a participant account: contacts and profile erased, login gone, ratings kept, chain valid', async () => {
@@ -84,7 +115,7 @@ describe('personal data', () => {
       before,
     );
     // The session ended and the login is gone.
-    expect((await me.get('/api/participation/my-data')).statusCode).toBe(401);
+    expect((await me.post('/api/participation/my-data')).statusCode).toBe(401);
     const login = await t.anon.post('/api/auth/login', { username: 'citizen01', password: 'demo1234' });
     expect(login.statusCode).toBe(401);
     const verify = (await (await t.as('office')).get('/api/audit/verify')).json();

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { Db, DbOrTx } from '../../db/client';
 import {
   needs,
   needSupports,
@@ -31,59 +31,61 @@ import { hashPassword, verifyPassword } from '../auth/password';
 
 const plain = (v: string | null) => (v ? decryptField(v) : null);
 
-/** Everything held about the signed-in account, contacts decrypted (JSON download). Audited. */
-export async function personalData(db: Db, actor: Actor | null, ip: string | null) {
+/**
+ * Everything held about the signed-in account, contacts decrypted (the JSON file of the
+ * `participation.personal-data` job, personal-data-job.ts). Audited in the caller's transaction, so the
+ * job's file and its audit entry are committed together or not at all.
+ */
+export async function personalData(tx: DbOrTx, actor: Actor | null, ip: string | null) {
   const a = requireActor(actor);
-  return db.transaction(async (tx) => {
-    const [u] = await tx.select().from(users).where(eq(users.id, a.id));
-    if (!u) throw notFound('User');
-    const data = {
-      format: 'perfcommons-personal-data',
-      exportedAt: new Date().toISOString(),
-      account: {
-        id: u.id,
-        username: u.username,
-        displayName: u.displayName,
-        displayNameEn: u.displayNameEn,
-        email: plain(u.email),
-        phone: plain(u.phone),
-        createdAt: u.createdAt,
-        lastLoginAt: u.lastLoginAt,
-        lastLoginIp: u.lastLoginIp,
-        secondFactor: u.totpEnabledAt !== null,
-      },
-      roles: await tx
-        .select({ role: roleAssignments.role, orgUnitId: roleAssignments.orgUnitId })
-        .from(roleAssignments)
-        .where(eq(roleAssignments.userId, u.id)),
-      profile:
-        (await tx.select().from(participantProfiles).where(eq(participantProfiles.userId, u.id))).map(
-          ({ emailHash: _e, phoneHash: _p, ...p }) => p,
-        )[0] ?? null,
-      relationships: await tx
-        .select()
-        .from(participantRelationships)
-        .where(eq(participantRelationships.userId, u.id)),
-      consents: await tx.select().from(privacyConsents).where(eq(privacyConsents.userId, u.id)),
-      publicRatings: await tx.select().from(publicRatings).where(eq(publicRatings.userId, u.id)),
-      ratings: await tx.select().from(ratings).where(eq(ratings.raterId, u.id)),
-      comments: await tx.select().from(planComments).where(eq(planComments.authorId, u.id)),
-      needs: await tx.select().from(needs).where(eq(needs.authorId, u.id)),
-      needSupports: await tx.select().from(needSupports).where(eq(needSupports.userId, u.id)),
-      threads: await tx.select().from(threads).where(eq(threads.authorId, u.id)),
-      threadPosts: await tx.select().from(threadPosts).where(eq(threadPosts.authorId, u.id)),
-    };
-    await appendAudit(tx, [
-      {
-        actorId: u.id,
-        action: 'user.data_download',
-        entityType: 'user',
-        entityId: u.id,
-        data: { ip },
-      },
-    ]);
-    return data;
-  });
+  const [u] = await tx.select().from(users).where(eq(users.id, a.id));
+  if (!u) throw notFound('User');
+  const data = {
+    format: 'perfcommons-personal-data',
+    exportedAt: new Date().toISOString(),
+    account: {
+      id: u.id,
+      username: u.username,
+      displayName: u.displayName,
+      displayNameEn: u.displayNameEn,
+      email: plain(u.email),
+      phone: plain(u.phone),
+      createdAt: u.createdAt,
+      lastLoginAt: u.lastLoginAt,
+      lastLoginIp: u.lastLoginIp,
+      secondFactor: u.totpEnabledAt !== null,
+    },
+    roles: await tx
+      .select({ role: roleAssignments.role, orgUnitId: roleAssignments.orgUnitId })
+      .from(roleAssignments)
+      .where(eq(roleAssignments.userId, u.id)),
+    profile:
+      (await tx.select().from(participantProfiles).where(eq(participantProfiles.userId, u.id))).map(
+        ({ emailHash: _e, phoneHash: _p, ...p }) => p,
+      )[0] ?? null,
+    relationships: await tx
+      .select()
+      .from(participantRelationships)
+      .where(eq(participantRelationships.userId, u.id)),
+    consents: await tx.select().from(privacyConsents).where(eq(privacyConsents.userId, u.id)),
+    publicRatings: await tx.select().from(publicRatings).where(eq(publicRatings.userId, u.id)),
+    ratings: await tx.select().from(ratings).where(eq(ratings.raterId, u.id)),
+    comments: await tx.select().from(planComments).where(eq(planComments.authorId, u.id)),
+    needs: await tx.select().from(needs).where(eq(needs.authorId, u.id)),
+    needSupports: await tx.select().from(needSupports).where(eq(needSupports.userId, u.id)),
+    threads: await tx.select().from(threads).where(eq(threads.authorId, u.id)),
+    threadPosts: await tx.select().from(threadPosts).where(eq(threadPosts.authorId, u.id)),
+  };
+  await appendAudit(tx, [
+    {
+      actorId: u.id,
+      action: 'user.data_download',
+      entityType: 'user',
+      entityId: u.id,
+      data: { ip },
+    },
+  ]);
+  return data;
 }
 
 /**

@@ -5,7 +5,9 @@ import {
   InvitationsBody,
   OkReply,
   ParticipationInvitationsReply,
-  PersonalDataReply,
+  JobAccepted,
+  JobFileReply,
+  PersonalDataQuery,
   ProfileBody,
   ProfileReply,
   RegisterBody,
@@ -25,7 +27,9 @@ import {
   removeRelationship,
   updateProfile,
 } from './participants';
-import { deleteOwnAccount, personalData } from './personal-data';
+import { sendJobOutput } from '../jobs/routes';
+import { deleteOwnAccount } from './personal-data';
+import { queuePersonalData } from './personal-data-job';
 import { participationFeedbackRoutes } from './routes-feedback';
 import { participationNeedRoutes } from './routes-needs';
 import { participationPlanRoutes } from './routes-plans';
@@ -72,14 +76,24 @@ export const participationRoutes: FastifyPluginAsyncContract<ParticipationRouteO
     { schema: { tags, body: ProfileBody, response: { 200: ProfileReply } } },
     async (req) => updateProfile(db, req.actor, req.body),
   );
-  // PIPL: the signed-in account's own data as JSON, and deleting a participant's account.
-  app.get(
+  // PIPL: the signed-in account's own data as a JSON file, made by a job (202 with its id; the file
+  // at GET /api/jobs/:id/file, for this account only; `?wait=true` answers the file), and deleting a
+  // participant's account.
+  app.post(
     '/participation/my-data',
-    { schema: { tags, response: { 200: PersonalDataReply } } },
+    {
+      schema: {
+        tags,
+        querystring: PersonalDataQuery,
+        response: { 200: JobFileReply, 202: JobAccepted },
+      },
+    },
     async (req, reply) => {
-      const data = await personalData(db, req.actor, req.ip);
-      reply.header('content-disposition', 'attachment; filename="perfcommons-my-data.json"');
-      return data;
+      const jobId = await queuePersonalData(app.jobs, req.actor, req.ip);
+      if (!req.query.wait) return reply.code(202).send({ jobId });
+      const done = await app.jobs.outcome(jobId);
+      if (!done.done) return reply.code(202).send({ jobId });
+      return sendJobOutput(reply, db, req.actor, jobId);
     },
   );
   app.post(

@@ -1,0 +1,46 @@
+import type { JobInput, JobResult } from '@perfcommons/contracts';
+import { requireActor, type Actor } from '../../lib/actor';
+import { deleteExpiredOutputs, storeOutput } from '../jobs/files';
+import { defineJob } from '../jobs/define';
+import type { JobQueue } from '../jobs/queue';
+import { personalData } from './personal-data';
+
+export type PersonalDataInput = JobInput<'participation.personal-data'>;
+export type PersonalDataResult = JobResult<'participation.personal-data'>;
+
+/** The name the download is saved under. */
+export const PERSONAL_DATA_FILENAME = 'perfcommons-my-data.json';
+
+/**
+ * The PIPL download of one's own data as a durable job (an account with many ratings, comments and
+ * posts makes a large file; it no longer holds the request). Like the survey export: the JSON file is
+ * stored in `job_outputs` in the same transaction as its `user.data_download` audit entry (audited and
+ * downloadable, or neither), downloaded by the job's creator only at `GET /api/jobs/:id/file` for 24
+ * hours (jobs/files.ts `OUTPUT_KEEP_HOURS`); files of older jobs are deleted here.
+ */
+export const personalDataJob = defineJob<PersonalDataInput, PersonalDataResult>(
+  'participation.personal-data',
+  async (ctx) => {
+    await deleteExpiredOutputs(ctx.db);
+    ctx.progress(5, 'reading');
+    return ctx.db.transaction(async (tx) => {
+      const data = await personalData(tx, ctx.actor, ctx.input.ip);
+      ctx.progress(80, 'storing');
+      const body = Buffer.from(JSON.stringify(data, null, 2));
+      const stored = await storeOutput(tx, ctx.id, body);
+      return {
+        file: { filename: PERSONAL_DATA_FILENAME, type: 'application/json; charset=utf-8', ...stored },
+      };
+    });
+  },
+);
+
+/**
+ * Queues the signed-in account's download (401 at once without a session, nothing queued); answers
+ * the job id.
+ */
+export async function queuePersonalData(queue: JobQueue, actor: Actor | null, ip: string | null) {
+  requireActor(actor);
+  const job = await queue.enqueue(personalDataJob.kind, actor, { ip } satisfies PersonalDataInput);
+  return job.id;
+}
