@@ -7,7 +7,7 @@ import { conflict } from '../../lib/errors';
  * From publication on, every input of a cycle (values and their verification, evidence, ratings,
  * plan trees and statuses, rules, rater panels, survey estimates, public ratings) is frozen:
  * whoever writes gets 409 `cycle_published`. Published results change only through an accepted
- * appeal or an office correction, each a new revision (modules/results/publication.ts). A withdrawn
+ * appeal or an office correction, each a new revision (modules/results/publication/). A withdrawn
  * publication (results_published_at back to null) unfreezes the cycle.
  *
  * Call it inside the write's transaction, after the permission checks (a caller without the right

@@ -6,5 +6,5 @@
  */
 export { assertComputable, computeCycleResults, getResult, listResults, type OwnScore } from './use-cases';
 
-/** Publishing lives in publication.ts (versioned, frozen snapshots); re-exported for existing callers. */
+/** Publishing lives in publication/ (versioned, frozen snapshots); re-exported for existing callers. */
 export { publishResults } from './publication';

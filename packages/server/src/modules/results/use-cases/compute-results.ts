@@ -65,7 +65,7 @@ export async function computeCycleResults(
     /** From how many plans to rescore the inputs are read by one scan per table (tests lower it). */
     bulkFrom?: number;
     /**
-     * Recompute a published cycle: only for the revision path (publication.ts reviseResults, after an
+     * Recompute a published cycle: only for the revision path (publication/revise-results.ts, after an
      * accepted appeal or an office correction), which writes the new revisions. Otherwise a published
      * cycle answers 409 `cycle_published`.
      */
