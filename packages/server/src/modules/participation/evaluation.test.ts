@@ -2,13 +2,23 @@ import { contactLookup } from '../../lib/crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
-import { lookup, registerClient } from '../../../test/participation';
+import { factory, type Factory, type FactoryUser } from '../../../test/factories';
+import { registerClient } from '../../../test/participation';
+import { cadreTree, departmentTree } from '../plans/templates';
 
 let t: TestApp;
-let ids: Awaited<ReturnType<typeof lookup>>;
+let f: Factory;
 let cycleId: string;
 let planId: string;
+/** The unit's plan in the next cycle, still a draft. */
+let draftPlanId: string;
+let civId: string;
+let eduId: string;
+/** A district unit: participants living there live in a district the department serves. */
+let districtCode: string;
 let office: Client;
+let civManager: FactoryUser;
+let eduManager: FactoryUser;
 
 interface Node {
   code: string;
@@ -24,31 +34,38 @@ const find = (nodes: Node[], code: string): Node | undefined => {
 };
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  ids = await lookup(t);
-  office = ids.office;
-  cycleId = ids.cycle('2025-annual');
-  // The demo publishes 2025, which freezes its inputs (results/publication.test.ts): this file
-  // works on an unpublished copy of it.
-  await t.db.execute(sql`update cycles set results_published_at = null where id = ${cycleId}`);
-  planId = await ids.unitPlan('2025-annual', 'civ');
-  // Reopen evaluation of 2025 with plain means; civil affairs (not in the demo survey) starts a fresh public panel.
-  // Results compute from the frozen rules version (the published regulations), so that is what changes.
-  await t.db.execute(sql`update cycles set stage = 'evaluation' where id = ${cycleId}`);
-  await t.db.execute(
-    sql`update cycle_rule_versions set rules = rules || '{"trimEachSide":0,"minRaters":1}'::jsonb
-        where cycle_id = ${cycleId} and frozen_at is not null`,
-  );
-  await t.db.execute(sql`delete from ratings where plan_id = ${planId} and subject_type = 'public'`);
+  t = await buildTestApp({ city: 'empty' });
+  f = factory(t);
+  office = await (await f.user([{ role: 'office' }])).login();
+  districtCode = (await f.org({ kind: 'district', name: '东城区人民政府' })).code;
+  const civ = await f.org({ name: '民政局' });
+  const edu = await f.org({ name: '教育局' });
+  civId = civ.id;
+  eduId = edu.id;
+  civManager = await f.user([{ role: 'unit_manager', orgUnitId: civ.id }]);
+  eduManager = await f.user([{ role: 'unit_manager', orgUnitId: edu.id }]);
+  // A cycle in evaluation with plain means and one rater enough; the department's plan (the department
+  // template: dimensions A–E, E1 rated by the public) and its head's cadre plan; no public panel yet.
+  const cycle = await f.cycle({ year: 2025, stage: 'planning' });
+  cycleId = cycle.id;
+  await f.rules(cycleId, { trimEachSide: 0, minRaters: 1 });
+  planId = (await f.plan({ cycleId, orgUnitId: civ.id, tree: departmentTree() })).id;
+  const head = await f.person({ orgUnitId: civ.id });
+  await f.plan({ cycleId, orgUnitId: civ.id, personId: head.id, tree: cadreTree() });
+  await f.stage(cycleId, 'evaluation');
+  const next = await f.cycle({ year: 2026, stage: 'planning' });
+  draftPlanId = (
+    await f.plan({ cycleId: next.id, orgUnitId: civ.id, tree: departmentTree(), status: 'draft' })
+  ).id;
 });
 afterAll(async () => t.close());
 
 describe('link 4: public ratings', () => {
   it('weights each public rating by relevance in the public subject of the computed result', async () => {
     const inv = (
-      await (await t.as('civ.manager')).post('/api/participation/invitations', { orgUnitId: ids.unit('civ') })
+      await (await civManager.login()).post('/api/participation/invitations', { orgUnitId: civId })
     ).json().items[0];
-    const close = (await registerClient(t, { invitationToken: inv.token, district: 'dc' })).client;
+    const close = (await registerClient(t, { invitationToken: inv.token, district: districtCode })).client;
     const far = (await registerClient(t, { email: 'far@example.org' })).client;
     const form = (await close.get(`/api/public/participation/plans/${planId}/rating-form`)).json();
     expect(form.open).toBe(true);
@@ -81,7 +98,7 @@ describe('link 4: public ratings', () => {
     expect(summary.comments).toEqual([expect.objectContaining({ comment: '服务很好' })]);
     // The rating's comment can be hidden; its text then leaves the public summary.
     await (
-      await t.as('civ.manager')
+      await civManager.login()
     ).post('/api/participation/moderate', {
       kind: 'rating',
       id: r1.json().rating.id,
@@ -122,7 +139,7 @@ describe('link 4: public ratings', () => {
       (await office.post(`/api/participation/plans/${planId}/public-ratings`, { scores: { E: 50 } }))
         .statusCode,
     ).toBe(403);
-    const draft = await ids.unitPlan('2026-annual', 'civ');
+    const draft = draftPlanId;
     expect(
       (await client.post(`/api/participation/plans/${draft}/public-ratings`, { scores: { E: 50 } }))
         .statusCode,
@@ -138,14 +155,18 @@ describe('link 4: public ratings', () => {
 
 describe('link 5: feedback', () => {
   it('proposes interview seats by relevance and records who attended', async () => {
-    const manager = await t.as('civ.manager');
+    const manager = await civManager.login();
     const proposals = (await manager.get(`/api/participation/plans/${planId}/seat-proposals?n=4`)).json()
       .items;
     expect(proposals).toHaveLength(4);
     const rel = proposals.map((p: { relevance: number }) => p.relevance);
     expect([...rel].sort((a, b) => b - a)).toEqual(rel);
     expect(
-      (await (await t.as('citizen01')).get(`/api/participation/plans/${planId}/seat-proposals`)).statusCode,
+      (
+        await (
+          await (await f.user([{ role: 'public' }])).login()
+        ).get(`/api/participation/plans/${planId}/seat-proposals`)
+      ).statusCode,
     ).toBe(403);
     const iv = await manager.post(`/api/participation/plans/${planId}/interviews`, {
       heldOn: '2026-03-10',
@@ -178,7 +199,7 @@ describe('link 5: feedback', () => {
   });
 
   it('publishes improvement plans that participants follow; done actions need evidence', async () => {
-    const manager = await t.as('civ.manager');
+    const manager = await civManager.login();
     const created = await manager.post(`/api/participation/plans/${planId}/improvements`, {
       title: '群众满意度整改',
       actions: [
@@ -198,7 +219,7 @@ describe('link 5: feedback', () => {
       evidence: '自2026年5月起门诊延长至20:00，见官网公告',
     });
     expect(done.json().action.status).toBe('done');
-    const citizen = await t.as('citizen07');
+    const citizen = await (await f.user([{ role: 'public' }])).login();
     expect(
       (await citizen.post(`/api/participation/improvements/${id}/follow`, { follow: true })).json(),
     ).toMatchObject({
@@ -221,9 +242,7 @@ describe('link 5: feedback', () => {
 
 describe('participation report', () => {
   it('shows per appraisee and link who took part, how related they are, and warnings', async () => {
-    const res = await t.anon.get(
-      `/api/public/participation/report?cycleId=${cycleId}&orgUnitId=${ids.unit('civ')}`,
-    );
+    const res = await t.anon.get(`/api/public/participation/report?cycleId=${cycleId}&orgUnitId=${civId}`);
     expect(res.statusCode).toBe(200);
     const unit = res.json().items.find((i: { planId: string }) => i.planId === planId);
     const byLink = Object.fromEntries(unit.links.map((l: { link: string }) => [l.link, l]));
@@ -242,12 +261,12 @@ describe('participation report', () => {
 
   it('lets the office see every unit and a manager only their own', async () => {
     expect((await office.get(`/api/participation/report?cycleId=${cycleId}`)).statusCode).toBe(200);
-    const m = await t.as('edu.manager');
-    expect(
-      (await m.get(`/api/participation/report?cycleId=${cycleId}&orgUnitId=${ids.unit('civ')}`)).statusCode,
-    ).toBe(403);
-    expect(
-      (await m.get(`/api/participation/report?cycleId=${cycleId}&orgUnitId=${ids.unit('edu')}`)).statusCode,
-    ).toBe(200);
+    const m = await eduManager.login();
+    expect((await m.get(`/api/participation/report?cycleId=${cycleId}&orgUnitId=${civId}`)).statusCode).toBe(
+      403,
+    );
+    expect((await m.get(`/api/participation/report?cycleId=${cycleId}&orgUnitId=${eduId}`)).statusCode).toBe(
+      200,
+    );
   });
 });
