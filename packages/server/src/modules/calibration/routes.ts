@@ -19,7 +19,7 @@ import {
   deleteCalibrationCase,
   deriveCalibrationCase,
   getCalibration,
-} from './service';
+} from './use-cases';
 
 const tags = ['calibration'];
 
