@@ -30,11 +30,22 @@ function knownJob(row: JobRow): KnownJobRow | null {
 /** A job as the API shows it: every column of `jobs` is a field of the contract's Job. */
 export type JobView = KnownJobRow;
 
+/**
+ * Kinds that are a person's own business (a PIPL download of their data, with the address they asked
+ * from): only the creator sees them, the office neither lists nor reads them.
+ */
+export const PRIVATE_KINDS: readonly JobKind[] = ['participation.personal-data'];
+const isPrivateKind = (kind: string) => PRIVATE_KINDS.some((k) => k === kind);
+
+/** Whether `a` may see the job: its creator, or the office for a kind that is not private. */
+const maySee = (a: Actor, row: Pick<JobRow, 'createdBy' | 'kind'>) =>
+  row.createdBy === a.id || (isOffice(a) && !isPrivateKind(row.kind));
+
 /** A job, for its creator or the office (anyone else: not found, as if it did not exist). */
 export async function getJob(db: Db, queue: JobQueue, actor: Actor | null, id: string): Promise<JobView> {
   const a = requireActor(actor);
   let [row] = await db.select().from(jobs).where(eq(jobs.id, id));
-  if (!row || (row.createdBy !== a.id && !isOffice(a))) throw notFound('Job');
+  if (!row || !maySee(a, row)) throw notFound('Job');
   if (!TERMINAL.includes(row.state)) {
     // pg-boss may have given it up (expired on its last attempt) without running it again.
     await queue.reconcile(row.id, row.kind);
@@ -45,7 +56,7 @@ export async function getJob(db: Db, queue: JobQueue, actor: Actor | null, id: s
   return job;
 }
 
-/** The user's recent jobs, newest first (the office: everyone's with `all`). */
+/** The user's recent jobs, newest first (the office: everyone's but private kinds with `all`). */
 export async function listJobs(
   db: Db,
   actor: Actor | null,
@@ -61,7 +72,12 @@ export async function listJobs(
     .where(and(...conditions))
     .orderBy(desc(jobs.createdAt))
     .limit(opts.limit);
-  return { items: rows.map(knownJob).filter((j) => j !== null) };
+  return {
+    items: rows
+      .filter((r) => maySee(a, r))
+      .map(knownJob)
+      .filter((j) => j !== null),
+  };
 }
 
 /** Jobs of a kind still waiting or running for an input key (e.g. a cycle's compute). */

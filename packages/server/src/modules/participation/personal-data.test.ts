@@ -61,9 +61,10 @@ describe('personal data', () => {
         sql`select count(*)::int as n from audit_log where action = 'user.data_download' and entity_id = ${userId}`,
       ),
     ).toBe(1);
-    // Only the account itself downloads it: the office sees the job, not the file.
+    // Only the account itself sees it: the office neither reads the job (its input holds the address the
+    // download was asked from) nor downloads the file.
     const office = await t.as('office');
-    expect((await office.get(`/api/jobs/${jobId}`)).statusCode).toBe(200);
+    expect((await office.get(`/api/jobs/${jobId}`)).statusCode).toBe(404);
     expect((await office.get(`/api/jobs/${jobId}/file`)).statusCode).toBe(404);
     expect((await (await t.as('citizen02')).get(`/api/jobs/${jobId}/file`)).statusCode).toBe(404);
     expect((await t.anon.get(`/api/jobs/${jobId}/file`)).statusCode).toBe(401);
