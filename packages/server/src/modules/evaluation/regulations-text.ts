@@ -8,7 +8,7 @@ import type { Db } from '../../db/client';
 import { notFound } from '../../lib/errors';
 import { getCycle } from '../cycles/service';
 import type { CycleRules } from './rules';
-import { frozenRulesOrNull } from './service';
+import { frozenRulesOrNull } from './use-cases/shared';
 
 export interface RegulationSection {
   id: string;
