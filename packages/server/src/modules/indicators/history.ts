@@ -33,7 +33,7 @@ import {
   type PlanScope,
 } from '../plans/access';
 import { getDisclosure } from '../results/disclosure';
-import { requireStaff } from './service';
+import { requireStaff } from './use-cases';
 
 type CycleRow = typeof cycles.$inferSelect;
 type NodeRow = typeof indicatorNodes.$inferSelect;

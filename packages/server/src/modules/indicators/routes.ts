@@ -25,7 +25,7 @@ import {
   listIndicators,
   retireIndicator,
   reviseIndicator,
-} from './service';
+} from './use-cases';
 import { indicatorHistory, peerStats, publicUnitHistory, targetAid } from './history';
 
 const tags = ['indicators'];

@@ -23,7 +23,7 @@ import {
 import { buildTree, flattenTree } from './tree';
 import { assertCommentsAnswered } from '../participation/comments';
 import { assertLintPasses, lintPlanTree } from './lint';
-import { assertLibraryRefs, storedLibraryRefs } from '../indicators/service';
+import { assertLibraryRefs, storedLibraryRefs } from '../indicators/use-cases';
 
 export const presentPlan = (
   p: PlanRow,
