@@ -2,18 +2,51 @@ import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db/client';
-import { buildTestApp, type TestApp } from '../../../test/helper';
+import { factory, type FactoryUser } from '../../../test/factories';
+import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
+import { registerClient } from '../../../test/participation';
 
 // PIPL (issue 14): a participant downloads their data and deletes their account.
 let t: TestApp;
+/** The participant: registered with an e-mail and a department's invitation, one public rating given. */
+let me: Client;
 let userId: string;
+let username: string;
+const EMAIL = 'li.ming@example.org';
+const PASSWORD = 'secret-pass-1';
+/** Another participant, an official (evaluator) and the office. */
+let citizen2: FactoryUser;
+let official: FactoryUser;
+let office: FactoryUser;
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  [{ id: userId }] = await rowsOf<{ id: string }>(
-    t.db,
-    sql`select id from users where username = 'citizen01'`,
-  );
+  t = await buildTestApp({ city: 'empty' });
+  const f = factory(t, 'pd');
+  office = await f.user([{ role: 'office' }]);
+  const district = await f.org({ kind: 'district' });
+  const unit = await f.org();
+  const manager = await f.user([{ role: 'unit_manager', orgUnitId: unit.id }]);
+  official = await f.user([{ role: 'evaluator' }]);
+  citizen2 = await f.user([{ role: 'public' }]);
+  // A cycle in evaluation with the unit's approved plan, so the participant can rate it.
+  const cycle = await f.cycle({ stage: 'planning' });
+  const plan = await f.plan({ cycleId: cycle.id, orgUnitId: unit.id });
+  await f.stage(cycle.id, 'evaluation');
+  const inv = (
+    await (await manager.login()).post('/api/participation/invitations', { orgUnitId: unit.id })
+  ).json().items[0];
+  me = (
+    await registerClient(t, {
+      email: EMAIL,
+      password: PASSWORD,
+      invitationToken: inv.token,
+      category: 'urban_resident',
+      district: district.code,
+    })
+  ).client;
+  ({ id: userId, username } = (await me.get('/api/auth/me')).json().user);
+  const rated = await me.post(`/api/participation/plans/${plan.id}/public-ratings`, { scores: { A: 80 } });
+  expect(rated.statusCode, rated.body).toBe(201);
 });
 afterAll(() => t.close());
 
@@ -21,7 +54,6 @@ const count = async (q: ReturnType<typeof sql>) => Number((await rowsOf<{ n: num
 
 describe('personal data', () => {
   it('makes everything held about the account a JSON file by a job, contacts decrypted, audited', async () => {
-    const me = await t.as('citizen01');
     // A job: 202 with its id; the file is the job's, for this account only.
     const queued = await me.post('/api/participation/my-data');
     expect(queued.statusCode, queued.body).toBe(202);
@@ -42,16 +74,16 @@ describe('personal data', () => {
     expect(res.headers['x-content-sha256']).toBe(createHash('sha256').update(res.rawPayload).digest('hex'));
     const data = res.json();
     expect(data.format).toBe('perfcommons-personal-data');
-    expect(data.account).toMatchObject({ id: userId, username: 'citizen01' });
+    expect(data.account).toMatchObject({ id: userId, username });
     const [stored] = await rowsOf<{ email: string | null }>(
       t.db,
       sql`select email from users where id = ${userId}`,
     );
-    if (stored.email) {
-      expect(stored.email.startsWith('enc:')).toBe(true);
-      expect(data.account.email).toContain('@');
-    }
+    // The contact is stored encrypted and given back in clear.
+    expect(stored.email!.startsWith('enc:')).toBe(true);
+    expect(data.account.email).toBe(EMAIL);
     const ratings = await count(sql`select count(*)::int as n from public_ratings where user_id = ${userId}`);
+    expect(ratings).toBe(1);
     expect(data.publicRatings.length).toBe(ratings);
     for (const k of ['consents', 'relationships', 'comments', 'needs', 'ratings', 'needSupports'])
       expect(Array.isArray(data[k]), k).toBe(true);
@@ -63,10 +95,10 @@ describe('personal data', () => {
     ).toBe(1);
     // Only the account itself sees it: the office neither reads the job (its input holds the address the
     // download was asked from) nor downloads the file.
-    const office = await t.as('office');
-    expect((await office.get(`/api/jobs/${jobId}`)).statusCode).toBe(404);
-    expect((await office.get(`/api/jobs/${jobId}/file`)).statusCode).toBe(404);
-    expect((await (await t.as('citizen02')).get(`/api/jobs/${jobId}/file`)).statusCode).toBe(404);
+    const officeClient = await office.login();
+    expect((await officeClient.get(`/api/jobs/${jobId}`)).statusCode).toBe(404);
+    expect((await officeClient.get(`/api/jobs/${jobId}/file`)).statusCode).toBe(404);
+    expect((await (await citizen2.login()).get(`/api/jobs/${jobId}/file`)).statusCode).toBe(404);
     expect((await t.anon.get(`/api/jobs/${jobId}/file`)).statusCode).toBe(401);
     // Without a session nothing is queued.
     expect((await t.anon.post('/api/participation/my-data')).statusCode).toBe(401);
@@ -80,18 +112,24 @@ describe('personal data', () => {
   });
 
   it('deletes a participant account: contacts and profile erased, login gone, ratings kept, chain valid', async () => {
-    const me = await t.as('citizen01');
     const before = await count(sql`select count(*)::int as n from public_ratings where user_id = ${userId}`);
     const wrong = await me.post('/api/participation/delete-account', { currentPassword: 'not-it' });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().details).toEqual([{ path: 'currentPassword', message: 'does not match' }]);
-    const official = await (
-      await t.as('leader01')
+    const relationships = await count(
+      sql`select count(*)::int as n from participant_relationships where user_id = ${userId}`,
+    );
+    const profiles = await count(
+      sql`select count(*)::int as n from participant_profiles where user_id = ${userId}`,
+    );
+    expect([before, relationships, profiles]).toEqual([1, 1, 1]);
+    const officialRes = await (
+      await official.login()
     ).post('/api/participation/delete-account', {
       currentPassword: 'demo1234',
     });
-    expect(official.statusCode).toBe(403);
-    const res = await me.post('/api/participation/delete-account', { currentPassword: 'demo1234' });
+    expect(officialRes.statusCode).toBe(403);
+    const res = await me.post('/api/participation/delete-account', { currentPassword: PASSWORD });
     expect(res.statusCode, res.body).toBe(200);
     const [u] = await rowsOf<Record<string, unknown>>(
       t.db,
@@ -117,9 +155,11 @@ describe('personal data', () => {
     );
     // The session ended and the login is gone.
     expect((await me.post('/api/participation/my-data')).statusCode).toBe(401);
-    const login = await t.anon.post('/api/auth/login', { username: 'citizen01', password: 'demo1234' });
-    expect(login.statusCode).toBe(401);
-    const verify = (await (await t.as('office')).get('/api/audit/verify')).json();
+    for (const name of [username, EMAIL]) {
+      const login = await t.anon.post('/api/auth/login', { username: name, password: PASSWORD });
+      expect(login.statusCode, name).toBe(401);
+    }
+    const verify = (await (await office.login()).get('/api/audit/verify')).json();
     expect(verify.ok, JSON.stringify(verify)).toBe(true);
   });
 });
