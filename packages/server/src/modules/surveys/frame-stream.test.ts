@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factory } from '../../../test/factories';
 import { buildTestApp, multipart, type Client, type TestApp } from '../../../test/helper';
 import { auditLog, jobFiles, surveyFrameUnits } from '../../db/schema';
 import { appendAudit, verifyAudit } from '../audit/service';
@@ -40,8 +41,9 @@ const stored = async () =>
     .n;
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  office = await t.as('office');
+  t = await buildTestApp({ city: 'empty' });
+  // An empty install: the office is the only account the import needs.
+  office = await (await factory(t, 'fs').user([{ role: 'office' }])).login();
   const created = await office.post('/api/surveys', {
     code: 'frame-stream',
     title: '抽样框流式导入',
@@ -144,6 +146,10 @@ describe('streamed CSV frame import', () => {
 
   it('runs as a job: 202 with its id, progress to 100, the summary as its result, the upload deleted', async () => {
     const { payload, headers } = multipart('frame.csv', frameCsv(4000, { prefix: 'J' }));
+    // Listening before the request: a job done before its 202 is answered still reports its progress.
+    const events: { id: string; progress: number }[] = [];
+    const onProgress = (e: { id: string; progress: number }) => events.push(e);
+    t.app.jobs.events.on('progress', onProgress);
     const res = await office.raw({
       method: 'POST',
       url: `/api/surveys/${surveyId}/frame/import?mode=replace`,
@@ -152,11 +158,9 @@ describe('streamed CSV frame import', () => {
     });
     expect(res.statusCode).toBe(202);
     const { jobId } = res.json();
-    const seen: number[] = [];
-    const onProgress = (e: { id: string; progress: number }) => e.id === jobId && seen.push(e.progress);
-    t.app.jobs.events.on('progress', onProgress);
     const done = await t.app.jobs.wait(jobId);
     t.app.jobs.events.off('progress', onProgress);
+    const seen = events.filter((e) => e.id === jobId).map((e) => e.progress);
     expect(done.state).toBe('completed');
     const job = (await office.get(`/api/jobs/${jobId}`)).json();
     expect(job).toMatchObject({ kind: 'surveys.frame-import', state: 'completed', progress: 100 });
