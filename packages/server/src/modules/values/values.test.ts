@@ -34,7 +34,7 @@ const TREE: IndicatorNodeInput[] = [
 ];
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ city: 'empty' });
   // Its own cycle, units, people and plans (test/factories.ts), not the demo city's.
   const f = factory(t, 'values');
   const cycle = await f.cycle({ year: 2031, stage: 'planning' });
