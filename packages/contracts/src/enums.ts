@@ -29,6 +29,8 @@ export const KNOWN_PEER_GROUPS = [
 
 export const PLAN_STATUSES = ['draft', 'published_for_comment', 'approved', 'closed'] as const;
 export type PlanStatus = (typeof PLAN_STATUSES)[number];
+/** Plans that may be given rater panels: approved ones, and closed ones (a panel assigned late). */
+export const PANEL_PLAN_STATUSES: readonly string[] = ['approved', 'closed'] satisfies PlanStatus[];
 export const APPRAISEE_TYPES = ['unit', 'cadre', 'project'] as const;
 export type AppraiseeType = (typeof APPRAISEE_TYPES)[number];
 

@@ -1,5 +1,5 @@
 import { and, eq, type SQL } from 'drizzle-orm';
-import type { PlanPermissions } from '@perfcommons/contracts';
+import { PANEL_PLAN_STATUSES, type PlanPermissions } from '@perfcommons/contracts';
 import type { DbOrTx } from '../../db/client';
 import { evaluationTasks, orgUnits, people, plans, users } from '../../db/schema';
 import { coversOrg, isOffice, requireActor, type Actor } from '../../lib/actor';
@@ -164,7 +164,6 @@ export function planPermissions(actor: Actor | null, s: PlanScope): PlanPermissi
     signOffice: status === 'approved' && canSignSync(actor, s, 'office'),
     requestRevision: editor && status === 'approved',
     decideRevisions: isOffice(actor),
-    // Rater panels go to approved plans, and to closed ones (a panel assigned late).
-    assignPanel: isOffice(actor) && (status === 'approved' || status === 'closed'),
+    assignPanel: isOffice(actor) && PANEL_PLAN_STATUSES.includes(status),
   };
 }

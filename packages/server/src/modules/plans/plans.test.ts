@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factory, type Factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
-import { plans } from '../../db/schema';
+import { evaluationTasks, plans } from '../../db/schema';
 import { departmentTree } from './templates';
 
 let t: TestApp;
@@ -205,5 +205,18 @@ describe('plan permissions', () => {
       (await c.get(`/api/plans/${ids.approved}`)).json().plan.can.assignPanel;
     expect(await detail(office)).toBe(true);
     expect(await detail(manager)).toBe(false);
+    // The server holds the same rule: a panel for a draft or commented plan is refused, nothing assigned.
+    const rater = await f.user([{ role: 'evaluator' }]);
+    const assign = (planIds: string[]) =>
+      office.post(`/api/cycles/${cycle.id}/tasks`, { planIds, subjectType: 'expert', raterIds: [rater.id] });
+    const refused = await assign([ids.approved, ids.draft, ids.published_for_comment]);
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json().details.map((d: { path: string }) => d.path)).toEqual(['planIds.1', 'planIds.2']);
+    const tasksOf = () => t.db.select().from(evaluationTasks).where(eq(evaluationTasks.raterId, rater.id));
+    expect(await tasksOf()).toHaveLength(0);
+    const ok = await assign([ids.approved, ids.closed]);
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().created).toBe(2);
+    expect(await tasksOf()).toHaveLength(2);
   });
 });

@@ -1,4 +1,5 @@
 import { eq, inArray } from 'drizzle-orm';
+import { PANEL_PLAN_STATUSES } from '@perfcommons/contracts';
 import type { Db, DbOrTx } from '../../../db/client';
 import { evaluationTasks, orgUnits, people, plans, roleAssignments, users } from '../../../db/schema';
 import { requireOffice, type Actor } from '../../../lib/actor';
@@ -40,7 +41,13 @@ export async function assignTasks(
     await getCycle(tx, input.cycleId);
     await assertCycleNotPublished(tx, input.cycleId);
     const planRows = await tx
-      .select({ id: plans.id, cycleId: plans.cycleId, orgPath: orgUnits.path, personUserId: people.userId })
+      .select({
+        id: plans.id,
+        cycleId: plans.cycleId,
+        status: plans.status,
+        orgPath: orgUnits.path,
+        personUserId: people.userId,
+      })
       .from(plans)
       .innerJoin(orgUnits, eq(orgUnits.id, plans.orgUnitId))
       .leftJoin(people, eq(people.id, plans.personId))
@@ -49,11 +56,18 @@ export async function assignTasks(
       .map((id, i) => ({ id, i }))
       .filter(({ id }) => !planRows.some((p) => p.id === id && p.cycleId === input.cycleId))
       .map(({ i }) => ({ path: `planIds.${i}`, message: 'no such plan in this cycle' }));
+    // The same rule as the plan's `can.assignPanel`: panels rate an approved plan (or a closed one, late).
+    input.planIds.forEach((id, i) => {
+      const p = planRows.find((r) => r.id === id && r.cycleId === input.cycleId);
+      if (p && !PANEL_PLAN_STATUSES.includes(p.status))
+        details.push({ path: `planIds.${i}`, message: `plan is ${p.status}: panels go to approved plans` });
+    });
     const known = await tx.select({ id: users.id }).from(users).where(inArray(users.id, input.raterIds));
     input.raterIds.forEach((id, i) => {
       if (!known.some((u) => u.id === id)) details.push({ path: `raterIds.${i}`, message: 'no such user' });
     });
-    if (details.length) throw badRequest('Unknown plans or raters; nothing was assigned', details);
+    if (details.length)
+      throw badRequest('Unknown or unapproved plans, or unknown raters; nothing was assigned', details);
     const unitPaths = await unitPathsOf(tx, input.raterIds);
     const external = EXTERNAL_SUBJECTS.includes(input.subjectType);
     const rows: (typeof evaluationTasks.$inferInsert)[] = [];
