@@ -152,6 +152,34 @@ export const SMALL_TREE: IndicatorNodeInput[] = [
   },
 ];
 
+/** A measured leaf (A1, 80 points) and a veto leaf 一票否决 (A2, 20 points, passes with no major accident). */
+export const VETO_TREE: IndicatorNodeInput[] = [
+  {
+    code: 'A',
+    name: '综合',
+    weight: 100,
+    children: [
+      {
+        code: 'A1',
+        name: '重点任务完成率',
+        weight: 80,
+        unit: '%',
+        rule: { type: 'linear', baseline: 0, target: 100, direction: 'higher' },
+        subjects: [{ type: 'data', weight: 100 }],
+      },
+      {
+        code: 'A2',
+        name: '较大及以上生产安全事故',
+        weight: 20,
+        unit: '起',
+        rule: { type: 'passFail', passWhen: 'zero' },
+        veto: { mode: 'unqualified' },
+        subjects: [{ type: 'data', weight: 100 }],
+      },
+    ],
+  },
+];
+
 let passwordHash: Promise<string> | undefined;
 let run = 0;
 

@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IndicatorNodeInput } from '@perfcommons/contracts';
 import { rowsOf } from '../../db/client';
 import { DEFAULT_CONSEQUENCE_RULES } from '../evaluation/rules';
-import { factory } from '../../../test/factories';
+import { factory, VETO_TREE } from '../../../test/factories';
 import { buildTestApp, type TestApp } from '../../../test/helper';
 
 // Issue 15, "public pages that explain": what the portal's result page reads from the public API — the
@@ -21,33 +20,6 @@ interface Node {
 }
 const flat = (nodes: Node[]): Node[] => nodes.flatMap((n) => [n, ...flat(n.children ?? [])]);
 
-/** A measured leaf (80%) and a veto leaf 一票否决 (passes with no major accident). */
-const TREE: IndicatorNodeInput[] = [
-  {
-    code: 'A',
-    name: '综合',
-    weight: 100,
-    children: [
-      {
-        code: 'A1',
-        name: '重点任务完成率',
-        weight: 80,
-        unit: '%',
-        rule: { type: 'linear', baseline: 0, target: 100, direction: 'higher' },
-        subjects: [{ type: 'data', weight: 100 }],
-      },
-      {
-        code: 'A2',
-        name: '较大及以上生产安全事故',
-        weight: 20,
-        unit: '起',
-        rule: { type: 'passFail', passWhen: 'zero' },
-        veto: { mode: 'unqualified' },
-        subjects: [{ type: 'data', weight: 100 }],
-      },
-    ],
-  },
-];
 /** A1 at 90 of 100 (72 points), one major accident: 72 by score, unqualified by the veto. */
 const TOTAL = 72;
 
@@ -70,12 +42,12 @@ beforeAll(async () => {
   // The published cycle, with the default consequence rules (a cadre's admonishment, accountability …).
   const cycle = await f.cycle({ year: 2031, stage: 'planning' });
   await f.rules(cycle.id, { consequenceRules: DEFAULT_CONSEQUENCE_RULES });
-  const unitPlan = await f.plan({ cycleId: cycle.id, orgUnitId: unit.id, tree: TREE });
+  const unitPlan = await f.plan({ cycleId: cycle.id, orgUnitId: unit.id, tree: VETO_TREE });
   const cadrePlan = await f.plan({
     cycleId: cycle.id,
     orgUnitId: unit.id,
     personId: (await f.person({ orgUnitId: unit.id })).id,
-    tree: TREE,
+    tree: VETO_TREE,
   });
   await report(unitPlan.id, 2031, 90, 1);
   await report(cadrePlan.id, 2031, 90, 1);
@@ -83,7 +55,7 @@ beforeAll(async () => {
 
   // A later cycle, computed but not published.
   const later = await f.cycle({ year: 2032, stage: 'planning' });
-  const laterPlan = await f.plan({ cycleId: later.id, orgUnitId: unit.id, tree: TREE });
+  const laterPlan = await f.plan({ cycleId: later.id, orgUnitId: unit.id, tree: VETO_TREE });
   await report(laterPlan.id, 2032, 95, 0);
   await f.results(later.id);
 

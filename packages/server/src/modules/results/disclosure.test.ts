@@ -2,10 +2,9 @@ import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recomputeBundle, type OpenDataBundle } from '@perfcommons/domain';
-import type { IndicatorNodeInput } from '@perfcommons/contracts';
 import { rowsOf } from '../../db/client';
 import { DEFAULT_CONSEQUENCE_RULES } from '../evaluation/rules';
-import { factory, type Factory } from '../../../test/factories';
+import { factory, type Factory, VETO_TREE } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 
 // Issue 14: what the public sees of a cycle is one policy, applied on every public path.
@@ -22,34 +21,6 @@ let manager: Client;
  */
 let cadre: { resultId: string; kind: string; name: string };
 let unitResultId: string;
-
-/** A measured leaf (80 points) and a veto leaf 一票否决 (20 points, passes with no major accident). */
-const TREE: IndicatorNodeInput[] = [
-  {
-    code: 'A',
-    name: '综合',
-    weight: 100,
-    children: [
-      {
-        code: 'A1',
-        name: '重点任务完成率',
-        weight: 80,
-        unit: '%',
-        rule: { type: 'linear', baseline: 0, target: 100, direction: 'higher' },
-        subjects: [{ type: 'data', weight: 100 }],
-      },
-      {
-        code: 'A2',
-        name: '较大及以上生产安全事故',
-        weight: 20,
-        unit: '起',
-        rule: { type: 'passFail', passWhen: 'zero' },
-        veto: { mode: 'unqualified' },
-        subjects: [{ type: 'data', weight: 100 }],
-      },
-    ],
-  },
-];
 
 beforeAll(async () => {
   t = await buildTestApp({ city: 'empty' });
@@ -73,9 +44,12 @@ beforeAll(async () => {
     );
   const units = [await f.org(), await f.org()];
   for (const [i, a1] of [95, 80].entries())
-    await report((await f.plan({ cycleId, orgUnitId: units[i].id, tree: TREE })).id, a1);
+    await report((await f.plan({ cycleId, orgUnitId: units[i].id, tree: VETO_TREE })).id, a1);
   const person = await f.person({ orgUnitId: units[0].id, name: '测试干部 披露' });
-  await report((await f.plan({ cycleId, orgUnitId: units[0].id, personId: person.id, tree: TREE })).id, 60);
+  await report(
+    (await f.plan({ cycleId, orgUnitId: units[0].id, personId: person.id, tree: VETO_TREE })).id,
+    60,
+  );
   await f.results(cycleId, { publish: true });
   office = await (await f.user([{ role: 'office' }])).login();
   leader = await (await f.user([{ role: 'evaluator' }])).login();

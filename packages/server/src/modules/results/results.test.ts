@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IndicatorNodeInput } from '@perfcommons/contracts';
 import { rowsOf } from '../../db/client';
 import { sealAudit } from '../audit/service';
-import { factory, type Factory } from '../../../test/factories';
+import { factory, type Factory, VETO_TREE } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 
 let t: TestApp;
@@ -28,34 +27,6 @@ interface Result {
   breakdown: { contribution: number; kind: string; children?: { contribution: number; kind: string }[] }[];
 }
 
-/** A measured leaf (A1, 80 points) and a veto leaf 一票否决 (A2, passes with no major accident). */
-const TREE: IndicatorNodeInput[] = [
-  {
-    code: 'A',
-    name: '综合',
-    weight: 100,
-    children: [
-      {
-        code: 'A1',
-        name: '重点任务完成率',
-        weight: 80,
-        unit: '%',
-        rule: { type: 'linear', baseline: 0, target: 100, direction: 'higher' },
-        subjects: [{ type: 'data', weight: 100 }],
-      },
-      {
-        code: 'A2',
-        name: '较大及以上生产安全事故',
-        weight: 20,
-        unit: '起',
-        rule: { type: 'passFail', passWhen: 'zero' },
-        veto: { mode: 'unqualified' },
-        subjects: [{ type: 'data', weight: 100 }],
-      },
-    ],
-  },
-];
-
 beforeAll(async () => {
   t = await buildTestApp({ city: 'empty' });
   f = factory(t, 'results');
@@ -78,15 +49,20 @@ beforeAll(async () => {
   for (const a1 of [100, 98, 96, 94, 92]) {
     const unit = await f.org();
     units.push(unit);
-    await report((await f.plan({ cycleId: cycle.id, orgUnitId: unit.id, tree: TREE })).id, a1, 0);
+    await report((await f.plan({ cycleId: cycle.id, orgUnitId: unit.id, tree: VETO_TREE })).id, a1, 0);
   }
   vetoedName = '测试区人民政府 results';
   const vetoed = await f.org({ name: vetoedName });
-  await report((await f.plan({ cycleId: cycle.id, orgUnitId: vetoed.id, tree: TREE })).id, 99, 1);
+  await report((await f.plan({ cycleId: cycle.id, orgUnitId: vetoed.id, tree: VETO_TREE })).id, 99, 1);
   // Two cadres: another appraisee type, graded in its own group.
   for (const [i, a1] of [85, 70].entries()) {
     const person = await f.person({ orgUnitId: units[i].id });
-    const plan = await f.plan({ cycleId: cycle.id, orgUnitId: units[i].id, personId: person.id, tree: TREE });
+    const plan = await f.plan({
+      cycleId: cycle.id,
+      orgUnitId: units[i].id,
+      personId: person.id,
+      tree: VETO_TREE,
+    });
     await report(plan.id, a1, 0);
   }
   appraisees = 8;
