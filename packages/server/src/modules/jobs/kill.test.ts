@@ -128,6 +128,15 @@ async function resume(jobId: string, expireSeconds?: number) {
   await exited(second.child);
 }
 
+/** A killed upload import: still active on its first attempt, its upload kept for the next one. */
+async function expectKilledKeepingUpload(database: Database, jobId: string) {
+  const [killed] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
+  expect(killed).toMatchObject({ state: 'active', attempts: 1 });
+  expect(
+    (await database.db.select({ n: count() }).from(jobFiles).where(eq(jobFiles.jobId, jobId)))[0].n,
+  ).toBe(1);
+}
+
 it('leaves nothing half-applied when killed mid-job, and completes the job after a restart', async () => {
   await freshTarget();
 
@@ -212,12 +221,7 @@ it('a values import killed mid-file stores nothing; after a restart it stores ev
   const jobId = await killMidJob(['values.import', plan.id, manager.actor.id, csv], expire);
   database = await open();
   expect(await stored(database)).toEqual({ values: 0, audited: 0 });
-  const [killed] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
-  expect(killed).toMatchObject({ state: 'active', attempts: 1 });
-  // The upload is kept for the next attempt.
-  expect(
-    (await database.db.select({ n: count() }).from(jobFiles).where(eq(jobFiles.jobId, jobId)))[0].n,
-  ).toBe(1);
+  await expectKilledKeepingUpload(database, jobId);
   await database.close();
 
   await resume(jobId, expire);
@@ -374,12 +378,7 @@ it('a linkage import killed before commit stores no record or audit; after a res
   const jobId = await killMidJob(['linkage.import', office.id, csv], expire);
   database = await open();
   expect(await counts(database)).toEqual(before);
-  const [killed] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
-  expect(killed).toMatchObject({ state: 'active', attempts: 1 });
-  // The upload is kept for the next attempt.
-  expect(
-    (await database.db.select({ n: count() }).from(jobFiles).where(eq(jobFiles.jobId, jobId)))[0].n,
-  ).toBe(1);
+  await expectKilledKeepingUpload(database, jobId);
   await database.close();
 
   await resume(jobId, expire);
