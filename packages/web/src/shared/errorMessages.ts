@@ -210,6 +210,8 @@ export const zh = {
     'unknown org unit': '单位不存在',
     'no such unit': '单位不存在',
     'no such plan in this cycle': '本周期没有该计划',
+    'plan not approved: panels go to approved or closed plans':
+      '计划尚未批准：评价小组只能分配给已批准或已结束的计划',
     'not a leaf of this plan': '不是本计划的末级指标',
     'term outside the cycle period': '任期不在考核期内',
     'the plan has no indicators': '计划还没有指标',
@@ -432,6 +434,8 @@ export const en: Same<typeof zh> = {
     'unknown org unit': 'unknown unit',
     'no such unit': 'no such unit',
     'no such plan in this cycle': 'no such plan in this cycle',
+    'plan not approved: panels go to approved or closed plans':
+      'plan not approved: panels go to approved or closed plans',
     'not a leaf of this plan': 'not a leaf indicator of this plan',
     'term outside the cycle period': 'term outside the cycle period',
     'the plan has no indicators': 'the plan has no indicators',

@@ -212,6 +212,9 @@ describe('plan permissions', () => {
     const refused = await assign([ids.approved, ids.draft, ids.published_for_comment]);
     expect(refused.statusCode, refused.body).toBe(400);
     expect(refused.json().details.map((d: { path: string }) => d.path)).toEqual(['planIds.1', 'planIds.2']);
+    expect(refused.json().details[0].message).toBe(
+      'plan not approved: panels go to approved or closed plans',
+    );
     const tasksOf = () => t.db.select().from(evaluationTasks).where(eq(evaluationTasks.raterId, rater.id));
     expect(await tasksOf()).toHaveLength(0);
     const ok = await assign([ids.approved, ids.closed]);

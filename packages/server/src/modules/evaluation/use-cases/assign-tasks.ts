@@ -60,7 +60,10 @@ export async function assignTasks(
     input.planIds.forEach((id, i) => {
       const p = planRows.find((r) => r.id === id && r.cycleId === input.cycleId);
       if (p && !PANEL_PLAN_STATUSES.includes(p.status))
-        details.push({ path: `planIds.${i}`, message: `plan is ${p.status}: panels go to approved plans` });
+        details.push({
+          path: `planIds.${i}`,
+          message: 'plan not approved: panels go to approved or closed plans',
+        });
     });
     const known = await tx.select({ id: users.id }).from(users).where(inArray(users.id, input.raterIds));
     input.raterIds.forEach((id, i) => {
