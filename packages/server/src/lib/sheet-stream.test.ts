@@ -1,7 +1,8 @@
+import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   assertZipStreamable,
   MAX_INFLATE_RATIO,
@@ -81,6 +82,36 @@ describe('readSheetRows', () => {
     ]);
     // The same from a buffer.
     expect(await read(file, 'v.xlsx')).toEqual(rows);
+  });
+
+  it('parses each worksheet as it arrives: nothing written to disk, whatever order the writer chose', async () => {
+    // Excel, WPS and ExcelJS put the sheets before the shared strings; read in that order, the
+    // library would park each sheet in a temporary file and parse it at the end.
+    const write = vi.spyOn(fs, 'createWriteStream');
+    try {
+      const texts = await workbook([
+        ['code', 'name'],
+        ['a-1', '名称'],
+        ['a-2', 3],
+      ]);
+      expect(await read(texts, 'a.xlsx')).toEqual([
+        { row: 1, cells: ['code', 'name'] },
+        { row: 2, cells: ['a-1', '名称'] },
+        { row: 3, cells: ['a-2', '3'] },
+      ]);
+      // A workbook of numbers only, with no shared strings at all.
+      const numbers = await workbook([
+        [1, 2],
+        [3, new Date(Date.UTC(2025, 0, 2))],
+      ]);
+      expect(await read(numbers, 'n.xlsx')).toEqual([
+        { row: 1, cells: ['1', '2'] },
+        { row: 2, cells: ['3', '2025-01-02'] },
+      ]);
+      expect(write).not.toHaveBeenCalled();
+    } finally {
+      write.mockRestore();
+    }
   });
 
   it('streams a CSV (BOM, quotes, empty lines) with record numbers as rows', async () => {

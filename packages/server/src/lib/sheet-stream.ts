@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { createInflateRaw } from 'node:zlib';
+import { crc32, createInflateRaw } from 'node:zlib';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { AppError, badRequest } from './errors';
@@ -125,6 +125,94 @@ function chunked(buffer: Buffer, onBytes?: (parsed: number) => void): Readable {
   );
 }
 
+/**
+ * The parts the streaming reader needs before a worksheet, in the order it needs them. ExcelJS's
+ * reader parses a worksheet as it arrives only when the relations and shared strings came first;
+ * otherwise it writes the whole uncompressed sheet to a temporary file and reads it back at the end.
+ * Excel, WPS and ExcelJS all write the sheets before the shared strings.
+ */
+const FIRST_PARTS = [
+  '_rels/.rels',
+  'xl/_rels/workbook.xml.rels',
+  'xl/workbook.xml',
+  'xl/sharedStrings.xml',
+  'xl/styles.xml',
+];
+/** Shared strings of a workbook that has none (numbers or inline strings only). */
+const NO_SHARED_STRINGS = Buffer.from(
+  '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+    '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>',
+);
+
+/** A ZIP local file header with known sizes (no data descriptor follows the data). */
+function localHeader(p: {
+  name: string;
+  flags: number;
+  method: number;
+  crc: number;
+  compressed: number;
+  declared: number;
+}) {
+  const name = Buffer.from(p.name, 'utf8');
+  const h = Buffer.alloc(30);
+  h.writeUInt32LE(0x04034b50, 0);
+  h.writeUInt16LE(20, 4);
+  h.writeUInt16LE(p.flags & 0x800, 6);
+  h.writeUInt16LE(p.method, 8);
+  h.writeUInt32LE(p.crc, 14);
+  h.writeUInt32LE(p.compressed, 18);
+  h.writeUInt32LE(p.declared, 22);
+  h.writeUInt16LE(name.length, 26);
+  return Buffer.concat([h, name]);
+}
+
+/**
+ * The archive's parts re-sent as a stream of local entries, relations, workbook, shared strings and
+ * styles first ({@link FIRST_PARTS}), then the rest in their order, each with its sizes in its header.
+ * So the reader parses every worksheet as it comes: no temporary file, nothing on disk, and the same
+ * order of events whatever the writer's. The compressed data is not touched.
+ */
+function readerOrdered(buffer: Buffer, onBytes?: (parsed: number) => void): Readable {
+  const parts = [...zipParts(buffer)];
+  const rank = (name: string) => {
+    const i = FIRST_PARTS.indexOf(name);
+    return i < 0 ? FIRST_PARTS.length : i;
+  };
+  const ordered = parts
+    .map((part, i) => ({ part, i }))
+    .sort((a, b) => rank(a.part.name) - rank(b.part.name) || a.i - b.i)
+    .map(({ part }) => part);
+  if (!parts.some((p) => p.name === 'xl/sharedStrings.xml'))
+    ordered.splice(FIRST_PARTS.indexOf('xl/sharedStrings.xml'), 0, {
+      name: 'xl/sharedStrings.xml',
+      method: 0,
+      flags: 0,
+      crc: crc32(NO_SHARED_STRINGS),
+      compressed: NO_SHARED_STRINGS.length,
+      declared: NO_SHARED_STRINGS.length,
+      data: NO_SHARED_STRINGS,
+    });
+  const size = 256 * 1024;
+  return Readable.from(
+    (function* () {
+      let sent = 0;
+      for (const part of ordered) {
+        yield localHeader(part);
+        for (let i = 0; i < part.data.length; i += size) {
+          const piece = part.data.subarray(i, i + size);
+          sent += piece.length;
+          onBytes?.(Math.min(buffer.length, sent));
+          yield piece;
+        }
+      }
+      // End of central directory: the reader stops here (it reads the entries, not the directory).
+      const end = Buffer.alloc(22);
+      end.writeUInt32LE(0x06054b50, 0);
+      yield end;
+    })(),
+  );
+}
+
 async function* xlsxRows(
   source: Readable | Buffer,
   opts: SheetStreamOptions,
@@ -138,7 +226,7 @@ async function* xlsxRows(
     );
   if (buffer.length < 22) throw unreadable();
   await assertZipStreamable(buffer, opts.maxUncompressed);
-  const input = chunked(buffer, opts.onBytes);
+  const input = readerOrdered(buffer, opts.onBytes);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',

@@ -22,6 +22,10 @@ export interface ZipPart {
   name: string;
   /** 0 stored, 8 deflated (anything else is refused by the callers). */
   method: number;
+  /** General purpose flags of the central directory (bit 11: the name is UTF-8). */
+  flags: number;
+  /** CRC-32 of the uncompressed part, as the central directory gives it. */
+  crc: number;
   compressed: number;
   /** The uncompressed size the archive declares (the sender's word). */
   declared: number;
@@ -48,7 +52,9 @@ export function* zipParts(buffer: Buffer): Generator<ZipPart> {
   let p = buffer.readUInt32LE(eocd + 16);
   for (let n = 0; n < entries; n++) {
     if (p + 46 > buffer.length || buffer.readUInt32LE(p) !== 0x02014b50) throw unreadable();
+    const flags = buffer.readUInt16LE(p + 8);
     const method = buffer.readUInt16LE(p + 10);
+    const crc = buffer.readUInt32LE(p + 16);
     const compressed = buffer.readUInt32LE(p + 20);
     const declared = buffer.readUInt32LE(p + 24);
     const nameLen = buffer.readUInt16LE(p + 28);
@@ -59,7 +65,15 @@ export function* zipParts(buffer: Buffer): Generator<ZipPart> {
     if (local + 30 > buffer.length || buffer.readUInt32LE(local) !== 0x04034b50) throw unreadable();
     const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
     if (start + compressed > buffer.length) throw unreadable();
-    yield { name, method, compressed, declared, data: buffer.subarray(start, start + compressed) };
+    yield {
+      name,
+      method,
+      flags,
+      crc,
+      compressed,
+      declared,
+      data: buffer.subarray(start, start + compressed),
+    };
   }
 }
 
