@@ -52,7 +52,7 @@ export function entryHash(
   algorithm?: ChainAlgorithm,
 ) {
   // Only the entry's own fields: a row read back also carries `hash` and `seal`, which must not hash itself.
-  // The intake statement of survey answers builds this same text in SQL (surveys/intake.ts).
+  // The intake statement of survey answers builds this same text in SQL (surveys/intake/).
   return chainDigest(
     canonicalJson({
       seq: e.seq,
