@@ -80,6 +80,6 @@ export function isLeaf(node: IndicatorNode): boolean {
 }
 
 /** Subjects scoring a leaf: the configured ones, or data only. */
-export function subjectsOf(node: IndicatorNode): SubjectWeight[] {
+export function subjectsOf(node: Pick<IndicatorNode, 'subjects'>): SubjectWeight[] {
   return node.subjects && node.subjects.length > 0 ? node.subjects : [{ type: 'data', weight: 100 }];
 }

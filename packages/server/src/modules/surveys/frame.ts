@@ -1,11 +1,10 @@
 import { badRequest, type ErrorDetail } from '../../lib/errors';
 
-/** One unit of a sampling frame as uploaded: an id, the strata fields, optional contact. */
-export interface FrameRowInput {
-  id: string;
-  contact?: string;
-  [field: string]: string | undefined;
-}
+/**
+ * One unit of a sampling frame as uploaded (a row of the contract's `FrameBody`): `id`, the strata
+ * fields, optional `contact`, each a string; {@link checkFrameRows} holds it to the frame's fields.
+ */
+export type FrameRowInput = Record<string, string>;
 
 const MAX_ROWS = 200_000;
 

@@ -39,7 +39,8 @@ export const surveyAnsweringRoutes: FastifyPluginAsyncContract = async (app) => 
     rateLimit: {
       max: 30,
       timeWindow: '1 minute',
-      allowList: (req: { params?: unknown }) => ((req.params as { token?: string })?.token ?? '').length > 20,
+      allowList: ({ params: p }: { params?: unknown }) =>
+        typeof p === 'object' && p !== null && 'token' in p && String(p.token).length > 20,
     },
   };
   app.get(

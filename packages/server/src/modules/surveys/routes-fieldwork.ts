@@ -9,7 +9,6 @@ import {
   StoredResponseReply,
   SurveyReply,
 } from '@perfcommons/contracts';
-import type { Answers } from '@perfcommons/domain';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { enterInterview } from './intake';
 import { recordOutcome } from './outcomes';
@@ -56,10 +55,7 @@ export const surveyFieldworkRoutes: FastifyPluginAsyncContract = async (app) => 
     async (req, reply) => {
       reply.code(201);
       return {
-        response: await enterInterview(db, req.actor, req.params.id, {
-          ...req.body,
-          answers: req.body.answers as Answers,
-        }),
+        response: await enterInterview(db, req.actor, req.params.id, req.body),
       };
     },
   );

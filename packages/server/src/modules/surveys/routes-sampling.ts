@@ -16,7 +16,6 @@ import {
   SampleSizeReply,
 } from '@perfcommons/contracts';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
-import type { FrameRowInput } from './frame';
 import { importJobRoute } from '../jobs/import-route';
 import { queueFrameImport, type FrameSummary } from './frame-job';
 import { MAX_STREAM_FRAME_BYTES } from './frame-stream';
@@ -46,7 +45,7 @@ export const surveySamplingRoutes: FastifyPluginAsyncContract = async (app) => {
       schema: { tags, params: IdParams, body: FrameBody, response: { 200: FrameReply } },
       bodyLimit: 50 * 1024 * 1024,
     },
-    async (req) => storeFrame(db, req.actor, req.params.id, req.body.rows as FrameRowInput[], req.body.mode),
+    async (req) => storeFrame(db, req.actor, req.params.id, req.body.rows, req.body.mode),
   );
   app.post(
     '/surveys/:id/frame/import',

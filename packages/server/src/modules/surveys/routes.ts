@@ -10,7 +10,6 @@ import {
   SurveyVersionListReply,
   UpdateSurveyBody,
 } from '@perfcommons/contracts';
-import type { Questionnaire } from '@perfcommons/domain';
 import type { FastifyPluginAsyncContract } from '../../lib/serializer';
 import { surveyAnalysisRoutes } from './routes-analysis';
 import { surveyAnsweringRoutes } from './routes-answering';
@@ -38,7 +37,7 @@ export const surveyRoutes: FastifyPluginAsyncContract = async (app) => {
     { schema: { tags, body: CreateSurveyBody, response: { 201: CreateSurveyReply } } },
     async (req, reply) => {
       reply.code(201);
-      return createSurvey(db, req.actor, { ...req.body, definition: req.body.definition as Questionnaire });
+      return createSurvey(db, req.actor, req.body);
     },
   );
   app.get(
@@ -68,7 +67,7 @@ export const surveyRoutes: FastifyPluginAsyncContract = async (app) => {
     },
     async (req) => ({
       version: await saveQuestionnaire(db, req.actor, req.params.id, {
-        definition: req.body.definition as Questionnaire,
+        definition: req.body.definition,
         version: req.body.version,
       }),
     }),

@@ -214,7 +214,7 @@ export async function seedSurveys(db: Db, ctx: { cycleId: string }) {
     add('business', 'urban', 45 + Math.round(random() * 40));
     add('business', 'rural', 15 + Math.round(random() * 15));
   });
-  await replaceFrame(db, office, survey.id, frame as never);
+  await replaceFrame(db, office, survey.id, frame);
   await drawSample(db, office, survey.id, {
     size: 900,
     allocation: 'proportional',

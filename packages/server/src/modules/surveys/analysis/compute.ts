@@ -10,7 +10,7 @@ import {
 } from '@perfcommons/domain';
 import type { DbOrTx } from '../../../db/client';
 import { surveyResponses, surveyVersions } from '../../../db/schema';
-import { conflict } from '../../../lib/errors';
+import { conflict, errorMessage } from '../../../lib/errors';
 import { BOOTSTRAP_REPLICATES, type AnalysisOptions, type Resp } from './options';
 import { estimatorOf, indexOver, round } from './estimate';
 import { asTotals, buildDesign, eligibleTotals, frameMargins } from './weighting';
@@ -60,7 +60,7 @@ export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOp
         seed: s.id,
       });
     } catch (err) {
-      w!.warnings.push(`${variance} replicate weights impossible: ${(err as Error).message}; Taylor used`);
+      w!.warnings.push(`${variance} replicate weights impossible: ${errorMessage(err)}; Taylor used`);
     }
   }
   const usedVariance: VarianceMethod = rep ? variance : 'taylor';

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull } from 'drizzle-orm';
-import { subjectsOf, type IndicatorNode } from '@perfcommons/domain';
+import { subjectsOf } from '@perfcommons/domain';
 import type { DbOrTx } from '../../../db/client';
 import { indicatorNodes, surveyReports, surveys } from '../../../db/schema';
 
@@ -61,7 +61,7 @@ export async function surveyInputsForCycle(tx: DbOrTx, cycleId: string): Promise
     const parents = new Set(mine.map((n) => n.parentCode));
     for (const n of mine) {
       if (parents.has(n.code)) continue;
-      const subjects = subjectsOf({ subjects: n.subjects } as IndicatorNode);
+      const subjects = subjectsOf({ subjects: n.subjects ?? undefined });
       if (subjects.some((x) => x.type === 'public'))
         out.push({
           planId: f.planId,

@@ -32,10 +32,11 @@ export const est = (
   const kish = kishWeightingEffect(weights.map((w, i) => (member[i] ? w : 0)));
   const deffOk = Number.isFinite(e.deff) && e.deff > 0;
   const t = Number.isFinite(e.se) ? tQuantile(0.975, Math.max(1, e.df)) : NaN;
+  const ci95: [number | null, number | null] = [r(e.ci[0]), r(e.ci[1])];
   return {
     mean: r(e.estimate),
     se: r(e.se),
-    ci95: [r(e.ci[0]), r(e.ci[1])] as [number | null, number | null],
+    ci95,
     moe: r(t * e.se),
     df: e.df,
     n: e.n,
@@ -56,11 +57,10 @@ export function estimatorOf(design: SurveyDesign, rep: ReplicateDesign | null, m
   return (ys: (number | boolean | null)[], bounds: [number, number]) => {
     const member = ys.map((y) => y !== null);
     const proportion = ys.some((y) => typeof y === 'boolean');
-    const e = proportion
-      ? svyProportion(design, ys as (boolean | null)[])
-      : svyMean(design, ys as (number | null)[], { bounds });
-    if (!rep) return est(e, design.weights, member);
+    // Without a boolean the values are numbers already (Number keeps them as they are).
     const nums = ys.map((y) => (y === null ? null : Number(y)));
+    const e = proportion ? svyProportion(design, ys) : svyMean(design, nums, { bounds });
+    if (!rep) return est(e, design.weights, member);
     const r = svyRepMean(rep, nums, { bounds });
     const deff = Number.isFinite(e.deff) && e.se > 0 ? e.deff * (r.se / e.se) ** 2 : NaN;
     return est({ ...e, se: r.se, ci: r.ci, df: r.df, deff }, design.weights, member, method);

@@ -21,18 +21,25 @@ export async function exportAnswers(db: DbOrTx, actor: Actor | null, id: string,
     .from(surveyResponses)
     .where(eq(surveyResponses.surveyId, id))
     .orderBy(asc(surveyResponses.submittedAt), asc(surveyResponses.id));
-  const cols: { key: string; get: (a: Answers) => unknown }[] = [];
+  const cols: { key: string; get: (a: Answers) => Cell }[] = [];
   for (const q of allQuestions(def)) {
     if (q.type === 'matrix')
       for (const it of q.items ?? [])
         cols.push({
           key: `${q.id}.${it.id}`,
-          get: (a) => (a[q.id] as Record<string, number> | undefined)?.[it.id],
+          get: (a) => {
+            const v = a[q.id];
+            return v && typeof v === 'object' && !Array.isArray(v) ? v[it.id] : undefined;
+          },
         });
     else
       cols.push({
         key: q.id,
-        get: (a) => (Array.isArray(a[q.id]) ? (a[q.id] as string[]).join(';') : a[q.id]),
+        get: (a) => {
+          const v = a[q.id];
+          // A matrix answer only under a matrix question (answers are checked against the questionnaire).
+          return Array.isArray(v) ? v.join(';') : typeof v === 'object' ? undefined : v;
+        },
       });
   }
   const header = [
@@ -66,7 +73,7 @@ export async function exportAnswers(db: DbOrTx, actor: Actor | null, id: string,
     },
   ]);
   // The shared writer escapes answers that a spreadsheet would run as formulas (lib/export.ts).
-  const table = await exportTable(format, { name: 'answers', header, rows: data as Cell[][] });
+  const table = await exportTable(format, { name: 'answers', header, rows: data });
   return { ...table, rows: rows.length };
 }
 

@@ -1,5 +1,5 @@
 import { eq, inArray } from 'drizzle-orm';
-import { labelStrata, type Questionnaire } from '@perfcommons/domain';
+import { labelStrata } from '@perfcommons/domain';
 import type { DbOrTx } from '../../../db/client';
 import { orgUnits, people, plans, surveyVersions } from '../../../db/schema';
 import type { SurveyRow } from '../use-cases/shared';
@@ -39,7 +39,7 @@ export async function strataLabels(db: DbOrTx, s: SurveyRow, keys: string[]) {
         .where(inArray(orgUnits.code, values))
     : [];
   return labelStrata(s.strataFields, keys, {
-    definition: (v?.definition as Questionnaire | undefined)?.strataLabels ?? null,
+    definition: v?.definition.strataLabels ?? null,
     orgUnits: Object.fromEntries(units.map((u) => [u.code, { label: u.name, labelEn: u.nameEn ?? u.name }])),
   });
 }

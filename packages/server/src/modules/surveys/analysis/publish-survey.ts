@@ -15,7 +15,7 @@ import { strataLabels } from './labels';
 /** Methodology block of a report: frame, sample design, fieldwork, weighting. */
 async function methodology(db: DbOrTx, actor: Actor, s: SurveyRow) {
   const [sample] = await db.select().from(surveySamples).where(eq(surveySamples.surveyId, s.id));
-  const fw = await fieldwork(db as Db, actor, s.id);
+  const fw = await fieldwork(db, actor, s.id);
   const [frame] = await db
     .select({ n: count() })
     .from(surveyFrameUnits)

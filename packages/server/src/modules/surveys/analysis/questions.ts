@@ -72,10 +72,9 @@ export function analyseQuestions(
         : q.type === 'rating0to10'
           ? range(11, 0)
           : range(likertPoints(q)!);
-    const raw = distribution(values as (string | number | string[] | null | undefined)[], {
-      levels,
-      weights,
-    });
+    // A matrix answer ({item: point}) only under a matrix question, handled above.
+    const flat = values.map((v) => (typeof v === 'object' && !Array.isArray(v) ? null : v));
+    const raw = distribution(flat, { levels, weights });
     // Choice options carry their labels: reports show labels, never stored codes.
     const dist = {
       ...raw,

@@ -21,9 +21,10 @@ export function reliabilityOf(
       .filter((row): row is number[] => row.every((x) => x !== null));
     if (its.length < 2 || complete.length < 2) return { alpha: null, items: its.length, n: complete.length };
     const a = cronbachAlphaInterval(complete);
+    const alphaCi: [number | null, number | null] = [round(a.ci[0]), round(a.ci[1])];
     return {
       alpha: round(a.alpha),
-      alphaCi: [round(a.ci[0]), round(a.ci[1])] as [number | null, number | null],
+      alphaCi,
       items: its.length,
       n: complete.length,
     };

@@ -8,6 +8,7 @@ import {
 } from '@perfcommons/domain';
 import type { DbOrTx } from '../../../db/client';
 import { surveyFrameUnits, surveyInvitations } from '../../../db/schema';
+import { errorMessage } from '../../../lib/errors';
 import type { AnalysisOptions, Resp, WeightingMethod } from './options';
 import type { SurveyRow } from '../use-cases/shared';
 
@@ -68,7 +69,7 @@ export function buildDesign(
       if (adj.emptyClasses.length)
         warnings.push(`strata without respondents, not represented: ${adj.emptyClasses.join(', ')}`);
     } catch (err) {
-      warnings.push(`nonresponse adjustment impossible: ${(err as Error).message}; design weights used`);
+      warnings.push(`nonresponse adjustment impossible: ${errorMessage(err)}; design weights used`);
     }
   }
   const counts = new Map<string, number>();
@@ -127,7 +128,7 @@ export function buildDesign(
               : `raking did not converge within the trim bounds (max margin error ${step.maxMarginError.toExponential(2)})`,
           );
       } catch (err) {
-        warnings.push(`raking impossible: ${(err as Error).message}; design weights used`);
+        warnings.push(`raking impossible: ${errorMessage(err)}; design weights used`);
       }
     }
   }

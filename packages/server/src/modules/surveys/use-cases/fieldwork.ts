@@ -1,12 +1,12 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
-import type { Db } from '../../../db/client';
+import type { DbOrTx } from '../../../db/client';
 import { surveyDrafts, surveyInvitations, surveyResponses, users } from '../../../db/schema';
 import { requireOffice, type Actor } from '../../../lib/actor';
 import { outcomeSummary } from '../outcomes';
 import { loadSurvey } from './shared';
 
 /** Live fieldwork: per stratum sampled, issued, partial and completed answers, response rate and quota; by mode and interviewer. */
-export async function fieldwork(db: Db, actor: Actor | null, id: string) {
+export async function fieldwork(db: DbOrTx, actor: Actor | null, id: string) {
   requireOffice(actor, 'Fieldwork');
   const s = await loadSurvey(db, id);
   const inv = await db
