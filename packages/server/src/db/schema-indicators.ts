@@ -10,7 +10,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { RubricBand, ScoringRuleSchema } from '@perfcommons/contracts';
+import type { IndicatorEntry, RubricBand, ScoringRuleSchema } from '@perfcommons/contracts';
 import type { z } from 'zod';
 import { createdAt, id } from './columns';
 import { orgUnits, users } from './schema';
@@ -26,23 +26,19 @@ export const indicatorLibrary = pgTable(
     id: id(),
     code: text('code').notNull(),
     version: integer('version').notNull(),
-    /** active | superseded | retired */
-    status: text('status').notNull().default('active'),
+    status: text('status').$type<IndicatorEntry['status']>().notNull().default('active'),
     name: text('name').notNull(),
     nameEn: text('name_en'),
-    category: text('category').notNull(),
-    /** quantitative | qualitative */
-    measure: text('measure').notNull(),
+    category: text('category').$type<IndicatorEntry['category']>().notNull(),
+    measure: text('measure').$type<IndicatorEntry['measure']>().notNull(),
     definition: text('definition').notNull(),
     definitionEn: text('definition_en'),
     unit: text('unit'),
     formula: text('formula'),
     dataSource: text('data_source'),
     ownerOrgUnitId: uuid('owner_org_unit_id').references(() => orgUnits.id),
-    /** higher | lower */
-    polarity: text('polarity').notNull(),
-    /** monthly | quarterly | annual */
-    frequency: text('frequency').notNull(),
+    polarity: text('polarity').$type<IndicatorEntry['polarity']>().notNull(),
+    frequency: text('frequency').$type<IndicatorEntry['frequency']>().notNull(),
     weightMin: doublePrecision('weight_min').notNull(),
     weightMax: doublePrecision('weight_max').notNull(),
     ruleTemplate: jsonb('rule_template').$type<z.infer<typeof ScoringRuleSchema>>(),

@@ -20,7 +20,15 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { createdAt, id } from './columns';
-import type { CycleRules, IndicatorNodeInput, Role, Stage } from '@perfcommons/contracts';
+import type {
+  AppraiseeType,
+  CycleRules,
+  CycleType,
+  IndicatorNodeInput,
+  PlanStatus,
+  Role,
+  Stage,
+} from '@perfcommons/contracts';
 import type {
   FirstLevelAttainment,
   GradeScheme,
@@ -147,7 +155,7 @@ export const cycles = pgTable('cycles', {
   code: text('code').notNull().unique(),
   name: text('name').notNull(),
   nameEn: text('name_en'),
-  type: text('type').notNull(),
+  type: text('type').$type<CycleType>().notNull(),
   periodStart: date('period_start').notNull(),
   periodEnd: date('period_end').notNull(),
   stage: text('stage').$type<Stage>().notNull().default('mission_analysis'),
@@ -179,14 +187,14 @@ export const plans = pgTable(
     cycleId: uuid('cycle_id')
       .notNull()
       .references(() => cycles.id),
-    appraiseeType: text('appraisee_type').notNull(), // unit | cadre | project
+    appraiseeType: text('appraisee_type').$type<AppraiseeType>().notNull(),
     orgUnitId: uuid('org_unit_id')
       .notNull()
       .references(() => orgUnits.id),
     personId: uuid('person_id').references(() => people.id),
     title: text('title').notNull(),
     titleEn: text('title_en'),
-    status: text('status').notNull().default('draft'),
+    status: text('status').$type<PlanStatus>().notNull().default('draft'),
     /** Optimistic concurrency: every tree write must name the version it edited. */
     version: integer('version').notNull().default(1),
     peerGroup: text('peer_group').notNull(),

@@ -1,5 +1,5 @@
 import { count, eq } from 'drizzle-orm';
-import type { IndicatorNodeInput, Role } from '@perfcommons/contracts';
+import type { IndicatorNodeInput, PlanStatus, Role } from '@perfcommons/contracts';
 import type { Db } from '../db/client';
 import {
   actualValues,
@@ -275,7 +275,7 @@ export async function seedDemoCity(db: Db, opts: { progress?: (step: string) => 
       cycleId: string,
       unit: Unit,
       person: (typeof persons)[number] | null,
-      status: string,
+      status: PlanStatus,
       unlinked: IndicatorNodeInput[],
       year: string,
     ) => {

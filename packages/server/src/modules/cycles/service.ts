@@ -5,6 +5,7 @@ import {
   MIN_OVERRIDE_REASON,
   STAGES,
   type CyclePermissions,
+  type CycleType,
   type Stage,
 } from '@perfcommons/contracts';
 import {
@@ -85,7 +86,7 @@ export async function createCycle(
     code: string;
     name: string;
     nameEn?: string;
-    type: string;
+    type: CycleType;
     periodStart: string;
     periodEnd: string;
   },

@@ -15,6 +15,7 @@ import {
   type Polarity,
 } from '@perfcommons/domain';
 import type {
+  AppraiseeType,
   HistoryReply,
   PeersReply,
   PublicUnitHistoryReply,
@@ -56,7 +57,7 @@ const yearOf = (c: CycleRow) => Number(c.periodEnd.slice(0, 4));
 /** An annual period label (`2025`) wins over quarters and months; otherwise the latest period. */
 const periodRank = (period: string) => (/^\d{4}$/.test(period) ? `${period}~` : period);
 const polarityOf = (n: NodeRow): Polarity =>
-  (n.direction ?? (n.rule && 'direction' in n.rule ? n.rule.direction : null) ?? 'higher') as Polarity;
+  n.direction ?? (n.rule && 'direction' in n.rule ? n.rule.direction : null) ?? 'higher';
 
 interface Found {
   scope: PlanScope;
@@ -132,7 +133,7 @@ function historyOf(actor: Actor, found: Found[], key: IndicatorKey): HistoryRepl
         cycleId: f.cycle.id,
         cycleName: f.cycle.name,
         cycleNameEn: f.cycle.nameEn,
-        cycleType: f.cycle.type as HistoryReply['points'][number]['cycleType'],
+        cycleType: f.cycle.type,
         published: f.cycle.resultsPublishedAt !== null,
         planId: f.scope.plan.id,
         nodeCode: f.node.code,
@@ -174,7 +175,7 @@ function historyOf(actor: Actor, found: Found[], key: IndicatorKey): HistoryRepl
 export async function indicatorHistory(
   db: Db,
   actor: Actor | null,
-  q: IndicatorKey & { orgUnitId: string; appraiseeType: string; personId?: string },
+  q: IndicatorKey & { orgUnitId: string; appraiseeType: AppraiseeType; personId?: string },
 ): Promise<HistoryReply> {
   const a = requireStaff(actor, 'The performance database');
   const found = await collect(
@@ -193,7 +194,7 @@ export async function indicatorHistory(
 export async function peerStats(
   db: Db,
   actor: Actor | null,
-  q: IndicatorKey & { cycleId: string; peerGroup: string; appraiseeType: string },
+  q: IndicatorKey & { cycleId: string; peerGroup: string; appraiseeType: AppraiseeType },
 ): Promise<PeersReply> {
   const a = requireStaff(actor, 'The performance database');
   const [cycle] = await db.select().from(cycles).where(eq(cycles.id, q.cycleId));
@@ -205,7 +206,7 @@ async function peersIn(
   db: DbOrTx,
   a: Actor,
   cycle: CycleRow,
-  q: IndicatorKey & { peerGroup: string; appraiseeType: string },
+  q: IndicatorKey & { peerGroup: string; appraiseeType: AppraiseeType },
 ): Promise<PeersReply> {
   const withheld = !isOffice(a) && !cycle.resultsPublishedAt;
   const found = withheld
@@ -381,7 +382,7 @@ export async function publicUnitHistory(db: Db, orgUnitId: string): Promise<Publ
       nameEn: n.nameEn,
       unit: n.unit,
       polarity: polarityOf(n),
-      values: cycleRows.map(() => null as number | null),
+      values: cycleRows.map((): number | null => null),
       yoy: null,
     };
     const v = yearValue(values.filter((x) => x.planId === n.planId && x.indicatorCode === n.code));

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { validateTree } from '@perfcommons/domain';
-import type { IndicatorNodeInput } from '@perfcommons/contracts';
+import type { AppraiseeType, IndicatorNodeInput, PlanStatus } from '@perfcommons/contracts';
 import type { Db, DbOrTx } from '../../db/client';
 import { evaluationTasks, indicatorNodes, orgUnits, people, plans } from '../../db/schema';
 import { requireActor, requireOffice, type Actor } from '../../lib/actor';
@@ -54,7 +54,7 @@ export async function loadTree(db: DbOrTx, planId: string): Promise<IndicatorNod
 export async function listPlans(
   db: Db,
   actor: Actor | null,
-  opts: { cycleId?: string; appraiseeType?: string; orgUnitId?: string; onlyPublic?: boolean },
+  opts: { cycleId?: string; appraiseeType?: AppraiseeType; orgUnitId?: string; onlyPublic?: boolean },
 ) {
   const conds = [];
   if (opts.cycleId) conds.push(eq(plans.cycleId, opts.cycleId));
@@ -254,7 +254,7 @@ async function setStatus(
   tx: DbOrTx,
   a: Actor,
   scope: PlanScope,
-  status: string,
+  status: PlanStatus,
   action: AuditAction,
   extra: Partial<PlanRow> = {},
   auditData: Record<string, unknown> = {},

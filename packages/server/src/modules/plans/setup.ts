@@ -156,7 +156,7 @@ async function createPlans(
             orgUnitId: x.orgUnitId,
             personId: x.personId,
             ...planTitle(cycle, x.person ? { ...x, person: x.person } : { ...x, person: null }),
-            status: 'draft',
+            status: 'draft' as const,
             peerGroup: x.peerGroup!,
             ownerId: owners.get(x.orgUnitId)?.id ?? null,
           })),

@@ -46,9 +46,8 @@ export async function getIndicator(db: Db, actor: Actor | null, code: string): P
         planId: s.plan.id,
         planTitle: s.plan.title,
         planTitleEn: s.plan.titleEn,
-        planStatus: s.plan.status as IndicatorDetailReply['usage']['items'][number]['planStatus'],
-        appraiseeType: s.plan
-          .appraiseeType as IndicatorDetailReply['usage']['items'][number]['appraiseeType'],
+        planStatus: s.plan.status,
+        appraiseeType: s.plan.appraiseeType,
         appraiseeName: s.appraiseeName,
         appraiseeNameEn: s.appraiseeNameEn,
         cycleId: c.id,

@@ -1,5 +1,5 @@
 import { and, asc, eq, ilike, ne, or, sql } from 'drizzle-orm';
-import { INDICATOR_CATEGORIES } from '@perfcommons/contracts/enums';
+import { INDICATOR_CATEGORIES, type IndicatorCategory } from '@perfcommons/contracts/enums';
 import type { Db } from '../../../db/client';
 import { indicatorLibrary, indicatorNodes } from '../../../db/schema';
 import { isOffice, type Actor } from '../../../lib/actor';
@@ -9,7 +9,7 @@ import { present, requireStaff, selectEntries } from './shared';
 export async function listIndicators(
   db: Db,
   actor: Actor | null,
-  query: { q?: string; category?: string; includeRetired?: 'true' | 'false' },
+  query: { q?: string; category?: IndicatorCategory; includeRetired?: 'true' | 'false' },
 ) {
   requireStaff(actor);
   const conds = [ne(indicatorLibrary.status, 'superseded')];
