@@ -432,6 +432,65 @@ function layoutOf(tree: CompiledTree, keys: readonly [string, string][]): Layout
 const chosenPeriods: (string | undefined)[] = [];
 
 /**
+ * Per compiled tree, the slot of the key that followed each slot's key in the last value key list
+ * read (index 0: the first key; slot s at s + 1; -1: none yet). Plans issued from one scheme list
+ * their values in the same order, save a few (missing, unverified, of another year), so the next
+ * key is nearly always the one that followed last time: it is checked in place, without a string
+ * of its own or a hash look-up, and only a key that is not the expected one is cut and looked up.
+ */
+const successors = new WeakMap<CompiledTree, Int32Array>();
+
+/**
+ * Sets one plan's packed values into its slot inputs: each key's value by {@link preferPeriod},
+ * a key of a value not verified as a flag. Keys of codes the tree lacks are passed over.
+ */
+function setValues(tree: CompiledTree, inputs: SlotInputs, row: PackedRow, annual: string) {
+  const keys = row.keys;
+  // Decoding skips the line breaks that encode() puts every 76 characters.
+  const bytes = Buffer.from(row.data, 'base64');
+  const data = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let next = successors.get(tree);
+  if (!next) successors.set(tree, (next = new Int32Array(tree.codes.length + 1).fill(-1)));
+  const codes = tree.codes;
+  chosenPeriods.length = 0;
+  let after = 0;
+  let count = 0;
+  for (let pos = 0; pos <= keys.length; count++) {
+    let end = keys.indexOf(ENTRY, pos);
+    if (end < 0) end = keys.length;
+    // The code ends at the key's end or at its first separator (a period follows).
+    let slot = next[after];
+    let codeEnd = -1;
+    if (slot >= 0) {
+      const code = codes[slot];
+      codeEnd = pos + code.length;
+      if (
+        !(codeEnd <= end && keys.startsWith(code, pos) && (codeEnd === end || keys[codeEnd] === FIELD))
+      )
+        slot = -1;
+    }
+    if (slot < 0) {
+      const at = keys.indexOf(FIELD, pos);
+      codeEnd = at >= 0 && at < end ? at : end;
+      slot = tree.slotOf(keys.slice(pos, codeEnd)) ?? -1;
+      if (slot >= 0) next[after] = slot;
+    }
+    after = slot + 1;
+    if (slot >= 0 && count * 8 < bytes.byteLength) {
+      const period = codeEnd === end ? annual : keys.slice(codeEnd + 1, end);
+      if (period.endsWith(FIELD)) inputs.flags![slot] |= SLOT_UNVERIFIED;
+      else if (preferPeriod(chosenPeriods[slot], period, annual)) {
+        chosenPeriods[slot] = period;
+        inputs.values[slot] = data.getFloat64(count * 8);
+      }
+    }
+    pos = end + 1;
+  }
+  if (count * 8 !== bytes.byteLength)
+    throw new Error(`packed inputs of plan ${row.plan_id}: ${count} keys for ${bytes.byteLength} bytes`);
+}
+
+/**
  * {@link readInputs} for a large set of plans, plan by plan, straight into each plan's slot inputs
  * (`slotsOf`): values (by {@link preferPeriod}) and unverified flags, then findings, ratings packed
  * as arrays in the table's order (no object per rating), survey estimates after them (through
@@ -465,7 +524,6 @@ export async function readInputsByPlan(
       code: f.code,
       points: Number(f.points),
     });
-  const valueKeys = keySplitter(annualPeriod);
   const ratingKeys = keySplitter(annualPeriod);
   // Plans in plan id order, as the packed rows come (uuid order is that of the lowercase hex text).
   const head = (stream: PackedStream) => {
@@ -489,24 +547,7 @@ export async function readInputsByPlan(
   for (const planId of [...plans.ids].sort()) {
     const { tree, inputs } = slotsOf(planId);
     const values = await nextValues(planId);
-    if (values) {
-      const keys = valueKeys(values.keys);
-      const data = float8s(values, values.data, keys.length);
-      // Looked up key by key: value key lists are nearly all of their own (which values are
-      // missing, unverified or of another year differs from plan to plan), so a layout of them
-      // would be made for one plan.
-      chosenPeriods.length = 0;
-      for (let i = 0; i < keys.length; i++) {
-        const [code, period] = keys[i];
-        const slot = tree.slotOf(code);
-        if (slot === undefined) continue;
-        if (period.endsWith(FIELD)) inputs.flags![slot] |= SLOT_UNVERIFIED;
-        else if (preferPeriod(chosenPeriods[slot], period, annualPeriod)) {
-          chosenPeriods[slot] = period;
-          inputs.values[slot] = data.getFloat64(i * 8);
-        }
-      }
-    }
+    if (values) setValues(tree, inputs, values, annualPeriod);
     for (const f of findings.get(planId) ?? []) visit.findings(planId, f.code, f.points);
     const ratings = await nextRatings(planId);
     if (ratings) {
