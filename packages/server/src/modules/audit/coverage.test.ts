@@ -3,18 +3,23 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf, type Db } from '../../db/client';
-import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
+import { auditedCity, type AuditedCity } from '../../../test/audited-city';
+import { buildTestApp, type TestApp } from '../../../test/helper';
 import { AUDIT_COVERAGE, coverageTable } from './coverage';
 import { appendAudit, merkleRoot, sealAudit, verifyAudit } from './service';
 
+/**
+ * Every audited table tampered with by SQL behind the platform, on an empty install where
+ * test/audited-city.ts writes at least one row of each through its use case, then seals the log.
+ */
 let t: TestApp;
-let office: Client;
+let city: AuditedCity;
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  office = await t.as('office');
+  t = await buildTestApp({ city: 'empty' });
+  city = await auditedCity(t);
 });
-afterAll(() => t.close());
+afterAll(() => t?.close());
 
 /** Runs `edit` (SQL behind the platform's back) in a transaction, verifies inside it, rolls back. */
 async function tampered(edit: string) {
@@ -34,157 +39,177 @@ async function tampered(edit: string) {
 }
 
 /** One SQL edit per covered table; `key` is the entity id verify-audit must name. */
-const EDITS: { type: string; table: string; edit: string }[] = [
+const EDITS: { type: string; table: string; edit: () => string }[] = [
   {
     type: 'survey',
     table: 'surveys',
-    edit: `update surveys set quotas = '{"x": 1}' where id = (select id from surveys order by code limit 1) returning id as key`,
+    edit: () =>
+      `update surveys set quotas = '{"x": 1}' where id = (select id from surveys order by code limit 1) returning id as key`,
   },
   {
     type: 'survey_versions',
     table: 'survey_versions',
-    edit: `update survey_versions set definition = jsonb_set(definition, '{sections,0,title}', '"forged"')
+    edit: () => `update survey_versions set definition = jsonb_set(definition, '{sections,0,title}', '"forged"')
            where id = (select id from survey_versions order by id limit 1) returning survey_id as key`,
   },
   {
     type: 'survey_frame',
     table: 'survey_frame_units',
-    edit: `update survey_frame_units set stratum = 'forged' where id = (select id from survey_frame_units order by id limit 1) returning survey_id as key`,
+    edit: () =>
+      `update survey_frame_units set stratum = 'forged' where id = (select id from survey_frame_units order by id limit 1) returning survey_id as key`,
   },
   {
     type: 'survey_sample',
     table: 'survey_samples',
-    edit: `update survey_samples set seed = 'forged' where id = (select id from survey_samples order by id limit 1) returning survey_id as key`,
+    edit: () =>
+      `update survey_samples set seed = 'forged' where id = (select id from survey_samples order by id limit 1) returning survey_id as key`,
   },
   {
     type: 'survey_invitations',
     table: 'survey_invitations',
-    edit: `update survey_invitations set design_weight = design_weight * 3 where id = (select id from survey_invitations order by id limit 1) returning survey_id as key`,
+    edit: () =>
+      `update survey_invitations set design_weight = design_weight * 3 where id = (select id from survey_invitations order by id limit 1) returning survey_id as key`,
   },
   {
     type: 'survey_response',
     table: 'survey_responses',
-    edit: `update survey_responses set answers = jsonb_set(answers, '{forged}', '10') where id = (select id from survey_responses order by id limit 1) returning id as key`,
+    edit: () =>
+      `update survey_responses set answers = jsonb_set(answers, '{forged}', '10') where id = (select id from survey_responses order by id limit 1) returning id as key`,
   },
   {
     // The issue's case: the published report's means set to 99.9 feed the public indicators.
     type: 'survey_report',
     table: 'survey_reports',
-    edit: `update survey_reports set report = jsonb_set(report, '{forged}', '99.9') where id = (select id from survey_reports order by id limit 1) returning survey_id as key`,
+    edit: () =>
+      `update survey_reports set report = jsonb_set(report, '{forged}', '99.9') where id = (select id from survey_reports order by id limit 1) returning survey_id as key`,
   },
   {
     type: 'public_rating',
     table: 'public_ratings',
-    edit: `update public_ratings set relevance = 1 - relevance / 2 where id = (select id from public_ratings order by id limit 1) returning id as key`,
+    edit: () =>
+      `update public_ratings set relevance = 1 - relevance / 2 where id = (select id from public_ratings order by id limit 1) returning id as key`,
   },
   {
     type: 'participant',
     table: 'participant_profiles',
-    edit: `update participant_profiles set category = 'expert' where user_id = (select user_id from participant_profiles where category <> 'expert' order by user_id limit 1) returning user_id as key`,
+    edit: () =>
+      `update participant_profiles set category = 'expert' where user_id = (select user_id from participant_profiles where category <> 'expert' order by user_id limit 1) returning user_id as key`,
   },
   {
     type: 'participant',
     table: 'participant_relationships',
-    edit: `insert into participant_relationships (user_id, org_unit_id, kind)
-           select p.user_id, (select id from org_units where kind = 'district' order by code limit 1), 'forged'
+    edit: () => `insert into participant_relationships (user_id, org_unit_id, kind)
+           select p.user_id, '${city.district.id}', 'forged'
            from participant_profiles p order by p.user_id limit 1 returning user_id as key`,
   },
   {
     type: 'service_records',
     table: 'service_records',
-    edit: `insert into service_records (org_unit_id, contact_hash, kind)
-           select id, 'forged', 'service_recipient' from org_units where kind = 'district' order by code limit 1
+    edit: () => `insert into service_records (org_unit_id, contact_hash, kind)
+           select id, 'forged', 'service_recipient' from org_units where id = '${city.district.id}'
            returning org_unit_id as key`,
   },
   {
     type: 'cycle',
     table: 'cycles',
-    edit: `update cycles set stage = 'evaluation' where code = '2026-annual' returning id as key`,
+    edit: () =>
+      `update cycles set stage = 'evaluation' where id = '${city.monitoredCycleId}' returning id as key`,
   },
   {
     // The issue's case: the frozen trimEachSide changed from 1 to 0.
     type: 'cycle_rules',
     table: 'cycle_rule_versions',
-    edit: `update cycle_rule_versions set rules = jsonb_set(rules, '{trimEachSide}', '0')
-           where frozen_at is not null and cycle_id = (select id from cycles where code = '2025-annual') returning cycle_id as key`,
+    edit: () => `update cycle_rule_versions set rules = jsonb_set(rules, '{trimEachSide}', '0')
+           where frozen_at is not null and cycle_id = '${city.resultsCycleId}' returning cycle_id as key`,
   },
   {
     type: 'cycle_consequences',
     table: 'consequences',
-    edit: `update consequences set value = '9' where id = (select id from consequences order by id limit 1) returning cycle_id as key`,
+    edit: () =>
+      `update consequences set value = '9' where id = (select id from consequences order by id limit 1) returning cycle_id as key`,
   },
   {
     type: 'user',
     table: 'users',
-    edit: `update users set password_hash = 'forged' where username = 'leader01' returning id as key`,
+    edit: () =>
+      `update users set password_hash = 'forged' where username = '${city.managerUsername}' returning id as key`,
   },
   {
     // The issue's case: a role grant making a citizen an administrator.
     type: 'user_roles',
     table: 'role_assignments',
-    edit: `insert into role_assignments (user_id, role) select id, 'admin' from users where username = 'citizen01' returning user_id as key`,
+    edit: () =>
+      `insert into role_assignments (user_id, role) select id, 'admin' from users where id = '${city.participant.id}' returning user_id as key`,
   },
   {
     type: 'org_unit',
     table: 'org_units',
-    edit: `update org_units set peer_group = 'forged' where code = 'edu' returning id as key`,
+    edit: () => `update org_units set peer_group = 'forged' where id = '${city.unit.id}' returning id as key`,
   },
   {
     type: 'cycle_publication',
     table: 'cycle_publications',
-    edit: `update cycle_publications set reason = 'forged' where id = (select id from cycle_publications order by at limit 1) returning id as key`,
+    edit: () =>
+      `update cycle_publications set reason = 'forged' where id = (select id from cycle_publications order by at limit 1) returning id as key`,
   },
   {
     type: 'result_revision',
     table: 'result_revisions',
-    edit: `update result_revisions set snapshot = jsonb_set(snapshot, '{total}', '99') where id = (select id from result_revisions order by id limit 1) returning id as key`,
+    edit: () =>
+      `update result_revisions set snapshot = jsonb_set(snapshot, '{total}', '99') where id = (select id from result_revisions order by id limit 1) returning id as key`,
   },
   {
     type: 'result',
     table: 'results',
-    edit: `update results set total = total + 5 where id = (select id from results order by id limit 1) returning id as key`,
+    edit: () =>
+      `update results set total = total + 5 where id = (select id from results order by id limit 1) returning id as key`,
   },
   {
     type: 'rating',
     table: 'ratings',
-    edit: `update ratings set weight = 0.5 where id = (select id from ratings order by id limit 1) returning id as key`,
+    edit: () =>
+      `update ratings set weight = 0.5 where id = (select id from ratings order by id limit 1) returning id as key`,
   },
   {
     type: 'actual_value',
     table: 'actual_values',
-    edit: `update actual_values set value = value + 1 where id = (select id from actual_values order by id limit 1) returning id as key`,
+    edit: () =>
+      `update actual_values set value = value + 1 where id = (select id from actual_values order by id limit 1) returning id as key`,
   },
   {
     // A library definition changed behind the platform's back (what plans copy when picking it).
     type: 'indicator_definition',
     table: 'indicator_library',
-    edit: `update indicator_library set definition = 'forged' where id = (select id from indicator_library order by code, version limit 1) returning id as key`,
+    edit: () =>
+      `update indicator_library set definition = 'forged' where id = (select id from indicator_library order by code, version limit 1) returning id as key`,
   },
   {
     // A plan node re-pointed to another library version.
     type: 'plan_tree',
     table: 'indicator_nodes',
-    edit: `update indicator_nodes set library_version = library_version + 1 where id = (select id from indicator_nodes where library_code is not null order by id limit 1) returning plan_id as key`,
+    edit: () =>
+      `update indicator_nodes set library_version = library_version + 1 where id = (select id from indicator_nodes where library_code is not null order by id limit 1) returning plan_id as key`,
   },
   {
     type: 'plan_tree',
     table: 'indicator_nodes',
-    edit: `update indicator_nodes set weight = weight + 1 where id = (select id from indicator_nodes order by id limit 1) returning plan_id as key`,
+    edit: () =>
+      `update indicator_nodes set weight = weight + 1 where id = (select id from indicator_nodes order by id limit 1) returning plan_id as key`,
   },
 ];
 
 describe('audit coverage', () => {
-  it('the seeded demo city verifies, every entry sealed', async () => {
+  it('the built city verifies, every entry sealed', async () => {
     const report = await verifyAudit(t.db);
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
-    // Only the office login of beforeAll is not sealed yet.
+    // The city's last requests after its seal (its logins) at most are not sealed yet.
     expect(report.unsealed).toBeLessThan(5);
     expect(report.seals).toBeGreaterThan(0);
   });
 
   it.each(EDITS)('an SQL edit of $table is reported as $type with its key', async ({ type, table, edit }) => {
-    const { key, report } = await tampered(edit);
+    const { key, report } = await tampered(edit());
     expect(report.ok).toBe(false);
     const hit = report.problems.find((p) => p.entity?.type === type && p.entity.id === key);
     expect(hit, JSON.stringify(report.problems.slice(0, 3))).toBeDefined();
@@ -194,11 +219,25 @@ describe('audit coverage', () => {
 
   it('a changed org path is reported though the path is derived', async () => {
     const { key, report } = await tampered(
-      `update org_units set path = '/city/po/edu/' where code = 'edu' returning id as key`,
+      `update org_units set path = '/forged' || path where id = '${city.unit.id}' returning id as key`,
     );
     expect(report.problems).toContainEqual(
       expect.objectContaining({ kind: 'entity_changed', entity: expect.objectContaining({ id: key }) }),
     );
+  });
+
+  it('every covered table holds a row the city built (a new audited table needs one)', async () => {
+    const tables = AUDIT_COVERAGE.flatMap((c) => c.tables);
+    expect(tables.length).toBeGreaterThan(30);
+    const empty = [];
+    for (const table of tables) {
+      const [{ n }] = await rowsOf<{ n: number }>(
+        t.db,
+        sql`select count(*)::int as n from ${sql.identifier(table)}`,
+      );
+      if (n === 0) empty.push(table);
+    }
+    expect(empty, 'audited tables test/audited-city.ts wrote no row of').toEqual([]);
   });
 
   it('every covered table has a tampering case above', () => {
@@ -233,25 +272,27 @@ describe('writers covered by their entries', () => {
   it('a survey answer through the link stores its audit entry in the same statement', async () => {
     const before = await verifyAudit(t.db);
     expect(before.ok).toBe(true);
-    // A fielding survey's invitation, issued again to know its token.
-    const [s] = await rowsOf<{ id: string }>(
-      t.db,
-      sql`select id from surveys where status = 'fielding' order by code limit 1`,
-    );
-    if (!s) return;
-    const issued = await office.post(`/api/surveys/${s.id}/invitations/issue`, {});
-    expect(issued.statusCode, issued.body).toBeLessThan(300);
-    const token: string | undefined = issued.json().items?.[0]?.token ?? issued.json()[0]?.token;
-    expect(token).toBeDefined();
+    // The city's fielding survey: an invitation it issued.
+    const { token } = city.fielding;
     const page = (await t.anon.get(`/api/public/s/${token}`)).json();
+    expect(page.state).toBe('open');
     const answers: Record<string, unknown> = {};
-    for (const sec of page.definition.sections)
+    for (const sec of page.version.definition.sections)
       for (const q of sec.questions)
         if (q.required)
-          answers[q.id] = q.type === 'rating0to10' ? 7 : q.type === 'single' ? q.options[0].value : 'x';
+          answers[q.id] =
+            q.type === 'rating0to10'
+              ? 7
+              : q.type === 'likert5'
+                ? 4
+                : q.type === 'single'
+                  ? q.options[0].value
+                  : 'x';
+    expect(Object.keys(answers).length).toBeGreaterThan(0);
     const res = await t.anon.post(`/api/public/s/${token}`, { answers });
     expect(res.statusCode, res.body).toBe(201);
-    const id = res.json().id as string;
+    const id = res.json().response.id as string;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const [entry] = await rowsOf<{ action: string }>(
       t.db,
       sql`select action from audit_log where entity_type = 'survey_response' and entity_id = ${id}`,
@@ -263,10 +304,8 @@ describe('writers covered by their entries', () => {
   });
 
   it('a participant’s tie and a role change are snapshotted from their user entries', async () => {
-    const citizen = await t.as('citizen02');
-    const [unit] = await rowsOf<{ id: string }>(t.db, sql`select id from org_units where code = 'edu'`);
-    const tie = await citizen.post('/api/participation/relationships', {
-      orgUnitId: unit.id,
+    const tie = await city.otherParticipant.post('/api/participation/relationships', {
+      orgUnitId: city.unit.id,
       kind: 'applicant',
     });
     expect(tie.statusCode, tie.body).toBeLessThan(300);
