@@ -1,9 +1,12 @@
 import { eq, isNull } from 'drizzle-orm';
 import type { CycleRules, IndicatorNodeInput } from '@perfcommons/contracts';
-import type { Answers, Questionnaire } from '@perfcommons/domain';
+import type { Answers, Questionnaire, SubjectType } from '@perfcommons/domain';
 import {
+  actualValues,
   cycles,
   orgUnits,
+  people,
+  ratings as ratingRows,
   roleAssignments,
   surveyInvitations,
   surveyResponses,
@@ -11,7 +14,7 @@ import {
   users,
 } from '../src/db/schema';
 import type { Actor, Role } from '../src/lib/actor';
-import { appendAudit } from '../src/modules/audit/service';
+import { appendAudit, type AuditEntryInput } from '../src/modules/audit/service';
 import { auditBaseline } from '../src/modules/audit/baseline';
 import { hashPassword } from '../src/modules/auth/password';
 import { loadActor } from '../src/modules/auth/service';
@@ -19,9 +22,13 @@ import { createCycle, STAGES, type Stage } from '../src/modules/cycles/service';
 import { assignTasks, freezeRules, getRules, updateRules } from '../src/modules/evaluation/service';
 import { createOrgUnit, createPerson } from '../src/modules/orgs/service';
 import { approvePlan, saveTree, submitPlan } from '../src/modules/plans/service';
+import { PLAN_TEMPLATES } from '../src/modules/plans/templates';
+import { bulkApprovePlans } from '../src/modules/plans/bulk-approve';
+import { leaves } from '../src/modules/plans/tree';
+import { DEFAULT_ANALYSIS, publishSurvey } from '../src/modules/surveys/analysis';
 import { publishResults } from '../src/modules/results/publication';
 import { computeCycleResults } from '../src/modules/results/service';
-import { createPlan } from '../src/modules/plans/setup';
+import { bulkCreatePlans, createPlan } from '../src/modules/plans/setup';
 import {
   closeFielding,
   createSurvey,
@@ -85,6 +92,58 @@ export interface Factory {
     raterIds: string[];
   }): Promise<{ created: number; skipped: { planId: string; raterId: string; reason: string }[] }>;
   /**
+   * Cadres in bulk: `perUnit` in each of the units (no term dates: in office through any cycle), inserted
+   * at once and audited as one by one (`person.create`, the row snapshotted).
+   */
+  people(orgUnitIds: string[], perUnit: number): Promise<{ id: string; code: string; orgUnitId: string }[]>;
+  /**
+   * The plans of every unit, or every cadre, of one peer group in a cycle in planning, through the office's
+   * bulk set-up from the plan template `template` (`department-annual`, `district-annual`, `cadre-annual`);
+   * each then submitted (the design checks overridden with a reason) and approved through the bulk approval.
+   */
+  plans(opts: {
+    cycleId: string;
+    appraiseeType: 'unit' | 'cadre';
+    peerGroup: string;
+    template: string;
+  }): Promise<FactoryPlan[]>;
+  /** Rater accounts: for each subject type, that many accounts (evaluators; `public`: residents). */
+  panel(groups: Record<string, number>): Promise<Record<string, FactoryUser[]>>;
+  /**
+   * Ratings in bulk, as many as a rating round collects: the tasks through the office's panel assignment
+   * (a conflict of interest there is an error), the ratings inserted at once and audited as the demo seed's
+   * are (a `rating.submit` entry each by its rater, the row snapshotted).
+   */
+  ratings(cycleId: string, rows: FactoryRating[]): Promise<number>;
+  /**
+   * Verified values in bulk, reported by `by` and verified by `verifyAs`, inserted at once and audited as
+   * the demo seed's are (a `value.verify` entry each, the row snapshotted).
+   */
+  verifiedValues(
+    rows: { planId: string; indicatorCode: string; period: string; value: number }[],
+    opts: { by: Actor; verifyAs: Actor },
+  ): Promise<number>;
+  /**
+   * An annual appraisal at the demo city's scale in a cycle in planning, with the cycle's rules as they
+   * are: peer groups of units (plans from the department or district template) with `cadresPerUnit`
+   * cadres each (cadre template); the cycle moved to evaluation; a panel of `panel[subject]` raters per
+   * subject rating every rated leaf (scores around each unit's quality, from a seeded generator); a verified
+   * value of the cycle's year for every measured leaf (from the same quality; every veto item passes except
+   * the `veto` unit's); with `survey`, a published satisfaction survey of the first units' plans; then the
+   * results computed, and with `publish` published (revision 1), all through the factories above.
+   */
+  appraisal(opts: {
+    cycleId: string;
+    groups: { kind: 'department' | 'district'; units: number }[];
+    cadresPerUnit: number;
+    panel: { superior: number; peer: number; deputy: number; public: number };
+    /** The unit (its index in `units`) whose veto item fails. */
+    veto?: number;
+    /** How many units (the first ones) a published satisfaction survey asks about. */
+    survey?: { units: number; respondents: number };
+    publish?: boolean;
+  }): Promise<FactoryAppraisal>;
+  /**
    * Computes a cycle's results through the results service (moving the cycle to evaluation first when it is
    * earlier), and with `publish` moves it to feedback and publishes them (revision 1).
    */
@@ -104,6 +163,8 @@ export interface Factory {
     sample: SampleInput;
     answer?: (profile: Record<string, string>, index: number) => Answers | null;
     close?: boolean;
+    /** Publishes the closed survey's report (the default analysis): its estimates feed the cycle's results. */
+    publish?: boolean;
   }): Promise<{ id: string; code: string; responses: number }>;
 }
 
@@ -120,6 +181,53 @@ export interface FactoryCycle {
   code: string;
   periodStart: string;
   periodEnd: string;
+}
+
+export interface FactoryPlan {
+  id: string;
+  orgUnitId: string;
+  personId: string | null;
+  tree: IndicatorNodeInput[];
+}
+
+export interface FactoryRating {
+  planId: string;
+  indicatorCode: string;
+  subjectType: SubjectType;
+  raterId: string;
+  score: number;
+  weight?: number;
+}
+
+export interface FactoryAppraisal {
+  /** Units in the order of `groups`, each with its quality (0.55–1.1, the scale of its inputs) and plan. */
+  units: {
+    id: string;
+    code: string;
+    name: string;
+    peerGroup: string;
+    kind: 'department' | 'district';
+    quality: number;
+    plan: FactoryPlan;
+  }[];
+  cadres: { personId: string; orgUnitId: string; plan: FactoryPlan }[];
+  raters: Record<'superior' | 'peer' | 'deputy' | 'public', FactoryUser[]>;
+  verifier: FactoryUser;
+  ratings: FactoryRating[];
+  values: { planId: string; indicatorCode: string; period: string; value: number }[];
+  survey: { id: string; code: string; planIds: string[] } | null;
+}
+
+/** Deterministic PRNG (mulberry32), so that built data are the same on every run. */
+export function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = a;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** A small valid tree: one dimension, a linear and a ratio leaf measured from data. */
@@ -262,7 +370,7 @@ export function factory(t: TestApp, prefix = `f${++run}`): Factory {
     return gov.id;
   }
 
-  return {
+  const api: Factory = {
     office,
     user,
     stage,
@@ -352,6 +460,308 @@ export function factory(t: TestApp, prefix = `f${++run}`): Factory {
     async tasks(opts) {
       return assignTasks(t.db, await office(), opts);
     },
+    async people(orgUnitIds, perUnit) {
+      const a = await office();
+      const rows = orgUnitIds.flatMap((orgUnitId) =>
+        Array.from({ length: perUnit }, (_, j) => {
+          const code = next('person');
+          return {
+            code,
+            name: `测试干部 ${code}`,
+            nameEn: `Test cadre ${code}`,
+            position: j === 0 ? '局长' : '副局长',
+            positionEn: j === 0 ? 'Director' : 'Deputy director',
+            orgUnitId,
+          };
+        }),
+      );
+      return t.db.transaction(async (tx) => {
+        const stored = rows.length ? await tx.insert(people).values(rows).returning() : [];
+        await appendAudit(
+          tx,
+          stored.map((p) => ({
+            actorId: a.id,
+            action: 'person.create',
+            entityType: 'person',
+            entityId: p.id,
+            data: { code: p.code, by: 'test factory' },
+            entity: p,
+          })),
+        );
+        return stored.map((p) => ({ id: p.id, code: p.code, orgUnitId: p.orgUnitId }));
+      });
+    },
+    async plans(opts) {
+      const a = await office();
+      const setup = await bulkCreatePlans(t.db, a, {
+        cycleId: opts.cycleId,
+        target: { appraiseeType: opts.appraiseeType, peerGroup: opts.peerGroup },
+        source: { kind: 'template', template: opts.template },
+      });
+      const created = setup.items.filter((i) => i.outcome === 'created');
+      if (created.length !== setup.items.length)
+        throw new Error(`plan set-up: ${setup.skipped} skipped, ${setup.existing} existing`);
+      for (const p of created)
+        await submitPlan(t.db, a, p.planId!, { lintOverride: { reason: 'test factory: template tree' } });
+      const approved = await bulkApprovePlans(t.db, a, { planIds: created.map((p) => p.planId!) });
+      if (approved.refused) throw new Error(`plan approval refused: ${JSON.stringify(approved.items)}`);
+      // The set-up gives every plan the template's tree as it is.
+      const tree = PLAN_TEMPLATES.find((x) => x.id === opts.template)!.tree();
+      const out: FactoryPlan[] = created.map((p) => ({
+        id: p.planId!,
+        orgUnitId: p.orgUnitId,
+        personId: p.personId,
+        tree,
+      }));
+      return out;
+    },
+    async panel(groups) {
+      const out: Record<string, FactoryUser[]> = {};
+      for (const [subject, n] of Object.entries(groups)) {
+        out[subject] = [];
+        for (let i = 0; i < n; i++)
+          out[subject].push(await user([{ role: subject === 'public' ? 'public' : 'evaluator' }]));
+      }
+      return out;
+    },
+    async ratings(cycleId, rows) {
+      // The tasks: one panel assignment per subject and set of plans, of the raters who rate those plans.
+      const plansOf = new Map<string, Set<string>>();
+      for (const r of rows) {
+        const k = `${r.subjectType}|${r.raterId}`;
+        plansOf.set(k, (plansOf.get(k) ?? new Set()).add(r.planId));
+      }
+      const panels = new Map<string, { subjectType: string; planIds: string[]; raterIds: string[] }>();
+      for (const [k, set] of plansOf) {
+        const [subjectType, raterId] = k.split('|');
+        const planIds = [...set].sort();
+        const key = `${subjectType}|${planIds.join(',')}`;
+        const p = panels.get(key) ?? { subjectType, planIds, raterIds: [] };
+        p.raterIds.push(raterId);
+        panels.set(key, p);
+      }
+      for (const p of panels.values()) {
+        const assigned = await assignTasks(t.db, await office(), { cycleId, ...p });
+        if (assigned.skipped.length)
+          throw new Error(`rating tasks refused: ${JSON.stringify(assigned.skipped)}`);
+      }
+      await t.db.transaction(async (tx) => {
+        const audit: AuditEntryInput[] = [];
+        for (let i = 0; i < rows.length; i += 1000) {
+          const stored = await tx
+            .insert(ratingRows)
+            .values(
+              rows.slice(i, i + 1000).map((r) => ({
+                cycleId,
+                planId: r.planId,
+                indicatorCode: r.indicatorCode,
+                subjectType: r.subjectType,
+                raterId: r.raterId,
+                score: r.score,
+                weight: r.weight ?? 1,
+              })),
+            )
+            .returning();
+          for (const r of stored)
+            audit.push({
+              actorId: r.raterId,
+              action: 'rating.submit',
+              entityType: 'rating',
+              entityId: r.id,
+              data: {
+                planId: r.planId,
+                indicatorCode: r.indicatorCode,
+                subjectType: r.subjectType,
+                score: r.score,
+              },
+              entity: r,
+            });
+        }
+        await appendAudit(tx, audit);
+      });
+      return rows.length;
+    },
+    async verifiedValues(rows, opts) {
+      await t.db.transaction(async (tx) => {
+        const audit: AuditEntryInput[] = [];
+        for (let i = 0; i < rows.length; i += 1000) {
+          const stored = await tx
+            .insert(actualValues)
+            .values(
+              rows.slice(i, i + 1000).map((r) => ({
+                ...r,
+                status: 'verified',
+                reportedBy: opts.by.id,
+                verifiedBy: opts.verifyAs.id,
+                verifiedAt: new Date(),
+              })),
+            )
+            .returning();
+          for (const v of stored)
+            audit.push({
+              actorId: opts.verifyAs.id,
+              action: 'value.verify',
+              entityType: 'actual_value',
+              entityId: v.id,
+              entity: v,
+            });
+        }
+        await appendAudit(tx, audit);
+      });
+      return rows.length;
+    },
+    async appraisal(opts) {
+      const random = rng(20311231);
+      const between = (lo: number, hi: number) => lo + (hi - lo) * random();
+      const [cycle] = await t.db.select().from(cycles).where(eq(cycles.id, opts.cycleId));
+      const year = cycle.periodEnd.slice(0, 4);
+      const units: FactoryAppraisal['units'] = [];
+      const cadres: FactoryAppraisal['cadres'] = [];
+      for (const [g, group] of opts.groups.entries()) {
+        const peerGroup = `${prefix}_g${g + 1}`.replace(/[^a-z0-9_]/g, '_').replace(/^[^a-z]/, 'g');
+        const made: { id: string; code: string; quality: number }[] = [];
+        for (let i = 0; i < group.units; i++) {
+          const u = await api.org({ peerGroup, kind: group.kind });
+          // Qualities spread evenly over 0.55–1.1 within the group.
+          made.push({ ...u, quality: 0.55 + (0.55 * i) / Math.max(1, group.units - 1) });
+        }
+        const persons = await api.people(
+          made.map((u) => u.id),
+          opts.cadresPerUnit,
+        );
+        const template = group.kind === 'district' ? 'district-annual' : 'department-annual';
+        const unitPlans = await api.plans({
+          cycleId: opts.cycleId,
+          appraiseeType: 'unit',
+          peerGroup,
+          template,
+        });
+        const cadrePlans = await api.plans({
+          cycleId: opts.cycleId,
+          appraiseeType: 'cadre',
+          peerGroup,
+          template: 'cadre-annual',
+        });
+        const names = new Map(
+          (await t.db.select().from(orgUnits).where(eq(orgUnits.peerGroup, peerGroup))).map((o) => [
+            o.id,
+            o.name,
+          ]),
+        );
+        for (const u of made)
+          units.push({
+            ...u,
+            name: names.get(u.id)!,
+            peerGroup,
+            kind: group.kind,
+            plan: unitPlans.find((p) => p.orgUnitId === u.id)!,
+          });
+        for (const p of persons)
+          cadres.push({
+            personId: p.id,
+            orgUnitId: p.orgUnitId,
+            plan: cadrePlans.find((x) => x.personId === p.id)!,
+          });
+      }
+      await stage(opts.cycleId, 'evaluation');
+
+      const raters = (await api.panel(opts.panel)) as FactoryAppraisal['raters'];
+      const verifier = await user([{ role: 'verifier' }]);
+      const quality = new Map(units.map((u) => [u.id, u.quality]));
+      const ratings: FactoryRating[] = [];
+      const rate = (planId: string, code: string, subject: keyof typeof raters, base: number) => {
+        for (const r of raters[subject])
+          ratings.push({
+            planId,
+            indicatorCode: code,
+            subjectType: subject,
+            raterId: r.id,
+            score: Math.round(Math.min(100, Math.max(40, base + between(-8, 8))) * 10) / 10,
+            weight: subject === 'public' ? Math.round(between(0.3, 1) * 100) / 100 : 1,
+          });
+      };
+      const values: FactoryAppraisal['values'] = [];
+      for (const [ui, u] of units.entries()) {
+        const q = u.quality;
+        for (const leaf of leaves(u.plan.tree)) {
+          const subjects = (leaf.subjects ?? []).filter((s) => s.type !== 'data');
+          if (subjects.length) {
+            for (const s of subjects)
+              rate(u.plan.id, leaf.code, s.type as keyof typeof raters, 60 + 30 * Math.min(1, q));
+            continue;
+          }
+          const rule = leaf.rule!;
+          let value: number;
+          if (rule.type === 'linear')
+            value = rule.baseline + (rule.target - rule.baseline) * q * between(0.85, 1.15);
+          else if (rule.type === 'ratio')
+            value = Math.min(100, rule.target * Math.min(1.02, q * between(0.95, 1.05)));
+          else if (rule.type === 'banded') value = Math.floor(between(0, 5) * (1.2 - Math.min(1, q)));
+          else if (rule.type === 'passFail') value = leaf.veto && ui === opts.veto ? 1 : 0;
+          else if (leaf.kind === 'bonus') value = Math.floor(between(0, 3.5));
+          else value = Math.floor(between(0, 1.6) * (1.2 - Math.min(1, q)) * 2);
+          const integer = ['人', '套', '个', '件', '起', '项'].includes(leaf.unit ?? '');
+          values.push({
+            planId: u.plan.id,
+            indicatorCode: leaf.code,
+            period: year,
+            value: integer ? Math.round(value) : Math.round(value * 100) / 100,
+          });
+        }
+      }
+      for (const c of cadres) {
+        const base = 62 + 30 * Math.min(1, quality.get(c.orgUnitId)! * between(0.9, 1.1));
+        for (const leaf of leaves(c.plan.tree))
+          for (const s of leaf.subjects ?? [])
+            rate(c.plan.id, leaf.code, s.type as keyof typeof raters, base);
+      }
+      await api.ratings(opts.cycleId, ratings);
+      await api.verifiedValues(values, { by: await office(), verifyAs: verifier.actor });
+
+      let survey: FactoryAppraisal['survey'] = null;
+      if (opts.survey) {
+        const asked = units.slice(0, opts.survey.units);
+        const frame = Array.from({ length: opts.survey.respondents * 2 }, (_, i) => ({
+          id: `R-${String(i).padStart(5, '0')}`,
+          area: i % 3 ? 'urban' : 'rural',
+        }));
+        const likert = (x: number) => Math.min(5, Math.max(1, Math.round(x)));
+        const s = await api.survey({
+          cycleId: opts.cycleId,
+          strataFields: ['area'],
+          definition: {
+            sections: [
+              {
+                id: 'services',
+                title: '政府部门服务',
+                questions: [
+                  {
+                    id: 'service',
+                    type: 'matrix',
+                    text: '服务满意度',
+                    required: true,
+                    scale: 5,
+                    items: asked.map((u, i) => ({ id: `u${i}`, text: u.name, planId: u.plan.id })),
+                  },
+                ],
+              },
+            ],
+          },
+          frame,
+          sample: { size: opts.survey.respondents, allocation: 'proportional', seed: 'factory-appraisal' },
+          answer: () => ({
+            service: Object.fromEntries(
+              asked.map((u, i) => [`u${i}`, likert(1 + 4 * Math.min(1, u.quality) + (random() - 0.5) * 1.5)]),
+            ),
+          }),
+          close: true,
+          publish: true,
+        });
+        survey = { id: s.id, code: s.code, planIds: asked.map((u) => u.plan.id) };
+      }
+      await api.results(opts.cycleId, { publish: opts.publish });
+      return { units, cadres, raters, verifier, ratings, values, survey };
+    },
     async results(cycleId, opts = {}) {
       const a = await office();
       const at = async () =>
@@ -411,7 +821,9 @@ export function factory(t: TestApp, prefix = `f${++run}`): Factory {
         responses = rows.length;
       }
       if (opts.close) await closeFielding(t.db, a, survey.id);
+      if (opts.publish) await publishSurvey(t.db, a, survey.id, DEFAULT_ANALYSIS);
       return { id: survey.id, code, responses };
     },
   };
+  return api;
 }
