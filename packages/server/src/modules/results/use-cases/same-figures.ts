@@ -18,7 +18,7 @@ export function sameFirstLevel(a: OwnScore['firstLevel'] | undefined, b: OwnScor
  * but its inputs key (and its time). Objects reused from the stored row (own score, sensitivity,
  * veto) compare by identity; others by canonical JSON, as jsonb gives keys back in its own order.
  */
-export function sameFigures(before: ResultRow, next: NextResult): boolean {
+export function sameFigures(before: Omit<ResultRow, 'computedAt'>, next: NextResult): boolean {
   const json = (x: unknown, y: unknown) => x === y || sameJson(x, y ?? null);
   return (
     before.total === next.total &&
