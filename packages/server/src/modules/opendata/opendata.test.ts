@@ -8,21 +8,51 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recomputeBundle, type OpenDataBundle } from '@perfcommons/domain';
 import { rowsOf } from '../../db/client';
+import { factory, type FactoryAppraisal } from '../../../test/factories';
 import { buildTestApp, type TestApp } from '../../../test/helper';
+import { departmentTree } from '../plans/templates';
+import { DEFAULT_CONSEQUENCE_RULES } from '../evaluation/rules';
 import { safeText } from './export';
 
 let t: TestApp;
 let cycleId: string;
+/** A later cycle in planning: nothing published. */
+let laterId: string;
+let built: FactoryAppraisal;
 let body: string;
 let bundle: OpenDataBundle;
 const dir = mkdtempSync(path.join(tmpdir(), 'pc-bundle-'));
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  [{ id: cycleId }] = await rowsOf<{ id: string }>(
-    t.db,
-    sql`select id from cycles where code = '2025-annual'`,
-  );
+  t = await buildTestApp({ city: 'empty' });
+  const f = factory(t, 'od');
+  // A published annual cycle with the demo's rules: 24 units in three peer groups with four cadres
+  // each (120 results), panels of five per subject, a published satisfaction survey of four units.
+  const cycle = await f.cycle({ year: 2031, stage: 'planning' });
+  cycleId = cycle.id;
+  await f.rules(cycleId, {
+    trimEachSide: 1,
+    minRaters: 3,
+    unitShareForCadres: 0.2,
+    consequenceRules: DEFAULT_CONSEQUENCE_RULES,
+  });
+  built = await f.appraisal({
+    cycleId,
+    groups: [
+      { kind: 'department', units: 8 },
+      { kind: 'department', units: 8 },
+      { kind: 'district', units: 8 },
+    ],
+    cadresPerUnit: 4,
+    panel: { superior: 5, peer: 5, deputy: 5, public: 5 },
+    veto: 16,
+    survey: { units: 4, respondents: 160 },
+    publish: true,
+  });
+  const later = await f.cycle({ year: 2032, stage: 'planning' });
+  laterId = later.id;
+  await f.plan({ cycleId: laterId, orgUnitId: built.units[0].id, tree: departmentTree(), status: 'draft' });
+
   const res = await t.anon.get(`/api/public/cycles/${cycleId}/bundle`);
   expect(res.statusCode, res.body).toBe(200);
   body = res.body;
@@ -59,6 +89,7 @@ describe('open data bundle', () => {
     });
     expect(bundle.plans.length).toBe(bundle.results.length);
     expect(bundle.results.length).toBeGreaterThan(100);
+    expect(bundle.results.length).toBe(built.units.length + built.cadres.length);
     expect(bundle.results.every((r) => r.revision !== null && r.revision >= 1)).toBe(true);
     expect(bundle.values[0]).toEqual({
       planId: expect.any(String),
@@ -70,6 +101,9 @@ describe('open data bundle', () => {
       true,
     );
     expect(bundle.surveyEstimates.length).toBeGreaterThan(0);
+    // One estimate per surveyed unit (its one public leaf), from the published survey.
+    expect(bundle.surveyEstimates.map((e) => e.planId).sort()).toEqual([...built.survey!.planIds].sort());
+    expect(bundle.surveyEstimates.every((e) => e.survey === built.survey!.code)).toBe(true);
   });
 
   it('contains no personal data: no user ids, names of accounts, e-mails or rater identities', async () => {
@@ -142,11 +176,7 @@ describe('open data bundle', () => {
   });
 
   it('is 404 for a cycle whose results are not published', async () => {
-    const [{ id }] = await rowsOf<{ id: string }>(
-      t.db,
-      sql`select id from cycles where code = '2026-annual'`,
-    );
-    expect((await t.anon.get(`/api/public/cycles/${id}/bundle`)).statusCode).toBe(404);
+    expect((await t.anon.get(`/api/public/cycles/${laterId}/bundle`)).statusCode).toBe(404);
   });
 });
 
