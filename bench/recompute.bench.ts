@@ -8,6 +8,9 @@
  * BENCH_DB — reuse an already generated database of that name (kept afterwards);
  * BENCH_KEEP=1 — keep the generated database.
  */
+import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 import { openDatabase } from '../packages/server/src/db/client';
 import { computeCycleResults } from '../packages/server/src/modules/results/service';
@@ -15,9 +18,44 @@ import { systemActor } from '../packages/server/src/lib/system';
 import { generateProvince } from './province';
 import type { BenchFigures } from './run';
 
+/**
+ * A full garbage collection (gc() of a context made once --expose-gc is set): each compute starts
+ * without the garbage of the one before, so the RSS peak sampled while it runs is its own.
+ */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * CPU seconds used so far by the server processes serving `database` (user + system, from
+ * /proc/<pid>/stat; the server must run on this machine), by backend pid. Backends gone since are
+ * not counted: the pool keeps its connections for 10 s after their last use.
+ */
+async function dbCpu(client: pg.Client, database: string): Promise<Map<number, number>> {
+  const { rows } = await client.query<{ pid: number }>(
+    `select pid from pg_stat_activity where datname = $1`,
+    [database],
+  );
+  const out = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      // Fields after the command (which may hold spaces): utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      // Not on this machine, or ended meanwhile.
+    }
+  }
+  return out;
+}
+
+/** CPU seconds of the backends between two {@link dbCpu} readings (a new backend counts whole). */
+const dbCpuSpent = (before: Map<number, number>, after: Map<number, number>) =>
+  [...after].reduce((sum, [pid, s]) => sum + s - (before.get(pid) ?? 0), 0);
 
 async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t0 = performance.now();
@@ -75,6 +113,8 @@ export default async function recomputeBench(): Promise<BenchFigures> {
     // The plain aggregate: one GROUP BY over the cycle's ratings, rows fetched by the client.
     const aggregate = [];
     for (let i = 0; i < 3; i += 1) {
+      const dbBefore = await dbCpu(client, name);
+      const nodeBefore = process.cpuUsage();
       const run = await timed(() =>
         client.query(
           `select plan_id, indicator_code, subject_type, avg(score) from ratings
@@ -82,8 +122,11 @@ export default async function recomputeBench(): Promise<BenchFigures> {
           [cycleId],
         ),
       );
+      const nodeSpent = process.cpuUsage(nodeBefore);
       aggregate.push(run.ms);
-      console.log(`  plain aggregate run ${i + 1}: ${seconds(run.ms)} (${run.value.rowCount} groups)`);
+      console.log(
+        `  plain aggregate run ${i + 1}: ${seconds(run.ms)} (${run.value.rowCount} groups; CPU ${((nodeSpent.user + nodeSpent.system) / 1e6).toFixed(2)} s Node + ${dbCpuSpent(dbBefore, await dbCpu(client, name)).toFixed(2)} s DB)`,
+      );
     }
 
     const actor = systemActor();
@@ -97,17 +140,22 @@ export default async function recomputeBench(): Promise<BenchFigures> {
     /** Runs a compute after `prepare`, prints it and records its time and ratio to the aggregate. */
     const scenario = async (label: string, prepare: () => Promise<unknown>, db = database.db) => {
       await prepare();
+      collectGarbage();
       const outerPeak = rssPeak;
       rssPeak = process.memoryUsage().rss;
+      const dbBefore = await dbCpu(client, name);
+      const nodeBefore = process.cpuUsage();
       const run = await timed(() => computeCycleResults(db, actor, cycleId));
+      const nodeSpent = process.cpuUsage(nodeBefore);
+      const cpu = `CPU ${((nodeSpent.user + nodeSpent.system) / 1e6).toFixed(2)} s Node + ${dbCpuSpent(dbBefore, await dbCpu(client, name)).toFixed(2)} s DB`;
       rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
       ran.set(label, { ms: run.ms, rss: rssPeak });
       const v = run.value;
       console.log(
-        `  ${label}: ${seconds(run.ms)} (${v.count} results, ${v.rescored} rescored, ${v.rewritten} rewritten, ${v.unchanged} unchanged; RSS peak ${mb(rssPeak)})`,
+        `  ${label}: ${seconds(run.ms)} (${v.count} results, ${v.rescored} rescored, ${v.rewritten} rewritten, ${v.unchanged} unchanged; ${cpu}; RSS peak ${mb(rssPeak)})`,
       );
       figures[label] =
-        `${seconds(run.ms)} (${(run.ms / agg).toFixed(2)}× aggregate; ${v.rescored} rescored, ${v.rewritten} rewritten, ${v.unchanged} unchanged; RSS peak ${mb(rssPeak)})`;
+        `${seconds(run.ms)} (${(run.ms / agg).toFixed(2)}× aggregate; ${v.rescored} rescored, ${v.rewritten} rewritten, ${v.unchanged} unchanged; ${cpu}; RSS peak ${mb(rssPeak)})`;
       rssPeak = Math.max(rssPeak, outerPeak);
       return v;
     };
