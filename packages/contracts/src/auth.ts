@@ -41,6 +41,43 @@ export type ChangePasswordInput = z.infer<typeof ChangePasswordBody>;
 export const RoleGrant = z.object({ role: RoleSchema, orgUnitId: z.uuid().nullable() });
 export type RoleGrant = z.infer<typeof RoleGrant>;
 
+/**
+ * What the signed-in user may do across the console, computed by the server from the same rules its
+ * services enforce (`modules/auth/capabilities.ts`): the web shows a menu entry, a page or an action when
+ * this says so and re-implements no rule.
+ */
+export const Capabilities = z.object({
+  /** The page the user lands on: 我的待办 for every role with work, the audit log, the organisation, or results. */
+  home: z.enum(['/todo', '/audit', '/orgs', '/results']),
+  /** Pages (menu entries) the user may open. */
+  pages: z.object({
+    indicators: z.boolean(),
+    verify: z.boolean(),
+    evaluation: z.boolean(),
+    surveys: z.boolean(),
+    appeals: z.boolean(),
+    monitoring: z.boolean(),
+    participation: z.boolean(),
+    linkage: z.boolean(),
+  }),
+  /** Creates cycles (createCycle). */
+  createCycles: z.boolean(),
+  /** Changes the organisation tree and records cadres (orgs service). */
+  editOrgs: z.boolean(),
+  /** Approves plans in bulk (bulkApprove) and assigns their owners (plan owners). */
+  approvePlans: z.boolean(),
+  assignPlanOwners: z.boolean(),
+  /** Imports service data, maps and feeds it into a cycle, records findings (linkage services). */
+  importServiceData: z.boolean(),
+  feedServiceData: z.boolean(),
+  recordFindings: z.boolean(),
+  /** The org unit the user manages (its first unit-manager grant), where participation opens; null otherwise. */
+  managedOrgUnitId: z.uuid().nullable(),
+  /** Takes part in the public portal as a registered participant (requireParticipant). */
+  participate: z.boolean(),
+});
+export type Capabilities = z.infer<typeof Capabilities>;
+
 /** The signed-in user as the console sees it. */
 export const SessionUser = z.object({
   id: z.uuid(),
@@ -60,6 +97,8 @@ export const SessionUser = z.object({
   canReadAudit: z.boolean(),
   /** What the user may do in monitoring (its page's tabs and buttons). */
   monitoring: MonitoringPermissions,
+  /** What the user may do across the console: pages, page-level actions, the landing page. */
+  capabilities: Capabilities,
   /**
    * The login phone or e-mail, masked (138****1234, w***@example.org), null without one; sent by
    * `/api/auth/me` (PIPL: contacts are shown masked, in clear only in the participant's data download).

@@ -321,7 +321,14 @@ export const CorrectionTask = z.object({
   /** Not closed and past its deadline. */
   overdue: z.boolean(),
 });
+/**
+ * What the current user may do with a correction task (updateTask's rule): start an open one, close one not
+ * yet closed (its owner, a manager of the unit, the office), reopen a closed one (the office).
+ */
+export const TaskPermissions = z.object({ start: z.boolean(), close: z.boolean(), reopen: z.boolean() });
+export type TaskPermissions = z.infer<typeof TaskPermissions>;
 export const CorrectionTaskListItem = CorrectionTask.extend({
+  can: TaskPermissions,
   ownerName: z.string(),
   ownerNameEn: z.string().nullable(),
   ...Appraisee,

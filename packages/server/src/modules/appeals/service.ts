@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { actualValues, appeals, cycles, indicatorNodes, results } from '../../db/schema';
-import { coversOrg, isOffice, requireActor, requireOffice, type Actor } from '../../lib/actor';
+import { coversOrg, hasRole, isOffice, requireActor, requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, forbidden, isUniqueViolation, notFound } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
 import { rulesOf } from '../evaluation/rules';
@@ -13,6 +13,12 @@ const DAY = 24 * 60 * 60 * 1000;
 /** The appraisee side of a plan: its cadre, or a manager of its unit (or of a unit above it). */
 export const isAppraiseeSide = (a: Actor, s: Pick<PlanScope, 'personUserId' | 'orgPath'>) =>
   s.personUserId === a.id || coversOrg(a, s.orgPath, 'unit_manager');
+
+/**
+ * Whether the actor has appeals to see (the appeals page): the office all, a unit manager and a cadre
+ * (role `appraisee`, the account its plans name) those of their own side ({@link listAppeals}).
+ */
+export const seesAppeals = (a: Actor | null) => isOffice(a) || hasRole(a, 'unit_manager', 'appraisee');
 
 type CycleRow = typeof cycles.$inferSelect;
 

@@ -34,6 +34,7 @@ import { requireActor, type Actor } from '../../lib/actor';
 import { normalizeUsername } from './password';
 import { canReadAudit } from '../audit/service';
 import { monitoringPermissions } from '../monitoring/permissions';
+import { capabilities } from './capabilities';
 
 export const presentUser = (
   a: Actor,
@@ -63,6 +64,8 @@ export const presentUser = (
   canReadAudit: canReadAudit(a),
   /** What the user may do in monitoring. */
   monitoring: monitoringPermissions(a),
+  /** What the user may do across the console: pages, page-level actions, the landing page. */
+  capabilities: capabilities(a),
   /** The login contact, masked (`/api/auth/me` only). */
   ...(extra.contact !== undefined && { contact: extra.contact }),
   /** The previous login (time, address) and the failed attempts since it, for the user to check. */

@@ -3,7 +3,7 @@ import { linkageRates, type Granularity, type LinkageRecord } from '@perfcommons
 import type { DbOrTx } from '../../db/client';
 import { orgUnits } from '../../db/schema';
 import { linkageRecords } from '../../db/schema-linkage';
-import { coversOrg, isOffice, requireActor, type Actor } from '../../lib/actor';
+import { coversOrg, hasRole, isOffice, requireActor, type Actor, type Role } from '../../lib/actor';
 import { forbidden } from '../../lib/errors';
 import { readCutoffs } from './settings';
 
@@ -33,13 +33,18 @@ export function granularityOf(period: string): Granularity | null {
   return null;
 }
 
+/** Roles that read the service data of their subtree (the office reads everything). */
+const RATE_READER_ROLES: Role[] = ['unit_manager', 'verifier', 'appraisee'];
+
+/** Whether the actor reads some unit's service data (rateScope does not refuse). */
+export const readsServiceData = (actor: Actor | null) =>
+  isOffice(actor) || hasRole(actor, ...RATE_READER_ROLES);
+
 /** Who reads rates: the office everything, a unit's managers, verifiers and cadres their subtree. */
 export function rateScope(actor: Actor | null): SQL | undefined {
   const a = requireActor(actor);
   if (isOffice(a)) return undefined;
-  const paths = a.roles
-    .filter((r) => ['unit_manager', 'verifier', 'appraisee'].includes(r.role))
-    .map((r) => r.orgPath);
+  const paths = a.roles.filter((r) => RATE_READER_ROLES.includes(r.role)).map((r) => r.orgPath);
   if (paths.includes(null)) return undefined;
   if (!paths.length) throw forbidden('Service data is for the performance office and the units');
   return sql`(${sql.join(
@@ -50,7 +55,7 @@ export function rateScope(actor: Actor | null): SQL | undefined {
 
 /** Whether the actor may read the service data of the unit with path `orgPath`. */
 export const canReadUnitData = (actor: Actor | null, orgPath: string) =>
-  isOffice(actor) || coversOrg(actor, orgPath, 'unit_manager', 'verifier', 'appraisee');
+  isOffice(actor) || coversOrg(actor, orgPath, ...RATE_READER_ROLES);
 
 /**
  * Records of the given units received in a window (both ends local dates, inclusive), with the batch

@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
 import { cycles, indicatorNodes, orgUnits, people, plans, roleAssignments, users } from '../../db/schema';
-import { coversOrg, isOffice, requireActor, type Actor, type Role } from '../../lib/actor';
+import { coversOrg, hasRole, isOffice, requireActor, type Actor, type Role } from '../../lib/actor';
 import { forbidden, notFound } from '../../lib/errors';
 
 export type NodeRow = typeof indicatorNodes.$inferSelect;
@@ -84,9 +84,15 @@ export const warningPermissions = (actor: Actor, p: { orgPath: string }, tasks: 
   assignTask: tasks === 0 && mayAssignTask(actor, p),
 });
 
+/** Roles that follow the monitoring of the plans of their subtree (beside the office and a plan's cadre). */
+const FOLLOWER_ROLES: Role[] = ['unit_manager', 'verifier', 'appraisee'];
+
 /** Managers and verifiers of the plan's unit, its cadre, and the office see a plan's monitoring. */
 export const canFollowPlan = (actor: Actor, p: MonitoredPlan) =>
-  oversees(actor, p, 'unit_manager', 'verifier', 'appraisee') || p.personUserId === actor.id;
+  oversees(actor, p, ...FOLLOWER_ROLES) || p.personUserId === actor.id;
+
+/** Whether the actor follows some unit's plans (the monitoring page): the office or a follower role. */
+export const followsPlans = (actor: Actor | null) => isOffice(actor) || hasRole(actor, ...FOLLOWER_ROLES);
 
 /** The plan when the actor may follow it; 404 / 403 otherwise. */
 export async function followedPlan(db: DbOrTx, actor: Actor | null, planId: string) {

@@ -1,4 +1,4 @@
-import { TASK_STATUSES, type TaskStatus } from '@perfcommons/contracts';
+import { TASK_STATUSES, type TaskPermissions, type TaskStatus } from '@perfcommons/contracts';
 import { and, desc, eq, inArray, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { correctionTasks, earlyWarnings, indicatorNodes, users } from '../../db/schema';
@@ -88,6 +88,24 @@ export async function createTask(
   });
 }
 
+type TaskState = Pick<TaskRow, 'ownerId' | 'status'>;
+const mayEditTask = (actor: Actor, task: TaskState, plan: MonitoredPlan | null) =>
+  task.ownerId === actor.id || isOffice(actor) || (plan !== null && oversees(actor, plan, 'unit_manager'));
+
+/**
+ * What the actor may do with a task (sent with it as `can`; {@link updateTask} enforces it): its owner, a
+ * manager over the plan's unit (`plan`: null when the actor does not follow the plan) and the office move
+ * it along; only the office reopens a closed one.
+ */
+export function taskPermissions(actor: Actor, task: TaskState, plan: MonitoredPlan | null): TaskPermissions {
+  const edit = mayEditTask(actor, task, plan);
+  return {
+    start: edit && task.status === 'open',
+    close: edit && task.status !== 'closed',
+    reopen: edit && task.status === 'closed' && isOffice(actor),
+  };
+}
+
 /**
  * Moves a task along open → in_progress → closed (its owner, the unit manager or the office);
  * closing needs a resolution; only the office reopens a closed task.
@@ -107,11 +125,9 @@ export async function updateTask(
       if (actor && task.ownerId === actor.id) return { actor, plan: null };
       throw err;
     });
-    const mayEdit =
-      task.ownerId === a.id || isOffice(a) || (plan !== null && oversees(a, plan, 'unit_manager'));
-    if (!mayEdit)
+    if (!mayEditTask(a, task, plan))
       throw forbidden('Only the owner, the unit manager or the performance office updates the task');
-    if (task.status === 'closed' && !isOffice(a))
+    if (task.status === 'closed' && !taskPermissions(a, task, plan).reopen)
       throw conflict('The task is closed; only the performance office reopens it', [
         { path: 'status', message: 'closed' },
       ]);
@@ -300,12 +316,16 @@ export async function listTasks(db: Db, actor: Actor | null, opts: { cycleId: st
     .orderBy(desc(correctionTasks.createdAt));
   const order: Record<string, number> = { open: 0, in_progress: 1, closed: 2 };
   return rows
-    .map((r) => ({
-      ...present(r.task),
-      ownerName: r.ownerName,
-      ownerNameEn: r.ownerNameEn,
-      appraiseeName: byId.get(r.task.planId)!.appraiseeName,
-      appraiseeNameEn: byId.get(r.task.planId)!.appraiseeNameEn,
-    }))
+    .map((r) => {
+      const plan = byId.get(r.task.planId)!;
+      return {
+        ...present(r.task),
+        can: taskPermissions(a, r.task, canFollowPlan(a, plan) ? plan : null),
+        ownerName: r.ownerName,
+        ownerNameEn: r.ownerNameEn,
+        appraiseeName: plan.appraiseeName,
+        appraiseeNameEn: plan.appraiseeNameEn,
+      };
+    })
     .sort((x, y) => order[x.status] - order[y.status] || x.deadline.localeCompare(y.deadline));
 }

@@ -155,6 +155,7 @@ describe('trajectory, early warnings and correction tasks', () => {
       .items.find((w: Warning) => w.planId === planId && w.status === 'red');
     const deadline = addDays(todayUtc(), 30);
     const other = await otherManager.login();
+    const v = await verifier.login();
     expect((await other.post(`/api/monitoring/warnings/${red.id}/tasks`, { deadline })).statusCode).toBe(403);
     const past = await office.post(`/api/monitoring/warnings/${red.id}/tasks`, { deadline: '2020-01-01' });
     expect(past.json().details).toEqual([{ path: 'deadline', message: 'before today' }]);
@@ -168,8 +169,20 @@ describe('trajectory, early warnings and correction tasks', () => {
     });
 
     const step = (c: Client, body: object) => c.post(`/api/monitoring/tasks/${task.id}/status`, body);
+    // Each listed task carries what the user may do with it, as updateTask decides.
+    const canOf = async (c: Client) =>
+      (await c.get(`/api/monitoring/tasks?cycleId=${cycleId}`))
+        .json()
+        .items.find((x: { id: string }) => x.id === task.id)?.can;
+    expect(await canOf(office)).toEqual({ start: true, close: true, reopen: false });
+    expect(await canOf(manager)).toEqual({ start: true, close: true, reopen: false });
+    // The verifier of the unit follows the task but may not move it: nothing offered, and refused.
+    expect(await canOf(v)).toEqual({ start: false, close: false, reopen: false });
+    expect((await step(v, { status: 'closed', resolution: '核查员试图关闭' })).statusCode).toBe(403);
+    expect(await canOf(other)).toBeUndefined();
     expect((await step(other, { status: 'in_progress' })).statusCode).toBe(403);
     expect((await step(manager, { status: 'in_progress' })).json().task.status).toBe('in_progress');
+    expect(await canOf(manager)).toEqual({ start: false, close: true, reopen: false });
     const noResolution = await step(manager, { status: 'closed' });
     expect(noResolution.json().details).toEqual([{ path: 'resolution', message: 'required when closing' }]);
     const closed = await step(manager, {
@@ -177,7 +190,9 @@ describe('trajectory, early warnings and correction tasks', () => {
       resolution: '已制定专项推进方案，四季度追平进度',
     });
     expect(closed.json().task).toMatchObject({ status: 'closed', overdue: false });
+    expect(await canOf(manager)).toEqual({ start: false, close: false, reopen: false });
     expect((await step(manager, { status: 'open' })).statusCode).toBe(409);
+    expect(await canOf(office)).toEqual({ start: false, close: false, reopen: true });
 
     const tasks = (await manager.get(`/api/monitoring/tasks?cycleId=${cycleId}`))
       .json()
@@ -197,5 +212,7 @@ describe('trajectory, early warnings and correction tasks', () => {
       .items.map((e: { action: string }) => e.action);
     expect(audit).toEqual(['task.close', 'task.update', 'task.create']);
     expect((await office.get('/api/audit/verify')).json().ok).toBe(true);
+    // The office reopens the closed task, as its `can.reopen` said.
+    expect((await step(office, { status: 'open' })).json().task.status).toBe('open');
   });
 });

@@ -12,12 +12,22 @@ export {
   RELATIONSHIP_KINDS,
 } from '@perfcommons/contracts';
 
+/** Whether the actor is a public participant (role `public`). */
+export const isParticipant = (actor: Actor | null) => hasRole(actor, 'public');
+
 /** A public participant (role `public`); officials act through the official endpoints. */
 export function requireParticipant(actor: Actor | null): Actor {
   const a = requireActor(actor);
-  if (!hasRole(a, 'public')) throw forbidden('This is for public participants');
+  if (!isParticipant(a)) throw forbidden('This is for public participants');
   return a;
 }
+
+/** Whether the actor answers for some unit (the participation page): the office or a unit manager. */
+export const isUnitOfficial = (actor: Actor | null) => isOffice(actor) || hasRole(actor, 'unit_manager');
+
+/** The org unit the actor manages (its first unit-manager grant), null when none or global. */
+export const managedUnitId = (actor: Actor | null) =>
+  actor?.roles.find((r) => r.role === 'unit_manager')?.orgUnitId ?? null;
 
 /** Officials answering for a unit: the office, or a manager of the unit's subtree. */
 export function assertUnitOfficial(actor: Actor | null, orgPath: string, what = 'This'): Actor {

@@ -205,6 +205,9 @@ export interface RoleGrantInput {
   orgUnitId: string | null;
 }
 
+/** Whether the actor grants roles (the security administrator, 三员分立). */
+export const grantsRoles = (actor: Actor | null) => hasRole(actor, 'security_admin');
+
 /**
  * Replaces the roles of an account: the security administrator's duty (三员分立), never the system
  * administrator's or the audit administrator's. Refuses granting roles to oneself, and in production an
@@ -213,7 +216,7 @@ export interface RoleGrantInput {
  */
 export async function setUserRoles(db: Db, actor: Actor | null, userId: string, roles: RoleGrantInput[]) {
   const a = requireActor(actor);
-  if (!hasRole(a, 'security_admin')) throw forbidden('Roles are granted by the security administrator');
+  if (!grantsRoles(a)) throw forbidden('Roles are granted by the security administrator');
   if (userId === a.id)
     throw badRequest('The security administrator does not grant roles to themself', [
       { path: 'id', message: 'is your own account' },

@@ -27,8 +27,10 @@ export interface QueueFilters {
 }
 
 /** The queue and bulk decisions are for those who verify somewhere (each value is then checked on its own). */
+export const usesVerifyQueue = (a: Actor | null) => hasRole(a, 'verifier', 'office', 'admin');
+
 function requireVerifierRole(a: Actor) {
-  if (!hasRole(a, 'verifier', 'office', 'admin'))
+  if (!usesVerifyQueue(a))
     throw forbidden('The verification queue is for verifiers and the performance office');
 }
 
