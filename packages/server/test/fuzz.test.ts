@@ -171,40 +171,57 @@ async function check(key: string, method: string, url: string, text?: string, ty
   expect(({} as Record<string, unknown>).polluted, where).toBeUndefined();
 }
 
+/**
+ * The two sweeps below send RUNS requests to every route that takes input, and six path parameters to
+ * every route that has one: their time grows with the routes and with the runner's load (60 s, the
+ * default bound, was passed once on a loaded machine), so they get their own bound.
+ */
+const SWEEP_TIMEOUT = 300_000;
+
 describe('fuzzed input', () => {
   it('covers the routes that take a body or a query', () => {
     const targets = listRoutes(t.app).filter((r) => ops.get(r.key)?.body || ops.get(r.key)?.query.length);
     expect(targets.length).toBeGreaterThan(30);
   });
 
-  it('never answers 5xx, always names the problem, never writes on refusal', async () => {
-    const routes = listRoutes(t.app);
-    for (const [i, r] of routes.entries()) {
-      const op = ops.get(r.key);
-      if (!op || (!op.body && !op.query.length)) continue;
-      const url = baseUrl(r.key);
-      const valid = op.body ? sample(op.body, op.components, (n) => fx.hint(n)) : undefined;
-      const arb = op.body
-        ? bodyArb(op, valid).map((b) => ({ ...b, query: '' }))
-        : queryArb(op).map((q) => ({ text: undefined as string | undefined, type: undefined, query: q }));
-      await fc.assert(
-        fc.asyncProperty(arb, async (req) => {
-          await check(r.key, r.method, req.query ? `${url}?${req.query}` : url, req.text, req.type);
-        }),
-        { numRuns: RUNS, seed: SEED + i, endOnFailure: true },
-      );
-    }
-  });
-
-  it('refuses nasty path parameters without a 5xx', async () => {
-    const params = ['..%2F..%2Fetc', 'NaN', '-1', '%00', encodeURIComponent('𠀀<script>'), 'x'.repeat(90)];
-    for (const r of listRoutes(t.app).filter((x) => x.url.includes('/:'))) {
-      for (const p of params) {
-        const url = r.url.replace(/:\w+/g, p);
+  it(
+    'never answers 5xx, always names the problem, never writes on refusal',
+    async () => {
+      const routes = listRoutes(t.app);
+      for (const [i, r] of routes.entries()) {
         const op = ops.get(r.key);
-        const body = op?.body ? JSON.stringify(sample(op.body, op.components, (n) => fx.hint(n))) : undefined;
-        await check(r.key, r.method, url, r.method === 'GET' || r.method === 'DELETE' ? undefined : body);
+        if (!op || (!op.body && !op.query.length)) continue;
+        const url = baseUrl(r.key);
+        const valid = op.body ? sample(op.body, op.components, (n) => fx.hint(n)) : undefined;
+        const arb = op.body
+          ? bodyArb(op, valid).map((b) => ({ ...b, query: '' }))
+          : queryArb(op).map((q) => ({ text: undefined as string | undefined, type: undefined, query: q }));
+        await fc.assert(
+          fc.asyncProperty(arb, async (req) => {
+            await check(r.key, r.method, req.query ? `${url}?${req.query}` : url, req.text, req.type);
+          }),
+          { numRuns: RUNS, seed: SEED + i, endOnFailure: true },
+        );
       }
-    }
-  });
+    },
+    SWEEP_TIMEOUT,
+  );
+
+  it(
+    'refuses nasty path parameters without a 5xx',
+    async () => {
+      const params = ['..%2F..%2Fetc', 'NaN', '-1', '%00', encodeURIComponent('𠀀<script>'), 'x'.repeat(90)];
+      for (const r of listRoutes(t.app).filter((x) => x.url.includes('/:'))) {
+        for (const p of params) {
+          const url = r.url.replace(/:\w+/g, p);
+          const op = ops.get(r.key);
+          const body = op?.body
+            ? JSON.stringify(sample(op.body, op.components, (n) => fx.hint(n)))
+            : undefined;
+          await check(r.key, r.method, url, r.method === 'GET' || r.method === 'DELETE' ? undefined : body);
+        }
+      }
+    },
+    SWEEP_TIMEOUT,
+  );
 });
