@@ -38,7 +38,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { pick, setLang, type Lang } from '../i18n';
-import { hasRole, homePath, useLogout, useMe } from './auth';
+import { homePath, useLogout, useMe } from './auth';
 import { CrumbContext, type Crumb } from './crumbs';
 import NotificationBell from '../features/monitoring/NotificationBell';
 import { TotpSetup } from '../features/onboarding/ChangePassword';
@@ -75,43 +75,48 @@ export function ConsoleLayout() {
     : landing === null || location.pathname === landing
       ? t('header.firstLogin')
       : '';
-  const official = hasRole(me, 'office', 'admin');
+  // Which pages the user may open comes from the server (`capabilities.pages`), as its services decide.
+  const pages = me.capabilities.pages;
 
   const items = [
     { key: '/todo', icon: <InboxOutlined />, label: t('todo:nav') },
     { key: '/cycles', icon: <CalendarOutlined />, label: t('nav.cycles') },
     { key: '/plans', icon: <ProfileOutlined />, label: t('nav.plans') },
-    hasRole(me, 'office', 'admin', 'unit_manager', 'appraisee', 'verifier', 'evaluator') && {
+    pages.indicators && {
       key: '/indicators',
       icon: <BookOutlined />,
       label: t('indicators:nav'),
     },
     { key: '/values', icon: <FormOutlined />, label: t('nav.values') },
-    hasRole(me, 'verifier', 'office', 'admin') && {
+    pages.verify && {
       key: '/verify',
       icon: <CheckSquareOutlined />,
       label: t('nav.verify'),
     },
     { key: '/ratings', icon: <StarOutlined />, label: t('evaluation:nav.ratings') },
-    official && { key: '/evaluation', icon: <ClusterOutlined />, label: t('evaluation:nav.evaluation') },
-    official && { key: '/surveys', icon: <SolutionOutlined />, label: t('surveys:title') },
+    pages.evaluation && {
+      key: '/evaluation',
+      icon: <ClusterOutlined />,
+      label: t('evaluation:nav.evaluation'),
+    },
+    pages.surveys && { key: '/surveys', icon: <SolutionOutlined />, label: t('surveys:title') },
     { key: '/results', icon: <BarChartOutlined />, label: t('nav.results') },
-    hasRole(me, 'office', 'admin', 'unit_manager', 'appraisee') && {
+    pages.appeals && {
       key: '/appeals',
       icon: <ExclamationCircleOutlined />,
       label: t('appeals:nav'),
     },
-    hasRole(me, 'office', 'admin', 'verifier', 'unit_manager', 'appraisee') && {
+    pages.monitoring && {
       key: '/monitoring',
       icon: <AlertOutlined />,
       label: t('monitoring:nav'),
     },
-    hasRole(me, 'office', 'admin', 'unit_manager') && {
+    pages.participation && {
       key: '/participation',
       icon: <TeamOutlined />,
       label: t('participation:nav'),
     },
-    hasRole(me, 'office', 'admin', 'unit_manager', 'verifier', 'appraisee') && {
+    pages.linkage && {
       key: '/linkage',
       icon: <LinkOutlined />,
       label: t('linkage:nav'),

@@ -5,7 +5,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { Dayjs } from 'dayjs';
-import { hasRole, useMe } from '../../console/auth';
+import { useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
 import { applyFieldErrors } from '../../console/errors';
 import { useCycles } from '../../console/queries';
@@ -40,7 +40,7 @@ export default function CyclesPage() {
     <Card
       title={t('title')}
       extra={
-        hasRole(me, 'office', 'admin') && (
+        me?.capabilities.createCycles && (
           <Button
             type="primary"
             icon={<PlusOutlined />}

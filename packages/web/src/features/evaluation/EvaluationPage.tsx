@@ -1,7 +1,7 @@
 import { Alert, Card, Tabs } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import { hasRole, useMe } from '../../console/auth';
+import { useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
 import { CycleSelect, useCycleParam } from '../../console/CycleSelect';
 import { CalibrationTab } from '../calibration/CalibrationTab';
@@ -29,7 +29,7 @@ export default function EvaluationPage() {
   );
   useCrumbs([{ title: t('nav.evaluation') }, { title: t(`tabs.${tab}`) }]);
 
-  if (!hasRole(me, 'office', 'admin'))
+  if (!me?.capabilities.pages.evaluation)
     return <Alert type="warning" showIcon message={t('console:common.notAllowed')} />;
 
   return (

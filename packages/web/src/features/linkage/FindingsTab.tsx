@@ -155,7 +155,7 @@ function FindingForm({ cycleId, open, onClose }: { cycleId: string; open: boolea
  * Findings of audit, discipline inspection and finance of a cycle: the office records, attaches the
  * source document and withdraws with a reason; a unit sees its own findings.
  */
-export function FindingsTab({ cycleId, office }: { cycleId: string; office: boolean }) {
+export function FindingsTab({ cycleId, canRecord }: { cycleId: string; canRecord: boolean }) {
   const { t, i18n } = useTranslation('linkage');
   const { message, modal } = App.useApp();
   const qc = useQueryClient();
@@ -204,7 +204,7 @@ export function FindingsTab({ cycleId, office }: { cycleId: string; office: bool
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
       <Typography.Paragraph type="secondary">{t('findings.intro')}</Typography.Paragraph>
-      {office && (
+      {canRecord && (
         <Button
           type="primary"
           icon={<PlusOutlined />}
@@ -294,7 +294,7 @@ export function FindingsTab({ cycleId, office }: { cycleId: string; office: bool
           },
         ]}
       />
-      {office && <FindingForm cycleId={cycleId} open={open} onClose={() => setOpen(false)} />}
+      {canRecord && <FindingForm cycleId={cycleId} open={open} onClose={() => setOpen(false)} />}
     </Space>
   );
 }

@@ -145,9 +145,9 @@ function RatesTable({ batch, onClear }: { batch: LinkageBatch | null; onClear: (
 /**
  * The office imports 12345 work orders and 好差评 reviews: upload, preview with every problem by sheet
  * row, one all-or-nothing commit; the batches so far and the rates computed from all stored records.
- * Units (and anyone without the office role) see only the rates, of their own units.
+ * Units (and anyone the server does not let import) see only the rates, of their own units.
  */
-export function ImportTab({ office }: { office: boolean }) {
+export function ImportTab({ canImport }: { canImport: boolean }) {
   const { t, i18n } = useTranslation('linkage');
   const qc = useQueryClient();
   const [source, setSource] = useState<Source>('hotline');
@@ -162,7 +162,7 @@ export function ImportTab({ office }: { office: boolean }) {
   const batches = useQuery({
     queryKey: ['linkage-batches'],
     queryFn: () => api.get<{ items: LinkageBatch[] }>('/api/linkage/batches'),
-    enabled: office,
+    enabled: canImport,
   });
 
   const send = <T,>(step: 'preview' | 'commit', f: File) => {
@@ -212,7 +212,7 @@ export function ImportTab({ office }: { office: boolean }) {
 
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
-      {office && (
+      {canImport && (
         <Card size="small">
           <Typography.Paragraph type="secondary">{t('import.intro')}</Typography.Paragraph>
           <Space wrap>
@@ -330,7 +330,7 @@ export function ImportTab({ office }: { office: boolean }) {
           )}
         </Card>
       )}
-      {office && (
+      {canImport && (
         <Card size="small" title={t('batches.title')}>
           <Table
             size="small"

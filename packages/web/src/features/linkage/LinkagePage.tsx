@@ -1,7 +1,7 @@
 import { Space, Tabs, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
-import { hasRole, useMe } from '../../console/auth';
+import { useMe } from '../../console/auth';
 import { CycleSelect, useCycleParam } from '../../console/CycleSelect';
 import { useCrumbs } from '../../console/crumbs';
 import { FeedTab } from './FeedTab';
@@ -16,13 +16,13 @@ const TABS = ['import', 'feed', 'findings'] as const;
  */
 export default function LinkagePage() {
   const { t } = useTranslation('linkage');
-  const me = useMe();
-  const office = hasRole(me.data, 'office', 'admin');
+  // What the user may do here comes from the server (`/api/auth/me` capabilities), as its services decide.
+  const can = useMe().data!.capabilities;
   const { tab = 'import' } = useParams();
   const navigate = useNavigate();
   const { cycle, setCycleId } = useCycleParam();
   useCrumbs([{ title: t('title') }]);
-  const tabs = TABS.filter((k) => office || k !== 'feed');
+  const tabs = TABS.filter((k) => can.feedServiceData || k !== 'feed');
   const cycleBar = (
     <Space style={{ marginBottom: 12 }}>
       <Typography.Text>{t('cycle')}</Typography.Text>
@@ -40,7 +40,7 @@ export default function LinkagePage() {
           label: t(`tabs.${k}`),
           children:
             k === 'import' ? (
-              <ImportTab office={office} />
+              <ImportTab canImport={can.importServiceData} />
             ) : (
               <>
                 {cycleBar}
@@ -48,7 +48,7 @@ export default function LinkagePage() {
                   (k === 'feed' ? (
                     <FeedTab cycleId={cycle.id} />
                   ) : (
-                    <FindingsTab cycleId={cycle.id} office={office} />
+                    <FindingsTab cycleId={cycle.id} canRecord={can.recordFindings} />
                   ))}
               </>
             ),

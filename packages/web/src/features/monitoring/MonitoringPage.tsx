@@ -35,7 +35,7 @@ export default function MonitoringPage() {
     {
       key: 'tasks',
       label: t('tabs.tasks'),
-      children: <TasksTab cycleId={cycleId} canReopen={can.reopenTasks} />,
+      children: <TasksTab cycleId={cycleId} />,
     },
     {
       key: 'overdue',

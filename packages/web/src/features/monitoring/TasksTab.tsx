@@ -20,8 +20,8 @@ export function TaskTag({ status, overdue }: { status: TaskStatus; overdue?: boo
   );
 }
 
-/** Correction tasks the user follows or owns, open first. */
-export function TasksTab({ cycleId, canReopen }: { cycleId?: string; canReopen: boolean }) {
+/** Correction tasks the user follows or owns, open first; each with what the user may do with it (`can`). */
+export function TasksTab({ cycleId }: { cycleId?: string }) {
   const { t, i18n } = useTranslation('monitoring');
   const lang = i18n.language;
   const q = useMonitoring<TaskListReply>('tasks', cycleId, `/api/monitoring/tasks?cycleId=${cycleId}`);
@@ -61,17 +61,17 @@ export function TasksTab({ cycleId, canReopen }: { cycleId?: string; canReopen: 
             key: 'x',
             render: (_, r) => (
               <Space>
-                {r.status === 'open' && (
+                {r.can.start && (
                   <Button size="small" onClick={() => step.mutate({ id: r.id, status: 'in_progress' })}>
                     {t('start')}
                   </Button>
                 )}
-                {r.status !== 'closed' && (
+                {r.can.close && (
                   <Button size="small" type="primary" onClick={() => setClosing(r)}>
                     {t('close')}
                   </Button>
                 )}
-                {r.status === 'closed' && canReopen && (
+                {r.can.reopen && (
                   <Button size="small" onClick={() => step.mutate({ id: r.id, status: 'open' })}>
                     {t('reopen')}
                   </Button>

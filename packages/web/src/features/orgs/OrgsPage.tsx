@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { Button, Card, Col, Descriptions, Input, Row, Select, Space, Table, Tag, Tree } from 'antd';
 import { EditOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { hasRole, useMe } from '../../console/auth';
+import { useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
 import { useOrgs, usePeople } from '../../console/queries';
 import { pick } from '../../i18n';
@@ -24,7 +24,7 @@ export default function OrgsPage() {
   useCrumbs([{ title: t('title') }]);
   const orgs = useOrgs();
   const people = usePeople();
-  const canEdit = hasRole(useMe().data, 'office', 'admin');
+  const canEdit = !!useMe().data?.capabilities.editOrgs;
   // Which dialog is open: a new or edited unit, a new or edited cadre, a term to end.
   const [unitModal, setUnitModal] = useState<{ unit?: OrgUnit } | null>(null);
   const [personModal, setPersonModal] = useState<{ person?: Cadre } | null>(null);

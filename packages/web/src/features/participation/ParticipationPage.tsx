@@ -29,7 +29,8 @@ export default function ParticipationPage() {
   const tab: Tab = (TABS as readonly string[]).includes(tabParam ?? '') ? (tabParam as Tab) : 'needs';
   const navigate = useNavigate();
   const me = useMe().data;
-  const managed = me?.roles.find((r) => r.role === 'unit_manager')?.orgUnitId ?? undefined;
+  // The unit the user manages, as the server names it: participation opens on it.
+  const managed = me?.capabilities.managedOrgUnitId ?? undefined;
   const { cycle, setCycleId } = useCycleParam();
   const orgs = useOrgs();
   const plans = usePlans(cycle?.id);

@@ -3,7 +3,7 @@ import { App, Button, Card, Input, Select, Space, Table, Tag, Tooltip } from 'an
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { hasRole, useMe } from '../../console/auth';
+import { useMe } from '../../console/auth';
 import { useCrumbs } from '../../console/crumbs';
 import { CycleSelect, useCycleParam } from '../../console/CycleSelect';
 import { errorText } from '../../console/errors';
@@ -29,7 +29,7 @@ export default function PlansPage() {
   const plans = usePlans(cycle?.id);
   /** The staff list carries each plan's owner. */
   const list = plans.data as PlanWithOwner[] | undefined;
-  const office = hasRole(useMe().data, 'office', 'admin');
+  const can = useMe().data?.capabilities;
   const { message } = App.useApp();
   const qc = useQueryClient();
   const [selected, setSelected] = useState<string[]>([]);
@@ -92,22 +92,22 @@ export default function PlansPage() {
             label: t(`common:planStatus.${v}`),
           }))}
         />
-        {office && (
-          <>
-            <Button
-              type="primary"
-              disabled={!selected.length}
-              onClick={() => setApproveOpen(true)}
-              data-testid="bulk-approve"
-            >
-              {t('bulk.approve', { n: selected.length })}
+        {can?.approvePlans && (
+          <Button
+            type="primary"
+            disabled={!selected.length}
+            onClick={() => setApproveOpen(true)}
+            data-testid="bulk-approve"
+          >
+            {t('bulk.approve', { n: selected.length })}
+          </Button>
+        )}
+        {can?.assignPlanOwners && (
+          <Tooltip title={t('owner.defaultsHint')}>
+            <Button loading={defaults.isPending} disabled={!cycle} onClick={() => defaults.mutate()}>
+              {t('owner.defaults')}
             </Button>
-            <Tooltip title={t('owner.defaultsHint')}>
-              <Button loading={defaults.isPending} disabled={!cycle} onClick={() => defaults.mutate()}>
-                {t('owner.defaults')}
-              </Button>
-            </Tooltip>
-          </>
+          </Tooltip>
         )}
       </Space>
       <Table<PlanWithOwner>
@@ -115,7 +115,7 @@ export default function PlansPage() {
         loading={plans.isLoading}
         dataSource={rows}
         rowSelection={
-          office
+          can?.approvePlans
             ? {
                 selectedRowKeys: selected,
                 onChange: (keys) => setSelected(keys as string[]),
@@ -166,7 +166,7 @@ export default function PlansPage() {
             render: (_, p) => (
               <Space size={4}>
                 {p.owner ? ownerName(lang, p.owner) : <Tag color="orange">{t('owner.none')}</Tag>}
-                {office && p.status !== 'closed' && (
+                {can?.assignPlanOwners && p.status !== 'closed' && (
                   <Button size="small" type="link" onClick={() => setOwnerOf(p)} data-testid="owner-assign">
                     {t('owner.assign')}
                   </Button>

@@ -30,7 +30,8 @@ export function useSession() {
   }, []);
   return {
     user,
-    participant: !!user?.roles.some((r) => r.role === 'public'),
+    /** A registered public participant, as the server decides (`capabilities.participate`). */
+    participant: !!user?.capabilities.participate,
     async login(username: string, password: string) {
       await api.post('/api/auth/login', { username, password });
       // /api/auth/me: what the login answers, and the account's contact, masked.
