@@ -17,3 +17,9 @@ export type Jsonified<T> = T extends Date
 export function asStoredJson<T>(value: T): Jsonified<T> {
   return JSON.parse(JSON.stringify(value));
 }
+
+/** Characters JSON.stringify escapes (and surrogates, which it may): plain text is quoted as it is. */
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+/** JSON.stringify of a string, without its cost for the common text that needs no escape. */
+export const jsonString = (v: string) => (JSON_ESCAPED.test(v) ? JSON.stringify(v) : `"${v}"`);

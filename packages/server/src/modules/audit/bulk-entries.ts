@@ -1,6 +1,7 @@
 import { chainAlgorithm, chainDigest, sha256, type ChainAlgorithm } from '../../lib/hash';
 import { copyField } from '../../lib/copy';
-import { jsonString, reportedValueText, responseRowHashSql } from './coverage';
+import { jsonString } from '../../lib/json';
+import { reportedValueText, responseRowHashSql } from './coverage';
 
 /**
  * A data-modifying CTE (SQL text) that appends one audit entry per stored survey answer, for the
