@@ -4,11 +4,11 @@ import { rowsOf, type Db, type DbOrTx, type Tx } from '../../db/client';
 import type { Actor } from '../../lib/actor';
 import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/errors';
 import { readSheetRows } from '../../lib/sheet-stream';
-import { copyField, copyInto } from '../../lib/copy';
+import { copyField, copyInto, CopyBuffer } from '../../lib/copy';
 import { orderedIds } from '../../lib/ordered-ids';
 import { chainAlgorithm } from '../../lib/hash';
 import { isLite } from '../jobs/files';
-import { AUDIT_COPY_COLUMNS, nextAuditSeqs, valueReportLine } from '../audit/service';
+import { AUDIT_COPY_COLUMNS, valueReportLine } from '../audit/service';
 import { assertCycleNotPublished } from '../cycles/freeze';
 import { assertCanReport, loadPlanScope, type PlanScope } from '../plans/access';
 import { planLeafCodes } from './service';
@@ -111,20 +111,36 @@ async function insertLines(tx: Tx, table: string, columns: string[], lines: stri
     select ${list} from json_populate_recordset(null::${sql.raw(table)}, ${`[${json.join(',')}]`}::json)`);
 }
 
+/** `n` entry numbers from the audit log's sequence as ascending ranges `[first, last]`. */
+async function reserveAuditSeqs(db: DbOrTx, n: number): Promise<[number, number][]> {
+  const ranges = await rowsOf<{ lo: string; hi: string }>(
+    db,
+    // Consecutive numbers come back as one range (another writer's numbers may fall in between): a
+    // few rows per batch rather than one per entry.
+    sql`with s as materialized (select pg_get_serial_sequence('audit_log', 'seq')::regclass as id),
+        n as materialized (select nextval(s.id) as v from s, generate_series(1, ${n}))
+      select min(v) as lo, max(v) as hi
+      from (select v, v - row_number() over (order by v) as g from n) t group by g order by min(v)`,
+  );
+  return ranges.map((r) => [Number(r.lo), Number(r.hi)]);
+}
+
 /**
- * Stores batches of checked rows of one import, each value with its `value.report` entry. The rows
- * and the entries go to their tables by COPY (on PGlite a COPY from a blob), the entries hashed here
+ * Stores the checked rows of one import, each value with its `value.report` entry, in batches of
+ * {@link WRITE_BATCH}. Each row is turned into COPY text as it comes and kept as bytes
+ * ({@link CopyBuffer}), never as strings or objects of a batch: the rows and the entries go to their
+ * tables by COPY (on PGlite by one statement, {@link insertLines}), the entries hashed here
  * (audit/service.ts valueReportLine) from the rows as stored: new values get ids in ascending order
- * (lib/ordered-ids), version 1 and the import's time.
+ * (lib/ordered-ids), version 1 and the import's time. While the database stores a batch, Node reads
+ * and prepares the next one (one batch in flight; its error is thrown at the next flush or at the end).
  *
  * A plan with no values when the import starts: the rows go straight into actual_values (the file
  * has no key twice; a value reported meanwhile by someone else makes the COPY fail on the unique key,
- * and the job is tried again). `prepare` then does all the work of Node (entry numbers, taken from
- * the sequence through another connection on PostgreSQL, ids, hashes, COPY text) while the previous
- * batch is being written, and `write` only sends it. Otherwise each batch goes to a temporary table
- * first, then one statement inserts or updates them all (a value reported again is replaced, its
- * version bumped and its verification cleared) and answers the id, version and entry number of
- * each, which its entry hashes.
+ * and the job is tried again). Entry numbers are taken from the sequence a batch ahead (through
+ * another connection on PostgreSQL). Otherwise each batch goes to a temporary table first, then one
+ * statement inserts or updates them all (a value reported again is replaced, its version bumped and
+ * its verification cleared) and answers the id, version and entry number of each, which its entry
+ * hashes.
  */
 function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existing: boolean) {
   const ids = orderedIds();
@@ -135,16 +151,9 @@ function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existin
   const seqDb = lite ? tx : db;
   const valueLine = (r: ValueRow, id: string) =>
     `${id}\t${planId}\t${copyField(r.code)}\t${copyField(r.period)}\t${r.value}\t${copyField(r.note)}\treported\t${reportedBy}\t${reportedAt}\n`;
-  const entryLines = (
-    rows: ValueRow[],
-    stored: (k: number) => { id: string; version: number; seq: number },
-  ) => {
-    const at = new Date().toISOString();
-    let lines = '';
-    for (let k = 0; k < rows.length; k++) {
-      const r = rows[k];
-      const { id, version, seq } = stored(k);
-      const row = {
+  const entryLine = (r: ValueRow, id: string, version: number, seq: number, at: string) =>
+    valueReportLine(
+      {
         id,
         planId,
         indicatorCode: r.code,
@@ -154,61 +163,69 @@ function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existin
         reportedBy,
         reportedAt,
         version,
-      };
-      lines += valueReportLine(row, seq, at, algorithm);
-    }
-    return lines;
-  };
-  const copy = async (table: string, columns: string[], lines: string) => {
-    if (lite) return insertLines(tx, table, columns, lines);
+      },
+      seq,
+      at,
+      algorithm,
+    );
+  const copy = async (table: string, columns: string[], chunks: Buffer[]) => {
+    if (lite) return insertLines(tx, table, columns, Buffer.concat(chunks).toString('utf8'));
     const c = copyInto(tx, table, columns);
     try {
-      await c.write(lines);
+      for (const chunk of chunks) await c.writeBytes(chunk);
       await c.end();
     } catch (err) {
       await c.abort();
       throw err;
     }
   };
+
+  // Entry numbers (a plan without values): the ranges taken, the next batch's asked for meanwhile.
+  let ranges: [number, number][] = [];
+  let nextSeq = 0;
+  let lastSeq = -1;
+  let ahead: Promise<[number, number][]> | null = null;
+  const ask = () => {
+    ahead = reserveAuditSeqs(seqDb, WRITE_BATCH);
+    ahead.catch(() => undefined); // awaited (and thrown) when needed
+  };
+  const refill = async () => {
+    if (!ahead) ask();
+    ranges = await ahead!;
+    ask();
+    [nextSeq, lastSeq] = ranges.shift()!;
+  };
+
+  const values = new CopyBuffer();
+  const entries = new CopyBuffer();
+  /** Rows of the batch (a plan with values: their entries need the ids and versions stored). */
+  let rows: ValueRow[] = [];
+  let at = new Date().toISOString();
   let staged = false;
-  type Prepared = { rows: ValueRow[]; values: string; entries: string | null };
-  return {
-    async prepare(rows: ValueRow[]): Promise<Prepared> {
-      if (!rows.length) return { rows, values: '', entries: null };
-      if (existing) {
-        let values = '';
-        for (const r of rows) values += valueLine(r, ids());
-        return { rows, values, entries: null };
-      }
-      const seqs = await nextAuditSeqs(seqDb, rows.length);
-      const rowIds = rows.map(() => ids());
-      let values = '';
-      for (let k = 0; k < rows.length; k++) values += valueLine(rows[k], rowIds[k]);
-      const entries = entryLines(rows, (k) => ({ id: rowIds[k], version: 1, seq: seqs[k] }));
-      return { rows, values, entries };
-    },
-    async write({ rows, values, entries }: Prepared): Promise<number> {
-      if (!rows.length) return 0;
-      if (entries !== null) {
-        await copy('actual_values', VALUE_COLUMNS, values);
-        await copy('audit_log', AUDIT_COPY_COLUMNS, entries);
-        return rows.length;
-      }
-      if (!staged)
-        await tx.execute(sql`create temporary table value_import (like actual_values including defaults)
+  let written = 0;
+  let inFlight: Promise<void> | null = null;
+  const settle = async () => {
+    const previous = inFlight;
+    inFlight = null;
+    if (previous) await previous;
+  };
+
+  const upsert = async (batch: ValueRow[], valueBytes: Buffer[]) => {
+    if (!staged)
+      await tx.execute(sql`create temporary table value_import (like actual_values including defaults)
           on commit drop`);
-      staged = true;
-      await copy('value_import', VALUE_COLUMNS, values);
-      const columns = sql.raw(VALUE_COLUMNS.join(', '));
-      const back = await rowsOf<{
-        indicator_code: string;
-        period: string;
-        id: string;
-        version: number;
-        seq: string;
-      }>(
-        tx,
-        sql`with up as (
+    staged = true;
+    await copy('value_import', VALUE_COLUMNS, valueBytes);
+    const columns = sql.raw(VALUE_COLUMNS.join(', '));
+    const back = await rowsOf<{
+      indicator_code: string;
+      period: string;
+      id: string;
+      version: number;
+      seq: string;
+    }>(
+      tx,
+      sql`with up as (
             insert into actual_values as a (${columns})
             select ${columns} from value_import
             on conflict (plan_id, indicator_code, period) do update set
@@ -219,15 +236,63 @@ function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existin
           select up.*, nextval(s.id) as seq from up,
             -- The sequence looked up once, not per row.
             (select pg_get_serial_sequence('audit_log', 'seq')::regclass as id offset 0) s`,
-      );
-      await tx.execute(sql`truncate value_import`);
-      const byKey = new Map(back.map((b) => [`${b.indicator_code}|${b.period}`, b]));
-      const lines = entryLines(rows, (k) => {
-        const b = byKey.get(`${rows[k].code}|${rows[k].period}`)!;
-        return { id: b.id, version: Number(b.version), seq: Number(b.seq) };
-      });
-      await copy('audit_log', AUDIT_COPY_COLUMNS, lines);
-      return rows.length;
+    );
+    await tx.execute(sql`truncate value_import`);
+    const byKey = new Map(back.map((b) => [`${b.indicator_code}|${b.period}`, b]));
+    const lines = new CopyBuffer();
+    const batchAt = new Date().toISOString();
+    for (const r of batch) {
+      const b = byKey.get(`${r.code}|${r.period}`)!;
+      lines.add(entryLine(r, b.id, Number(b.version), Number(b.seq), batchAt));
+    }
+    await copy('audit_log', AUDIT_COPY_COLUMNS, lines.take());
+  };
+
+  return {
+    /** Adds a row to the batch (a promise only when it waits for entry numbers). */
+    add(r: ValueRow): Promise<void> | void {
+      if (existing) {
+        values.add(valueLine(r, ids()));
+        rows.push(r);
+        return;
+      }
+      if (nextSeq > lastSeq) {
+        if (!ranges.length) return refill().then(() => this.add(r));
+        [nextSeq, lastSeq] = ranges.shift()!;
+      }
+      const id = ids();
+      values.add(valueLine(r, id));
+      entries.add(entryLine(r, id, 1, nextSeq++, at));
+    },
+    /** Rows added since the last flush. */
+    get pending() {
+      return values.lines;
+    },
+    /** Sends the batch (not awaited) once the previous one is stored. */
+    async flush() {
+      const n = values.lines;
+      const valueBytes = values.take();
+      const entryBytes = entries.take();
+      const batch = rows;
+      rows = [];
+      await settle();
+      if (!n) return;
+      const next = (
+        existing
+          ? upsert(batch, valueBytes)
+          : copy('actual_values', VALUE_COLUMNS, valueBytes).then(() =>
+              copy('audit_log', AUDIT_COPY_COLUMNS, entryBytes),
+            )
+      ).then(() => void (written += n));
+      next.catch(() => undefined); // awaited (and thrown) later
+      inFlight = next;
+      at = new Date().toISOString();
+    },
+    /** Waits for the batch in flight; the rows stored. */
+    async finish() {
+      await settle();
+      if (ahead) await (ahead as Promise<unknown>).catch(() => undefined);
+      return written;
     },
   };
 }
@@ -282,29 +347,6 @@ export async function importValues(
     /** Per leaf code, the periods of the rows read so far ({@link periodKey}). */
     const seen = new Map<string, Set<number>>();
     const store = valueWriter(db, tx, planId, a.id, await hasValues(tx, planId));
-    let batch: ValueRow[] = [];
-    let written = 0;
-
-    /**
-     * The batch's writes, not awaited: the file is read on (Node) and the next batch prepared while
-     * the database stores the batch, one batch in flight; its error is thrown at the next flush or at
-     * the end.
-     */
-    let inFlight: Promise<void> | null = null;
-    const settle = async () => {
-      const previous = inFlight;
-      inFlight = null;
-      if (previous) await previous;
-    };
-    const flush = async () => {
-      const prepared = await store.prepare(batch);
-      batch = [];
-      await settle();
-      const next = store.write(prepared).then((n) => void (written += n));
-      next.catch(() => undefined); // awaited (and thrown) later
-      inFlight = next;
-    };
-
     const input = typeof source === 'function' ? source(tx) : source;
     let index: Record<string, number> | null = null;
     let i = 0;
@@ -353,10 +395,11 @@ export async function importValues(
       // After the first problem nothing more is written (the transaction is rolled back anyway).
       if (problems || !ok || closed) continue;
       // The number's JSON text: the value stored and the text its audit entry hashes.
-      batch.push({ code, period, value: JSON.stringify(value), note: cell('note') || null });
-      if (batch.length >= WRITE_BATCH) await flush();
+      const pending = store.add({ code, period, value: JSON.stringify(value), note: cell('note') || null });
+      if (pending) await pending;
+      if (store.pending >= WRITE_BATCH) await store.flush();
     }
-    await settle();
+    await store.finish();
     // @fastify/multipart marks a file cut at its size limit: never store the part that arrived.
     if ((input as { truncated?: boolean }).truncated)
       throw new AppError(413, 'file_too_large', 'The file is too large', [
@@ -370,8 +413,8 @@ export async function importValues(
       );
     if (i === 0) throw badRequest('The file has no data rows', [{ path: 'file', message: 'no rows' }]);
     if (closed) throw closed;
-    await flush();
-    await settle();
+    await store.flush();
+    const written = await store.finish();
     opts.onProgress?.(i);
     return { inserted: written };
   });
