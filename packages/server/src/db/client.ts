@@ -23,9 +23,12 @@ export type Db = ReturnType<typeof drizzlePglite<typeof schema>>;
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type DbOrTx = Db | Tx;
 
-/** Rows of a raw statement on either driver (node-postgres and PGlite both answer `{ rows }`). */
+/**
+ * Rows of a raw statement on either driver (node-postgres and PGlite both answer `{ rows }`), typed
+ * as the columns the caller selected: the one place a raw statement's rows get their type.
+ */
 export async function rowsOf<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+  return (await db.execute(query)).rows as T[];
 }
 
 export interface Database {
@@ -52,9 +55,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // An idle connection that the server drops (restart, admin command) is removed from the pool;
     // without a listener the pool's 'error' event would crash the process.
     pool.on('error', (err) => console.warn(`PostgreSQL idle connection closed: ${err.message}`));
-    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    const pgDb = drizzlePg(pool, { schema });
+    const db = pgDb as unknown as Db;
     // Processes starting together on one database migrate one after the other.
-    await withStartupLock(db, () => migratePg(db as never, { migrationsFolder: MIGRATIONS_DIR }));
+    await withStartupLock(db, () => migratePg(pgDb, { migrationsFolder: MIGRATIONS_DIR }));
     return { db, kind: 'postgres', close: () => endPool(pool) };
   }
   const dataDir = options.dataDir ?? './data';
@@ -78,7 +82,8 @@ const STARTUP_LOCK = 7_301_966_501;
  * DDL on the same catalog rows deadlocks). On PGlite (one process by construction) it just runs `fn`.
  */
 export async function withStartupLock<T>(db: Db, fn: () => Promise<T>): Promise<T> {
-  const pool = (db as unknown as { $client: unknown }).$client;
+  // Typed as PGlite's (Db is PGlite's type); a pg.Pool under PostgreSQL.
+  const pool: unknown = db.$client;
   if (!(pool instanceof pg.Pool)) return fn();
   const client = await pool.connect();
   try {

@@ -219,7 +219,7 @@ export async function feedCycle(db: Db, actor: Actor | null, cycleId: string, in
     for (const [planId, list] of toReport) {
       // The same use case as any reported value (checks, upsert, audit), inside this transaction.
       const stored = await reportValues(
-        tx as unknown as Db,
+        tx,
         a,
         planId,
         list.map(({ item, note }) => ({

@@ -88,7 +88,7 @@ async function sheetRows(db: Db, cycleId: string, lang: ExportLang) {
     r.grade,
     r.gradeByScore,
     r.complete ? yes : no,
-    ((r.missing ?? []) as { code: string }[]).map((m) => m.code).join(' '),
+    r.missing.map((m) => m.code).join(' '),
     r.veto.triggered ? yes : no,
     r.consequences.map((c) => c.kind).join(' '),
     revisions.get(r.id) ?? null,

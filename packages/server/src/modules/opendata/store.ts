@@ -15,7 +15,7 @@ import { and, eq, gte, lt, notInArray, sql } from 'drizzle-orm';
 import { BUNDLE_FORMAT_VERSION } from '@perfcommons/domain';
 import { rowsOf, type Db } from '../../db/client';
 import { opendataBundleChunks, opendataBundles, plans } from '../../db/schema';
-import { notFound } from '../../lib/errors';
+import { errorMessage, notFound } from '../../lib/errors';
 import type { Actor } from '../../lib/actor';
 import type { JobDefinition, JobQueue } from '../jobs/queue';
 import { getCycle } from '../cycles/service';
@@ -77,8 +77,10 @@ async function buildFile(db: Db, cycleId: string, name: OpenDataFileName) {
     const file = await bundleFile(db, cycleId);
     return { body: Buffer.from(file.body, 'utf8'), code: file.code };
   }
-  const [, format, lang] = name.split('.') as [string, 'csv' | 'xlsx', ExportLang];
-  const file = format === 'csv' ? await resultsCsv(db, cycleId, lang) : await resultsXlsx(db, cycleId, lang);
+  const lang: ExportLang = name.endsWith('.en') ? 'en' : 'zh-CN';
+  const file = name.startsWith('results.csv.')
+    ? await resultsCsv(db, cycleId, lang)
+    : await resultsXlsx(db, cycleId, lang);
   const code = (await getCycle(db, cycleId)).code;
   return { body: Buffer.isBuffer(file.body) ? file.body : Buffer.from(file.body, 'utf8'), code };
 }
@@ -255,6 +257,6 @@ export async function queueBundle(
     }
     if (cycleId) await queue.enqueue(opendataBundleJob.kind, actor, { cycleId });
   } catch (err) {
-    log?.warn(`open data bundle not queued: ${(err as Error).message}`);
+    log?.warn(`open data bundle not queued: ${errorMessage(err)}`);
   }
 }

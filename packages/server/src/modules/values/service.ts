@@ -60,10 +60,11 @@ export async function listValues(db: Db, actor: Actor | null, planId: string) {
  * Reports actual values for an approved plan: all rows or none. Every row is checked first
  * (the indicator is a leaf of this plan), and problems come back per row (`rows.3.indicatorCode`).
  * A value reported again for the same period replaces the old one and needs verification again.
- * `onProgress` hears of each chunk written inside the (not yet committed) transaction.
+ * `onProgress` hears of each chunk written inside the (not yet committed) transaction. Inside a
+ * caller's transaction it is a savepoint: its rows commit with the caller's or not at all.
  */
 export async function reportValues(
-  db: Db,
+  db: DbOrTx,
   actor: Actor | null,
   planId: string,
   rows: ValueRowInput[],
