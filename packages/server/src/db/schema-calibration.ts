@@ -14,7 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { RubricBand } from '@perfcommons/contracts';
+import type { CalibrationCase, RubricBand } from '@perfcommons/contracts';
 import { id } from './columns';
 import { cycles, plans, users } from './schema';
 
@@ -39,7 +39,7 @@ export const calibrationCases = pgTable(
     /** The panel's individual scores (0–100), anonymous; their mean is the consensus. */
     panelScores: jsonb('panel_scores').$type<number[]>().notNull(),
     /** `office` (written by the office) or `panel` (derived from a published panel). */
-    source: text('source').notNull(),
+    source: text('source').$type<CalibrationCase['source']>().notNull(),
     /** A derived case: the plan, indicator and subject of the panel it was taken from. */
     sourcePlanId: uuid('source_plan_id').references(() => plans.id, { onDelete: 'set null' }),
     sourceIndicatorCode: text('source_indicator_code'),

@@ -111,8 +111,8 @@ export const notificationOutbox = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    /** email | sms. */
-    channel: text('channel').notNull(),
+    /** The external channel (in-platform messages are not sent through the outbox). */
+    channel: text('channel').$type<'email' | 'sms'>().notNull(),
     kind: text('kind').notNull(),
     title: text('title').notNull(),
     titleEn: text('title_en'),

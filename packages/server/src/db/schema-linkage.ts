@@ -17,7 +17,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import type { LinkageFeedItem } from '@perfcommons/contracts';
+import type { Finding, LinkageFeedItem } from '@perfcommons/contracts';
 import type {
   FindingKind,
   LinkageMetric,
@@ -151,8 +151,7 @@ export const linkageFindings = pgTable(
     docDate: date('doc_date', { mode: 'string' }).notNull(),
     description: text('description').notNull(),
     points: doublePrecision('points').notNull(),
-    /** active | withdrawn */
-    status: text('status').notNull().default('active'),
+    status: text('status').$type<Finding['status']>().notNull().default('active'),
     withdrawnReason: text('withdrawn_reason'),
     withdrawnBy: uuid('withdrawn_by').references(() => users.id),
     withdrawnAt: at('withdrawn_at'),

@@ -5,6 +5,7 @@
  */
 import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import type { CycleMaterial } from '@perfcommons/contracts';
 import { id } from './columns';
 import { bytea } from './schema-monitoring';
 import { cycles, users } from './schema';
@@ -17,7 +18,7 @@ export const cycleMaterials = pgTable(
       .notNull()
       .references(() => cycles.id, { onDelete: 'cascade' }),
     /** `file` (content stored) or `link` (url). */
-    kind: text('kind').notNull(),
+    kind: text('kind').$type<CycleMaterial['kind']>().notNull(),
     title: text('title').notNull(),
     url: text('url'),
     filename: text('filename'),

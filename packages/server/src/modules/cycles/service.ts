@@ -15,11 +15,11 @@ import {
   STAGE_PRECONDITIONS,
   uncoveredFailures,
   type PreconditionCheck,
-  type PreconditionCode,
 } from '@perfcommons/domain';
 import { cyclePreconditionOverrides, cycles, cycleTransitions } from '../../db/schema';
 import { isOffice, requireActor, requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, isUniqueViolation, notFound } from '../../lib/errors';
+import { isOneOf } from '../../lib/one-of';
 import { appendAudit } from '../audit/service';
 import { freezeRules } from '../evaluation/service';
 import { checklistFor, PreconditionsFailed } from './preconditions';
@@ -158,9 +158,9 @@ export async function transitionCycle(
   const overrides = input.overrides ?? [];
   const details = overrides.flatMap((o, i) => {
     const out = [];
-    if (!(PRECONDITION_CODES as readonly string[]).includes(o.code))
+    if (!isOneOf(PRECONDITION_CODES, o.code))
       out.push({ path: `overrides.${i}.code`, message: 'unknown precondition' });
-    else if (!STAGE_PRECONDITIONS[input.to].includes(o.code as PreconditionCode))
+    else if (!STAGE_PRECONDITIONS[input.to].includes(o.code))
       out.push({ path: `overrides.${i}.code`, message: `not a precondition of ${input.to}` });
     else if (overrides.findIndex((x) => x.code === o.code) < i)
       out.push({ path: `overrides.${i}.code`, message: 'overridden twice' });

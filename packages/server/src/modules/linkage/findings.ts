@@ -49,7 +49,7 @@ function present(
     docDate: f.docDate,
     description: f.description,
     points: f.points,
-    status: f.status as 'active' | 'withdrawn',
+    status: f.status,
     withdrawnReason: f.withdrawnReason,
     withdrawnAt: f.withdrawnAt,
     file: f.fileName

@@ -52,7 +52,7 @@ export async function drainOutbox(
         .limit(1)
         .for('update', { skipLocked: true });
       if (!m) return null;
-      const channel = m.channel as 'email' | 'sms';
+      const channel = m.channel;
       const close = (set: Partial<OutboxRow>) =>
         tx.update(notificationOutbox).set(set).where(eq(notificationOutbox.id, m.id));
       // The user's choice now: one who opted out since the message was written gets nothing.

@@ -7,6 +7,7 @@ import { orgUnits, roleAssignments, users } from '../../db/schema';
 import { assertSeparateDuties } from '../../lib/duties';
 import { hasRole, ROLES, type Actor, type Role } from '../../lib/actor';
 import type { ErrorDetail } from '../../lib/errors';
+import { isOneOf } from '../../lib/one-of';
 import type { AuditEntryInput } from '../audit/service';
 import { generatePassword, hashPassword } from '../auth/password';
 import { contactLookup, decryptField, decryptOptional, encryptOptional } from '../../lib/crypto';
@@ -285,7 +286,7 @@ function parseRoles(cell: string, unitId: Map<string, string>, fail: (m: string)
     const s = item.trim();
     if (!s) continue;
     const [name, unit, ...rest] = s.split(/[@＠]/).map((x) => x.trim());
-    const role = (ROLES as readonly string[]).includes(name) ? (name as Role) : ROLE_ALIASES[name];
+    const role = isOneOf(ROLES, name) ? name : ROLE_ALIASES[name];
     if (!role || rest.length) {
       fail(`${s}: unknown role (${ROLES.join(', ')})`);
       continue;

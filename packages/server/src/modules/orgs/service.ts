@@ -44,6 +44,15 @@ export const presentPerson = (p: PersonRow) => ({
 /** Optional text as stored: trimmed, empty means none. */
 const orNull = (v: string | null | undefined) => (v ? v : null);
 
+/** The columns an update set, each with its value before and after (for the audit entry). */
+function changedColumns(set: object, before: object, after: object) {
+  const was = new Map(Object.entries(before));
+  const now = new Map(Object.entries(after));
+  return Object.fromEntries(
+    Object.keys(set).map((k) => [k, { from: was.get(k) ?? null, to: now.get(k) ?? null }]),
+  );
+}
+
 /** Org units in tree order (by materialised path). Structure and names are public information. */
 export async function listOrgUnits(db: Db) {
   const rows = await db.select().from(orgUnits).orderBy(asc(orgUnits.path));
@@ -167,12 +176,7 @@ export async function updateOrgUnit(db: Db, actor: Actor | null, id: string, inp
     if (Object.keys(set).length === 0) return presentOrg(before);
     const [o] = await tx.update(orgUnits).set(set).where(eq(orgUnits.id, id)).returning();
     const unit = presentOrg(o);
-    const changes = Object.fromEntries(
-      Object.keys(set).map((k) => [
-        k,
-        { from: before[k as keyof OrgRow] ?? null, to: o[k as keyof OrgRow] ?? null },
-      ]),
-    );
+    const changes = changedColumns(set, before, o);
     await appendAudit(tx, [
       {
         actorId: a.id,
@@ -261,12 +265,7 @@ async function changePerson(
     const set = change(before);
     await checkPerson(tx, { ...before, ...set });
     const [p] = await tx.update(people).set(set).where(eq(people.id, id)).returning();
-    const changes = Object.fromEntries(
-      Object.keys(set).map((k) => [
-        k,
-        { from: before[k as keyof PersonRow] ?? null, to: p[k as keyof PersonRow] ?? null },
-      ]),
-    );
+    const changes = changedColumns(set, before, p);
     await appendAudit(tx, [
       { actorId: a.id, action, entityType: 'person', entityId: id, data: { code: p.code, changes } },
     ]);

@@ -73,7 +73,8 @@ export async function registerParticipant(db: Db, input: RegisterInput) {
   if (problems.length) throw weakPassword(problems, 'password');
   const username = `p-${randomBytes(6).toString('hex')}`;
   const login = email ?? phone ?? username;
-  const answer = { registered: true as const, login };
+  // The same answer whether or not the contact had an account; the account (if made) for the caller.
+  const answer = (userId: string | null) => ({ registered: true as const, login, userId });
   const passwordHash = await hashPassword(input.password);
   const emailLookup = email ? contactLookup('email', email) : null;
   const phoneLookup = phone ? contactLookup('phone', phone) : null;
@@ -91,7 +92,7 @@ export async function registerParticipant(db: Db, input: RegisterInput) {
         )
         .limit(1)
     ).length;
-  if (known) return { ...answer, userId: null };
+  if (known) return answer(null);
   try {
     return await db.transaction(async (tx) => {
       let invitation: typeof participationInvitations.$inferSelect | undefined;
@@ -175,11 +176,11 @@ export async function registerParticipant(db: Db, input: RegisterInput) {
             ]
           : []),
       ]);
-      return { ...answer, userId: user.id as string | null };
+      return answer(user.id);
     });
   } catch (err) {
     // Registered a moment ago by someone else: the same answer as for any known contact.
-    if (isUniqueViolation(err)) return { ...answer, userId: null };
+    if (isUniqueViolation(err)) return answer(null);
     throw err;
   }
 }

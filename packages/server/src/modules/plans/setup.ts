@@ -4,6 +4,7 @@ import type { Db, DbOrTx } from '../../db/client';
 import { indicatorNodes, orgUnits, people, plans } from '../../db/schema';
 import { requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, isUniqueViolation } from '../../lib/errors';
+import { isOneOf } from '../../lib/one-of';
 import { appendAudit, planTreeSnapshot, type AuditEntryInput } from '../audit/service';
 import type { CycleRow } from '../cycles/service';
 import type { TemplateAppraisee } from './templates';
@@ -26,7 +27,7 @@ import { flattenTree } from './tree';
 export const SETUP_STAGES = ['mission_analysis', 'planning'] as const;
 
 function assertSetupStage(c: CycleRow) {
-  if (!(SETUP_STAGES as readonly string[]).includes(c.stage))
+  if (!isOneOf(SETUP_STAGES, c.stage))
     throw conflict(
       `Plans are set up in mission analysis or planning; the cycle is in ${c.stage}`,
       [{ path: 'cycleId', message: `stage is ${c.stage}` }],

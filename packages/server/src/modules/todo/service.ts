@@ -1,5 +1,5 @@
 import { and, count, eq, inArray, isNull } from 'drizzle-orm';
-import { TODO_ITEMS, type Stage, type TodoReply } from '@perfcommons/contracts';
+import { TODO_ITEMS, type TodoReply } from '@perfcommons/contracts';
 import type { Db } from '../../db/client';
 import { actualValues, cycles, planComments, plans } from '../../db/schema';
 import { hasRole, requireActor, type Actor } from '../../lib/actor';
@@ -184,7 +184,7 @@ export async function myTodo(db: Db, actor: Actor | null, now = new Date()): Pro
         cycleId: c.id,
         cycleName: c.name,
         cycleNameEn: c.nameEn,
-        stage: check.from as Stage,
+        stage: check.from,
         to: check.to,
         checklist: check.checklist,
         failing: check.checklist.filter((x) => !x.ok).length,
@@ -213,7 +213,7 @@ export async function myTodo(db: Db, actor: Actor | null, now = new Date()): Pro
         ...ref(appealScopes.get(x.planId)!),
         id: x.id,
         indicatorCode: x.indicatorCode,
-        status: x.status as 'pending',
+        status: 'pending' as const,
         createdAt: x.createdAt.toISOString(),
         decide: x.can.decide,
       })),

@@ -35,9 +35,6 @@ const meta = {
   uploadedAt: cycleMaterials.uploadedAt,
 };
 
-type MaterialMeta = Omit<typeof cycleMaterials.$inferSelect, 'content' | 'kind'> & { kind: 'file' | 'link' };
-const asMeta = <T extends { kind: string }>(r: T) => r as T & { kind: 'file' | 'link' };
-
 /** Whether the actor reads the cycle's material: the office, staff roles, or a rater of the cycle. */
 async function canRead(db: Db, actor: Actor, cycleId: string) {
   if (isOffice(actor) || hasRole(actor, 'unit_manager', 'appraisee', 'evaluator', 'verifier')) return true;
@@ -65,7 +62,7 @@ export async function listCycleMaterials(db: Db, actor: Actor | null, cycleId: s
     .from(cycleMaterials)
     .where(eq(cycleMaterials.cycleId, cycleId))
     .orderBy(asc(cycleMaterials.uploadedAt), asc(cycleMaterials.id));
-  return { items: items.map(asMeta) as MaterialMeta[], can: { manage: isOffice(a) } };
+  return { items, can: { manage: isOffice(a) } };
 }
 
 async function insertMaterial(
@@ -99,7 +96,7 @@ async function insertMaterial(
         data,
       },
     ]);
-    return asMeta(row) as MaterialMeta;
+    return row;
   });
 }
 
@@ -168,7 +165,8 @@ export async function downloadCycleMaterial(db: Db, actor: Actor | null, id: str
   const [row] = await db.select().from(cycleMaterials).where(eq(cycleMaterials.id, id)).limit(1);
   if (!row) throw notFound('Training material');
   const a = await requireReader(db, actor, row.cycleId);
-  if (row.kind !== 'file' || !row.content)
+  const { content, filename, mimeType } = row;
+  if (row.kind !== 'file' || !content || !filename || !mimeType)
     throw badRequest('This material is a link: open its address', [{ path: 'id', message: 'a link' }]);
   await db.transaction((tx) =>
     appendAudit(tx, [
@@ -181,5 +179,5 @@ export async function downloadCycleMaterial(db: Db, actor: Actor | null, id: str
       },
     ]),
   );
-  return row as typeof row & { content: Buffer; filename: string; mimeType: string; size: number };
+  return { filename, mimeType, content, sha256: row.sha256 };
 }

@@ -96,7 +96,7 @@ export function view(
     description: c.description,
     descriptionEn: c.descriptionEn,
     rubric: c.rubric,
-    source: c.source as 'office' | 'panel',
+    source: c.source,
     panelScores: manage ? c.panelScores : null,
     sourcePlanId: manage ? c.sourcePlanId : null,
     sourceIndicatorCode: manage ? c.sourceIndicatorCode : null,
