@@ -1,116 +1,26 @@
 import { EventEmitter } from 'node:events';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { PGlite, Transaction as PGliteTransaction } from '@electric-sql/pglite';
-import type pg from 'pg';
-import type { JobError, JobResult } from '@perfcommons/contracts';
-import { rowsOf, withStartupLock, type Database, type Db, type Tx } from '../../db/client';
+import type { JobError } from '@perfcommons/contracts';
+import { withStartupLock, type Database, type Db } from '../../db/client';
 import { jobFiles, jobs } from '../../db/schema';
 import { observeJob } from '../../lib/metrics';
+import { throttleLatest } from '../../lib/throttle';
 import type { Actor } from '../../lib/actor';
 import { AppError } from '../../lib/errors';
 import { loadActor } from '../auth/service';
+import { bossDb } from './boss-db';
+import type { JobContext, JobDefinition, JobLog, JobsOptions } from './job-definition';
+import { errorOf, TERMINAL, type JobRow } from './job-state';
+import { enqueuePeriodicRun } from './periodic';
+import { outcomeOf, waitForJob } from './wait';
 
-/** What a job's handler gets: its input, the creator (as an actor), and a progress reporter. */
-export interface JobContext<I> {
-  id: string;
-  input: I;
-  actor: Actor | null;
-  db: Db;
-  /** Attempt number, from 1. */
-  attempt: number;
-  /**
-   * Reports progress (0–100) and what is being done. Synchronous and never awaited by the handler:
-   * the row is written outside the handler's own transaction (on PGlite it lands after it commits).
-   */
-  progress(percent: number, message?: string): void;
-  /** The server's log (pino under Fastify). */
-  log: JobLog;
-}
-
-/** The part of a pino / Fastify logger that jobs write to. */
-export interface JobLog {
-  info(obj: object, msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-  error(obj: object, msg: string): void;
-}
+export type { JobContext, JobDefinition, JobLog, JobsOptions } from './job-definition';
+export { errorOf, TERMINAL, type JobRow } from './job-state';
+export { periodicJobId } from './periodic';
 
 const silent: JobLog = { info: () => {}, warn: () => {}, error: () => {} };
-
-/** A kind of job: its input I and result R (the contract's JobInput and JobResult of its kind). */
-export interface JobDefinition<I = unknown, R = JobResult> {
-  kind: string;
-  run(ctx: JobContext<I>): Promise<R>;
-  /** Retries after a failed attempt (AppErrors, the caller's mistakes, are never retried). */
-  retryLimit?: number;
-  /** Seconds before the first retry (doubled after each one). */
-  retryDelaySeconds?: number;
-  /** The platform's own work (no creator, no row in `jobs`): at most one waiting at a time. */
-  system?: boolean;
-  /** Queued by every process this often (seconds); with `system`, still run once at a time. */
-  everySeconds?: () => number;
-}
-
-export interface JobsOptions {
-  /** Seconds an active job may run before it is taken for dead and retried (a killed process). */
-  expireSeconds?: number;
-  /** Seconds between the supervisor's passes (expiring dead jobs). */
-  maintenanceSeconds?: number;
-  /** Seconds between a worker's polls for new jobs. */
-  pollSeconds?: number;
-  /** Seconds before the first retry of every kind (instead of each kind's own). */
-  retryDelaySeconds?: number;
-  log?: JobLog;
-}
-
-export type JobRow = typeof jobs.$inferSelect;
-export const TERMINAL = ['completed', 'failed'];
-
-/** The error as stored with the job and answered by a waiting request. */
-export function errorOf(err: unknown): JobError {
-  if (err instanceof AppError)
-    return { error: err.error, message: err.message, status: err.statusCode, details: err.details };
-  // The database's own words, not Drizzle's wrapper (which quotes the query and its parameters).
-  let e = err as { message?: string; cause?: unknown } | undefined;
-  while (e && e.cause instanceof Error) e = e.cause;
-  const message = e?.message ?? String(err);
-  return { error: 'internal', message, status: 500, details: [] };
-}
-
-/** pg-boss's SQL through the app's own connections: PGlite in process or the node-postgres pool. */
-function bossDb(database: Database): PgBoss.Db {
-  const client = (database.db as unknown as { $client: PGlite | pg.Pool }).$client;
-  if (database.kind === 'pglite') {
-    const lite = client as PGlite;
-    return {
-      async executeSql(text, values) {
-        // Its schema scripts are several statements without parameters: the simple protocol (exec).
-        if (!values || values.length === 0) return { rows: (await lite.exec(text)).at(-1)?.rows ?? [] };
-        return lite.query(text, values);
-      },
-    };
-  }
-  const pool = client as pg.Pool;
-  return {
-    async executeSql(text, values) {
-      const r = (await pool.query(text, values)) as unknown as pg.QueryResult | pg.QueryResult[];
-      return Array.isArray(r) ? (r.at(-1) ?? { rows: [] }) : r;
-    },
-  };
-}
-
-/** pg-boss's SQL inside a Drizzle transaction (its `db` option): on the transaction's own connection. */
-function txBossDb(tx: Tx): PgBoss.Db {
-  const client = (tx as unknown as { session: { client: pg.PoolClient | PGliteTransaction } }).session.client;
-  return {
-    executeSql: async (text, values) => {
-      const r = await (client as pg.PoolClient).query(text, values);
-      return { rows: r.rows };
-    },
-  };
-}
 
 /**
  * Durable jobs: pg-boss queues in the same database (its `pgboss` schema), worked by every server
@@ -197,8 +107,7 @@ export class JobQueue {
   /** Queues a run of a system job now (none when one is already waiting). */
   async trigger(kind: string) {
     await this.boss.send(kind, {});
-    const worker = this.workers.get(kind);
-    if (worker) this.boss.notifyWorker(worker);
+    this.notify(kind);
   }
 
   private async failOrphans() {
@@ -239,65 +148,26 @@ export class JobQueue {
       await this.finish(id, 'failed', { lastError: errorOf(err) });
       throw err;
     }
-    const worker = this.workers.get(kind);
-    if (worker) this.boss.notifyWorker(worker);
+    this.notify(kind);
     return row;
   }
 
   /**
    * Queues the platform's run of `kind` for the current period of `periodSeconds` (periods counted
-   * on the database's clock from the epoch) unless it is queued already: every process may ask, one
-   * queues it. The job's id is derived from the kind and the period, so both the `jobs` row and
-   * pg-boss's job are keyed by the period (a second insert of either is a no-op). Answers the row
-   * when this call queued it, null when the period's run exists (queued, run or failed).
+   * on the database's clock from the epoch) unless it is queued already (see enqueuePeriodicRun).
+   * Answers the row when this call queued it, null when the period's run exists.
    */
   async enqueuePeriodic(kind: string, periodSeconds: number, input: object): Promise<JobRow | null> {
     const def = this.defs.get(kind);
     if (!def) throw new Error(`No job kind ${kind}`);
-    const [{ period }] = await rowsOf<{ period: string }>(
-      this.db,
-      sql`select floor(extract(epoch from now()) / ${periodSeconds})::bigint::text as period`,
-    );
-    const id = periodicJobId(kind, periodSeconds, period);
-    // The row and pg-boss's job in one transaction: a process that dies between the two leaves
-    // neither, so the next tick (of any process) queues the period's run again.
-    const row = await this.db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(jobs)
-        .values({
-          id,
-          kind,
-          input: { ...input, period: Number(period), periodSeconds },
-          createdBy: null,
-          maxAttempts: (def.retryLimit ?? 2) + 1,
-        })
-        .onConflictDoNothing()
-        .returning();
-      if (row)
-        await this.boss.send(kind, { ...(row.input as object), actorId: null }, { id, db: txBossDb(tx) });
-      return row ?? null;
-    });
-    if (!row) return this.requeueLost(kind, id);
-    const worker = this.workers.get(kind);
-    if (worker) this.boss.notifyWorker(worker);
-    return row;
+    const q = { db: this.db, boss: this.boss, log: this.options.log, notify: (k: string) => this.notify(k) };
+    return enqueuePeriodicRun(q, def, periodSeconds, input);
   }
 
-  /**
-   * The period's row exists: still queued with no pg-boss job at all (written by a process that died
-   * between the two, before they were written together), its job is sent again, once (pg-boss keys
-   * it by the id). Answers the row when this call sent it, null otherwise.
-   */
-  private async requeueLost(kind: string, id: string): Promise<JobRow | null> {
-    const [row] = await this.db.select().from(jobs).where(eq(jobs.id, id));
-    if (!row || row.state !== 'queued') return null;
-    if (await this.boss.getJobById(kind, id, { includeArchive: true })) return null;
-    const sent = await this.boss.send(kind, { ...(row.input as object), actorId: null }, { id });
-    if (!sent) return null;
-    this.options.log?.warn(`jobs: ${kind} ${id} had no queued job; sent again`);
+  /** Wakes the kind's worker up rather than waiting for its next poll. */
+  private notify(kind: string) {
     const worker = this.workers.get(kind);
     if (worker) this.boss.notifyWorker(worker);
-    return row;
   }
 
   private async runOne(def: JobDefinition, job: PgBoss.JobWithMetadata<Record<string, unknown>>) {
@@ -316,22 +186,15 @@ export class JobQueue {
     this.events.emit('start', { id: job.id, kind: def.kind, attempt });
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
-    let last = 0;
-    let timer: NodeJS.Timeout | undefined;
-    let latest: { progress: number; message: string | null } | null = null;
-    const flush = () => {
-      timer = undefined;
-      if (!latest) return;
-      const set = latest;
-      latest = null;
-      last = Date.now();
+    // At most four writes a second; the last report is always written.
+    const reports = throttleLatest<{ progress: number; message: string | null }>(250, (set) =>
       this.track(
         this.db
           .update(jobs)
           .set({ ...set, updatedAt: new Date() })
           .where(and(eq(jobs.id, job.id), eq(jobs.state, 'active'))),
-      );
-    };
+      ),
+    );
     const ctx: JobContext<unknown> = {
       id: job.id,
       input,
@@ -342,21 +205,17 @@ export class JobQueue {
       progress: (percent, message) => {
         const progress = Math.max(0, Math.min(100, Math.round(percent)));
         this.events.emit('progress', { id: job.id, progress, message });
-        latest = { progress, message: message ?? null };
-        // At most four writes a second; the last report is always written.
-        if (!timer) timer = setTimeout(flush, Math.max(0, 250 - (Date.now() - last)));
+        reports.push({ progress, message: message ?? null });
       },
     };
     try {
       const result = await def.run(ctx);
-      clearTimeout(timer);
-      latest = null;
+      reports.cancel();
       await this.finish(job.id, 'completed', { result: result ?? null, progress: 100 });
       observeJob(def.kind, 'completed', seconds());
       return result;
     } catch (err) {
-      clearTimeout(timer);
-      latest = null;
+      reports.cancel();
       const lastError = errorOf(err);
       // The caller's mistake (a 4xx) fails at once: another attempt would meet the same refusal.
       if (err instanceof AppError) {
@@ -422,25 +281,7 @@ export class JobQueue {
 
   /** Resolves with the job's row once it is completed or failed (or when `timeoutMs` passed). */
   async wait(id: string, timeoutMs = 600_000): Promise<JobRow> {
-    const read = async () => (await this.db.select().from(jobs).where(eq(jobs.id, id)))[0];
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      let off = () => {};
-      const done = new Promise<void>((resolve) => {
-        const on = (e: { id: string }) => e.id === id && resolve();
-        // Another process may run it: look again now and then.
-        const timer = setTimeout(resolve, 500);
-        this.events.on('done', on);
-        off = () => (clearTimeout(timer), this.events.off('done', on));
-      });
-      const row = await read();
-      if (!row || TERMINAL.includes(row.state) || Date.now() > deadline) {
-        off();
-        return row;
-      }
-      await done;
-      off();
-    }
+    return waitForJob(this.db, this.events, id, timeoutMs);
   }
 
   /**
@@ -452,13 +293,7 @@ export class JobQueue {
     id: string,
     timeoutMs?: number,
   ): Promise<{ jobId: string; done: false } | { jobId: string; done: true; result: R }> {
-    const job = await this.wait(id, timeoutMs);
-    if (job.state === 'failed') {
-      const e = job.lastError ?? errorOf(new Error('The job failed'));
-      throw new AppError(e.status, e.error, e.message, e.details ?? []);
-    }
-    if (job.state !== 'completed') return { jobId: id, done: false };
-    return { jobId: id, done: true, result: job.result as R };
+    return outcomeOf<R>(id, await this.wait(id, timeoutMs));
   }
 
   /** Stops taking jobs; with `graceful`, waits for the running ones (up to `timeoutMs`). */
@@ -477,15 +312,6 @@ export class JobQueue {
       .groupBy(jobs.kind);
     return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
   }
-}
-
-/** The id of a periodic job's run in one period: a UUID (version 8) from a hash of kind and period. */
-export function periodicJobId(kind: string, periodSeconds: number, period: string | number): string {
-  const h = createHash('sha256').update(`${kind}\n${periodSeconds}\n${period}`).digest();
-  h[6] = (h[6] & 0x0f) | 0x80;
-  h[8] = (h[8] & 0x3f) | 0x80;
-  const x = h.subarray(0, 16).toString('hex');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
 }
 
 export interface StartJobsOptions extends JobsOptions {
