@@ -112,15 +112,10 @@ export function patchAntdAria(root: ParentNode = document) {
     });
   };
   fix();
-  let queued = false;
-  const observer = new MutationObserver(() => {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(() => {
-      queued = false;
-      fix();
-    });
-  });
+  // Fixed in the observer's own callback (one per batch of DOM changes, before the next paint): a frame
+  // callback can be delayed on a busy machine, and meanwhile an icon reads out its English glyph name.
+  // fix() is idempotent, so the attributes it changes come back here once and change nothing more.
+  const observer = new MutationObserver(fix);
   observer.observe(document.body, {
     childList: true,
     subtree: true,
