@@ -35,6 +35,7 @@ import type {
   MissingEntry,
   RankStability,
   ScoreFigures,
+  SubjectType,
   VetoOutcome,
 } from '@perfcommons/domain';
 
@@ -300,7 +301,7 @@ export const evaluationTasks = pgTable(
     raterId: uuid('rater_id')
       .notNull()
       .references(() => users.id),
-    subjectType: text('subject_type').notNull(),
+    subjectType: text('subject_type').$type<SubjectType>().notNull(),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('evaluation_tasks_unique').on(t.planId, t.raterId, t.subjectType)],
@@ -318,7 +319,7 @@ export const ratings = pgTable(
       .notNull()
       .references(() => plans.id, { onDelete: 'cascade' }),
     indicatorCode: text('indicator_code').notNull(),
-    subjectType: text('subject_type').notNull(),
+    subjectType: text('subject_type').$type<SubjectType>().notNull(),
     raterId: uuid('rater_id')
       .notNull()
       .references(() => users.id),

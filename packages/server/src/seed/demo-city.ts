@@ -1,5 +1,6 @@
 import { count, eq } from 'drizzle-orm';
 import type { IndicatorNodeInput, PlanStatus, Role } from '@perfcommons/contracts';
+import type { SubjectType } from '@perfcommons/domain';
 import type { Db } from '../db/client';
 import {
   actualValues,
@@ -331,7 +332,7 @@ export async function seedDemoCity(db: Db, opts: { progress?: (step: string) => 
       planId: string,
       cycleId: string,
       code: string,
-      subject: string,
+      subject: SubjectType,
       raters: UserRow[],
       base: number,
       withWeight = false,

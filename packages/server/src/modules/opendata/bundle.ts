@@ -143,7 +143,7 @@ export async function buildBundle(db: Db, cycleId: string): Promise<OpenDataBund
     }
   const grouped = new Map<
     string,
-    { planId: string; code: string; subject: string; list: { score: number; weight: number }[] }
+    { planId: string; code: string; subject: SubjectType; list: { score: number; weight: number }[] }
   >();
   if (planIds.length)
     for (const r of await db
@@ -168,7 +168,7 @@ export async function buildBundle(db: Db, cycleId: string): Promise<OpenDataBund
       const base = {
         planId: g.planId,
         indicatorCode: g.code,
-        subject: g.subject as SubjectType,
+        subject: g.subject,
         raters: g.list.length,
       };
       if (g.list.length >= PANEL_DISCLOSURE_MINIMUM)
@@ -178,9 +178,9 @@ export async function buildBundle(db: Db, cycleId: string): Promise<OpenDataBund
         };
       // A small panel: only its figure, as the compute's panel() gives it.
       const p = panel(
-        g.subject as SubjectType,
+        g.subject,
         [
-          ...g.list.map((r) => ({ subject: g.subject as SubjectType, score: r.score, weight: r.weight })),
+          ...g.list.map((r) => ({ subject: g.subject, score: r.score, weight: r.weight })),
           ...(estimateRatings.get(k) ?? []),
         ],
         options,
@@ -357,7 +357,7 @@ export async function buildBundle(db: Db, cycleId: string): Promise<OpenDataBund
         peerGroupSize: r.peerGroupSize,
         complete: r.complete,
         veto: r.veto,
-        missing: ((r.missing ?? []) as { code: string }[]).map((m) => m.code),
+        missing: r.missing.map((m) => m.code),
         consequences: disclosesConsequences(policy, typeOf.get(r.planId) ?? 'unit') ? kinds : [],
       };
     }),

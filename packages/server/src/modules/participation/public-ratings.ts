@@ -111,7 +111,7 @@ export async function submitPublicRating(
         cycleId: cycle.id,
         planId,
         indicatorCode: l.code,
-        subjectType: 'public',
+        subjectType: 'public' as const,
         raterId: a.id,
         score: Math.round((input.scores[l.dimension] ?? mean) * 100) / 100,
         weight: relevance,

@@ -1,4 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
+import type { SubjectType } from '@perfcommons/domain';
 import type { Db } from '../../db/client';
 import { cycles, evaluationTasks, indicatorNodes, orgUnits, people, plans, ratings } from '../../db/schema';
 import { requireActor, requireOffice, type Actor } from '../../lib/actor';
@@ -9,7 +10,7 @@ import { loadPlanScope } from '../plans/access';
 
 export interface RatingInput {
   indicatorCode: string;
-  subjectType: string;
+  subjectType: SubjectType;
   score: number;
   comment?: string;
 }

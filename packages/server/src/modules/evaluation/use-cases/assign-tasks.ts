@@ -1,9 +1,10 @@
 import { eq, inArray } from 'drizzle-orm';
-import { PANEL_PLAN_STATUSES } from '@perfcommons/contracts';
+import { PANEL_PLAN_STATUSES, PANEL_SUBJECTS } from '@perfcommons/contracts';
 import type { Db, DbOrTx } from '../../../db/client';
 import { evaluationTasks, orgUnits, people, plans, roleAssignments, users } from '../../../db/schema';
 import { requireOffice, type Actor } from '../../../lib/actor';
 import { badRequest } from '../../../lib/errors';
+import { isOneOf } from '../../../lib/one-of';
 import { appendAudit } from '../../audit/service';
 import { assertCycleNotPublished } from '../../cycles/freeze';
 import { getCycle } from '../../cycles/service';
@@ -37,6 +38,11 @@ export async function assignTasks(
   input: { cycleId: string; planIds: string[]; subjectType: string; raterIds: string[] },
 ) {
   const a = requireOffice(actor, 'Assigning rater panels');
+  const { subjectType } = input;
+  if (!isOneOf(PANEL_SUBJECTS, subjectType))
+    throw badRequest('A rater panel is assigned as an evaluation subject other than data or self', [
+      { path: 'subjectType', message: `one of ${PANEL_SUBJECTS.join(', ')}` },
+    ]);
   return db.transaction(async (tx) => {
     await getCycle(tx, input.cycleId);
     await assertCycleNotPublished(tx, input.cycleId);
@@ -92,7 +98,7 @@ export async function assignTasks(
           });
           continue;
         }
-        rows.push({ cycleId: input.cycleId, planId: p.id, raterId, subjectType: input.subjectType });
+        rows.push({ cycleId: input.cycleId, planId: p.id, raterId, subjectType });
       }
     }
     const created = rows.length
