@@ -1,5 +1,5 @@
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 
 /** A serial column takes values of its integer type (a record definition cannot name a serial). */
 const RECORD_TYPE: Record<string, string> = {
@@ -25,7 +25,7 @@ export function insertFromJson<T extends PgTable>(
   props: (keyof T['$inferInsert'] & string)[],
   rows: Partial<T['$inferInsert']>[],
 ): SQL {
-  const columns = getTableColumns(table) as Record<string, { name: string; getSQLType(): string }>;
+  const columns: Record<string, PgColumn> = getTableColumns(table);
   const cols = props.map((p) => {
     const c = columns[p];
     if (!c) throw new Error(`insertFromJson: no column ${p}`);
@@ -35,7 +35,7 @@ export function insertFromJson<T extends PgTable>(
   const json = JSON.stringify(
     rows.map((r) => {
       const o: Record<string, unknown> = {};
-      for (const c of cols) o[c.name] = (r as Record<string, unknown>)[c.prop] ?? null;
+      for (const c of cols) o[c.name] = r[c.prop] ?? null;
       return o;
     }),
   );

@@ -88,7 +88,7 @@ type Timed = FastifyRequest & { [started]?: bigint };
  */
 export const metricsPlugin = fp(async (app: FastifyInstance) => {
   // The app's durable jobs (modules/jobs), when it has them: their queue depth at every scrape.
-  const queue = (app as { jobs?: { depth(): Promise<Record<string, number>> } }).jobs;
+  const queue = app.hasDecorator('jobs') ? app.jobs : undefined;
   if (queue) {
     const source = () => queue.depth();
     setJobQueueDepthSource(source);

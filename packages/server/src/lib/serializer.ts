@@ -19,7 +19,7 @@ export const CHECK_RESPONSES =
 
 function resolve(schema: unknown): $ZodType | null {
   if (schema instanceof $ZodType) return schema;
-  const props = (schema as { properties?: unknown } | null)?.properties;
+  const props = typeof schema === 'object' && schema && 'properties' in schema ? schema.properties : null;
   return props instanceof $ZodType ? props : null;
 }
 

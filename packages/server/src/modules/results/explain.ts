@@ -62,21 +62,23 @@ async function annotateInputs(
   const visit = (n: BreakdownNode) => {
     n.children?.forEach(visit);
     if (n.children?.length) return;
-    const node = n as BreakdownNode & { input?: ExplainedInput; formula?: { zh: string; en: string } };
-    if (n.rule) node.formula = ruleFormula(n.rule);
+    // The node becomes the contract's annotated BreakdownNode: `formula` and `input` added in place.
+    if (n.rule) Object.assign(n, { formula: ruleFormula(n.rule) });
     const list = byCode.get(n.code) ?? [];
     const scored = list.find((r) => r.status === 'verified' && r.period === chosen.get(n.code));
     let shown = scored;
     if (!shown)
       for (const r of list)
         if (r.status !== 'verified' && preferPeriod(shown?.period, r.period, annual)) shown = r;
-    if (shown)
-      node.input = {
+    if (shown) {
+      const input: ExplainedInput = {
         period: shown.period,
         status: shown.status,
         value: shown.value,
         verifiedAt: shown.verifiedAt,
       };
+      Object.assign(n, { input });
+    }
   };
   breakdown.forEach(visit);
 }
@@ -94,7 +96,7 @@ function annotateFindings(
     n.children?.forEach(visit);
     const list = findings.filter((f) => f.indicatorCode === n.code);
     if (list.length && n.kind === 'deduction')
-      (n as BreakdownNode & { findings?: unknown[] }).findings = list.map(({ planId: _p, ...f }) => f);
+      Object.assign(n, { findings: list.map(({ planId: _p, ...f }) => f) });
   };
   breakdown.forEach(visit);
 }
