@@ -31,6 +31,12 @@ export async function rowsOf<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   return (await db.execute(query)).rows as T[];
 }
 
+/** Whether the handle runs on the PostgreSQL pool rather than PGlite (Db is typed as PGlite's). */
+export function onPostgres(db: Db): boolean {
+  const client: unknown = db.$client;
+  return client instanceof pg.Pool;
+}
+
 export interface Database {
   db: Db;
   kind: 'pglite' | 'postgres';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { Db, DbOrTx } from '../../db/client';
+import { onPostgres, type Db, type DbOrTx } from '../../db/client';
 import { jobFiles, jobOutputs, jobs } from '../../db/schema';
 import { AppError, badRequest } from '../../lib/errors';
 
@@ -122,4 +122,4 @@ export async function deleteExpiredOutputs(db: DbOrTx) {
 }
 
 /** PGlite (one connection, held by a job's transaction) rather than the PostgreSQL pool. */
-export const isLite = (db: Db) => !('totalCount' in (db as unknown as { $client: object }).$client);
+export const isLite = (db: Db) => !onPostgres(db);

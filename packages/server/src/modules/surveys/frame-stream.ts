@@ -2,7 +2,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { FrameMode } from '@perfcommons/contracts';
 import { count, eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client';
+import { onPostgres, type Db, type Tx } from '../../db/client';
 import { surveyFrameUnits } from '../../db/schema';
 import { requireOffice, type Actor } from '../../lib/actor';
 import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/errors';
@@ -189,7 +189,7 @@ export async function importFrameStream(
       const columns = ['id', 'survey_id', 'external_id', 'stratum', 'profile', 'contact'];
       // PGlite: batches of rows as one JSON parameter, measured faster there than COPY from
       // /dev/blob (200,000 rows: 11.4 s against 18.0 s); PostgreSQL: COPY (9.5 s against 4.3 s).
-      const lite = !('totalCount' in (db as unknown as { $client: object }).$client);
+      const lite = !onPostgres(db);
       const ids = orderedIds();
       // Units per stratum as written (the frame's strata are these plus those already there).
       const written = new Map<string, number>();
@@ -310,7 +310,7 @@ export async function importFrameStream(
             if (i % PROGRESS_EVERY === 0) await opts.onProgress?.(i);
           }
         // @fastify/multipart marks a file cut at its size limit: never store the part that arrived.
-        if ((input as { truncated?: boolean }).truncated)
+        if ('truncated' in input && input.truncated)
           throw new AppError(413, 'file_too_large', 'The file is too large', [
             { path: 'file', message: `larger than ${MAX_STREAM_FRAME_BYTES / 1024 / 1024} MB` },
           ]);
