@@ -13,7 +13,10 @@ import type { Tx } from '../db/client';
  */
 export interface CopyWriter {
   write(line: string): Promise<void>;
-  /** Rows already in COPY's text format as bytes (whole lines; see {@link CopyBuffer}). */
+  /**
+   * Rows already as bytes: whole lines of the text format ({@link CopyBuffer}), or with `binary`
+   * every byte of the COPY (lib/copy-binary.ts).
+   */
   writeBytes(chunk: Buffer): Promise<void>;
   end(): Promise<number>;
   abort(): Promise<void>;
@@ -43,14 +46,20 @@ export function copyField(v: string | null): string {
 /** One row in COPY's text format (fields already in table column order). */
 export const copyLine = (fields: (string | null)[]) => fields.map(copyField).join('\t') + '\n';
 
-export function copyInto(tx: Tx, table: string, columns: string[]): CopyWriter {
+export function copyInto(
+  tx: Tx,
+  table: string,
+  columns: string[],
+  opts: { binary?: boolean } = {},
+): CopyWriter {
   const client = clientOf(tx);
   const target = `${table} (${columns.join(', ')})`;
+  const format = opts.binary ? ' with (format binary)' : '';
   let parts: string[] = [];
   let size = 0;
   let rows = 0;
   if (typeof (client as pg.PoolClient).release === 'function') {
-    const stream = (client as pg.PoolClient).query(copyFrom(`copy ${target} from stdin`));
+    const stream = (client as pg.PoolClient).query(copyFrom(`copy ${target} from stdin${format}`));
     let failure: Error | null = null;
     let wake: (() => void) | null = null;
     stream.on('error', (err: Error) => {
@@ -106,7 +115,7 @@ export function copyInto(tx: Tx, table: string, columns: string[]): CopyWriter {
     bytes = [];
     parts = [];
     size = 0;
-    await lite.query(`copy ${target} from '/dev/blob'`, [], { blob });
+    await lite.query(`copy ${target} from '/dev/blob'${format}`, [], { blob });
   };
   return {
     async write(line) {

@@ -5,6 +5,7 @@ import type { Actor } from '../../lib/actor';
 import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/errors';
 import { readSheetRows } from '../../lib/sheet-stream';
 import { copyField, copyInto, CopyBuffer } from '../../lib/copy';
+import { CopyBinary } from '../../lib/copy-binary';
 import { orderedIds } from '../../lib/ordered-ids';
 import { chainAlgorithm } from '../../lib/hash';
 import { isLite } from '../jobs/files';
@@ -56,6 +57,8 @@ interface ValueRow {
   code: string;
   period: string;
   value: string;
+  /** The number `value` writes (sent as such in COPY's binary format). */
+  num: number;
   note: string | null;
 }
 
@@ -168,9 +171,69 @@ function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existin
       at,
       algorithm,
     );
+  // Fields the same in every row, encoded once (binary format).
+  const planField = CopyBinary.encode((b) => b.uuid(planId));
+  const reporterField = CopyBinary.encode((b) => b.uuid(reportedBy));
+  const reportedField = CopyBinary.encode((b) => b.text('reported'));
+  const reportedAtField = CopyBinary.encode((b) => b.timestamptz(Date.parse(reportedAt)));
+  const actionField = CopyBinary.encode((b) => b.text('value.report'));
+  const typeField = CopyBinary.encode((b) => b.text('actual_value'));
+
+  /**
+   * A batch's COPY bytes: text lines on PGlite (sent by {@link insertLines}), binary on PostgreSQL
+   * (the entry's fields taken from the line valueReportLine writes, so both formats store one text).
+   */
+  const batchBytes = () => {
+    if (lite) {
+      const text = new CopyBuffer();
+      return {
+        value: (r: ValueRow, id: string) => text.add(valueLine(r, id)),
+        entry: (r: ValueRow, id: string, version: number, seq: number, at: string) =>
+          text.add(entryLine(r, id, version, seq, at)),
+        take: () => text.take(),
+      };
+    }
+    const bin = new CopyBinary();
+    let atText = '';
+    let atField: Buffer = Buffer.alloc(0);
+    return {
+      value(r: ValueRow, id: string) {
+        bin.row(VALUE_COLUMNS.length);
+        bin.uuid(id);
+        bin.field(planField);
+        bin.text(r.code);
+        bin.text(r.period);
+        bin.float8(r.num);
+        bin.text(r.note);
+        bin.field(reportedField);
+        bin.field(reporterField);
+        bin.field(reportedAtField);
+      },
+      entry(r: ValueRow, id: string, version: number, seq: number, at: string) {
+        // seq, at, actor, action, entity type and id as given; data, entity hash and hash as written
+        // (`…\t${id}\t${data}\t${entityHash}\t\\N\t${hash}\n`, the entity hash 64 hex digits).
+        const line = entryLine(r, id, version, seq, at);
+        const start = line.indexOf(id) + id.length + 1;
+        const end = line.indexOf('\t', start);
+        bin.row(AUDIT_COPY_COLUMNS.length);
+        bin.int8(seq);
+        if (at !== atText) atField = CopyBinary.encode((b) => b.timestamptz(Date.parse((atText = at))));
+        bin.field(atField);
+        bin.field(reporterField);
+        bin.field(actionField);
+        bin.field(typeField);
+        bin.text(id);
+        bin.jsonb(uncopy(line.slice(start, end))!);
+        bin.text(line.slice(end + 1, end + 65));
+        bin.null();
+        bin.text(line.slice(end + 69, -1));
+      },
+      take: () => bin.take(),
+    };
+  };
   const copy = async (table: string, columns: string[], chunks: Buffer[]) => {
     if (lite) return insertLines(tx, table, columns, Buffer.concat(chunks).toString('utf8'));
-    const c = copyInto(tx, table, columns);
+    const c = copyInto(tx, table, columns, { binary: true });
     try {
       for (const chunk of chunks) await c.writeBytes(chunk);
       await c.end();
@@ -196,8 +259,10 @@ function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existin
     [nextSeq, lastSeq] = ranges.shift()!;
   };
 
-  const values = new CopyBuffer();
-  const entries = new CopyBuffer();
+  const values = batchBytes();
+  const entries = batchBytes();
+  /** Rows added since the last flush. */
+  let pending = 0;
   /** Rows of the batch (a plan with values: their entries need the ids and versions stored). */
   let rows: ValueRow[] = [];
   let at = new Date().toISOString();
@@ -239,11 +304,11 @@ function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existin
     );
     await tx.execute(sql`truncate value_import`);
     const byKey = new Map(back.map((b) => [`${b.indicator_code}|${b.period}`, b]));
-    const lines = new CopyBuffer();
+    const lines = batchBytes();
     const batchAt = new Date().toISOString();
     for (const r of batch) {
       const b = byKey.get(`${r.code}|${r.period}`)!;
-      lines.add(entryLine(r, b.id, Number(b.version), Number(b.seq), batchAt));
+      lines.entry(r, b.id, Number(b.version), Number(b.seq), batchAt);
     }
     await copy('audit_log', AUDIT_COPY_COLUMNS, lines.take());
   };
@@ -252,8 +317,9 @@ function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existin
     /** Adds a row to the batch (a promise only when it waits for entry numbers). */
     add(r: ValueRow): Promise<void> | void {
       if (existing) {
-        values.add(valueLine(r, ids()));
+        values.value(r, ids());
         rows.push(r);
+        pending++;
         return;
       }
       if (nextSeq > lastSeq) {
@@ -261,16 +327,18 @@ function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existin
         [nextSeq, lastSeq] = ranges.shift()!;
       }
       const id = ids();
-      values.add(valueLine(r, id));
-      entries.add(entryLine(r, id, 1, nextSeq++, at));
+      values.value(r, id);
+      entries.entry(r, id, 1, nextSeq++, at);
+      pending++;
     },
     /** Rows added since the last flush. */
     get pending() {
-      return values.lines;
+      return pending;
     },
     /** Sends the batch (not awaited) once the previous one is stored. */
     async flush() {
-      const n = values.lines;
+      const n = pending;
+      pending = 0;
       const valueBytes = values.take();
       const entryBytes = entries.take();
       const batch = rows;
@@ -395,7 +463,14 @@ export async function importValues(
       // After the first problem nothing more is written (the transaction is rolled back anyway).
       if (problems || !ok || closed) continue;
       // The number's JSON text: the value stored and the text its audit entry hashes.
-      const pending = store.add({ code, period, value: JSON.stringify(value), note: cell('note') || null });
+      const pending = store.add({
+        code,
+        period,
+        value: JSON.stringify(value),
+        // As its JSON text stores it (-0 as 0).
+        num: value === 0 ? 0 : value,
+        note: cell('note') || null,
+      });
       if (pending) await pending;
       if (store.pending >= WRITE_BATCH) await store.flush();
     }
