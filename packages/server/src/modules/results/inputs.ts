@@ -464,9 +464,7 @@ function setValues(tree: CompiledTree, inputs: SlotInputs, row: PackedRow, annua
     if (slot >= 0) {
       const code = codes[slot];
       codeEnd = pos + code.length;
-      if (
-        !(codeEnd <= end && keys.startsWith(code, pos) && (codeEnd === end || keys[codeEnd] === FIELD))
-      )
+      if (!(codeEnd <= end && keys.startsWith(code, pos) && (codeEnd === end || keys[codeEnd] === FIELD)))
         slot = -1;
     }
     if (slot < 0) {

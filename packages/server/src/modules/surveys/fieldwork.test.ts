@@ -223,4 +223,3 @@ describe('fieldwork outcomes', () => {
     expect(list.find((x: { id: string }) => x.id === a.invitationId).outcome).toBe('refused');
   });
 });
-

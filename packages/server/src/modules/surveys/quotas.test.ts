@@ -136,4 +136,3 @@ describe('quotas under concurrency', () => {
     expect(await stored('B|rural')).toBe(2);
   });
 });
-

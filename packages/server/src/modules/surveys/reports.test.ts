@@ -56,7 +56,11 @@ beforeAll(async () => {
     expect(r.statusCode, r.body).toBe(201);
   }
   // Three open-mode answers (lower trust, no invitation).
-  await office.raw({ method: 'PATCH' as never, url: `/api/surveys/${surveyId}`, payload: { openMode: true } });
+  await office.raw({
+    method: 'PATCH' as never,
+    url: `/api/surveys/${surveyId}`,
+    payload: { openMode: true },
+  });
   for (let k = 0; k < 3; k++)
     await submitOpen(t.db, surveyId, { answers: answerFor(k), profile: { district: 'B', area: 'urban' } });
   // Outcomes of three unanswered invitations.
@@ -373,4 +377,3 @@ describe('analysis, export and report', () => {
     );
   });
 });
-
