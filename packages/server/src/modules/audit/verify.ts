@@ -1,6 +1,6 @@
 import { asc, sql } from 'drizzle-orm';
 import { auditLog, auditSeals, evidenceFiles, orgUnits } from '../../db/schema';
-import type { Db } from '../../db/client';
+import type { Db, DbOrTx } from '../../db/client';
 import { algorithmOf } from '../../lib/hash';
 import { ABSENT, AUDIT_COVERAGE, COVERED, evidenceMeta } from './coverage';
 import { entryHash } from './append';
@@ -26,7 +26,7 @@ export interface AuditProblem {
  */
 export async function verifyAudit(db: Db): Promise<AuditReport> {
   // One snapshot: entries, seals and rows as of the same instant, whatever commits meanwhile.
-  return db.transaction((tx) => verifyIn(tx as unknown as Db), {
+  return db.transaction((tx) => verifyIn(tx), {
     isolationLevel: 'repeatable read',
     accessMode: 'read only',
   });
@@ -40,7 +40,7 @@ export interface AuditReport {
   problems: AuditProblem[];
 }
 
-async function verifyIn(db: Db): Promise<AuditReport> {
+async function verifyIn(db: DbOrTx): Promise<AuditReport> {
   const problems: AuditProblem[] = [];
   const latestHash = new Map<string, { seq: number; hash: string | null }>();
   const seals = await db.select().from(auditSeals).orderBy(asc(auditSeals.id));
@@ -165,7 +165,7 @@ async function verifyIn(db: Db): Promise<AuditReport> {
  * type, tables and id.
  */
 async function checkEntities(
-  db: Db,
+  db: DbOrTx,
   latest: Map<string, { seq: number; hash: string | null }>,
   problems: AuditProblem[],
 ) {

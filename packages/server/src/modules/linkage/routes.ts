@@ -151,7 +151,7 @@ export const linkageRoutes: FastifyPluginAsyncContract = async (app) => {
       try {
         content = await file.toBuffer();
       } catch (err) {
-        if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE')
+        if (typeof err === 'object' && err && 'code' in err && err.code === 'FST_REQ_FILE_TOO_LARGE')
           throw new AppError(413, 'file_too_large', `The file is larger than ${EVIDENCE_MAX_BYTES} bytes`, [
             { path: 'file', message: 'too large' },
           ]);
