@@ -15,6 +15,7 @@ import { loadActor, resetTotp } from './modules/auth/service';
 import { productionRefusal } from './modules/auth/production';
 import { initAdmin, resetPassword } from './modules/users/service';
 import { queueSweep, startMonitoringScheduler } from './modules/monitoring/scheduler';
+import { AppError } from './lib/errors';
 import { openRedis } from './lib/redis';
 
 const HELP = `perfcommons — government performance management with public participation
@@ -370,10 +371,9 @@ main(process.argv.slice(2)).then(
   },
   (err) => {
     console.error(err instanceof Error ? err.message : err);
-    const cause = (err as { cause?: unknown }).cause;
+    const cause = err instanceof Error ? err.cause : undefined;
     if (cause) console.error(`  cause: ${cause instanceof Error ? cause.message : String(cause)}`);
-    for (const d of (err as { details?: { path: string; message: string }[] }).details ?? [])
-      console.error(`  ${d.path}: ${d.message}`);
+    for (const d of err instanceof AppError ? err.details : []) console.error(`  ${d.path}: ${d.message}`);
     process.exit(1);
   },
 );

@@ -1,14 +1,12 @@
-import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
+import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 
-const scrypt = promisify(scryptCb) as (
-  pw: string,
-  salt: Buffer,
-  len: number,
-  opts: object,
-) => Promise<Buffer>;
+/** scrypt with options, as a promise (promisify would take the overload without them). */
+const scrypt = (pw: string, salt: Buffer, len: number, opts: ScryptOptions) =>
+  new Promise<Buffer>((resolve, reject) =>
+    scryptCb(pw, salt, len, opts, (err, key) => (err ? reject(err) : resolve(key))),
+  );
 const PARAMS = { N: 16384, r: 8, p: 1 };
 
 /** scrypt hash as `scrypt$N$r$p$salt$hash` (base64url). */
