@@ -89,8 +89,7 @@ export async function loadPlanTrees(
     else nodesOf.set(r.planId, [r]);
   }
   const bySig = new Map<string, IndicatorNode[]>();
-  for (const [sig, planId] of representative)
-    bySig.set(sig, buildTree(nodesOf.get(planId) ?? []) as IndicatorNode[]);
+  for (const [sig, planId] of representative) bySig.set(sig, buildTree(nodesOf.get(planId) ?? []));
   for (const s of sigs) trees.set(s.planId, bySig.get(s.sig)!);
   for (const id of planIds) if (!trees.has(id)) trees.set(id, []);
   return trees;
