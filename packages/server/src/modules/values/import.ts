@@ -406,10 +406,13 @@ export async function importValues(
     const leafCodes = await planLeafCodes(tx, planId);
     const details: ErrorDetail[] = [];
     let problems = 0;
-    /** Counts a problem (listing the first ones); false, the row is not written. */
-    const problem = (path: string, message: string): false => {
+    /**
+     * Counts a problem of the current data row's `field` (listing the first ones); false, the row is
+     * not written. Its path is only written when listed (not a string per row read).
+     */
+    const problem = (field: string, message: string): false => {
       problems++;
-      if (details.length < MAX_LISTED_PROBLEMS) details.push({ path, message });
+      if (details.length < MAX_LISTED_PROBLEMS) details.push({ path: `rows.${i}.${field}`, message });
       return false;
     };
     /** Per leaf code, the periods of the rows read so far ({@link periodKey}). */
@@ -438,16 +441,15 @@ export async function importValues(
       const period = cell('period');
       const raw = cell('value');
       const value = Number(raw);
-      const at = `rows.${i}`;
       let ok = true;
-      if (!code) ok = problem(`${at}.indicatorCode`, `row ${row}: empty`);
+      if (!code) ok = problem('indicatorCode', `row ${row}: empty`);
       else if (!leafCodes.has(code))
-        ok = problem(`${at}.indicatorCode`, `row ${row}: no leaf indicator ${code} in this plan`);
+        ok = problem('indicatorCode', `row ${row}: no leaf indicator ${code} in this plan`);
       const periodOk = PERIOD.test(period);
       if (!periodOk)
-        ok = problem(`${at}.period`, `row ${row}: '${period}' is not 2025, 2025-Q3, 2025-H1 or 2025-09`);
+        ok = problem('period', `row ${row}: '${period}' is not 2025, 2025-Q3, 2025-H1 or 2025-09`);
       if (raw === '' || !Number.isFinite(value))
-        ok = problem(`${at}.value`, `row ${row}: '${raw}' is not a number`);
+        ok = problem('value', `row ${row}: '${raw}' is not a number`);
       if (periodOk && leafCodes.has(code)) {
         // Keys seen, as small integers per leaf: a million rows keep no strings alive (garbage
         // collection took a third of the import's time in Node with a Set of `code|period` texts).
@@ -455,7 +457,7 @@ export async function importValues(
         if (!periods) seen.set(code, (periods = new Set()));
         const key = periodKey(period);
         if (ok && periods.has(key))
-          ok = problem(`${at}.period`, `row ${row}: ${code} ${period} appears twice`);
+          ok = problem('period', `row ${row}: ${code} ${period} appears twice`);
         periods.add(key);
       }
       i++;
