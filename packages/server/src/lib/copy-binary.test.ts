@@ -19,7 +19,14 @@ describe('CopyBinary', () => {
     const b = new CopyBinary();
     const other = CopyBinary.encode((e) => e.uuid('0199C2F0-1A2B-7C3D-8E4F-A0B1C2D3E4F5'));
     const rows = [
-      ['0199c2f0-1a2b-7c3d-8e4f-a0b1c2d3e4f5', 9_007_199_254_740_991, -7, 12.34, '统计局月报\t"x"\\', '{"a":[1,"二"]}'],
+      [
+        '0199c2f0-1a2b-7c3d-8e4f-a0b1c2d3e4f5',
+        9_007_199_254_740_991,
+        -7,
+        12.34,
+        '统计局月报\t"x"\\',
+        '{"a":[1,"二"]}',
+      ],
       ['00000000-0000-4000-8000-000000000001', -1, 0, -0.5e-300, null, 'null'],
     ] as const;
     const at = Date.parse('2026-12-01T09:45:12.345Z');

@@ -456,8 +456,7 @@ export async function importValues(
         let periods = seen.get(code);
         if (!periods) seen.set(code, (periods = new Set()));
         const key = periodKey(period);
-        if (ok && periods.has(key))
-          ok = problem('period', `row ${row}: ${code} ${period} appears twice`);
+        if (ok && periods.has(key)) ok = problem('period', `row ${row}: ${code} ${period} appears twice`);
         periods.add(key);
       }
       i++;
