@@ -1,29 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
 import type { Capabilities } from '@perfcommons/contracts';
+import type { Role } from '../../lib/actor';
+import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 
 /**
- * `/api/auth/me` `capabilities` per role of the demo city, and each capability against what the server does
- * with the same user: a request the capability stands for is allowed exactly when it says so (403 otherwise).
+ * `/api/auth/me` `capabilities` per role, and each capability against what the server does with the same
+ * user: a request the capability stands for succeeds (2xx) exactly when it says so, and is refused with 403
+ * otherwise. The city is built here: two units (`edu`, `fin`), a user per role, an annual cycle whose unit
+ * plans are approved and whose results are published, a cycle in planning and a term cycle in evaluation.
  */
 let t: TestApp;
-let ids: Record<'c2025' | 'c2026' | 'cTerm' | 'edu' | 'fin' | 'eduResult', string>;
+let ids: Record<'published' | 'planning' | 'term' | 'edu' | 'fin' | 'eduResult', string>;
 const MISSING = '00000000-0000-4000-8000-00000000beef';
 
+/** One user per role; the unit manager, its colleague of the other unit and the appraisee are scoped. */
 const USERS = [
   'office',
   'admin',
-  'edu.manager', // unit manager
-  'fin.manager',
+  'eduManager', // unit manager of edu
+  'finManager', // unit manager of fin
   'verifier',
-  'edu.head', // appraisee (the cadre heading the education bureau)
-  'leader01', // evaluator
-  'citizen01', // public participant
+  'eduHead', // appraisee (the cadre heading edu)
+  'evaluator',
+  'citizen', // public participant
   'auditor', // audit administrator
   'security', // security administrator
 ] as const;
 type User = (typeof USERS)[number];
+const accounts = {} as Record<User, FactoryUser>;
 
 const NONE = {
   indicators: false,
@@ -66,25 +71,25 @@ const unitPages = { appeals: true, monitoring: true, participation: true, linkag
 const expected = (): Record<User, Capabilities> => ({
   office,
   admin: office,
-  'edu.manager': { ...staff('/todo', unitPages), managedOrgUnitId: ids.edu },
-  'fin.manager': { ...staff('/todo', unitPages), managedOrgUnitId: ids.fin },
+  eduManager: { ...staff('/todo', unitPages), managedOrgUnitId: ids.edu },
+  finManager: { ...staff('/todo', unitPages), managedOrgUnitId: ids.fin },
   verifier: staff('/todo', { verify: true, monitoring: true, linkage: true }),
-  'edu.head': staff('/todo', { appeals: true, monitoring: true, linkage: true }),
-  leader01: staff('/todo', {}),
-  citizen01: { ...staff('/results', { indicators: false }), participate: true },
+  eduHead: staff('/todo', { appeals: true, monitoring: true, linkage: true }),
+  evaluator: staff('/todo', {}),
+  citizen: { ...staff('/results', { indicators: false }), participate: true },
   auditor: staff('/audit', {}),
   security: staff('/orgs', {}),
 });
 
 type Probe = (c: Client, u: User, cap: Capabilities) => ReturnType<Client['get']>;
-/** A request each boolean capability stands for (made by the same user); ids of the demo city. */
+/** A request each boolean capability stands for (made by the same user), on the entities built above. */
 const PROBES: Record<string, Probe> = {
   'pages.indicators': (c) => c.get('/api/indicators'),
   'pages.verify': (c) => c.get('/api/values/queue'),
-  'pages.evaluation': (c) => c.get(`/api/cycles/${ids.cTerm}/panels`),
+  'pages.evaluation': (c) => c.get(`/api/cycles/${ids.term}/panels`),
   'pages.surveys': (c) => c.get('/api/surveys'),
   'pages.participation': (c, _u, cap) =>
-    c.get(`/api/participation/report?cycleId=${ids.c2026}&orgUnitId=${cap.managedOrgUnitId ?? ids.edu}`),
+    c.get(`/api/participation/report?cycleId=${ids.planning}&orgUnitId=${cap.managedOrgUnitId ?? ids.edu}`),
   'pages.linkage': (c) => c.get('/api/linkage/rates'),
   createCycles: (c, u) =>
     c.post('/api/cycles', {
@@ -102,10 +107,10 @@ const PROBES: Record<string, Probe> = {
       parentId: ids.fin,
     }),
   approvePlans: (c) => c.post('/api/plans/bulk-approve', { planIds: [MISSING] }),
-  assignPlanOwners: (c) => c.post('/api/plans/default-owners', { cycleId: MISSING }),
+  assignPlanOwners: (c) => c.post('/api/plans/default-owners', { cycleId: ids.planning }),
   importServiceData: (c) => c.get('/api/linkage/batches'),
-  feedServiceData: (c) => c.get(`/api/cycles/${ids.c2026}/linkage/mappings`),
-  recordFindings: (c) => c.get(`/api/cycles/${ids.c2026}/findings/targets`),
+  feedServiceData: (c) => c.get(`/api/cycles/${ids.planning}/linkage/mappings`),
+  recordFindings: (c) => c.get(`/api/cycles/${ids.planning}/findings/targets`),
   participate: (c) => c.get('/api/participation/profile'),
 };
 const capAt = (cap: Capabilities, key: string) =>
@@ -113,32 +118,59 @@ const capAt = (cap: Capabilities, key: string) =>
 
 const clients = new Map<User, Client>();
 const login = async (u: User) => {
-  if (!clients.has(u)) clients.set(u, await t.as(u));
+  if (!clients.has(u)) clients.set(u, await accounts[u].login());
   return clients.get(u)!;
 };
 const capsOf = async (u: User) => (await (await login(u)).get('/api/auth/me')).json().user.capabilities;
 
 beforeAll(async () => {
-  t = await buildTestApp();
-  const o = await login('office');
-  const cycles = (await o.get('/api/cycles')).json().items as { id: string; code: string }[];
-  const orgs = (await o.get('/api/orgs')).json().items as { id: string; code: string }[];
-  const cycle = (code: string) => cycles.find((c) => c.code === code)!.id;
-  const unit = (code: string) => orgs.find((x) => x.code === code)!.id;
-  const edu = unit('edu');
-  const c2025 = cycle('2025-annual');
-  const eduPlan = (await o.get(`/api/plans?cycleId=${c2025}&orgUnitId=${edu}&appraiseeType=unit`)).json()
-    .items[0].id as string;
-  const res = (await t.db.execute(sql`select id from results where plan_id = ${eduPlan}`)) as unknown as {
-    rows: { id: string }[];
+  t = await buildTestApp({ city: 'empty' });
+  const f = factory(t, 'caps');
+  const edu = await f.org();
+  const fin = await f.org();
+  const roles: Record<User, { role: Role; orgUnitId?: string }> = {
+    office: { role: 'office' },
+    admin: { role: 'admin' },
+    eduManager: { role: 'unit_manager', orgUnitId: edu.id },
+    finManager: { role: 'unit_manager', orgUnitId: fin.id },
+    verifier: { role: 'verifier' },
+    eduHead: { role: 'appraisee', orgUnitId: edu.id },
+    evaluator: { role: 'evaluator' },
+    citizen: { role: 'public' },
+    auditor: { role: 'audit_admin' },
+    security: { role: 'security_admin' },
   };
+  for (const u of USERS) accounts[u] = await f.user([roles[u]]);
+  await f.person({ orgUnitId: edu.id, userId: accounts.eduHead.id });
+
+  // The annual cycle: both units' plans approved, their values verified, the results published.
+  const published = await f.cycle({ year: 2031, stage: 'planning' });
+  const plans: { id: string }[] = [];
+  for (const unit of [edu, fin]) plans.push(await f.plan({ cycleId: published.id, orgUnitId: unit.id }));
+  await f.stage(published.id, 'execution');
+  for (const plan of plans)
+    await f.values(
+      plan.id,
+      [
+        { indicatorCode: 'A1', period: '2031', value: 5 },
+        { indicatorCode: 'A2', period: '2031', value: 90 },
+      ],
+      { by: accounts.office.actor, verifyAs: accounts.verifier.actor },
+    );
+  await f.results(published.id, { publish: true });
+  const results = (await (await login('office')).get(`/api/cycles/${published.id}/results`)).json().items as {
+    id: string;
+    planId: string;
+  }[];
+  const eduResult = results.find((r) => r.planId === plans[0].id)!.id;
+
   ids = {
-    c2025,
-    c2026: cycle('2026-annual'),
-    cTerm: cycle('2021-2025-term'),
-    edu,
-    fin: unit('fin'),
-    eduResult: res.rows[0].id,
+    published: published.id,
+    planning: (await f.cycle({ year: 2032, stage: 'planning' })).id,
+    term: (await f.cycle({ year: 2033, type: 'term', stage: 'evaluation' })).id,
+    edu: edu.id,
+    fin: fin.id,
+    eduResult,
   };
 });
 afterAll(async () => t?.close());
@@ -153,8 +185,9 @@ describe('capabilities on /api/auth/me', () => {
     for (const u of USERS) {
       const cap = await capsOf(u);
       const res = await PROBES[key](await login(u), u, cap);
-      const allowed = res.statusCode !== 401 && res.statusCode !== 403 && res.statusCode < 500;
-      if (allowed !== capAt(cap, key) || res.statusCode >= 500)
+      // Allowed: a success; refused: 403 (a logged-in user), never another error.
+      const agrees = capAt(cap, key) ? res.statusCode >= 200 && res.statusCode < 300 : res.statusCode === 403;
+      if (!agrees)
         wrong.push(`${u}: capability ${capAt(cap, key)}, server ${res.statusCode} ${res.body.slice(0, 120)}`);
     }
     expect(wrong).toEqual([]);
@@ -163,29 +196,34 @@ describe('capabilities on /api/auth/me', () => {
   it('pages.monitoring: the monitoring lists show plans exactly to those it is sent to', async () => {
     for (const u of USERS) {
       const c = await login(u);
-      const items = (await c.get(`/api/monitoring/trajectory?cycleId=${ids.c2025}`)).json()
-        .items as unknown[];
+      const items = (await c.get(`/api/monitoring/trajectory?cycleId=${ids.published}`)).json().items as {
+        orgUnitId: string;
+      }[];
       expect(items.length > 0, u).toBe((await capsOf(u)).pages.monitoring);
+      // A unit's followers see its plan only; the office and the (global) verifier both units'.
+      const units = { eduManager: [ids.edu], eduHead: [ids.edu], finManager: [ids.fin] } as Record<
+        string,
+        string[]
+      >;
+      if (items.length)
+        expect(items.map((i) => i.orgUnitId).sort(), u).toEqual((units[u] ?? [ids.edu, ids.fin]).sort());
     }
   });
 
   it('pages.appeals: an appeal reaches the office and its unit, never a user without the page', async () => {
-    const manager = await login('edu.manager');
-    const leaves = (await t.db.execute(
-      sql`select n.code as code from indicator_nodes n join results r on r.plan_id = n.plan_id
-          where r.id = ${ids.eduResult} and not exists (select 1 from indicator_nodes c
-            where c.plan_id = n.plan_id and c.parent_code = n.code) order by n.code limit 1`,
-    )) as unknown as { rows: { code: string }[] };
+    const manager = await login('eduManager');
     const filed = await manager.post(`/api/results/${ids.eduResult}/appeals`, {
-      indicatorCode: leaves.rows[0].code,
+      indicatorCode: 'A1', // a leaf of the plan's tree (the factories' SMALL_TREE)
       reason: '数据口径有误，请复核',
     });
     expect(filed.statusCode, filed.body).toBe(201);
     for (const u of USERS) {
-      const seen = (await (await login(u)).get(`/api/appeals?cycleId=${ids.c2025}`)).json().items.length;
+      const seen = (await (await login(u)).get(`/api/appeals?cycleId=${ids.published}`)).json().items.length;
       const page = (await capsOf(u)).pages.appeals;
       if (!page) expect(seen, u).toBe(0);
-      if (u === 'office' || u === 'edu.manager') expect([page, seen], u).toEqual([true, 1]);
+      if (u === 'office' || u === 'eduManager') expect([page, seen], u).toEqual([true, 1]);
+      // Another unit's manager has the page but not this unit's appeal.
+      if (u === 'finManager') expect([page, seen], u).toEqual([true, 0]);
     }
   });
 
