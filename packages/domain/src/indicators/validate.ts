@@ -4,6 +4,8 @@ import { isLeaf, isNormal, type IndicatorNode } from './types';
 export const MAX_DEPTH = 4;
 /** Tolerance for weights summing to 100. */
 export const WEIGHT_SUM_TOLERANCE = 0.01;
+/** Whether weights summing to `sum` make 100 (within {@link WEIGHT_SUM_TOLERANCE}): the editor shows what this refuses. */
+export const sumsTo100 = (sum: number) => Math.abs(sum - 100) <= WEIGHT_SUM_TOLERANCE;
 
 /** Kinds of problem {@link validateTree} reports. */
 export type TreeProblemKind =
@@ -54,7 +56,7 @@ export function validateTree(nodes: IndicatorNode[]): TreeProblem[] {
 
   const checkSiblings = (siblings: IndicatorNode[], parentPath: string[], parentCode: string) => {
     const sum = siblings.filter(isNormal).reduce((s, n) => s + (Number.isFinite(n.weight) ? n.weight : 0), 0);
-    if (Math.abs(sum - 100) > WEIGHT_SUM_TOLERANCE) {
+    if (!sumsTo100(sum)) {
       problems.push({
         path: parentPath,
         code: parentCode,
@@ -119,7 +121,7 @@ export function validateTree(nodes: IndicatorNode[]): TreeProblem[] {
           types.add(s.type);
         });
         const sum = subjects.reduce((s, x) => s + (Number.isFinite(x.weight) ? x.weight : 0), 0);
-        if (Math.abs(sum - 100) > WEIGHT_SUM_TOLERANCE) {
+        if (!sumsTo100(sum)) {
           at('subjects', 'subjectWeightSum', `subject weights sum to ${fmt(sum)}, not 100`);
         }
       }

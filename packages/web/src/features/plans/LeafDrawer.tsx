@@ -13,7 +13,7 @@ import {
 } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
-import { SCORING_RULE_TYPES as RULE_TYPES, SUBJECT_TYPES } from '@perfcommons/domain';
+import { SCORING_RULE_TYPES as RULE_TYPES, SUBJECT_TYPES, sumsTo100 } from '@perfcommons/domain';
 import { pick } from '../../i18n';
 import { fmtNum } from '../../shared/format';
 import type { ScoringRule, SubjectWeight } from '../../shared/tree';
@@ -330,7 +330,7 @@ export function LeafDrawer({ node, planId, saved, editable, problems, onClose, o
               {t('leaf.addSubject')}
             </Button>
             {subjects.length > 0 && (
-              <span className={Math.abs(subjectSum - 100) <= 0.01 ? 'pc-sum-ok' : 'pc-sum-bad'}>
+              <span className={sumsTo100(subjectSum) ? 'pc-sum-ok' : 'pc-sum-bad'}>
                 {t('leaf.subjectSum', { sum: fmtNum(subjectSum) })}
               </span>
             )}

@@ -13,16 +13,13 @@ import {
 } from '@ant-design/icons';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { WEIGHT_SUM_TOLERANCE } from '@perfcommons/domain';
+import { sumsTo100 } from '@perfcommons/domain';
 import type { TreeProblem } from '@perfcommons/contracts';
 import { pick } from '../../i18n';
 import { fmtNum } from '../../shared/format';
 import { EntropyButton } from './EntropyModal';
 import { ruleSummary } from './ruleSummary';
 import { addChild, addSibling, move, normalSum, remove, type EditNode } from './treeOps';
-
-/** A sum of weights that is 100 within the domain's tolerance. */
-export const near100 = (x: number) => Math.abs(x - 100) <= WEIGHT_SUM_TOLERANCE;
 
 /** What the columns of the plan tree read and change in the editor's state. */
 export interface TreeColumnsContext {
@@ -148,7 +145,7 @@ export function treeColumns(ctx: TreeColumnsContext) {
         if (!n.children?.length) return null;
         const s = normalSum(n.children);
         return (
-          <span className={near100(s) ? 'pc-sum-ok' : 'pc-sum-bad'} data-testid={`sum-${n.code}`}>
+          <span className={sumsTo100(s) ? 'pc-sum-ok' : 'pc-sum-bad'} data-testid={`sum-${n.code}`}>
             {fmtNum(s)} / 100
           </span>
         );
@@ -301,7 +298,7 @@ export function TreeToolbar({
     <Space style={{ marginBottom: 12 }} wrap>
       <span>
         {t('editor.firstLevelSum')}
-        <span className={near100(firstSum) ? 'pc-sum-ok' : 'pc-sum-bad'} data-testid="sum-root">
+        <span className={sumsTo100(firstSum) ? 'pc-sum-ok' : 'pc-sum-bad'} data-testid="sum-root">
           {fmtNum(firstSum)} / 100
         </span>
       </span>
