@@ -71,6 +71,32 @@ export const SurveyListReply = itemsOf(SurveyListItem);
 export const SurveyReply = z.object({ survey: Survey });
 export const CreateSurveyReply = z.object({ survey: Survey, version: SurveyVersion });
 export type CreateSurveyReply = z.infer<typeof CreateSurveyReply>;
+/** The survey's actions by its status, each the predicate the use case refuses with (409). */
+export const SurveyPermissions = z.object({
+  /** Save the questionnaire as a new version (draft, not yet frozen by fielding). */
+  editQuestionnaire: z.boolean(),
+  /** Replace the sampling frame (draft, before a sample is drawn). */
+  changeFrame: z.boolean(),
+  /** Draw or redraw the sample (draft). */
+  drawSample: z.boolean(),
+  /** Issue invitations or regenerate their links (until fieldwork is closed). */
+  issueInvitations: z.boolean(),
+  /** Start fielding (draft). */
+  start: z.boolean(),
+  /** Close fielding (fielding). */
+  close: z.boolean(),
+  /** Record outcomes of invitations without an answer (fielding or closed). */
+  recordOutcomes: z.boolean(),
+  /** Enter interviews (fielding). */
+  enterInterviews: z.boolean(),
+  /** Analyse and export the answers (fielded). */
+  analyse: z.boolean(),
+  /** Publish the report, or publish it again (closed or published). */
+  publish: z.boolean(),
+  /** Open the report on the portal (published). */
+  viewReport: z.boolean(),
+});
+export type SurveyPermissions = z.infer<typeof SurveyPermissions>;
 export const SurveyDetailReply = z.object({
   survey: Survey,
   /** The latest questionnaire version. */
@@ -78,6 +104,8 @@ export const SurveyDetailReply = z.object({
   sample: SurveySample.nullable(),
   /** The sampling frame: its size and population per stratum. */
   frame: z.object({ size: z.number().int(), strata: z.array(StratumPopulation) }),
+  /** What the office may do with the survey now (server `surveyPermissions`, the rules its use cases refuse with). */
+  can: SurveyPermissions,
 });
 export type SurveyDetailReply = z.infer<typeof SurveyDetailReply>;
 export const SurveyVersionListReply = itemsOf(SurveyVersion);

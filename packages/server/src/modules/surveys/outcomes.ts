@@ -19,6 +19,7 @@ import { requireOffice, type Actor } from '../../lib/actor';
 import { conflict, notFound } from '../../lib/errors';
 import { appendAudit } from '../audit/service';
 import { lookupHash } from './tokens';
+import { canRecordOutcomes } from './use-cases/permissions';
 
 export { INVITATION_OUTCOMES } from '@perfcommons/contracts';
 
@@ -37,7 +38,7 @@ export async function recordOutcome(db: Db, actor: Actor | null, surveyId: strin
   return db.transaction(async (tx) => {
     const [s] = await tx.select({ status: surveys.status }).from(surveys).where(eq(surveys.id, surveyId));
     if (!s) throw notFound('Survey');
-    if (s.status !== 'fielding' && s.status !== 'closed')
+    if (!canRecordOutcomes(s))
       throw conflict(
         'Outcomes are recorded during or after fieldwork, before publication',
         [{ path: 'status', message: s.status }],

@@ -18,10 +18,11 @@ import { planNames, strataLabels } from './labels';
 import { domainToBadRequest, type SurveyRow } from '../use-cases/shared';
 import { analyseQuestions } from './questions';
 import { reliabilityOf } from './reliability';
+import { isFielded } from '../use-cases/permissions';
 
 /** The full analysis of a survey's answers as they are now. */
 export async function computeAnalysis(db: DbOrTx, s: SurveyRow, opts: AnalysisOptions) {
-  if (!s.fieldedVersionId)
+  if (!isFielded(s))
     throw conflict('The survey has not been fielded', [{ path: 'status', message: s.status }]);
   const [v] = await db.select().from(surveyVersions).where(eq(surveyVersions.id, s.fieldedVersionId));
   const def = v.definition;

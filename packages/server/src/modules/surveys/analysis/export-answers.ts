@@ -7,6 +7,7 @@ import { requireOffice, type Actor } from '../../../lib/actor';
 import { conflict } from '../../../lib/errors';
 import { appendAudit } from '../../audit/service';
 import { loadSurvey } from '../use-cases/shared';
+import { isFielded } from '../use-cases/permissions';
 
 /**
  * Raw answers without personal data: no frame id, contact or interviewer; one column per
@@ -81,7 +82,7 @@ export async function exportAnswers(db: DbOrTx, actor: Actor | null, id: string,
 export async function exportableSurvey(db: DbOrTx, actor: Actor | null, id: string) {
   const a = requireOffice(actor, 'Survey export');
   const s = await loadSurvey(db, id);
-  if (!s.fieldedVersionId)
+  if (!isFielded(s))
     throw conflict('The survey has not been fielded', [{ path: 'status', message: s.status }]);
   return { actor: a, survey: s, versionId: s.fieldedVersionId };
 }

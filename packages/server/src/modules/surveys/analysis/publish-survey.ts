@@ -11,6 +11,7 @@ import { loadSurvey, presentSurvey, type SurveyRow } from '../use-cases/shared';
 import { fieldwork } from '../use-cases/fieldwork';
 import { computeAnalysis } from './compute';
 import { strataLabels } from './labels';
+import { canPublish } from '../use-cases/permissions';
 
 /** Methodology block of a report: frame, sample design, fieldwork, weighting. */
 async function methodology(db: DbOrTx, actor: Actor, s: SurveyRow) {
@@ -46,7 +47,7 @@ export async function publishSurvey(db: Db, actor: Actor | null, id: string, opt
   const a = requireOffice(actor, 'Publishing surveys');
   return db.transaction(async (tx) => {
     const s = await loadSurvey(tx, id, { lock: true });
-    if (s.status !== 'closed' && s.status !== 'published')
+    if (!canPublish(s))
       throw conflict('Close fieldwork before publishing', [{ path: 'status', message: s.status }]);
     // A published report is the survey estimate the cycle's results read: frozen with them.
     if (s.cycleId) await assertCycleNotPublished(tx, s.cycleId);

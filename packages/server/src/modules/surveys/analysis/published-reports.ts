@@ -2,6 +2,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { surveyReports, surveys } from '../../../db/schema';
 import { notFound } from '../../../lib/errors';
+import { hasPublicReport } from '../use-cases/permissions';
 
 /** Published surveys, for the portal. */
 export async function listPublishedSurveys(db: Db, q: { cycleId?: string }) {
@@ -26,7 +27,7 @@ export async function getPublishedReport(db: Db, id: string) {
     .from(surveyReports)
     .innerJoin(surveys, eq(surveys.id, surveyReports.surveyId))
     .where(eq(surveyReports.surveyId, id));
-  if (!row || row.status !== 'published') throw notFound('Survey report');
+  if (!row || !hasPublicReport(row)) throw notFound('Survey report');
   // Stored as published: the JSON of {survey, methodology, analysis} at that moment.
   return { publishedAt: row.publishedAt, ...row.report };
 }

@@ -3,6 +3,7 @@ import { rowsOf, type Db } from '../../../db/client';
 import { GroupCommit, perDb } from '../../../lib/group-commit';
 import { conflict, notFound } from '../../../lib/errors';
 import { hashCode, hashToken, looksLikeCode } from '../tokens';
+import { acceptsAnswers } from '../use-cases/permissions';
 
 export interface InvitationContext {
   id: string;
@@ -93,7 +94,7 @@ export async function resolveInvitation(db: Db, tokenOrCode: string): Promise<In
 }
 
 export function assertOpen(ctx: { status: string; versionId: string | null }) {
-  if (ctx.status !== 'fielding' || !ctx.versionId)
+  if (!acceptsAnswers(ctx))
     throw conflict(
       ctx.status === 'draft' ? 'The survey has not started yet' : 'The survey is closed',
       [{ path: 'survey', message: ctx.status }],

@@ -5,12 +5,13 @@ import { requireOffice, type Actor } from '../../../lib/actor';
 import { conflict } from '../../../lib/errors';
 import { appendAudit } from '../../audit/service';
 import { loadSurvey, presentSurvey } from './shared';
+import { canCloseFielding } from './permissions';
 
 export async function closeFielding(db: Db, actor: Actor | null, id: string) {
   const a = requireOffice(actor, 'Fieldwork');
   return db.transaction(async (tx) => {
     const s = await loadSurvey(tx, id, { lock: true });
-    if (s.status !== 'fielding')
+    if (!canCloseFielding(s))
       throw conflict(`The survey is ${s.status}`, [{ path: 'status', message: s.status }]);
     const [row] = await tx
       .update(surveys)

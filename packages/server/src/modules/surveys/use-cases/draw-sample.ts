@@ -6,6 +6,7 @@ import { requireOffice, type Actor } from '../../../lib/actor';
 import { conflict } from '../../../lib/errors';
 import { appendAudit } from '../../audit/service';
 import { domainToBadRequest, loadSurvey, presentSample } from './shared';
+import { canDrawSample } from './permissions';
 
 export interface SampleInput {
   size: number;
@@ -22,7 +23,7 @@ export async function drawSample(db: Db, actor: Actor | null, id: string, input:
   const a = requireOffice(actor, 'Sampling');
   return db.transaction(async (tx) => {
     const s = await loadSurvey(tx, id, { lock: true });
-    if (s.status !== 'draft')
+    if (!canDrawSample(s))
       throw conflict('The sample is drawn before fielding', [{ path: 'status', message: s.status }]);
     const [issued] = await tx
       .select({ id: surveyInvitations.id })

@@ -2,6 +2,7 @@ import { asc, count, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { surveyFrameUnits, surveySamples } from '../../../db/schema';
 import { requireOffice, type Actor } from '../../../lib/actor';
+import { surveyPermissions } from './permissions';
 import { latestVersion, loadSurvey, presentSample, presentSurvey, presentVersion } from './shared';
 
 export async function getSurvey(db: Db, actor: Actor | null, id: string) {
@@ -23,5 +24,6 @@ export async function getSurvey(db: Db, actor: Actor | null, id: string) {
       size: frame.reduce((a, f) => a + f.n, 0),
       strata: frame.map((f) => ({ stratum: f.stratum, population: f.n })),
     },
+    can: surveyPermissions(s, version, !!sample),
   };
 }

@@ -7,6 +7,7 @@ import { conflict, isUniqueViolation } from '../../../lib/errors';
 import { appendAudit } from '../../audit/service';
 import { hashCode, hashToken, newShortCode, newToken } from '../tokens';
 import { loadSurvey } from './shared';
+import { canIssueInvitations } from './permissions';
 
 /**
  * Issues link tokens and short codes to the sampled units that have none (or re-issues the given
@@ -24,7 +25,7 @@ export async function issueInvitations(
     try {
       return await db.transaction(async (tx) => {
         const s = await loadSurvey(tx, id, { lock: true });
-        if (s.status === 'closed' || s.status === 'published')
+        if (!canIssueInvitations(s))
           throw conflict('Fieldwork is over', [{ path: 'status', message: s.status }]);
         const cond = input.unanswered
           ? and(

@@ -5,6 +5,7 @@ import { requireOffice, type Actor } from '../../../lib/actor';
 import { conflict } from '../../../lib/errors';
 import { appendAudit } from '../../audit/service';
 import { assertDefinition, latestVersion, loadSurvey, presentVersion } from './shared';
+import { canEditQuestionnaire } from './permissions';
 
 /** Saves the questionnaire as a new version; refused once fielding has frozen it, or when `version` is stale. */
 export async function saveQuestionnaire(
@@ -17,7 +18,7 @@ export async function saveQuestionnaire(
   return db.transaction(async (tx) => {
     const s = await loadSurvey(tx, id, { lock: true });
     const last = await latestVersion(tx, id);
-    if (s.status !== 'draft' || last?.frozenAt)
+    if (!canEditQuestionnaire(s, last))
       throw conflict(
         'The questionnaire is frozen since fielding started',
         [{ path: 'status', message: s.status }],

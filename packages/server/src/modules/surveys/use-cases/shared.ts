@@ -4,6 +4,7 @@ import { checkQuestionnaire, DomainError, type Questionnaire } from '@perfcommon
 import type { DbOrTx } from '../../../db/client';
 import { plans, surveySamples, surveyVersions, surveys } from '../../../db/schema';
 import { badRequest, conflict, notFound, type ErrorDetail } from '../../../lib/errors';
+import { canChangeFrame } from './permissions';
 
 /** A domain error (bad size, missing sd …) becomes a 400 naming the field; anything else passes. */
 export function domainToBadRequest(err: unknown): unknown {
@@ -58,7 +59,7 @@ export async function lockSurveyForFrame(tx: DbOrTx, id: string): Promise<Survey
     .select({ id: surveySamples.id })
     .from(surveySamples)
     .where(eq(surveySamples.surveyId, id));
-  if (sample || s.status !== 'draft')
+  if (!canChangeFrame(s, !!sample))
     throw conflict('The frame is fixed once a sample is drawn', [{ path: 'frame', message: 'sample drawn' }]);
   return s;
 }

@@ -5,13 +5,14 @@ import { requireOffice, type Actor } from '../../../lib/actor';
 import { conflict } from '../../../lib/errors';
 import { appendAudit } from '../../audit/service';
 import { assertDefinition, latestVersion, loadSurvey, presentSurvey } from './shared';
+import { canStartFielding } from './permissions';
 
 /** Starts fieldwork: the latest questionnaire version is frozen and every answer will refer to it. */
 export async function startFielding(db: Db, actor: Actor | null, id: string) {
   const a = requireOffice(actor, 'Fieldwork');
   return db.transaction(async (tx) => {
     const s = await loadSurvey(tx, id, { lock: true });
-    if (s.status !== 'draft')
+    if (!canStartFielding(s))
       throw conflict(`The survey is ${s.status}`, [{ path: 'status', message: s.status }]);
     const v = await latestVersion(tx, id);
     if (!v) throw conflict('The survey has no questionnaire', [{ path: 'definition', message: 'missing' }]);
