@@ -20,7 +20,7 @@ export function Builder({ detail }: { detail: SurveyDetail }) {
   const version = detail.version!;
   const [def, setDef] = useState<Questionnaire>(version.definition);
   useEffect(() => setDef(version.definition), [version.id, version.definition]);
-  const frozen = detail.survey.status !== 'draft' || !!version.frozenAt;
+  const frozen = !detail.can.editQuestionnaire;
   const problems = checkQuestionnaire(def);
   const save = useMutation({
     mutationFn: () =>

@@ -27,7 +27,8 @@ export function FieldworkTab({ detail }: { detail: SurveyDetail }) {
   const fw = useQuery({
     queryKey: ['survey-fieldwork', id],
     queryFn: () => api.get<Fieldwork>(`/api/surveys/${id}/fieldwork`),
-    refetchInterval: detail.survey.status === 'fielding' ? 10_000 : false,
+    // Live while answers come in.
+    refetchInterval: detail.can.enterInterviews ? 10_000 : false,
   });
   const [quotas, setQuotas] = useState<Record<string, number | null>>({});
   const saveQuotas = useMutation({
@@ -61,12 +62,10 @@ export function FieldworkTab({ detail }: { detail: SurveyDetail }) {
           >
             {t('fw.saveQuotas')}
           </Button>
-          {detail.survey.status === 'fielding' && detail.version && (
+          {detail.can.enterInterviews && detail.version && (
             <InterviewEntry surveyId={id} definition={detail.version.definition} />
           )}
-          {(detail.survey.status === 'fielding' || detail.survey.status === 'closed') && (
-            <OutcomeEntry surveyId={id} />
-          )}
+          {detail.can.recordOutcomes && <OutcomeEntry surveyId={id} />}
         </Space>
         <Table
           size="small"

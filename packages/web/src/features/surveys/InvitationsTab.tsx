@@ -98,8 +98,7 @@ export function InvitationsTab({ detail }: { detail: SurveyDetail }) {
     },
     onError: (e) => void message.error(errorText(e)),
   });
-  const canRecord = detail.survey.status === 'fielding' || detail.survey.status === 'closed';
-  const closed = detail.survey.status === 'closed' || detail.survey.status === 'published';
+  const { can } = detail;
   return (
     <>
       <Space style={{ marginBottom: 12 }} wrap>
@@ -107,7 +106,7 @@ export function InvitationsTab({ detail }: { detail: SurveyDetail }) {
           type="primary"
           onClick={() => issue.mutate()}
           loading={issue.isPending}
-          disabled={closed || !detail.sample}
+          disabled={!can.issueInvitations || !detail.sample}
         >
           {t('inv.issue')}
         </Button>
@@ -121,7 +120,7 @@ export function InvitationsTab({ detail }: { detail: SurveyDetail }) {
             icon={<DownloadOutlined />}
             onClick={confirmRegenerate}
             loading={regenerate.isPending}
-            disabled={closed || !detail.sample}
+            disabled={!can.issueInvitations || !detail.sample}
             data-testid="inv-regenerate"
           >
             {t('inv.regenerate')}
@@ -187,7 +186,7 @@ export function InvitationsTab({ detail }: { detail: SurveyDetail }) {
             render: (v: Outcome | null, r) =>
               r.status === 'answered' ? (
                 t('oc.outcomes.completed')
-              ) : canRecord ? (
+              ) : can.recordOutcomes ? (
                 <Select<Outcome>
                   size="small"
                   allowClear

@@ -47,7 +47,7 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
   const capped = sizes?.strata.filter((s) => s.capped) ?? [];
   const [drawForm] = Form.useForm();
   const { modal } = App.useApp();
-  const draft = detail.survey.status === 'draft';
+  const { can } = detail;
   const refresh = () => void qc.invalidateQueries({ queryKey: ['survey', id] });
   const upload = useMutation({
     mutationFn: (file: File) => {
@@ -111,7 +111,7 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
               components={{ code: <code /> }}
             />
           </Typography.Paragraph>
-          {detail.frame.size > 0 && draft && !detail.sample && (
+          {detail.frame.size > 0 && can.changeFrame && (
             <Radio.Group
               style={{ marginBottom: 8, display: 'block' }}
               value={frameMode}
@@ -126,13 +126,13 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
           <Upload
             accept=".csv,.xlsx"
             showUploadList={false}
-            disabled={!draft || !!detail.sample}
+            disabled={!can.changeFrame}
             beforeUpload={(f) => {
               upload.mutate(f);
               return false;
             }}
           >
-            <Button icon={<UploadOutlined />} loading={upload.isPending} disabled={!draft || !!detail.sample}>
+            <Button icon={<UploadOutlined />} loading={upload.isPending} disabled={!can.changeFrame}>
               {t('sample.import')}
             </Button>
           </Upload>
@@ -248,7 +248,7 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
           )}
           <Form
             layout="vertical"
-            disabled={!draft || !detail.frame.size}
+            disabled={!can.drawSample || !detail.frame.size}
             initialValues={{
               size: detail.sample?.size ?? sizes?.total ?? 800,
               allocation: detail.sample?.allocation ?? 'proportional',

@@ -45,6 +45,7 @@ export default function SurveyPage() {
     onError: (e) => void message.error(errorText(e)),
   });
   if (detail.isLoading || !detail.data || !s) return <Spin />;
+  const { can } = detail.data;
   const confirm = (what: 'start' | 'close' | 'publish') =>
     modal.confirm({ content: t(`actions.${what}Confirm`), onOk: () => action.mutateAsync(what) });
   return (
@@ -56,18 +57,18 @@ export default function SurveyPage() {
         <Tag color={STATUS_COLORS[s.status]} data-testid="survey-status">
           {t(`status.${s.status}`)}
         </Tag>
-        {s.status === 'draft' && (
+        {can.start && (
           <Button type="primary" onClick={() => confirm('start')}>
             {t('actions.start')}
           </Button>
         )}
-        {s.status === 'fielding' && <Button onClick={() => confirm('close')}>{t('actions.close')}</Button>}
-        {(s.status === 'closed' || s.status === 'published') && (
+        {can.close && <Button onClick={() => confirm('close')}>{t('actions.close')}</Button>}
+        {can.publish && (
           <Button type="primary" onClick={() => confirm('publish')}>
             {t('actions.publish')}
           </Button>
         )}
-        {s.status === 'published' && (
+        {can.viewReport && (
           <Button type="link" href={`/surveys/${s.id}`} target="_blank">
             {t('actions.portal')}
           </Button>
@@ -87,14 +88,13 @@ export default function SurveyPage() {
           {
             key: 'a',
             label: t('tabs.analysis'),
-            children:
-              s.status === 'draft' ? (
-                <Alert type="info" message={t('an.notFielded')} />
-              ) : (
-                <Suspense fallback={<Spin />}>
-                  <AnalysisTab surveyId={s.id} settings={settings} onSettings={setSettings} />
-                </Suspense>
-              ),
+            children: can.analyse ? (
+              <Suspense fallback={<Spin />}>
+                <AnalysisTab surveyId={s.id} settings={settings} onSettings={setSettings} />
+              </Suspense>
+            ) : (
+              <Alert type="info" message={t('an.notFielded')} />
+            ),
           },
         ]}
       />
