@@ -55,6 +55,10 @@ export const CyclePermissions = z.object({
   publish: z.boolean(),
   /** Edit the cycle's rules 考核办法 and assign evaluation tasks. */
   editRules: z.boolean(),
+  /** Set up the cycle's plans now (office, in mission analysis or planning). */
+  setUpPlans: z.boolean(),
+  /** Publish the results now (office, from the feedback link on, not published yet). */
+  publishResults: z.boolean(),
 });
 export type CyclePermissions = z.infer<typeof CyclePermissions>;
 

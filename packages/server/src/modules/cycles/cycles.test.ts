@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STAGES } from '@perfcommons/contracts';
 import { factory, type Factory, type FactoryCycle, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 
@@ -36,15 +37,18 @@ describe('cycles', () => {
     );
     expect(byCode).toMatchObject({ [inEvaluation.code]: 'evaluation', [inPlanning.code]: 'planning' });
     const can = { transition: true, computeResults: true, publish: true, editRules: true };
-    expect(
-      res.json().items.every((c: { can: object }) => JSON.stringify(c.can) === JSON.stringify(can)),
-    ).toBe(true);
+    for (const c of res.json().items as { can: object }[]) expect(c.can).toMatchObject(can);
+    const byId = (id: string) => res.json().items.find((c: { id: string }) => c.id === id).can;
+    expect(byId(inPlanning.id)).toMatchObject({ setUpPlans: true, publishResults: false });
+    expect(byId(inEvaluation.id)).toMatchObject({ setUpPlans: false, publishResults: false });
     const theirs = (await (await manager.login()).get(`/api/cycles/${inPlanning.id}`)).json().cycle;
     expect(theirs.can).toEqual({
       transition: false,
       computeResults: false,
       publish: false,
       editRules: false,
+      setUpPlans: false,
+      publishResults: false,
     });
     // The link a forward move goes to comes from the server too (the console computes no stage order).
     expect(theirs.nextStage).toBe('execution');
@@ -54,6 +58,27 @@ describe('cycles', () => {
     expect(res.json().items.find((c: { id: string }) => c.id === inEvaluation.id).previousStage).toBe(
       'execution',
     );
+  });
+
+  it('offers plan set-up (`can.setUpPlans`) exactly in the links where the server accepts it', async () => {
+    const them = await manager.login();
+    const bulk = (c: Client, cycleId: string) =>
+      c.post('/api/plans/bulk', {
+        cycleId,
+        target: { appraiseeType: 'unit' },
+        source: { kind: 'template', template: 'department-annual' },
+      });
+    for (const [i, stage] of STAGES.entries()) {
+      const c = await f.cycle({ year: 2040 + i, stage });
+      const can = (await office.get(`/api/cycles/${c.id}`)).json().cycle.can.setUpPlans;
+      expect(can, stage).toBe(stage === 'mission_analysis' || stage === 'planning');
+      const res = await bulk(office, c.id);
+      expect(res.statusCode, `${stage}: ${res.body}`).toBe(can ? 200 : 409);
+      if (!can) expect(res.json().error).toBe('wrong_stage');
+      // The unit manager is offered it nowhere and refused everywhere.
+      expect((await them.get(`/api/cycles/${c.id}`)).json().cycle.can.setUpPlans).toBe(false);
+      expect((await bulk(them, c.id)).statusCode).toBe(403);
+    }
   });
 
   it('creates a cycle in mission analysis and moves it forward one link at a time', async () => {

@@ -42,22 +42,48 @@ export const presentCycle = (c: CycleRow) => ({
   resultsPublishedAt: c.resultsPublishedAt,
 });
 
+/** Links in which the office sets up a cycle's plans (`bulkCreatePlans`, `createPlan` refuse elsewhere). */
+export const SETUP_STAGES = ['mission_analysis', 'planning'] as const;
+
+export const isPlanSetupStage = (stage: string) => isOneOf(SETUP_STAGES, stage);
+
+/** Links of the cycle from which results may be published. */
+export const PUBLISH_STAGES = ['feedback', 'results', 'closed'] as const;
+
+/** The cycle's results may be published now (`publishResults` refuses otherwise): a publishing link, unpublished. */
+export const awaitsPublication = (c: { stage: string; resultsPublishedAt: Date | string | null }) =>
+  !c.resultsPublishedAt && isOneOf(PUBLISH_STAGES, c.stage);
+
 /**
- * What the actor may do with a cycle: the same rule (`requireOffice`) the transition, compute, publication
- * and rules services enforce, so the console shows only the actions the server accepts.
+ * What the actor may do with a cycle: the same rules (`requireOffice`, {@link isPlanSetupStage},
+ * {@link awaitsPublication}) the transition, set-up, compute, publication and rules services enforce, so the
+ * console shows only the actions the server accepts.
  */
-export function cyclePermissions(actor: Actor | null): CyclePermissions {
+export function cyclePermissions(
+  actor: Actor | null,
+  c: { stage: string; resultsPublishedAt: Date | string | null },
+): CyclePermissions {
   const office = isOffice(actor);
-  return { transition: office, computeResults: office, publish: office, editRules: office };
+  return {
+    transition: office,
+    computeResults: office,
+    publish: office,
+    editRules: office,
+    setUpPlans: office && isPlanSetupStage(c.stage),
+    publishResults: office && awaitsPublication(c),
+  };
 }
 
 /**
  * A cycle as staff see it: what they may do with it, the link a forward move goes to (null once closed) and
  * the link a move back goes to (null at the first link).
  */
-export const staffCycle = <C extends { stage: Stage }>(actor: Actor | null, c: C) => ({
+export const staffCycle = <C extends { stage: Stage; resultsPublishedAt: Date | string | null }>(
+  actor: Actor | null,
+  c: C,
+) => ({
   ...c,
-  can: cyclePermissions(actor),
+  can: cyclePermissions(actor, c),
   nextStage: nextStage(c.stage),
   previousStage: previousStage(c.stage),
 });

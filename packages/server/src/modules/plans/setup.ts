@@ -4,9 +4,8 @@ import type { Db, DbOrTx } from '../../db/client';
 import { indicatorNodes, orgUnits, people, plans } from '../../db/schema';
 import { requireOffice, type Actor } from '../../lib/actor';
 import { badRequest, conflict, isUniqueViolation } from '../../lib/errors';
-import { isOneOf } from '../../lib/one-of';
 import { appendAudit, planTreeSnapshot, type AuditEntryInput } from '../audit/service';
-import type { CycleRow } from '../cycles/service';
+import { isPlanSetupStage, type CycleRow } from '../cycles/service';
 import type { TemplateAppraisee } from './templates';
 import { activeUser, defaultOwners } from './owners';
 import { lockCycle, planSummary } from './setup-common';
@@ -23,11 +22,8 @@ import {
 } from './setup-sources';
 import { flattenTree } from './tree';
 
-/** Stages in which the office sets up a cycle's plans. */
-export const SETUP_STAGES = ['mission_analysis', 'planning'] as const;
-
 function assertSetupStage(c: CycleRow) {
-  if (!isOneOf(SETUP_STAGES, c.stage))
+  if (!isPlanSetupStage(c.stage))
     throw conflict(
       `Plans are set up in mission analysis or planning; the cycle is in ${c.stage}`,
       [{ path: 'cycleId', message: `stage is ${c.stage}` }],

@@ -225,6 +225,22 @@ describe('publication', () => {
     expect(again.statusCode).toBe(409);
     expect(again.json().error).toBe('already_published');
   });
+
+  it('offers publishing (`can.publishResults`) exactly when the server accepts it', async () => {
+    const can = async (c: Client, id: string) =>
+      (await c.get(`/api/cycles/${id}`)).json().cycle.can.publishResults as boolean;
+    // Published already: not offered, and refused.
+    expect(await can(office, cycleId)).toBe(false);
+    // A cycle in planning: not offered, and refused for its link.
+    expect(await can(office, laterId)).toBe(false);
+    const early = await office.post(`/api/cycles/${laterId}/publish-results`, {});
+    expect(early.statusCode).toBe(409);
+    expect(early.json().details).toEqual([{ path: 'stage', message: 'too early' }]);
+    // Not the office's: never offered (the unit manager is refused with 403).
+    const manager = await as('eduManager');
+    expect(await can(manager, laterId)).toBe(false);
+    expect((await manager.post(`/api/cycles/${laterId}/publish-results`, {})).statusCode).toBe(403);
+  });
 });
 
 describe('freeze of a published cycle', () => {
@@ -457,6 +473,10 @@ describe('revisions after publication', () => {
     });
     expect(withdrawn.statusCode).toBe(200);
     expect((await t.anon.get(`/api/public/results?cycleId=${cycleId}`)).json().items).toEqual([]);
+    // Withdrawn: publishing is offered again (and accepted below, past the overridden blockers).
+    const canPublish = async () =>
+      (await office.get(`/api/cycles/${cycleId}`)).json().cycle.can.publishResults as boolean;
+    expect(await canPublish()).toBe(true);
     const state = (await t.anon.get(`/api/public/cycles/${cycleId}/publication`)).json();
     expect(state).toMatchObject({
       publishedAt: null,
@@ -501,6 +521,7 @@ describe('revisions after publication', () => {
       })),
     });
     expect(published.statusCode).toBe(200);
+    expect(await canPublish()).toBe(false);
     const revs = (await t.anon.get(`/api/public/results/${edu.id}/revisions`)).json();
     expect(revs.items[0]).toMatchObject({
       revision: 3,

@@ -2,9 +2,9 @@ import { and, count, eq, inArray, isNull } from 'drizzle-orm';
 import { TODO_ITEMS, type TodoReply } from '@perfcommons/contracts';
 import type { Db } from '../../db/client';
 import { actualValues, cycles, planComments, plans } from '../../db/schema';
-import { hasRole, requireActor, type Actor } from '../../lib/actor';
+import { hasRole, isOffice, requireActor, type Actor } from '../../lib/actor';
 import { listAppeals } from '../appeals/service';
-import { cyclePermissions, transitionCheck } from '../cycles/service';
+import { transitionCheck } from '../cycles/service';
 import { isReportedLeaf, leavesByPlan } from '../monitoring/common';
 import { todayUtc } from '../monitoring/periods';
 import { listPeriods } from '../monitoring/trajectory';
@@ -80,7 +80,7 @@ export async function myTodo(db: Db, actor: Actor | null, now = new Date()): Pro
       cycleNameEn: c.nameEn,
     };
   };
-  const office = cyclePermissions(a).transition;
+  const office = isOffice(a);
 
   // Values due: plans the user reports on (the office follows them on the monitoring page instead).
   if (!office && (hasRole(a, 'unit_manager', 'appraisee') || scopes.some((s) => s.plan.ownerId === a.id)))

@@ -121,24 +121,22 @@ export default function CyclePage() {
               </Button>
             )}
             {next && <AdvanceButton cycle={cycle} />}
-            {can.publish &&
-              (cycle.stage === 'results' || cycle.stage === 'feedback') &&
-              !cycle.resultsPublishedAt && (
-                <Button
-                  loading={publish.isPending}
-                  onClick={() =>
-                    modal.confirm({
-                      title: t('publishResults'),
-                      content: t('publishConfirm'),
-                      okText: t('console:common.confirm'),
-                      cancelText: t('console:common.cancel'),
-                      onOk: () => publish.mutateAsync(),
-                    })
-                  }
-                >
-                  {t('publishResults')}
-                </Button>
-              )}
+            {can.publishResults && (
+              <Button
+                loading={publish.isPending}
+                onClick={() =>
+                  modal.confirm({
+                    title: t('publishResults'),
+                    content: t('publishConfirm'),
+                    okText: t('console:common.confirm'),
+                    cancelText: t('console:common.cancel'),
+                    onOk: () => publish.mutateAsync(),
+                  })
+                }
+              >
+                {t('publishResults')}
+              </Button>
+            )}
           </Space>
         )}
       </Card>

@@ -92,7 +92,7 @@ export function PlanSetupPanel({ cycle }: { cycle: Cycle }) {
     onError: (e) => void message.error(errorText(e)),
   });
 
-  if (cycle.stage !== 'mission_analysis' && cycle.stage !== 'planning') return null;
+  if (!cycle.can?.setUpPlans) return null;
 
   const how = (o: SetupOutcome) => {
     if (o.outcome !== 'created') return null;

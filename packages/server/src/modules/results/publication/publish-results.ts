@@ -4,7 +4,7 @@ import { cyclePublications, cycles, resultRevisions, results } from '../../../db
 import { requireOffice, type Actor } from '../../../lib/actor';
 import { badRequest, conflict, type ErrorDetail } from '../../../lib/errors';
 import { appendAudit } from '../../audit/service';
-import { getCycle, presentCycle } from '../../cycles/service';
+import { awaitsPublication, getCycle, presentCycle } from '../../cycles/service';
 import {
   appraiseeNames,
   blockersOf,
@@ -12,7 +12,6 @@ import {
   currentFigures,
   describeBlocker,
   latestRevisions,
-  PUBLISH_STAGES,
   userRef,
   type PublicationOverride,
   type RevisionRow,
@@ -34,13 +33,13 @@ export async function publishResults(
   const overrides = input.overrides ?? [];
   return db.transaction(async (tx) => {
     const cycle = await getCycle(tx, cycleId, { forUpdate: true });
-    if (cycle.resultsPublishedAt)
+    if (!awaitsPublication(cycle) && cycle.resultsPublishedAt)
       throw conflict(
         'The results are published already; withdraw them first to publish again',
         [{ path: `cycles.${cycleId}`, message: 'published' }],
         'already_published',
       );
-    if (!PUBLISH_STAGES.includes(cycle.stage))
+    if (!awaitsPublication(cycle))
       throw conflict(`Results are published from the feedback link on; the cycle is in ${cycle.stage}`, [
         { path: 'stage', message: 'too early' },
       ]);

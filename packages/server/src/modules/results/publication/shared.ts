@@ -14,9 +14,6 @@ import { cycleResultStatus } from '../freshness';
 /** The user row an actor stands for: none for the command line's system actor (no users row). */
 export const userRef = (a: Actor) => (a.id === systemActor().id ? null : a.id);
 
-/** Links of the cycle from which results may be published. */
-export const PUBLISH_STAGES = ['feedback', 'results', 'closed'];
-
 export type ResultRow = typeof results.$inferSelect;
 export type RevisionRow = typeof resultRevisions.$inferSelect;
 
