@@ -161,10 +161,23 @@ describe('appeal permissions', () => {
       decide: true,
       attach: true,
     });
-    const rejected = await office.post(`/api/appeals/${filed.json().appeal.id}/decide`, {
+    // The decision is accepted exactly when `can.decide` says so: not from the appraisee side (403)…
+    const id = filed.json().appeal.id;
+    expect(
+      (await manager.post(`/api/appeals/${id}/decide`, { decision: 'rejected', reason: '自行驳回' }))
+        .statusCode,
+    ).toBe(403);
+    const rejected = await office.post(`/api/appeals/${id}/decide`, {
       decision: 'rejected',
       reason: '仅为核对权限',
     });
+    expect(rejected.statusCode).toBe(200);
     expect(rejected.json().appeal.can).toEqual({ decide: false, attach: false });
+    // …and not once decided (409), for the office either.
+    const again = await office.post(`/api/appeals/${id}/decide`, { decision: 'accepted', reason: '再议' });
+    expect(again.statusCode).toBe(409);
+    expect(
+      (await office.get('/api/appeals')).json().items.find((a: { id: string }) => a.id === id).can,
+    ).toEqual({ decide: false, attach: false });
   });
 });

@@ -8,7 +8,7 @@ import { appendAudit } from '../audit/service';
 import { EVIDENCE_MAX_BYTES } from '../monitoring/evidence';
 import { sniffEvidence } from '../monitoring/sniff';
 import { loadPlanScope } from '../plans/access';
-import { isAppraiseeSide } from './service';
+import { appealIsOpen, isAppraiseeSide } from './service';
 
 /** Most files one appeal holds. */
 export const MAX_APPEAL_FILES = 20;
@@ -50,7 +50,7 @@ export async function uploadAppealFile(
   file: { filename: string; content: Buffer },
 ) {
   const { actor: a, appeal } = await partyTo(db, actor, appealId);
-  if (appeal.status !== 'pending')
+  if (!appealIsOpen(appeal))
     throw conflict(`The appeal was already ${appeal.status}; its evidence is closed`, [
       { path: 'status', message: `current: ${appeal.status}` },
     ]);
@@ -69,7 +69,7 @@ export async function uploadAppealFile(
   return db.transaction(async (tx) => {
     // The appeal row is locked: a decision and an upload do not cross, and the count holds.
     const [now] = await tx.select().from(appeals).where(eq(appeals.id, appealId)).for('update');
-    if (now.status !== 'pending')
+    if (!appealIsOpen(now))
       throw conflict(`The appeal was already ${now.status}; its evidence is closed`, [
         { path: 'status', message: `current: ${now.status}` },
       ]);

@@ -56,9 +56,12 @@ export const appealPermissions = (
   appeal: Pick<AppealRow, 'status'>,
   party: boolean,
 ) => ({
-  decide: isOffice(actor) && appeal.status === 'pending',
-  attach: appeal.status === 'pending' && (isOffice(actor) || party),
+  decide: isOffice(actor) && appealIsOpen(appeal),
+  attach: appealIsOpen(appeal) && (isOffice(actor) || party),
 });
+
+/** An appeal not decided yet: the only one decided ({@link decideAppeal}) or given evidence (files.ts). */
+export const appealIsOpen = (appeal: Pick<AppealRow, 'status'>) => appeal.status === 'pending';
 
 type AppealRow = typeof appeals.$inferSelect;
 const withCan = (actor: Actor | null, a: AppealRow, party = false) => ({
@@ -185,7 +188,7 @@ export async function decideAppeal(
   return db.transaction(async (tx) => {
     const [appeal] = await tx.select().from(appeals).where(eq(appeals.id, id)).for('update');
     if (!appeal) throw notFound('Appeal');
-    if (appeal.status !== 'pending') throw decided(appeal);
+    if (!appealIsOpen(appeal)) throw decided(appeal);
     const [result] = await tx.select().from(results).where(eq(results.id, appeal.resultId));
     const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, result.cycleId));
     let totalAfter = appeal.totalBefore;

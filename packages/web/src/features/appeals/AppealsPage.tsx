@@ -184,7 +184,7 @@ export default function AppealsPage() {
             render: (_, a) => (
               <Space size={6} wrap data-testid="appeal-change">
                 <Score s={a.totalBefore} />
-                {a.status !== 'pending' && (
+                {a.decidedAt && (
                   <>
                     <ArrowRightOutlined />
                     <Score s={a.totalAfter} />
@@ -201,8 +201,9 @@ export default function AppealsPage() {
           },
           {
             title: t('decision'),
+            // Decided: the decision; else the action when the server offers it (`can.decide`).
             render: (_, a) =>
-              a.status === 'pending' ? (
+              !a.decidedAt ? (
                 a.can?.decide ? (
                   <Button
                     size="small"
