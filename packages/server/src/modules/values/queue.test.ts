@@ -138,6 +138,37 @@ describe('verification queue across plans', () => {
     expect((await queue(v, '&status=verified')).total).toBe(2);
   });
 
+  it('offers a decision (`can.verify`) exactly on the values the server decides: not the verified ones', async () => {
+    const verified = (await queue(v, '&status=verified')).items;
+    expect(verified).toHaveLength(2);
+    expect(verified.every((i) => !i.can.verify)).toBe(true);
+    for (const i of verified) {
+      const again = await v.post(`/api/values/${i.id}/verify`, {
+        decision: 'rejected',
+        reason: '再议',
+        version: i.version,
+      });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().error).toBe('already_verified');
+    }
+    // A rejected value is open to a decision again (the first unit's: the second's are left to the tests below).
+    const [open] = (await queue(v, `&orgUnitId=${units[0].id}`)).items;
+    expect(open.can.verify).toBe(true);
+    const rejected = await v.post(`/api/values/${open.id}/verify`, {
+      decision: 'rejected',
+      reason: '缺少佐证',
+      version: open.version,
+    });
+    expect(rejected.statusCode).toBe(200);
+    const after = (await queue(v, '&status=rejected&pageSize=100')).items.find((i) => i.id === open.id)!;
+    expect(after.can.verify).toBe(true);
+    const ok = await v.post(`/api/values/${open.id}/verify`, {
+      decision: 'verified',
+      version: after.version,
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+  });
+
   it('bulk rejection needs a reason; nothing is decided without one', async () => {
     const q = await queue(v);
     const items = q.items.slice(0, 2).map((i) => ({ id: i.id, version: i.version }));

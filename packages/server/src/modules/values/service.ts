@@ -145,16 +145,22 @@ export async function reportValues(
   });
 }
 
+/** A value still open to a decision: not verified yet (reported, or rejected and awaiting a new look). */
+export const awaitsVerification = (v: Pick<ValueRow, 'status'>) => v.status !== 'verified';
+
 /**
  * What the actor may do with a value: verify or reject it — the checks of {@link verifyValue} (a verifier of
- * the plan's unit or the office, not the person who reported it, the cycle not published).
+ * the plan's unit or the office, not the person who reported it, the cycle not published, the value not
+ * verified already).
  */
 export const valuePermissions = (
   actor: Actor | null,
   scope: Pick<PlanScope, 'orgPath'>,
-  v: Pick<ValueRow, 'reportedBy'>,
+  v: Pick<ValueRow, 'reportedBy' | 'status'>,
   published: boolean,
-) => ({ verify: canVerifySync(actor, scope) && v.reportedBy !== actor?.id && !published });
+) => ({
+  verify: canVerifySync(actor, scope) && v.reportedBy !== actor?.id && !published && awaitsVerification(v),
+});
 
 /**
  * A verifier (e.g. the statistics bureau) verifies or rejects a reported value; only verified values
@@ -171,13 +177,20 @@ export async function verifyValue(
   if (input.decision === 'rejected' && !input.reason?.trim())
     throw badRequest('A rejection needs a reason', [{ path: 'reason', message: 'required when rejecting' }]);
   return db.transaction(async (tx) => {
-    const [v] = await tx.select().from(actualValues).where(eq(actualValues.id, id)).limit(1);
+    // Row lock: two verifiers deciding one value run one after the other, the second sees the first.
+    const [v] = await tx.select().from(actualValues).where(eq(actualValues.id, id)).limit(1).for('update');
     if (!v) throw notFound('Value');
     const scope = await loadPlanScope(tx, v.planId);
     if (!canVerifySync(a, scope))
       throw forbidden('Only a verifier or the performance office verifies values');
     if (v.reportedBy === a.id) throw forbidden('A value cannot be verified by the person who reported it');
     await assertCycleNotPublished(tx, scope.plan.cycleId);
+    if (!awaitsVerification(v))
+      throw conflict(
+        'The value is verified already; it is decided again once reported anew',
+        [{ path: 'status', message: `current: ${v.status}` }],
+        'already_verified',
+      );
     const stale = () =>
       conflict(
         `The value was reported again meanwhile (now version ${v.version}: ${v.value}); review it again`,

@@ -122,7 +122,7 @@ export default function VerifyPage() {
 
   const d = queue.data;
   const units = (orgs.data ?? []).filter((o) => o.kind !== 'government');
-  const canDecide = (v: QueuedValue) => v.can.verify && v.status !== 'verified';
+  const canDecide = (v: QueuedValue) => v.can.verify;
   const range: [dayjs.Dayjs, dayjs.Dayjs] | null =
     filters.submittedFrom && filters.submittedTo
       ? [dayjs(filters.submittedFrom), dayjs(filters.submittedTo)]
