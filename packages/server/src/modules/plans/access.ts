@@ -150,13 +150,16 @@ export const canSignSync = (actor: Actor | null, s: PlanScope, side: 'appraisee'
  * (a draft is edited and submitted, a plan out for comment approved, an approved plan reported on). The
  * cycle's publication freeze is checked by the services on each write.
  */
+/** A plan the office may approve by its status: published for comment ({@link approvePlan} refuses others). */
+export const awaitsApproval = (plan: { status: string }) => plan.status === 'published_for_comment';
+
 export function planPermissions(actor: Actor | null, s: PlanScope): PlanPermissions {
   const status = s.plan.status;
   const editor = canEditPlanSync(actor, s);
   return {
     edit: editor && status === 'draft',
     submit: editor && status === 'draft',
-    approve: isOffice(actor) && status === 'published_for_comment',
+    approve: isOffice(actor) && awaitsApproval(s.plan),
     setOwner: isOffice(actor) && status !== 'closed',
     reportValues: canReportSync(actor, s) && status === 'approved',
     verifyValues: canVerifySync(actor, s),

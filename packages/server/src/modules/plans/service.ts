@@ -17,6 +17,7 @@ import {
   toScope,
   ownerView,
   planPermissions,
+  awaitsApproval,
   type PlanRow,
   type PlanScope,
 } from './access';
@@ -237,7 +238,7 @@ export async function approvePlan(
   return db.transaction(async (tx) => {
     const scope = await loadPlanScope(tx, id);
     await assertCycleNotPublished(tx, scope.plan.cycleId);
-    if (scope.plan.status !== 'published_for_comment')
+    if (!awaitsApproval(scope.plan))
       throw conflict(`The plan is ${scope.plan.status}; it must be published for comment first`, [
         { path: 'status', message: 'not published_for_comment' },
       ]);

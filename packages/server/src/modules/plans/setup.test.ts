@@ -535,6 +535,16 @@ describe('bulk approve', () => {
       body: '空气质量目标应再提高',
     });
     expect(comment.statusCode).toBe(201);
+    // The console selects the plans the server offers to approve (`can.approve`), the status rule approval refuses with.
+    const canApprove = async (id: string) =>
+      (await office.get(`/api/plans?cycleId=${c27}&appraiseeType=unit`))
+        .json()
+        .items.find((p: { id: string }) => p.id === id).can.approve;
+    expect([await canApprove(ok.id), await canApprove(commented.id), await canApprove(draft.id)]).toEqual([
+      true,
+      true,
+      false,
+    ]);
 
     const res = await office.post('/api/plans/bulk-approve', {
       planIds: [ok.id, commented.id, draft.id, ok.id],
@@ -555,6 +565,7 @@ describe('bulk approve', () => {
       ],
     });
     expect((await office.get(`/api/plans/${commented.id}`)).json().plan.status).toBe('published_for_comment');
+    expect(await canApprove(ok.id)).toBe(false);
 
     const again = await office.post('/api/plans/bulk-approve', {
       planIds: [commented.id, ok.id],
@@ -569,9 +580,10 @@ describe('bulk approve', () => {
           outcome: 'approved',
           plan: { overrideReason: '意见已在计划说明会上当面答复' },
         },
-        { planId: ok.id, outcome: 'refused' },
+        { planId: ok.id, outcome: 'refused', details: [{ path: 'status' }] },
       ],
     });
+    expect(await canApprove(commented.id)).toBe(false);
   });
 });
 

@@ -120,7 +120,7 @@ export default function PlansPage() {
                 selectedRowKeys: selected,
                 onChange: (keys) => setSelected(keys as string[]),
                 getCheckboxProps: (p) => ({
-                  disabled: p.status !== 'published_for_comment',
+                  disabled: !p.can?.approve,
                   'aria-label': p.title,
                 }),
               }
