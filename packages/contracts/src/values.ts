@@ -101,6 +101,8 @@ export const RatingTask = z.object({
   appraiseeName: z.string(),
   appraiseeNameEn: z.string().nullable(),
   rated: z.array(SubmittedRating.omit({ id: true }).extend({ planId: z.uuid() })),
+  /** What the rater may do now: rate (the cycle in evaluation, not published; not their own plan). */
+  can: z.object({ rate: z.boolean() }),
 });
 export type RatingTask = z.infer<typeof RatingTask>;
 export const RatingTaskListReply = z.object({ items: z.array(RatingTask) });

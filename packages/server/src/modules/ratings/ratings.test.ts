@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { factory, type FactoryUser } from '../../../test/factories';
+import { factory, type Factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 import { cadreTree } from '../plans/templates';
 
@@ -14,10 +14,11 @@ let leaderUser: FactoryUser;
 let headUser: FactoryUser;
 let citizenUser: FactoryUser;
 let managerUser: FactoryUser;
+let f: Factory;
 
 beforeAll(async () => {
   t = await buildTestApp({ city: 'empty' });
-  const f = factory(t, 'rat');
+  f = factory(t, 'rat');
   office = await (await f.user([{ role: 'office' }])).login();
   const unit = await f.org();
   headUser = await f.user([{ role: 'appraisee', orgUnitId: unit.id }]);
@@ -112,6 +113,30 @@ describe('ratings', () => {
     });
     expect(self.statusCode).toBe(403);
     expect(self.json().message).toMatch(/Self-rating/);
+  });
+
+  it('offers rating (`can.rate`) exactly while the server accepts ratings: in evaluation, not published', async () => {
+    const leader = await leaderUser.login();
+    const other = async () =>
+      (await leader.get('/api/ratings/tasks'))
+        .json()
+        .items.find((x: { planId: string }) => x.planId === otherPlanId) as { can: { rate: boolean } };
+    const rate = (score: number) =>
+      leader.post(`/api/plans/${otherPlanId}/ratings`, {
+        indicatorCode: 'NENG',
+        subjectType: 'superior',
+        score,
+      });
+    // Past evaluation: not offered, and refused.
+    await f.stage(cycleId, 'feedback');
+    expect((await other()).can).toEqual({ rate: false });
+    const late = await rate(80);
+    expect(late.statusCode).toBe(409);
+    expect(late.json().details).toEqual([{ path: 'cycle', message: 'not in evaluation' }]);
+    // Back in evaluation: offered, and accepted.
+    await f.stage(cycleId, 'evaluation');
+    expect((await other()).can).toEqual({ rate: true });
+    expect((await rate(80)).statusCode).toBe(201);
   });
 
   it('keeps individual ratings from the appraisee and from units (office only)', async () => {

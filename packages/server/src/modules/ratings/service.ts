@@ -15,6 +15,20 @@ export interface RatingInput {
   comment?: string;
 }
 
+/** A cycle's ratings are open: in evaluation, its results not published ({@link submitRating} refuses otherwise). */
+export const ratingsOpen = (c: { stage: string; resultsPublishedAt: Date | null }) =>
+  c.stage === 'evaluation' && !c.resultsPublishedAt;
+
+/**
+ * What a rater may do with one of their tasks: rate while the cycle's ratings are open, never their own plan
+ * — the checks of {@link submitRating} past the task itself.
+ */
+export const ratingTaskPermissions = (
+  actor: Actor,
+  plan: { personUserId: string | null },
+  cycle: { stage: string; resultsPublishedAt: Date | null },
+) => ({ rate: plan.personUserId !== actor.id && ratingsOpen(cycle) });
+
 /**
  * A rater scores one indicator of a plan as the evaluation subject they were assigned. Raters
  * rate only their own tasks, never themselves, once per indicator and subject (the database
@@ -39,7 +53,7 @@ export async function submitRating(db: Db, actor: Actor | null, planId: string, 
       if (!task) throw forbidden(`You have no ${input.subjectType} rating task for this plan`);
       await assertCycleNotPublished(tx, scope.plan.cycleId);
       const [cycle] = await tx.select().from(cycles).where(eq(cycles.id, scope.plan.cycleId));
-      if (cycle.stage !== 'evaluation')
+      if (!ratingsOpen(cycle))
         throw conflict(`Ratings are open during evaluation; the cycle is in ${cycle.stage}`, [
           { path: 'cycle', message: 'not in evaluation' },
         ]);
@@ -118,9 +132,13 @@ export async function myTasks(db: Db, actor: Actor | null) {
       orgNameEn: orgUnits.nameEn,
       personName: people.name,
       personNameEn: people.nameEn,
+      personUserId: people.userId,
+      stage: cycles.stage,
+      resultsPublishedAt: cycles.resultsPublishedAt,
     })
     .from(evaluationTasks)
     .innerJoin(plans, eq(plans.id, evaluationTasks.planId))
+    .innerJoin(cycles, eq(cycles.id, plans.cycleId))
     .innerJoin(orgUnits, eq(orgUnits.id, plans.orgUnitId))
     .leftJoin(people, eq(people.id, plans.personId))
     .where(eq(evaluationTasks.raterId, a.id))
@@ -134,10 +152,11 @@ export async function myTasks(db: Db, actor: Actor | null) {
     })
     .from(ratings)
     .where(eq(ratings.raterId, a.id));
-  return tasks.map((t) => ({
+  return tasks.map(({ personUserId, stage, resultsPublishedAt, ...t }) => ({
     ...t,
     appraiseeName: t.personName ?? t.orgName,
     appraiseeNameEn: t.personNameEn ?? t.orgNameEn,
     rated: mine.filter((m) => m.planId === t.planId && m.subjectType === t.subjectType),
+    can: ratingTaskPermissions(a, { personUserId }, { stage, resultsPublishedAt }),
   }));
 }

@@ -27,7 +27,7 @@ export default function RatingTasksPage() {
   const cycleOptions = (cycles.data ?? []).filter((c) => cycleIds.includes(c.id));
   const cycle =
     cycleOptions.find((c) => c.id === picked) ??
-    cycleOptions.find((c) => c.stage === 'evaluation') ??
+    cycleOptions.find((c) => tasks.data?.some((x) => x.cycleId === c.id && x.can.rate)) ??
     cycleOptions[0];
   const mine = (tasks.data ?? []).filter((x) => x.cycleId === cycle?.id);
   const planIds = [...new Set(mine.map((x) => x.planId))];
@@ -36,6 +36,7 @@ export default function RatingTasksPage() {
     planIds.flatMap((id, i) => (trees[i]?.data ? [[id, trees[i].data.tree] as const] : [])),
   );
   const [open, setOpen] = useState<RatingTask>();
+  const task = open && (tasks.data ?? []).find((x) => x.id === open.id);
 
   // One row per appraisee; a rater may sit on several of its panels.
   const byPlan = new Map<string, RatingTask[]>();
@@ -60,7 +61,7 @@ export default function RatingTasksPage() {
       >
         <Typography.Paragraph type="secondary">{t('ratings.intro')}</Typography.Paragraph>
         {tasks.error && <Alert type="error" message={errorText(tasks.error)} />}
-        {cycle && cycle.stage !== 'evaluation' && (
+        {cycle && mine.length > 0 && !mine.some((x) => x.can.rate) && (
           <Alert
             type="warning"
             showIcon
@@ -138,11 +139,7 @@ export default function RatingTasksPage() {
           <CalibrationExercise cycleId={cycle.id} />
         </Card>
       )}
-      <RatingDrawer
-        task={open && (tasks.data ?? []).find((x) => x.id === open.id)}
-        editable={cycle?.stage === 'evaluation'}
-        onClose={() => setOpen(undefined)}
-      />
+      <RatingDrawer task={task} editable={!!task?.can.rate} onClose={() => setOpen(undefined)} />
     </Space>
   );
 }
