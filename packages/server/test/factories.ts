@@ -1,6 +1,6 @@
 import { eq, isNull } from 'drizzle-orm';
 import type { CycleRules, IndicatorNodeInput } from '@perfcommons/contracts';
-import type { Answers, Questionnaire, SubjectType } from '@perfcommons/domain';
+import { mulberry32, type Answers, type Questionnaire, type SubjectType } from '@perfcommons/domain';
 import {
   actualValues,
   cycles,
@@ -216,18 +216,6 @@ export interface FactoryAppraisal {
   ratings: FactoryRating[];
   values: { planId: string; indicatorCode: string; period: string; value: number }[];
   survey: { id: string; code: string; planIds: string[] } | null;
-}
-
-/** Deterministic PRNG (mulberry32), so that built data are the same on every run. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A small valid tree: one dimension, a linear and a ratio leaf measured from data. */
@@ -611,7 +599,7 @@ export function factory(t: TestApp, prefix = `f${++run}`): Factory {
       return rows.length;
     },
     async appraisal(opts) {
-      const random = rng(20311231);
+      const random = mulberry32(20311231);
       const between = (lo: number, hi: number) => lo + (hi - lo) * random();
       const [cycle] = await t.db.select().from(cycles).where(eq(cycles.id, opts.cycleId));
       const year = cycle.periodEnd.slice(0, 4);

@@ -19,11 +19,11 @@ export function hashSeed(seed: number | string): number {
 }
 
 /**
- * Seeded uniform generator on [0, 1) (mulberry32). A string or number seed is hashed first,
- * so seeds 1 and '1' give different streams.
+ * Uniform generator on [0, 1) (mulberry32) started from a 32-bit state as given: the demo city, the
+ * survey seed and the test factories draw from it, so their data are the same on every machine.
  */
-export function createRng(seed: number | string): () => number {
-  let a = hashSeed(seed);
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
@@ -31,4 +31,12 @@ export function createRng(seed: number | string): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Seeded uniform generator on [0, 1) (mulberry32). A string or number seed is hashed first,
+ * so seeds 1 and '1' give different streams.
+ */
+export function createRng(seed: number | string): () => number {
+  return mulberry32(hashSeed(seed));
 }

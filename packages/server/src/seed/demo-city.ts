@@ -1,6 +1,6 @@
 import { count, eq } from 'drizzle-orm';
 import type { IndicatorNodeInput, PlanStatus, Role } from '@perfcommons/contracts';
-import type { SubjectType } from '@perfcommons/domain';
+import { mulberry32, type SubjectType } from '@perfcommons/domain';
 import type { Db } from '../db/client';
 import {
   actualValues,
@@ -39,18 +39,6 @@ import { seedLinkage } from '../modules/linkage/seed';
 export const DEMO_PASSWORD = 'demo1234';
 const SEED = 20251231;
 
-/** Deterministic PRNG (mulberry32), so the demo city is the same on every machine. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function isEmpty(db: Db): Promise<boolean> {
   const [{ n }] = await db.select({ n: count() }).from(users);
   return n === 0;
@@ -67,7 +55,7 @@ type Unit = UnitSpec & { id: string; kind: 'department' | 'district' };
 export async function seedDemoCity(db: Db, opts: { progress?: (step: string) => void } = {}) {
   const progress = opts.progress ?? (() => undefined);
   progress('accounts, units, cadres, cycles, plans, values and ratings');
-  const random = rng(SEED);
+  const random = mulberry32(SEED);
   const between = (lo: number, hi: number) => lo + (hi - lo) * random();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const sys = systemActor();

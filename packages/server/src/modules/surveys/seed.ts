@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import type { Answers, Questionnaire } from '@perfcommons/domain';
+import { mulberry32, type Answers, type Questionnaire } from '@perfcommons/domain';
 import type { Db } from '../../db/client';
 import { orgUnits, plans, surveyInvitations, surveyResponses, surveys, users } from '../../db/schema';
 import type { Actor } from '../../lib/actor';
@@ -33,17 +33,6 @@ const ADVICE = [
   '',
   '',
 ];
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function questionnaire(
   deptPlans: { code: string; planId: string; name: string; nameEn: string | null }[],
@@ -154,7 +143,7 @@ function questionnaire(
  * index feeds the public satisfaction indicators of the rated departments' plans.
  */
 export async function seedSurveys(db: Db, ctx: { cycleId: string }) {
-  const random = rng(20250630);
+  const random = mulberry32(20250630);
   const [officeUser] = await db.select().from(users).where(eq(users.username, 'office'));
   const office: Actor = {
     id: officeUser.id,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Answers, Questionnaire } from '@perfcommons/domain';
+import { mulberry32, type Answers, type Questionnaire } from '@perfcommons/domain';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 import { factory, type Factory } from '../../../test/factories';
 import { BOOTSTRAP_REPLICATES } from './analysis';
@@ -17,18 +17,6 @@ let office: Client;
 let id: string;
 /** The district unit whose code is a stratum value (labelled from the org unit's names). */
 let beishan: { code: string };
-
-/** A seeded generator, so the frame and the answers are the same on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Four rated departments (latent satisfaction −1 … +1) and four districts, as in the demo's survey. */
 const DEPTS: [name: string, level: number][] = [
@@ -102,7 +90,7 @@ beforeAll(async () => {
   };
 
   // Frame: households per district and area, enterprises and individual businesses (as the demo's).
-  const random = rng(20250630);
+  const random = mulberry32(20250630);
   const frame: Record<string, string>[] = [];
   districts.forEach((d, k) => {
     const urbanShare = k < 2 ? 0.8 : 0.35;
