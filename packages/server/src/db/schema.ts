@@ -284,6 +284,7 @@ export const actualValues = pgTable(
     /** Optimistic concurrency: bumped on every re-report; a verification names the version it saw. */
     version: integer('version').notNull().default(1),
   },
+  // Migration 0037 adds INCLUDE (value, status): the compute reads values index-only in plan order.
   (t) => [uniqueIndex('actual_values_unique').on(t.planId, t.indicatorCode, t.period)],
 );
 
@@ -330,6 +331,7 @@ export const ratings = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    // Migration 0037 adds INCLUDE (score, weight): the compute reads ratings index-only in plan order.
     uniqueIndex('ratings_unique').on(t.planId, t.indicatorCode, t.subjectType, t.raterId),
     index('ratings_cycle').on(t.cycleId),
   ],

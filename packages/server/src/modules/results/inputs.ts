@@ -140,12 +140,14 @@ export async function readInputs(
         group by linkage_findings.plan_id, linkage_findings.indicator_code`,
     (f) => visit.findings(f.plan_id, f.code, Number(f.points)),
   );
-  // By plan only: a plan's ratings are all of its cycle. Rater ids do not enter a score.
+  // By plan only: a plan's ratings are all of its cycle. Rater ids do not enter a score, but order
+  // the ratings as the bulk read aggregates them (its index order): a panel sums them in this order.
   await eachRow<{ plan_id: string; code: string; subject: string; score: number; weight: number }>(
     tx,
     plans,
     sql`select plan_id, indicator_code as code, subject_type as subject, score, weight
-        from ratings where ${plans.where(ratings.planId)}`,
+        from ratings where ${plans.where(ratings.planId)}
+        order by plan_id, indicator_code, subject_type, rater_id`,
     (r) =>
       visit.rating(r.plan_id, r.code, {
         subject: r.subject as Rating['subject'],
@@ -161,18 +163,29 @@ const ENTRY = '\x1e';
 const FIELD = '\x1f';
 
 /**
- * Settings of a bulk read: one sequential scan per table into a hash aggregate by plan, so that each
- * plan's rows are aggregated in the table's order, the order the row-by-row read gave them (an
- * index scan in plan order would fetch the heap at random, a parallel plan or a sort would reorder
- * the rows of a plan), with the memory that keeps the aggregate in memory.
+ * Settings of a bulk read: a walk of the table's unique index in plan order, index-only (migration
+ * 0037 carries the value and status, the score and weight in it), into a group aggregate, so that
+ * each plan's row is handed out as soon as its index entries are read: the compute scores a chunk of
+ * plans while the database reads the next. Each plan's rows are aggregated in index order (values
+ * by code and period, ratings by code, subject and rater: the order readInputs gives them). Rows of
+ * pages changed since the last vacuum are fetched from the table, in the same order.
  */
 const BULK_READ_SETTINGS = [
   sql`set local max_parallel_workers_per_gather = 0`,
-  sql`set local enable_indexscan = off`,
+  sql`set local enable_seqscan = off`,
   sql`set local enable_bitmapscan = off`,
+  sql`set local enable_hashagg = off`,
   sql`set local enable_sort = off`,
   sql`set local jit = off`,
-  sql`set local work_mem = '256MB'`,
+];
+/** The settings above, set back to their defaults (PGlite reads in the compute's transaction). */
+const BULK_READ_RESET = [
+  'max_parallel_workers_per_gather',
+  'enable_seqscan',
+  'enable_bitmapscan',
+  'enable_hashagg',
+  'enable_sort',
+  'jit',
 ];
 
 /**
@@ -209,45 +222,29 @@ export interface PackedInputs {
 /**
  * The two large reads of a bulk set, one row per plan, in plan id order: values (code, and when it
  * is not a verified value of the cycle's year, its period and whether it is verified; the value) and
- * ratings (code and subject; score; weight). Each row aggregates its plan's rows in the table's
- * order (a hash aggregate over one scan) and only the aggregated rows are sorted, so a reader
- * fetches them through a cursor, {@link CHUNK} plans at a time, and only a chunk of each is held.
- * On PostgreSQL both start at once, each on a pool connection of its own that imports the snapshot
- * of the compute's transaction (`pg_export_snapshot`, `SET TRANSACTION SNAPSHOT`), so both see what
- * the transaction sees, while the transaction goes on with other reads; the next chunk is fetched
- * while the current one is scored. PGlite (one connection) runs them in turn inside the transaction
- * when the first chunk is asked for, whole.
+ * ratings (code and subject; score; weight). Each is a walk of the table's unique index in plan
+ * order (BULK_READ_SETTINGS) that hands out a plan's row as soon as its entries are read, so a
+ * reader fetches them through a cursor, {@link CHUNK} plans at a time, and only a chunk of each is
+ * held. On PostgreSQL both start at once, each on a pool connection of its own that imports the
+ * snapshot of the compute's transaction (`pg_export_snapshot`, `SET TRANSACTION SNAPSHOT`), so both
+ * see what the transaction sees, while the transaction goes on with other reads; the next chunk is
+ * fetched while the current one is scored. PGlite (one connection) runs them in turn inside the
+ * transaction when the first chunk is asked for, whole.
  */
-export function startPackedReads(
-  db: DbOrTx,
-  tx: DbOrTx,
-  ids: string[],
-  annualPeriod: string,
-  /**
-   * The cycle, when the plans are all or nearly all of its plans: its ratings are then read by
-   * cycle (a column compared per row) instead of by plan list (a hash probe per row, a third of the
-   * read at province scale); rows of other plans are passed over.
-   */
-  wholeCycle?: string,
-): PackedInputs {
+export function startPackedReads(db: DbOrTx, tx: DbOrTx, ids: string[], annualPeriod: string): PackedInputs {
   const list = sql`${`{${ids.join(',')}}`}::uuid[]`;
-  // Materialized: the aggregate is planned on its own (a hash aggregate in the table's order), then
-  // only its rows are sorted by plan.
-  const byPlan = (query: SQL) =>
-    sql`with packed as materialized (${query}) select * from packed order by plan_id`;
   // Every value of the plans. A verified value of the cycle's year (nearly all) is keyed by its code
   // alone; others by code and period, and a key ending in a separator is a value not verified.
-  const valuesQuery = byPlan(sql`select plan_id,
+  const valuesQuery = sql`select plan_id,
         string_agg(case when period = ${annualPeriod} and status = 'verified' then indicator_code
           else indicator_code || ${FIELD} || period || case when status = 'verified' then '' else ${FIELD} end
           end, ${ENTRY}) as keys,
         encode(string_agg(float8send(value), ''::bytea), 'base64') as data
-      from actual_values where plan_id = any(${list}) group by plan_id`);
-  const ratingsQuery =
-    byPlan(sql`select plan_id, string_agg(indicator_code || ${FIELD} || subject_type, ${ENTRY}) as keys,
+      from actual_values where plan_id = any(${list}) group by plan_id order by plan_id`;
+  const ratingsQuery = sql`select plan_id, string_agg(indicator_code || ${FIELD} || subject_type, ${ENTRY}) as keys,
         encode(string_agg(float8send(score), ''::bytea), 'base64') as data,
         encode(string_agg(float8send(weight), ''::bytea), 'base64') as weights
-      from ratings where ${wholeCycle ? sql`cycle_id = ${wholeCycle}` : sql`plan_id = any(${list})`} group by plan_id`);
+      from ratings where plan_id = any(${list}) group by plan_id order by plan_id`;
   const client = (db as unknown as { $client?: unknown }).$client;
   if (client instanceof pg.Pool) {
     const snapshot = rowsOf<{ snapshot: string }>(tx, sql`select pg_export_snapshot() as snapshot`);
@@ -322,15 +319,7 @@ export function startPackedReads(
       const values = await rowsOf<PackedRow>(tx, valuesQuery);
       const ratings = await rowsOf<PackedRow>(tx, ratingsQuery);
       // Back to the settings of the transaction for what follows.
-      for (const name of [
-        'max_parallel_workers_per_gather',
-        'enable_indexscan',
-        'enable_bitmapscan',
-        'enable_sort',
-        'jit',
-      ])
-        await tx.execute(sql.raw(`set local ${name} to default`));
-      await tx.execute(sql`set local work_mem = '64MB'`);
+      for (const name of BULK_READ_RESET) await tx.execute(sql.raw(`set local ${name} to default`));
       return { values, ratings };
     })());
   const once = (pick: (r: { values: PackedRow[]; ratings: PackedRow[] }) => PackedRow[]): PackedStream => {

@@ -117,8 +117,6 @@ export async function computeCycleResults(
             tx,
             toRescore.map((p) => p.id),
             cycle.periodEnd.slice(0, 4),
-            // Nearly every plan of the cycle (a full rescore): its ratings are read by cycle.
-            toRescore.length >= 0.9 * lean.length ? cycleId : undefined,
           )
         : undefined;
     // The packed reads hold two pool connections until they end: ended whatever happens next.
