@@ -45,6 +45,10 @@ ENV NODE_ENV=production \
     DATA_DIR=/var/lib/perfcommons
 WORKDIR /app
 COPY --from=deps /app/node_modules node_modules
+# With its package.json, the server workspace's own node_modules: npm nests there the packages whose
+# version differs from the hoisted one (fastify-plugin 5 for the server, 6 at the root for @fastify/*),
+# and Node resolves them first from packages/server/dist.
+COPY --from=deps /app/packages/server packages/server
 COPY --from=build /out ./
 RUN mkdir -p /var/lib/perfcommons && chown node:node /var/lib/perfcommons
 USER node
