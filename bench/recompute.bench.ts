@@ -101,7 +101,11 @@ export default async function recomputeBench(): Promise<BenchFigures> {
     // The computes below rewrite results, consequences and counters: a reused database carries the
     // dead rows of earlier runs, which a server's autovacuum would have cleared (this one may run
     // without it), so each run starts from the same state.
-    await client.query('vacuum analyze results, consequences, plan_input_versions, audit_log');
+    // The inputs too: the compute reads them index-only (migration 0037), as it does on a server whose
+    // autovacuum has marked the pages written by the generation (or by an earlier run) all-visible.
+    await client.query(
+      'vacuum analyze results, consequences, plan_input_versions, audit_log, actual_values, ratings',
+    );
     const { rows: counts } = await client.query(
       `select (select count(*) from plans where cycle_id = $1)::int as plans,
               (select count(*) from indicator_nodes n join plans p on p.id = n.plan_id where p.cycle_id = $1)::int as nodes,

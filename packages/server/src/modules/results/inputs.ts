@@ -203,6 +203,8 @@ interface PackedRow {
 
 /** Packed rows fetched per chunk by a reader. */
 const CHUNK = 2000;
+/** Chunks a reader asks for ahead of the one taken (about 2.5 MB each at province scale). */
+const AHEAD = 4;
 
 /** Packed rows in plan id order, a chunk at a time; null once all are given. */
 export interface PackedStream {
@@ -271,31 +273,41 @@ export function startPackedReads(db: DbOrTx, tx: DbOrTx, ids: string[], annualPe
         const q = dialect.sqlToQuery(query);
         await conn.query(`declare pc_packed no scroll cursor for ${q.sql}`, q.params as unknown[]);
       })();
-      let done = false;
-      const fetch = async (): Promise<PackedRow[] | null> => {
-        await opened;
-        if (done) return null;
-        const rows = (await conn!.query<PackedRow>(`fetch ${CHUNK} from pc_packed`)).rows;
-        if (rows.length < CHUNK) {
-          done = true;
-          await release(true);
+      // Up to AHEAD chunks are asked for at once (the connection runs them in turn), so the
+      // database goes on reading while the compute does other work or scores; a chunk short of
+      // CHUNK rows is the last, and fetches queued past it answer no rows.
+      const queue: Promise<PackedRow[]>[] = [];
+      let exhausted = false;
+      let ended = false;
+      const fill = () => {
+        while (!exhausted && queue.length < AHEAD) {
+          const chunk = opened
+            .then(() => conn!.query<PackedRow>(`fetch ${CHUNK} from pc_packed`))
+            .then(({ rows }) => {
+              if (rows.length < CHUNK) exhausted = true;
+              return rows;
+            });
+          chunk.catch(() => undefined);
+          queue.push(chunk);
         }
-        return rows.length ? rows : null;
       };
-      // The first chunk is asked for at once; each next one as soon as the previous one is taken.
-      let ahead = fetch();
-      ahead.catch(() => undefined);
+      fill();
       return {
         stream: {
-          next() {
-            const chunk = ahead;
-            ahead = chunk.then((rows) => (rows ? fetch() : null));
-            ahead.catch(() => undefined);
-            return chunk;
+          async next(): Promise<PackedRow[] | null> {
+            if (ended) return null;
+            fill();
+            const rows = await queue.shift()!;
+            if (rows.length < CHUNK) {
+              ended = true;
+              await Promise.all(queue.splice(0));
+              await release(true);
+            } else fill();
+            return rows.length ? rows : null;
           },
         },
         close: async () => {
-          await Promise.allSettled([opened, ahead]);
+          await Promise.allSettled([opened, ...queue]);
           await release(false);
         },
       };
