@@ -30,6 +30,11 @@ export const JobFile = z.object({
   bytes: z.number().int(),
   /** SHA-256 (hex), sent as `x-content-sha256`. */
   sha256: z.string(),
+  /**
+   * Stored encrypted with the personal-data key (a file of personal data), decrypted only into its
+   * creator's download; size and digest are the plain file's.
+   */
+  encrypted: z.boolean().optional(),
 });
 export type JobFile = z.infer<typeof JobFile>;
 

@@ -86,9 +86,8 @@ function subkey(purpose: string, suite: CryptoSuite, length: number): Buffer {
 /** Subkeys derived from the current master key (a million frame contacts derive them once). */
 let subkeys: { master: Buffer | null; keys: Map<string, Buffer> } = { master: null, keys: new Map() };
 
-/** Encrypts `plain` with the configured suite; `enc:v1:<suite>:<base64url>`. */
-export function encryptField(plain: string, suite: CryptoSuite = cryptoSuite()): string {
-  const data = Buffer.from(plain, 'utf8');
+/** IV, tag and ciphertext of `data` under `suite` (the one cipher of fields and files). */
+function seal(data: Buffer, suite: CryptoSuite): Buffer {
   if (suite === 'sm') {
     const iv = randomBytes(16);
     const c = createCipheriv('sm4-ctr', subkey('sm4-enc', 'sm', 16), iv);
@@ -97,12 +96,55 @@ export function encryptField(plain: string, suite: CryptoSuite = cryptoSuite()):
       .update(iv)
       .update(ct)
       .digest();
-    return `${PREFIX}sm:${Buffer.concat([iv, tag, ct]).toString('base64url')}`;
+    return Buffer.concat([iv, tag, ct]);
   }
   const iv = randomBytes(12);
   const c = createCipheriv('aes-256-gcm', subkey('aes-gcm', 'aes', 32), iv);
   const ct = Buffer.concat([c.update(data), c.final()]);
-  return `${PREFIX}aes:${Buffer.concat([iv, c.getAuthTag(), ct]).toString('base64url')}`;
+  return Buffer.concat([iv, c.getAuthTag(), ct]);
+}
+
+/** The plaintext of {@link seal}'s output; throws when it was altered or the key is wrong. */
+function unseal(suite: string, raw: Buffer): Buffer {
+  if (suite === 'sm') {
+    const iv = raw.subarray(0, 16);
+    const tag = raw.subarray(16, 48);
+    const ct = raw.subarray(48);
+    const expected = createHmac('sm3', subkey('sm3-mac', 'sm', 32))
+      .update(iv)
+      .update(ct)
+      .digest();
+    if (tag.length !== 32 || !timingSafeEqual(tag, expected)) throw new Error('field ciphertext altered');
+    const d = createDecipheriv('sm4-ctr', subkey('sm4-enc', 'sm', 16), iv);
+    return Buffer.concat([d.update(ct), d.final()]);
+  }
+  if (suite === 'aes') {
+    const d = createDecipheriv('aes-256-gcm', subkey('aes-gcm', 'aes', 32), raw.subarray(0, 12));
+    d.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([d.update(raw.subarray(28)), d.final()]);
+  }
+  throw new Error(`unknown field cipher suite ${suite}`);
+}
+
+/** Encrypts `plain` with the configured suite; `enc:v1:<suite>:<base64url>`. */
+export function encryptField(plain: string, suite: CryptoSuite = cryptoSuite()): string {
+  return `${PREFIX}${suite}:${seal(Buffer.from(plain, 'utf8'), suite).toString('base64url')}`;
+}
+
+/**
+ * Encrypts bytes (a stored file's chunk) like {@link encryptField}, binary rather than base64:
+ * `enc:v1:<suite>:` in ASCII, then IV, tag and ciphertext.
+ */
+export function encryptBytes(data: Buffer, suite: CryptoSuite = cryptoSuite()): Buffer {
+  return Buffer.concat([Buffer.from(`${PREFIX}${suite}:`), seal(data, suite)]);
+}
+
+/** Decrypts what {@link encryptBytes} wrote; throws when it was altered, the key is wrong or it is not ours. */
+export function decryptBytes(sealed: Buffer): Buffer {
+  const head = sealed.subarray(0, 16).toString('latin1');
+  const end = head.indexOf(':', PREFIX.length);
+  if (!head.startsWith(PREFIX) || end < 0) throw new Error('not an encrypted file chunk');
+  return unseal(head.slice(PREFIX.length, end), sealed.subarray(end + 1));
 }
 
 /** Subkeys of the field ciphers, as {@link sealBatch} takes them. */
@@ -171,25 +213,7 @@ export const isEncrypted = (value: string) => value.startsWith(PREFIX);
 export function decryptField(value: string): string {
   if (!isEncrypted(value)) return value;
   const [suite, body] = value.slice(PREFIX.length).split(':');
-  const raw = Buffer.from(body ?? '', 'base64url');
-  if (suite === 'sm') {
-    const iv = raw.subarray(0, 16);
-    const tag = raw.subarray(16, 48);
-    const ct = raw.subarray(48);
-    const expected = createHmac('sm3', subkey('sm3-mac', 'sm', 32))
-      .update(iv)
-      .update(ct)
-      .digest();
-    if (tag.length !== 32 || !timingSafeEqual(tag, expected)) throw new Error('field ciphertext altered');
-    const d = createDecipheriv('sm4-ctr', subkey('sm4-enc', 'sm', 16), iv);
-    return Buffer.concat([d.update(ct), d.final()]).toString('utf8');
-  }
-  if (suite === 'aes') {
-    const d = createDecipheriv('aes-256-gcm', subkey('aes-gcm', 'aes', 32), raw.subarray(0, 12));
-    d.setAuthTag(raw.subarray(12, 28));
-    return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8');
-  }
-  throw new Error(`unknown field cipher suite ${suite}`);
+  return unseal(suite, Buffer.from(body ?? '', 'base64url')).toString('utf8');
 }
 
 /** Encrypts when given a value; null stays null. */

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import { onPostgres, type Db, type DbOrTx } from '../../db/client';
 import { jobFiles, jobOutputs, jobs } from '../../db/schema';
+import { decryptBytes, encryptBytes } from '../../lib/crypto';
 import { AppError, badRequest } from '../../lib/errors';
 
 /** Size of one stored chunk of an upload. */
@@ -83,19 +84,75 @@ export const OUTPUT_KEEP_HOURS = 24;
 /** Files of jobs that ended before this moment are past their keeping time. */
 export const outputsExpireBefore = (now = Date.now()) => new Date(now - OUTPUT_KEEP_HOURS * 3_600_000);
 
-/**
- * Stores the file a job made (kept after the job ends, unlike its upload) in 1 MB chunks, replacing
- * what an earlier attempt of the job stored; answers its size and SHA-256.
- */
-export async function storeOutput(db: DbOrTx, jobId: string, body: Buffer) {
-  await db.delete(jobOutputs).where(eq(jobOutputs.jobId, jobId));
-  for (let seq = 0; seq * CHUNK < body.length; seq++)
-    await db.insert(jobOutputs).values({ jobId, seq, data: body.subarray(seq * CHUNK, (seq + 1) * CHUNK) });
-  return { bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') };
+/** A file a job writes piece by piece into `job_outputs` (see {@link outputWriter}). */
+export interface OutputWriter {
+  write(piece: Buffer | string): Promise<void>;
+  /** Stores what is left; answers the file's size and SHA-256 (of its plain bytes). */
+  end(): Promise<{ bytes: number; sha256: string }>;
 }
 
-/** The file a job made, read back one chunk at a time (memory holds one chunk). */
-export function storedOutput(db: DbOrTx, jobId: string): Readable {
+/**
+ * Writes the file a job makes (kept after the job ends, unlike its upload) in 1 MB chunks as it is
+ * produced, replacing what an earlier attempt of the job stored: memory holds one chunk. With
+ * `encrypt` (a file of personal data) each chunk is stored encrypted with the personal-data key
+ * (lib/crypto.ts `encryptBytes`) and decrypted only when read back ({@link storedOutput}).
+ */
+export async function outputWriter(
+  db: DbOrTx,
+  jobId: string,
+  opts: { encrypt?: boolean } = {},
+): Promise<OutputWriter> {
+  await db.delete(jobOutputs).where(eq(jobOutputs.jobId, jobId));
+  const hash = createHash('sha256');
+  let seq = 0;
+  let bytes = 0;
+  let parts: Buffer[] = [];
+  let size = 0;
+  const store = async (chunk: Buffer) => {
+    const data = opts.encrypt ? encryptBytes(chunk) : chunk;
+    await db.insert(jobOutputs).values({ jobId, seq: seq++, data });
+  };
+  return {
+    async write(piece) {
+      const buf = typeof piece === 'string' ? Buffer.from(piece) : piece;
+      if (!buf.length) return;
+      hash.update(buf);
+      bytes += buf.length;
+      parts.push(buf);
+      size += buf.length;
+      if (size < CHUNK) return;
+      let all = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+      while (all.length >= CHUNK) {
+        await store(all.subarray(0, CHUNK));
+        all = all.subarray(CHUNK);
+      }
+      parts = all.length ? [all] : [];
+      size = all.length;
+    },
+    async end() {
+      if (size) await store(Buffer.concat(parts));
+      parts = [];
+      size = 0;
+      return { bytes, sha256: hash.digest('hex') };
+    },
+  };
+}
+
+/**
+ * Stores the file a job made, whole in memory already (an export), in 1 MB chunks (see
+ * {@link outputWriter}); answers its size and SHA-256.
+ */
+export async function storeOutput(db: DbOrTx, jobId: string, body: Buffer) {
+  const out = await outputWriter(db, jobId);
+  await out.write(body);
+  return out.end();
+}
+
+/**
+ * The file a job made, read back one chunk at a time (memory holds one chunk); `decrypt` when it was
+ * stored encrypted (its JobFile says `encrypted`).
+ */
+export function storedOutput(db: DbOrTx, jobId: string, opts: { decrypt?: boolean } = {}): Readable {
   return Readable.from(
     (async function* () {
       for (let seq = 0; ; seq++) {
@@ -104,7 +161,7 @@ export function storedOutput(db: DbOrTx, jobId: string): Readable {
           .from(jobOutputs)
           .where(and(eq(jobOutputs.jobId, jobId), eq(jobOutputs.seq, seq)));
         if (!row) return;
-        yield row.data;
+        yield opts.decrypt ? decryptBytes(row.data) : row.data;
       }
     })(),
     { objectMode: false },

@@ -106,5 +106,5 @@ export async function jobOutput(db: Db, actor: Actor | null, id: string) {
     : [];
   if (!chunk)
     throw new AppError(410, 'expired', `Files of jobs are kept ${OUTPUT_KEEP_HOURS} hours: run it again`);
-  return { file, stream: storedOutput(db, id) };
+  return { file, stream: storedOutput(db, id, { decrypt: file.encrypted === true }) };
 }

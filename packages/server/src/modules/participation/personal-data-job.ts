@@ -1,9 +1,9 @@
 import type { JobInput, JobResult } from '@perfcommons/contracts';
 import { requireActor, type Actor } from '../../lib/actor';
-import { deleteExpiredOutputs, storeOutput } from '../jobs/files';
+import { deleteExpiredOutputs, outputWriter } from '../jobs/files';
 import { defineJob } from '../jobs/define';
 import type { JobQueue } from '../jobs/queue';
-import { personalData } from './personal-data';
+import { writePersonalData } from './personal-data';
 
 export type PersonalDataInput = JobInput<'participation.personal-data'>;
 export type PersonalDataResult = JobResult<'participation.personal-data'>;
@@ -13,9 +13,11 @@ export const PERSONAL_DATA_FILENAME = 'perfcommons-my-data.json';
 
 /**
  * The PIPL download of one's own data as a durable job (an account with many ratings, comments and
- * posts makes a large file; it no longer holds the request). Like the survey export: the JSON file is
- * stored in `job_outputs` in the same transaction as its `user.data_download` audit entry (audited and
- * downloadable, or neither), downloaded by the job's creator only at `GET /api/jobs/:id/file` for 24
+ * posts makes a large file; it no longer holds the request). The JSON file is written as it is read
+ * (personal-data.ts `writePersonalData`: a page of rows and a 1 MB chunk in memory at most) into
+ * `job_outputs`, each chunk encrypted with the personal-data key (jobs/files.ts `outputWriter`), in
+ * the same transaction as its `user.data_download` audit entry (audited and downloadable, or
+ * neither). Decrypted only into the download of the job's creator at `GET /api/jobs/:id/file`, for 24
  * hours (jobs/files.ts `OUTPUT_KEEP_HOURS`); files of older jobs are deleted here.
  */
 export const personalDataJob = defineJob<PersonalDataInput, PersonalDataResult>(
@@ -24,12 +26,17 @@ export const personalDataJob = defineJob<PersonalDataInput, PersonalDataResult>(
     await deleteExpiredOutputs(ctx.db);
     ctx.progress(5, 'reading');
     return ctx.db.transaction(async (tx) => {
-      const data = await personalData(tx, ctx.actor, ctx.input.ip);
-      ctx.progress(80, 'storing');
-      const body = Buffer.from(JSON.stringify(data, null, 2));
-      const stored = await storeOutput(tx, ctx.id, body);
+      const out = await outputWriter(tx, ctx.id, { encrypt: true });
+      await writePersonalData(tx, ctx.actor, ctx.input.ip, (text) => out.write(text));
+      ctx.progress(90, 'storing');
+      const stored = await out.end();
       return {
-        file: { filename: PERSONAL_DATA_FILENAME, type: 'application/json; charset=utf-8', ...stored },
+        file: {
+          filename: PERSONAL_DATA_FILENAME,
+          type: 'application/json; charset=utf-8',
+          ...stored,
+          encrypted: true,
+        },
       };
     });
   },

@@ -5,6 +5,8 @@ import { rowsOf } from '../../db/client';
 import { factory, type FactoryUser } from '../../../test/factories';
 import { buildTestApp, type Client, type TestApp } from '../../../test/helper';
 import { registerClient } from '../../../test/participation';
+import { loadActor } from '../auth/service';
+import { PERSONAL_DATA_PAGE_ROWS, writePersonalData } from './personal-data';
 
 // PIPL (issue 14): a participant downloads their data and deletes their account.
 let t: TestApp;
@@ -69,6 +71,20 @@ describe('personal data', () => {
     expect((await me.get(`/api/jobs/${jobId}`)).json()).toMatchObject({ state: 'completed', progress: 100 });
     const res = await me.get(`/api/jobs/${jobId}/file`);
     expect(res.statusCode, res.body).toBe(200);
+    // The file as the in-memory build made it: JSON.stringify(data, null, 2), its size and digest.
+    expect(res.body).toBe(JSON.stringify(JSON.parse(res.body), null, 2));
+    expect(job.result).toMatchObject({ file: { bytes: res.rawPayload.length, encrypted: true } });
+    // Stored encrypted at rest: no chunk holds the plaintext, each is a ciphertext of the PII key.
+    const chunks = await rowsOf<{ seq: number; data: Uint8Array }>(
+      t.db,
+      sql`select seq, data from job_outputs where job_id = ${jobId} order by seq`,
+    );
+    expect(chunks.length).toBeGreaterThan(0);
+    const storedBytes = Buffer.concat(chunks.map((c) => Buffer.from(c.data)));
+    expect(storedBytes.equals(res.rawPayload)).toBe(false);
+    for (const c of chunks) expect(Buffer.from(c.data).subarray(0, 7).toString()).toBe('enc:v1:');
+    for (const clear of [EMAIL, username, 'perfcommons-personal-data', '"account"'])
+      expect(storedBytes.includes(Buffer.from(clear)), clear).toBe(false);
     expect(res.headers['content-type']).toContain('application/json');
     expect(res.headers['content-disposition']).toContain('perfcommons-my-data.json');
     expect(res.headers['x-content-sha256']).toBe(createHash('sha256').update(res.rawPayload).digest('hex'));
@@ -98,7 +114,9 @@ describe('personal data', () => {
     const officeClient = await office.login();
     expect((await officeClient.get(`/api/jobs/${jobId}`)).statusCode).toBe(404);
     expect((await officeClient.get(`/api/jobs/${jobId}/file`)).statusCode).toBe(404);
-    expect((await (await citizen2.login()).get(`/api/jobs/${jobId}/file`)).statusCode).toBe(404);
+    const other = await citizen2.login();
+    expect((await other.get(`/api/jobs/${jobId}/file`)).statusCode).toBe(404);
+    expect((await other.get(`/api/jobs/${jobId}`)).statusCode).toBe(404);
     expect((await t.anon.get(`/api/jobs/${jobId}/file`)).statusCode).toBe(401);
     // Without a session nothing is queued.
     expect((await t.anon.post('/api/participation/my-data')).statusCode).toBe(401);
@@ -109,6 +127,25 @@ describe('personal data', () => {
     // Kept a day like the survey export's file: then 410.
     await t.db.execute(sql`update jobs set finished_at = now() - interval '25 hours' where id = ${jobId}`);
     expect((await me.get(`/api/jobs/${jobId}/file`)).statusCode).toBe(410);
+  });
+
+  it('writes the file a page at a time: the same text whatever the page size', async () => {
+    const actor = await loadActor(t.db, userId);
+    const now = new Date('2026-05-01T00:00:00Z');
+    const text = async (pageRows: number) => {
+      let out = '';
+      await writePersonalData(t.db, actor, null, async (piece) => void (out += piece), { pageRows, now });
+      return out;
+    };
+    const whole = await text(PERSONAL_DATA_PAGE_ROWS);
+    // A page of one row: every list read in as many pages as it has rows (and one empty page).
+    expect(await text(1)).toBe(whole);
+    const data = JSON.parse(whole);
+    expect(whole).toBe(JSON.stringify(data, null, 2));
+    expect(data).toMatchObject({ exportedAt: now.toISOString(), account: { id: userId, email: EMAIL } });
+    expect(data.publicRatings).toHaveLength(1);
+    expect(data.relationships).toHaveLength(1);
+    expect(data.roles).toEqual([{ role: 'public', orgUnitId: null }]);
   });
 
   it('deletes a participant account: contacts and profile erased, login gone, ratings kept, chain valid', async () => {
@@ -129,6 +166,9 @@ describe('personal data', () => {
       currentPassword: 'demo1234',
     });
     expect(officialRes.statusCode).toBe(403);
+    const files = sql`select count(*)::int as n from job_outputs o join jobs j on j.id = o.job_id
+      where j.created_by = ${userId} and j.kind = 'participation.personal-data'`;
+    expect(await count(files)).toBeGreaterThan(0);
     const res = await me.post('/api/participation/delete-account', { currentPassword: PASSWORD });
     expect(res.statusCode, res.body).toBe(200);
     const [u] = await rowsOf<Record<string, unknown>>(
@@ -153,6 +193,8 @@ describe('personal data', () => {
     expect(await count(sql`select count(*)::int as n from public_ratings where user_id = ${userId}`)).toBe(
       before,
     );
+    // The account's data files are erased with it, not kept out their 24 hours.
+    expect(await count(files)).toBe(0);
     // The session ended and the login is gone.
     expect((await me.post('/api/participation/my-data')).statusCode).toBe(401);
     for (const name of [username, EMAIL]) {

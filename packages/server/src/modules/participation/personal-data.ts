@@ -1,14 +1,17 @@
 /**
  * PIPL rights of a participant over their own account (arts. 45, 47): download every personal datum the
- * platform holds about them, and delete the account. Deletion erases contacts, profile and declared ties
- * and disables the login; ratings, comments and needs stay (they fed published results) but point to an
+ * platform holds about them, and delete the account. Deletion erases contacts, profile, declared ties and
+ * the account's data downloads, and disables the login; ratings, comments and needs stay (they fed published results) but point to an
  * account with no name or contact left. Both are audited (`user.data_download` as a security event,
  * `user.delete` as the account's `user` entry, so verify-audit covers the erased row).
  */
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { and, eq, gt, inArray } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db, DbOrTx } from '../../db/client';
 import {
+  jobOutputs,
+  jobs,
   needs,
   needSupports,
   participantProfiles,
@@ -31,18 +34,91 @@ import { hashPassword, verifyPassword } from '../auth/password';
 
 const plain = (v: string | null) => (v ? decryptField(v) : null);
 
+/** Rows of one list of the file read at a time (memory holds one page, whatever the account holds). */
+export const PERSONAL_DATA_PAGE_ROWS = 500;
+
+/** A list of the file, read a page at a time: the rows after `after` (a key), in key order. */
+interface Paged<T> {
+  page(after: string | null, limit: number): Promise<T[]>;
+  key(row: T): string;
+}
+
+/** The key of a row whose id is not a field of the file (JSON.stringify leaves symbol keys out). */
+const ROW_KEY = Symbol('key');
+
+/** The rows of `table` whose `owner` column is the account, by id. */
+function byId(tx: DbOrTx, table: PgTable & { id: PgColumn }, owner: PgColumn, userId: string) {
+  return paged(
+    (key, limit) =>
+      tx
+        .select()
+        .from(table)
+        .where(and(eq(owner, userId), key === null ? undefined : gt(table.id, key)))
+        .orderBy(table.id)
+        .limit(limit),
+    (row) => String(row.id),
+  );
+}
+
+const paged = <T>(page: Paged<T>['page'], key: Paged<T>['key']): Paged<T> => ({ page, key });
+const isPaged = (v: unknown): v is Paged<unknown> =>
+  typeof v === 'object' && v !== null && 'page' in v && 'key' in v;
+
+/** `json` (a value's JSON.stringify(…, null, 2)) placed `pad` deeper. */
+const indented = (json: string, pad: string) => json.replaceAll('\n', `\n${pad}`);
+
 /**
- * Everything held about the signed-in account, contacts decrypted (the JSON file of the
- * `participation.personal-data` job, personal-data-job.ts). Audited in the caller's transaction, so the
- * job's file and its audit entry are committed together or not at all.
+ * Writes an object as `JSON.stringify(object, null, 2)` would, each paged field's rows read a page at
+ * a time and written one by one: the same text, built in bounded memory.
  */
-export async function personalData(tx: DbOrTx, actor: Actor | null, ip: string | null) {
+async function writeJson(
+  fields: Record<string, unknown>,
+  write: (text: string) => Promise<void>,
+  pageRows: number,
+) {
+  let first = true;
+  await write('{');
+  for (const [name, value] of Object.entries(fields)) {
+    await write(`${first ? '' : ','}\n  ${JSON.stringify(name)}: `);
+    first = false;
+    if (!isPaged(value)) {
+      await write(indented(JSON.stringify(value, null, 2), '  '));
+      continue;
+    }
+    let n = 0;
+    for (let after: string | null = null; ;) {
+      const rows = await value.page(after, pageRows);
+      for (const row of rows)
+        await write(`${n++ ? ',' : '['}\n    ${indented(JSON.stringify(row, null, 2), '    ')}`);
+      if (rows.length < pageRows) break;
+      after = value.key(rows[rows.length - 1]);
+    }
+    await write(n ? '\n  ]' : '[]');
+  }
+  await write(first ? '}' : '\n}');
+}
+
+/**
+ * Writes everything held about the signed-in account as the JSON file of the
+ * `participation.personal-data` job (personal-data-job.ts), contacts decrypted, to `write` piece by
+ * piece: the account's lists are read a page at a time (ordered by id), so neither the rows nor the
+ * file are ever whole in memory. Audited in the caller's transaction, so the job's file and its audit
+ * entry are committed together or not at all.
+ */
+export async function writePersonalData(
+  tx: DbOrTx,
+  actor: Actor | null,
+  ip: string | null,
+  write: (text: string) => Promise<void>,
+  opts: { pageRows?: number; now?: Date } = {},
+) {
   const a = requireActor(actor);
   const [u] = await tx.select().from(users).where(eq(users.id, a.id));
   if (!u) throw notFound('User');
-  const data = {
+  const after = (column: PgColumn, key: string | null) => (key === null ? undefined : gt(column, key));
+  const fields = {
     format: 'perfcommons-personal-data',
-    exportedAt: new Date().toISOString(),
+    exportedAt: (opts.now ?? new Date()).toISOString(),
     account: {
       id: u.id,
       username: u.username,
@@ -55,27 +131,45 @@ export async function personalData(tx: DbOrTx, actor: Actor | null, ip: string |
       lastLoginIp: u.lastLoginIp,
       secondFactor: u.totpEnabledAt !== null,
     },
-    roles: await tx
-      .select({ role: roleAssignments.role, orgUnitId: roleAssignments.orgUnitId })
-      .from(roleAssignments)
-      .where(eq(roleAssignments.userId, u.id)),
+    roles: paged(
+      (key, limit) =>
+        tx
+          .select({
+            id: roleAssignments.id,
+            role: roleAssignments.role,
+            orgUnitId: roleAssignments.orgUnitId,
+          })
+          .from(roleAssignments)
+          .where(and(eq(roleAssignments.userId, u.id), after(roleAssignments.id, key)))
+          .orderBy(roleAssignments.id)
+          .limit(limit)
+          .then((rows) => rows.map(({ id, ...r }) => Object.assign(r, { [ROW_KEY]: id }))),
+      (r) => r[ROW_KEY],
+    ),
     profile:
       (await tx.select().from(participantProfiles).where(eq(participantProfiles.userId, u.id))).map(
         ({ emailHash: _e, phoneHash: _p, ...p }) => p,
       )[0] ?? null,
-    relationships: await tx
-      .select()
-      .from(participantRelationships)
-      .where(eq(participantRelationships.userId, u.id)),
-    consents: await tx.select().from(privacyConsents).where(eq(privacyConsents.userId, u.id)),
-    publicRatings: await tx.select().from(publicRatings).where(eq(publicRatings.userId, u.id)),
-    ratings: await tx.select().from(ratings).where(eq(ratings.raterId, u.id)),
-    comments: await tx.select().from(planComments).where(eq(planComments.authorId, u.id)),
-    needs: await tx.select().from(needs).where(eq(needs.authorId, u.id)),
-    needSupports: await tx.select().from(needSupports).where(eq(needSupports.userId, u.id)),
-    threads: await tx.select().from(threads).where(eq(threads.authorId, u.id)),
-    threadPosts: await tx.select().from(threadPosts).where(eq(threadPosts.authorId, u.id)),
+    relationships: byId(tx, participantRelationships, participantRelationships.userId, u.id),
+    consents: byId(tx, privacyConsents, privacyConsents.userId, u.id),
+    publicRatings: byId(tx, publicRatings, publicRatings.userId, u.id),
+    ratings: byId(tx, ratings, ratings.raterId, u.id),
+    comments: byId(tx, planComments, planComments.authorId, u.id),
+    needs: byId(tx, needs, needs.authorId, u.id),
+    needSupports: paged(
+      (key, limit) =>
+        tx
+          .select()
+          .from(needSupports)
+          .where(and(eq(needSupports.userId, u.id), after(needSupports.needId, key)))
+          .orderBy(needSupports.needId)
+          .limit(limit),
+      (r) => r.needId,
+    ),
+    threads: byId(tx, threads, threads.authorId, u.id),
+    threadPosts: byId(tx, threadPosts, threadPosts.authorId, u.id),
   };
+  await writeJson(fields, write, opts.pageRows ?? PERSONAL_DATA_PAGE_ROWS);
   await appendAudit(tx, [
     {
       actorId: u.id,
@@ -85,7 +179,6 @@ export async function personalData(tx: DbOrTx, actor: Actor | null, ip: string |
       data: { ip },
     },
   ]);
-  return data;
 }
 
 /**
@@ -110,6 +203,16 @@ export async function deleteOwnAccount(db: Db, actor: Actor | null, currentPassw
     await tx.delete(participantRelationships).where(eq(participantRelationships.userId, u.id));
     await tx.delete(participantProfiles).where(eq(participantProfiles.userId, u.id));
     await tx.delete(sessions).where(eq(sessions.userId, u.id));
+    // Its data downloads (encrypted, kept a day for it alone) go with the contacts they hold.
+    await tx.delete(jobOutputs).where(
+      inArray(
+        jobOutputs.jobId,
+        tx
+          .select({ id: jobs.id })
+          .from(jobs)
+          .where(and(eq(jobs.createdBy, u.id), eq(jobs.kind, 'participation.personal-data'))),
+      ),
+    );
     const handle = `deleted-${randomBytes(6).toString('hex')}`;
     await tx
       .update(users)
