@@ -73,9 +73,28 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     dataDir,
     options.loadDataDir ? { loadDataDir: options.loadDataDir } : {},
   );
+  giveWayToIo(client);
   const db = drizzlePglite(client, { schema });
   await migratePglite(db, { migrationsFolder: MIGRATIONS_DIR });
   return { db, kind: 'pglite', close: () => client.close(), dump: () => client.dumpDataDir('gzip') };
+}
+
+/**
+ * PGlite runs each statement on this thread, and the statements of a transaction follow one another
+ * as microtasks: without a pause the process would answer no request, see no signal and fire no timer
+ * until a long job's transaction ends (a SIGTERM and its drain bound included). A statement that comes
+ * more than `everyMs` after the last pause first gives way to I/O (one setImmediate).
+ */
+function giveWayToIo(client: PGlite, everyMs = 50) {
+  const exec = client.execProtocolStream.bind(client);
+  let last = performance.now();
+  client.execProtocolStream = async (message, options) => {
+    if (performance.now() - last > everyMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      last = performance.now();
+    }
+    return exec(message, options);
+  };
 }
 
 /** Ends the pool and waits until every connection is really closed (pool.end() resolves earlier). */
