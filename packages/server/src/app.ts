@@ -16,6 +16,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Database } from './db/client';
+import { loadEnv } from './env';
 import { metricsPlugin } from './lib/metrics';
 import { securityHeaders } from './lib/security-headers';
 import { opsRoutes } from './modules/ops/routes';
@@ -69,6 +70,12 @@ export interface AppOptions {
   redis?: { client: Redis; prefix: string };
   /** Durable jobs (pg-boss): expiry, polling; defaults from the environment. */
   jobs?: JobsOptions;
+  /**
+   * Reverse proxies (addresses, CIDR ranges) whose `X-Forwarded-For` names the client, i.e. `req.ip`,
+   * which rate limits, login lockouts, sessions and audit entries key on; default from TRUST_PROXY
+   * (`env.ts`), unset: none (the socket's address).
+   */
+  trustProxy?: false | string[];
 }
 
 declare module 'fastify' {
@@ -92,7 +99,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 5 * 1024 * 1024,
     // Long path parameters reach validation and get a 400 naming the field, not a bare 414.
     routerOptions: { maxParamLength: 2000 },
-    trustProxy: false,
+    // Behind a reverse proxy every request comes from the proxy: without trusting it, one client's
+    // failures would throttle or lock out everyone. Only the listed proxies are believed.
+    trustProxy: options.trustProxy ?? loadEnv().TRUST_PROXY,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document and (under tests) check the answer; they never strip fields from it.
@@ -105,7 +114,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     for (const c of await dutyConflicts(options.database.db))
       app.log.warn(`separation of duties: account ${c.username} holds ${c.roles.join(' and ')}`);
   app.setErrorHandler(errorHandler);
-  // Jobs are worked by every process on the same database; closing the app drains the running ones.
+  // Jobs are worked by every process on the same database. From the start of a shutdown the process
+  // takes no more jobs (left queued for the others) while requests drain; then it waits for the
+  // running ones.
   const jobs = await startJobs(options.database, {
     definitions: jobDefinitions(),
     ...jobsOptionsFromEnv(),
@@ -113,6 +124,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     log: app.log,
   });
   app.decorate('jobs', jobs);
+  app.addHook('preClose', async () => void (await jobs.pause()));
   app.addHook('onClose', () => jobs.stop());
   app.setNotFoundHandler((req, reply) => {
     reply.code(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url}`, details: [] });

@@ -48,7 +48,7 @@ Commands:
 
 Environment: PORT (3000), HOST (0.0.0.0), DATA_DIR (./data, PGlite), DATABASE_URL (PostgreSQL; overrides DATA_DIR),
   REDIS_URL (several processes share rate limits through it), SHUTDOWN_GRACE_SECONDS (25: SIGTERM drains
-  in-flight requests this long at most),
+  in-flight requests and running jobs this long at most; jobs queued meanwhile are left to other processes),
   AUDIT_SEAL_SECONDS (5; 0 disables): start seals new audit entries this often;
   MONITORING_SWEEP_MINUTES (60; 0 disables): start sends reporting reminders and escalations, raises early
   warnings and opens correction tasks for cycles in the execution stage this often;
@@ -153,9 +153,11 @@ async function main(argv: string[]) {
         log: app.log,
       });
       app.addHook('onClose', () => sealer.stop());
-      // Graceful shutdown: stop listening (readiness answers 503), let in-flight requests finish and
-      // running jobs drain (the app's onClose hooks), then close the database; past the grace period
-      // exit anyway.
+      // Graceful shutdown: stop listening (readiness answers 503) and taking jobs (queued ones are left
+      // to the other processes), let in-flight requests finish and running jobs drain (the app's
+      // preClose and onClose hooks), then close the database; past the grace period exit anyway, a
+      // job cut there uncommitted (taken again when it expires, or at PGlite's next start). On PGlite
+      // a statement runs on this thread: the signal and the bound are seen between two statements.
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;

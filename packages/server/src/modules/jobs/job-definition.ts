@@ -50,5 +50,10 @@ export interface JobsOptions {
   pollSeconds?: number;
   /** Seconds before the first retry of every kind (instead of each kind's own). */
   retryDelaySeconds?: number;
+  /**
+   * Seconds a stop waits for running jobs before pg-boss fails them for a retry (30): longer than
+   * the server's drain bound, so a job that may still commit is never retried beside itself.
+   */
+  stopSeconds?: number;
   log?: JobLog;
 }

@@ -34,5 +34,8 @@ export function jobsOptionsFromEnv(source: NodeJS.ProcessEnv = process.env): Job
     maintenanceSeconds: env.JOB_MAINTENANCE_SECONDS,
     pollSeconds: env.JOB_POLL_SECONDS,
     retryDelaySeconds: env.JOB_RETRY_DELAY_SECONDS,
+    // Past the drain bound: the process exits (SIGTERM) before pg-boss could hand a job still
+    // running here to another process; the job is then taken again when it expires.
+    stopSeconds: env.SHUTDOWN_GRACE_SECONDS + 30,
   };
 }

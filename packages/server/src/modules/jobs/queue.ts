@@ -35,6 +35,10 @@ export class JobQueue {
   private workers = new Map<string, string>();
   private pendingWrites = new Set<Promise<unknown>>();
   private timers: NodeJS.Timeout[] = [];
+  /** Jobs this process is running now. */
+  private running = new Set<string>();
+  /** Set by {@link pause}: the process is shutting down and takes no more jobs. */
+  private draining = false;
 
   constructor(
     readonly database: Database,
@@ -171,6 +175,15 @@ export class JobQueue {
   }
 
   private async runOne(def: JobDefinition, job: PgBoss.JobWithMetadata<Record<string, unknown>>) {
+    this.running.add(job.id);
+    try {
+      return await this.runJob(def, job);
+    } finally {
+      this.running.delete(job.id);
+    }
+  }
+
+  private async runJob(def: JobDefinition, job: PgBoss.JobWithMetadata<Record<string, unknown>>) {
     const { actorId, ...input } = job.data;
     const attempt = job.retryCount + 1;
     await this.db
@@ -184,6 +197,7 @@ export class JobQueue {
       })
       .where(eq(jobs.id, job.id));
     this.events.emit('start', { id: job.id, kind: def.kind, attempt });
+    if (!def.system) this.options.log?.info({ jobId: job.id, kind: def.kind, attempt }, 'job started');
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     // At most four writes a second; the last report is always written.
@@ -279,9 +293,12 @@ export class JobQueue {
     });
   }
 
-  /** Resolves with the job's row once it is completed or failed (or when `timeoutMs` passed). */
+  /**
+   * Resolves with the job's row once it is completed or failed (or when `timeoutMs` passed, or once
+   * this process drains while the job is not running here: another process will run it).
+   */
   async wait(id: string, timeoutMs = 600_000): Promise<JobRow> {
-    return waitForJob(this.db, this.events, id, timeoutMs);
+    return waitForJob(this.db, this.events, id, timeoutMs, () => this.draining && !this.running.has(id));
   }
 
   /**
@@ -296,9 +313,33 @@ export class JobQueue {
     return outcomeOf<R>(id, await this.wait(id, timeoutMs));
   }
 
-  /** Stops taking jobs; with `graceful`, waits for the running ones (up to `timeoutMs`). */
-  async stop(graceful = true, timeoutMs = 30_000) {
+  /**
+   * The start of a shutdown's drain: takes no more jobs (those queued now wait for another process,
+   * or this one's next start) while the running ones go on; waits for jobs not running here end
+   * (their requests answer 202 with the job's id). Answers the number of jobs still running here.
+   */
+  async pause() {
+    if (this.draining) return this.running.size;
+    this.draining = true;
     for (const t of this.timers) clearInterval(t);
+    for (const kind of this.workers.keys()) await this.boss.offWork(kind);
+    this.events.emit('draining');
+    if (this.running.size)
+      this.options.log?.info(
+        { jobs: [...this.running] },
+        `jobs: draining, ${this.running.size} running here, no more taken`,
+      );
+    return this.running.size;
+  }
+
+  /**
+   * Stops taking jobs; with `graceful`, waits for the running ones, up to `timeoutMs` (default
+   * {@link JobsOptions.stopSeconds}): pg-boss then fails those still running for another process to
+   * retry, which is why the default outlasts the server's drain bound (a job that may still commit
+   * is never handed to a second process; a process cut at its bound leaves it to expire).
+   */
+  async stop(graceful = true, timeoutMs = (this.options.stopSeconds ?? 30) * 1000) {
+    await this.pause();
     await this.boss.stop({ graceful, wait: true, timeout: timeoutMs, close: false });
     await Promise.all(this.pendingWrites);
   }

@@ -6,14 +6,16 @@ import { AppError } from '../../lib/errors';
 import { errorOf, TERMINAL, type JobRow } from './job-state';
 
 /**
- * Resolves with the job's row once it is completed or failed (or when `timeoutMs` passed), woken by
- * the queue's `done` events.
+ * Resolves with the job's row once it is completed or failed (or when `timeoutMs` passed, or when
+ * `leftToOthers` says this process will not run it: it drains), woken by the queue's `done` and
+ * `draining` events.
  */
 export async function waitForJob(
   db: Db,
   events: EventEmitter,
   id: string,
   timeoutMs = 600_000,
+  leftToOthers: () => boolean = () => false,
 ): Promise<JobRow> {
   const read = async () => (await db.select().from(jobs).where(eq(jobs.id, id)))[0];
   const deadline = Date.now() + timeoutMs;
@@ -23,11 +25,13 @@ export async function waitForJob(
       const on = (e: { id: string }) => e.id === id && resolve();
       // Another process may run it: look again now and then.
       const timer = setTimeout(resolve, 500);
+      const draining = () => resolve();
       events.on('done', on);
-      off = () => (clearTimeout(timer), events.off('done', on));
+      events.on('draining', draining);
+      off = () => (clearTimeout(timer), events.off('done', on), events.off('draining', draining));
     });
     const row = await read();
-    if (!row || TERMINAL.includes(row.state) || Date.now() > deadline) {
+    if (!row || TERMINAL.includes(row.state) || Date.now() > deadline || leftToOthers()) {
       off();
       return row;
     }
