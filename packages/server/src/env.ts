@@ -1,4 +1,65 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+/** Names of address ranges that Fastify's `trustProxy` (`@fastify/proxy-addr`) understands. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** Why one entry of TRUST_PROXY is not an address, a CIDR range or a range name; null when it is. */
+function proxyEntryProblem(entry: string): string | null {
+  if (PROXY_RANGE_NAMES.includes(entry)) return null;
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length > 0) return `"${entry}" is not an IP address or CIDR range`;
+  if (prefix === undefined) return null;
+  const bits = family === 4 ? 32 : 128;
+  // proxy-addr refuses /0 (every address a proxy, i.e. `true`).
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) >= 1 && Number(prefix) <= bits
+    ? null
+    : `"${entry}": the prefix length must be 1 to ${bits}`;
+}
+
+/**
+ * TRUST_PROXY: the reverse proxies whose `X-Forwarded-For` is believed (Fastify's `trustProxy`). Unset or
+ * `false`: none, the client address is the socket's. Otherwise a comma-separated list of the proxies'
+ * addresses or CIDR ranges (`127.0.0.1`, `10.0.0.0/8`, `loopback`, `uniquelocal`): a request from one
+ * of them is attributed to the address it forwards for. `true` (every peer is a proxy) and hop counts
+ * are refused: either lets a client choose its own address (see SECURITY.md).
+ */
+const TrustProxy = z
+  .string()
+  .default('false')
+  .transform((v, ctx): false | string[] => {
+    const value = v.trim();
+    if (value === 'false') return false;
+    if (value === 'true') {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'true would believe any X-Forwarded-For a client sends (a made-up address evades every per-address ' +
+          "limit); give the proxies' addresses instead, e.g. TRUST_PROXY=127.0.0.1 for a proxy on this host",
+      });
+      return z.NEVER;
+    }
+    if (/^\d+$/.test(value)) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'hop counts are not supported (Fastify 5 ignores them: they cannot tell a proxy from a client ' +
+          "that forges the header); give the proxies' addresses, e.g. TRUST_PROXY=127.0.0.1",
+      });
+      return z.NEVER;
+    }
+    const entries = value.split(',').map((e) => e.trim());
+    const problems = entries.map((e) => (e === '' ? 'empty entry' : proxyEntryProblem(e))).filter(Boolean);
+    if (problems.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${problems.join('; ')} (expected false or a comma-separated list of proxy addresses / CIDR ranges)`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
 
 /** Environment of the server, parsed once at boot; a bad value stops the start with a clear message. */
 const EnvSchema = z.object({
@@ -12,6 +73,8 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   /** PostgreSQL connection string; when set, the server uses PostgreSQL instead of PGlite. */
   DATABASE_URL: z.string().url().optional(),
+  /** Reverse proxies whose X-Forwarded-For names the client (rate limits, lockouts, audit); unset: none. */
+  TRUST_PROXY: TrustProxy,
   /** Send cookies with the Secure flag (behind HTTPS). */
   COOKIE_SECURE: z
     .enum(['true', 'false'])
