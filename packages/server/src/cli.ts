@@ -47,7 +47,9 @@ Commands:
   restore <file> [--force]  load a backup into an empty database (--force replaces a non-empty one)
 
 Environment: PORT (3000), HOST (0.0.0.0), DATA_DIR (./data, PGlite), DATABASE_URL (PostgreSQL; overrides DATA_DIR),
-  REDIS_URL (several processes share rate limits through it), SHUTDOWN_GRACE_SECONDS (25: SIGTERM drains
+  REDIS_URL (several processes share rate limits through it), TRUST_PROXY (behind a reverse proxy: its
+  addresses / CIDR ranges, whose X-Forwarded-For gives the client address for rate limits, lockouts and the
+  audit log; unset: the socket's address), SHUTDOWN_GRACE_SECONDS (25: SIGTERM drains
   in-flight requests and running jobs this long at most; jobs queued meanwhile are left to other processes),
   AUDIT_SEAL_SECONDS (5; 0 disables): start seals new audit entries this often;
   MONITORING_SWEEP_MINUTES (60; 0 disables): start sends reporting reminders and escalations, raises early
