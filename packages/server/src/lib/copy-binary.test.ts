@@ -87,6 +87,29 @@ describe('CopyBinary', () => {
     expect(new CopyBinary().take()).toEqual([]);
   });
 
+  it('writes texts that start in ASCII and go on in other scripts, short and long', async () => {
+    await db.exec('truncate t');
+    const b = new CopyBinary();
+    const texts = ['L0001 统计局月报', 'ascii only', '', 'a\ud800b', 'x'.repeat(300) + '二'];
+    // A lone surrogate is written as U+FFFD, as Buffer#write writes it.
+    const stored = texts.map((s) => Buffer.from(s, 'utf8').toString('utf8'));
+    texts.forEach((s, k) => {
+      b.row(8);
+      b.null();
+      b.int8(k);
+      b.null();
+      b.null();
+      b.text(s);
+      b.jsonb(JSON.stringify({ s: stored[k] }));
+      b.null();
+      b.null();
+    });
+    await copy(b.take());
+    const back = await db.query<{ s: string; j: { s: string } }>(`select s, j from t order by n`);
+    expect(back.rows).toEqual(stored.map((s) => ({ s, j: { s } })));
+    expect(stored[3]).toBe('a\ufffdb');
+  });
+
   it('refuses a uuid that is not one', () => {
     const b = new CopyBinary();
     expect(() => b.uuid('0199c2f0-1a2b-7c3d-8e4f-a0b1c2d3e4f')).toThrow('not a uuid');

@@ -36,9 +36,32 @@ export function answerAuditCte(source: string): string {
 /**
  * The `value.report` entry of a value stored by a values import, as {@link appendAudit} would write it
  * with the row as `entity` and `data: { planId, indicatorCode, period, value }`, the actor being the
- * reporter: one line of COPY text for audit_log (columns {@link AUDIT_COPY_COLUMNS}), hashed here
- * as text (the import writes a million of them). `row` as in coverage.ts reportedValueText; `at` is
- * the entry's time as toISOString writes it; the entry hash's algorithm is the configured one.
+ * reporter: its `data` (JSON text), entity hash and hash, hashed here as text (the import writes a
+ * million of them). `row` as in coverage.ts reportedValueText; `at` is the entry's time as toISOString
+ * writes it; the entry hash's algorithm is the configured one. The entry's other fields: `seq`, `at`,
+ * the reporter as actor, action `value.report`, entity `actual_value` and the row's id, no prevHash.
+ */
+export function valueReportEntry(
+  row: Parameters<typeof reportedValueText>[0],
+  seq: number,
+  at: string,
+  algorithm: ChainAlgorithm = chainAlgorithm(),
+): { data: string; entityHash: string; hash: string } {
+  const entityHash = sha256(reportedValueText(row));
+  const data =
+    `{"indicatorCode":${jsonString(row.indicatorCode)},"period":${jsonString(row.period)},` +
+    `"planId":"${row.planId}","value":${row.value}}`;
+  const hash = chainDigest(
+    `{"action":"value.report","actorId":"${row.reportedBy}","at":"${at}","data":${data},` +
+      `"entityHash":"${entityHash}","entityId":"${row.id}","entityType":"actual_value","prevHash":null,"seq":${seq}}`,
+    algorithm,
+  );
+  return { data, entityHash, hash };
+}
+
+/**
+ * The entry of {@link valueReportEntry} as one line of COPY text for audit_log (columns
+ * {@link AUDIT_COPY_COLUMNS}).
  */
 export function valueReportLine(
   row: Parameters<typeof reportedValueText>[0],
@@ -46,16 +69,8 @@ export function valueReportLine(
   at: string,
   algorithm: ChainAlgorithm = chainAlgorithm(),
 ) {
-  const h = sha256(reportedValueText(row));
-  const data =
-    `{"indicatorCode":${jsonString(row.indicatorCode)},"period":${jsonString(row.period)},` +
-    `"planId":"${row.planId}","value":${row.value}}`;
-  const hash = chainDigest(
-    `{"action":"value.report","actorId":"${row.reportedBy}","at":"${at}","data":${data},` +
-      `"entityHash":"${h}","entityId":"${row.id}","entityType":"actual_value","prevHash":null,"seq":${seq}}`,
-    algorithm,
-  );
-  return `${seq}\t${at}\t${row.reportedBy}\tvalue.report\tactual_value\t${row.id}\t${copyField(data)}\t${h}\t\\N\t${hash}\n`;
+  const { data, entityHash, hash } = valueReportEntry(row, seq, at, algorithm);
+  return `${seq}\t${at}\t${row.reportedBy}\tvalue.report\tactual_value\t${row.id}\t${copyField(data)}\t${entityHash}\t\\N\t${hash}\n`;
 }
 
 /** audit_log columns of the lines {@link valueReportLine} writes. */

@@ -6,7 +6,7 @@
  */
 export { AUDIT_COVERAGE, coverageTable, entityHash, evidenceMeta, planTreeSnapshot } from './coverage';
 export { appendAudit, entryHash, nextAuditSeqs, type AuditEntryInput } from './append';
-export { answerAuditCte, AUDIT_COPY_COLUMNS, valueReportLine } from './bulk-entries';
+export { answerAuditCte, AUDIT_COPY_COLUMNS, valueReportEntry, valueReportLine } from './bulk-entries';
 export { merkleRoot, sealAudit, startAuditSealer } from './seal';
 export { auditBaseline } from './baseline';
 export { verifyAudit, type AuditProblem, type AuditReport } from './verify';

@@ -9,7 +9,7 @@ import { CopyBinary } from '../../lib/copy-binary';
 import { orderedIds } from '../../lib/ordered-ids';
 import { chainAlgorithm } from '../../lib/hash';
 import { isLite } from '../jobs/files';
-import { AUDIT_COPY_COLUMNS, valueReportLine } from '../audit/service';
+import { AUDIT_COPY_COLUMNS, valueReportEntry, valueReportLine } from '../audit/service';
 import { assertCycleNotPublished } from '../cycles/freeze';
 import { assertCanReport, loadPlanScope, type PlanScope } from '../plans/access';
 import { planLeafCodes } from './service';
@@ -154,34 +154,37 @@ function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existin
   const seqDb = lite ? tx : db;
   const valueLine = (r: ValueRow, id: string) =>
     `${id}\t${planId}\t${copyField(r.code)}\t${copyField(r.period)}\t${r.value}\t${copyField(r.note)}\treported\t${reportedBy}\t${reportedAt}\n`;
-  const entryLine = (r: ValueRow, id: string, version: number, seq: number, at: string) =>
-    valueReportLine(
-      {
-        id,
-        planId,
-        indicatorCode: r.code,
-        period: r.period,
-        value: r.value,
-        note: r.note,
-        reportedBy,
-        reportedAt,
-        version,
-      },
-      seq,
-      at,
-      algorithm,
-    );
-  // Fields the same in every row, encoded once (binary format).
+  const entryRow = (r: ValueRow, id: string, version: number) => ({
+    id,
+    planId,
+    indicatorCode: r.code,
+    period: r.period,
+    value: r.value,
+    note: r.note,
+    reportedBy,
+    reportedAt,
+    version,
+  });
+  // Fields the same in every row, encoded once (binary format): of a value, the plan; its status,
+  // reporter and time (consecutive columns).
   const planField = CopyBinary.encode((b) => b.uuid(planId));
-  const reporterField = CopyBinary.encode((b) => b.uuid(reportedBy));
-  const reportedField = CopyBinary.encode((b) => b.text('reported'));
-  const reportedAtField = CopyBinary.encode((b) => b.timestamptz(Date.parse(reportedAt)));
-  const actionField = CopyBinary.encode((b) => b.text('value.report'));
-  const typeField = CopyBinary.encode((b) => b.text('actual_value'));
+  const reportedFields = CopyBinary.encode((b) => {
+    b.text('reported');
+    b.uuid(reportedBy);
+    b.timestamptz(Date.parse(reportedAt));
+  });
+  /** Of an entry: its time, actor, action and entity type (consecutive columns), per entry time. */
+  const entryFields = (at: string) =>
+    CopyBinary.encode((b) => {
+      b.timestamptz(Date.parse(at));
+      b.uuid(reportedBy);
+      b.text('value.report');
+      b.text('actual_value');
+    });
 
   /**
    * A batch's COPY bytes: text lines on PGlite (sent by {@link insertLines}), binary on PostgreSQL
-   * (the entry's fields taken from the line valueReportLine writes, so both formats store one text).
+   * (an entry's fields those of valueReportEntry, as valueReportLine writes them in the text format).
    */
   const batchBytes = () => {
     if (lite) {
@@ -189,13 +192,13 @@ function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existin
       return {
         value: (r: ValueRow, id: string) => text.add(valueLine(r, id)),
         entry: (r: ValueRow, id: string, version: number, seq: number, at: string) =>
-          text.add(entryLine(r, id, version, seq, at)),
+          text.add(valueReportLine(entryRow(r, id, version), seq, at, algorithm)),
         take: () => text.take(),
       };
     }
     const bin = new CopyBinary();
     let atText = '';
-    let atField: Buffer = Buffer.alloc(0);
+    let atFields: Buffer = Buffer.alloc(0);
     return {
       value(r: ValueRow, id: string) {
         bin.row(VALUE_COLUMNS.length);
@@ -205,28 +208,19 @@ function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existin
         bin.text(r.period);
         bin.float8(r.num);
         bin.text(r.note);
-        bin.field(reportedField);
-        bin.field(reporterField);
-        bin.field(reportedAtField);
+        bin.field(reportedFields);
       },
       entry(r: ValueRow, id: string, version: number, seq: number, at: string) {
-        // seq, at, actor, action, entity type and id as given; data, entity hash and hash as written
-        // (`…\t${id}\t${data}\t${entityHash}\t\\N\t${hash}\n`, the entity hash 64 hex digits).
-        const line = entryLine(r, id, version, seq, at);
-        const start = line.indexOf(id) + id.length + 1;
-        const end = line.indexOf('\t', start);
+        const e = valueReportEntry(entryRow(r, id, version), seq, at, algorithm);
         bin.row(AUDIT_COPY_COLUMNS.length);
         bin.int8(seq);
-        if (at !== atText) atField = CopyBinary.encode((b) => b.timestamptz(Date.parse((atText = at))));
-        bin.field(atField);
-        bin.field(reporterField);
-        bin.field(actionField);
-        bin.field(typeField);
+        if (at !== atText) atFields = entryFields((atText = at));
+        bin.field(atFields);
         bin.text(id);
-        bin.jsonb(uncopy(line.slice(start, end))!);
-        bin.text(line.slice(end + 1, end + 65));
+        bin.jsonb(e.data);
+        bin.text(e.entityHash);
         bin.null();
-        bin.text(line.slice(end + 69, -1));
+        bin.text(e.hash);
       },
       take: () => bin.take(),
     };
