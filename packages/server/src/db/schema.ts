@@ -441,7 +441,13 @@ export const auditLog = pgTable(
     seal: integer('seal'),
   },
   (t) => [
-    index('audit_entity').on(t.entityType, t.entityId),
+    // An entity's entries, looked up one by one for companions (append.ts latestHashes) and by type
+    // (baseline.ts). Values' entries (`actual_value`, a million from one import) are never looked up
+    // one by one: they stay out of it, so an import does not write an index entry per value
+    // (migration 0038; a query reaching this index repeats the condition, AUDIT_ENTITY_INDEXED).
+    index('audit_entity')
+      .on(t.entityType, t.entityId)
+      .where(sql`entity_type <> 'actual_value'`),
     index('audit_unsealed')
       .on(t.seq)
       .where(sql`seal is null`),

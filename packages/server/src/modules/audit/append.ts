@@ -69,6 +69,14 @@ export function entryHash(
   );
 }
 
+/**
+ * Entity types whose entries the `audit_entity` index leaves out (migration 0038: a values import
+ * writes a million of them, never looked up one by one), and the index's condition: a query by
+ * entity repeats it to use the index (a query on a left-out type scans the log).
+ */
+export const AUDIT_ENTITY_UNINDEXED = ['actual_value'];
+export const AUDIT_ENTITY_INDEXED = sql.raw(`entity_type <> 'actual_value'`);
+
 type Keyed = { type: string; id: string };
 const keyOf = (k: Keyed) => `${k.type}:${k.id}`;
 
@@ -76,13 +84,14 @@ const keyOf = (k: Keyed) => `${k.type}:${k.id}`;
 async function latestHashes(tx: DbOrTx, keys: Keyed[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (keys.length === 0) return out;
+  const indexed = keys.every((k) => !AUDIT_ENTITY_UNINDEXED.includes(k.type));
   const list = await rowsOf<{ entity_type: string; entity_id: string; entity_hash: string }>(
     tx,
     sql`select distinct on (entity_type, entity_id) entity_type, entity_id, entity_hash
         from audit_log l
         join jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(type text, id text)
           on l.entity_type = k.type and l.entity_id = k.id
-        where l.entity_hash is not null
+        where l.entity_hash is not null ${indexed ? sql`and ${AUDIT_ENTITY_INDEXED}` : sql``}
         order by entity_type, entity_id, seq desc`,
   );
   for (const r of list) out.set(`${r.entity_type}:${r.entity_id}`, r.entity_hash);

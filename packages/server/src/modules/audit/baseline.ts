@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../../db/client';
 import { AUDIT_COVERAGE } from './coverage';
-import { appendAudit, type AuditEntryInput } from './append';
+import { appendAudit, AUDIT_ENTITY_INDEXED, AUDIT_ENTITY_UNINDEXED, type AuditEntryInput } from './append';
 
 /**
  * Records the current hash of every covered row that has no audit entry yet (action `audit.baseline`):
@@ -17,7 +17,9 @@ export async function auditBaseline(db: Db, actorId: string | null): Promise<num
         (
           await rowsOf<{ entity_id: string }>(
             tx,
-            sql`select distinct entity_id from audit_log where entity_type = ${c.type} and entity_hash is not null`,
+            // A type the audit_entity index covers is read through it; values' entries by a scan.
+            sql`select distinct entity_id from audit_log where entity_type = ${c.type} and entity_hash is not null
+              ${AUDIT_ENTITY_UNINDEXED.includes(c.type) ? sql`` : sql`and ${AUDIT_ENTITY_INDEXED}`}`,
           )
         ).map((r) => r.entity_id),
       );
