@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { crc32, deflateRawSync } from 'node:zlib';
+import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { describe, expect, it, vi } from 'vitest';
 import {
@@ -127,6 +128,46 @@ describe('readSheetRows', () => {
     ]);
     const bad = await refusal(read(Buffer.from('a,b\n"open,2\n'), 'v.csv'));
     expect(bad).toMatchObject({ statusCode: 400, message: expect.stringMatching(/not valid CSV/) });
+  });
+
+  it('reads quote-free lines itself and the rest with csv-parse, rows as csv-parse makes them', async () => {
+    /** What csv-parse alone makes of a file, as the reader hands it out. */
+    const reference = (file: Buffer) =>
+      (parseCsv(file, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][])
+        .map((values, k) => ({ row: k + 1, cells: values.map((v) => v.trim()) }))
+        .filter((r) => r.cells.some((c) => c !== ''));
+    const body = (n: number, end: string) =>
+      Array.from(
+        { length: n },
+        (_, i) => `L${i % 1000},2025-0${(i % 9) + 1},${i / 4},${i % 3 ? '' : '统计局'}`,
+      ).join(end);
+    const files = [
+      `indicatorCode,period,value,note\n${body(5000, '\n')}\n`,
+      `\uFEFFindicatorCode,period\r\n${body(3000, '\r\n')}\r\n"a,b",1\r\n${body(2000, '\r\n')}`,
+      `h\n${body(3000, '\n')}\n\n x ,"multi\nline",\r\n${body(3000, '\n')}\n`,
+      // In a \r\n file a bare \n belongs to a field; a \r-only file is csv-parse's from the start.
+      `h\r\n${body(10, '\r\n')}\r\nx\ny\r\n${body(10, '\r\n')}`,
+      `h\r${body(10, '\r')}`,
+      `h\n${body(10, '\n')}`,
+    ].map((f) => Buffer.from(f, 'utf8'));
+    for (const file of files)
+      for (const size of [1, 7, 65536]) {
+        const chunks = [];
+        for (let i = 0; i < file.length; i += size) chunks.push(file.subarray(i, i + size));
+        expect(await read(Readable.from(chunks), 'v.csv')).toEqual(reference(file));
+      }
+    // An error after lines read here names the line of the file, as csv-parse alone does.
+    const bad = `h\r\n${body(100, '\r\n')}\r\nx,"open\r\n`;
+    let alone = '';
+    try {
+      parseCsv(Buffer.from(bad), { relax_column_count: true });
+    } catch (e) {
+      alone = (e as Error).message;
+    }
+    expect(alone).toMatch(/at line 10\d/);
+    const refused = await refusal(read(Buffer.from(bad), 'v.csv'));
+    expect(refused).toMatchObject({ statusCode: 400 });
+    expect((refused as unknown as { details: { message: string }[] }).details[0].message).toContain(alone);
   });
 
   it('applies a cell reader of the caller', async () => {

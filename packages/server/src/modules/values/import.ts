@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf, type Db, type DbOrTx, type Tx } from '../../db/client';
 import type { Actor } from '../../lib/actor';
 import { AppError, badRequest, conflict, type ErrorDetail } from '../../lib/errors';
-import { readSheetRows } from '../../lib/sheet-stream';
+import { readSheetRowBatches } from '../../lib/sheet-stream';
 import { copyField, copyInto, CopyBuffer } from '../../lib/copy';
 import { CopyBinary } from '../../lib/copy-binary';
 import { orderedIds } from '../../lib/ordered-ids';
@@ -415,60 +415,62 @@ export async function importValues(
     const input = typeof source === 'function' ? source(tx) : source;
     let index: Record<string, number> | null = null;
     let i = 0;
-    for await (const { row, cells } of readSheetRows(input, filename, {
+    const batches = readSheetRowBatches(input, filename, {
       maxRows: opts.maxRows ?? MAX_VALUE_ROWS,
       onBytes: opts.onBytes,
-    })) {
-      if (!index) {
-        const header = cells.map((h) => h.trim());
-        index = Object.fromEntries(COLUMNS.map((c) => [c, header.indexOf(c)]));
-        const missing = COLUMNS.filter((c) => c !== 'note' && index![c] < 0);
-        if (missing.length)
-          throw badRequest(
-            `Missing column(s): ${missing.join(', ')}`,
-            missing.map((c) => ({ path: `file.columns.${c}`, message: 'missing header' })),
-          );
-        continue;
+    });
+    for await (const batch of batches)
+      for (const { row, cells } of batch) {
+        if (!index) {
+          const header = cells.map((h) => h.trim());
+          index = Object.fromEntries(COLUMNS.map((c) => [c, header.indexOf(c)]));
+          const missing = COLUMNS.filter((c) => c !== 'note' && index![c] < 0);
+          if (missing.length)
+            throw badRequest(
+              `Missing column(s): ${missing.join(', ')}`,
+              missing.map((c) => ({ path: `file.columns.${c}`, message: 'missing header' })),
+            );
+          continue;
+        }
+        const cell = (c: (typeof COLUMNS)[number]) => (index![c] >= 0 ? (cells[index![c]] ?? '') : '');
+        const code = cell('indicatorCode');
+        const period = cell('period');
+        const raw = cell('value');
+        const value = Number(raw);
+        let ok = true;
+        if (!code) ok = problem('indicatorCode', `row ${row}: empty`);
+        else if (!leafCodes.has(code))
+          ok = problem('indicatorCode', `row ${row}: no leaf indicator ${code} in this plan`);
+        const periodOk = PERIOD.test(period);
+        if (!periodOk)
+          ok = problem('period', `row ${row}: '${period}' is not 2025, 2025-Q3, 2025-H1 or 2025-09`);
+        if (raw === '' || !Number.isFinite(value))
+          ok = problem('value', `row ${row}: '${raw}' is not a number`);
+        if (periodOk && leafCodes.has(code)) {
+          // Keys seen, as small integers per leaf: a million rows keep no strings alive (garbage
+          // collection took a third of the import's time in Node with a Set of `code|period` texts).
+          let periods = seen.get(code);
+          if (!periods) seen.set(code, (periods = new Set()));
+          const key = periodKey(period);
+          if (ok && periods.has(key)) ok = problem('period', `row ${row}: ${code} ${period} appears twice`);
+          periods.add(key);
+        }
+        i++;
+        if (i % PROGRESS_EVERY === 0) opts.onProgress?.(i);
+        // After the first problem nothing more is written (the transaction is rolled back anyway).
+        if (problems || !ok || closed) continue;
+        // The number's JSON text: the value stored and the text its audit entry hashes.
+        const pending = store.add({
+          code,
+          period,
+          value: JSON.stringify(value),
+          // As its JSON text stores it (-0 as 0).
+          num: value === 0 ? 0 : value,
+          note: cell('note') || null,
+        });
+        if (pending) await pending;
+        if (store.pending >= WRITE_BATCH) await store.flush();
       }
-      const cell = (c: (typeof COLUMNS)[number]) => (index![c] >= 0 ? (cells[index![c]] ?? '') : '');
-      const code = cell('indicatorCode');
-      const period = cell('period');
-      const raw = cell('value');
-      const value = Number(raw);
-      let ok = true;
-      if (!code) ok = problem('indicatorCode', `row ${row}: empty`);
-      else if (!leafCodes.has(code))
-        ok = problem('indicatorCode', `row ${row}: no leaf indicator ${code} in this plan`);
-      const periodOk = PERIOD.test(period);
-      if (!periodOk)
-        ok = problem('period', `row ${row}: '${period}' is not 2025, 2025-Q3, 2025-H1 or 2025-09`);
-      if (raw === '' || !Number.isFinite(value))
-        ok = problem('value', `row ${row}: '${raw}' is not a number`);
-      if (periodOk && leafCodes.has(code)) {
-        // Keys seen, as small integers per leaf: a million rows keep no strings alive (garbage
-        // collection took a third of the import's time in Node with a Set of `code|period` texts).
-        let periods = seen.get(code);
-        if (!periods) seen.set(code, (periods = new Set()));
-        const key = periodKey(period);
-        if (ok && periods.has(key)) ok = problem('period', `row ${row}: ${code} ${period} appears twice`);
-        periods.add(key);
-      }
-      i++;
-      if (i % PROGRESS_EVERY === 0) opts.onProgress?.(i);
-      // After the first problem nothing more is written (the transaction is rolled back anyway).
-      if (problems || !ok || closed) continue;
-      // The number's JSON text: the value stored and the text its audit entry hashes.
-      const pending = store.add({
-        code,
-        period,
-        value: JSON.stringify(value),
-        // As its JSON text stores it (-0 as 0).
-        num: value === 0 ? 0 : value,
-        note: cell('note') || null,
-      });
-      if (pending) await pending;
-      if (store.pending >= WRITE_BATCH) await store.flush();
-    }
     await store.finish();
     // @fastify/multipart marks a file cut at its size limit: never store the part that arrived.
     if ((input as { truncated?: boolean }).truncated)
