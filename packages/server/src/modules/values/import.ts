@@ -43,6 +43,9 @@ function periodKey(period: string): number {
   return year * 128 + sub;
 }
 
+/** The cell of a row at a column's index (-1: no such column), '' when absent. */
+const cellAt = (cells: string[], at: number) => (at >= 0 ? (cells[at] ?? '') : '');
+
 /** Whether the plan takes values now: approved, its cycle's results not published (409 otherwise). */
 async function assertPlanTakesValues(db: DbOrTx, scope: PlanScope) {
   await assertCycleNotPublished(db, scope.plan.cycleId);
@@ -432,10 +435,9 @@ export async function importValues(
             );
           continue;
         }
-        const cell = (c: (typeof COLUMNS)[number]) => (index![c] >= 0 ? (cells[index![c]] ?? '') : '');
-        const code = cell('indicatorCode');
-        const period = cell('period');
-        const raw = cell('value');
+        const code = cellAt(cells, index.indicatorCode);
+        const period = cellAt(cells, index.period);
+        const raw = cellAt(cells, index.value);
         const value = Number(raw);
         let ok = true;
         if (!code) ok = problem('indicatorCode', `row ${row}: empty`);
@@ -466,7 +468,7 @@ export async function importValues(
           value: JSON.stringify(value),
           // As its JSON text stores it (-0 as 0).
           num: value === 0 ? 0 : value,
-          note: cell('note') || null,
+          note: cellAt(cells, index.note) || null,
         });
         if (pending) await pending;
         if (store.pending >= WRITE_BATCH) await store.flush();
