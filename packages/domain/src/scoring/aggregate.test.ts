@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { IndicatorNode } from '../indicators/types';
+import type { IndicatorNode, SubjectType } from '../indicators/types';
 import { validateTree } from '../indicators/validate';
 import {
   MISSING_DATA_POLICIES,
+  panel,
   scoreAppraisee,
   type BreakdownNode,
   type LeafInput,
@@ -468,5 +469,66 @@ describe('missing inputs (ScoreOptions.missingData)', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('panel figures do not depend on the order the ratings come in', () => {
+  // Fractional weights and scores make a floating-point sum depend on its order: the compute (index
+  // order), the explanation and a recomputation from the open-data bundle (sorted) must agree.
+  const ratingsArb = fc.array(
+    fc.record({
+      subject: fc.constant<SubjectType>('public'),
+      score: fc.oneof(fc.double({ min: 0, max: 100, noNaN: true }), fc.constantFrom(33.3, 66.7)),
+      weight: fc.oneof(fc.constant(1), fc.double({ min: 0, max: 3, noNaN: true })),
+      estimate: fc.boolean(),
+    }),
+    { minLength: 1, maxLength: 9 },
+  );
+  it('gives the same mean and used figure, to the bit, for any order', () => {
+    fc.assert(
+      fc.property(ratingsArb, fc.integer({ min: 0, max: 2 }), fc.nat(), (ratings, trim, seed) => {
+        // A permutation of the ratings from the seed (Fisher–Yates on a seeded sequence).
+        const shuffled = [...ratings];
+        let x = seed;
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          x = (x * 1103515245 + 12345) % 2147483648;
+          const j = x % (i + 1);
+          [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+        }
+        const options = { trimEachSide: trim };
+        const a = panel('public', ratings, options, 'A1');
+        const b = panel('public', shuffled, options, 'A1');
+        expect(Object.is(a.used, b.used)).toBe(true);
+        expect(Object.is(a.mean, b.mean)).toBe(true);
+      }),
+      { seed: 20261201, numRuns: 500 },
+    );
+  });
+  it('sums 0.1, 0.2 and 0.7-weighted scores alike in every order (a case where order matters)', () => {
+    const rs = [
+      { subject: 'public' as const, score: 33.3, weight: 0.1 },
+      { subject: 'public' as const, score: 66.7, weight: 0.2 },
+      { subject: 'public' as const, score: 99.9, weight: 0.7 },
+    ];
+    const orders = [
+      [0, 1, 2],
+      [0, 2, 1],
+      [1, 0, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [2, 1, 0],
+    ];
+    const figures = new Set(
+      orders.map(
+        (o) =>
+          panel(
+            'public',
+            o.map((i) => rs[i]),
+            {},
+            'A1',
+          ).used,
+      ),
+    );
+    expect(figures.size).toBe(1);
   });
 });

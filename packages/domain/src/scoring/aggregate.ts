@@ -189,9 +189,13 @@ export function panel(
   });
   const notes: string[] = [];
   const n = ratings.length;
+  // Summed in the order of score, then weight (equal pairs add equal terms), so that the mean never
+  // depends on the order the ratings were read in: the compute's reads, the explanation's and a
+  // recomputation from the open-data bundle give the same figure to the last bit.
   const weightedMean = (rs: Rating[]) => {
-    const w = rs.reduce((s, r) => s + (r.weight ?? 1), 0);
-    return w > 0 ? rs.reduce((s, r) => s + (r.weight ?? 1) * r.score, 0) / w : NaN;
+    const sorted = [...rs].sort((a, b) => a.score - b.score || (a.weight ?? 1) - (b.weight ?? 1));
+    const w = sorted.reduce((s, r) => s + (r.weight ?? 1), 0);
+    return w > 0 ? sorted.reduce((s, r) => s + (r.weight ?? 1) * r.score, 0) / w : NaN;
   };
   const minRaters = options.minRaters ?? 1;
   const mean = weightedMean(ratings);

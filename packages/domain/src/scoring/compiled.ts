@@ -338,7 +338,7 @@ function slotRatings(inputs: SlotInputs, slot: number): number {
   return count;
 }
 
-/** Indices of the raters of one panel (reused: scoring is synchronous and never re-entered). */
+/** Indices of the ratings of one panel (reused: scoring is synchronous and never re-entered). */
 const scratch: number[] = [];
 
 /**
@@ -350,11 +350,8 @@ const scratch: number[] = [];
  */
 function panelUsed(subject: SubjectType, count: number, options: ScoreOptions, code: string): number {
   if (count < 0) return NaN;
-  // The panel's ratings in their order: checked, counted and summed as panel()'s weightedMean does.
+  // The panel's ratings, checked and counted in their order, as panel() does.
   let n = 0;
-  let w = 0;
-  let sum = 0;
-  let m = 0;
   for (let i = 0; i < count; i++) {
     if (rSubject[rFrom + i] !== subject) continue;
     const score = rScore[rFrom + i];
@@ -363,18 +360,12 @@ function panelUsed(subject: SubjectType, count: number, options: ScoreOptions, c
       throw new DomainError(`inputs.${code}.ratings[${n}].score`, `rating ${score} must be within 0–100`);
     if (!Number.isFinite(weight) || weight < 0)
       throw new DomainError(`inputs.${code}.ratings[${n}].weight`, `rater weight ${weight} must be ≥ 0`);
-    n++;
-    if (!rEstimate || !rEstimate[i]) scratch[m++] = i;
-    w = w + weight;
-    sum = sum + weight * score;
+    scratch[n++] = i;
   }
-  const mean = w > 0 ? sum / w : NaN;
-  if (n === 0 || n < (options.minRaters ?? 1) || Number.isNaN(mean)) return NaN;
-  const k = Math.max(0, Math.floor(options.trimEachSide ?? 0));
-  if (!(k > 0 && m > 2 * k)) return mean;
-  // Raters by score, then weight, then order (insertion sort: a panel is a handful of raters, and
-  // the order is total, so any sort gives this one), less k each side; then the estimates.
-  for (let a = 1; a < m; a++) {
+  // By score, then weight, then order (insertion sort: a panel is a handful of ratings, and the
+  // order is total, so any sort gives this one); summed in that order, as panel()'s weightedMean
+  // does, so that no figure depends on the order the ratings were read in.
+  for (let a = 1; a < n; a++) {
     const x = scratch[a];
     let b = a - 1;
     while (b >= 0 && before(x, scratch[b])) {
@@ -383,26 +374,39 @@ function panelUsed(subject: SubjectType, count: number, options: ScoreOptions, c
     }
     scratch[b + 1] = x;
   }
+  let w = 0;
+  let sum = 0;
+  let m = 0;
+  for (let a = 0; a < n; a++) {
+    const i = rFrom + scratch[a];
+    if (!rEstimate || !rEstimate[scratch[a]]) m++;
+    w = w + rWeight[i];
+    sum = sum + rWeight[i] * rScore[i];
+  }
+  const mean = w > 0 ? sum / w : NaN;
+  if (n === 0 || n < (options.minRaters ?? 1) || Number.isNaN(mean)) return NaN;
+  const k = Math.max(0, Math.floor(options.trimEachSide ?? 0));
+  if (!(k > 0 && m > 2 * k)) return mean;
+  // The raters less the k lowest and the k highest (estimates are never dropped), in the same order.
   let kw = 0;
   let ksum = 0;
-  for (let a = k; a < m - k; a++) {
+  let rater = 0;
+  for (let a = 0; a < n; a++) {
+    const estimate = rEstimate !== null && rEstimate[scratch[a]] === 1;
+    if (!estimate) {
+      rater++;
+      if (rater <= k || rater > m - k) continue;
+    }
     const i = rFrom + scratch[a];
     kw = kw + rWeight[i];
     ksum = ksum + rWeight[i] * rScore[i];
   }
-  if (rEstimate)
-    // (Only the scratch arrays carry estimates, and they start at 0.)
-    for (let i = 0; i < count; i++) {
-      if (rSubject[i] !== subject || !rEstimate[i]) continue;
-      kw = kw + rWeight[i];
-      ksum = ksum + rWeight[i] * rScore[i];
-    }
   const used = kw > 0 ? ksum / kw : NaN;
   // All kept weights 0: the untrimmed mean, as panel() falls back to.
   return Number.isNaN(used) ? mean : used;
 }
 
-/** Whether the rating at `i` sorts before the one at `j` in panel()'s trimming order. */
+/** Whether the rating at `i` sorts before the one at `j` in panel()'s order (score, weight). */
 function before(i: number, j: number): boolean {
   const x = rFrom + i;
   const y = rFrom + j;
