@@ -140,14 +140,12 @@ export async function readInputs(
         group by linkage_findings.plan_id, linkage_findings.indicator_code`,
     (f) => visit.findings(f.plan_id, f.code, Number(f.points)),
   );
-  // By plan only: a plan's ratings are all of its cycle. Rater ids do not enter a score, but order
-  // the ratings as the bulk read aggregates them (its index order): a panel sums them in this order.
+  // By plan only: a plan's ratings are all of its cycle. Rater ids do not enter a score.
   await eachRow<{ plan_id: string; code: string; subject: string; score: number; weight: number }>(
     tx,
     plans,
     sql`select plan_id, indicator_code as code, subject_type as subject, score, weight
-        from ratings where ${plans.where(ratings.planId)}
-        order by plan_id, indicator_code, subject_type, rater_id`,
+        from ratings where ${plans.where(ratings.planId)}`,
     (r) =>
       visit.rating(r.plan_id, r.code, {
         subject: r.subject as Rating['subject'],
@@ -163,30 +161,66 @@ const ENTRY = '\x1e';
 const FIELD = '\x1f';
 
 /**
- * Settings of a bulk read: a walk of the table's unique index in plan order, index-only (migration
- * 0037 carries the value and status, the score and weight in it), into a group aggregate, so that
- * each plan's row is handed out as soon as its index entries are read: the compute scores a chunk of
- * plans while the database reads the next. Each plan's rows are aggregated in index order (values
- * by code and period, ratings by code, subject and rater: the order readInputs gives them). Rows of
- * pages changed since the last vacuum are fetched from the table, in the same order.
+ * Settings of a bulk read: one row per plan, in plan order, in one of two ways. (The order of a
+ * plan's rows within its row does not change a figure: a panel sums its ratings by score and weight.)
+ * - INDEX_WALK: a walk of the table's unique index, index-only (migration 0037 carries the value and
+ *   status, the score and weight in it), into a group aggregate, so that each plan's row is handed
+ *   out as soon as its entries are read and the compute scores a chunk of plans while the database
+ *   reads the next.
+ * - HASHED_SCAN: one scan of the table into a hash aggregate by plan, whose rows are then sorted:
+ *   nothing is handed out before the whole table is read. Taken when many pages changed since the
+ *   table was last vacuumed ({@link walkIndex}): the walk would fetch each of their rows from the
+ *   table, at random.
  */
-const BULK_READ_SETTINGS = [
+const COMMON_SETTINGS = [
   sql`set local max_parallel_workers_per_gather = 0`,
-  sql`set local enable_seqscan = off`,
   sql`set local enable_bitmapscan = off`,
+  sql`set local jit = off`,
+];
+const INDEX_WALK = [
+  ...COMMON_SETTINGS,
+  sql`set local enable_seqscan = off`,
   sql`set local enable_hashagg = off`,
   sql`set local enable_sort = off`,
-  sql`set local jit = off`,
+];
+const HASHED_SCAN = [
+  ...COMMON_SETTINGS,
+  sql`set local enable_indexscan = off`,
+  sql`set local enable_indexonlyscan = off`,
+  sql`set local work_mem = '256MB'`,
 ];
 /** The settings above, set back to their defaults (PGlite reads in the compute's transaction). */
 const BULK_READ_RESET = [
   'max_parallel_workers_per_gather',
-  'enable_seqscan',
   'enable_bitmapscan',
+  'jit',
+  'enable_seqscan',
   'enable_hashagg',
   'enable_sort',
-  'jit',
+  'enable_indexscan',
+  'enable_indexonlyscan',
 ];
+/** Share of a table's pages changed since its last vacuum from which a bulk read sorts a scan. */
+const STALE_SHARE = 0.1;
+
+/**
+ * Whether a bulk read of `table` walks its index ({@link INDEX_WALK}): unless the pages changed
+ * since its last vacuum, estimated from the statistics (each dead row version on a page of its
+ * own, the rows inserted since on pages of their own at the table's density), are more than
+ * {@link STALE_SHARE} of its pages. A table without statistics (never analysed) is walked.
+ */
+async function walkIndex(query: (text: string) => Promise<{ rows: unknown[] }>, table: string) {
+  const { rows } = await query(
+    `select c.relpages::float8 as pages, c.reltuples::float8 as tuples,
+            coalesce(s.n_dead_tup, 0)::float8 as dead, coalesce(s.n_ins_since_vacuum, 0)::float8 as inserted
+       from pg_class c left join pg_stat_user_tables s on s.relid = c.oid
+      where c.oid = '${table}'::regclass`,
+  );
+  const [r] = rows as { pages: number; tuples: number; dead: number; inserted: number }[];
+  if (!r || !(r.pages > 0) || !(r.tuples > 0)) return true;
+  const changed = r.dead + r.inserted / (r.tuples / r.pages);
+  return changed <= STALE_SHARE * r.pages;
+}
 
 /**
  * A plan's values or ratings in one row: keys joined by separators, numbers as float8send bytes in
@@ -225,9 +259,9 @@ export interface PackedInputs {
  * The two large reads of a bulk set, one row per plan, in plan id order: values (code, and when it
  * is not a verified value of the cycle's year, its period and whether it is verified; the value) and
  * ratings (code and subject; score; weight). Each is a walk of the table's unique index in plan
- * order (BULK_READ_SETTINGS) that hands out a plan's row as soon as its entries are read, so a
- * reader fetches them through a cursor, {@link CHUNK} plans at a time, and only a chunk of each is
- * held. On PostgreSQL both start at once, each on a pool connection of its own that imports the
+ * order that hands out a plan's row as soon as its entries are read (INDEX_WALK; HASHED_SCAN when the
+ * table has many pages changed since its last vacuum), so a reader fetches them through a cursor,
+ * {@link CHUNK} plans at a time, and only a chunk of each is held. On PostgreSQL both start at once, each on a pool connection of its own that imports the
  * snapshot of the compute's transaction (`pg_export_snapshot`, `SET TRANSACTION SNAPSHOT`), so both
  * see what the transaction sees, while the transaction goes on with other reads; the next chunk is
  * fetched while the current one is scored. PGlite (one connection) runs them in turn inside the
@@ -237,21 +271,30 @@ export function startPackedReads(db: DbOrTx, tx: DbOrTx, ids: string[], annualPe
   const list = sql`${`{${ids.join(',')}}`}::uuid[]`;
   // Every value of the plans. A verified value of the cycle's year (nearly all) is keyed by its code
   // alone; others by code and period, and a key ending in a separator is a value not verified.
-  const valuesQuery = sql`select plan_id,
+  // Each read has two forms, for the two settings above: grouped as the index walk hands the rows
+  // out, or aggregated by hash first (materialized: planned on its own) and only then sorted.
+  const twoWays = (query: SQL) => ({
+    walk: sql`${query} group by plan_id order by plan_id`,
+    hashed: sql`with packed as materialized (${query} group by plan_id) select * from packed order by plan_id`,
+  });
+  // Every value of the plans. A verified value of the cycle's year (nearly all) is keyed by its code
+  // alone; others by code and period, and a key ending in a separator is a value not verified.
+  const valuesQuery = twoWays(sql`select plan_id,
         string_agg(case when period = ${annualPeriod} and status = 'verified' then indicator_code
           else indicator_code || ${FIELD} || period || case when status = 'verified' then '' else ${FIELD} end
           end, ${ENTRY}) as keys,
         encode(string_agg(float8send(value), ''::bytea), 'base64') as data
-      from actual_values where plan_id = any(${list}) group by plan_id order by plan_id`;
-  const ratingsQuery = sql`select plan_id, string_agg(indicator_code || ${FIELD} || subject_type, ${ENTRY}) as keys,
+      from actual_values where plan_id = any(${list})`);
+  const ratingsQuery =
+    twoWays(sql`select plan_id, string_agg(indicator_code || ${FIELD} || subject_type, ${ENTRY}) as keys,
         encode(string_agg(float8send(score), ''::bytea), 'base64') as data,
         encode(string_agg(float8send(weight), ''::bytea), 'base64') as weights
-      from ratings where plan_id = any(${list}) group by plan_id order by plan_id`;
+      from ratings where plan_id = any(${list})`);
   const client = (db as unknown as { $client?: unknown }).$client;
   if (client instanceof pg.Pool) {
     const snapshot = rowsOf<{ snapshot: string }>(tx, sql`select pg_export_snapshot() as snapshot`);
     const dialect = new PgDialect();
-    const reader = (query: SQL) => {
+    const reader = (query: { walk: SQL; hashed: SQL }, table: string) => {
       let conn: pg.PoolClient | undefined;
       let released = false;
       const release = async (ok: boolean) => {
@@ -269,8 +312,9 @@ export function startPackedReads(db: DbOrTx, tx: DbOrTx, ids: string[], annualPe
         conn = await client.connect();
         await conn.query('begin isolation level repeatable read read only');
         await conn.query(`set transaction snapshot '${id.replace(/'/g, "''")}'`);
-        for (const s of BULK_READ_SETTINGS) await conn.query(dialect.sqlToQuery(s).sql);
-        const q = dialect.sqlToQuery(query);
+        const walk = await walkIndex((text) => conn!.query(text), table);
+        for (const s of walk ? INDEX_WALK : HASHED_SCAN) await conn.query(dialect.sqlToQuery(s).sql);
+        const q = dialect.sqlToQuery(walk ? query.walk : query.hashed);
         await conn.query(`declare pc_packed no scroll cursor for ${q.sql}`, q.params as unknown[]);
       })();
       // Up to AHEAD chunks are asked for at once (the connection runs them in turn), so the
@@ -312,8 +356,8 @@ export function startPackedReads(db: DbOrTx, tx: DbOrTx, ids: string[], annualPe
         },
       };
     };
-    const values = reader(valuesQuery);
-    const ratings = reader(ratingsQuery);
+    const values = reader(valuesQuery, 'actual_values');
+    const ratings = reader(ratingsQuery, 'ratings');
     return {
       ids,
       values: values.stream,
@@ -327,9 +371,9 @@ export function startPackedReads(db: DbOrTx, tx: DbOrTx, ids: string[], annualPe
   let whole: Promise<{ values: PackedRow[]; ratings: PackedRow[] }> | undefined;
   const read = () =>
     (whole ??= (async () => {
-      for (const s of BULK_READ_SETTINGS) await tx.execute(s);
-      const values = await rowsOf<PackedRow>(tx, valuesQuery);
-      const ratings = await rowsOf<PackedRow>(tx, ratingsQuery);
+      for (const s of INDEX_WALK) await tx.execute(s);
+      const values = await rowsOf<PackedRow>(tx, valuesQuery.walk);
+      const ratings = await rowsOf<PackedRow>(tx, ratingsQuery.walk);
       // Back to the settings of the transaction for what follows.
       for (const name of BULK_READ_RESET) await tx.execute(sql.raw(`set local ${name} to default`));
       return { values, ratings };
@@ -506,8 +550,13 @@ export async function readInputsByPlan(
   slotsOf: (planId: string) => { tree: CompiledTree; inputs: SlotInputs },
   visit: InputVisitor,
   done: (planId: string) => void,
+  /**
+   * Called once the transaction is no longer needed (the findings are read), before the plans are
+   * scored from the packed reads: the caller may run its own reads on the transaction meanwhile.
+   */
+  onTransactionFree?: () => void,
 ): Promise<void> {
-  if (plans.ids.length === 0) return;
+  if (plans.ids.length === 0) return onTransactionFree?.();
   const findings = new Map<string, { code: string; points: number }[]>();
   for (const f of await rowsOf<{ plan_id: string; code: string; points: number }>(
     tx,
@@ -523,6 +572,7 @@ export async function readInputsByPlan(
       code: f.code,
       points: Number(f.points),
     });
+  onTransactionFree?.();
   const ratingKeys = keySplitter(annualPeriod);
   // Plans in plan id order, as the packed rows come (uuid order is that of the lowercase hex text).
   const head = (stream: PackedStream) => {

@@ -97,8 +97,8 @@ export async function computeCycleResults(
     progress(5, 'reading');
     const { rules, gradeScheme: scheme } = frozen;
     // Which plans to rescore, from a lean read (ids, versions, inputs counters, stored and recorded
-    // keys): many of them, and their packed reads start at once, and run while the plans and the
-    // stored results are read in full (their JSON parsed), the trees and the findings.
+    // keys): many of them, and their packed reads start at once, and are scored as they come while
+    // the plans and the stored results are read in full (their JSON parsed).
     const { versions, confirmed, scored: lean } = await cycleInputStates(tx, cycleId);
     const surveys = await surveyFeeds(tx, cycleId);
     const keyOf = inputsKeys(frozen, surveys, versions);
@@ -120,11 +120,10 @@ export async function computeCycleResults(
           )
         : undefined;
     // The packed reads hold two pool connections until they end: ended whatever happens next.
-    let planRows: PlanRow[];
-    let previous: Map<string, StoredResult>;
-    let keys: Map<string, string>;
-    let rescored: Map<string, OwnScore>;
-    try {
+    let planRows: PlanRow[] = [];
+    let previous = new Map<string, StoredResult>();
+    /** The plans and their stored results, in full (their JSON parsed). */
+    const readPlansAndResults = async () => {
       planRows = await tx
         .select()
         .from(plans)
@@ -137,25 +136,62 @@ export async function computeCycleResults(
           )
         ).map((r) => [r.planId, r]),
       );
-      keys = new Map(planRows.map((p) => [p.id, keyOf(p)]));
-      // The same plans as the lean read's, but for writes committed between the two reads (this
-      // transaction reads committed data): a plan the packed reads do not cover is read on its own.
-      const stale = planRows.filter((p) => !resultHolds(previous.get(p.id), confirmed, keys.get(p.id)!));
-      progress(10, 'scoring');
-      rescored = await scoreChanged(
+    };
+    const every = options.progressEvery ?? 1000;
+    let rescored = new Map<string, OwnScore>();
+    progress(10, 'scoring');
+    try {
+      if (packed) {
+        // The plans of the packed reads are scored from the lean read's ids and versions; the plans
+        // and stored results are read on the transaction meanwhile, so the two overlap.
+        let reading: Promise<void> | undefined;
+        try {
+          rescored = await scoreChanged(
+            db,
+            tx,
+            cycle,
+            rules,
+            toRescore,
+            surveys,
+            packed,
+            every,
+            (share) => progress(10 + Math.floor(45 * share), 'scoring'),
+            () => {
+              reading = readPlansAndResults();
+            },
+          );
+        } finally {
+          await reading?.catch(() => undefined);
+        }
+        await (reading ?? readPlansAndResults());
+      } else await readPlansAndResults();
+    } finally {
+      await packed?.close();
+    }
+    const keys = new Map(planRows.map((p) => [p.id, keyOf(p)]));
+    // The plans to rescore, from the full reads: the lean read's, but for writes committed between
+    // the two reads (this transaction reads committed data). Only these keep a rescored figure; one
+    // the packed reads did not cover is read and scored on its own.
+    const stale = planRows.filter((p) => !resultHolds(previous.get(p.id), confirmed, keys.get(p.id)!));
+    // A rescored figure stands for a plan still to rescore whose tree is the one it was scored with
+    // (the lean read's version).
+    const leanVersion = new Map(toRescore.map((p) => [p.id, p.version]));
+    const staleVersion = new Map(stale.map((p) => [p.id, p.version]));
+    for (const id of rescored.keys()) if (staleVersion.get(id) !== leanVersion.get(id)) rescored.delete(id);
+    const uncovered = stale.filter((p) => !rescored.has(p.id));
+    if (uncovered.length)
+      for (const [id, own] of await scoreChanged(
         db,
         tx,
         cycle,
         rules,
-        stale,
+        uncovered,
         surveys,
-        packed,
-        options.progressEvery ?? 1000,
-        (share) => progress(10 + Math.floor(50 * share), 'scoring'),
-      );
-    } finally {
-      await packed?.close();
-    }
+        undefined,
+        every,
+        (share) => progress(55 + Math.floor(5 * share), 'scoring'),
+      ))
+        rescored.set(id, own);
     const planIds = planRows.map((p) => p.id);
     progress(60, 'ranking');
     const ownOf = (id: string) => rescored.get(id) ?? previous.get(id)!.own;

@@ -20,7 +20,6 @@ import {
   type SurveyFeeds,
 } from '../inputs';
 import { compiledPlanTrees } from '../trees';
-import type { PlanRow } from './shared';
 
 /** An appraisee's own score as stored with its result (results.own). */
 export interface OwnScore extends ScoreFigures {
@@ -42,16 +41,24 @@ export async function scoreChanged(
   tx: DbOrTx,
   cycle: CycleRow,
   rules: CycleRules,
-  stale: PlanRow[],
+  stale: { id: string; version: number }[],
   surveys: SurveyFeeds,
   /** The packed reads started by the caller (the bulk path) and the plans they cover. */
   packed: PackedInputs | undefined,
   progressEvery: number,
   /** Share (0–1) of the plans scored so far, after every `progressEvery` plans. */
   onScored: (share: number) => void,
+  /**
+   * Called once scoring no longer uses the transaction (the bulk path: while it scores from the
+   * packed reads; otherwise at the end), so the caller can read on it meanwhile.
+   */
+  onTransactionFree?: () => void,
 ): Promise<Map<string, OwnScore>> {
   const out = new Map<string, OwnScore>();
-  if (stale.length === 0) return out;
+  if (stale.length === 0) {
+    onTransactionFree?.();
+    return out;
+  }
   // The plans the packed reads cover, scored on the bulk path; any other (see the caller) alone.
   const covered = new Set(packed?.ids);
   const bulkRows = stale.filter((p) => covered.has(p.id));
@@ -142,12 +149,14 @@ export async function scoreChanged(
     });
     if (out.size % progressEvery === 0) onScored(out.size / stale.length);
   };
-  if (bulk)
-    // Plan by plan: each plan is scored once its inputs are in and they are let go at once.
-    await readInputsByPlan(tx, bulk, packed!, annual, surveys, stateOf, visitor, scoreOne);
+  // The short path first: the bulk path leaves the transaction to the caller while it scores.
   if (shortRows.length) {
     await readInputs(tx, cycle, short, surveys, visitor);
     for (const p of shortRows) scoreOne(p.id);
   }
+  if (bulk)
+    // Plan by plan: each plan is scored once its inputs are in and they are let go at once.
+    await readInputsByPlan(tx, bulk, packed!, annual, surveys, stateOf, visitor, scoreOne, onTransactionFree);
+  else onTransactionFree?.();
   return out;
 }
