@@ -267,7 +267,14 @@ export interface PackedInputs {
  * fetched while the current one is scored. PGlite (one connection) runs them in turn inside the
  * transaction when the first chunk is asked for, whole.
  */
-export function startPackedReads(db: DbOrTx, tx: DbOrTx, ids: string[], annualPeriod: string): PackedInputs {
+export function startPackedReads(
+  db: DbOrTx,
+  tx: DbOrTx,
+  ids: string[],
+  annualPeriod: string,
+  /** How the reads go (tests pick one): by the tables' statistics ({@link walkIndex}) unless told. */
+  mode: 'auto' | 'walk' | 'hashed' = 'auto',
+): PackedInputs {
   const list = sql`${`{${ids.join(',')}}`}::uuid[]`;
   // Every value of the plans. A verified value of the cycle's year (nearly all) is keyed by its code
   // alone; others by code and period, and a key ending in a separator is a value not verified.
@@ -312,7 +319,7 @@ export function startPackedReads(db: DbOrTx, tx: DbOrTx, ids: string[], annualPe
         conn = await client.connect();
         await conn.query('begin isolation level repeatable read read only');
         await conn.query(`set transaction snapshot '${id.replace(/'/g, "''")}'`);
-        const walk = await walkIndex((text) => conn!.query(text), table);
+        const walk = mode === 'auto' ? await walkIndex((text) => conn!.query(text), table) : mode === 'walk';
         for (const s of walk ? INDEX_WALK : HASHED_SCAN) await conn.query(dialect.sqlToQuery(s).sql);
         const q = dialect.sqlToQuery(walk ? query.walk : query.hashed);
         await conn.query(`declare pc_packed no scroll cursor for ${q.sql}`, q.params as unknown[]);
@@ -371,9 +378,11 @@ export function startPackedReads(db: DbOrTx, tx: DbOrTx, ids: string[], annualPe
   let whole: Promise<{ values: PackedRow[]; ratings: PackedRow[] }> | undefined;
   const read = () =>
     (whole ??= (async () => {
-      for (const s of INDEX_WALK) await tx.execute(s);
-      const values = await rowsOf<PackedRow>(tx, valuesQuery.walk);
-      const ratings = await rowsOf<PackedRow>(tx, ratingsQuery.walk);
+      // (Its tables are small and never vacuumed by others: the walk, unless told otherwise.)
+      const form = mode === 'hashed' ? 'hashed' : 'walk';
+      for (const s of form === 'walk' ? INDEX_WALK : HASHED_SCAN) await tx.execute(s);
+      const values = await rowsOf<PackedRow>(tx, valuesQuery[form]);
+      const ratings = await rowsOf<PackedRow>(tx, ratingsQuery[form]);
       // Back to the settings of the transaction for what follows.
       for (const name of BULK_READ_RESET) await tx.execute(sql.raw(`set local ${name} to default`));
       return { values, ratings };

@@ -75,6 +75,8 @@ export async function computeCycleResults(
   options: {
     /** From how many plans to rescore the inputs are read by one scan per table (tests lower it). */
     bulkFrom?: number;
+    /** How the bulk reads go (startPackedReads; tests pick one): by the tables' statistics unless told. */
+    packedRead?: 'auto' | 'walk' | 'hashed';
     /**
      * Recompute a published cycle: only for the revision path (publication/revise-results.ts, after an
      * accepted appeal or an office correction), which writes the new revisions. Otherwise a published
@@ -117,6 +119,7 @@ export async function computeCycleResults(
             tx,
             toRescore.map((p) => p.id),
             cycle.periodEnd.slice(0, 4),
+            options.packedRead,
           )
         : undefined;
     // The packed reads hold two pool connections until they end: ended whatever happens next.
