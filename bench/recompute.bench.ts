@@ -104,7 +104,7 @@ export default async function recomputeBench(): Promise<BenchFigures> {
     // The inputs too: the compute reads them index-only (migration 0037), as it does on a server whose
     // autovacuum has marked the pages written by the generation (or by an earlier run) all-visible.
     await client.query(
-      'vacuum analyze results, consequences, plan_input_versions, audit_log, actual_values, ratings',
+      'vacuum analyze results, result_inputs, consequences, plan_input_versions, audit_log, actual_values, ratings',
     );
     const { rows: counts } = await client.query(
       `select (select count(*) from plans where cycle_id = $1)::int as plans,
