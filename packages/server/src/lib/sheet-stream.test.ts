@@ -128,6 +128,10 @@ describe('readSheetRows', () => {
     ]);
     const bad = await refusal(read(Buffer.from('a,b\n"open,2\n'), 'v.csv'));
     expect(bad).toMatchObject({ statusCode: 400, message: expect.stringMatching(/not valid CSV/) });
+    // A quote inside an unquoted field (csv-parse's INVALID_OPENING_QUOTE, a code without CSV_):
+    // refused as invalid CSV naming the row, not a server error.
+    const quote = await refusal(read(Buffer.from('a,b\nabc,de"f\n'), 'v.csv'));
+    expect(quote).toMatchObject({ statusCode: 400, message: 'The file is not valid CSV (row 2)' });
   });
 
   it('reads quote-free lines itself and the rest with csv-parse, rows as csv-parse makes them', async () => {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { crc32, createInflateRaw } from 'node:zlib';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { AppError, badRequest } from './errors';
 import { cellText, tooLarge, unreadable, zipParts } from './sheets';
@@ -392,7 +392,8 @@ async function* csvRows(
       e.lines += lines;
       e.message = e.message.replace(/\bline (\d+)/g, (_, n: string) => `line ${Number(n) + lines}`);
     }
-    if (e.code?.startsWith('CSV_'))
+    // Every csv-parse error (some of its codes have no CSV_ prefix, e.g. INVALID_OPENING_QUOTE).
+    if (err instanceof CsvError || e.code?.startsWith('CSV_'))
       throw badRequest(`The file is not valid CSV (row ${row + 1})`, [
         { path: 'file', message: `row ${row + 1}: ${e.message}` },
       ]);
