@@ -5,9 +5,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNAPSHOT, withDatabase } from './global-setup';
-import { BACKEND } from './helper';
+import { BACKEND, cloneTemplate } from './helper';
 
 /**
  * The command line against a real database directory (PGlite) or database (PostgreSQL): a bulk import
@@ -100,19 +100,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'pc-cli-'));
   dataDir = path.join(dir, 'data');
   if (BACKEND === 'postgres') {
-    const url = process.env.DATABASE_URL!;
-    const name = `pc_cli_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`create database ${name} template ${inject('pgTemplate')}`);
-    await admin.end();
-    databaseUrl = withDatabase(url, name);
-    dropDb = async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
+    ({ url: databaseUrl, drop: dropDb } = await cloneTemplate('pgTemplate', 'pc_cli'));
   } else {
     const db = await PGlite.create(dataDir, { loadDataDir: new Blob([readFileSync(SNAPSHOT)]) });
     await db.close();

@@ -36,6 +36,31 @@ export interface Client {
 }
 
 /**
+ * A PostgreSQL database of its own, cloned from a template the global setup made (the seeded demo city or
+ * an empty install) on the server of DATABASE_URL: its URL, and `drop` to remove it.
+ */
+export async function cloneTemplate(
+  template: 'pgTemplate' | 'pgEmptyTemplate',
+  prefix = 'pc_test',
+): Promise<{ url: string; drop: () => Promise<void> }> {
+  const url = process.env.DATABASE_URL!;
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`create database ${name} template ${inject(template)}`);
+  await admin.end();
+  return {
+    url: withDatabase(url, name),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+/**
  * A fresh app on a fresh database (PGlite snapshot or cloned PostgreSQL template): the seeded demo city by
  * default, or with `{ city: 'empty' }` an empty install (migrations only), where a test builds exactly what it
  * needs with the factories of `test/factories.ts` and so does not depend on the demo city's codes.
@@ -45,20 +70,9 @@ export async function buildTestApp(opts: { city?: 'demo' | 'empty' } = {}): Prom
   let database: Database;
   let dropDb: (() => Promise<void>) | undefined;
   if (BACKEND === 'postgres') {
-    const url = process.env.DATABASE_URL!;
-    const template = inject(empty ? 'pgEmptyTemplate' : 'pgTemplate');
-    const name = `pc_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`create database ${name} template ${template}`);
-    await admin.end();
-    database = await openDatabase({ databaseUrl: withDatabase(url, name) });
-    dropDb = async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
+    const clone = await cloneTemplate(empty ? 'pgEmptyTemplate' : 'pgTemplate');
+    database = await openDatabase({ databaseUrl: clone.url });
+    dropDb = clone.drop;
   } else {
     database = await openDatabase({
       dataDir: 'memory://',

@@ -11,14 +11,13 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { and, count, eq, sql } from 'drizzle-orm';
-import { afterAll, afterEach, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../src/db/client';
 import { actualValues, auditLog, jobs } from '../src/db/schema';
 import { factory } from './factories';
-import { BACKEND, type TestApp } from './helper';
-import { EMPTY_SNAPSHOT, withDatabase } from './global-setup';
+import { BACKEND, cloneTemplate, type TestApp } from './helper';
+import { EMPTY_SNAPSHOT } from './global-setup';
 import { messages, startServer, stopServer, until, type Server } from './server-process';
 
 const cleanUps: (() => Promise<void>)[] = [];
@@ -35,19 +34,8 @@ afterAll(async () => {
 /** An empty install of its own: a PGlite data directory or a PostgreSQL database; its server env. */
 async function freshTarget(): Promise<{ env: Record<string, string>; open: () => Promise<Database> }> {
   if (BACKEND === 'postgres') {
-    const url = process.env.DATABASE_URL!;
-    const name = `pc_drain_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`create database ${name} template ${inject('pgEmptyTemplate')}`);
-    await admin.end();
-    cleanUps.push(async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    });
-    const target = withDatabase(url, name);
+    const { url: target, drop } = await cloneTemplate('pgEmptyTemplate', 'pc_drain');
+    cleanUps.push(drop);
     return { env: { DATABASE_URL: target }, open: () => openDatabase({ databaseUrl: target }) };
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'pc-drain-'));

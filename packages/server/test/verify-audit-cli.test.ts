@@ -2,12 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { SNAPSHOT, withDatabase } from './global-setup';
-import { BACKEND } from './helper';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SNAPSHOT } from './global-setup';
+import { BACKEND, cloneTemplate } from './helper';
 
 /**
  * `perfcommons verify-audit` on a copy of the demo city: intact, it exits 0; after the four edits issue 12
@@ -44,19 +43,9 @@ const verify = () =>
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'pc-verify-'));
   if (BACKEND === 'postgres') {
-    const url = process.env.DATABASE_URL!;
-    const name = `pc_verify_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`create database ${name} template ${inject('pgTemplate')}`);
-    await admin.end();
-    env = { DATABASE_URL: withDatabase(url, name), DATA_DIR: '' };
-    drop = async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
+    const clone = await cloneTemplate('pgTemplate', 'pc_verify');
+    env = { DATABASE_URL: clone.url, DATA_DIR: '' };
+    drop = clone.drop;
   } else {
     env = { DATA_DIR: path.join(dir, 'data'), DATABASE_URL: '' };
     const db = await PGlite.create(env.DATA_DIR, { loadDataDir: new Blob([readFileSync(SNAPSHOT)]) });

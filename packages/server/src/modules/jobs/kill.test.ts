@@ -2,10 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { createHash } from 'node:crypto';
 import { and, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { afterAll, expect, inject, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client';
 import {
   actualValues,
@@ -29,8 +28,8 @@ import { createSurvey, type CreateSurveyInput } from '../surveys/use-cases/creat
 import { sweepMonitoring, type SweepReport } from '../monitoring/scheduler';
 import { resetMonitoring } from '../monitoring/test-util';
 import { factory } from '../../../test/factories';
-import { BACKEND, type TestApp } from '../../../test/helper';
-import { SNAPSHOT, withDatabase } from '../../../test/global-setup';
+import { BACKEND, cloneTemplate, type TestApp } from '../../../test/helper';
+import { SNAPSHOT } from '../../../test/global-setup';
 
 /**
  * kill -9 in the middle of a job: what its transaction wrote is not committed, so after the kill
@@ -88,19 +87,9 @@ afterAll(async () => {
 /** A database of its own (a copy of the seeded demo city) as `target`. */
 async function freshTarget() {
   if (BACKEND === 'postgres') {
-    const url = process.env.DATABASE_URL!;
-    const name = `pc_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`create database ${name} template ${inject('pgTemplate')}`);
-    await admin.end();
-    target = withDatabase(url, name);
-    cleanUps.push(async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    });
+    const clone = await cloneTemplate('pgTemplate');
+    target = clone.url;
+    cleanUps.push(clone.drop);
   } else {
     const dir = mkdtempSync(path.join(tmpdir(), 'pc-kill-'));
     cleanUps.push(async () => rmSync(dir, { recursive: true, force: true }));
