@@ -270,6 +270,8 @@ export const actualValues = pgTable(
      * did) and refuses to delete a user who reported or verified a value.
      */
     planId: uuid('plan_id').notNull(),
+    // Migration 0040 declares the two text columns of the key COLLATE "C" (byte order, drizzle cannot
+    // declare a collation): actual_values_unique compares bytes, and ORDER BY code or period follows it.
     indicatorCode: text('indicator_code').notNull(),
     /** ISO period label: `2025`, `2025-Q3` or `2025-09`. */
     period: text('period').notNull(),
@@ -319,6 +321,7 @@ export const ratings = pgTable(
     planId: uuid('plan_id')
       .notNull()
       .references(() => plans.id, { onDelete: 'cascade' }),
+    // Migration 0040: COLLATE "C" on these two text columns of ratings_unique's key, as for actual_values.
     indicatorCode: text('indicator_code').notNull(),
     subjectType: text('subject_type').$type<SubjectType>().notNull(),
     raterId: uuid('rater_id')

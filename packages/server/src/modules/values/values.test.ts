@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { and, asc, count, eq, inArray, like, sql } from 'drizzle-orm';
+import { rowsOf } from '../../db/client';
 import { actualValues, auditLog, jobFiles } from '../../db/schema';
 import { entityHash, entryHash, verifyAudit } from '../audit/service';
 import { importValues } from './import';
@@ -511,5 +512,23 @@ describe('references of a value (checked per statement, migration 0035)', () => 
     );
     await t.db.execute(sql`delete from plans where id = ${plan.id}::uuid`);
     expect(await t.db.select().from(actualValues).where(eq(actualValues.planId, plan.id))).toEqual([]);
+  });
+});
+
+describe('key columns compare bytes (migration 0040)', () => {
+  it('declares the text columns of actual_values_unique and ratings_unique COLLATE "C"', async () => {
+    const columns = await rowsOf<{ table_name: string; column_name: string; collation_name: string | null }>(
+      t.db,
+      sql`select table_name, column_name, collation_name from information_schema.columns
+          where table_schema = 'public' and table_name in ('actual_values', 'ratings')
+            and column_name in ('indicator_code', 'period', 'subject_type')
+          order by table_name, column_name`,
+    );
+    expect(columns).toEqual([
+      { table_name: 'actual_values', column_name: 'indicator_code', collation_name: 'C' },
+      { table_name: 'actual_values', column_name: 'period', collation_name: 'C' },
+      { table_name: 'ratings', column_name: 'indicator_code', collation_name: 'C' },
+      { table_name: 'ratings', column_name: 'subject_type', collation_name: 'C' },
+    ]);
   });
 });
