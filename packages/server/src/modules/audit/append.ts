@@ -31,6 +31,14 @@ export interface AuditEntryInput {
    * as it writes them (frameDigest).
    */
   companionHashes?: Record<string, string>;
+  /**
+   * Companions (by type) that the writer knows it left as they were: neither read back nor hashed,
+   * and no entry for them. A results compute that inserted and deleted no consequence passes
+   * `cycle_consequences` (hashing a province's consequences took 130–160 ms of every compute). A
+   * change made outside the platform is then left to verify-audit to find, rather than recorded
+   * here under this writer's name.
+   */
+  unchangedCompanions?: string[];
 }
 
 /**
@@ -118,7 +126,8 @@ async function withSnapshots(tx: DbOrTx, entries: AuditEntryInput[]) {
     if (!c || !isUuid(e.entityId)) return;
     if (hashes[i] === null) want(c.type, e.entityId);
     for (const companion of c.companions ?? [])
-      if (e.companionHashes?.[companion] === undefined) want(companion, e.entityId);
+      if (e.companionHashes?.[companion] === undefined && !e.unchangedCompanions?.includes(companion))
+        want(companion, e.entityId);
   });
   const given = entries.some((e) => e.companionHashes);
   if (wanted.size === 0 && !given) return { hashes, extra: [] as AuditEntryInput[] };
@@ -142,6 +151,7 @@ async function withSnapshots(tx: DbOrTx, entries: AuditEntryInput[]) {
     const c = COVERED.get(e.entityType);
     if (!c || !isUuid(e.entityId)) continue;
     for (const type of c.companions ?? []) {
+      if (e.unchangedCompanions?.includes(type)) continue;
       const k = `${type}:${e.entityId}`;
       if (!seen.has(k)) companions.push({ type, id: e.entityId, by: e });
       seen.add(k);

@@ -14,7 +14,11 @@ import { canonicalJson } from '../../lib/hash';
 import type { CycleRow } from '../cycles/service';
 import type { ConsequenceRule, CycleRules } from '../evaluation/rules';
 
-type PlanRow = typeof plans.$inferSelect;
+/** What the derivations read of a plan (a compute reads only these columns: ScoredPlan). */
+type PlanRow = Pick<
+  typeof plans.$inferSelect,
+  'id' | 'appraiseeType' | 'orgUnitId' | 'personId' | 'peerGroup'
+>;
 
 /** One appraisee across cycles: a cadre by person, a unit by org unit. */
 const appraiseeKey = (type: string, personId: string | null, orgUnitId: string) =>
@@ -196,7 +200,8 @@ interface GradedResult {
  * Applies the cycle's consequence rules 结果运用 to its results, replacing earlier ones (a row that
  * still applies as it is stays), and returns every consequence that applies to them. A rule with
  * `consecutive: n` needs the same grade in the n − 1 previous annual cycles of the same appraisee
- * (an incomplete year, without grade, breaks the streak). Incomplete results get none.
+ * (an incomplete year, without grade, breaks the streak). Incomplete results get none. `changed`:
+ * whether any consequence row was inserted or deleted.
  */
 export async function applyConsequences(
   tx: DbOrTx,
@@ -208,9 +213,15 @@ export async function applyConsequences(
   const planById = new Map(planRows.map((p) => [p.id, p]));
   const ids = stored.map((r) => r.id);
   if (rules.length === 0 || stored.length === 0) {
+    let deleted = 0;
     for (let i = 0; i < ids.length; i += 5000)
-      await tx.delete(consequences).where(inArray(consequences.resultId, ids.slice(i, i + 5000)));
-    return [];
+      deleted += (
+        await tx
+          .delete(consequences)
+          .where(inArray(consequences.resultId, ids.slice(i, i + 5000)))
+          .returning({ id: consequences.id })
+      ).length;
+    return { rows: [], changed: deleted > 0 };
   }
   const needHistory = rules.some((r) => (r.consecutive ?? 1) > 1);
   const history = needHistory
@@ -312,5 +323,5 @@ export async function applyConsequences(
       ),
     );
   // Every consequence that applies to these results (kept or written).
-  return rows;
+  return { rows, changed: gone.length > 0 || insert.length > 0 };
 }

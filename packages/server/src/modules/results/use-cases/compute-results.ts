@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { getTableColumns, inArray, sql } from 'drizzle-orm';
 import { combineTotals, gradeAndRank } from '@perfcommons/domain';
 import { rowsOf, type Db, type DbOrTx } from '../../../db/client';
 import { insertFromJson } from '../../../db/bulk';
@@ -8,7 +8,7 @@ import { observeRecompute } from '../../../lib/metrics';
 import { appendAudit } from '../../audit/service';
 import { applyConsequences, combinedParts, sensitivityByGroup, type MissingEntry } from '../derive';
 import { cycleInputStates, inputsKeys, resultHolds, startPackedReads, surveyFeeds } from '../inputs';
-import { computable, type PlanRow, type ResultRow } from './shared';
+import { computable, type ResultRow, type ScoredPlan } from './shared';
 import { BULK, scoreChanged, type OwnScore } from './score-changed';
 import { sameFigures, sameFirstLevel } from './same-figures';
 
@@ -49,6 +49,13 @@ const STORED_COLUMNS = sql.join(
   Object.entries(getTableColumns(results))
     .filter(([prop]) => prop !== 'computedAt')
     .map(([prop, col]) => sql`${col} as ${sql.identifier(prop)}`),
+  sql`, `,
+);
+/** The plan columns a compute reads ({@link ScoredPlan}), by a raw statement as STORED_COLUMNS. */
+const PLAN_COLUMNS = sql.join(
+  (['id', 'version', 'appraiseeType', 'orgUnitId', 'personId', 'peerGroup'] as const).map(
+    (prop) => sql`${getTableColumns(plans)[prop]} as ${sql.identifier(prop)}`,
+  ),
   sql`, `,
 );
 /** Results written per statement (one JSON parameter each). */
@@ -123,14 +130,15 @@ export async function computeCycleResults(
           )
         : undefined;
     // The packed reads hold two pool connections until they end: ended whatever happens next.
-    let planRows: PlanRow[] = [];
+    let planRows: ScoredPlan[] = [];
     let previous = new Map<string, StoredResult>();
     /** The plans and their stored results, in full (their JSON parsed). */
     const readPlansAndResults = async () => {
-      planRows = await tx
-        .select()
-        .from(plans)
-        .where(and(eq(plans.cycleId, cycleId), inArray(plans.status, ['approved', 'closed'])));
+      planRows = await rowsOf<ScoredPlan>(
+        tx,
+        sql`select ${PLAN_COLUMNS} from ${plans}
+            where ${plans.cycleId} = ${cycleId} and ${plans.status} in ('approved', 'closed')`,
+      );
       previous = new Map(
         (
           await rowsOf<StoredResult>(
@@ -307,6 +315,8 @@ export async function computeCycleResults(
     progress(92, 'consequences');
     // Consequences follow grade and veto: only rewritten results can have new ones.
     const applied = await applyConsequences(tx, cycle, rules.consequenceRules, written, planRows);
+    // The cycle's consequences as they were: no row inserted or deleted, none gone with a result.
+    const consequencesKept = !applied.changed && removed.length === 0;
     await appendAudit(tx, [
       ...removed.map((r) => ({
         actorId: a.id,
@@ -319,13 +329,14 @@ export async function computeCycleResults(
         action: 'results.compute',
         entityType: 'cycle',
         entityId: cycleId,
+        ...(consequencesKept && { unchangedCompanions: ['cycle_consequences'] }),
         data: {
           count: next.length,
           rescored: rescored.size,
           rewritten: written.length,
           // Rescored to the same figures: kept as they are (no entry of their own), new key recorded.
           unchanged: reproduced.length,
-          consequences: applied.length,
+          consequences: applied.rows.length,
           rulesVersion: frozen.version,
           rules,
           scheme,

@@ -16,6 +16,11 @@ const COMPUTE_STAGES = ['evaluation', 'feedback', 'results'];
 
 export type ResultRow = typeof results.$inferSelect;
 export type PlanRow = typeof plans.$inferSelect;
+/** The columns of a plan that a compute reads (22,000 plans in a province: only these). */
+export type ScoredPlan = Pick<
+  PlanRow,
+  'id' | 'version' | 'appraiseeType' | 'orgUnitId' | 'personId' | 'peerGroup'
+>;
 
 /**
  * The cycle and its frozen rules when its results may be computed now: refused (409) when published
