@@ -234,6 +234,42 @@ describe('shared indicator trees of a recompute', () => {
     expect((await office.get('/api/audit/verify')).json()).toMatchObject({ ok: true, problems: [] });
   });
 
+  it('drops a key recorded early when the result is rewritten because others moved', async () => {
+    // Every counter moves and one plan's value drops: the other plans' own scores come out as stored
+    // (their keys are recorded while the cycle is ranked), yet ranks move, and those are rewritten.
+    // No key recorded before (earlier tests leave some): only those recorded by this compute.
+    await t.db.delete(resultInputs);
+    const before = await t.db.select().from(results).where(eq(results.cycleId, annualId));
+    const top = before.filter((r) => r.rank === 1).sort((a, b) => b.total - a.total)[0];
+    await t.db.execute(
+      sql`update plan_input_versions set version = version + 1
+          where plan_id in (select id from plans where cycle_id = ${annualId})`,
+    );
+    const values = await t.db
+      .select()
+      .from(actualValues)
+      .where(and(eq(actualValues.planId, top.planId), eq(actualValues.status, 'verified')));
+    for (const v of values)
+      await t.db.update(actualValues).set({ value: 0 }).where(eq(actualValues.id, v.id));
+    const summary = await computeCycleResults(t.db, systemActor(), annualId);
+    expect(summary.rescored).toBe(before.length);
+    const after = await t.db.select().from(results).where(eq(results.cycleId, annualId));
+    const rewritten = after.filter(
+      (r) => r.computedAt.getTime() !== before.find((b) => b.id === r.id)!.computedAt.getTime(),
+    );
+    // The plan whose value dropped and at least one whose rank moved because of it.
+    expect(rewritten.length).toBe(summary.rewritten);
+    expect(rewritten.length).toBeGreaterThan(1);
+    const keyed = new Set((await t.db.select().from(resultInputs)).map((k) => k.planId));
+    for (const r of rewritten) expect(keyed.has(r.planId)).toBe(false);
+    for (const r of after) if (!rewritten.includes(r)) expect(keyed.has(r.planId)).toBe(true);
+    expect((await cycleResultStatus(t.db, annualId)).stale).toEqual([]);
+    expect((await computeCycleResults(t.db, systemActor(), annualId)).rescored).toBe(0);
+    for (const v of values)
+      await t.db.update(actualValues).set({ value: v.value }).where(eq(actualValues.id, v.id));
+    expect((await computeCycleResults(t.db, systemActor(), annualId)).rescored).toBe(1);
+  });
+
   it('removes the result of a plan no longer approved, and audits it', async () => {
     const [gone] = await t.db.select().from(results).where(eq(results.cycleId, annualId)).limit(1);
     await t.db.update(plans).set({ status: 'draft' }).where(eq(plans.id, gone.planId));

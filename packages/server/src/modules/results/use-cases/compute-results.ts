@@ -4,6 +4,7 @@ import { rowsOf, type Db, type DbOrTx } from '../../../db/client';
 import { insertFromJson } from '../../../db/bulk';
 import { plans, resultInputs, results } from '../../../db/schema';
 import { requireOffice, type Actor } from '../../../lib/actor';
+import { sameJson } from '../../../lib/hash';
 import { observeRecompute } from '../../../lib/metrics';
 import { appendAudit } from '../../audit/service';
 import { applyConsequences, combinedParts, sensitivityByGroup, type MissingEntry } from '../derive';
@@ -203,6 +204,21 @@ export async function computeCycleResults(
         (share) => progress(55 + Math.floor(5 * share), 'scoring'),
       ))
         rescored.set(id, own);
+    // A rescored own score that came out as stored stands as the stored object (the comparisons
+    // below are then by identity), and its plan's new key is recorded now: the database writes the
+    // keys while the cycle is ranked. A result rewritten after all (its grade or rank moved with
+    // others) has its key dropped again below, as any rewritten result's.
+    const early: { planId: string; inputsKey: string }[] = [];
+    for (const [id, own] of rescored) {
+      const before = previous.get(id);
+      if (before === undefined || !sameJson(before.own, own)) continue;
+      rescored.set(id, before.own);
+      const key = keys.get(id)!;
+      if (!resultHolds(before, confirmed, key)) early.push({ planId: id, inputsKey: key });
+    }
+    const recording = recordKeys(tx, early, []);
+    // Awaited below; a failure before that rolls the transaction back (and is not left unhandled).
+    recording.catch(() => undefined);
     const planIds = planRows.map((p) => p.id);
     progress(60, 'ranking');
     const ownOf = (id: string) => rescored.get(id) ?? previous.get(id)!.own;
@@ -299,11 +315,13 @@ export async function computeCycleResults(
       const byPlan = new Map(batch.map((r) => [r.planId, r]));
       for (const { id, plan_id } of ids) written.push({ id, ...byPlan.get(plan_id)! });
     }
+    await recording;
+    const recorded = new Set(early.map((k) => k.planId));
     await recordKeys(
       tx,
-      reproduced,
+      reproduced.filter((r) => !recorded.has(r.planId)),
       // A rewritten result holds for the key it is written with: a key recorded before goes.
-      written.filter((r) => confirmed.has(r.planId)).map((r) => r.planId),
+      written.filter((r) => confirmed.has(r.planId) || recorded.has(r.planId)).map((r) => r.planId),
     );
     // Results of plans no longer approved or closed, as read at the start of this transaction (by id:
     // a scan of the cycle's results for them cost a second at province scale, to find none).
