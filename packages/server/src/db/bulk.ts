@@ -9,6 +9,22 @@ const RECORD_TYPE: Record<string, string> = {
 };
 
 /**
+ * The select list of a raw statement reading `props` of `table`, each named by its property
+ * (`"org_unit_id" as "orgUnitId"`), so that rowsOf gives rows shaped as the table's select type
+ * without the per-value mapping of a query builder select (large reads of the compute).
+ */
+export function columnsAs<T extends PgTable>(
+  table: T,
+  props: readonly (keyof T['$inferSelect'] & string)[],
+): SQL {
+  const columns: Record<string, PgColumn> = getTableColumns(table);
+  return sql.join(
+    props.map((p) => sql`${columns[p]} as ${sql.identifier(p)}`),
+    sql`, `,
+  );
+}
+
+/**
  * `insert into <table> (<columns>) select … from json_to_recordset($1)`: many rows in one statement
  * with a single parameter, the rows as one JSON array keyed by column name, instead of one bind
  * parameter per value (building and binding 20 parameters a row cost more than the insert itself at

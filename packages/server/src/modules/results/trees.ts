@@ -2,6 +2,7 @@ import { getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { compileTree, type CompiledTree, type IndicatorNode } from '@perfcommons/domain';
 import { rowsOf, type DbOrTx } from '../../db/client';
+import { columnsAs } from '../../db/bulk';
 import { indicatorNodes } from '../../db/schema';
 import { buildTree } from '../plans/tree';
 import type { PlanSet } from './inputs';
@@ -70,11 +71,9 @@ export async function loadPlanTrees(
   // A raw statement naming every column by its property: the rows buildTree reads, without the
   // per-value mapping of a query builder select (a cold province recompute reads 300k of them).
   type NodeRow = typeof indicatorNodes.$inferSelect;
-  const columns = sql.join(
-    Object.entries(getTableColumns(indicatorNodes)).map(
-      ([prop, col]) => sql`${col} as ${sql.identifier(prop)}`,
-    ),
-    sql`, `,
+  const columns = columnsAs(
+    indicatorNodes,
+    Object.keys(getTableColumns(indicatorNodes)) as (keyof NodeRow)[],
   );
   const rows = await rowsOf<NodeRow>(
     tx,

@@ -1,7 +1,7 @@
 import { getTableColumns, inArray, sql } from 'drizzle-orm';
 import { combineTotals, gradeAndRank } from '@perfcommons/domain';
 import { rowsOf, type Db, type DbOrTx } from '../../../db/client';
-import { insertFromJson } from '../../../db/bulk';
+import { columnsAs, insertFromJson } from '../../../db/bulk';
 import { plans, resultInputs, results } from '../../../db/schema';
 import { requireOffice, type Actor } from '../../../lib/actor';
 import { sameJson } from '../../../lib/hash';
@@ -9,7 +9,7 @@ import { observeRecompute } from '../../../lib/metrics';
 import { appendAudit } from '../../audit/service';
 import { applyConsequences, combinedParts, sensitivityByGroup, type MissingEntry } from '../derive';
 import { cycleInputStates, inputsKeys, resultHolds, startPackedReads, surveyFeeds } from '../inputs';
-import { computable, type ResultRow, type ScoredPlan } from './shared';
+import { computable, SCORED_PLAN_PROPS, type ResultRow, type ScoredPlan } from './shared';
 import { BULK, scoreChanged, type OwnScore } from './score-changed';
 import { sameFigures, sameFirstLevel } from './same-figures';
 
@@ -46,19 +46,12 @@ const upsertSet = sql.raw(
  * per-value mapping of a query builder select: a province recompute reads 22,000 of them).
  */
 type StoredResult = Omit<ResultRow, 'computedAt'>;
-const STORED_COLUMNS = sql.join(
-  Object.entries(getTableColumns(results))
-    .filter(([prop]) => prop !== 'computedAt')
-    .map(([prop, col]) => sql`${col} as ${sql.identifier(prop)}`),
-  sql`, `,
+const STORED_COLUMNS = columnsAs(
+  results,
+  (Object.keys(getTableColumns(results)) as (keyof ResultRow)[]).filter((p) => p !== 'computedAt'),
 );
 /** The plan columns a compute reads ({@link ScoredPlan}), by a raw statement as STORED_COLUMNS. */
-const PLAN_COLUMNS = sql.join(
-  (['id', 'version', 'appraiseeType', 'orgUnitId', 'personId', 'peerGroup'] as const).map(
-    (prop) => sql`${getTableColumns(plans)[prop]} as ${sql.identifier(prop)}`,
-  ),
-  sql`, `,
-);
+const PLAN_COLUMNS = columnsAs(plans, SCORED_PLAN_PROPS);
 /** Results written per statement (one JSON parameter each). */
 const WRITE_BATCH = 2000;
 

@@ -17,10 +17,15 @@ const COMPUTE_STAGES = ['evaluation', 'feedback', 'results'];
 export type ResultRow = typeof results.$inferSelect;
 export type PlanRow = typeof plans.$inferSelect;
 /** The columns of a plan that a compute reads (22,000 plans in a province: only these). */
-export type ScoredPlan = Pick<
-  PlanRow,
-  'id' | 'version' | 'appraiseeType' | 'orgUnitId' | 'personId' | 'peerGroup'
->;
+export const SCORED_PLAN_PROPS = [
+  'id',
+  'version',
+  'appraiseeType',
+  'orgUnitId',
+  'personId',
+  'peerGroup',
+] as const satisfies (keyof PlanRow)[];
+export type ScoredPlan = Pick<PlanRow, (typeof SCORED_PLAN_PROPS)[number]>;
 
 /**
  * The cycle and its frozen rules when its results may be computed now: refused (409) when published
