@@ -1,4 +1,20 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/**
+ * Server tests that use no database of the platform (pure logic; copy-binary's own in-memory PGlite):
+ * the same on PGlite and PostgreSQL, so they run once, in the PGlite run, as project `server-unit`
+ * (the PostgreSQL run is `--project server`). A test that opens the platform's database (test/helper,
+ * openDatabase, TEST_DB) belongs in `server`, which runs on both.
+ */
+const serverUnit = [
+  'packages/server/src/lib/hash.test.ts',
+  'packages/server/src/lib/crypto.test.ts',
+  'packages/server/src/lib/copy-binary.test.ts',
+  'packages/server/src/lib/sheet-stream.test.ts',
+  'packages/server/src/modules/audit/bulk-entries.test.ts',
+  'packages/server/src/modules/audit/retention.test.ts',
+  'packages/server/test/error-codes.test.ts',
+];
 
 export default defineConfig({
   test: {
@@ -8,8 +24,18 @@ export default defineConfig({
       { test: { name: 'domain', include: ['packages/domain/src/**/*.test.ts'] } },
       {
         test: {
+          name: 'server-unit',
+          include: serverUnit,
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
           name: 'server',
           include: ['packages/server/src/**/*.test.ts', 'packages/server/test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...serverUnit],
           // The demo city is seeded once per run; every test file starts from a copy of it.
           globalSetup: ['packages/server/test/global-setup.ts'],
           testTimeout: 60_000,
