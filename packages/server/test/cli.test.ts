@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SNAPSHOT, withDatabase } from './global-setup';
 import { BACKEND, cloneTemplate } from './helper';
 
@@ -16,7 +16,8 @@ import { BACKEND, cloneTemplate } from './helper';
  * platform's back (a result, a correction task); `backup` / `restore` round-trip the whole database.
  */
 const SERVER = path.resolve(import.meta.dirname, '..');
-const BIN = path.join(SERVER, 'bin/perfcommons.js');
+/** The CLI as the global setup compiled it (compile-server.ts), run on plain Node as in production. */
+const BIN = inject('compiledServer').cli;
 let dir: string;
 let dataDir: string;
 let databaseUrl = '';

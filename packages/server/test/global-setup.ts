@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../src/db/client';
 import { seedDemoCity } from '../src/seed/demo-city';
+import { compileServer, type CompiledServer } from './compile-server';
 
 export const SNAPSHOT = path.resolve(import.meta.dirname, '../.tmp/demo-city.tar.gz');
 /** An empty install: migrations applied, nothing else (what a real office starts from). */
@@ -12,9 +13,11 @@ export const EMPTY_SNAPSHOT = path.resolve(import.meta.dirname, '../.tmp/empty.t
 /**
  * Prepares two databases once per run, an empty install (migrations only) and the seeded demo city:
  * PGlite snapshots that test files load, or with TEST_DB=postgres PostgreSQL template databases that
- * test files clone.
+ * test files clone. Also compiles the server once for the tests that start processes (compile-server.ts).
  */
 export default async function setup(project: TestProject) {
+  const compiled = await compileServer();
+  project.provide('compiledServer', { cli: compiled.cli, killChild: compiled.killChild });
   const url = process.env.DATABASE_URL;
   if (process.env.TEST_DB !== 'postgres') {
     mkdirSync(path.dirname(SNAPSHOT), { recursive: true });
@@ -28,7 +31,7 @@ export default async function setup(project: TestProject) {
     await database.close();
     project.provide('pgTemplate', '');
     project.provide('pgEmptyTemplate', '');
-    return;
+    return compiled.remove;
   }
   if (!url) throw new Error('TEST_DB=postgres needs DATABASE_URL');
   const template = `pc_tpl_${process.pid}`;
@@ -48,6 +51,7 @@ export default async function setup(project: TestProject) {
   project.provide('pgTemplate', template);
   project.provide('pgEmptyTemplate', emptyTemplate);
   return async () => {
+    compiled.remove();
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     for (const name of [template, emptyTemplate])
@@ -66,5 +70,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgTemplate: string;
     pgEmptyTemplate: string;
+    compiledServer: CompiledServer;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Real server processes (`perfcommons start`, spawned through tsx): graceful shutdown on SIGTERM,
+ * Real server processes (`perfcommons start`, compiled once per run): graceful shutdown on SIGTERM,
  * and two processes on one PostgreSQL database driven alternately (a session opened on one is used
  * on the other, rate limits count across both through Redis, the monitoring sweep job runs once).
  */

@@ -1,5 +1,6 @@
 /**
- * Real server processes (`perfcommons start`, spawned through tsx) for the process tests
+ * Real server processes (`perfcommons start`, the server compiled once per run by the global setup,
+ * compile-server.ts) for the process tests
  * (processes.test.ts, shutdown-load.test.ts): start one on a port of its own, read what it printed,
  * stop it.
  */
@@ -8,9 +9,9 @@ import { once } from 'node:events';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const CLI = path.join(root, 'packages/server/src/cli.ts');
 
 export interface Server {
   name: string;
@@ -38,7 +39,7 @@ async function freePort(): Promise<number> {
  */
 export async function startServer(name: string, env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start'], {
+  const child = spawn(process.execPath, [inject('compiledServer').cli, 'start'], {
     cwd: root,
     env: {
       ...process.env,

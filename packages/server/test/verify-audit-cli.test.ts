@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SNAPSHOT } from './global-setup';
 import { BACKEND, cloneTemplate } from './helper';
 
@@ -14,7 +14,8 @@ import { BACKEND, cloneTemplate } from './helper';
  * frozen trimEachSide, and a role grant making a citizen an administrator), it exits 1 naming each table
  * and row.
  */
-const BIN = path.resolve(import.meta.dirname, '../bin/perfcommons.js');
+/** The CLI as the global setup compiled it (compile-server.ts). */
+const BIN = inject('compiledServer').cli;
 let dir: string;
 let env: Record<string, string>;
 let drop: (() => Promise<void>) | undefined;

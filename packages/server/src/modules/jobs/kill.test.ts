@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { and, count, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, inject, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client';
 import {
   actualValues,
@@ -35,9 +35,10 @@ import { SNAPSHOT } from '../../../test/global-setup';
  * kill -9 in the middle of a job: what its transaction wrote is not committed, so after the kill
  * nothing of it is in the database, and the restarted process runs the job again to completion
  * (PGlite: the orphan is failed and retried at start; PostgreSQL: it expires). One database per test
- * (the first process to start fixes the queues' expiry).
+ * (the first process to start fixes the queues' expiry). The child is kill-child.ts as the global setup
+ * compiled it (test/compile-server.ts).
  */
-const CHILD = path.resolve(import.meta.dirname, 'kill-child.ts');
+const CHILD = inject('compiledServer').killChild;
 let target: string;
 const cleanUps: (() => Promise<void>)[] = [];
 const children: ChildProcess[] = [];
@@ -49,7 +50,7 @@ async function open(): Promise<Database> {
 
 /** Starts the child; resolves on the first JSON line that `until` accepts. */
 function run(args: string[], until: (e: Record<string, unknown>) => boolean, expireSeconds = 3) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, target, ...args], {
+  const child = spawn(process.execPath, [CHILD, target, ...args], {
     cwd: path.resolve(import.meta.dirname, '../../..'),
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, VITEST: '', KILL_EXPIRE_SECONDS: String(expireSeconds) },
