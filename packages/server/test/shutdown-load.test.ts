@@ -41,9 +41,17 @@ async function freshTarget(): Promise<{ env: Record<string, string>; open: () =>
   const dir = mkdtempSync(path.join(tmpdir(), 'pc-drain-'));
   cleanUps.push(async () => rmSync(dir, { recursive: true, force: true }));
   const dataDir = path.join(dir, 'data');
-  const loaded = await openDatabase({ dataDir, loadDataDir: new Blob([readFileSync(EMPTY_SNAPSHOT)]) });
-  await loaded.close();
-  return { env: { DATA_DIR: dataDir, DATABASE_URL: '' }, open: () => openDatabase({ dataDir }) };
+  // The copy loaded is the database the first `open` answers (no second start of it for the set-up).
+  let loaded: Database | undefined = await openDatabase({
+    dataDir,
+    loadDataDir: new Blob([readFileSync(EMPTY_SNAPSHOT)]),
+  });
+  const open = async () => {
+    const database = loaded ?? (await openDatabase({ dataDir }));
+    loaded = undefined;
+    return database;
+  };
+  return { env: { DATA_DIR: dataDir, DATABASE_URL: '' }, open };
 }
 
 /** A unit manager's plans in a cycle in execution, for value imports. */

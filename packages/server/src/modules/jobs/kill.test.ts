@@ -85,19 +85,21 @@ afterAll(async () => {
   for (const clean of cleanUps) await clean();
 });
 
-/** A database of its own (a copy of the seeded demo city) as `target`. */
-async function freshTarget() {
+/**
+ * A database of its own (a copy of the seeded demo city) as `target`, opened for the test's set-up
+ * (PGlite: the copy loaded is the database opened, no second start of it).
+ */
+async function freshTarget(): Promise<Database> {
   if (BACKEND === 'postgres') {
     const clone = await cloneTemplate('pgTemplate');
     target = clone.url;
     cleanUps.push(clone.drop);
-  } else {
-    const dir = mkdtempSync(path.join(tmpdir(), 'pc-kill-'));
-    cleanUps.push(async () => rmSync(dir, { recursive: true, force: true }));
-    target = path.join(dir, 'data');
-    const seeded = await openDatabase({ dataDir: target, loadDataDir: new Blob([readFileSync(SNAPSHOT)]) });
-    await seeded.close();
+    return open();
   }
+  const dir = mkdtempSync(path.join(tmpdir(), 'pc-kill-'));
+  cleanUps.push(async () => rmSync(dir, { recursive: true, force: true }));
+  target = path.join(dir, 'data');
+  return openDatabase({ dataDir: target, loadDataDir: new Blob([readFileSync(SNAPSHOT)]) });
 }
 
 /** Kills the first process once `kind`'s job stopped part-way; answers the job's id. */
@@ -128,10 +130,8 @@ async function expectKilledKeepingUpload(database: Database, jobId: string) {
 }
 
 it('leaves nothing half-applied when killed mid-job, and completes the job after a restart', async () => {
-  await freshTarget();
-
   // A cycle in evaluation with three approved plans and verified values (no results yet).
-  let database = await open();
+  let database = await freshTarget();
   const f = factory({ db: database.db } as TestApp);
   const office = await f.office();
   const reporter = await f.user([{ role: 'office' }]);
@@ -177,8 +177,7 @@ it('leaves nothing half-applied when killed mid-job, and completes the job after
 }, 180_000);
 
 it('a values import killed mid-file stores nothing; after a restart it stores every row once', async () => {
-  await freshTarget();
-  let database = await open();
+  let database = await freshTarget();
   const f = factory({ db: database.db } as TestApp);
   const cycle = await f.cycle({ stage: 'planning' });
   const org = await f.org();
@@ -223,8 +222,7 @@ it('a values import killed mid-file stores nothing; after a restart it stores ev
 }, 240_000);
 
 it('a monitoring sweep killed between cycles is run again to the end, each step applied once', async () => {
-  await freshTarget();
-  let database = await open();
+  let database = await freshTarget();
   // The demo's two cycles with monitored plans back in execution, 2025 unpublished (as in
   // monitoring/scheduler.test.ts), swept as of a day both have reporting periods past due.
   await database.db.execute(sql`update cycles set results_published_at = null, stage = 'execution'
@@ -280,8 +278,7 @@ it('a monitoring sweep killed between cycles is run again to the end, each step 
 }, 240_000);
 
 it('a frame import killed mid-file stores no unit; after a restart it stores the whole frame once', async () => {
-  await freshTarget();
-  let database = await open();
+  let database = await freshTarget();
   const f = factory({ db: database.db } as TestApp);
   const office = await f.office();
   const { survey } = await createSurvey(database.db, office, {
@@ -333,8 +330,7 @@ it('a frame import killed mid-file stores no unit; after a restart it stores the
 }, 240_000);
 
 it('a linkage import killed before commit stores no record or audit; after a restart all once', async () => {
-  await freshTarget();
-  let database = await open();
+  let database = await freshTarget();
   const [unit] = await database.db.select({ code: orgUnits.code }).from(orgUnits).limit(1);
   const [office] = await database.db.select({ id: users.id }).from(users).where(eq(users.username, 'office'));
   const counts = async (db: Database) => ({
@@ -389,8 +385,7 @@ it('a linkage import killed before commit stores no record or audit; after a res
 }, 240_000);
 
 it('a survey export killed before commit serves no file and audits nothing; resumed, it completes', async () => {
-  await freshTarget();
-  let database = await open();
+  let database = await freshTarget();
   const [survey] = await database.db
     .select({ id: surveys.id })
     .from(surveys)
