@@ -48,12 +48,18 @@ async function open(): Promise<Database> {
   return openDatabase({ dataDir: target });
 }
 
-/** Starts the child; resolves on the first JSON line that `until` accepts. */
+/**
+ * Starts the child; resolves on the first JSON line that `until` accepts. `expireSeconds` is what the
+ * PostgreSQL runs wait for after the kill; on PGlite the restarted process fails the orphan at start
+ * and nothing waits for an expiry, so there it is long: a resumed job slower than a short expiry on a
+ * loaded machine would otherwise be expired while it runs and run a second time beside itself.
+ */
 function run(args: string[], until: (e: Record<string, unknown>) => boolean, expireSeconds = 3) {
+  const expire = BACKEND === 'postgres' ? expireSeconds : 600;
   const child = spawn(process.execPath, [CHILD, target, ...args], {
     cwd: path.resolve(import.meta.dirname, '../../..'),
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, VITEST: '', KILL_EXPIRE_SECONDS: String(expireSeconds) },
+    env: { ...process.env, VITEST: '', KILL_EXPIRE_SECONDS: String(expire) },
   });
   children.push(child);
   const seen: Record<string, unknown>[] = [];
