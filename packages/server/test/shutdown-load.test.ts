@@ -259,11 +259,15 @@ it('past the drain bound: exits at the bound, the running import applied not at 
   const target = await freshTarget();
   const { manager, plans } = await city(target.open, 1);
   // PostgreSQL: a job whose process died is taken again once it expires (set before the run starts).
+  // Taken again at once (no retry delay) and looked for every half second: nothing here depends on
+  // the default waits, which would only add to the test's time.
   const env = {
     ...target.env,
     SHUTDOWN_GRACE_SECONDS: '1',
     JOB_EXPIRE_SECONDS: '60',
     JOB_MAINTENANCE_SECONDS: '2',
+    JOB_RETRY_DELAY_SECONDS: '0',
+    JOB_POLL_SECONDS: '0.5',
   };
   const s = await startServer('bounded', env);
   servers.push(s);
