@@ -59,3 +59,21 @@ export function insertFromJson<T extends PgTable>(
   const defs = cols.map((c) => `"${c.name}" ${c.type}`).join(', ');
   return sql`insert into ${table} (${sql.raw(names)}) select ${sql.raw(names)} from json_to_recordset(${json}::json) as x(${sql.raw(defs)})`;
 }
+
+/**
+ * The text of a statement with its parameters written in as quoted literals, for a statement that
+ * takes no parameters (`copy (select …) to stdout`): each `$n` becomes the n-th parameter, quoted as
+ * node-postgres' escapeLiteral quotes (without its character-by-character copy of a long text). A
+ * literal is untyped as a bind parameter is, so the statement means the same. Strings and finite
+ * numbers only; the statement's own text must hold no `$n`.
+ */
+export function inlineParams(query: { sql: string; params: unknown[] }): string {
+  return query.sql.replace(/\$(\d+)/g, (_, n: string) => {
+    const p = query.params[Number(n) - 1];
+    if (typeof p === 'number' && Number.isFinite(p)) return String(p);
+    if (typeof p !== 'string')
+      throw new Error(`inlineParams: parameter $${n} is ${p === undefined ? 'missing' : typeof p}`);
+    const quoted = `'${p.replaceAll("'", "''")}'`;
+    return p.includes('\\') ? ` E${quoted.replaceAll('\\', '\\\\')}` : quoted;
+  });
+}

@@ -1,6 +1,7 @@
 import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { PgDialect, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import {
   DEFAULT_GRADE_SCHEME,
   SLOT_UNVERIFIED,
@@ -9,6 +10,8 @@ import {
   type SlotInputs,
 } from '@perfcommons/domain';
 import { rowsOf, type DbOrTx } from '../../db/client';
+import { inlineParams } from '../../db/bulk';
+import { copyOutRows, uuidText } from '../../lib/copy-out';
 import {
   actualValues,
   planInputVersions,
@@ -223,22 +226,25 @@ async function walkIndex(query: (text: string) => Promise<{ rows: unknown[] }>, 
 }
 
 /**
- * A plan's values or ratings in one row: keys joined by separators, numbers as float8send bytes in
- * base64 (a third of their size as text, where bytea's hex output doubles it).
+ * A plan's values or ratings in one row: keys joined by separators, numbers as their float8send
+ * bytes (big-endian doubles, one per key).
  */
 interface PackedRow {
   plan_id: string;
   keys: string;
   /** Values: the value of each key; ratings: the score of each key. */
-  data: string;
+  data: Uint8Array;
   /** Ratings: the weight of each key. */
-  weights?: string;
+  weights?: Uint8Array;
 }
 
-/** Packed rows fetched per chunk by a reader. */
-const CHUNK = 2000;
-/** Chunks a reader asks for ahead of the one taken (about 2.5 MB each at province scale). */
-const AHEAD = 4;
+/** Packed rows given out at most per {@link PackedStream.next} (each made when it is asked for). */
+const CHUNK = 500;
+/**
+ * Bytes of a read received ahead of the rows taken, past which its stream is paused (the socket's
+ * buffers come on top): about 1,500 plans' ratings at province scale.
+ */
+const READ_AHEAD = 4 << 20;
 
 /** Packed rows in plan id order, a chunk at a time; null once all are given. */
 export interface PackedStream {
@@ -260,12 +266,16 @@ export interface PackedInputs {
  * is not a verified value of the cycle's year, its period and whether it is verified; the value) and
  * ratings (code and subject; score; weight). Each is a walk of the table's unique index in plan
  * order that hands out a plan's row as soon as its entries are read (INDEX_WALK; HASHED_SCAN when the
- * table has many pages changed since its last vacuum), so a reader fetches them through a cursor,
- * {@link CHUNK} plans at a time, and only a chunk of each is held. On PostgreSQL both start at once, each on a pool connection of its own that imports the
- * snapshot of the compute's transaction (`pg_export_snapshot`, `SET TRANSACTION SNAPSHOT`), so both
- * see what the transaction sees, while the transaction goes on with other reads; the next chunk is
- * fetched while the current one is scored. PGlite (one connection) runs them in turn inside the
- * transaction when the first chunk is asked for, whole.
+ * table has many pages changed since its last vacuum). On PostgreSQL both start at once, each a
+ * `COPY … TO STDOUT` in binary format on a pool connection of its own that imports the snapshot of
+ * the compute's transaction (`pg_export_snapshot`, `SET TRANSACTION SNAPSHOT`), so both see what the
+ * transaction sees, while the transaction goes on with other reads. Their bytes are taken as they
+ * come, up to {@link READ_AHEAD} ahead of the rows asked for, and made into rows ({@link CHUNK} at a
+ * time) only when asked for: until then a read is held as received buffers, off the JavaScript heap,
+ * and the database reads on while the compute scores. (The text protocol made every row's fields
+ * strings on arrival, numbers in base64: a rescore of a province promoted 130 MB of them through
+ * the young generation.) PGlite (one connection) runs them in turn inside the transaction when the
+ * first chunk is asked for, whole.
  */
 export function startPackedReads(
   db: DbOrTx,
@@ -290,12 +300,12 @@ export function startPackedReads(
         string_agg(case when period = ${annualPeriod} and status = 'verified' then indicator_code
           else indicator_code || ${FIELD} || period || case when status = 'verified' then '' else ${FIELD} end
           end, ${ENTRY}) as keys,
-        encode(string_agg(float8send(value), ''::bytea), 'base64') as data
+        string_agg(float8send(value), ''::bytea) as data
       from actual_values where plan_id = any(${list})`);
   const ratingsQuery =
     twoWays(sql`select plan_id, string_agg(indicator_code || ${FIELD} || subject_type, ${ENTRY}) as keys,
-        encode(string_agg(float8send(score), ''::bytea), 'base64') as data,
-        encode(string_agg(float8send(weight), ''::bytea), 'base64') as weights
+        string_agg(float8send(score), ''::bytea) as data,
+        string_agg(float8send(weight), ''::bytea) as weights
       from ratings where plan_id = any(${list})`);
   const client = (db as unknown as { $client?: unknown }).$client;
   if (client instanceof pg.Pool) {
@@ -314,6 +324,12 @@ export function startPackedReads(
           conn.release(err instanceof Error ? err : true);
         }
       };
+      // The rows come by COPY in binary format (bytea as its bytes, no base64), read as they come,
+      // each made into a row only when it is asked for: a read's bytes stay off the JavaScript heap
+      // until then. The stream's buffer and the socket's hold the read-ahead, so the database goes
+      // on reading while the compute does other work or scores, and waits when the compute lags.
+      let rows: ReturnType<typeof copyOutRows> | undefined;
+      let ended = false;
       const opened = (async () => {
         const [{ snapshot: id }] = await snapshot;
         conn = await client.connect();
@@ -321,45 +337,47 @@ export function startPackedReads(
         await conn.query(`set transaction snapshot '${id.replace(/'/g, "''")}'`);
         const walk = mode === 'auto' ? await walkIndex((text) => conn!.query(text), table) : mode === 'walk';
         for (const s of walk ? INDEX_WALK : HASHED_SCAN) await conn.query(dialect.sqlToQuery(s).sql);
-        const q = dialect.sqlToQuery(walk ? query.walk : query.hashed);
-        await conn.query(`declare pc_packed no scroll cursor for ${q.sql}`, q.params as unknown[]);
+        // COPY takes no parameters: they are written in as literals.
+        const text = inlineParams(dialect.sqlToQuery(walk ? query.walk : query.hashed));
+        rows = copyOutRows(conn.query(copyTo(`copy (${text}) to stdout with (format binary)`)), READ_AHEAD);
       })();
-      // Up to AHEAD chunks are asked for at once (the connection runs them in turn), so the
-      // database goes on reading while the compute does other work or scores; a chunk short of
-      // CHUNK rows is the last, and fetches queued past it answer no rows.
-      const queue: Promise<PackedRow[]>[] = [];
-      let exhausted = false;
-      let ended = false;
-      const fill = () => {
-        while (!exhausted && queue.length < AHEAD) {
-          const chunk = opened
-            .then(() => conn!.query<PackedRow>(`fetch ${CHUNK} from pc_packed`))
-            .then(({ rows }) => {
-              if (rows.length < CHUNK) exhausted = true;
-              return rows;
-            });
-          chunk.catch(() => undefined);
-          queue.push(chunk);
-        }
+      opened.catch(() => undefined);
+      const rowOf = (f: (Buffer | null)[]): PackedRow => {
+        if (
+          f.length < 3 ||
+          f[0] === null ||
+          f[1] === null ||
+          f[2] === null ||
+          (f.length > 3 && f[3] === null)
+        )
+          throw new Error(`packed inputs: a row of ${f.length} fields with a null`);
+        return {
+          plan_id: uuidText(f[0]),
+          keys: f[1].toString('utf8'),
+          data: f[2],
+          ...(f.length > 3 && { weights: f[3]! }),
+        };
       };
-      fill();
       return {
         stream: {
           async next(): Promise<PackedRow[] | null> {
             if (ended) return null;
-            fill();
-            const rows = await queue.shift()!;
-            if (rows.length < CHUNK) {
-              ended = true;
-              await Promise.all(queue.splice(0));
-              await release(true);
-            } else fill();
-            return rows.length ? rows : null;
+            await opened;
+            const batch = await rows!.next(CHUNK);
+            if (batch) return batch.map(rowOf);
+            ended = true;
+            await release(true);
+            return null;
           },
         },
         close: async () => {
-          await Promise.allSettled([opened, ...queue]);
-          await release(false);
+          await opened.catch(() => undefined);
+          if (ended || !conn || released) return;
+          if (!rows) return release(false);
+          // Cut short (a failure elsewhere, or of this read) once the COPY started: it cannot be
+          // rolled back from this side, so the connection is closed (its backend ends with it).
+          released = true;
+          conn.release(true);
         },
       };
     };
@@ -435,9 +453,7 @@ function keySplitter(annual: string, limit = 5000) {
 }
 
 /** A packed column as a view of float8 numbers, checked against the number of keys. */
-function float8s(row: PackedRow, base64: string, keys: number): DataView {
-  // Decoding skips the line breaks that encode() puts every 76 characters.
-  const bytes = Buffer.from(base64, 'base64');
+function float8s(row: PackedRow, bytes: Uint8Array, keys: number): DataView {
   if (keys * 8 !== bytes.byteLength)
     throw new Error(`packed inputs of plan ${row.plan_id}: ${keys} keys for ${bytes.byteLength} bytes`);
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -500,8 +516,7 @@ const successors = new WeakMap<CompiledTree, Int32Array>();
  */
 function setValues(tree: CompiledTree, inputs: SlotInputs, row: PackedRow, annual: string) {
   const keys = row.keys;
-  // Decoding skips the line breaks that encode() puts every 76 characters.
-  const bytes = Buffer.from(row.data, 'base64');
+  const bytes = row.data;
   const data = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let next = successors.get(tree);
   if (!next) successors.set(tree, (next = new Int32Array(tree.codes.length + 1).fill(-1)));

@@ -1,8 +1,10 @@
 import { and, desc, eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { IndicatorNodeInput } from '@perfcommons/contracts';
 import { factory, SMALL_TREE, type Factory } from '../../../test/factories';
 import { buildTestApp, type TestApp } from '../../../test/helper';
+import { rowsOf } from '../../db/client';
 import { actualValues, auditLog, indicatorNodes, plans, resultInputs, results } from '../../db/schema';
 import { recomputeDuration } from '../../lib/metrics';
 import { systemActor } from '../../lib/system';
@@ -178,6 +180,50 @@ describe('shared indicator trees of a recompute', () => {
         await computeCycleResults(t.db, systemActor(), annualId, { bulkFrom: 1, packedRead }),
       ).toMatchObject({ rescored: before.size, rewritten: 0, unchanged: before.size });
     }
+  });
+
+  it('fails whole while scoring from the packed reads, holding no connection after', async () => {
+    const stored = await t.db.select().from(results).where(eq(results.cycleId, annualId));
+    const usesPool = (t.db as unknown as { $client?: unknown }).$client instanceof pg.Pool;
+    // The last plan (in id order, as the reads go) gets a rule that cannot score: both reads are
+    // under way when the compute fails on it.
+    const last = [...planIds].sort().at(-1)!;
+    // Written outside the platform, the plan's version moved so that its tree is compiled again,
+    // then both set back as they were (so verify-audit finds them unchanged).
+    const setRule = (rule: object, versionBy = 1) =>
+      t.db.execute(
+        sql`with n as (update indicator_nodes set rule = ${JSON.stringify(rule)}::jsonb
+                       where plan_id = ${last} and code = 'A1' returning plan_id)
+            update plans set version = version + ${versionBy} where id in (select plan_id from n)`,
+      );
+    const [node] = await t.db
+      .select({ rule: indicatorNodes.rule })
+      .from(indicatorNodes)
+      .where(and(eq(indicatorNodes.planId, last), eq(indicatorNodes.code, 'A1')));
+    await setRule({ type: 'linear', baseline: 5, target: 5, direction: 'higher' });
+    for (const packedRead of ['walk', 'hashed'] as const)
+      await expect(
+        computeCycleResults(t.db, systemActor(), annualId, { bulkFrom: 1, packedRead }),
+      ).rejects.toThrow('needs the target above the baseline');
+    // Nothing written. On PostgreSQL no read goes on or holds a transaction open: a COPY cut short
+    // cannot be rolled back from the client, so its connection was closed (its backend ends).
+    expect(await t.db.select().from(results).where(eq(results.cycleId, annualId))).toEqual(stored);
+    if (usesPool)
+      await vi.waitFor(
+        async () => {
+          const [held] = await rowsOf<{ n: number }>(
+            t.db,
+            sql`select count(*)::int as n from pg_stat_activity where datname = current_database()
+                and (query like 'copy (%' and state <> 'idle' or state like 'idle in transaction%')`,
+          );
+          expect(held.n).toBe(0);
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+    await setRule(node.rule!, -1);
+    expect(
+      await computeCycleResults(t.db, systemActor(), annualId, { bulkFrom: 1, packedRead: 'walk' }),
+    ).toMatchObject({ rescored: 0, rewritten: 0 });
   });
 
   it('keeps a reproduced result as it was, records its new key, and audits the compute truthfully', async () => {
