@@ -144,7 +144,7 @@ export function compileTree(nodes: IndicatorNode[]): CompiledTree {
       }
       if (s >= 0) {
         const flags = inputs.flags ? inputs.flags[s] : 0;
-        attainment[i] = leafAttainment(node, subjects[i], inputs, s, flags, options);
+        leafAttainment(node, subjects[i], inputs, s, flags, options, attainment, i);
         if (leafMissing) {
           missing.push({
             code: node.code,
@@ -235,8 +235,10 @@ const FLAG_SETS = [0, 1, 2, 3].map((f) => ({
 }));
 
 /**
- * A leaf's attainment, as scoreLeaf in aggregate.ts computes it (same operations, same order); its
- * missing reason, if any, is left in {@link leafMissing} (no object per leaf).
+ * A leaf's attainment, as scoreLeaf in aggregate.ts computes it (same operations, same order),
+ * written to `out[at]`; its missing reason, if any, is left in {@link leafMissing} (no object per
+ * leaf). (Written, not returned: a double returned from a function not inlined is a heap number,
+ * one per leaf of every plan scored.)
  */
 function leafAttainment(
   node: IndicatorNode,
@@ -245,7 +247,9 @@ function leafAttainment(
   slot: number,
   flags: number,
   options: ScoreOptions,
-): number {
+  out: Float64Array,
+  at: number,
+): void {
   const value = inputs.values[slot];
   let presentWeight = 0;
   if (used.length < configured.length) used = new Float64Array(configured.length);
@@ -263,13 +267,15 @@ function leafAttainment(
       present[j] = true;
     } else {
       if (count < 0) count = slotRatings(inputs, slot);
-      const p = panelUsed(s.type, count, options, node.code);
-      used[j] = Number.isNaN(p) ? 0 : p;
-      present[j] = !Number.isNaN(p);
+      // The panel's figure into used[j] (0 when it is insufficient).
+      present[j] = panelUsed(s.type, count, options, node.code, j);
     }
   }
   leafMissing = leafMissingReason(configured, present, !Number.isNaN(value), FLAG_SETS[flags & 3]);
-  if (leafMissing) return 0;
+  if (leafMissing) {
+    out[at] = 0;
+    return;
+  }
   for (let j = 0; j < configured.length; j++)
     if (present[j]) presentWeight = presentWeight + configured[j].weight;
   let attainment = 0;
@@ -278,7 +284,7 @@ function leafAttainment(
       const effective = present[j] ? (configured[j].weight * 100) / presentWeight : 0;
       attainment += (effective * used[j]) / 100;
     }
-  return attainment;
+  out[at] = attainment;
 }
 
 /**
@@ -342,14 +348,21 @@ function slotRatings(inputs: SlotInputs, slot: number): number {
 const scratch: number[] = [];
 
 /**
- * The figure a subject's panel enters into a leaf, as {@link panel} gives it (`used`), or NaN when
- * the panel is insufficient: the same checks (and errors), the same floating-point operations in
- * the same order, without its notes or the copies of the ratings. Reads the `count` ratings that
- * {@link slotRatings} set out (-1: the slot has none). Kept equal by the property test of
- * compileTree against scoreAppraisee.
+ * The figure a subject's panel enters into a leaf, as {@link panel} gives it (`used`), written to
+ * `used[j]` (0 when the panel is insufficient): the same checks (and errors), the same
+ * floating-point operations in the same order, without its notes or the copies of the ratings.
+ * Answers whether the panel is sufficient. Reads the `count` ratings that {@link slotRatings} set out
+ * (-1: the slot has none). Kept equal by the property test of compileTree against scoreAppraisee.
  */
-function panelUsed(subject: SubjectType, count: number, options: ScoreOptions, code: string): number {
-  if (count < 0) return NaN;
+function panelUsed(
+  subject: SubjectType,
+  count: number,
+  options: ScoreOptions,
+  code: string,
+  j: number,
+): boolean {
+  used[j] = 0;
+  if (count < 0) return false;
   // The panel's ratings, checked and counted in their order, as panel() does.
   let n = 0;
   for (let i = 0; i < count; i++) {
@@ -384,9 +397,12 @@ function panelUsed(subject: SubjectType, count: number, options: ScoreOptions, c
     sum = sum + rWeight[i] * rScore[i];
   }
   const mean = w > 0 ? sum / w : NaN;
-  if (n === 0 || n < (options.minRaters ?? 1) || Number.isNaN(mean)) return NaN;
+  if (n === 0 || n < (options.minRaters ?? 1) || Number.isNaN(mean)) return false;
   const k = Math.max(0, Math.floor(options.trimEachSide ?? 0));
-  if (!(k > 0 && m > 2 * k)) return mean;
+  if (!(k > 0 && m > 2 * k)) {
+    used[j] = mean;
+    return true;
+  }
   // The raters less the k lowest and the k highest (estimates are never dropped), in the same order.
   let kw = 0;
   let ksum = 0;
@@ -401,9 +417,10 @@ function panelUsed(subject: SubjectType, count: number, options: ScoreOptions, c
     kw = kw + rWeight[i];
     ksum = ksum + rWeight[i] * rScore[i];
   }
-  const used = kw > 0 ? ksum / kw : NaN;
+  const trimmed = kw > 0 ? ksum / kw : NaN;
   // All kept weights 0: the untrimmed mean, as panel() falls back to.
-  return Number.isNaN(used) ? mean : used;
+  used[j] = Number.isNaN(trimmed) ? mean : trimmed;
+  return true;
 }
 
 /** Whether the rating at `i` sorts before the one at `j` in panel()'s order (score, weight). */
