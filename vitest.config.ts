@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
@@ -10,6 +11,7 @@ const serverUnit = [
   'packages/server/src/lib/hash.test.ts',
   'packages/server/src/lib/crypto.test.ts',
   'packages/server/src/lib/copy-binary.test.ts',
+  'packages/server/src/lib/copy-out.test.ts',
   'packages/server/src/lib/sheet-stream.test.ts',
   'packages/server/src/modules/audit/bulk-entries.test.ts',
   'packages/server/src/modules/audit/retention.test.ts',
@@ -18,6 +20,9 @@ const serverUnit = [
 
 export default defineConfig({
   test: {
+    // One test file per core. (Vitest's own default for a run is one fewer than the cores: on a
+    // 2-core machine, one file at a time, while most files wait on a database or a child process.)
+    maxWorkers: availableParallelism(),
     testTimeout: 60_000,
     hookTimeout: 180_000,
     projects: [
