@@ -641,6 +641,9 @@ export async function readInputsByPlan(
     surveyInputs(planId, surveys, visit);
     done(planId);
   }
+  // Both reads to their end (past the last plan's row, only the COPY's trailer is left), so that
+  // their transactions commit and their connections go back to the pool (cut short, they are closed).
+  for (const stream of [packed.values, packed.ratings]) while (await stream.next());
 }
 
 /** The survey inputs of one plan: a pending estimate, the published estimates in the public panel. */
