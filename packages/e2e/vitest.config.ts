@@ -10,9 +10,5 @@ export default defineConfig({
     hookTimeout: 240_000,
     fileParallelism: false,
     pool: 'forks',
-    // One process for all files, one after another: the browser is launched once (browser.ts `launch`)
-    // instead of a process and a chromium per file. The files share nothing else: each opens its own
-    // browser contexts and closes them at its end.
-    isolate: false,
   },
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launch, release } from '../browser';
+import { launch } from '../browser';
 import { measure } from '../vitals';
 
 /**
@@ -31,7 +31,7 @@ describe('public pages on a phone: no layout shift', () => {
     browser = await launch();
   });
   afterAll(async () => {
-    await release(browser);
+    await browser?.close();
   });
 
   it('CLS ≤ 0.1 on every public page (LCP printed)', async () => {
