@@ -10,6 +10,8 @@ export default tseslint.config(
       '**/dist/**',
       'data/**',
       'packages/server/drizzle/**',
+      // Test scratch: snapshots and the server compiled for process tests (test/compile-server.ts).
+      'packages/server/.tmp/**',
       'test-output/**',
       'coverage/**',
     ],
