@@ -326,8 +326,9 @@ export function startPackedReads(
       };
       // The rows come by COPY in binary format (bytea as its bytes, no base64), read as they come,
       // each made into a row only when it is asked for: a read's bytes stay off the JavaScript heap
-      // until then. The stream's buffer and the socket's hold the read-ahead, so the database goes
-      // on reading while the compute does other work or scores, and waits when the compute lags.
+      // until then. The chunks received (up to READ_AHEAD, then the stream is paused) and the
+      // socket's buffers hold the read-ahead, so the database goes on reading while the compute does
+      // other work or scores, and waits when the compute lags.
       let rows: ReturnType<typeof copyOutRows> | undefined;
       let ended = false;
       const opened = (async () => {
