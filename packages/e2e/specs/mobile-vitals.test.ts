@@ -6,9 +6,10 @@ import { measure } from '../vitals';
 /**
  * Issue 15, public pages fast on a phone: loading a public page on a throttled phone (Lighthouse's mobile
  * profile) moves nothing once shown: cumulative layout shift at most 0.1 (Google's "good"). Layout shift
- * is deterministic for a given page and viewport. The largest contentful paint is a timing: printed for
- * every page, and held to 2.5 s (Google's "good") on the three pages the issue measured (home, units,
- * take-part) as the median of three loads, as Lighthouse users do against its run-to-run variance.
+ * is deterministic for a given page and viewport, so it is asserted here. The largest contentful paint is a
+ * timing that moves with the machine's load: it is printed here, and its target (2.5 s, Google's "good",
+ * median of three loads on home, units and take-part) is measured by `npm run bench` (bench/vitals.bench.ts)
+ * on a quiet machine, as the project keeps every speed goal.
  */
 const baseUrl = inject('baseUrl');
 
@@ -41,24 +42,10 @@ describe('public pages on a phone: no layout shift', () => {
       const v = await measure(browser, `${baseUrl}${path}`);
       rows.push(`${name.padEnd(9)} CLS ${v.cls.toFixed(3)}  LCP ${Math.round(v.lcp)} ms`);
       if (v.cls > 0.1) bad.push(`${path}: CLS ${v.cls.toFixed(3)} ${JSON.stringify(v.shifts)}`);
+      // A page that paints no content has no LCP at all: that is a broken page, not a slow one.
+      if (!(v.lcp > 0)) bad.push(`${path}: no largest contentful paint`);
     }
     console.log(`mobile vitals (4× CPU, 150 ms RTT, 1.6 Mbit/s):\n${rows.join('\n')}`);
     expect(bad).toEqual([]);
-  });
-
-  it('LCP ≤ 2.5 s on home, units and take-part (median of three loads)', async () => {
-    const rows: string[] = [];
-    const slow: string[] = [];
-    for (const name of ['home', 'units', 'takePart']) {
-      const lcps: number[] = [];
-      for (let i = 0; i < 3; i++) lcps.push((await measure(browser, `${baseUrl}${paths[name]}`)).lcp);
-      const median = [...lcps].sort((a, b) => a - b)[1];
-      rows.push(
-        `${name.padEnd(9)} LCP median ${Math.round(median)} ms of ${lcps.map(Math.round).join(', ')}`,
-      );
-      if (!(median > 0 && median <= 2500)) slow.push(`${paths[name]}: LCP ${Math.round(median)} ms`);
-    }
-    console.log(`mobile LCP (4× CPU, 150 ms RTT, 1.6 Mbit/s):\n${rows.join('\n')}`);
-    expect(slow).toEqual([]);
   });
 });
