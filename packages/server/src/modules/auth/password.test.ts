@@ -8,7 +8,10 @@ import { initAdmin } from '../users/service';
 import { demoPasswordAccounts, productionRefusal } from './production';
 import { generatePassword, passwordPolicyProblems, verifyPassword } from './password';
 
-// The production check's scrypt calls are counted (the real function runs).
+// The production check's scrypt calls are counted (the real function runs). The server project runs its
+// files without isolation: the module cache is reset first, so that the mock applies whatever earlier
+// files in this worker imported.
+vi.hoisted(() => vi.resetModules());
 vi.mock('./password', async (importOriginal) => {
   const real = await importOriginal<typeof import('./password')>();
   return { ...real, verifyPassword: vi.fn(real.verifyPassword) };
