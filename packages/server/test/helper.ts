@@ -4,7 +4,8 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app';
-import { openDatabase, type Database } from '../src/db/client';
+import { sql } from 'drizzle-orm';
+import { openDatabase, rowsOf, type Database } from '../src/db/client';
 import { DEMO_PASSWORD } from '../src/seed/demo-city';
 import { EMPTY_SNAPSHOT, SNAPSHOT, withDatabase } from './global-setup';
 
@@ -33,6 +34,21 @@ export interface Client {
     headers?: Record<string, string>;
   }): Promise<LightMyRequestResponse>;
   headers: Record<string, string>;
+}
+
+/**
+ * PostgreSQL: a job whose process died is taken again once its attempt expires (the queue's
+ * maintenance expires it and retries it). Instead of waiting out the expiry, a test moves the attempt's
+ * start back past it, as if that time had passed; the next process's maintenance then takes the path
+ * a deployment takes. Answers whether the job had an active attempt to move.
+ */
+export async function expireAttempt(database: Database, jobId: string): Promise<boolean> {
+  const moved = await rowsOf<{ id: string }>(
+    database.db,
+    sql`update pgboss.job set started_on = now() - expire_in - interval '1 second'
+        where id = ${jobId} and state = 'active' returning id`,
+  );
+  return moved.length === 1;
 }
 
 /**

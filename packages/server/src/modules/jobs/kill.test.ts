@@ -28,7 +28,7 @@ import { createSurvey, type CreateSurveyInput } from '../surveys/use-cases/creat
 import { sweepMonitoring, type SweepReport } from '../monitoring/scheduler';
 import { resetMonitoring } from '../monitoring/test-util';
 import { factory } from '../../../test/factories';
-import { BACKEND, cloneTemplate, type TestApp } from '../../../test/helper';
+import { BACKEND, cloneTemplate, expireAttempt, type TestApp } from '../../../test/helper';
 import { SNAPSHOT } from '../../../test/global-setup';
 
 /**
@@ -49,13 +49,14 @@ async function open(): Promise<Database> {
 }
 
 /**
- * Starts the child; resolves on the first JSON line that `until` accepts. `expireSeconds` is what the
- * PostgreSQL runs wait for after the kill; on PGlite the restarted process fails the orphan at start
- * and nothing waits for an expiry, so there it is long: a resumed job slower than a short expiry on a
- * loaded machine would otherwise be expired while it runs and run a second time beside itself.
+ * Starts the child; resolves on the first JSON line that `until` accepts. The queues' expiry is long
+ * (PostgreSQL: 30 s; PGlite, where the restarted process fails the orphan at start: 600 s), so that a
+ * resumed job slower than it on a loaded machine is never expired while it runs and run a second time
+ * beside itself. On PostgreSQL the test does not wait out the killed attempt's expiry: {@link resume}
+ * moves that attempt's start back past it.
  */
-function run(args: string[], until: (e: Record<string, unknown>) => boolean, expireSeconds = 3) {
-  const expire = BACKEND === 'postgres' ? expireSeconds : 600;
+function run(args: string[], until: (e: Record<string, unknown>) => boolean) {
+  const expire = BACKEND === 'postgres' ? 30 : 600;
   const child = spawn(process.execPath, [CHILD, target, ...args], {
     cwd: path.resolve(import.meta.dirname, '../../..'),
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -109,8 +110,8 @@ async function freshTarget(): Promise<Database> {
 }
 
 /** Kills the first process once `kind`'s job stopped part-way; answers the job's id. */
-async function killMidJob(args: string[], expireSeconds?: number) {
-  const first = run(['start', ...args], (e) => e.event === 'stopped', expireSeconds);
+async function killMidJob(args: string[]) {
+  const first = run(['start', ...args], (e) => e.event === 'stopped');
   await first.found;
   const jobId = first.seen.find((e) => e.event === 'queued')!.id as string;
   first.child.kill('SIGKILL');
@@ -118,9 +119,19 @@ async function killMidJob(args: string[], expireSeconds?: number) {
   return jobId;
 }
 
-/** A restarted process works the queue until the job is done. */
-async function resume(jobId: string, expireSeconds?: number) {
-  const second = run(['resume'], (e) => e.event === 'done' && e.id === jobId, expireSeconds);
+/**
+ * A restarted process works the queue until the job is done. On PostgreSQL a killed job is taken
+ * again once its attempt expires: the attempt is expired at once ({@link expireAttempt}) instead of
+ * waited out, and the restarted process's queue maintenance (every second) retries it.
+ */
+async function resume(jobId: string) {
+  if (BACKEND === 'postgres') {
+    const database = await open();
+    const moved = await expireAttempt(database, jobId);
+    await database.close();
+    expect(moved, 'the killed attempt is still active').toBe(true);
+  }
+  const second = run(['resume'], (e) => e.event === 'done' && e.id === jobId);
   await second.found;
   second.child.kill('SIGTERM');
   await exited(second.child);
@@ -211,15 +222,13 @@ it('a values import killed mid-file stores nothing; after a restart it stores ev
     )[0].n,
   });
 
-  // PostgreSQL: long enough an expiry for the resumed import on a busy machine.
-  const expire = 30;
-  const jobId = await killMidJob(['values.import', plan.id, manager.actor.id, csv], expire);
+  const jobId = await killMidJob(['values.import', plan.id, manager.actor.id, csv]);
   database = await open();
   expect(await stored(database)).toEqual({ values: 0, audited: 0 });
   await expectKilledKeepingUpload(database, jobId);
   await database.close();
 
-  await resume(jobId, expire);
+  await resume(jobId);
   database = await open();
   expect(await stored(database)).toEqual({ values: rows, audited: rows });
   const [job] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
@@ -264,13 +273,13 @@ it('a monitoring sweep killed between cycles is run again to the end, each step 
   await database.close();
 
   const at = '2025-07-30T08:00:00Z';
-  const jobId = await killMidJob(['monitoring.sweep', at], 30);
+  const jobId = await killMidJob(['monitoring.sweep', at]);
   database = await open();
   const [killed] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
   expect(killed).toMatchObject({ state: 'active', attempts: 1, kind: 'monitoring.sweep' });
   await database.close();
 
-  await resume(jobId, 30);
+  await resume(jobId);
   database = await open();
   const [job] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
   expect(job).toMatchObject({ state: 'completed', attempts: 2, progress: 100 });
@@ -319,15 +328,14 @@ it('a frame import killed mid-file stores no unit; after a restart it stores the
         .where(eq(surveyFrameUnits.surveyId, survey.id))
     )[0].n;
 
-  const expire = 30;
-  const jobId = await killMidJob(['surveys.frame-import', survey.id, office.id, csv], expire);
+  const jobId = await killMidJob(['surveys.frame-import', survey.id, office.id, csv]);
   database = await open();
   expect(await units(database)).toBe(0);
   const [killed] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
   expect(killed).toMatchObject({ state: 'active', attempts: 1 });
   await database.close();
 
-  await resume(jobId, expire);
+  await resume(jobId);
   database = await open();
   expect(await units(database)).toBe(rows);
   const [job] = await database.db.select().from(jobs).where(eq(jobs.id, jobId));
@@ -366,14 +374,13 @@ it('a linkage import killed before commit stores no record or audit; after a res
   }
   writeFileSync(csv, lines.join('\n') + '\n');
 
-  const expire = 30;
-  const jobId = await killMidJob(['linkage.import', office.id, csv], expire);
+  const jobId = await killMidJob(['linkage.import', office.id, csv]);
   database = await open();
   expect(await counts(database)).toEqual(before);
   await expectKilledKeepingUpload(database, jobId);
   await database.close();
 
-  await resume(jobId, expire);
+  await resume(jobId);
   database = await open();
   expect(await counts(database)).toEqual({
     records: before.records + rows,
