@@ -43,6 +43,8 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
   const [frameMode, setFrameMode] = useState<'replace' | 'append'>('replace');
   const [frameJob, setFrameJob] = useState<string>();
   const [sizes, setSizes] = useState<SampleSizeReply>();
+  // The mode the shown sizes were calculated in (not that of a calculation still under way).
+  const [sizesMode, setSizesMode] = useState<string>();
   // Strata whose population cannot supply the sample the margin of error needs (the size is capped).
   const capped = sizes?.strata.filter((s) => s.capped) ?? [];
   const [drawForm] = Form.useForm();
@@ -80,8 +82,9 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
   const calc = useMutation({
     mutationFn: (v: { marginOfError: number; responseRate: number; designEffect: number; mode: string }) =>
       api.post<SampleSizeReply>('/api/surveys/sample-size', { ...v, surveyId: id }),
-    onSuccess: (r) => {
+    onSuccess: (r, v) => {
       setSizes(r);
+      setSizesMode(v.mode);
       // The calculator fills the sample size of the draw form.
       if (r) drawForm.setFieldsValue({ size: r.total });
     },
@@ -229,7 +232,7 @@ export function SampleTab({ detail }: { detail: SurveyDetail }) {
               data-testid="sample-size-exceeds"
               message={
                 // One size for the whole frame: it is the frame; per stratum: name the strata.
-                calc.variables?.mode !== 'perStratum'
+                sizesMode !== 'perStratum'
                   ? t('sample.exceedsAll', { frame: detail.frame.size })
                   : t('sample.exceeds', {
                       k: capped.length,
