@@ -17,12 +17,27 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-export function launch(): Promise<Browser> {
-  return chromium.launch({
+let shared: Promise<Browser> | undefined;
+
+/**
+ * The browser of the test process, launched once for every spec file: vitest runs the files one after
+ * another in one process (vitest.config.ts: isolate false), and each file works in contexts of its own,
+ * which `release` closes at its end. A browser that went away is launched again.
+ */
+export async function launch(): Promise<Browser> {
+  const running = await shared?.catch(() => undefined);
+  if (running?.isConnected()) return running;
+  shared = chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: CHROMIUM_ARGS,
     headless: true,
   });
+  return shared;
+}
+
+/** Closes every context a spec file opened in the shared browser (the next file starts from none). */
+export async function release(browser: Browser | undefined) {
+  if (browser) await Promise.all(browser.contexts().map((c) => c.close()));
 }
 
 export async function shot(page: Page, name: string) {

@@ -1,6 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// Browser journeys against the real server (started once in global-setup.ts).
+// Browser journeys against the real servers (started once in global-setup.ts), one file after another
+// (they share the demo city's data) in one process: the browser is launched once (browser.ts `launch`)
+// instead of a process and a chromium per file. The files share nothing else: each opens its own browser
+// contexts and closes them at its end. (Two projects side by side, each with servers of its own, were
+// tried: on 2 cores the browser suite is bound by CPU, and the two took as long as one.)
 export default defineConfig({
   test: {
     root: new URL('.', import.meta.url).pathname,
@@ -10,5 +14,6 @@ export default defineConfig({
     hookTimeout: 240_000,
     fileParallelism: false,
     pool: 'forks',
+    isolate: false,
   },
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, shot, trackErrors, loginDemo, postAs } from '../browser';
+import { launch, release, shot, trackErrors, loginDemo, postAs } from '../browser';
 import { axeViolations, settle, type AxeFinding } from '../axe';
 
 /**
@@ -46,7 +46,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
     errors = trackErrors(page);
   });
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   async function check(path: string, name: string, ready?: string) {

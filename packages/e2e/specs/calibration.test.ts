@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, shot, trackErrors } from '../browser';
+import { launch, release, shot, trackErrors } from '../browser';
 
 const baseUrl = inject('baseUrl');
 
@@ -34,7 +34,7 @@ describe('calibration exercise: the office sets a reference case, a new rater sc
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   it('the office writes a reference case with its rubric and the panel scores', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, loginDemo, shot, trackErrors } from '../browser';
+import { launch, release, loginDemo, shot, trackErrors } from '../browser';
 import { axeViolations, settle } from '../axe';
 
 /**
@@ -25,7 +25,7 @@ describe('console guards', () => {
     errors = trackErrors(page);
   });
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   it('a score of 120 is refused in the form with the rule, and 提交全部 asks first', async () => {

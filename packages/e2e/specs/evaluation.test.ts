@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, shot, trackErrors, loginDemo, postAs } from '../browser';
+import { launch, release, shot, trackErrors, loginDemo, postAs } from '../browser';
 
 const baseUrl = inject('baseUrl');
 
@@ -28,7 +28,7 @@ describe('evaluation: a leader rates, the office reads rater quality, a unit app
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   it('leader01 rates one indicator of a term plan; a second submit of the same indicator shows the 409', async () => {

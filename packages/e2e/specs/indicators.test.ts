@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { join } from 'node:path';
-import { launch, screenshotDir, shot, trackErrors } from '../browser';
+import { launch, release, screenshotDir, shot, trackErrors } from '../browser';
 
 const baseUrl = inject('baseUrl');
 
@@ -41,7 +41,7 @@ describe('indicator library: the office reads it, picks an indicator into a draf
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   it('lists the library with usage, and shows an indicator with its versions and the plans using it', async () => {

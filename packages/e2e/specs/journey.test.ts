@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, shot, trackErrors } from '../browser';
+import { launch, release, shot, trackErrors } from '../browser';
 
 const baseUrl = inject('baseUrl');
 
@@ -18,7 +18,7 @@ describe('office journey: plan → results → breakdown, English, public portal
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   it('logs in as the performance office', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { APIResponse, Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, shot, trackErrors } from '../browser';
+import { launch, release, shot, trackErrors } from '../browser';
 
 const baseUrl = inject('baseUrl');
 
@@ -153,7 +153,7 @@ describe('data linkage: a hotline export becomes reported values, a finding a de
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   it('the office imports the hotline export in the console and sees its rates', async () => {

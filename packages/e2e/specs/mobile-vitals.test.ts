@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launch } from '../browser';
+import { launch, release } from '../browser';
 import { measure } from '../vitals';
 
 /**
@@ -32,7 +32,7 @@ describe('public pages on a phone: no layout shift', () => {
     browser = await launch();
   });
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   it('CLS ≤ 0.1 on every public page (LCP printed)', async () => {

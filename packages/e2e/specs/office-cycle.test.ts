@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launch, shot, trackErrors } from '../browser';
+import { launch, release, shot, trackErrors } from '../browser';
 
 /** The current code of an authenticator app (RFC 6238: SHA-1, 30 s, 6 digits) for a base32 secret. */
 function totpCode(secret: string, at = Date.now()): string {
@@ -170,7 +170,7 @@ describe('a new office runs its first cycle from an empty install to a corrected
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

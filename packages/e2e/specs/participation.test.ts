@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, shot, trackErrors } from '../browser';
+import { launch, release, shot, trackErrors } from '../browser';
 
 const baseUrl = inject('baseUrl');
 
@@ -25,7 +25,7 @@ describe('participant journey on the portal (375 px)', () => {
     errors = trackErrors(page);
   });
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   /** The page fits the phone: nothing scrolls sideways. */

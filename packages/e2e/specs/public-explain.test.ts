@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, shot, trackErrors } from '../browser';
+import { launch, release, shot, trackErrors } from '../browser';
 
 /**
  * Issue 15, public pages that explain: 北山区's published 2025 result shows every indicator's score in a
@@ -25,7 +25,7 @@ describe('public result explained', () => {
     errors = trackErrors(page);
   });
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   it('北山区 2025: per-indicator table, radar values and the veto reason', async () => {

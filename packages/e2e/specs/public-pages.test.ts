@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, shot, trackErrors, loginDemo } from '../browser';
+import { launch, release, shot, trackErrors, loginDemo } from '../browser';
 
 /**
  * Issue 15, public pages: a cadre's page within the cycle's disclosure policy, the plan beside the
@@ -30,7 +30,7 @@ describe('public pages that explain (cadres, plans, 404, print)', () => {
     errors = trackErrors(page);
   });
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   const login = (username: string) => loginDemo(page, baseUrl, username);

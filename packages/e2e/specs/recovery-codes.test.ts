@@ -1,7 +1,7 @@
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, shot, trackErrors } from '../browser';
+import { launch, release, shot, trackErrors } from '../browser';
 
 /**
  * Issue 14 in the browser: enabling two-factor authentication shows ten recovery codes once; a recovery
@@ -34,7 +34,7 @@ describe('TOTP recovery codes in the console', () => {
     errors = trackErrors(page);
   });
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   it('shows the codes once at enrolment, signs in with one once, and counts what is left', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, shot, trackErrors } from '../browser';
+import { launch, release, shot, trackErrors } from '../browser';
 
 /**
  * Issue 13 in the browser: the published survey report shows the new figures — the margin of error
@@ -29,7 +29,7 @@ describe('survey report in the browser', () => {
     errors = trackErrors(page);
   });
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   it('portal: index ± margin of error with its method, AAPOR rates, strata by label (zh and en)', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, loginDemo, postAs, shot, trackErrors } from '../browser';
+import { launch, release, loginDemo, postAs, shot, trackErrors } from '../browser';
 
 /**
  * Issue 13, the sampling screen in the browser: a frame upload says whether it replaces the frame or
@@ -63,7 +63,7 @@ describe('survey sampling screen', () => {
     surveyId = ((await created.json()) as { survey: { id: string } }).survey.id;
   });
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   it('frame upload: the first file imports, a second one is appended when asked, nothing is lost', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, shot, trackErrors, loginDemo, postAs } from '../browser';
+import { launch, release, shot, trackErrors, loginDemo, postAs } from '../browser';
 
 const baseUrl = inject('baseUrl');
 
@@ -45,7 +45,7 @@ describe('my to-do and the verifier’s queue: a unit reports with evidence, the
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   it('a unit manager lands on 我的待办, reports two values and drops two evidence files at once', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launch, shot, trackErrors } from '../browser';
+import { launch, release, shot, trackErrors } from '../browser';
 
 /**
  * Stored XSS through public text fields: script payloads go into what residents write (a comment, a
@@ -94,7 +94,7 @@ describe('stored XSS', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   it('shows comment, thread and indicator name as text on the portal and runs nothing', async () => {

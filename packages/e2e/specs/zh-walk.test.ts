@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, shot, trackErrors, loginDemo } from '../browser';
+import { launch, release, shot, trackErrors, loginDemo } from '../browser';
 
 /**
  * Issue 15, complete localisation: a walk of every console page (and each of its tabs) as each role
@@ -95,7 +95,7 @@ describe('zh-CN walk of every console page as each role', () => {
     errors = trackErrors(page);
   });
   afterAll(async () => {
-    await browser?.close();
+    await release(browser);
   });
 
   const login = (username: string) => loginDemo(page, baseUrl, username);
