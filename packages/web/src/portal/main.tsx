@@ -1,3 +1,5 @@
+// First: the open page's data is asked for before anything else runs.
+import './prefetch-route';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { initI18n } from '../i18n';

@@ -8,6 +8,24 @@ interface State<T> {
 }
 
 const cache = new Map<string, unknown>();
+/** GETs started before the first render ({@link prefetch}), not yet taken up by a page. */
+const early = new Map<string, Promise<unknown>>();
+
+/**
+ * Starts a GET of the page being opened while the portal's scripts still load and run (the entry
+ * calls it first): its answer is then usually in the cache for the first render, which shows the data
+ * at once instead of a loading line, one round trip later.
+ */
+export function prefetch(path: string) {
+  if (cache.has(path) || early.has(path)) return;
+  const request = api.get(path).then((data) => {
+    cache.set(path, data);
+    return data;
+  });
+  // A failure is reported by the page that takes the request up.
+  request.catch(() => undefined);
+  early.set(path, request);
+}
 
 /** Minimal GET hook with an in-memory cache, enough for the read-only portal. */
 export function useApi<T>(path: string | null): State<T> & { reload: () => void } {
@@ -18,10 +36,14 @@ export function useApi<T>(path: string | null): State<T> & { reload: () => void 
   useEffect(() => {
     if (!path) return;
     let live = true;
-    if (cache.has(path)) setState({ data: cache.get(path) as T, loading: false });
-    else setState({ loading: true });
-    api
-      .get<T>(path)
+    const started = early.get(path) as Promise<T> | undefined;
+    early.delete(path);
+    if (cache.has(path)) {
+      setState({ data: cache.get(path) as T, loading: false });
+      // Prefetched for this page and already here: nothing to ask again.
+      if (started) return;
+    } else setState({ loading: true });
+    (started ?? api.get<T>(path))
       .then((data) => {
         cache.set(path, data);
         if (live) setState({ data, loading: false });
